@@ -1,0 +1,191 @@
+import { open, stat } from 'node:fs/promises';
+import { VxError, msg } from '../errors.js';
+import { FrameIndex } from './frame-index.js';
+import { FrameReader } from './frame-reader.js';
+import { IndexBuilder } from './index-builder.js';
+import type { ParseTarget } from './parser.js';
+import { Spool } from './spool.js';
+import type { CaptureInfo, CaptureInterface } from './types.js';
+
+const CHUNK = 1024 * 1024;
+
+export interface LoadOptions {
+  /** Called once the header is understood, while frames are still being indexed. */
+  onStart?: (capture: Capture) => void;
+  /** Called after each chunk with the bytes read so far. */
+  onProgress?: (capture: Capture) => void;
+  /** Sees every frame's bytes during the indexing pass (valid only during the call). */
+  onFrame?: (position: number, data: Uint8Array) => void;
+  /** Stop reading once this many frames are indexed. */
+  maxFrames?: number;
+}
+
+/** An opened capture: what its headers said, the frame index, and access to frame bytes. */
+export class Capture {
+  readonly index = new FrameIndex();
+  readonly interfaces: CaptureInterface[] = [];
+  readonly warnings: string[] = [];
+  info: CaptureInfo | undefined;
+  /** Set when reading stopped on corrupt data; the frames before it remain usable. */
+  error: string | undefined;
+  complete = false;
+  bytesRead = 0;
+  private readonly reader: FrameReader;
+
+  constructor(
+    /** The name the user gave (a path, or "-" for standard input). */
+    readonly name: string,
+    /** The file frames are re-read from (the spool file for standard input). */
+    readonly path: string,
+    /** Size of the input when known in advance. */
+    readonly size: number | undefined,
+    private readonly cleanup?: () => void,
+  ) {
+    this.reader = new FrameReader(path, this.index);
+  }
+
+  get frameCount(): number {
+    return this.index.count;
+  }
+
+  /** Bytes of frame `position` (0-based). */
+  frame(position: number): Uint8Array {
+    return this.reader.read(position);
+  }
+
+  scan(from: number, to: number, fn: (position: number, data: Uint8Array) => void | false): void {
+    this.reader.scan(from, to, fn);
+  }
+
+  close(): void {
+    this.reader.close();
+    this.cleanup?.();
+  }
+}
+
+function targetFor(capture: Capture, opts: LoadOptions): ParseTarget {
+  const target: ParseTarget = {
+    index: capture.index,
+    interfaces: capture.interfaces,
+    warnings: capture.warnings,
+    ...(opts.onFrame ? { onFrame: opts.onFrame } : {}),
+  };
+  return target;
+}
+
+/** Feeds chunks to the builder, records a mid-file corruption on the capture, and finishes. */
+class Feeder {
+  private started = false;
+  readonly builder: IndexBuilder;
+  readonly target: ParseTarget;
+  constructor(
+    readonly capture: Capture,
+    private readonly opts: LoadOptions,
+  ) {
+    this.target = targetFor(capture, opts);
+    this.builder = new IndexBuilder(this.target);
+  }
+
+  /** Returns false when reading should stop (corrupt data or the frame limit). */
+  feed(chunk: Uint8Array): boolean {
+    try {
+      this.builder.push(chunk);
+    } catch (e) {
+      if (!(e instanceof VxError) || !this.target.info) throw e;
+      this.capture.error = e.message;
+    }
+    this.capture.bytesRead = this.builder.bytesSeen;
+    if (this.target.info && !this.started) {
+      this.started = true;
+      this.capture.info = this.target.info;
+      this.opts.onStart?.(this.capture);
+    }
+    this.opts.onProgress?.(this.capture);
+    if (this.capture.error) return false;
+    return !(this.opts.maxFrames !== undefined && this.capture.index.count >= this.opts.maxFrames);
+  }
+
+  end(stoppedEarly: boolean): Capture {
+    if (!this.capture.error && !stoppedEarly) this.builder.finish();
+    this.capture.info = this.target.info;
+    this.capture.complete = true;
+    if (!this.started && this.capture.info) this.opts.onStart?.(this.capture);
+    return this.capture;
+  }
+}
+
+/**
+ * Reads a capture file (or "-" for standard input) in one streaming pass. Problems that
+ * make the input unusable reject with a VxError naming the input; corruption after the
+ * header is kept on capture.error with every frame before it.
+ */
+export async function loadCapture(name: string, opts: LoadOptions = {}): Promise<Capture> {
+  try {
+    return name === '-' ? await loadStream(process.stdin, opts) : await loadFile(name, opts);
+  } catch (e) {
+    if (e instanceof VxError) throw new VxError(e.kind, msg.inInput(name, e.message));
+    throw e;
+  }
+}
+
+async function loadFile(name: string, opts: LoadOptions): Promise<Capture> {
+  const size = await checkFile(name);
+  const capture = new Capture(name, name, size);
+  const feeder = new Feeder(capture, opts);
+  const fh = await open(name, 'r');
+  const buf = new Uint8Array(CHUNK);
+  let stopped = false;
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      if (!feeder.feed(buf.subarray(0, bytesRead))) {
+        stopped = true;
+        break;
+      }
+    }
+  } catch (e) {
+    capture.close();
+    throw e;
+  } finally {
+    await fh.close();
+  }
+  return feeder.end(stopped);
+}
+
+/** Reads a capture from a stream, spooling it to a temporary file for random access later. */
+export async function loadStream(stream: NodeJS.ReadableStream & { isTTY?: boolean }, opts: LoadOptions = {}): Promise<Capture> {
+  if (stream.isTTY) throw new VxError('usage', msg.stdinIsTerminal());
+  const spool = Spool.create();
+  const capture = new Capture('-', spool.path, undefined, () => spool.remove());
+  const feeder = new Feeder(capture, opts);
+  let stopped = false;
+  try {
+    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+      spool.write(chunk);
+      if (!feeder.feed(chunk)) {
+        stopped = true;
+        break;
+      }
+    }
+  } catch (e) {
+    capture.close();
+    throw e;
+  }
+  spool.finishWriting();
+  return feeder.end(stopped);
+}
+
+async function checkFile(name: string): Promise<number> {
+  let st;
+  try {
+    st = await stat(name);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new VxError('input', msg.missingFile());
+    throw new VxError('input', msg.unreadable(code ?? String(e)));
+  }
+  if (st.isDirectory()) throw new VxError('input', msg.isDirectory());
+  if (st.isFile() && st.size === 0) throw new VxError('input', msg.emptyFile());
+  return st.size;
+}

@@ -1,0 +1,75 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { VxError, msg } from '../errors.js';
+import type { FrameIndex } from './frame-index.js';
+
+const CACHE_FRAMES = 512;
+const SCAN_WINDOW = 4 * 1024 * 1024;
+
+/** Re-reads frame bytes by their offset in the file: singly with a small LRU, or in sequential runs. */
+export class FrameReader {
+  private fd: number | undefined;
+  private readonly cache = new Map<number, Uint8Array>();
+
+  constructor(
+    private readonly path: string,
+    private readonly index: FrameIndex,
+  ) {}
+
+  /** Bytes of the frame at 0-based position i; the array is shared with the cache, do not modify it. */
+  read(i: number): Uint8Array {
+    const hit = this.cache.get(i);
+    if (hit) {
+      this.cache.delete(i);
+      this.cache.set(i, hit);
+      return hit;
+    }
+    if (i < 0 || i >= this.index.count) throw new VxError('input', msg.frameOutOfRange(i + 1, this.index.count));
+    const len = this.index.capLenOf(i);
+    const data = new Uint8Array(len);
+    const got = readSync(this.descriptor(), data, 0, len, this.index.offsetOf(i));
+    if (got !== len) throw new VxError('input', msg.frameReadShort(i + 1));
+    this.cache.set(i, data);
+    if (this.cache.size > CACHE_FRAMES) this.cache.delete(this.cache.keys().next().value as number);
+    return data;
+  }
+
+  /**
+   * Calls fn for frames from..to-1 in order with views into large sequential reads, which
+   * is far cheaper than one read per frame. Views are valid only during the call.
+   */
+  scan(from: number, to: number, fn: (i: number, data: Uint8Array) => void | false): void {
+    const end = Math.min(to, this.index.count);
+    let buf = new Uint8Array(SCAN_WINDOW);
+    let i = from;
+    while (i < end) {
+      const start = this.index.offsetOf(i);
+      let j = i;
+      let stop = start;
+      while (j < end) {
+        const e = this.index.offsetOf(j) + this.index.capLenOf(j);
+        if (e - start > buf.length && j > i) break;
+        stop = e;
+        j++;
+      }
+      if (stop - start > buf.length) buf = new Uint8Array(stop - start);
+      const got = readSync(this.descriptor(), buf, 0, stop - start, start);
+      if (got !== stop - start) throw new VxError('input', msg.frameReadShort(i + 1));
+      for (let k = i; k < j; k++) {
+        const o = this.index.offsetOf(k) - start;
+        if (fn(k, buf.subarray(o, o + this.index.capLenOf(k))) === false) return;
+      }
+      i = j;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.cache.clear();
+  }
+
+  private descriptor(): number {
+    this.fd ??= openSync(this.path, 'r');
+    return this.fd;
+  }
+}

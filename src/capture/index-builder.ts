@@ -1,0 +1,70 @@
+import { VxError, msg } from '../errors.js';
+import { PcapParser } from './pcap.js';
+import { PcapngParser } from './pcapng.js';
+import type { ParseTarget } from './parser.js';
+import { sniffFormat } from './sniff.js';
+
+/**
+ * Push-driven: takes the capture's bytes in whatever chunks they arrive (file reads or a
+ * pipe) and hands whole units to the format parser, keeping only an incomplete unit's
+ * bytes between pushes. Bytes for a large record are collected until it is complete, so
+ * the work stays linear whatever the chunk size.
+ */
+export class IndexBuilder {
+  private parser: PcapParser | PcapngParser | undefined;
+  private parts: Uint8Array[] = [];
+  private partsLen = 0;
+  /** File offset of the first byte held in parts. */
+  private base = 0;
+  private total = 0;
+
+  constructor(private readonly target: ParseTarget) {}
+
+  get bytesSeen(): number {
+    return this.total;
+  }
+
+  /** Parses what the new bytes complete. The caller may reuse the chunk's memory afterwards. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.total += chunk.length;
+    if (this.partsLen + chunk.length < (this.parser?.need ?? 4)) {
+      this.parts.push(chunk.slice());
+      this.partsLen += chunk.length;
+      return;
+    }
+    const work = this.parts.length ? concat([...this.parts, chunk], this.partsLen + chunk.length) : chunk;
+    this.parts = [];
+    this.partsLen = 0;
+    this.parser ??= sniffFormat(work) === 'pcap' ? new PcapParser(this.target) : new PcapngParser(this.target);
+    const pos = this.parser.parse(work, 0, work.length, this.base);
+    this.base += pos;
+    if (pos < work.length) {
+      this.parts = [work.slice(pos)];
+      this.partsLen = work.length - pos;
+    }
+  }
+
+  /** The input has ended: turns what is left over into the right error or warning. */
+  finish(): void {
+    if (!this.parser) {
+      if (this.total === 0) throw new VxError('input', msg.emptyFile());
+      throw new VxError('input', msg.tooShort(this.total));
+    }
+    if (!this.target.info) throw new VxError('input', msg.tooShort(this.total));
+    this.parser.finish();
+    if (this.partsLen > 0) {
+      this.target.warnings.push(msg.truncated(this.parser.unitOffset, this.parser.need, this.partsLen));
+    }
+  }
+}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (const part of parts) {
+    out.set(part, o);
+    o += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VxError, msg } from '../errors.js';
+
+const live = new Set<string>();
+let hooked = false;
+
+/** A private temporary file holding what arrived on standard input, removed when the process exits. */
+export class Spool {
+  private fd: number | undefined;
+  private constructor(
+    readonly dir: string,
+    readonly path: string,
+  ) {}
+
+  static create(): Spool {
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'vxshark-'));
+      const path = join(dir, 'stdin.cap');
+      const spool = new Spool(dir, path);
+      spool.fd = openSync(path, 'w', 0o600);
+      live.add(dir);
+      if (!hooked) {
+        hooked = true;
+        process.once('exit', () => {
+          for (const d of live) rmSync(d, { recursive: true, force: true });
+        });
+      }
+      return spool;
+    } catch (e) {
+      throw new VxError('input', msg.spoolFailed((e as Error).message));
+    }
+  }
+
+  /** Written synchronously so that a frame is readable by offset as soon as it is indexed. */
+  write(chunk: Uint8Array): void {
+    if (this.fd === undefined) return;
+    let o = 0;
+    while (o < chunk.length) o += writeSync(this.fd, chunk, o, chunk.length - o);
+  }
+
+  finishWriting(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  remove(): void {
+    this.finishWriting();
+    rmSync(this.dir, { recursive: true, force: true });
+    live.delete(this.dir);
+  }
+}

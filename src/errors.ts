@@ -1,0 +1,88 @@
+// Every message vxshark shows a user is written here, so wording stays consistent and
+// each layer can raise errors without knowing how the command line prints them.
+
+export const EXIT_OK = 0;
+export const EXIT_INPUT = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_ALERTS = 3;
+
+export type ErrorKind = 'input' | 'usage';
+
+export class VxError extends Error {
+  readonly kind: ErrorKind;
+  constructor(kind: ErrorKind, message: string) {
+    super(message);
+    this.kind = kind;
+    this.name = 'VxError';
+  }
+  get exitCode(): number {
+    return this.kind === 'usage' ? EXIT_USAGE : EXIT_INPUT;
+  }
+}
+
+const hex32 = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
+
+export const msg = {
+  // opening files
+  // Messages about one input; the loader puts the input's name in front of them.
+  missingFile: () => `no such file`,
+  isDirectory: () => `is a directory, not a capture file`,
+  unreadable: (why: string) => `cannot read (${why})`,
+  emptyFile: () => `empty file, not a capture`,
+  tooShort: (size: number) => `only ${size} bytes, too short to be a pcap or pcapng file`,
+  notCapture: (looksLikeText: boolean) =>
+    looksLikeText ? `a text file, not a pcap or pcapng capture` : `not a pcap or pcapng capture (unknown magic number)`,
+  unsupportedMagic: (magic: number, what: string) => `unsupported capture format: ${what} (magic ${hex32(magic)})`,
+
+  // classic pcap
+  pcapVersion: (major: number, minor: number) => `unsupported pcap version ${major}.${minor}`,
+  pcapReservedLinkType: (field: number) =>
+    `pcap link-type field has reserved bits set (${hex32(field)})`,
+  recordTooLong: (offset: number, length: number, limit: number) =>
+    `record at byte ${offset} claims ${length} captured bytes, more than the limit of ${limit}: the file is corrupt`,
+
+  // pcapng
+  pcapngVersion: (major: number, minor: number) => `unsupported pcapng version ${major}.${minor}`,
+  pcapngFirstBlock: (type: number) =>
+    `pcapng file does not start with a Section Header Block (found block type ${hex32(type)})`,
+  pcapngBadMagic: (offset: number) => `section header at byte ${offset} has no valid byte-order magic`,
+  blockLength: (offset: number, length: number) =>
+    `block at byte ${offset} has an invalid total length ${length}`,
+  blockLengthMismatch: (offset: number, head: number, tail: number) =>
+    `block at byte ${offset}: total length ${head} in its header but ${tail} in its trailer; reading stopped`,
+  blockBodyOverrun: (offset: number, what: string) =>
+    `block at byte ${offset}: ${what} runs past the end of the block`,
+  optionOverrun: (offset: number, code: number, length: number) =>
+    `block at byte ${offset}: option ${code} of length ${length} runs past the end of the block`,
+  unknownInterface: (offset: number, id: number) =>
+    `packet block at byte ${offset} refers to interface ${id}, which no Interface Description Block defines`,
+  packetBeforeIdb: (offset: number) =>
+    `packet block at byte ${offset} comes before any Interface Description Block`,
+  badTsresol: (offset: number, value: number) =>
+    `interface block at byte ${offset} has an unsupported time resolution byte 0x${value.toString(16)}`,
+  sectionSkipped: (offset: number, major: number, minor: number) =>
+    `section at byte ${offset} has unsupported version ${major}.${minor}; its blocks were skipped`,
+
+  // common record problems (warnings)
+  truncated: (offset: number, need: number, have: number) =>
+    `truncated at byte ${offset}: the last record needs ${need} bytes but only ${have} remain; every complete packet before it was kept`,
+  pcapMinorVersion: (major: number, minor: number) =>
+    `pcap version ${major}.${minor} is not standard; read as 2.4`,
+  invalidFraction: (frame: number, frac: number, unit: string) =>
+    `frame ${frame}: fractional time stamp ${frac} is not a valid number of ${unit}`,
+  capLenOverSnaplen: (frames: number) =>
+    `${frames} record(s) claim more captured bytes than the snaplen`,
+
+  inInput: (name: string, message: string) => `${name === '-' ? 'standard input' : name}: ${message}`,
+
+  // standard input
+  stdinIsTerminal: () => `standard input is a terminal; pipe a capture into it (tcpdump -w - | vxshark -r -)`,
+  spoolFailed: (why: string) => `cannot spool standard input to a temporary file (${why})`,
+
+  // frame access
+  frameOutOfRange: (n: number, count: number) => `frame ${n} does not exist (the capture has ${count})`,
+  frameReadShort: (n: number) => `frame ${n} could not be read completely; did the file change?`,
+
+  // command line
+  noInput: () => `no capture file given (try: vxshark capinfo FILE, or vxshark --help)`,
+};
