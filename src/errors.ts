@@ -83,6 +83,22 @@ export const msg = {
   frameOutOfRange: (n: number, count: number) => `frame ${n} does not exist (the capture has ${count})`,
   frameReadShort: (n: number) => `frame ${n} could not be read completely; did the file change?`,
 
+  // dissection options
+  badDecodeAs: (text: string) =>
+    `invalid decode-as "${text}": expected TABLE==PORT,PROTOCOL such as udp.port==8472,vxlan`,
+  unknownDecodeAsProtocol: (proto: string, known: string[]) =>
+    `unknown protocol "${proto}" in decode-as; known: ${known.join(', ')}`,
+
+  // interface names
+  noIpLinkEntries: () => `no interfaces found; expected the output of "ip -o link", "ip link" or "ip -j link"`,
+  badIfname: (text: string) => `invalid --ifname "${text}": expected INDEX=NAME such as 28=eth1`,
+
   // command line
+  unknownField: (name: string, suggestion: string | undefined) =>
+    `unknown field "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+  badTimeFormat: (text: string) => `invalid time format "${text}": use a, ad, u, ud, r, d, dd or e`,
+  badFieldOption: (text: string) => `invalid -E option "${text}": use header=y|n, separator=CHAR, occurrence=f|l|a, aggregator=CHAR`,
+  badCount: (text: string) => `invalid packet count "${text}": expected a positive whole number`,
+  fieldsNeedE: () => `-T fields needs at least one -e FIELD`,
   noInput: () => `no capture file given (try: vxshark capinfo FILE, or vxshark --help)`,
 };

@@ -15,9 +15,11 @@ export interface LoadOptions {
   /** Called after each chunk with the bytes read so far. */
   onProgress?: (capture: Capture) => void;
   /** Sees every frame's bytes during the indexing pass (valid only during the call). */
-  onFrame?: (position: number, data: Uint8Array) => void;
+  onFrame?: (position: number, data: Uint8Array, capture: Capture) => void;
   /** Stop reading once this many frames are indexed. */
   maxFrames?: number;
+  /** Polled after each chunk; true stops reading (the reader of our output went away). */
+  shouldStop?: () => boolean;
 }
 
 /** An opened capture: what its headers said, the frame index, and access to frame bytes. */
@@ -68,7 +70,7 @@ function targetFor(capture: Capture, opts: LoadOptions): ParseTarget {
     index: capture.index,
     interfaces: capture.interfaces,
     warnings: capture.warnings,
-    ...(opts.onFrame ? { onFrame: opts.onFrame } : {}),
+    ...(opts.onFrame ? { onFrame: (i: number, d: Uint8Array) => opts.onFrame!(i, d, capture) } : {}),
   };
   return target;
 }
@@ -101,7 +103,7 @@ class Feeder {
       this.opts.onStart?.(this.capture);
     }
     this.opts.onProgress?.(this.capture);
-    if (this.capture.error) return false;
+    if (this.capture.error || this.opts.shouldStop?.()) return false;
     return !(this.opts.maxFrames !== undefined && this.capture.index.count >= this.opts.maxFrames);
   }
 

@@ -46,17 +46,14 @@ export class PcapParser implements FormatParser {
         throw new VxError('input', msg.recordTooLong(fileOffset + (p - start), capLen, this.limit));
       }
       if (end - p < RECORD_HEADER + capLen) return this.wait(RECORD_HEADER + capLen, fileOffset + (p - start), p);
-      let sec = dv.getUint32(p, le);
-      let frac = dv.getUint32(p + 4, le);
+      const sec = dv.getUint32(p, le);
+      const frac = dv.getUint32(p + 4, le);
       const origLen = dv.getUint32(p + 12, le);
-      if (frac >= fracLimit) {
-        // Out-of-range fractions (seen in fuzzed files) carry into the seconds, as tshark shows them.
-        this.badFractions++;
-        sec += Math.floor(frac / fracLimit);
-        frac %= fracLimit;
-      }
+      // Out-of-range fractions (seen in fuzzed files) are kept as recorded, seconds untouched, as
+      // tshark and tcpdump show them; like Wireshark's 32-bit nsecs, fraction·1000 wraps modulo 2^32.
+      if (frac >= fracLimit) this.badFractions++;
       if (capLen > this.snaplen) this.overSnaplen++;
-      indexFrame(t, iface, buf, p + RECORD_HEADER, fileOffset + (p - start) + RECORD_HEADER, capLen, origLen, sec, frac * fracToNs, Direction.Unknown);
+      indexFrame(t, iface, buf, p + RECORD_HEADER, fileOffset + (p - start) + RECORD_HEADER, capLen, origLen, sec, (frac * fracToNs) >>> 0, Direction.Unknown);
       p += RECORD_HEADER + capLen;
     }
     return this.wait(RECORD_HEADER, fileOffset + (p - start), p);
@@ -66,7 +63,7 @@ export class PcapParser implements FormatParser {
   finish(): void {
     if (this.overSnaplen) this.t.warnings.push(msg.capLenOverSnaplen(this.overSnaplen));
     if (this.badFractions) {
-      this.t.warnings.push(`${this.badFractions} record(s) have an out-of-range fractional time stamp (carried into the seconds)`);
+      this.t.warnings.push(`${this.badFractions} record(s) have an out-of-range fractional time stamp (kept as recorded)`);
     }
   }
 

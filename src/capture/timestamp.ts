@@ -63,5 +63,7 @@ export function formatIso(sec: number, nsec: number, digits: number): string {
 /** Seconds.nanoseconds as tshark prints frame.time_epoch (9 digits). */
 export function formatEpoch(sec: number, nsec: number, digits = 9): string {
   if (digits <= 0) return String(sec);
+  // An out-of-range fraction from a corrupt record is shown whole, as tshark and tcpdump do.
+  if (nsec >= 1e9) return `${sec}.${nsec}`;
   return `${sec}.${String(nsec).padStart(9, '0').slice(0, digits)}`;
 }

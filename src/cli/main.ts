@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { EXIT_USAGE } from '../errors.js';
+import { parseIfnameOption, readIpLinkFile } from '../capture/ip-link.js';
+import { parseDecodeAs } from '../dissect/registry.js';
+import { EXIT_USAGE, VxError, msg } from '../errors.js';
 import { capinfo } from './commands/capinfo.js';
+import { read } from './commands/read.js';
+import { parseFieldsOptions } from './print/fields.js';
+import { parseTimeFormat } from './print/time-format.js';
 import { Output, reportFailure, warn } from './io.js';
 
 function packageVersion(): string {
@@ -32,7 +37,55 @@ export async function main(argv: string[]): Promise<number> {
         status = await capinfo({ files: (args.files as string[]).map(fromToken), json: args.json }, out);
       },
     )
-    .demandCommand(1, 'no command given (try: vxshark capinfo FILE, or vxshark --help)')
+    .command(
+      '$0 [file]',
+      'print the packets of a capture like tshark (outer and inner headers, VXLAN on 8472/4789 and GENEVE on 6081 decoded by default)',
+      (y) =>
+        y
+          .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
+          .option('r', { alias: 'read-file', type: 'string', describe: 'capture file to read ("-" for standard input)' })
+          .option('V', { type: 'boolean', default: false, describe: 'print the full tree of every layer' })
+          .option('x', { type: 'boolean', default: false, describe: 'print a hex and ASCII dump of each packet' })
+          .option('T', { choices: ['text', 'fields', 'json'] as const, default: 'text' as const, describe: 'output format' })
+          .option('e', { type: 'string', array: true, default: [] as string[], describe: 'field to print with -T fields (repeatable)' })
+          .option('E', { type: 'string', array: true, default: [] as string[], describe: 'fields option: header=y, separator=, occurrence=f|l|a, aggregator=' })
+          .option('c', { type: 'string', describe: 'stop after N packets' })
+          .option('d', { type: 'string', array: true, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
+          .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
+          .option('ifname', { type: 'string', array: true, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)' })
+          .option('ip-link', { type: 'string', describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
+          .option('t', { type: 'string', default: 'r', describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' }),
+      async (args) => {
+        const file = args.r ?? args.file;
+        if (file === undefined) throw new VxError('usage', msg.noInput());
+        const ifnames = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
+        for (const item of args.ifname) {
+          const [index, name] = parseIfnameOption(item);
+          ifnames.set(index, name);
+        }
+        let count: number | undefined;
+        if (args.c !== undefined) {
+          count = Number(args.c);
+          if (!Number.isInteger(count) || count < 1) throw new VxError('usage', msg.badCount(args.c));
+        }
+        status = await read(
+          {
+            file: fromToken(file),
+            verbose: args.V,
+            hex: args.x,
+            output: args.T,
+            fields: args.e,
+            fieldsOptions: parseFieldsOptions(args.E),
+            ...(count !== undefined ? { count } : {}),
+            decodeAs: args.d.map(parseDecodeAs),
+            heuristics: args.heuristics,
+            ifnames,
+            timeFormat: parseTimeFormat(args.t),
+          },
+          out,
+        );
+      },
+    )
     .strict()
     .version(packageVersion())
     .alias('h', 'help')

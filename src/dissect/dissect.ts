@@ -1,0 +1,77 @@
+import type { Registry } from './registry.js';
+import type { DecodeContext, Dissector, FrameMeta, Layer, Next, NoteSeverity, Packet } from './types.js';
+
+/** Enough for three nested tunnels with VLAN tags; more is either an attack or a loop. */
+const MAX_LAYERS = 48;
+const MAX_TUNNEL_DEPTH = 8;
+
+class Context implements DecodeContext {
+  depth = 0;
+  constructor(
+    readonly pkt: Packet,
+    private readonly registry: Registry,
+  ) {}
+
+  push(proto: string, start: number, payload: number, end: number): Layer {
+    const layer: Layer = { proto, start, payload: Math.min(payload, end), end, depth: this.depth };
+    this.pkt.layers.push(layer);
+    return layer;
+  }
+
+  note(severity: NoteSeverity, message: string): void {
+    this.pkt.notes.push({ severity, message, layer: this.pkt.layers.length - 1 });
+  }
+
+  lookup(table: string, key: number): string | undefined {
+    return this.registry.lookup(table, key);
+  }
+
+  heuristic(table: string, start: number, end: number): string | undefined {
+    for (const proto of this.registry.heuristicsFor(table)) {
+      if (this.registry.dissector(proto)?.looksLike?.(this.pkt.data, start, end)) return proto;
+    }
+    return undefined;
+  }
+
+  enterTunnel(): void {
+    this.depth++;
+  }
+}
+
+/** Decodes one frame from its link type to the innermost payload. Never throws on bad bytes. */
+export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry): Packet {
+  const pkt: Packet = { data, frame, layers: [], notes: [] };
+  const ctx = new Context(pkt, registry);
+  let next: Next | undefined = { proto: 'frame', start: 0, end: data.length };
+  while (next) {
+    if (pkt.layers.length >= MAX_LAYERS || ctx.depth > MAX_TUNNEL_DEPTH) {
+      ctx.note('warning', `[Dissection stopped: more than ${MAX_TUNNEL_DEPTH} nested tunnels or ${MAX_LAYERS} layers]`);
+      break;
+    }
+    if (next.start >= next.end) break;
+    const dissector: Dissector = registry.dissector(next.proto) ?? registry.dissector('data')!;
+    try {
+      next = dissector.decode(ctx, next.start, next.end);
+    } catch (e) {
+      // Dissectors check their bounds; this is the last line of defence, and it is reported.
+      ctx.note('error', `[Malformed: ${dissector.short} dissector failed: ${(e as Error).message}]`);
+      next = undefined;
+    }
+  }
+  return pkt;
+}
+
+/**
+ * Marks a header that does not fit in the bytes available. When the capture's snaplen cut
+ * the frame this is expected and only noted; otherwise it is "[Malformed]" as in Wireshark.
+ */
+export function truncatedHeader(ctx: DecodeContext, short: string, layer: Layer): undefined {
+  const { frame, data } = ctx.pkt;
+  layer.malformed = `${short} header truncated`;
+  if (frame.capLen < frame.origLen && layer.end >= data.length) {
+    ctx.note('warning', `[Packet size limited during capture: ${short} truncated]`);
+  } else {
+    ctx.note('error', `[Malformed: ${short} header truncated]`);
+  }
+  return undefined;
+}

@@ -1,0 +1,77 @@
+import type { FieldDef, FieldValue } from './types.js';
+
+export function formatIpv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** RFC 5952 text: lower case, longest run of zero groups (two or more) compressed. */
+export function formatIpv6(b: Uint8Array): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((b[i] ?? 0) << 8) | (b[i + 1] ?? 0));
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (g: number): string => g.toString(16);
+  if (bestStart < 0) return groups.map(hex).join(':');
+  const head = groups.slice(0, bestStart).map(hex).join(':');
+  const tail = groups.slice(bestStart + bestLen).map(hex).join(':');
+  return `${head}::${tail}`;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function formatMac(b: Uint8Array): string {
+  return `${HEX[b[0]!]}:${HEX[b[1]!]}:${HEX[b[2]!]}:${HEX[b[3]!]}:${HEX[b[4]!]}:${HEX[b[5]!]}`;
+}
+
+/** Bytes as tshark prints them in fields: colon-separated hex pairs. */
+export function formatBytes(b: Uint8Array, sep = ':'): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += (i ? sep : '') + HEX[b[i]!];
+  return s;
+}
+
+export function hexNumber(n: number, digits: number): string {
+  return '0x' + (n >>> 0).toString(16).padStart(digits, '0');
+}
+
+/** A value as `-T fields` and JSON print it, matching tshark's conventions. */
+export function formatValue(f: FieldDef, v: FieldValue): string {
+  switch (f.type) {
+    case 'ipv4':
+      return formatIpv4(v as number);
+    case 'ipv6':
+      return formatIpv6(v as Uint8Array);
+    case 'ether':
+      return formatMac(v as Uint8Array);
+    case 'bytes':
+      return formatBytes(v as Uint8Array);
+    case 'bool':
+      return v === true || v === 1 ? '1' : '0';
+    case 'uint':
+    case 'int':
+      return f.hexDigits ? hexNumber(v as number, f.hexDigits) : String(v);
+    default:
+      return String(v);
+  }
+}
+
+/** A value as the detail tree shows it, with its name when the field has one ("UDP (17)"). */
+export function displayValue(f: FieldDef, v: FieldValue): string {
+  if (f.type === 'bool') return v ? 'Set' : 'Not set';
+  const text = formatValue(f, v);
+  const name = typeof v === 'number' ? f.names?.[v] : undefined;
+  return name ? `${name} (${text})` : text;
+}

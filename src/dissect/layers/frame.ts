@@ -1,0 +1,43 @@
+import { formatEpoch } from '../../capture/timestamp.js';
+import { fieldsOf, protocolField } from '../field-helpers.js';
+import type { Dissector, Packet } from '../types.js';
+
+const protocols = (pkt: Packet): string =>
+  pkt.layers
+    .slice(1)
+    .map((l) => l.proto)
+    .join(':');
+
+/** The pseudo-layer that holds what the capture file says about a frame. */
+export const frame: Dissector = {
+  proto: 'frame',
+  name: 'Frame',
+  short: 'Frame',
+  fields: [
+    protocolField('frame', 'Frame'),
+    ...fieldsOf('frame', [
+      ['frame.number', 'Frame Number', 'uint', { get: (p) => p.frame.number }],
+      ['frame.time_epoch', 'Epoch Arrival Time', 'time', { get: (p) => formatEpoch(p.frame.sec, p.frame.nsec) }],
+      ['frame.time_relative', 'Time since first frame', 'float', { get: (p) => p.frame.relative }],
+      ['frame.len', 'Frame Length', 'uint', { get: (p) => p.frame.origLen }],
+      ['frame.cap_len', 'Capture Length', 'uint', { get: (p) => p.frame.capLen }],
+      ['frame.interface_id', 'Interface id', 'uint', { get: (p) => p.frame.interfaceId }],
+      ['frame.interface_name', 'Interface name', 'string', { get: (p) => p.frame.interfaceName }],
+      [
+        'frame.packet_flags_direction',
+        'Direction',
+        'uint',
+        { get: (p) => p.frame.direction, names: { 0: 'Unknown', 1: 'Inbound', 2: 'Outbound' } },
+      ],
+      ['frame.encap_type', 'Link type', 'uint', { get: (p) => p.frame.linkType }],
+      ['frame.protocols', 'Protocols in frame', 'string', { get: protocols }],
+    ]),
+  ],
+  decode(ctx, start, end) {
+    ctx.push('frame', start, start, end);
+    return { proto: ctx.lookup('linktype', ctx.pkt.frame.linkType) ?? 'data', start, end };
+  },
+  title: (p) =>
+    `Frame ${p.frame.number}: ${p.frame.origLen} bytes on wire, ${p.frame.capLen} bytes captured` +
+    (p.frame.interfaceName !== undefined ? ` on interface ${p.frame.interfaceName}` : ''),
+};

@@ -1,0 +1,94 @@
+import { truncatedHeader } from '../dissect.js';
+import { formatIpv4 } from '../format.js';
+import { bits, fieldsOf, ipv4At, protocolField, rd16, rd32, u16, u8 } from '../field-helpers.js';
+import type { Dissector, Layer, Packet } from '../types.js';
+import { IP_PROTO_NAMES } from './names.js';
+
+function checksumOk(d: Uint8Array, start: number, len: number): boolean {
+  let sum = 0;
+  for (let i = start; i < start + len; i += 2) sum += (d[i]! << 8) | d[i + 1]!;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum === 0xffff;
+}
+
+const hdrLen = (p: Packet, l: Layer): number => (p.data[l.start]! & 0x0f) * 4;
+const isFragment = (p: Packet, l: Layer): boolean => (rd16(p.data, l.start + 6) & 0x3fff) !== 0;
+
+export const ipv4: Dissector = {
+  proto: 'ip',
+  name: 'Internet Protocol Version 4',
+  short: 'IPv4',
+  fields: [
+    protocolField('ip', 'Internet Protocol Version 4'),
+    ...fieldsOf('ip', [
+      ['ip.version', 'Version', 'uint', bits(0, 1, 0xf0)],
+      ['ip.hdr_len', 'Header Length', 'uint', { get: (p, l) => hdrLen(p, l), range: (_p, l) => [l.start, 1] }],
+      ['ip.dsfield', 'Differentiated Services Field', 'uint', { ...u8(1), hexDigits: 2 }],
+      ['ip.dsfield.dscp', 'Differentiated Services Codepoint', 'uint', { ...bits(1, 1, 0xfc), parent: 'ip.dsfield' }],
+      ['ip.dsfield.ecn', 'Explicit Congestion Notification', 'uint', { ...bits(1, 1, 0x03), parent: 'ip.dsfield' }],
+      ['ip.len', 'Total Length', 'uint', u16(2)],
+      ['ip.id', 'Identification', 'uint', { ...u16(4), hexDigits: 4 }],
+      ['ip.flags', 'Flags', 'uint', { ...bits(6, 1, 0xe0), hexDigits: 2 }],
+      ['ip.flags.rb', 'Reserved bit', 'bool', { ...bits(6, 1, 0x80, true), parent: 'ip.flags' }],
+      ['ip.flags.df', "Don't fragment", 'bool', { ...bits(6, 1, 0x40, true), parent: 'ip.flags' }],
+      ['ip.flags.mf', 'More fragments', 'bool', { ...bits(6, 1, 0x20, true), parent: 'ip.flags' }],
+      ['ip.frag_offset', 'Fragment Offset', 'uint', { get: (p, l) => (rd16(p.data, l.start + 6) & 0x1fff) * 8, range: (_p, l) => [l.start + 6, 2] }],
+      ['ip.ttl', 'Time to Live', 'uint', u8(8)],
+      ['ip.proto', 'Protocol', 'uint', { ...u8(9), names: IP_PROTO_NAMES }],
+      ['ip.checksum', 'Header Checksum', 'uint', { ...u16(10), hexDigits: 4 }],
+      [
+        'ip.checksum.status',
+        'Header checksum status',
+        'uint',
+        { get: (p, l) => (checksumOk(p.data, l.start, hdrLen(p, l)) ? 1 : 0), names: { 0: 'Bad', 1: 'Good' }, parent: 'ip.checksum' },
+      ],
+      ['ip.src', 'Source Address', 'ipv4', ipv4At(12)],
+      ['ip.dst', 'Destination Address', 'ipv4', ipv4At(16)],
+      ['ip.addr', 'Source or Destination Address', 'ipv4', { hidden: true, get: (p, l) => [rd32(p.data, l.start + 12), rd32(p.data, l.start + 16)] }],
+      [
+        'ip.options',
+        'Options',
+        'bytes',
+        { get: (p, l) => (hdrLen(p, l) > 20 ? p.data.subarray(l.start + 20, l.payload) : undefined), range: (_p, l) => [l.start + 20, l.payload - l.start - 20] },
+      ],
+    ]),
+  ],
+  decode(ctx, start, end) {
+    const d = ctx.pkt.data;
+    const ihl = end > start ? (d[start]! & 0x0f) * 4 : 20;
+    const layer = ctx.push('ip', start, start + Math.max(ihl, 20), end);
+    if (end - start < 20 || end - start < ihl) return truncatedHeader(ctx, 'IPv4', layer);
+    if (ihl < 20) {
+      layer.malformed = 'bad header length';
+      ctx.note('error', `[Malformed: IPv4 header length ${ihl} is less than 20]`);
+      return undefined;
+    }
+    const total = rd16(d, start + 2);
+    if (total === 0) {
+      // Segmentation offload (TSO/GSO, BIG TCP) hands the capture a packet before the
+      // kernel fills in the length; the real length is what was captured.
+      ctx.note('note', '[IPv4 total length 0: assumed segmentation offload (TSO/BIG TCP)]');
+    } else if (total < ihl) {
+      layer.malformed = 'bad total length';
+      ctx.note('error', `[Malformed: IPv4 total length ${total} is less than the header length ${ihl}]`);
+      return undefined;
+    } else if (start + total < end) {
+      layer.end = start + total;
+    }
+    const fragWord = rd16(d, start + 6);
+    const offset = fragWord & 0x1fff;
+    if (offset !== 0) return { proto: 'data', start: start + ihl, end: layer.end };
+    if (fragWord & 0x2000) ctx.note('note', `[IPv4 fragment: first of a fragmented datagram, ID 0x${rd16(d, start + 4).toString(16).padStart(4, '0')}]`);
+    return { proto: ctx.lookup('ip.proto', d[start + 9]!) ?? 'data', start: start + ihl, end: layer.end };
+  },
+  title: (p, l) =>
+    l.payload - l.start >= 20
+      ? `Internet Protocol Version 4, Src: ${formatIpv4(rd32(p.data, l.start + 12))}, Dst: ${formatIpv4(rd32(p.data, l.start + 16))}`
+      : 'Internet Protocol Version 4',
+  endpoints: (p, l) =>
+    l.payload - l.start >= 20 ? [formatIpv4(rd32(p.data, l.start + 12)), formatIpv4(rd32(p.data, l.start + 16))] : undefined,
+  info: (p, l) =>
+    isFragment(p, l)
+      ? `Fragmented IP protocol (proto=${IP_PROTO_NAMES[p.data[l.start + 9]!] ?? p.data[l.start + 9]} ${p.data[l.start + 9]}, off=${(rd16(p.data, l.start + 6) & 0x1fff) * 8}, ID=${rd16(p.data, l.start + 4).toString(16).padStart(4, '0')})`
+      : `IPv4 protocol ${p.data[l.start + 9]}`,
+};

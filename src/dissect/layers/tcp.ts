@@ -1,0 +1,111 @@
+import { truncatedHeader } from '../dissect.js';
+import { bits, fieldsOf, protocolField, rd16, rd32, u16, u32 } from '../field-helpers.js';
+import type { Dissector, FieldValue, Layer, Packet } from '../types.js';
+import { protoByPorts } from './ports.js';
+
+const FLAG_NAMES: [number, string][] = [
+  [0x100, 'AE'],
+  [0x080, 'CWR'],
+  [0x040, 'ECE'],
+  [0x020, 'URG'],
+  [0x010, 'ACK'],
+  [0x008, 'PSH'],
+  [0x004, 'RST'],
+  [0x002, 'SYN'],
+  [0x001, 'FIN'],
+];
+
+export function tcpFlagText(flags: number): string {
+  return FLAG_NAMES.filter(([bit]) => flags & bit)
+    .map(([, name]) => name)
+    .join(', ');
+}
+
+/** Walks the option list and returns what `pick` finds for the option of this kind. */
+function option(p: Packet, l: Layer, kind: number, pick: (d: Uint8Array, at: number, len: number) => FieldValue | undefined): FieldValue | undefined {
+  const d = p.data;
+  let i = l.start + 20;
+  while (i < l.payload) {
+    const k = d[i]!;
+    if (k === 0) return undefined;
+    if (k === 1) {
+      i++;
+      continue;
+    }
+    const len = d[i + 1] ?? 0;
+    if (len < 2 || i + len > l.payload) return undefined;
+    if (k === kind) return pick(d, i, len);
+    i += len;
+  }
+  return undefined;
+}
+
+const flagBit = (mask: number) => ({ ...bits(12, 2, mask, true), parent: 'tcp.flags' });
+const payloadLen = (_p: Packet, l: Layer): number => Math.max(0, l.end - l.payload);
+
+export const tcp: Dissector = {
+  proto: 'tcp',
+  name: 'Transmission Control Protocol',
+  short: 'TCP',
+  fields: [
+    protocolField('tcp', 'Transmission Control Protocol'),
+    ...fieldsOf('tcp', [
+      ['tcp.srcport', 'Source Port', 'uint', u16(0)],
+      ['tcp.dstport', 'Destination Port', 'uint', u16(2)],
+      ['tcp.port', 'Source or Destination Port', 'uint', { hidden: true, get: (p, l) => [rd16(p.data, l.start), rd16(p.data, l.start + 2)] }],
+      // vxshark shows raw sequence numbers: relative ones need every earlier packet of the stream.
+      ['tcp.seq', 'Sequence Number', 'uint', u32(4)],
+      ['tcp.seq_raw', 'Sequence Number (raw)', 'uint', { ...u32(4), hidden: true }],
+      ['tcp.ack', 'Acknowledgment Number', 'uint', u32(8)],
+      ['tcp.ack_raw', 'Acknowledgment Number (raw)', 'uint', { ...u32(8), hidden: true }],
+      ['tcp.hdr_len', 'Header Length', 'uint', { get: (p, l) => (p.data[l.start + 12]! >> 4) * 4, range: (_p, l) => [l.start + 12, 1] }],
+      ['tcp.flags', 'Flags', 'uint', { ...bits(12, 2, 0x0fff), hexDigits: 3 }],
+      ['tcp.flags.ae', 'Accurate ECN', 'bool', flagBit(0x100)],
+      ['tcp.flags.cwr', 'Congestion Window Reduced', 'bool', flagBit(0x080)],
+      ['tcp.flags.ece', 'ECN-Echo', 'bool', flagBit(0x040)],
+      ['tcp.flags.urg', 'Urgent', 'bool', flagBit(0x020)],
+      ['tcp.flags.ack', 'Acknowledgment', 'bool', flagBit(0x010)],
+      ['tcp.flags.push', 'Push', 'bool', flagBit(0x008)],
+      ['tcp.flags.reset', 'Reset', 'bool', flagBit(0x004)],
+      ['tcp.flags.rst', 'Reset', 'bool', { ...flagBit(0x004), hidden: true }],
+      ['tcp.flags.syn', 'Syn', 'bool', flagBit(0x002)],
+      ['tcp.flags.fin', 'Fin', 'bool', flagBit(0x001)],
+      ['tcp.window_size_value', 'Window', 'uint', u16(14)],
+      ['tcp.checksum', 'Checksum', 'uint', { ...u16(16), hexDigits: 4 }],
+      ['tcp.urgent_pointer', 'Urgent Pointer', 'uint', u16(18)],
+      ['tcp.options.mss_val', 'MSS Value', 'uint', { get: (p, l) => option(p, l, 2, (d, at, len) => (len === 4 ? rd16(d, at + 2) : undefined)) }],
+      ['tcp.options.wscale.shift', 'Window scale shift', 'uint', { get: (p, l) => option(p, l, 3, (d, at, len) => (len === 3 ? d[at + 2] : undefined)) }],
+      ['tcp.options.sack_perm', 'SACK permitted', 'bool', { get: (p, l) => option(p, l, 4, () => true) }],
+      ['tcp.options.timestamp.tsval', 'Timestamp value', 'uint', { get: (p, l) => option(p, l, 8, (d, at, len) => (len === 10 ? rd32(d, at + 2) : undefined)) }],
+      ['tcp.options.timestamp.tsecr', 'Timestamp echo reply', 'uint', { get: (p, l) => option(p, l, 8, (d, at, len) => (len === 10 ? rd32(d, at + 6) : undefined)) }],
+      ['tcp.len', 'TCP Segment Len', 'uint', { get: payloadLen }],
+      ['tcp.payload', 'TCP payload', 'bytes', { get: (p, l) => (l.end > l.payload ? p.data.subarray(l.payload, l.end) : undefined), range: (_p, l) => [l.payload, l.end - l.payload] }],
+    ]),
+  ],
+  decode(ctx, start, end) {
+    const d = ctx.pkt.data;
+    const off = end - start > 12 ? (d[start + 12]! >> 4) * 4 : 20;
+    const layer = ctx.push('tcp', start, start + Math.max(off, 20), end);
+    if (end - start < 20 || end - start < off) return truncatedHeader(ctx, 'TCP', layer);
+    if (off < 20) {
+      layer.malformed = 'bad header length';
+      ctx.note('error', `[Malformed: TCP header length ${off} is less than 20]`);
+      return undefined;
+    }
+    if (start + off >= end) return undefined;
+    const proto = protoByPorts(ctx, 'tcp.port', rd16(d, start), rd16(d, start + 2));
+    return { proto: proto ?? 'data', start: start + off, end };
+  },
+  title: (p, l) =>
+    `Transmission Control Protocol, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}, Seq: ${rd32(p.data, l.start + 4)}, Len: ${payloadLen(p, l)}`,
+  info(p, l) {
+    const d = p.data;
+    const flags = rd16(d, l.start + 12) & 0x0fff;
+    let s = `${rd16(d, l.start)} → ${rd16(d, l.start + 2)} [${tcpFlagText(flags)}] Seq=${rd32(d, l.start + 4)}`;
+    if (flags & 0x010) s += ` Ack=${rd32(d, l.start + 8)}`;
+    s += ` Win=${rd16(d, l.start + 14)} Len=${payloadLen(p, l)}`;
+    const mss = option(p, l, 2, (dd, at, len) => (len === 4 ? rd16(dd, at + 2) : undefined));
+    if (mss !== undefined) s += ` MSS=${mss}`;
+    return s;
+  },
+};

@@ -1,0 +1,105 @@
+import { VxError, msg } from '../errors.js';
+import type { Dissector, FieldDef } from './types.js';
+
+/** Dispatch tables keyed like Wireshark's; a "decode as" rule is just another entry. */
+export type TableName = 'linktype' | 'ethertype' | 'ip.proto' | 'udp.port' | 'tcp.port' | 'sll.arphrd';
+
+export interface DecodeAsRule {
+  table: TableName;
+  from: number;
+  to: number;
+  proto: string;
+}
+
+export interface RegistryOptions {
+  decodeAs?: DecodeAsRule[];
+  heuristics?: boolean;
+}
+
+export class Registry {
+  private readonly dissectors = new Map<string, Dissector>();
+  private readonly tables = new Map<string, Map<number, string>>();
+  private readonly heuristics = new Map<string, string[]>();
+  /** A name can belong to several protocols (sll.* in SLL and SLL2), each reading its own layout. */
+  private readonly fieldMap = new Map<string, FieldDef[]>();
+  readonly heuristicsEnabled: boolean;
+
+  constructor(opts: RegistryOptions = {}) {
+    this.heuristicsEnabled = opts.heuristics ?? true;
+  }
+
+  add(d: Dissector): this {
+    this.dissectors.set(d.proto, d);
+    for (const f of d.fields) {
+      const list = this.fieldMap.get(f.name) ?? [];
+      list.push(f);
+      this.fieldMap.set(f.name, list);
+    }
+    return this;
+  }
+
+  register(table: TableName, key: number, proto: string): this {
+    let t = this.tables.get(table);
+    if (!t) this.tables.set(table, (t = new Map()));
+    t.set(key, proto);
+    return this;
+  }
+
+  addHeuristic(table: TableName, proto: string): this {
+    const list = this.heuristics.get(table) ?? [];
+    list.push(proto);
+    this.heuristics.set(table, list);
+    return this;
+  }
+
+  applyDecodeAs(rules: DecodeAsRule[]): this {
+    for (const r of rules) {
+      if (!this.dissectors.has(r.proto)) throw new VxError('usage', msg.unknownDecodeAsProtocol(r.proto, this.decodeAsTargets()));
+      for (let k = r.from; k <= r.to; k++) this.register(r.table, k, r.proto);
+    }
+    return this;
+  }
+
+  dissector(proto: string): Dissector | undefined {
+    return this.dissectors.get(proto);
+  }
+
+  lookup(table: string, key: number): string | undefined {
+    return this.tables.get(table)?.get(key);
+  }
+
+  heuristicsFor(table: string): readonly string[] {
+    return this.heuristicsEnabled ? (this.heuristics.get(table) ?? []) : [];
+  }
+
+  /** Every definition of a field name (one per protocol that has it). */
+  field(name: string): readonly FieldDef[] | undefined {
+    return this.fieldMap.get(name);
+  }
+
+  fieldNames(): string[] {
+    return [...this.fieldMap.keys()];
+  }
+
+  allDissectors(): Dissector[] {
+    return [...this.dissectors.values()];
+  }
+
+  decodeAsTargets(): string[] {
+    return ['vxlan', 'vxlan-gpe', 'geneve', 'dns', 'http'].filter((p) => this.dissectors.has(p));
+  }
+}
+
+const DECODE_AS = /^\s*(udp\.port|tcp\.port|ethertype|ip\.proto)\s*==\s*(\d+)(?:\s*-\s*(\d+))?\s*,\s*([a-z0-9_.-]+)\s*$/i;
+
+/** Parses tshark's `-d udp.port==8472,vxlan` (also a range: `udp.port==9000-9010,vxlan`). */
+export function parseDecodeAs(text: string): DecodeAsRule {
+  const m = DECODE_AS.exec(text);
+  if (!m) throw new VxError('usage', msg.badDecodeAs(text));
+  const from = Number(m[2]);
+  const to = m[3] === undefined ? from : Number(m[3]);
+  const limit = m[1] === 'ip.proto' ? 255 : 65535;
+  if (from > limit || to > limit || to < from) throw new VxError('usage', msg.badDecodeAs(text));
+  const proto = m[4]!.toLowerCase();
+  return { table: m[1]!.toLowerCase() as TableName, from, to, proto: proto === 'vxlan_gpe' || proto === 'vxlangpe' ? 'vxlan-gpe' : proto };
+}

@@ -1,0 +1,104 @@
+import { safeText } from '../text/escape.js';
+import { rd16, rd24 } from './field-helpers.js';
+import type { Registry } from './registry.js';
+import type { Layer, Packet } from './types.js';
+import { PKTTYPE_SHORT } from './layers/sll.js';
+
+export const TUNNEL_PROTOS = new Set(['vxlan', 'geneve', 'vxlan-gpe']);
+const NETWORK_PROTOS = new Set(['ip', 'ipv6', 'arp']);
+
+export interface TunnelSummary {
+  kind: string;
+  outerSource: string;
+  outerDestination: string;
+  vni: number;
+  port: number;
+}
+
+/** One packet-list row: the innermost packet's view, plus the tunnel and interface it came through. */
+export interface PacketSummary {
+  source: string;
+  destination: string;
+  protocol: string;
+  length: number;
+  info: string;
+  tunnel?: TunnelSummary;
+  interfaceName?: string;
+  direction?: string;
+  expert?: string;
+}
+
+function endpointsBefore(pkt: Packet, registry: Registry, before: number): [string, string] | undefined {
+  for (let i = before - 1; i >= 1; i--) {
+    const l = pkt.layers[i]!;
+    if (!NETWORK_PROTOS.has(l.proto)) continue;
+    const e = registry.dissector(l.proto)?.endpoints?.(pkt, l);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** Without a network layer, the innermost link layer's addresses (as Wireshark shows for LLDP, say). */
+function linkEndpoints(pkt: Packet, registry: Registry): [string, string] | undefined {
+  for (let i = pkt.layers.length - 1; i >= 1; i--) {
+    const l = pkt.layers[i]!;
+    const e = registry.dissector(l.proto)?.endpoints?.(pkt, l);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+function tunnelOf(pkt: Packet, registry: Registry): TunnelSummary | undefined {
+  const i = pkt.layers.findIndex((l) => TUNNEL_PROTOS.has(l.proto));
+  if (i < 0) return undefined;
+  const l = pkt.layers[i]!;
+  const outer = endpointsBefore(pkt, registry, i) ?? ['?', '?'];
+  const udpLayer = pkt.layers[i - 1];
+  const port = udpLayer?.proto === 'udp' ? rd16(pkt.data, udpLayer.start + 2) : 0;
+  const vni = l.payload - l.start >= 8 ? rd24(pkt.data, l.start + 4) : 0;
+  return { kind: registry.dissector(l.proto)!.short, outerSource: outer[0], outerDestination: outer[1], vni, port };
+}
+
+function directionText(pkt: Packet): string | undefined {
+  const link = pkt.layers[1];
+  if (link?.proto === 'sll' && link.payload - link.start >= 16) return PKTTYPE_SHORT[rd16(pkt.data, link.start)];
+  if (link?.proto === 'sll2' && link.payload - link.start >= 20) return PKTTYPE_SHORT[pkt.data[link.start + 10]!];
+  const d = pkt.frame.direction;
+  return d === 1 ? 'In' : d === 2 ? 'Out' : undefined;
+}
+
+/** The top layer that says something (a trailing "data" layer is described by what carries it). */
+function topLayer(pkt: Packet): Layer {
+  const layers = pkt.layers;
+  for (let i = layers.length - 1; i > 0; i--) {
+    if (layers[i]!.proto !== 'data') return layers[i]!;
+  }
+  return layers[layers.length - 1]!;
+}
+
+export function summarize(pkt: Packet, registry: Registry): PacketSummary {
+  const layers = pkt.layers;
+  const top = topLayer(pkt);
+  const dis = registry.dissector(top.proto);
+  const ends = endpointsBefore(pkt, registry, layers.length) ?? linkEndpoints(pkt, registry);
+  let info = '';
+  for (let i = layers.indexOf(top); i >= 0 && !info; i--) {
+    const l = layers[i]!;
+    info = registry.dissector(l.proto)?.info?.(pkt, l) ?? '';
+  }
+  const worst = pkt.notes.find((n) => n.severity === 'error') ?? pkt.notes.find((n) => n.severity === 'warning');
+  const summary: PacketSummary = {
+    source: ends ? safeText(ends[0]) : '',
+    destination: ends ? safeText(ends[1]) : '',
+    protocol: dis?.short ?? top.proto,
+    length: pkt.frame.origLen,
+    info: safeText(info),
+  };
+  const tunnel = tunnelOf(pkt, registry);
+  if (tunnel) summary.tunnel = tunnel;
+  if (pkt.frame.interfaceName !== undefined) summary.interfaceName = safeText(pkt.frame.interfaceName);
+  const dir = directionText(pkt);
+  if (dir) summary.direction = dir;
+  if (worst) summary.expert = worst.message;
+  return summary;
+}

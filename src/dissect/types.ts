@@ -1,0 +1,129 @@
+import type { Direction } from '../capture/types.js';
+
+/** How a field's values compare and print; the same types the display filter understands. */
+export type FieldType = 'uint' | 'int' | 'bool' | 'ipv4' | 'ipv6' | 'ether' | 'string' | 'bytes' | 'protocol' | 'time' | 'float';
+
+/** ipv4 values are unsigned 32-bit numbers; ipv6 and ether values are byte arrays. */
+export type FieldValue = number | boolean | string | Uint8Array;
+
+/** One decoded protocol header: offsets into the frame's bytes, nothing copied. */
+export interface Layer {
+  proto: string;
+  /** First byte of the header. */
+  start: number;
+  /** First byte after the header (where the payload begins). */
+  payload: number;
+  /** End of the bytes this layer covers, header and payload, never past the captured data. */
+  end: number;
+  /** 0 outside any tunnel, then one more for each tunnel header crossed. */
+  depth: number;
+  /** Set when the header itself is cut short or inconsistent. */
+  malformed?: string;
+  /** A small dissector-specific value (e.g. the ethertype a VLAN tag announces). */
+  aux?: number;
+}
+
+export interface FrameMeta {
+  /** 1-based, as users see it. */
+  number: number;
+  sec: number;
+  nsec: number;
+  capLen: number;
+  origLen: number;
+  linkType: number;
+  interfaceId: number;
+  interfaceName?: string;
+  direction: Direction;
+  /** Seconds since the first frame (for the Time column). */
+  relative?: number;
+}
+
+export type NoteSeverity = 'error' | 'warning' | 'note';
+
+export interface Note {
+  severity: NoteSeverity;
+  message: string;
+  /** Index into Packet.layers of the layer the note is about. */
+  layer: number;
+}
+
+export interface Packet {
+  data: Uint8Array;
+  frame: FrameMeta;
+  layers: Layer[];
+  notes: Note[];
+}
+
+/** A field every dissector registers; the registry of these is the display-filter vocabulary. */
+export interface FieldDef {
+  name: string;
+  label: string;
+  type: FieldType;
+  /** How numbers print: decimal, or hex padded to this many digits (tshark's BASE_HEX). */
+  hexDigits?: number;
+  /** The owning protocol (its layer is what `get` receives). */
+  proto: string;
+  /** Name of the field this one sits under in the detail tree. */
+  parent?: string;
+  /** Names for values, shown in the tree as "Name (value)". */
+  names?: Record<number, string>;
+  /** Hidden fields (ip.addr, tcp.port) filter and print with -e but do not appear in the tree. */
+  hidden?: boolean;
+  /** Values in one layer; undefined (or an empty array) when the field is absent there. */
+  get(pkt: Packet, layer: Layer): FieldValue | FieldValue[] | undefined;
+  /** Bytes the field occupies, for the hex view. */
+  range?(pkt: Packet, layer: Layer): [start: number, length: number] | undefined;
+}
+
+export interface TreeNode {
+  label: string;
+  field?: string;
+  start: number;
+  length: number;
+  children?: TreeNode[];
+}
+
+export interface Summary {
+  source: string;
+  destination: string;
+  protocol: string;
+  info: string;
+}
+
+/** What a dissector hands back: the protocol to decode next and the bytes it gets. */
+export interface Next {
+  proto: string;
+  start: number;
+  end: number;
+}
+
+export interface DecodeContext {
+  readonly pkt: Packet;
+  /** Appends a layer at the current tunnel depth and returns it. */
+  push(proto: string, start: number, payload: number, end: number): Layer;
+  note(severity: NoteSeverity, message: string): void;
+  /** Looks a key up in a dispatch table (ethertype, ip.proto, udp.port, tcp.port, linktype). */
+  lookup(table: string, key: number): string | undefined;
+  /** Runs heuristic dissectors registered for a table on these bytes. */
+  heuristic(table: string, start: number, end: number): string | undefined;
+  /** Marks that the next layers are inside a tunnel. */
+  enterTunnel(): void;
+}
+
+export interface Dissector {
+  proto: string;
+  /** Long name, for the detail tree (e.g. "Internet Protocol Version 4"). */
+  name: string;
+  /** Short name, for the Protocol column (e.g. "IPv4"). */
+  short: string;
+  fields: FieldDef[];
+  decode(ctx: DecodeContext, start: number, end: number): Next | undefined;
+  /** The tree header line, e.g. "Internet Protocol Version 4, Src: a, Dst: b". */
+  title?(pkt: Packet, layer: Layer): string;
+  /** Source and destination this layer contributes to the packet list. */
+  endpoints?(pkt: Packet, layer: Layer): [string, string] | undefined;
+  /** The Info column when this is the top layer. */
+  info?(pkt: Packet, layer: Layer): string;
+  /** Checks bytes that arrived on a port no table names (heuristic dissection). */
+  looksLike?(data: Uint8Array, start: number, end: number): boolean;
+}
