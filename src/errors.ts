@@ -75,6 +75,8 @@ export const msg = {
 
   inInput: (name: string, message: string) => `${name === '-' ? 'standard input' : name}: ${message}`,
 
+  outputExists: () => `already exists; vxshark does not overwrite files (remove it or choose another name)`,
+
   // standard input
   stdinIsTerminal: () => `standard input is a terminal; pipe a capture into it (tcpdump -w - | vxshark -r -)`,
   spoolFailed: (why: string) => `cannot spool standard input to a temporary file (${why})`,

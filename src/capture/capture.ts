@@ -70,8 +70,15 @@ function targetFor(capture: Capture, opts: LoadOptions): ParseTarget {
     index: capture.index,
     interfaces: capture.interfaces,
     warnings: capture.warnings,
-    ...(opts.onFrame ? { onFrame: (i: number, d: Uint8Array) => opts.onFrame!(i, d, capture) } : {}),
   };
+  const onFrame = opts.onFrame;
+  if (onFrame) {
+    target.onFrame = (i, d) => {
+      // The header was parsed before any frame, so what it said is known by now.
+      capture.info ??= target.info;
+      onFrame(i, d, capture);
+    };
+  }
   return target;
 }
 

@@ -54,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
           .option('ifname', { type: 'string', array: true, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)' })
           .option('ip-link', { type: 'string', describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
+          .option('w', { type: 'string', describe: 'write the packets to a new capture file (pcap or pcapng, like the input)' })
           .option('t', { type: 'string', default: 'r', describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' }),
       async (args) => {
         const file = args.r ?? args.file;
@@ -81,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
             heuristics: args.heuristics,
             ifnames,
             timeFormat: parseTimeFormat(args.t),
+            ...(args.w !== undefined ? { writeTo: args.w } : {}),
           },
           out,
         );

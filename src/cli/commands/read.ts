@@ -1,4 +1,5 @@
 import { loadCapture, type Capture } from '../../capture/capture.js';
+import { CaptureWriter } from '../../capture/writer.js';
 import { resolutionDigits } from '../../capture/types.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { dissect } from '../../dissect/dissect.js';
@@ -26,6 +27,8 @@ export interface ReadOptions {
   heuristics: boolean;
   ifnames: Map<number, string>;
   timeFormat: TimeFormat;
+  /** Write the packets that pass to this new capture file instead of printing them. */
+  writeTo?: string;
 }
 
 /** `vxshark -r FILE`: prints every packet while the file streams in, like tshark. */
@@ -37,12 +40,18 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   let printed = 0;
   const limit = opts.count ?? Infinity;
 
+  let writer: CaptureWriter | undefined;
   const printFrame = (i: number, data: Uint8Array, capture: Capture): void => {
     if (printed >= limit || out.closed) return;
     const meta = frameMeta(capture, i, opts.ifnames);
     const pkt = dissect(data, meta, registry);
-    const summary = summarize(pkt, registry);
     printed++;
+    if (opts.writeTo !== undefined) {
+      writer ??= new CaptureWriter(opts.writeTo, capture.info!.format, capture.interfaces, timeDigits(capture) > 6);
+      writer.write({ data, origLen: meta.origLen, sec: meta.sec, nsec: meta.nsec, interfaceId: meta.interfaceId, direction: meta.direction });
+      return;
+    }
+    const summary = summarize(pkt, registry);
     if (opts.output === 'fields') {
       out.line(fieldsLine(pkt, fields, opts.fieldsOptions));
       return;
@@ -64,10 +73,18 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   };
 
   if (opts.output === 'fields' && opts.fieldsOptions.header) out.line(fieldsHeader(fields, opts.fieldsOptions));
-  const loaded = await loadCapture(opts.file, {
-    onFrame: printFrame,
-    shouldStop: () => out.closed || printed >= limit,
-  });
+  let loaded: Capture;
+  try {
+    loaded = await loadCapture(opts.file, {
+      onFrame: printFrame,
+      shouldStop: () => out.closed || printed >= limit,
+    });
+  } finally {
+    writer?.close();
+  }
+  if (opts.writeTo !== undefined && !writer && loaded.info) {
+    new CaptureWriter(opts.writeTo, loaded.info.format, loaded.interfaces, timeDigits(loaded) > 6).close();
+  }
   if (opts.output === 'json') out.line(printed ? '\n]' : '[]');
   for (const w of loaded.warnings) warn(msg.inInput(opts.file, w));
   let status = EXIT_OK;

@@ -1,0 +1,172 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { VxError, msg } from '../errors.js';
+import type { CaptureFormat, CaptureInterface } from './types.js';
+
+const FLUSH_AT = 1 << 20;
+
+export interface WrittenFrame {
+  data: Uint8Array;
+  origLen: number;
+  sec: number;
+  nsec: number;
+  interfaceId: number;
+  direction: number;
+}
+
+/**
+ * Writes frames to a new capture: classic pcap for a pcap input, pcapng (one section,
+ * every interface with its name and time resolution) for a pcapng input. Frame bytes and
+ * time stamps are kept exactly, so tshark and tcpdump read the result like the original.
+ */
+export class CaptureWriter {
+  private fd: number;
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+  private readonly idbFor = new Map<number, number>();
+  private readonly units: { perSec: bigint; nsPerUnit: bigint }[] = [];
+
+  constructor(
+    readonly path: string,
+    private readonly format: CaptureFormat,
+    private readonly interfaces: CaptureInterface[],
+    private readonly nano: boolean,
+  ) {
+    try {
+      this.fd = openSync(path, 'wx');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new VxError('input', msg.inInput(path, code === 'EEXIST' ? msg.outputExists() : msg.unreadable(code ?? String(e))));
+    }
+    if (format === 'pcap') this.pcapHeader();
+    else this.pcapngHeader();
+  }
+
+  write(f: WrittenFrame): void {
+    if (this.format === 'pcap') this.pcapRecord(f);
+    else this.epb(f);
+    if (this.size >= FLUSH_AT) this.flush();
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  private put(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    this.size += bytes.length;
+  }
+
+  private flush(): void {
+    for (const c of this.chunks) {
+      let o = 0;
+      while (o < c.length) o += writeSync(this.fd, c, o, c.length - o);
+    }
+    this.chunks = [];
+    this.size = 0;
+  }
+
+  private pcapHeader(): void {
+    const first = this.interfaces[0];
+    const h = new DataView(new ArrayBuffer(24));
+    h.setUint32(0, this.nano ? 0xa1b23c4d : 0xa1b2c3d4, true);
+    h.setUint16(4, 2, true);
+    h.setUint16(6, 4, true);
+    h.setUint32(16, first?.snaplen || 262144, true);
+    h.setUint32(20, first?.linkType ?? 1, true);
+    this.put(new Uint8Array(h.buffer));
+  }
+
+  private pcapRecord(f: WrittenFrame): void {
+    const h = new DataView(new ArrayBuffer(16));
+    h.setUint32(0, f.sec, true);
+    h.setUint32(4, this.nano ? f.nsec : Math.floor(f.nsec / 1000), true);
+    h.setUint32(8, f.data.length, true);
+    h.setUint32(12, f.origLen, true);
+    this.put(new Uint8Array(h.buffer));
+    this.put(f.data.slice());
+  }
+
+  private pcapngHeader(): void {
+    const shb = new DataView(new ArrayBuffer(28));
+    shb.setUint32(0, 0x0a0d0d0a, true);
+    shb.setUint32(4, 28, true);
+    shb.setUint32(8, 0x1a2b3c4d, true);
+    shb.setUint16(12, 1, true);
+    shb.setUint16(14, 0, true);
+    shb.setBigInt64(16, -1n, true);
+    shb.setUint32(24, 28, true);
+    this.put(new Uint8Array(shb.buffer));
+    for (const iface of this.interfaces) {
+      this.idbFor.set(iface.id, this.units.length);
+      const decimal = iface.tsResolution.base === 10 && iface.tsResolution.exponent <= 9;
+      const exponent = decimal ? iface.tsResolution.exponent : 9;
+      this.units.push({ perSec: 10n ** BigInt(exponent), nsPerUnit: 10n ** BigInt(9 - exponent) });
+      const opts: Uint8Array[] = [];
+      if (iface.name !== undefined) opts.push(option(2, new TextEncoder().encode(iface.name)));
+      if (iface.description !== undefined) opts.push(option(3, new TextEncoder().encode(iface.description)));
+      opts.push(option(9, Uint8Array.of(exponent)));
+      this.put(block(1, concat([u16pair(iface.linkType, 0), u32(iface.snaplen), ...opts, option(0, new Uint8Array(0))])));
+    }
+  }
+
+  private epb(f: WrittenFrame): void {
+    const idb = this.idbFor.get(f.interfaceId) ?? 0;
+    const unit = this.units[idb] ?? { perSec: 1_000_000_000n, nsPerUnit: 1n };
+    const ts = BigInt(f.sec) * unit.perSec + BigInt(f.nsec) / unit.nsPerUnit;
+    const head = new DataView(new ArrayBuffer(20));
+    head.setUint32(0, idb, true);
+    head.setUint32(4, Number(ts >> 32n), true);
+    head.setUint32(8, Number(ts & 0xffffffffn), true);
+    head.setUint32(12, f.data.length, true);
+    head.setUint32(16, f.origLen, true);
+    const parts = [new Uint8Array(head.buffer), f.data, new Uint8Array((4 - (f.data.length % 4)) % 4)];
+    if (f.direction) parts.push(option(2, u32(f.direction)), option(0, new Uint8Array(0)));
+    this.put(block(6, concat(parts)));
+  }
+}
+
+function u32(n: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n, true);
+  return b;
+}
+
+function u16pair(a: number, b: number): Uint8Array {
+  const out = new Uint8Array(4);
+  const dv = new DataView(out.buffer);
+  dv.setUint16(0, a, true);
+  dv.setUint16(2, b, true);
+  return out;
+}
+
+function option(code: number, value: Uint8Array): Uint8Array {
+  const padded = (value.length + 3) & ~3;
+  const out = new Uint8Array(4 + padded);
+  const dv = new DataView(out.buffer);
+  dv.setUint16(0, code, true);
+  dv.setUint16(2, value.length, true);
+  out.set(value, 4);
+  return out;
+}
+
+function block(type: number, body: Uint8Array): Uint8Array {
+  const len = 12 + body.length;
+  const out = new Uint8Array(len);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, type, true);
+  dv.setUint32(4, len, true);
+  out.set(body, 8);
+  dv.setUint32(len - 4, len, true);
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
