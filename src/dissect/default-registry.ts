@@ -1,14 +1,22 @@
 import { LinkType } from '../capture/types.js';
+import { arp } from './layers/arp.js';
 import { data } from './layers/data.js';
+import { dns } from './layers/dns.js';
 import { eth, vlan } from './layers/eth.js';
 import { frame } from './layers/frame.js';
 import { geneve } from './layers/geneve.js';
+import { http } from './layers/http.js';
+import { icmp } from './layers/icmp.js';
+import { icmpv6 } from './layers/icmpv6.js';
 import { ipv4 } from './layers/ipv4.js';
 import { ipv6 } from './layers/ipv6.js';
+import { ipv6DstOpts, ipv6Fragment, ipv6HopOpts, ipv6Routing } from './layers/ipv6-ext.js';
+import { nullLink, rawIp } from './layers/link-null.js';
 import { sll, sll2 } from './layers/sll.js';
 import { tcp } from './layers/tcp.js';
 import { udp } from './layers/udp.js';
 import { vxlan } from './layers/vxlan.js';
+import { nsh, vxlanGpe } from './layers/vxlan-gpe.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import type { Dissector } from './types.js';
 
@@ -19,7 +27,10 @@ export function registerExtension(fn: (r: Registry) => void): void {
   extensions.push(fn);
 }
 
-const CORE: Dissector[] = [frame, data, eth, vlan, sll, sll2, ipv4, ipv6, udp, tcp, vxlan, geneve];
+const CORE: Dissector[] = [
+  frame, data, eth, vlan, sll, sll2, ipv4, ipv6, udp, tcp, vxlan, geneve,
+  nullLink, rawIp, arp, icmp, icmpv6, ipv6HopOpts, ipv6Routing, ipv6Fragment, ipv6DstOpts, vxlanGpe, nsh, dns, http,
+];
 
 /** The dissector chain with vxshark's defaults: 8472 and 4789 are VXLAN, 6081 is GENEVE. */
 export function createRegistry(opts: RegistryOptions = {}): Registry {
@@ -39,6 +50,26 @@ export function createRegistry(opts: RegistryOptions = {}): Registry {
     .register('udp.port', 4789, 'vxlan')
     .register('udp.port', 6081, 'geneve')
     .addHeuristic('udp.port', 'vxlan');
+  // Link types without a hardware header, ARP, ICMP, IPv6 extension headers, VXLAN-GPE/NSH, DNS, HTTP.
+  r.register('linktype', LinkType.NULL, 'null')
+    .register('linktype', LinkType.LOOP, 'null')
+    .register('linktype', LinkType.RAW, 'raw')
+    .register('linktype', LinkType.IPV4, 'ip')
+    .register('linktype', LinkType.IPV6, 'ipv6')
+    .register('ethertype', 0x0806, 'arp')
+    .register('ethertype', 0x8035, 'arp')
+    .register('ethertype', 0x894f, 'nsh')
+    .register('ip.proto', 0, 'ipv6.hopopts')
+    .register('ip.proto', 1, 'icmp')
+    .register('ip.proto', 43, 'ipv6.routing')
+    .register('ip.proto', 44, 'ipv6.fraghdr')
+    .register('ip.proto', 58, 'icmpv6')
+    .register('ip.proto', 60, 'ipv6.dstopts')
+    .register('udp.port', 4790, 'vxlan-gpe')
+    .register('udp.port', 53, 'dns')
+    .register('tcp.port', 53, 'dns')
+    .register('tcp.port', 80, 'http')
+    .register('tcp.port', 8080, 'http');
   for (const ext of extensions) ext(r);
   if (opts.decodeAs) r.applyDecodeAs(opts.decodeAs);
   return r;

@@ -7,6 +7,7 @@ const MAX_TUNNEL_DEPTH = 8;
 
 class Context implements DecodeContext {
   depth = 0;
+  private quoted = false;
   constructor(
     readonly pkt: Packet,
     private readonly registry: Registry,
@@ -14,6 +15,7 @@ class Context implements DecodeContext {
 
   push(proto: string, start: number, payload: number, end: number): Layer {
     const layer: Layer = { proto, start, payload: Math.min(payload, end), end, depth: this.depth };
+    if (this.quoted) layer.quoted = true;
     this.pkt.layers.push(layer);
     return layer;
   }
@@ -36,6 +38,10 @@ class Context implements DecodeContext {
   enterTunnel(): void {
     this.depth++;
   }
+
+  enterQuote(): void {
+    this.quoted = true;
+  }
 }
 
 /** Decodes one frame from its link type to the innermost payload. Never throws on bad bytes. */
@@ -48,7 +54,8 @@ export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry):
       ctx.note('warning', `[Dissection stopped: more than ${MAX_TUNNEL_DEPTH} nested tunnels or ${MAX_LAYERS} layers]`);
       break;
     }
-    if (next.start >= next.end) break;
+    // The frame pseudo-layer is always there, even for a 0-byte record (summary and tree rely on it).
+    if (next.start >= next.end && pkt.layers.length > 0) break;
     const dissector: Dissector = registry.dissector(next.proto) ?? registry.dissector('data')!;
     try {
       next = dissector.decode(ctx, next.start, next.end);
@@ -67,6 +74,11 @@ export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry):
  */
 export function truncatedHeader(ctx: DecodeContext, short: string, layer: Layer): undefined {
   const { frame, data } = ctx.pkt;
+  if (layer.quoted) {
+    // An ICMP error quotes the IP header and only 8 bytes after it: a cut header is normal there.
+    ctx.note('note', `[${short} header cut short in the packet the ICMP error quotes]`);
+    return undefined;
+  }
   layer.malformed = `${short} header truncated`;
   if (frame.capLen < frame.origLen && layer.end >= data.length) {
     ctx.note('warning', `[Packet size limited during capture: ${short} truncated]`);

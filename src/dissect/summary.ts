@@ -38,9 +38,15 @@ function endpointsBefore(pkt: Packet, registry: Registry, before: number): [stri
   return undefined;
 }
 
+/** Layers before this index describe the packet; from it on they are what an ICMP error quotes. */
+function unquoted(pkt: Packet): number {
+  const i = pkt.layers.findIndex((l) => l.quoted);
+  return i < 0 ? pkt.layers.length : i;
+}
+
 /** Without a network layer, the innermost link layer's addresses (as Wireshark shows for LLDP, say). */
 function linkEndpoints(pkt: Packet, registry: Registry): [string, string] | undefined {
-  for (let i = pkt.layers.length - 1; i >= 1; i--) {
+  for (let i = unquoted(pkt) - 1; i >= 1; i--) {
     const l = pkt.layers[i]!;
     const e = registry.dissector(l.proto)?.endpoints?.(pkt, l);
     if (e) return e;
@@ -49,7 +55,7 @@ function linkEndpoints(pkt: Packet, registry: Registry): [string, string] | unde
 }
 
 function tunnelOf(pkt: Packet, registry: Registry): TunnelSummary | undefined {
-  const i = pkt.layers.findIndex((l) => TUNNEL_PROTOS.has(l.proto));
+  const i = pkt.layers.findIndex((l) => TUNNEL_PROTOS.has(l.proto) && !l.quoted);
   if (i < 0) return undefined;
   const l = pkt.layers[i]!;
   const outer = endpointsBefore(pkt, registry, i) ?? ['?', '?'];
@@ -70,7 +76,7 @@ function directionText(pkt: Packet): string | undefined {
 /** The top layer that says something (a trailing "data" layer is described by what carries it). */
 function topLayer(pkt: Packet): Layer {
   const layers = pkt.layers;
-  for (let i = layers.length - 1; i > 0; i--) {
+  for (let i = unquoted(pkt) - 1; i > 0; i--) {
     if (layers[i]!.proto !== 'data') return layers[i]!;
   }
   return layers[layers.length - 1]!;
@@ -80,7 +86,7 @@ export function summarize(pkt: Packet, registry: Registry): PacketSummary {
   const layers = pkt.layers;
   const top = topLayer(pkt);
   const dis = registry.dissector(top.proto);
-  const ends = endpointsBefore(pkt, registry, layers.length) ?? linkEndpoints(pkt, registry);
+  const ends = endpointsBefore(pkt, registry, unquoted(pkt)) ?? linkEndpoints(pkt, registry);
   let info = '';
   for (let i = layers.indexOf(top); i >= 0 && !info; i--) {
     const l = layers[i]!;

@@ -21,6 +21,11 @@ export interface Layer {
   malformed?: string;
   /** A small dissector-specific value (e.g. the ethertype a VLAN tag announces). */
   aux?: number;
+  /**
+   * Part of the packet an ICMP/ICMPv6 error quotes (Wireshark's "in error packet"): a partial
+   * copy by design, so a short header there is only noted, and it sets no packet-list column.
+   */
+  quoted?: boolean;
 }
 
 export interface FrameMeta {
@@ -108,6 +113,8 @@ export interface DecodeContext {
   heuristic(table: string, start: number, end: number): string | undefined;
   /** Marks that the next layers are inside a tunnel. */
   enterTunnel(): void;
+  /** Marks every layer pushed from now on as part of the packet an ICMP error quotes. */
+  enterQuote(): void;
 }
 
 export interface Dissector {

@@ -60,5 +60,5 @@ export const vlan: Dissector = {
     if (end - start < 4) return truncatedHeader(ctx, '802.1Q', layer);
     return nextByEthertype(ctx, rd16(ctx.pkt.data, start + 2), start + 4, end);
   },
-  title: (p, l) => `802.1Q Virtual LAN, PRI: ${p.data[l.start]! >> 5}, ID: ${rd16(p.data, l.start) & 0xfff}`,
+  title: (p, l) => (l.payload - l.start >= 4 ? `802.1Q Virtual LAN, PRI: ${p.data[l.start]! >> 5}, ID: ${rd16(p.data, l.start) & 0xfff}` : '802.1Q Virtual LAN'),
 };

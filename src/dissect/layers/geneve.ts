@@ -80,6 +80,9 @@ export const geneve: Dissector = {
     if (!proto) ctx.note('warning', `[Geneve protocol type 0x${type.toString(16).padStart(4, '0')} not decoded]`);
     return { proto: proto ?? 'data', start: start + 8 + optLen, end };
   },
-  title: (p, l) => `Generic Network Virtualization Encapsulation, VNI: 0x${rd24(p.data, l.start + 4).toString(16).padStart(6, '0')}`,
-  info: (p, l) => `VNI 0x${rd24(p.data, l.start + 4).toString(16).padStart(6, '0')}`,
+  title: (p, l) =>
+    l.payload - l.start >= 8
+      ? `Generic Network Virtualization Encapsulation, VNI: 0x${rd24(p.data, l.start + 4).toString(16).padStart(6, '0')}`
+      : 'Generic Network Virtualization Encapsulation',
+  info: (p, l) => (l.payload - l.start >= 8 ? `VNI 0x${rd24(p.data, l.start + 4).toString(16).padStart(6, '0')}` : ''),
 };

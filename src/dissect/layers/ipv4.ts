@@ -13,6 +13,8 @@ function checksumOk(d: Uint8Array, start: number, len: number): boolean {
 
 const hdrLen = (p: Packet, l: Layer): number => (p.data[l.start]! & 0x0f) * 4;
 const isFragment = (p: Packet, l: Layer): boolean => (rd16(p.data, l.start + 6) & 0x3fff) !== 0;
+/** Whether the 20-byte fixed header was captured (a truncated one has payload = end < start + 20). */
+const hasFixed = (l: Layer): boolean => l.payload - l.start >= 20;
 
 export const ipv4: Dissector = {
   proto: 'ip',
@@ -32,7 +34,12 @@ export const ipv4: Dissector = {
       ['ip.flags.rb', 'Reserved bit', 'bool', { ...bits(6, 1, 0x80, true), parent: 'ip.flags' }],
       ['ip.flags.df', "Don't fragment", 'bool', { ...bits(6, 1, 0x40, true), parent: 'ip.flags' }],
       ['ip.flags.mf', 'More fragments', 'bool', { ...bits(6, 1, 0x20, true), parent: 'ip.flags' }],
-      ['ip.frag_offset', 'Fragment Offset', 'uint', { get: (p, l) => (rd16(p.data, l.start + 6) & 0x1fff) * 8, range: (_p, l) => [l.start + 6, 2] }],
+      [
+        'ip.frag_offset',
+        'Fragment Offset',
+        'uint',
+        { get: (p, l) => (l.start + 8 <= l.payload ? (rd16(p.data, l.start + 6) & 0x1fff) * 8 : undefined), range: (_p, l) => (l.start + 8 <= l.payload ? [l.start + 6, 2] : undefined) },
+      ],
       ['ip.ttl', 'Time to Live', 'uint', u8(8)],
       ['ip.proto', 'Protocol', 'uint', { ...u8(9), names: IP_PROTO_NAMES }],
       ['ip.checksum', 'Header Checksum', 'uint', { ...u16(10), hexDigits: 4 }],
@@ -40,16 +47,29 @@ export const ipv4: Dissector = {
         'ip.checksum.status',
         'Header checksum status',
         'uint',
-        { get: (p, l) => (checksumOk(p.data, l.start, hdrLen(p, l)) ? 1 : 0), names: { 0: 'Bad', 1: 'Good' }, parent: 'ip.checksum' },
+        {
+          // Only over a whole header: a truncated or too-short one has no checksum to verify.
+          get: (p, l) => (hdrLen(p, l) >= 20 && l.start + hdrLen(p, l) <= l.payload ? (checksumOk(p.data, l.start, hdrLen(p, l)) ? 1 : 0) : undefined),
+          names: { 0: 'Bad', 1: 'Good' },
+          parent: 'ip.checksum',
+        },
       ],
       ['ip.src', 'Source Address', 'ipv4', ipv4At(12)],
       ['ip.dst', 'Destination Address', 'ipv4', ipv4At(16)],
-      ['ip.addr', 'Source or Destination Address', 'ipv4', { hidden: true, get: (p, l) => [rd32(p.data, l.start + 12), rd32(p.data, l.start + 16)] }],
+      [
+        'ip.addr',
+        'Source or Destination Address',
+        'ipv4',
+        { hidden: true, get: (p, l) => (hasFixed(l) ? [rd32(p.data, l.start + 12), rd32(p.data, l.start + 16)] : undefined) },
+      ],
       [
         'ip.options',
         'Options',
         'bytes',
-        { get: (p, l) => (hdrLen(p, l) > 20 ? p.data.subarray(l.start + 20, l.payload) : undefined), range: (_p, l) => [l.start + 20, l.payload - l.start - 20] },
+        {
+          get: (p, l) => (hdrLen(p, l) > 20 && l.payload > l.start + 20 ? p.data.subarray(l.start + 20, l.payload) : undefined),
+          range: (p, l) => (hdrLen(p, l) > 20 && l.payload > l.start + 20 ? [l.start + 20, l.payload - l.start - 20] : undefined),
+        },
       ],
     ]),
   ],
@@ -88,7 +108,9 @@ export const ipv4: Dissector = {
   endpoints: (p, l) =>
     l.payload - l.start >= 20 ? [formatIpv4(rd32(p.data, l.start + 12)), formatIpv4(rd32(p.data, l.start + 16))] : undefined,
   info: (p, l) =>
-    isFragment(p, l)
+    !hasFixed(l)
+      ? ''
+      : isFragment(p, l)
       ? `Fragmented IP protocol (proto=${IP_PROTO_NAMES[p.data[l.start + 9]!] ?? p.data[l.start + 9]} ${p.data[l.start + 9]}, off=${(rd16(p.data, l.start + 6) & 0x1fff) * 8}, ID=${rd16(p.data, l.start + 4).toString(16).padStart(4, '0')})`
       : `IPv4 protocol ${p.data[l.start + 9]}`,
 };

@@ -49,7 +49,12 @@ export const sll: Dissector = {
       ['sll.pkttype', 'Packet type', 'uint', { ...u16(0), names: PKTTYPE_NAMES }],
       ['sll.hatype', 'Link-layer address type', 'uint', u16(2)],
       ['sll.halen', 'Link-layer address length', 'uint', u16(4)],
-      ['sll.src.eth', 'Source', 'ether', { get: (p, l) => (rd16(p.data, l.start + 4) === 6 ? macAt(6).get(p, l) : undefined), range: macAt(6).range }],
+      [
+        'sll.src.eth',
+        'Source',
+        'ether',
+        { get: (p, l) => (l.start + 6 <= l.payload && rd16(p.data, l.start + 4) === 6 ? macAt(6).get(p, l) : undefined), range: macAt(6).range },
+      ],
       ['sll.etype', 'Protocol', 'uint', { ...u16(14), hexDigits: 4, names: ETHERTYPE_NAMES }],
       ['sll.ifindex', 'Interface index', 'uint', { get: () => undefined }],
     ]),
@@ -61,7 +66,8 @@ export const sll: Dissector = {
     const d = ctx.pkt.data;
     return nextByCookedProtocol(ctx, rd16(d, start + 2), rd16(d, start + 14), start + 16, end);
   },
-  title: (p, l) => `Linux cooked capture v1, ${direction(p, l, 0, 2)}${p.frame.interfaceName ? ` on ${p.frame.interfaceName}` : ''}`,
+  title: (p, l) =>
+    `Linux cooked capture v1${l.payload - l.start >= 16 ? `, ${direction(p, l, 0, 2)}` : ''}${p.frame.interfaceName ? ` on ${p.frame.interfaceName}` : ''}`,
 };
 
 /** LINKTYPE_LINUX_SLL2 (276): what tcpdump 4.99+ writes for `-i any`; it records the interface index. */
@@ -78,7 +84,12 @@ export const sll2: Dissector = {
       ['sll.hatype', 'Link-layer address type', 'uint', u16(8)],
       ['sll.pkttype', 'Packet type', 'uint', { ...u8(10), names: PKTTYPE_NAMES }],
       ['sll.halen', 'Link-layer address length', 'uint', u8(11)],
-      ['sll.src.eth', 'Source', 'ether', { get: (p, l) => (p.data[l.start + 11] === 6 ? macAt(12).get(p, l) : undefined), range: macAt(12).range }],
+      [
+        'sll.src.eth',
+        'Source',
+        'ether',
+        { get: (p, l) => (l.start + 12 <= l.payload && p.data[l.start + 11] === 6 ? macAt(12).get(p, l) : undefined), range: macAt(12).range },
+      ],
       ['sll.ifname', 'Interface name', 'string', { get: (p) => p.frame.interfaceName }],
     ]),
   ],
@@ -89,5 +100,7 @@ export const sll2: Dissector = {
     return nextByCookedProtocol(ctx, rd16(d, start + 8), rd16(d, start), start + 20, end);
   },
   title: (p, l) =>
-    `Linux cooked capture v2, ${direction(p, l, 10, 1)} on ${p.frame.interfaceName ?? `if${rd32(p.data, l.start + 4)}`}`,
+    l.payload - l.start >= 20
+      ? `Linux cooked capture v2, ${direction(p, l, 10, 1)} on ${p.frame.interfaceName ?? `if${rd32(p.data, l.start + 4)}`}`
+      : 'Linux cooked capture v2',
 };

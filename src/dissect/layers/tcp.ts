@@ -3,16 +3,17 @@ import { bits, fieldsOf, protocolField, rd16, rd32, u16, u32 } from '../field-he
 import type { Dissector, FieldValue, Layer, Packet } from '../types.js';
 import { protoByPorts } from './ports.js';
 
+/** In the order tshark lists them: lowest bit first ("SYN, ACK", "FIN, ACK"). */
 const FLAG_NAMES: [number, string][] = [
-  [0x100, 'AE'],
-  [0x080, 'CWR'],
-  [0x040, 'ECE'],
-  [0x020, 'URG'],
-  [0x010, 'ACK'],
-  [0x008, 'PSH'],
-  [0x004, 'RST'],
-  [0x002, 'SYN'],
   [0x001, 'FIN'],
+  [0x002, 'SYN'],
+  [0x004, 'RST'],
+  [0x008, 'PSH'],
+  [0x010, 'ACK'],
+  [0x020, 'URG'],
+  [0x040, 'ECE'],
+  [0x080, 'CWR'],
+  [0x100, 'AE'],
 ];
 
 export function tcpFlagText(flags: number): string {
@@ -32,7 +33,8 @@ function option(p: Packet, l: Layer, kind: number, pick: (d: Uint8Array, at: num
       i++;
       continue;
     }
-    const len = d[i + 1] ?? 0;
+    if (i + 1 >= l.payload) return undefined;
+    const len = d[i + 1]!;
     if (len < 2 || i + len > l.payload) return undefined;
     if (k === kind) return pick(d, i, len);
     i += len;
@@ -52,13 +54,23 @@ export const tcp: Dissector = {
     ...fieldsOf('tcp', [
       ['tcp.srcport', 'Source Port', 'uint', u16(0)],
       ['tcp.dstport', 'Destination Port', 'uint', u16(2)],
-      ['tcp.port', 'Source or Destination Port', 'uint', { hidden: true, get: (p, l) => [rd16(p.data, l.start), rd16(p.data, l.start + 2)] }],
+      [
+        'tcp.port',
+        'Source or Destination Port',
+        'uint',
+        { hidden: true, get: (p, l) => (l.start + 4 <= l.payload ? [rd16(p.data, l.start), rd16(p.data, l.start + 2)] : undefined) },
+      ],
       // vxshark shows raw sequence numbers: relative ones need every earlier packet of the stream.
       ['tcp.seq', 'Sequence Number', 'uint', u32(4)],
       ['tcp.seq_raw', 'Sequence Number (raw)', 'uint', { ...u32(4), hidden: true }],
       ['tcp.ack', 'Acknowledgment Number', 'uint', u32(8)],
       ['tcp.ack_raw', 'Acknowledgment Number (raw)', 'uint', { ...u32(8), hidden: true }],
-      ['tcp.hdr_len', 'Header Length', 'uint', { get: (p, l) => (p.data[l.start + 12]! >> 4) * 4, range: (_p, l) => [l.start + 12, 1] }],
+      [
+        'tcp.hdr_len',
+        'Header Length',
+        'uint',
+        { get: (p, l) => (l.start + 13 <= l.payload ? (p.data[l.start + 12]! >> 4) * 4 : undefined), range: (_p, l) => (l.start + 13 <= l.payload ? [l.start + 12, 1] : undefined) },
+      ],
       ['tcp.flags', 'Flags', 'uint', { ...bits(12, 2, 0x0fff), hexDigits: 3 }],
       ['tcp.flags.ae', 'Accurate ECN', 'bool', flagBit(0x100)],
       ['tcp.flags.cwr', 'Congestion Window Reduced', 'bool', flagBit(0x080)],
@@ -97,8 +109,11 @@ export const tcp: Dissector = {
     return { proto: proto ?? 'data', start: start + off, end };
   },
   title: (p, l) =>
-    `Transmission Control Protocol, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}, Seq: ${rd32(p.data, l.start + 4)}, Len: ${payloadLen(p, l)}`,
+    l.payload - l.start < 20
+      ? 'Transmission Control Protocol'
+      : `Transmission Control Protocol, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}, Seq: ${rd32(p.data, l.start + 4)}, Len: ${payloadLen(p, l)}`,
   info(p, l) {
+    if (l.payload - l.start < 20) return '';
     const d = p.data;
     const flags = rd16(d, l.start + 12) & 0x0fff;
     let s = `${rd16(d, l.start)} → ${rd16(d, l.start + 2)} [${tcpFlagText(flags)}] Seq=${rd32(d, l.start + 4)}`;

@@ -12,7 +12,12 @@ export const udp: Dissector = {
     ...fieldsOf('udp', [
       ['udp.srcport', 'Source Port', 'uint', u16(0)],
       ['udp.dstport', 'Destination Port', 'uint', u16(2)],
-      ['udp.port', 'Source or Destination Port', 'uint', { hidden: true, get: (p, l) => [rd16(p.data, l.start), rd16(p.data, l.start + 2)] }],
+      [
+        'udp.port',
+        'Source or Destination Port',
+        'uint',
+        { hidden: true, get: (p, l) => (l.start + 4 <= l.payload ? [rd16(p.data, l.start), rd16(p.data, l.start + 2)] : undefined) },
+      ],
       ['udp.length', 'Length', 'uint', u16(4)],
       ['udp.checksum', 'Checksum', 'uint', { ...u16(6), hexDigits: 4 }],
       ['udp.payload', 'Payload', 'bytes', { get: (p, l) => (l.end > l.payload ? p.data.subarray(l.payload, l.end) : undefined), range: (_p, l) => [l.payload, l.end - l.payload] }],
@@ -30,6 +35,7 @@ export const udp: Dissector = {
     const proto = protoByPorts(ctx, 'udp.port', rd16(d, start), rd16(d, start + 2)) ?? ctx.heuristic('udp.port', from, layer.end);
     return { proto: proto ?? 'data', start: from, end: layer.end };
   },
-  title: (p, l) => `User Datagram Protocol, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}`,
-  info: (p, l) => `${rd16(p.data, l.start)} → ${rd16(p.data, l.start + 2)} Len=${Math.max(0, l.end - l.payload)}`,
+  title: (p, l) =>
+    l.payload - l.start >= 8 ? `User Datagram Protocol, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}` : 'User Datagram Protocol',
+  info: (p, l) => (l.payload - l.start >= 8 ? `${rd16(p.data, l.start)} → ${rd16(p.data, l.start + 2)} Len=${Math.max(0, l.end - l.payload)}` : ''),
 };

@@ -20,7 +20,7 @@ export const vxlan: Dissector = {
       ['vxlan.flag_i', 'VXLAN Network ID (VNI)', 'bool', { ...bits(0, 2, FLAG_I, true), parent: 'vxlan.flags' }],
       ['vxlan.flag_d', "Don't Learn", 'bool', { ...bits(0, 2, 0x0040, true), parent: 'vxlan.flags' }],
       ['vxlan.flag_a', 'Policy Applied', 'bool', { ...bits(0, 2, 0x0008, true), parent: 'vxlan.flags' }],
-      ['vxlan.flags_reserved', 'Reserved', 'uint', { ...bits(0, 2, FLAGS_RESERVED), hexDigits: 4, parent: 'vxlan.flags', get: (p, l) => rd16(p.data, l.start) & FLAGS_RESERVED }],
+      ['vxlan.flags_reserved', 'Reserved', 'uint', { ...bits(0, 2, FLAGS_RESERVED), hexDigits: 4, parent: 'vxlan.flags' }],
       ['vxlan.gbp', 'Group Policy ID', 'uint', u16(2)],
       ['vxlan.vni', 'VXLAN Network Identifier (VNI)', 'uint', u24(4)],
       ['vxlan.reserved8', 'Reserved', 'uint', u8(7)],
@@ -35,8 +35,9 @@ export const vxlan: Dissector = {
     ctx.enterTunnel();
     return { proto: 'eth', start: start + 8, end };
   },
-  title: (p, l) => `Virtual eXtensible Local Area Network, VNI: ${rd24(p.data, l.start + 4)}`,
-  info: (p, l) => `VNI ${rd24(p.data, l.start + 4)}`,
+  title: (p, l) =>
+    l.payload - l.start >= 8 ? `Virtual eXtensible Local Area Network, VNI: ${rd24(p.data, l.start + 4)}` : 'Virtual eXtensible Local Area Network',
+  info: (p, l) => (l.payload - l.start >= 8 ? `VNI ${rd24(p.data, l.start + 4)}` : ''),
   looksLike(d, start, end) {
     // The I flag set, every reserved bit clear, and a plausible inner Ethernet header after it.
     if (end - start < 8 + 14) return false;
