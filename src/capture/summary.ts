@@ -99,9 +99,9 @@ function exactSpan(capture: Capture, first: number, last: number, digits: number
   const ix = capture.index;
   let sec = ix.secondsOf(last) - ix.secondsOf(first);
   let ns = ix.nanosOf(last) - ix.nanosOf(first);
-  if (ns < 0) {
-    sec -= 1;
-    ns += 1e9;
-  }
+  // A corrupt classic-pcap fraction may be 1e9 ns or more, so carry whole seconds either way.
+  const carry = Math.floor(ns / 1e9);
+  sec += carry;
+  ns -= carry * 1e9;
   return digits > 0 ? `${sec}.${String(ns).padStart(9, '0').slice(0, digits)}` : String(sec);
 }

@@ -56,14 +56,21 @@ export function formatIso(sec: number, nsec: number, digits: number): string {
   const date = new Date(sec * 1000);
   const base = Number.isFinite(date.getTime()) ? date.toISOString().slice(0, 19) : `@${sec}`;
   if (digits <= 0) return `${base}Z`;
-  const frac = String(nsec).padStart(9, '0').slice(0, digits);
-  return `${base}.${frac}Z`;
+  return `${base}.${fraction(nsec, digits)}Z`;
 }
 
 /** Seconds.nanoseconds as tshark prints frame.time_epoch (9 digits). */
 export function formatEpoch(sec: number, nsec: number, digits = 9): string {
   if (digits <= 0) return String(sec);
-  // An out-of-range fraction from a corrupt record is shown whole, as tshark and tcpdump do.
-  if (nsec >= 1e9) return `${sec}.${nsec}`;
-  return `${sec}.${String(nsec).padStart(9, '0').slice(0, digits)}`;
+  return `${sec}.${fraction(nsec, digits)}`;
+}
+
+/**
+ * The first `digits` of the nine fractional digits. A corrupt fraction of a second or more
+ * (classic pcap records keep theirs as written) is shown whole at that precision, one digit
+ * longer, as tshark and capinfos show it: 1e9 ns at 6 digits is "1000000".
+ */
+function fraction(nsec: number, digits: number): string {
+  const s = String(nsec).padStart(9, '0');
+  return s.slice(0, s.length - 9 + digits);
 }
