@@ -21,7 +21,8 @@ const fromToken = (v: string): string => (v === STDIN_TOKEN ? '-' : v);
 /** Parses the command line and dispatches; returns the exit status. Only parsing lives here. */
 export async function main(argv: string[]): Promise<number> {
   const out = new Output();
-  let status: number | undefined;
+  // Handlers only choose the work; it runs after yargs has validated every argument.
+  let work: (() => Promise<number>) | undefined;
   let usageError: string | undefined;
   const parser = yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)))
     .scriptName('vxshark')
@@ -33,8 +34,8 @@ export async function main(argv: string[]): Promise<number> {
         y
           .positional('files', { type: 'string', array: true, demandOption: true, describe: 'pcap or pcapng files ("-" for standard input)' })
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object per file' }),
-      async (args) => {
-        status = await capinfo({ files: (args.files as string[]).map(fromToken), json: args.json }, out);
+      (args) => {
+        work = () => capinfo({ files: (args.files as string[]).map(fromToken), json: args.json }, out);
       },
     )
     .command(
@@ -56,39 +57,12 @@ export async function main(argv: string[]): Promise<number> {
           .option('ip-link', { type: 'string', describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
           .option('w', { type: 'string', describe: 'write the packets to a new capture file (pcap or pcapng, like the input)' })
           .option('t', { type: 'string', default: 'r', describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' }),
-      async (args) => {
-        const file = args.r ?? args.file;
-        if (file === undefined) throw new VxError('usage', msg.noInput());
-        const ifnames = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
-        for (const item of args.ifname) {
-          const [index, name] = parseIfnameOption(item);
-          ifnames.set(index, name);
-        }
-        let count: number | undefined;
-        if (args.c !== undefined) {
-          count = Number(args.c);
-          if (!Number.isInteger(count) || count < 1) throw new VxError('usage', msg.badCount(args.c));
-        }
-        status = await read(
-          {
-            file: fromToken(file),
-            verbose: args.V,
-            hex: args.x,
-            output: args.T,
-            fields: args.e,
-            fieldsOptions: parseFieldsOptions(args.E),
-            ...(count !== undefined ? { count } : {}),
-            decodeAs: args.d.map(parseDecodeAs),
-            heuristics: args.heuristics,
-            ifnames,
-            timeFormat: parseTimeFormat(args.t),
-            ...(args.w !== undefined ? { writeTo: args.w } : {}),
-          },
-          out,
-        );
+      (args) => {
+        work = () => readCommand(args, out);
       },
     )
     .strict()
+    .parserConfiguration({ 'camel-case-expansion': false })
     .version(packageVersion())
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns || 100))
@@ -97,16 +71,67 @@ export async function main(argv: string[]): Promise<number> {
       if (err) throw err;
       usageError = message;
     });
+  let status = 0;
   try {
     await parser.parseAsync();
+    if (usageError !== undefined) {
+      warn(usageError);
+      return EXIT_USAGE;
+    }
+    if (work) status = await work();
   } catch (e) {
-    await out.drain();
-    return reportFailure(e);
+    status = reportFailure(e);
   }
   await out.drain();
-  if (usageError !== undefined) {
-    warn(usageError);
-    return EXIT_USAGE;
+  return status;
+}
+
+interface ReadArgs {
+  file?: string;
+  r?: string;
+  V: boolean;
+  x: boolean;
+  T: 'text' | 'fields' | 'json';
+  e: string[];
+  E: string[];
+  c?: string;
+  d: string[];
+  heuristics: boolean;
+  ifname: string[];
+  'ip-link'?: string;
+  w?: string;
+  t: string;
+}
+
+/** Turns the validated options of the default command into a read. */
+function readCommand(args: ReadArgs, out: Output): Promise<number> {
+  const file = args.r ?? args.file;
+  if (file === undefined) throw new VxError('usage', msg.noInput());
+  const ifnames = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
+  for (const item of args.ifname) {
+    const [index, name] = parseIfnameOption(item);
+    ifnames.set(index, name);
   }
-  return status ?? 0;
+  let count: number | undefined;
+  if (args.c !== undefined) {
+    count = Number(args.c);
+    if (!Number.isInteger(count) || count < 1) throw new VxError('usage', msg.badCount(args.c));
+  }
+  return read(
+    {
+      file: fromToken(file),
+      verbose: args.V,
+      hex: args.x,
+      output: args.T,
+      fields: args.e,
+      fieldsOptions: parseFieldsOptions(args.E),
+      ...(count !== undefined ? { count } : {}),
+      decodeAs: args.d.map(parseDecodeAs),
+      heuristics: args.heuristics,
+      ifnames,
+      timeFormat: parseTimeFormat(args.t),
+      ...(args.w !== undefined ? { writeTo: args.w } : {}),
+    },
+    out,
+  );
 }
