@@ -95,6 +95,12 @@ export const msg = {
   noIpLinkEntries: () => `no interfaces found; expected the output of "ip -o link", "ip link" or "ip -j link"`,
   badIfname: (text: string) => `invalid --ifname "${text}": expected INDEX=NAME such as 28=eth1`,
 
+  // live capture
+  liveNoTool: () => `live capture needs tcpdump or dumpcap, and neither is installed (apt-get install tcpdump)`,
+  liveOneInterface: () => `tcpdump captures one interface at a time; use -i any, or install dumpcap for several`,
+  liveFailed: (tool: string, why: string) => `${tool.split('/').pop()} could not capture: ${why.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}`,
+  liveAndFile: () => `give either a capture file or -i INTERFACE, not both`,
+
   // command line
   unknownField: (name: string, suggestion: string | undefined) =>
     `unknown field "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''}`,
@@ -103,4 +109,50 @@ export const msg = {
   badCount: (text: string) => `invalid packet count "${text}": expected a positive whole number`,
   fieldsNeedE: () => `-T fields needs at least one -e FIELD`,
   noInput: () => `no capture file given (try: vxshark capinfo FILE, or vxshark --help)`,
+
+  // display filters
+  // Each message names the 1-based column of the problem so a UI can point at it.
+  filterUnknownField: (name: string, column: number, suggestion: string | undefined) =>
+    `unknown field "${name}" at column ${column}${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+  filterExpectedValue: (op: string, column: number) => `expected a value after "${op}" at column ${column}`,
+  filterExpectedField: (after: string | undefined, column: number) =>
+    after === undefined ? `expected a field or "(" at column ${column}` : `expected a field or "(" after "${after}" at column ${column}`,
+  filterNotAField: (text: string, column: number) => `"${text}" at column ${column} is not a field or protocol name`,
+  filterUnclosedParen: (column: number) => `unbalanced parentheses: "(" at column ${column} is never closed`,
+  filterUnopenedParen: (column: number) => `unbalanced parentheses: ")" at column ${column} has no matching "("`,
+  filterUnknownOperator: (op: string, column: number, suggestion: string | undefined) =>
+    `unknown operator "${op}" at column ${column}${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+  filterUnexpected: (text: string, column: number) =>
+    `unexpected "${text}" at column ${column}; expected "and", "or" or the end of the filter`,
+  filterUnexpectedChar: (ch: string, column: number) => `unexpected character "${ch}" at column ${column}`,
+  filterUnterminatedString: (column: number) => `unterminated string starting at column ${column}`,
+  filterBadEscape: (text: string, column: number) => `invalid escape "${text}" at column ${column}`,
+  filterBadChar: (text: string, column: number) => `invalid character constant ${text} at column ${column}`,
+  filterInNeedsBraces: (column: number) =>
+    `expected "{" after "in" at column ${column}; write a set as {80, 443} or {8000..8080}`,
+  filterUnclosedSet: (column: number) => `the set "{" at column ${column} is never closed with "}"`,
+  filterEmptySet: (column: number) => `empty set at column ${column}`,
+  filterUnexpectedInSet: (text: string, column: number) =>
+    `unexpected "${text}" at column ${column} in a set; expected values separated by commas`,
+  filterBadRange: (text: string, column: number) => `invalid range "${text}" at column ${column}; expected LOW..HIGH such as 8000..8080`,
+  filterBadLayer: (text: string, column: number) =>
+    `invalid layer "${text}" at column ${column}; use #1 for the outermost, #2 for the next, #-1 for the innermost, or a range #[1-2]`,
+  filterLayerTwice: (column: number) => `only one of inner., outer. and #N may select the layer (column ${column})`,
+  filterBadIpv4: (text: string, column: number) => `invalid IPv4 address "${text}" at column ${column}`,
+  filterBadIpv6: (text: string, column: number) => `invalid IPv6 address "${text}" at column ${column}`,
+  filterBadPrefix: (text: string, column: number, max: number) =>
+    `invalid prefix length in "${text}" at column ${column}; expected /0 to /${max}`,
+  filterBadMac: (text: string, column: number) =>
+    `invalid MAC address "${text}" at column ${column}; expected 6 bytes such as aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff`,
+  filterBadBytes: (text: string, column: number) => `invalid byte string "${text}" at column ${column}; expected hex bytes such as 0a:1b:2c`,
+  filterBadRegex: (pattern: string, column: number, why: string) => `invalid regular expression "${pattern}" at column ${column}: ${why}`,
+  filterRegexNeedsQuotes: (column: number) => `"matches" needs a double-quoted regular expression at column ${column}`,
+  filterTypeMismatch: (field: string, kind: string, text: string, column: number) =>
+    `${field} is ${kind}; "${text}" is not (column ${column})`,
+  filterOperatorType: (op: string, field: string, kind: string, column: number) =>
+    `"${op}" cannot be used with ${field}, which is ${kind} (column ${column})`,
+  filterPrefixNeedsEquality: (text: string, column: number) =>
+    `the prefix "${text}" at column ${column} can only be compared with == or != or used in a set`,
+  filterFieldTypes: (a: string, aKind: string, b: string, bKind: string, column: number) =>
+    `cannot compare ${a} (${aKind}) with ${b} (${bKind}) at column ${column}`,
 };

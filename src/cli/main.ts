@@ -55,6 +55,10 @@ export async function main(argv: string[]): Promise<number> {
           .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
           .option('ifname', { type: 'string', array: true, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)' })
           .option('ip-link', { type: 'string', describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
+          .option('Y', { alias: 'display-filter', type: 'string', describe: 'display filter, e.g. "inner.ip.dst == 172.20.2.30 && vxlan.vni == 32001"' })
+          .option('i', { alias: 'interface', type: 'string', array: true, describe: 'capture live from this interface with tcpdump or dumpcap (repeatable)' })
+          .option('f', { type: 'string', describe: 'capture filter for live capture (BPF syntax, e.g. "udp port 8472")' })
+          .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, describe: 'colour output (auto: on a terminal, unless NO_COLOR is set)' })
           .option('w', { type: 'string', describe: 'write the packets to a new capture file (pcap or pcapng, like the input)' })
           .option('t', { type: 'string', default: 'r', describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' }),
       (args) => {
@@ -101,12 +105,18 @@ interface ReadArgs {
   'ip-link'?: string;
   w?: string;
   t: string;
+  Y?: string;
+  i?: string[];
+  f?: string;
+  color: 'auto' | 'always' | 'never';
 }
 
 /** Turns the validated options of the default command into a read. */
 function readCommand(args: ReadArgs, out: Output): Promise<number> {
   const file = args.r ?? args.file;
-  if (file === undefined) throw new VxError('usage', msg.noInput());
+  const live = args.i?.length ? { interfaces: args.i, ...(args.f !== undefined ? { captureFilter: args.f } : {}) } : undefined;
+  if (file !== undefined && live) throw new VxError('usage', msg.liveAndFile());
+  if (file === undefined && !live) throw new VxError('usage', msg.noInput());
   const ifnames = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
   for (const item of args.ifname) {
     const [index, name] = parseIfnameOption(item);
@@ -119,7 +129,10 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
   }
   return read(
     {
-      file: fromToken(file),
+      ...(file !== undefined ? { file: fromToken(file) } : {}),
+      ...(live ? { live } : {}),
+      ...(args.Y !== undefined ? { displayFilter: args.Y } : {}),
+      color: args.color,
       verbose: args.V,
       hex: args.x,
       output: args.T,

@@ -1,99 +1,122 @@
-import { loadCapture, type Capture } from '../../capture/capture.js';
-import { CaptureWriter } from '../../capture/writer.js';
+import { loadCapture, loadStream, type Capture, type LoadOptions } from '../../capture/capture.js';
+import { startLiveCapture } from '../../capture/live.js';
 import { resolutionDigits } from '../../capture/types.js';
+import { CaptureWriter } from '../../capture/writer.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { dissect } from '../../dissect/dissect.js';
 import { frameMeta } from '../../dissect/frame-meta.js';
 import type { DecodeAsRule } from '../../dissect/registry.js';
-import { summarize } from '../../dissect/summary.js';
-import { buildTree, treeText } from '../../dissect/tree.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
+import { compileFilter } from '../../filter/index.js';
 import { warn, type Output } from '../io.js';
-import { fieldsHeader, fieldsLine, resolveFields, type FieldsOptions } from '../print/fields.js';
-import { hexDump } from '../print/hex-dump.js';
-import { packetJson } from '../print/json.js';
-import { summaryLine } from '../print/summary-line.js';
+import { colorEnabled, painter, type ColorMode } from '../print/color.js';
+import { PacketPrinter, type PrintOptions } from '../print/packet-printer.js';
 import { TimeColumn, type TimeFormat } from '../print/time-format.js';
+import { ProgressBar } from '../progress.js';
 
-export interface ReadOptions {
-  file: string;
-  verbose: boolean;
-  hex: boolean;
-  output: 'text' | 'fields' | 'json';
-  fields: string[];
-  fieldsOptions: FieldsOptions;
+export interface ReadOptions extends PrintOptions {
+  /** A capture file or "-"; undefined with `live`. */
+  file?: string;
+  live?: { interfaces: string[]; captureFilter?: string };
+  displayFilter?: string;
   count?: number;
   decodeAs: DecodeAsRule[];
   heuristics: boolean;
   ifnames: Map<number, string>;
   timeFormat: TimeFormat;
+  color: ColorMode;
   /** Write the packets that pass to this new capture file instead of printing them. */
   writeTo?: string;
 }
 
-/** `vxshark -r FILE`: prints every packet while the file streams in, like tshark. */
+/** `vxshark -r FILE` (or `-i IFACE`): prints packets while the input streams in, like tshark. */
 export async function read(opts: ReadOptions, out: Output): Promise<number> {
   const registry = createRegistry({ decodeAs: opts.decodeAs, heuristics: opts.heuristics });
-  const fields = opts.output === 'fields' ? resolveFields(registry, opts.fields) : [];
-  if (opts.output === 'fields' && fields.length === 0) throw new VxError('usage', msg.fieldsNeedE());
-  let time: TimeColumn | undefined;
-  let printed = 0;
+  const filter = opts.displayFilter ? compileFilter(opts.displayFilter, registry) : undefined;
+  const printer = new PacketPrinter(opts, registry, out, painter(colorEnabled(opts.color, process.stdout)));
+  if (opts.output === 'fields' && printer.fieldCount === 0) throw new VxError('usage', msg.fieldsNeedE());
   const limit = opts.count ?? Infinity;
-
+  const name = opts.file ?? (opts.live ? opts.live.interfaces.join(',') : '-');
+  let time: TimeColumn | undefined;
+  let seen = 0;
   let writer: CaptureWriter | undefined;
-  const printFrame = (i: number, data: Uint8Array, capture: Capture): void => {
-    if (printed >= limit || out.closed) return;
+  const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
+
+  const onFrame = (i: number, data: Uint8Array, capture: Capture): void => {
+    // Like tshark, -c counts the packets read, whether or not the filter shows them.
+    if (seen >= limit || out.closed) return;
+    seen++;
     const meta = frameMeta(capture, i, opts.ifnames);
-    const pkt = dissect(data, meta, registry);
-    printed++;
+    const needPacket = filter !== undefined || opts.writeTo === undefined;
+    const pkt = needPacket ? dissect(data, meta, registry) : undefined;
+    const shown = !filter || filter(pkt!);
+    time ??= new TimeColumn(opts.timeFormat, timeDigits(capture));
+    const timeText = time.text(meta, shown);
+    if (!shown) return;
     if (opts.writeTo !== undefined) {
       writer ??= new CaptureWriter(opts.writeTo, capture.info!.format, capture.interfaces, timeDigits(capture) > 6);
       writer.write({ data, origLen: meta.origLen, sec: meta.sec, nsec: meta.nsec, interfaceId: meta.interfaceId, direction: meta.direction });
       return;
     }
-    const summary = summarize(pkt, registry);
-    if (opts.output === 'fields') {
-      out.line(fieldsLine(pkt, fields, opts.fieldsOptions));
-      return;
-    }
-    if (opts.output === 'json') {
-      out.line((printed === 1 ? '[\n' : ',\n') + JSON.stringify(packetJson(pkt, registry, summary), null, 2));
-      return;
-    }
-    time ??= new TimeColumn(opts.timeFormat, timeDigits(capture));
-    if (opts.verbose) {
-      if (printed > 1) out.line('');
-      for (const l of treeText(buildTree(pkt, registry))) out.line(l);
-    } else out.line(summaryLine(meta.number, time.text(meta), summary));
-    if (opts.hex) {
-      if (!opts.verbose) out.line('');
-      for (const l of hexDump(data)) out.line(l);
-      out.line('');
-    }
+    printer.print(pkt!, data, timeText);
   };
 
-  if (opts.output === 'fields' && opts.fieldsOptions.header) out.line(fieldsHeader(fields, opts.fieldsOptions));
+  const loadOpts: LoadOptions = {
+    onFrame,
+    shouldStop: () => out.closed || seen >= limit,
+    ...(progress ? { onProgress: (c: Capture) => progress.update(c.bytesRead, c.size, c.frameCount) } : {}),
+  };
+  printer.start();
   let loaded: Capture;
   try {
-    loaded = await loadCapture(opts.file, {
-      onFrame: printFrame,
-      shouldStop: () => out.closed || printed >= limit,
-    });
+    loaded = opts.live ? await readLive(opts.live, loadOpts) : await loadCapture(opts.file ?? '-', loadOpts);
   } finally {
+    progress?.clear();
     writer?.close();
   }
   if (opts.writeTo !== undefined && !writer && loaded.info) {
     new CaptureWriter(opts.writeTo, loaded.info.format, loaded.interfaces, timeDigits(loaded) > 6).close();
   }
-  if (opts.output === 'json') out.line(printed ? '\n]' : '[]');
-  for (const w of loaded.warnings) warn(msg.inInput(opts.file, w));
+  printer.finish();
+  for (const w of loaded.warnings) warn(msg.inInput(name, w));
   let status = EXIT_OK;
   if (loaded.error) {
-    warn(msg.inInput(opts.file, loaded.error));
+    warn(msg.inInput(name, loaded.error));
     status = EXIT_INPUT;
   }
   loaded.close();
   return status;
+}
+
+/** Live capture: tcpdump/dumpcap writes to a pipe; Ctrl-C stops the tool, which flushes. */
+async function readLive(live: { interfaces: string[]; captureFilter?: string }, loadOpts: LoadOptions): Promise<Capture> {
+  const cap = startLiveCapture(live.interfaces, live.captureFilter);
+  const onSignal = (): void => cap.stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const stopAfter = loadOpts.shouldStop;
+    let capture: Capture;
+    try {
+      capture = await loadStream(cap.stream, {
+        ...loadOpts,
+        shouldStop: () => {
+          const stop = stopAfter?.() ?? false;
+          if (stop) cap.stop();
+          return stop;
+        },
+      });
+    } catch (e) {
+      // An empty stream usually means the tool failed; its reason is the one to show.
+      await cap.exited;
+      throw e;
+    }
+    await cap.exited;
+    return capture;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 function timeDigits(capture: Capture): number {

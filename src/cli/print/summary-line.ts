@@ -1,11 +1,14 @@
 import type { PacketSummary } from '../../dissect/summary.js';
+import { painter, type Paint } from './color.js';
+
+const PLAIN = painter(false);
 
 /**
  * One line per packet, tshark's columns plus what overlays need: the interface and
  * direction of a cooked capture, and the outer endpoints and VNI of a tunnelled packet
  * before the inner packet they carry.
  */
-export function summaryLine(number: number, time: string, s: PacketSummary): string {
+export function summaryLine(number: number, time: string, s: PacketSummary, paint: Paint = PLAIN): string {
   let line = `${String(number).padStart(6)} ${time.padStart(12)} `;
   if (s.interfaceName !== undefined || s.direction !== undefined) {
     line += `${s.interfaceName ?? ''}${s.direction ? ` ${s.direction}` : ''} `.trimStart().padEnd(10);
@@ -13,8 +16,8 @@ export function summaryLine(number: number, time: string, s: PacketSummary): str
   if (s.tunnel) {
     const t = s.tunnel;
     const id = t.kind === 'Geneve' ? `vni 0x${t.vni.toString(16).padStart(6, '0')}` : `vni ${t.vni}`;
-    line += `${t.outerSource} → ${t.outerDestination} ${t.kind} ${id} │ `;
+    line += paint.tunnel(`${t.outerSource} → ${t.outerDestination} ${t.kind} ${id}`) + ' │ ';
   }
-  line += `${s.source} → ${s.destination} ${s.protocol} ${s.length} ${s.info}`;
+  line += `${s.source} → ${s.destination} ${paint.protocol(s.protocol)} ${s.length} ${s.info}`;
   return line;
 }

@@ -17,9 +17,13 @@ const FLAG_NAMES: [number, string][] = [
 ];
 
 export function tcpFlagText(flags: number): string {
-  return FLAG_NAMES.filter(([bit]) => flags & bit)
-    .map(([, name]) => name)
-    .join(', ');
+  // A plain loop: this runs for every TCP packet in the packet list.
+  let s = '';
+  for (let k = 0; k < FLAG_NAMES.length; k++) {
+    const [bit, name] = FLAG_NAMES[k]!;
+    if (flags & bit) s = s ? `${s}, ${name}` : name;
+  }
+  return s;
 }
 
 /** Walks the option list and returns what `pick` finds for the option of this kind. */
@@ -42,6 +46,7 @@ function option(p: Packet, l: Layer, kind: number, pick: (d: Uint8Array, at: num
   return undefined;
 }
 
+const mssValue = (d: Uint8Array, at: number, len: number): number | undefined => (len === 4 ? rd16(d, at + 2) : undefined);
 const flagBit = (mask: number) => ({ ...bits(12, 2, mask, true), parent: 'tcp.flags' });
 const payloadLen = (_p: Packet, l: Layer): number => Math.max(0, l.end - l.payload);
 
@@ -85,7 +90,7 @@ export const tcp: Dissector = {
       ['tcp.window_size_value', 'Window', 'uint', u16(14)],
       ['tcp.checksum', 'Checksum', 'uint', { ...u16(16), hexDigits: 4 }],
       ['tcp.urgent_pointer', 'Urgent Pointer', 'uint', u16(18)],
-      ['tcp.options.mss_val', 'MSS Value', 'uint', { get: (p, l) => option(p, l, 2, (d, at, len) => (len === 4 ? rd16(d, at + 2) : undefined)) }],
+      ['tcp.options.mss_val', 'MSS Value', 'uint', { get: (p, l) => option(p, l, 2, mssValue) }],
       ['tcp.options.wscale.shift', 'Window scale shift', 'uint', { get: (p, l) => option(p, l, 3, (d, at, len) => (len === 3 ? d[at + 2] : undefined)) }],
       ['tcp.options.sack_perm', 'SACK permitted', 'bool', { get: (p, l) => option(p, l, 4, () => true) }],
       ['tcp.options.timestamp.tsval', 'Timestamp value', 'uint', { get: (p, l) => option(p, l, 8, (d, at, len) => (len === 10 ? rd32(d, at + 2) : undefined)) }],
@@ -119,7 +124,7 @@ export const tcp: Dissector = {
     let s = `${rd16(d, l.start)} → ${rd16(d, l.start + 2)} [${tcpFlagText(flags)}] Seq=${rd32(d, l.start + 4)}`;
     if (flags & 0x010) s += ` Ack=${rd32(d, l.start + 8)}`;
     s += ` Win=${rd16(d, l.start + 14)} Len=${payloadLen(p, l)}`;
-    const mss = option(p, l, 2, (dd, at, len) => (len === 4 ? rd16(dd, at + 2) : undefined));
+    const mss = option(p, l, 2, mssValue);
     if (mss !== undefined) s += ` MSS=${mss}`;
     return s;
   },

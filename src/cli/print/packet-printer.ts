@@ -1,0 +1,72 @@
+import type { Registry } from '../../dissect/registry.js';
+import { summarize } from '../../dissect/summary.js';
+import { buildTree, treeText } from '../../dissect/tree.js';
+import type { Packet } from '../../dissect/types.js';
+import type { Output } from '../io.js';
+import type { Paint } from './color.js';
+import { fieldsHeader, fieldsLine, resolveFields, type FieldsOptions } from './fields.js';
+import { hexDump } from './hex-dump.js';
+import { packetJson } from './json.js';
+import { summaryLine } from './summary-line.js';
+
+export interface PrintOptions {
+  output: 'text' | 'fields' | 'json';
+  verbose: boolean;
+  hex: boolean;
+  fields: string[];
+  fieldsOptions: FieldsOptions;
+}
+
+/** Prints dissected packets in the format -T/-V/-x/-e ask for. */
+export class PacketPrinter {
+  private printed = 0;
+  private readonly fields;
+
+  constructor(
+    private readonly opts: PrintOptions,
+    private readonly registry: Registry,
+    private readonly out: Output,
+    private readonly paint: Paint,
+  ) {
+    this.fields = opts.output === 'fields' ? resolveFields(registry, opts.fields) : [];
+  }
+
+  get fieldCount(): number {
+    return this.fields.length;
+  }
+
+  start(): void {
+    if (this.opts.output === 'fields' && this.opts.fieldsOptions.header) this.out.line(fieldsHeader(this.fields, this.opts.fieldsOptions));
+  }
+
+  print(pkt: Packet, data: Uint8Array, time: string): void {
+    const { out, opts, registry } = this;
+    this.printed++;
+    if (opts.output === 'fields') {
+      out.line(fieldsLine(pkt, this.fields, opts.fieldsOptions));
+      return;
+    }
+    const summary = summarize(pkt, registry);
+    if (opts.output === 'json') {
+      out.line((this.printed === 1 ? '[\n' : ',\n') + JSON.stringify(packetJson(pkt, registry, summary), null, 2));
+      return;
+    }
+    if (opts.verbose) {
+      if (this.printed > 1) out.line('');
+      for (const l of treeText(buildTree(pkt, registry))) out.line(l);
+    } else {
+      const line = summaryLine(pkt.frame.number, time, summary, this.paint);
+      const severity = pkt.notes.find((n) => n.severity === 'error') ? 'error' : undefined;
+      out.line(severity ? this.paint.error(line) : line);
+    }
+    if (opts.hex) {
+      if (!opts.verbose) out.line('');
+      for (const l of hexDump(data)) out.line(l);
+      out.line('');
+    }
+  }
+
+  finish(): void {
+    if (this.opts.output === 'json') this.out.line(this.printed ? '\n]' : '[]');
+  }
+}
