@@ -5,6 +5,8 @@ import { readSync, openSync, closeSync } from 'node:fs';
 import { loadCapture, type Capture } from '../src/capture/capture.js';
 import { ensureCapture, type BenchCapture } from './bench/make-capture.js';
 import { gc, missedTargets, note, row, section, settle, timeBest } from './bench/harness.js';
+import { benchDissect } from './bench/dissect.js';
+import { benchCli } from './bench/cli.js';
 
 interface BenchOptions {
   packets: number;
@@ -58,6 +60,8 @@ const indexPass: Section = async (capture, opts) => {
 
 const SECTIONS: Record<string, Section> = {
   index: indexPass,
+  dissect: dissectSection,
+  cli: (capture, opts) => benchCli(capture.path, opts.runs),
 };
 
 function parseArgs(argv: string[]): { opts: BenchOptions; names: string[]; check: boolean } {
@@ -101,3 +105,10 @@ main().then(
     process.exitCode = 1;
   },
 );
+
+// ---------------------------------------------------------------------------------------------
+// Dissection: dissect() + summarize() of every packet (scripts/bench/dissect.ts). A function
+// declaration, so SECTIONS above can name it.
+async function dissectSection(capture: BenchCapture, opts: BenchOptions): Promise<void> {
+  await benchDissect(capture.path, opts.runs);
+}

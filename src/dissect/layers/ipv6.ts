@@ -23,7 +23,10 @@ export const ipv6: Dissector = {
         'ipv6.addr',
         'Source or Destination Address',
         'ipv6',
-        { hidden: true, get: (p, l) => [p.data.subarray(l.start + 8, l.start + 24), p.data.subarray(l.start + 24, l.start + 40)] },
+        {
+          hidden: true,
+          get: (p, l) => (l.start + 40 <= l.payload ? [p.data.subarray(l.start + 8, l.start + 24), p.data.subarray(l.start + 24, l.start + 40)] : undefined),
+        },
       ],
     ]),
   ],
