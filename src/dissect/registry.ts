@@ -18,7 +18,8 @@ export interface RegistryOptions {
 
 export class Registry {
   private readonly dissectors = new Map<string, Dissector>();
-  private readonly tables = new Map<string, Map<number, string>>();
+  /** Dense arrays indexed by the key (ports, ethertypes, link types are all below 65536): the hot path of dissection. */
+  private readonly tables = new Map<string, (string | undefined)[]>();
   private readonly heuristics = new Map<string, string[]>();
   /** A name can belong to several protocols (sll.* in SLL and SLL2), each reading its own layout. */
   private readonly fieldMap = new Map<string, FieldDef[]>();
@@ -40,8 +41,8 @@ export class Registry {
 
   register(table: TableName, key: number, proto: string): this {
     let t = this.tables.get(table);
-    if (!t) this.tables.set(table, (t = new Map()));
-    t.set(key, proto);
+    if (!t) this.tables.set(table, (t = new Array<string | undefined>(65536).fill(undefined)));
+    t[key & 0xffff] = proto;
     return this;
   }
 
@@ -65,7 +66,7 @@ export class Registry {
   }
 
   lookup(table: string, key: number): string | undefined {
-    return this.tables.get(table)?.get(key);
+    return this.tables.get(table)?.[key & 0xffff];
   }
 
   heuristicsFor(table: string): readonly string[] {

@@ -3,6 +3,7 @@
 // passes through here before it is printed or drawn.
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const HAS_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 function escapeChar(c: string): string {
   const code = c.charCodeAt(0);
@@ -15,7 +16,8 @@ function escapeChar(c: string): string {
 
 /** Makes a string from a capture safe to show: control and bidi-override characters become visible escapes. */
 export function safeText(s: string): string {
-  return s.replace(UNSAFE, escapeChar);
+  // Almost every string is clean: testing first avoids building a copy of it.
+  return HAS_UNSAFE.test(s) ? s.replace(UNSAFE, escapeChar) : s;
 }
 
 /** Bytes shown as text, printable ASCII kept and everything else escaped, e.g. an HTTP request line. */

@@ -24,8 +24,15 @@ function startsWith(d: Uint8Array, at: number, end: number, word: string): boole
 
 /** Whether the bytes begin a request ("GET ") or a response ("HTTP/"). */
 export function looksLikeHttp(d: Uint8Array, start: number, end: number): boolean {
-  return startsWith(d, start, end, 'HTTP/') || METHODS.some((m) => startsWith(d, start, end, `${m} `));
+  // Every method and "HTTP/" start with an upper-case letter: most segments fail this first test.
+  const first = d[start];
+  if (first === undefined || first < 0x41 || first > 0x5a) return false;
+  if (startsWith(d, start, end, 'HTTP/')) return true;
+  for (const m of METHOD_WORDS) if (startsWith(d, start, end, m)) return true;
+  return false;
 }
+
+const METHOD_WORDS = METHODS.map((m) => `${m} `);
 
 /** The header lines, each without its line ending; the first is the request or status line. */
 function lines(p: Packet, l: Layer): string[] {
