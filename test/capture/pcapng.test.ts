@@ -460,14 +460,12 @@ describe('pcapng damage', () => {
     assert.equal(r.target.index.count, frames.length);
   });
 
-  it('stays linear when a large block arrives one byte at a time', () => {
+  // The timeout catches quadratic re-copying, which would take minutes here.
+  it('stays linear when a large block arrives one byte at a time', { timeout: 120_000 }, () => {
     const bytes = buildPcapng(section([...epbs([filler(1 << 20)]), ...epbs(frames)]));
-    const t0 = performance.now();
     const r = indexInChunks(bytes, 1);
-    const ms = performance.now() - t0;
     assert.equal(r.error, undefined);
     assert.equal(r.target.index.count, 1 + frames.length);
-    assert.ok(ms < 15_000, `took ${ms} ms`);
   });
 
   it('packet data running past its block, options running past their block, packets before any IDB', async () => {
