@@ -6,7 +6,8 @@ import { loadCapture, type Capture } from '../src/capture/capture.js';
 import { ensureCapture, type BenchCapture } from './bench/make-capture.js';
 import { gc, missedTargets, note, row, section, settle, timeBest } from './bench/harness.js';
 import { benchDissect } from './bench/dissect.js';
-import { benchCli } from './bench/cli.js';
+import { benchCli, TYPICAL_FILTER } from './bench/cli.js';
+import { benchFilter } from './bench/filter.js';
 
 interface BenchOptions {
   packets: number;
@@ -61,6 +62,14 @@ const indexPass: Section = async (capture, opts) => {
 const SECTIONS: Record<string, Section> = {
   index: indexPass,
   dissect: dissectSection,
+  filter: async (capture, opts) => {
+    const c = await loadCapture(capture.path);
+    try {
+      await benchFilter(c, TYPICAL_FILTER, opts.runs);
+    } finally {
+      c.close();
+    }
+  },
   cli: (capture, opts) => benchCli(capture.path, opts.runs),
 };
 

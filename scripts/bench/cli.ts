@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { note, row, section } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/vxshark.js', import.meta.url));
-export const TYPICAL_FILTER = 'ip.dst == 172.20.2.30 && vxlan.vni == 32001';
+export const TYPICAL_FILTER = 'inner.ip.dst == 10.244.3.0/24 && vxlan.vni == 1 && icmp';
 
 function which(tool: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
