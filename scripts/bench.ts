@@ -8,6 +8,8 @@ import { gc, missedTargets, note, row, section, settle, timeBest } from './bench
 import { benchDissect } from './bench/dissect.js';
 import { benchCli, TYPICAL_FILTER } from './bench/cli.js';
 import { benchFilter } from './bench/filter.js';
+import { benchAnalysis } from './bench/analysis.js';
+import { uiSection } from './bench/ui.js';
 
 interface BenchOptions {
   packets: number;
@@ -71,6 +73,12 @@ const SECTIONS: Record<string, Section> = {
     }
   },
   cli: (capture, opts) => benchCli(capture.path, opts.runs),
+  analysis: async (capture, opts) => {
+    await benchAnalysis(capture.path, opts.runs);
+  },
+  ui: async (capture) => {
+    await uiSection(capture.path);
+  },
 };
 
 function parseArgs(argv: string[]): { opts: BenchOptions; names: string[]; check: boolean } {

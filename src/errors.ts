@@ -171,7 +171,10 @@ export const msg = {
   uiFilterCancelled: () => `filter stopped; the previous one is back`,
   uiFilterCleared: () => `filter cleared: every packet is shown`,
   uiInputProblem: (why: string) => `the capture is damaged: ${why}`,
-  uiStatsCounting: () => `counting protocols and talkers in the background…`,
+  uiAnalysing: (packets: string) => `analysing ${packets} packets in the background (flows, tunnels, hops, alerts)…`,
+  uiAnalysisWaits: () => `the analysis starts once the whole capture is read`,
+  uiAnalysisFailed: (why: string) => `the analysis failed: ${why}`,
+  uiEvidence: (k: number, n: number, title: string) => `evidence frame ${k} of ${n}: ${title}`,
 
   // analysis
   // Options of the analysis commands.
@@ -183,7 +186,7 @@ export const msg = {
   uplinkFromOption: () => `given with --uplink`,
   uplinkFromRoutes: () => `the default route's interface in --ip-route`,
   uplinkInferred: (iface: string, prefixes: string[]) =>
-    `inferred: forwarded packets for ${list(prefixes, 3)}, on no subnet attached to this host, left through ${iface} (pass --ip-route or --uplink to be sure)`,
+    `inferred: forwarded packets for ${list(prefixes, 3)}, on no subnet attached to this host, left through ${iface}; pass --ip-route or --uplink to be sure`,
   // CNI hints (never certainties).
   hintCilium: (vnis: number[]) =>
     `UDP 8472 with VNIs that look like security identities (${list(vnis.map(String), 4)}): Cilium puts the sender's identity in the VNI`,
@@ -240,7 +243,7 @@ export const msg = {
   alertUnansweredExplanation: (kind: string, dst: string, requests: number, firstFrame: number, tunnelled: boolean) =>
     `${kind === 'tcp-syn' ? 'Connection attempts' : kind === 'icmp-echo' ? 'Pings' : 'DNS queries'} to ${dst} ` +
     `(${plural(requests, 'request')}, the first in frame ${firstFrame}) got no answer at all: not one packet came back from ${dst} in this flow` +
-    `${tunnelled ? ' (both ways were looked for inside the tunnel)' : ''}. Either the requests never reach ${dst} (a missing route, ` +
+    `${tunnelled ? ' (it rides a tunnel: an answer would come back in the reverse tunnel)' : ''}. Either the requests never reach ${dst} (a missing route, ` +
     `a firewall or network policy, a wrong address), or the answers take another path that this capture does not see.`,
   alertUnansweredFix: (kind: string, dst: string, port: number, tunnelled: boolean) =>
     `Capture where ${dst} is (its node) to see whether the requests arrive. ` +
@@ -337,6 +340,13 @@ export const msg = {
     `The capture kept only the first ${capLen} bytes of ${tunnel ? 'these tunnel packets, which is not enough for the inner ' + 'Ethernet, IP and transport headers' : 'these packets, which is not enough for all of their headers'}: ` +
     `flows, states and alerts that need them are incomplete for these packets.`,
   alertSnaplenFix: () => `Capture whole packets (tcpdump -s 0, the default in recent tcpdump), or at least 200 bytes for tunnel traffic (-s 200).`,
+  manySources: (n: number, atLeast: boolean) => `${atLeast ? 'at least ' : ''}${n.toLocaleString('en-US')} sources`,
+  alertsMoreTitle: (id: string, alerts: number, count: number) =>
+    `…and ${plural(alerts, `more ${id} alert`)} (${plural(count, 'occurrence')}) not listed one by one`,
+  alertsMoreExplanation: (max: number) =>
+    `Only the ${max} largest alerts of this kind are listed; the others are summed up here. Narrow the analysis with -Y (a host, a port, a VNI) to see them.`,
+  flowsUntracked: (packets: number) =>
+    `more flows than the analysis keeps: ${plural(packets, 'packet')} of further flows were counted but not kept (narrow with -Y)`,
   // What the analysis commands print around their tables.
   flowsHeading: (flows: number, tunnelled: number, packets: number) =>
     `${plural(flows, 'flow')} (${tunnelled.toLocaleString('en-US')} inside tunnels) in ${plural(packets, 'packet')}; forwarding copies count once`,

@@ -4,7 +4,13 @@ import { parseIfnameOption, readIpLinkFile } from '../capture/ip-link.js';
 import { parseDecodeAs } from '../dissect/registry.js';
 import { EXIT_USAGE, VxError, msg } from '../errors.js';
 import { capinfo } from './commands/capinfo.js';
+import { alerts } from './commands/alerts.js';
+import { analysisBuilder } from './commands/analysis-common.js';
+import { flows } from './commands/flows.js';
+import { hops } from './commands/hops.js';
+import { tunnels } from './commands/tunnels.js';
 import { read } from './commands/read.js';
+import { runUi } from '../ui/index.js';
 import { parseFieldsOptions } from './print/fields.js';
 import { parseTimeFormat } from './print/time-format.js';
 import { Output, reportFailure, warn } from './io.js';
@@ -36,6 +42,23 @@ export async function main(argv: string[]): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object per file' }),
       (args) => {
         work = () => capinfo({ files: (args.files as string[]).map(fromToken), json: args.json }, out);
+      },
+    )
+    .command('flows [file]', 'inner (pod-to-pod) and plain flows, each with the tunnels that carried it', analysisBuilder, (args) => {
+      work = () => flows({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+    })
+    .command('tunnels [file]', 'VXLAN/GENEVE tunnels: outer endpoints, port, VNI, inner pairs, CNI hint', analysisBuilder, (args) => {
+      work = () => tunnels({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+    })
+    .command('hops [file]', 'forwarded packets paired in and out (tcpdump -i any, multi-interface pcapng)', analysisBuilder, (args) => {
+      work = () => hops({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+    })
+    .command(
+      'alerts [file]',
+      'what is wrong: misroutes, missing routes, fragmented tunnels, unanswered flows...',
+      (y) => analysisBuilder(y).option('fail-on', { choices: ['warning', 'error'] as const, describe: 'exit with status 3 when an alert at or above this level is found' }),
+      (args) => {
+        work = () => alerts({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
       },
     )
     .command(
@@ -117,11 +140,20 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
   const live = args.i?.length ? { interfaces: args.i, ...(args.f !== undefined ? { captureFilter: args.f } : {}) } : undefined;
   if (file !== undefined && live) throw new VxError('usage', msg.liveAndFile());
   if (file === undefined && !live) throw new VxError('usage', msg.noInput());
-  const ifnames = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
-  for (const item of args.ifname) {
-    const [index, name] = parseIfnameOption(item);
-    ifnames.set(index, name);
+  const ifnamesFrom = (): Map<number, string> => {
+    const map = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
+    for (const item of args.ifname) {
+      const [index, name] = parseIfnameOption(item);
+      map.set(index, name);
+    }
+    return map;
+  };
+  // `vxshark FILE` on a terminal opens the UI; -r, a pipe, or any printing option prints like tshark.
+  const printing = args.r !== undefined || args.V || args.x || args.T !== 'text' || args.e.length > 0 || args.w !== undefined || args.c !== undefined || args.Y !== undefined;
+  if (file !== undefined && !printing && process.stdout.isTTY) {
+    return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom() });
   }
+  const ifnames = ifnamesFrom();
   let count: number | undefined;
   if (args.c !== undefined) {
     count = Number(args.c);

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end check of the terminal UI in a real terminal: runs vxshark on the Cilium sample in
+# a detached tmux session (120x40), sends keys, reads the screen with capture-pane and greps it.
+# Exits 0 when every check passes, 1 on the first failure (printing the screen), 2 when tmux
+# is missing. The command can be overridden with VXSHARK_UI_CMD (run from the repository root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v tmux >/dev/null 2>&1 || { echo "tui-e2e: tmux is not installed" >&2; exit 2; }
+
+SAMPLE=samples/cilium-vxlan-8472.pcap
+CMD=${VXSHARK_UI_CMD:-"node bin/vxshark.js $SAMPLE"}
+if [[ -z ${VXSHARK_UI_CMD:-} ]]; then
+  # bin/vxshark.js runs dist/: build when it is missing or older than the sources.
+  if [[ ! -f dist/cli/run.js ]] || [[ -n $(find src -name '*.ts' -newer dist/cli/run.js -print -quit) ]]; then
+    npx tsc -p tsconfig.json >/dev/null || true
+  fi
+fi
+
+SOCKET="vxshark-e2e-$$"
+T=(tmux -L "$SOCKET" -f /dev/null)
+cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+"${T[@]}" new-session -d -s e2e -x 120 -y 40 \
+  "env TERM=xterm-256color LANG=C.UTF-8 $CMD; echo VXSHARK_EXIT=\$?; sleep 30"
+
+screen() { "${T[@]}" capture-pane -p -t e2e; }
+fail() {
+  echo "tui-e2e: FAIL: $1" >&2
+  echo "----- screen -----" >&2
+  screen >&2 || true
+  exit 1
+}
+# wait_for PATTERN [SECONDS]: polls the screen until grep -E finds PATTERN.
+wait_for() {
+  local pattern=$1 limit=${2:-10} i
+  for ((i = 0; i < limit * 20; i++)); do
+    if screen | grep -qE -- "$pattern"; then return 0; fi
+    sleep 0.05
+  done
+  fail "timed out waiting for: $pattern"
+}
+expect() { screen | grep -qE -- "$1" || fail "expected: $1"; }
+reject() { ! screen | grep -qE -- "$1" || fail "did not expect: $1"; }
+keys() { "${T[@]}" send-keys -t e2e "$@"; sleep 0.15; }
+text() { "${T[@]}" send-keys -t e2e -l "$1"; sleep 0.15; }
+
+# 1. The packet list: outer and inner headers side by side, 8472 decoded as VXLAN.
+wait_for 'Outer src → dst +Proto/VNI +Inner Source'
+expect '^ +3 [0-9.]+ 192\.168\.10\.100 → 192\.168\.20\.100 VXLAN 32001 +172\.20\.0\.10 +172\.20\.2\.30 +ICMP'
+expect '36 packets'
+reject 'Terminfo|WARNING'
+
+# 2. The detail tree of frame 3, VXLAN expanded.
+keys j j Tab
+wait_for 'Details of frame 3'
+keys j j j j Enter
+wait_for 'VXLAN Network Identifier \(VNI\): 32001'
+keys j j j
+wait_for 'Bytes: vxlan\.vni at offset 46, 3 bytes'
+
+# 3. A display filter, validated as it is typed, applied with Enter.
+keys BTab
+keys /
+text 'vxlan.vni == 45678'
+wait_for '✓ Filter: vxlan\.vni == 45678'
+keys Enter
+wait_for 'filter matched [0-9]+ of 36 packets'
+expect '^ +2 [0-9.]+ 192\.168\.20\.100 → 192\.168\.10\.100 VXLAN 45678'
+reject '^ +3 [0-9.]+ 192\.168\.10\.100'
+keys / C-u
+text 'vxlan.vnx'
+wait_for '✗ Filter: .*unknown field "vxlan\.vnx"'
+keys Escape
+sleep 0.2
+
+# 4. The other views.
+keys 2
+wait_for 'Encapsulation overhead: Ethernet 14 \+ IPv4 20 \+ UDP 8 \+ VXLAN 8 = 50 bytes'
+keys 3
+wait_for 'Top talkers: outer'
+wait_for '192\.168\.10\.100 ↔ 192\.168\.20\.100 +36'
+keys 1 '?'
+wait_for 'vxshark keys'
+keys Escape
+sleep 0.2
+keys ':'
+text 'goto 30'
+keys Enter
+sleep 0.2
+
+# 5. Quit: the shell prints the exit status once the terminal is back.
+keys q
+wait_for 'VXSHARK_EXIT=0'
+reject 'Outer src → dst'
+echo "tui-e2e: ok"

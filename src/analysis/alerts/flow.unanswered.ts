@@ -1,0 +1,64 @@
+// flow.unanswered (warning): TCP SYNs without a SYN/ACK, ICMP echo requests without a reply,
+// DNS queries without a response, with nothing at all coming back. Flows are grouped by
+// kind, destination and service port (pings by destination only, their identifiers vary).
+import { msg } from '../../errors.js';
+import type { Flow, Unanswered } from '../flows.js';
+import type { Alert, Rule } from './types.js';
+
+interface Group {
+  kind: Unanswered;
+  flow: Flow;
+  flows: number;
+  requests: number;
+  sources: Set<string>;
+  frames: number[];
+}
+
+/** Distinct sources counted per group, at most (a scan has many). */
+const MAX_SOURCES = 1000;
+
+export const rule: Rule = {
+  id: 'flow.unanswered',
+  severity: 'warning',
+  description: 'TCP SYNs, ICMP echo requests or DNS queries that nothing answered',
+  start: () => ({
+    evaluate(m) {
+      // One alert per destination and service: many clients (or a scan) knocking on one
+      // silent port make one alert, not one per client.
+      const groups = new Map<string, Group>();
+      for (const f of m.flows) {
+        const u = f.unanswered;
+        if (!u) continue;
+        const port = u.kind === 'icmp-echo' ? 0 : f.dstPort;
+        const key = `${u.kind}|${f.dst}|${port}`;
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { kind: u.kind, flow: f, flows: 0, requests: 0, sources: new Set(), frames: [] }));
+        g.flows++;
+        g.requests += u.count;
+        if (g.sources.size < MAX_SOURCES) g.sources.add(f.src);
+        if (g.frames.length < m.options.evidenceFrames) g.frames.push(u.firstFrame);
+      }
+      return [...groups.values()].map((g): Alert => {
+        const f = g.flow;
+        const tunnelled = f.tunnels.length > 0;
+        const from = g.sources.size === 1 ? f.src : msg.manySources(g.sources.size, g.sources.size >= MAX_SOURCES);
+        const alert: Alert = {
+          id: 'flow.unanswered',
+          severity: 'warning',
+          title: msg.alertUnansweredTitle(g.kind, from, f.dst, f.dstPort, g.requests, g.flows),
+          explanation: msg.alertUnansweredExplanation(g.kind, f.dst, g.requests, g.frames[0]!, tunnelled),
+          fix: msg.alertUnansweredFix(g.kind, f.dst, f.dstPort, tunnelled),
+          frames: g.frames,
+          count: g.requests,
+          dst: f.dst,
+          proto: f.proto,
+          flow: f.id,
+          details: { flows: g.flows, requests: g.requests, sources: g.sources.size, firstFrame: g.frames[0]! },
+        };
+        if (g.sources.size === 1) alert.src = f.src;
+        if (g.kind !== 'icmp-echo') alert.port = f.dstPort;
+        return alert;
+      });
+    },
+  }),
+};

@@ -1,0 +1,77 @@
+// overlay.asymmetric (warning): the two directions of one inner flow travel differently: one
+// encapsulated and the other plain, or through tunnels of different kinds, UDP ports or VNIs.
+//
+// Careful with VNIs: Cilium puts the *sender's* security identity in the VNI, so A -> B and
+// B -> A legitimately carry different VNIs on 8472 (32001 one way, 45678 the other). When
+// the fingerprint says the VNIs on that kind and port are identities, differing VNIs are
+// expected and not reported; kinds and ports must still match. A direction seen both plain
+// and encapsulated (a node capture with -i any sees the pod's packet on its veth and again
+// in the tunnel) is not asymmetric: only "tunnel one way, plain only the other way" is.
+import { msg } from '../../errors.js';
+import { vniIsIdentity } from '../fingerprint.js';
+import type { Flow } from '../flows.js';
+import type { Tunnel } from '../tunnels.js';
+import type { Alert, Rule } from './types.js';
+
+type Why = 'plain' | 'kind' | 'port' | 'vni';
+
+function reason(f: Flow, tunnels: readonly Tunnel[], identity: (kind: string, port: number) => boolean): { why: Why; a: string; b: string } | undefined {
+  const [d0, d1] = f.directions;
+  if (d0.packets === 0 || d1.packets === 0) return undefined;
+  if (d0.carried === 'tunnel' && d1.carried === 'plain') return { why: 'plain', a: 'tunnel', b: 'plain' };
+  if (d0.carried === 'plain' && d1.carried === 'tunnel') return { why: 'plain', a: 'plain', b: 'tunnel' };
+  if (d0.tunnels.length === 0 || d1.tunnels.length === 0) return undefined;
+  const t0 = d0.tunnels.map((id) => tunnels[id]!);
+  const t1 = d1.tunnels.map((id) => tunnels[id]!);
+  const kinds0 = new Set(t0.map((t) => t.kind));
+  const kinds1 = new Set(t1.map((t) => t.kind));
+  if (![...kinds0].some((k) => kinds1.has(k))) return { why: 'kind', a: [...kinds0].join('/'), b: [...kinds1].join('/') };
+  const ports0 = new Set(t0.map((t) => t.port));
+  const ports1 = new Set(t1.map((t) => t.port));
+  if (![...ports0].some((p) => ports1.has(p))) return { why: 'port', a: [...ports0].join('/'), b: [...ports1].join('/') };
+  const first = t0[0]!;
+  if (identity(first.kind, first.port)) return undefined;
+  const vnis0 = new Set(t0.map((t) => t.vni));
+  const vnis1 = new Set(t1.map((t) => t.vni));
+  if (![...vnis0].some((v) => vnis1.has(v))) return { why: 'vni', a: [...vnis0].join('/'), b: [...vnis1].join('/') };
+  return undefined;
+}
+
+export const rule: Rule = {
+  id: 'overlay.asymmetric',
+  severity: 'warning',
+  description: 'the two directions of a flow are carried differently (plain vs tunnel, other port or VNI)',
+  start: () => ({
+    evaluate(m) {
+      const identity = (kind: string, port: number): boolean => vniIsIdentity(kind, port, m.fingerprint);
+      const groups = new Map<string, Alert>();
+      for (const f of m.flows) {
+        const r = reason(f, m.tunnels, identity);
+        if (!r) continue;
+        const key = `${r.why}|${f.src}|${f.dst}`;
+        let a = groups.get(key);
+        if (!a) {
+          a = {
+            id: 'overlay.asymmetric',
+            severity: 'warning',
+            title: msg.alertAsymmetricTitle(r.why, f.src, f.dst, r.a, r.b),
+            explanation: msg.alertAsymmetricExplanation(r.why, f.src, f.dst, r.a, r.b),
+            fix: msg.alertAsymmetricFix(r.why),
+            frames: [],
+            count: 0,
+            src: f.src,
+            dst: f.dst,
+            flow: f.id,
+            proto: f.proto,
+          };
+          const vni = f.directions[0].vnis[0];
+          if (r.why === 'vni' && vni !== undefined) a.vni = vni;
+          groups.set(key, a);
+        }
+        a.count++;
+        for (const fr of f.frames) if (a.frames.length < m.options.evidenceFrames) a.frames.push(fr);
+      }
+      return [...groups.values()];
+    },
+  }),
+};

@@ -1,0 +1,295 @@
+// What every model needs from one dissected packet, read straight from the layer offsets
+// (no field lookups, no strings for IPv4). One Facts object is reused for the whole pass:
+// collectors copy the numbers they keep and never hold on to it.
+import { Direction } from '../capture/types.js';
+import { rd16, rd24, rd32 } from '../dissect/field-helpers.js';
+import type { Packet } from '../dissect/types.js';
+import { macNumber, v4At, v6Key, type Addr } from './addr.js';
+
+export const PROTO_ICMP = 1;
+export const PROTO_TCP = 6;
+export const PROTO_UDP = 17;
+export const PROTO_ICMPV6 = 58;
+
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_ACK = 0x10;
+
+/** One IP header and what rides directly on it. */
+export class IpFacts {
+  present = false;
+  layer = -1;
+  v6 = false;
+  src: Addr = 0;
+  dst: Addr = 0;
+  /** The upper protocol (after IPv6 extension headers). */
+  proto = 0;
+  ttl = 0;
+  /** IPv4 identification; for IPv6 the fragment header's identification or 0. */
+  id = 0;
+  /** Bytes of the IP packet as its header says (header included). */
+  length = 0;
+  headerLength = 0;
+  /** Fragment offset in bytes and the more-fragments flag. */
+  fragOffset = 0;
+  moreFragments = false;
+  /** Index of the transport layer (tcp, udp, icmp, icmpv6), -1 when none. */
+  l4 = -1;
+  sport = 0;
+  dport = 0;
+  tcpFlags = 0;
+  icmpType = -1;
+  icmpCode = -1;
+  /** ICMP echo identifier and sequence. */
+  icmpId = 0;
+  icmpSeq = 0;
+  /** DNS: -1 none, 0 query, 1 response; and the message id. */
+  dns = -1;
+  dnsId = 0;
+
+  reset(): void {
+    this.present = false;
+    this.layer = -1;
+    this.v6 = false;
+    this.src = 0;
+    this.dst = 0;
+    this.proto = 0;
+    this.ttl = 0;
+    this.id = 0;
+    this.length = 0;
+    this.headerLength = 0;
+    this.fragOffset = 0;
+    this.moreFragments = false;
+    this.l4 = -1;
+    this.sport = 0;
+    this.dport = 0;
+    this.tcpFlags = 0;
+    this.icmpType = -1;
+    this.icmpCode = -1;
+    this.icmpId = 0;
+    this.icmpSeq = 0;
+    this.dns = -1;
+    this.dnsId = 0;
+  }
+
+  get isFragment(): boolean {
+    return this.fragOffset !== 0 || this.moreFragments;
+  }
+}
+
+export class Facts {
+  /** 0-based position in the capture and the frame number users see. */
+  position = 0;
+  frame = 0;
+  time = 0;
+  wireLength = 0;
+  capturedLength = 0;
+  /** Interface name when the capture records one (pcapng IDB, SLL2 index, --ifname). */
+  iface: string | undefined = undefined;
+  direction: Direction = Direction.Unknown;
+  /** Link-layer source and destination MAC as numbers; 0 when the link layer does not say. */
+  srcMac = 0;
+  dstMac = 0;
+  /** The first IP header (the underlay for tunnelled packets). */
+  readonly outer = new IpFacts();
+  /** The innermost IP header outside any ICMP quote (the same object as outer without a tunnel). */
+  inner: IpFacts = this.outer;
+  private readonly innerSlot = new IpFacts();
+  /** The IP header an ICMP error quotes. */
+  readonly quoted = new IpFacts();
+  /** Index of the first tunnel layer (vxlan, geneve, vxlan-gpe), -1 when none. */
+  tunnel = -1;
+  tunnelKind = '';
+  tunnelPort = 0;
+  vni = 0;
+  /** Whether the layer after the tunnel header is one vxshark could not decode. */
+  tunnelPayloadUnknown = false;
+  /** Index of the ARP layer and whether it is inside a tunnel. */
+  arp = -1;
+  /** Set by the hop collector when this packet is a forwarding copy of an earlier frame. */
+  copyOf = 0;
+  /** Set by the tunnel collector: the id of the tunnel row this packet counts in, -1 for none. */
+  tunnelId = -1;
+  /** Some layer was cut short by the snaplen. */
+  truncated = false;
+
+  /** Fills the facts for one packet. */
+  read(pkt: Packet, position: number, time: number): void {
+    this.position = position;
+    this.frame = pkt.frame.number;
+    this.time = time;
+    this.wireLength = pkt.frame.origLen;
+    this.capturedLength = pkt.frame.capLen;
+    this.iface = pkt.frame.interfaceName;
+    this.direction = pkt.frame.direction;
+    this.srcMac = 0;
+    this.dstMac = 0;
+    // The IP slots are cleared when a header claims them; until then "present" says enough.
+    this.outer.present = false;
+    this.innerSlot.present = false;
+    this.quoted.present = false;
+    this.inner = this.outer;
+    this.tunnel = -1;
+    this.tunnelKind = '';
+    this.tunnelPort = 0;
+    this.vni = 0;
+    this.tunnelPayloadUnknown = false;
+    this.arp = -1;
+    this.copyOf = 0;
+    this.tunnelId = -1;
+    this.truncated = false;
+
+    const d = pkt.data;
+    const layers = pkt.layers;
+    const cut = pkt.frame.capLen < pkt.frame.origLen;
+    let ip: IpFacts | undefined;
+    for (let i = 1; i < layers.length; i++) {
+      const l = layers[i]!;
+      if (cut && l.malformed !== undefined) this.truncated = true;
+      const hdr = l.payload - l.start;
+      switch (l.proto) {
+        case 'eth':
+          if (l.depth === 0 && this.srcMac === 0 && hdr >= 14) {
+            this.dstMac = macNumber(d, l.start);
+            this.srcMac = macNumber(d, l.start + 6);
+          }
+          break;
+        case 'sll':
+          if (hdr >= 16) {
+            // The index already turned the packet type into a direction.
+            if (rd16(d, l.start + 4) === 6) this.srcMac = macNumber(d, l.start + 6);
+          }
+          break;
+        case 'sll2':
+          if (hdr >= 20) {
+            if (d[l.start + 11] === 6) this.srcMac = macNumber(d, l.start + 12);
+          }
+          break;
+        case 'ip':
+        case 'ipv6': {
+          if (l.quoted) {
+            if (this.quoted.present) break;
+            ip = this.quoted;
+          } else if (!this.outer.present) ip = this.outer;
+          else {
+            ip = this.innerSlot;
+            this.inner = ip;
+          }
+          ip.reset();
+          if (l.proto === 'ip' ? hdr < 20 : hdr < 40) {
+            ip = undefined;
+            break;
+          }
+          readIp(ip, d, l.start, l.proto === 'ipv6', i);
+          break;
+        }
+        case 'ipv6.fraghdr':
+          if (ip && hdr >= 8) {
+            const w = rd16(d, l.start + 2);
+            ip.fragOffset = w & 0xfff8;
+            ip.moreFragments = (w & 1) !== 0;
+            ip.id = rd32(d, l.start + 4);
+            ip.proto = d[l.start]!;
+          }
+          break;
+        case 'ipv6.hopopts':
+        case 'ipv6.routing':
+        case 'ipv6.dstopts':
+          if (ip && hdr >= 2) ip.proto = d[l.start]!;
+          break;
+        case 'tcp':
+          if (ip && ip.l4 < 0 && hdr >= 20) {
+            ip.l4 = i;
+            ip.sport = rd16(d, l.start);
+            ip.dport = rd16(d, l.start + 2);
+            ip.tcpFlags = rd16(d, l.start + 12) & 0x0fff;
+          } else if (ip && ip.l4 < 0 && l.end - l.start >= 4) {
+            // A quoted or cut segment still names its ports.
+            ip.l4 = i;
+            ip.sport = rd16(d, l.start);
+            ip.dport = rd16(d, l.start + 2);
+          }
+          break;
+        case 'udp':
+          if (ip && ip.l4 < 0 && l.end - l.start >= 4) {
+            ip.l4 = i;
+            ip.sport = rd16(d, l.start);
+            ip.dport = rd16(d, l.start + 2);
+          }
+          break;
+        case 'icmp':
+        case 'icmpv6':
+          if (ip && ip.l4 < 0 && hdr >= 4) {
+            ip.l4 = i;
+            ip.icmpType = d[l.start]!;
+            ip.icmpCode = d[l.start + 1]!;
+            if (hdr >= 8) {
+              ip.icmpId = rd16(d, l.start + 4);
+              ip.icmpSeq = rd16(d, l.start + 6);
+            }
+          }
+          break;
+        case 'dns':
+          if (ip && ip.dns < 0) {
+            const m = l.start + (l.aux ?? 0);
+            if (m + 4 <= l.end) {
+              ip.dnsId = rd16(d, m);
+              ip.dns = d[m + 2]! & 0x80 ? 1 : 0;
+            }
+          }
+          break;
+        case 'vxlan':
+        case 'geneve':
+        case 'vxlan-gpe':
+          if (!l.quoted && this.tunnel < 0) {
+            this.tunnel = i;
+            this.tunnelKind = l.proto;
+            const below = layers[i - 1];
+            this.tunnelPort = below?.proto === 'udp' && below.payload - below.start >= 8 ? rd16(d, below.start + 2) : 0;
+            this.vni = hdr >= 8 ? rd24(d, l.start + 4) : 0;
+            const next = layers[i + 1];
+            this.tunnelPayloadUnknown = hdr >= 8 && next !== undefined && next.proto === 'data';
+            ip = undefined;
+          }
+          break;
+        case 'arp':
+          if (this.arp < 0) this.arp = i;
+          break;
+      }
+    }
+  }
+}
+
+function readIp(ip: IpFacts, d: Uint8Array, at: number, v6: boolean, layer: number): void {
+  ip.present = true;
+  ip.layer = layer;
+  ip.v6 = v6;
+  if (v6) {
+    ip.src = v6Key(d, at + 8);
+    ip.dst = v6Key(d, at + 24);
+    ip.proto = d[at + 6]!;
+    ip.ttl = d[at + 7]!;
+    ip.length = 40 + rd16(d, at + 4);
+    ip.headerLength = 40;
+    return;
+  }
+  ip.src = v4At(d, at + 12);
+  ip.dst = v4At(d, at + 16);
+  ip.proto = d[at + 9]!;
+  ip.ttl = d[at + 8]!;
+  ip.id = rd16(d, at + 4);
+  ip.length = rd16(d, at + 2);
+  ip.headerLength = (d[at]! & 0x0f) * 4;
+  const w = rd16(d, at + 6);
+  ip.fragOffset = (w & 0x1fff) * 8;
+  ip.moreFragments = (w & 0x2000) !== 0;
+}
+
+/** A 32-bit hash of up to 24 bytes from `at`: tells copies of one packet from other packets. */
+export function payloadHash(d: Uint8Array, at: number, end: number): number {
+  let h = 0x811c9dc5;
+  const stop = Math.min(end, at + 24);
+  for (let i = at; i < stop; i++) h = Math.imul(h ^ d[i]!, 0x01000193);
+  return h;
+}

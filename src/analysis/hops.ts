@@ -1,0 +1,350 @@
+// Hops: in a capture that records interface and direction (tcpdump -i any's SLL/SLL2, a
+// multi-interface pcapng), a packet the capturing host forwards is there twice: the copy it
+// received and the copy it sent. They have the same addresses, IP ID, protocol and payload;
+// the sent copy follows within a short window with the TTL one lower (routed) or equal
+// (bridged). Pairing them tells where each packet went, and marks the second copy as a
+// forwarding copy, which Wireshark would call a retransmission.
+import { Direction } from '../capture/types.js';
+import type { Packet } from '../dissect/types.js';
+import { HASH_SEED, formatAddr, formatMacNumber, mix, mixAddr, type Addr } from './addr.js';
+import { payloadHash, type Facts } from './facts.js';
+import { roundTime, type Collector } from './pass.js';
+
+/**
+ * routed: the TTL dropped by one on the way to another interface; bridged: same TTL, another
+ * interface (a bridge port and the bridge); hairpin: left through the interface it came in
+ * on; loopback: a locally delivered packet seen leaving and entering the same interface.
+ */
+export type HopKind = 'routed' | 'bridged' | 'hairpin' | 'loopback';
+
+export interface HopPath {
+  id: number;
+  kind: HopKind;
+  ingress: string;
+  egress: string;
+  /** Addresses of the forwarded IP header (the outer one for tunnelled packets); "*" for the pool of pairs past maxHopPaths. */
+  src: string;
+  dst: string;
+  /** Whether the forwarded packets were tunnel packets. */
+  encapsulated: boolean;
+  ttlIn: number;
+  ttlOut: number;
+  /** Source and destination MAC before and after; "" where the link layer does not say (SLL). */
+  macIn: { src: string; dst: string };
+  macOut: { src: string; dst: string };
+  macRewritten: boolean;
+  packets: number;
+  /** Seconds between the two copies. */
+  latency: { min: number; avg: number; max: number };
+  firstFrame: number;
+  /** The first pairs as [ingress frame, egress frame]. */
+  examples: [number, number][];
+}
+
+/** Which frames are forwarding copies, and of which frame (compact: two sorted number columns). */
+export class CopyIndex {
+  private copies: Uint32Array = new Uint32Array(64);
+  private origins: Uint32Array = new Uint32Array(64);
+  private n = 0;
+
+  add(copy: number, origin: number): void {
+    if (this.n === this.copies.length) {
+      const grow = (a: Uint32Array): Uint32Array => {
+        const b = new Uint32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.copies = grow(this.copies);
+      this.origins = grow(this.origins);
+    }
+    this.copies[this.n] = copy;
+    this.origins[this.n] = origin;
+    this.n++;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  /** The frame that `frame` is a forwarding copy of, or undefined when it is not a copy. */
+  of(frame: number): number | undefined {
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.copies[mid]!;
+      if (v === frame) return this.origins[mid];
+      if (v < frame) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  toJSON(): { count: number } {
+    return { count: this.n };
+  }
+}
+
+export interface Hops {
+  paths: HopPath[];
+  copies: CopyIndex;
+  /** Whether the capture records where packets were (interfaces or directions). */
+  placed: boolean;
+}
+
+interface PathState {
+  next: PathState | undefined;
+  /** kind, interfaces, encapsulation and TTL change packed in one number (see pathCode). */
+  code: number;
+  kind: HopKind;
+  ingress: string;
+  egress: string;
+  /** undefined for the pooled path of address pairs beyond maxPaths. */
+  src: Addr | undefined;
+  dst: Addr | undefined;
+  encapsulated: boolean;
+  ttlIn: number;
+  ttlOut: number;
+  macIn: [number, number];
+  macOut: [number, number];
+  packets: number;
+  latMin: number;
+  latMax: number;
+  latSum: number;
+  firstFrame: number;
+  examples: [number, number][];
+}
+
+const KINDS: HopKind[] = ['routed', 'bridged', 'hairpin', 'loopback'];
+
+/** 0 routed, 1 bridged, 2 hairpin, 3 loopback, -1 not a copy of the earlier packet. */
+function classify(prevIface: number, prevDir: number, prevTtl: number, iface: number, dir: number, ttl: number): number {
+  const delta = prevTtl - ttl;
+  if (delta !== 0 && delta !== 1) return -1;
+  if (prevIface !== iface) {
+    // Another interface: a copy unless an Out copy is followed by an In one (not forwarding).
+    if (prevDir === Direction.Outbound && dir === Direction.Inbound) return -1;
+    return delta === 1 ? 0 : 1;
+  }
+  if (prevDir === Direction.Inbound && dir === Direction.Outbound) return 2;
+  if (prevDir === Direction.Outbound && dir === Direction.Inbound && delta === 0) return 3;
+  return -1;
+}
+
+/**
+ * The packets of the last `window` seconds, oldest first, as columns in a ring that grows when
+ * needed: nothing is allocated per packet, and memory follows the packet rate, not the capture.
+ */
+class Recent {
+  cap = 1024;
+  mask = this.cap - 1;
+  /** Sequence numbers of the oldest and the next packet (slot = seq & mask). */
+  head = 0;
+  tail = 0;
+  hash = new Int32Array(this.cap);
+  frame = new Float64Array(this.cap);
+  time = new Float64Array(this.cap);
+  iface = new Int32Array(this.cap);
+  dir = new Uint8Array(this.cap);
+  ttl = new Uint8Array(this.cap);
+  id = new Float64Array(this.cap);
+  srcMac = new Float64Array(this.cap);
+  dstMac = new Float64Array(this.cap);
+  src: Addr[] = new Array<Addr>(this.cap).fill(0);
+  dst: Addr[] = new Array<Addr>(this.cap).fill(0);
+
+  grow(): void {
+    const old = { ...this };
+    this.cap *= 2;
+    this.mask = this.cap - 1;
+    const move = <T extends { length: number; [i: number]: unknown }>(from: T, make: (n: number) => T): T => {
+      const to = make(this.cap);
+      for (let q = this.head; q < this.tail; q++) to[q & this.mask] = from[q & old.mask];
+      return to;
+    };
+    this.hash = move(old.hash, (k) => new Int32Array(k));
+    this.frame = move(old.frame, (k) => new Float64Array(k));
+    this.time = move(old.time, (k) => new Float64Array(k));
+    this.iface = move(old.iface, (k) => new Int32Array(k));
+    this.dir = move(old.dir, (k) => new Uint8Array(k));
+    this.ttl = move(old.ttl, (k) => new Uint8Array(k));
+    this.id = move(old.id, (k) => new Float64Array(k));
+    this.srcMac = move(old.srcMac, (k) => new Float64Array(k));
+    this.dstMac = move(old.dstMac, (k) => new Float64Array(k));
+    this.src = move(old.src, (k) => new Array<Addr>(k).fill(0));
+    this.dst = move(old.dst, (k) => new Array<Addr>(k).fill(0));
+  }
+}
+
+export class HopCollector implements Collector {
+  /** Packet hash -> sequence number of its latest copy in `recent`. */
+  private readonly pending = new Map<number, number>();
+  private readonly recent = new Recent();
+  private readonly paths = new Map<number, PathState>();
+  private readonly order: PathState[] = [];
+  private readonly ifaceIds = new Map<string, number>();
+  private readonly ifaceNames: string[] = [];
+  private lastName: string | undefined = undefined;
+  private lastId = -1;
+  readonly copies = new CopyIndex();
+  private placed = false;
+
+  constructor(
+    private readonly window: number,
+    private readonly evidence: number,
+    private readonly maxPaths = 20_000,
+  ) {}
+
+  private ifaceId(name: string | undefined): number {
+    if (name === undefined) return -1;
+    if (name === this.lastName) return this.lastId;
+    // A router has a handful of interfaces: a short scan beats hashing the name.
+    const names = this.ifaceNames;
+    let id: number | undefined;
+    for (let i = 0; i < names.length && i < 8; i++) {
+      if (names[i] === name) {
+        id = i;
+        break;
+      }
+    }
+    id ??= this.ifaceIds.get(name);
+    if (id === undefined) {
+      id = this.ifaceNames.length;
+      this.ifaceNames.push(name);
+      this.ifaceIds.set(name, id);
+    }
+    this.lastName = name;
+    this.lastId = id;
+    return id;
+  }
+
+  packet(f: Facts, pkt: Packet): void {
+    // Without an interface or a direction, two copies of a packet cannot be told apart from a
+    // duplicate; such captures (one interface, classic pcap) have no hops.
+    if (f.iface === undefined && f.direction === Direction.Unknown) return;
+    this.placed = true;
+    const ip = f.outer;
+    if (!ip.present) return;
+    const r = this.recent;
+    this.expire(f.time);
+    const layer = pkt.layers[ip.layer]!;
+    let h = mixAddr(mixAddr(HASH_SEED, ip.src), ip.dst);
+    h = mix(mix(mix(h, ip.id), ip.proto * 65536 + ip.fragOffset), ip.length);
+    h = mix(h, payloadHash(pkt.data, layer.start + ip.headerLength, layer.end));
+    const iface = this.ifaceId(f.iface);
+    const seq = this.pending.get(h);
+    if (seq !== undefined) {
+      const k = seq & r.mask;
+      if (f.time - r.time[k]! <= this.window && r.src[k] === ip.src && r.dst[k] === ip.dst && r.id[k] === ip.id) {
+        const kind = classify(r.iface[k]!, r.dir[k]!, r.ttl[k]!, iface, f.direction, ip.ttl);
+        if (kind >= 0) {
+          const origin = r.frame[k]!;
+          f.copyOf = origin;
+          this.copies.add(f.frame, origin);
+          this.record(kind, k, iface, f);
+        }
+      }
+    }
+    if (r.tail - r.head === r.cap) r.grow();
+    const k = r.tail & r.mask;
+    r.hash[k] = h;
+    r.frame[k] = f.frame;
+    r.time[k] = f.time;
+    r.iface[k] = iface;
+    r.dir[k] = f.direction;
+    r.ttl[k] = ip.ttl;
+    r.id[k] = ip.id;
+    r.srcMac[k] = f.srcMac;
+    r.dstMac[k] = f.dstMac;
+    r.src[k] = ip.src;
+    r.dst[k] = ip.dst;
+    this.pending.set(h, r.tail);
+    r.tail++;
+  }
+
+  private expire(now: number): void {
+    const r = this.recent;
+    while (r.head < r.tail && now - r.time[r.head & r.mask]! > this.window) {
+      const h = r.hash[r.head & r.mask]!;
+      if (this.pending.get(h) === r.head) this.pending.delete(h);
+      r.head++;
+    }
+  }
+
+  private record(kind: number, k: number, iface: number, f: Facts): void {
+    const r = this.recent;
+    const ip = f.outer;
+    const prevIface = r.iface[k]!;
+    const delta = r.ttl[k]! - ip.ttl;
+    const encapsulated = f.tunnel >= 0;
+    // kind (2 bits), TTL change (1), encapsulation (1), interfaces (+1 so "none" is 0; 12 bits each).
+    const code = kind | (delta << 2) | ((encapsulated ? 1 : 0) << 3) | ((prevIface + 1) << 4) | ((iface + 1) << 16);
+    const latency = Math.max(0, f.time - r.time[k]!);
+    const h = mixAddr(mixAddr(mix(HASH_SEED, code), ip.src), ip.dst);
+    let p = this.paths.get(h);
+    while (p !== undefined && !(p.code === code && p.src === ip.src && p.dst === ip.dst)) p = p.next;
+    // Past maxPaths, new address pairs share one path per interfaces and kind ("*" addresses).
+    let pooled = false;
+    let ph = h;
+    if (p === undefined && this.order.length >= this.maxPaths) {
+      pooled = true;
+      ph = mix(HASH_SEED ^ 0x5bd1e995, code);
+      p = this.paths.get(ph);
+      while (p !== undefined && !(p.code === code && p.src === undefined)) p = p.next;
+    }
+    if (p === undefined) {
+      p = {
+        next: this.paths.get(ph),
+        code,
+        kind: KINDS[kind]!,
+        ingress: prevIface < 0 ? '?' : this.ifaceNames[prevIface]!,
+        egress: iface < 0 ? '?' : this.ifaceNames[iface]!,
+        src: pooled ? undefined : ip.src,
+        dst: pooled ? undefined : ip.dst,
+        encapsulated,
+        ttlIn: r.ttl[k]!,
+        ttlOut: ip.ttl,
+        macIn: [r.srcMac[k]!, r.dstMac[k]!],
+        macOut: [f.srcMac, f.dstMac],
+        packets: 0,
+        latMin: latency,
+        latMax: latency,
+        latSum: 0,
+        firstFrame: r.frame[k]!,
+        examples: [],
+      };
+      this.paths.set(ph, p);
+      this.order.push(p);
+    }
+    p.packets++;
+    p.latSum += latency;
+    if (latency < p.latMin) p.latMin = latency;
+    if (latency > p.latMax) p.latMax = latency;
+    if (p.examples.length < this.evidence) p.examples.push([r.frame[k]!, f.frame]);
+  }
+
+  finish(): Hops {
+    const mac = (m: number): string => (m === 0 ? '' : formatMacNumber(m));
+    const paths = this.order.map(
+      (p, id): HopPath => ({
+        id,
+        kind: p.kind,
+        ingress: p.ingress,
+        egress: p.egress,
+        src: p.src === undefined ? '*' : formatAddr(p.src),
+        dst: p.dst === undefined ? '*' : formatAddr(p.dst),
+        encapsulated: p.encapsulated,
+        ttlIn: p.ttlIn,
+        ttlOut: p.ttlOut,
+        macIn: { src: mac(p.macIn[0]), dst: mac(p.macIn[1]) },
+        macOut: { src: mac(p.macOut[0]), dst: mac(p.macOut[1]) },
+        macRewritten: p.macIn[0] !== 0 && p.macOut[0] !== 0 && p.macIn[0] !== p.macOut[0],
+        packets: p.packets,
+        latency: { min: roundTime(p.latMin), avg: roundTime(p.latSum / p.packets), max: roundTime(p.latMax) },
+        firstFrame: p.firstFrame,
+        examples: p.examples,
+      }),
+    );
+    return { paths, copies: this.copies, placed: this.placed };
+  }
+}

@@ -1,0 +1,94 @@
+// Routing judgements shared by the misroute and missing-route rules: which forwarded pod
+// packets left through the uplink, and which pod prefixes were never heard from.
+import { cidrKey, cidrText, parseAddr, prefixOf, type Addr, type Cidr } from './addr.js';
+import type { AnalysisModels } from './alerts/types.js';
+import type { Flow } from './flows.js';
+import type { HopPath } from './hops.js';
+import { lookupRoute } from './options.js';
+
+export interface Misroute {
+  src: string;
+  dst: string;
+  ingress: string;
+  egress: string;
+  prefix: Cidr;
+  packets: number;
+  /** Ingress and egress frames of the first pairs. */
+  frames: number[];
+  paths: HopPath[];
+  /** The routing table was given and its best match for the destination is the default route. */
+  confirmed: boolean;
+}
+
+/**
+ * Forwarded (routed) plain packets for a pod destination that entered on one interface and
+ * left through the uplink. With --ip-route, a packet whose destination has a specific route
+ * elsewhere is not counted (the table says it should not have gone there: another problem).
+ */
+export function findMisroutes(m: AnalysisModels): Misroute[] {
+  const uplink = m.view.uplink;
+  if (uplink === undefined) return [];
+  const groups = new Map<string, Misroute>();
+  for (const p of m.hops.paths) {
+    if (p.kind !== 'routed' || p.encapsulated || p.egress !== uplink || p.ingress === uplink) continue;
+    const dst = parseAddr(p.dst);
+    if (dst === undefined || !m.view.isPod(dst)) continue;
+    let confirmed = false;
+    if (m.options.routes.length > 0) {
+      const r = lookupRoute(m.options.routes, dst);
+      if (r?.prefix !== undefined && r.dev !== uplink) continue;
+      confirmed = r === undefined || r.prefix === undefined;
+    }
+    const key = `${p.src}|${p.dst}|${p.ingress}|${p.egress}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { src: p.src, dst: p.dst, ingress: p.ingress, egress: p.egress, prefix: m.view.nodePrefix(dst), packets: 0, frames: [], paths: [], confirmed };
+      groups.set(key, g);
+    }
+    g.packets += p.packets;
+    g.paths.push(p);
+    for (const [a, b] of p.examples) if (g.frames.length < m.options.evidenceFrames) g.frames.push(a, b);
+  }
+  return [...groups.values()];
+}
+
+/** Node prefixes (a /24 or /64) that some packet came from: a pod there is alive and reachable back. */
+export function heardFrom(flows: readonly Flow[]): Set<string> {
+  const heard = new Set<string>();
+  const add = (text: string): void => {
+    const a = parseAddr(text);
+    if (a !== undefined) heard.add(cidrKey(prefixOf(a, typeof a === 'number' ? 24 : 64)));
+  };
+  for (const f of flows) {
+    if (f.directions[0].packets > 0) add(f.src);
+    if (f.directions[1].packets > 0) add(f.dst);
+  }
+  return heard;
+}
+
+export interface SilentPrefix {
+  prefix: Cidr;
+  flows: Flow[];
+}
+
+/** Pod prefixes that unanswered flows went to and from which nothing ever came back. */
+export function silentPodPrefixes(m: AnalysisModels): SilentPrefix[] {
+  if (m.view.podCidrs.length === 0) return [];
+  const heard = heardFrom(m.flows);
+  const out = new Map<string, SilentPrefix>();
+  for (const f of m.flows) {
+    if (!f.unanswered) continue;
+    const dst = parseAddr(f.dst);
+    if (dst === undefined || !m.view.isPod(dst)) continue;
+    const prefix = m.view.nodePrefix(dst);
+    const key = cidrKey(prefix);
+    if (heard.has(key)) continue;
+    const s = out.get(key) ?? { prefix, flows: [] };
+    s.flows.push(f);
+    out.set(key, s);
+  }
+  return [...out.values()];
+}
+
+export const prefixText = (c: Cidr): string => cidrText(c);
+export type { Addr };

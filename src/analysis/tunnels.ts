@@ -1,0 +1,143 @@
+// Tunnels: one row per (outer source, outer destination, encapsulation, UDP port, VNI), the
+// way the underlay sees the overlay. Forwarding copies count once. Later fragments of a
+// tunnel packet (which carry no UDP header) are attributed through the first fragment's IP ID.
+import type { Packet } from '../dissect/types.js';
+import { HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
+import type { Facts } from './facts.js';
+import { pushCapped, roundTime, type Collector } from './pass.js';
+
+export const TUNNEL_KIND_NAMES: Record<string, string> = { vxlan: 'VXLAN', geneve: 'GENEVE', 'vxlan-gpe': 'VXLAN-GPE' };
+
+export interface InnerPair {
+  src: string;
+  dst: string;
+  packets: number;
+}
+
+export interface Tunnel {
+  id: number;
+  /** VXLAN, GENEVE or VXLAN-GPE. */
+  kind: string;
+  port: number;
+  vni: number;
+  src: string;
+  dst: string;
+  family: 4 | 6;
+  packets: number;
+  bytes: number;
+  /** Outer IP fragments that belonged to this tunnel's packets (first fragments included). */
+  fragments: number;
+  firstTime: number;
+  lastTime: number;
+  firstFrame: number;
+  frames: number[];
+  /** Inner IP address pairs carried, most packets first (filled from the flows). */
+  innerPairs: InnerPair[];
+  /** Rows of the opposite direction (same endpoints swapped, same kind and port). */
+  reverse: number[];
+  /** Interfaces the tunnel packets were captured on. */
+  interfaces: string[];
+}
+
+interface State {
+  next: State | undefined;
+  src: Addr;
+  dst: Addr;
+  kindCode: number;
+  port: number;
+  vni: number;
+  row: Tunnel;
+}
+
+const KIND_CODE: Record<string, number> = { vxlan: 1, geneve: 2, 'vxlan-gpe': 3 };
+/** Open fragment groups remembered at most (a bound on memory, not on correctness). */
+const MAX_FRAGMENT_GROUPS = 4096;
+
+export class TunnelCollector implements Collector {
+  private readonly table = new Map<number, State>();
+  readonly rows: Tunnel[] = [];
+  /** "src|dst|id" of fragmented tunnel packets -> tunnel id. */
+  private readonly fragments = new Map<string, number>();
+
+  constructor(private readonly evidence: number) {}
+
+  packet(f: Facts, _pkt: Packet): void {
+    const ip = f.outer;
+    if (f.tunnel < 0) {
+      if (ip.present && ip.fragOffset !== 0 && this.fragments.size > 0) {
+        const id = this.fragments.get(`${String(ip.src)}|${String(ip.dst)}|${ip.id}`);
+        if (id !== undefined && f.copyOf === 0) {
+          const row = this.rows[id]!;
+          row.bytes += f.wireLength;
+          row.fragments++;
+          f.tunnelId = id;
+        }
+      }
+      return;
+    }
+    if (!ip.present) return;
+    const kindCode = KIND_CODE[f.tunnelKind] ?? 0;
+    let h = mixAddr(mixAddr(HASH_SEED, ip.src), ip.dst);
+    h = mix(mix(h, kindCode * 65536 + f.tunnelPort), f.vni);
+    let s = this.table.get(h);
+    while (s !== undefined && !(s.src === ip.src && s.dst === ip.dst && s.kindCode === kindCode && s.port === f.tunnelPort && s.vni === f.vni)) s = s.next;
+    if (s === undefined) {
+      const row: Tunnel = {
+        id: this.rows.length,
+        kind: TUNNEL_KIND_NAMES[f.tunnelKind] ?? f.tunnelKind,
+        port: f.tunnelPort,
+        vni: f.vni,
+        src: formatAddr(ip.src),
+        dst: formatAddr(ip.dst),
+        family: ip.v6 ? 6 : 4,
+        packets: 0,
+        bytes: 0,
+        fragments: 0,
+        firstTime: f.time,
+        lastTime: f.time,
+        firstFrame: f.frame,
+        frames: [],
+        innerPairs: [],
+        reverse: [],
+        interfaces: [],
+      };
+      s = { next: this.table.get(h), src: ip.src, dst: ip.dst, kindCode, port: f.tunnelPort, vni: f.vni, row };
+      this.table.set(h, s);
+      this.rows.push(row);
+    }
+    const row = s.row;
+    f.tunnelId = row.id;
+    if (f.iface !== undefined && row.interfaces.length < 8 && !row.interfaces.includes(f.iface)) row.interfaces.push(f.iface);
+    if (f.copyOf !== 0) return;
+    row.packets++;
+    row.bytes += f.wireLength;
+    row.lastTime = f.time;
+    pushCapped(row.frames, f.frame, this.evidence);
+    if (ip.moreFragments) {
+      row.fragments++;
+      if (this.fragments.size >= MAX_FRAGMENT_GROUPS) this.fragments.clear();
+      this.fragments.set(`${String(ip.src)}|${String(ip.dst)}|${ip.id}`, row.id);
+    }
+  }
+
+  /** Pairs each row with the rows of the opposite direction and rounds the times. */
+  finish(pairs: Map<number, Map<string, InnerPair>>): Tunnel[] {
+    const byEnds = new Map<string, Tunnel[]>();
+    for (const t of this.rows) {
+      const k = `${t.src}|${t.dst}|${t.kind}|${t.port}`;
+      const list = byEnds.get(k) ?? [];
+      list.push(t);
+      byEnds.set(k, list);
+    }
+    for (const t of this.rows) {
+      t.firstTime = roundTime(t.firstTime);
+      t.lastTime = roundTime(t.lastTime);
+      const back = byEnds.get(`${t.dst}|${t.src}|${t.kind}|${t.port}`) ?? [];
+      // The same VNI first (a classic VNI is per network), then the others (Cilium's is per sender).
+      t.reverse = [...back.filter((b) => b.vni === t.vni), ...back.filter((b) => b.vni !== t.vni)].map((b) => b.id);
+      const inner = pairs.get(t.id);
+      if (inner) t.innerPairs = [...inner.values()].sort((a, b) => b.packets - a.packets);
+    }
+    return this.rows;
+  }
+}

@@ -1,0 +1,38 @@
+// `vxshark alerts FILE`: what is wrong, most severe first, each with its evidence frames, an
+// explanation and a fix. --fail-on makes the exit status say whether any alert reached a level.
+import { SEVERITY_RANK, type Alert, type Severity } from '../../analysis/index.js';
+import { EXIT_ALERTS, msg } from '../../errors.js';
+import type { Output } from '../io.js';
+import { frameList, outputWidth, wrap } from '../print/tables.js';
+import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
+
+
+export interface AlertsArgs extends AnalysisArgs {
+  'fail-on'?: 'warning' | 'error';
+}
+
+function printAlert(a: Alert, out: Output, width: number): void {
+  out.line(`${a.severity.toUpperCase().padEnd(8)}${a.id}  ${msg.alertEvidence(frameList(a.frames, a.count), a.count)}`);
+  for (const l of wrap(a.title, width - 2)) out.line(`  ${l}`);
+  for (const l of wrap(`Why: ${a.explanation}`, width - 2, '     ')) out.line(`  ${l}`);
+  for (const l of wrap(`Fix: ${a.fix}`, width - 2, '     ')) out.line(`  ${l}`);
+}
+
+export async function alerts(args: AlertsArgs, out: Output): Promise<number> {
+  const { result, status } = await runAnalysis(args);
+  const list = result.alerts;
+  if (args.json) out.line(JSON.stringify(list, null, 2));
+  else {
+    const width = outputWidth();
+    list.forEach((a, i) => {
+      if (i > 0) out.line('');
+      printAlert(a, out, width);
+    });
+    if (list.length) out.line('');
+    const count = (s: Severity): number => list.filter((a) => a.severity === s).length;
+    out.line(list.length ? msg.alertsSummary(count('error'), count('warning'), count('info'), result.stats.analysed) : msg.noAlerts(result.stats.analysed));
+  }
+  const failOn = args['fail-on'];
+  if (failOn !== undefined && list.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) return EXIT_ALERTS;
+  return status;
+}

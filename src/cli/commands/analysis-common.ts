@@ -1,0 +1,78 @@
+// What the four analysis commands (flows, tunnels, hops, alerts) share: their options, and
+// loading + analysing the capture once with them.
+import type { Argv } from 'yargs';
+import { loadCapture } from '../../capture/capture.js';
+import { parseIfnameOption, readIpLinkFile } from '../../capture/ip-link.js';
+import { analyze, parsePodCidrOption, readIpRouteFile, type AnalysisOptions, type AnalysisResult } from '../../analysis/index.js';
+import { createRegistry } from '../../dissect/default-registry.js';
+import { parseDecodeAs } from '../../dissect/registry.js';
+import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
+import { compileFilter } from '../../filter/index.js';
+import { warn } from '../io.js';
+
+export interface AnalysisArgs {
+  file?: string;
+  Y?: string;
+  d: string[];
+  heuristics: boolean;
+  ifname: string[];
+  'ip-link'?: string;
+  'ip-route'?: string;
+  'pod-cidr': string[];
+  uplink?: string;
+  json: boolean;
+}
+
+/** The options every analysis command takes. */
+export function analysisBuilder<T>(y: Argv<T>) {
+  return y
+    .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print JSON for scripts instead of a table' })
+    .option('Y', { alias: 'display-filter', type: 'string', describe: 'display filter: only matching packets feed the analysis, e.g. -Y "vxlan"' })
+    .option('d', { type: 'string', array: true, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
+    .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
+    .option('ifname', { type: 'string', array: true, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 3=eth1 (repeatable)' })
+    .option('ip-link', { type: 'string', describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
+    .option('ip-route', { type: 'string', describe: 'file with `ip route` output from the capturing host (finds the uplink and missing routes)' })
+    .option('pod-cidr', { type: 'string', array: true, default: [] as string[], describe: "the cluster's pod range, e.g. 172.20.0.0/16 (repeatable; inferred when absent)" })
+    .option('uplink', { type: 'string', describe: 'the interface of the default route, e.g. eth0 (inferred when absent)' });
+}
+
+export interface Analysed {
+  result: AnalysisResult;
+  /** EXIT_INPUT when the capture was damaged (what was before the damage is analysed). */
+  status: number;
+}
+
+/** Loads the capture, analyses it with the options, reports the capture's warnings. */
+export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
+  if (args.file === undefined) throw new VxError('usage', msg.analysisNeedsFile());
+  const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
+  const opts: AnalysisOptions = { registry };
+  if (args.Y !== undefined && args.Y.trim() !== '') opts.filter = compileFilter(args.Y, registry);
+  const ifnames = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
+  for (const item of args.ifname) {
+    const [index, name] = parseIfnameOption(item);
+    ifnames.set(index, name);
+  }
+  opts.ifnames = ifnames;
+  if (args['ip-route'] !== undefined) opts.routes = readIpRouteFile(args['ip-route']);
+  if (args['pod-cidr'].length) opts.podCidrs = args['pod-cidr'].map(parsePodCidrOption);
+  if (args.uplink !== undefined) opts.uplink = args.uplink;
+  const file = args.file;
+  const capture = await loadCapture(file);
+  try {
+    const result = analyze(capture, opts);
+    for (const w of capture.warnings) warn(msg.inInput(file, w));
+    let status = EXIT_OK;
+    if (capture.error) {
+      warn(msg.inInput(file, capture.error));
+      status = EXIT_INPUT;
+    }
+    if (opts.filter && result.stats.analysed === 0 && result.stats.frames > 0) warn(msg.filterNoMatch(args.Y!));
+    if (result.stats.untrackedFlowPackets > 0) warn(msg.flowsUntracked(result.stats.untrackedFlowPackets));
+    return { result, status };
+  } finally {
+    capture.close();
+  }
+}

@@ -1,0 +1,263 @@
+// The analysis module's results turned into what the Flows, Tunnels, Hops and Alerts views
+// draw: plain arrays of rows (structured-clone safe, so a worker thread can build them), with
+// the display filter that shows each flow or tunnel in the packet list.
+import type { AnalysisResult, Flow, Severity, Tunnel } from '../analysis/index.js';
+import { safeText } from '../text/escape.js';
+
+export interface FlowRow {
+  id: number;
+  proto: string;
+  /** "172.20.0.10:48312 → 172.20.2.30:80" */
+  endpoints: string;
+  packetsOut: number;
+  packetsBack: number;
+  bytes: number;
+  state: string;
+  unanswered: boolean;
+  /** Other tunnels this flow used (e.g. the replies' VNI), as text. */
+  also: string;
+  firstFrame: number;
+  /** Display filter that shows this flow's packets. */
+  filter: string;
+}
+
+export interface FlowGroup {
+  /** "VXLAN 192.168.10.100 → 192.168.20.100  udp/8472  VNI 32001", or "not tunnelled". */
+  title: string;
+  tunnel?: number;
+  flows: FlowRow[];
+}
+
+export interface TunnelRow {
+  id: number;
+  kind: string;
+  src: string;
+  dst: string;
+  port: number;
+  vni: number;
+  packets: number;
+  bytes: number;
+  fragments: number;
+  inner: string;
+  firstFrame: number;
+  filter: string;
+}
+
+export interface TunnelMatrix {
+  /** Tunnel endpoints (VTEPs), sources and destinations together, sorted. */
+  vteps: string[];
+  /** cells[i][j]: packets from vteps[i] to vteps[j] and the VNIs used. */
+  cells: { packets: number; vnis: number[] }[][];
+}
+
+export interface HopRow {
+  kind: string;
+  ingress: string;
+  egress: string;
+  src: string;
+  dst: string;
+  packets: number;
+  ttl: string;
+  latencyUs: number;
+  macRewritten: boolean;
+  encapsulated: boolean;
+  /** Left through the uplink (the default route), or an alert names this path. */
+  misroute: boolean;
+  /** Frame numbers of the first pair [ingress copy, egress copy]. */
+  example: [number, number] | undefined;
+}
+
+export interface AlertRow {
+  id: string;
+  severity: Severity;
+  title: string;
+  explanation: string;
+  fix: string;
+  /** Evidence frame numbers (1-based). */
+  frames: number[];
+  count: number;
+}
+
+export interface AnalysisView {
+  flowGroups: FlowGroup[];
+  flowCount: number;
+  tunnels: TunnelRow[];
+  matrix: TunnelMatrix;
+  hops: HopRow[];
+  /** Whether the capture records interfaces or directions (hops are possible at all). */
+  placed: boolean;
+  alerts: AlertRow[];
+  /** Forwarding copies: copies[k] (a frame number) is a copy of origins[k]; sorted by copy. */
+  copies: Uint32Array;
+  origins: Uint32Array;
+  /** CNI hints, one line each. */
+  hints: string[];
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function endpoint(addr: string, port: number, proto: string): string {
+  if (proto !== 'TCP' && proto !== 'UDP') return addr;
+  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+function tunnelTitle(t: Tunnel): string {
+  return `${t.kind} ${t.src} → ${t.dst}  udp/${t.port}  VNI ${t.vni}`;
+}
+
+/** A display filter matching one flow's packets (inside the tunnel when it was tunnelled). */
+export function flowFilter(f: Pick<Flow, 'family' | 'proto' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tunnels'>): string {
+  const inner = f.tunnels.length ? 'inner.' : '';
+  const ip = f.family === 6 ? 'ipv6' : 'ip';
+  const parts = [`${inner}${ip}.addr == ${f.src}`, `${inner}${ip}.addr == ${f.dst}`];
+  const l4 = f.proto.toLowerCase();
+  if (f.proto === 'TCP' || f.proto === 'UDP') {
+    parts.push(`${inner}${l4}.port == ${f.srcPort}`, `${inner}${l4}.port == ${f.dstPort}`);
+  } else if (f.proto === 'ICMP' || f.proto === 'ICMPv6') parts.push(`${inner}${l4}`);
+  return parts.join(' && ');
+}
+
+/** A display filter matching one tunnel row's packets. */
+export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'family'>): string {
+  const ip = t.family === 6 ? 'ipv6' : 'ip';
+  const vni = t.kind === 'GENEVE' ? 'geneve.vni' : t.kind === 'VXLAN-GPE' ? 'vxlan-gpe.vni' : 'vxlan.vni';
+  return `outer.${ip}.src == ${t.src} && outer.${ip}.dst == ${t.dst} && ${vni} == ${t.vni}`;
+}
+
+function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined): FlowRow {
+  const others = f.tunnels.filter((id) => id !== group).map((id) => byId.get(id)).filter((t): t is Tunnel => t !== undefined);
+  return {
+    id: f.id,
+    proto: f.proto,
+    endpoints: safeText(`${endpoint(f.src, f.srcPort, f.proto)} → ${endpoint(f.dst, f.dstPort, f.proto)}`),
+    packetsOut: f.directions[0].packets,
+    packetsBack: f.directions[1].packets,
+    bytes: f.bytes,
+    state: safeText(f.state),
+    unanswered: f.unanswered !== undefined,
+    also: others.length ? `back: ${others.map((t) => `${t.kind} VNI ${t.vni}`).join(', ')}` : '',
+    firstFrame: f.firstFrame,
+    filter: flowFilter(f),
+  };
+}
+
+/** Builds every view model from one analysis result. */
+export function buildAnalysisView(r: AnalysisResult, frameCount: number): AnalysisView {
+  const byId = new Map(r.tunnels.map((t) => [t.id, t]));
+  // Flows under the tunnel that carried their first direction; plain flows last.
+  const groups = new Map<number, FlowGroup>();
+  const plain: FlowGroup = { title: 'not tunnelled', flows: [] };
+  for (const f of r.flows) {
+    const tid = f.directions[0].tunnels[0] ?? f.tunnels[0];
+    const t = tid === undefined ? undefined : byId.get(tid);
+    if (!t) {
+      plain.flows.push(flowRow(f, byId, undefined));
+      continue;
+    }
+    let g = groups.get(t.id);
+    if (!g) groups.set(t.id, (g = { title: safeText(tunnelTitle(t)), tunnel: t.id, flows: [] }));
+    g.flows.push(flowRow(f, byId, t.id));
+  }
+  const flowGroups = [...groups.values()].sort((a, b) => (a.tunnel ?? 0) - (b.tunnel ?? 0));
+  if (plain.flows.length) flowGroups.push(plain);
+
+  const tunnels: TunnelRow[] = r.tunnels.map((t) => ({
+    id: t.id,
+    kind: t.kind,
+    src: safeText(t.src),
+    dst: safeText(t.dst),
+    port: t.port,
+    vni: t.vni,
+    packets: t.packets,
+    bytes: t.bytes,
+    fragments: t.fragments,
+    inner: safeText(t.innerPairs.slice(0, 3).map((p) => `${p.src} → ${p.dst}`).join(', ')),
+    firstFrame: t.firstFrame,
+    filter: tunnelFilter(t),
+  }));
+  const vteps = [...new Set(r.tunnels.flatMap((t) => [t.src, t.dst]))].sort();
+  const at = new Map(vteps.map((v, i) => [v, i]));
+  const cells = vteps.map(() => vteps.map(() => ({ packets: 0, vnis: [] as number[] })));
+  for (const t of r.tunnels) {
+    const c = cells[at.get(t.src)!]![at.get(t.dst)!]!;
+    c.packets += t.packets;
+    if (!c.vnis.includes(t.vni)) c.vnis.push(t.vni);
+  }
+
+  const uplink = r.topology.uplink?.name;
+  const alertPaths = new Set(
+    r.alerts.filter((a) => a.severity !== 'info' && a.ingress !== undefined && a.egress !== undefined).map((a) => `${a.ingress}|${a.egress}`),
+  );
+  const hops: HopRow[] = r.hops.paths.map((p) => ({
+    kind: p.kind,
+    ingress: safeText(p.ingress),
+    egress: safeText(p.egress),
+    src: safeText(p.src),
+    dst: safeText(p.dst),
+    packets: p.packets,
+    ttl: `${p.ttlIn} → ${p.ttlOut}`,
+    latencyUs: Math.round(p.latency.avg * 1e6),
+    macRewritten: p.macRewritten,
+    encapsulated: p.encapsulated,
+    misroute: p.kind === 'hairpin' || (uplink !== undefined && p.egress === uplink) || alertPaths.has(`${p.ingress}|${p.egress}`),
+    example: p.examples[0],
+  }));
+
+  const alerts: AlertRow[] = r.alerts
+    .map((a) => ({
+      id: a.id,
+      severity: a.severity,
+      title: safeText(a.title),
+      explanation: safeText(a.explanation),
+      fix: safeText(a.fix),
+      frames: [...a.frames],
+      count: a.count,
+    }))
+    .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+
+  // The copy index only answers "is frame N a copy?": ask it for every frame once.
+  const copyList: number[] = [];
+  const originList: number[] = [];
+  if (r.hops.copies.count > 0) {
+    for (let n = 1; n <= frameCount; n++) {
+      const o = r.hops.copies.of(n);
+      if (o !== undefined) {
+        copyList.push(n);
+        originList.push(o);
+      }
+    }
+  }
+  return {
+    flowGroups,
+    flowCount: r.flows.length,
+    tunnels,
+    matrix: { vteps: vteps.map(safeText), cells },
+    hops,
+    placed: r.hops.placed,
+    alerts,
+    copies: Uint32Array.from(copyList),
+    origins: Uint32Array.from(originList),
+    hints: r.fingerprint.map((h) => safeText(`${h.cni} (${h.confidence}): ${h.reason}`)),
+  };
+}
+
+/** The frame a forwarding copy repeats, or undefined (binary search in the sorted copies). */
+export function copyOrigin(view: AnalysisView, frame: number): number | undefined {
+  const c = view.copies;
+  let lo = 0;
+  let hi = c.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = c[mid]!;
+    if (v === frame) return view.origins[mid];
+    if (v < frame) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+export function alertCounts(view: AnalysisView): { error: number; warning: number; info: number } {
+  const n = { error: 0, warning: 0, info: 0 };
+  for (const a of view.alerts) n[a.severity]++;
+  return n;
+}

@@ -1,0 +1,55 @@
+// Runs the analysis for the UI in a worker thread and hands back the view models. From the
+// TypeScript sources (tests, tsx) the worker registers tsx itself, since Node 20 workers do
+// not inherit the loader; from dist/ it is plain JavaScript.
+import { Worker } from 'node:worker_threads';
+import type { DecodeAsRule } from '../dissect/registry.js';
+import type { AnalysisView } from './analysis-model.js';
+
+export interface AnalysisJob {
+  /** File the frames are read from (the spool file for standard input). */
+  path: string;
+  decodeAs: DecodeAsRule[];
+  heuristics: boolean;
+  ifnames: [number, string][];
+}
+
+export type AnalysisReply = { ok: true; view: AnalysisView } | { ok: false; message: string };
+
+export interface RunningAnalysis {
+  result: Promise<AnalysisReply>;
+  cancel(): void;
+}
+
+function startWorker(job: AnalysisJob): Worker {
+  const fromSources = import.meta.url.endsWith('.ts');
+  if (!fromSources) return new Worker(new URL('./analysis-worker.js', import.meta.url), { workerData: job });
+  const entry = new URL('./analysis-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(code, { eval: true, workerData: job });
+}
+
+export function runAnalysis(job: AnalysisJob): RunningAnalysis {
+  let worker: Worker | undefined;
+  let settle!: (r: AnalysisReply) => void;
+  const result = new Promise<AnalysisReply>((resolve) => (settle = resolve));
+  try {
+    worker = startWorker(job);
+    worker.once('message', (m: AnalysisReply) => {
+      settle(m);
+      void worker?.terminate();
+    });
+    worker.once('error', (e) => settle({ ok: false, message: e.message }));
+    worker.once('exit', (code) => settle({ ok: false, message: `analysis stopped (worker exit ${code})` }));
+    // The UI may quit before the analysis ends: the worker must not keep the process alive.
+    worker.unref();
+  } catch (e) {
+    settle({ ok: false, message: (e as Error).message });
+  }
+  return {
+    result,
+    cancel: () => {
+      void worker?.terminate();
+    },
+  };
+}

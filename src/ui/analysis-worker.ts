@@ -1,0 +1,25 @@
+// Worker thread for the analysis views: indexes the capture file itself, runs analyze() and
+// posts back the view models, so a million packets never freeze the screen.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadCapture } from '../capture/capture.js';
+import { analyze } from '../analysis/index.js';
+import { createRegistry } from '../dissect/default-registry.js';
+import { buildAnalysisView } from './analysis-model.js';
+import type { AnalysisJob, AnalysisReply } from './analysis-runner.js';
+
+async function run(job: AnalysisJob): Promise<AnalysisReply> {
+  const capture = await loadCapture(job.path);
+  try {
+    const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics });
+    const result = analyze(capture, { registry, ifnames: new Map(job.ifnames) });
+    return { ok: true, view: buildAnalysisView(result, capture.frameCount) };
+  } finally {
+    capture.close();
+  }
+}
+
+const job = workerData as AnalysisJob;
+run(job).then(
+  (reply) => parentPort!.postMessage(reply),
+  (e: unknown) => parentPort!.postMessage({ ok: false, message: (e as Error)?.message ?? String(e) } satisfies AnalysisReply),
+);

@@ -1,0 +1,121 @@
+// Every key the UI understands, in one table: the dispatcher looks actions up here and the
+// help overlay (`?`) is generated from it, so the two cannot disagree.
+import type { KeyEvent } from './blessed.js';
+
+export type ViewId = 'packets' | 'layers' | 'stats' | 'flows' | 'tunnels' | 'hops' | 'alerts';
+
+export type Action =
+  | 'quit'
+  | 'help'
+  | 'filter'
+  | 'command'
+  | 'nextPane'
+  | 'prevPane'
+  | 'up'
+  | 'down'
+  | 'left'
+  | 'right'
+  | 'pageUp'
+  | 'pageDown'
+  | 'halfUp'
+  | 'halfDown'
+  | 'first'
+  | 'last'
+  | 'toggle'
+  | 'expandAll'
+  | 'collapseAll'
+  | 'cancel'
+  | 'nextEvidence'
+  | 'prevEvidence'
+  | `view:${ViewId}`;
+
+export interface Binding {
+  keys: string[];
+  action: Action;
+  help: string;
+  group: string;
+}
+
+export interface ViewEntry {
+  id: ViewId;
+  key: string;
+  title: string;
+}
+
+/** Views in the order of their number keys. Which exist depends on the modules present. */
+export const VIEWS: readonly ViewEntry[] = [
+  { id: 'packets', key: '1', title: 'Packets' },
+  { id: 'layers', key: '2', title: 'Layers' },
+  { id: 'stats', key: '3', title: 'Statistics' },
+  { id: 'flows', key: '4', title: 'Flows' },
+  { id: 'tunnels', key: '5', title: 'Tunnels' },
+  { id: 'hops', key: '6', title: 'Hops' },
+  { id: 'alerts', key: '7', title: 'Alerts' },
+];
+
+const BINDINGS: Binding[] = [
+  { keys: ['q'], action: 'quit', help: 'quit (also Ctrl-C)', group: 'General' },
+  { keys: ['C-c'], action: 'quit', help: '', group: 'General' },
+  { keys: ['?'], action: 'help', help: 'show or hide this help', group: 'General' },
+  { keys: ['/'], action: 'filter', help: 'edit the display filter (Enter applies, Esc cancels)', group: 'General' },
+  { keys: [':'], action: 'command', help: 'command line: decode udp.port==9000 vxlan, goto N, filter TEXT, quit', group: 'General' },
+  { keys: ['escape'], action: 'cancel', help: 'close an overlay, or stop a running filter', group: 'General' },
+  { keys: ['up', 'k'], action: 'up', help: 'previous packet / node / line', group: 'Moving' },
+  { keys: ['down', 'j'], action: 'down', help: 'next packet / node / line', group: 'Moving' },
+  { keys: ['pageup', 'C-b'], action: 'pageUp', help: 'one page up', group: 'Moving' },
+  { keys: ['pagedown', 'C-f'], action: 'pageDown', help: 'one page down', group: 'Moving' },
+  { keys: ['C-u'], action: 'halfUp', help: 'half a page up', group: 'Moving' },
+  { keys: ['C-d'], action: 'halfDown', help: 'half a page down', group: 'Moving' },
+  { keys: ['g', 'home'], action: 'first', help: 'first packet / node / byte', group: 'Moving' },
+  { keys: ['G', 'end'], action: 'last', help: 'last packet / node / byte', group: 'Moving' },
+  { keys: ['tab'], action: 'nextPane', help: 'next pane (list → details → bytes)', group: 'Panes and the tree' },
+  { keys: ['S-tab'], action: 'prevPane', help: 'previous pane', group: 'Panes and the tree' },
+  { keys: ['enter', 'space'], action: 'toggle', help: 'tree: expand or collapse; list: go to the details; other views: open the row', group: 'Panes and the tree' },
+  { keys: ['right', 'l'], action: 'right', help: 'expand / into the node; next byte in the bytes pane', group: 'Panes and the tree' },
+  { keys: ['left', 'h'], action: 'left', help: 'collapse / up to the parent; previous byte', group: 'Panes and the tree' },
+  { keys: ['e'], action: 'expandAll', help: 'expand every node of the packet', group: 'Panes and the tree' },
+  { keys: ['c'], action: 'collapseAll', help: 'collapse every node', group: 'Panes and the tree' },
+  { keys: ['n'], action: 'nextEvidence', help: 'next frame of the selected alert', group: 'Alerts' },
+  { keys: ['N'], action: 'prevEvidence', help: 'previous frame of the selected alert', group: 'Alerts' },
+];
+
+/** Normalizes a blessed key event: printable keys as typed ("G", "?"), others by name ("C-d", "S-tab"). */
+export function keyName(ch: string | undefined, key: KeyEvent): string | undefined {
+  const full = key.full;
+  // blessed reports "\r" twice (return, then enter); keep one. "\n" arrives as linefeed.
+  if (full === 'return') return undefined;
+  if (full === 'linefeed') return 'enter';
+  if (ch === ' ') return 'space';
+  if (ch && ch.length === 1 && ch >= '!' && ch <= '~' && !key.ctrl && !key.meta) return ch;
+  return full;
+}
+
+export class Keymap {
+  private readonly byKey = new Map<string, Action>();
+  readonly bindings: Binding[];
+
+  constructor(readonly views: readonly ViewEntry[]) {
+    this.bindings = [
+      ...BINDINGS.filter((b) => b.group !== 'Alerts' || views.some((v) => v.id === 'alerts')),
+      ...views.map((v) => ({ keys: [v.key], action: `view:${v.id}` as Action, help: `${v.title} view`, group: 'Views' })),
+    ];
+    for (const b of this.bindings) for (const k of b.keys) this.byKey.set(k, b.action);
+  }
+
+  action(name: string): Action | undefined {
+    return this.byKey.get(name);
+  }
+
+  /** Lines of the help overlay, grouped. */
+  helpLines(): { group: string; keys: string; help: string }[] {
+    const pretty = (k: string): string =>
+      ({ 'C-c': 'Ctrl-C', 'C-u': 'Ctrl-U', 'C-d': 'Ctrl-D', 'S-tab': 'Shift-Tab', pageup: 'PgUp', pagedown: 'PgDn', escape: 'Esc', space: 'Space', enter: 'Enter', tab: 'Tab', up: '↑', down: '↓', left: '←', right: '→', home: 'Home', end: 'End' })[k] ?? k;
+    return this.bindings.filter((b) => b.help).map((b) => ({ group: b.group, keys: b.keys.map(pretty).join(' '), help: b.help }));
+  }
+}
+
+/** Mouse actions, listed in the help overlay after the keys. */
+export const MOUSE_HELP = [
+  { keys: 'click', help: 'select a packet, a tree node or a byte; focuses that pane' },
+  { keys: 'wheel', help: 'scroll the pane under the pointer' },
+];

@@ -1,0 +1,216 @@
+// What the views read about packets: summaries for list rows (dissected on demand, a small
+// LRU), the full packet and tree of the few packets being looked at, and the rows the
+// current display filter lets through.
+import type { Capture } from '../capture/capture.js';
+import { resolutionDigits } from '../capture/types.js';
+import { dissect } from '../dissect/dissect.js';
+import { frameMeta } from '../dissect/frame-meta.js';
+import type { Registry } from '../dissect/registry.js';
+import { summarize, type PacketSummary } from '../dissect/summary.js';
+import { buildTree } from '../dissect/tree.js';
+import type { Packet, TreeNode } from '../dissect/types.js';
+import { safeText } from '../text/escape.js';
+
+class Lru<V> {
+  private readonly map = new Map<number, V>();
+  constructor(private readonly capacity: number) {}
+  get(k: number): V | undefined {
+    const v = this.map.get(k);
+    if (v !== undefined) {
+      this.map.delete(k);
+      this.map.set(k, v);
+    }
+    return v;
+  }
+  set(k: number, v: V): void {
+    this.map.set(k, v);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as number);
+  }
+  clear(): void {
+    this.map.clear();
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/** Summaries kept: a few screens of rows in each direction. */
+const SUMMARY_CACHE = 4096;
+const PACKET_CACHE = 16;
+
+export class PacketStore {
+  private readonly summaries = new Lru<PacketSummary>(SUMMARY_CACHE);
+  private readonly packets = new Lru<Packet>(PACKET_CACHE);
+  private readonly trees = new Lru<TreeNode[]>(PACKET_CACHE);
+  private digits: number | undefined;
+
+  constructor(
+    readonly capture: Capture,
+    private reg: Registry,
+    readonly ifnames: ReadonlyMap<number, string>,
+  ) {}
+
+  get registry(): Registry {
+    return this.reg;
+  }
+
+  /** Packets indexed so far (grows while the capture loads). */
+  get count(): number {
+    return this.capture.frameCount;
+  }
+
+  /** Re-dissects everything from now on with another registry (after `:decode`). */
+  setRegistry(reg: Registry): void {
+    this.reg = reg;
+    this.summaries.clear();
+    this.packets.clear();
+    this.trees.clear();
+  }
+
+  packet(pos: number): Packet {
+    let p = this.packets.get(pos);
+    if (!p) {
+      p = dissect(this.capture.frame(pos), frameMeta(this.capture, pos, this.ifnames), this.reg);
+      this.packets.set(pos, p);
+    }
+    return p;
+  }
+
+  summary(pos: number): PacketSummary {
+    let s = this.summaries.get(pos);
+    if (!s) {
+      s = summarize(this.packets.get(pos) ?? dissect(this.capture.frame(pos), frameMeta(this.capture, pos, this.ifnames), this.reg), this.reg);
+      this.summaries.set(pos, s);
+    }
+    return s;
+  }
+
+  /**
+   * Summarizes the packets at these positions that are not cached yet, reading runs of
+   * consecutive frames with one sequential read each (what a screenful of rows needs).
+   */
+  prefetch(positions: ArrayLike<number>): void {
+    let i = 0;
+    while (i < positions.length) {
+      const first = positions[i]!;
+      if (this.summaries.get(first)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < positions.length && positions[j] === positions[j - 1]! + 1 && !this.summaries.get(positions[j]!)) j++;
+      const last = positions[j - 1]!;
+      if (j - i === 1) this.summary(first);
+      else
+        this.capture.scan(first, last + 1, (pos, data) => {
+          // scan hands out views into a shared buffer: the summary keeps only strings and numbers.
+          this.summaries.set(pos, summarize(dissect(data, frameMeta(this.capture, pos, this.ifnames), this.reg), this.reg));
+        });
+      i = j;
+    }
+  }
+
+  tree(pos: number): TreeNode[] {
+    let t = this.trees.get(pos);
+    if (!t) {
+      t = buildTree(this.packet(pos), this.reg);
+      this.trees.set(pos, t);
+    }
+    return t;
+  }
+
+  /** Seconds since the first packet, with as many digits as the capture's resolution. */
+  timeText(pos: number): string {
+    const ix = this.capture.index;
+    if (this.digits === undefined && this.capture.interfaces.length) {
+      this.digits = Math.max(0, ...this.capture.interfaces.map((f) => resolutionDigits(f.tsResolution)));
+    }
+    const d = this.digits ?? 6;
+    const rel = ix.secondsOf(pos) - ix.secondsOf(0) + (ix.nanosOf(pos) - ix.nanosOf(0)) / 1e9;
+    return rel.toFixed(d);
+  }
+
+  /** Length of the longest interface name as shown (escaped), at least that of "ifNN". */
+  interfaceNameWidth(): number {
+    let w = 4;
+    for (const f of this.capture.interfaces) if (f.name !== undefined) w = Math.max(w, safeText(f.name).length);
+    for (const n of this.ifnames.values()) w = Math.max(w, safeText(n).length);
+    return w;
+  }
+
+  /** Whether the list needs the Interface/Dir column: named interfaces or recorded directions. */
+  hasInterfaceInfo(): boolean {
+    const c = this.capture;
+    if (c.index.hasIfindex) return true;
+    if (c.interfaces.some((f) => f.name !== undefined || f.linkType === 113 || f.linkType === 276)) return true;
+    const n = Math.min(c.frameCount, 64);
+    for (let i = 0; i < n; i++) if (c.index.directionOf(i) !== 0) return true;
+    return false;
+  }
+}
+
+/** The rows the packet list shows: every packet, or the positions a filter kept (ascending). */
+export interface RowSource {
+  readonly length: number;
+  /** Capture position (0-based) of a row. */
+  position(row: number): number;
+  /** Row of a capture position, or the row of the nearest following position (length when none). */
+  rowAtOrAfter(pos: number): number;
+  /** Row showing exactly this position, or -1. */
+  rowOf(pos: number): number;
+}
+
+export class AllRows implements RowSource {
+  constructor(private readonly store: PacketStore) {}
+  get length(): number {
+    return this.store.count;
+  }
+  position(row: number): number {
+    return row;
+  }
+  rowAtOrAfter(pos: number): number {
+    return Math.min(Math.max(0, pos), this.length);
+  }
+  rowOf(pos: number): number {
+    return pos >= 0 && pos < this.length ? pos : -1;
+  }
+}
+
+/** A growable ascending list of positions, filled by a filter run. */
+export class MatchedRows implements RowSource {
+  private data = new Uint32Array(1024);
+  private n = 0;
+
+  get length(): number {
+    return this.n;
+  }
+
+  push(pos: number): void {
+    if (this.n === this.data.length) {
+      const bigger = new Uint32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.n++] = pos;
+  }
+
+  position(row: number): number {
+    return this.data[row]!;
+  }
+
+  rowAtOrAfter(pos: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.data[mid]! < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  rowOf(pos: number): number {
+    const r = this.rowAtOrAfter(pos);
+    return r < this.n && this.data[r] === pos ? r : -1;
+  }
+}

@@ -1,0 +1,62 @@
+// The Alerts view: what vxshark found, errors first, with the selected alert's explanation
+// and fix below the list. Enter jumps to its first evidence frame; n / N walk the frames.
+import type { Severity } from '../../analysis/index.js';
+import type { AlertRow } from '../analysis-model.js';
+import { Cursor, clip, fit, wrap } from '../text.js';
+import type { Role, Theme } from '../theme.js';
+
+const MARK: Record<Severity, string> = { error: '✖ error  ', warning: '⚠ warning', info: 'ℹ info   ' };
+const ROLE: Record<Severity, Role> = { error: 'error', warning: 'warning', info: 'note' };
+
+export class AlertsView {
+  readonly cursor = new Cursor();
+  private rows: readonly AlertRow[] = [];
+  private page = 1;
+
+  constructor(private readonly theme: Theme) {}
+
+  current(): AlertRow | undefined {
+    return this.rows[this.cursor.selected];
+  }
+
+  move(delta: number): void {
+    this.cursor.move(delta, this.rows.length, this.page);
+  }
+
+  pageSize(): number {
+    return this.page;
+  }
+
+  render(rows: readonly AlertRow[], width: number, height: number, evidenceAt: number): string[] {
+    const th = this.theme;
+    this.rows = rows;
+    const count = (s: Severity): number => rows.filter((a) => a.severity === s).length;
+    const out = [
+      th.paint('titleFocused', fit(` Alerts: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info   Enter: first evidence frame   n / N: next / previous frame`, width)),
+    ];
+    if (!rows.length) {
+      out.push(th.paint('good', fit(' Nothing to report: no misroutes, fragmentation, unanswered requests or broken tunnel headers were found.', width)));
+      return out;
+    }
+    // The list takes what the selected alert's text leaves.
+    const a = rows[Math.min(this.cursor.selected, rows.length - 1)]!;
+    const detail: string[] = [];
+    detail.push(th.paint('header', fit(` ${MARK[a.severity].trim()}: ${a.title}`, width)));
+    for (const l of wrap(a.explanation, width - 2)) detail.push(fit(` ${l}`, width));
+    const fix = wrap(`Fix: ${a.fix}`, width - 2);
+    fix.forEach((l, i) => detail.push(i === 0 ? th.paint('key', fit(` ${l}`, width)) : fit(` ${l}`, width)));
+    const frames = a.frames.map((n, i) => (i === evidenceAt ? `[${n}]` : String(n))).join(', ');
+    detail.push(fit(` Evidence: ${a.count} packet(s) or flow(s); frames ${frames}${a.count > a.frames.length ? ', …' : ''}`, width));
+    const listRoom = Math.max(3, Math.min(rows.length, height - out.length - detail.length - 1));
+    this.page = listRoom;
+    this.cursor.clamp(rows.length, this.page);
+    for (let i = this.cursor.top; i < Math.min(rows.length, this.cursor.top + this.page); i++) {
+      const r = rows[i]!;
+      const text = fit(` ${MARK[r.severity]}  ${clip(r.title, width - 14)}`, width);
+      out.push(i === this.cursor.selected ? th.paint('selected', text) : th.paint(ROLE[r.severity], text));
+    }
+    out.push(th.paint('dim', fit(' ' + '─'.repeat(Math.max(0, width - 2)), width)));
+    out.push(...detail);
+    return out.slice(0, height);
+  }
+}

@@ -1,0 +1,78 @@
+// The Flows view: every inner (pod-to-pod) flow under the tunnel that carried it, and the
+// plain flows last. Enter shows the selected flow's packets in the packet list.
+import type { FlowGroup, FlowRow } from '../analysis-model.js';
+import { Cursor, fit, thousands } from '../text.js';
+import type { Theme } from '../theme.js';
+
+type Line = { group: FlowGroup } | { flow: FlowRow };
+
+export function humanBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}
+
+export class FlowsView {
+  readonly cursor = new Cursor();
+  private lines: Line[] = [];
+  private flows: FlowRow[] = [];
+  private groups: readonly FlowGroup[] | undefined;
+  private page = 1;
+
+  constructor(private readonly theme: Theme) {}
+
+  private setGroups(groups: readonly FlowGroup[]): void {
+    if (groups === this.groups) return;
+    this.groups = groups;
+    this.lines = groups.flatMap((g): Line[] => [{ group: g }, ...g.flows.map((flow) => ({ flow }))]);
+    this.flows = groups.flatMap((g) => g.flows);
+  }
+
+  current(): FlowRow | undefined {
+    return this.flows[this.cursor.selected];
+  }
+
+  move(delta: number): void {
+    this.cursor.move(delta, this.flows.length, this.page);
+  }
+
+  pageSize(): number {
+    return this.page;
+  }
+
+  render(groups: readonly FlowGroup[], total: number, width: number, height: number): string[] {
+    const th = this.theme;
+    this.setGroups(groups);
+    const tunnelled = groups.filter((g) => g.tunnel !== undefined).reduce((s, g) => s + g.flows.length, 0);
+    const out = [th.paint('titleFocused', fit(` Flows: ${thousands(total)}, ${thousands(tunnelled)} inside tunnels   Enter: show the flow's packets`, width))];
+    const header = ` ${'Proto'.padEnd(6)} ${'Source → Destination'.padEnd(46)} ${'→ pkts'.padStart(7)} ${'← pkts'.padStart(7)} ${'Bytes'.padStart(9)}  State`;
+    out.push(th.paint('header', fit(header, width)));
+    if (!this.flows.length) {
+      out.push(fit(' No IP flows in this capture.', width));
+      return out;
+    }
+    // Scroll in lines (headers included) so the selected flow and its group title show.
+    const room = Math.max(1, height - out.length);
+    this.page = Math.max(1, room - 2);
+    this.cursor.clamp(this.flows.length, this.page);
+    const selectedFlow = this.flows[this.cursor.selected];
+    const at = this.lines.findIndex((l) => 'flow' in l && l.flow === selectedFlow);
+    let start = Math.max(0, Math.min(at - 1, this.lines.length - room));
+    if (at - start >= room) start = at - room + 1;
+    for (const l of this.lines.slice(start, start + room)) {
+      if ('group' in l) {
+        out.push(th.paint('key', fit(` ${l.group.tunnel !== undefined ? '▾ ' : ''}${l.group.title}  (${l.group.flows.length} flow${l.group.flows.length === 1 ? '' : 's'})`, width)));
+        continue;
+      }
+      const f = l.flow;
+      const text = fit(
+        `   ${f.proto.padEnd(6)} ${fit(f.endpoints, 44)} ${String(f.packetsOut).padStart(7)} ${String(f.packetsBack).padStart(7)} ${humanBytes(f.bytes).padStart(9)}  ${f.state}${f.unanswered ? ' (!)' : ''}${f.also ? `   ${f.also}` : ''}`,
+        width,
+      );
+      if (f === selectedFlow) out.push(th.paint('selected', text));
+      else out.push(f.unanswered ? th.paint('warning', text) : text);
+    }
+    return out;
+  }
+}

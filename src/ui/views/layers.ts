@@ -1,0 +1,174 @@
+// The Layers view, for teaching: one packet drawn as nested boxes from the outermost header
+// to the innermost, each with its byte offset and header size, and the encapsulation
+// overhead added up (50 bytes for VXLAN over IPv4 with an outer Ethernet header).
+import type { Registry } from '../../dissect/registry.js';
+import { TUNNEL_PROTOS } from '../../dissect/summary.js';
+import type { Packet } from '../../dissect/types.js';
+import { clip, fit } from '../text.js';
+import type { Role, Theme } from '../theme.js';
+
+export interface LayerBox {
+  /** Short name, e.g. "IPv4". */
+  name: string;
+  /** Long name, e.g. "Internet Protocol Version 4". */
+  title: string;
+  offset: number;
+  /** Bytes of this layer's own header (for payload boxes, of the payload). */
+  size: number;
+  /** 0 outside any tunnel, then one more per tunnel crossed. */
+  depth: number;
+  /** Tunnel headers (VXLAN, GENEVE) end the outer part. */
+  tunnel: boolean;
+  /** Part of a packet an ICMP error quotes. */
+  quoted: boolean;
+  /** A payload no dissector decoded (or the application data). */
+  payload: boolean;
+}
+
+export interface LayersModel {
+  frame: number;
+  /** Bytes captured. */
+  captured: number;
+  /** Bytes on the wire. */
+  wire: number;
+  layers: LayerBox[];
+  /** Present when the packet is tunnelled: the headers the tunnel adds. */
+  overhead?: { bytes: number; parts: LayerBox[]; inner: number };
+}
+
+const PRETTY: Record<string, string> = { eth: 'Ethernet', ip: 'IPv4', data: 'data' };
+
+/** The layer boxes of a dissected packet. */
+export function layersModel(pkt: Packet, registry: Registry): LayersModel {
+  const layers: LayerBox[] = [];
+  for (const l of pkt.layers) {
+    if (l.proto === 'frame') continue;
+    const dis = registry.dissector(l.proto);
+    const isData = l.proto === 'data';
+    layers.push({
+      name: isData ? 'data' : (dis?.short ?? PRETTY[l.proto] ?? l.proto),
+      title: isData ? 'payload' : (dis?.name ?? l.proto),
+      offset: l.start,
+      size: isData ? l.end - l.start : l.payload - l.start,
+      depth: l.depth,
+      tunnel: TUNNEL_PROTOS.has(l.proto),
+      quoted: l.quoted === true,
+      payload: isData,
+    });
+  }
+  // Bytes after the last header that no layer describes (an unknown payload).
+  const last = pkt.layers[pkt.layers.length - 1];
+  if (last && last.proto !== 'data' && last.proto !== 'frame' && last.end > last.payload) {
+    layers.push({ name: 'payload', title: 'payload', offset: last.payload, size: last.end - last.payload, depth: last.depth, tunnel: false, quoted: last.quoted === true, payload: true });
+  }
+  const model: LayersModel = { frame: pkt.frame.number, captured: pkt.data.length, wire: pkt.frame.origLen, layers };
+  const tunnelAt = layers.findIndex((l) => l.tunnel && !l.quoted);
+  if (tunnelAt >= 0) {
+    const parts = layers.slice(0, tunnelAt + 1);
+    const bytes = parts.reduce((s, l) => s + l.size, 0);
+    model.overhead = { bytes, parts, inner: pkt.frame.origLen - bytes };
+  }
+  return model;
+}
+
+const DEPTH_ROLES: Role[] = ['layer0', 'layer1', 'layer2', 'layer3'];
+const EDGE_ROLES: Role[] = ['edge0', 'edge1', 'edge2', 'edge3'];
+
+export class LayersView {
+  constructor(private readonly theme: Theme) {}
+
+  render(m: LayersModel | undefined, width: number, height: number): string[] {
+    const th = this.theme;
+    const out: string[] = [th.paint('titleFocused', fit(m ? ` Layers of frame ${m.frame}: ${m.wire} bytes on the wire${m.captured < m.wire ? `, ${m.captured} captured` : ''}   (j/k: other packets)` : ' Layers', width))];
+    if (!m) return out;
+    // The headers in a row, the tunnel boundary marked.
+    const strip = m.layers
+      .map((l, i) => {
+        const sep = i === 0 ? ' ' : m.layers[i - 1]!.tunnel ? ' ║ ' : ' │ ';
+        return sep + `${l.name} ${l.size}`;
+      })
+      .join('');
+    out.push(fit(strip, width));
+    out.push(this.proportional(m, width));
+    if (m.overhead) {
+      const o = m.overhead;
+      const sum = o.parts.map((p) => `${p.name} ${p.size}`).join(' + ');
+      const pct = o.inner > 0 ? ` (+${Math.round((o.bytes / o.inner) * 100)}%)` : '';
+      out.push(th.paint('key', fit(` Encapsulation overhead: ${sum} = ${o.bytes} bytes`, width)));
+      out.push(fit(` The ${o.inner}-byte inner frame travels as ${m.wire} bytes on the underlay${pct}.`, width));
+    } else out.push(fit(' Not tunnelled: no encapsulation overhead.', width));
+    out.push('');
+    const room = height - out.length;
+    if (room >= m.layers.length * 2 + 1 && width >= 20 + m.layers.length * 4) out.push(...this.nested(m, width));
+    else out.push(...this.compact(m, width));
+    return out.slice(0, height);
+  }
+
+  /** One segment per layer, as wide as its share of the bytes (at least its name's first letter). */
+  private proportional(m: LayersModel, width: number): string {
+    const th = this.theme;
+    const inner = width - 2;
+    const total = m.layers.reduce((s, l) => s + l.size, 0) || 1;
+    let widths = m.layers.map((l) => Math.max(1, Math.floor((l.size / total) * inner)));
+    let over = widths.reduce((s, w) => s + w, 0) - inner;
+    while (over > 0) {
+      const i = widths.indexOf(Math.max(...widths));
+      widths[i]!--;
+      over--;
+    }
+    if (over < 0) widths[widths.length - 1]! -= over;
+    widths = widths.map((w) => Math.max(0, w));
+    let line = ' ';
+    m.layers.forEach((l, i) => {
+      const role = l.payload ? 'dim' : DEPTH_ROLES[(l.depth * 2 + (i % 2)) % DEPTH_ROLES.length]!;
+      const seg = fit(l.name, widths[i]!);
+      line += l.payload && !th.mono ? th.paint('dim', seg.replace(/ /g, '·')) : th.paint(role, seg);
+    });
+    return line;
+  }
+
+  private label(l: LayerBox): string {
+    const where = l.payload ? `offset ${l.offset}, ${l.size} bytes` : `offset ${l.offset}, header ${l.size} bytes`;
+    const side = l.quoted ? ' [quoted by ICMP]' : l.tunnel ? ' [tunnel header; the inner packet follows]' : l.depth > 0 ? ' [inner]' : '';
+    return `${l.title} (${l.name}) — ${where}${side}`;
+  }
+
+  private nested(m: LayersModel, width: number): string[] {
+    const th = this.theme;
+    const n = m.layers.length;
+    const lines: string[] = [];
+    const edgeOf = (i: number): Role => EDGE_ROLES[(m.layers[i]!.depth * 2 + (i % 2)) % EDGE_ROLES.length]!;
+    // The borders of the enclosing boxes on both sides of a line at nesting level k.
+    const sides = (k: number): [string, string] => {
+      let left = '';
+      let right = '';
+      for (let j = 0; j < k; j++) {
+        left += th.paint(edgeOf(j), '│') + ' ';
+        right = ' ' + th.paint(edgeOf(j), '│') + right;
+      }
+      return [left, right];
+    };
+    const boxWidth = (i: number): number => Math.max(4, width - 4 * i);
+    for (let i = 0; i < n; i++) {
+      const l = m.layers[i]!;
+      const [left, right] = sides(i);
+      const w = boxWidth(i);
+      if (l.payload) {
+        lines.push(left + th.paint('dim', fit(` ${this.label(l)}`, w)) + right);
+        continue;
+      }
+      const title = clip(` ${this.label(l)} `, w - 3);
+      lines.push(left + th.paint(edgeOf(i), '┌─' + title + '─'.repeat(Math.max(0, w - 3 - title.length)) + '┐') + right);
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      if (m.layers[i]!.payload) continue;
+      const [left, right] = sides(i);
+      lines.push(left + th.paint(edgeOf(i), '└' + '─'.repeat(Math.max(0, boxWidth(i) - 2)) + '┘') + right);
+    }
+    return lines;
+  }
+
+  private compact(m: LayersModel, width: number): string[] {
+    return m.layers.map((l) => fit(`${'  '.repeat(l.depth)}${l.payload ? '·' : '▪'} ${this.label(l)}`, width));
+  }
+}

@@ -1,0 +1,82 @@
+// The status line at the bottom: file, packets loaded (with a progress bar while the index
+// is still being built), packets the filter shows, alert counts, the current view, and a
+// transient message (the answer to a `:` command, an error).
+import { bar, clip, fit, thousands } from '../text.js';
+import type { Role, Theme } from '../theme.js';
+
+export interface AlertCounts {
+  error: number;
+  warning: number;
+  info: number;
+}
+
+export interface StatusModel {
+  file: string;
+  loaded: number;
+  loading: boolean;
+  /** Share of the input read, when its size is known. */
+  fraction?: number;
+  shown: number;
+  filtered: boolean;
+  /** Share of the packets the running filter has tested. */
+  filterFraction?: number;
+  alerts?: AlertCounts;
+  view: string;
+  message?: { text: string; role: Role };
+  /** Problem with the input (corrupt tail, ...). */
+  warning?: string;
+}
+
+export class StatusBar {
+  constructor(private readonly theme: Theme) {}
+
+  render(m: StatusModel, width: number): string {
+    const th = this.theme;
+    const parts: { text: string; role?: Role }[] = [];
+    parts.push({ text: ` ${m.file}`, role: 'statusAccent' });
+    if (m.loading) {
+      if (m.fraction !== undefined) parts.push({ text: `loading ${bar(m.fraction, 12)} ${Math.floor(m.fraction * 100)}%  ${thousands(m.loaded)} packets` });
+      else parts.push({ text: `reading… ${thousands(m.loaded)} packets` });
+    } else parts.push({ text: `${thousands(m.loaded)} packets` });
+    if (m.filterFraction !== undefined) {
+      parts.push({ text: `filtering ${bar(m.filterFraction, 10)} ${Math.floor(m.filterFraction * 100)}%  ${thousands(m.shown)} match` });
+    } else if (m.filtered) parts.push({ text: `shown ${thousands(m.shown)}` });
+    if (m.alerts) {
+      const a = m.alerts;
+      parts.push({ text: `alerts ✖ ${a.error} ⚠ ${a.warning} ℹ ${a.info}`, role: a.error ? 'statusAccent' : undefined });
+    }
+    if (m.warning) parts.push({ text: `⚠ ${m.warning}` });
+    parts.push({ text: `[${m.view}]  ? help` });
+
+    if (m.message) {
+      // A message takes the middle; the file and the view stay visible.
+      const first = parts[0]!;
+      const last = parts[parts.length - 1]!;
+      const middle = width - first.text.length - last.text.length - 6;
+      const msgText = clip(m.message.text, Math.max(10, middle));
+      return (
+        th.paint('statusAccent', first.text) +
+        th.paint('status', ' │ ') +
+        (th.mono ? th.paint('status', msgText) : th.paint('status', '') + paintOnStatus(th, m.message.role, msgText)) +
+        th.paint('status', fit(' │ ' + last.text, Math.max(0, width - first.text.length - 3 - msgText.length), 'right'))
+      );
+    }
+    let line = '';
+    let used = 0;
+    parts.forEach((p, i) => {
+      const sep = i === 0 ? '' : ' │ ';
+      const text = clip(sep + p.text, Math.max(0, width - used));
+      used += text.length;
+      line += th.paint(p.role ?? 'status', text);
+    });
+    if (used < width) line += th.paint('status', ' '.repeat(width - used));
+    return line;
+  }
+}
+
+/** A message on the status bar's background in its own foreground colour. */
+function paintOnStatus(th: Theme, role: Role, text: string): string {
+  // Roles used for messages set only a foreground; drawing them after the status attribute
+  // keeps the bar's background.
+  return th.open('status') + th.open(role) + text + '\x1b[0m';
+}

@@ -1,0 +1,63 @@
+// The Tunnels view: the VTEP matrix (packets from each tunnel endpoint to each other, with
+// the VNIs used) above the list of tunnels. Enter shows the selected tunnel's packets.
+import type { TunnelMatrix, TunnelRow } from '../analysis-model.js';
+import { Cursor, clip, fit, thousands } from '../text.js';
+import type { Theme } from '../theme.js';
+import { humanBytes } from './flows.js';
+
+export class TunnelsView {
+  readonly cursor = new Cursor();
+  private rows: readonly TunnelRow[] = [];
+  private page = 1;
+
+  constructor(private readonly theme: Theme) {}
+
+  current(): TunnelRow | undefined {
+    return this.rows[this.cursor.selected];
+  }
+
+  move(delta: number): void {
+    this.cursor.move(delta, this.rows.length, this.page);
+  }
+
+  pageSize(): number {
+    return this.page;
+  }
+
+  render(rows: readonly TunnelRow[], matrix: TunnelMatrix, hints: readonly string[], width: number, height: number): string[] {
+    const th = this.theme;
+    this.rows = rows;
+    const out = [th.paint('titleFocused', fit(` Tunnels: ${rows.length}, between ${matrix.vteps.length} endpoints (VTEPs)   Enter: show the tunnel's packets`, width))];
+    if (!rows.length) {
+      out.push(fit(' No VXLAN or GENEVE packets in this capture.', width));
+      return out;
+    }
+    // The matrix: rows send, columns receive.
+    const name = Math.min(24, Math.max(12, ...matrix.vteps.map((v) => v.length)) + 1);
+    const cell = Math.max(16, name);
+    const cols = Math.max(1, Math.floor((width - name - 2) / (cell + 1)));
+    out.push(th.paint('header', fit(` ${'from \\ to'.padEnd(name)} ${matrix.vteps.slice(0, cols).map((v) => fit(v, cell, 'right')).join(' ')}`, width)));
+    matrix.vteps.forEach((v, i) => {
+      const cells = matrix.cells[i]!.slice(0, cols).map((c) => {
+        const text = c.packets ? `${thousands(c.packets)} (${c.vnis.slice(0, 3).join(',')}${c.vnis.length > 3 ? ',…' : ''})` : '·';
+        return fit(text, cell, 'right');
+      });
+      out.push(fit(` ${fit(v, name)} ${cells.join(' ')}`, width));
+    });
+    for (const h of hints.slice(0, 2)) out.push(th.paint('note', fit(` CNI hint: ${h}`, width)));
+    out.push('');
+    const header = ` ${'Kind'.padEnd(9)} ${'Outer source → destination'.padEnd(36)} ${'Port'.padStart(5)} ${'VNI'.padStart(9)} ${'Packets'.padStart(9)} ${'Bytes'.padStart(9)} ${'Frags'.padStart(5)}  Inner pairs`;
+    out.push(th.paint('header', fit(header, width)));
+    this.page = Math.max(1, height - out.length);
+    this.cursor.clamp(rows.length, this.page);
+    for (let i = this.cursor.top; i < Math.min(rows.length, this.cursor.top + this.page); i++) {
+      const t = rows[i]!;
+      const text = fit(
+        ` ${t.kind.padEnd(9)} ${fit(`${t.src} → ${t.dst}`, 36)} ${String(t.port).padStart(5)} ${String(t.vni).padStart(9)} ${thousands(t.packets).padStart(9)} ${humanBytes(t.bytes).padStart(9)} ${String(t.fragments).padStart(5)}  ${clip(t.inner, 60)}`,
+        width,
+      );
+      out.push(i === this.cursor.selected ? th.paint('selected', text) : t.fragments ? th.paint('warning', text) : text);
+    }
+    return out;
+  }
+}

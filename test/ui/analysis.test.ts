@@ -1,0 +1,139 @@
+// The views fed by src/analysis (run in a worker thread): flows under their tunnels, the VTEP
+// matrix, hops with the misroute in the alert colour, alerts with the jump to their evidence.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { KEYS } from '../../src/ui/headless.js';
+import { CILIUM, SAMPLES, startUi, type Ui } from './helpers.js';
+
+const ROUTER = SAMPLES + 'router-interfaces.pcapng';
+const MISROUTE_FG = 203;
+
+function selectedFrame(ui: Ui): number {
+  return Number(/Details of frame (\d+)/.exec(ui.text())?.[1]);
+}
+
+function listedFrames(ui: Ui): number[] {
+  const lines = ui.lines();
+  const end = lines.findIndex((l) => l.startsWith(' Details'));
+  return lines
+    .slice(2, end)
+    .map((l) => /^\s*[↪!]?(\d+) /.exec(l)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number);
+}
+
+describe('analysis views', () => {
+  it('marks forwarding copies in the list and counts alerts in the status bar', async () => {
+    const ui = await startUi(ROUTER);
+    try {
+      assert.ok(ui.handle.app.analysis, 'analysis finished');
+      const text = ui.text();
+      assert.match(text, /^ ↪2 .*eth2 ◂ .*\[forwarded copy of 1\] Echo \(ping\) request/m);
+      assert.match(text, /^!10 .*eth0 ◂ .*\[forwarded copy of 9\]/m);
+      assert.match(text, /alerts ✖ 2 ⚠ 3 ℹ 0/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('Hops: ingress → egress, the misroute through the uplink in the alert colour', async () => {
+    const ui = await startUi(ROUTER);
+    try {
+      await ui.press('6');
+      const y = ui.row('eth1 → eth0');
+      assert.ok(y > 0);
+      assert.match(ui.lines()[y]!, /routed\s+eth1 → eth0\s+172\.20\.0\.10 → 172\.20\.2\.30\s+8\s+63 → 62 .*← misroute/);
+      assert.equal(ui.attr(2, y).fg, MISROUTE_FG);
+      const ok = ui.row('eth1 → eth2');
+      assert.notEqual(ui.attr(2, ok).fg, MISROUTE_FG);
+      assert.doesNotMatch(ui.lines()[ok]!, /misroute/);
+      // Enter shows the first pair's ingress copy.
+      await ui.press('j', 'j', KEYS.enter);
+      assert.equal(selectedFrame(ui), 9);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('Alerts: by severity with explanation and fix; Enter jumps to the evidence, n / N walk it', async () => {
+    const ui = await startUi(ROUTER, { rows: 44 });
+    try {
+      await ui.press('7');
+      const text = ui.text();
+      assert.match(text, /Alerts: 2 error\(s\), 3 warning\(s\), 0 info/);
+      const first = ui.lines().findIndex((l) => l.includes('✖ error'));
+      const warn = ui.lines().findIndex((l) => l.includes('⚠ warning'));
+      assert.ok(first > 0 && warn > first, 'errors come first');
+      assert.match(text, /entered eth1 and left eth0 \(default route\)/);
+      assert.match(text, /not a retransmission/);
+      assert.match(text, /Fix: .*routingMode=tunnel/);
+      assert.match(text, /Evidence: .*frames 9, 10, 11/);
+      await ui.press(KEYS.enter);
+      assert.match(ui.text(), /\[1 Packets: list\]/);
+      assert.equal(selectedFrame(ui), 9);
+      await ui.press('n');
+      assert.equal(selectedFrame(ui), 10);
+      assert.match(ui.text(), /evidence frame 2 of \d+/);
+      await ui.press('n', 'N', 'N');
+      assert.equal(selectedFrame(ui), 9);
+      // The evidence is shown even when the filter hides it.
+      await ui.press('/');
+      await ui.type('icmp');
+      await ui.press(KEYS.enter, 'n');
+      assert.equal(selectedFrame(ui), 10);
+      assert.match(ui.lines()[0]!, /press \/ to filter/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('Flows: grouped under their tunnel; Enter filters the list to the flow', async () => {
+    const ui = await startUi(CILIUM);
+    try {
+      await ui.press('4');
+      const text = ui.text();
+      assert.match(text, /▾ VXLAN 192\.168\.10\.100 → 192\.168\.20\.100 {2}udp\/8472 {2}VNI 32001 {2}\(5 flows\)/);
+      assert.match(text, /ICMP +172\.20\.0\.10 → 172\.20\.2\.30 +5 +5 .*back: VXLAN VNI 45678/);
+      assert.match(text, /TCP +172\.20\.0\.10:48312 → 172\.20\.2\.30:80/);
+      await ui.press(KEYS.enter);
+      assert.match(ui.lines()[0]!, /Filter: inner\.ip\.addr == 172\.20\.0\.10 && inner\.ip\.addr == 172\.20\.2\.30 && inner\.icmp/);
+      const frames = listedFrames(ui);
+      assert.equal(frames.length, 10);
+      for (const l of ui.lines().slice(2, 12)) assert.match(l, /ICMP/);
+      // The TCP flow.
+      await ui.press('4', 'j', 'j', KEYS.enter);
+      assert.match(ui.lines()[0]!, /inner\.tcp\.port == 48312 && inner\.tcp\.port == 80/);
+      assert.equal(listedFrames(ui).length, 10);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('Tunnels: the VTEP matrix and the tunnel list; Enter filters to the tunnel', async () => {
+    const ui = await startUi(CILIUM);
+    try {
+      await ui.press('5');
+      const text = ui.text();
+      assert.match(text, /from \\ to +192\.168\.10\.100 +192\.168\.20\.100/);
+      assert.match(text, /^ 192\.168\.10\.100 +· +20 \(32001\)/m);
+      assert.match(text, /^ 192\.168\.20\.100 +16 \(45678,18322\) +·/m);
+      assert.match(text, /CNI hint: Cilium/);
+      assert.match(text, /VXLAN +192\.168\.10\.100 → 192\.168\.20\.100 +8472 +32001 +20/);
+      await ui.press(KEYS.enter);
+      assert.match(ui.lines()[0]!, /outer\.ip\.src == 192\.168\.10\.100 && outer\.ip\.dst == 192\.168\.20\.100 && vxlan\.vni == 32001/);
+      assert.match(ui.lines()[0]!, /20 shown/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('says why Hops is empty for a capture without interfaces', async () => {
+    const ui = await startUi(CILIUM);
+    try {
+      await ui.press('6');
+      assert.match(ui.text(), /does not record interfaces or directions/);
+    } finally {
+      await ui.quit();
+    }
+  });
+});

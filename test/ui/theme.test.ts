@@ -1,0 +1,86 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { chooseDepth, monoSgr } from '../../src/ui/theme.js';
+import { CILIUM, startUi, type Ui } from './helpers.js';
+
+const DEFAULT = 0x1ff;
+
+function colouredCells(ui: Ui): number {
+  let n = 0;
+  for (const row of ui.handle.screen.lines) {
+    for (const [attr] of row) {
+      if ((attr & 0x1ff) !== DEFAULT || ((attr >> 9) & 0x1ff) !== DEFAULT) n++;
+    }
+  }
+  return n;
+}
+
+async function withEnv<T>(name: string, value: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const before = process.env[name];
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  }
+}
+
+describe('themes', () => {
+  it('picks the palette: NO_COLOR wins, then an explicit depth, then the terminal', () => {
+    assert.equal(chooseDepth({ NO_COLOR: '1' }, 256, 256), 0);
+    assert.equal(chooseDepth({ NO_COLOR: '' }, 256), 256);
+    assert.equal(chooseDepth({}, 8), 16);
+    assert.equal(chooseDepth({}, 8, 256), 256);
+    assert.equal(chooseDepth({ COLORTERM: 'truecolor' }, 8), 256);
+  });
+
+  it('with NO_COLOR draws no colour at all, yet the selection and the highlight stay visible', async () => {
+    await withEnv('NO_COLOR', '1', async () => {
+      const ui = await startUi(CILIUM, { cols: 140, rows: 44 });
+      try {
+        // Select vxlan.vni of frame 3 so the hex view highlights it.
+        await ui.press('j', 'j', '\t', 'j', 'j', 'j', 'j', '\r', 'j', 'j', 'j');
+        assert.equal(colouredCells(ui), 0);
+        const sel = ui.row('  3 0.001137');
+        assert.equal(ui.attr(5, sel).flags & 8, 0, 'list selection is shown unfocused (underline)');
+        assert.equal(ui.attr(5, sel).flags & 2, 2);
+        const vni = ui.row('VXLAN Network Identifier');
+        assert.equal(ui.attr(5, vni).flags & 8, 8, 'focused selection in inverse');
+        const y = ui.row('0020  ');
+        assert.equal(ui.attr(6 + 14 * 3 + 1, y).flags & 8, 8, 'highlighted byte in inverse');
+        assert.equal(ui.attr(6, y).flags & 8, 0);
+        // Every view, including the blessed-contrib charts.
+        for (const view of ['2', '3', '?']) {
+          await ui.press(view);
+          assert.equal(colouredCells(ui), 0, `view ${view}`);
+        }
+      } finally {
+        await ui.quit();
+      }
+    });
+  });
+
+  it('uses the 16 ANSI colours when the terminal has no more', async () => {
+    const ui = await startUi(CILIUM, { colors: 16 });
+    try {
+      const sel = ui.row('  1 0.000000');
+      assert.equal(ui.attr(5, sel).bg, 4);
+      for (const row of ui.handle.screen.lines) for (const [attr] of row) {
+        const fg = (attr >> 9) & 0x1ff;
+        const bg = attr & 0x1ff;
+        assert.ok(fg === DEFAULT || fg < 16, `fg ${fg}`);
+        assert.ok(bg === DEFAULT || bg < 16, `bg ${bg}`);
+      }
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('turns contrib colours into attributes for NO_COLOR', () => {
+    assert.equal(monoSgr('\x1b[33mx\x1b[39m'), 'x');
+    assert.equal(monoSgr('\x1b[44m \x1b[49m'), '\x1b[7m \x1b[27m');
+    assert.equal(monoSgr('\x1b[1;38;5;33;48;5;200mx\x1b[0m'), '\x1b[1;7mx\x1b[0m');
+  });
+});

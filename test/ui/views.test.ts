@@ -1,0 +1,153 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { KEYS } from '../../src/ui/headless.js';
+import { Keymap, VIEWS } from '../../src/ui/keymap.js';
+import { CILIUM, SAMPLES, startUi } from './helpers.js';
+import { Files, vxlanOnPort9000 } from './fixtures.js';
+
+const files = new Files();
+after(() => files.cleanup());
+
+describe('Layers view', () => {
+  it('draws the packet as nested boxes with offsets, sizes and the 50 bytes of VXLAN overhead', async () => {
+    const ui = await startUi(CILIUM, { cols: 120, rows: 40 });
+    try {
+      await ui.press('j', 'j', '2');
+      const text = ui.text();
+      assert.match(text, /Layers of frame 3: 148 bytes on the wire/);
+      assert.match(text, / Ethernet 14 │ IPv4 20 │ UDP 8 │ VXLAN 8 ║ Ethernet 14 │ IPv4 20 │ ICMP 8 │ data 56/);
+      assert.match(text, /Encapsulation overhead: Ethernet 14 \+ IPv4 20 \+ UDP 8 \+ VXLAN 8 = 50 bytes/);
+      assert.match(text, /The 98-byte inner frame travels as 148 bytes on the underlay \(\+51%\)/);
+      // Nested: each box starts two cells further in than the one around it.
+      const lines = ui.lines();
+      const eth = lines.findIndex((l) => l.startsWith('┌─ Ethernet II (Ethernet) — offset 0, header 14 bytes'));
+      assert.ok(eth > 0);
+      assert.match(lines[eth + 1]!, /^│ ┌─ Internet Protocol Version 4 \(IPv4\) — offset 14, header 20 bytes/);
+      assert.match(lines[eth + 3]!, /^│ │ │ ┌─ Virtual eXtensible Local Area Network \(VXLAN\) — offset 42, header 8 bytes/);
+      assert.match(lines[eth + 6]!, /^│ │ │ │ │ │ ┌─ Internet Control Message Protocol \(ICMP\) — offset 84, header 8 bytes/);
+      assert.match(lines[eth + 7]!, /^│ │ │ │ │ │ │  payload \(data\) — offset 92, 56 bytes/);
+      assert.match(lines[eth + 8]!, /^│ │ │ │ │ │ └─+┘ │ │ │ │ │ │$/);
+      assert.match(lines[eth + 14]!, /^└─+┘$/);
+      // j moves to the next packet without leaving the view.
+      await ui.press('j');
+      assert.match(ui.text(), /Layers of frame 4/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('counts 70 bytes over an IPv6 underlay and none without a tunnel', async () => {
+    const ui = await startUi(SAMPLES + 'vxlan-ipv6-underlay.pcap');
+    try {
+      await ui.press('2');
+      assert.match(ui.text(), /Ethernet 14 \+ IPv6 40 \+ UDP 8 \+ VXLAN 8 = 70 bytes/);
+    } finally {
+      await ui.quit();
+    }
+    const plain = await startUi(SAMPLES + 'router-interfaces.pcapng');
+    try {
+      await plain.press('2');
+      assert.match(plain.text(), /Not tunnelled: no encapsulation overhead/);
+    } finally {
+      await plain.quit();
+    }
+  });
+});
+
+describe('Statistics view', () => {
+  it('charts packets per second and the protocol hierarchy, and lists the top talkers', async () => {
+    const ui = await startUi(CILIUM, { cols: 140, rows: 44 });
+    try {
+      await ui.press('3');
+      const text = ui.text();
+      assert.match(text, /Packets per second/);
+      assert.match(text, /Protocol hierarchy/);
+      // Bar titles in depth-first order, inner ones marked.
+      assert.match(text, /Eth\s+IPv4\s+UDP\s+VXLAN\s+iEth/);
+      assert.match(text, /Top talkers: outer/);
+      assert.match(text, /192\.168\.10\.100 ↔ 192\.168\.20\.100\s+36\s+5,404/);
+      assert.match(text, /Top talkers: inner/);
+      assert.match(text, /172\.20\.0\.10 ↔ 172\.20\.2\.30\s+\d+/);
+      assert.match(text, /\[3 Statistics\]/);
+      // The line chart is drawn with braille dots.
+      assert.match(text, /[\u2801-\u28ff]/);
+      await ui.press('1');
+      assert.match(ui.text(), /Details of frame 1/);
+    } finally {
+      await ui.quit();
+    }
+  });
+});
+
+describe('help and keymap', () => {
+  it('lists every key of the keymap in the ? overlay', async () => {
+    const ui = await startUi(CILIUM, { rows: 60 });
+    try {
+      await ui.press('?');
+      const text = ui.text();
+      for (const needle of ['vxshark keys', 'j', 'Ctrl-D', 'Ctrl-U', 'PgUp', 'Shift-Tab', 'Tab', 'Enter Space', 'command line', 'Packets view', 'Layers view', 'Statistics view', 'Flows view', 'Tunnels view', 'Hops view', 'Alerts view', 'next frame of the selected alert', 'click', 'wheel']) {
+        assert.ok(text.includes(needle), `help mentions ${needle}`);
+      }
+      await ui.press(KEYS.escape);
+      assert.doesNotMatch(ui.text(), /vxshark keys/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('has one binding per key and a help line for each action', () => {
+    const km = new Keymap(VIEWS);
+    const seen = new Set<string>();
+    for (const b of km.bindings) for (const k of b.keys) {
+      assert.ok(!seen.has(k), `${k} bound twice`);
+      seen.add(k);
+    }
+    for (const k of ['j', 'k', 'g', 'G', 'C-d', 'C-u', 'pageup', 'pagedown', 'tab', 'S-tab', '/', ':', 'enter', 'space', 'q', '?', '1', '2', '3', '4', '5', '6', '7', 'n', 'N']) {
+      assert.ok(km.action(k), `${k} is bound`);
+    }
+  });
+});
+
+describe('command line', () => {
+  it('goes to a frame with :goto N', async () => {
+    const ui = await startUi(CILIUM);
+    try {
+      await ui.press(':');
+      await ui.type('goto 20');
+      assert.match(ui.lines().at(-1)!, /^:goto 20/);
+      await ui.press(KEYS.enter);
+      assert.match(ui.text(), /Details of frame 20/);
+      await ui.press(':');
+      await ui.type('goto 99');
+      await ui.press(KEYS.enter);
+      assert.match(ui.lines().at(-1)!, /frame 99 does not exist \(the capture has 36 so far\)/);
+      await ui.press(':');
+      await ui.type('frobnicate');
+      await ui.press(KEYS.enter);
+      assert.match(ui.lines().at(-1)!, /unknown command "frobnicate"/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('re-dissects with :decode udp.port==9000 vxlan', async () => {
+    const file = files.write('port9000.pcap', vxlanOnPort9000());
+    const ui = await startUi(file, { heuristics: false });
+    try {
+      assert.doesNotMatch(ui.text(), /VXLAN 4242/);
+      assert.match(ui.lines()[2]!, /\bUDP\b/);
+      await ui.press(':');
+      await ui.type('decode udp.port==9000 vxlan');
+      await ui.press(KEYS.enter);
+      assert.match(ui.text(), /udp\.port==9000 is now decoded as VXLAN/);
+      assert.match(ui.lines()[2]!, /192\.168\.10\.100 → 192\.168\.20\.100\s+VXLAN 4242\s+172\.20\.0\.10\s+172\.20\.2\.30\s+ICMP/);
+      // A wrong rule is reported, not applied.
+      await ui.press(':');
+      await ui.type('decode udp.port==9000 nosuchproto');
+      await ui.press(KEYS.enter);
+      assert.match(ui.lines().at(-1)!, /unknown protocol "nosuchproto"/);
+    } finally {
+      await ui.quit();
+    }
+  });
+});
