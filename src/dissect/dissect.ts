@@ -1,5 +1,6 @@
+import type { IpReassembler } from './reassembly/ipfrag.js';
 import type { Registry } from './registry.js';
-import type { DecodeContext, Dissector, FrameMeta, Layer, Next, NoteSeverity, Packet } from './types.js';
+import type { DecodeContext, Dissector, FrameMeta, Layer, Next, NoteSeverity, Packet, Reassembly } from './types.js';
 
 /** Enough for three nested tunnels with VLAN tags; more is either an attack or a loop. */
 const MAX_LAYERS = 48;
@@ -11,7 +12,22 @@ class Context implements DecodeContext {
   constructor(
     readonly pkt: Packet,
     private readonly registry: Registry,
+    private readonly reassembler: IpReassembler | undefined,
   ) {}
+
+  reassemble(key: string, offset: number, start: number, end: number, more: boolean): Reassembly | null | undefined {
+    if (!this.reassembler) return null;
+    const { frame } = this.pkt;
+    const done = this.reassembler.add(key, offset, this.pkt.data.subarray(start, end), more, frame.number, frame.sec + frame.nsec / 1e9);
+    if (!done) return undefined;
+    // The datagram is appended after the frame's own bytes, so layer offsets keep working.
+    const old = this.pkt.data;
+    const merged = new Uint8Array(old.length + done.payload.length);
+    merged.set(old);
+    merged.set(done.payload, old.length);
+    this.pkt.data = merged;
+    return { start: old.length, end: merged.length, frames: done.frames };
+  }
 
   push(proto: string, start: number, payload: number, end: number): Layer {
     const layer: Layer = { proto, start, payload: Math.min(payload, end), end, depth: this.depth };
@@ -44,10 +60,15 @@ class Context implements DecodeContext {
   }
 }
 
+export interface DissectOptions {
+  /** Given on sequential passes: IP fragments are collected and the datagram decoded on the last one. */
+  reassembler?: IpReassembler;
+}
+
 /** Decodes one frame from its link type to the innermost payload. Never throws on bad bytes. */
-export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry): Packet {
+export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry, opts: DissectOptions = {}): Packet {
   const pkt: Packet = { data, frame, layers: [], notes: [] };
-  const ctx = new Context(pkt, registry);
+  const ctx = new Context(pkt, registry, opts.reassembler);
   let next: Next | undefined = { proto: 'frame', start: 0, end: data.length };
   while (next) {
     if (pkt.layers.length >= MAX_LAYERS || ctx.depth > MAX_TUNNEL_DEPTH) {

@@ -102,6 +102,13 @@ export interface Next {
   end: number;
 }
 
+/** Where a reassembled datagram's bytes were appended to Packet.data, and which frames carried it. */
+export interface Reassembly {
+  start: number;
+  end: number;
+  frames: number[];
+}
+
 export interface DecodeContext {
   readonly pkt: Packet;
   /** Appends a layer at the current tunnel depth and returns it. */
@@ -111,6 +118,11 @@ export interface DecodeContext {
   lookup(table: string, key: number): string | undefined;
   /** Runs heuristic dissectors registered for a table on these bytes. */
   heuristic(table: string, start: number, end: number): string | undefined;
+  /**
+   * Offers an IP fragment's payload for reassembly. null: this pass does not reassemble;
+   * undefined: the datagram is still incomplete; otherwise the whole datagram.
+   */
+  reassemble(key: string, offset: number, start: number, end: number, more: boolean): Reassembly | null | undefined;
   /** Marks that the next layers are inside a tunnel. */
   enterTunnel(): void;
   /** Marks every layer pushed from now on as part of the packet an ICMP error quotes. */

@@ -5,6 +5,7 @@ import { CaptureWriter } from '../../capture/writer.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { dissect } from '../../dissect/dissect.js';
 import { frameMeta } from '../../dissect/frame-meta.js';
+import { IpReassembler } from '../../dissect/reassembly/ipfrag.js';
 import type { DecodeAsRule } from '../../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
@@ -40,6 +41,8 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   let time: TimeColumn | undefined;
   let seen = 0;
   let writer: CaptureWriter | undefined;
+  // One pass in capture order: fragments are collected and the datagram shown on the last one, as tshark does.
+  const reassembler = new IpReassembler();
   const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
 
   const onFrame = (i: number, data: Uint8Array, capture: Capture): void => {
@@ -48,7 +51,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     seen++;
     const meta = frameMeta(capture, i, opts.ifnames);
     const needPacket = filter !== undefined || opts.writeTo === undefined;
-    const pkt = needPacket ? dissect(data, meta, registry) : undefined;
+    const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
     const shown = !filter || filter(pkt!);
     time ??= new TimeColumn(opts.timeFormat, timeDigits(capture));
     const timeText = time.text(meta, shown);

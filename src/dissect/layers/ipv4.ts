@@ -96,10 +96,26 @@ export const ipv4: Dissector = {
       layer.end = start + total;
     }
     const fragWord = rd16(d, start + 6);
-    const offset = fragWord & 0x1fff;
-    if (offset !== 0) return { proto: 'data', start: start + ihl, end: layer.end };
-    if (fragWord & 0x2000) ctx.note('note', `[IPv4 fragment: first of a fragmented datagram, ID 0x${rd16(d, start + 4).toString(16).padStart(4, '0')}]`);
-    return { proto: ctx.lookup('ip.proto', d[start + 9]!) ?? 'data', start: start + ihl, end: layer.end };
+    const offset = (fragWord & 0x1fff) * 8;
+    const more = (fragWord & 0x2000) !== 0;
+    const nextProto = ctx.lookup('ip.proto', d[start + 9]!) ?? 'data';
+    if (offset !== 0 || more) {
+      const id = rd16(d, start + 4);
+      const key = `4|${rd32(d, start + 12)}|${rd32(d, start + 16)}|${id}|${d[start + 9]}`;
+      const whole = ctx.reassemble(key, offset, start + ihl, layer.end, more);
+      if (whole) {
+        ctx.note('note', `[Reassembled IPv4 datagram: ${whole.end - whole.start} bytes from ${whole.frames.length} fragments (frames ${whole.frames.join(', ')})]`);
+        return { proto: nextProto, start: whole.start, end: whole.end };
+      }
+      if (whole === undefined) {
+        ctx.note('note', `[IPv4 fragment at offset ${offset} of datagram 0x${id.toString(16).padStart(4, '0')}; reassembled in a later frame]`);
+        return { proto: 'data', start: start + ihl, end: layer.end };
+      }
+      // Without reassembly the first fragment still shows the headers it carries.
+      if (offset !== 0) return { proto: 'data', start: start + ihl, end: layer.end };
+      ctx.note('note', `[IPv4 fragment: first of a fragmented datagram, ID 0x${id.toString(16).padStart(4, '0')}]`);
+    }
+    return { proto: nextProto, start: start + ihl, end: layer.end };
   },
   title: (p, l) =>
     l.payload - l.start >= 20

@@ -97,8 +97,24 @@ export const ipv6Fragment: Dissector = {
     const layer = ctx.push('ipv6.fraghdr', start, start + 8, end);
     if (end - start < 8) return truncatedHeader(ctx, 'IPv6 fragment', layer);
     const word = rd16(d, start + 2);
-    if (word & 0xfff8) return start + 8 < end ? { proto: 'data', start: start + 8, end } : undefined;
-    if (word & 1) ctx.note('note', `[IPv6 fragment: first of a fragmented datagram, ID 0x${rd32(d, start + 4).toString(16).padStart(8, '0')}]`);
+    const offset = word & 0xfff8;
+    const more = (word & 1) !== 0;
+    if (offset !== 0 || more) {
+      const ip = [...ctx.pkt.layers].reverse().find((l) => l.proto === 'ipv6' && l.payload - l.start >= 40);
+      const id = rd32(d, start + 4);
+      const key = ip ? `6|${hexOf(d, ip.start + 8, ip.start + 40)}|${id}|${d[start]}` : undefined;
+      const whole = key === undefined ? null : ctx.reassemble(key, offset, start + 8, end, more);
+      if (whole) {
+        ctx.note('note', `[Reassembled IPv6 datagram: ${whole.end - whole.start} bytes from ${whole.frames.length} fragments (frames ${whole.frames.join(', ')})]`);
+        return follow(ctx, 'IPv6 fragment', d[start]!, whole.start, whole.end);
+      }
+      if (whole === undefined) {
+        ctx.note('note', `[IPv6 fragment at offset ${offset} of datagram 0x${id.toString(16).padStart(8, '0')}; reassembled in a later frame]`);
+        return start + 8 < end ? { proto: 'data', start: start + 8, end } : undefined;
+      }
+      if (offset !== 0) return start + 8 < end ? { proto: 'data', start: start + 8, end } : undefined;
+      ctx.note('note', `[IPv6 fragment: first of a fragmented datagram, ID 0x${id.toString(16).padStart(8, '0')}]`);
+    }
     return follow(ctx, 'IPv6 fragment', d[start]!, start + 8, end);
   },
   title: (p, l) =>
@@ -112,3 +128,9 @@ export const ipv6Fragment: Dissector = {
     return `IPv6 fragment (off=${w & 0xfff8} more=${w & 1 ? 'y' : 'n'} ident=0x${ident} nxt=${p.data[l.start]})`;
   },
 };
+
+function hexOf(d: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += d[i]!.toString(16).padStart(2, '0');
+  return s;
+}
