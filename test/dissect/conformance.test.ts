@@ -39,6 +39,7 @@ const FIELDS: FieldCheck[] = [
   f('sll.pkttype', 'sll'),
   f('sll.ifindex', 'sll2'),
   f('sll.etype', 'sll'),
+  f('sll.gretype', 'sll'),
   f('eth.src', 'eth', 'text'),
   f('eth.dst', 'eth', 'text'),
   f('eth.type', 'eth'),
@@ -166,14 +167,6 @@ const EXCEPTIONS: Exception[] = [
     reason:
       'fraction 2147483648 ns (>= 1e9, invalid): TShark stores it in a signed 32-bit nsecs and prints a minus sign; ' +
       'vxshark prints the fraction as recorded, like tcpdump ("17:16:10.2147483648")',
-  },
-  {
-    capture: 'tcpdump/babel.pcap',
-    fields: ['sll.etype'],
-    accept: (theirs, ours, pkt) => theirs.length === 0 && ours.length === 1 && ours[0] === normNum(values(pkt, 'sll.gretype')[0] ?? ''),
-    reason:
-      'SLL with ARPHRD_IPGRE (778): TShark files the protocol word under sll.gretype; vxshark keeps one name, sll.etype, ' +
-      'for every hardware type (the value must equal tshark\'s sll.gretype)',
   },
 ];
 

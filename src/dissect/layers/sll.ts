@@ -1,5 +1,5 @@
 import { truncatedHeader } from '../dissect.js';
-import { fieldsOf, macAt, protocolField, rd16, rd32, u16, u32, u8 } from '../field-helpers.js';
+import { fieldsOf, type FieldSpec, macAt, protocolField, rd16, rd32, u16, u32, u8 } from '../field-helpers.js';
 import type { DecodeContext, Dissector, FieldDef, Layer, Next, Packet } from '../types.js';
 import { nextByEthertype } from './eth.js';
 import { ETHERTYPE_NAMES } from './names.js';
@@ -23,6 +23,19 @@ function nextByCookedProtocol(ctx: DecodeContext, hatype: number, protocol: numb
   if (hatype === ARPHRD_IPGRE) return nextByEthertype(ctx, protocol, start, end);
   if (hatype === ARPHRD_NETLINK || protocol < 0x0600) return { proto: 'data', start, end };
   return nextByEthertype(ctx, protocol, start, end);
+}
+
+/**
+ * The protocol word is an ethertype, except over ARPHRD_IPGRE where it is a GRE protocol
+ * type; tshark files the two under sll.etype and sll.gretype, and so do we.
+ */
+function protocolWord(offset: number, hatypeAt: number): [string, string, 'uint', FieldSpec][] {
+  const word = u16(offset);
+  const isGre = (p: Packet, l: Layer): boolean => l.start + hatypeAt + 2 <= l.payload && rd16(p.data, l.start + hatypeAt) === ARPHRD_IPGRE;
+  return [
+    ['sll.etype', 'Protocol', 'uint', { ...word, get: (p, l) => (isGre(p, l) ? undefined : word.get(p, l)), hexDigits: 4, names: ETHERTYPE_NAMES }],
+    ['sll.gretype', 'GRE protocol type', 'uint', { ...word, get: (p, l) => (isGre(p, l) ? word.get(p, l) : undefined), hexDigits: 4, names: ETHERTYPE_NAMES }],
+  ];
 }
 
 const ifname: FieldDef = {
@@ -55,7 +68,7 @@ export const sll: Dissector = {
         'ether',
         { get: (p, l) => (l.start + 6 <= l.payload && rd16(p.data, l.start + 4) === 6 ? macAt(6).get(p, l) : undefined), range: macAt(6).range },
       ],
-      ['sll.etype', 'Protocol', 'uint', { ...u16(14), hexDigits: 4, names: ETHERTYPE_NAMES }],
+      ...protocolWord(14, 2),
       ['sll.ifindex', 'Interface index', 'uint', { get: () => undefined }],
     ]),
     ifname,
@@ -79,7 +92,7 @@ export const sll2: Dissector = {
     protocolField('sll2', 'Linux cooked capture v2'),
     // tshark files both cooked versions under the "sll" field names.
     ...fieldsOf('sll2', [
-      ['sll.etype', 'Protocol', 'uint', { ...u16(0), hexDigits: 4, names: ETHERTYPE_NAMES }],
+      ...protocolWord(0, 8),
       ['sll.ifindex', 'Interface index', 'uint', u32(4)],
       ['sll.hatype', 'Link-layer address type', 'uint', u16(8)],
       ['sll.pkttype', 'Packet type', 'uint', { ...u8(10), names: PKTTYPE_NAMES }],
