@@ -8,11 +8,12 @@ function fieldNodes(pkt: Packet, layer: Layer, def: FieldDef): TreeNode[] {
   if (v === undefined) return [];
   const values = Array.isArray(v) ? v : [v];
   const range = def.range?.(pkt, layer) ?? [layer.start, 0];
-  return values.map((value) => ({
+  const each = values.length > 1 ? def.ranges?.(pkt, layer) : undefined;
+  return values.map((value, i) => ({
     label: `${def.label}: ${safeText(displayValue(def, value))}`,
     field: def.name,
-    start: range[0],
-    length: values.length === 1 ? range[1] : 0,
+    start: each?.[i]?.[0] ?? range[0],
+    length: each?.[i]?.[1] ?? (values.length === 1 ? range[1] : 0),
   }));
 }
 
@@ -27,15 +28,20 @@ export function buildTree(pkt: Packet, registry: Registry): TreeNode[] {
       length: (layer.proto === 'frame' ? layer.end : layer.payload) - layer.start,
       children: [],
     };
-    const byName = new Map<string, TreeNode>();
+    // A sub-field with as many values as its parent pairs up with it value by value (the
+    // class of the second GENEVE option goes under the second option); otherwise it goes
+    // under the parent's last node.
+    const byName = new Map<string, TreeNode[]>();
     for (const def of dis?.fields ?? []) {
       if (def.hidden || def.type === 'protocol' || def.proto !== layer.proto) continue;
-      for (const child of fieldNodes(pkt, layer, def)) {
-        const parent = def.parent ? byName.get(def.parent) : undefined;
+      const children = fieldNodes(pkt, layer, def);
+      const parents = def.parent ? byName.get(def.parent) : undefined;
+      children.forEach((child, i) => {
+        const parent = parents && (parents.length === children.length ? parents[i] : parents[parents.length - 1]);
         if (parent) (parent.children ??= []).push(child);
         else node.children!.push(child);
-        byName.set(def.name, child);
-      }
+      });
+      byName.set(def.name, children);
     }
     for (const n of pkt.notes) {
       if (n.layer === index) node.children!.push({ label: safeText(n.message), start: layer.start, length: 0 });

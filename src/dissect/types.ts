@@ -78,6 +78,8 @@ export interface FieldDef {
   get(pkt: Packet, layer: Layer): FieldValue | FieldValue[] | undefined;
   /** Bytes the field occupies, for the hex view. */
   range?(pkt: Packet, layer: Layer): [start: number, length: number] | undefined;
+  /** For a field with several values in one layer (GENEVE options): the bytes of each value. */
+  ranges?(pkt: Packet, layer: Layer): [start: number, length: number][];
 }
 
 export interface TreeNode {

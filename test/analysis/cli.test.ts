@@ -1,37 +1,17 @@
 // `vxshark flows|tunnels|hops|alerts` end to end: the real entry point through tsx, on the
 // samples and on built captures; stdout, stderr and the exit status.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildPcapng } from '../fixtures/capture-writer.js';
 import { LINKTYPE_ETHERNET } from '../fixtures/packet-builder.js';
-import { CTR, echo, eth, IPPROTO_ICMP, LAB, labFile, ROOT, W0 } from './helpers.js';
+import { vxshark } from '../helpers/cli.js';
+import { CTR, echo, eth, IPPROTO_ICMP, LAB, labFile, W0 } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vxshark-analysis-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function vxshark(args: string[]): Promise<Run> {
-  const env = { ...process.env };
-  delete env.VXSHARK_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const SLL2 = 'samples/router-any-sll2.pcap';
 const LINK = 'samples/router-any-sll2.ip-link.txt';
@@ -40,7 +20,7 @@ const CILIUM = 'samples/cilium-vxlan-8472.pcap';
 describe('vxshark alerts', () => {
   it('prints the misroute for people, within 100 columns, and exits 0 without --fail-on', async () => {
     const r = await vxshark(['alerts', SLL2, '--ip-link', LINK]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /^ERROR {3}misroute\.default-route {2}frames 9, 10/m);
     assert.match(r.stdout, /172\.20\.0\.10 → 172\.20\.2\.30 entered eth1 and left eth0 \(default route\): no route for 172\.20\.2\.0\/24/);
@@ -51,7 +31,7 @@ describe('vxshark alerts', () => {
 
   it('--fail-on warning exits 3 when a warning or worse is found; --json is an array with the evidence', async () => {
     const r = await vxshark(['alerts', SLL2, '--ip-link', LINK, '--json', '--fail-on', 'warning']);
-    assert.equal(r.code, 3);
+    assert.equal(r.status, 3);
     const alerts = JSON.parse(r.stdout) as Record<string, unknown>[];
     assert.ok(Array.isArray(alerts));
     const m = alerts.find((a) => a.id === 'misroute.default-route')!;
@@ -61,19 +41,19 @@ describe('vxshark alerts', () => {
 
   it('--fail-on error exits 0 on a healthy capture', async () => {
     const r = await vxshark(['alerts', CILIUM, '--fail-on', 'error']);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^no alerts in 36 packets$/m);
   });
 
   it('the lab MTU recording: overlay.fragmented with the sizes, exit 3 with --fail-on error', { skip: labFile('tunnel-mtu-router-any.pcap') ? false : 'no lab recording' }, async () => {
     const r = await vxshark(['alerts', `${LAB}tunnel-mtu-router-any.pcap`, '--ip-link', `${LAB}tunnel-mtu-router.ip-link.txt`, '--fail-on', 'error']);
-    assert.equal(r.code, 3);
+    assert.equal(r.status, 3);
     assert.match(r.stdout.replace(/\s+/g, ' '), /inner 1500 \+ 50 bytes of VXLAN = 1550 > underlay MTU 1500/);
   });
 
   it('-Y restricts the packets that feed the analysis; --pod-cidr and --uplink are taken', async () => {
     const r = await vxshark(['alerts', SLL2, '--ip-link', LINK, '-Y', 'icmp', '--pod-cidr', '172.20.0.0/16', '--uplink', 'eth0', '--json']);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.status, 0, r.stderr);
     const alerts = JSON.parse(r.stdout) as { id: string; title: string }[];
     assert.ok(alerts.some((a) => a.id === 'misroute.default-route'));
     assert.ok(!alerts.some((a) => /TCP SYN/.test(a.title)), 'the SYNs were filtered out');
@@ -81,16 +61,16 @@ describe('vxshark alerts', () => {
 
   it('usage errors: a bad --pod-cidr, a bad filter, no file', async () => {
     const bad = await vxshark(['alerts', SLL2, '--pod-cidr', '172.20.0.0']);
-    assert.equal(bad.code, 2);
+    assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^vxshark: invalid --pod-cidr "172\.20\.0\.0": expected a prefix such as 172\.20\.0\.0\/16$/m);
     const filter = await vxshark(['flows', SLL2, '-Y', 'ip.src ==']);
-    assert.equal(filter.code, 2);
+    assert.equal(filter.status, 2);
     assert.match(filter.stderr, /^vxshark: /);
     const none = await vxshark(['hops']);
-    assert.equal(none.code, 2);
+    assert.equal(none.status, 2);
     assert.match(none.stderr, /no capture file given/);
     const route = await vxshark(['tunnels', CILIUM, '--ip-route', join(tmp, 'missing.txt')]);
-    assert.equal(route.code, 1);
+    assert.equal(route.status, 1);
     assert.match(route.stderr, /missing\.txt: cannot read/);
   });
 });
@@ -98,7 +78,7 @@ describe('vxshark alerts', () => {
 describe('vxshark flows, tunnels, hops', () => {
   it('flows: a table, and --json rows', async () => {
     const r = await vxshark(['flows', CILIUM]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^ID +PROTO +SOURCE +DESTINATION +PKTS →\/← +BYTES +TUNNELS +STATE$/m);
     assert.match(r.stdout, /ICMP +172\.20\.0\.10 +172\.20\.2\.30 +5\/5 .* #0 #1 +5 echo, 5 replies/);
     const j = await vxshark(['flows', CILIUM, '--json']);
@@ -109,7 +89,7 @@ describe('vxshark flows, tunnels, hops', () => {
 
   it('tunnels: VNIs shown as identities, the CNI hint, inner pairs', async () => {
     const r = await vxshark(['tunnels', CILIUM]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /VXLAN +8472 +identity 32001 +192\.168\.10\.100 → 192\.168\.20\.100/);
     assert.match(r.stdout, /carries 172\.20\.0\.10 → 172\.20\.2\.30 \(17\)/);
     assert.match(r.stdout, /probably Cilium/);
@@ -121,7 +101,7 @@ describe('vxshark flows, tunnels, hops', () => {
 
   it('hops: the forwarded pairs, the uplink and its reason; none for a one-interface capture', async () => {
     const r = await vxshark(['hops', SLL2, '--ip-link', LINK]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^12 forwarded packets on 3 paths: each second copy is the forwarding, not a retransmission/m);
     assert.match(r.stdout, /routed +eth1 → eth0 +172\.20\.0\.10 → 172\.20\.2\.30 +63→62 +rewritten +8 +\d+ µs +9→10/);
     assert.match(r.stdout, /^Uplink: eth0 \(inferred/m);
@@ -149,7 +129,7 @@ describe('vxshark flows, tunnels, hops', () => {
       ]),
     );
     const r = await vxshark(['hops', file]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.status, 0, r.stderr);
     assert.ok(!r.stdout.includes('\u001b'), 'no raw escape reaches the terminal');
     assert.match(r.stdout, /eth1\\x1b\[31m → eth2/);
   });

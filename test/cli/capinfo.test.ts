@@ -1,16 +1,14 @@
 // `vxshark capinfo` end to end: spawns the real entry point (src/cli/run.ts through tsx) on
 // fixture files and checks stdout, stderr and the exit status.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPcap, buildPcapng, truncate } from '../fixtures/capture-writer.js';
 import { ethernet, filler, LINKTYPE_LINUX_SLL2 } from '../fixtures/packet-builder.js';
+import { ROOT, vxshark, type RunResult } from '../helpers/cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const tmp = mkdtempSync(join(tmpdir(), 'vxshark-cli-'));
@@ -21,30 +19,8 @@ const file = (name: string, bytes: Uint8Array | string): string => {
   return p;
 };
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function vxshark(args: string[], input?: Uint8Array): Promise<Run> {
-  const env = { ...process.env };
-  delete env.VXSHARK_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => {}); // the process may exit before reading everything
-    child.stdin.end(input ?? new Uint8Array(0));
-  });
-}
-
 /** stderr must be exactly one `vxshark: ` line (no stack trace); returns it. */
-function oneErrorLine(r: Run): string {
+function oneErrorLine(r: RunResult): string {
   const lines = r.stderr.split('\n').filter((l) => l !== '');
   assert.equal(lines.length, 1, `stderr: ${JSON.stringify(r.stderr)}`);
   assert.ok(lines[0]!.startsWith('vxshark: '), lines[0]);
@@ -91,7 +67,7 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
   it('prints the summary of a pcap', async () => {
     const r = await vxshark(['capinfo', pcapPath]);
     assert.equal(r.stderr, '');
-    assert.equal(r.code, 0);
+    assert.equal(r.status, 0);
     const f = fields(r.stdout);
     assert.equal(f.get('File'), pcapPath);
     assert.equal(f.get('Format'), 'pcap 2.4, little-endian');
@@ -107,7 +83,7 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
 
   it('prints the interfaces of a pcapng', async () => {
     const r = await vxshark(['capinfo', pcapngPath]);
-    assert.equal(r.code, 0);
+    assert.equal(r.status, 0);
     assert.equal(r.stderr, '');
     const f = fields(r.stdout);
     assert.equal(f.get('Format'), 'pcapng 1.0, little-endian');
@@ -123,7 +99,7 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
 
   it('--json prints one object with the documented keys', async () => {
     const r = await vxshark(['capinfo', '--json', pcapngPath]);
-    assert.equal(r.code, 0);
+    assert.equal(r.status, 0);
     assert.equal(r.stderr, '');
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
@@ -163,12 +139,12 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
 
   it('several files at once: blocks in order, separated by a blank line; JSON one line each', async () => {
     const r = await vxshark(['capinfo', pcapPath, pcapngPath, pcapPath]);
-    assert.equal(r.code, 0);
+    assert.equal(r.status, 0);
     const blocks = r.stdout.trimEnd().split('\n\n');
     assert.equal(blocks.length, 3);
     assert.deepEqual(blocks.map((b) => fields(b).get('File')), [pcapPath, pcapngPath, pcapPath]);
     const j = await vxshark(['capinfo', '--json', pcapPath, pcapngPath]);
-    assert.equal(j.code, 0);
+    assert.equal(j.status, 0);
     const objs = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; packets: number });
     assert.deepEqual(objs.map((o) => [o.file, o.packets]), [[pcapPath, 3], [pcapngPath, 3]]);
   });
@@ -188,8 +164,8 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
       const path = make();
       for (const json of [[], ['--json']]) {
         const r = await vxshark(['capinfo', ...json, path]);
-        assert.notEqual(r.code, 0);
-        assert.equal(r.code, 1);
+        assert.notEqual(r.status, 0);
+        assert.equal(r.status, 1);
         assert.equal(r.stdout, '');
         const line = oneErrorLine(r);
         assert.ok(line.startsWith(`vxshark: ${path}: `), line);
@@ -201,7 +177,7 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
   it('a bad file among good ones: the good ones are still summarized, exit 1', async () => {
     const missing = join(tmp, 'nope.pcap');
     const r = await vxshark(['capinfo', '--json', pcapPath, missing, pcapngPath]);
-    assert.equal(r.code, 1);
+    assert.equal(r.status, 1);
     assert.equal(oneErrorLine(r), `vxshark: ${missing}: no such file`);
     assert.deepEqual(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file), [pcapPath, pcapngPath]);
   });
@@ -209,14 +185,14 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
   it('damage after the header: summary printed, warning or error on stderr', async () => {
     const cut = file('cut.pcap', truncate(PCAP, PCAP.length - 5));
     const r = await vxshark(['capinfo', cut]);
-    assert.equal(r.code, 0);
+    assert.equal(r.status, 0);
     assert.equal(fields(r.stdout).get('Packets'), '2');
     assert.match(oneErrorLine(r), new RegExp(`^vxshark: ${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: truncated at byte \\d+: `));
 
     const corrupt = new Uint8Array(PCAP);
     new DataView(corrupt.buffer).setUint32(24 + 16 + 100 + 8, 0x7fffffff, true); // second record's caplen
     const c = await vxshark(['capinfo', '--json', file('corrupt.pcap', corrupt)]);
-    assert.equal(c.code, 1);
+    assert.equal(c.status, 1);
     assert.match(oneErrorLine(c), /record at byte 140 claims 2147483647 captured bytes/);
     const s = JSON.parse(c.stdout) as { packets: number; error: string };
     assert.equal(s.packets, 1);
@@ -224,28 +200,28 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
   });
 
   it('reads a capture piped into standard input as "-"', async () => {
-    const r = await vxshark(['capinfo', '-'], PCAP);
+    const r = await vxshark(['capinfo', '-'], { stdin: PCAP });
     assert.equal(r.stderr, '');
-    assert.equal(r.code, 0);
+    assert.equal(r.status, 0);
     const f = fields(r.stdout);
     assert.equal(f.get('File'), '-');
     assert.equal(f.get('Packets'), '3');
     assert.equal(f.get('Bytes'), '364 captured, 1814 on the wire');
-    const j = await vxshark(['capinfo', '--json', '-'], PCAPNG);
-    assert.equal(j.code, 0);
+    const j = await vxshark(['capinfo', '--json', '-'], { stdin: PCAPNG });
+    assert.equal(j.status, 0);
     const s = JSON.parse(j.stdout) as { file: string; format: string; packets: number };
     assert.deepEqual([s.file, s.format, s.packets], ['-', 'pcapng', 3]);
   });
 
   it('empty standard input is one error line', async () => {
-    const r = await vxshark(['capinfo', '-'], new Uint8Array(0));
-    assert.equal(r.code, 1);
+    const r = await vxshark(['capinfo', '-'], { stdin: new Uint8Array(0) });
+    assert.equal(r.status, 1);
     assert.equal(oneErrorLine(r), 'vxshark: standard input: empty file, not a capture');
   });
 
   it('--version prints the package version', async () => {
     const r = await vxshark(['--version']);
-    assert.equal(r.code, 0);
+    assert.equal(r.status, 0);
     assert.equal(r.stdout.trim(), VERSION);
     assert.equal(r.stderr, '');
   });
@@ -253,20 +229,20 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
   it('--help lists the capinfo command', async () => {
     for (const flag of ['--help', '-h']) {
       const r = await vxshark([flag]);
-      assert.equal(r.code, 0);
+      assert.equal(r.status, 0);
       assert.match(r.stdout, /Usage: vxshark/);
       assert.match(r.stdout, /capinfo/);
       assert.equal(r.stderr, '');
     }
     const c = await vxshark(['capinfo', '--help']);
-    assert.equal(c.code, 0);
+    assert.equal(c.status, 0);
     assert.match(c.stdout, /--json/);
   });
 
   it('an unknown flag is a usage error: one line, exit 2', async () => {
     for (const args of [['--bogus-flag'], ['--bogus-flag', pcapPath], ['capinfo', '--bogus-flag', pcapPath]]) {
       const r = await vxshark(args);
-      assert.equal(r.code, 2, JSON.stringify(args));
+      assert.equal(r.status, 2, JSON.stringify(args));
       assert.equal(r.stdout, '');
       const line = oneErrorLine(r);
       if (args[0] === 'capinfo') assert.match(line, /bogus-flag/);
@@ -276,7 +252,7 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
   it('no command, and capinfo without files, are usage errors (exit 2)', async () => {
     for (const args of [[], ['capinfo']]) {
       const r = await vxshark(args);
-      assert.equal(r.code, 2, JSON.stringify(args));
+      assert.equal(r.status, 2, JSON.stringify(args));
       oneErrorLine(r);
     }
   });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { vxshark } from '../helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAB = join(ROOT, 'samples/lab/lab.sh');
@@ -68,8 +69,8 @@ const FIELDS = ['frame.number', 'sll.ifindex', 'sll.pkttype', 'ip.src', 'ip.dst'
 
 /** vxshark -T fields on one recording; every occurrence (outer and inner) comma-separated. */
 async function rows(file: string): Promise<Row[]> {
-  const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', '-r', file, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])], 30_000);
-  assert.equal(r.code, 0, `vxshark -r ${file} failed: ${r.stderr}`);
+  const r = await vxshark(['-r', file, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])], { timeout: 30_000 });
+  assert.equal(r.status, 0, `vxshark -r ${file} failed: ${r.stderr}`);
   const list = (s: string | undefined): string[] => (s ? s.split(',') : []);
   return r.stdout
     .split('\n')

@@ -2,11 +2,9 @@
 // scripts/samples.ts builds, and each one contains what samples/README.md says it teaches, as
 // vxshark's own reader and dissectors see it. Nothing here is skipped: a missing or stale sample
 // fails (rebuild with `npm run samples`).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCapture } from '../../src/capture/capture.js';
@@ -19,30 +17,10 @@ import { frameMeta } from '../../src/dissect/frame-meta.js';
 import type { FieldValue, Packet } from '../../src/dissect/types.js';
 import { fieldValues } from '../../src/dissect/values.js';
 import { buildSamples, LAB } from '../../scripts/samples.js';
+import { ROOT, runTsx, vxshark, type RunResult } from '../helpers/cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SAMPLES = join(ROOT, 'samples');
 const registry = createRegistry();
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<Run> {
-  const env = { ...process.env };
-  delete env.VXSHARK_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Loading and field helpers
@@ -96,13 +74,13 @@ describe('samples are reproducible', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'vxshark-samples-'));
   after(() => rmSync(tmp, { recursive: true, force: true }));
   const expected = [...buildSamples().keys()];
-  let script: Run;
+  let script: RunResult;
   before(async () => {
-    script = await run(['scripts/samples.ts', '--out', tmp]);
+    script = await runTsx('scripts/samples.ts', ['--out', tmp]);
   });
 
   it('the generator writes every sample the README lists', () => {
-    assert.equal(script.code, 0, script.stderr);
+    assert.equal(script.status, 0, script.stderr);
     assert.deepEqual(readdirSync(tmp).sort(), [...expected].sort());
     const readme = readFileSync(join(SAMPLES, 'README.md'), 'utf8');
     for (const name of expected) assert.ok(readme.includes(`\`${name}\``), `samples/README.md does not list ${name}`);
@@ -398,10 +376,10 @@ describe('the commands in samples/README.md work', () => {
 
   it('each prints one line per packet and nothing on stderr', async () => {
     const results = await Promise.all(
-      commands().map(async (c) => ({ c, r: await run(['src/cli/run.ts', ...c.split(/\s+/)]), file: /samples\/\S+\.pcap(ng)?/.exec(c)![0] })),
+      commands().map(async (c) => ({ c, r: await vxshark(c.split(/\s+/)), file: /samples\/\S+\.pcap(ng)?/.exec(c)![0] })),
     );
     for (const { c, r, file } of results) {
-      assert.equal(r.code, 0, `vxshark ${c}: ${r.stderr}`);
+      assert.equal(r.status, 0, `vxshark ${c}: ${r.stderr}`);
       assert.equal(r.stderr, '', `vxshark ${c}`);
       const { packets } = await load(file.slice('samples/'.length));
       assert.equal(r.stdout.trimEnd().split('\n').length, packets.length, `vxshark ${c}`);

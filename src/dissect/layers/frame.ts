@@ -18,7 +18,7 @@ export const frame: Dissector = {
     ...fieldsOf('frame', [
       ['frame.number', 'Frame Number', 'uint', { get: (p) => p.frame.number }],
       ['frame.time_epoch', 'Epoch Arrival Time', 'time', { get: (p) => formatEpoch(p.frame.sec, p.frame.nsec) }],
-      ['frame.time_relative', 'Time since first frame', 'float', { get: (p) => (p.frame.relative === undefined ? undefined : Number(p.frame.relative.toFixed(9))) }],
+      ['frame.time_relative', 'Time since first frame', 'time', { get: (p) => p.frame.relative?.toFixed(9) }],
       ['frame.len', 'Frame Length', 'uint', { get: (p) => p.frame.origLen }],
       ['frame.cap_len', 'Capture Length', 'uint', { get: (p) => p.frame.capLen }],
       ['frame.interface_id', 'Interface id', 'uint', { get: (p) => p.frame.interfaceId }],

@@ -28,9 +28,29 @@ export function geneveOptions(p: Packet, l: Layer): GeneveOption[] {
   return out;
 }
 
-const perOption = (pick: (o: GeneveOption, p: Packet) => FieldValue) => ({
+const perOption = (pick: (o: GeneveOption, p: Packet) => FieldValue, at: (o: GeneveOption) => [number, number] = (o) => [o.at, o.length]) => ({
   get: (p: Packet, l: Layer) => geneveOptions(p, l).map((o) => pick(o, p)),
+  ranges: (p: Packet, l: Layer) => geneveOptions(p, l).map(at),
+  parent: 'geneve.option',
 });
+
+/** Option class owners, from the IANA "Geneve Option Class" registry. */
+const CLASS_NAMES: Record<number, string> = (() => {
+  const names: Record<number, string> = { 0x0100: 'Linux', 0x0101: 'Open vSwitch', 0x0102: 'OVN', 0x0103: 'In-band Network Telemetry', 0x0104: 'VMware', 0x0107: 'Oracle', 0x0129: 'Oxide', 0x0136: 'InfoQuick', 0x014b: 'Cilium' };
+  const span = (from: number, to: number, name: string): void => {
+    for (let c = from; c <= to; c++) names[c] = name;
+  };
+  span(0x0000, 0x00ff, 'Standard');
+  span(0x0105, 0x0105, 'Amazon');
+  span(0x0108, 0x0110, 'Amazon');
+  span(0x0106, 0x0106, 'Cisco');
+  span(0x0130, 0x0131, 'Cisco');
+  span(0x0111, 0x0118, 'IBM');
+  span(0x0119, 0x0128, 'Ericsson');
+  span(0x0132, 0x0135, 'Google');
+  span(0xfff0, 0xffff, 'Experimental');
+  return names;
+})();
 
 /** GENEVE (RFC 8926), UDP 6081: Antrea, OVN/OVS and cloud load balancers use it. */
 export const geneve: Dissector = {
@@ -41,12 +61,9 @@ export const geneve: Dissector = {
     protocolField('geneve', 'Generic Network Virtualization Encapsulation'),
     ...fieldsOf('geneve', [
       ['geneve.version', 'Version', 'uint', bits(0, 1, 0xc0)],
-      [
-        'geneve.option.length',
-        'Options Length',
-        'uint',
-        { get: (p, l) => [(p.data[l.start]! & 0x3f) * 4, ...geneveOptions(p, l).map((o) => o.length)], range: (_p, l) => [l.start, 1] },
-      ],
+      // tshark gives the header's options length and each option's length the same name; two
+      // definitions keep that order for -e and filters while the tree puts each under its option.
+      ['geneve.option.length', 'Options Length', 'uint', { get: (p, l) => (p.data[l.start]! & 0x3f) * 4, range: (_p, l) => [l.start, 1] }],
       ['geneve.flags', 'Flags', 'uint', { ...u8(1), hexDigits: 2 }],
       ['geneve.flags.oam', 'Operations, Administration and Management Frame', 'bool', { ...bits(1, 1, 0x80, true), parent: 'geneve.flags' }],
       ['geneve.flags.critical', 'Critical Options Present', 'bool', { ...bits(1, 1, 0x40, true), parent: 'geneve.flags' }],
@@ -54,12 +71,13 @@ export const geneve: Dissector = {
       ['geneve.proto_type', 'Protocol Type', 'uint', { ...u16(2), hexDigits: 4, names: { ...ETHERTYPE_NAMES } }],
       ['geneve.vni', 'Virtual Network Identifier (VNI)', 'uint', { ...u24(4), hexDigits: 6 }],
       ['geneve.reserved', 'Reserved', 'uint', { ...u8(7), hexDigits: 2 }],
-      ['geneve.option', 'Option', 'bytes', perOption((o, p) => p.data.subarray(o.at, o.at + o.length))],
-      ['geneve.option.class', 'Class', 'uint', { ...perOption((o) => o.cls), hexDigits: 4 }],
-      ['geneve.option.type', 'Type', 'uint', { ...perOption((o) => o.type), hexDigits: 2 }],
-      ['geneve.option.type.critical', 'Critical Option', 'bool', perOption((o) => (o.type & 0x80) !== 0)],
-      ['geneve.option.flags', 'Flags', 'uint', { ...perOption((o) => o.flags), hexDigits: 2 }],
-      ['geneve.option.data', 'Data', 'bytes', perOption((o, p) => p.data.subarray(o.at + 4, o.at + o.length))],
+      ['geneve.option', 'Option', 'bytes', { ...perOption((o, p) => p.data.subarray(o.at, o.at + o.length)), parent: undefined }],
+      ['geneve.option.class', 'Class', 'uint', { ...perOption((o) => o.cls, (o) => [o.at, 2]), hexDigits: 4, names: CLASS_NAMES }],
+      ['geneve.option.type', 'Type', 'uint', { ...perOption((o) => o.type, (o) => [o.at + 2, 1]), hexDigits: 2 }],
+      ['geneve.option.type.critical', 'Critical Option', 'bool', perOption((o) => (o.type & 0x80) !== 0, (o) => [o.at + 2, 1])],
+      ['geneve.option.flags', 'Flags', 'uint', { ...perOption((o) => o.flags, (o) => [o.at + 3, 1]), hexDigits: 2 }],
+      ['geneve.option.length', 'Length', 'uint', perOption((o) => o.length, (o) => [o.at + 3, 1])],
+      ['geneve.option.data', 'Data', 'bytes', perOption((o, p) => p.data.subarray(o.at + 4, o.at + o.length), (o) => [o.at + 4, o.length - 4])],
       ['geneve.options_count', 'Number of options', 'uint', { get: (p, l) => geneveOptions(p, l).length }],
     ]),
   ],

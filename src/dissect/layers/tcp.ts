@@ -96,7 +96,7 @@ export const tcp: Dissector = {
       ['tcp.options.timestamp.tsval', 'Timestamp value', 'uint', { get: (p, l) => option(p, l, 8, (d, at, len) => (len === 10 ? rd32(d, at + 2) : undefined)) }],
       ['tcp.options.timestamp.tsecr', 'Timestamp echo reply', 'uint', { get: (p, l) => option(p, l, 8, (d, at, len) => (len === 10 ? rd32(d, at + 6) : undefined)) }],
       ['tcp.len', 'TCP Segment Len', 'uint', { get: payloadLen }],
-      ['tcp.payload', 'TCP payload', 'bytes', { get: (p, l) => (l.end > l.payload ? p.data.subarray(l.payload, l.end) : undefined), range: (_p, l) => [l.payload, l.end - l.payload] }],
+      ['tcp.payload', 'TCP payload', 'bytes', { hidden: true, get: (p, l) => (l.end > l.payload ? p.data.subarray(l.payload, l.end) : undefined), range: (_p, l) => [l.payload, l.end - l.payload] }],
     ]),
   ],
   decode(ctx, start, end) {

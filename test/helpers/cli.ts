@@ -1,0 +1,66 @@
+// Runs vxshark end to end for the CLI tests: the real entry point (src/cli/run.ts) in a child
+// `node --import tsx`, from the repository root, with optional standard input and environment
+// changes. One helper so every test spawns the tool the same way.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (with a trailing slash), the child's working directory. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RunOptions {
+  /** Bytes (or text) written to the child's standard input, which is then closed; without it stdin is empty. */
+  stdin?: Uint8Array | string;
+  /** Changes to the environment; undefined removes a variable. VXSHARK_DEBUG is always removed. */
+  env?: Record<string, string | undefined>;
+  /** Kill the child (SIGKILL) after this many milliseconds; the result then has a signal. */
+  timeout?: number;
+}
+
+export interface RunResult {
+  /** Exit status, or null when a signal ended the child. */
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function environment(changes: RunOptions['env']): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.VXSHARK_DEBUG;
+  for (const [k, v] of Object.entries(changes ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** `node --import tsx SCRIPT ARGS...` from the repository root. */
+export function runTsx(script: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: ROOT,
+      env: environment(opts.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = opts.timeout === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), opts.timeout);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr });
+    });
+    child.stdin.on('error', () => {}); // the child may exit before reading everything
+    child.stdin.end(opts.stdin ?? new Uint8Array(0));
+  });
+}
+
+/** `vxshark ARGS...` through the real entry point. */
+export function vxshark(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return runTsx('src/cli/run.ts', args, opts);
+}
