@@ -367,7 +367,7 @@ export const msg = {
   uplinkUnknown: () => `Uplink: unknown (pass --ip-route FILE with the router's "ip route", or --uplink IFACE)`,
   podCidrLine: (prefixes: string[]) => `Pod range: ${prefixes.join(', ')}`,
   attachedLine: (iface: string, prefixes: string[]) => `Subnets on ${iface}: ${list(prefixes, 4)}`,
-  alertEvidence: (frames: string, count: number) => `frames ${frames}${count > 1 ? ` (${plural(count, 'occurrence')})` : ''}`,
+  alertEvidence: (frames: string, count: number) => `frames ${frames}${count > 1 ? ` (seen ${count.toLocaleString('en-US')} times)` : ''}`,
   alertsSummary: (errors: number, warnings: number, infos: number, packets: number) =>
     `${plural(errors + warnings + infos, 'alert')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos.toLocaleString('en-US')} info, in ${plural(packets, 'packet')}`,
   noAlerts: (packets: number) => `no alerts in ${plural(packets, 'packet')}`,

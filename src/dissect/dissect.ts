@@ -18,7 +18,10 @@ class Context implements DecodeContext {
   reassemble(key: string, offset: number, start: number, end: number, more: boolean): Reassembly | null | undefined {
     if (!this.reassembler) return null;
     const { frame } = this.pkt;
-    const done = this.reassembler.add(key, offset, this.pkt.data.subarray(start, end), more, frame.number, frame.sec + frame.nsec / 1e9);
+    // A router's `-i any` capture holds each fragment twice (in and out): the copies seen on
+    // one interface in one direction are reassembled together.
+    const where = `${frame.interfaceName ?? frame.interfaceId}|${frame.direction}|${key}`;
+    const done = this.reassembler.add(where, offset, this.pkt.data.subarray(start, end), more, frame.number, frame.sec + frame.nsec / 1e9);
     if (!done) return undefined;
     // The datagram is appended after the frame's own bytes, so layer offsets keep working.
     const old = this.pkt.data;

@@ -6,19 +6,17 @@
 // lines may continue with a trailing backslash), followed by a ```text block with the output.
 // The command is split into arguments by a small quote-aware splitter (no shell runs it; pipes,
 // redirections and variables are refused) and run as `node --import tsx src/cli/run.ts ARGS`
-// from the repository root with stdout a pipe (so no colour, tables 100 columns wide). It must
-// exit 0 and its stdout must equal the text block, trailing whitespace of each line and
-// trailing blank lines aside. Blocks that do not start with `$ npx vxshark ` (setup, tshark
-// for comparison, the terminal UI) are not run.
+// (test/helpers/cli.ts) from the repository root with stdout a pipe (so no colour, tables 100
+// columns wide). It must exit 0 and its stdout must equal the text block, trailing whitespace
+// of each line and trailing blank lines aside. Blocks that do not start with `$ npx vxshark `
+// (setup, tshark for comparison, the terminal UI) are not run.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { ROOT, vxshark, type RunResult } from '../helpers/cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DOC = 'docs/workshop.md';
 const PROMPT = '$ npx vxshark ';
 
@@ -189,10 +187,10 @@ function lineDiff(expected: string, actual: string): string {
       out.push(`  ${a[i]}`);
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      out.push(`+ ${b[j++]}`);
-    } else {
+    } else if (i < a.length && (j >= b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
       out.push(`- ${a[i++]}`);
+    } else {
+      out.push(`+ ${b[j++]}`);
     }
   }
   // Keep the changes and two lines of context around each.
@@ -205,35 +203,18 @@ function lineDiff(expected: string, actual: string): string {
   return shown.join('\n');
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function vxshark(args: string[]): Promise<Run> {
-  const env = { ...process.env };
-  delete env.VXSHARK_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli', 'run.ts'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Kill a command that has not finished after this long (a hung step fails instead of hanging the suite). */
+const TIMEOUT_MS = 60_000;
 
 /** Runs the commands a few at a time (each is a node process of its own), in document order. */
-function runAll(list: Step[]): Promise<Run>[] {
-  const settle: ((r: Promise<Run>) => void)[] = [];
-  const results = list.map(() => new Promise<Run>((resolve) => settle.push(resolve)));
+function runAll(list: Step[]): Promise<RunResult>[] {
+  const settle: ((r: Promise<RunResult>) => void)[] = [];
+  const results = list.map(() => new Promise<RunResult>((resolve) => settle.push(resolve)));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < list.length) {
       const n = next++;
-      const run = vxshark(list[n]!.args);
+      const run = vxshark(list[n]!.args, { timeout: TIMEOUT_MS });
       settle[n]!(run);
       await run.catch(() => undefined);
     }
@@ -265,7 +246,7 @@ describe('docs/workshop.md', () => {
   list.forEach((step, n) => {
     it(`line ${step.line}: ${step.command}`, async () => {
       const r = await runs[n]!;
-      assert.equal(r.code, 0, `${DOC}:${step.line}: \`${step.command}\` exited ${r.code}\n${r.stderr}`);
+      assert.equal(r.status, 0, `${DOC}:${step.line}: \`${step.command}\` exited ${r.status ?? r.signal}\n${r.stderr}`);
       const expected = normalise(step.expected);
       const actual = normalise(r.stdout);
       if (actual !== expected) {
@@ -286,7 +267,7 @@ describe('the walkthrough test itself', () => {
 
   it('refuses what only a shell could run', () => {
     for (const bad of ['a {48,49}', 'a "!icmp"', 'a !icmp', 'a | head', 'a > out', 'a $HOME', 'a "$HOME"', "a 'b", 'a "b', 'a; b', 'a *.pcap', 'a # comment', 'a `b`']) {
-      assert.throws(() => splitCommand(bad), undefined, bad);
+      assert.throws(() => splitCommand(bad), Error, bad);
     }
   });
 

@@ -108,7 +108,7 @@ export function humanDuration(s: number): string {
 }
 
 /** A frame list for people: "9, 10, 11 …" with the total when there are more. */
-export function frameList(frames: readonly number[], total?: number): string {
-  const shown = frames.join(', ');
-  return total !== undefined && total > frames.length ? `${shown} …` : shown;
+/** Evidence frames as listed; the analysis keeps only the first few of each alert. */
+export function frameList(frames: readonly number[]): string {
+  return frames.join(', ');
 }
