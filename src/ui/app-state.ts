@@ -1,0 +1,111 @@
+// What the parts of the terminal UI share: the capture and the rows on screen, the view and
+// pane in focus, the prompts that are open, and the view objects that turn models into lines.
+import type { Capture } from '../capture/capture.js';
+import { createRegistry } from '../dissect/default-registry.js';
+import type { DecodeAsRule, Registry, RegistryOptions } from '../dissect/registry.js';
+import { Keymap, VIEWS, type ViewId } from './keymap.js';
+import type { PacketStore, RowSource } from './store.js';
+import type { Role, Theme } from './theme.js';
+import { AlertsView } from './views/alerts.js';
+import { DetailView } from './views/detail.js';
+import { FilterBar, type FilterState, type LineEditor } from './views/filter-bar.js';
+import { FlowsView } from './views/flows.js';
+import { HexView } from './views/hex.js';
+import { HopsView } from './views/hops.js';
+import { LayersView } from './views/layers.js';
+import { PacketListView } from './views/packet-list.js';
+import { StatusBar } from './views/status-bar.js';
+import { TunnelsView } from './views/tunnels.js';
+
+export type Pane = 'list' | 'detail' | 'hex';
+export const PANES: Pane[] = ['list', 'detail', 'hex'];
+
+export interface AppOptions {
+  file: string;
+  registry: RegistryOptions;
+  ifnames: ReadonlyMap<number, string>;
+  theme: Theme;
+  /** Keep the last packet selected as packets arrive (standard input). */
+  follow: boolean;
+  quit: () => void;
+}
+
+/** Timing marks for tests and benchmarks (performance.now() values). */
+export interface UiMarks {
+  created: number;
+  firstRender?: number;
+  /** First render that showed at least one packet row. */
+  firstRows?: number;
+  loaded?: number;
+  /** When the analysis views got their data. */
+  analysed?: number;
+  /** Duration of the last render, in milliseconds. */
+  lastRenderMs: number;
+  renders: number;
+}
+
+export class UiState {
+  readonly marks: UiMarks;
+  readonly theme: Theme;
+  readonly keymap: Keymap;
+  store: PacketStore | undefined;
+  capture: Capture | undefined;
+  rows: RowSource | undefined;
+  view: ViewId = 'packets';
+  focus: Pane = 'list';
+  follow: boolean;
+  decodeRules: DecodeAsRule[];
+  message: { text: string; role: Role } | undefined;
+  helpOpen = false;
+  helpTop = 0;
+  /** The `:` command line, while it is open. */
+  command: LineEditor | undefined;
+  disposed = false;
+
+  readonly list: PacketListView;
+  readonly detail: DetailView;
+  readonly hex: HexView;
+  readonly filterBar: FilterBar;
+  readonly statusBar: StatusBar;
+  readonly layers: LayersView;
+  readonly flows: FlowsView;
+  readonly tunnels: TunnelsView;
+  readonly hops: HopsView;
+  readonly alerts: AlertsView;
+
+  constructor(
+    readonly opts: AppOptions,
+    checkFilterText: (text: string) => FilterState,
+  ) {
+    this.marks = { created: performance.now(), lastRenderMs: 0, renders: 0 };
+    this.theme = opts.theme;
+    this.follow = opts.follow;
+    this.decodeRules = [...(opts.registry.decodeAs ?? [])];
+    this.keymap = new Keymap(VIEWS);
+    this.list = new PacketListView(this.theme);
+    this.detail = new DetailView(this.theme);
+    this.hex = new HexView(this.theme);
+    this.filterBar = new FilterBar(this.theme, checkFilterText);
+    this.statusBar = new StatusBar(this.theme);
+    this.layers = new LayersView(this.theme);
+    this.flows = new FlowsView(this.theme);
+    this.tunnels = new TunnelsView(this.theme);
+    this.hops = new HopsView(this.theme);
+    this.alerts = new AlertsView(this.theme);
+  }
+
+  /** Capture position of the packet selected in the list. */
+  get selectedPos(): number | undefined {
+    const rows = this.rows;
+    if (!rows || rows.length === 0) return undefined;
+    return rows.position(Math.min(this.list.selected, rows.length - 1));
+  }
+
+  setMessage(text: string, role: Role): void {
+    this.message = { text, role };
+  }
+
+  makeRegistry(): Registry {
+    return createRegistry({ ...this.opts.registry, decodeAs: this.decodeRules });
+  }
+}

@@ -1,0 +1,96 @@
+// Key dispatch: the help overlay, the command line and the filter bar take every key while
+// they are open; otherwise the keymap's action is global (quit, help, views, Esc) or goes to
+// the view and pane in focus.
+import type { AnalysisControl } from './analysis-control.js';
+import type { UiState } from './app-state.js';
+import type { KeyEvent, Screen } from './blessed.js';
+import type { Commands } from './commands.js';
+import type { FilterControl } from './filter-control.js';
+import { keyName, type Action, type ViewId } from './keymap.js';
+import type { Navigator } from './navigate.js';
+import { actAnalysis, actList, actPackets } from './pane-keys.js';
+import { LineEditor } from './views/filter-bar.js';
+
+export class Keys {
+  constructor(
+    private readonly s: UiState,
+    private readonly filter: FilterControl,
+    private readonly analysis: AnalysisControl,
+    private readonly nav: Navigator,
+    private readonly commands: Commands,
+    private readonly requestRender: () => void,
+  ) {}
+
+  bind(screen: Screen): void {
+    screen.on('keypress', (ch: string | undefined, key: KeyEvent | undefined) => {
+      if (!key) return;
+      const name = keyName(ch, key);
+      if (name === undefined) return;
+      this.onKey(name, ch, key);
+    });
+  }
+
+  onKey(name: string, ch: string | undefined, key: KeyEvent): void {
+    const s = this.s;
+    if (s.disposed) return;
+    if (name === 'C-c') return s.opts.quit();
+    if (s.helpOpen) {
+      if (name === '?' || name === 'escape' || name === 'q') s.helpOpen = false;
+      else if (name === 'j' || name === 'down') s.helpTop++;
+      else if (name === 'k' || name === 'up') s.helpTop = Math.max(0, s.helpTop - 1);
+      return this.requestRender();
+    }
+    if (s.command) {
+      const r = s.command.handleKey(ch, key);
+      if (r === 'submit') {
+        const text = s.command.text.trim();
+        s.command.remember(text);
+        s.command = undefined;
+        this.commands.run(text);
+      } else if (r === 'cancel') s.command = undefined;
+      return this.requestRender();
+    }
+    if (s.filterBar.editing) {
+      const r = s.filterBar.handleKey(ch, key);
+      if (r === 'submit') {
+        s.filterBar.editing = false;
+        this.filter.apply(s.filterBar.editor.text.trim());
+      } else if (r === 'cancel') s.filterBar.cancel();
+      return this.requestRender();
+    }
+    s.message = undefined;
+    const action = s.keymap.action(name);
+    if (action) this.act(action);
+    this.requestRender();
+  }
+
+  private act(action: Action): void {
+    const s = this.s;
+    switch (action) {
+      case 'quit':
+        return s.opts.quit();
+      case 'help':
+        s.helpOpen = true;
+        s.helpTop = 0;
+        return;
+      case 'filter':
+        s.filterBar.open();
+        return;
+      case 'command':
+        s.command ??= new LineEditor();
+        s.command.set('');
+        return;
+      case 'cancel':
+        if (this.filter.cancellable) this.filter.cancel();
+        return;
+    }
+    if (action.startsWith('view:')) {
+      s.view = action.slice(5) as ViewId;
+      return;
+    }
+    if (action === 'nextEvidence' || action === 'prevEvidence') return this.nav.walkEvidence(action === 'nextEvidence' ? 1 : -1);
+    if (s.view === 'packets') actPackets(s, action);
+    else if (s.view === 'layers') actList(s, action);
+    else if (s.view === 'flows' || s.view === 'tunnels' || s.view === 'hops' || s.view === 'alerts') actAnalysis(s, this.analysis, this.nav, action);
+  }
+}

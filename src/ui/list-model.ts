@@ -1,0 +1,46 @@
+// The packet list's view model: rows fetched only for the lines on screen, with the marks
+// the analysis adds (forwarded copies, frames named by error alerts).
+import { copyOrigin } from './analysis-model.js';
+import type { AnalysisControl } from './analysis-control.js';
+import type { PacketStore, RowSource } from './store.js';
+import { listRow, type ListModel, type ListRow } from './views/packet-list.js';
+
+export function packetListModel(
+  store: PacketStore | undefined,
+  rows: RowSource | undefined,
+  analysis: AnalysisControl,
+  /** Latched once a tunnel shows up, so the outer columns stay and the layout does not jump. */
+  tunnel: { seen: boolean },
+): ListModel {
+  if (!store || !rows) return { length: 0, rows: () => [], showInterface: false, showTunnel: () => false, timeWidth: 8, ifaceWidth: 8, marks: false };
+  const last = rows.length ? rows.position(rows.length - 1) : 0;
+  const result = analysis.result;
+  return {
+    length: rows.length,
+    showInterface: store.hasInterfaceInfo(),
+    showTunnel: () => tunnel.seen,
+    ifaceWidth: store.interfaceNameWidth() + 2,
+    marks: result !== undefined && (result.copies.length > 0 || analysis.alertFrames.size > 0),
+    timeWidth: rows.length ? store.timeText(last).length : 8,
+    rows: (from, to) => {
+      const positions: number[] = [];
+      for (let r = from; r < to; r++) positions.push(rows.position(r));
+      store.prefetch(positions);
+      const current = analysis.result;
+      return positions.map((p): ListRow => {
+        const s = store.summary(p);
+        if (s.tunnel) tunnel.seen = true;
+        const row = listRow(p, store.timeText(p), s);
+        if (current) {
+          const origin = copyOrigin(current, p + 1);
+          if (origin !== undefined) {
+            row.mark = 'forwarded';
+            row.info = `[forwarded copy of ${origin}] ${row.info}`;
+          }
+          if (analysis.alertFrames.has(p + 1)) row.mark = 'misroute';
+        }
+        return row;
+      });
+    },
+  };
+}
