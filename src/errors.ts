@@ -75,6 +75,8 @@ export const msg = {
 
   inInput: (name: string, message: string) => `${name === '-' ? 'standard input' : name}: ${message}`,
 
+  unwritable: (why: string) => `cannot write (${why})`,
+  writeStdoutAndPrint: () => `-w - writes the capture to standard output, so it cannot be combined with -P`,
   outputExists: () => `already exists; vxshark does not overwrite files (remove it or choose another name)`,
 
   // standard input

@@ -3,6 +3,8 @@ import { VxError, msg } from '../errors.js';
 import type { CaptureFormat, CaptureInterface } from './types.js';
 
 const FLUSH_AT = 1 << 20;
+const STDOUT = 1;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 export interface WrittenFrame {
   data: Uint8Array;
@@ -31,11 +33,14 @@ export class CaptureWriter {
     private readonly interfaces: CaptureInterface[],
     private readonly nano: boolean,
   ) {
-    try {
-      this.fd = openSync(path, 'wx');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new VxError('input', msg.inInput(path, code === 'EEXIST' ? msg.outputExists() : msg.unreadable(code ?? String(e))));
+    if (path === '-') this.fd = STDOUT;
+    else {
+      try {
+        this.fd = openSync(path, 'wx');
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new VxError('input', msg.inInput(path, code === 'EEXIST' ? msg.outputExists() : msg.unwritable(code ?? String(e))));
+      }
     }
     if (format === 'pcap') this.pcapHeader();
     else this.pcapngHeader();
@@ -49,7 +54,7 @@ export class CaptureWriter {
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    if (this.fd !== STDOUT) closeSync(this.fd);
   }
 
   private put(bytes: Uint8Array): void {
@@ -57,10 +62,23 @@ export class CaptureWriter {
     this.size += bytes.length;
   }
 
+  /** True once the reader of standard output went away (`-w - | head -c 100`). */
+  closed = false;
+
   private flush(): void {
     for (const c of this.chunks) {
       let o = 0;
-      while (o < c.length) o += writeSync(this.fd, c, o, c.length - o);
+      while (o < c.length && !this.closed) {
+        try {
+          o += writeSync(this.fd, c, o, c.length - o);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          // A pipe on standard output may be non-blocking: wait a moment for the reader.
+          if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
+          else if (code === 'EPIPE') this.closed = true;
+          else throw new VxError('input', msg.inInput(this.path, msg.unwritable(code ?? String(e))));
+        }
+      }
     }
     this.chunks = [];
     this.size = 0;

@@ -67,23 +67,24 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
-          .option('r', { alias: 'read-file', type: 'string', describe: 'capture file to read ("-" for standard input)' })
+          .option('r', { alias: 'read-file', type: 'string', requiresArg: true, describe: 'capture file to read ("-" for standard input)' })
           .option('V', { type: 'boolean', default: false, describe: 'print the full tree of every layer' })
           .option('x', { type: 'boolean', default: false, describe: 'print a hex and ASCII dump of each packet' })
-          .option('T', { choices: ['text', 'fields', 'json'] as const, default: 'text' as const, describe: 'output format' })
-          .option('e', { type: 'string', array: true, default: [] as string[], describe: 'field to print with -T fields (repeatable)' })
-          .option('E', { type: 'string', array: true, default: [] as string[], describe: 'fields option: header=y, separator=, occurrence=f|l|a, aggregator=' })
-          .option('c', { type: 'string', describe: 'stop after N packets' })
-          .option('d', { type: 'string', array: true, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
+          .option('P', { type: 'boolean', default: false, describe: 'print summary lines also with -x alone or while writing with -w' })
+          .option('T', { choices: ['text', 'fields', 'json'] as const, default: 'text' as const, requiresArg: true, describe: 'output format' })
+          .option('e', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'field to print with -T fields (repeatable)' })
+          .option('E', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'fields option: header=y, separator=, occurrence=f|l|a, aggregator=' })
+          .option('c', { type: 'string', requiresArg: true, describe: 'stop after N packets' })
+          .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
           .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
-          .option('ifname', { type: 'string', array: true, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)' })
-          .option('ip-link', { type: 'string', describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
-          .option('Y', { alias: 'display-filter', type: 'string', describe: 'display filter, e.g. "inner.ip.dst == 172.20.2.30 && vxlan.vni == 32001"' })
-          .option('i', { alias: 'interface', type: 'string', array: true, describe: 'capture live from this interface with tcpdump or dumpcap (repeatable)' })
-          .option('f', { type: 'string', describe: 'capture filter for live capture (BPF syntax, e.g. "udp port 8472")' })
-          .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, describe: 'colour output (auto: on a terminal, unless NO_COLOR is set)' })
-          .option('w', { type: 'string', describe: 'write the packets to a new capture file (pcap or pcapng, like the input)' })
-          .option('t', { type: 'string', default: 'r', describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' }),
+          .option('ifname', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)' })
+          .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
+          .option('Y', { alias: 'display-filter', type: 'string', requiresArg: true, describe: 'display filter, e.g. "inner.ip.dst == 172.20.2.30 && vxlan.vni == 32001"' })
+          .option('i', { alias: 'interface', type: 'string', array: true, nargs: 1, describe: 'capture live from this interface with tcpdump or dumpcap (repeatable)' })
+          .option('f', { type: 'string', requiresArg: true, describe: 'capture filter for live capture (BPF syntax, e.g. "udp port 8472")' })
+          .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, requiresArg: true, describe: 'colour output (auto: on a terminal, unless NO_COLOR is set)' })
+          .option('w', { type: 'string', requiresArg: true, describe: 'write the packets to a new capture file (pcap or pcapng, like the input)' })
+          .option('t', { type: 'string', default: 'r', requiresArg: true, describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' }),
       (args) => {
         work = () => readCommand(args, out);
       },
@@ -95,14 +96,17 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, err) => {
-      if (err) throw err;
-      usageError = message;
+      // yargs reports its own parsing problems ("Not enough arguments following: r") as a YError:
+      // a usage error like the others. Anything else is a real failure.
+      if (err && err.name !== 'YError') throw err;
+      usageError = message || err?.message || 'invalid command line';
     });
   let status = 0;
   try {
     await parser.parseAsync();
     if (usageError !== undefined) {
-      warn(usageError);
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."); errors are one line.
+      warn(usageError.trim().replace(/\s*\n\s*/g, ' '));
       return EXIT_USAGE;
     }
     if (work) status = await work();
@@ -118,6 +122,7 @@ interface ReadArgs {
   r?: string;
   V: boolean;
   x: boolean;
+  P: boolean;
   T: 'text' | 'fields' | 'json';
   e: string[];
   E: string[];
@@ -140,6 +145,7 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
   const live = args.i?.length ? { interfaces: args.i, ...(args.f !== undefined ? { captureFilter: args.f } : {}) } : undefined;
   if (file !== undefined && live) throw new VxError('usage', msg.liveAndFile());
   if (file === undefined && !live) throw new VxError('usage', msg.noInput());
+  if (args.w !== undefined && fromToken(args.w) === '-' && args.P) throw new VxError('usage', msg.writeStdoutAndPrint());
   const ifnamesFrom = (): Map<number, string> => {
     const map = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
     for (const item of args.ifname) {
@@ -167,6 +173,7 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
       color: args.color,
       verbose: args.V,
       hex: args.x,
+      summaryLines: args.P,
       output: args.T,
       fields: args.e,
       fieldsOptions: parseFieldsOptions(args.E),
@@ -175,7 +182,7 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
       heuristics: args.heuristics,
       ifnames,
       timeFormat: parseTimeFormat(args.t),
-      ...(args.w !== undefined ? { writeTo: args.w } : {}),
+      ...(args.w !== undefined ? { writeTo: fromToken(args.w) } : {}),
     },
     out,
   );

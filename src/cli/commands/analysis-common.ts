@@ -28,14 +28,14 @@ export function analysisBuilder<T>(y: Argv<T>) {
   return y
     .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON for scripts instead of a table' })
-    .option('Y', { alias: 'display-filter', type: 'string', describe: 'display filter: only matching packets feed the analysis, e.g. -Y "vxlan"' })
-    .option('d', { type: 'string', array: true, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
+    .option('Y', { alias: 'display-filter', type: 'string', requiresArg: true, describe: 'display filter: only matching packets feed the analysis, e.g. -Y "vxlan"' })
+    .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
     .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
-    .option('ifname', { type: 'string', array: true, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 3=eth1 (repeatable)' })
-    .option('ip-link', { type: 'string', describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
-    .option('ip-route', { type: 'string', describe: 'file with `ip route` output from the capturing host (finds the uplink and missing routes)' })
-    .option('pod-cidr', { type: 'string', array: true, default: [] as string[], describe: "the cluster's pod range, e.g. 172.20.0.0/16 (repeatable; inferred when absent)" })
-    .option('uplink', { type: 'string', describe: 'the interface of the default route, e.g. eth0 (inferred when absent)' });
+    .option('ifname', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 3=eth1 (repeatable)' })
+    .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
+    .option('ip-route', { type: 'string', requiresArg: true, describe: 'file with `ip route` output from the capturing host (finds the uplink and missing routes)' })
+    .option('pod-cidr', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: "the cluster's pod range, e.g. 172.20.0.0/16 (repeatable; inferred when absent)" })
+    .option('uplink', { type: 'string', requiresArg: true, describe: 'the interface of the default route, e.g. eth0 (inferred when absent)' });
 }
 
 export interface Analysed {

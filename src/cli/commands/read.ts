@@ -50,7 +50,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     if (seen >= limit || out.closed) return;
     seen++;
     const meta = frameMeta(capture, i, opts.ifnames);
-    const needPacket = filter !== undefined || opts.writeTo === undefined;
+    const needPacket = filter !== undefined || opts.writeTo === undefined || opts.summaryLines;
     const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
     const shown = !filter || filter(pkt!);
     time ??= new TimeColumn(opts.timeFormat, timeDigits(capture));
@@ -59,14 +59,14 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     if (opts.writeTo !== undefined) {
       writer ??= new CaptureWriter(opts.writeTo, capture.info!.format, capture.interfaces, timeDigits(capture) > 6);
       writer.write({ data, origLen: meta.origLen, sec: meta.sec, nsec: meta.nsec, interfaceId: meta.interfaceId, direction: meta.direction });
-      return;
+      if (!opts.summaryLines) return;
     }
     printer.print(pkt!, data, timeText);
   };
 
   const loadOpts: LoadOptions = {
     onFrame,
-    shouldStop: () => out.closed || seen >= limit,
+    shouldStop: () => out.closed || seen >= limit || (writer?.closed ?? false),
     ...(progress ? { onProgress: (c: Capture) => progress.update(c.bytesRead, c.size, c.frameCount) } : {}),
   };
   printer.start();

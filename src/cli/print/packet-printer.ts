@@ -13,6 +13,8 @@ export interface PrintOptions {
   output: 'text' | 'fields' | 'json';
   verbose: boolean;
   hex: boolean;
+  /** -P: summary lines even where tshark would leave them out (with -x alone, or with -w). */
+  summaryLines: boolean;
   fields: string[];
   fieldsOptions: FieldsOptions;
 }
@@ -51,16 +53,17 @@ export class PacketPrinter {
       out.line((this.printed === 1 ? '[\n' : ',\n') + JSON.stringify(packetJson(pkt, registry, summary), null, 2));
       return;
     }
+    // As in tshark: -V prints the tree, -x alone prints only the bytes, -P adds the summary line.
     if (opts.verbose) {
       if (this.printed > 1) out.line('');
       for (const l of treeText(buildTree(pkt, registry))) out.line(l);
-    } else {
+    } else if (!opts.hex || opts.summaryLines) {
       const line = summaryLine(pkt.frame.number, time, summary, this.paint);
       const severity = pkt.notes.find((n) => n.severity === 'error') ? 'error' : undefined;
       out.line(severity ? this.paint.error(line) : line);
     }
     if (opts.hex) {
-      if (!opts.verbose) out.line('');
+      if (opts.verbose) out.line('');
       for (const l of hexDump(data)) out.line(l);
       out.line('');
     }
