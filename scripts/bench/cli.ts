@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { note, row, section } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/vxshark.js', import.meta.url));
-export const TYPICAL_FILTER = 'inner.ip.dst == 10.244.3.0/24 && vxlan.vni == 1 && icmp';
+// tshark syntax too, so both tools run the same filter (`ip.dst` matches the inner or the outer header).
+export const TYPICAL_FILTER = 'ip.dst == 10.244.3.0/24 && vxlan.vni == 1 && icmp';
 
 function which(tool: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });

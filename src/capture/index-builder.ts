@@ -28,16 +28,28 @@ export class IndexBuilder {
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     this.total += chunk.length;
-    if (this.partsLen + chunk.length < (this.parser?.need ?? 4)) {
-      this.parts.push(chunk.slice());
-      this.partsLen += chunk.length;
-      return;
+    let from = 0;
+    // An incomplete unit from earlier chunks is completed in a small bridge buffer, taking from
+    // the new chunk only the bytes it still needs; the rest of the chunk is parsed in place.
+    while (this.partsLen > 0 || !this.parser) {
+      const want = (this.parser?.need ?? 4) - this.partsLen;
+      if (chunk.length - from < want) {
+        this.parts.push(chunk.slice(from));
+        this.partsLen += chunk.length - from;
+        return;
+      }
+      const bridge = concat([...this.parts, chunk.subarray(from, from + Math.max(0, want))], this.partsLen + Math.max(0, want));
+      from += Math.max(0, want);
+      this.parts = [];
+      this.partsLen = 0;
+      this.parser ??= sniffFormat(bridge) === 'pcap' ? new PcapParser(this.target) : new PcapngParser(this.target);
+      this.parseAndKeepRest(bridge);
     }
-    const work = this.parts.length ? concat([...this.parts, chunk], this.partsLen + chunk.length) : chunk;
-    this.parts = [];
-    this.partsLen = 0;
-    this.parser ??= sniffFormat(work) === 'pcap' ? new PcapParser(this.target) : new PcapngParser(this.target);
-    const pos = this.parser.parse(work, 0, work.length, this.base);
+    this.parseAndKeepRest(from === 0 ? chunk : chunk.subarray(from));
+  }
+
+  private parseAndKeepRest(work: Uint8Array): void {
+    const pos = this.parser!.parse(work, 0, work.length, this.base);
     this.base += pos;
     if (pos < work.length) {
       this.parts = [work.slice(pos)];

@@ -3,8 +3,7 @@ import { EXIT_INPUT, VxError } from '../errors.js';
 /** Output that stops quietly when the reader goes away (`vxshark -r big.pcap | head`). */
 export class Output {
   closed = false;
-  private pending: string[] = [];
-  private size = 0;
+  private pending = '';
   constructor(private readonly stream: NodeJS.WriteStream = process.stdout) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') this.closed = true;
@@ -15,16 +14,14 @@ export class Output {
   /** Buffers lines and writes them in large pieces; printing a million lines one write each is slow. */
   line(text: string): void {
     if (this.closed) return;
-    this.pending.push(text);
-    this.size += text.length;
-    if (this.size > 64 * 1024) this.flush();
+    this.pending += text + '\n';
+    if (this.pending.length > 64 * 1024) this.flush();
   }
 
   flush(): void {
     if (this.pending.length === 0 || this.closed) return;
-    this.stream.write(this.pending.join('\n') + '\n');
-    this.pending = [];
-    this.size = 0;
+    this.stream.write(this.pending);
+    this.pending = '';
   }
 
   /** Resolves once everything written has left the process (or the pipe closed). */

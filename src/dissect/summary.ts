@@ -22,10 +22,10 @@ export interface PacketSummary {
   protocol: string;
   length: number;
   info: string;
-  tunnel?: TunnelSummary;
-  interfaceName?: string;
-  direction?: string;
-  expert?: string;
+  tunnel: TunnelSummary | undefined;
+  interfaceName: string | undefined;
+  direction: string | undefined;
+  expert: string | undefined;
 }
 
 function endpointsBefore(pkt: Packet, registry: Registry, before: number): [string, string] | undefined {
@@ -93,18 +93,19 @@ export function summarize(pkt: Packet, registry: Registry): PacketSummary {
     info = registry.dissector(l.proto)?.info?.(pkt, l) ?? '';
   }
   const worst = pkt.notes.find((n) => n.severity === 'error') ?? pkt.notes.find((n) => n.severity === 'warning');
+  // Endpoints are addresses formatted from numbers, safe by construction; info and interface
+  // names can carry capture text. Every property is set, so all summaries share one shape.
+  const dir = directionText(pkt);
   const summary: PacketSummary = {
-    source: ends ? safeText(ends[0]) : '',
-    destination: ends ? safeText(ends[1]) : '',
+    source: ends ? ends[0] : '',
+    destination: ends ? ends[1] : '',
     protocol: dis?.short ?? top.proto,
     length: pkt.frame.origLen,
     info: safeText(info),
+    tunnel: tunnelOf(pkt, registry),
+    interfaceName: pkt.frame.interfaceName === undefined ? undefined : safeText(pkt.frame.interfaceName),
+    direction: dir,
+    expert: worst?.message,
   };
-  const tunnel = tunnelOf(pkt, registry);
-  if (tunnel) summary.tunnel = tunnel;
-  if (pkt.frame.interfaceName !== undefined) summary.interfaceName = safeText(pkt.frame.interfaceName);
-  const dir = directionText(pkt);
-  if (dir) summary.direction = dir;
-  if (worst) summary.expert = worst.message;
   return summary;
 }

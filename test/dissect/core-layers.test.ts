@@ -590,6 +590,8 @@ describe('packet summary and detail tree', () => {
       info: '43512 → 80 [SYN] Seq=1000 Win=64240 Len=0 MSS=1410',
       tunnel: { kind: 'VXLAN', outerSource: '192.168.10.100', outerDestination: '192.168.20.100', vni: 42, port: PORT_VXLAN_LINUX },
       interfaceName: 'eth1',
+      direction: undefined,
+      expert: undefined,
     });
   });
 

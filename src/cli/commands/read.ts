@@ -4,7 +4,8 @@ import { resolutionDigits } from '../../capture/types.js';
 import { CaptureWriter } from '../../capture/writer.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { dissect } from '../../dissect/dissect.js';
-import { frameMeta } from '../../dissect/frame-meta.js';
+import { frameMetaInto } from '../../dissect/frame-meta.js';
+import type { FrameMeta } from '../../dissect/types.js';
 import { IpReassembler } from '../../dissect/reassembly/ipfrag.js';
 import type { DecodeAsRule } from '../../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
@@ -43,13 +44,15 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   let writer: CaptureWriter | undefined;
   // One pass in capture order: fragments are collected and the datagram shown on the last one, as tshark does.
   const reassembler = new IpReassembler();
+  // Nothing keeps a packet past its callback, so one metadata object serves every frame.
+  const reusedMeta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
   const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
 
   const onFrame = (i: number, data: Uint8Array, capture: Capture): void => {
     // Like tshark, -c counts the packets read, whether or not the filter shows them.
     if (seen >= limit || out.closed) return;
     seen++;
-    const meta = frameMeta(capture, i, opts.ifnames);
+    const meta = frameMetaInto(reusedMeta, capture, i, opts.ifnames);
     const needPacket = filter !== undefined || opts.writeTo === undefined || opts.summaryLines;
     const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
     const shown = !filter || filter(pkt!);
