@@ -1,6 +1,6 @@
 // What the user can tell the analysis that the capture cannot: the cluster's pod range, which
 // interface is the uplink, the capturing host's routing table, interface names.
-import { readFileSync } from 'node:fs';
+import { readTextInput } from '../capture/text-file.js';
 import type { Registry } from '../dissect/registry.js';
 import type { Packet } from '../dissect/types.js';
 import { VxError, msg } from '../errors.js';
@@ -144,12 +144,7 @@ export function parseIpRoute(text: string): Route[] {
 }
 
 export function readIpRouteFile(path: string): Route[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new VxError('input', msg.inInput(path, msg.unreadable((e as NodeJS.ErrnoException).code ?? String(e))));
-  }
+  const text = readTextInput(path);
   const routes = parseIpRoute(text);
   if (routes.length === 0) throw new VxError('input', msg.inInput(path, msg.noIpRouteEntries()));
   return routes;

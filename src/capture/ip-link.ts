@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { VxError, msg } from '../errors.js';
+import { readTextInput } from './text-file.js';
 
 /**
  * Interface index -> name, from `ip -o link`, `ip link` or `ip -j link` output saved on the
@@ -31,12 +31,7 @@ export function parseIpLink(text: string): Map<number, string> {
 }
 
 export function readIpLinkFile(path: string): Map<number, string> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new VxError('input', msg.inInput(path, msg.unreadable((e as NodeJS.ErrnoException).code ?? String(e))));
-  }
+  const text = readTextInput(path);
   const map = parseIpLink(text);
   if (map.size === 0) throw new VxError('input', msg.inInput(path, msg.noIpLinkEntries()));
   return map;

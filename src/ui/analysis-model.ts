@@ -1,7 +1,7 @@
 // The analysis module's results turned into what the Flows, Tunnels, Hops and Alerts views
 // draw: plain arrays of rows (structured-clone safe, so a worker thread can build them), with
 // the display filter that shows each flow or tunnel in the packet list.
-import type { AnalysisResult, Flow, Severity, Tunnel } from '../analysis/index.js';
+import type { Alert, AnalysisResult, Flow, Severity, Tunnel } from '../analysis/index.js';
 import { safeText } from '../text/escape.js';
 
 export interface FlowRow {
@@ -67,16 +67,8 @@ export interface HopRow {
   example: [number, number] | undefined;
 }
 
-export interface AlertRow {
-  id: string;
-  severity: Severity;
-  title: string;
-  explanation: string;
-  fix: string;
-  /** Evidence frame numbers (1-based). */
-  frames: number[];
-  count: number;
-}
+/** What the Alerts view shows of an alert (it crosses from the analysis worker as plain data). */
+export type AlertRow = Pick<Alert, 'id' | 'severity' | 'title' | 'explanation' | 'fix' | 'frames' | 'count'>;
 
 export interface AnalysisView {
   flowGroups: FlowGroup[];

@@ -2,31 +2,14 @@
 // and fix below the list. Enter jumps to its first evidence frame; n / N walk the frames.
 import type { Severity } from '../../analysis/index.js';
 import type { AlertRow } from '../analysis-model.js';
-import { Cursor, clip, fit, wrap } from '../text.js';
-import type { Role, Theme } from '../theme.js';
+import { clip, fit, wrap } from '../text.js';
+import type { Role } from '../theme.js';
+import { RowView } from './row-view.js';
 
 const MARK: Record<Severity, string> = { error: '✖ error  ', warning: '⚠ warning', info: 'ℹ info   ' };
 const ROLE: Record<Severity, Role> = { error: 'error', warning: 'warning', info: 'note' };
 
-export class AlertsView {
-  readonly cursor = new Cursor();
-  private rows: readonly AlertRow[] = [];
-  private page = 1;
-
-  constructor(private readonly theme: Theme) {}
-
-  current(): AlertRow | undefined {
-    return this.rows[this.cursor.selected];
-  }
-
-  move(delta: number): void {
-    this.cursor.move(delta, this.rows.length, this.page);
-  }
-
-  pageSize(): number {
-    return this.page;
-  }
-
+export class AlertsView extends RowView<AlertRow> {
   render(rows: readonly AlertRow[], width: number, height: number, evidenceAt: number): string[] {
     const th = this.theme;
     this.rows = rows;
@@ -48,9 +31,8 @@ export class AlertsView {
     const frames = a.frames.map((n, i) => (i === evidenceAt ? `[${n}]` : String(n))).join(', ');
     detail.push(fit(` Evidence: ${a.count} packet(s) or flow(s); frames ${frames}${a.count > a.frames.length ? ', …' : ''}`, width));
     const listRoom = Math.max(3, Math.min(rows.length, height - out.length - detail.length - 1));
-    this.page = listRoom;
-    this.cursor.clamp(rows.length, this.page);
-    for (let i = this.cursor.top; i < Math.min(rows.length, this.cursor.top + this.page); i++) {
+    const [from, to] = this.place(rows, listRoom);
+    for (let i = from; i < to; i++) {
       const r = rows[i]!;
       const text = fit(` ${MARK[r.severity]}  ${clip(r.title, width - 14)}`, width);
       out.push(i === this.cursor.selected ? th.paint('selected', text) : th.paint(ROLE[r.severity], text));

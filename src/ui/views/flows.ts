@@ -1,8 +1,8 @@
 // The Flows view: every inner (pod-to-pod) flow under the tunnel that carried it, and the
 // plain flows last. Enter shows the selected flow's packets in the packet list.
 import type { FlowGroup, FlowRow } from '../analysis-model.js';
-import { Cursor, fit, thousands } from '../text.js';
-import type { Theme } from '../theme.js';
+import { fit, thousands } from '../text.js';
+import { RowView } from './row-view.js';
 
 type Line = { group: FlowGroup } | { flow: FlowRow };
 
@@ -13,32 +13,15 @@ export function humanBytes(n: number): string {
   return `${(n / 1e9).toFixed(2)} GB`;
 }
 
-export class FlowsView {
-  readonly cursor = new Cursor();
+export class FlowsView extends RowView<FlowRow> {
   private lines: Line[] = [];
-  private flows: FlowRow[] = [];
   private groups: readonly FlowGroup[] | undefined;
-  private page = 1;
-
-  constructor(private readonly theme: Theme) {}
 
   private setGroups(groups: readonly FlowGroup[]): void {
     if (groups === this.groups) return;
     this.groups = groups;
     this.lines = groups.flatMap((g): Line[] => [{ group: g }, ...g.flows.map((flow) => ({ flow }))]);
-    this.flows = groups.flatMap((g) => g.flows);
-  }
-
-  current(): FlowRow | undefined {
-    return this.flows[this.cursor.selected];
-  }
-
-  move(delta: number): void {
-    this.cursor.move(delta, this.flows.length, this.page);
-  }
-
-  pageSize(): number {
-    return this.page;
+    this.rows = groups.flatMap((g) => g.flows);
   }
 
   render(groups: readonly FlowGroup[], total: number, width: number, height: number): string[] {
@@ -48,15 +31,14 @@ export class FlowsView {
     const out = [th.paint('titleFocused', fit(` Flows: ${thousands(total)}, ${thousands(tunnelled)} inside tunnels   Enter: show the flow's packets`, width))];
     const header = ` ${'Proto'.padEnd(6)} ${'Source → Destination'.padEnd(46)} ${'→ pkts'.padStart(7)} ${'← pkts'.padStart(7)} ${'Bytes'.padStart(9)}  State`;
     out.push(th.paint('header', fit(header, width)));
-    if (!this.flows.length) {
+    if (!this.rows.length) {
       out.push(fit(' No IP flows in this capture.', width));
       return out;
     }
     // Scroll in lines (headers included) so the selected flow and its group title show.
     const room = Math.max(1, height - out.length);
-    this.page = Math.max(1, room - 2);
-    this.cursor.clamp(this.flows.length, this.page);
-    const selectedFlow = this.flows[this.cursor.selected];
+    this.place(this.rows, room - 2);
+    const selectedFlow = this.rows[this.cursor.selected];
     const at = this.lines.findIndex((l) => 'flow' in l && l.flow === selectedFlow);
     let start = Math.max(0, Math.min(at - 1, this.lines.length - room));
     if (at - start >= room) start = at - room + 1;

@@ -3,28 +3,10 @@
 // a hairpin, or a path an alert names) are drawn in the alert colour. Enter shows the first
 // pair's ingress copy in the packet list.
 import type { HopRow } from '../analysis-model.js';
-import { Cursor, fit, thousands } from '../text.js';
-import type { Theme } from '../theme.js';
+import { fit, thousands } from '../text.js';
+import { RowView } from './row-view.js';
 
-export class HopsView {
-  readonly cursor = new Cursor();
-  private rows: readonly HopRow[] = [];
-  private page = 1;
-
-  constructor(private readonly theme: Theme) {}
-
-  current(): HopRow | undefined {
-    return this.rows[this.cursor.selected];
-  }
-
-  move(delta: number): void {
-    this.cursor.move(delta, this.rows.length, this.page);
-  }
-
-  pageSize(): number {
-    return this.page;
-  }
-
+export class HopsView extends RowView<HopRow> {
   render(rows: readonly HopRow[], placed: boolean, width: number, height: number): string[] {
     const th = this.theme;
     this.rows = rows;
@@ -40,9 +22,8 @@ export class HopsView {
     }
     const header = ` ${'Kind'.padEnd(8)} ${'Ingress → Egress'.padEnd(22)} ${'Source → Destination'.padEnd(36)} ${'Packets'.padStart(8)} ${'TTL'.padStart(9)} ${'Latency'.padStart(9)}  MAC`;
     out.push(th.paint('header', fit(header, width)));
-    this.page = Math.max(1, height - out.length);
-    this.cursor.clamp(rows.length, this.page);
-    for (let i = this.cursor.top; i < Math.min(rows.length, this.cursor.top + this.page); i++) {
+    const [from, to] = this.place(rows, height - out.length);
+    for (let i = from; i < to; i++) {
       const h = rows[i]!;
       const text = fit(
         ` ${h.kind.padEnd(8)} ${fit(`${h.ingress} → ${h.egress}`, 22)} ${fit(`${h.src} → ${h.dst}`, 36)} ${thousands(h.packets).padStart(8)} ${h.ttl.padStart(9)} ${`${h.latencyUs} µs`.padStart(9)}  ${h.macRewritten ? 'rewritten' : 'same'}${h.encapsulated ? ', tunnel packets' : ''}${h.misroute ? '   ← misroute' : ''}`,

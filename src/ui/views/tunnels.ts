@@ -1,29 +1,11 @@
 // The Tunnels view: the VTEP matrix (packets from each tunnel endpoint to each other, with
 // the VNIs used) above the list of tunnels. Enter shows the selected tunnel's packets.
 import type { TunnelMatrix, TunnelRow } from '../analysis-model.js';
-import { Cursor, clip, fit, thousands } from '../text.js';
-import type { Theme } from '../theme.js';
+import { clip, fit, thousands } from '../text.js';
+import { RowView } from './row-view.js';
 import { humanBytes } from './flows.js';
 
-export class TunnelsView {
-  readonly cursor = new Cursor();
-  private rows: readonly TunnelRow[] = [];
-  private page = 1;
-
-  constructor(private readonly theme: Theme) {}
-
-  current(): TunnelRow | undefined {
-    return this.rows[this.cursor.selected];
-  }
-
-  move(delta: number): void {
-    this.cursor.move(delta, this.rows.length, this.page);
-  }
-
-  pageSize(): number {
-    return this.page;
-  }
-
+export class TunnelsView extends RowView<TunnelRow> {
   render(rows: readonly TunnelRow[], matrix: TunnelMatrix, hints: readonly string[], width: number, height: number): string[] {
     const th = this.theme;
     this.rows = rows;
@@ -48,9 +30,8 @@ export class TunnelsView {
     out.push('');
     const header = ` ${'Kind'.padEnd(9)} ${'Outer source → destination'.padEnd(36)} ${'Port'.padStart(5)} ${'VNI'.padStart(9)} ${'Packets'.padStart(9)} ${'Bytes'.padStart(9)} ${'Frags'.padStart(5)}  Inner pairs`;
     out.push(th.paint('header', fit(header, width)));
-    this.page = Math.max(1, height - out.length);
-    this.cursor.clamp(rows.length, this.page);
-    for (let i = this.cursor.top; i < Math.min(rows.length, this.cursor.top + this.page); i++) {
+    const [from, to] = this.place(rows, height - out.length);
+    for (let i = from; i < to; i++) {
       const t = rows[i]!;
       const text = fit(
         ` ${t.kind.padEnd(9)} ${fit(`${t.src} → ${t.dst}`, 36)} ${String(t.port).padStart(5)} ${String(t.vni).padStart(9)} ${thousands(t.packets).padStart(9)} ${humanBytes(t.bytes).padStart(9)} ${String(t.fragments).padStart(5)}  ${clip(t.inner, 60)}`,
