@@ -1,4 +1,5 @@
 import { VxError, msg } from '../errors.js';
+import { concatBytes } from './bytes.js';
 import { PcapParser } from './pcap.js';
 import { PcapngParser } from './pcapng.js';
 import type { ParseTarget } from './parser.js';
@@ -38,7 +39,7 @@ export class IndexBuilder {
         this.partsLen += chunk.length - from;
         return;
       }
-      const bridge = concat([...this.parts, chunk.subarray(from, from + Math.max(0, want))], this.partsLen + Math.max(0, want));
+      const bridge = concatBytes([...this.parts, chunk.subarray(from, from + Math.max(0, want))]);
       from += Math.max(0, want);
       this.parts = [];
       this.partsLen = 0;
@@ -69,14 +70,4 @@ export class IndexBuilder {
       this.target.warnings.push(msg.truncated(this.parser.unitOffset, this.parser.need, this.partsLen));
     }
   }
-}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let o = 0;
-  for (const part of parts) {
-    out.set(part, o);
-    o += part.length;
-  }
-  return out;
 }

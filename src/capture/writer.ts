@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { VxError, msg } from '../errors.js';
+import { concatBytes } from './bytes.js';
 import type { CaptureFormat, CaptureInterface } from './types.js';
 
 const FLUSH_AT = 1 << 20;
@@ -124,7 +125,7 @@ export class CaptureWriter {
       if (iface.name !== undefined) opts.push(option(2, new TextEncoder().encode(iface.name)));
       if (iface.description !== undefined) opts.push(option(3, new TextEncoder().encode(iface.description)));
       opts.push(option(9, Uint8Array.of(exponent)));
-      this.put(block(1, concat([u16pair(iface.linkType, 0), u32(iface.snaplen), ...opts, option(0, new Uint8Array(0))])));
+      this.put(block(1, concatBytes([u16pair(iface.linkType, 0), u32(iface.snaplen), ...opts, option(0, new Uint8Array(0))])));
     }
   }
 
@@ -140,7 +141,7 @@ export class CaptureWriter {
     head.setUint32(16, f.origLen, true);
     const parts = [new Uint8Array(head.buffer), f.data, new Uint8Array((4 - (f.data.length % 4)) % 4)];
     if (f.direction) parts.push(option(2, u32(f.direction)), option(0, new Uint8Array(0)));
-    this.put(block(6, concat(parts)));
+    this.put(block(6, concatBytes(parts)));
   }
 }
 
@@ -176,15 +177,5 @@ function block(type: number, body: Uint8Array): Uint8Array {
   dv.setUint32(4, len, true);
   out.set(body, 8);
   dv.setUint32(len - 4, len, true);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
   return out;
 }
