@@ -159,6 +159,8 @@ describe('ICMP', () => {
     assert.deepEqual(text(p, 'tcp.srcport'), ['40000']);
     assert.deepEqual(errors(p), []);
     assert.deepEqual(p.layers.map((l) => l.quoted === true), [false, false, false, false, true, true]);
+    // The outer header's checksum is verified; the quoted one may have been rewritten by the router.
+    assert.deepEqual(text(p, 'ip.checksum.status'), ['1', '2']);
     const s = summarize(p, registry);
     // The row describes the ICMP message, not the packet it quotes.
     assert.deepEqual([s.source, s.destination, s.protocol, s.info], ['10.0.0.1', '10.0.0.2', 'ICMP', 'Destination unreachable (Fragmentation needed)']);

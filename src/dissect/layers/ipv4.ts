@@ -48,9 +48,11 @@ export const ipv4: Dissector = {
         'Header checksum status',
         'uint',
         {
-          // Only over a whole header: a truncated or too-short one has no checksum to verify.
-          get: (p, l) => (hdrLen(p, l) >= 20 && l.start + hdrLen(p, l) <= l.payload ? (checksumOk(p.data, l.start, hdrLen(p, l)) ? 1 : 0) : undefined),
-          names: { 0: 'Bad', 1: 'Good' },
+          // Only over a whole header: a truncated or too-short one has no checksum to verify. The
+          // header an ICMP error quotes may have been changed by the router that quoted it.
+          get: (p, l) =>
+            hdrLen(p, l) >= 20 && l.start + hdrLen(p, l) <= l.payload ? (l.quoted ? 2 : checksumOk(p.data, l.start, hdrLen(p, l)) ? 1 : 0) : undefined,
+          names: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
           parent: 'ip.checksum',
         },
       ],
