@@ -79,6 +79,11 @@ function explain(stderr: string, code: number | null): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !/^(tcpdump: )?(listening on|verbose output suppressed)|^Capturing on|^File:/i.test(l));
-  const own = lines.find((l) => /^(tcpdump|dumpcap): /.test(l)) ?? lines[0];
+  const at = Math.max(0, lines.findIndex((l) => /^(tcpdump|dumpcap): /.test(l)));
+  // dumpcap explains on the line after "could not be initiated because", so keep two.
+  const first = lines[at] ?? '';
+  const second = lines[at + 1];
+  // tcpdump repeats its reason in parentheses on the next line; that adds nothing.
+  const own = second && !first.includes(second.replace(/^\((.*)\)$/, '$1')) ? `${first} ${second}` : first;
   return own ? own.replace(/^(tcpdump|dumpcap): /, '') : `exit status ${code}`;
 }
