@@ -21,8 +21,6 @@ function v6Bytes(key: string): Uint8Array {
   return b;
 }
 
-export const isV6 = (a: Addr): a is string => typeof a === 'string';
-
 export function formatAddr(a: Addr): string {
   return typeof a === 'number' ? formatIpv4(a) : formatIpv6(v6Bytes(a));
 }

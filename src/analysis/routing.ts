@@ -90,5 +90,4 @@ export function silentPodPrefixes(m: AnalysisModels): SilentPrefix[] {
   return [...out.values()];
 }
 
-export const prefixText = (c: Cidr): string => cidrText(c);
 export type { Addr };

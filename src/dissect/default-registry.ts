@@ -20,13 +20,6 @@ import { nsh, vxlanGpe } from './layers/vxlan-gpe.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import type { Dissector } from './types.js';
 
-/** Extra dissectors (ARP, ICMP, DNS ...) add themselves here through their own modules. */
-const extensions: ((r: Registry) => void)[] = [];
-
-export function registerExtension(fn: (r: Registry) => void): void {
-  extensions.push(fn);
-}
-
 const CORE: Dissector[] = [
   frame, data, eth, vlan, sll, sll2, ipv4, ipv6, udp, tcp, vxlan, geneve,
   nullLink, rawIp, arp, icmp, icmpv6, ipv6HopOpts, ipv6Routing, ipv6Fragment, ipv6DstOpts, vxlanGpe, nsh, dns, http,
@@ -49,9 +42,8 @@ export function createRegistry(opts: RegistryOptions = {}): Registry {
     .register('udp.port', 8472, 'vxlan')
     .register('udp.port', 4789, 'vxlan')
     .register('udp.port', 6081, 'geneve')
-    .addHeuristic('udp.port', 'vxlan');
-  // Link types without a hardware header, ARP, ICMP, IPv6 extension headers, VXLAN-GPE/NSH, DNS, HTTP.
-  r.register('linktype', LinkType.NULL, 'null')
+    // Link types without a hardware header, ARP, ICMP, IPv6 extension headers, VXLAN-GPE/NSH, DNS, HTTP.
+    .register('linktype', LinkType.NULL, 'null')
     .register('linktype', LinkType.LOOP, 'null')
     .register('linktype', LinkType.RAW, 'raw')
     .register('linktype', LinkType.IPV4, 'ip')
@@ -69,8 +61,8 @@ export function createRegistry(opts: RegistryOptions = {}): Registry {
     .register('udp.port', 53, 'dns')
     .register('tcp.port', 53, 'dns')
     .register('tcp.port', 80, 'http')
-    .register('tcp.port', 8080, 'http');
-  for (const ext of extensions) ext(r);
+    .register('tcp.port', 8080, 'http')
+    .addHeuristic('udp.port', 'vxlan');
   if (opts.decodeAs) r.applyDecodeAs(opts.decodeAs);
   return r;
 }
