@@ -20,11 +20,17 @@ export interface LoadOptions {
   maxFrames?: number;
   /** Polled after each chunk; true stops reading (the reader of our output went away). */
   shouldStop?: () => boolean;
+  /**
+   * Frames are seen once by onFrame and never read again (printing): keep only a rolling
+   * window of the index and do not spool standard input, so memory and disk use stay the
+   * same at any capture size. frame() and scan() are not available on such a capture.
+   */
+  streamOnly?: boolean;
 }
 
 /** An opened capture: what its headers said, the frame index, and access to frame bytes. */
 export class Capture {
-  readonly index = new FrameIndex();
+  readonly index: FrameIndex;
   readonly interfaces: CaptureInterface[] = [];
   readonly warnings: string[] = [];
   info: CaptureInfo | undefined;
@@ -42,7 +48,9 @@ export class Capture {
     /** Size of the input when known in advance. */
     readonly size: number | undefined,
     private readonly cleanup?: () => void,
+    streamOnly = false,
   ) {
+    this.index = new FrameIndex(streamOnly);
     this.reader = new FrameReader(path, this.index);
   }
 
@@ -139,7 +147,7 @@ export async function loadCapture(name: string, opts: LoadOptions = {}): Promise
 
 async function loadFile(name: string, opts: LoadOptions): Promise<Capture> {
   const size = await checkFile(name);
-  const capture = new Capture(name, name, size);
+  const capture = new Capture(name, name, size, undefined, opts.streamOnly);
   const feeder = new Feeder(capture, opts);
   const fh = await open(name, 'r');
   const buf = new Uint8Array(CHUNK);
@@ -165,13 +173,13 @@ async function loadFile(name: string, opts: LoadOptions): Promise<Capture> {
 /** Reads a capture from a stream, spooling it to a temporary file for random access later. */
 export async function loadStream(stream: NodeJS.ReadableStream & { isTTY?: boolean }, opts: LoadOptions = {}): Promise<Capture> {
   if (stream.isTTY) throw new VxError('usage', msg.stdinIsTerminal());
-  const spool = Spool.create();
-  const capture = new Capture('-', spool.path, undefined, () => spool.remove());
+  const spool = opts.streamOnly ? undefined : Spool.create();
+  const capture = spool ? new Capture('-', spool.path, undefined, () => spool.remove()) : new Capture('-', '', undefined, undefined, true);
   const feeder = new Feeder(capture, opts);
   let stopped = false;
   try {
     for await (const chunk of stream as AsyncIterable<Uint8Array>) {
-      spool.write(chunk);
+      spool?.write(chunk);
       if (!feeder.feed(chunk)) {
         stopped = true;
         break;
@@ -181,7 +189,7 @@ export async function loadStream(stream: NodeJS.ReadableStream & { isTTY?: boole
     capture.close();
     throw e;
   }
-  spool.finishWriting();
+  spool?.finishWriting();
   return feeder.end(stopped);
 }
 

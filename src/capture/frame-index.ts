@@ -8,12 +8,19 @@ const MASK = CHUNK - 1;
 
 class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> {
   readonly chunks: T[] = [];
-  constructor(private readonly make: (n: number) => T) {}
+  /** rolling: one chunk, reused for positions 65,536 apart. */
+  constructor(
+    private readonly make: (n: number) => T,
+    private readonly rolling: boolean,
+  ) {}
   ensure(chunk: number): void {
-    while (this.chunks.length <= chunk) this.chunks.push(this.make(CHUNK));
+    while (this.chunks.length <= (this.rolling ? 0 : chunk)) this.chunks.push(this.make(CHUNK));
   }
   get(i: number): number {
-    return (this.chunks[i >>> CHUNK_BITS] as T)[i & MASK] as number;
+    return (this.chunks[this.rolling ? 0 : i >>> CHUNK_BITS] as T)[i & MASK] as number;
+  }
+  set(i: number, value: number): void {
+    (this.chunks[this.rolling ? 0 : i >>> CHUNK_BITS] as T)[i & MASK] = value;
   }
   bytes(): number {
     return this.chunks.length * CHUNK * (this.chunks[0]?.BYTES_PER_ELEMENT ?? 0);
@@ -26,13 +33,28 @@ class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> {
  */
 export class FrameIndex {
   private n = 0;
-  private readonly offset = new Column((k) => new Float64Array(k));
-  private readonly capLen = new Column((k) => new Uint32Array(k));
-  private readonly origLen = new Column((k) => new Uint32Array(k));
-  private readonly tsSec = new Column((k) => new Float64Array(k));
-  private readonly tsNsec = new Column((k) => new Uint32Array(k));
-  private readonly iface = new Column((k) => new Uint16Array(k));
-  private readonly dir = new Column((k) => new Uint8Array(k));
+  /**
+   * @param rolling keep only the latest 65,536 frames (older positions are overwritten): for
+   *   one streaming pass that never revisits a frame, so memory stays the same at any size.
+   */
+  constructor(private readonly rolling = false) {
+    this.offset = new Column((k) => new Float64Array(k), rolling);
+    this.capLen = new Column((k) => new Uint32Array(k), rolling);
+    this.origLen = new Column((k) => new Uint32Array(k), rolling);
+    this.tsSec = new Column((k) => new Float64Array(k), rolling);
+    this.tsNsec = new Column((k) => new Uint32Array(k), rolling);
+    this.iface = new Column((k) => new Uint16Array(k), rolling);
+    this.dir = new Column((k) => new Uint8Array(k), rolling);
+  }
+
+  /** File offsets are doubles: exact to 2^53, so captures past 4 GiB index correctly. */
+  private readonly offset: Column<Float64Array>;
+  private readonly capLen: Column<Uint32Array>;
+  private readonly origLen: Column<Uint32Array>;
+  private readonly tsSec: Column<Float64Array>;
+  private readonly tsNsec: Column<Uint32Array>;
+  private readonly iface: Column<Uint16Array>;
+  private readonly dir: Column<Uint8Array>;
   /** SLL2 records carry the capturing host's interface index; only allocated when seen. */
   private ifindex: Column<Uint32Array> | undefined;
 
@@ -40,11 +62,19 @@ export class FrameIndex {
     return this.n;
   }
 
+  /** Time stamp of the first frame (kept apart: a rolling index overwrites position 0). */
+  firstSeconds = 0;
+  firstNanos = 0;
+
   add(offset: number, capLen: number, origLen: number, sec: number, nsec: number, iface: number, dir: Direction): number {
     const i = this.n;
-    const c = i >>> CHUNK_BITS;
+    const c = this.rolling ? 0 : i >>> CHUNK_BITS;
     const k = i & MASK;
-    if (k === 0) {
+    if (i === 0) {
+      this.firstSeconds = sec;
+      this.firstNanos = nsec;
+    }
+    if (k === 0 && !(this.rolling && i > 0)) {
       this.offset.ensure(c);
       this.capLen.ensure(c);
       this.origLen.ensure(c);
@@ -67,10 +97,10 @@ export class FrameIndex {
 
   setIfindex(i: number, value: number): void {
     if (!this.ifindex) {
-      this.ifindex = new Column((k) => new Uint32Array(k));
+      this.ifindex = new Column((k) => new Uint32Array(k), this.rolling);
       this.ifindex.ensure((this.n - 1) >>> CHUNK_BITS);
     }
-    (this.ifindex.chunks[i >>> CHUNK_BITS] as Uint32Array)[i & MASK] = value;
+    this.ifindex.set(i, value);
   }
 
   offsetOf(i: number): number {

@@ -1,37 +1,85 @@
+import { writeSync } from 'node:fs';
 import { EXIT_INPUT, VxError } from '../errors.js';
 
-/** Output that stops quietly when the reader goes away (`vxshark -r big.pcap | head`). */
+/** Where printed bytes go. The default is a file descriptor written synchronously. */
+export interface OutputTarget {
+  /** Writes some of bytes[offset, offset+length) and returns how many; throws EAGAIN when the reader is full. */
+  write(bytes: Uint8Array, offset: number, length: number): number;
+  /** Called after EAGAIN: waits a little for the reader to make room. */
+  waitForReader(): void;
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Standard output (or another descriptor) written with write(2), as tcpdump does. */
+export function descriptorTarget(fd: number): OutputTarget {
+  let backoff = 1;
+  return {
+    write(bytes, offset, length) {
+      const n = writeSync(fd, bytes, offset, length);
+      backoff = 1;
+      return n;
+    },
+    // Node makes a pipe on standard output non-blocking, so a full pipe answers EAGAIN
+    // instead of blocking: sleep briefly (up to 16 ms while the reader stays away) and retry.
+    waitForReader() {
+      Atomics.wait(pause, 0, 0, backoff);
+      backoff = Math.min(16, backoff * 2);
+    },
+  };
+}
+
+/** Bytes an Output holds before writing them out: the most it ever buffers, plus one line. */
+export const OUTPUT_BUFFER = 64 * 1024;
+
+/**
+ * Printed output with back-pressure: lines are gathered into large writes that return only
+ * once the reader has taken them, so a slow or paused reader (`| less`, `| (sleep 20; cat)`)
+ * stalls reading the capture instead of letting the output pile up in memory. Stops quietly
+ * when the reader goes away (`vxshark -r big.pcap | head`).
+ */
 export class Output {
   closed = false;
+  /** Largest amount of text held at once, for the test that output stays bounded. */
+  maxHeld = 0;
   private pending = '';
-  constructor(private readonly stream: NodeJS.WriteStream = process.stdout) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') this.closed = true;
-      else throw e;
-    });
+  private readonly target: OutputTarget;
+  constructor(target: OutputTarget | number = 1) {
+    this.target = typeof target === 'number' ? descriptorTarget(target) : target;
   }
 
   /** Buffers lines and writes them in large pieces; printing a million lines one write each is slow. */
   line(text: string): void {
     if (this.closed) return;
     this.pending += text + '\n';
-    if (this.pending.length > 64 * 1024) this.flush();
+    if (this.pending.length > OUTPUT_BUFFER) this.flush();
   }
 
   flush(): void {
     if (this.pending.length === 0 || this.closed) return;
-    this.stream.write(this.pending);
+    if (this.pending.length > this.maxHeld) this.maxHeld = this.pending.length;
+    const bytes = Buffer.from(this.pending, 'utf8');
     this.pending = '';
+    let done = 0;
+    while (done < bytes.length && !this.closed) {
+      try {
+        done += this.target.write(bytes, done, bytes.length - done);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') this.target.waitForReader();
+        else this.fail(e);
+      }
+    }
   }
 
-  /** Resolves once everything written has left the process (or the pipe closed). */
+  /** Writes out what is buffered; everything has left the process when this returns. */
   async drain(): Promise<void> {
     this.flush();
-    if (this.closed || !this.stream.writableNeedDrain) return;
-    await new Promise<void>((resolve) => {
-      this.stream.once('drain', resolve);
-      this.stream.once('error', () => resolve());
-    });
+  }
+
+  /** Every write error of this output ends here: EPIPE stops quietly, anything else is reported. */
+  private fail(e: unknown): void {
+    this.closed = true;
+    if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
   }
 }
 

@@ -30,7 +30,7 @@ export function frameMetaInto(meta: FrameMeta, capture: Capture, i: number, ifna
   // A fresh object gets the property only when there is a name; a reused one is cleared.
   if (name !== undefined || meta.interfaceName !== undefined) meta.interfaceName = name;
   if (ix.count > 0) {
-    meta.relative = ix.secondsOf(i) - ix.secondsOf(0) + (ix.nanosOf(i) - ix.nanosOf(0)) / 1e9;
+    meta.relative = ix.secondsOf(i) - ix.firstSeconds + (ix.nanosOf(i) - ix.firstNanos) / 1e9;
   }
   return meta;
 }

@@ -69,6 +69,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
 
   const loadOpts: LoadOptions = {
     onFrame,
+    streamOnly: true,
     shouldStop: () => out.closed || seen >= limit || (writer?.closed ?? false),
     ...(progress ? { onProgress: (c: Capture) => progress.update(c.bytesRead, c.size, c.frameCount) } : {}),
   };
