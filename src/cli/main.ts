@@ -10,7 +10,6 @@ import { flows } from './commands/flows.js';
 import { hops } from './commands/hops.js';
 import { tunnels } from './commands/tunnels.js';
 import { read } from './commands/read.js';
-import { runUi } from '../ui/index.js';
 import { parseFieldsOptions } from './print/fields.js';
 import { parseTimeFormat } from './print/time-format.js';
 import { Output, reportFailure, warn } from './io.js';
@@ -140,7 +139,7 @@ interface ReadArgs {
 }
 
 /** Turns the validated options of the default command into a read. */
-function readCommand(args: ReadArgs, out: Output): Promise<number> {
+async function readCommand(args: ReadArgs, out: Output): Promise<number> {
   const file = args.r ?? args.file;
   const live = args.i?.length ? { interfaces: args.i, ...(args.f !== undefined ? { captureFilter: args.f } : {}) } : undefined;
   if (file !== undefined && live) throw new VxError('usage', msg.liveAndFile());
@@ -157,6 +156,8 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
   // `vxshark FILE` on a terminal opens the UI; -r, a pipe, or any printing option prints like tshark.
   const printing = args.r !== undefined || args.V || args.x || args.T !== 'text' || args.e.length > 0 || args.w !== undefined || args.c !== undefined || args.Y !== undefined;
   if (file !== undefined && !printing && process.stdout.isTTY) {
+    // The terminal UI (blessed) loads only when used: printing starts faster and smaller without it.
+    const { runUi } = await import('../ui/index.js');
     return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom() });
   }
   const ifnames = ifnamesFrom();
