@@ -1,7 +1,11 @@
 // Benchmarks (`npm run bench`). Each section is a function registered in SECTIONS; add new
-// ones there. Usage: npm run bench -- [--packets N] [--runs N] [--check] [section ...]
+// ones there. Usage: npm run bench -- [--packets N] [--runs N] [--sleep S] [--10m] [--check] [section ...]
 //   --check  exit with status 1 when a target is missed (for CI).
+//   --10m    also the 10-million-packet many-flow capture (about 2 GB in the temporary directory).
+// Two captures: the repeated-template one (256 frames repeated, the older figures) and the
+// many-flow one (about one distinct inner 5-tuple per two packets; scripts/bench/make-many-flows.ts).
 import { readSync, openSync, closeSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { loadCapture, type Capture } from '../src/capture/capture.js';
 import { ensureCapture, type BenchCapture } from './bench/make-capture.js';
 import { gc, missedTargets, note, row, section, settle, timeBest } from './bench/harness.js';
@@ -10,13 +14,29 @@ import { benchCli, TYPICAL_FILTER } from './bench/cli.js';
 import { benchFilter } from './bench/filter.js';
 import { benchAnalysis } from './bench/analysis.js';
 import { uiSection } from './bench/ui.js';
+import { ensureManyFlowCapture } from './bench/make-many-flows.js';
+import { benchAnalysisCommands, benchSlowReader, benchSummaries, benchVerbose, haveTime, measure, vxshark } from './bench/pipes.js';
 
 interface BenchOptions {
   packets: number;
   runs: number;
+  /** Seconds the slow reader sleeps. */
+  sleep: number;
+  tenMillion: boolean;
 }
 
 type Section = (capture: BenchCapture, opts: BenchOptions) => Promise<void>;
+
+/** Packets in the smaller many-flow capture used where tshark -V would take minutes. */
+const VERBOSE_PACKETS = 100_000;
+
+function manyFlows(opts: BenchOptions): BenchCapture & { flows: number } {
+  return ensureManyFlowCapture(opts.packets);
+}
+
+function requireTime(): void {
+  if (!haveTime()) throw new Error('these sections need GNU time (/usr/bin/time): apt-get install time');
+}
 
 /** Reads the whole file once so the timed runs measure parsing, not the disk. */
 function warmPageCache(path: string): void {
@@ -74,28 +94,64 @@ const SECTIONS: Record<string, Section> = {
   },
   cli: (capture, opts) => benchCli(capture.path, opts.runs),
   analysis: async (capture, opts) => {
-    await benchAnalysis(capture.path, opts.runs);
+    await benchAnalysis(capture.path, opts.runs, 'repeated-template capture');
+    const many = manyFlows(opts);
+    await benchAnalysis(many.path, opts.runs, `many-flow capture, ${many.flows.toLocaleString('en-US')} conversations`);
+    if (haveTime()) benchAnalysisCommands(many.path, many.packets, { ms: 1500, mb: 300 });
   },
-  ui: async (capture) => {
-    await uiSection(capture.path);
+  pipes: async (_capture, opts) => {
+    requireTime();
+    const many = manyFlows(opts);
+    const small = ensureManyFlowCapture(Math.min(VERBOSE_PACKETS, opts.packets));
+    benchSlowReader(many.path, many.packets, { sleep: opts.sleep, verboseFile: small.path, verbosePackets: small.packets });
+  },
+  print: async (_capture, opts) => {
+    requireTime();
+    const many = manyFlows(opts);
+    benchSummaries(many.path, many.packets, opts.runs);
+    const small = ensureManyFlowCapture(Math.min(VERBOSE_PACKETS, opts.packets));
+    benchVerbose({ sleep: opts.sleep, verboseFile: small.path, verbosePackets: small.packets }, opts.runs);
+  },
+  ui: async (_capture, opts) => {
+    const many = manyFlows(opts);
+    await uiSection(many.path, ' (many-flow capture)');
+  },
+  '10m': async (_capture, opts) => {
+    if (!opts.tenMillion) return;
+    requireTime();
+    const t0 = performance.now();
+    const big = ensureManyFlowCapture(10_000_000);
+    section(`10 million packets: many-flow capture, ${(big.bytes / 1e9).toFixed(2)} GB (${big.generated ? `generated in ${((performance.now() - t0) / 1000).toFixed(0)} s` : 'cached'})`);
+    const slow = `(sleep ${opts.sleep}; cat > /dev/null)`;
+    const printed = measure(vxshark('-r', big.path), slow);
+    row('summary lines | slow reader: peak RSS', printed.rssMb, 'MB', { kind: 'max', value: 100 }, 0);
+    const filtered = measure(vxshark('-r', big.path, '-Y', 'dns && vxlan.vni == 2'), slow);
+    row('-Y | slow reader: peak RSS', filtered.rssMb, 'MB', { kind: 'max', value: 100 }, 0);
+    const alerts = measure(vxshark('alerts', big.path));
+    row('alerts: time', alerts.ms, 'ms', { kind: 'max', value: 15_000 }, 0);
+    row('alerts: peak RSS', alerts.rssMb, 'MB', undefined, 0);
+    await uiSection(big.path, ' (10M many-flow capture)');
   },
 };
 
 function parseArgs(argv: string[]): { opts: BenchOptions; names: string[]; check: boolean } {
-  const opts: BenchOptions = { packets: 1_000_000, runs: 3 };
+  const opts: BenchOptions = { packets: 1_000_000, runs: 3, sleep: 20, tenMillion: false };
   const names: string[] = [];
   let check = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--packets' || a === '--runs') {
+    if (a === '--packets' || a === '--runs' || a === '--sleep') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1) throw new Error(`${a} needs a positive integer`);
       if (a === '--packets') opts.packets = n;
-      else opts.runs = n;
-    } else if (a === '--check') check = true;
+      else if (a === '--runs') opts.runs = n;
+      else opts.sleep = n;
+    } else if (a === '--10m') opts.tenMillion = true;
+    else if (a === '--check') check = true;
     else if (a in SECTIONS) names.push(a);
     else throw new Error(`unknown argument ${a} (sections: ${Object.keys(SECTIONS).join(', ')})`);
   }
+  if (names.includes('10m')) opts.tenMillion = true;
   return { opts, names: names.length ? names : Object.keys(SECTIONS), check };
 }
 
@@ -105,6 +161,7 @@ async function main(): Promise<number> {
   const capture = ensureCapture(opts.packets);
   const made = capture.generated ? `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s` : 'cached';
   process.stdout.write(`vxshark benchmark: Node ${process.version}, ${process.platform}/${process.arch}\n`);
+  process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   process.stdout.write(`capture: ${capture.path} (${made})\n`);
   for (const name of names) {
     gc();

@@ -35,11 +35,11 @@ function dissectOnly(capture: Capture): number {
 }
 
 /** Times flows + tunnels + hops + topology + alerts over `file`, best of `runs`, and records memory. */
-export async function benchAnalysis(file: string, runs = 3): Promise<AnalysisBenchResult> {
+export async function benchAnalysis(file: string, runs = 3, label = ''): Promise<AnalysisBenchResult> {
   const capture = await loadCapture(file);
   try {
     const count = capture.frameCount;
-    section(`Analysis: analyze() (flows, tunnels, hops, topology, alerts), ${count.toLocaleString('en-US')} packets, best of ${runs}`);
+    section(`Analysis: analyze() (flows, tunnels, hops, topology, alerts), ${count.toLocaleString('en-US')} packets${label ? `, ${label}` : ''}, best of ${runs}`);
     const base = await timeBest(runs, () => dissectOnly(capture));
 
     // Memory: what one analysis keeps alive (its models), measured after a warm-up run.

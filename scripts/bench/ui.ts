@@ -4,6 +4,7 @@
 // bytes, a display filter over every packet (and how fast the list answers meanwhile), and
 // the process's resident memory.
 import { spawnSync } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { UiHandle } from '../../src/ui/index.js';
 import { FakeInput, FakeOutput } from '../../src/ui/headless.js';
@@ -24,7 +25,16 @@ export interface UiBenchResult {
   keyDuringFilterMedianMs: number;
   filterWithKeysMs: number;
   rssMaxMb: number;
+  /** Peak RSS in each phase, in MB, in the order the phases ran. */
+  rssByPhaseMb: Record<string, number>;
+  /** Milliseconds from the index being loaded to the analysis views getting their data (undefined: not within the wait). */
+  analysisMs?: number;
+  /** Longest event-loop delay while the analysis ran and its result arrived, in ms. */
+  analysisStallMs: number;
 }
+
+/** How long the bench waits for the background analysis before going on without it. */
+const ANALYSIS_WAIT_MS = 120_000;
 
 const FILTER = 'inner.ip.dst == 10.244.3.5 || tcp.dstport == 443';
 
@@ -44,8 +54,16 @@ async function keyToRender(ui: UiHandle, input: FakeInput, key: string): Promise
 
 export async function benchUi(file: string): Promise<UiBenchResult> {
   let rssMax = 0;
+  let phase = 'start-up';
+  const byPhase: Record<string, number> = {};
   const sampleRss = (): void => {
-    rssMax = Math.max(rssMax, process.memoryUsage().rss);
+    const rss = process.memoryUsage().rss;
+    rssMax = Math.max(rssMax, rss);
+    byPhase[phase] = Math.max(byPhase[phase] ?? 0, rss / 1e6);
+  };
+  const enter = (name: string): void => {
+    sampleRss();
+    phase = name;
   };
   const rssTimer = setInterval(sampleRss, 20);
   const tImport = performance.now();
@@ -57,6 +75,7 @@ export async function benchUi(file: string): Promise<UiBenchResult> {
   let ready!: (ui: UiHandle) => void;
   const started = new Promise<UiHandle>((r) => (ready = r));
   const t0 = performance.now();
+  enter('indexing');
   const status = runUi({ file, ifnames: new Map(), input, output, terminal: 'xterm-256color', colors: 256, onReady: ready, stderr: process.stderr });
   const ui = await started;
   // Wait for the index to finish, watching when rows first appeared.
@@ -66,6 +85,18 @@ export async function benchUi(file: string): Promise<UiBenchResult> {
   const firstScreenMs = (ui.marks.firstRows ?? Infinity) - t0;
   const loadedMs = ui.marks.loaded - t0;
   const packets = ui.app.store?.count ?? 0;
+
+  // The background analysis: its memory, and how long the event loop stalls when its result arrives.
+  enter('analysis');
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const waitUntil = performance.now() + ANALYSIS_WAIT_MS;
+  while (ui.marks.analysed === undefined && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 10));
+  await ui.idle();
+  delay.disable();
+  const analysisMs = ui.marks.analysed !== undefined ? ui.marks.analysed - ui.marks.loaded : undefined;
+  const analysisStallMs = delay.max / 1e6;
+  enter('moving');
 
   // Selection moves in the middle of the capture (rows not cached yet for the first ones).
   await keyToRender(ui, input, ':');
@@ -98,13 +129,21 @@ export async function benchUi(file: string): Promise<UiBenchResult> {
     const job = (ui.app as unknown as { job?: { finishedAt?: number; startedAt: number; rows: { length: number } } }).job;
     return { ms: job?.finishedAt !== undefined ? job.finishedAt - job.startedAt : performance.now() - start, matches: job?.rows.length ?? 0, during };
   };
+  enter('filtering');
   const quiet = await runFilter(FILTER, false);
   const busy = await runFilter(FILTER.replace('443', '80'), true);
   const filterMs = quiet.ms;
   const filterMatches = quiet.matches;
   const during = busy.during;
   const filterWithKeysMs = busy.ms;
-  sampleRss();
+  // Every view once (number keys 2..7), then back to the packets.
+  enter('opening every view');
+  for (const key of ['2', '3', '4', '5', '6', '7', '1']) {
+    await keyToRender(ui, input, key);
+    await ui.idle();
+    sampleRss();
+  }
+  enter('done');
   ui.quit();
   await status;
   clearInterval(rssTimer);
@@ -123,6 +162,9 @@ export async function benchUi(file: string): Promise<UiBenchResult> {
     keyDuringFilterMedianMs: median(during),
     filterWithKeysMs,
     rssMaxMb: rssMax / 1e6,
+    rssByPhaseMb: Object.fromEntries(Object.entries(byPhase).filter(([k]) => k !== 'done')),
+    ...(analysisMs !== undefined ? { analysisMs } : {}),
+    analysisStallMs,
   };
 }
 
@@ -130,12 +172,12 @@ export async function benchUi(file: string): Promise<UiBenchResult> {
  * The benchmark section: runs benchUi in a fresh process (so its memory figure is the UI's
  * alone, whatever ran before) and prints the figures with their targets.
  */
-export async function uiSection(file: string): Promise<UiBenchResult> {
+export async function uiSection(file: string, label = ''): Promise<UiBenchResult> {
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
   if (child.status !== 0 || !line) throw new Error(`UI benchmark process failed (status ${child.status})`);
   const r = JSON.parse(line) as UiBenchResult;
-  section(`Terminal UI: headless, ${r.packets.toLocaleString('en-US')} packets, 160x50`);
+  section(`Terminal UI: headless, ${r.packets.toLocaleString('en-US')} packets${label}, 160x50`);
   note(`loading src/ui (blessed): ${r.importMs.toFixed(0)} ms, before the timings below`);
   row('first screen with rows', r.firstScreenMs, 'ms', { kind: 'max', value: 300 }, 1);
   note(r.firstScreenWhileLoading ? 'rows were shown while the index was still loading' : 'the index finished before the first rows were drawn');
@@ -149,6 +191,11 @@ export async function uiSection(file: string): Promise<UiBenchResult> {
   row('key to screen while filtering (median)', r.keyDuringFilterMedianMs, 'ms');
   row('key to screen while filtering (worst)', r.keyDuringFilterMaxMs, 'ms', { kind: 'max', value: 100 });
   row('RSS (peak)', r.rssMaxMb, 'MB', { kind: 'max', value: 300 }, 0);
+  for (const [phase, mb] of Object.entries(r.rssByPhaseMb)) row(`RSS peak: ${phase}`, mb, 'MB', undefined, 0);
+  if (r.analysisMs !== undefined) row('analysis result after index loaded', r.analysisMs, 'ms', undefined, 0);
+  else note(`the analysis did not finish within ${ANALYSIS_WAIT_MS / 1000} s of the index`);
+  row('event-loop stall while analysing', r.analysisStallMs, 'ms', { kind: 'max', value: 50 }, 0);
+  note('RSS is the whole bench process (tsx loader included), sampled every 20 ms and at each phase change');
   return r;
 }
 
