@@ -3,22 +3,44 @@ import { displayValue } from './format.js';
 import type { Registry } from './registry.js';
 import type { FieldDef, Layer, Packet, TreeNode } from './types.js';
 
-function fieldNodes(pkt: Packet, layer: Layer, def: FieldDef): TreeNode[] {
+const NO_RANGE: [number, number] = [0, 0];
+
+const shownCache = new WeakMap<Registry, Map<string, readonly FieldDef[]>>();
+
+/** The fields a layer's tree shows, in order (worked out once per protocol, not per packet). */
+function shownFields(registry: Registry, proto: string): readonly FieldDef[] {
+  let byProto = shownCache.get(registry);
+  if (!byProto) shownCache.set(registry, (byProto = new Map()));
+  let defs = byProto.get(proto);
+  if (!defs) {
+    const all = registry.dissector(proto)?.fields ?? [];
+    defs = all.filter((def) => !def.hidden && def.type !== 'protocol' && def.proto === proto);
+    byProto.set(proto, defs);
+  }
+  return defs;
+}
+
+function fieldNodes(pkt: Packet, layer: Layer, def: FieldDef, ranges: boolean): TreeNode[] {
   const v = def.get(pkt, layer);
   if (v === undefined) return [];
   const values = Array.isArray(v) ? v : [v];
-  const range = def.range?.(pkt, layer) ?? [layer.start, 0];
-  const each = values.length > 1 ? def.ranges?.(pkt, layer) : undefined;
+  const range = ranges ? (def.range?.(pkt, layer) ?? [layer.start, 0]) : NO_RANGE;
+  const each = ranges && values.length > 1 ? def.ranges?.(pkt, layer) : undefined;
   return values.map((value, i) => ({
-    label: `${def.label}: ${safeText(displayValue(def, value))}`,
+    // Only text values come from the capture; numbers, addresses and value names cannot hold escapes.
+    label: `${def.label}: ${typeof value === 'string' ? safeText(displayValue(def, value)) : displayValue(def, value)}`,
     field: def.name,
     start: each?.[i]?.[0] ?? range[0],
     length: each?.[i]?.[1] ?? (values.length === 1 ? range[1] : 0),
   }));
 }
 
-/** The detail tree of one packet: a node per layer, its fields under it, sub-fields under their parent. */
-export function buildTree(pkt: Packet, registry: Registry): TreeNode[] {
+/**
+ * The detail tree of one packet: a node per layer, its fields under it, sub-fields under their
+ * parent. `ranges: false` leaves out the byte range of each field (all zero), for text output.
+ */
+export function buildTree(pkt: Packet, registry: Registry, opts: { ranges?: boolean } = {}): TreeNode[] {
+  const ranges = opts.ranges ?? true;
   return pkt.layers.map((layer, index) => {
     const dis = registry.dissector(layer.proto);
     const node: TreeNode = {
@@ -32,15 +54,16 @@ export function buildTree(pkt: Packet, registry: Registry): TreeNode[] {
     // class of the second GENEVE option goes under the second option); otherwise it goes
     // under the parent's last node.
     const byName = new Map<string, TreeNode[]>();
-    for (const def of dis?.fields ?? []) {
-      if (def.hidden || def.type === 'protocol' || def.proto !== layer.proto) continue;
-      const children = fieldNodes(pkt, layer, def);
+    for (const def of shownFields(registry, layer.proto)) {
+      const children = fieldNodes(pkt, layer, def, ranges);
+      if (children.length === 0) continue;
       const parents = def.parent ? byName.get(def.parent) : undefined;
-      children.forEach((child, i) => {
+      for (let i = 0; i < children.length; i++) {
+        const child = children[i]!;
         const parent = parents && (parents.length === children.length ? parents[i] : parents[parents.length - 1]);
         if (parent) (parent.children ??= []).push(child);
         else node.children!.push(child);
-      });
+      }
       byName.set(def.name, children);
     }
     for (const n of pkt.notes) {
@@ -53,9 +76,14 @@ export function buildTree(pkt: Packet, registry: Registry): TreeNode[] {
 /** The tree as indented text, as `-V` prints it. */
 export function treeText(nodes: TreeNode[], indent = ''): string[] {
   const out: string[] = [];
-  for (const n of nodes) {
-    out.push(indent + n.label);
-    if (n.children?.length) out.push(...treeText(n.children, indent + '    '));
-  }
+  writeTree(nodes, (line) => out.push(line), indent);
   return out;
+}
+
+/** treeText one line at a time, without building the array. */
+export function writeTree(nodes: TreeNode[], line: (text: string) => void, indent = ''): void {
+  for (const n of nodes) {
+    line(indent + n.label);
+    if (n.children?.length) writeTree(n.children, line, indent + '    ');
+  }
 }

@@ -1,11 +1,11 @@
 import type { Registry } from '../../dissect/registry.js';
 import { summarize } from '../../dissect/summary.js';
-import { buildTree, treeText } from '../../dissect/tree.js';
+import { buildTree, writeTree } from '../../dissect/tree.js';
 import type { Packet } from '../../dissect/types.js';
 import type { Output } from '../io.js';
 import type { Paint } from './color.js';
 import { fieldsHeader, fieldsLine, resolveFields, type FieldsOptions } from './fields.js';
-import { hexDump } from './hex-dump.js';
+import { hexDumpText } from './hex-dump.js';
 import { packetJson } from './json.js';
 import { summaryLine } from './summary-line.js';
 
@@ -23,6 +23,7 @@ export interface PrintOptions {
 export class PacketPrinter {
   private printed = 0;
   private readonly fields;
+  private readonly writeLine = (text: string): void => this.out.line(text);
 
   constructor(
     private readonly opts: PrintOptions,
@@ -56,7 +57,7 @@ export class PacketPrinter {
     // As in tshark: -V prints the tree, -x alone prints only the bytes, -P adds the summary line.
     if (opts.verbose) {
       if (this.printed > 1) out.line('');
-      for (const l of treeText(buildTree(pkt, registry))) out.line(l);
+      writeTree(buildTree(pkt, registry, { ranges: false }), this.writeLine);
     } else if (!opts.hex || opts.summaryLines) {
       const line = summaryLine(pkt.frame.number, time, summary, this.paint);
       const severity = pkt.notes.find((n) => n.severity === 'error') ? 'error' : undefined;
@@ -64,7 +65,7 @@ export class PacketPrinter {
     }
     if (opts.hex) {
       if (opts.verbose) out.line('');
-      for (const l of hexDump(data)) out.line(l);
+      if (data.length) out.line(hexDumpText(data));
       out.line('');
     }
   }
