@@ -23,8 +23,10 @@ export interface WrittenFrame {
  */
 export class CaptureWriter {
   private fd: number;
-  private chunks: Uint8Array[] = [];
-  private size = 0;
+  /** Records are copied into one reused buffer: no allocation per packet, so memory stays flat. */
+  private readonly stage = new Uint8Array(FLUSH_AT);
+  private readonly stageView = new DataView(this.stage.buffer);
+  private used = 0;
   private readonly idbFor = new Map<number, number>();
   private readonly units: { perSec: bigint; nsPerUnit: bigint }[] = [];
 
@@ -50,7 +52,6 @@ export class CaptureWriter {
   write(f: WrittenFrame): void {
     if (this.format === 'pcap') this.pcapRecord(f);
     else this.epb(f);
-    if (this.size >= FLUSH_AT) this.flush();
   }
 
   close(): void {
@@ -58,31 +59,42 @@ export class CaptureWriter {
     if (this.fd !== STDOUT) closeSync(this.fd);
   }
 
+  /** Makes room for n more bytes in the stage, writing out what it holds if needed. */
+  private room(n: number): void {
+    if (this.used + n > this.stage.length) this.flush();
+  }
+
   private put(bytes: Uint8Array): void {
-    this.chunks.push(bytes);
-    this.size += bytes.length;
+    this.room(bytes.length);
+    if (bytes.length > this.stage.length) {
+      this.writeOut(bytes);
+      return;
+    }
+    this.stage.set(bytes, this.used);
+    this.used += bytes.length;
   }
 
   /** True once the reader of standard output went away (`-w - | head -c 100`). */
   closed = false;
 
   private flush(): void {
-    for (const c of this.chunks) {
-      let o = 0;
-      while (o < c.length && !this.closed) {
-        try {
-          o += writeSync(this.fd, c, o, c.length - o);
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          // A pipe on standard output may be non-blocking: wait a moment for the reader.
-          if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
-          else if (code === 'EPIPE') this.closed = true;
-          else throw new VxError('input', msg.inInput(this.path, msg.unwritable(code ?? String(e))));
-        }
+    this.writeOut(this.stage.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private writeOut(c: Uint8Array): void {
+    let o = 0;
+    while (o < c.length && !this.closed) {
+      try {
+        o += writeSync(this.fd, c, o, c.length - o);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // A pipe on standard output may be non-blocking: wait a moment for the reader.
+        if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
+        else if (code === 'EPIPE') this.closed = true;
+        else throw new VxError('input', msg.inInput(this.path, msg.unwritable(code ?? String(e))));
       }
     }
-    this.chunks = [];
-    this.size = 0;
   }
 
   private pcapHeader(): void {
@@ -97,13 +109,15 @@ export class CaptureWriter {
   }
 
   private pcapRecord(f: WrittenFrame): void {
-    const h = new DataView(new ArrayBuffer(16));
-    h.setUint32(0, f.sec, true);
-    h.setUint32(4, this.nano ? f.nsec : Math.floor(f.nsec / 1000), true);
-    h.setUint32(8, f.data.length, true);
-    h.setUint32(12, f.origLen, true);
-    this.put(new Uint8Array(h.buffer));
-    this.put(f.data.slice());
+    this.room(16);
+    const h = this.stageView;
+    const at = this.used;
+    h.setUint32(at, f.sec, true);
+    h.setUint32(at + 4, this.nano ? f.nsec : Math.floor(f.nsec / 1000), true);
+    h.setUint32(at + 8, f.data.length, true);
+    h.setUint32(at + 12, f.origLen, true);
+    this.used += 16;
+    this.put(f.data);
   }
 
   private pcapngHeader(): void {
