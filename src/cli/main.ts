@@ -9,6 +9,7 @@ import { analysisBuilder } from './commands/analysis-common.js';
 import { flows } from './commands/flows.js';
 import { hops } from './commands/hops.js';
 import { tunnels } from './commands/tunnels.js';
+import { journey, journeyBuilder } from './commands/journey.js';
 import { read } from './commands/read.js';
 import { runUi } from '../ui/index.js';
 import { parseFieldsOptions } from './print/fields.js';
@@ -61,6 +62,9 @@ export async function main(argv: string[]): Promise<number> {
         work = () => alerts({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
       },
     )
+    .command('journey [captures..]', 'follow packets through several captures (node, router, node): where did each one end?', journeyBuilder, (args) => {
+      work = () => journey({ ...args, captures: (args.captures ?? []).map(fromToken) }, out);
+    })
     .command(
       '$0 [file]',
       'print the packets of a capture like tshark (outer and inner headers, VXLAN on 8472/4789 and GENEVE on 6081 decoded by default)',
