@@ -295,7 +295,6 @@ export class JourneyEngine {
     let forwards = false;
     const recentIn = new Map<number, string>();
     const vteps = new Set<Addr>();
-    const interfaces = new Set<string>();
     r.learnMacs();
     c.capture.scan(0, c.capture.frameCount, (i, data) => {
       const pkt = r.read(i, data, this.opts.registry);
@@ -320,7 +319,6 @@ export class JourneyEngine {
         }
       }
       const role = c.host.role(f.iface);
-      if (interfaces.size < 1000) interfaces.add(f.iface ?? '');
       if (role === 'pod' || role === 'tunnel') nodeLike = true;
       if (!f.inner.present || isIcmpError(f.inner)) return;
       const key = packetKeys(f, pkt).packet;
@@ -341,7 +339,11 @@ export class JourneyEngine {
     // The route table names the host's own addresses; without it, a host that does not forward
     // is the end of the tunnels it sends and receives.
     if (c.host.kind !== 'router' && c.host.routes.length === 0) for (const a of vteps) c.host.addLocal(a);
-    if (c.capture.frameCount > 0) c.host.seenFrom(r.time(0), r.time(c.capture.frameCount - 1), interfaces);
+    // A cooked capture (-i any) or a pcapng with several interfaces sees a packet leave; one
+    // Ethernet interface does not.
+    const cooked = c.capture.interfaces.some((itf) => itf.linkType === LinkType.LINUX_SLL || itf.linkType === LinkType.LINUX_SLL2);
+    const oneInterface = !cooked && c.capture.interfaces.length <= 1;
+    if (c.capture.frameCount > 0) c.host.seenFrom(r.time(0), r.time(c.capture.frameCount - 1), oneInterface);
     return sample;
   }
 

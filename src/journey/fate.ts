@@ -20,8 +20,13 @@ export interface LastSeen {
   direction: 'in' | 'out' | 'unknown';
 }
 
-/** Seconds a capture must still run after a hop for "never left" / "never reached" to be a finding. */
-const AFTER = 0.02;
+/**
+ * "Never left" needs the host's capture to have gone on after the arrival (a later frame):
+ * forwarding takes microseconds, so only a capture cut right there (tcpdump -c) cannot tell.
+ * "Never reached" the next host needs that host's capture to run a transit time longer.
+ */
+const LATER_FRAME = 1e-6;
+const TRANSIT = 0.005;
 
 export interface Judgement {
   hops: Hop[];
@@ -107,7 +112,7 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
       : ended('lost', `reached ${place(lastHost, last)} addressed to another host's MAC (OTHERHOST): dropped there`);
   }
   if (last.direction === Direction.Inbound) {
-    if (!lastHost.capturing(last.time, AFTER)) return ended('unknown', `entered ${place(lastHost, last)} as the capture there ended`);
+    if (!lastHost.capturing(last.time, LATER_FRAME)) return ended('unknown', `entered ${place(lastHost, last)} as the capture there ended`);
     const atItsVtep = last.encap !== undefined && lastHost.isLocal(last.encap.outerDst);
     if (lastHost.seesOneInterface) {
       return atItsVtep
@@ -126,7 +131,7 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
     const k = dst === undefined ? -1 : nextHost(lastHost, last, dst, hosts);
     if (k >= 0 && k !== last.capture) {
       const next = hosts[k]!;
-      if (!next.capturing(last.time, AFTER)) return ended('unknown', `left ${place(lastHost, last)} towards ${next.name} while the capture on ${next.name} was not running`);
+      if (!next.capturing(last.time, TRANSIT)) return ended('unknown', `left ${place(lastHost, last)} towards ${next.name} while the capture on ${next.name} was not running`);
       return ended('lost', `left ${place(lastHost, last)} towards ${next.name}, never reached ${next.name}: lost between them`);
     }
     return ended('unknown', `left ${place(lastHost, last)}; no capture shows where it went next (capture on the next hop)`);

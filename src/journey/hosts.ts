@@ -51,9 +51,9 @@ export class Host {
     this.local.add(a);
   }
 
-  seenFrom(first: number, last: number, interfaces: ReadonlySet<string>): void {
+  seenFrom(first: number, last: number, oneInterface: boolean): void {
     this.span = [first, last];
-    this.oneInterface = interfaces.size <= 1;
+    this.oneInterface = oneInterface;
   }
 
   /** Seconds this capture's clock is ahead of the reference clock. */
