@@ -9,7 +9,8 @@ import { analysisBuilder } from './commands/analysis-common.js';
 import { flows } from './commands/flows.js';
 import { hops } from './commands/hops.js';
 import { tunnels } from './commands/tunnels.js';
-import { journey, journeyBuilder } from './commands/journey.js';
+import { journey, journeyBuilder, multiCaptureBuilder } from './commands/journey.js';
+import { merge } from './commands/merge.js';
 import { read } from './commands/read.js';
 import { runUi } from '../ui/index.js';
 import { parseFieldsOptions } from './print/fields.js';
@@ -65,6 +66,17 @@ export async function main(argv: string[]): Promise<number> {
     .command('journey [captures..]', 'follow packets through several captures (node, router, node): where did each one end?', journeyBuilder, (args) => {
       work = () => journey({ ...args, captures: (args.captures ?? []).map(fromToken) }, out);
     })
+    .command(
+      'merge [captures..]',
+      'merge captures of several hosts into one pcapng: an interface per host and interface, clocks corrected',
+      (y) =>
+        multiCaptureBuilder(y)
+          .option('w', { type: 'string', requiresArg: true, describe: 'the pcapng file to write ("-" for standard output; never overwrites)' })
+          .option('clock-correction', { type: 'boolean', default: true, describe: 'take off each capture\'s estimated clock offset (--no-clock-correction keeps the time stamps)' }),
+      (args) => {
+        work = () => merge({ ...args, captures: (args.captures ?? []).map(fromToken), ...(args.w !== undefined ? { w: fromToken(args.w) } : {}) });
+      },
+    )
     .command(
       '$0 [file]',
       'print the packets of a capture like tshark (outer and inner headers, VXLAN on 8472/4789 and GENEVE on 6081 decoded by default)',

@@ -15,7 +15,7 @@ import type { FrameMeta, Packet } from '../dissect/types.js';
 import { contains, macNumber, type Addr, type Cidr } from '../analysis/addr.js';
 import { Facts, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_FIN, TCP_SYN, type IpFacts } from '../analysis/facts.js';
 import { estimateClocks, type ClockEstimate, type SampleTimes } from './clock.js';
-import { FrameCursor } from './cursor.js';
+import { frameTime, mergeByTime } from './kway.js';
 import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { OwnMacLearner } from './own-mac.js';
@@ -170,8 +170,7 @@ class Capturing {
   }
 
   time(i: number): number {
-    const ix = this.input.capture.index;
-    return ix.secondsOf(i) + ix.nanosOf(i) / 1e9;
+    return frameTime(this.input.capture, i);
   }
 }
 
@@ -257,12 +256,7 @@ export class JourneyEngine {
    * counts are not known yet); each judged journey goes to `emit` as soon as it closes.
    */
   run(emit: (j: Journey) => void, ready?: (captures: CaptureClock[]) => void): JourneyRun {
-    const samples = this.inputs.map((_, i) => this.survey(i));
-    // Every capture keeps the same packets: the largest modulus any capture needed.
-    const modulus = samples.reduce((m, s) => Math.max(m, s.modulus), 1);
-    for (const s of samples) s.thin(modulus);
-    this.clocks = estimateClocks(samples.map((s) => s.times));
-    this.inputs.forEach((c, i) => (c.host.clockOffset = this.clocks[i]!.offset));
+    this.estimateClocks();
     ready?.(this.captureClocks());
     this.merge(emit);
     return {
@@ -356,61 +350,28 @@ export class JourneyEngine {
 
   /** Pass 2: all captures in corrected-time order. */
   private merge(emit: (j: Journey) => void): void {
-    const n = this.inputs.length;
-    const cursors = this.inputs.map((c) => new FrameCursor(c.capture));
-    const offsets = this.clocks.map((c) => c.offset);
     const lateness = this.backwards.reduce((m, b) => Math.max(m, b), 0);
-    const when = (k: number): number => this.readers[k]!.time(cursors[k]!.position) - offsets[k]!;
-    // A binary heap of capture numbers ordered by the corrected time of their next frame.
-    const heap: number[] = [];
-    const less = (a: number, b: number): boolean => when(a) < when(b) || (when(a) === when(b) && a < b);
-    const up = (i: number): void => {
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (!less(heap[i]!, heap[p]!)) break;
-        [heap[i], heap[p]] = [heap[p]!, heap[i]!];
-        i = p;
-      }
-    };
-    const down = (i: number): void => {
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-        if (m === i) return;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
-    };
-    for (let k = 0; k < n; k++) {
-      this.followed[k] = 0;
-      if (!cursors[k]!.done) {
-        heap.push(k);
-        up(heap.length - 1);
-      }
-    }
-    try {
-      while (heap.length > 0) {
-        const k = heap[0]!;
-        const cur = cursors[k]!;
-        const t = when(k);
-        this.closeBefore(t - this.window - lateness, emit);
-        this.observe(k, cur.position, cur.data(), t);
-        cur.next();
-        if (cur.done) {
-          const last = heap.pop()!;
-          if (heap.length > 0) {
-            heap[0] = last;
-            down(0);
-          }
-        } else down(0);
-      }
-      this.closeBefore(Infinity, emit);
-    } finally {
-      for (const c of cursors) c.close();
-    }
+    this.inputs.forEach((_, k) => (this.followed[k] = 0));
+    mergeByTime(
+      this.inputs.map((c) => c.capture),
+      this.clocks.map((c) => c.offset),
+      (f) => {
+        this.closeBefore(f.time - this.window - lateness, emit);
+        this.observe(f.capture, f.position, f.data, f.time);
+      },
+    );
+    this.closeBefore(Infinity, emit);
+  }
+
+  /** The first pass alone: each capture's clock offset (for merge). */
+  estimateClocks(): ClockEstimate[] {
+    const samples = this.inputs.map((_, i) => this.survey(i));
+    // Every capture keeps the same packets: the largest modulus any capture needed.
+    const modulus = samples.reduce((m, s) => Math.max(m, s.modulus), 1);
+    for (const s of samples) s.thin(modulus);
+    this.clocks = estimateClocks(samples.map((s) => s.times));
+    this.inputs.forEach((c, i) => (c.host.clockOffset = this.clocks[i]!.offset));
+    return this.clocks;
   }
 
   private observe(k: number, i: number, data: Uint8Array, t: number): void {

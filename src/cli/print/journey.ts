@@ -13,6 +13,12 @@ function ms(seconds: number): string {
   return `${Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
 }
 
+/** A hop's delay after the previous one; a small negative one is clock-estimate noise between hosts. */
+function delta(seconds: number): string {
+  const text = ms(Math.abs(seconds));
+  return seconds < 0 && text !== '0.00 ms' ? `-${text}` : `+${text}`;
+}
+
 function encapText(h: Hop): string {
   const e = h.encap!;
   return `[${e.type.toUpperCase()} ${formatAddr(e.outerSrc)}→${formatAddr(e.outerDst)} vni ${e.vni}]`;
@@ -33,7 +39,7 @@ export function journeyLines(j: Journey, names: readonly string[]): string[] {
   let encap = '';
   j.hops.forEach((h, i) => {
     let text = hopText(h, names);
-    if (i > 0) text += ` +${ms(h.time - j.hops[i - 1]!.time)}`;
+    if (i > 0) text += ` ${delta(h.time - j.hops[i - 1]!.time)}`;
     const e = h.encap ? encapText(h) : '';
     if (e !== encap && e !== '') text += ` ${e}`;
     encap = e;
