@@ -18,6 +18,8 @@ export interface Encap {
   outerSrc: Addr;
   outerDst: Addr;
   vni: number;
+  /** The UDP destination port of a UDP tunnel, 0 otherwise. */
+  port: number;
 }
 
 /** Keys that tell one packet from every other, as numbers below 2^53 (exact Map keys). */
@@ -115,7 +117,7 @@ export function directionText(d: number): 'in' | 'out' | 'unknown' {
 /** The encapsulation of a tunnel packet, undefined for a plain one. */
 export function encapOf(f: Facts): Encap | undefined {
   if (f.tunnel < 0 || !f.outer.present) return undefined;
-  return { type: f.tunnelKind, outerSrc: f.outer.src, outerDst: f.outer.dst, vni: f.vni };
+  return { type: f.tunnelKind, outerSrc: f.outer.src, outerDst: f.outer.dst, vni: f.vni, port: f.tunnelPort };
 }
 
 /** ICMP "fragmentation needed" (v4 type 3 code 4) or ICMPv6 "packet too big" (type 2). */

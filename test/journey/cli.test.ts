@@ -59,7 +59,7 @@ describe('vxshark journey', { skip }, () => {
       const first = j.hops[0]!;
       assert.deepEqual([first.capture, first.interface, first.direction, first.encap], ['ctr', 'lxc0', 'in', null]);
       const wire = j.hops.find((h) => h.capture === 'ctr' && h.interface === 'eth1')!;
-      assert.deepEqual(wire.encap, { type: 'vxlan', outerSrc: '192.168.10.100', outerDst: '192.168.10.101', vni: 10100 });
+      assert.deepEqual(wire.encap, { type: 'vxlan', outerSrc: '192.168.10.100', outerDst: '192.168.10.101', vni: 10100, port: 8472 });
     }
     assert.ok(doc.flows.length >= 2);
   });

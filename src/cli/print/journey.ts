@@ -92,7 +92,7 @@ export function journeyJson(j: Journey, names: readonly string[]): object {
       direction: h.direction === Direction.Inbound ? 'in' : h.direction === Direction.Outbound ? 'out' : 'unknown',
       time: round6(h.time),
       otherHost: h.otherHost,
-      encap: h.encap ? { type: h.encap.type, outerSrc: formatAddr(h.encap.outerSrc), outerDst: formatAddr(h.encap.outerDst), vni: h.encap.vni } : null,
+      encap: h.encap ? { type: h.encap.type, outerSrc: formatAddr(h.encap.outerSrc), outerDst: formatAddr(h.encap.outerDst), vni: h.encap.vni, ...(h.encap.port ? { port: h.encap.port } : {}) } : null,
     })),
     fate: j.fate,
     lastSeen: j.lastSeen,
