@@ -12,7 +12,7 @@ import { dissect } from '../dissect/dissect.js';
 import { frameMetaInto } from '../dissect/frame-meta.js';
 import type { Registry } from '../dissect/registry.js';
 import type { FrameMeta, Packet } from '../dissect/types.js';
-import { contains, macNumber, type Addr, type Cidr } from '../analysis/addr.js';
+import { contains, macNumber, v4At, type Addr, type Cidr } from '../analysis/addr.js';
 import { Facts, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_FIN, TCP_SYN, type IpFacts } from '../analysis/facts.js';
 import { estimateClocks, type ClockEstimate, type SampleTimes } from './clock.js';
 import { frameTime, mergeByTime } from './kway.js';
@@ -300,11 +300,9 @@ export class JourneyEngine {
       if (f.tunnel >= 0 && f.inner !== f.outer && f.inner.present) {
         this.pods.add(f.inner.src);
         this.pods.add(f.inner.dst);
-        // A host that does not forward is the tunnel's end: its own VTEP address is on them.
-        if (vteps.size < 1000) {
-          if (dir === Direction.Outbound) vteps.add(f.outer.src);
-          if (dir === Direction.Inbound && !isOtherHost(pkt)) vteps.add(f.outer.dst);
-        }
+        // A host that sends tunnel packets and does not forward them is a tunnel end: the outer
+        // source is its VTEP address. (What it receives proves nothing: a router receives too.)
+        if (vteps.size < 1000 && dir === Direction.Outbound) vteps.add(f.outer.src);
       } else if (f.inner.present && isPodInterfaceTraffic(c, f)) {
         const pod = dir === Direction.Inbound ? f.inner.src : dir === Direction.Outbound ? f.inner.dst : undefined;
         if (pod !== undefined) {
@@ -313,6 +311,7 @@ export class JourneyEngine {
         }
       }
       const role = c.host.role(f.iface);
+      if (role === 'pod' && f.arp >= 0) this.learnArp(c, pkt, f.arp);
       if (role === 'pod' || role === 'tunnel') nodeLike = true;
       if (!f.inner.present || isIcmpError(f.inner)) return;
       const key = packetKeys(f, pkt).packet;
@@ -339,6 +338,19 @@ export class JourneyEngine {
     const oneInterface = !cooked && c.capture.interfaces.length <= 1;
     if (c.capture.frameCount > 0) c.host.seenFrom(r.time(0), r.time(c.capture.frameCount - 1), oneInterface);
     return sample;
+  }
+
+  /** ARP on a pod interface names the pod behind it (IPv4 over Ethernet: 28 bytes). */
+  private learnArp(c: JourneyCapture, pkt: Packet, layer: number): void {
+    const l = pkt.layers[layer]!;
+    if (l.end - l.start < 28 || pkt.data[l.start + 4] !== 6 || pkt.data[l.start + 5] !== 4) return;
+    for (const at of [l.start + 14, l.start + 24]) {
+      const a = v4At(pkt.data, at);
+      if (a !== 0) {
+        this.pods.add(a);
+        c.host.addPod(a);
+      }
+    }
   }
 
   private follows(f: Facts, pkt: Packet): boolean {
@@ -371,6 +383,8 @@ export class JourneyEngine {
     for (const s of samples) s.thin(modulus);
     this.clocks = estimateClocks(samples.map((s) => s.times));
     this.inputs.forEach((c, i) => (c.host.clockOffset = this.clocks[i]!.offset));
+    const end = this.inputs.reduce((m, c, i) => (c.capture.frameCount ? Math.max(m, frameTime(c.capture, c.capture.frameCount - 1) - this.clocks[i]!.offset) : m), -Infinity);
+    for (const c of this.inputs) c.host.runsUntil(end);
     return this.clocks;
   }
 

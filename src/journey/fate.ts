@@ -131,8 +131,9 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
     const k = dst === undefined ? -1 : nextHost(lastHost, last, dst, hosts);
     if (k >= 0 && k !== last.capture) {
       const next = hosts[k]!;
-      if (!next.capturing(last.time, TRANSIT)) return ended('unknown', `left ${place(lastHost, last)} towards ${next.name} while the capture on ${next.name} was not running`);
-      return ended('lost', `left ${place(lastHost, last)} towards ${next.name}, never reached ${next.name}: lost between them`);
+      const why = last.encap ? `its VTEP ${formatAddr(last.encap.outerDst)}` : `which hosts ${j.packet.dst}`;
+      if (!next.capturing(last.time, TRANSIT)) return ended('unknown', `left ${place(lastHost, last)} for ${next.name} (${why}) while the capture on ${next.name} was not running`);
+      return ended('lost', `left ${place(lastHost, last)} and never reached ${next.name} (${why}): lost between them`);
     }
     return ended('unknown', `left ${place(lastHost, last)}; no capture shows where it went next (capture on the next hop)`);
   }

@@ -56,6 +56,14 @@ export class Host {
     this.oneInterface = oneInterface;
   }
 
+  /**
+   * Captures taken together are stopped together: a quiet host's capture (no frame for a
+   * while) is taken to run until the last frame of any capture, on the reference clock.
+   */
+  runsUntil(referenceEnd: number): void {
+    this.span[1] = Math.max(this.span[1], referenceEnd + this.clockOffset);
+  }
+
   /** Seconds this capture's clock is ahead of the reference clock. */
   clockOffset = 0;
 

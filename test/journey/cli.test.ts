@@ -29,8 +29,8 @@ describe('vxshark journey', { skip }, () => {
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.split('\n');
     assert.equal(lines[0], 'Captures');
-    assert.match(lines[1]!, /^ {2}ctr {5}\S+tunnel-blocked-ctr-any\.pcap: 78 packets, \d+ followed, reference clock$/);
-    assert.match(lines[2]!, /^ {2}router {2}\S+: 8 packets, \d+ followed, clock [+-]0\.0000\d\d s \(±[\d.]+ ms, from \d+ shared packets\)$/);
+    assert.match(lines[1]!, /^ {2}ctr {5}\S+tunnel-blocked-ctr-any\.pcap: 78 packets, \d+ of them followed, reference clock$/);
+    assert.match(lines[2]!, /^ {2}router {2}\S+: 8 packets, \d+ of them followed, clock [+-]0\.0000\d\d s \(±[\d.]+ ms, from \d+ shared packets\)$/);
     assert.ok(lines.includes('  ICMP 172.20.0.10 → 172.20.2.30 id 519: 3 packets, 3 lost'), r.stdout);
     assert.ok(lines.includes('      3 × entered router eth1, never left: dropped on router (a VXLAN packet: look for a firewall rule on its UDP port, or rp_filter)'));
     const i = lines.findIndex((l) => /^#\d+ ICMP echo request id 519 seq 1 {2}172\.20\.0\.10 → 172\.20\.2\.30$/.test(l));

@@ -61,7 +61,7 @@ export function captureLines(captures: readonly CaptureClock[]): string[] {
         : c.clock.matched > 0
           ? `clock ${c.clock.offset >= 0 ? '+' : ''}${c.clock.offset.toFixed(6)} s (±${ms(c.clock.uncertainty)}, from ${c.clock.matched} shared packets)`
           : 'clock unknown (no packet shared with the other captures)';
-    return `  ${safeText(c.name).padEnd(w)}  ${safeText(c.file)}: ${c.packets} packets, ${c.followed} followed, ${clock}`;
+    return `  ${safeText(c.name).padEnd(w)}  ${safeText(c.file)}: ${c.packets} packets, ${c.followed} of them followed, ${clock}`;
   });
 }
 
