@@ -20,7 +20,7 @@ import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { OwnMacLearner } from './own-mac.js';
 import { announcedMtu, flowHashes, flowName, packetInfo, tcpAck, tcpPayloadLength, tcpSeq, type PacketInfo } from './packet-info.js';
-import { encapOf, isIcmpError, isOtherHost, isTooBig, packetKeys, quotedKeys, type Encap } from './sighting.js';
+import { encapOf, innerQuoteKey, isIcmpError, isOtherHost, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
 
 export interface JourneyCapture {
   name: string;
@@ -39,6 +39,8 @@ export interface JourneyOptions {
   window?: number;
   /** Keys sampled per capture for the clock estimate. */
   clockSamples?: number;
+  /** Frames of each capture the first pass reads (clocks, pods, what the host is); the rest is learnt on the way. */
+  surveyFrames?: number;
   /** Flows summarised (more are counted, not kept). */
   maxFlows?: number;
 }
@@ -79,6 +81,8 @@ export interface Journey {
   id: number;
   flow: string;
   packet: PacketInfo;
+  /** The followed packet's destination as the analysis keeps addresses (for judging, not output). */
+  target: Addr;
   hops: Hop[];
   answered: boolean;
   errors: IcmpEvidence[];
@@ -290,7 +294,7 @@ export class JourneyEngine {
     const recentIn = new Map<number, string>();
     const vteps = new Set<Addr>();
     r.learnMacs();
-    c.capture.scan(0, c.capture.frameCount, (i, data) => {
+    c.capture.scan(0, Math.min(c.capture.frameCount, this.opts.surveyFrames ?? 300_000), (i, data) => {
       const pkt = r.read(i, data, this.opts.registry);
       const f = r.facts;
       const dir = r.direction();
@@ -314,7 +318,7 @@ export class JourneyEngine {
       if (role === 'pod' && f.arp >= 0) this.learnArp(c, pkt, f.arp);
       if (role === 'pod' || role === 'tunnel') nodeLike = true;
       if (!f.inner.present || isIcmpError(f.inner)) return;
-      const key = packetKeys(f, pkt).packet;
+      const key = packetKey(f, pkt);
       sample.add(key, t, dir === Direction.Inbound, dir === Direction.Outbound, f.inner.ttl);
       if (f.iface !== undefined && role === 'other') {
         // The same packet in on one interface and out on another: this host forwards.
@@ -396,36 +400,46 @@ export class JourneyEngine {
       this.attachError(k, pkt, f, t);
       return;
     }
+    if (f.tunnel >= 0 && f.inner !== f.outer && f.inner.present) {
+      this.pods.add(f.inner.src);
+      this.pods.add(f.inner.dst);
+    }
     if (!this.follows(f, pkt)) return;
     this.followed[k]!++;
-    const keys = packetKeys(f, pkt);
+    const key = packetKey(f, pkt);
     const [flowHash, reverse] = flowHashes(f.inner);
     this.answer(f.inner, pkt, reverse, t);
-    let o = this.open.get(keys.packet);
-    if (o && t - o.first > this.window) {
+    let o = this.open.get(key);
+    // A packet passes one interface one way once: a second copy there is another packet alike
+    // in every identifying byte (a repeated datagram), so it starts its own journey.
+    const dir = r.direction();
+    if (o && (t - o.first > this.window || o.j.hops.some((h) => h.capture === k && h.direction === dir && h.iface === f.iface))) {
       this.close(o);
       o = undefined;
     }
-    if (!o) o = this.start(keys.packet, keys.quoteInner, keys.quoteOuter, flowHash, pkt, f.inner, t);
-    else if (keys.quoteOuter !== 0 && !o.quotes.includes(keys.quoteOuter)) {
-      o.quotes.push(keys.quoteOuter);
-      this.byQuote.set(keys.quoteOuter, o);
+    const encap = encapOf(f);
+    if (!o) o = this.start(key, innerQuoteKey(f, pkt), flowHash, pkt, f.inner, t);
+    // The tunnel packet an ICMP error may quote: each new outer header once (a relay re-wraps it).
+    if (encap && !o.j.hops.some((h) => h.encap !== undefined && h.encap.outerSrc === encap.outerSrc && h.encap.outerDst === encap.outerDst)) {
+      const q = outerQuoteKey(f, pkt);
+      o.quotes.push(q);
+      this.byQuote.set(q, o);
     }
     o.j.hops.push({
       capture: k,
       frame: i + 1,
       time: t,
       iface: f.iface,
-      direction: r.direction(),
+      direction: dir,
       otherHost: isOtherHost(pkt),
-      encap: encapOf(f),
+      encap,
       ttl: f.inner.ttl,
     });
   }
 
-  private start(key: number, quoteInner: number, quoteOuter: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): OpenJourney {
+  private start(key: number, quoteInner: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): OpenJourney {
     const info = packetInfo(pkt, ip);
-    const j: Journey = { id: this.nextId++, flow: flowName(info), packet: info, hops: [], answered: false, errors: [], fate: 'unknown', lastSeen: { capture: '', interface: null, direction: 'unknown' }, verdict: '' };
+    const j: Journey = { id: this.nextId++, flow: flowName(info), packet: info, target: ip.dst, hops: [], answered: false, errors: [], fate: 'unknown', lastSeen: { capture: '', interface: null, direction: 'unknown' }, verdict: '' };
     let ackNeeded = -1;
     if (ip.proto === PROTO_TCP) {
       const len = tcpPayloadLength(pkt, ip) + (ip.tcpFlags & TCP_SYN ? 1 : 0) + (ip.tcpFlags & TCP_FIN ? 1 : 0);
@@ -434,18 +448,22 @@ export class JourneyEngine {
     const icmpEcho = (ip.proto === PROTO_ICMP && ip.icmpType === 8) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 128);
     const o: OpenJourney = { j, key, first: t, quotes: [quoteInner], flowHash, ackNeeded, icmpEcho, closed: false };
     this.byQuote.set(quoteInner, o);
-    if (quoteOuter !== 0) {
-      o.quotes.push(quoteOuter);
-      this.byQuote.set(quoteOuter, o);
-    }
     this.open.set(key, o);
     this.queue.push(o);
     // Only packets that ask for something can be answered; replies and pure ACKs cannot.
     const asks = ip.proto === PROTO_TCP ? ackNeeded >= 0 : ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6 ? icmpEcho : true;
     if (asks) {
       const list = this.awaiting.get(flowHash);
-      if (list) list.push(o);
-      else this.awaiting.set(flowHash, [o]);
+      if (!list) this.awaiting.set(flowHash, [o]);
+      else {
+        // One-way traffic is never answered: drop the closed ones as the list grows.
+        if (list.length >= 32) {
+          let keep = 0;
+          for (const x of list) if (!x.closed && !x.j.answered) list[keep++] = x;
+          list.length = keep;
+        }
+        list.push(o);
+      }
     }
     return o;
   }

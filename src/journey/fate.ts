@@ -5,7 +5,7 @@
 // arrived as OTHERHOST was addressed to another host's MAC and the kernel dropped it; one that
 // an ICMP error quotes was refused where the error came from. The wording lives here.
 import { Direction } from '../capture/types.js';
-import { formatAddr, parseAddr, type Addr } from '../analysis/addr.js';
+import { formatAddr, type Addr } from '../analysis/addr.js';
 import type { ClockEstimate } from './clock.js';
 import type { Host } from './hosts.js';
 import type { Hop, IcmpEvidence, Journey } from './engine.js';
@@ -83,59 +83,62 @@ function nextHost(from: Host, hop: Hop, dst: Addr, hosts: readonly Host[]): numb
   return -1;
 }
 
+function ended(hops: Hop[], lastSeen: LastSeen, fate: Fate, verdict: string): Judgement {
+  return { hops, fate, lastSeen, verdict };
+}
+
 export function judge(j: Journey, hosts: readonly Host[], clocks: readonly ClockEstimate[]): Judgement {
   const hops = orderHops(j.hops, clocks);
   const last = hops[hops.length - 1]!;
   const lastHost = hosts[last.capture]!;
   const lastSeen: LastSeen = { capture: lastHost.name, interface: last.iface ?? null, direction: directionText(last.direction) };
-  const dst = parseAddr(j.packet.dst);
-  const ended = (fate: Fate, verdict: string): Judgement => ({ hops, fate, lastSeen, verdict });
+  const dst = j.target;
 
   const deliveredAt = hops.find((h) => {
     const host = hosts[h.capture]!;
     if (h.direction === Direction.Outbound && host.role(h.iface) === 'pod') return true;
     return h.direction === Direction.Inbound && h.encap === undefined && dst !== undefined && host.isLocal(dst);
   });
-  if (j.answered) return ended('answered', 'answered');
+  if (j.answered) return ended(hops, lastSeen, 'answered', 'answered');
   if (deliveredAt) {
     const host = hosts[deliveredAt.capture]!;
     const toPod = host.role(deliveredAt.iface) === 'pod';
-    return ended('delivered', toPod ? `delivered to the pod on ${place(host, deliveredAt)}` : `delivered to ${host.label}`);
+    return ended(hops, lastSeen, 'delivered', toPod ? `delivered to the pod on ${place(host, deliveredAt)}` : `delivered to ${host.label}`);
   }
 
   const error = j.errors.find((e) => e.mtu > 0) ?? j.errors[0];
-  if (error) return ended('lost', errorVerdict(error, hosts));
+  if (error) return ended(hops, lastSeen, 'lost', errorVerdict(error, hosts));
 
   if (last.otherHost) {
     return lastHost.role(last.iface) === 'tunnel'
-      ? ended('lost', `reached ${place(lastHost, last)} as OTHERHOST: dropped at the wrong VTEP (${lastHost.name} does not host ${j.packet.dst})`)
-      : ended('lost', `reached ${place(lastHost, last)} addressed to another host's MAC (OTHERHOST): dropped there`);
+      ? ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} as OTHERHOST: dropped at the wrong VTEP (${lastHost.name} does not host ${j.packet.dst})`)
+      : ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} addressed to another host's MAC (OTHERHOST): dropped there`);
   }
   if (last.direction === Direction.Inbound) {
-    if (!lastHost.capturing(last.time, LATER_FRAME)) return ended('unknown', `entered ${place(lastHost, last)} as the capture there ended`);
+    if (!lastHost.capturing(last.time, LATER_FRAME)) return ended(hops, lastSeen, 'unknown', `entered ${place(lastHost, last)} as the capture there ended`);
     const atItsVtep = last.encap !== undefined && lastHost.isLocal(last.encap.outerDst);
     if (lastHost.seesOneInterface) {
       return atItsVtep
-        ? ended('unknown', `reached its VTEP ${place(lastHost, last)}; this capture shows nothing after decapsulation (capture with -i any on ${lastHost.name})`)
-        : ended('unknown', `entered ${place(lastHost, last)}; this capture sees one interface, not where the packet went next (capture with -i any)`);
+        ? ended(hops, lastSeen, 'unknown', `reached its VTEP ${place(lastHost, last)}; this capture shows nothing after decapsulation (capture with -i any on ${lastHost.name})`)
+        : ended(hops, lastSeen, 'unknown', `entered ${place(lastHost, last)}; this capture sees one interface, not where the packet went next (capture with -i any)`);
     }
     if (dst !== undefined && (lastHost.hostsPod(dst) || lastHost.isLocal(dst))) {
-      return ended('lost', `reached ${place(lastHost, last)} and was never delivered to ${j.packet.dst}: dropped on ${lastHost.name}`);
+      return ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} and was never delivered to ${j.packet.dst}: dropped on ${lastHost.name}`);
     }
-    if (atItsVtep) return ended('lost', `reached its VTEP ${place(lastHost, last)} and was never decapsulated: dropped on ${lastHost.name} (a firewall rule on the tunnel's UDP port, or rp_filter)`);
+    if (atItsVtep) return ended(hops, lastSeen, 'lost', `reached its VTEP ${place(lastHost, last)} and was never decapsulated: dropped on ${lastHost.name} (a firewall rule on the tunnel's UDP port, or rp_filter)`);
     const hint = last.encap ? ` (a ${last.encap.type.toUpperCase()} packet: look for a firewall rule on its UDP port, or rp_filter)` : '';
-    return ended('lost', `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}${hint}`);
+    return ended(hops, lastSeen, 'lost', `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}${hint}`);
   }
   if (last.direction === Direction.Outbound) {
-    if (lastHost.role(last.iface) === 'uplink') return ended('lost', `left ${place(lastHost, last)} (the uplink, default route) and never came back`);
+    if (lastHost.role(last.iface) === 'uplink') return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} (the uplink, default route) and never came back`);
     const k = dst === undefined ? -1 : nextHost(lastHost, last, dst, hosts);
     if (k >= 0 && k !== last.capture) {
       const next = hosts[k]!;
       const why = last.encap ? `its VTEP ${formatAddr(last.encap.outerDst)}` : `which hosts ${j.packet.dst}`;
-      if (!next.capturing(last.time, TRANSIT)) return ended('unknown', `left ${place(lastHost, last)} for ${next.name} (${why}) while the capture on ${next.name} was not running`);
-      return ended('lost', `left ${place(lastHost, last)} and never reached ${next.name} (${why}): lost between them`);
+      if (!next.capturing(last.time, TRANSIT)) return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)} for ${next.name} (${why}) while the capture on ${next.name} was not running`);
+      return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} and never reached ${next.name} (${why}): lost between them`);
     }
-    return ended('unknown', `left ${place(lastHost, last)}; no capture shows where it went next (capture on the next hop)`);
+    return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)}; no capture shows where it went next (capture on the next hop)`);
   }
-  return ended('unknown', `last seen on ${place(lastHost, last)}`);
+  return ended(hops, lastSeen, 'unknown', `last seen on ${place(lastHost, last)}`);
 }

@@ -22,16 +22,6 @@ export interface Encap {
   port: number;
 }
 
-/** Keys that tell one packet from every other, as numbers below 2^53 (exact Map keys). */
-export interface PacketKeys {
-  /** The innermost packet: equal on every copy of it, inside or outside a tunnel. */
-  packet: number;
-  /** The innermost header as an ICMP error would quote it (IP header and 8 bytes of transport). */
-  quoteInner: number;
-  /** The outer header as an ICMP error about the tunnel packet would quote it; 0 without a tunnel. */
-  quoteOuter: number;
-}
-
 /** Combines two 32-bit hashes into one exact double (52 bits). */
 function join(a: number, b: number): number {
   return (a >>> 0) * 0x100000 + (b >>> 12);
@@ -84,12 +74,19 @@ function keyOf(pkt: Packet, ip: IpFacts, quoteOnly: boolean): number {
   return join(transportBytes(a, pkt, ip, quoteOnly), transportBytes(b ^ 0x5bd1e995, pkt, ip, quoteOnly));
 }
 
-export function packetKeys(f: Facts, pkt: Packet): PacketKeys {
-  return {
-    packet: keyOf(pkt, f.inner, false),
-    quoteInner: keyOf(pkt, f.inner, true),
-    quoteOuter: f.tunnel >= 0 && f.outer.present ? keyOf(pkt, f.outer, true) : 0,
-  };
+/** The key of the innermost packet: equal on every copy of it, inside or outside a tunnel. */
+export function packetKey(f: Facts, pkt: Packet): number {
+  return keyOf(pkt, f.inner, false);
+}
+
+/** The innermost header as an ICMP error would quote it (IP header and 8 bytes of transport). */
+export function innerQuoteKey(f: Facts, pkt: Packet): number {
+  return keyOf(pkt, f.inner, true);
+}
+
+/** The outer header as an ICMP error about the tunnel packet would quote it; 0 without a tunnel. */
+export function outerQuoteKey(f: Facts, pkt: Packet): number {
+  return f.tunnel >= 0 && f.outer.present && f.inner !== f.outer ? keyOf(pkt, f.outer, true) : 0;
 }
 
 /**
