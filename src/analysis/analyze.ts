@@ -13,6 +13,7 @@ import type { Facts } from './facts.js';
 import { runPass, type PassStats } from './pass.js';
 import { TopologyCollector, type Topology } from './topology.js';
 import { TunnelCollector, type Tunnel } from './tunnels.js';
+import { decideVantage, VantageCollector, type Vantage } from './vantage.js';
 
 export interface AnalysisResult {
   tunnels: Tunnel[];
@@ -20,6 +21,8 @@ export interface AnalysisResult {
   hops: Hops;
   topology: Topology;
   fingerprint: CniHint[];
+  /** What the capturing host is and what its interfaces are. */
+  vantage: Vantage;
   alerts: Alert[];
   /** Frames, time span, and packets of flows beyond maxFlows (counted, not kept). */
   stats: PassStats & { untrackedFlowPackets: number };
@@ -32,6 +35,7 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
   const tunnelCollector = new TunnelCollector(opts.evidenceFrames);
   const flowCollector = new FlowCollector(opts.evidenceFrames, opts.maxFlows);
   const topologyCollector = new TopologyCollector();
+  const vantageCollector = new VantageCollector();
   const runs = RULES.map((r) => r.start(opts));
   // Order matters: hops marks forwarding copies and tunnels assigns tunnel ids before the
   // flows (and the rules) look at the same packet.
@@ -42,6 +46,7 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
     tunnelCollector.packet(f, pkt);
     flowCollector.packet(f, pkt);
     topologyCollector.packet(f, pkt);
+    vantageCollector.packet(f, pkt);
     for (let i = 0; i < nObservers; i++) observers[i]!.observe!(f, pkt);
   };
   const stats = runPass({ capture, registry, ifnames: options.ifnames, filter: options.filter }, onPacket);
@@ -51,9 +56,14 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
   const tunnels = tunnelCollector.finish(flowCollector.innerPairs());
   const hints = fingerprint(tunnels);
   const { topology, view } = topologyCollector.finish(opts, hops, flows);
-  const models: AnalysisModels = { tunnels, flows, hops, topology, view, fingerprint: hints, options: opts, stats, flowLookup: flowCollector };
+  const vantage = decideVantage({ links: opts.links, routes: opts.routes, topology, hops, tunnels, traffic: vantageCollector, isPod: view.isPod });
+  const models: AnalysisModels = { tunnels, flows, hops, topology, view, vantage, fingerprint: hints, options: opts, stats, flowLookup: flowCollector };
   const alerts = sortAlerts(runs.flatMap((r) => capAlerts(r.evaluate(models), opts.maxAlertsPerRule)));
-  return { tunnels, flows, hops, topology, fingerprint: hints, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
+  for (const a of alerts) {
+    a.vantage ??= vantage.host;
+    a.confidence ??= 'certain';
+  }
+  return { tunnels, flows, hops, topology, fingerprint: hints, vantage, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
 }
 
 /**

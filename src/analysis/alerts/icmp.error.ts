@@ -35,7 +35,7 @@ export const rule: Rule = {
     return {
       observe(f, pkt) {
         const ip = f.inner;
-        if (!ip.present || ip.icmpType < 0 || f.copyOf !== 0) return;
+        if (!ip.present || ip.icmpType < 0 || f.copyOf !== 0 || f.innerCopyOf !== 0) return;
         if (ip.proto !== (ip.v6 ? PROTO_ICMPV6 : PROTO_ICMP)) return;
         const kind = kindOf(ip.v6, ip.icmpType, ip.icmpCode);
         if (!kind) return;
