@@ -14,6 +14,7 @@ import { runPass, type PassStats } from './pass.js';
 import { TopologyCollector, type Topology } from './topology.js';
 import { TunnelCollector, type Tunnel } from './tunnels.js';
 import { decideVantage, VantageCollector, type Vantage } from './vantage.js';
+import { VtepCollector } from './vteps.js';
 
 export interface AnalysisResult {
   tunnels: Tunnel[];
@@ -36,6 +37,7 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
   const flowCollector = new FlowCollector(opts.evidenceFrames, opts.maxFlows);
   const topologyCollector = new TopologyCollector();
   const vantageCollector = new VantageCollector();
+  const vtepCollector = new VtepCollector();
   const runs = RULES.map((r) => r.start(opts));
   // Order matters: hops marks forwarding copies and tunnels assigns tunnel ids before the
   // flows (and the rules) look at the same packet.
@@ -47,6 +49,7 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
     flowCollector.packet(f, pkt);
     topologyCollector.packet(f, pkt);
     vantageCollector.packet(f, pkt);
+    vtepCollector.packet(f, pkt);
     for (let i = 0; i < nObservers; i++) observers[i]!.observe!(f, pkt);
   };
   const stats = runPass({ capture, registry, ifnames: options.ifnames, filter: options.filter }, onPacket);
@@ -57,7 +60,8 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
   const hints = fingerprint(tunnels);
   const { topology, view } = topologyCollector.finish(opts, hops, flows);
   const vantage = decideVantage({ links: opts.links, routes: opts.routes, topology, hops, tunnels, traffic: vantageCollector, isPod: view.isPod });
-  const models: AnalysisModels = { tunnels, flows, hops, topology, view, vantage, fingerprint: hints, options: opts, stats, flowLookup: flowCollector };
+  const vteps = vtepCollector.finish(opts, vantage);
+  const models: AnalysisModels = { tunnels, flows, hops, topology, view, vantage, vteps, fingerprint: hints, options: opts, stats, flowLookup: flowCollector };
   const alerts = sortAlerts(runs.flatMap((r) => capAlerts(r.evaluate(models), opts.maxAlertsPerRule)));
   for (const a of alerts) {
     a.vantage ??= vantage.host;

@@ -41,6 +41,7 @@ export class IpFacts {
   tcpFlags = 0;
   /** TCP sequence number and payload bytes (0 when the segment carries none). */
   tcpSeq = 0;
+  tcpAck = 0;
   tcpPayload = 0;
   /** IPv4 don't-fragment flag (IPv6 never fragments on the way: always true). */
   df = false;
@@ -71,6 +72,7 @@ export class IpFacts {
     this.dport = 0;
     this.tcpFlags = 0;
     this.tcpSeq = 0;
+    this.tcpAck = 0;
     this.tcpPayload = 0;
     this.df = false;
     this.icmpType = -1;
@@ -128,6 +130,9 @@ export class Facts {
   quotedTunnelKind = '';
   /** Set by the tunnel collector: the id of the tunnel row this packet counts in, -1 for none. */
   tunnelId = -1;
+  /** Set by the flow collector: the flow this packet counts in (-1 for none) and its direction (0 from the initiator, 1 back). */
+  flowId = -1;
+  flowDir = 0;
   /** Some layer was cut short by the snaplen. */
   truncated = false;
 
@@ -158,6 +163,8 @@ export class Facts {
     this.quotedTunnelKind = '';
     this.pktType = -1;
     this.tunnelId = -1;
+    this.flowId = -1;
+    this.flowDir = 0;
     this.truncated = false;
 
     const d = pkt.data;
@@ -227,6 +234,7 @@ export class Facts {
             ip.dport = rd16(d, l.start + 2);
             ip.tcpFlags = rd16(d, l.start + 12) & 0x0fff;
             ip.tcpSeq = rd32(d, l.start + 4);
+            ip.tcpAck = rd32(d, l.start + 8);
             const payload = ip.length - ip.headerLength - hdr;
             ip.tcpPayload = payload > 0 ? payload : 0;
           } else if (ip && ip.l4 < 0 && l.end - l.start >= 4) {

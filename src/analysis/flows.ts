@@ -258,6 +258,8 @@ export class FlowCollector implements Collector, FlowLookup {
       s = this.create(f, src, dst, proto, sport, dport);
     }
     const tunnelled = f.tunnel >= 0;
+    f.flowId = s.id;
+    f.flowDir = s.a === src && s.aPort === sport && s.b === dst ? 0 : 1;
     if (f.innerCopyOf !== 0) {
       // The host encapsulated a packet the flow already counted plain: note the tunnel only.
       this.noteTunnel(s, f, s.a === src && s.aPort === sport && s.b === dst);

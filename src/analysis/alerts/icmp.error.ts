@@ -4,6 +4,7 @@
 import { rd16, rd32 } from '../../dissect/field-helpers.js';
 import { msg } from '../../errors.js';
 import { formatAddr, type Addr } from '../addr.js';
+import { quotedTunnel } from '../encapsulation.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../facts.js';
 import { Groups, type Alert, type Rule } from './types.js';
 
@@ -39,6 +40,8 @@ export const rule: Rule = {
         if (ip.proto !== (ip.v6 ? PROTO_ICMPV6 : PROTO_ICMP)) return;
         const kind = kindOf(ip.v6, ip.icmpType, ip.icmpCode);
         if (!kind) return;
+        // Fragmentation needed for a tunnel packet is overlay.pmtu's, with the pod MTU that fits.
+        if (kind === 'frag-needed' && quotedTunnel(f, pkt) !== undefined) return;
         const l = pkt.layers[ip.l4]!;
         const d = pkt.data;
         let mtu = 0;

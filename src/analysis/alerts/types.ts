@@ -11,6 +11,7 @@ import type { PassStats } from '../pass.js';
 import type { Topology, TopologyView } from '../topology.js';
 import type { Tunnel } from '../tunnels.js';
 import type { Confidence, HostRole, Vantage } from '../vantage.js';
+import type { VtepMap } from '../vteps.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -56,6 +57,7 @@ export interface AnalysisModels {
   topology: Topology;
   view: TopologyView;
   vantage: Vantage;
+  vteps: VtepMap;
   fingerprint: readonly CniHint[];
   options: ResolvedOptions;
   stats: PassStats;
