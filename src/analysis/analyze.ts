@@ -29,10 +29,15 @@ export interface AnalysisResult {
   stats: PassStats & { untrackedFlowPackets: number };
 }
 
+/** Seconds of reordering tolerated from the start in multi-interface files. */
+const BATCH_REORDER = 2;
+
 export function analyze(capture: Capture, options: AnalysisOptions = {}): AnalysisResult {
   const opts = resolveOptions(options);
   const registry = options.registry ?? createRegistry();
-  const hopCollector = new HopCollector(opts.hopWindow, opts.evidenceFrames, opts.maxHopPaths);
+  // Several interfaces in one file (pcapng from dumpcap -i a -i b) may be written in batches.
+  const reorder = capture.interfaces.filter((i) => i.name !== 'any').length > 1 ? BATCH_REORDER : 0;
+  const hopCollector = new HopCollector(opts.hopWindow, opts.evidenceFrames, opts.maxHopPaths, reorder);
   const tunnelCollector = new TunnelCollector(opts.evidenceFrames);
   const flowCollector = new FlowCollector(opts.evidenceFrames, opts.maxFlows);
   const topologyCollector = new TopologyCollector();

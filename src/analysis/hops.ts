@@ -215,11 +215,19 @@ export class HopCollector implements Collector {
   private latest = -Infinity;
   private slack = 0;
 
+  /**
+   * `reorder`: seconds of reordering to expect from the start. A capture with several
+   * interfaces in one file (dumpcap -i a -i b) may hold each interface's packets in batches,
+   * so a packet's forwarded copy can come seconds later in the file but earlier in time.
+   */
   constructor(
     private readonly window: number,
     private readonly evidence: number,
     private readonly maxPaths = 20_000,
-  ) {}
+    reorder = 0,
+  ) {
+    this.slack = Math.min(reorder, MAX_SLACK);
+  }
 
   private ifaceId(name: string | undefined): number {
     // dumpcap -i any writes one interface named "any": it says nothing about where a packet was.

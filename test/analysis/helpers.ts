@@ -55,6 +55,8 @@ export interface Event {
   ip: Uint8Array;
   /** Keep only the first N bytes (snaplen). */
   snap?: number;
+  /** Linux packet type when not the usual one (0 host on In, 4 outgoing on Out); 3 is OTHERHOST. */
+  pktType?: number;
 }
 
 /** One IPv4 packet; its copy after forwarding has the TTL one lower (the builder recomputes the checksum). */
@@ -84,7 +86,7 @@ export function sll2Capture(events: Event[]): Uint8Array {
   const records: PcapRecord[] = events
     .sort((a, b) => a.t - b.t)
     .map((e) => {
-      const data = sll2({ protocol: ETH_IPV4, ifindex: e.ifindex, pktType: e.out ? 4 : 0, addr: e.mac }, e.ip);
+      const data = sll2({ protocol: ETH_IPV4, ifindex: e.ifindex, pktType: e.pktType ?? (e.out ? 4 : 0), addr: e.mac }, e.ip);
       const kept = e.snap !== undefined ? data.slice(0, e.snap) : data;
       return { tsSec: 1_767_225_600 + Math.floor(e.t / 1e6), tsFrac: e.t % 1e6, data: kept, origLen: data.length };
     });
