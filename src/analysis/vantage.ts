@@ -153,6 +153,12 @@ export function decideVantage(input: VantageInput): Vantage {
     const pair = forwards[0]!;
     return result('router', sourced ? 'certain' : 'inferred', `it forwards between ${pair.ingress} and ${pair.egress} and has no tunnel device or pod veth`);
   }
+  // No forwarding seen (a router whose traffic is all dropped looks like that): its tables
+  // still say whether it stands between subnets without being a node.
+  const connected = new Set(input.routes.filter((r) => r.prefix !== undefined && r.via === undefined && !r.reject && r.dev !== undefined && r.dev !== 'lo').map((r) => r.dev!));
+  if (connected.size >= 2) return result('router', 'inferred', `its routes connect ${list([...connected])} and it has no tunnel device or pod veth`);
+  const ports = input.links.filter((l) => l.linkType !== 'loopback' && l.name !== 'lo');
+  if (ports.length >= 2 && input.routes.length === 0) return result('router', 'inferred', `it has ${list(ports.map((l) => l.name))} and no tunnel device or pod veth`);
   // A pod: its own addresses are pod addresses, or it has one interface besides lo.
   const ownPod = ownAddrs.map(parseAddr).filter((a): a is Addr => a !== undefined && isPrivate(a));
   if (ownPod.length > 0 && ownPod.every((a) => input.isPod(a)) && input.tunnels.length === 0) {

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadCapture } from '../../src/capture/capture.js';
-import { readIpLinkFile } from '../../src/capture/ip-link.js';
+import { readIpLinkEntries } from '../../src/capture/ip-link.js';
 import { analyze, readIpRouteFile, type AnalysisOptions, type AnalysisResult } from '../../src/analysis/index.js';
 import { TempDir } from '../capture/helpers.js';
 import { buildPcap, type PcapRecord } from '../fixtures/capture-writer.js';
@@ -162,7 +162,10 @@ export async function analyzeBytes(bytes: Uint8Array, opts: AnalysisOptions = {}
 export async function analyzeFile(path: string, opts: AnalysisOptions & { ipLink?: string; ipRoute?: string } = {}): Promise<AnalysisResult> {
   const { ipLink, ipRoute, ...rest } = opts;
   const o: AnalysisOptions = { ...rest };
-  if (ipLink) o.ifnames = readIpLinkFile(ipLink);
+  if (ipLink) {
+    o.links = readIpLinkEntries(ipLink);
+    o.ifnames = new Map(o.links.map((l) => [l.index, l.name]));
+  }
   if (ipRoute) o.routes = readIpRouteFile(ipRoute);
   const capture = await loadCapture(path);
   try {

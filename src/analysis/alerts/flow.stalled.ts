@@ -35,7 +35,7 @@ class StallColumns {
   closeFrame = new Int32Array(0);
   /** The latest acknowledgment number this direction sent (-1 none). */
   ack = new Float64Array(0);
-  /** Bit 1: sent FIN or RST; bit 2: expected already looked for. */
+  /** Bit 1: sent FIN or RST (closedAt, closeFrame); bit 2: expected already looked for. */
   flags = new Uint8Array(0);
 
   ensure(slot: number): void {
@@ -141,9 +141,10 @@ export const rule: Rule = {
           for (let dir = 0; dir < 2; dir++) {
             const slot = id * 2 + dir;
             const other = slot ^ 1;
-            // Stuck: retransmitted again and again, never acknowledged, never finished.
-            const stuck = c.sends[slot]! >= STUCK_TRANSMISSIONS && c.stuckFrame[slot] !== 0 && (c.flags[slot]! & 1) === 0 && !acked(c.ack[other]!, c.seq[slot]! + c.len[slot]!);
-            const cut = c.expected[slot]! > 0 && c.dataBytes[slot]! < c.expected[slot]! && (c.flags[slot]! & 1) === 0 && (c.flags[other]! & 1) !== 0 && c.closedAt[other]! - c.lastData[slot]! >= GIVE_UP_SILENCE;
+            // Stuck: retransmitted again and again and never acknowledged. (A FIN says nothing:
+            // the sender queues it behind the data it cannot deliver.)
+            const stuck = c.sends[slot]! >= STUCK_TRANSMISSIONS && c.stuckFrame[slot] !== 0 && !acked(c.ack[other]!, c.seq[slot]! + c.len[slot]!);
+            const cut = c.expected[slot]! > 0 && c.dataBytes[slot]! < c.expected[slot]! && (c.flags[other]! & 1) !== 0 && c.closedAt[other]! - c.lastData[slot]! >= GIVE_UP_SILENCE;
             if (!stuck && !cut) continue;
             out.push(stalled(flows[id]!, dir, slot, other, stuck, here, c, finishedBetween(flows[id]!)));
           }
@@ -158,7 +159,7 @@ function stalled(f: Flow, dir: number, slot: number, other: number, stuck: boole
   const [from, to, fromPort, toPort] = dir === 0 ? [f.src, f.dst, f.srcPort, f.dstPort] : [f.dst, f.src, f.dstPort, f.srcPort];
   const largest = c.maxSegment[slot]!;
   const title = stuck
-    ? `${from}:${fromPort} → ${to}:${toPort}: one ${c.len[slot]}-byte segment sent ${c.sends[slot]} times, the transfer never gets past it`
+    ? `${from}:${fromPort} → ${to}:${toPort}: one ${c.len[slot]}-byte segment sent ${c.sends[slot]} times in a row, the transfer never gets past it`
     : `${from}:${fromPort} → ${to}:${toPort}: the response stops after ${c.dataBytes[slot]} of ${c.expected[slot]} bytes; ${to} gives up ${(c.closedAt[other]! - c.lastData[slot]!).toFixed(1)} s later`;
   const why = stuck
     ? `TCP retransmits a segment until it is acknowledged: ${from} sent the segment at sequence ${c.seq[slot]} (${c.len[slot]} bytes) ${c.sends[slot]} times and nothing it sent after it was acknowledged, so the segment does not reach ${to} (or its ACKs do not come back).`

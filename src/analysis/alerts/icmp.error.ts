@@ -71,7 +71,9 @@ export const rule: Rule = {
           const about = q ? msg.quotedFlow(q.proto, formatAddr(q.src), formatAddr(q.dst), q.sport, q.dport) : undefined;
           const alert: Alert = {
             id: 'icmp.error',
-            severity: 'warning',
+            // Fragmentation needed is path MTU discovery doing its job (a tunnel packet's is
+            // overlay.pmtu's); the others say a packet was lost.
+            severity: g.kind === 'frag-needed' ? 'info' : 'warning',
             title: msg.alertIcmpTitle(g.kind, g.v6, g.code, g.reporter, about, g.mtu, flow?.id),
             explanation: msg.alertIcmpExplanation(g.kind, g.v6, g.code, g.reporter, about, g.mtu, g.count),
             fix: msg.alertIcmpFix(g.kind, g.v6, g.code, g.mtu),

@@ -62,12 +62,18 @@ export const rule: Rule = {
             const route = m.options.routes.length > 0 ? lookupRoute(m.options.routes, dst) : undefined;
             const forwardedThere = m.hops.paths.some((p) => p.kind === 'routed' && p.egress !== c.iface && p.egress !== '?' && sameSubnet(p.dst, t.dst));
             const hasRoute = route !== undefined && !route.reject;
-            if (!hasRoute && !forwardedThere) return;
-            const how = hasRoute ? `its routing table sends ${t.dst} out of ${route!.dev ?? `via ${route!.via !== undefined ? formatAddr(route!.via) : '?'}`}` : `it forwards other packets to ${t.dst}'s subnet`;
+            if (route?.reject) return;
+            // Without a routing table or other traffic to the VTEP, "no route" is possible too: only a warning.
+            const sure = hasRoute || forwardedThere;
+            const how = hasRoute
+              ? `its routing table sends ${t.dst} out of ${route!.dev ?? `via ${route!.via !== undefined ? formatAddr(route!.via) : '?'}`}`
+              : forwardedThere
+                ? `it forwards other packets to ${t.dst}'s subnet`
+                : `nothing in the capture says it has no route to ${t.dst} (pass --ip-route to be sure)`;
             out.push({
               id: 'overlay.dropped',
-              severity: 'error',
-              confidence: hasRoute || m.vantage.confidence === 'certain' ? 'certain' : 'inferred',
+              severity: sure ? 'error' : 'warning',
+              confidence: sure ? 'certain' : 'inferred',
               title: `${kind} ${t.src} → ${t.dst} (${proto}, VNI ${t.vni}) enters ${here} on ${c.iface} and never leaves: dropped here`,
               explanation:
                 `${c.inbound} ${kind} packets from ${t.src} to ${t.dst} came in on ${c.iface} and not one was forwarded, although ${how}. ` +

@@ -1,4 +1,4 @@
-// overlay.pmtu (error): the underlay path is narrower than what the overlay sends with DF set.
+// overlay.pmtu (warning; error for a black hole): the underlay path is narrower than what the overlay sends with DF set.
 // A router (or the sending node) answers a DF-set tunnel packet that does not fit with ICMP
 // "fragmentation needed" (ICMPv6 "packet too big") quoting it, and names the path MTU. The pod
 // MTU that fits is that MTU minus the real encapsulation overhead (50 bytes for VXLAN over
@@ -30,23 +30,52 @@ interface G {
   count: number;
 }
 
+/** The node found the tunnel too big for its route and then told the pod: PMTU discovery works, at a cost. */
+function relayedToPod(g: G, told: { to: string; mtu: number; frame: number }, here: string): Alert {
+  const kind = TUNNEL_KIND_NAMES[g.kind] ?? g.kind;
+  const podMtu = g.mtu > g.overhead ? g.mtu - g.overhead : 0;
+  return {
+    id: 'overlay.pmtu',
+    severity: 'warning',
+    title: `${g.reporter} drops ${kind} packets to ${g.vtepDst} that exceed path MTU ${g.mtu} and tells the pod ${told.to} to use ${told.mtu}`,
+    explanation:
+      `${g.reporter} sent itself ${g.count} ICMP "fragmentation needed" for DF-set ${kind} packets (path MTU ${g.mtu}), and passed the news on: ${told.to} got ` +
+      `"fragmentation needed, MTU ${told.mtu}" (frame ${told.frame}), so its TCP lowers the segment size and transfers recover. Every new connection still ` +
+      `loses its first full-size packets and waits for a retransmission: the pod MTU is larger than the path allows. Seen from ${here}.`,
+    fix: podMtu
+      ? `Set the pod (overlay) MTU to ${podMtu} = ${g.mtu} − ${g.overhead} so nothing needs discovering, or raise the narrow link's MTU to at least your pod MTU + ${g.overhead}.`
+      : `Set the pod MTU to the path MTU minus ${g.overhead}.`,
+    frames: [...g.frames.slice(0, 5), told.frame],
+    count: g.count,
+    src: g.vtepSrc,
+    dst: g.vtepDst,
+    details: { reporter: g.reporter, pathMtu: g.mtu, overhead: g.overhead, podMtu, blackHole: 'no' },
+  };
+}
+
 export const rule: Rule = {
   id: 'overlay.pmtu',
   severity: 'error',
   description: 'ICMP fragmentation needed / packet too big quoting DF-set tunnel packets: the pod MTU must be the path MTU minus the encapsulation',
   start(opts) {
     const groups = new Groups<G>(opts.evidenceFrames);
+    /** Frag-needed passed on to the sender of an inner packet (PMTU discovery reaching the pod): its MTU and first frame. */
+    let podTold: { to: string; mtu: number; frame: number } | undefined;
     return {
       observe(f, pkt) {
         const ip = f.inner;
         if (!ip.present || ip.icmpType < 0 || f.copyOf !== 0 || f.innerCopyOf !== 0) return;
         const frag = ip.v6 ? ip.proto === PROTO_ICMPV6 && ip.icmpType === 2 : ip.proto === PROTO_ICMP && ip.icmpType === 3 && ip.icmpCode === 4;
         if (!frag) return;
-        const t = quotedTunnel(f, pkt);
-        if (!t) return;
         const l = pkt.layers[ip.l4]!;
         if (l.payload - l.start < 8) return;
         const mtu = ip.v6 ? rd32(pkt.data, l.start + 4) : rd16(pkt.data, l.start + 6);
+        const t = quotedTunnel(f, pkt);
+        if (!t) {
+          // The node telling the pod itself: the error goes to the sender of the quoted packet.
+          if (podTold === undefined && f.quoted.present && f.quoted.src === ip.dst && ip.src !== ip.dst) podTold = { to: formatAddr(ip.dst), mtu, frame: f.frame };
+          return;
+        }
         const q = f.quoted;
         const selfAddressed = ip.src === ip.dst || f.iface === 'lo';
         const key = `${String(ip.src)}|${String(q.src)}|${String(q.dst)}|${mtu}|${selfAddressed}`;
@@ -66,6 +95,7 @@ export const rule: Rule = {
       evaluate(m) {
         const here = hostWord(m.vantage.host);
         return groups.values().map((g): Alert => {
+          if (g.selfAddressed && podTold !== undefined) return relayedToPod(g, podTold, here);
           const kind = TUNNEL_KIND_NAMES[g.kind] ?? g.kind;
           const podMtu = g.mtu > g.overhead ? g.mtu - g.overhead : 0;
           const mtuText = g.mtu > 0 ? `path MTU ${g.mtu}` : 'a path MTU it does not name';
@@ -87,7 +117,9 @@ export const rule: Rule = {
             : `Find the path MTU between the nodes (ping -M do -s SIZE), set the pod MTU to it minus ${g.overhead}, or raise the narrow link's MTU.`;
           const alert: Alert = {
             id: 'overlay.pmtu',
-            severity: 'error',
+            // A router's report may still reach the pod (the node relays it as PMTU discovery); a
+            // node's report to itself never does.
+            severity: g.selfAddressed ? 'error' : 'warning',
             title,
             explanation: `${explanation} Seen from ${here}.`,
             fix,

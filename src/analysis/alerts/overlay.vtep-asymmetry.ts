@@ -57,7 +57,8 @@ export const rule: Rule = {
           });
         }
       }
-      // Flows whose two directions share no VTEP pair.
+      // Flows whose two directions share no VTEP pair, one alert per pattern of VTEPs.
+      const byPattern = new Map<string, Alert>();
       for (const f of m.flows) {
         const [d0, d1] = f.directions;
         if (d0.tunnels.length === 0 || d1.tunnels.length === 0) continue;
@@ -68,7 +69,13 @@ export const rule: Rule = {
         const back = t1[0]!;
         // Already explained by a relay it passes through.
         if ([...relays].some((k) => k.startsWith(`${t0.src}|${t0.dst}|`) || k.endsWith(`|${back.dst}`))) continue;
-        out.push({
+        const key = `${t0.src}|${t0.dst}|${back.src}|${back.dst}`;
+        const same = byPattern.get(key);
+        if (same) {
+          same.count += f.packets;
+          continue;
+        }
+        const alert: Alert = {
           id: 'overlay.vtep-asymmetry',
           severity: 'warning',
           title: `${f.src} → ${f.dst}: requests ride ${t0.src} → ${t0.dst}, replies ${back.src} → ${back.dst}`,
@@ -82,7 +89,9 @@ export const rule: Rule = {
           src: f.src,
           dst: f.dst,
           flow: f.id,
-        });
+        };
+        byPattern.set(key, alert);
+        out.push(alert);
       }
       return out;
     },
