@@ -280,19 +280,21 @@ can_build() { # ip-link-add-arguments...: whether this kernel creates such a dev
   return "$ok"
 }
 
-buildable() { # scenario: 0, or a reason on stdout
+SKIP_REASON=
+buildable() { # scenario: whether this kernel can build it; if not, SKIP_REASON says why
+  SKIP_REASON=
   case $1 in
     geneve)
       if command -v modprobe >/dev/null; then modprobe geneve 2>/dev/null || true; fi
       can_build type geneve external ||
-        echo "this kernel ($(uname -r)) has no GENEVE: 'ip link add ... type geneve external' fails (CONFIG_GENEVE not set, or no module)"
+        SKIP_REASON="this kernel ($(uname -r)) has no GENEVE: 'ip link add ... type geneve external' fails (CONFIG_GENEVE not set, or no module)"
       ;;
     pmtu*)
       can_build type vxlan id 1 dstport "$VXLAN_PORT" df set ||
-        echo "'ip link add ... type vxlan ... df set' fails here (needs Linux 5.0 and iproute2 5.0)"
+        SKIP_REASON="'ip link add ... type vxlan ... df set' fails here (needs Linux 5.0 and iproute2 5.0)"
       ;;
   esac
-  return 0
+  [[ -z $SKIP_REASON ]]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -365,9 +367,8 @@ run_scenario() {
 make_webroot "$DOWNLOAD_BYTES"
 status=0
 for s in "${RUN[@]}"; do
-  why=$(buildable "$s")
-  if [[ -n $why ]]; then
-    log "$s: SKIPPED: $why"
+  if ! buildable "$s"; then
+    log "$s: SKIPPED: $SKIP_REASON"
     ((${#RUN[@]} == 1)) && status=77
     continue
   fi
