@@ -50,8 +50,9 @@ const FAILING: Record<string, Partial<Record<Host, string[]>>> = {
   'wrong-vtep': { ctr: ['w:flow.unanswered'], w1: ['e:overlay.wrong-vtep', 'w:flow.unanswered'] },
   relay: { ctr: ['w:overlay.vtep-asymmetry'], w1: ['w:overlay.vtep-asymmetry'], w0: ['w:overlay.vtep-asymmetry'], router: ['w:overlay.vtep-asymmetry'] },
   'asym-encap': { ctr: ['w:overlay.asymmetric'], w0: ['w:overlay.asymmetric'], router: ['w:overlay.asymmetric'] },
-  'tunnel-mtu': { ctr: ['e:overlay.fragmented'], w0: ['e:overlay.fragmented'], router: ['e:overlay.fragmented'] },
+  'tunnel-mtu': { ctr: ['w:overlay.fragmented'], w0: ['w:overlay.fragmented'], router: ['w:overlay.fragmented'] },
   pmtu: { ctr: ['e:overlay.pmtu', 'w:flow.stalled', 'w:overlay.pmtu'], w0: ['w:flow.stalled'], router: ['w:flow.stalled', 'w:overlay.pmtu'] },
+  // The node tells the pod: PMTU discovery works, the pod MTU is still too large.
   'pmtu-ok': { ctr: ['w:overlay.pmtu'], router: ['w:overlay.pmtu'] },
   'pmtu-blackhole': { ctr: ['e:overlay.pmtu', 'w:flow.stalled'], w0: ['w:flow.stalled'], router: ['w:flow.stalled'] },
 };

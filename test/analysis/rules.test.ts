@@ -190,7 +190,7 @@ describe('overlay.fragmented', () => {
     }
     const r = await analyzeBytes(sll2Capture(ev), { ifnames: IFNAMES });
     const a = one(r, 'overlay.fragmented');
-    assert.equal(a.severity, 'error');
+    assert.equal(a.severity, 'warning');
     assert.equal(a.title, 'VXLAN packets 192.168.20.100 → 192.168.10.100 are fragmented: inner 1500 + 50 bytes of VXLAN = 1550 > underlay MTU 1500');
     assert.deepEqual(a.details, { innerSize: 1500, overhead: 50, underlayMtu: 1500, fragments: 6, datagrams: 3 });
     assert.equal(a.count, 6, 'forwarding copies are not counted again');

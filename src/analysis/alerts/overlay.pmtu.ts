@@ -117,9 +117,10 @@ export const rule: Rule = {
             : `Find the path MTU between the nodes (ping -M do -s SIZE), set the pod MTU to it minus ${g.overhead}, or raise the narrow link's MTU.`;
           const alert: Alert = {
             id: 'overlay.pmtu',
-            // A router's report may still reach the pod (the node relays it as PMTU discovery); a
-            // node's report to itself never does.
-            severity: g.selfAddressed ? 'error' : 'warning',
+            // A router's report may still reach the pod (the node relays it as PMTU discovery):
+            // when the capture shows the pod being told, it is only informational. A node's
+            // report to itself never reaches the pod.
+            severity: g.selfAddressed ? 'error' : podTold !== undefined ? 'info' : 'warning',
             title,
             explanation: `${explanation} Seen from ${here}.`,
             fix,
