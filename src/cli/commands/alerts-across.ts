@@ -10,7 +10,7 @@ import { journeyAlerts, supersededBy } from '../../journey/alerts.js';
 import type { Journey } from '../../journey/engine.js';
 import type { Output } from '../io.js';
 import { outputWidth } from '../print/tables.js';
-import { printAlert } from './alerts.js';
+import { alertJson, printAlert } from './alerts.js';
 import { loadCaptures, runJourneys, type JourneyArgs } from './journey.js';
 
 /** Lost journeys kept to build alerts from (a drop usually repeats: the first ones say where). */
@@ -40,7 +40,7 @@ export async function alertsAcross(args: AcrossArgs, out: Output): Promise<numbe
     }
     const list = [...located, ...sortAlerts(perCapture)];
     const packets = loaded.inputs.reduce((n, i) => n + i.capture.frameCount, 0);
-    if (args.json) out.line(JSON.stringify(list, null, 2));
+    if (args.json) out.line(JSON.stringify(list.map(alertJson), null, 2));
     else {
       const width = outputWidth();
       list.forEach((a, i) => {
