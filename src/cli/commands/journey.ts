@@ -137,7 +137,7 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
     out.line('Captures');
     for (const l of captureLines(run.captures)) out.line(l);
     out.line('');
-    out.line(`Flows (${run.journeys} packets followed)`);
+    out.line(`Flows (${run.journeys} packet${run.journeys === 1 ? "" : "s"} followed)`);
     for (const l of flowLines(run.flows)) out.line(l);
     if (run.untrackedPackets > 0) warn(msg.flowsUntracked(run.untrackedPackets));
     if (!args.summary && listed.length) {
