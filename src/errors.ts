@@ -210,11 +210,11 @@ export const msg = {
     `${confirmed ? ' (its routing table has only the default route for it)' : ''}, so it sends the packets ` +
     `towards the internet, where private addresses are dropped: nothing comes back. Each packet appears twice in the ` +
     `capture, in on ${ingress} and out on ${egress} with the TTL one lower: the second copy is the forwarding, not a retransmission.`,
-  alertRouteFix: (prefix: string, node: string | undefined) =>
+  alertRouteFix: (prefix: string, node: string | undefined, nodeName?: string) =>
     `Carry pod traffic across the node subnets: switch the CNI to tunnel mode (Cilium: --set routingMode=tunnel ` +
     `--set tunnelProtocol=vxlan), or announce the pod CIDRs with BGP (e.g. Cilium's BGP control plane), or add a static ` +
     `route on the router: ip route add ${prefix} via ${node ?? `<the node that hosts ${prefix}>`}` +
-    `${node ? ` (the node this capture shows behind ${prefix})` : ''}.`,
+    `${nodeName ? ` (${nodeName}, which owns ${prefix})` : node ? ` (the node this capture shows behind ${prefix})` : ''}.`,
   alertRouteMissingTitleMisroute: (prefix: string, egress: string) =>
     `no route for ${prefix}: its traffic leaves through the default route (${egress}) and is never answered`,
   alertRouteMissingTitleSilent: (prefix: string, flows: number) =>
@@ -373,6 +373,28 @@ export const msg = {
   alertsSummary: (errors: number, warnings: number, infos: number, packets: number) =>
     `${plural(errors + warnings + infos, 'alert')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos.toLocaleString('en-US')} info, in ${plural(packets, 'packet')}`,
   noAlerts: (packets: number) => `no alerts in ${plural(packets, 'packet')}`,
+
+  // Kubernetes and Cilium context (--k8s, --cilium, --context, snapshot). Messages about one
+  // file; msg.inInput puts its name in front.
+  contextTooLarge: (limit: number) => `larger than ${limit / (1 << 20)} MiB, too large for a context file (expected kubectl or cilium-dbg JSON)`,
+  contextNotJson: (why: string) => `not JSON (${why}); expected the output of "kubectl get ... -o json" or "cilium-dbg ... -o json"`,
+  contextNothingUsable: (found: string) =>
+    `no pods, nodes, services, endpoint slices, Cilium endpoints or identities in it${found ? ` (found ${found})` : ''}`,
+  contextEmptyDir: () => `no .json files in this directory`,
+  contextTooManyFiles: (limit: number) => `more than ${limit} files in this directory; point --context at the snapshot directory itself`,
+  contextNamesValue: (v: string) => `invalid --names "${v}": expected on or off`,
+  // vxshark snapshot
+  snapshotNeedsDir: () => `no directory given (try: vxshark snapshot DIR)`,
+  snapshotNotDir: (dir: string) => `${dir}: exists and is not a directory`,
+  snapshotExists: (file: string) => `${file}: already exists; choose an empty directory (files are never overwritten)`,
+  snapshotNoKubectl: (cmd: string) => `"${cmd}" not found on PATH; install kubectl or set KUBECTL to its path`,
+  snapshotFailed: (what: string, why: string) => `${what} failed: ${why}`,
+  snapshotNotJson: (what: string) => `${what} did not print JSON`,
+  snapshotStep: (what: string) => `snapshot: ${what}`,
+  snapshotWrote: (file: string, bytes: number) => `snapshot: wrote ${file} (${bytes.toLocaleString('en-US')} bytes)`,
+  snapshotNoCilium: (why: string) => `snapshot: no Cilium agent to ask (${why}); Cilium identities are left out`,
+  snapshotCiliumFailed: (what: string, why: string) => `snapshot: ${what} failed (${why}); left out`,
+  snapshotDone: (dir: string, files: number) => `snapshot: ${files} files in ${dir}; use them with --context ${dir}`,
 };
 
 // Helpers for the analysis messages.

@@ -10,6 +10,7 @@ import { HopCollector, type Hops } from './hops.js';
 import { resolveOptions, type AnalysisOptions } from './options.js';
 import type { Packet } from '../dissect/types.js';
 import type { Facts } from './facts.js';
+import { analysisNaming } from './naming.js';
 import { runPass, type PassStats } from './pass.js';
 import { TopologyCollector, type Topology } from './topology.js';
 import { TunnelCollector, type Tunnel } from './tunnels.js';
@@ -51,7 +52,7 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
   const tunnels = tunnelCollector.finish(flowCollector.innerPairs());
   const hints = fingerprint(tunnels);
   const { topology, view } = topologyCollector.finish(opts, hops, flows);
-  const models: AnalysisModels = { tunnels, flows, hops, topology, view, fingerprint: hints, options: opts, stats, flowLookup: flowCollector };
+  const models: AnalysisModels = { tunnels, flows, hops, topology, view, fingerprint: hints, options: opts, stats, flowLookup: flowCollector, names: analysisNaming(opts) };
   const alerts = sortAlerts(runs.flatMap((r) => capAlerts(r.evaluate(models), opts.maxAlertsPerRule)));
   return { tunnels, flows, hops, topology, fingerprint: hints, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
 }

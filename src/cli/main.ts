@@ -13,6 +13,7 @@ import { read } from './commands/read.js';
 import { runUi } from '../ui/index.js';
 import { parseFieldsOptions } from './print/fields.js';
 import { parseTimeFormat } from './print/time-format.js';
+import { contextBuilder, contextFromArgs, type ContextArgs } from './context-options.js';
 import { Output, reportFailure, warn } from './io.js';
 
 function packageVersion(): string {
@@ -65,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
       '$0 [file]',
       'print the packets of a capture like tshark (outer and inner headers, VXLAN on 8472/4789 and GENEVE on 6081 decoded by default)',
       (y) =>
-        y
+        contextBuilder(y)
           .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
           .option('r', { alias: 'read-file', type: 'string', requiresArg: true, describe: 'capture file to read ("-" for standard input)' })
           .option('V', { type: 'boolean', default: false, describe: 'print the full tree of every layer' })
@@ -117,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
   return status;
 }
 
-interface ReadArgs {
+interface ReadArgs extends ContextArgs {
   file?: string;
   r?: string;
   V: boolean;
@@ -146,6 +147,7 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
   if (file !== undefined && live) throw new VxError('usage', msg.liveAndFile());
   if (file === undefined && !live) throw new VxError('usage', msg.noInput());
   if (args.w !== undefined && fromToken(args.w) === '-' && args.P) throw new VxError('usage', msg.writeStdoutAndPrint());
+  const context = contextFromArgs(args);
   const ifnamesFrom = (): Map<number, string> => {
     const map = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
     for (const item of args.ifname) {
@@ -157,7 +159,7 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
   // `vxshark FILE` on a terminal opens the UI; -r, a pipe, or any printing option prints like tshark.
   const printing = args.r !== undefined || args.V || args.x || args.T !== 'text' || args.e.length > 0 || args.w !== undefined || args.c !== undefined || args.Y !== undefined;
   if (file !== undefined && !printing && process.stdout.isTTY) {
-    return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom() });
+    return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom(), context });
   }
   const ifnames = ifnamesFrom();
   let count: number | undefined;
@@ -180,6 +182,7 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
       ...(count !== undefined ? { count } : {}),
       decodeAs: args.d.map(parseDecodeAs),
       heuristics: args.heuristics,
+      context,
       ifnames,
       timeFormat: parseTimeFormat(args.t),
       ...(args.w !== undefined ? { writeTo: fromToken(args.w) } : {}),

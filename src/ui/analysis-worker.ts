@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCapture } from '../capture/capture.js';
 import { analyze } from '../analysis/index.js';
+import { loadContext } from '../context/load.js';
 import { createRegistry } from '../dissect/default-registry.js';
 import { buildAnalysisView } from './analysis-model.js';
 import type { AnalysisJob, AnalysisReply } from './analysis-runner.js';
@@ -10,8 +11,9 @@ import type { AnalysisJob, AnalysisReply } from './analysis-runner.js';
 async function run(job: AnalysisJob): Promise<AnalysisReply> {
   const capture = await loadCapture(job.path);
   try {
-    const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics });
-    const result = analyze(capture, { registry, ifnames: new Map(job.ifnames) });
+    const context = job.contextPaths.length ? loadContext(job.contextPaths) : undefined;
+    const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics, context, names: job.names });
+    const result = analyze(capture, { registry, ifnames: new Map(job.ifnames), names: job.names, ...(context ? { context } : {}) });
     return { ok: true, view: buildAnalysisView(result, capture.frameCount) };
   } finally {
     capture.close();

@@ -41,11 +41,11 @@ export const rule: Rule = {
       return [...groups.values()].map((g): Alert => {
         const f = g.flow;
         const tunnelled = f.tunnels.length > 0;
-        const from = g.sources.size === 1 ? f.src : msg.manySources(g.sources.size, g.sources.size >= MAX_SOURCES);
+        const from = g.sources.size === 1 ? m.names.who(f.src) : msg.manySources(g.sources.size, g.sources.size >= MAX_SOURCES);
         const alert: Alert = {
           id: 'flow.unanswered',
           severity: 'warning',
-          title: msg.alertUnansweredTitle(g.kind, from, f.dst, f.dstPort, g.requests, g.flows),
+          title: msg.alertUnansweredTitle(g.kind, from, m.names.who(f.dst), f.dstPort, g.requests, g.flows),
           explanation: msg.alertUnansweredExplanation(g.kind, f.dst, g.requests, g.frames[0]!, tunnelled),
           fix: msg.alertUnansweredFix(g.kind, f.dst, f.dstPort, tunnelled),
           frames: g.frames,

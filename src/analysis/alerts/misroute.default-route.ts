@@ -18,9 +18,9 @@ export const rule: Rule = {
         const alert: Alert = {
           id: 'misroute.default-route',
           severity: 'error',
-          title: msg.alertMisrouteTitle(r.src, r.dst, r.ingress, r.egress, prefix),
+          title: msg.alertMisrouteTitle(m.names.who(r.src), m.names.who(r.dst), r.ingress, r.egress, m.names.prefix(r.prefix)),
           explanation: msg.alertMisrouteExplanation(r.dst, r.ingress, r.egress, prefix, r.packets, m.view.uplinkSource ?? 'inferred', r.confirmed),
-          fix: msg.alertRouteFix(prefix, node),
+          fix: msg.alertRouteFix(prefix, node, m.names.nodeName(r.prefix)),
           frames: r.frames,
           count: r.packets,
           ingress: r.ingress,

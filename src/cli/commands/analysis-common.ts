@@ -8,9 +8,10 @@ import { createRegistry } from '../../dissect/default-registry.js';
 import { parseDecodeAs } from '../../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
+import { contextBuilder, contextFromArgs, type ContextArgs, type LoadedContext } from '../context-options.js';
 import { warn } from '../io.js';
 
-export interface AnalysisArgs {
+export interface AnalysisArgs extends ContextArgs {
   file?: string;
   Y?: string;
   d: string[];
@@ -25,7 +26,7 @@ export interface AnalysisArgs {
 
 /** The options every analysis command takes. */
 export function analysisBuilder<T>(y: Argv<T>) {
-  return y
+  return contextBuilder(y)
     .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON for scripts instead of a table' })
     .option('Y', { alias: 'display-filter', type: 'string', requiresArg: true, describe: 'display filter: only matching packets feed the analysis, e.g. -Y "vxlan"' })
@@ -40,6 +41,8 @@ export function analysisBuilder<T>(y: Argv<T>) {
 
 export interface Analysed {
   result: AnalysisResult;
+  /** The context given with --k8s/--cilium/--context, and whether names are shown. */
+  context: LoadedContext;
   /** EXIT_INPUT when the capture was damaged (what was before the damage is analysed). */
   status: number;
 }
@@ -47,8 +50,10 @@ export interface Analysed {
 /** Loads the capture, analyses it with the options, reports the capture's warnings. */
 export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
   if (args.file === undefined) throw new VxError('usage', msg.analysisNeedsFile());
-  const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
-  const opts: AnalysisOptions = { registry };
+  const context = contextFromArgs(args);
+  const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, context: context.context, names: context.names });
+  const opts: AnalysisOptions = { registry, names: context.names };
+  if (context.context) opts.context = context.context;
   if (args.Y !== undefined && args.Y.trim() !== '') opts.filter = compileFilter(args.Y, registry);
   const ifnames = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
   for (const item of args.ifname) {
@@ -71,7 +76,7 @@ export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
     }
     if (opts.filter && result.stats.analysed === 0 && result.stats.frames > 0) warn(msg.filterNoMatch(args.Y!));
     if (result.stats.untrackedFlowPackets > 0) warn(msg.flowsUntracked(result.stats.untrackedFlowPackets));
-    return { result, status };
+    return { result, status, context };
   } finally {
     capture.close();
   }
