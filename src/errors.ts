@@ -361,6 +361,7 @@ export const msg = {
     `(capture with tcpdump -i any, or a multi-interface pcapng)`,
   hopsHeading: (paths: number, copies: number) =>
     `${plural(copies, 'forwarded packet')} on ${plural(paths, 'path')}: each second copy is the forwarding, not a retransmission or duplicate`,
+  tunnelIdentity: (vni: number, labels: string) => `VNI ${vni} is the Cilium identity of the sender: ${labels}`,
   tunnelCarries: (pairs: string[], total: number) => `carries ${pairs.join(', ')}${total > pairs.length ? `, and ${total - pairs.length} more pairs` : ''}`,
   hopMacs: (i: { src: string; dst: string }, o: { src: string; dst: string }) =>
     `MAC in ${i.src || '?'}${i.dst ? ` → ${i.dst}` : ''}, out ${o.src || '?'}${o.dst ? ` → ${o.dst}` : ''}`,
@@ -388,7 +389,7 @@ export const msg = {
   snapshotNotDir: (dir: string) => `${dir}: exists and is not a directory`,
   snapshotExists: (file: string) => `${file}: already exists; choose an empty directory (files are never overwritten)`,
   snapshotNoKubectl: (cmd: string) => `"${cmd}" not found on PATH; install kubectl or set KUBECTL to its path`,
-  snapshotFailed: (what: string, why: string) => `${what} failed: ${why}`,
+  snapshotFailed: (what: string, why: string) => `${what} failed: ${why} (is the cluster reachable? try: kubectl cluster-info)`,
   snapshotNotJson: (what: string) => `${what} did not print JSON`,
   snapshotStep: (what: string) => `snapshot: ${what}`,
   snapshotWrote: (file: string, bytes: number) => `snapshot: wrote ${file} (${bytes.toLocaleString('en-US')} bytes)`,

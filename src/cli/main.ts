@@ -4,6 +4,7 @@ import { parseIfnameOption, readIpLinkFile } from '../capture/ip-link.js';
 import { parseDecodeAs } from '../dissect/registry.js';
 import { EXIT_USAGE, VxError, msg } from '../errors.js';
 import { capinfo } from './commands/capinfo.js';
+import { snapshot } from '../context/snapshot.js';
 import { alerts } from './commands/alerts.js';
 import { analysisBuilder } from './commands/analysis-common.js';
 import { flows } from './commands/flows.js';
@@ -43,6 +44,17 @@ export async function main(argv: string[]): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object per file' }),
       (args) => {
         work = () => capinfo({ files: (args.files as string[]).map(fromToken), json: args.json }, out);
+      },
+    )
+    .command(
+      'snapshot <dir>',
+      'save the cluster\'s pods, nodes, services and Cilium identities (kubectl) into DIR, for --context DIR',
+      (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'directory to write (created if missing; files are never overwritten)' }),
+      (args) => {
+        work = async () => {
+          await snapshot(args.dir as string, { ...(process.env.KUBECTL ? { kubectl: process.env.KUBECTL } : {}), progress: warn });
+          return 0;
+        };
       },
     )
     .command('flows [file]', 'inner (pod-to-pod) and plain flows, each with the tunnels that carried it', analysisBuilder, (args) => {

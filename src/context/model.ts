@@ -27,7 +27,7 @@ export interface NodeRecord {
   /** Cilium's own router address on the node (cilium_host), from CiliumNode CiliumInternalIP. */
   ciliumHost: Addr[];
   /** spec.podCIDRs (Node) and spec.ipam.podCIDRs (CiliumNode), with where each came from. */
-  podCidrs: { cidr: Cidr; from: 'Node' | 'CiliumNode' }[];
+  podCidrs: { cidr: Cidr; from: ('Node' | 'CiliumNode')[] }[];
 }
 
 export interface ServiceRecord {

@@ -1,7 +1,7 @@
 // Names for addresses wherever vxshark shows one: the packet list, the detail tree, flows,
 // tunnels, hops and alerts. One object, handed to the printers and the analysis; with
 // `--names off` there is none and every place shows the bare address.
-import { formatAddr, parseAddr, type Addr, type Cidr } from '../analysis/addr.js';
+import { formatAddr, parseAddr, parseCidr, type Addr, type Cidr } from '../analysis/addr.js';
 import type { AddressNaming, Layer, Packet, TreeNode } from '../dissect/types.js';
 import type { ClusterContext, Who } from './context.js';
 import { ipAddrs, tunnelVni } from './packet-addrs.js';
@@ -50,11 +50,16 @@ export class ContextNaming implements AddressNaming {
     return this.context.nodeForPrefix(p);
   }
 
-  /** A VNI with the identity it stands for: "32001 (k8s:app=curl)". */
-  vni(vni: number): string {
+  /** The labels of the Cilium identity a VNI carries ("k8s:app=curl, ..."), when the context lists it. */
+  identityLabels(vni: number): string | undefined {
     const id = this.context.identity(vni);
-    if (!id) return String(vni);
-    return `${vni} (${identityText(id.labels)})`;
+    return id ? identityText(id.labels) : undefined;
+  }
+
+  /** The node owning a prefix written as text ("172.20.2.0/24" → "k8s-w0"). */
+  prefixOwner(text: string): string | undefined {
+    const p = parseCidr(text);
+    return p ? this.context.nodeForPrefix(p) : undefined;
   }
 
   layerTree(pkt: Packet, layer: Layer): TreeNode | undefined {
@@ -97,7 +102,7 @@ export class ContextNaming implements AddressNaming {
     } else if (w?.kind === 'node') children.push(at(`Node: ${w.name} (its InternalIP)`));
     else if (w?.kind === 'cilium-host') children.push(at(`Node: ${w.name} (Cilium's router address, cilium_host)`));
     else if (w?.kind === 'service') children.push(at(`Service: ${w.namespace}/${w.name} (${w.service!.type} ${formatAddr(a)})`));
-    if (cidr && w?.kind !== 'node') children.push(at(`Pod CIDR: ${ctx.prefixText(cidr.cidr)} (from ${cidr.node.podCidrs.find((p) => p.cidr === cidr.cidr)?.from ?? 'Node'})`));
+    if (cidr && w?.kind !== 'node') children.push(at(`Pod CIDR: ${ctx.prefixText(cidr.cidr)} (from ${cidr.node.podCidrs.find((p) => p.cidr === cidr.cidr)?.from.sort().join(', ') ?? 'Node'})`));
     for (const s of services) if (w?.kind !== 'service' || s !== `${w.namespace}/${w.name}`) children.push(at(`Backend of service: ${s}`));
     if (identity !== undefined) {
       const labels = ctx.identity(identity)?.labels ?? [];

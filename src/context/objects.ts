@@ -89,7 +89,10 @@ function addNode(data: ContextData, o: Obj): void {
 function addCidr(n: ReturnType<typeof nodeRecord>, text: unknown, from: 'Node' | 'CiliumNode'): void {
   const s = str(text);
   const cidr = s === undefined || !s.includes('/') ? undefined : parseCidr(s);
-  if (cidr && !n.podCidrs.some((p) => p.cidr.base === cidr.base && p.cidr.bits === cidr.bits)) n.podCidrs.push({ cidr, from });
+  if (!cidr) return;
+  const had = n.podCidrs.find((p) => p.cidr.base === cidr.base && p.cidr.bits === cidr.bits);
+  if (!had) n.podCidrs.push({ cidr, from: [from] });
+  else if (!had.from.includes(from)) had.from.push(from);
 }
 
 function addCiliumNode(data: ContextData, o: Obj): void {

@@ -9,6 +9,8 @@ import { parseDecodeAs } from '../../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
 import { contextBuilder, contextFromArgs, type ContextArgs, type LoadedContext } from '../context-options.js';
+import { ContextNaming } from '../../context/naming.js';
+import { safeText } from '../../text/escape.js';
 import { warn } from '../io.js';
 
 export interface AnalysisArgs extends ContextArgs {
@@ -39,10 +41,30 @@ export function analysisBuilder<T>(y: Argv<T>) {
     .option('uplink', { type: 'string', requiresArg: true, describe: 'the interface of the default route, e.g. eth0 (inferred when absent)' });
 }
 
+/** How the analysis printers show addresses: names from the context, or the addresses. */
+export interface ShownNames {
+  /** An address (or the text around none) as the table shows it. */
+  show(address: string): string;
+  /** The labels of the identity a VNI carries, when known. */
+  identity(vni: number): string | undefined;
+  /** The node owning a pod prefix written as text. */
+  prefixOwner(prefix: string): string | undefined;
+}
+
+const BARE: ShownNames = { show: (a) => a, identity: () => undefined, prefixOwner: () => undefined };
+
+function shownNames(loaded: LoadedContext): ShownNames {
+  if (!loaded.context || !loaded.names) return BARE;
+  const n = new ContextNaming(loaded.context);
+  // Names come from files outside vxshark: escaped like capture text.
+  return { show: (a) => safeText(n.show(a)), identity: (v) => { const l = n.identityLabels(v); return l === undefined ? undefined : safeText(l); }, prefixOwner: (p) => { const o = n.prefixOwner(p); return o === undefined ? undefined : safeText(o); } };
+}
+
 export interface Analysed {
   result: AnalysisResult;
   /** The context given with --k8s/--cilium/--context, and whether names are shown. */
   context: LoadedContext;
+  names: ShownNames;
   /** EXIT_INPUT when the capture was damaged (what was before the damage is analysed). */
   status: number;
 }
@@ -76,7 +98,7 @@ export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
     }
     if (opts.filter && result.stats.analysed === 0 && result.stats.frames > 0) warn(msg.filterNoMatch(args.Y!));
     if (result.stats.untrackedFlowPackets > 0) warn(msg.flowsUntracked(result.stats.untrackedFlowPackets));
-    return { result, status, context };
+    return { result, status, context, names: shownNames(context) };
   } finally {
     capture.close();
   }
