@@ -10,6 +10,7 @@ import { benchCli, TYPICAL_FILTER } from './bench/cli.js';
 import { benchFilter } from './bench/filter.js';
 import { benchAnalysis } from './bench/analysis.js';
 import { uiSection } from './bench/ui.js';
+import { benchContext } from './bench/context.js';
 
 interface BenchOptions {
   packets: number;
@@ -73,6 +74,7 @@ const SECTIONS: Record<string, Section> = {
     }
   },
   cli: (capture, opts) => benchCli(capture.path, opts.runs),
+  context: (_capture, opts) => benchContext(opts.runs),
   analysis: async (capture, opts) => {
     await benchAnalysis(capture.path, opts.runs);
   },
