@@ -141,15 +141,17 @@ export async function snapshot(dir: string, opts: SnapshotOptions): Promise<stri
     const r = await run(kubectl, step.args, timeout);
     if (r.notFound) throw new VxError('input', msg.snapshotNoKubectl(kubectl));
     let failure = r.ok ? undefined : r.why;
+    let notJson = false;
     if (failure === undefined) {
       try {
         JSON.parse(r.stdout.toString('utf8'));
       } catch {
-        failure = msg.snapshotNotJson(what);
+        notJson = true;
+        failure = msg.snapshotNotJsonWhy();
       }
     }
     if (failure !== undefined) {
-      if (!step.optional) throw new VxError('input', msg.snapshotFailed(what, failure));
+      if (!step.optional) throw new VxError('input', notJson ? msg.snapshotNotJson(what, kubectl) : msg.snapshotFailed(what, failure));
       if (step.agent) {
         agentMissing = true;
         opts.progress(msg.snapshotNoCilium(failure));
