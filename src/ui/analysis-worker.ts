@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadCapture } from '../capture/capture.js';
 import { analyze } from '../analysis/index.js';
 import { loadContext } from '../context/load.js';
+import { ContextNaming } from '../context/naming.js';
 import { createRegistry } from '../dissect/default-registry.js';
 import { buildAnalysisView } from './analysis-model.js';
 import type { AnalysisJob, AnalysisReply } from './analysis-runner.js';
@@ -14,7 +15,8 @@ async function run(job: AnalysisJob): Promise<AnalysisReply> {
     const context = job.contextPaths.length ? loadContext(job.contextPaths) : undefined;
     const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics, context, names: job.names });
     const result = analyze(capture, { registry, ifnames: new Map(job.ifnames), names: job.names, ...(context ? { context } : {}) });
-    return { ok: true, view: buildAnalysisView(result, capture.frameCount) };
+    const naming = context && job.names ? new ContextNaming(context) : undefined;
+    return { ok: true, view: buildAnalysisView(result, capture.frameCount, naming ? (a) => naming.show(a) : undefined) };
   } finally {
     capture.close();
   }
