@@ -236,12 +236,13 @@ export const msg = {
     `the sender's own link, so every packet crosses that link twice (the host may also send ICMP redirects).`,
   alertHairpinFix: (dst: string, iface: string) =>
     `Give the sender a direct route for ${dst} (its next hop on ${iface}) instead of this host, or check the route on this host that sends ${dst} back out of ${iface}.`,
-  alertUnansweredTitle: (kind: string, src: string, dst: string, port: number, requests: number, flows: number) =>
+  /** `dst` is the destination as the rule words it: "172.20.2.30:80" (with the port for TCP and DNS) or a name. */
+  alertUnansweredTitle: (kind: string, src: string, dst: string, requests: number, flows: number) =>
     kind === 'tcp-syn'
-      ? `${src} → ${dst}:${port}: ${plural(requests, 'TCP SYN')}${flows > 1 ? ` in ${plural(flows, 'connection')}` : ''}, no SYN/ACK`
+      ? `${src} → ${dst}: ${plural(requests, 'TCP SYN')}${flows > 1 ? ` in ${plural(flows, 'connection')}` : ''}, no SYN/ACK`
       : kind === 'icmp-echo'
         ? `${src} → ${dst}: ${plural(requests, 'ICMP echo request')}, no reply`
-        : `${src} → ${dst}:${port}: ${plural(requests, 'DNS query', 'DNS queries')}, no response`,
+        : `${src} → ${dst}: ${plural(requests, 'DNS query', 'DNS queries')}, no response`,
   alertUnansweredExplanation: (kind: string, dst: string, requests: number, firstFrame: number, tunnelled: boolean) =>
     `${kind === 'tcp-syn' ? 'Connection attempts' : kind === 'icmp-echo' ? 'Pings' : 'DNS queries'} to ${dst} ` +
     `(${plural(requests, 'request')}, the first in frame ${firstFrame}) got no answer at all: not one packet came back from ${dst} in this flow` +

@@ -12,16 +12,27 @@ export interface AnalysisNaming {
   prefix(p: Cidr): string;
   /** The node that owns a pod prefix, by name, when known. */
   nodeName(p: Cidr): string | undefined;
+  /** An address and a port: "172.20.2.30:80", or with a name "default/web on k8s-w0 port 80". */
+  endpoint(address: string, port: number): string;
 }
 
 export const BARE_NAMES: AnalysisNaming = {
   who: (a) => a,
   prefix: (p) => cidrText(p),
   nodeName: () => undefined,
+  endpoint: (a, port) => `${a}:${port}`,
 };
 
 export function analysisNaming(opts: ResolvedOptions): AnalysisNaming {
   if (!opts.context || !opts.names) return BARE_NAMES;
   const n = new ContextNaming(opts.context);
-  return { who: (a) => n.phrase(a), prefix: (p) => n.prefix(p), nodeName: (p) => n.nodeForPrefix(p) };
+  return {
+    who: (a) => n.phrase(a),
+    prefix: (p) => n.prefix(p),
+    nodeName: (p) => n.nodeForPrefix(p),
+    endpoint: (a, port) => {
+      const named = n.phrase(a);
+      return named === a ? `${a}:${port}` : `${named} port ${port}`;
+    },
+  };
 }

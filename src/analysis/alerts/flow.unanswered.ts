@@ -45,7 +45,7 @@ export const rule: Rule = {
         const alert: Alert = {
           id: 'flow.unanswered',
           severity: 'warning',
-          title: msg.alertUnansweredTitle(g.kind, from, m.names.who(f.dst), f.dstPort, g.requests, g.flows),
+          title: msg.alertUnansweredTitle(g.kind, from, g.kind === 'icmp-echo' ? m.names.who(f.dst) : m.names.endpoint(f.dst, f.dstPort), g.requests, g.flows),
           explanation: msg.alertUnansweredExplanation(g.kind, f.dst, g.requests, g.frames[0]!, tunnelled),
           fix: msg.alertUnansweredFix(g.kind, f.dst, f.dstPort, tunnelled),
           frames: g.frames,

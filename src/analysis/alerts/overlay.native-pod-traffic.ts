@@ -26,7 +26,7 @@ export const rule: Rule = {
           a = {
             id: 'overlay.native-pod-traffic',
             severity: 'warning',
-            title: msg.alertNativeTitle(from, to, p.ingress, p.egress),
+            title: msg.alertNativeTitle(m.names.prefix(m.view.nodePrefix(src)), m.names.prefix(m.view.nodePrefix(dst)), p.ingress, p.egress),
             explanation: '',
             fix: msg.alertNativeFix(),
             frames: [],

@@ -47,7 +47,7 @@ export const rule: Rule = {
             prefix,
             e.misroutes.map((r) => `${m.names.who(r.src)} → ${m.names.who(r.dst)} (${r.ingress} → ${r.egress})`),
             packets,
-            e.flows.map((f) => `${f.proto} ${m.names.who(f.src)} → ${m.names.who(f.dst)}${f.proto === 'TCP' || f.proto === 'UDP' ? `:${f.dstPort}` : ''}`),
+            e.flows.map((f) => `${f.proto} ${m.names.who(f.src)} → ${f.proto === 'TCP' || f.proto === 'UDP' ? m.names.endpoint(f.dst, f.dstPort) : m.names.who(f.dst)}`),
           ),
           fix: msg.alertRouteFix(prefix, node, m.names.nodeName(e.prefix)),
           frames: [...new Set(frames)].sort((a, b) => a - b),
