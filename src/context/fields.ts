@@ -3,7 +3,8 @@
 //
 // They describe the packet, not one header, so they belong to the frame (one occurrence per
 // packet) and read the packet's IP headers:
-//   pods, namespaces, services   the innermost IP header (in a tunnel, the pod packet inside)
+//   pods, namespaces, services   the innermost IP header (in a tunnel, the pod packet inside;
+//                                absent when the tunnel carries no IP, such as ARP)
 //   nodes                        the outermost header whose address the context places on a
 //                                node (a VXLAN packet: the node owning the outer address; a
 //                                native packet: the node hosting the pod)
@@ -15,13 +16,12 @@ import type { Addr } from '../analysis/addr.js';
 import type { Registry } from '../dissect/registry.js';
 import type { Dissector, FieldDef, FieldValue, Packet } from '../dissect/types.js';
 import type { ClusterContext } from './context.js';
-import { ipLayers, tunnelVni } from './packet-addrs.js';
+import { innermostAddrs, ipLayers, tunnelVni } from './packet-addrs.js';
 
 type Side = 0 | 1;
 
 function innermost(pkt: Packet, side: Side): Addr | undefined {
-  const ls = ipLayers(pkt);
-  return ls.length ? ls[ls.length - 1]![side] : undefined;
+  return innermostAddrs(pkt)?.[side];
 }
 
 export function packetNode(ctx: ClusterContext, pkt: Packet, side: Side): string | undefined {
@@ -73,8 +73,7 @@ export function contextDissector(registry: Pick<Registry, 'context'>): Dissector
         'Service (ClusterIP or backend)',
         'string',
         withCtx((ctx, pkt) => {
-          const ls = ipLayers(pkt);
-          const last = ls[ls.length - 1];
+          const last = innermostAddrs(pkt);
           if (!last) return undefined;
           const names = [...new Set([...ctx.servicesOf(last[1]), ...ctx.servicesOf(last[0])])];
           return names.length ? names : undefined;

@@ -21,6 +21,26 @@ export function ipLayers(pkt: Packet): [Addr, Addr][] {
   return out;
 }
 
+/**
+ * The innermost IP header's addresses, only when it is at the packet's innermost tunnel level:
+ * ARP carried in VXLAN has no pod addresses, and the node addresses around it are not the pod's.
+ */
+export function innermostAddrs(pkt: Packet): [Addr, Addr] | undefined {
+  let deepest = 0;
+  let found: [Addr, Addr] | undefined;
+  let foundDepth = -1;
+  for (const l of pkt.layers) {
+    if (l.quoted) break;
+    if (l.depth > deepest) deepest = l.depth;
+    const a = ipAddrs(pkt, l);
+    if (a) {
+      found = a;
+      foundDepth = l.depth;
+    }
+  }
+  return found && foundDepth === deepest ? found : undefined;
+}
+
 /** The VNI of the packet's (outermost) VXLAN or GENEVE header. */
 export function tunnelVni(pkt: Packet): number | undefined {
   for (const l of pkt.layers) {
