@@ -16,6 +16,7 @@ import { benchAnalysis } from './bench/analysis.js';
 import { uiSection } from './bench/ui.js';
 import { ensureManyFlowCapture } from './bench/make-many-flows.js';
 import { benchAnalysisCommands, benchSlowReader, benchSummaries, benchVerbose, haveTime, measure, vxshark } from './bench/pipes.js';
+import { benchContext } from './bench/context.js';
 
 interface BenchOptions {
   packets: number;
@@ -93,6 +94,7 @@ const SECTIONS: Record<string, Section> = {
     }
   },
   cli: (capture, opts) => benchCli(capture.path, opts.runs),
+  context: (_capture, opts) => benchContext(opts.runs),
   analysis: async (capture, opts) => {
     await benchAnalysis(capture.path, opts.runs, 'repeated-template capture');
     const many = manyFlows(opts);

@@ -210,11 +210,11 @@ export const msg = {
     `${confirmed ? ' (its routing table has only the default route for it)' : ''}, so it sends the packets ` +
     `towards the internet, where private addresses are dropped: nothing comes back. Each packet appears twice in the ` +
     `capture, in on ${ingress} and out on ${egress} with the TTL one lower: the second copy is the forwarding, not a retransmission.`,
-  alertRouteFix: (prefix: string, node: string | undefined) =>
+  alertRouteFix: (prefix: string, node: string | undefined, nodeName?: string) =>
     `Carry pod traffic across the node subnets: switch the CNI to tunnel mode (Cilium: --set routingMode=tunnel ` +
     `--set tunnelProtocol=vxlan), or announce the pod CIDRs with BGP (e.g. Cilium's BGP control plane), or add a static ` +
     `route on the router: ip route add ${prefix} via ${node ?? `<the node that hosts ${prefix}>`}` +
-    `${node ? ` (the node this capture shows behind ${prefix})` : ''}.`,
+    `${nodeName ? ` (${nodeName}, which owns ${prefix})` : node ? ` (the node this capture shows behind ${prefix})` : ''}.`,
   alertRouteMissingTitleMisroute: (prefix: string, egress: string) =>
     `no route for ${prefix}: its traffic leaves through the default route (${egress}) and is never answered`,
   alertRouteMissingTitleSilent: (prefix: string, flows: number) =>
@@ -236,12 +236,13 @@ export const msg = {
     `the sender's own link, so every packet crosses that link twice (the host may also send ICMP redirects).`,
   alertHairpinFix: (dst: string, iface: string) =>
     `Give the sender a direct route for ${dst} (its next hop on ${iface}) instead of this host, or check the route on this host that sends ${dst} back out of ${iface}.`,
-  alertUnansweredTitle: (kind: string, src: string, dst: string, port: number, requests: number, flows: number) =>
+  /** `dst` is the destination as the rule words it: "172.20.2.30:80" (with the port for TCP and DNS) or a name. */
+  alertUnansweredTitle: (kind: string, src: string, dst: string, requests: number, flows: number) =>
     kind === 'tcp-syn'
-      ? `${src} → ${dst}:${port}: ${plural(requests, 'TCP SYN')}${flows > 1 ? ` in ${plural(flows, 'connection')}` : ''}, no SYN/ACK`
+      ? `${src} → ${dst}: ${plural(requests, 'TCP SYN')}${flows > 1 ? ` in ${plural(flows, 'connection')}` : ''}, no SYN/ACK`
       : kind === 'icmp-echo'
         ? `${src} → ${dst}: ${plural(requests, 'ICMP echo request')}, no reply`
-        : `${src} → ${dst}:${port}: ${plural(requests, 'DNS query', 'DNS queries')}, no response`,
+        : `${src} → ${dst}: ${plural(requests, 'DNS query', 'DNS queries')}, no response`,
   alertUnansweredExplanation: (kind: string, dst: string, requests: number, firstFrame: number, tunnelled: boolean) =>
     `${kind === 'tcp-syn' ? 'Connection attempts' : kind === 'icmp-echo' ? 'Pings' : 'DNS queries'} to ${dst} ` +
     `(${plural(requests, 'request')}, the first in frame ${firstFrame}) got no answer at all: not one packet came back from ${dst} in this flow` +
@@ -361,6 +362,7 @@ export const msg = {
     `(capture with tcpdump -i any, or a multi-interface pcapng)`,
   hopsHeading: (paths: number, copies: number) =>
     `${plural(copies, 'forwarded packet')} on ${plural(paths, 'path')}: each second copy is the forwarding, not a retransmission or duplicate`,
+  tunnelIdentity: (vni: number, labels: string) => `VNI ${vni} is the Cilium identity of the sender: ${labels}`,
   tunnelCarries: (pairs: string[], total: number) => `carries ${pairs.join(', ')}${total > pairs.length ? `, and ${total - pairs.length} more pairs` : ''}`,
   hopMacs: (i: { src: string; dst: string }, o: { src: string; dst: string }) =>
     `MAC in ${i.src || '?'}${i.dst ? ` → ${i.dst}` : ''}, out ${o.src || '?'}${o.dst ? ` → ${o.dst}` : ''}`,
@@ -373,6 +375,29 @@ export const msg = {
   alertsSummary: (errors: number, warnings: number, infos: number, packets: number) =>
     `${plural(errors + warnings + infos, 'alert')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos.toLocaleString('en-US')} info, in ${plural(packets, 'packet')}`,
   noAlerts: (packets: number) => `no alerts in ${plural(packets, 'packet')}`,
+
+  // Kubernetes and Cilium context (--k8s, --cilium, --context, snapshot). Messages about one
+  // file; msg.inInput puts its name in front.
+  contextTooLarge: (limit: number) => `larger than ${limit / (1 << 20)} MiB, too large for a context file (expected kubectl or cilium-dbg JSON)`,
+  contextNotJson: (why: string) => `not JSON (${why}); expected the output of "kubectl get ... -o json" or "cilium-dbg ... -o json"`,
+  contextNothingUsable: (found: string) =>
+    `no pods, nodes, services, endpoint slices, Cilium endpoints or identities in it${found ? ` (found ${found})` : ''}`,
+  contextEmptyDir: () => `no .json files in this directory`,
+  contextTooManyFiles: (limit: number) => `more than ${limit} files in this directory; point --context at the snapshot directory itself`,
+  contextNamesValue: (v: string) => `invalid --names "${v}": expected on or off`,
+  // vxshark snapshot
+  snapshotNeedsDir: () => `no directory given (try: vxshark snapshot DIR)`,
+  snapshotNotDir: (dir: string) => `${dir}: exists and is not a directory`,
+  snapshotExists: (file: string) => `${file}: already exists; choose an empty directory (files are never overwritten)`,
+  snapshotNoKubectl: (cmd: string) => `"${cmd}" not found on PATH; install kubectl or set KUBECTL to its path`,
+  snapshotFailed: (what: string, why: string) => `${what} failed: ${why} (is the cluster reachable? try: kubectl cluster-info)`,
+  snapshotNotJson: (what: string, cmd: string) => `${what} did not print JSON (is "${cmd}" really kubectl?)`,
+  snapshotNotJsonWhy: () => `it did not print JSON`,
+  snapshotStep: (what: string) => `snapshot: ${what}`,
+  snapshotWrote: (file: string, bytes: number) => `snapshot: wrote ${file} (${bytes.toLocaleString('en-US')} bytes)`,
+  snapshotNoCilium: (why: string) => `snapshot: no Cilium agent to ask (${why}); Cilium identities are left out`,
+  snapshotCiliumFailed: (what: string, why: string) => `snapshot: ${what} failed (${why}); left out`,
+  snapshotDone: (dir: string, files: number) => `snapshot: ${files} files in ${dir}; use them with --context ${dir}`,
 
   // journey and merge (several captures)
   journeyNeedsCaptures: (command: string) => `no capture file given (try: vxshark ${command} ctr=ctr.pcap router=router.pcap w0=w0.pcap)`,

@@ -10,6 +10,7 @@ import { HopCollector, type Hops } from './hops.js';
 import { resolveOptions, type AnalysisOptions } from './options.js';
 import type { Packet } from '../dissect/types.js';
 import type { Facts } from './facts.js';
+import { analysisNaming } from './naming.js';
 import { runPass, type PassStats } from './pass.js';
 import { TopologyCollector, type Topology } from './topology.js';
 import { TunnelCollector, type Tunnel } from './tunnels.js';
@@ -66,7 +67,7 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
   const { topology, view } = topologyCollector.finish(opts, hops, flows);
   const vantage = decideVantage({ links: opts.links, routes: opts.routes, topology, hops, tunnels, traffic: vantageCollector, isPod: view.isPod });
   const vteps = vtepCollector.finish(opts, vantage);
-  const models: AnalysisModels = { tunnels, flows, hops, topology, view, vantage, vteps, fingerprint: hints, options: opts, stats, flowLookup: flowCollector };
+  const models: AnalysisModels = { tunnels, flows, hops, topology, view, vantage, vteps, fingerprint: hints, options: opts, stats, flowLookup: flowCollector, names: analysisNaming(opts) };
   const alerts = sortAlerts(runs.flatMap((r) => capAlerts(r.evaluate(models), opts.maxAlertsPerRule)));
   for (const a of alerts) {
     a.vantage ??= vantage.host;

@@ -2,6 +2,7 @@
 // interface is the uplink, the capturing host's routing table, interface names.
 import type { IpLinkEntry } from '../capture/ip-link.js';
 import { readTextInput } from '../capture/text-file.js';
+import type { ClusterContext } from '../context/context.js';
 import type { Registry } from '../dissect/registry.js';
 import type { Packet } from '../dissect/types.js';
 import { VxError, msg } from '../errors.js';
@@ -27,8 +28,12 @@ export interface AnalysisOptions {
   ifnames?: ReadonlyMap<number, string>;
   /** Display filter: only packets it accepts feed the models. */
   filter?: (pkt: Packet) => boolean;
-  /** The cluster's pod range(s), e.g. 172.20.0.0/16. Inferred from the capture when absent. */
+  /** The cluster's pod range(s), e.g. 172.20.0.0/16. From the context, else inferred from the capture, when absent. */
   podCidrs?: Cidr[];
+  /** The Kubernetes/Cilium context: nodes' pod CIDRs and addresses, names for alerts. */
+  context?: ClusterContext;
+  /** Names in alert texts (default true with a context; --names off). */
+  names?: boolean;
   /** The interface of the default route, when known. */
   uplink?: string;
   /** The capturing host's routing table (`ip route` output). */
@@ -57,6 +62,10 @@ export interface PodCidrOwner {
 
 export interface ResolvedOptions {
   podCidrs: Cidr[];
+  /** Where podCidrs came from: --pod-cidr, the context's nodes, or nothing (then inferred). */
+  podCidrSource: 'option' | 'context' | undefined;
+  context: ClusterContext | undefined;
+  names: boolean;
   uplink: string | undefined;
   routes: Route[];
   links: IpLinkEntry[];
@@ -71,7 +80,11 @@ export interface ResolvedOptions {
 
 export function resolveOptions(o: AnalysisOptions): ResolvedOptions {
   return {
-    podCidrs: o.podCidrs ?? [],
+    // What the user said wins; then the nodes' own pod CIDRs (spec.podCIDRs, CiliumNode IPAM).
+    podCidrs: o.podCidrs ?? o.context?.podCidrs() ?? [],
+    podCidrSource: o.podCidrs?.length ? 'option' : o.context?.podCidrs().length ? 'context' : undefined,
+    context: o.context,
+    names: o.context !== undefined && o.names !== false,
     uplink: o.uplink,
     routes: o.routes ?? [],
     links: o.links ?? [],

@@ -17,7 +17,7 @@ import type { Hops } from './hops.js';
 import { defaultRouteDev, type ResolvedOptions } from './options.js';
 import type { Collector } from './pass.js';
 
-export type Source = 'option' | 'ip-route' | 'arp' | 'traffic' | 'tunnel' | 'inferred';
+export type Source = 'option' | 'context' | 'ip-route' | 'arp' | 'traffic' | 'tunnel' | 'inferred';
 
 export interface Neighbor {
   ip: string;
@@ -189,7 +189,7 @@ function buildTopology(c: TopologyCollector, opts: ResolvedOptions, hops: Hops, 
 
   // The pod range: given, else the wide ranges of tunnelled inner addresses, else pod-looking
   // pairs of plain flows (private, same /16, different /24, neither on an attached subnet).
-  let podCidrs: { prefix: Cidr; source: Source }[] = opts.podCidrs.map((p) => ({ prefix: p, source: 'option' }));
+  let podCidrs: { prefix: Cidr; source: Source }[] = opts.podCidrs.map((p) => ({ prefix: p, source: opts.podCidrSource ?? 'option' }));
   if (podCidrs.length === 0) {
     const found = new Map<string, Cidr>();
     for (const r of st.innerRanges.values()) found.set(cidrKey(r), r);
@@ -245,10 +245,19 @@ function buildTopology(c: TopologyCollector, opts: ResolvedOptions, hops: Hops, 
     uplinkSource: uplink?.source,
     isPod,
     isAttached,
-    nodePrefix: (a) => prefixOf(a, defaultNodeBits(a)),
-    nodeFor: (p) => nodeOf.get(cidrKey(p)),
+    // The context knows each node's pod CIDR and address; the capture only suggests them.
+    nodePrefix: (a) => opts.context?.podCidrOf(a)?.cidr ?? prefixOf(a, defaultNodeBits(a)),
+    nodeFor: (p) => contextNodeAddress(opts, p) ?? nodeOf.get(cidrKey(p)),
   };
   return { topology, view };
+}
+
+/** The InternalIP of the node that owns a pod prefix, when the context says. */
+function contextNodeAddress(opts: ResolvedOptions, p: Cidr): string | undefined {
+  const ctx = opts.context;
+  const node = ctx?.nodeForPrefix(p);
+  const a = node === undefined ? undefined : ctx!.nodeAddress(node);
+  return a === undefined ? undefined : formatAddr(a);
 }
 
 /**

@@ -4,6 +4,7 @@ import { parseIfnameOption, readIpLinkFile } from '../capture/ip-link.js';
 import { parseDecodeAs } from '../dissect/registry.js';
 import { EXIT_USAGE, VxError, msg } from '../errors.js';
 import { capinfo } from './commands/capinfo.js';
+import { snapshot } from '../context/snapshot.js';
 import { alerts } from './commands/alerts.js';
 import { analysisBuilder } from './commands/analysis-common.js';
 import { flows } from './commands/flows.js';
@@ -15,6 +16,7 @@ import { alertsAcross } from './commands/alerts-across.js';
 import { read } from './commands/read.js';
 import { parseFieldsOptions } from './print/fields.js';
 import { parseTimeFormat } from './print/time-format.js';
+import { contextBuilder, contextFromArgs, type ContextArgs } from './context-options.js';
 import { Output, reportFailure, warn } from './io.js';
 
 function packageVersion(): string {
@@ -44,6 +46,17 @@ export async function main(argv: string[]): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object per file' }),
       (args) => {
         work = () => capinfo({ files: (args.files as string[]).map(fromToken), json: args.json }, out);
+      },
+    )
+    .command(
+      'snapshot <dir>',
+      'save the cluster\'s pods, nodes, services and Cilium identities (kubectl) into DIR, for --context DIR',
+      (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'directory to write (created if missing; files are never overwritten)' }),
+      (args) => {
+        work = async () => {
+          await snapshot(args.dir as string, { ...(process.env.KUBECTL ? { kubectl: process.env.KUBECTL } : {}), progress: warn });
+          return 0;
+        };
       },
     )
     .command('flows [file]', 'inner (pod-to-pod) and plain flows, each with the tunnels that carried it', analysisBuilder, (args) => {
@@ -99,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
       '$0 [file]',
       'print the packets of a capture like tshark (outer and inner headers, VXLAN on 8472/4789 and GENEVE on 6081 decoded by default)',
       (y) =>
-        y
+        contextBuilder(y)
           .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
           .option('r', { alias: 'read-file', type: 'string', requiresArg: true, describe: 'capture file to read ("-" for standard input)' })
           .option('V', { type: 'boolean', default: false, describe: 'print the full tree of every layer' })
@@ -151,7 +164,7 @@ export async function main(argv: string[]): Promise<number> {
   return status;
 }
 
-interface ReadArgs {
+interface ReadArgs extends ContextArgs {
   file?: string;
   r?: string;
   V: boolean;
@@ -180,6 +193,7 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
   if (file !== undefined && live) throw new VxError('usage', msg.liveAndFile());
   if (file === undefined && !live) throw new VxError('usage', msg.noInput());
   if (args.w !== undefined && fromToken(args.w) === '-' && args.P) throw new VxError('usage', msg.writeStdoutAndPrint());
+  const context = contextFromArgs(args);
   const ifnamesFrom = (): Map<number, string> => {
     const map = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
     for (const item of args.ifname) {
@@ -193,7 +207,7 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
   if (file !== undefined && !printing && process.stdout.isTTY) {
     // The terminal UI (blessed) loads only when used: printing starts faster and smaller without it.
     const { runUi } = await import('../ui/index.js');
-    return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom() });
+    return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom(), context });
   }
   const ifnames = ifnamesFrom();
   let count: number | undefined;
@@ -216,6 +230,7 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
       ...(count !== undefined ? { count } : {}),
       decodeAs: args.d.map(parseDecodeAs),
       heuristics: args.heuristics,
+      context,
       ifnames,
       timeFormat: parseTimeFormat(args.t),
       ...(args.w !== undefined ? { writeTo: fromToken(args.w) } : {}),

@@ -17,6 +17,8 @@ import { tcp } from './layers/tcp.js';
 import { udp } from './layers/udp.js';
 import { vxlan } from './layers/vxlan.js';
 import { nsh, vxlanGpe } from './layers/vxlan-gpe.js';
+import { contextDissector } from '../context/fields.js';
+import { ContextNaming } from '../context/naming.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import type { Dissector } from './types.js';
 
@@ -29,6 +31,8 @@ const CORE: Dissector[] = [
 export function createRegistry(opts: RegistryOptions = {}): Registry {
   const r = new Registry(opts);
   for (const d of CORE) r.add(d);
+  r.add(contextDissector(r));
+  if (opts.context && opts.names !== false) r.naming = new ContextNaming(opts.context);
   r.register('linktype', LinkType.ETHERNET, 'eth')
     .register('linktype', LinkType.LINUX_SLL, 'sll')
     .register('linktype', LinkType.LINUX_SLL2, 'sll2')

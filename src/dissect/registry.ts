@@ -1,5 +1,6 @@
 import { VxError, msg } from '../errors.js';
-import type { Dissector, FieldDef } from './types.js';
+import type { ClusterContext } from '../context/context.js';
+import type { AddressNaming, Dissector, FieldDef } from './types.js';
 
 /** Dispatch tables keyed like Wireshark's; a "decode as" rule is just another entry. */
 export type TableName = 'linktype' | 'ethertype' | 'ip.proto' | 'udp.port' | 'tcp.port' | 'sll.arphrd';
@@ -14,6 +15,10 @@ export interface DecodeAsRule {
 export interface RegistryOptions {
   decodeAs?: DecodeAsRule[];
   heuristics?: boolean;
+  /** The Kubernetes/Cilium context: the k8s.* and cilium.* fields read it. */
+  context?: ClusterContext;
+  /** Show names for addresses (default true when a context is given; --names off). */
+  names?: boolean;
 }
 
 export class Registry {
@@ -24,9 +29,15 @@ export class Registry {
   /** A name can belong to several protocols (sll.* in SLL and SLL2), each reading its own layout. */
   private readonly fieldMap = new Map<string, FieldDef[]>();
   readonly heuristicsEnabled: boolean;
+  /** The cluster context the k8s.* and cilium.* fields read (absent: those fields are absent). */
+  context: ClusterContext | undefined;
+  /** Names shown for addresses; undefined without a context or with --names off. */
+  naming: AddressNaming | undefined;
 
   constructor(opts: RegistryOptions = {}) {
     this.heuristicsEnabled = opts.heuristics ?? true;
+    this.context = opts.context;
+    this.naming = undefined;
   }
 
   add(d: Dissector): this {

@@ -1,7 +1,7 @@
 import { safeText } from '../text/escape.js';
 import { rd16, rd24 } from './field-helpers.js';
 import type { Registry } from './registry.js';
-import type { Layer, Packet } from './types.js';
+import type { AddressNaming, Layer, Packet } from './types.js';
 import { PKTTYPE_SHORT } from './layers/sll.js';
 
 export const TUNNEL_PROTOS = new Set(['vxlan', 'geneve', 'vxlan-gpe']);
@@ -82,6 +82,12 @@ function topLayer(pkt: Packet): Layer {
   return layers[layers.length - 1]!;
 }
 
+/** A name from the context, escaped (context files are outside input too), or the address. */
+function nameOf(naming: AddressNaming, address: string): string {
+  const name = naming.label(address);
+  return name === undefined ? address : safeText(name);
+}
+
 export function summarize(pkt: Packet, registry: Registry): PacketSummary {
   const layers = pkt.layers;
   const top = topLayer(pkt);
@@ -96,13 +102,19 @@ export function summarize(pkt: Packet, registry: Registry): PacketSummary {
   // Endpoints are addresses formatted from numbers, safe by construction; info and interface
   // names can carry capture text. Every property is set, so all summaries share one shape.
   const dir = directionText(pkt);
+  const naming = registry.naming;
+  const tunnel = tunnelOf(pkt, registry);
+  if (naming && tunnel) {
+    tunnel.outerSource = nameOf(naming, tunnel.outerSource);
+    tunnel.outerDestination = nameOf(naming, tunnel.outerDestination);
+  }
   const summary: PacketSummary = {
-    source: ends ? ends[0] : '',
-    destination: ends ? ends[1] : '',
+    source: ends ? (naming ? nameOf(naming, ends[0]) : ends[0]) : '',
+    destination: ends ? (naming ? nameOf(naming, ends[1]) : ends[1]) : '',
     protocol: dis?.short ?? top.proto,
     length: pkt.frame.origLen,
     info: safeText(info),
-    tunnel: tunnelOf(pkt, registry),
+    tunnel,
     interfaceName: pkt.frame.interfaceName === undefined ? undefined : safeText(pkt.frame.interfaceName),
     direction: dir,
     expert: worst?.message,

@@ -66,11 +66,20 @@ export function buildTree(pkt: Packet, registry: Registry, opts: { ranges?: bool
       }
       byName.set(def.name, children);
     }
+    const named = layer.quoted ? undefined : registry.naming?.layerTree(pkt, layer);
+    if (named) node.children!.push(escapeTree(named));
     for (const n of pkt.notes) {
       if (n.layer === index) node.children!.push({ label: safeText(n.message), start: layer.start, length: 0 });
     }
     return node;
   });
+}
+
+/** Names come from context files, not from vxshark: escaped like capture text. */
+function escapeTree(n: TreeNode): TreeNode {
+  const out: TreeNode = { ...n, label: safeText(n.label) };
+  if (n.children) out.children = n.children.map(escapeTree);
+  return out;
 }
 
 /** The tree as indented text, as `-V` prints it. */

@@ -90,6 +90,17 @@ export interface TreeNode {
   children?: TreeNode[];
 }
 
+/**
+ * Names for addresses from outside the capture (the Kubernetes and Cilium context): what the
+ * packet list, the detail tree and the analysis show instead of, or beside, an address.
+ */
+export interface AddressNaming {
+  /** The name for an address written as text ("172.20.0.10"), or undefined. */
+  label(address: string): string | undefined;
+  /** A subtree to add under a layer's node (the Kubernetes view of an IP header). */
+  layerTree(pkt: Packet, layer: Layer): TreeNode | undefined;
+}
+
 export interface Summary {
   source: string;
   destination: string;

@@ -38,6 +38,8 @@ export class AnalysisControl {
       decodeAs: s.decodeRules,
       heuristics: s.opts.registry.heuristics ?? true,
       ifnames: [...s.opts.ifnames],
+      contextPaths: s.opts.contextPaths ?? [],
+      names: s.opts.registry.names ?? true,
     });
     this.run = run;
     void run.result.then((reply) => {

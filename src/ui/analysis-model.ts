@@ -90,11 +90,15 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 
 function endpoint(addr: string, port: number, proto: string): string {
   if (proto !== 'TCP' && proto !== 'UDP') return addr;
-  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+  return addr.includes(':') && !addr.includes('/') ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
-function tunnelTitle(t: Tunnel): string {
-  return `${t.kind} ${t.src} → ${t.dst}  udp/${t.port}  VNI ${t.vni}`;
+/** How the views show an address: a name from the Kubernetes context, or the address itself. */
+export type ShowAddress = (address: string) => string;
+const BARE: ShowAddress = (a) => a;
+
+function tunnelTitle(t: Tunnel, show: ShowAddress): string {
+  return `${t.kind} ${show(t.src)} → ${show(t.dst)}  udp/${t.port}  VNI ${t.vni}`;
 }
 
 /** A display filter matching one flow's packets (inside the tunnel when it was tunnelled). */
@@ -116,12 +120,12 @@ export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'f
   return `outer.${ip}.src == ${t.src} && outer.${ip}.dst == ${t.dst} && ${vni} == ${t.vni}`;
 }
 
-function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined): FlowRow {
+function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, show: ShowAddress): FlowRow {
   const others = f.tunnels.filter((id) => id !== group).map((id) => byId.get(id)).filter((t): t is Tunnel => t !== undefined);
   return {
     id: f.id,
     proto: f.proto,
-    endpoints: safeText(`${endpoint(f.src, f.srcPort, f.proto)} → ${endpoint(f.dst, f.dstPort, f.proto)}`),
+    endpoints: safeText(`${endpoint(show(f.src), f.srcPort, f.proto)} → ${endpoint(show(f.dst), f.dstPort, f.proto)}`),
     packetsOut: f.directions[0].packets,
     packetsBack: f.directions[1].packets,
     bytes: f.bytes,
@@ -134,7 +138,7 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined):
 }
 
 /** Builds every view model from one analysis result. */
-export function buildAnalysisView(r: AnalysisResult, frameCount: number): AnalysisView {
+export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: ShowAddress = BARE): AnalysisView {
   const byId = new Map(r.tunnels.map((t) => [t.id, t]));
   // Flows under the tunnel that carried their first direction; plain flows last.
   const groups = new Map<number, FlowGroup>();
@@ -143,12 +147,12 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number): Analys
     const tid = f.directions[0].tunnels[0] ?? f.tunnels[0];
     const t = tid === undefined ? undefined : byId.get(tid);
     if (!t) {
-      plain.flows.push(flowRow(f, byId, undefined));
+      plain.flows.push(flowRow(f, byId, undefined, show));
       continue;
     }
     let g = groups.get(t.id);
-    if (!g) groups.set(t.id, (g = { title: safeText(tunnelTitle(t)), tunnel: t.id, flows: [] }));
-    g.flows.push(flowRow(f, byId, t.id));
+    if (!g) groups.set(t.id, (g = { title: safeText(tunnelTitle(t, show)), tunnel: t.id, flows: [] }));
+    g.flows.push(flowRow(f, byId, t.id, show));
   }
   const flowGroups = [...groups.values()].sort((a, b) => (a.tunnel ?? 0) - (b.tunnel ?? 0));
   if (plain.flows.length) flowGroups.push(plain);
@@ -156,14 +160,14 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number): Analys
   const tunnels: TunnelRow[] = r.tunnels.map((t) => ({
     id: t.id,
     kind: t.kind,
-    src: safeText(t.src),
-    dst: safeText(t.dst),
+    src: safeText(show(t.src)),
+    dst: safeText(show(t.dst)),
     port: t.port,
     vni: t.vni,
     packets: t.packets,
     bytes: t.bytes,
     fragments: t.fragments,
-    inner: safeText(t.innerPairs.slice(0, 3).map((p) => `${p.src} → ${p.dst}`).join(', ')),
+    inner: safeText(t.innerPairs.slice(0, 3).map((p) => `${show(p.src)} → ${show(p.dst)}`).join(', ')),
     firstFrame: t.firstFrame,
     filter: tunnelFilter(t),
   }));
@@ -184,8 +188,8 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number): Analys
     kind: p.kind,
     ingress: safeText(p.ingress),
     egress: safeText(p.egress),
-    src: safeText(p.src),
-    dst: safeText(p.dst),
+    src: safeText(show(p.src)),
+    dst: safeText(show(p.dst)),
     packets: p.packets,
     ttl: `${p.ttlIn} → ${p.ttlOut}`,
     latencyUs: Math.round(p.latency.avg * 1e6),
@@ -223,7 +227,7 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number): Analys
     flowGroups,
     flowCount: r.flows.length,
     tunnels,
-    matrix: { vteps: vteps.map(safeText), cells },
+    matrix: { vteps: vteps.map((v) => safeText(show(v))), cells },
     hops,
     placed: r.hops.placed,
     alerts,

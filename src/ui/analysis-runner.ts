@@ -11,6 +11,9 @@ export interface AnalysisJob {
   decodeAs: DecodeAsRule[];
   heuristics: boolean;
   ifnames: [number, string][];
+  /** Context files to load in the worker (objects do not cross threads cheaply; paths do). */
+  contextPaths: string[];
+  names: boolean;
 }
 
 export type AnalysisReply = { ok: true; view: AnalysisView } | { ok: false; message: string };

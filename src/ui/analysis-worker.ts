@@ -3,6 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCapture } from '../capture/capture.js';
 import { analyze } from '../analysis/index.js';
+import { loadContext } from '../context/load.js';
+import { ContextNaming } from '../context/naming.js';
 import { createRegistry } from '../dissect/default-registry.js';
 import { buildAnalysisView } from './analysis-model.js';
 import type { AnalysisJob, AnalysisReply } from './analysis-runner.js';
@@ -10,9 +12,11 @@ import type { AnalysisJob, AnalysisReply } from './analysis-runner.js';
 async function run(job: AnalysisJob): Promise<AnalysisReply> {
   const capture = await loadCapture(job.path);
   try {
-    const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics });
-    const result = analyze(capture, { registry, ifnames: new Map(job.ifnames) });
-    return { ok: true, view: buildAnalysisView(result, capture.frameCount) };
+    const context = job.contextPaths.length ? loadContext(job.contextPaths) : undefined;
+    const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics, context, names: job.names });
+    const result = analyze(capture, { registry, ifnames: new Map(job.ifnames), names: job.names, ...(context ? { context } : {}) });
+    const naming = context && job.names ? new ContextNaming(context) : undefined;
+    return { ok: true, view: buildAnalysisView(result, capture.frameCount, naming ? (a) => naming.show(a) : undefined) };
   } finally {
     capture.close();
   }

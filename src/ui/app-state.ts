@@ -24,6 +24,8 @@ export interface AppOptions {
   file: string;
   registry: RegistryOptions;
   ifnames: ReadonlyMap<number, string>;
+  /** Context files (--context), loaded again by the analysis worker; names follow registry.names. */
+  contextPaths?: string[];
   theme: Theme;
   /** Keep the last packet selected as packets arrive (standard input). */
   follow: boolean;

@@ -4,6 +4,7 @@
 import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { loadCapture, type Capture } from '../capture/capture.js';
+import type { LoadedContext } from '../context/load.js';
 import type { DecodeAsRule } from '../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, VxError, msg } from '../errors.js';
 import { App, type UiMarks } from './app.js';
@@ -20,6 +21,8 @@ export interface UiOptions {
   heuristics?: boolean;
   /** SLL2 interface index -> name (`--ifname`, `--ip-link`). */
   ifnames: ReadonlyMap<number, string>;
+  /** The Kubernetes/Cilium context (`--context`) and whether names are shown. */
+  context?: LoadedContext;
   /** Keyboard; defaults to standard input, or /dev/tty when standard input is the capture. */
   input?: TerminalInput;
   /** Terminal; defaults to standard output. */
@@ -110,7 +113,12 @@ export async function runUi(opts: UiOptions): Promise<number> {
       guard = g;
       const a = new App(screen, {
         file: opts.file,
-        registry: { decodeAs: opts.decodeAs ?? [], heuristics: opts.heuristics ?? true },
+        registry: {
+          decodeAs: opts.decodeAs ?? [],
+          heuristics: opts.heuristics ?? true,
+          ...(opts.context?.context ? { context: opts.context.context, names: opts.context.names } : {}),
+        },
+        contextPaths: opts.context?.context ? opts.context.paths : [],
         ifnames: opts.ifnames,
         theme,
         follow: fromStdin,

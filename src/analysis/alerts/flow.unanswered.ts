@@ -42,13 +42,13 @@ export const rule: Rule = {
       return [...groups.values()].map((g): Alert => {
         const f = g.flow;
         const tunnelled = f.tunnels.length > 0;
-        const from = g.sources.size === 1 ? f.src : msg.manySources(g.sources.size, g.sources.size >= MAX_SOURCES);
+        const from = g.sources.size === 1 ? m.names.who(f.src) : msg.manySources(g.sources.size, g.sources.size >= MAX_SOURCES);
         const vtep = tunnelled ? m.tunnels[f.directions[0].tunnels[0] ?? f.tunnels[0]!]?.dst : undefined;
         const seen = vtep !== undefined ? ` The requests ride a tunnel to VTEP ${vtep}: capture on ${vtep} (or the next hop towards it) to see whether they arrive.` : '';
         const alert: Alert = {
           id: 'flow.unanswered',
           severity: 'warning',
-          title: msg.alertUnansweredTitle(g.kind, from, f.dst, f.dstPort, g.requests, g.flows),
+          title: msg.alertUnansweredTitle(g.kind, from, g.kind === 'icmp-echo' ? m.names.who(f.dst) : m.names.endpoint(f.dst, f.dstPort), g.requests, g.flows),
           explanation: msg.alertUnansweredExplanation(g.kind, f.dst, g.requests, g.frames[0]!, tunnelled) + seen,
           fix: msg.alertUnansweredFix(g.kind, f.dst, f.dstPort, tunnelled),
           frames: g.frames,

@@ -23,9 +23,9 @@ export const rule: Rule = {
           // A guessed uplink alone is not enough for an error: the packets must also go unanswered.
           severity: guessed && r.answered ? 'warning' : 'error',
           confidence: guessed ? 'inferred' : 'certain',
-          title: msg.alertMisrouteTitle(r.src, r.dst, r.ingress, r.egress, prefix, here),
+          title: msg.alertMisrouteTitle(m.names.who(r.src), m.names.who(r.dst), r.ingress, r.egress, m.names.prefix(r.prefix), here),
           explanation: msg.alertMisrouteExplanation(r.dst, r.ingress, r.egress, prefix, r.packets, m.view.uplinkSource ?? 'inferred', r.confirmed, here),
-          fix: msg.alertRouteFix(prefix, node),
+          fix: msg.alertRouteFix(prefix, node, m.names.nodeName(r.prefix)),
           frames: r.frames,
           count: r.packets,
           ingress: r.ingress,

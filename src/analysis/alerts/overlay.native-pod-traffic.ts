@@ -36,7 +36,7 @@ export const rule: Rule = {
             id: 'overlay.native-pod-traffic',
             severity: 'warning',
             confidence: routes.length > 0 ? 'certain' : 'inferred',
-            title: msg.alertNativeTitle(from, to, p.ingress, p.egress),
+            title: msg.alertNativeTitle(m.names.prefix(m.view.nodePrefix(src)), m.names.prefix(m.view.nodePrefix(dst)), p.ingress, p.egress),
             explanation: '',
             fix: msg.alertNativeFix(),
             frames: [],

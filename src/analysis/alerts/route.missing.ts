@@ -40,14 +40,16 @@ export const rule: Rule = {
         const alert: Alert = {
           id: 'route.missing',
           severity: 'error',
-          title: first ? msg.alertRouteMissingTitleMisroute(prefix, first.egress) : msg.alertRouteMissingTitleSilent(prefix, unanswered),
+          title: first
+            ? msg.alertRouteMissingTitleMisroute(m.names.prefix(e.prefix), first.egress)
+            : msg.alertRouteMissingTitleSilent(m.names.prefix(e.prefix), unanswered),
           explanation: msg.alertRouteMissingExplanation(
             prefix,
-            e.misroutes.map((r) => `${r.src} → ${r.dst} (${r.ingress} → ${r.egress})`),
+            e.misroutes.map((r) => `${m.names.who(r.src)} → ${m.names.who(r.dst)} (${r.ingress} → ${r.egress})`),
             packets,
-            e.flows.map((f) => `${f.proto} ${f.src} → ${f.dst}${f.proto === 'TCP' || f.proto === 'UDP' ? `:${f.dstPort}` : ''}`),
+            e.flows.map((f) => `${f.proto} ${m.names.who(f.src)} → ${f.proto === 'TCP' || f.proto === 'UDP' ? m.names.endpoint(f.dst, f.dstPort) : m.names.who(f.dst)}`),
           ),
-          fix: msg.alertRouteFix(prefix, node),
+          fix: msg.alertRouteFix(prefix, node, m.names.nodeName(e.prefix)),
           confidence: e.misroutes.some((r) => r.confirmed) || (e.misroutes.length > 0 && m.view.uplinkSource !== 'inferred') ? 'certain' : 'inferred',
           frames: [...new Set(frames)].sort((a, b) => a - b),
           count: packets + unanswered,

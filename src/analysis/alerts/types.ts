@@ -6,6 +6,7 @@ import type { Facts } from '../facts.js';
 import type { CniHint } from '../fingerprint.js';
 import type { Flow, FlowLookup } from '../flows.js';
 import type { Hops } from '../hops.js';
+import type { AnalysisNaming } from '../naming.js';
 import type { ResolvedOptions } from '../options.js';
 import type { PassStats } from '../pass.js';
 import type { Topology, TopologyView } from '../topology.js';
@@ -62,6 +63,8 @@ export interface AnalysisModels {
   options: ResolvedOptions;
   stats: PassStats;
   flowLookup: FlowLookup;
+  /** Addresses and prefixes as alert texts name them (with a context: pods, nodes). */
+  names: AnalysisNaming;
 }
 
 /** One run of a rule over one capture. */

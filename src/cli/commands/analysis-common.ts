@@ -8,9 +8,12 @@ import { createRegistry } from '../../dissect/default-registry.js';
 import { parseDecodeAs } from '../../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
+import { contextBuilder, contextFromArgs, type ContextArgs, type LoadedContext } from '../context-options.js';
+import { ContextNaming } from '../../context/naming.js';
+import { safeText } from '../../text/escape.js';
 import { warn } from '../io.js';
 
-export interface AnalysisArgs {
+export interface AnalysisArgs extends ContextArgs {
   file?: string;
   Y?: string;
   d: string[];
@@ -25,7 +28,7 @@ export interface AnalysisArgs {
 
 /** The options every analysis command takes. */
 export function analysisBuilder<T>(y: Argv<T>) {
-  return y
+  return contextBuilder(y)
     .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON for scripts instead of a table' })
     .option('Y', { alias: 'display-filter', type: 'string', requiresArg: true, describe: 'display filter: only matching packets feed the analysis, e.g. -Y "vxlan"' })
@@ -38,8 +41,30 @@ export function analysisBuilder<T>(y: Argv<T>) {
     .option('uplink', { type: 'string', requiresArg: true, describe: 'the interface of the default route, e.g. eth0 (inferred when absent)' });
 }
 
+/** How the analysis printers show addresses: names from the context, or the addresses. */
+export interface ShownNames {
+  /** An address (or the text around none) as the table shows it. */
+  show(address: string): string;
+  /** The labels of the identity a VNI carries, when known. */
+  identity(vni: number): string | undefined;
+  /** The node owning a pod prefix written as text. */
+  prefixOwner(prefix: string): string | undefined;
+}
+
+const BARE: ShownNames = { show: (a) => a, identity: () => undefined, prefixOwner: () => undefined };
+
+function shownNames(loaded: LoadedContext): ShownNames {
+  if (!loaded.context || !loaded.names) return BARE;
+  const n = new ContextNaming(loaded.context);
+  // Names come from files outside vxshark: escaped like capture text.
+  return { show: (a) => safeText(n.show(a)), identity: (v) => { const l = n.identityLabels(v); return l === undefined ? undefined : safeText(l); }, prefixOwner: (p) => { const o = n.prefixOwner(p); return o === undefined ? undefined : safeText(o); } };
+}
+
 export interface Analysed {
   result: AnalysisResult;
+  /** The context given with --k8s/--cilium/--context, and whether names are shown. */
+  context: LoadedContext;
+  names: ShownNames;
   /** EXIT_INPUT when the capture was damaged (what was before the damage is analysed). */
   status: number;
 }
@@ -47,8 +72,10 @@ export interface Analysed {
 /** Loads the capture, analyses it with the options, reports the capture's warnings. */
 export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
   if (args.file === undefined) throw new VxError('usage', msg.analysisNeedsFile());
-  const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
-  const opts: AnalysisOptions = { registry };
+  const context = contextFromArgs(args);
+  const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, context: context.context, names: context.names });
+  const opts: AnalysisOptions = { registry, names: context.names };
+  if (context.context) opts.context = context.context;
   if (args.Y !== undefined && args.Y.trim() !== '') opts.filter = compileFilter(args.Y, registry);
   const links = args['ip-link'] ? readIpLinkEntries(args['ip-link']) : [];
   const ifnames = new Map<number, string>(links.map((l) => [l.index, l.name]));
@@ -76,7 +103,7 @@ export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
     }
     if (opts.filter && result.stats.analysed === 0 && result.stats.frames > 0) warn(msg.filterNoMatch(args.Y!));
     if (result.stats.untrackedFlowPackets > 0) warn(msg.flowsUntracked(result.stats.untrackedFlowPackets));
-    return { result, status };
+    return { result, status, context, names: shownNames(context) };
   } finally {
     capture.close();
   }

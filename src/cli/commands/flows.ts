@@ -8,7 +8,7 @@ import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 
 
 const endpoint = (addr: string, port: number, f: Flow): string =>
-  f.proto === 'TCP' || f.proto === 'UDP' ? (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`) : addr;
+  f.proto === 'TCP' || f.proto === 'UDP' ? (addr.includes(':') && !addr.includes('/') ? `[${addr}]:${port}` : `${addr}:${port}`) : addr;
 
 function carried(f: Flow): string {
   if (f.tunnels.length === 0) return '-';
@@ -17,7 +17,7 @@ function carried(f: Flow): string {
 }
 
 export async function flows(args: AnalysisArgs, out: Output): Promise<number> {
-  const { result, status } = await runAnalysis(args);
+  const { result, status, names } = await runAnalysis(args);
   if (args.json) {
     out.line(JSON.stringify(result.flows, null, 2));
     return status;
@@ -25,8 +25,8 @@ export async function flows(args: AnalysisArgs, out: Output): Promise<number> {
   const rows = result.flows.map((f) => [
     f.id,
     f.proto,
-    endpoint(f.src, f.srcPort, f),
-    endpoint(f.dst, f.dstPort, f),
+    endpoint(names.show(f.src), f.srcPort, f),
+    endpoint(names.show(f.dst), f.dstPort, f),
     `${f.directions[0].packets}/${f.directions[1].packets}`,
     humanBytes(f.bytes),
     carried(f),

@@ -7,7 +7,7 @@ import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 
 
 export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
-  const { result, status } = await runAnalysis(args);
+  const { result, status, names } = await runAnalysis(args);
   const { hops: h, topology } = result;
   if (args.json) {
     out.line(JSON.stringify({ paths: h.paths, forwardingCopies: h.copies.count, topology }, null, 2));
@@ -35,7 +35,7 @@ export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
       p.id,
       p.kind + (p.encapsulated ? '*' : ''),
       `${p.ingress} → ${p.egress}`,
-      `${p.src} → ${p.dst}`,
+      `${names.show(p.src)} → ${names.show(p.dst)}`,
       `${p.ttlIn}→${p.ttlOut}`,
       p.macRewritten ? 'rewritten' : p.macIn.src ? 'unchanged' : '-',
       p.packets,
@@ -50,7 +50,7 @@ export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
   const up = topology.uplink;
   for (const l of wrap(up ? msg.uplinkLine(up.name, up.reason) : msg.uplinkUnknown(), width, '  ')) out.line(l);
   // wrap() also escapes: interface names come from the capture.
-  if (topology.podCidrs.length) for (const l of wrap(msg.podCidrLine(topology.podCidrs.map((p) => `${p.prefix} (${p.source})`)), width, '  ')) out.line(l);
+  if (topology.podCidrs.length) for (const l of wrap(msg.podCidrLine(topology.podCidrs.map((p) => `${p.prefix} (${names.prefixOwner(p.prefix) ?? p.source})`)), width, '  ')) out.line(l);
   for (const f of topology.interfaces) {
     if (f.attached.length) for (const l of wrap(msg.attachedLine(f.name, f.attached.map((a) => a.prefix)), width, '  ')) out.line(l);
   }

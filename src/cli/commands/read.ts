@@ -14,6 +14,7 @@ import { warn, type Output } from '../io.js';
 import { colorEnabled, painter, type ColorMode } from '../print/color.js';
 import { PacketPrinter, type PrintOptions } from '../print/packet-printer.js';
 import { TimeColumn, type TimeFormat } from '../print/time-format.js';
+import type { LoadedContext } from '../context-options.js';
 import { ProgressBar } from '../progress.js';
 
 export interface ReadOptions extends PrintOptions {
@@ -24,6 +25,8 @@ export interface ReadOptions extends PrintOptions {
   count?: number;
   decodeAs: DecodeAsRule[];
   heuristics: boolean;
+  /** --k8s/--cilium/--context and --names. */
+  context?: LoadedContext;
   ifnames: Map<number, string>;
   timeFormat: TimeFormat;
   color: ColorMode;
@@ -33,7 +36,7 @@ export interface ReadOptions extends PrintOptions {
 
 /** `vxshark -r FILE` (or `-i IFACE`): prints packets while the input streams in, like tshark. */
 export async function read(opts: ReadOptions, out: Output): Promise<number> {
-  const registry = createRegistry({ decodeAs: opts.decodeAs, heuristics: opts.heuristics });
+  const registry = createRegistry({ decodeAs: opts.decodeAs, heuristics: opts.heuristics, context: opts.context?.context, names: opts.context?.names ?? true });
   const filter = opts.displayFilter ? compileFilter(opts.displayFilter, registry) : undefined;
   const printer = new PacketPrinter(opts, registry, out, painter(colorEnabled(opts.color, process.stdout)));
   if (opts.output === 'fields' && printer.fieldCount === 0) throw new VxError('usage', msg.fieldsNeedE());

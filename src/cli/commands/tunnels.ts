@@ -8,7 +8,7 @@ import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 
 
 export async function tunnels(args: AnalysisArgs, out: Output): Promise<number> {
-  const { result, status } = await runAnalysis(args);
+  const { result, status, names } = await runAnalysis(args);
   const hints = result.fingerprint;
   if (args.json) {
     const rows = result.tunnels.map((t) => ({ ...t, vniLabel: vniLabel(t, hints), cni: hints.find((h) => h.kind === t.kind && h.port === t.port) ?? null }));
@@ -30,14 +30,20 @@ export async function tunnels(args: AnalysisArgs, out: Output): Promise<number> 
     ...(fragmented ? [{ header: 'FRAGS', align: 'right' } as Column] : []),
     { header: 'BACK' },
   ];
-  const below = result.tunnels.map((t) => (t.innerPairs.length ? [msg.tunnelCarries(t.innerPairs.slice(0, 4).map((p) => `${p.src} → ${p.dst} (${p.packets})`), t.innerPairs.length)] : undefined));
+  const below = result.tunnels.map((t) => {
+    const lines: string[] = [];
+    const labels = t.vni === undefined ? undefined : names.identity(t.vni);
+    if (labels !== undefined) lines.push(msg.tunnelIdentity(t.vni, labels));
+    if (t.innerPairs.length) lines.push(msg.tunnelCarries(t.innerPairs.slice(0, 4).map((p) => `${names.show(p.src)} → ${names.show(p.dst)} (${p.packets})`), t.innerPairs.length));
+    return lines.length ? lines : undefined;
+  });
   const rows = result.tunnels.map((t) => {
     return [
       t.id,
       t.kind,
       t.port,
       vniLabel(t, hints),
-      `${t.src} → ${t.dst}`,
+      `${names.show(t.src)} → ${names.show(t.dst)}`,
       t.packets,
       humanBytes(t.bytes),
       ...(fragmented ? [t.fragments] : []),
