@@ -47,8 +47,8 @@ keys() { "${T[@]}" send-keys -t e2e "$@"; sleep 0.15; }
 text() { "${T[@]}" send-keys -t e2e -l "$1"; sleep 0.15; }
 
 # 1. The packet list: outer and inner headers side by side, 8472 decoded as VXLAN.
-wait_for 'Outer src → dst +Proto/VNI +Inner Source'
-expect '^ +3 [0-9.]+ 192\.168\.10\.100 → 192\.168\.20\.100 VXLAN 32001 +172\.20\.0\.10 +172\.20\.2\.30 +ICMP'
+wait_for 'Outer src → dst +Tunnel +Source → Destination'
+expect '^ +3 [0-9.]+ 192\.168\.10\.100 → 192\.168\.20\.100 VXLAN 32001 +172\.20\.0\.10 +→ 172\.20\.2\.30 +ICMP'
 expect '36 packets'
 reject 'Terminfo|WARNING'
 

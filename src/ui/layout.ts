@@ -12,6 +12,7 @@ import { StatsCollector } from './stats-model.js';
 import { clip, fit } from './text.js';
 import { HexView } from './views/hex.js';
 import { layersModel } from './views/layers.js';
+import { LIST_LEGEND, LIST_LEGEND_SHORT } from './views/packet-list.js';
 import { StatsView } from './views/stats.js';
 
 /** Blessed positions and sizes may be strings; they are numbers once the screen is up. */
@@ -100,7 +101,7 @@ export class Layout {
       list.setContent(lines.join('\n'));
       this.syncSelection();
       const pos = s.selectedPos;
-      const title = pos === undefined ? 'Details' : `Details of frame ${pos + 1}`;
+      const title = this.withLegend(pos === undefined ? 'Details' : `Details of frame ${pos + 1}`, model.showInterface || model.marks, W);
       detail.setContent(s.detail.render(W, detailH, s.focus === 'detail', title).join('\n'));
       const range = s.detail.selectedRange();
       const node = s.detail.current()?.node;
@@ -122,7 +123,8 @@ export class Layout {
     status.setContent(s.command ? this.commandLine(W) : s.statusBar.render(this.statusModel(), W));
 
     if (s.helpOpen) {
-      const hw = Math.min(W - 2, 92);
+      // Full width up to 92 columns, so nothing of the view below shows beside the box.
+      const hw = Math.min(W, 92);
       const hh = Math.min(H - 2, this.helpLines(hw - 2).length + 2);
       place(help, Math.floor((W - hw) / 2), Math.max(1, Math.floor((H - hh) / 2)), hw, hh);
       const all = this.helpLines(hw - 2);
@@ -182,6 +184,18 @@ export class Layout {
     this.detailPos = pos;
     const r = s.detail.selectedRange();
     if (r && s.focus !== 'hex') s.hex.moveCursor(r.start);
+  }
+
+  /** The detail pane's title, with what the list's marks mean and whether ← → show more columns. */
+  private withLegend(title: string, marks: boolean, width: number): string {
+    const { left, right } = this.s.list.scrolled;
+    const scroll = left || right ? `${left ? '«' : ''}← → columns${right ? '»' : ''}` : '';
+    const room = width - 2 - title.length - 2;
+    for (const words of [LIST_LEGEND, LIST_LEGEND_SHORT, '']) {
+      const legend = [marks ? words : '', scroll].filter(Boolean).join('   ');
+      if (legend && room >= legend.length) return title + ' '.repeat(room - legend.length + 1) + legend;
+    }
+    return title;
   }
 
   private filterNote(): string {

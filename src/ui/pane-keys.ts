@@ -53,6 +53,10 @@ export function actList(s: UiState, action: Action): void {
     case 'last':
       l.select(n - 1, n);
       break;
+    case 'left':
+    case 'right':
+      l.scrollColumns(action === 'left' ? -1 : 1);
+      return;
     default:
       return;
   }

@@ -140,7 +140,7 @@ describe('command line', () => {
       await ui.type('decode udp.port==9000 vxlan');
       await ui.press(KEYS.enter);
       assert.match(ui.text(), /udp\.port==9000 is now decoded as VXLAN/);
-      assert.match(ui.lines()[2]!, /192\.168\.10\.100 → 192\.168\.20\.100\s+VXLAN 4242\s+172\.20\.0\.10\s+172\.20\.2\.30\s+ICMP/);
+      assert.match(ui.lines()[2]!, /192\.168\.10\.100 → 192\.168\.20\.100\s+VXLAN 4242\s+172\.20\.0\.10\s+→ 172\.20\.2\.30\s+ICMP/);
       // A wrong rule is reported, not applied.
       await ui.press(':');
       await ui.type('decode udp.port==9000 nosuchproto');

@@ -43,7 +43,7 @@ export class StatusBar {
     } else if (m.filtered) parts.push({ text: `shown ${thousands(m.shown)}` });
     if (m.alerts) {
       const a = m.alerts;
-      parts.push({ text: `alerts ✖ ${a.error} ⚠ ${a.warning} ℹ ${a.info}`, role: a.error ? 'statusAccent' : undefined });
+      parts.push({ text: `✖ ${a.error} ⚠ ${a.warning} ℹ ${a.info}`, role: a.error ? 'statusAccent' : undefined });
     }
     if (m.warning) parts.push({ text: `⚠ ${m.warning}` });
     parts.push({ text: `[${m.view}]  ? help` });
@@ -61,17 +61,29 @@ export class StatusBar {
         th.paint('status', fit(' │ ' + last.text, Math.max(0, width - first.text.length - 3 - msgText.length), 'right'))
       );
     }
+    // The view and "? help" always show: the parts before them give way, the file name first.
+    const tail = parts.pop()!;
+    const tailText = ' │ ' + tail.text;
+    const room = Math.max(0, width - tailText.length);
+    const fixed = parts.slice(1).reduce((n, p) => n + 3 + p.text.length, 0);
+    const first = parts[0]!;
+    if (first.text.length + fixed > room) first.text = ' ' + clip(basename(first.text.trim()), Math.max(8, room - fixed - 1));
     let line = '';
     let used = 0;
     parts.forEach((p, i) => {
       const sep = i === 0 ? '' : ' │ ';
-      const text = clip(sep + p.text, Math.max(0, width - used));
+      const text = clip(sep + p.text, Math.max(0, room - used));
       used += text.length;
       line += th.paint(p.role ?? 'status', text);
     });
-    if (used < width) line += th.paint('status', ' '.repeat(width - used));
+    if (used < room) line += th.paint('status', ' '.repeat(room - used));
+    line += th.paint('status', clip(tailText, width - Math.min(used, room) - (room - Math.min(used, room))));
     return line;
   }
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1) || path;
 }
 
 /** A message on the status bar's background in its own foreground colour. */
