@@ -39,10 +39,13 @@ export class Navigator {
     this.gotoFrame(String(frame));
   }
 
-  filterAndShow(filter: string): void {
-    this.s.view = 'packets';
-    this.s.focus = 'list';
-    this.filter.apply(filter);
+  /** Shows the packets `filter` matches; `within` keeps the user's own filter (and adds to it). */
+  filterAndShow(filter: string, opts: { within?: boolean } = {}): void {
+    const s = this.s;
+    s.view = 'packets';
+    s.focus = 'list';
+    const own = s.filterBar.applied;
+    this.filter.apply(opts.within && own ? `(${own}) && (${filter})` : filter);
   }
 
   /** n / N: the next or previous evidence frame of the alert chosen in the Alerts view. */

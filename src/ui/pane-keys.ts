@@ -192,7 +192,7 @@ export function actAnalysis(s: UiState, analysis: AnalysisControl, nav: Navigato
     if (t) nav.filterAndShow(t.filter);
   } else if (s.view === 'hops') {
     const h = s.hops.current();
-    if (h?.example) nav.showFrame(h.example[0]);
+    if (h) nav.filterAndShow(h.filter, { within: true });
   } else {
     const al = s.alerts.current();
     if (al?.frames.length) {

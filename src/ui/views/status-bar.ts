@@ -50,15 +50,16 @@ export class StatusBar {
 
     if (m.message) {
       // A message takes the middle; the file and the view stay visible.
-      const first = parts[0]!;
       const last = parts[parts.length - 1]!;
-      const middle = width - first.text.length - last.text.length - 6;
+      let first = parts[0]!.text;
+      if (width - first.length - last.text.length - 6 < 24) first = ' ' + clip(basename(first.trim()), Math.max(8, width - last.text.length - 36));
+      const middle = width - first.length - last.text.length - 6;
       const msgText = clip(m.message.text, Math.max(10, middle));
       return (
-        th.paint('statusAccent', first.text) +
+        th.paint('statusAccent', first) +
         th.paint('status', ' │ ') +
         (th.mono ? th.paint('status', msgText) : th.paint('status', '') + paintOnStatus(th, m.message.role, msgText)) +
-        th.paint('status', fit(' │ ' + last.text, Math.max(0, width - first.text.length - 3 - msgText.length), 'right'))
+        th.paint('status', fit(' │ ' + last.text, Math.max(0, width - first.length - 3 - msgText.length), 'right'))
       );
     }
     // The view and "? help" always show: the parts before them give way, the file name first.
