@@ -79,8 +79,10 @@ sleep 0.2
 keys 2
 wait_for 'Encapsulation overhead: Ethernet 14 \+ IPv4 20 \+ UDP 8 \+ VXLAN 8 = 50 bytes'
 keys 3
-wait_for 'Top talkers: outer'
-wait_for '192\.168\.10\.100 ↔ 192\.168\.20\.100 +36'
+wait_for 'Statistics \[Protocol hierarchy\]'
+wait_for '^ Ethernet +36 100\.0%'
+keys Tab
+wait_for '^ 192\.168\.10\.100 +192\.168\.20\.100 +36 '
 keys 1 '?'
 wait_for 'vxshark keys'
 keys Escape

@@ -14,6 +14,7 @@ import { HexView } from './views/hex.js';
 import { HopsView } from './views/hops.js';
 import { LayersView } from './views/layers.js';
 import { PacketListView } from './views/packet-list.js';
+import { StatsView } from './views/stats.js';
 import { StatusBar } from './views/status-bar.js';
 import { TunnelsView } from './views/tunnels.js';
 
@@ -72,6 +73,7 @@ export class UiState {
   readonly tunnels: TunnelsView;
   readonly hops: HopsView;
   readonly alerts: AlertsView;
+  readonly stats: StatsView;
 
   constructor(
     readonly opts: AppOptions,
@@ -92,6 +94,7 @@ export class UiState {
     this.tunnels = new TunnelsView(this.theme);
     this.hops = new HopsView(this.theme);
     this.alerts = new AlertsView(this.theme);
+    this.stats = new StatsView(this.theme);
   }
 
   /** Capture position of the packet selected in the list. */

@@ -27,6 +27,8 @@ export type Action =
   | 'cancel'
   | 'nextEvidence'
   | 'prevEvidence'
+  | 'sort'
+  | 'side'
   | `view:${ViewId}`;
 
 export interface Binding {
@@ -68,13 +70,15 @@ const BINDINGS: Binding[] = [
   { keys: ['C-d'], action: 'halfDown', help: 'half a page down', group: 'Moving' },
   { keys: ['g', 'home'], action: 'first', help: 'first packet / node / byte', group: 'Moving' },
   { keys: ['G', 'end'], action: 'last', help: 'last packet / node / byte', group: 'Moving' },
-  { keys: ['tab'], action: 'nextPane', help: 'next pane (list → details → bytes)', group: 'Panes and the tree' },
+  { keys: ['tab'], action: 'nextPane', help: 'next pane (list → details → bytes); next Statistics page', group: 'Panes and the tree' },
   { keys: ['S-tab'], action: 'prevPane', help: 'previous pane', group: 'Panes and the tree' },
   { keys: ['enter', 'space'], action: 'toggle', help: 'tree: expand or collapse; list: go to the details; other views: open the row', group: 'Panes and the tree' },
   { keys: ['right', 'l'], action: 'right', help: 'expand / into the node; next byte in the bytes pane', group: 'Panes and the tree' },
   { keys: ['left', 'h'], action: 'left', help: 'collapse / up to the parent; previous byte', group: 'Panes and the tree' },
   { keys: ['e'], action: 'expandAll', help: 'expand every node of the packet', group: 'Panes and the tree' },
   { keys: ['c'], action: 'collapseAll', help: 'collapse every node', group: 'Panes and the tree' },
+  { keys: ['s'], action: 'sort', help: 'Statistics: sort conversations / endpoints (packets, bytes, address)', group: 'Statistics' },
+  { keys: ['i'], action: 'side', help: 'Statistics: outer (node to node) or inner (inside tunnels) side', group: 'Statistics' },
   { keys: ['n'], action: 'nextEvidence', help: 'next frame of the selected alert', group: 'Alerts' },
   { keys: ['N'], action: 'prevEvidence', help: 'previous frame of the selected alert', group: 'Alerts' },
 ];

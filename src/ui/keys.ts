@@ -8,7 +8,7 @@ import type { Commands } from './commands.js';
 import type { FilterControl } from './filter-control.js';
 import { keyName, type Action, type ViewId } from './keymap.js';
 import type { Navigator } from './navigate.js';
-import { actAnalysis, actList, actPackets } from './pane-keys.js';
+import { actAnalysis, actList, actPackets, actStats } from './pane-keys.js';
 import { LineEditor } from './views/filter-bar.js';
 
 export class Keys {
@@ -91,6 +91,7 @@ export class Keys {
     if (action === 'nextEvidence' || action === 'prevEvidence') return this.nav.walkEvidence(action === 'nextEvidence' ? 1 : -1);
     if (s.view === 'packets') actPackets(s, action);
     else if (s.view === 'layers') actList(s, action);
+    else if (s.view === 'stats') actStats(s, action);
     else if (s.view === 'flows' || s.view === 'tunnels' || s.view === 'hops' || s.view === 'alerts') actAnalysis(s, this.analysis, this.nav, action);
   }
 }

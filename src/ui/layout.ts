@@ -34,11 +34,9 @@ export class Layout {
     detail: Box;
     hex: Box;
     text: Box;
-    stats: Box;
     status: Box;
     help: Box;
   };
-  private stats: StatsView | undefined;
   private statsCollector: StatsCollector | undefined;
   /** Capture positions of the packet the detail and hex views were given. */
   private shownPos = -1;
@@ -61,7 +59,6 @@ export class Layout {
       detail: b.box({ ...plain }),
       hex: b.box({ ...plain }),
       text: b.box({ ...plain, hidden: true }),
-      stats: b.box({ ...plain, hidden: true }),
       status: b.box({ ...plain }),
       help: b.box({ ...plain, hidden: true, border: { type: 'line' } }),
     };
@@ -72,7 +69,7 @@ export class Layout {
     const s = this.s;
     const W = num(this.screen.width);
     const H = num(this.screen.height);
-    const { filter, list, detail, hex, text, stats, status, help } = this.boxes;
+    const { filter, list, detail, hex, text, status, help } = this.boxes;
     place(filter, 0, 0, W, 1);
     place(status, 0, H - 1, W, 1);
     const bodyTop = 1;
@@ -82,9 +79,7 @@ export class Layout {
 
     const packets = s.view === 'packets';
     for (const bx of [list, detail, hex]) packets ? bx.show() : bx.hide();
-    const textView = !packets && s.view !== 'stats';
-    textView ? text.show() : text.hide();
-    s.view === 'stats' ? stats.show() : stats.hide();
+    packets ? text.hide() : text.show();
 
     let rowsShown = 0;
     if (packets) {
@@ -113,8 +108,8 @@ export class Layout {
       const model = pos !== undefined && s.store ? layersModel(s.store.packet(pos), s.store.registry) : undefined;
       text.setContent(s.layers.render(model, W, bodyH).join('\n'));
     } else if (s.view === 'stats') {
-      place(stats, 0, bodyTop, W, bodyH);
-      this.drawStats(W, bodyH);
+      place(text, 0, bodyTop, W, bodyH);
+      text.setContent(this.statsLines(W, bodyH).join('\n'));
     } else {
       place(text, 0, bodyTop, W, bodyH);
       text.setContent(this.analysisLines(W, bodyH).join('\n'));
@@ -140,7 +135,7 @@ export class Layout {
 
   /** More packets were indexed: the statistics count them too. */
   grew(): void {
-    this.statsCollector?.run();
+    if (this.statsCollector?.rows === this.s.rows) this.statsCollector?.run();
   }
 
   /** Whether the statistics are still being counted. */
@@ -250,16 +245,19 @@ export class Layout {
     return out;
   }
 
-  private drawStats(width: number, height: number): void {
-    const store = this.s.store;
-    if (!store) return;
-    if (!this.stats) this.stats = new StatsView(this.s.theme, this.boxes.stats);
-    if (!this.statsCollector) {
-      this.statsCollector = new StatsCollector(store, () => this.requestRender(false));
-      this.statsCollector.run();
+  /** Statistics over the rows on screen: counted again when the display filter changes. */
+  private statsLines(width: number, height: number): string[] {
+    const s = this.s;
+    const store = s.store;
+    if (!store || !s.rows) return s.stats.render(undefined, width, height);
+    const filter = s.filterBar.applied;
+    if (!this.statsCollector || this.statsCollector.rows !== s.rows || this.statsCollector.filter !== filter) {
+      this.statsCollector?.stop();
+      this.statsCollector = new StatsCollector(store, s.rows, filter, () => this.requestRender(false));
     }
-    this.stats.layout({ left: 0, top: 0, width, height });
-    this.stats.update(this.statsCollector.model());
+    // The rows of a running filter keep growing: keep counting.
+    if (this.statsCollector.counted < s.rows.length) this.statsCollector.run();
+    return s.stats.render(this.statsCollector.model(StatsView.buckets(width)), width, height);
   }
 
   /** The Flows, Tunnels, Hops or Alerts view, or why it has nothing to show yet. */

@@ -201,3 +201,32 @@ export function actAnalysis(s: UiState, analysis: AnalysisControl, nav: Navigato
     }
   }
 }
+
+/** The Statistics view: Tab changes the page, `i` the side, `s` the sort; the rest scroll. */
+export function actStats(s: UiState, action: Action): void {
+  const v = s.stats;
+  const page = v.pageSize();
+  switch (action) {
+    case 'nextPane':
+    case 'prevPane':
+      return v.nextPage(action === 'nextPane' ? 1 : -1);
+    case 'side':
+      return v.toggleSide();
+    case 'sort':
+      return v.nextSort();
+    case 'up':
+      return v.move(-1);
+    case 'down':
+      return v.move(1);
+    case 'pageUp':
+    case 'halfUp':
+      return v.move(-page);
+    case 'pageDown':
+    case 'halfDown':
+      return v.move(page);
+    case 'first':
+      return v.move(-Infinity);
+    case 'last':
+      return v.move(1e9);
+  }
+}

@@ -192,11 +192,6 @@ export class Theme {
     const a = this.attrs[role];
     return a ? a + text + RESET : text;
   }
-
-  /** Style for blessed-contrib widgets: a colour name, or "normal" (the default colour) in mono. */
-  contribColor(name: string): string {
-    return this.mono ? 'normal' : name;
-  }
 }
 
 /**
@@ -208,28 +203,4 @@ export function chooseDepth(env: NodeJS.ProcessEnv, terminalColors: number, expl
   if (explicit !== undefined) return explicit;
   if (/^(truecolor|24bit)$/i.test(env.COLORTERM ?? '')) return 256;
   return terminalColors >= 256 ? 256 : 16;
-}
-
-/**
- * Removes colour from SGR sequences in text drawn by blessed-contrib (for NO_COLOR):
- * foreground colours are dropped, a background colour becomes inverse so bars stay visible.
- */
-export function monoSgr(text: string): string {
-  return text.replace(/\x1b\[([\d;]*)m/g, (_m, params: string) => {
-    const out: string[] = [];
-    const p = params === '' ? ['0'] : params.split(';');
-    for (let i = 0; i < p.length; i++) {
-      const c = Number(p[i]);
-      if (c === 38 || c === 48) {
-        if (p[i + 1] === '5') i += 2;
-        else if (p[i + 1] === '2') i += 4;
-        if (c === 48) out.push('7');
-      } else if ((c >= 30 && c <= 37) || (c >= 90 && c <= 97) || c === 39) {
-        // foreground colour: dropped
-      } else if ((c >= 40 && c <= 47) || (c >= 100 && c <= 107)) out.push('7');
-      else if (c === 49) out.push('27');
-      else out.push(String(c));
-    }
-    return out.length ? `\x1b[${out.join(';')}m` : '';
-  });
 }
