@@ -79,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
           .option('ifname', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)' })
           .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
+          .option('theme', { type: 'string', choices: ['dark', 'light'], default: 'dark', describe: 'terminal UI colours for a dark or a light background' })
           .option('Y', { alias: 'display-filter', type: 'string', requiresArg: true, describe: 'display filter, e.g. "inner.ip.dst == 172.20.2.30 && vxlan.vni == 32001"' })
           .option('i', { alias: 'interface', type: 'string', array: true, nargs: 1, describe: 'capture live from this interface with tcpdump or dumpcap (repeatable)' })
           .option('f', { type: 'string', requiresArg: true, describe: 'capture filter for live capture (BPF syntax, e.g. "udp port 8472")' })
@@ -131,6 +132,7 @@ interface ReadArgs {
   heuristics: boolean;
   ifname: string[];
   'ip-link'?: string;
+  theme: string;
   w?: string;
   t: string;
   Y?: string;
@@ -157,7 +159,7 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
   // `vxshark FILE` on a terminal opens the UI; -r, a pipe, or any printing option prints like tshark.
   const printing = args.r !== undefined || args.V || args.x || args.T !== 'text' || args.e.length > 0 || args.w !== undefined || args.c !== undefined || args.Y !== undefined;
   if (file !== undefined && !printing && process.stdout.isTTY) {
-    return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom() });
+    return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom(), theme: args.theme === 'light' ? 'light' : 'dark' });
   }
   const ifnames = ifnamesFrom();
   let count: number | undefined;

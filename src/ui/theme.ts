@@ -127,13 +127,62 @@ const P16: Record<Role, Attr> = {
   edge3: '35',
 };
 
+// --theme light: the roles whose dark-background colours would vanish on a light one.
+const LIGHT256: Partial<Record<Role, Attr>> = {
+  dim: '38;5;242',
+  key: '1;38;5;130',
+  warning: '38;5;166',
+  note: '38;5;25',
+  good: '38;5;28',
+  error: '1;38;5;160',
+  misroute: '1;38;5;160',
+  forwarded: '38;5;242',
+  'proto.tunnel': '38;5;24',
+  'proto.icmp': '38;5;90',
+  'proto.tcp': '38;5;236',
+  'proto.tcpFlags': '38;5;28',
+  'proto.udp': '38;5;30',
+  'proto.arp': '38;5;94',
+  'proto.dns': '38;5;25',
+  'proto.http': '38;5;28',
+  edge0: '38;5;25',
+  edge1: '38;5;28',
+  edge2: '38;5;130',
+  edge3: '38;5;90',
+};
+
+const LIGHT16: Partial<Record<Role, Attr>> = {
+  dim: '90',
+  key: '1;34',
+  warning: '31',
+  note: '34',
+  good: '32',
+  error: '1;31',
+  misroute: '1;31',
+  'proto.tunnel': '34',
+  'proto.icmp': '35',
+  'proto.tcp': '30',
+  'proto.tcpFlags': '32',
+  'proto.udp': '36',
+  'proto.arp': '33',
+  'proto.dns': '34',
+  'proto.http': '32',
+  edge0: '34',
+  edge1: '32',
+  edge2: '33',
+  edge3: '35',
+};
+
+export type ThemeName = 'dark' | 'light';
+
 // NO_COLOR: attributes only, chosen so every state stays distinguishable.
 const MONO: Record<Role, Attr> = {
   header: '1;4',
   title: '4',
   titleFocused: '1;7',
   selected: '7',
-  selectedDim: '4',
+  // Bold as well as underlined: an unfocused selection on a bold top-level tree node still shows.
+  selectedDim: '1;4',
   highlight: '7',
   cursor: '1;4;7',
   dim: '',
@@ -174,9 +223,13 @@ export class Theme {
   readonly mono: boolean;
   private readonly attrs: Record<Role, string>;
 
-  constructor(readonly depth: ColorDepth) {
+  constructor(
+    readonly depth: ColorDepth,
+    readonly name: ThemeName = 'dark',
+  ) {
     this.mono = depth === 0;
-    const palette = depth === 256 ? P256 : depth === 16 ? P16 : MONO;
+    const base = depth === 256 ? P256 : depth === 16 ? P16 : MONO;
+    const palette = name === 'light' && depth !== 0 ? { ...base, ...(depth === 256 ? LIGHT256 : LIGHT16) } : base;
     this.attrs = Object.fromEntries(
       Object.entries(palette).map(([k, v]) => [k, v ? `\x1b[${v}m` : '']),
     ) as Record<Role, string>;
@@ -198,9 +251,11 @@ export class Theme {
  * The palette for this environment: NO_COLOR (any non-empty value) wins, then an explicit
  * depth, then what the terminal says it supports.
  */
-export function chooseDepth(env: NodeJS.ProcessEnv, terminalColors: number, explicit?: ColorDepth): ColorDepth {
+export function chooseDepth(env: NodeJS.ProcessEnv, terminalColors: number, explicit?: ColorDepth, terminal = env.TERM): ColorDepth {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
   if (explicit !== undefined) return explicit;
+  // A dumb terminal understands no attributes at all, whatever terminfo says about colours.
+  if (terminal === 'dumb' || terminalColors < 8) return 0;
   if (/^(truecolor|24bit)$/i.test(env.COLORTERM ?? '')) return 256;
   return terminalColors >= 256 ? 256 : 16;
 }

@@ -34,6 +34,57 @@ describe('themes', () => {
     assert.equal(chooseDepth({}, 8), 16);
     assert.equal(chooseDepth({}, 8, 256), 256);
     assert.equal(chooseDepth({ COLORTERM: 'truecolor' }, 8), 256);
+    assert.equal(chooseDepth({ TERM: 'dumb' }, 8), 0);
+    assert.equal(chooseDepth({}, 2), 0);
+  });
+
+  it('draws no colour at all on a dumb terminal', async () => {
+    const ui = await startUi(CILIUM, { cols: 80, rows: 24, terminal: 'dumb' });
+    try {
+      assert.match(ui.text(), /Details of frame 1/);
+      assert.equal(colouredCells(ui), 0);
+      await ui.press('3');
+      assert.equal(colouredCells(ui), 0);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('has a light theme whose text colours differ from the dark one where they would vanish', async () => {
+    const fgOf = async (theme: 'dark' | 'light'): Promise<number> => {
+      const ui = await startUi(CILIUM, { cols: 140, rows: 44, theme });
+      try {
+        // Frame 17 is a plain TCP ACK (the default role for TCP is light grey on the dark theme).
+        await ui.press(':');
+        await ui.type('goto 18');
+        await ui.press('\r');
+        const y = ui.row(' 17 6.00');
+        return ui.attr(20, y).fg;
+      } finally {
+        await ui.quit();
+      }
+    };
+    const dark = await fgOf('dark');
+    const light = await fgOf('light');
+    assert.equal(dark, 252);
+    assert.equal(light, 236);
+  });
+
+  it('keeps the unfocused tree selection visible under NO_COLOR', async () => {
+    await withEnv('NO_COLOR', '1', async () => {
+      const ui = await startUi(CILIUM, { cols: 140, rows: 44 });
+      try {
+        // Focus the tree, select its second top-level node, then focus the bytes pane.
+        await ui.press('\t', 'j', '\t');
+        const y = ui.row('▸ Ethernet II');
+        assert.equal(ui.attr(3, y).flags & 2, 2, 'underlined');
+        assert.equal(ui.attr(3, y).flags & 1, 1, 'bold');
+        const other = ui.row('▸ Internet Protocol');
+        assert.notEqual(ui.attr(3, other).flags & 2, 2);
+      } finally {
+        await ui.quit();
+      }
+    });
   });
 
   it('with NO_COLOR draws no colour at all, yet the selection and the highlight stay visible', async () => {
