@@ -181,6 +181,11 @@ export const msg = {
   uiAnalysisWaits: () => `the analysis starts once the whole capture is read`,
   uiAnalysisFailed: (why: string) => `the analysis failed: ${why}`,
   uiEvidence: (k: number, n: number, title: string) => `evidence frame ${k} of ${n}: ${title}`,
+  uiSearchFound: (text: string, where: string) => `"${text}" found ${where}; n / N: next / previous`,
+  uiSearchNotFound: (text: string, where: string) => `"${text}" not found ${where}`,
+  uiSearching: (text: string, done: number, total: number) => `searching for "${text}"… ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets`,
+  uiMarkSet: (mark: string, frame: number) => `mark ${mark} set on frame ${frame}; '${mark} jumps back to it`,
+  uiNoMark: (mark: string) => `no mark ${mark}; set one with m${mark}`,
 
   // analysis
   // Options of the analysis commands.

@@ -61,6 +61,14 @@ export class UiState {
   helpTop = 0;
   /** The `:` command line, while it is open. */
   command: LineEditor | undefined;
+  /** The Ctrl-F search prompt, while it is open. */
+  searchPrompt: LineEditor | undefined;
+  /** What n / N repeat: the last search, or the alert's evidence walk. */
+  walk: 'search' | 'evidence' = 'evidence';
+  /** After `m` or `'`, the next letter names the mark. */
+  pendingMark: 'set' | 'jump' | undefined;
+  /** Marks: a letter → capture position. */
+  readonly bookmarks = new Map<string, number>();
   disposed = false;
 
   readonly list: PacketListView;

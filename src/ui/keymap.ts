@@ -29,6 +29,9 @@ export type Action =
   | 'prevEvidence'
   | 'sort'
   | 'side'
+  | 'search'
+  | 'mark'
+  | 'jumpMark'
   | `view:${ViewId}`;
 
 export interface Binding {
@@ -65,7 +68,7 @@ const BINDINGS: Binding[] = [
   { keys: ['up', 'k'], action: 'up', help: 'previous packet / node / line', group: 'Moving' },
   { keys: ['down', 'j'], action: 'down', help: 'next packet / node / line', group: 'Moving' },
   { keys: ['pageup', 'C-b'], action: 'pageUp', help: 'one page up', group: 'Moving' },
-  { keys: ['pagedown', 'C-f'], action: 'pageDown', help: 'one page down', group: 'Moving' },
+  { keys: ['pagedown'], action: 'pageDown', help: 'one page down', group: 'Moving' },
   { keys: ['C-u'], action: 'halfUp', help: 'half a page up', group: 'Moving' },
   { keys: ['C-d'], action: 'halfDown', help: 'half a page down', group: 'Moving' },
   { keys: ['g', 'home'], action: 'first', help: 'first packet / node / byte', group: 'Moving' },
@@ -77,10 +80,13 @@ const BINDINGS: Binding[] = [
   { keys: ['left', 'h'], action: 'left', help: 'collapse / up to the parent; previous byte', group: 'Panes and the tree' },
   { keys: ['e'], action: 'expandAll', help: 'expand every node of the packet', group: 'Panes and the tree' },
   { keys: ['c'], action: 'collapseAll', help: 'collapse every node', group: 'Panes and the tree' },
+  { keys: ['C-f'], action: 'search', help: 'search the pane in focus (list, tree or bytes); n / N: next / previous match', group: 'Search and marks' },
+  { keys: ['m'], action: 'mark', help: 'mark the selected packet: m then a letter', group: 'Search and marks' },
+  { keys: ["'"], action: 'jumpMark', help: "jump to a marked packet: ' then its letter", group: 'Search and marks' },
   { keys: ['s'], action: 'sort', help: 'Statistics: sort conversations / endpoints (packets, bytes, address)', group: 'Statistics' },
   { keys: ['i'], action: 'side', help: 'Statistics: outer (node to node) or inner (inside tunnels) side', group: 'Statistics' },
-  { keys: ['n'], action: 'nextEvidence', help: 'next frame of the selected alert', group: 'Alerts' },
-  { keys: ['N'], action: 'prevEvidence', help: 'previous frame of the selected alert', group: 'Alerts' },
+  { keys: ['n'], action: 'nextEvidence', help: 'next frame of the selected alert (or next search match)', group: 'Alerts' },
+  { keys: ['N'], action: 'prevEvidence', help: 'previous frame of the selected alert (or previous match)', group: 'Alerts' },
 ];
 
 /** Normalizes a blessed key event: printable keys as typed ("G", "?"), others by name ("C-d", "S-tab"). */
@@ -113,7 +119,7 @@ export class Keymap {
   /** Lines of the help overlay, grouped. */
   helpLines(): { group: string; keys: string; help: string }[] {
     const pretty = (k: string): string =>
-      ({ 'C-c': 'Ctrl-C', 'C-u': 'Ctrl-U', 'C-d': 'Ctrl-D', 'S-tab': 'Shift-Tab', pageup: 'PgUp', pagedown: 'PgDn', escape: 'Esc', space: 'Space', enter: 'Enter', tab: 'Tab', up: '↑', down: '↓', left: '←', right: '→', home: 'Home', end: 'End' })[k] ?? k;
+      ({ 'C-c': 'Ctrl-C', 'C-u': 'Ctrl-U', 'C-d': 'Ctrl-D', 'C-f': 'Ctrl-F', 'C-b': 'Ctrl-B', 'S-tab': 'Shift-Tab', pageup: 'PgUp', pagedown: 'PgDn', escape: 'Esc', space: 'Space', enter: 'Enter', tab: 'Tab', up: '↑', down: '↓', left: '←', right: '→', home: 'Home', end: 'End' })[k] ?? k;
     return this.bindings.filter((b) => b.help).map((b) => ({ group: b.group, keys: b.keys.map(pretty).join(' '), help: b.help }));
   }
 }

@@ -115,7 +115,7 @@ export class Layout {
       text.setContent(this.analysisLines(W, bodyH).join('\n'));
     }
 
-    status.setContent(s.command ? this.commandLine(W) : s.statusBar.render(this.statusModel(), W));
+    status.setContent(s.command || s.searchPrompt ? this.commandLine(W) : s.statusBar.render(this.statusModel(), W));
 
     if (s.helpOpen) {
       // Full width up to 92 columns, so nothing of the view below shows beside the box.
@@ -226,6 +226,11 @@ export class Layout {
 
   private commandLine(width: number): string {
     const th = this.s.theme;
+    if (this.s.searchPrompt) {
+      const where = this.s.view !== 'packets' || this.s.focus === 'list' ? 'packets' : this.s.focus === 'detail' ? 'tree' : 'bytes';
+      const label = `Search ${where}: `;
+      return th.paint('statusAccent', label) + this.s.searchPrompt.render(th, width - label.length, 'status', true);
+    }
     return th.paint('statusAccent', ':') + this.s.command!.render(th, width - 1, 'status', true);
   }
 

@@ -63,4 +63,18 @@ export class Navigator {
     this.showFrame(ev.alert.frames[ev.at]!);
     s.setMessage(msg.uiEvidence(ev.at + 1, n, ev.alert.title), 'note');
   }
+
+  /** `m` + letter marks the selected packet; `'` + letter jumps back to it. */
+  mark(kind: 'set' | 'jump', name: string): void {
+    const s = this.s;
+    if (kind === 'set') {
+      const pos = s.selectedPos;
+      if (pos === undefined) return;
+      s.bookmarks.set(name, pos);
+      return s.setMessage(msg.uiMarkSet(name, pos + 1), 'good');
+    }
+    const pos = s.bookmarks.get(name);
+    if (pos === undefined) return s.setMessage(msg.uiNoMark(name), 'warning');
+    this.showFrame(pos + 1);
+  }
 }
