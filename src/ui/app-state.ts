@@ -93,6 +93,7 @@ export class UiState {
     this.decodeRules = [...(opts.registry.decodeAs ?? [])];
     this.keymap = new Keymap(VIEWS);
     this.list = new PacketListView(this.theme);
+    if (opts.follow) this.list.fixWidthsAfter = 64;
     this.detail = new DetailView(this.theme);
     this.hex = new HexView(this.theme);
     this.filterBar = new FilterBar(this.theme, checkFilterText);

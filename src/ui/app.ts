@@ -125,6 +125,7 @@ export class App {
     const s = this.s;
     this.filter.notifyGrowth();
     this.layout.grew();
+    this.analysisCtl.grew();
     if (s.follow && s.rows && s.rows.length) s.list.select(s.rows.length - 1, s.rows.length);
     this.requestRender(false);
   }

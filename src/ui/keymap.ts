@@ -32,6 +32,7 @@ export type Action =
   | 'search'
   | 'mark'
   | 'jumpMark'
+  | 'follow'
   | `view:${ViewId}`;
 
 export interface Binding {
@@ -73,6 +74,7 @@ const BINDINGS: Binding[] = [
   { keys: ['C-d'], action: 'halfDown', help: 'half a page down', group: 'Moving' },
   { keys: ['g', 'home'], action: 'first', help: 'first packet / node / byte', group: 'Moving' },
   { keys: ['G', 'end'], action: 'last', help: 'last packet / node / byte', group: 'Moving' },
+  { keys: ['F'], action: 'follow', help: 'live input: follow the newest packet again', group: 'Moving' },
   { keys: ['tab'], action: 'nextPane', help: 'next pane (list → details → bytes); next Statistics page', group: 'Panes and the tree' },
   { keys: ['S-tab'], action: 'prevPane', help: 'previous pane', group: 'Panes and the tree' },
   { keys: ['enter', 'space'], action: 'toggle', help: 'tree: expand or collapse; list: go to the details; other views: open the row', group: 'Panes and the tree' },

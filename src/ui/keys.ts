@@ -107,6 +107,11 @@ export class Keys {
         s.searchPrompt ??= new LineEditor();
         s.searchPrompt.set('');
         return;
+      case 'follow':
+        if (!s.opts.follow) return;
+        s.follow = true;
+        if (s.rows?.length) s.list.select(s.rows.length - 1, s.rows.length);
+        return;
       case 'mark':
       case 'jumpMark':
         s.pendingMark = action === 'mark' ? 'set' : 'jump';

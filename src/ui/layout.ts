@@ -221,6 +221,7 @@ export class Layout {
       ...(analysis ? { alerts: alertCounts(analysis) } : {}),
       ...(s.message ? { message: s.message } : {}),
       ...(c?.error && !s.message ? { warning: 'damaged capture' } : {}),
+      ...(s.opts.follow && !c?.complete ? { live: s.follow ? ('following' as const) : ('paused' as const) } : {}),
     };
   }
 

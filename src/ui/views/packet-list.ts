@@ -176,8 +176,14 @@ export class PacketListView {
     return { left: this.placement?.hiddenLeft ?? 0, right: this.placement?.hiddenRight ?? 0 };
   }
 
+  /** Live input: widths are decided from the first rows and then kept, so columns do not jump. */
+  fixWidthsAfter: number | undefined;
+  private noted = 0;
+
   private noteWidths(rows: readonly ListRow[]): void {
     for (const row of rows) {
+      if (this.fixWidthsAfter !== undefined && this.noted >= this.fixWidthsAfter) return;
+      this.noted++;
       for (const id of ['time', 'iface', 'outer', 'tunnel', 'addr', 'protocol', 'length', 'info'] as const) {
         const w = row[id].length;
         if (w > (this.widest.get(id) ?? 0)) this.widest.set(id, w);

@@ -25,6 +25,8 @@ export interface StatusModel {
   message?: { text: string; role: Role };
   /** Problem with the input (corrupt tail, ...). */
   warning?: string;
+  /** Live input: whether the list follows the newest packet. */
+  live?: 'following' | 'paused';
 }
 
 export class StatusBar {
@@ -45,6 +47,7 @@ export class StatusBar {
       const a = m.alerts;
       parts.push({ text: `✖ ${a.error} ⚠ ${a.warning} ℹ ${a.info}`, role: a.error ? 'statusAccent' : undefined });
     }
+    if (m.live) parts.push(m.live === 'following' ? { text: 'following' } : { text: 'paused: F follows', role: 'statusAccent' });
     if (m.warning) parts.push({ text: `⚠ ${m.warning}` });
     parts.push({ text: `[${m.view}]  ? help` });
 
