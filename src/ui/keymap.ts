@@ -85,7 +85,7 @@ const BINDINGS: Binding[] = [
   { keys: ['C-f'], action: 'search', help: 'search the pane in focus (list, tree or bytes); n / N: next / previous match', group: 'Search and marks' },
   { keys: ['m'], action: 'mark', help: 'mark the selected packet: m then a letter', group: 'Search and marks' },
   { keys: ["'"], action: 'jumpMark', help: "jump to a marked packet: ' then its letter", group: 'Search and marks' },
-  { keys: ['s'], action: 'sort', help: 'Statistics: sort conversations / endpoints (packets, bytes, address)', group: 'Statistics' },
+  { keys: ['s'], action: 'sort', help: 'sort: Flows, Tunnels, and the Statistics tables (packets, bytes, ...)', group: 'Statistics' },
   { keys: ['i'], action: 'side', help: 'Statistics: outer (node to node) or inner (inside tunnels) side', group: 'Statistics' },
   { keys: ['n'], action: 'nextEvidence', help: 'next frame of the selected alert (or next search match)', group: 'Alerts' },
   { keys: ['N'], action: 'prevEvidence', help: 'previous frame of the selected alert (or previous match)', group: 'Alerts' },

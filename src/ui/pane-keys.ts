@@ -162,6 +162,11 @@ export function actAnalysis(s: UiState, analysis: AnalysisControl, nav: Navigato
   if (!a) return;
   const v = s.view === 'flows' ? s.flows : s.view === 'tunnels' ? s.tunnels : s.view === 'hops' ? s.hops : s.alerts;
   const page = v.pageSize();
+  if (action === 'sort') {
+    if (s.view === 'flows') s.flows.nextSort();
+    else if (s.view === 'tunnels') s.tunnels.nextSort();
+    return;
+  }
   switch (action) {
     case 'up':
       return v.move(-1);

@@ -106,4 +106,20 @@ describe('navigation', () => {
       await ui.quit();
     }
   });
+
+  it('sorts the Flows and Tunnels tables with s', async () => {
+    const ui = await startUi(SAMPLES + 'lab-recordings/tunnel-router-any.pcap', { cols: 120, rows: 30 });
+    try {
+      await ui.press('4', 's', 's');
+      assert.match(ui.text(), /s: sort \(by bytes\)/);
+      const flows = ui.lines().filter((l) => /^ {3}(TCP|UDP|ICMP) /.test(l));
+      const bytes = flows.map((l) => /([\d.]+) (kB|B|MB)\s/.exec(l)!).map(([, n, u]) => Number(n) * (u === 'kB' ? 1e3 : u === 'MB' ? 1e6 : 1));
+      assert.ok(bytes.length > 1);
+      assert.deepEqual(bytes, [...bytes].sort((a, b) => b - a));
+      await ui.press('5', 's');
+      assert.match(ui.text(), /s: sort \(by packets\)/);
+    } finally {
+      await ui.quit();
+    }
+  });
 });
