@@ -9,6 +9,22 @@ const files = new Files();
 after(() => files.cleanup());
 
 describe('Layers view', () => {
+  it('keeps the SLL2 pseudo-header of a tcpdump -i any capture apart from the encapsulation overhead', async () => {
+    const ui = await startUi(SAMPLES + 'lab-recordings/tunnel-router-any.pcap', { cols: 100, rows: 30 });
+    try {
+      // Frame 4: the pods' ping in VXLAN, recorded on the router with an SLL2 header.
+      await ui.press('j', 'j', 'j', '2');
+      const text = ui.text();
+      assert.match(text, /Layers of frame 4: 134 bytes from the wire \+ 20 of SLL2/);
+      assert.match(text, /Encapsulation overhead: IPv4 20 \+ UDP 8 \+ VXLAN 8 = 36 bytes/);
+      assert.match(text, /The 98-byte inner frame travels as 134 bytes on the underlay \(\+37%\)/);
+      assert.match(text, /SLL2 20 is the capture tool's pseudo-header/);
+      assert.match(text, /Linux cooked capture v2 \(SLL2\) — offset 0, header 20 bytes \[capture pseudo-header\]/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
   it('draws the packet as nested boxes with offsets, sizes and the 50 bytes of VXLAN overhead', async () => {
     const ui = await startUi(CILIUM, { cols: 120, rows: 40 });
     try {
