@@ -47,8 +47,8 @@ keys() { "${T[@]}" send-keys -t e2e "$@"; sleep 0.15; }
 text() { "${T[@]}" send-keys -t e2e -l "$1"; sleep 0.15; }
 
 # 1. The packet list: outer and inner headers side by side, 8472 decoded as VXLAN.
-wait_for 'Outer src → dst +Proto/VNI +Inner Source'
-expect '^ +3 [0-9.]+ 192\.168\.10\.100 → 192\.168\.20\.100 VXLAN 32001 +172\.20\.0\.10 +172\.20\.2\.30 +ICMP'
+wait_for 'Outer src → dst +Tunnel +Source → Destination'
+expect '^ +3 [0-9.]+ 192\.168\.10\.100 → 192\.168\.20\.100 VXLAN 32001 +172\.20\.0\.10 +→ 172\.20\.2\.30 +ICMP'
 expect '36 packets'
 reject 'Terminfo|WARNING'
 
@@ -79,8 +79,12 @@ sleep 0.2
 keys 2
 wait_for 'Encapsulation overhead: Ethernet 14 \+ IPv4 20 \+ UDP 8 \+ VXLAN 8 = 50 bytes'
 keys 3
-wait_for 'Top talkers: outer'
-wait_for '192\.168\.10\.100 ↔ 192\.168\.20\.100 +36'
+wait_for 'Statistics \[Protocol hierarchy\]'
+# The statistics follow the display filter still applied.
+wait_for '14 of 36 packets, display filter: vxlan\.vni == 45678'
+wait_for '^ Ethernet +14 100\.0%'
+keys Tab
+wait_for '^ 192\.168\.10\.100 +192\.168\.20\.100 +14 '
 keys 1 '?'
 wait_for 'vxshark keys'
 keys Escape
@@ -94,4 +98,44 @@ sleep 0.2
 keys q
 wait_for 'VXSHARK_EXIT=0'
 reject 'Outer src → dst'
+
+# 6. 80x24 on the router's `tcpdump -i any`: priority columns, the legend, the status bar's
+#    view and help, search with Ctrl-F and n.
+"${T[@]}" kill-session -t e2e
+LAB=samples/lab-recordings
+"${T[@]}" new-session -d -s e2e -x 80 -y 24 \
+  "env TERM=xterm-256color LANG=C.UTF-8 node bin/vxshark.js --ip-link $LAB/native-router.ip-link.txt $LAB/native-router-any.pcap; echo VXSHARK_EXIT=\$?; sleep 30"
+wait_for 'If/Dir Source → Destination'
+wait_for '\[1 Packets: list\]  \? help'
+wait_for '!4 [0-9.]+ eth1 ▸ 172\.20\.0\.10 → 172\.20\.2\.30 ICMP'
+wait_for '▸ in  ◂ out  B bcast  M mcast'
+keys C-f
+wait_for '^Search packets:'
+text 'SYN'
+keys Enter
+wait_for '"SYN" found in frame 12'
+keys n
+wait_for '"SYN" found in frame 13'
+keys 3
+wait_for '^ SLL2 +15 100\.0% +1,184 100\.0%'
+keys 7
+wait_for 'Evidence: 5 seen, 10 frames \(n / N\)'
+keys q
+wait_for 'VXSHARK_EXIT=0'
+
+# 7. Live input from a pipe: alerts appear while the capture still arrives, and the list
+#    says it follows the newest packet.
+"${T[@]}" kill-session -t e2e
+PIPE_SRC=samples/router-interfaces.pcapng
+CUT=$(node -e '
+  const b = require("fs").readFileSync(process.argv[1]); let off = 0, n = 0;
+  while (off < b.length && n < 20) { if (b.readUInt32LE(off) === 6) n++; off += b.readUInt32LE(off + 4); }
+  console.log(off);' "$PIPE_SRC")
+"${T[@]}" new-session -d -s e2e -x 100 -y 30 \
+  "(head -c $CUT $PIPE_SRC; sleep 6; tail -c +$((CUT + 1)) $PIPE_SRC) | env TERM=xterm-256color LANG=C.UTF-8 node bin/vxshark.js -; echo VXSHARK_EXIT=\$?; sleep 30"
+wait_for 'standard input │ reading… 20 packets │ ✖ [1-9]' 5
+expect 'following'
+wait_for '24 packets │ ✖ 2 ⚠ 3 ℹ 0' 15
+keys q
+wait_for 'VXSHARK_EXIT=0'
 echo "tui-e2e: ok"

@@ -166,7 +166,11 @@ export const msg = {
   uiGotoUsage: () => `usage: goto N (a frame number)`,
   uiNoSuchFrame: (n: number, count: number) => `frame ${n} does not exist (the capture has ${count} so far)`,
   uiFrameFiltered: (n: number) => `frame ${n} is hidden by the display filter; clear it with / then Esc on an empty filter`,
-  uiDecodeUsage: () => `usage: decode TABLE==PORT PROTOCOL, e.g. decode udp.port==9000 vxlan`,
+  uiDecodeUsage: () => `usage: decode TABLE==PORT PROTOCOL (or none), e.g. decode udp.port==9000 vxlan`,
+  uiDecodeRefused: (proto: string, table: string, where: string) =>
+    `decode refused: ${proto} runs over ${where || 'no port or protocol table'}, not ${table}`,
+  uiDecodeRemoved: (rule: string, n: number) =>
+    n ? `${rule} is decoded by the default rules again; every packet was dissected again` : `no decode rule of yours covers ${rule}`,
   uiDecodeApplied: (rule: string, proto: string) => `${rule} is now decoded as ${proto}; every packet was dissected again`,
   uiFilterDone: (shown: number, total: number, ms: number) =>
     `filter matched ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets in ${Math.round(ms)} ms`,
@@ -177,6 +181,11 @@ export const msg = {
   uiAnalysisWaits: () => `the analysis starts once the whole capture is read`,
   uiAnalysisFailed: (why: string) => `the analysis failed: ${why}`,
   uiEvidence: (k: number, n: number, title: string) => `evidence frame ${k} of ${n}: ${title}`,
+  uiSearchFound: (text: string, where: string) => `"${text}" found ${where}; n / N: next / previous`,
+  uiSearchNotFound: (text: string, where: string) => `"${text}" not found ${where}`,
+  uiSearching: (text: string, done: number, total: number) => `searching for "${text}"… ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets`,
+  uiMarkSet: (mark: string, frame: number) => `mark ${mark} set on frame ${frame}; '${mark} jumps back to it`,
+  uiNoMark: (mark: string) => `no mark ${mark}; set one with m${mark}`,
 
   // analysis
   // Options of the analysis commands.

@@ -126,6 +126,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
           .option('ifname', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)' })
           .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
+          .option('theme', { type: 'string', choices: ['dark', 'light'], default: 'dark', describe: 'terminal UI colours for a dark or a light background' })
           .option('Y', { alias: 'display-filter', type: 'string', requiresArg: true, describe: 'display filter, e.g. "inner.ip.dst == 172.20.2.30 && vxlan.vni == 32001"' })
           .option('i', { alias: 'interface', type: 'string', array: true, nargs: 1, describe: 'capture live from this interface with tcpdump or dumpcap (repeatable)' })
           .option('f', { type: 'string', requiresArg: true, describe: 'capture filter for live capture (BPF syntax, e.g. "udp port 8472")' })
@@ -178,6 +179,7 @@ interface ReadArgs extends ContextArgs {
   heuristics: boolean;
   ifname: string[];
   'ip-link'?: string;
+  theme: string;
   w?: string;
   t: string;
   Y?: string;
@@ -207,7 +209,7 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
   if (file !== undefined && !printing && process.stdout.isTTY) {
     // The terminal UI (blessed) loads only when used: printing starts faster and smaller without it.
     const { runUi } = await import('../ui/index.js');
-    return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom(), context });
+    return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom(), context, theme: args.theme === 'light' ? 'light' : 'dark' });
   }
   const ifnames = ifnamesFrom();
   let count: number | undefined;

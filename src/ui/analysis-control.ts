@@ -1,9 +1,14 @@
 // The analysis module in the UI: runs it in a worker over the whole capture once it is
 // loaded (again after `:decode`) and keeps its results for the views and the packet list.
+// While a live capture (a pipe, -i) is still arriving it re-runs over what has arrived, at
+// most once a second, so flows, tunnels, hops and alerts fill in before the capture ends.
 import { msg } from '../errors.js';
 import type { AlertRow, AnalysisView } from './analysis-model.js';
 import { runAnalysis, type RunningAnalysis } from './analysis-runner.js';
 import type { UiState } from './app-state.js';
+
+/** How often a capture still arriving is analysed again. */
+const LIVE_INTERVAL_MS = 1000;
 
 export class AnalysisControl {
   /** Flows, tunnels, hops and alerts, once the worker is done. */
@@ -15,6 +20,11 @@ export class AnalysisControl {
   /** The alert whose evidence n / N walk, and the position in its frames. */
   evidence: { alert: AlertRow; at: number } | undefined;
   private run: RunningAnalysis | undefined;
+  /** The running (or last) run covers only part of a capture still arriving. */
+  private partial = false;
+  private lastPartialStart = 0;
+  /** Frames the shown result covers (while the capture is still arriving). */
+  coveredFrames = 0;
 
   constructor(
     private readonly s: UiState,
@@ -26,13 +36,35 @@ export class AnalysisControl {
     return this.run !== undefined;
   }
 
+  /** Whether the result covers only the packets that had arrived when it ran. */
+  get provisional(): boolean {
+    return this.partial;
+  }
+
+  /** The capture grew while still arriving: analyse what is there, at most once a second. */
+  grew(): void {
+    const c = this.s.capture;
+    // Only a live input: a large file being indexed is analysed once, when it is complete.
+    if (!c || c.complete || !this.s.opts.follow || this.s.disposed || this.run || c.frameCount === 0) return;
+    if (performance.now() - this.lastPartialStart < LIVE_INTERVAL_MS || c.frameCount === this.coveredFrames) return;
+    this.lastPartialStart = performance.now();
+    this.launch(true);
+  }
+
   /** Runs the analysis over the whole capture, once it is complete. */
   start(): void {
+    const c = this.s.capture;
+    if (!c?.complete || this.s.disposed) return;
+    this.launch(false);
+  }
+
+  private launch(partial: boolean): void {
     const s = this.s;
-    const c = s.capture;
-    if (!c?.complete || s.disposed) return;
+    const c = s.capture!;
     this.run?.cancel();
     this.failed = undefined;
+    this.partial = partial;
+    const frames = c.frameCount;
     const run = runAnalysis({
       path: c.path,
       decodeAs: s.decodeRules,
@@ -46,9 +78,13 @@ export class AnalysisControl {
       if (run !== this.run || s.disposed) return;
       this.run = undefined;
       if (!reply.ok) {
+        // A live capture's half-written tail is not a failure: the next run will see it whole.
+        if (partial) return this.requestRender();
         this.failed = reply.message;
         s.setMessage(msg.uiAnalysisFailed(reply.message), 'error');
       } else {
+        this.coveredFrames = partial ? frames : (s.capture?.frameCount ?? frames);
+        if (!partial) this.partial = false;
         this.result = reply.view;
         this.alertFrames = new Set(reply.view.alerts.filter((a) => a.severity === 'error').flatMap((a) => a.frames));
         s.marks.analysed ??= performance.now();

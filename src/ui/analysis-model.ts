@@ -65,6 +65,8 @@ export interface HopRow {
   misroute: boolean;
   /** Frame numbers of the first pair [ingress copy, egress copy]. */
   example: [number, number] | undefined;
+  /** Display filter for this path's packets. */
+  filter: string;
 }
 
 /** What the Alerts view shows of an alert (it crosses from the analysis worker as plain data). */
@@ -101,16 +103,42 @@ function tunnelTitle(t: Tunnel, show: ShowAddress): string {
   return `${t.kind} ${show(t.src)} → ${show(t.dst)}  udp/${t.port}  VNI ${t.vni}`;
 }
 
-/** A display filter matching one flow's packets (inside the tunnel when it was tunnelled). */
-export function flowFilter(f: Pick<Flow, 'family' | 'proto' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tunnels'>): string {
+/**
+ * A display filter matching exactly one flow's packets: its addresses and ports in either
+ * direction (an echo's identifier for ICMP), inside the tunnels it used when it was tunnelled.
+ */
+export function flowFilter(
+  f: Pick<Flow, 'family' | 'proto' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tunnels'>,
+  tunnels: readonly Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'family'>[] = [],
+): string {
   const inner = f.tunnels.length ? 'inner.' : '';
   const ip = f.family === 6 ? 'ipv6' : 'ip';
-  const parts = [`${inner}${ip}.addr == ${f.src}`, `${inner}${ip}.addr == ${f.dst}`];
   const l4 = f.proto.toLowerCase();
-  if (f.proto === 'TCP' || f.proto === 'UDP') {
-    parts.push(`${inner}${l4}.port == ${f.srcPort}`, `${inner}${l4}.port == ${f.dstPort}`);
-  } else if (f.proto === 'ICMP' || f.proto === 'ICMPv6') parts.push(`${inner}${l4}`);
-  return parts.join(' && ');
+  const way = (a: string, b: string, pa: number, pb: number): string => {
+    const parts = [`${inner}${ip}.src == ${a}`, `${inner}${ip}.dst == ${b}`];
+    if (f.proto === 'TCP' || f.proto === 'UDP') parts.push(`${inner}${l4}.srcport == ${pa}`, `${inner}${l4}.dstport == ${pb}`);
+    return parts.join(' && ');
+  };
+  let text = `((${way(f.src, f.dst, f.srcPort, f.dstPort)}) || (${way(f.dst, f.src, f.dstPort, f.srcPort)}))`;
+  // Echo requests and replies share an identifier (the flow's "port"); other ICMP has none.
+  if (f.proto === 'ICMP') text += f.srcPort ? ` && ${inner}icmp.ident == ${f.srcPort}` : ` && ${inner}icmp && !${inner}icmp.ident`;
+  else if (f.proto === 'ICMPv6') text += f.srcPort ? ` && ${inner}icmpv6.echo.identifier == ${f.srcPort}` : ` && ${inner}icmpv6 && !${inner}icmpv6.echo.identifier`;
+  else if (f.proto !== 'TCP' && f.proto !== 'UDP') text += ` && ${inner}${ip}.proto == ${protoNumber(f.proto)}`;
+  if (tunnels.length) text += ` && (${tunnels.map((t) => `(${tunnelFilter(t)})`).join(' || ')})`;
+  return text;
+}
+
+const PROTO_NUMBERS: Record<string, number> = { TCP: 6, UDP: 17, ICMP: 1, ICMPv6: 58, SCTP: 132, GRE: 47, ESP: 50, IGMP: 2 };
+
+function protoNumber(name: string): number | string {
+  return PROTO_NUMBERS[name] ?? (/^\d+$/.test(name) ? name : /(\d+)/.exec(name)?.[1] ?? name);
+}
+
+/** A display filter for one forwarding path: the packets of that pair on either interface. */
+export function hopFilter(h: Pick<HopRow, 'ingress' | 'egress' | 'src' | 'dst'>): string {
+  const ip = h.src.includes(':') ? 'ipv6' : 'ip';
+  const ifs = [...new Set([h.ingress, h.egress])].map((i) => `frame.interface_name == "${i.replace(/["\\]/g, '')}"`);
+  return `${ifs.length > 1 ? `(${ifs.join(' || ')})` : ifs[0]} && ${ip}.src == ${h.src} && ${ip}.dst == ${h.dst}`;
 }
 
 /** A display filter matching one tunnel row's packets. */
@@ -133,7 +161,7 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, 
     unanswered: f.unanswered !== undefined,
     also: others.length ? `back: ${others.map((t) => `${t.kind} VNI ${t.vni}`).join(', ')}` : '',
     firstFrame: f.firstFrame,
-    filter: flowFilter(f),
+    filter: flowFilter(f, f.tunnels.map((id) => byId.get(id)).filter((t): t is Tunnel => t !== undefined)),
   };
 }
 
@@ -197,7 +225,9 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
     encapsulated: p.encapsulated,
     misroute: p.kind === 'hairpin' || (uplink !== undefined && p.egress === uplink) || alertPaths.has(`${p.ingress}|${p.egress}`),
     example: p.examples[0],
+    filter: '',
   }));
+  for (const h of hops) h.filter = hopFilter(h);
 
   const alerts: AlertRow[] = r.alerts
     .map((a) => ({

@@ -9,12 +9,16 @@ import { createRegistry } from '../dissect/default-registry.js';
 import { buildAnalysisView } from './analysis-model.js';
 import type { AnalysisJob, AnalysisReply } from './analysis-runner.js';
 
+/** Evidence frames kept per alert (and per flow, for the rules that cite flows). */
+const UI_EVIDENCE_FRAMES = 200;
+
 async function run(job: AnalysisJob): Promise<AnalysisReply> {
   const capture = await loadCapture(job.path);
   try {
     const context = job.contextPaths.length ? loadContext(job.contextPaths) : undefined;
     const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics, context, names: job.names });
-    const result = analyze(capture, { registry, ifnames: new Map(job.ifnames), names: job.names, ...(context ? { context } : {}) });
+    // n / N walk an alert's evidence in the UI: keep far more of it than the CLI prints.
+    const result = analyze(capture, { registry, ifnames: new Map(job.ifnames), names: job.names, evidenceFrames: UI_EVIDENCE_FRAMES, ...(context ? { context } : {}) });
     const naming = context && job.names ? new ContextNaming(context) : undefined;
     return { ok: true, view: buildAnalysisView(result, capture.frameCount, naming ? (a) => naming.show(a) : undefined) };
   } finally {

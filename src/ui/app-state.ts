@@ -14,6 +14,7 @@ import { HexView } from './views/hex.js';
 import { HopsView } from './views/hops.js';
 import { LayersView } from './views/layers.js';
 import { PacketListView } from './views/packet-list.js';
+import { StatsView } from './views/stats.js';
 import { StatusBar } from './views/status-bar.js';
 import { TunnelsView } from './views/tunnels.js';
 
@@ -62,6 +63,14 @@ export class UiState {
   helpTop = 0;
   /** The `:` command line, while it is open. */
   command: LineEditor | undefined;
+  /** The Ctrl-F search prompt, while it is open. */
+  searchPrompt: LineEditor | undefined;
+  /** What n / N repeat: the last search, or the alert's evidence walk. */
+  walk: 'search' | 'evidence' = 'evidence';
+  /** After `m` or `'`, the next letter names the mark. */
+  pendingMark: 'set' | 'jump' | undefined;
+  /** Marks: a letter → capture position. */
+  readonly bookmarks = new Map<string, number>();
   disposed = false;
 
   readonly list: PacketListView;
@@ -74,6 +83,7 @@ export class UiState {
   readonly tunnels: TunnelsView;
   readonly hops: HopsView;
   readonly alerts: AlertsView;
+  readonly stats: StatsView;
 
   constructor(
     readonly opts: AppOptions,
@@ -85,6 +95,7 @@ export class UiState {
     this.decodeRules = [...(opts.registry.decodeAs ?? [])];
     this.keymap = new Keymap(VIEWS);
     this.list = new PacketListView(this.theme);
+    if (opts.follow) this.list.fixWidthsAfter = 64;
     this.detail = new DetailView(this.theme);
     this.hex = new HexView(this.theme);
     this.filterBar = new FilterBar(this.theme, checkFilterText);
@@ -94,6 +105,7 @@ export class UiState {
     this.tunnels = new TunnelsView(this.theme);
     this.hops = new HopsView(this.theme);
     this.alerts = new AlertsView(this.theme);
+    this.stats = new StatsView(this.theme);
   }
 
   /** Capture position of the packet selected in the list. */

@@ -16,6 +16,7 @@ import { Layout } from './layout.js';
 import { bindMouse } from './mouse.js';
 import { Navigator } from './navigate.js';
 import { RenderLoop } from './render-loop.js';
+import { Search } from './search.js';
 import { AllRows, PacketStore, type RowSource } from './store.js';
 import type { Role } from './theme.js';
 import type { FilterBar } from './views/filter-bar.js';
@@ -31,6 +32,7 @@ export class App {
   private readonly commands: Commands;
   private readonly layout: Layout;
   private readonly keys: Keys;
+  private readonly search: Search;
 
   constructor(
     private readonly screen: Screen,
@@ -45,7 +47,8 @@ export class App {
     this.nav = new Navigator(s, this.filter, this.analysisCtl);
     this.layout = new Layout(screen, s, this.filter, this.analysisCtl, render);
     this.commands = new Commands(s, this.filter, this.analysisCtl, this.nav, () => this.layout.redissected());
-    this.keys = new Keys(s, this.filter, this.analysisCtl, this.nav, this.commands, render);
+    this.search = new Search(s, render);
+    this.keys = new Keys(s, this.filter, this.analysisCtl, this.nav, this.commands, this.search, render);
     this.keys.bind(screen);
     bindMouse(this.layout.boxes, s, render);
     screen.on('resize', () => this.requestRender());
@@ -122,6 +125,7 @@ export class App {
     const s = this.s;
     this.filter.notifyGrowth();
     this.layout.grew();
+    this.analysisCtl.grew();
     if (s.follow && s.rows && s.rows.length) s.list.select(s.rows.length - 1, s.rows.length);
     this.requestRender(false);
   }
@@ -163,6 +167,7 @@ export class App {
       this.filter.job?.active === true ||
       this.loop.pending ||
       this.analysisCtl.running ||
+      this.search.running ||
       this.layout.counting
     );
   }

@@ -1,6 +1,6 @@
-// The one place blessed and blessed-contrib are loaded, with the types vxshark relies on.
-// @types/blessed swaps the input and output stream types of the screen options and has no
-// `screen.lines`; blessed-contrib has no types at all. Everything else in src/ui uses these.
+// The one place blessed is loaded, with the types vxshark relies on. @types/blessed swaps the
+// input and output stream types of the screen options and has no `screen.lines`. Everything
+// else in src/ui uses these.
 import { createRequire } from 'node:module';
 import type { Widgets } from 'blessed';
 import { patchTput } from './terminfo.js';
@@ -92,44 +92,3 @@ export function blessed(): BlessedModule {
   }
   return loaded;
 }
-
-// blessed-contrib, loaded widget by widget on first use: the whole package takes ~190 ms to
-// load (maps, markdown, images) and the first screen must not wait for it.
-
-export interface LineSeries {
-  title: string;
-  x: string[];
-  y: number[];
-  style?: { line?: string };
-}
-
-export interface LineChart extends Box {
-  setData(series: LineSeries[]): void;
-}
-
-export interface BarChart extends Box {
-  setData(data: { titles: string[]; data: number[] }): void;
-}
-
-export interface Table extends Box {
-  setData(data: { headers: string[]; data: string[][] }): void;
-}
-
-export interface ContribOptions extends Widgets.BoxOptions {
-  [key: string]: unknown;
-}
-
-export const contrib = {
-  line(options: ContribOptions): LineChart {
-    const make = require('blessed-contrib/lib/widget/charts/line.js') as (o: ContribOptions) => LineChart;
-    return make(options);
-  },
-  bar(options: ContribOptions): BarChart {
-    const make = require('blessed-contrib/lib/widget/charts/bar.js') as (o: ContribOptions) => BarChart;
-    return make(options);
-  },
-  table(options: ContribOptions): Table {
-    const make = require('blessed-contrib/lib/widget/table.js') as (o: ContribOptions) => Table;
-    return make(options);
-  },
-};

@@ -1,6 +1,6 @@
 // The `:` command line: goto (or a bare frame number), decode, filter, help and quit.
 import { createRegistry } from '../dissect/default-registry.js';
-import { parseDecodeAs } from '../dissect/registry.js';
+import { parseDecodeAs, type DecodeAsRule, type Registry, type TableName } from '../dissect/registry.js';
 import { VxError, msg } from '../errors.js';
 import type { AnalysisControl } from './analysis-control.js';
 import type { UiState } from './app-state.js';
@@ -49,14 +49,30 @@ export class Commands {
     }
   }
 
-  /** `decode udp.port==9000 vxlan` (or with a comma, as -d takes it): re-dissects with the new rule. */
+  /**
+   * `decode udp.port==9000 vxlan` (or with a comma, as -d takes it): re-dissects with the new
+   * rule; `decode udp.port==9000 none` drops the user's rules for those ports.
+   */
   decodeAs(arg: string): void {
     const s = this.s;
     const text = arg.includes(',') ? arg : arg.trim().replace(/\s+(\S+)$/, ',$1');
     if (!text.includes(',')) return s.setMessage(msg.uiDecodeUsage(), 'error');
-    const rule = parseDecodeAs(text);
-    const rules = [...s.decodeRules, rule];
+    const none = /,\s*none\s*$/i.test(text);
+    const rule = parseDecodeAs(none ? text.replace(/none\s*$/i, 'vxlan') : text);
+    const range = rule.from === rule.to ? `${rule.from}` : `${rule.from}-${rule.to}`;
+    const name = `${rule.table}==${range}`;
+    let rules: DecodeAsRule[];
+    if (none) {
+      rules = s.decodeRules.filter((r) => r.table !== rule.table || r.to < rule.from || r.from > rule.to);
+      const removed = s.decodeRules.length - rules.length;
+      if (!removed) return s.setMessage(msg.uiDecodeRemoved(name, 0), 'warning');
+    } else {
+      const refusal = whyNot(createRegistry(s.opts.registry), rule);
+      if (refusal) return s.setMessage(refusal, 'error');
+      rules = [...s.decodeRules, rule];
+    }
     const registry = createRegistry({ ...s.opts.registry, decodeAs: rules });
+    const removed = s.decodeRules.length - rules.length;
     s.decodeRules = rules;
     if (s.store) {
       s.store.setRegistry(registry);
@@ -66,7 +82,26 @@ export class Commands {
       if (applied) this.filter.apply(applied);
       this.analysis.restart();
     }
-    const range = rule.from === rule.to ? `${rule.from}` : `${rule.from}-${rule.to}`;
-    s.setMessage(msg.uiDecodeApplied(`${rule.table}==${range}`, registry.dissector(rule.proto)?.short ?? rule.proto), 'good');
+    if (none) s.setMessage(msg.uiDecodeRemoved(name, removed), 'good');
+    else s.setMessage(msg.uiDecodeApplied(name, registry.dissector(rule.proto)?.short ?? rule.proto), 'good');
   }
+}
+
+/**
+ * Why a rule makes no sense, or undefined: a protocol is only decoded where the default
+ * tables could put it (VXLAN in a UDP port, HTTP in a TCP port), so `tcp.port==80 vxlan`
+ * is refused rather than silently producing nonsense.
+ */
+function whyNot(registry: Registry, rule: DecodeAsRule): string | undefined {
+  if (!registry.dissector(rule.proto)) return undefined; // parseDecodeAs' own message says which exist
+  const short = registry.dissector(rule.proto)?.short ?? rule.proto;
+  const tables: TableName[] = ['udp.port', 'tcp.port', 'ethertype', 'ip.proto'];
+  const carriedIn = tables.filter((t) => registry.heuristicsFor(t).includes(rule.proto) || hasEntry(registry, t, rule.proto));
+  if (carriedIn.includes(rule.table)) return undefined;
+  return msg.uiDecodeRefused(short, rule.table, carriedIn.join(' or '));
+}
+
+function hasEntry(registry: Registry, table: TableName, proto: string): boolean {
+  for (let k = 0; k < 65536; k++) if (registry.lookup(table, k) === proto) return true;
+  return false;
 }

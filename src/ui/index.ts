@@ -10,7 +10,7 @@ import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, VxError, msg } from '../errors.js';
 import { App, type UiMarks } from './app.js';
 import type { Screen, TerminalInput, TerminalOutput } from './blessed.js';
 import { createScreen, TerminalGuard } from './screen.js';
-import { chooseDepth, Theme, type ColorDepth } from './theme.js';
+import { chooseDepth, Theme, type ColorDepth, type ThemeName } from './theme.js';
 
 export interface UiOptions {
   /** Capture file, or "-" for standard input (then keys are read from /dev/tty). */
@@ -33,6 +33,8 @@ export interface UiOptions {
   colors?: ColorDepth;
   /** terminfo name; defaults to $TERM. */
   terminal?: string;
+  /** Colours for a dark (default) or a light terminal background. */
+  theme?: ThemeName;
   /** Called once the screen exists: lets tests and benchmarks drive and observe the UI. */
   onReady?: (ui: UiHandle) => void;
 }
@@ -108,7 +110,7 @@ export async function runUi(opts: UiOptions): Promise<number> {
     const startUi = (): App => {
       if (app) return app;
       const screen = createScreen({ input: keyboard, output, ...(opts.terminal ? { terminal: opts.terminal } : {}) });
-      const theme = new Theme(chooseDepth(process.env, screen.program.tput.colors, opts.colors));
+      const theme = new Theme(chooseDepth(process.env, screen.program.tput.colors, opts.colors, opts.terminal ?? process.env.TERM), opts.theme ?? 'dark');
       const g = new TerminalGuard(screen, stderr);
       guard = g;
       const a = new App(screen, {

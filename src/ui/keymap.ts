@@ -27,6 +27,12 @@ export type Action =
   | 'cancel'
   | 'nextEvidence'
   | 'prevEvidence'
+  | 'sort'
+  | 'side'
+  | 'search'
+  | 'mark'
+  | 'jumpMark'
+  | 'follow'
   | `view:${ViewId}`;
 
 export interface Binding {
@@ -63,20 +69,26 @@ const BINDINGS: Binding[] = [
   { keys: ['up', 'k'], action: 'up', help: 'previous packet / node / line', group: 'Moving' },
   { keys: ['down', 'j'], action: 'down', help: 'next packet / node / line', group: 'Moving' },
   { keys: ['pageup', 'C-b'], action: 'pageUp', help: 'one page up', group: 'Moving' },
-  { keys: ['pagedown', 'C-f'], action: 'pageDown', help: 'one page down', group: 'Moving' },
+  { keys: ['pagedown'], action: 'pageDown', help: 'one page down', group: 'Moving' },
   { keys: ['C-u'], action: 'halfUp', help: 'half a page up', group: 'Moving' },
   { keys: ['C-d'], action: 'halfDown', help: 'half a page down', group: 'Moving' },
   { keys: ['g', 'home'], action: 'first', help: 'first packet / node / byte', group: 'Moving' },
   { keys: ['G', 'end'], action: 'last', help: 'last packet / node / byte', group: 'Moving' },
-  { keys: ['tab'], action: 'nextPane', help: 'next pane (list → details → bytes)', group: 'Panes and the tree' },
+  { keys: ['F'], action: 'follow', help: 'live input: follow the newest packet again', group: 'Moving' },
+  { keys: ['tab'], action: 'nextPane', help: 'next pane (list → details → bytes); next Statistics page', group: 'Panes and the tree' },
   { keys: ['S-tab'], action: 'prevPane', help: 'previous pane', group: 'Panes and the tree' },
   { keys: ['enter', 'space'], action: 'toggle', help: 'tree: expand or collapse; list: go to the details; other views: open the row', group: 'Panes and the tree' },
   { keys: ['right', 'l'], action: 'right', help: 'expand / into the node; next byte in the bytes pane', group: 'Panes and the tree' },
   { keys: ['left', 'h'], action: 'left', help: 'collapse / up to the parent; previous byte', group: 'Panes and the tree' },
   { keys: ['e'], action: 'expandAll', help: 'expand every node of the packet', group: 'Panes and the tree' },
   { keys: ['c'], action: 'collapseAll', help: 'collapse every node', group: 'Panes and the tree' },
-  { keys: ['n'], action: 'nextEvidence', help: 'next frame of the selected alert', group: 'Alerts' },
-  { keys: ['N'], action: 'prevEvidence', help: 'previous frame of the selected alert', group: 'Alerts' },
+  { keys: ['C-f'], action: 'search', help: 'search the pane in focus (list, tree or bytes); n / N: next / previous match', group: 'Search and marks' },
+  { keys: ['m'], action: 'mark', help: 'mark the selected packet: m then a letter', group: 'Search and marks' },
+  { keys: ["'"], action: 'jumpMark', help: "jump to a marked packet: ' then its letter", group: 'Search and marks' },
+  { keys: ['s'], action: 'sort', help: 'sort: Flows, Tunnels, and the Statistics tables (packets, bytes, ...)', group: 'Statistics' },
+  { keys: ['i'], action: 'side', help: 'Statistics: outer (node to node) or inner (inside tunnels) side', group: 'Statistics' },
+  { keys: ['n'], action: 'nextEvidence', help: 'next frame of the selected alert (or next search match)', group: 'Alerts' },
+  { keys: ['N'], action: 'prevEvidence', help: 'previous frame of the selected alert (or previous match)', group: 'Alerts' },
 ];
 
 /** Normalizes a blessed key event: printable keys as typed ("G", "?"), others by name ("C-d", "S-tab"). */
@@ -109,7 +121,7 @@ export class Keymap {
   /** Lines of the help overlay, grouped. */
   helpLines(): { group: string; keys: string; help: string }[] {
     const pretty = (k: string): string =>
-      ({ 'C-c': 'Ctrl-C', 'C-u': 'Ctrl-U', 'C-d': 'Ctrl-D', 'S-tab': 'Shift-Tab', pageup: 'PgUp', pagedown: 'PgDn', escape: 'Esc', space: 'Space', enter: 'Enter', tab: 'Tab', up: '↑', down: '↓', left: '←', right: '→', home: 'Home', end: 'End' })[k] ?? k;
+      ({ 'C-c': 'Ctrl-C', 'C-u': 'Ctrl-U', 'C-d': 'Ctrl-D', 'C-f': 'Ctrl-F', 'C-b': 'Ctrl-B', 'S-tab': 'Shift-Tab', pageup: 'PgUp', pagedown: 'PgDn', escape: 'Esc', space: 'Space', enter: 'Enter', tab: 'Tab', up: '↑', down: '↓', left: '←', right: '→', home: 'Home', end: 'End' })[k] ?? k;
     return this.bindings.filter((b) => b.help).map((b) => ({ group: b.group, keys: b.keys.map(pretty).join(' '), help: b.help }));
   }
 }

@@ -8,7 +8,8 @@ import type { Commands } from './commands.js';
 import type { FilterControl } from './filter-control.js';
 import { keyName, type Action, type ViewId } from './keymap.js';
 import type { Navigator } from './navigate.js';
-import { actAnalysis, actList, actPackets } from './pane-keys.js';
+import { actAnalysis, actList, actPackets, actStats } from './pane-keys.js';
+import type { Search } from './search.js';
 import { LineEditor } from './views/filter-bar.js';
 
 export class Keys {
@@ -18,6 +19,7 @@ export class Keys {
     private readonly analysis: AnalysisControl,
     private readonly nav: Navigator,
     private readonly commands: Commands,
+    private readonly search: Search,
     private readonly requestRender: () => void,
   ) {}
 
@@ -48,6 +50,23 @@ export class Keys {
         s.command = undefined;
         this.commands.run(text);
       } else if (r === 'cancel') s.command = undefined;
+      return this.requestRender();
+    }
+    if (s.searchPrompt) {
+      const r = s.searchPrompt.handleKey(ch, key);
+      if (r === 'submit') {
+        const text = s.searchPrompt.text;
+        s.searchPrompt.remember(text);
+        s.searchPrompt = undefined;
+        s.walk = 'search';
+        this.search.start(text);
+      } else if (r === 'cancel') s.searchPrompt = undefined;
+      return this.requestRender();
+    }
+    if (s.pendingMark) {
+      const kind = s.pendingMark;
+      s.pendingMark = undefined;
+      if (ch && /^[a-zA-Z]$/.test(ch)) this.nav.mark(kind, ch);
       return this.requestRender();
     }
     if (s.filterBar.editing) {
@@ -81,16 +100,37 @@ export class Keys {
         s.command.set('');
         return;
       case 'cancel':
-        if (this.filter.cancellable) this.filter.cancel();
+        if (this.search.running) this.search.cancel();
+        else if (this.filter.cancellable) this.filter.cancel();
+        return;
+      case 'search':
+        s.searchPrompt ??= new LineEditor();
+        s.searchPrompt.set('');
+        return;
+      case 'follow':
+        if (!s.opts.follow) return;
+        s.follow = true;
+        if (s.rows?.length) s.list.select(s.rows.length - 1, s.rows.length);
+        return;
+      case 'mark':
+      case 'jumpMark':
+        s.pendingMark = action === 'mark' ? 'set' : 'jump';
         return;
     }
     if (action.startsWith('view:')) {
       s.view = action.slice(5) as ViewId;
       return;
     }
-    if (action === 'nextEvidence' || action === 'prevEvidence') return this.nav.walkEvidence(action === 'nextEvidence' ? 1 : -1);
+    if (action === 'nextEvidence' || action === 'prevEvidence') {
+      const dir = action === 'nextEvidence' ? 1 : -1;
+      if (s.walk === 'search' && s.view !== 'alerts') return this.search.step(dir);
+      s.walk = 'evidence';
+      return this.nav.walkEvidence(dir);
+    }
+    if (action === 'toggle' && s.view === 'alerts') s.walk = 'evidence';
     if (s.view === 'packets') actPackets(s, action);
     else if (s.view === 'layers') actList(s, action);
+    else if (s.view === 'stats') actStats(s, action);
     else if (s.view === 'flows' || s.view === 'tunnels' || s.view === 'hops' || s.view === 'alerts') actAnalysis(s, this.analysis, this.nav, action);
   }
 }

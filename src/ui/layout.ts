@@ -12,6 +12,7 @@ import { StatsCollector } from './stats-model.js';
 import { clip, fit } from './text.js';
 import { HexView } from './views/hex.js';
 import { layersModel } from './views/layers.js';
+import { LIST_LEGEND, LIST_LEGEND_SHORT } from './views/packet-list.js';
 import { StatsView } from './views/stats.js';
 
 /** Blessed positions and sizes may be strings; they are numbers once the screen is up. */
@@ -33,11 +34,9 @@ export class Layout {
     detail: Box;
     hex: Box;
     text: Box;
-    stats: Box;
     status: Box;
     help: Box;
   };
-  private stats: StatsView | undefined;
   private statsCollector: StatsCollector | undefined;
   /** Capture positions of the packet the detail and hex views were given. */
   private shownPos = -1;
@@ -60,7 +59,6 @@ export class Layout {
       detail: b.box({ ...plain }),
       hex: b.box({ ...plain }),
       text: b.box({ ...plain, hidden: true }),
-      stats: b.box({ ...plain, hidden: true }),
       status: b.box({ ...plain }),
       help: b.box({ ...plain, hidden: true, border: { type: 'line' } }),
     };
@@ -71,7 +69,7 @@ export class Layout {
     const s = this.s;
     const W = num(this.screen.width);
     const H = num(this.screen.height);
-    const { filter, list, detail, hex, text, stats, status, help } = this.boxes;
+    const { filter, list, detail, hex, text, status, help } = this.boxes;
     place(filter, 0, 0, W, 1);
     place(status, 0, H - 1, W, 1);
     const bodyTop = 1;
@@ -81,9 +79,7 @@ export class Layout {
 
     const packets = s.view === 'packets';
     for (const bx of [list, detail, hex]) packets ? bx.show() : bx.hide();
-    const textView = !packets && s.view !== 'stats';
-    textView ? text.show() : text.hide();
-    s.view === 'stats' ? stats.show() : stats.hide();
+    packets ? text.hide() : text.show();
 
     let rowsShown = 0;
     if (packets) {
@@ -100,7 +96,7 @@ export class Layout {
       list.setContent(lines.join('\n'));
       this.syncSelection();
       const pos = s.selectedPos;
-      const title = pos === undefined ? 'Details' : `Details of frame ${pos + 1}`;
+      const title = this.withLegend(pos === undefined ? 'Details' : `Details of frame ${pos + 1}`, model.showInterface || model.marks, W);
       detail.setContent(s.detail.render(W, detailH, s.focus === 'detail', title).join('\n'));
       const range = s.detail.selectedRange();
       const node = s.detail.current()?.node;
@@ -112,17 +108,18 @@ export class Layout {
       const model = pos !== undefined && s.store ? layersModel(s.store.packet(pos), s.store.registry) : undefined;
       text.setContent(s.layers.render(model, W, bodyH).join('\n'));
     } else if (s.view === 'stats') {
-      place(stats, 0, bodyTop, W, bodyH);
-      this.drawStats(W, bodyH);
+      place(text, 0, bodyTop, W, bodyH);
+      text.setContent(this.statsLines(W, bodyH).join('\n'));
     } else {
       place(text, 0, bodyTop, W, bodyH);
       text.setContent(this.analysisLines(W, bodyH).join('\n'));
     }
 
-    status.setContent(s.command ? this.commandLine(W) : s.statusBar.render(this.statusModel(), W));
+    status.setContent(s.command || s.searchPrompt ? this.commandLine(W) : s.statusBar.render(this.statusModel(), W));
 
     if (s.helpOpen) {
-      const hw = Math.min(W - 2, 92);
+      // Full width up to 92 columns, so nothing of the view below shows beside the box.
+      const hw = Math.min(W, 92);
       const hh = Math.min(H - 2, this.helpLines(hw - 2).length + 2);
       place(help, Math.floor((W - hw) / 2), Math.max(1, Math.floor((H - hh) / 2)), hw, hh);
       const all = this.helpLines(hw - 2);
@@ -138,7 +135,7 @@ export class Layout {
 
   /** More packets were indexed: the statistics count them too. */
   grew(): void {
-    this.statsCollector?.run();
+    if (this.statsCollector?.rows === this.s.rows) this.statsCollector?.run();
   }
 
   /** Whether the statistics are still being counted. */
@@ -184,6 +181,18 @@ export class Layout {
     if (r && s.focus !== 'hex') s.hex.moveCursor(r.start);
   }
 
+  /** The detail pane's title, with what the list's marks mean and whether ← → show more columns. */
+  private withLegend(title: string, marks: boolean, width: number): string {
+    const { left, right } = this.s.list.scrolled;
+    const scroll = left || right ? `${left ? '«' : ''}← → columns${right ? '»' : ''}` : '';
+    const room = width - 2 - title.length - 2;
+    for (const words of [LIST_LEGEND, LIST_LEGEND_SHORT, '']) {
+      const legend = [marks ? words : '', scroll].filter(Boolean).join('   ');
+      if (legend && room >= legend.length) return title + ' '.repeat(room - legend.length + 1) + legend;
+    }
+    return title;
+  }
+
   private filterNote(): string {
     const job = this.filter.job;
     const bar = this.s.filterBar;
@@ -212,11 +221,17 @@ export class Layout {
       ...(analysis ? { alerts: alertCounts(analysis) } : {}),
       ...(s.message ? { message: s.message } : {}),
       ...(c?.error && !s.message ? { warning: 'damaged capture' } : {}),
+      ...(s.opts.follow && !c?.complete ? { live: s.follow ? ('following' as const) : ('paused' as const) } : {}),
     };
   }
 
   private commandLine(width: number): string {
     const th = this.s.theme;
+    if (this.s.searchPrompt) {
+      const where = this.s.view !== 'packets' || this.s.focus === 'list' ? 'packets' : this.s.focus === 'detail' ? 'tree' : 'bytes';
+      const label = `Search ${where}: `;
+      return th.paint('statusAccent', label) + this.s.searchPrompt.render(th, width - label.length, 'status', true);
+    }
     return th.paint('statusAccent', ':') + this.s.command!.render(th, width - 1, 'status', true);
   }
 
@@ -236,16 +251,19 @@ export class Layout {
     return out;
   }
 
-  private drawStats(width: number, height: number): void {
-    const store = this.s.store;
-    if (!store) return;
-    if (!this.stats) this.stats = new StatsView(this.s.theme, this.boxes.stats);
-    if (!this.statsCollector) {
-      this.statsCollector = new StatsCollector(store, () => this.requestRender(false));
-      this.statsCollector.run();
+  /** Statistics over the rows on screen: counted again when the display filter changes. */
+  private statsLines(width: number, height: number): string[] {
+    const s = this.s;
+    const store = s.store;
+    if (!store || !s.rows) return s.stats.render(undefined, width, height);
+    const filter = s.filterBar.applied;
+    if (!this.statsCollector || this.statsCollector.rows !== s.rows || this.statsCollector.filter !== filter) {
+      this.statsCollector?.stop();
+      this.statsCollector = new StatsCollector(store, s.rows, filter, () => this.requestRender(false));
     }
-    this.stats.layout({ left: 0, top: 0, width, height });
-    this.stats.update(this.statsCollector.model());
+    // The rows of a running filter keep growing: keep counting.
+    if (this.statsCollector.counted < s.rows.length) this.statsCollector.run();
+    return s.stats.render(this.statsCollector.model(StatsView.buckets(width)), width, height);
   }
 
   /** The Flows, Tunnels, Hops or Alerts view, or why it has nothing to show yet. */

@@ -39,10 +39,13 @@ export class Navigator {
     this.gotoFrame(String(frame));
   }
 
-  filterAndShow(filter: string): void {
-    this.s.view = 'packets';
-    this.s.focus = 'list';
-    this.filter.apply(filter);
+  /** Shows the packets `filter` matches; `within` keeps the user's own filter (and adds to it). */
+  filterAndShow(filter: string, opts: { within?: boolean } = {}): void {
+    const s = this.s;
+    s.view = 'packets';
+    s.focus = 'list';
+    const own = s.filterBar.applied;
+    this.filter.apply(opts.within && own ? `(${own}) && (${filter})` : filter);
   }
 
   /** n / N: the next or previous evidence frame of the alert chosen in the Alerts view. */
@@ -59,5 +62,19 @@ export class Navigator {
     this.analysis.evidence = ev;
     this.showFrame(ev.alert.frames[ev.at]!);
     s.setMessage(msg.uiEvidence(ev.at + 1, n, ev.alert.title), 'note');
+  }
+
+  /** `m` + letter marks the selected packet; `'` + letter jumps back to it. */
+  mark(kind: 'set' | 'jump', name: string): void {
+    const s = this.s;
+    if (kind === 'set') {
+      const pos = s.selectedPos;
+      if (pos === undefined) return;
+      s.bookmarks.set(name, pos);
+      return s.setMessage(msg.uiMarkSet(name, pos + 1), 'good');
+    }
+    const pos = s.bookmarks.get(name);
+    if (pos === undefined) return s.setMessage(msg.uiNoMark(name), 'warning');
+    this.showFrame(pos + 1);
   }
 }

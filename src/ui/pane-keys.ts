@@ -53,6 +53,10 @@ export function actList(s: UiState, action: Action): void {
     case 'last':
       l.select(n - 1, n);
       break;
+    case 'left':
+    case 'right':
+      l.scrollColumns(action === 'left' ? -1 : 1);
+      return;
     default:
       return;
   }
@@ -158,6 +162,11 @@ export function actAnalysis(s: UiState, analysis: AnalysisControl, nav: Navigato
   if (!a) return;
   const v = s.view === 'flows' ? s.flows : s.view === 'tunnels' ? s.tunnels : s.view === 'hops' ? s.hops : s.alerts;
   const page = v.pageSize();
+  if (action === 'sort') {
+    if (s.view === 'flows') s.flows.nextSort();
+    else if (s.view === 'tunnels') s.tunnels.nextSort();
+    return;
+  }
   switch (action) {
     case 'up':
       return v.move(-1);
@@ -188,12 +197,41 @@ export function actAnalysis(s: UiState, analysis: AnalysisControl, nav: Navigato
     if (t) nav.filterAndShow(t.filter);
   } else if (s.view === 'hops') {
     const h = s.hops.current();
-    if (h?.example) nav.showFrame(h.example[0]);
+    if (h) nav.filterAndShow(h.filter, { within: true });
   } else {
     const al = s.alerts.current();
     if (al?.frames.length) {
       analysis.evidence = { alert: al, at: 0 };
       nav.showFrame(al.frames[0]!);
     }
+  }
+}
+
+/** The Statistics view: Tab changes the page, `i` the side, `s` the sort; the rest scroll. */
+export function actStats(s: UiState, action: Action): void {
+  const v = s.stats;
+  const page = v.pageSize();
+  switch (action) {
+    case 'nextPane':
+    case 'prevPane':
+      return v.nextPage(action === 'nextPane' ? 1 : -1);
+    case 'side':
+      return v.toggleSide();
+    case 'sort':
+      return v.nextSort();
+    case 'up':
+      return v.move(-1);
+    case 'down':
+      return v.move(1);
+    case 'pageUp':
+    case 'halfUp':
+      return v.move(-page);
+    case 'pageDown':
+    case 'halfDown':
+      return v.move(page);
+    case 'first':
+      return v.move(-Infinity);
+    case 'last':
+      return v.move(1e9);
   }
 }

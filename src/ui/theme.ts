@@ -127,13 +127,62 @@ const P16: Record<Role, Attr> = {
   edge3: '35',
 };
 
+// --theme light: the roles whose dark-background colours would vanish on a light one.
+const LIGHT256: Partial<Record<Role, Attr>> = {
+  dim: '38;5;242',
+  key: '1;38;5;130',
+  warning: '38;5;166',
+  note: '38;5;25',
+  good: '38;5;28',
+  error: '1;38;5;160',
+  misroute: '1;38;5;160',
+  forwarded: '38;5;242',
+  'proto.tunnel': '38;5;24',
+  'proto.icmp': '38;5;90',
+  'proto.tcp': '38;5;236',
+  'proto.tcpFlags': '38;5;28',
+  'proto.udp': '38;5;30',
+  'proto.arp': '38;5;94',
+  'proto.dns': '38;5;25',
+  'proto.http': '38;5;28',
+  edge0: '38;5;25',
+  edge1: '38;5;28',
+  edge2: '38;5;130',
+  edge3: '38;5;90',
+};
+
+const LIGHT16: Partial<Record<Role, Attr>> = {
+  dim: '90',
+  key: '1;34',
+  warning: '31',
+  note: '34',
+  good: '32',
+  error: '1;31',
+  misroute: '1;31',
+  'proto.tunnel': '34',
+  'proto.icmp': '35',
+  'proto.tcp': '30',
+  'proto.tcpFlags': '32',
+  'proto.udp': '36',
+  'proto.arp': '33',
+  'proto.dns': '34',
+  'proto.http': '32',
+  edge0: '34',
+  edge1: '32',
+  edge2: '33',
+  edge3: '35',
+};
+
+export type ThemeName = 'dark' | 'light';
+
 // NO_COLOR: attributes only, chosen so every state stays distinguishable.
 const MONO: Record<Role, Attr> = {
   header: '1;4',
   title: '4',
   titleFocused: '1;7',
   selected: '7',
-  selectedDim: '4',
+  // Bold as well as underlined: an unfocused selection on a bold top-level tree node still shows.
+  selectedDim: '1;4',
   highlight: '7',
   cursor: '1;4;7',
   dim: '',
@@ -174,9 +223,13 @@ export class Theme {
   readonly mono: boolean;
   private readonly attrs: Record<Role, string>;
 
-  constructor(readonly depth: ColorDepth) {
+  constructor(
+    readonly depth: ColorDepth,
+    readonly name: ThemeName = 'dark',
+  ) {
     this.mono = depth === 0;
-    const palette = depth === 256 ? P256 : depth === 16 ? P16 : MONO;
+    const base = depth === 256 ? P256 : depth === 16 ? P16 : MONO;
+    const palette = name === 'light' && depth !== 0 ? { ...base, ...(depth === 256 ? LIGHT256 : LIGHT16) } : base;
     this.attrs = Object.fromEntries(
       Object.entries(palette).map(([k, v]) => [k, v ? `\x1b[${v}m` : '']),
     ) as Record<Role, string>;
@@ -192,44 +245,17 @@ export class Theme {
     const a = this.attrs[role];
     return a ? a + text + RESET : text;
   }
-
-  /** Style for blessed-contrib widgets: a colour name, or "normal" (the default colour) in mono. */
-  contribColor(name: string): string {
-    return this.mono ? 'normal' : name;
-  }
 }
 
 /**
  * The palette for this environment: NO_COLOR (any non-empty value) wins, then an explicit
  * depth, then what the terminal says it supports.
  */
-export function chooseDepth(env: NodeJS.ProcessEnv, terminalColors: number, explicit?: ColorDepth): ColorDepth {
+export function chooseDepth(env: NodeJS.ProcessEnv, terminalColors: number, explicit?: ColorDepth, terminal = env.TERM): ColorDepth {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
   if (explicit !== undefined) return explicit;
+  // A dumb terminal understands no attributes at all, whatever terminfo says about colours.
+  if (terminal === 'dumb' || terminalColors < 8) return 0;
   if (/^(truecolor|24bit)$/i.test(env.COLORTERM ?? '')) return 256;
   return terminalColors >= 256 ? 256 : 16;
-}
-
-/**
- * Removes colour from SGR sequences in text drawn by blessed-contrib (for NO_COLOR):
- * foreground colours are dropped, a background colour becomes inverse so bars stay visible.
- */
-export function monoSgr(text: string): string {
-  return text.replace(/\x1b\[([\d;]*)m/g, (_m, params: string) => {
-    const out: string[] = [];
-    const p = params === '' ? ['0'] : params.split(';');
-    for (let i = 0; i < p.length; i++) {
-      const c = Number(p[i]);
-      if (c === 38 || c === 48) {
-        if (p[i + 1] === '5') i += 2;
-        else if (p[i + 1] === '2') i += 4;
-        if (c === 48) out.push('7');
-      } else if ((c >= 30 && c <= 37) || (c >= 90 && c <= 97) || c === 39) {
-        // foreground colour: dropped
-      } else if ((c >= 40 && c <= 47) || (c >= 100 && c <= 107)) out.push('7');
-      else if (c === 49) out.push('27');
-      else out.push(String(c));
-    }
-    return out.length ? `\x1b[${out.join(';')}m` : '';
-  });
 }

@@ -22,6 +22,8 @@ let screen: string[] = [];
 // Fake streams hold no handle open; a real terminal would keep the process waiting for keys.
 const keepAlive = setInterval(() => undefined, 1000);
 let firstRowsBeforeLoaded: boolean | undefined;
+/** The status line when alerts first showed while standard input was still open. */
+let liveStatus: string | undefined;
 
 const status = await runUi({
   file,
@@ -48,6 +50,10 @@ const status = await runUi({
           announced = true;
           process.stdout.write('rows\n');
         }
+        if (liveStatus === undefined && ui.marks.loaded === undefined && ui.app.analysis?.alerts.length) {
+          liveStatus = screenLines(ui.screen.lines).at(-1);
+          process.stdout.write('alerts\n');
+        }
         if (ui.marks.loaded === undefined) return;
         clearInterval(poll);
         void ui.idle().then(() => {
@@ -69,6 +75,7 @@ process.stdout.write(
     stderr: events.join(''),
     screen,
     firstRowsBeforeLoaded,
+    liveStatus,
   }) + '\n',
 );
 process.exitCode = status;

@@ -74,7 +74,7 @@ describe('filter bar', () => {
       await ui.press(KEYS.enter);
       const frames = listedFrames(ui);
       assert.equal(frames.length, 2);
-      for (const l of ui.lines().slice(2, 4)) assert.match(l, /172\.20\.0\.10\s+172\.20\.2\.53\s+DNS/);
+      for (const l of ui.lines().slice(2, 4)) assert.match(l, /172\.20\.0\.10\s+→ 172\.20\.2\.53\s+DNS/);
       await ui.press('j');
       assert.match(ui.text(), new RegExp(`Details of frame ${frames[1]}\\b`));
       await ui.press('/', KEYS.ctrlU, KEYS.enter);

@@ -16,6 +16,8 @@ export interface Ui {
   /** The screen as text, one string per row. */
   lines(): string[];
   text(): string;
+  /** The display filter applied (the whole text, however long). */
+  filterText(): string;
   /** The row containing `needle` (its index), or -1. */
   row(needle: string): number;
   attr(x: number, y: number): { flags: number; fg: number; bg: number };
@@ -58,6 +60,7 @@ export async function startUi(file: string, opts: StartOptions = {}): Promise<Ui
     stderr,
     lines: () => screenLines(handle.screen.lines),
     text: () => screenLines(handle.screen.lines).join('\n'),
+    filterText: () => handle.app.filterBar.applied,
     row: (needle) => screenLines(handle.screen.lines).findIndex((l) => l.includes(needle)),
     attr: (x, y) => cellAttr(handle.screen.lines, x, y),
     async settle() {

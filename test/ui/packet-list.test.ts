@@ -10,12 +10,12 @@ describe('packet list', () => {
     try {
       const lines = ui.lines();
       const header = lines[1]!;
-      for (const title of ['No.', 'Time', 'Outer src → dst', 'Proto/VNI', 'Inner Source', 'Inner Destination', 'Protocol', 'Length', 'Info']) {
+      for (const title of ['No.', 'Time', 'Outer src → dst', 'Tunnel', 'Source → Destination', 'Protocol', 'Length', 'Info']) {
         assert.ok(header.includes(title), `header has ${title}: ${header}`);
       }
       // Frame 3 is the first ping: outer node to node, VNI = the curl-pod's identity, inner pod to pod.
       const row = lines.find((l) => /^\s+3 /.test(l))!;
-      assert.match(row, /192\.168\.10\.100 → 192\.168\.20\.100\s+VXLAN 32001\s+172\.20\.0\.10\s+172\.20\.2\.30\s+ICMP\s+148 Echo \(ping\) request/);
+      assert.match(row, /192\.168\.10\.100 → 192\.168\.20\.100\s+VXLAN 32001\s+172\.20\.0\.10\s+→ 172\.20\.2\.30\s+ICMP\s+148 Echo \(ping\) request/);
       // Port 8472 is decoded as VXLAN without being told.
       assert.ok(!lines.some((l) => /\bUDP\b/.test(l.slice(40, 100))), 'no opaque UDP rows');
       assert.match(ui.text(), /36 packets/);
@@ -29,8 +29,8 @@ describe('packet list', () => {
     try {
       const text = ui.text();
       assert.ok(ui.lines()[1]!.includes('If/Dir'));
-      assert.match(text, /\s[!↪]?9 +\S+ eth1 ▸ +172\.20\.0\.10 +172\.20\.2\.30 +TCP/);
-      assert.match(text, /[\s!↪]10 +\S+ eth0 ◂ +172\.20\.0\.10 +172\.20\.2\.30 +TCP/);
+      assert.match(text, /\s[!↪]?9 +\S+ eth1 ▸ +172\.20\.0\.10 +→ 172\.20\.2\.30 +TCP/);
+      assert.match(text, /[\s!↪]10 +\S+ eth0 ◂ +172\.20\.0\.10 +→ 172\.20\.2\.30 +TCP/);
       // No tunnels in this capture: no outer columns, plain Source/Destination titles.
       assert.ok(!ui.lines()[1]!.includes('Outer'));
       assert.ok(ui.lines()[1]!.includes('Source'));

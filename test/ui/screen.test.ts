@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
 import { legacyTerminfo, patchTput } from '../../src/ui/terminfo.js';
-import { CILIUM, startUi } from './helpers.js';
+import { CILIUM, SAMPLES, startUi } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./child-ui.ts', import.meta.url));
@@ -21,6 +21,7 @@ interface ChildResult {
     stderr: string;
     screen: string[];
     firstRowsBeforeLoaded?: boolean;
+    liveStatus?: string;
   };
 }
 
@@ -153,5 +154,26 @@ describe('live input from a pipe', () => {
     assert.match(text, /standard input/);
     assert.match(text, /36 packets/);
     assert.match(text, /Details of frame 36/);
+  });
+
+  it('analyses a live capture while it arrives: alerts show before the pipe ends', async () => {
+    const bytes = readFileSync(SAMPLES + 'router-interfaces.pcapng');
+    // pcapng blocks: cut after the 20th packet block (the misrouted ping and SYNs are in them).
+    let off = 0;
+    let packets = 0;
+    while (off < bytes.length && packets < 20) {
+      if (bytes.readUInt32LE(off) === 6) packets++;
+      off += bytes.readUInt32LE(off + 4);
+    }
+    const r = await runChild('stdin', (child) => {
+      child.stdin!.write(bytes.subarray(0, off));
+      child.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('alerts')) child.stdin!.end(bytes.subarray(off));
+      });
+    }, ['-']);
+    assert.equal(r.report.status, 0);
+    assert.match(r.report.liveStatus ?? '', /standard input │ reading… 20 packets │ ✖ [1-9]/);
+    assert.match(r.report.liveStatus ?? '', /following/);
+    assert.match(r.report.screen.join('\n'), /24 packets │ ✖ 2 ⚠ 3 ℹ 0/);
   });
 });

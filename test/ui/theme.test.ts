@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseDepth, monoSgr } from '../../src/ui/theme.js';
+import { chooseDepth } from '../../src/ui/theme.js';
 import { CILIUM, startUi, type Ui } from './helpers.js';
 
 const DEFAULT = 0x1ff;
@@ -34,6 +34,57 @@ describe('themes', () => {
     assert.equal(chooseDepth({}, 8), 16);
     assert.equal(chooseDepth({}, 8, 256), 256);
     assert.equal(chooseDepth({ COLORTERM: 'truecolor' }, 8), 256);
+    assert.equal(chooseDepth({ TERM: 'dumb' }, 8), 0);
+    assert.equal(chooseDepth({}, 2), 0);
+  });
+
+  it('draws no colour at all on a dumb terminal', async () => {
+    const ui = await startUi(CILIUM, { cols: 80, rows: 24, terminal: 'dumb' });
+    try {
+      assert.match(ui.text(), /Details of frame 1/);
+      assert.equal(colouredCells(ui), 0);
+      await ui.press('3');
+      assert.equal(colouredCells(ui), 0);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('has a light theme whose text colours differ from the dark one where they would vanish', async () => {
+    const fgOf = async (theme: 'dark' | 'light'): Promise<number> => {
+      const ui = await startUi(CILIUM, { cols: 140, rows: 44, theme });
+      try {
+        // Frame 17 is a plain TCP ACK (the default role for TCP is light grey on the dark theme).
+        await ui.press(':');
+        await ui.type('goto 18');
+        await ui.press('\r');
+        const y = ui.row(' 17 6.00');
+        return ui.attr(20, y).fg;
+      } finally {
+        await ui.quit();
+      }
+    };
+    const dark = await fgOf('dark');
+    const light = await fgOf('light');
+    assert.equal(dark, 252);
+    assert.equal(light, 236);
+  });
+
+  it('keeps the unfocused tree selection visible under NO_COLOR', async () => {
+    await withEnv('NO_COLOR', '1', async () => {
+      const ui = await startUi(CILIUM, { cols: 140, rows: 44 });
+      try {
+        // Focus the tree, select its second top-level node, then focus the bytes pane.
+        await ui.press('\t', 'j', '\t');
+        const y = ui.row('▸ Ethernet II');
+        assert.equal(ui.attr(3, y).flags & 2, 2, 'underlined');
+        assert.equal(ui.attr(3, y).flags & 1, 1, 'bold');
+        const other = ui.row('▸ Internet Protocol');
+        assert.notEqual(ui.attr(3, other).flags & 2, 2);
+      } finally {
+        await ui.quit();
+      }
+    });
   });
 
   it('with NO_COLOR draws no colour at all, yet the selection and the highlight stay visible', async () => {
@@ -51,8 +102,8 @@ describe('themes', () => {
         const y = ui.row('0020  ');
         assert.equal(ui.attr(6 + 14 * 3 + 1, y).flags & 8, 8, 'highlighted byte in inverse');
         assert.equal(ui.attr(6, y).flags & 8, 0);
-        // Every view, including the blessed-contrib charts.
-        for (const view of ['2', '3', '?']) {
+        // Every view, including the I/O graph.
+        for (const view of ['2', '3', '\t', '\t', '\t', '?']) {
           await ui.press(view);
           assert.equal(colouredCells(ui), 0, `view ${view}`);
         }
@@ -78,9 +129,4 @@ describe('themes', () => {
     }
   });
 
-  it('turns contrib colours into attributes for NO_COLOR', () => {
-    assert.equal(monoSgr('\x1b[33mx\x1b[39m'), 'x');
-    assert.equal(monoSgr('\x1b[44m \x1b[49m'), '\x1b[7m \x1b[27m');
-    assert.equal(monoSgr('\x1b[1;38;5;33;48;5;200mx\x1b[0m'), '\x1b[1;7mx\x1b[0m');
-  });
 });

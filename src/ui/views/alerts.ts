@@ -28,8 +28,13 @@ export class AlertsView extends RowView<AlertRow> {
     for (const l of wrap(a.explanation, width - 2)) detail.push(fit(` ${l}`, width));
     const fix = wrap(`Fix: ${a.fix}`, width - 2);
     fix.forEach((l, i) => detail.push(i === 0 ? th.paint('key', fit(` ${l}`, width)) : fit(` ${l}`, width)));
-    const frames = a.frames.map((n, i) => (i === evidenceAt ? `[${n}]` : String(n))).join(', ');
-    detail.push(fit(` Evidence: ${a.count} packet(s) or flow(s); frames ${frames}${a.count > a.frames.length ? ', …' : ''}`, width));
+    // Frames around the one n / N reached, so the bracketed frame stays on screen.
+    const at = Math.max(0, evidenceAt);
+    const first = Math.max(0, at - 4);
+    const shown = a.frames.slice(first, first + 12).map((n, i) => (i + first === evidenceAt ? `[${n}]` : String(n)));
+    const frames = `${first > 0 ? '…, ' : ''}${shown.join(', ')}${first + 12 < a.frames.length ? ', …' : ''}`;
+    const kept = a.frames.length === 1 ? '1 frame' : `${a.frames.length} frames${a.count > a.frames.length ? ' kept' : ''} (n / N)`;
+    detail.push(fit(` Evidence: ${a.count} seen, ${kept}: ${frames}`, width));
     const listRoom = Math.max(3, Math.min(rows.length, height - out.length - detail.length - 1));
     const [from, to] = this.place(rows, listRoom);
     for (let i = from; i < to; i++) {

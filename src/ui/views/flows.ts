@@ -13,22 +13,41 @@ export function humanBytes(n: number): string {
   return `${(n / 1e9).toFixed(2)} GB`;
 }
 
+export type FlowSort = 'first' | 'packets' | 'bytes' | 'state';
+const SORTS: FlowSort[] = ['first', 'packets', 'bytes', 'state'];
+
 export class FlowsView extends RowView<FlowRow> {
+  sort: FlowSort = 'first';
   private lines: Line[] = [];
   private groups: readonly FlowGroup[] | undefined;
+  private sortedBy: FlowSort = 'first';
 
+  nextSort(): void {
+    this.sort = SORTS[(SORTS.indexOf(this.sort) + 1) % SORTS.length]!;
+  }
+
+  /** Flows in each group in the chosen order (the groups stay in tunnel order). */
   private setGroups(groups: readonly FlowGroup[]): void {
-    if (groups === this.groups) return;
+    if (groups === this.groups && this.sortedBy === this.sort) return;
     this.groups = groups;
-    this.lines = groups.flatMap((g): Line[] => [{ group: g }, ...g.flows.map((flow) => ({ flow }))]);
-    this.rows = groups.flatMap((g) => g.flows);
+    this.sortedBy = this.sort;
+    const by = this.sort;
+    const order = (flows: FlowRow[]): FlowRow[] =>
+      by === 'first'
+        ? flows
+        : [...flows].sort((a, b) =>
+            (by === 'packets' ? b.packetsOut + b.packetsBack - (a.packetsOut + a.packetsBack) : by === 'bytes' ? b.bytes - a.bytes : Number(b.unanswered) - Number(a.unanswered) || a.state.localeCompare(b.state)) || a.firstFrame - b.firstFrame,
+          );
+    const sorted = groups.map((g) => ({ g, flows: order(g.flows) }));
+    this.lines = sorted.flatMap(({ g, flows }): Line[] => [{ group: g }, ...flows.map((flow) => ({ flow }))]);
+    this.rows = sorted.flatMap(({ flows }) => flows);
   }
 
   render(groups: readonly FlowGroup[], total: number, width: number, height: number): string[] {
     const th = this.theme;
     this.setGroups(groups);
     const tunnelled = groups.filter((g) => g.tunnel !== undefined).reduce((s, g) => s + g.flows.length, 0);
-    const out = [th.paint('titleFocused', fit(` Flows: ${thousands(total)}, ${thousands(tunnelled)} inside tunnels   Enter: show the flow's packets`, width))];
+    const out = [th.paint('titleFocused', fit(` Flows: ${thousands(total)}, ${thousands(tunnelled)} inside tunnels   Enter: show the flow's packets   s: sort (${this.sort === 'first' ? 'first seen' : `by ${this.sort}`})`, width))];
     const header = ` ${'Proto'.padEnd(6)} ${'Source → Destination'.padEnd(46)} ${'→ pkts'.padStart(7)} ${'← pkts'.padStart(7)} ${'Bytes'.padStart(9)}  State`;
     out.push(th.paint('header', fit(header, width)));
     if (!this.rows.length) {

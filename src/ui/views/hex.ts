@@ -27,6 +27,11 @@ export class HexView {
     this.cursor = Math.max(0, Math.min(this.cursor, data.length - 1));
   }
 
+  /** The packet's bytes (for search). */
+  get bytes(): Uint8Array {
+    return this.data;
+  }
+
   get length(): number {
     return this.data.length;
   }

@@ -23,7 +23,12 @@ export interface LayerBox {
   quoted: boolean;
   /** A payload no dissector decoded (or the application data). */
   payload: boolean;
+  /** A header the capture added (Linux cooked capture): not on the wire, not overhead. */
+  pseudo?: boolean;
 }
+
+/** Headers a capture tool writes in place of the link header. */
+const PSEUDO_HEADERS = new Set(['sll', 'sll2']);
 
 export interface LayersModel {
   frame: number;
@@ -33,7 +38,9 @@ export interface LayersModel {
   wire: number;
   layers: LayerBox[];
   /** Present when the packet is tunnelled: the headers the tunnel adds. */
-  overhead?: { bytes: number; parts: LayerBox[]; inner: number };
+  overhead?: { bytes: number; parts: LayerBox[]; inner: number; onWire: number };
+  /** The capture's own pseudo-header, kept apart from the encapsulation. */
+  pseudo?: LayerBox;
 }
 
 const PRETTY: Record<string, string> = { eth: 'Ethernet', ip: 'IPv4', data: 'data' };
@@ -54,6 +61,7 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
       tunnel: TUNNEL_PROTOS.has(l.proto),
       quoted: l.quoted === true,
       payload: isData,
+      ...(PSEUDO_HEADERS.has(l.proto) ? { pseudo: true } : {}),
     });
   }
   // Bytes after the last header that no layer describes (an unknown payload).
@@ -63,10 +71,13 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
   }
   const model: LayersModel = { frame: pkt.frame.number, captured: pkt.data.length, wire: pkt.frame.origLen, layers };
   const tunnelAt = layers.findIndex((l) => l.tunnel && !l.quoted);
+  const pseudo = layers.find((l) => l.pseudo);
+  if (pseudo) model.pseudo = pseudo;
   if (tunnelAt >= 0) {
-    const parts = layers.slice(0, tunnelAt + 1);
+    const parts = layers.slice(0, tunnelAt + 1).filter((l) => !l.pseudo);
     const bytes = parts.reduce((s, l) => s + l.size, 0);
-    model.overhead = { bytes, parts, inner: pkt.frame.origLen - bytes };
+    const onWire = pkt.frame.origLen - (pseudo?.size ?? 0);
+    model.overhead = { bytes, parts, inner: onWire - bytes, onWire };
   }
   return model;
 }
@@ -79,7 +90,8 @@ export class LayersView {
 
   render(m: LayersModel | undefined, width: number, height: number): string[] {
     const th = this.theme;
-    const out: string[] = [th.paint('titleFocused', fit(m ? ` Layers of frame ${m.frame}: ${m.wire} bytes on the wire${m.captured < m.wire ? `, ${m.captured} captured` : ''}   (j/k: other packets)` : ' Layers', width))];
+    const size = !m ? '' : m.pseudo ? `${m.wire - m.pseudo.size} bytes from the wire + ${m.pseudo.size} of ${m.pseudo.name}` : `${m.wire} bytes on the wire`;
+    const out: string[] = [th.paint('titleFocused', fit(m ? ` Layers of frame ${m.frame}: ${size}${m.captured < m.wire ? `, ${m.captured} captured` : ''}   (j/k: other packets)` : ' Layers', width))];
     if (!m) return out;
     // The headers in a row, the tunnel boundary marked.
     const strip = m.layers
@@ -95,8 +107,9 @@ export class LayersView {
       const sum = o.parts.map((p) => `${p.name} ${p.size}`).join(' + ');
       const pct = o.inner > 0 ? ` (+${Math.round((o.bytes / o.inner) * 100)}%)` : '';
       out.push(th.paint('key', fit(` Encapsulation overhead: ${sum} = ${o.bytes} bytes`, width)));
-      out.push(fit(` The ${o.inner}-byte inner frame travels as ${m.wire} bytes on the underlay${pct}.`, width));
+      out.push(fit(` The ${o.inner}-byte inner frame travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`, width));
     } else out.push(fit(' Not tunnelled: no encapsulation overhead.', width));
+    if (m.pseudo) out.push(th.paint('dim', fit(` ${m.pseudo.name} ${m.pseudo.size} is the capture tool's pseudo-header (interface, direction), not sent on the wire.`, width)));
     out.push('');
     const room = height - out.length;
     if (room >= m.layers.length * 2 + 1 && width >= 20 + m.layers.length * 4) out.push(...this.nested(m, width));
@@ -129,7 +142,7 @@ export class LayersView {
 
   private label(l: LayerBox): string {
     const where = l.payload ? `offset ${l.offset}, ${l.size} bytes` : `offset ${l.offset}, header ${l.size} bytes`;
-    const side = l.quoted ? ' [quoted by ICMP]' : l.tunnel ? ' [tunnel header; the inner packet follows]' : l.depth > 0 ? ' [inner]' : '';
+    const side = l.pseudo ? ' [capture pseudo-header]' : l.quoted ? ' [quoted by ICMP]' : l.tunnel ? ' [tunnel header; the inner packet follows]' : l.depth > 0 ? ' [inner]' : '';
     return `${l.title} (${l.name}) — ${where}${side}`;
   }
 

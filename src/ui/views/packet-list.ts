@@ -2,7 +2,8 @@
 // the store dissects on demand), so a million packets cost the same as forty. One blessed box
 // holds the header and the visible rows, and its content is replaced on every render.
 import type { PacketSummary } from '../../dissect/summary.js';
-import { layoutColumns, fit, narrow, type ColumnSpec, type PlacedColumn } from '../text.js';
+import { placeColumns, type ColumnPlacement, type ListColumn } from '../list-columns.js';
+import { fit, narrow } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 
 /** One row as the list shows it: every cell already text. */
@@ -12,8 +13,10 @@ export interface ListRow {
   iface: string;
   outer: string;
   tunnel: string;
+  /** The packet's own endpoints (the inner ones for a tunnelled packet): "a → b". */
+  addr: string;
+  /** Its source alone, to line the arrows up when there is room. */
   source: string;
-  destination: string;
   protocol: string;
   length: string;
   info: string;
@@ -40,22 +43,30 @@ export interface ListModel {
   marks: boolean;
 }
 
-type ColumnId = keyof Omit<ListRow, 'role' | 'mark'>;
+type ColumnId = 'no' | 'time' | 'iface' | 'outer' | 'tunnel' | 'addr' | 'protocol' | 'length' | 'info';
 
-// Minimums keep an IPv4 address (and an outer IPv4 pair) whole: on a narrow terminal whole
-// columns go (Length, Time, Interface, Proto/VNI, then the outer pair) rather than being cut.
-const COLUMNS: (ColumnSpec & { id: ColumnId })[] = [
-  { id: 'no', title: 'No.', min: 3, ideal: 3, align: 'right', keep: 9 },
-  { id: 'time', title: 'Time', min: 8, ideal: 9, align: 'right', keep: 3 },
-  { id: 'iface', title: 'If/Dir', min: 6, ideal: 8, keep: 4 },
-  { id: 'outer', title: 'Outer src → dst', min: 31, ideal: 31, grow: 2, keep: 6 },
-  { id: 'tunnel', title: 'Proto/VNI', min: 11, ideal: 11, keep: 5 },
-  { id: 'source', title: 'Inner Source', min: 15, ideal: 15, grow: 1, keep: 8 },
-  { id: 'destination', title: 'Inner Destination', min: 15, ideal: 17, grow: 1, keep: 8 },
-  { id: 'protocol', title: 'Protocol', min: 6, ideal: 8, keep: 7 },
-  { id: 'length', title: 'Length', min: 6, ideal: 6, align: 'right', keep: 2 },
-  { id: 'info', title: 'Info', min: 12, ideal: 30, grow: 8, keep: 10, shrinkFirst: true },
+/** Columns in display order; widths grow to the widest cell seen (and never shrink back). */
+const COLUMNS: (ListColumn & { id: ColumnId })[] = [
+  { id: 'no', title: 'No.', min: 3, ideal: 3, align: 'right' },
+  { id: 'time', title: 'Time', min: 8, ideal: 9, align: 'right' },
+  { id: 'iface', title: 'If/Dir', shortTitle: 'If', min: 5, ideal: 6 },
+  { id: 'outer', title: 'Outer src → dst', shortTitle: 'Outer', min: 15, ideal: 31 },
+  { id: 'tunnel', title: 'Tunnel', shortTitle: 'VNI', min: 5, ideal: 11 },
+  { id: 'addr', title: 'Source → Destination', shortTitle: 'Src → Dst', min: 15, ideal: 25 },
+  { id: 'protocol', title: 'Protocol', shortTitle: 'Proto', min: 5, ideal: 8 },
+  { id: 'length', title: 'Length', shortTitle: 'Len', min: 4, ideal: 6, align: 'right' },
+  { id: 'info', title: 'Info', min: 12, ideal: 30, grow: true },
 ];
+
+/** What tells overlay packets apart first; Info, Length and Time are the first to scroll away. */
+const PRIORITY: ColumnId[] = ['no', 'iface', 'outer', 'tunnel', 'addr', 'protocol', 'info', 'length', 'time'];
+
+/** How wide a column may grow to show its widest cell (an IPv6 pair is 81). */
+const MAX_IDEAL: Partial<Record<ColumnId, number>> = { outer: 81, addr: 81, tunnel: 16, protocol: 12, iface: 20 };
+
+/** The marks the list uses, explained on screen (the detail pane's title line). */
+export const LIST_LEGEND = '▸ in  ◂ out  B bcast  M mcast  ↪ copy  ! alert';
+export const LIST_LEGEND_SHORT = '▸in ◂out B bcast M mcast ↪copy !alert';
 
 const ARROW_IN = '▸';
 const ARROW_OUT = '◂';
@@ -90,8 +101,8 @@ export function listRow(pos: number, time: string, s: PacketSummary): ListRow {
     iface: narrow(interfaceCell(s)),
     outer: t ? `${t.outerSource} → ${t.outerDestination}` : '',
     tunnel: t ? `${t.kind} ${t.vni}` : '',
+    addr: s.destination ? `${narrow(s.source)} → ${narrow(s.destination)}` : narrow(s.source),
     source: narrow(s.source),
-    destination: narrow(s.destination),
     protocol: s.protocol,
     length: String(s.length),
     info: narrow(s.info),
@@ -104,8 +115,12 @@ export class PacketListView {
   top = 0;
   /** Selected row (an index into the model, not a capture position). */
   selected = 0;
-  private placed: PlacedColumn[] = [];
+  /** Columns scrolled past on the left (← →). */
+  hscroll = 0;
+  private placement: ColumnPlacement | undefined;
   private placedFor = '';
+  private readonly widest = new Map<string, number>();
+  private widestSource = 0;
   private lastHeight = 1;
 
   constructor(private readonly theme: Theme) {}
@@ -149,23 +164,70 @@ export class PacketListView {
     return row < length ? row : undefined;
   }
 
-  private columns(model: ListModel, width: number): PlacedColumn[] {
-    const tunnels = model.showTunnel();
-    const key = `${width}|${model.marks}|${model.showInterface}|${model.ifaceWidth}|${tunnels}|${model.timeWidth}|${String(model.length).length}`;
-    if (key !== this.placedFor) {
-      const specs = COLUMNS.filter((c) => (c.id !== 'iface' || model.showInterface) && ((c.id !== 'outer' && c.id !== 'tunnel') || tunnels)).map((c) => {
-        if (c.id === 'no') return { ...c, ideal: Math.max(3, String(model.length).length + (model.marks ? 1 : 0)) };
-        if (c.id === 'time') return { ...c, ideal: Math.max(4, model.timeWidth), min: Math.min(c.min, model.timeWidth) };
-        if (c.id === 'iface') return { ...c, ideal: Math.max(c.min, Math.min(20, model.ifaceWidth)) };
-        // Without tunnels there is no inner packet: the addresses are simply the packet's.
-        if (c.id === 'source' && !tunnels) return { ...c, title: 'Source' };
-        if (c.id === 'destination' && !tunnels) return { ...c, title: 'Destination' };
-        return c;
-      });
-      this.placed = layoutColumns(specs, width);
-      this.placedFor = key;
+  /** Scrolls the columns sideways (← →) when they do not all fit. */
+  scrollColumns(delta: number): void {
+    const p = this.placement;
+    if (delta > 0 && p && !p.hiddenRight) return;
+    this.hscroll = Math.max(0, (p?.scroll ?? this.hscroll) + delta);
+  }
+
+  /** Whether columns are hidden to the left or the right (← → would show them). */
+  get scrolled(): { left: number; right: number } {
+    return { left: this.placement?.hiddenLeft ?? 0, right: this.placement?.hiddenRight ?? 0 };
+  }
+
+  /** Live input: widths are decided from the first rows and then kept, so columns do not jump. */
+  fixWidthsAfter: number | undefined;
+  private noted = 0;
+
+  private noteWidths(rows: readonly ListRow[]): void {
+    for (const row of rows) {
+      if (this.fixWidthsAfter !== undefined && this.noted >= this.fixWidthsAfter) return;
+      this.noted++;
+      for (const id of ['time', 'iface', 'outer', 'tunnel', 'addr', 'protocol', 'length', 'info'] as const) {
+        const w = row[id].length;
+        if (w > (this.widest.get(id) ?? 0)) this.widest.set(id, w);
+      }
+      if (row.source.length > this.widestSource) this.widestSource = row.source.length;
     }
-    return this.placed;
+  }
+
+  private columns(model: ListModel, width: number): ColumnPlacement {
+    const tunnels = model.showTunnel();
+    const specs = COLUMNS.filter((c) => (c.id !== 'iface' || model.showInterface) && ((c.id !== 'outer' && c.id !== 'tunnel') || tunnels)).map((c): ListColumn => {
+      if (c.id === 'no') {
+        const w = Math.max(3, String(model.length).length + (model.marks ? 1 : 0));
+        return { ...c, min: w, ideal: w };
+      }
+      if (c.id === 'info') return c;
+      const seen = this.widest.get(c.id) ?? 0;
+      const ideal = Math.max(c.min, Math.min(MAX_IDEAL[c.id] ?? c.ideal, c.id === 'time' ? seen : Math.max(seen, c.ideal)));
+      // Compact widths keep what is seen whole up to a point: an IPv4 pair (31), a time stamp.
+      const keep = c.id === 'outer' || c.id === 'addr' ? 31 : c.id === 'time' || c.id === 'length' ? ideal : c.id === 'iface' ? ideal - 1 : c.min;
+      return { ...c, min: Math.max(c.min, Math.min(ideal, seen, keep)), ideal };
+    });
+    const key = `${width}|${this.hscroll}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
+    if (key !== this.placedFor || !this.placement) {
+      this.placement = placeColumns(specs, PRIORITY, width, this.hscroll);
+      this.hscroll = this.placement.scroll;
+      this.placedFor = `${width}|${this.hscroll}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
+    }
+    return this.placement;
+  }
+
+  private cell(row: ListRow, id: ColumnId, width: number): string {
+    let text = row[id];
+    if (id === 'no' && row.mark === 'forwarded') text = '↪' + text;
+    if (id === 'no' && row.mark === 'misroute') text = '!' + text;
+    if (text.length <= width) {
+      // Line the arrows up when the column has room for the widest source.
+      if (id === 'addr' && row.addr !== row.source && this.widestSource + 3 + (row.addr.length - row.source.length - 3) <= width) {
+        return row.source.padEnd(this.widestSource) + row.addr.slice(row.source.length);
+      }
+      return text;
+    }
+    const compact = id === 'tunnel' ? text.replace(/^\S+ /, '') : id === 'iface' ? text.replace(' ', '') : text;
+    return compact;
   }
 
   /** The visible lines: a header and up to height-1 rows. */
@@ -175,18 +237,18 @@ export class PacketListView {
     const th = this.theme;
     const to = Math.min(model.length, this.top + this.pageSize(height));
     const rows = model.rows(this.top, to);
-    const cols = this.columns(model, width);
-    const lines: string[] = [th.paint('header', fit(cols.map((c) => fit(c.title, c.width, c.align)).join(' '), width))];
+    this.noteWidths(rows);
+    const placement = this.columns(model, width);
+    const cols = placement.columns;
+    const titles = cols.map((c) => fit(c.title.length > c.width && c.shortTitle ? c.shortTitle : c.title, c.width, c.align));
+    let header = fit(titles.join(' '), width);
+    // « and » say that ← → show more columns.
+    if (placement.hiddenLeft && cols.length > 1) header = header.slice(0, cols[0]!.width) + '«' + header.slice(cols[0]!.width + 1);
+    if (placement.hiddenRight) header = header.slice(0, width - 1) + '»';
+    const lines: string[] = [th.paint('header', header)];
     for (let r = this.top; r < to; r++) {
       const row = rows[r - this.top]!;
-      const cells: string[] = [];
-      for (const c of cols) {
-        let text = row[c.id as ColumnId];
-        if (c.id === 'no' && row.mark === 'forwarded') text = '↪' + text;
-        if (c.id === 'no' && row.mark === 'misroute') text = '!' + text;
-        cells.push(fit(text, c.width, c.align));
-      }
-      const line = fit(cells.join(' '), width);
+      const line = fit(cols.map((c) => fit(this.cell(row, c.id as ColumnId, c.width), c.width, c.align)).join(' '), width);
       if (r === this.selected) lines.push(th.paint(focused ? 'selected' : 'selectedDim', line));
       else {
         const role: Role | undefined = row.mark === 'misroute' ? 'misroute' : row.mark === 'forwarded' ? 'forwarded' : row.role;

@@ -1,163 +1,186 @@
-// The Statistics view, drawn with blessed-contrib: packets per second over time (line
-// chart), the protocol hierarchy (bar chart), and the top talkers outside and inside the
-// tunnels (tables). It only draws a StatsModel; stats-model.ts (or the analysis module)
-// fills it.
-import { contrib, type BarChart, type Box, type LineChart, type Table } from '../blessed.js';
-import type { StatsModel, Talker } from '../stats-model.js';
-import { monoSgr, type Theme } from '../theme.js';
-import { thousands } from '../text.js';
+// The Statistics view, as text that reads at 80x24: four pages (Tab), each over the packets
+// the display filter shows and saying how many of the capture that is. The protocol
+// hierarchy is a tree with packet and byte shares; conversations and endpoints have an outer
+// (node to node) and an inner (inside the tunnels) side (`i`) and sort by packets, bytes or
+// address (`s`); the I/O graph draws packets/s and bytes/s of every packet, with the shown
+// ones as a second series.
+import type { Conversation, Endpoint, IoGraph, Side, StatsModel } from '../stats-model.js';
+import { Cursor, clip, fit, thousands } from '../text.js';
+import type { Role, Theme } from '../theme.js';
+import { humanBytes } from './flows.js';
 
-interface Area {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
+export type StatsPage = 'hierarchy' | 'conversations' | 'endpoints' | 'io';
+const PAGES: { id: StatsPage; title: string }[] = [
+  { id: 'hierarchy', title: 'Protocol hierarchy' },
+  { id: 'conversations', title: 'Conversations' },
+  { id: 'endpoints', title: 'Endpoints' },
+  { id: 'io', title: 'I/O graph' },
+];
+export type StatsSort = 'packets' | 'bytes' | 'address';
+const SORTS: StatsSort[] = ['packets', 'bytes', 'address'];
+
+const EIGHTHS = ' ▁▂▃▄▅▆▇█';
+
+function pct(part: number, whole: number): string {
+  return whole ? `${((part / whole) * 100).toFixed(1)}%` : '-';
 }
 
-const SHORT: Record<string, string> = { Ethernet: 'Eth', 'VXLAN-GPE': 'GPE', Geneve: 'GENEVE', '802.1Q': 'VLAN' };
-
-/** Bars for the hierarchy: the most common nodes, kept in depth-first order, inner ones marked "i". */
-export function hierarchyBars(model: StatsModel, max: number): { titles: string[]; data: number[] } {
-  const nodes = model.hierarchy.map((h, i) => ({ ...h, i }));
-  // A node is inner when an ancestor on its path is a tunnel header.
-  const inner: boolean[] = [];
-  const stack: { depth: number; tunnel: boolean }[] = [];
-  for (const n of nodes) {
-    while (stack.length && stack[stack.length - 1]!.depth >= n.depth) stack.pop();
-    const under = stack.some((s) => s.tunnel);
-    inner.push(under);
-    stack.push({ depth: n.depth, tunnel: /^(VXLAN|Geneve|VXLAN-GPE)$/.test(n.name) });
-  }
-  const keep = new Set([...nodes].sort((a, b) => b.packets - a.packets).slice(0, max).map((n) => n.i));
-  const picked = nodes.filter((n) => keep.has(n.i));
-  return {
-    titles: picked.map((n) => (inner[n.i] ? 'i' : '') + (SHORT[n.name] ?? n.name)),
-    data: picked.map((n) => n.packets),
-  };
-}
-
-function talkerRows(list: Talker[]): string[][] {
-  return list.map((t) => [`${t.a} ↔ ${t.b}`, thousands(t.packets), thousands(t.bytes)]);
+/** 1234 → "1.2k": axis labels that fit in six cells. */
+export function shortNumber(n: number): string {
+  if (n < 1000) return n < 10 && n % 1 ? n.toFixed(1) : String(Math.round(n));
+  for (const [v, s] of [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) if (n >= v) return `${(n / v).toFixed(n / v < 10 ? 1 : 0)}${s}`;
+  return String(n);
 }
 
 export class StatsView {
-  private line: LineChart | undefined;
-  private bar: BarChart | undefined;
-  private outer: Table | undefined;
-  private inner: Table | undefined;
-  private area: Area | undefined;
+  page: StatsPage = 'hierarchy';
+  side: 'outer' | 'inner' = 'outer';
+  sort: StatsSort = 'packets';
+  private readonly cursor = new Cursor();
+  private lastRoom = 10;
 
-  constructor(
-    private readonly theme: Theme,
-    private readonly parent: Box,
-  ) {}
+  constructor(private readonly theme: Theme) {}
 
-  /**
-   * contrib canvases create their drawing context on 'attach', which they listen for only
-   * after blessed has already attached a widget given a `parent`: so widgets are made
-   * detached and appended here.
-   */
-  private monoize<T extends Box>(w: T): T {
-    this.parent.append(w);
-    if (!this.theme.mono) return w;
-    const set = w.setContent.bind(w);
-    w.setContent = (text: string) => set(monoSgr(text));
-    return w;
+  nextPage(step: number): void {
+    const i = PAGES.findIndex((p) => p.id === this.page);
+    this.page = PAGES[(i + step + PAGES.length) % PAGES.length]!.id;
+    this.cursor.selected = this.cursor.top = 0;
   }
 
-  private border(): Record<string, unknown> {
-    return this.theme.mono ? { border: { type: 'line' } } : { border: { type: 'line' }, style: { border: { fg: 'gray' }, label: { fg: 'white' } } };
+  toggleSide(): void {
+    this.side = this.side === 'outer' ? 'inner' : 'outer';
+    this.cursor.selected = this.cursor.top = 0;
   }
 
-  /** (Re)creates the widgets for an area; contrib canvases are sized when they are attached. */
-  private build(area: Area): void {
-    this.destroy();
+  nextSort(): void {
+    this.sort = SORTS[(SORTS.indexOf(this.sort) + 1) % SORTS.length]!;
+  }
+
+  move(delta: number): void {
+    this.cursor.selected += delta;
+  }
+
+  pageSize(): number {
+    return this.lastRoom;
+  }
+
+  /** How many buckets the I/O graph has room for at this width. */
+  static buckets(width: number): number {
+    return Math.max(10, width - 9);
+  }
+
+  render(model: StatsModel | undefined, width: number, height: number): string[] {
     const th = this.theme;
-    const topH = Math.max(8, Math.floor(area.height * 0.5));
-    const lineW = Math.floor(area.width * 0.55);
-    const botH = Math.max(5, area.height - topH);
-    const halfW = Math.floor(area.width / 2);
-    this.line = this.monoize(
-      contrib.line({
-        left: 0,
-        top: 0,
-        width: lineW,
-        height: topH,
-        label: ' Packets per second ',
-        showLegend: false,
-        wholeNumbersOnly: false,
-        style: { line: th.contribColor('cyan'), text: th.contribColor('white'), baseline: th.contribColor('white') },
-        ...this.border(),
-      }),
+    const tabs = PAGES.map((p) => (p.id === this.page ? `[${p.title}]` : ` ${p.title} `)).join('');
+    const out = [th.paint('titleFocused', fit(` Statistics ${tabs}  Tab`, width))];
+    if (!model) return [...out, fit(' (no packets yet)', width)];
+    const counting = model.counted < model.shown ? `, counting ${Math.floor((model.counted / Math.max(1, model.shown)) * 100)}%` : '';
+    const scope = model.filter
+      ? `${thousands(model.shown)} of ${thousands(model.total)} packets, display filter: ${model.filter}`
+      : `all ${thousands(model.total)} packets (no display filter)`;
+    out.push(th.paint('note', fit(` ${scope}${counting}`, width)));
+    const room = Math.max(1, height - out.length);
+    switch (this.page) {
+      case 'hierarchy':
+        return [...out, ...this.hierarchy(model, width, room)];
+      case 'conversations':
+        return [...out, ...this.table(model.conversations[this.side], width, room, true)];
+      case 'endpoints':
+        return [...out, ...this.table(model.endpoints[this.side], width, room, false)];
+      default:
+        return [...out, ...this.io(model.io, width, room, model.filter !== '')];
+    }
+  }
+
+  private scroll<T>(rows: readonly T[], room: number): T[] {
+    this.lastRoom = room;
+    this.cursor.clamp(rows.length, room);
+    // The views scroll a page of rows; the cursor is the top row.
+    this.cursor.top = this.cursor.selected;
+    this.cursor.top = Math.max(0, Math.min(this.cursor.top, rows.length - room));
+    this.cursor.selected = this.cursor.top;
+    return rows.slice(this.cursor.top, this.cursor.top + room);
+  }
+
+  private hierarchy(m: StatsModel, width: number, room: number): string[] {
+    const th = this.theme;
+    const nameW = Math.max(12, width - 40);
+    const head = `${fit(' Protocol', nameW)} ${'Packets'.padStart(9)} ${'%'.padStart(6)} ${'Bytes'.padStart(11)} ${'%'.padStart(6)}`;
+    const lines = [th.paint('header', fit(head, width))];
+    const nodes = this.scroll(m.hierarchy, room - 1);
+    for (const n of nodes) {
+      const name = `${' '.repeat(1 + Math.min(n.depth, 12) * 2)}${n.name}`;
+      const text = `${fit(name, nameW)} ${thousands(n.packets).padStart(9)} ${pct(n.packets, m.counted).padStart(6)} ${thousands(n.bytes).padStart(11)} ${pct(n.bytes, m.bytes).padStart(6)}`;
+      lines.push(n.inner ? th.paint('proto.tunnel', fit(text, width)) : fit(text, width));
+    }
+    if (!m.hierarchy.length) lines.push(fit(' (no packets counted yet)', width));
+    return lines;
+  }
+
+  private table(side: Side<Conversation | Endpoint>, width: number, room: number, pairs: boolean): string[] {
+    const th = this.theme;
+    const key = (r: Conversation | Endpoint): string => ('addr' in r ? r.addr : `${r.a} ${r.b}`);
+    const rows = [...side.rows].sort((x, y) =>
+      this.sort === 'packets' ? y.packets - x.packets || y.bytes - x.bytes : this.sort === 'bytes' ? y.bytes - x.bytes : key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0,
     );
-    this.bar = this.monoize(
-      contrib.bar({
-        left: lineW,
-        top: 0,
-        width: area.width - lineW,
-        height: topH,
-        label: ' Protocol hierarchy (packets; i = inside the tunnel) ',
-        barWidth: 5,
-        barSpacing: 7,
-        xOffset: 1,
-        maxHeight: 1,
-        barBgColor: th.contribColor('blue'),
-        barFgColor: th.contribColor('white'),
-        labelColor: th.contribColor('white'),
-        ...this.border(),
-      }),
-    );
-    const table = (left: number, width: number, label: string): Table =>
-      this.monoize(
-        contrib.table({
-            left,
-          top: topH,
-          width,
-          height: botH,
-          label,
-          interactive: false,
-          keys: false,
-          fg: th.mono ? 'default' : 'white',
-          columnSpacing: 1,
-          columnWidth: [Math.max(10, width - 24), 9, 11],
-          ...this.border(),
-        }),
-      );
-    this.outer = table(0, halfW, ' Top talkers: outer (node to node) ');
-    this.inner = table(halfW, area.width - halfW, ' Top talkers: inner (pod to pod, inside tunnels) ');
-    this.area = area;
+    const sideName = this.side === 'outer' ? 'outer: on the wire' : 'inner: inside the tunnels';
+    const lines = [th.paint('key', fit(` ${thousands(rows.length)} ${pairs ? 'conversation(s)' : 'endpoint(s)'}, ${sideName}   i: ${this.side === 'outer' ? 'inner' : 'outer'}   s: sort (by ${this.sort})`, width))];
+    const numW = 9 + 1 + 11;
+    const addrW = pairs ? Math.max(8, Math.floor((width - numW - 4) / 2)) : Math.max(8, width - numW - 3);
+    const mark = (s: StatsSort, t: string): string => (this.sort === s ? `${t}▾` : t);
+    const head = pairs
+      ? ` ${fit(mark('address', 'Address A'), addrW)} ${fit('Address B', addrW)} ${mark('packets', 'Packets').padStart(9)} ${mark('bytes', 'Bytes').padStart(11)}`
+      : ` ${fit(mark('address', 'Address'), addrW)} ${mark('packets', 'Packets').padStart(9)} ${mark('bytes', 'Bytes').padStart(11)}`;
+    lines.push(th.paint('header', fit(head, width)));
+    const body = Math.max(1, room - lines.length - (side.untracked ? 1 : 0));
+    for (const r of this.scroll(rows, body)) {
+      const addr = 'addr' in r ? fit(r.addr, addrW) : `${fit(r.a, addrW)} ${fit(r.b, addrW)}`;
+      lines.push(fit(` ${addr} ${thousands(r.packets).padStart(9)} ${humanBytes(r.bytes).padStart(11)}`, width));
+    }
+    if (!rows.length) lines.push(fit(this.side === 'inner' ? ' (no tunnelled packets)' : ' (no IP packets)', width));
+    if (side.untracked) lines.push(th.paint('warning', fit(` ${thousands(side.untracked)} packets not counted: the table holds ${thousands(side.rows.length)} entries`, width)));
+    return lines;
   }
 
-  layout(area: Area): void {
-    const a = this.area;
-    if (!a || a.width !== area.width || a.height !== area.height || a.left !== area.left || a.top !== area.top) this.build(area);
+  private io(g: IoGraph, width: number, room: number, filtered: boolean): string[] {
+    const th = this.theme;
+    const per = g.bucketSeconds >= 1 ? `${g.bucketSeconds} s` : `${Math.round(g.bucketSeconds * 1000)} ms`;
+    const legend = filtered ? `░ every packet  █ shown by the display filter   buckets of ${per}` : `█ every packet   buckets of ${per}`;
+    const lines = [th.paint('key', fit(` ${legend}`, width))];
+    const h = Math.max(2, Math.floor((room - 1) / 2) - 3);
+    const rate = (v: number[]): number[] => v.map((x) => x / g.bucketSeconds);
+    lines.push(...this.chart('packets/s', rate(g.allPackets), filtered ? rate(g.shownPackets) : undefined, g, width, h));
+    lines.push(...this.chart('bytes/s', rate(g.allBytes), filtered ? rate(g.shownBytes) : undefined, g, width, h));
+    return lines.slice(0, room);
   }
 
-  update(model: StatsModel): void {
-    if (!this.line || !this.bar || !this.outer || !this.inner || !this.area) return;
-    const r = model.rate;
-    const labelEvery = Math.max(1, Math.ceil(r.x.length / Math.max(1, Math.floor(this.area.width * 0.55 - 12) / 7)));
-    (this.line as unknown as { options: { showNthLabel: number } }).options.showNthLabel = labelEvery;
-    const x = r.x.length ? r.x : ['0'];
-    const y = r.y.length ? r.y : [0];
-    this.line.setData([{ title: 'pkt/s', x, y, style: { line: this.theme.contribColor('cyan') } }]);
-    const per = r.bucketSeconds >= 1 ? `${r.bucketSeconds} s` : `${r.bucketSeconds * 1000} ms`;
-    this.line.setLabel(` Packets per second (time from start, ${per} buckets) `);
-    const barWidth = this.area.width - Math.floor(this.area.width * 0.55);
-    const bars = hierarchyBars(model, Math.max(1, Math.floor((barWidth - 4) / 7)));
-    if (bars.titles.length) this.bar.setData(bars);
-    const partial = model.counted < model.total ? ` (counting ${Math.floor((model.counted / Math.max(1, model.total)) * 100)}%)` : '';
-    this.bar.setLabel(` Protocol hierarchy (i = inside the tunnel)${partial} `);
-    this.outer.setData({ headers: ['Conversation', 'Packets', 'Bytes'], data: talkerRows(model.outer) });
-    this.inner.setData({
-      headers: ['Conversation', 'Packets', 'Bytes'],
-      data: model.inner.length ? talkerRows(model.inner) : [['(no tunnelled packets)', '', '']],
-    });
-  }
-
-  destroy(): void {
-    for (const w of [this.line, this.bar, this.outer, this.inner]) w?.destroy();
-    this.line = this.bar = this.outer = this.inner = undefined;
-    this.area = undefined;
+  /** A bar chart with a y axis (max and 0) and an x axis in seconds from the first packet. */
+  private chart(title: string, all: number[], shown: number[] | undefined, g: IoGraph, width: number, h: number): string[] {
+    const th = this.theme;
+    const axis: Role = 'key';
+    const max = Math.max(1, ...all);
+    const cols = Math.min(all.length, width - 9);
+    const out = [th.paint('header', fit(` ${title}  (max ${shortNumber(max)})`, width))];
+    for (let row = h - 1; row >= 0; row--) {
+      const label = row === h - 1 ? shortNumber(max) : row === 0 ? '0' : '';
+      let bars = '';
+      for (let c = 0; c < cols; c++) {
+        const cell = (v: number): number => Math.max(0, Math.min(8, Math.round((v / max) * h * 8 - row * 8)));
+        const a = cell(all[c]!);
+        const s = shown ? cell(shown[c]!) : a;
+        // Shown packets as solid blocks; the rest of every packet's bar shaded.
+        bars += s > 0 ? EIGHTHS[s]! : a > 0 ? '░' : ' ';
+      }
+      out.push(th.paint(axis, `${label.padStart(6)} │`) + fit(bars, width - 8));
+    }
+    out.push(th.paint(axis, fit(`${''.padStart(6)} └${'─'.repeat(cols)}`, width)));
+    // Time labels every ~12 columns.
+    let ticks = ' '.repeat(8);
+    for (let c = 0; c < cols; c += 12) {
+      const t = shortNumber(c * g.bucketSeconds) + 's';
+      ticks = ticks.padEnd(8 + c) + t;
+    }
+    out.push(th.paint(axis, fit(clip(ticks, width), width)));
+    return out;
   }
 }

@@ -25,6 +25,8 @@ export interface StatusModel {
   message?: { text: string; role: Role };
   /** Problem with the input (corrupt tail, ...). */
   warning?: string;
+  /** Live input: whether the list follows the newest packet. */
+  live?: 'following' | 'paused';
 }
 
 export class StatusBar {
@@ -43,35 +45,49 @@ export class StatusBar {
     } else if (m.filtered) parts.push({ text: `shown ${thousands(m.shown)}` });
     if (m.alerts) {
       const a = m.alerts;
-      parts.push({ text: `alerts ✖ ${a.error} ⚠ ${a.warning} ℹ ${a.info}`, role: a.error ? 'statusAccent' : undefined });
+      parts.push({ text: `✖ ${a.error} ⚠ ${a.warning} ℹ ${a.info}`, role: a.error ? 'statusAccent' : undefined });
     }
+    if (m.live) parts.push(m.live === 'following' ? { text: 'following' } : { text: 'paused: F follows', role: 'statusAccent' });
     if (m.warning) parts.push({ text: `⚠ ${m.warning}` });
     parts.push({ text: `[${m.view}]  ? help` });
 
     if (m.message) {
       // A message takes the middle; the file and the view stay visible.
-      const first = parts[0]!;
       const last = parts[parts.length - 1]!;
-      const middle = width - first.text.length - last.text.length - 6;
+      let first = parts[0]!.text;
+      if (width - first.length - last.text.length - 6 < Math.min(m.message.text.length, 48)) first = ' ' + clip(basename(first.trim()), Math.max(8, width - last.text.length - 36));
+      const middle = width - first.length - last.text.length - 6;
       const msgText = clip(m.message.text, Math.max(10, middle));
       return (
-        th.paint('statusAccent', first.text) +
+        th.paint('statusAccent', first) +
         th.paint('status', ' │ ') +
         (th.mono ? th.paint('status', msgText) : th.paint('status', '') + paintOnStatus(th, m.message.role, msgText)) +
-        th.paint('status', fit(' │ ' + last.text, Math.max(0, width - first.text.length - 3 - msgText.length), 'right'))
+        th.paint('status', fit(' │ ' + last.text, Math.max(0, width - first.length - 3 - msgText.length), 'right'))
       );
     }
+    // The view and "? help" always show: the parts before them give way, the file name first.
+    const tail = parts.pop()!;
+    const tailText = ' │ ' + tail.text;
+    const room = Math.max(0, width - tailText.length);
+    const fixed = parts.slice(1).reduce((n, p) => n + 3 + p.text.length, 0);
+    const first = parts[0]!;
+    if (first.text.length + fixed > room) first.text = ' ' + clip(basename(first.text.trim()), Math.max(8, room - fixed - 1));
     let line = '';
     let used = 0;
     parts.forEach((p, i) => {
       const sep = i === 0 ? '' : ' │ ';
-      const text = clip(sep + p.text, Math.max(0, width - used));
+      const text = clip(sep + p.text, Math.max(0, room - used));
       used += text.length;
       line += th.paint(p.role ?? 'status', text);
     });
-    if (used < width) line += th.paint('status', ' '.repeat(width - used));
+    if (used < room) line += th.paint('status', ' '.repeat(room - used));
+    line += th.paint('status', clip(tailText, width - Math.min(used, room) - (room - Math.min(used, room))));
     return line;
   }
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1) || path;
 }
 
 /** A message on the status bar's background in its own foreground colour. */

@@ -5,11 +5,32 @@ import { clip, fit, thousands } from '../text.js';
 import { RowView } from './row-view.js';
 import { humanBytes } from './flows.js';
 
+export type TunnelSort = 'first' | 'packets' | 'bytes' | 'vni';
+const SORTS: TunnelSort[] = ['first', 'packets', 'bytes', 'vni'];
+
 export class TunnelsView extends RowView<TunnelRow> {
-  render(rows: readonly TunnelRow[], matrix: TunnelMatrix, hints: readonly string[], width: number, height: number): string[] {
+  sort: TunnelSort = 'first';
+  private sorted: { from: readonly TunnelRow[]; by: TunnelSort; rows: TunnelRow[] } | undefined;
+
+  nextSort(): void {
+    this.sort = SORTS[(SORTS.indexOf(this.sort) + 1) % SORTS.length]!;
+  }
+
+  private order(rows: readonly TunnelRow[]): readonly TunnelRow[] {
+    if (this.sort === 'first') return rows;
+    if (this.sorted?.from !== rows || this.sorted.by !== this.sort) {
+      const by = this.sort;
+      const sorted = [...rows].sort((a, b) => (by === 'packets' ? b.packets - a.packets : by === 'bytes' ? b.bytes - a.bytes : a.vni - b.vni) || a.firstFrame - b.firstFrame);
+      this.sorted = { from: rows, by, rows: sorted };
+    }
+    return this.sorted.rows;
+  }
+
+  render(all: readonly TunnelRow[], matrix: TunnelMatrix, hints: readonly string[], width: number, height: number): string[] {
     const th = this.theme;
+    const rows = this.order(all);
     this.rows = rows;
-    const out = [th.paint('titleFocused', fit(` Tunnels: ${rows.length}, between ${matrix.vteps.length} endpoints (VTEPs)   Enter: show the tunnel's packets`, width))];
+    const out = [th.paint('titleFocused', fit(` Tunnels: ${rows.length}, between ${matrix.vteps.length} endpoints (VTEPs)   Enter: show the tunnel's packets   s: sort (${this.sort === 'first' ? 'first seen' : `by ${this.sort}`})`, width))];
     if (!rows.length) {
       out.push(fit(' No VXLAN or GENEVE packets in this capture.', width));
       return out;
