@@ -197,6 +197,9 @@ export const msg = {
   hintCalico: () => `UDP 4789 with VNI 4096: Calico's VXLAN defaults`,
   hintIanaVxlan: (vnis: number[]) => `UDP 4789 (IANA's VXLAN port) with VNI ${list(vnis.map(String), 4)}`,
   hintGeneve: (port: number) => `GENEVE on UDP ${port}: OVS-based CNIs (Antrea, OVN-Kubernetes) use it; Cilium can too`,
+  hintCalicoIpip: () => `IP-in-IP between nodes: Calico's default encapsulation (ipipMode)`,
+  hintCiliumIpsec: (spis: number[]) => `ESP with SPI ${list(spis.map(String), 4)}: Cilium keeps its key index (1-15) in the SPI`,
+  hintIpsec: (port: number) => (port ? `ESP in UDP ${port} (NAT traversal): an IKE-negotiated IPsec tunnel` : 'ESP between nodes with SPIs above 15: an IKE-negotiated IPsec tunnel'),
   protoName: (proto: number) => protoText(proto),
   quotedFlow: (proto: number, src: string, dst: string, sport: number, dport: number) =>
     proto === 6 || proto === 17 ? `${protoText(proto)} ${src}:${sport} → ${dst}:${dport}` : `${protoText(proto)} ${src} → ${dst}`,

@@ -54,6 +54,7 @@ export interface FieldSpec extends Getter {
   parent?: string;
   names?: Record<number, string>;
   hidden?: boolean;
+  description?: string;
 }
 
 /** Declares the fields of one protocol in a compact table form. */

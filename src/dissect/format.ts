@@ -60,6 +60,8 @@ export function formatValue(f: FieldDef, v: FieldValue): string {
       return formatBytes(v as Uint8Array);
     case 'bool':
       return v === true || v === 1 ? '1' : '0';
+    case 'none':
+      return '';
     case 'uint':
     case 'int':
       return f.hexDigits ? hexNumber(v as number, f.hexDigits) : String(v);
@@ -71,6 +73,7 @@ export function formatValue(f: FieldDef, v: FieldValue): string {
 /** A value as the detail tree shows it, with its name when the field has one ("UDP (17)"). */
 export function displayValue(f: FieldDef, v: FieldValue): string {
   if (f.type === 'bool') return v ? 'Set' : 'Not set';
+  if (f.type === 'none') return '';
   const text = formatValue(f, v);
   const name = typeof v === 'number' ? f.names?.[v] : undefined;
   return name ? `${name} (${text})` : text;

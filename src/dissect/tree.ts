@@ -10,7 +10,7 @@ function fieldNodes(pkt: Packet, layer: Layer, def: FieldDef): TreeNode[] {
   const range = def.range?.(pkt, layer) ?? [layer.start, 0];
   const each = values.length > 1 ? def.ranges?.(pkt, layer) : undefined;
   return values.map((value, i) => ({
-    label: `${def.label}: ${safeText(displayValue(def, value))}`,
+    label: def.type === 'none' ? def.label : `${def.label}: ${safeText(displayValue(def, value))}`,
     field: def.name,
     start: each?.[i]?.[0] ?? range[0],
     length: each?.[i]?.[1] ?? (values.length === 1 ? range[1] : 0),

@@ -1,7 +1,7 @@
 import type { Direction } from '../capture/types.js';
 
 /** How a field's values compare and print; the same types the display filter understands. */
-export type FieldType = 'uint' | 'int' | 'bool' | 'ipv4' | 'ipv6' | 'ether' | 'string' | 'bytes' | 'protocol' | 'time' | 'float';
+export type FieldType = 'none' | 'uint' | 'int' | 'bool' | 'ipv4' | 'ipv6' | 'ether' | 'string' | 'bytes' | 'protocol' | 'time' | 'float';
 
 /** ipv4 values are unsigned 32-bit numbers; ipv6 and ether values are byte arrays. */
 export type FieldValue = number | boolean | string | Uint8Array;
@@ -72,6 +72,8 @@ export interface FieldDef {
   parent?: string;
   /** Names for values, shown in the tree as "Name (value)". */
   names?: Record<number, string>;
+  /** What the field means, for `vxshark fields` and docs/fields.md (the label says enough when absent). */
+  description?: string;
   /** Hidden fields (ip.addr, tcp.port) filter and print with -e but do not appear in the tree. */
   hidden?: boolean;
   /** Values in one layer; undefined (or an empty array) when the field is absent there. */
