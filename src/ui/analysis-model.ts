@@ -2,6 +2,7 @@
 // draw: plain arrays of rows (structured-clone safe, so a worker thread can build them), with
 // the display filter that shows each flow or tunnel in the packet list.
 import type { Alert, AnalysisResult, Flow, Severity, Tunnel } from '../analysis/index.js';
+import { encapByName, idText } from '../dissect/encap/index.js';
 import { safeText } from '../text/escape.js';
 
 export interface FlowRow {
@@ -93,8 +94,14 @@ function endpoint(addr: string, port: number, proto: string): string {
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
+/** "VNI 32001", "key 0x00000028"; empty for a tunnel without an id (IPIP). */
+function tunnelId(t: Pick<Tunnel, 'kind' | 'vni' | 'hasId'>): string {
+  return t.hasId ? idText(encapByName(t.kind), t.vni) : '';
+}
+
 function tunnelTitle(t: Tunnel): string {
-  return `${t.kind} ${t.src} → ${t.dst}  udp/${t.port}  VNI ${t.vni}`;
+  const id = tunnelId(t);
+  return `${t.kind} ${t.src} → ${t.dst}${t.port ? `  udp/${t.port}` : ''}${id ? `  ${id}` : ''}${t.encrypted ? '  (encrypted)' : ''}`;
 }
 
 /** A display filter matching one flow's packets (inside the tunnel when it was tunnelled). */
@@ -109,11 +116,16 @@ export function flowFilter(f: Pick<Flow, 'family' | 'proto' | 'src' | 'dst' | 's
   return parts.join(' && ');
 }
 
-/** A display filter matching one tunnel row's packets. */
-export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'family'>): string {
+/** A display filter matching one tunnel row's packets: outer endpoints, and the id (or else the port or kind). */
+export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'hasId' | 'family' | 'port'>): string {
+  const encap = encapByName(t.kind);
   const ip = t.family === 6 ? 'ipv6' : 'ip';
-  const vni = t.kind === 'GENEVE' ? 'geneve.vni' : t.kind === 'VXLAN-GPE' ? 'vxlan-gpe.vni' : 'vxlan.vni';
-  return `outer.${ip}.src == ${t.src} && outer.${ip}.dst == ${t.dst} && ${vni} == ${t.vni}`;
+  const parts = [`outer.${ip}.src == ${t.src}`, `outer.${ip}.dst == ${t.dst}`];
+  // The id field names the kind too; without an id, the port or the kind's own filter does.
+  if (encap?.id && t.hasId) parts.push(`${encap.id.field} == ${t.vni}`);
+  else if (t.port) parts.push(`udp.port == ${t.port}`);
+  else if (encap) parts.push(encap.filter);
+  return parts.join(' && ');
 }
 
 function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined): FlowRow {
@@ -127,7 +139,7 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined):
     bytes: f.bytes,
     state: safeText(f.state),
     unanswered: f.unanswered !== undefined,
-    also: others.length ? `back: ${others.map((t) => `${t.kind} VNI ${t.vni}`).join(', ')}` : '',
+    also: others.length ? `back: ${others.map((t) => [t.kind, tunnelId(t)].filter(Boolean).join(' ')).join(', ')}` : '',
     firstFrame: f.firstFrame,
     filter: flowFilter(f),
   };

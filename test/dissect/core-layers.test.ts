@@ -519,7 +519,7 @@ describe('nested tunnels', () => {
     assert.deepEqual(val(p, 'vxlan.vni'), ['42']);
     const s = summarize(p, registry);
     assert.deepEqual([s.source, s.destination, s.protocol], ['172.20.0.10', '172.20.2.30', 'TCP']);
-    assert.deepEqual(s.tunnel, { kind: 'Geneve', outerSource: '10.0.0.1', outerDestination: '10.0.0.2', vni: 7, port: PORT_GENEVE });
+    assert.deepEqual(s.tunnel, { kind: 'GENEVE', outerSource: '10.0.0.1', outerDestination: '10.0.0.2', vni: 7, port: PORT_GENEVE, label: 'GENEVE VNI 7', short: 'GENEVE 7', encrypted: false });
   });
 
   it('stops at the nesting limit with a warning', () => {
@@ -588,7 +588,7 @@ describe('packet summary and detail tree', () => {
       protocol: 'TCP',
       length: bytes.length,
       info: '43512 → 80 [SYN] Seq=1000 Win=64240 Len=0 MSS=1410',
-      tunnel: { kind: 'VXLAN', outerSource: '192.168.10.100', outerDestination: '192.168.20.100', vni: 42, port: PORT_VXLAN_LINUX },
+      tunnel: { kind: 'VXLAN', outerSource: '192.168.10.100', outerDestination: '192.168.20.100', vni: 42, port: PORT_VXLAN_LINUX, label: 'VXLAN VNI 42', short: 'VXLAN 42', encrypted: false },
       interfaceName: 'eth1',
       direction: undefined,
       expert: undefined,

@@ -10,7 +10,7 @@ describe('packet list', () => {
     try {
       const lines = ui.lines();
       const header = lines[1]!;
-      for (const title of ['No.', 'Time', 'Outer src → dst', 'Proto/VNI', 'Inner Source', 'Inner Destination', 'Protocol', 'Length', 'Info']) {
+      for (const title of ['No.', 'Time', 'Outer src → dst', 'Tunnel/ID', 'Inner Source', 'Inner Destination', 'Protocol', 'Length', 'Info']) {
         assert.ok(header.includes(title), `header has ${title}: ${header}`);
       }
       // Frame 3 is the first ping: outer node to node, VNI = the curl-pod's identity, inner pod to pod.

@@ -23,19 +23,21 @@ export async function tunnels(args: AnalysisArgs, out: Output): Promise<number> 
     { header: 'ID', align: 'right' },
     { header: 'TYPE' },
     { header: 'PORT', align: 'right' },
-    { header: 'VNI' },
+    { header: 'VNI/ID' },
     { header: 'OUTER SOURCE → DESTINATION', flex: 1, min: 20 },
     { header: 'PKTS', align: 'right' },
     { header: 'BYTES', align: 'right' },
     ...(fragmented ? [{ header: 'FRAGS', align: 'right' } as Column] : []),
     { header: 'BACK' },
   ];
-  const below = result.tunnels.map((t) => (t.innerPairs.length ? [msg.tunnelCarries(t.innerPairs.slice(0, 4).map((p) => `${p.src} → ${p.dst} (${p.packets})`), t.innerPairs.length)] : undefined));
+  const below = result.tunnels.map((t) =>
+    t.encrypted ? [msg.tunnelEncrypted(t.kind)] : t.innerPairs.length ? [msg.tunnelCarries(t.innerPairs.slice(0, 4).map((p) => `${p.src} → ${p.dst} (${p.packets})`), t.innerPairs.length)] : undefined,
+  );
   const rows = result.tunnels.map((t) => {
     return [
       t.id,
       t.kind,
-      t.port,
+      t.port || '-',
       vniLabel(t, hints),
       `${t.src} → ${t.dst}`,
       t.packets,

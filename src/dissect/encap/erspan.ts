@@ -22,6 +22,7 @@ export const erspanEncap: EncapDescriptor = {
     },
     format: String,
   },
+  filter: 'erspan',
   carries: 'mirrored Ethernet frames',
   encrypted: false,
   // The GRE header below it is part of the overhead, the mirrored frame carries its own link layer.

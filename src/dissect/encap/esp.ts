@@ -24,6 +24,7 @@ export const espEncap: EncapDescriptor = {
     read: (p, at) => (p.layers[at]!.payload - p.layers[at]!.start >= 8 ? rd32(p.data, p.layers[at]!.start) : undefined),
     format: (v) => hex(v, 8),
   },
+  filter: 'esp',
   carries: 'encrypted IP packets',
   encrypted: true,
   // Padding and the ICV length depend on the algorithm, which the capture does not say.

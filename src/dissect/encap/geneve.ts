@@ -27,6 +27,7 @@ export const geneveEncap: EncapDescriptor = {
     read: (p, at) => (p.layers[at]!.payload - p.layers[at]!.start >= 8 ? rd24(p.data, p.layers[at]!.start + 4) : undefined),
     format: String,
   },
+  filter: 'geneve',
   carries: 'Ethernet, or the protocol its type field names',
   encrypted: false,
   overhead: { fromLink: true },

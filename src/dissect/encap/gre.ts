@@ -26,6 +26,7 @@ export const greEncap: EncapDescriptor = {
     },
     format: (v) => hex(v, 8),
   },
+  filter: 'gre && !erspan',
   carries: 'what its protocol type names: IPv4, IPv6, Ethernet (0x6558), ...',
   encrypted: false,
   overhead: { fromLink: false },

@@ -59,6 +59,8 @@ export interface EncapDescriptor {
   /** Whether layer `i` is this kind's tunnel header (the layer tunnels, facts and summaries point at). */
   isHeader(pkt: Packet, i: number): boolean;
   id?: TunnelId;
+  /** A display filter that selects this kind where no UDP port does ("gre", "esp"). */
+  filter: string;
   /** What travels inside, for docs and the tunnels view: "Ethernet", "IPv4 or IPv6", "encrypted IP". */
   carries: string;
   /** The payload is encrypted: the tunnel has outer endpoints and an id, and no inner flows. */

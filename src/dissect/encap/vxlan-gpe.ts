@@ -20,6 +20,7 @@ export const vxlanGpeEncap: EncapDescriptor = {
     read: (p, at) => (p.layers[at]!.payload - p.layers[at]!.start >= 8 ? rd24(p.data, p.layers[at]!.start + 4) : undefined),
     format: String,
   },
+  filter: 'vxlan.next_proto',
   carries: 'IPv4, IPv6, Ethernet or NSH (by its next-protocol field)',
   encrypted: false,
   overhead: { fromLink: false },

@@ -24,6 +24,7 @@ export const vxlanEncap: EncapDescriptor = {
     read: (p, at) => (p.layers[at]!.payload - p.layers[at]!.start >= 8 ? rd24(p.data, p.layers[at]!.start + 4) : undefined),
     format: String,
   },
+  filter: 'vxlan && !vxlan.next_proto',
   carries: 'Ethernet',
   encrypted: false,
   overhead: { fromLink: true },

@@ -2,7 +2,7 @@
 // to the innermost, each with its byte offset and header size, and the encapsulation
 // overhead added up (50 bytes for VXLAN over IPv4 with an outer Ethernet header).
 import type { Registry } from '../../dissect/registry.js';
-import { TUNNEL_PROTOS } from '../../dissect/summary.js';
+import { encapAt, findTunnel, overheadSpan } from '../../dissect/encap/index.js';
 import type { Packet } from '../../dissect/types.js';
 import { clip, fit } from '../text.js';
 import type { Role, Theme } from '../theme.js';
@@ -33,7 +33,7 @@ export interface LayersModel {
   wire: number;
   layers: LayerBox[];
   /** Present when the packet is tunnelled: the headers the tunnel adds. */
-  overhead?: { bytes: number; parts: LayerBox[]; inner: number };
+  overhead?: { bytes: number; parts: LayerBox[]; inner: number; encrypted: boolean };
 }
 
 const PRETTY: Record<string, string> = { eth: 'Ethernet', ip: 'IPv4', data: 'data' };
@@ -41,8 +41,12 @@ const PRETTY: Record<string, string> = { eth: 'Ethernet', ip: 'IPv4', data: 'dat
 /** The layer boxes of a dissected packet. */
 export function layersModel(pkt: Packet, registry: Registry): LayersModel {
   const layers: LayerBox[] = [];
-  for (const l of pkt.layers) {
+  const found = findTunnel(pkt);
+  /** Box index of each layer index (boxes skip the frame pseudo-layer). */
+  const boxOf = new Map<number, number>();
+  for (const [index, l] of pkt.layers.entries()) {
     if (l.proto === 'frame') continue;
+    boxOf.set(index, layers.length);
     const dis = registry.dissector(l.proto);
     const isData = l.proto === 'data';
     layers.push({
@@ -51,7 +55,7 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
       offset: l.start,
       size: isData ? l.end - l.start : l.payload - l.start,
       depth: l.depth,
-      tunnel: TUNNEL_PROTOS.has(l.proto),
+      tunnel: encapAt(pkt, index) !== undefined,
       quoted: l.quoted === true,
       payload: isData,
     });
@@ -62,11 +66,13 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
     layers.push({ name: 'payload', title: 'payload', offset: last.payload, size: last.end - last.payload, depth: last.depth, tunnel: false, quoted: last.quoted === true, payload: true });
   }
   const model: LayersModel = { frame: pkt.frame.number, captured: pkt.data.length, wire: pkt.frame.origLen, layers };
-  const tunnelAt = layers.findIndex((l) => l.tunnel && !l.quoted);
-  if (tunnelAt >= 0) {
-    const parts = layers.slice(0, tunnelAt + 1);
+  if (found) {
+    // What the descriptor counts as overhead: from the outer link or IP header to the tunnel header, and a trailer.
+    const span = overheadSpan(pkt, found.index, found.encap);
+    const parts = layers.slice(boxOf.get(span.first) ?? 0, (boxOf.get(found.index) ?? 0) + 1);
+    if (span.trailer) parts.push({ name: 'trailer', title: `${found.encap.name} trailer`, offset: -1, size: span.trailer, depth: 0, tunnel: false, quoted: false, payload: false });
     const bytes = parts.reduce((s, l) => s + l.size, 0);
-    model.overhead = { bytes, parts, inner: pkt.frame.origLen - bytes };
+    model.overhead = { bytes, parts, inner: pkt.frame.origLen - bytes, encrypted: found.encap.encrypted };
   }
   return model;
 }
@@ -95,7 +101,7 @@ export class LayersView {
       const sum = o.parts.map((p) => `${p.name} ${p.size}`).join(' + ');
       const pct = o.inner > 0 ? ` (+${Math.round((o.bytes / o.inner) * 100)}%)` : '';
       out.push(th.paint('key', fit(` Encapsulation overhead: ${sum} = ${o.bytes} bytes`, width)));
-      out.push(fit(` The ${o.inner}-byte inner frame travels as ${m.wire} bytes on the underlay${pct}.`, width));
+      out.push(fit(` The ${o.inner}-byte inner ${o.encrypted ? 'packet (encrypted)' : 'frame'} travels as ${m.wire} bytes on the underlay${pct}.`, width));
     } else out.push(fit(' Not tunnelled: no encapsulation overhead.', width));
     out.push('');
     const room = height - out.length;

@@ -1,6 +1,7 @@
 // The packet list: a virtual view. Only the rows on screen are ever built (from summaries
 // the store dissects on demand), so a million packets cost the same as forty. One blessed box
 // holds the header and the visible rows, and its content is replaced on every render.
+import { TUNNEL_SHORT_NAMES } from '../../dissect/encap/index.js';
 import type { PacketSummary } from '../../dissect/summary.js';
 import { layoutColumns, fit, narrow, type ColumnSpec, type PlacedColumn } from '../text.js';
 import type { Role, Theme } from '../theme.js';
@@ -30,7 +31,7 @@ export interface ListModel {
   rows(from: number, to: number): ListRow[];
   /** Whether captures carry interface names or directions (shows the Interface/Dir column). */
   showInterface: boolean;
-  /** Whether any tunnelled packet was seen (shows the outer and Proto/VNI columns); asked after rows(). */
+  /** Whether any tunnelled packet was seen (shows the outer and Tunnel/ID columns); asked after rows(). */
   showTunnel(): boolean;
   /** Widest time text, for the Time column. */
   timeWidth: number;
@@ -43,13 +44,13 @@ export interface ListModel {
 type ColumnId = keyof Omit<ListRow, 'role' | 'mark'>;
 
 // Minimums keep an IPv4 address (and an outer IPv4 pair) whole: on a narrow terminal whole
-// columns go (Length, Time, Interface, Proto/VNI, then the outer pair) rather than being cut.
+// columns go (Length, Time, Interface, Tunnel/ID, then the outer pair) rather than being cut.
 const COLUMNS: (ColumnSpec & { id: ColumnId })[] = [
   { id: 'no', title: 'No.', min: 3, ideal: 3, align: 'right', keep: 9 },
   { id: 'time', title: 'Time', min: 8, ideal: 9, align: 'right', keep: 3 },
   { id: 'iface', title: 'If/Dir', min: 6, ideal: 8, keep: 4 },
   { id: 'outer', title: 'Outer src → dst', min: 31, ideal: 31, grow: 2, keep: 6 },
-  { id: 'tunnel', title: 'Proto/VNI', min: 11, ideal: 11, keep: 5 },
+  { id: 'tunnel', title: 'Tunnel/ID', min: 11, ideal: 11, keep: 5 },
   { id: 'source', title: 'Inner Source', min: 15, ideal: 15, grow: 1, keep: 8 },
   { id: 'destination', title: 'Inner Destination', min: 15, ideal: 17, grow: 1, keep: 8 },
   { id: 'protocol', title: 'Protocol', min: 6, ideal: 8, keep: 7 },
@@ -74,9 +75,8 @@ const PROTO_ROLE: Record<string, Role> = {
   ARP: 'proto.arp',
   DNS: 'proto.dns',
   HTTP: 'proto.http',
-  VXLAN: 'proto.tunnel',
-  GENEVE: 'proto.tunnel',
 };
+for (const name of TUNNEL_SHORT_NAMES) PROTO_ROLE[name] = 'proto.tunnel';
 
 /** Turns a packet summary into a list row. */
 export function listRow(pos: number, time: string, s: PacketSummary): ListRow {
@@ -89,7 +89,7 @@ export function listRow(pos: number, time: string, s: PacketSummary): ListRow {
     time,
     iface: narrow(interfaceCell(s)),
     outer: t ? `${t.outerSource} → ${t.outerDestination}` : '',
-    tunnel: t ? `${t.kind} ${t.vni}` : '',
+    tunnel: t ? t.short : '',
     source: narrow(s.source),
     destination: narrow(s.destination),
     protocol: s.protocol,

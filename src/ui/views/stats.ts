@@ -2,6 +2,7 @@
 // chart), the protocol hierarchy (bar chart), and the top talkers outside and inside the
 // tunnels (tables). It only draws a StatsModel; stats-model.ts (or the analysis module)
 // fills it.
+import { TUNNEL_SHORT_NAMES } from '../../dissect/encap/index.js';
 import { contrib, type BarChart, type Box, type LineChart, type Table } from '../blessed.js';
 import type { StatsModel, Talker } from '../stats-model.js';
 import { monoSgr, type Theme } from '../theme.js';
@@ -26,7 +27,7 @@ export function hierarchyBars(model: StatsModel, max: number): { titles: string[
     while (stack.length && stack[stack.length - 1]!.depth >= n.depth) stack.pop();
     const under = stack.some((s) => s.tunnel);
     inner.push(under);
-    stack.push({ depth: n.depth, tunnel: /^(VXLAN|Geneve|VXLAN-GPE)$/.test(n.name) });
+    stack.push({ depth: n.depth, tunnel: TUNNEL_SHORT_NAMES.has(n.name) });
   }
   const keep = new Set([...nodes].sort((a, b) => b.packets - a.packets).slice(0, max).map((n) => n.i));
   const picked = nodes.filter((n) => keep.has(n.i));
