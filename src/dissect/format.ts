@@ -74,7 +74,7 @@ export function formatValue(f: FieldDef, v: FieldValue): string {
 export function displayValue(f: FieldDef, v: FieldValue): string {
   if (f.type === 'bool') return v ? 'Set' : 'Not set';
   if (f.type === 'none') return '';
-  const text = formatValue(f, v);
+  const text = f.treeHexDigits && typeof v === 'number' ? hexNumber(v, f.treeHexDigits) : formatValue(f, v);
   const name = typeof v === 'number' ? f.names?.[v] : undefined;
   return name ? `${name} (${text})` : text;
 }

@@ -66,6 +66,11 @@ export interface FieldDef {
   type: FieldType;
   /** How numbers print: decimal, or hex padded to this many digits (tshark's BASE_HEX). */
   hexDigits?: number;
+  /**
+   * Hex digits in the detail tree when tshark's tree shows the bitmask's width rather than the
+   * type's (tcp.flags: 0x018 in -V, 0x0018 in -T fields).
+   */
+  treeHexDigits?: number;
   /** The owning protocol (its layer is what `get` receives). */
   proto: string;
   /** Name of the field this one sits under in the detail tree. */

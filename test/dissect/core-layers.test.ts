@@ -344,7 +344,7 @@ describe('TCP', () => {
     assert.deepEqual(val(p, 'tcp.dstport'), ['80']);
     assert.deepEqual(val(p, 'tcp.seq'), ['1000']);
     assert.deepEqual(val(p, 'tcp.hdr_len'), ['40']);
-    assert.deepEqual(val(p, 'tcp.flags'), ['0x002']);
+    assert.deepEqual(val(p, 'tcp.flags'), ['0x0002']);
     assert.deepEqual(raw(p, 'tcp.flags.syn'), [true]);
     assert.deepEqual(raw(p, 'tcp.flags.ack'), [false]);
     assert.deepEqual(val(p, 'tcp.options.mss_val'), ['1410']);
