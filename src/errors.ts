@@ -364,6 +364,7 @@ export const msg = {
     `(capture with tcpdump -i any, or a multi-interface pcapng)`,
   hopsHeading: (paths: number, copies: number) =>
     `${plural(copies, 'forwarded packet')} on ${plural(paths, 'path')}: each second copy is the forwarding, not a retransmission or duplicate`,
+  unknownFieldsProtocol: (proto: string, known: string[]) => `unknown protocol "${proto}"; known: ${known.join(', ')}`,
   tunnelEncrypted: (kind: string) => `encrypted (${kind}): the inner packets, and so the pod flows, cannot be seen without the keys`,
   tunnelCarries: (pairs: string[], total: number) => `carries ${pairs.join(', ')}${total > pairs.length ? `, and ${total - pairs.length} more pairs` : ''}`,
   hopMacs: (i: { src: string; dst: string }, o: { src: string; dst: string }) =>

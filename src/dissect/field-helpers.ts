@@ -56,6 +56,8 @@ export interface FieldSpec extends Getter {
   names?: Record<number, string>;
   hidden?: boolean;
   description?: string;
+  firstAtTop?: boolean;
+  ranges?: FieldDef['ranges'];
 }
 
 /** Declares the fields of one protocol in a compact table form. */

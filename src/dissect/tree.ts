@@ -36,8 +36,10 @@ export function buildTree(pkt: Packet, registry: Registry): TreeNode[] {
       if (def.hidden || def.type === 'protocol' || def.proto !== layer.proto) continue;
       const children = fieldNodes(pkt, layer, def);
       const parents = def.parent ? byName.get(def.parent) : undefined;
+      const skip = def.firstAtTop ? 1 : 0;
       children.forEach((child, i) => {
-        const parent = parents && (parents.length === children.length ? parents[i] : parents[parents.length - 1]);
+        const k = i - skip;
+        const parent = k < 0 ? undefined : parents && (parents.length === children.length - skip ? parents[k] : parents[parents.length - 1]);
         if (parent) (parent.children ??= []).push(child);
         else node.children!.push(child);
       });

@@ -75,6 +75,8 @@ export interface FieldDef {
   proto: string;
   /** Name of the field this one sits under in the detail tree. */
   parent?: string;
+  /** The first value sits at the top of the layer's tree, the others pair with the parent's values (geneve.option.length). */
+  firstAtTop?: boolean;
   /** Names for values, shown in the tree as "Name (value)". */
   names?: Record<number, string>;
   /** What the field means, for `vxshark fields` and docs/fields.md (the label says enough when absent). */

@@ -145,10 +145,8 @@ const FIELDS: FieldCheck[] = [
   f('erspan.direction', 'erspan'),
   f('erspan.gra', 'erspan'),
   f('erspan.o', 'erspan'),
-  f('erspan', 'erspan', 'count'),
   f('esp.spi', 'esp'),
   f('esp.sequence', 'esp'),
-  f('udpencap', 'udpencap', 'count'),
 ];
 
 interface Exception {
