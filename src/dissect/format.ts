@@ -61,7 +61,8 @@ export function formatValue(f: FieldDef, v: FieldValue): string {
     case 'bool':
       return v === true || v === 1 ? '1' : '0';
     case 'none':
-      return '';
+      // A label without a value: -T fields prints 1 where it is present (-T json prints "").
+      return '1';
     case 'uint':
     case 'int':
       return f.hexDigits ? hexNumber(v as number, f.hexDigits) : String(v);
