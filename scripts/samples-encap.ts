@@ -131,3 +131,45 @@ export function espInUdp(t0: number): Timed[] {
   frames.push({ t: BigInt(t0 + 20) * NS, data: udpFrame(NODE_A, NODE_B, 0x6610, Uint8Array.of(0xff)) });
   return frames;
 }
+
+/** A WireGuard message: type, 3 reserved zero bytes, then the little-endian fields and stand-in ciphertext. */
+function wgMessage(type: number, parts: (number | bigint | Uint8Array)[]): Uint8Array {
+  const chunks: Uint8Array[] = [Uint8Array.of(type, 0, 0, 0)];
+  for (const p of parts) {
+    if (p instanceof Uint8Array) chunks.push(p);
+    else if (typeof p === 'bigint') {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigUint64(0, p, true);
+      chunks.push(b);
+    } else {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setUint32(0, p, true);
+      chunks.push(b);
+    }
+  }
+  return concat(...chunks);
+}
+
+/**
+ * Calico's WireGuard on UDP 51820 between two nodes: handshake initiation and response, pod
+ * packets as transport data both ways (padded to 16 bytes, a 16-byte tag), and a keepalive.
+ */
+export function calicoWireguard(t0: number): Timed[] {
+  const a = 0x1d3c5a01; // node A's index
+  const b = 0x7e2f9b44; // node B's index
+  const frame = (from: typeof NODE_A, to: typeof NODE_A, id: number, msg: Uint8Array): Uint8Array =>
+    outer(from, to, IPPROTO_UDP, id, udp({ srcPort: 51820, dstPort: 51820, checksum: false }, msg));
+  const data = (receiver: number, counter: bigint, inner: number): Uint8Array =>
+    wgMessage(4, [receiver, counter, sealed(receiver ^ Number(counter), Math.ceil(inner / 16) * 16 + 16)]);
+  const frames: Timed[] = [
+    { t: BigInt(t0) * NS, data: frame(NODE_A, NODE_B, 0x0100, wgMessage(1, [a, sealed(1, 32), sealed(2, 48), sealed(3, 28), sealed(4, 16), new Uint8Array(16)])) },
+    { t: BigInt(t0) * NS + 410_000n, data: frame(NODE_B, NODE_A, 0x0200, wgMessage(2, [b, a, sealed(5, 32), sealed(6, 16), sealed(7, 16), new Uint8Array(16)])) },
+  ];
+  for (let n = 0; n < 3; n++) {
+    const t = BigInt(t0 + 1 + n) * NS;
+    frames.push({ t, data: frame(NODE_A, NODE_B, 0x0101 + n, data(b, BigInt(n), 84)) });
+    frames.push({ t: t + 350_000n, data: frame(NODE_B, NODE_A, 0x0201 + n, data(a, BigInt(n), 84)) });
+  }
+  frames.push({ t: BigInt(t0 + 26) * NS, data: frame(NODE_A, NODE_B, 0x0110, wgMessage(4, [b, 3n, sealed(9, 16)])) });
+  return frames;
+}

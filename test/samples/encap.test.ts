@@ -45,6 +45,7 @@ const CASES: [sample: string, fields: string[]][] = [
   ],
   ['cilium-ipsec-esp.pcap', ['ip.src', 'ip.proto', 'esp.spi', 'esp.sequence']],
   ['esp-in-udp-4500.pcap', ['udp.srcport', 'esp.spi', 'esp.sequence', 'udpencap.non_esp_marker', 'udpencap.nat_keepalive']],
+  ['calico-wireguard-51820.pcap', ['wg.type', 'wg.sender', 'wg.receiver', 'wg.counter', 'wg.ephemeral', 'wg.encrypted_static', 'wg.encrypted_empty', 'wg.encrypted_packet']],
 ];
 
 describe('tunnel samples against tshark', { skip: NO_TSHARK }, () => {
@@ -93,6 +94,26 @@ describe('tunnel samples in the analysis', () => {
     assert.deepEqual(r.flows, []);
     assert.deepEqual(r.fingerprint.map((h) => [h.cni, h.confidence]), [['Cilium (IPsec)', 'likely']]);
     assert.deepEqual(serious(r), []);
+  });
+
+  it('Calico WireGuard: rows by receiver index, encrypted, no inner flows, Calico hinted', async () => {
+    const r = await analyzeFile(join(SAMPLES, 'calico-wireguard-51820.pcap'));
+    assert.deepEqual(
+      r.tunnels.map((t) => [t.kind, t.src, t.dst, t.port, t.hasId ? t.vni.toString(16) : '-', t.encrypted, t.packets]),
+      [
+        ['WireGuard', '10.10.0.11', '10.10.0.12', 51820, '-', true, 1],
+        ['WireGuard', '10.10.0.12', '10.10.0.11', 51820, '1d3c5a01', true, 4],
+        ['WireGuard', '10.10.0.11', '10.10.0.12', 51820, '7e2f9b44', true, 4],
+      ],
+    );
+    assert.deepEqual(r.flows, []);
+    assert.deepEqual(r.fingerprint.map((h) => [h.cni, h.port]), [['Calico (WireGuard)', 51820]]);
+    assert.deepEqual(serious(r), []);
+  });
+
+  it('WireGuard summary lines: the type, indexes and counter as tshark writes them', async () => {
+    const r = await vxshark(['-r', join(SAMPLES, 'calico-wireguard-51820.pcap'), '-Y', 'wg.counter == 3']);
+    assert.match(r.stdout, /^ +9 +26\.000000 10\.10\.0\.11 → 10\.10\.0\.12 WireGuard receiver 0x7e2f9b44 │ \(encrypted\) WireGuard 74 Keepalive, receiver=0x7E2F9B44, counter=3$/m);
   });
 
   it('vxshark tunnels says an encrypted tunnel has no visible inner packets', async () => {

@@ -8,11 +8,12 @@ import { ipipEncap } from './ipip.js';
 import type { EncapDescriptor } from './types.js';
 import { vxlanEncap } from './vxlan.js';
 import { vxlanGpeEncap } from './vxlan-gpe.js';
+import { wireguardEncap } from './wireguard.js';
 
 export type { EncapDescriptor } from './types.js';
 export { udpPortBelow } from './common.js';
 
-export const ENCAPS: readonly EncapDescriptor[] = [vxlanEncap, vxlanGpeEncap, geneveEncap, ipipEncap, greEncap, erspanEncap, espEncap];
+export const ENCAPS: readonly EncapDescriptor[] = [vxlanEncap, vxlanGpeEncap, geneveEncap, ipipEncap, greEncap, erspanEncap, wireguardEncap, espEncap];
 
 const BY_KIND = new Map(ENCAPS.map((e) => [e.kind, e]));
 const BY_NAME = new Map(ENCAPS.map((e) => [e.name, e]));
