@@ -378,6 +378,19 @@ export const msg = {
   alertsSummary: (errors: number, warnings: number, infos: number, packets: number) =>
     `${plural(errors + warnings + infos, 'alert')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos.toLocaleString('en-US')} info, in ${plural(packets, 'packet')}`,
   noAlerts: (packets: number) => `no alerts in ${plural(packets, 'packet')}`,
+
+  // journey and merge (several captures)
+  journeyNeedsCaptures: (command: string) => `no capture file given (try: vxshark ${command} ctr=ctr.pcap router=router.pcap w0=w0.pcap)`,
+  badCaptureName: (name: string) => `invalid capture name "${name}": use letters, digits, "-", "_" or "." (e.g. router=router.pcap)`,
+  duplicateCaptureName: (name: string) => `two captures are named "${name}"; name them: NAME=PATH`,
+  unknownCaptureName: (option: string, name: string, names: string[]) =>
+    `${option} names capture "${name}", but the captures are ${names.map((n) => `"${n}"`).join(', ')}`,
+  perCaptureOptionNeedsName: (option: string, value: string) =>
+    `${option} "${value}": with several captures say which one it belongs to: ${option} NAME=FILE`,
+  badWindow: (text: string) => `invalid --window "${text}": expected seconds greater than 0, e.g. 2`,
+  captureShrank: () => `the file became shorter while it was read`,
+  journeysNotListed: (n: number) => `${n} more journeys not listed (the text lists the first ones; use --json, --summary or -Y to narrow)`,
+  mergeNeedsOutput: () => `merge needs an output file: vxshark merge -w OUT.pcapng A.pcap B.pcap`,
 };
 
 // Helpers for the analysis messages.

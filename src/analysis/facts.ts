@@ -99,6 +99,8 @@ export class Facts {
   private readonly innerSlot = new IpFacts();
   /** The IP header an ICMP error quotes. */
   readonly quoted = new IpFacts();
+  /** The innermost IP header inside that quote (the pod packet of a quoted tunnel packet). */
+  readonly quotedInner = new IpFacts();
   /** Index of the first tunnel header layer (see dissect/encap), -1 when none. */
   tunnel = -1;
   /** The descriptor's kind ("vxlan", "ipip", "esp"). */
@@ -135,6 +137,7 @@ export class Facts {
     this.outer.present = false;
     this.innerSlot.present = false;
     this.quoted.present = false;
+    this.quotedInner.present = false;
     this.inner = this.outer;
     this.tunnel = -1;
     this.tunnelKind = '';
@@ -176,10 +179,7 @@ export class Facts {
           break;
         case 'ip':
         case 'ipv6': {
-          if (l.quoted) {
-            if (this.quoted.present) break;
-            ip = this.quoted;
-          } else if (!this.outer.present) ip = this.outer;
+          if (l.quoted) ip = this.quoted.present ? this.quotedInner : this.quoted; else if (!this.outer.present) ip = this.outer;
           else {
             ip = this.innerSlot;
             this.inner = ip;

@@ -11,7 +11,7 @@ export interface AlertsArgs extends AnalysisArgs {
   'fail-on'?: 'warning' | 'error';
 }
 
-function printAlert(a: Alert, out: Output, width: number): void {
+export function printAlert(a: Alert, out: Output, width: number): void {
   out.line(`${a.severity.toUpperCase().padEnd(8)}${a.id}  ${msg.alertEvidence(frameList(a.frames), a.count)}`);
   for (const l of wrap(a.title, width - 2)) out.line(`  ${l}`);
   for (const l of wrap(`Why: ${a.explanation}`, width - 2, '     ')) out.line(`  ${l}`);
