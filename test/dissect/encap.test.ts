@@ -5,7 +5,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRegistry } from '../../src/dissect/default-registry.js';
 import { ENCAPS, idText } from '../../src/dissect/encap/index.js';
+import { dissect } from '../../src/dissect/dissect.js';
 import { compileFilter } from '../../src/filter/index.js';
+import { icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
+import { INNER, OUTER } from '../helpers/built-frames.js';
 import { tunnelFilter } from '../../src/ui/analysis-model.js';
 
 const registry = createRegistry();
@@ -50,5 +53,27 @@ describe('encapsulation descriptors', () => {
     assert.equal(idText(by('GRE'), 40), 'key 0x00000028');
     assert.equal(idText(by('ESP'), 3), 'SPI 0x00000003');
     assert.equal(idText(by('IPIP'), undefined), '');
+  });
+
+  it("VXLAN reserved bits: the tree note and overlay.bad-header's check agree (D without G is reserved)", () => {
+    const vxlanEncap = ENCAPS.find((e) => e.kind === 'vxlan')!;
+    const frame = vxlanFrame({ outer: OUTER, vni: 9, inner: INNER }, { proto: IPPROTO_ICMP, bytes: icmpEcho({ type: 8, id: 1, seq: 1 }) });
+    const at = 14 + 20 + 8;
+    const cases: [flags: number, reserved: boolean][] = [
+      [0x0800, false],
+      [0x0840, true], // D bit without the Group Policy extension
+      [0x8840, false], // with G, D is "Don't Learn"
+      [0x0c00, true],
+    ];
+    for (const [flags, reserved] of cases) {
+      const data = Uint8Array.from(frame);
+      data[at] = flags >> 8;
+      data[at + 1] = flags & 0xff;
+      const pkt = dissect(data, { number: 1, sec: 0, nsec: 0, capLen: data.length, origLen: data.length, linkType: 1, interfaceId: 0, direction: 0 }, registry);
+      const i = pkt.layers.findIndex((l) => l.proto === 'vxlan');
+      const noted = pkt.notes.some((n) => /VXLAN reserved/.test(n.message));
+      const checked = (vxlanEncap.check?.(pkt, i) ?? []).some((x) => x.problem === 'vxlan-reserved');
+      assert.deepEqual([noted, checked], [reserved, reserved], `flags 0x${flags.toString(16)}`);
+    }
   });
 });
