@@ -18,6 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { calicoIpip, calicoWireguard, ciliumIpsec, espInUdp, greTunnels } from './samples-encap.js';
 import { buildPcap, buildPcapng, type PcapngBlock, type PcapRecord } from '../test/fixtures/capture-writer.js';
 import {
   arp, ascii, concat, dnsQuery, dnsResponse, ETH_ARP, ETH_IPV4, ETH_IPV6, ethernet, geneve, icmpEcho, IPPROTO_ICMP,
@@ -688,6 +689,12 @@ export function buildSamples(): Map<string, Uint8Array> {
     ['router-any-sll2.pcap', routerSll2()],
     ['router-any-sll2.ip-link.txt', ascii(routerIpLink())],
     ['nanosecond.pcap', nanosecond()],
+    // Tunnel kinds beyond VXLAN and GENEVE (scripts/samples-encap.ts); times from 2025-06-02 12:00 UTC.
+    ['calico-ipip.pcap', pcapMicro(calicoIpip(1748865600), LINKTYPE_ETHERNET)],
+    ['gre-key-seq-gretap.pcap', pcapMicro(greTunnels(1748865700), LINKTYPE_ETHERNET)],
+    ['cilium-ipsec-esp.pcap', pcapMicro(ciliumIpsec(1748865800), LINKTYPE_ETHERNET)],
+    ['esp-in-udp-4500.pcap', pcapMicro(espInUdp(1748865900), LINKTYPE_ETHERNET)],
+    ['calico-wireguard-51820.pcap', pcapMicro(calicoWireguard(1748866000), LINKTYPE_ETHERNET)],
   ]);
 }
 

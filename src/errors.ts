@@ -206,6 +206,9 @@ export const msg = {
   hintCalico: () => `UDP 4789 with VNI 4096: Calico's VXLAN defaults`,
   hintIanaVxlan: (vnis: number[]) => `UDP 4789 (IANA's VXLAN port) with VNI ${list(vnis.map(String), 4)}`,
   hintGeneve: (port: number) => `GENEVE on UDP ${port}: OVS-based CNIs (Antrea, OVN-Kubernetes) use it; Cilium can too`,
+  hintCalicoIpip: () => `IP-in-IP between nodes: Calico's default encapsulation (ipipMode)`,
+  hintCiliumIpsec: (spis: number[]) => `ESP with SPI ${list(spis.map(String), 4)}: Cilium keeps its key index (1-15) in the SPI`,
+  hintIpsec: (port: number) => (port ? `ESP in UDP ${port} (NAT traversal): an IKE-negotiated IPsec tunnel` : 'ESP between nodes with SPIs above 15: an IKE-negotiated IPsec tunnel'),
   protoName: (proto: number) => protoText(proto),
   quotedFlow: (proto: number, src: string, dst: string, sport: number, dport: number) =>
     proto === 6 || proto === 17 ? `${protoText(proto)} ${src}:${sport} → ${dst}:${dport}` : `${protoText(proto)} ${src} → ${dst}`,
@@ -372,6 +375,8 @@ export const msg = {
   hopsHeading: (paths: number, copies: number) =>
     `${plural(copies, 'forwarded packet')} on ${plural(paths, 'path')}: each second copy is the forwarding, not a retransmission or duplicate`,
   tunnelIdentity: (vni: number, labels: string) => `VNI ${vni} is the Cilium identity of the sender: ${labels}`,
+  unknownFieldsProtocol: (proto: string, known: string[]) => `unknown protocol "${proto}"; known: ${known.join(', ')}`,
+  tunnelEncrypted: (kind: string) => `encrypted (${kind}): the inner packets, and so the pod flows, cannot be seen without the keys`,
   tunnelCarries: (pairs: string[], total: number) => `carries ${pairs.join(', ')}${total > pairs.length ? `, and ${total - pairs.length} more pairs` : ''}`,
   hopMacs: (i: { src: string; dst: string }, o: { src: string; dst: string }) =>
     `MAC in ${i.src || '?'}${i.dst ? ` → ${i.dst}` : ''}, out ${o.src || '?'}${o.dst ? ` → ${o.dst}` : ''}`,

@@ -2,7 +2,8 @@
 // (no field lookups, no strings for IPv4). One Facts object is reused for the whole pass:
 // collectors copy the numbers they keep and never hold on to it.
 import { Direction } from '../capture/types.js';
-import { rd16, rd24, rd32 } from '../dissect/field-helpers.js';
+import { encapAt, udpPortBelow } from '../dissect/encap/index.js';
+import { rd16, rd32 } from '../dissect/field-helpers.js';
 import type { Packet } from '../dissect/types.js';
 import { macNumber, v4At, v6Key, type Addr } from './addr.js';
 
@@ -112,11 +113,16 @@ export class Facts {
   readonly quoted = new IpFacts();
   /** The innermost IP header inside that quote (the pod packet of a quoted tunnel packet). */
   readonly quotedInner = new IpFacts();
-  /** Index of the first tunnel layer (vxlan, geneve, vxlan-gpe), -1 when none. */
+  /** Index of the first tunnel header layer (see dissect/encap), -1 when none. */
   tunnel = -1;
+  /** The descriptor's kind ("vxlan", "ipip", "esp"). */
   tunnelKind = '';
   tunnelPort = 0;
+  /** The tunnel id (VNI, GRE key, SPI, WireGuard receiver); 0 when hasId is false. */
   vni = 0;
+  hasId = false;
+  /** The tunnel's payload is encrypted: there is no inner packet. */
+  encrypted = false;
   /** Whether the layer after the tunnel header is one vxshark could not decode. */
   tunnelPayloadUnknown = false;
   /** Index of the ARP layer and whether it is inside a tunnel. */
@@ -159,6 +165,8 @@ export class Facts {
     this.tunnelKind = '';
     this.tunnelPort = 0;
     this.vni = 0;
+    this.hasId = false;
+    this.encrypted = false;
     this.tunnelPayloadUnknown = false;
     this.arp = -1;
     this.copyOf = 0;
@@ -275,21 +283,27 @@ export class Facts {
         case 'vxlan':
         case 'geneve':
         case 'vxlan-gpe':
+          // The tunnel an ICMP error's quote carries (the outer tunnel is found after the switch).
           if (l.quoted && this.quotedTunnelKind === '') this.quotedTunnelKind = l.proto;
-          if (!l.quoted && this.tunnel < 0) {
-            this.tunnel = i;
-            this.tunnelKind = l.proto;
-            const below = layers[i - 1];
-            this.tunnelPort = below?.proto === 'udp' && below.payload - below.start >= 8 ? rd16(d, below.start + 2) : 0;
-            this.vni = hdr >= 8 ? rd24(d, l.start + 4) : 0;
-            const next = layers[i + 1];
-            this.tunnelPayloadUnknown = hdr >= 8 && next !== undefined && next.proto === 'data';
-            ip = undefined;
-          }
           break;
         case 'arp':
           if (this.arp < 0) this.arp = i;
           break;
+      }
+      if (this.tunnel < 0 && !l.quoted) {
+        const encap = encapAt(pkt, i);
+        if (encap) {
+          this.tunnel = i;
+          this.tunnelKind = encap.kind;
+          this.tunnelPort = udpPortBelow(pkt, i);
+          const id = encap.id?.read(pkt, i);
+          this.hasId = id !== undefined;
+          this.vni = id ?? 0;
+          this.encrypted = encap.encrypted;
+          const next = layers[i + 1];
+          this.tunnelPayloadUnknown = !encap.encrypted && l.malformed === undefined && next !== undefined && next.proto === 'data';
+          ip = undefined;
+        }
       }
     }
   }

@@ -1,12 +1,14 @@
 // Tunnels: one row per (outer source, outer destination, encapsulation, UDP port, VNI), the
 // way the underlay sees the overlay. Forwarding copies count once. Later fragments of a
 // tunnel packet (which carry no UDP header) are attributed through the first fragment's IP ID.
+import { ENCAPS, encapByKind } from '../dissect/encap/index.js';
 import type { Packet } from '../dissect/types.js';
 import { HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
 import type { Facts } from './facts.js';
 import { pushCapped, roundTime, type Collector } from './pass.js';
 
-export const TUNNEL_KIND_NAMES: Record<string, string> = { vxlan: 'VXLAN', geneve: 'GENEVE', 'vxlan-gpe': 'VXLAN-GPE' };
+/** The descriptor's name for a kind key ("vxlan" -> "VXLAN"). */
+export const kindName = (kind: string): string => encapByKind(kind)?.name ?? kind;
 
 export interface InnerPair {
   src: string;
@@ -16,10 +18,15 @@ export interface InnerPair {
 
 export interface Tunnel {
   id: number;
-  /** VXLAN, GENEVE or VXLAN-GPE. */
+  /** The descriptor's name: VXLAN, GENEVE, VXLAN-GPE, IPIP, GRE, ERSPAN, WireGuard, ESP. */
   kind: string;
+  /** UDP destination port; 0 for kinds carried straight in IP (IPIP, GRE, ESP). */
   port: number;
+  /** The tunnel id (VNI, GRE key, ERSPAN session, SPI, WireGuard receiver), 0 without one. */
   vni: number;
+  hasId: boolean;
+  /** Encrypted (WireGuard, ESP): outer endpoints and an id, no inner packets to see. */
+  encrypted: boolean;
   src: string;
   dst: string;
   family: 4 | 6;
@@ -49,7 +56,7 @@ interface State {
   row: Tunnel;
 }
 
-const KIND_CODE: Record<string, number> = { vxlan: 1, geneve: 2, 'vxlan-gpe': 3 };
+const KIND_CODE: Record<string, number> = Object.fromEntries(ENCAPS.map((e, i) => [e.kind, i + 1]));
 /** Open fragment groups remembered at most (a bound on memory, not on correctness). */
 const MAX_FRAGMENT_GROUPS = 4096;
 
@@ -80,13 +87,17 @@ export class TunnelCollector implements Collector {
     let h = mixAddr(mixAddr(HASH_SEED, ip.src), ip.dst);
     h = mix(mix(h, kindCode * 65536 + f.tunnelPort), f.vni);
     let s = this.table.get(h);
-    while (s !== undefined && !(s.src === ip.src && s.dst === ip.dst && s.kindCode === kindCode && s.port === f.tunnelPort && s.vni === f.vni)) s = s.next;
+    // A packet without the id (a WireGuard initiation) counts apart from those with id 0.
+    const vni = f.hasId ? f.vni : -1;
+    while (s !== undefined && !(s.src === ip.src && s.dst === ip.dst && s.kindCode === kindCode && s.port === f.tunnelPort && s.vni === vni)) s = s.next;
     if (s === undefined) {
       const row: Tunnel = {
         id: this.rows.length,
-        kind: TUNNEL_KIND_NAMES[f.tunnelKind] ?? f.tunnelKind,
+        kind: kindName(f.tunnelKind),
         port: f.tunnelPort,
         vni: f.vni,
+        hasId: f.hasId,
+        encrypted: f.encrypted,
         src: formatAddr(ip.src),
         dst: formatAddr(ip.dst),
         family: ip.v6 ? 6 : 4,
@@ -101,7 +112,7 @@ export class TunnelCollector implements Collector {
         reverse: [],
         interfaces: [],
       };
-      s = { next: this.table.get(h), src: ip.src, dst: ip.dst, kindCode, port: f.tunnelPort, vni: f.vni, row };
+      s = { next: this.table.get(h), src: ip.src, dst: ip.dst, kindCode, port: f.tunnelPort, vni, row };
       this.table.set(h, s);
       this.rows.push(row);
     }

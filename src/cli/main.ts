@@ -7,6 +7,7 @@ import { capinfo } from './commands/capinfo.js';
 import { snapshot } from '../context/snapshot.js';
 import { alerts } from './commands/alerts.js';
 import { analysisBuilder } from './commands/analysis-common.js';
+import { fields as listFields } from './commands/fields.js';
 import { flows } from './commands/flows.js';
 import { hops } from './commands/hops.js';
 import { tunnels } from './commands/tunnels.js';
@@ -64,6 +65,9 @@ export async function main(argv: string[]): Promise<number> {
     })
     .command('tunnels [file]', 'VXLAN/GENEVE tunnels: outer endpoints, port, VNI, inner pairs, CNI hint', analysisBuilder, (args) => {
       work = () => tunnels({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+    })
+    .command('fields [proto]', 'list the display-filter fields (of one protocol) with their types and descriptions', (y) => y.positional('proto', { type: 'string', describe: 'a protocol, e.g. gre' }), (args) => {
+      work = async () => listFields({ ...(args.proto !== undefined ? { proto: args.proto } : {}) }, out);
     })
     .command('hops [file]', 'forwarded packets paired in and out (tcpdump -i any, multi-interface pcapng)', analysisBuilder, (args) => {
       work = () => hops({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
@@ -132,7 +136,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('f', { type: 'string', requiresArg: true, describe: 'capture filter for live capture (BPF syntax, e.g. "udp port 8472")' })
           .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, requiresArg: true, describe: 'colour output (auto: on a terminal, unless NO_COLOR is set)' })
           .option('w', { type: 'string', requiresArg: true, describe: 'write the packets to a new capture file (pcap or pcapng, like the input)' })
-          .option('t', { type: 'string', default: 'r', requiresArg: true, describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' }),
+          .option('t', { type: 'string', default: 'r', requiresArg: true, describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' })
+          .option('G', { choices: ['fields'] as const, requiresArg: true, describe: 'print a glossary: -G fields lists every field (tab-separated, as tshark)' }),
       (args) => {
         work = () => readCommand(args, out);
       },
@@ -186,10 +191,12 @@ interface ReadArgs extends ContextArgs {
   i?: string[];
   f?: string;
   color: 'auto' | 'always' | 'never';
+  G?: 'fields';
 }
 
 /** Turns the validated options of the default command into a read. */
 async function readCommand(args: ReadArgs, out: Output): Promise<number> {
+  if (args.G === 'fields') return listFields({ tsv: true }, out);
   const file = args.r ?? args.file;
   const live = args.i?.length ? { interfaces: args.i, ...(args.f !== undefined ? { captureFilter: args.f } : {}) } : undefined;
   if (file !== undefined && live) throw new VxError('usage', msg.liveAndFile());

@@ -1,10 +1,10 @@
 import { LinkType } from '../capture/types.js';
 import { arp } from './layers/arp.js';
 import { data } from './layers/data.js';
+import { ENCAPS } from './encap/index.js';
 import { dns } from './layers/dns.js';
 import { eth, vlan } from './layers/eth.js';
 import { frame } from './layers/frame.js';
-import { geneve } from './layers/geneve.js';
 import { http } from './layers/http.js';
 import { icmp } from './layers/icmp.js';
 import { icmpv6 } from './layers/icmpv6.js';
@@ -15,22 +15,33 @@ import { nullLink, rawIp } from './layers/link-null.js';
 import { sll, sll2 } from './layers/sll.js';
 import { tcp } from './layers/tcp.js';
 import { udp } from './layers/udp.js';
-import { vxlan } from './layers/vxlan.js';
-import { nsh, vxlanGpe } from './layers/vxlan-gpe.js';
 import { contextDissector } from '../context/fields.js';
 import { ContextNaming } from '../context/naming.js';
 import { Registry, type RegistryOptions } from './registry.js';
 import type { Dissector } from './types.js';
 
 const CORE: Dissector[] = [
-  frame, data, eth, vlan, sll, sll2, ipv4, ipv6, udp, tcp, vxlan, geneve,
-  nullLink, rawIp, arp, icmp, icmpv6, ipv6HopOpts, ipv6Routing, ipv6Fragment, ipv6DstOpts, vxlanGpe, nsh, dns, http,
+  frame, data, eth, vlan, sll, sll2, ipv4, ipv6, udp, tcp,
+  nullLink, rawIp, arp, icmp, icmpv6, ipv6HopOpts, ipv6Routing, ipv6Fragment, ipv6DstOpts, dns, http,
 ];
 
-/** The dissector chain with vxshark's defaults: 8472 and 4789 are VXLAN, 6081 is GENEVE. */
+/**
+ * The dissector chain with vxshark's defaults. The tunnel kinds (8472 and 4789 VXLAN, 6081
+ * GENEVE, IPIP, GRE, WireGuard, ESP...) come from their descriptors in ./encap.
+ */
 export function createRegistry(opts: RegistryOptions = {}): Registry {
   const r = new Registry(opts);
   for (const d of CORE) r.add(d);
+  for (const e of ENCAPS) {
+    for (const d of e.dissectors) r.add(d);
+    for (const how of e.recognise) {
+      if ('heuristic' in how) r.addHeuristic(how.heuristic, how.proto);
+      else {
+        r.register(how.table, how.key, how.proto);
+        if (how.entersTunnel) r.markTunnelEntry(how.table, how.key);
+      }
+    }
+  }
   r.add(contextDissector(r));
   if (opts.context && opts.names !== false) r.naming = new ContextNaming(opts.context);
   r.register('linktype', LinkType.ETHERNET, 'eth')
@@ -43,10 +54,7 @@ export function createRegistry(opts: RegistryOptions = {}): Registry {
     .register('ethertype', 0x9100, 'vlan')
     .register('ip.proto', 6, 'tcp')
     .register('ip.proto', 17, 'udp')
-    .register('udp.port', 8472, 'vxlan')
-    .register('udp.port', 4789, 'vxlan')
-    .register('udp.port', 6081, 'geneve')
-    // Link types without a hardware header, ARP, ICMP, IPv6 extension headers, VXLAN-GPE/NSH, DNS, HTTP.
+    // Link types without a hardware header, ARP, ICMP, IPv6 extension headers, DNS, HTTP.
     .register('linktype', LinkType.NULL, 'null')
     .register('linktype', LinkType.LOOP, 'null')
     .register('linktype', LinkType.RAW, 'raw')
@@ -54,19 +62,16 @@ export function createRegistry(opts: RegistryOptions = {}): Registry {
     .register('linktype', LinkType.IPV6, 'ipv6')
     .register('ethertype', 0x0806, 'arp')
     .register('ethertype', 0x8035, 'arp')
-    .register('ethertype', 0x894f, 'nsh')
     .register('ip.proto', 0, 'ipv6.hopopts')
     .register('ip.proto', 1, 'icmp')
     .register('ip.proto', 43, 'ipv6.routing')
     .register('ip.proto', 44, 'ipv6.fraghdr')
     .register('ip.proto', 58, 'icmpv6')
     .register('ip.proto', 60, 'ipv6.dstopts')
-    .register('udp.port', 4790, 'vxlan-gpe')
     .register('udp.port', 53, 'dns')
     .register('tcp.port', 53, 'dns')
     .register('tcp.port', 80, 'http')
-    .register('tcp.port', 8080, 'http')
-    .addHeuristic('udp.port', 'vxlan');
+    .register('tcp.port', 8080, 'http');
   if (opts.decodeAs) r.applyDecodeAs(opts.decodeAs);
   return r;
 }

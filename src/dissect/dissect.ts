@@ -8,6 +8,8 @@ const MAX_TUNNEL_DEPTH = 8;
 
 class Context implements DecodeContext {
   depth = 0;
+  /** The protocol a tunnel-entering table entry led to in the current decode step. */
+  crossing: string | undefined;
   private quoted = false;
   constructor(
     readonly pkt: Packet,
@@ -44,7 +46,9 @@ class Context implements DecodeContext {
   }
 
   lookup(table: string, key: number): string | undefined {
-    return this.registry.lookup(table, key);
+    const proto = this.registry.lookup(table, key);
+    if (proto !== undefined && this.registry.entersTunnel(table, key)) this.crossing = proto;
+    return proto;
   }
 
   heuristic(table: string, start: number, end: number): string | undefined {
@@ -82,7 +86,9 @@ export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry, 
     if (next.start >= next.end && pkt.layers.length > 0) break;
     const dissector: Dissector = registry.dissector(next.proto) ?? registry.dissector('data')!;
     try {
+      ctx.crossing = undefined;
       next = dissector.decode(ctx, next.start, next.end);
+      if (next && ctx.crossing === next.proto) ctx.enterTunnel();
     } catch (e) {
       // Dissectors check their bounds; this is the last line of defence, and it is reported.
       ctx.note('error', `[Malformed: ${dissector.short} dissector failed: ${(e as Error).message}]`);

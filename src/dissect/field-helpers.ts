@@ -51,9 +51,13 @@ export function protocolField(proto: string, label: string): FieldDef {
 
 export interface FieldSpec extends Getter {
   hexDigits?: number;
+  treeHexDigits?: number;
   parent?: string;
   names?: Record<number, string>;
   hidden?: boolean;
+  description?: string;
+  firstAtTop?: boolean;
+  ranges?: FieldDef['ranges'];
 }
 
 /** Declares the fields of one protocol in a compact table form. */

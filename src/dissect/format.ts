@@ -60,6 +60,9 @@ export function formatValue(f: FieldDef, v: FieldValue): string {
       return formatBytes(v as Uint8Array);
     case 'bool':
       return v === true || v === 1 ? '1' : '0';
+    case 'none':
+      // A label without a value: -T fields prints 1 where it is present (-T json prints "").
+      return '1';
     case 'uint':
     case 'int':
       return f.hexDigits ? hexNumber(v as number, f.hexDigits) : String(v);
@@ -71,7 +74,8 @@ export function formatValue(f: FieldDef, v: FieldValue): string {
 /** A value as the detail tree shows it, with its name when the field has one ("UDP (17)"). */
 export function displayValue(f: FieldDef, v: FieldValue): string {
   if (f.type === 'bool') return v ? 'Set' : 'Not set';
-  const text = formatValue(f, v);
+  if (f.type === 'none') return '';
+  const text = f.treeHexDigits && typeof v === 'number' ? hexNumber(v, f.treeHexDigits) : formatValue(f, v);
   const name = typeof v === 'number' ? f.names?.[v] : undefined;
   return name ? `${name} (${text})` : text;
 }

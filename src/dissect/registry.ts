@@ -1,9 +1,10 @@
 import { VxError, msg } from '../errors.js';
 import type { ClusterContext } from '../context/context.js';
+import { ENCAPS } from './encap/index.js';
 import type { AddressNaming, Dissector, FieldDef } from './types.js';
 
 /** Dispatch tables keyed like Wireshark's; a "decode as" rule is just another entry. */
-export type TableName = 'linktype' | 'ethertype' | 'ip.proto' | 'udp.port' | 'tcp.port' | 'sll.arphrd';
+export type TableName = 'linktype' | 'ethertype' | 'ip.proto' | 'udp.port' | 'tcp.port' | 'sll.arphrd' | 'gre.proto';
 
 export interface DecodeAsRule {
   table: TableName;
@@ -26,6 +27,8 @@ export class Registry {
   /** Dense arrays indexed by the key (ports, ethertypes, link types are all below 65536): the hot path of dissection. */
   private readonly tables = new Map<string, (string | undefined)[]>();
   private readonly heuristics = new Map<string, string[]>();
+  /** "table|key" entries whose crossing enters a tunnel (IP in IP has no tunnel header of its own). */
+  private readonly tunnelEntries = new Set<string>();
   /** A name can belong to several protocols (sll.* in SLL and SLL2), each reading its own layout. */
   private readonly fieldMap = new Map<string, FieldDef[]>();
   readonly heuristicsEnabled: boolean;
@@ -48,6 +51,16 @@ export class Registry {
       this.fieldMap.set(f.name, list);
     }
     return this;
+  }
+
+  /** Marks a table entry as entering a tunnel: what it leads to is one tunnel deeper. */
+  markTunnelEntry(table: TableName, key: number): this {
+    this.tunnelEntries.add(`${table}|${key}`);
+    return this;
+  }
+
+  entersTunnel(table: string, key: number): boolean {
+    return this.tunnelEntries.size > 0 && this.tunnelEntries.has(`${table}|${key}`);
   }
 
   register(table: TableName, key: number, proto: string): this {
@@ -98,7 +111,7 @@ export class Registry {
   }
 
   decodeAsTargets(): string[] {
-    return ['vxlan', 'vxlan-gpe', 'geneve', 'dns', 'http'].filter((p) => this.dissectors.has(p));
+    return [...ENCAPS.flatMap((e) => e.dissectors.filter((d) => d.proto === e.headerLayer || d.proto === 'udpencap').map((d) => d.proto)), 'dns', 'http'].filter((p) => this.dissectors.has(p));
   }
 }
 

@@ -1,18 +1,25 @@
 import { safeText } from '../text/escape.js';
-import { rd16, rd24 } from './field-helpers.js';
+import { rd16 } from './field-helpers.js';
+import { findTunnel, tunnelLabel, udpPortBelow } from './encap/index.js';
 import type { Registry } from './registry.js';
 import type { AddressNaming, Layer, Packet } from './types.js';
 import { PKTTYPE_SHORT } from './layers/sll.js';
 
-export const TUNNEL_PROTOS = new Set(['vxlan', 'geneve', 'vxlan-gpe']);
 const NETWORK_PROTOS = new Set(['ip', 'ipv6', 'arp']);
 
 export interface TunnelSummary {
+  /** The descriptor's name: "VXLAN", "GENEVE", "IPIP", "ESP". */
   kind: string;
   outerSource: string;
   outerDestination: string;
+  /** The tunnel id (VNI, GRE key, SPI...), 0 when the header has none. */
   vni: number;
   port: number;
+  /** Kind and id in their one spelling: "VXLAN VNI 32001", "GRE key 0x00000028", "IPIP". */
+  label: string;
+  /** The same without the id's label, for the packet list's Tunnel/ID column: "VXLAN 32001". */
+  short: string;
+  encrypted: boolean;
 }
 
 /** One packet-list row: the innermost packet's view, plus the tunnel and interface it came through. */
@@ -55,14 +62,21 @@ function linkEndpoints(pkt: Packet, registry: Registry): [string, string] | unde
 }
 
 function tunnelOf(pkt: Packet, registry: Registry): TunnelSummary | undefined {
-  const i = pkt.layers.findIndex((l) => TUNNEL_PROTOS.has(l.proto) && !l.quoted);
-  if (i < 0) return undefined;
-  const l = pkt.layers[i]!;
-  const outer = endpointsBefore(pkt, registry, i) ?? ['?', '?'];
-  const udpLayer = pkt.layers[i - 1];
-  const port = udpLayer?.proto === 'udp' ? rd16(pkt.data, udpLayer.start + 2) : 0;
-  const vni = l.payload - l.start >= 8 ? rd24(pkt.data, l.start + 4) : 0;
-  return { kind: registry.dissector(l.proto)!.short, outerSource: outer[0], outerDestination: outer[1], vni, port };
+  const t = findTunnel(pkt);
+  if (!t) return undefined;
+  // IP in IP: the tunnel header is the outer IP header itself.
+  const outer = (t.encap.headerLayer ? endpointsBefore(pkt, registry, t.index) : endpointsBefore(pkt, registry, t.index + 1)) ?? ['?', '?'];
+  const id = t.encap.id?.read(pkt, t.index);
+  return {
+    kind: t.encap.name,
+    outerSource: outer[0],
+    outerDestination: outer[1],
+    vni: id ?? 0,
+    port: udpPortBelow(pkt, t.index),
+    label: tunnelLabel(t.encap, t.encap.name, id),
+    short: id !== undefined && t.encap.id ? `${t.encap.name} ${t.encap.id.format(id)}` : t.encap.name,
+    encrypted: t.encap.encrypted,
+  };
 }
 
 function directionText(pkt: Packet): string | undefined {

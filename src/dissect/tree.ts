@@ -28,7 +28,7 @@ function fieldNodes(pkt: Packet, layer: Layer, def: FieldDef, ranges: boolean): 
   const each = ranges && values.length > 1 ? def.ranges?.(pkt, layer) : undefined;
   return values.map((value, i) => ({
     // Only text values come from the capture; numbers, addresses and value names cannot hold escapes.
-    label: `${def.label}: ${typeof value === 'string' ? safeText(displayValue(def, value)) : displayValue(def, value)}`,
+    label: def.type === 'none' ? def.label : `${def.label}: ${typeof value === 'string' ? safeText(displayValue(def, value)) : displayValue(def, value)}`,
     field: def.name,
     start: each?.[i]?.[0] ?? range[0],
     length: each?.[i]?.[1] ?? (values.length === 1 ? range[1] : 0),
@@ -58,9 +58,11 @@ export function buildTree(pkt: Packet, registry: Registry, opts: { ranges?: bool
       const children = fieldNodes(pkt, layer, def, ranges);
       if (children.length === 0) continue;
       const parents = def.parent ? byName.get(def.parent) : undefined;
+      const skip = def.firstAtTop ? 1 : 0;
       for (let i = 0; i < children.length; i++) {
         const child = children[i]!;
-        const parent = parents && (parents.length === children.length ? parents[i] : parents[parents.length - 1]);
+        const k = i - skip;
+        const parent = k < 0 ? undefined : parents && (parents.length === children.length - skip ? parents[k] : parents[parents.length - 1]);
         if (parent) (parent.children ??= []).push(child);
         else node.children!.push(child);
       }

@@ -1,7 +1,7 @@
 import type { Direction } from '../capture/types.js';
 
 /** How a field's values compare and print; the same types the display filter understands. */
-export type FieldType = 'uint' | 'int' | 'bool' | 'ipv4' | 'ipv6' | 'ether' | 'string' | 'bytes' | 'protocol' | 'time' | 'float';
+export type FieldType = 'none' | 'uint' | 'int' | 'bool' | 'ipv4' | 'ipv6' | 'ether' | 'string' | 'bytes' | 'protocol' | 'time' | 'float';
 
 /** ipv4 values are unsigned 32-bit numbers; ipv6 and ether values are byte arrays. */
 export type FieldValue = number | boolean | string | Uint8Array;
@@ -66,12 +66,21 @@ export interface FieldDef {
   type: FieldType;
   /** How numbers print: decimal, or hex padded to this many digits (tshark's BASE_HEX). */
   hexDigits?: number;
+  /**
+   * Hex digits in the detail tree when tshark's tree shows the bitmask's width rather than the
+   * type's (tcp.flags: 0x018 in -V, 0x0018 in -T fields).
+   */
+  treeHexDigits?: number;
   /** The owning protocol (its layer is what `get` receives). */
   proto: string;
   /** Name of the field this one sits under in the detail tree. */
   parent?: string;
+  /** The first value sits at the top of the layer's tree, the others pair with the parent's values (geneve.option.length). */
+  firstAtTop?: boolean;
   /** Names for values, shown in the tree as "Name (value)". */
   names?: Record<number, string>;
+  /** What the field means, for `vxshark fields` and docs/fields.md (the label says enough when absent). */
+  description?: string;
   /** Hidden fields (ip.addr, tcp.port) filter and print with -e but do not appear in the tree. */
   hidden?: boolean;
   /** Values in one layer; undefined (or an empty array) when the field is absent there. */

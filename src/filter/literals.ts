@@ -19,6 +19,7 @@ export const TYPE_DESCRIPTION: Record<FieldType, string> = {
   string: 'a string',
   bytes: 'a byte string',
   protocol: 'a protocol',
+  none: 'a label without a value (test only whether it is present)',
   time: 'a time',
   float: 'a number',
 };
@@ -176,6 +177,8 @@ export class Literals {
       case 'bytes':
       case 'protocol':
         return { t: 'bytes', bytes: bytesOf() };
+      case 'none':
+        return this.mismatch(f, lit);
       case 'string':
         return { t: 'str', s: lit.code !== undefined ? String.fromCodePoint(lit.code) : lit.text };
       case 'time': {

@@ -2,6 +2,7 @@
 // draw: plain arrays of rows (structured-clone safe, so a worker thread can build them), with
 // the display filter that shows each flow or tunnel in the packet list.
 import type { Alert, AnalysisResult, Flow, Severity, Tunnel } from '../analysis/index.js';
+import { encapByName, idText } from '../dissect/encap/index.js';
 import { safeText } from '../text/escape.js';
 
 export interface FlowRow {
@@ -99,8 +100,14 @@ function endpoint(addr: string, port: number, proto: string): string {
 export type ShowAddress = (address: string) => string;
 const BARE: ShowAddress = (a) => a;
 
+/** "VNI 32001", "key 0x00000028"; empty for a tunnel without an id (IPIP). */
+function tunnelId(t: Pick<Tunnel, 'kind' | 'vni' | 'hasId'>): string {
+  return t.hasId ? idText(encapByName(t.kind), t.vni) : '';
+}
+
 function tunnelTitle(t: Tunnel, show: ShowAddress): string {
-  return `${t.kind} ${show(t.src)} → ${show(t.dst)}  udp/${t.port}  VNI ${t.vni}`;
+  const id = tunnelId(t);
+  return `${t.kind} ${show(t.src)} → ${show(t.dst)}${t.port ? `  udp/${t.port}` : ''}${id ? `  ${id}` : ''}${t.encrypted ? '  (encrypted)' : ''}`;
 }
 
 /**
@@ -109,7 +116,7 @@ function tunnelTitle(t: Tunnel, show: ShowAddress): string {
  */
 export function flowFilter(
   f: Pick<Flow, 'family' | 'proto' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tunnels'>,
-  tunnels: readonly Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'family'>[] = [],
+  tunnels: readonly Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'family' | 'hasId' | 'port'>[] = [],
 ): string {
   const inner = f.tunnels.length ? 'inner.' : '';
   const ip = f.family === 6 ? 'ipv6' : 'ip';
@@ -141,11 +148,16 @@ export function hopFilter(h: Pick<HopRow, 'ingress' | 'egress' | 'src' | 'dst'>)
   return `${ifs.length > 1 ? `(${ifs.join(' || ')})` : ifs[0]} && ${ip}.src == ${h.src} && ${ip}.dst == ${h.dst}`;
 }
 
-/** A display filter matching one tunnel row's packets. */
-export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'family'>): string {
+/** A display filter matching one tunnel row's packets: outer endpoints, and the id (or else the port or kind). */
+export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'hasId' | 'family' | 'port'>): string {
+  const encap = encapByName(t.kind);
   const ip = t.family === 6 ? 'ipv6' : 'ip';
-  const vni = t.kind === 'GENEVE' ? 'geneve.vni' : t.kind === 'VXLAN-GPE' ? 'vxlan-gpe.vni' : 'vxlan.vni';
-  return `outer.${ip}.src == ${t.src} && outer.${ip}.dst == ${t.dst} && ${vni} == ${t.vni}`;
+  const parts = [`outer.${ip}.src == ${t.src}`, `outer.${ip}.dst == ${t.dst}`];
+  // The id field names the kind too; without an id, the port or the kind's own filter does.
+  if (encap?.id && t.hasId) parts.push(`${encap.id.field} == ${t.vni}`);
+  else if (t.port) parts.push(`udp.port == ${t.port}`);
+  else if (encap) parts.push(encap.filter);
+  return parts.join(' && ');
 }
 
 function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, show: ShowAddress): FlowRow {
@@ -159,7 +171,7 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, 
     bytes: f.bytes,
     state: safeText(f.state),
     unanswered: f.unanswered !== undefined,
-    also: others.length ? `back: ${others.map((t) => `${t.kind} VNI ${t.vni}`).join(', ')}` : '',
+    also: others.length ? `back: ${others.map((t) => [t.kind, tunnelId(t)].filter(Boolean).join(' ')).join(', ')}` : '',
     firstFrame: f.firstFrame,
     filter: flowFilter(f, f.tunnels.map((id) => byId.get(id)).filter((t): t is Tunnel => t !== undefined)),
   };

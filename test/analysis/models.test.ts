@@ -180,7 +180,7 @@ describe('topology', () => {
 
 describe('fingerprint', () => {
   const row = (kind: string, port: number, vni: number): Tunnel =>
-    ({ kind, port, vni }) as Tunnel;
+    ({ kind, port, vni, hasId: true }) as Tunnel;
   it('Cilium, Flannel, Calico, GENEVE: hints, never certainties', () => {
     assert.deepEqual(fingerprint([row('VXLAN', 8472, 32001), row('VXLAN', 8472, 45678)]).map((h) => [h.cni, h.confidence, h.vniMeaning]), [['Cilium', 'likely', 'identity']]);
     assert.deepEqual(fingerprint([row('VXLAN', 8472, 1), row('VXLAN', 8472, 1)]).map((h) => h.cni), ['Flannel']);

@@ -282,8 +282,8 @@ describe('IPv6', () => {
     const p = dis(bytes);
     assert.equal(stack(p), 'frame:eth:ipv6:udp:data');
     assert.deepEqual(val(p, 'ipv6.version'), ['6']);
-    assert.deepEqual(val(p, 'ipv6.tclass'), ['0xb8']);
-    assert.deepEqual(val(p, 'ipv6.flow'), ['0x12345']);
+    assert.deepEqual(val(p, 'ipv6.tclass'), ['0x000000b8']);
+    assert.deepEqual(val(p, 'ipv6.flow'), ['0x012345']);
     assert.deepEqual(val(p, 'ipv6.plen'), ['12']);
     assert.deepEqual(val(p, 'ipv6.nxt'), ['17']);
     assert.deepEqual(val(p, 'ipv6.hlim'), ['63']);
@@ -344,7 +344,7 @@ describe('TCP', () => {
     assert.deepEqual(val(p, 'tcp.dstport'), ['80']);
     assert.deepEqual(val(p, 'tcp.seq'), ['1000']);
     assert.deepEqual(val(p, 'tcp.hdr_len'), ['40']);
-    assert.deepEqual(val(p, 'tcp.flags'), ['0x002']);
+    assert.deepEqual(val(p, 'tcp.flags'), ['0x0002']);
     assert.deepEqual(raw(p, 'tcp.flags.syn'), [true]);
     assert.deepEqual(raw(p, 'tcp.flags.ack'), [false]);
     assert.deepEqual(val(p, 'tcp.options.mss_val'), ['1410']);
@@ -366,7 +366,7 @@ describe('TCP', () => {
   it('counts the segment length and shows every flag set', () => {
     const seg = tcp({ srcPort: 80, dstPort: 43512, seq: 7, ack: 1001, flags: 'FPAU', window: 500, urgent: 3 }, filler(5), IP4);
     const p = dis(ethernet({ ...ETH, type: ETH_IPV4 }, ipv4({ ...IP4, proto: IPPROTO_TCP }, seg)));
-    assert.deepEqual(val(p, 'tcp.flags'), ['0x039']);
+    assert.deepEqual(val(p, 'tcp.flags'), ['0x0039']);
     assert.deepEqual(
       ['fin', 'push', 'ack', 'urg', 'syn', 'reset'].map((f) => raw(p, `tcp.flags.${f}`)[0]),
       [true, true, true, true, false, false],
@@ -519,7 +519,7 @@ describe('nested tunnels', () => {
     assert.deepEqual(val(p, 'vxlan.vni'), ['42']);
     const s = summarize(p, registry);
     assert.deepEqual([s.source, s.destination, s.protocol], ['172.20.0.10', '172.20.2.30', 'TCP']);
-    assert.deepEqual(s.tunnel, { kind: 'Geneve', outerSource: '10.0.0.1', outerDestination: '10.0.0.2', vni: 7, port: PORT_GENEVE });
+    assert.deepEqual(s.tunnel, { kind: 'GENEVE', outerSource: '10.0.0.1', outerDestination: '10.0.0.2', vni: 7, port: PORT_GENEVE, label: 'GENEVE VNI 7', short: 'GENEVE 7', encrypted: false });
   });
 
   it('stops at the nesting limit with a warning', () => {
@@ -588,7 +588,7 @@ describe('packet summary and detail tree', () => {
       protocol: 'TCP',
       length: bytes.length,
       info: '43512 → 80 [SYN] Seq=1000 Win=64240 Len=0 MSS=1410',
-      tunnel: { kind: 'VXLAN', outerSource: '192.168.10.100', outerDestination: '192.168.20.100', vni: 42, port: PORT_VXLAN_LINUX },
+      tunnel: { kind: 'VXLAN', outerSource: '192.168.10.100', outerDestination: '192.168.20.100', vni: 42, port: PORT_VXLAN_LINUX, label: 'VXLAN VNI 42', short: 'VXLAN 42', encrypted: false },
       interfaceName: 'eth1',
       direction: undefined,
       expert: undefined,

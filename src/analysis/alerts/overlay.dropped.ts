@@ -11,7 +11,7 @@
 import { Direction } from '../../capture/types.js';
 import { formatAddr, parseAddr, prefixOf } from '../addr.js';
 import { lookupRoute } from '../options.js';
-import { TUNNEL_KIND_NAMES } from '../tunnels.js';
+import { kindName } from '../tunnels.js';
 import { hostWord, roleOf } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
 
@@ -55,7 +55,7 @@ export const rule: Rule = {
         counts.forEach((c, id) => {
           const t = m.tunnels[id];
           if (!c || !t || c.inbound < MIN_PACKETS || c.forwarded > 0) return;
-          const kind = TUNNEL_KIND_NAMES[c.kind] ?? c.kind;
+          const kind = kindName(c.kind);
           const proto = `UDP ${t.port}`;
           if (v.host === 'router' && !own.has(t.dst)) {
             const dst = parseAddr(t.dst)!;

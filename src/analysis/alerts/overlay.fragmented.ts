@@ -5,7 +5,7 @@
 // bits count: a GSO/GRO super-packet larger than the MTU in a capture is not fragmentation.
 import { msg } from '../../errors.js';
 import { formatAddr } from '../addr.js';
-import { TUNNEL_KIND_NAMES } from '../tunnels.js';
+import { kindName } from '../tunnels.js';
 import { Groups, type Alert, type Rule } from './types.js';
 
 interface G {
@@ -37,7 +37,7 @@ export const rule: Rule = {
         if (!ip.present || !ip.isFragment || f.copyOf !== 0 || f.tunnelId < 0) return;
         const key = String(f.tunnelId);
         const g = groups.add(key, f.frame, () => ({
-          kind: TUNNEL_KIND_NAMES[f.tunnelKind] ?? '',
+          kind: kindName(f.tunnelKind),
           src: formatAddr(ip.src),
           dst: formatAddr(ip.dst),
           port: f.tunnelPort,
@@ -55,7 +55,7 @@ export const rule: Rule = {
         if (ip.fragOffset === 0 && f.tunnel >= 0) {
           g.datagrams++;
           if (g.kind === '') {
-            g.kind = TUNNEL_KIND_NAMES[f.tunnelKind] ?? f.tunnelKind;
+            g.kind = kindName(f.tunnelKind);
             g.port = f.tunnelPort;
           }
           const fragmentSize = ip.length;

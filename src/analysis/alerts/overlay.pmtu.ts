@@ -11,7 +11,7 @@ import { rd16, rd32 } from '../../dissect/field-helpers.js';
 import { formatAddr } from '../addr.js';
 import { encapsulationOverhead, quotedTunnel } from '../encapsulation.js';
 import { PROTO_ICMP, PROTO_ICMPV6 } from '../facts.js';
-import { TUNNEL_KIND_NAMES } from '../tunnels.js';
+import { kindName } from '../tunnels.js';
 import { hostWord } from '../vantage.js';
 import { Groups, type Alert, type Rule } from './types.js';
 
@@ -32,7 +32,7 @@ interface G {
 
 /** The node found the tunnel too big for its route and then told the pod: PMTU discovery works, at a cost. */
 function relayedToPod(g: G, told: { to: string; mtu: number; frame: number }, here: string): Alert {
-  const kind = TUNNEL_KIND_NAMES[g.kind] ?? g.kind;
+  const kind = kindName(g.kind);
   const podMtu = g.mtu > g.overhead ? g.mtu - g.overhead : 0;
   return {
     id: 'overlay.pmtu',
@@ -96,7 +96,7 @@ export const rule: Rule = {
         const here = hostWord(m.vantage.host);
         return groups.values().map((g): Alert => {
           if (g.selfAddressed && podTold !== undefined) return relayedToPod(g, podTold, here);
-          const kind = TUNNEL_KIND_NAMES[g.kind] ?? g.kind;
+          const kind = kindName(g.kind);
           const podMtu = g.mtu > g.overhead ? g.mtu - g.overhead : 0;
           const mtuText = g.mtu > 0 ? `path MTU ${g.mtu}` : 'a path MTU it does not name';
           const title = g.selfAddressed

@@ -23,7 +23,7 @@ export async function tunnels(args: AnalysisArgs, out: Output): Promise<number> 
     { header: 'ID', align: 'right' },
     { header: 'TYPE' },
     { header: 'PORT', align: 'right' },
-    { header: 'VNI' },
+    { header: 'VNI/ID' },
     { header: 'OUTER SOURCE → DESTINATION', flex: 1, min: 20 },
     { header: 'PKTS', align: 'right' },
     { header: 'BYTES', align: 'right' },
@@ -31,6 +31,7 @@ export async function tunnels(args: AnalysisArgs, out: Output): Promise<number> 
     { header: 'BACK' },
   ];
   const below = result.tunnels.map((t) => {
+    if (t.encrypted) return [msg.tunnelEncrypted(t.kind)];
     const lines: string[] = [];
     const labels = t.vni === undefined ? undefined : names.identity(t.vni);
     if (labels !== undefined) lines.push(msg.tunnelIdentity(t.vni, labels));
@@ -41,7 +42,7 @@ export async function tunnels(args: AnalysisArgs, out: Output): Promise<number> 
     return [
       t.id,
       t.kind,
-      t.port,
+      t.port || '-',
       vniLabel(t, hints),
       `${names.show(t.src)} → ${names.show(t.dst)}`,
       t.packets,

@@ -16,8 +16,8 @@ export function packetJson(pkt: Packet, registry: Registry, summary: PacketSumma
         const v = def.get(pkt, layer);
         if (v === undefined) continue;
         if (Array.isArray(v)) {
-          if (v.length) fields[def.name] = v.map((x) => safeText(formatValue(def, x)));
-        } else fields[def.name] = safeText(formatValue(def, v));
+          if (v.length) fields[def.name] = v.map((x) => (def.type === 'none' ? '' : safeText(formatValue(def, x))));
+        } else fields[def.name] = def.type === 'none' ? '' : safeText(formatValue(def, v));
       }
       return { protocol: layer.proto, offset: layer.start, headerLength: layer.payload - layer.start, length: layer.end - layer.start, depth: layer.depth, fields };
     }),

@@ -15,8 +15,9 @@ export function summaryLine(number: number, time: string, s: PacketSummary, pain
   }
   if (s.tunnel) {
     const t = s.tunnel;
-    const id = t.kind === 'Geneve' ? `vni 0x${t.vni.toString(16).padStart(6, '0')}` : `vni ${t.vni}`;
-    line += paint.tunnel(`${t.outerSource} → ${t.outerDestination} ${t.kind} ${id}`) + ' │ ';
+    line += paint.tunnel(`${t.outerSource} → ${t.outerDestination} ${t.label}`) + ' │ ';
+    // An encrypted tunnel has no inner packet to show.
+    if (t.encrypted) return line + `(encrypted) ${paint.protocol(s.protocol)} ${s.length} ${s.info}`;
   }
   line += `${s.source} → ${s.destination} ${paint.protocol(s.protocol)} ${s.length} ${s.info}`;
   return line;

@@ -19,7 +19,9 @@ export const eth: Dissector = {
     ...fieldsOf('eth', [
       ['eth.dst', 'Destination', 'ether', macAt(0)],
       ['eth.src', 'Source', 'ether', macAt(6)],
-      ['eth.type', 'Type', 'uint', { ...u16(12), hexDigits: 4, names: ETHERTYPE_NAMES }],
+      // Values up to 1500 are an IEEE 802.3 length, not a type (tshark's eth.len then).
+      ['eth.type', 'Type', 'uint', { ...u16(12), get: (p, l) => (l.start + 14 <= l.payload && rd16(p.data, l.start + 12) > 1500 ? rd16(p.data, l.start + 12) : undefined), hexDigits: 4, names: ETHERTYPE_NAMES }],
+      ['eth.len', 'Length', 'uint', { ...u16(12), get: (p, l) => (l.start + 14 <= l.payload && rd16(p.data, l.start + 12) <= 1500 ? rd16(p.data, l.start + 12) : undefined) }],
       [
         'eth.addr',
         'Address',

@@ -61,9 +61,19 @@ export const geneve: Dissector = {
     protocolField('geneve', 'Generic Network Virtualization Encapsulation'),
     ...fieldsOf('geneve', [
       ['geneve.version', 'Version', 'uint', bits(0, 1, 0xc0)],
-      // tshark gives the header's options length and each option's length the same name; two
-      // definitions keep that order for -e and filters while the tree puts each under its option.
-      ['geneve.option.length', 'Options Length', 'uint', { get: (p, l) => (p.data[l.start]! & 0x3f) * 4, range: (_p, l) => [l.start, 1] }],
+      // tshark gives the header's options length and each option's length one name: the first
+      // value is the header's (at the top of the tree), then one per option, under the option.
+      [
+        'geneve.option.length',
+        'Length',
+        'uint',
+        {
+          get: (p, l) => (l.payload - l.start >= 8 ? [(p.data[l.start]! & 0x3f) * 4, ...geneveOptions(p, l).map((o) => o.length)] : undefined),
+          ranges: (p, l) => [[l.start, 1], ...geneveOptions(p, l).map((o): [number, number] => [o.at + 3, 1])],
+          parent: 'geneve.option',
+          firstAtTop: true,
+        },
+      ],
       ['geneve.flags', 'Flags', 'uint', { ...u8(1), hexDigits: 2 }],
       ['geneve.flags.oam', 'Operations, Administration and Management Frame', 'bool', { ...bits(1, 1, 0x80, true), parent: 'geneve.flags' }],
       ['geneve.flags.critical', 'Critical Options Present', 'bool', { ...bits(1, 1, 0x40, true), parent: 'geneve.flags' }],
@@ -76,7 +86,6 @@ export const geneve: Dissector = {
       ['geneve.option.type', 'Type', 'uint', { ...perOption((o) => o.type, (o) => [o.at + 2, 1]), hexDigits: 2 }],
       ['geneve.option.type.critical', 'Critical Option', 'bool', perOption((o) => (o.type & 0x80) !== 0, (o) => [o.at + 2, 1])],
       ['geneve.option.flags', 'Flags', 'uint', { ...perOption((o) => o.flags, (o) => [o.at + 3, 1]), hexDigits: 2 }],
-      ['geneve.option.length', 'Length', 'uint', perOption((o) => o.length, (o) => [o.at + 3, 1])],
       ['geneve.option.data', 'Data', 'bytes', perOption((o, p) => p.data.subarray(o.at + 4, o.at + o.length), (o) => [o.at + 4, o.length - 4])],
       ['geneve.options_count', 'Number of options', 'uint', { get: (p, l) => geneveOptions(p, l).length }],
     ]),

@@ -12,8 +12,8 @@ export const ipv6: Dissector = {
     protocolField('ipv6', 'Internet Protocol Version 6'),
     ...fieldsOf('ipv6', [
       ['ipv6.version', 'Version', 'uint', bits(0, 1, 0xf0)],
-      ['ipv6.tclass', 'Traffic Class', 'uint', { ...bits(0, 2, 0x0ff0), hexDigits: 2 }],
-      ['ipv6.flow', 'Flow Label', 'uint', { ...bits(0, 4, 0x000fffff), hexDigits: 5 }],
+      ['ipv6.tclass', 'Traffic Class', 'uint', { ...bits(0, 2, 0x0ff0), hexDigits: 8, treeHexDigits: 2 }],
+      ['ipv6.flow', 'Flow Label', 'uint', { ...bits(0, 4, 0x000fffff), hexDigits: 6, treeHexDigits: 5 }],
       ['ipv6.plen', 'Payload Length', 'uint', u16(4)],
       ['ipv6.nxt', 'Next Header', 'uint', { ...u8(6), names: IP_PROTO_NAMES }],
       ['ipv6.hlim', 'Hop Limit', 'uint', u8(7)],

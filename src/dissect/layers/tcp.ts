@@ -76,7 +76,7 @@ export const tcp: Dissector = {
         'uint',
         { get: (p, l) => (l.start + 13 <= l.payload ? (p.data[l.start + 12]! >> 4) * 4 : undefined), range: (_p, l) => (l.start + 13 <= l.payload ? [l.start + 12, 1] : undefined) },
       ],
-      ['tcp.flags', 'Flags', 'uint', { ...bits(12, 2, 0x0fff), hexDigits: 3 }],
+      ['tcp.flags', 'Flags', 'uint', { ...bits(12, 2, 0x0fff), hexDigits: 4, treeHexDigits: 3 }],
       ['tcp.flags.ae', 'Accurate ECN', 'bool', flagBit(0x100)],
       ['tcp.flags.cwr', 'Congestion Window Reduced', 'bool', flagBit(0x080)],
       ['tcp.flags.ece', 'ECN-Echo', 'bool', flagBit(0x040)],

@@ -4,8 +4,19 @@ import type { Dissector } from '../types.js';
 
 const FLAG_I = 0x0800;
 const FLAG_G = 0x8000;
-/** Bits that neither RFC 7348 nor the Group Policy extension define. */
+/** Bits that neither RFC 7348 nor the Group Policy extension define (tshark's vxlan.flags_reserved). */
 const FLAGS_RESERVED = 0x77b7;
+
+/**
+ * The reserved bits actually set in a VXLAN header: with the Group Policy extension (G) bits D
+ * and A and the group id are defined; without it RFC 7348 reserves them too. Byte 7 is always
+ * reserved. The tree note and the overlay.bad-header alert both use this.
+ */
+export function vxlanReservedBits(d: Uint8Array, at: number): { flags: number; group: number; last: number } {
+  const flags = rd16(d, at);
+  const gbp = (flags & FLAG_G) !== 0;
+  return { flags: flags & (gbp ? FLAGS_RESERVED : 0x77ff), group: gbp ? 0 : rd16(d, at + 2), last: d[at + 7]! };
+}
 
 /** VXLAN (RFC 7348) with the Group Policy extension; 8472 and 4789 decode as this by default. */
 export const vxlan: Dissector = {
@@ -31,7 +42,9 @@ export const vxlan: Dissector = {
     if (end - start < 8) return truncatedHeader(ctx, 'VXLAN', layer);
     const flags = rd16(ctx.pkt.data, start);
     if (!(flags & FLAG_I)) ctx.note('warning', '[VXLAN I flag not set: the VNI is not valid]');
-    if (flags & FLAGS_RESERVED) ctx.note('note', `[VXLAN reserved flag bits set: 0x${(flags & FLAGS_RESERVED).toString(16).padStart(4, '0')}]`);
+    const reserved = vxlanReservedBits(ctx.pkt.data, start);
+    if (reserved.flags) ctx.note('note', `[VXLAN reserved flag bits set: 0x${reserved.flags.toString(16).padStart(4, '0')}]`);
+    if (reserved.group || reserved.last) ctx.note('note', '[VXLAN reserved fields not zero]');
     ctx.enterTunnel();
     return { proto: 'eth', start: start + 8, end };
   },

@@ -2,7 +2,7 @@
 // to the innermost, each with its byte offset and header size, and the encapsulation
 // overhead added up (50 bytes for VXLAN over IPv4 with an outer Ethernet header).
 import type { Registry } from '../../dissect/registry.js';
-import { TUNNEL_PROTOS } from '../../dissect/summary.js';
+import { encapAt, findTunnel, overheadSpan } from '../../dissect/encap/index.js';
 import type { Packet } from '../../dissect/types.js';
 import { clip, fit } from '../text.js';
 import type { Role, Theme } from '../theme.js';
@@ -38,7 +38,7 @@ export interface LayersModel {
   wire: number;
   layers: LayerBox[];
   /** Present when the packet is tunnelled: the headers the tunnel adds. */
-  overhead?: { bytes: number; parts: LayerBox[]; inner: number; onWire: number };
+  overhead?: { bytes: number; parts: LayerBox[]; inner: number; onWire: number; encrypted: boolean };
   /** The capture's own pseudo-header, kept apart from the encapsulation. */
   pseudo?: LayerBox;
 }
@@ -48,8 +48,12 @@ const PRETTY: Record<string, string> = { eth: 'Ethernet', ip: 'IPv4', data: 'dat
 /** The layer boxes of a dissected packet. */
 export function layersModel(pkt: Packet, registry: Registry): LayersModel {
   const layers: LayerBox[] = [];
-  for (const l of pkt.layers) {
+  const found = findTunnel(pkt);
+  /** Box index of each layer index (boxes skip the frame pseudo-layer). */
+  const boxOf = new Map<number, number>();
+  for (const [index, l] of pkt.layers.entries()) {
     if (l.proto === 'frame') continue;
+    boxOf.set(index, layers.length);
     const dis = registry.dissector(l.proto);
     const isData = l.proto === 'data';
     layers.push({
@@ -58,7 +62,7 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
       offset: l.start,
       size: isData ? l.end - l.start : l.payload - l.start,
       depth: l.depth,
-      tunnel: TUNNEL_PROTOS.has(l.proto),
+      tunnel: encapAt(pkt, index) !== undefined,
       quoted: l.quoted === true,
       payload: isData,
       ...(PSEUDO_HEADERS.has(l.proto) ? { pseudo: true } : {}),
@@ -70,14 +74,17 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
     layers.push({ name: 'payload', title: 'payload', offset: last.payload, size: last.end - last.payload, depth: last.depth, tunnel: false, quoted: last.quoted === true, payload: true });
   }
   const model: LayersModel = { frame: pkt.frame.number, captured: pkt.data.length, wire: pkt.frame.origLen, layers };
-  const tunnelAt = layers.findIndex((l) => l.tunnel && !l.quoted);
   const pseudo = layers.find((l) => l.pseudo);
   if (pseudo) model.pseudo = pseudo;
-  if (tunnelAt >= 0) {
-    const parts = layers.slice(0, tunnelAt + 1).filter((l) => !l.pseudo);
+  if (found) {
+    // What the descriptor counts as overhead: from the outer link or IP header to the tunnel
+    // header, and a trailer; the capture's pseudo-header (SLL/SLL2) is not on the wire.
+    const span = overheadSpan(pkt, found.index, found.encap);
+    const parts = layers.slice(boxOf.get(span.first) ?? 0, (boxOf.get(found.index) ?? 0) + 1).filter((l) => !l.pseudo);
+    if (span.trailer) parts.push({ name: 'trailer', title: `${found.encap.name} trailer`, offset: -1, size: span.trailer, depth: 0, tunnel: false, quoted: false, payload: false });
     const bytes = parts.reduce((s, l) => s + l.size, 0);
     const onWire = pkt.frame.origLen - (pseudo?.size ?? 0);
-    model.overhead = { bytes, parts, inner: onWire - bytes, onWire };
+    model.overhead = { bytes, parts, inner: onWire - bytes, onWire, encrypted: found.encap.encrypted };
   }
   return model;
 }
@@ -107,7 +114,7 @@ export class LayersView {
       const sum = o.parts.map((p) => `${p.name} ${p.size}`).join(' + ');
       const pct = o.inner > 0 ? ` (+${Math.round((o.bytes / o.inner) * 100)}%)` : '';
       out.push(th.paint('key', fit(` Encapsulation overhead: ${sum} = ${o.bytes} bytes`, width)));
-      out.push(fit(` The ${o.inner}-byte inner frame travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`, width));
+      out.push(fit(` The ${o.inner}-byte inner ${o.encrypted ? 'packet (encrypted)' : 'frame'} travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`, width));
     } else out.push(fit(' Not tunnelled: no encapsulation overhead.', width));
     if (m.pseudo) out.push(th.paint('dim', fit(` ${m.pseudo.name} ${m.pseudo.size} is the capture tool's pseudo-header (interface, direction), not sent on the wire.`, width)));
     out.push('');

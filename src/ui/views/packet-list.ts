@@ -1,6 +1,7 @@
 // The packet list: a virtual view. Only the rows on screen are ever built (from summaries
 // the store dissects on demand), so a million packets cost the same as forty. One blessed box
 // holds the header and the visible rows, and its content is replaced on every render.
+import { TUNNEL_SHORT_NAMES } from '../../dissect/encap/index.js';
 import type { PacketSummary } from '../../dissect/summary.js';
 import { placeColumns, type ColumnPlacement, type ListColumn } from '../list-columns.js';
 import { fit, narrow } from '../text.js';
@@ -33,7 +34,7 @@ export interface ListModel {
   rows(from: number, to: number): ListRow[];
   /** Whether captures carry interface names or directions (shows the Interface/Dir column). */
   showInterface: boolean;
-  /** Whether any tunnelled packet was seen (shows the outer and Proto/VNI columns); asked after rows(). */
+  /** Whether any tunnelled packet was seen (shows the outer and Tunnel/ID columns); asked after rows(). */
   showTunnel(): boolean;
   /** Widest time text, for the Time column. */
   timeWidth: number;
@@ -85,9 +86,8 @@ const PROTO_ROLE: Record<string, Role> = {
   ARP: 'proto.arp',
   DNS: 'proto.dns',
   HTTP: 'proto.http',
-  VXLAN: 'proto.tunnel',
-  GENEVE: 'proto.tunnel',
 };
+for (const name of TUNNEL_SHORT_NAMES) PROTO_ROLE[name] = 'proto.tunnel';
 
 /** Turns a packet summary into a list row. */
 export function listRow(pos: number, time: string, s: PacketSummary): ListRow {
@@ -100,7 +100,7 @@ export function listRow(pos: number, time: string, s: PacketSummary): ListRow {
     time,
     iface: narrow(interfaceCell(s)),
     outer: t ? `${t.outerSource} → ${t.outerDestination}` : '',
-    tunnel: t ? `${t.kind} ${t.vni}` : '',
+    tunnel: t ? t.short : '',
     addr: s.destination ? `${narrow(s.source)} → ${narrow(s.destination)}` : narrow(s.source),
     source: narrow(s.source),
     protocol: s.protocol,
