@@ -20,6 +20,63 @@ export class VxError extends Error {
   }
 }
 
+// ---------------------------------------------------------------- I/O failures
+// Every failed read or write of a file or standard stream becomes one VxError through
+// ioError, whichever module did the I/O: the user sees `vxshark: FILE: cannot write (no
+// space left on device)`, never a stack. Writers pass the stream's role ('-' as an output
+// is standard output, as an input standard input).
+
+const IO_REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOENT: 'no such file',
+  EPIPE: 'the reading end of the pipe was closed',
+  ECONNRESET: 'the connection was reset',
+  EIO: 'input/output error',
+  ENXIO: 'no such device',
+  ENODEV: 'no such device',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  ENOMEM: 'out of memory',
+  ETXTBSY: 'the file is busy',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EINVAL: 'invalid argument',
+  ESPIPE: 'cannot seek (a pipe or device)',
+  EAGAIN: 'would block',
+};
+
+/** Whether `e` is an operating-system error (it has an errno code such as ENOSPC). */
+export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z0-9]+$/.test((e as NodeJS.ErrnoException).code!);
+}
+
+/** The reason an operating-system error gives, in words ("no space left on device"). */
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code && IO_REASONS[code]) return IO_REASONS[code]!;
+  return code ?? String((e as Error | undefined)?.message ?? e);
+}
+
+/** How a file or standard stream is named in a message. */
+export function streamName(name: string, access: 'read' | 'write'): string {
+  if (name === '-' || name === '/dev/stdin' || name === '/dev/stdout') return access === 'read' ? 'standard input' : 'standard output';
+  return name;
+}
+
+/** One I/O failure as the error the command line prints: `FILE: cannot read (permission denied)`. */
+export function ioError(e: unknown, name: string, access: 'read' | 'write'): VxError {
+  if (e instanceof VxError) return e;
+  const reason = ioReason(e);
+  return new VxError('input', `${streamName(name, access)}: ${access === 'read' ? msg.unreadable(reason) : msg.unwritable(reason)}`);
+}
+
 const hex32 = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
 
 export const msg = {
@@ -74,6 +131,7 @@ export const msg = {
     `${frames} record(s) claim more captured bytes than the snaplen`,
 
   inInput: (name: string, message: string) => `${name === '-' ? 'standard input' : name}: ${message}`,
+  inOutput: (name: string, message: string) => `${name === '-' ? 'standard output' : name}: ${message}`,
 
   unwritable: (why: string) => `cannot write (${why})`,
   writeStdoutAndPrint: () => `-w - writes the capture to standard output, so it cannot be combined with -P`,
@@ -92,6 +150,10 @@ export const msg = {
     `invalid decode-as "${text}": expected TABLE==PORT,PROTOCOL such as udp.port==8472,vxlan`,
   unknownDecodeAsProtocol: (proto: string, known: string[]) =>
     `unknown protocol "${proto}" in decode-as; known: ${known.join(', ')}`,
+
+  // option files (--ip-link, --ip-route)
+  textInputTooLarge: (limit: number) => `larger than ${limit / (1024 * 1024)} MB; expected a small text file (the output of "ip link" or "ip route")`,
+  textInputBinary: () => `not a text file (it holds NUL bytes or invalid UTF-8); expected the output of "ip link" or "ip route"`,
 
   // interface names
   noIpLinkEntries: () => `no interfaces found; expected the output of "ip -o link", "ip link" or "ip -j link"`,

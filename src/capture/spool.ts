@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VxError, msg } from '../errors.js';
+import { VxError, ioReason, msg } from '../errors.js';
 
 const live = new Set<string>();
 let hooked = false;
@@ -29,7 +29,7 @@ export class Spool {
       }
       return spool;
     } catch (e) {
-      throw new VxError('input', msg.spoolFailed((e as Error).message));
+      throw new VxError('input', msg.spoolFailed(ioReason(e)));
     }
   }
 
@@ -37,7 +37,11 @@ export class Spool {
   write(chunk: Uint8Array): void {
     if (this.fd === undefined) return;
     let o = 0;
-    while (o < chunk.length) o += writeSync(this.fd, chunk, o, chunk.length - o);
+    try {
+      while (o < chunk.length) o += writeSync(this.fd, chunk, o, chunk.length - o);
+    } catch (e) {
+      throw new VxError('input', msg.spoolFailed(ioReason(e)));
+    }
   }
 
   finishWriting(): void {

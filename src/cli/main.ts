@@ -114,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     status = reportFailure(e);
   }
   await out.drain();
+  if (out.failure) status = reportFailure(out.failure);
   return status;
 }
 

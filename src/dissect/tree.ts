@@ -2,6 +2,7 @@ import { safeText } from '../text/escape.js';
 import { displayValue } from './format.js';
 import type { Registry } from './registry.js';
 import type { FieldDef, Layer, Packet, TreeNode } from './types.js';
+import { pushAll } from '../util/max.js';
 
 function fieldNodes(pkt: Packet, layer: Layer, def: FieldDef): TreeNode[] {
   const v = def.get(pkt, layer);
@@ -55,7 +56,7 @@ export function treeText(nodes: TreeNode[], indent = ''): string[] {
   const out: string[] = [];
   for (const n of nodes) {
     out.push(indent + n.label);
-    if (n.children?.length) out.push(...treeText(n.children, indent + '    '));
+    if (n.children?.length) pushAll(out, treeText(n.children, indent + '    '));
   }
   return out;
 }
