@@ -163,6 +163,10 @@ export const msg = {
   liveNoTool: () => `live capture needs tcpdump or dumpcap, and neither is installed (apt-get install tcpdump)`,
   liveOneInterface: () => `tcpdump captures one interface at a time; use -i any, or install dumpcap for several`,
   liveFailed: (tool: string, why: string) => `${tool.split('/').pop()} could not capture: ${why.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}`,
+  liveBadInterface: (name: string) =>
+    `invalid interface name "${name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80)}": expected a name such as eth0, any or cilium_vxlan`,
+  liveBadFilter: (filter: string) =>
+    `invalid capture filter "${filter.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80)}": expected a BPF expression such as "udp port 8472" (not starting with "-")`,
   liveAndFile: () => `give either a capture file or -i INTERFACE, not both`,
 
   // command line

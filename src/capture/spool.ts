@@ -6,6 +6,24 @@ import { VxError, ioReason, msg } from '../errors.js';
 const live = new Set<string>();
 let hooked = false;
 
+function removeAll(): void {
+  for (const d of live) rmSync(d, { recursive: true, force: true });
+  live.clear();
+}
+
+/**
+ * A signal would end the process without its 'exit' event, leaving the spool behind. When
+ * nothing else handles the signal (a live capture stops its tool on SIGINT and finishes
+ * normally), the spool is removed and the signal delivered again with its default action,
+ * so the exit status still says which signal ended vxshark.
+ */
+function onSignal(sig: NodeJS.Signals): void {
+  if (process.listenerCount(sig) > 1) return;
+  removeAll();
+  process.removeAllListeners(sig);
+  process.kill(process.pid, sig);
+}
+
 /** A private temporary file holding what arrived on standard input, removed when the process exits. */
 export class Spool {
   private fd: number | undefined;
@@ -23,9 +41,8 @@ export class Spool {
       live.add(dir);
       if (!hooked) {
         hooked = true;
-        process.once('exit', () => {
-          for (const d of live) rmSync(d, { recursive: true, force: true });
-        });
+        process.once('exit', removeAll);
+        for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => onSignal(sig));
       }
       return spool;
     } catch (e) {
