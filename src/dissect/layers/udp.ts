@@ -1,7 +1,22 @@
-import { truncatedHeader } from '../dissect.js';
+import { markMalformed, truncatedHeader } from '../dissect.js';
 import { fieldsOf, protocolField, rd16, u16 } from '../field-helpers.js';
-import type { Dissector } from '../types.js';
+import type { DecodeContext, Dissector } from '../types.js';
 import { protoByPorts } from './ports.js';
+
+/** The bytes end where the capture's snaplen cut the frame: a longer UDP length is expected then. */
+function cutByCapture(ctx: DecodeContext, end: number): boolean {
+  const { frame, data } = ctx.pkt;
+  return frame.capLen < frame.origLen && end >= data.length;
+}
+
+/** IPv4 total length 0 or IPv6 payload length 0 (segmentation offload, jumbograms): the IP payload's size is unknown. */
+function lengthUnknown(ctx: DecodeContext): boolean {
+  const { layers, data } = ctx.pkt;
+  const ip = layers[layers.length - 2];
+  if (ip?.proto === 'ip') return ip.payload - ip.start >= 20 && rd16(data, ip.start + 2) === 0;
+  if (ip?.proto === 'ipv6') return ip.payload - ip.start >= 40 && rd16(data, ip.start + 4) === 0;
+  return ip?.proto !== 'ipv6.fraghdr' && ip?.proto !== 'ipv6.hopopts' && ip?.proto !== 'ipv6.routing' && ip?.proto !== 'ipv6.dstopts';
+}
 
 export const udp: Dissector = {
   proto: 'udp',
@@ -29,7 +44,8 @@ export const udp: Dissector = {
     if (end - start < 8) return truncatedHeader(ctx, 'UDP', layer);
     const len = rd16(d, start + 4);
     if (len >= 8 && start + len < end) layer.end = start + len;
-    else if (len !== 0 && len < 8) ctx.note('error', `[Malformed: UDP length ${len} is less than 8]`);
+    else if (len !== 0 && len < 8) return markMalformed(ctx, layer, `Bad length value ${len} < 8`);
+    else if (start + len > end && !cutByCapture(ctx, end) && !lengthUnknown(ctx)) markMalformed(ctx, layer, `Bad length value ${len} > IP payload length`);
     const from = start + 8;
     if (from >= layer.end) return undefined;
     const proto = protoByPorts(ctx, 'udp.port', rd16(d, start), rd16(d, start + 2)) ?? ctx.heuristic('udp.port', from, layer.end);
