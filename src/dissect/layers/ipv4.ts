@@ -92,8 +92,6 @@ export const ipv4: Dissector = {
       return markMalformed(ctx, layer, `Bogus IP length (${total}, less than header length ${ihl})`);
     } else if (start + total < end) {
       layer.end = start + total;
-    } else if (start + total > end && !layer.quoted && ctx.pkt.frame.capLen >= ctx.pkt.frame.origLen) {
-      ctx.note('error', `[IPv4 total length exceeds packet length (${end - start} bytes)]`);
     }
     const fragWord = rd16(d, start + 6);
     const offset = (fragWord & 0x1fff) * 8;
