@@ -12,6 +12,11 @@ import { buildTree, treeText } from '../../src/dissect/tree.js';
 import type { FrameMeta, Packet } from '../../src/dissect/types.js';
 import { fieldValues } from '../../src/dissect/values.js';
 import { compileFilter } from '../../src/filter/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPcap } from '../fixtures/capture-writer.js';
+import { vxshark } from '../helpers/cli.js';
 import { ETH_IPV4, ethernet, filler, IPPROTO_TCP, IPPROTO_UDP, ipv4, tcp, udp } from '../fixtures/packet-builder.js';
 
 const registry = createRegistry();
@@ -87,5 +92,27 @@ describe('malformed headers are marked', () => {
     dis(eth(ipv4({ ...ip, proto: IPPROTO_UDP, id: 8, mf: true }, filler(16, 0))), undefined, same, 1);
     const ok = dis(eth(ipv4({ ...ip, proto: IPPROTO_UDP, id: 8, fragOffset: 1 }, filler(16, 8))), undefined, same, 2);
     assert.ok(!matches('_ws.malformed contains "Conflicting"', ok), summarize(ok, registry).info);
+  });
+});
+
+describe('capinfo counts them', () => {
+  it('malformed and snaplen-cut packets in text and JSON', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vxshark-malformed-'));
+    try {
+      const good = tcpFrame(syn());
+      const bad = tcpFrame(syn());
+      bad[14] = 0xf5;
+      const file = join(dir, 'mixed.pcap');
+      const records = [good, bad, udpFrame(4)].map((data, i) => ({ tsSec: 1700000000 + i, tsFrac: 0, data }));
+      records.push({ tsSec: 1700000009, tsFrac: 0, data: good.subarray(0, 40), origLen: good.length } as (typeof records)[number]);
+      writeFileSync(file, buildPcap(records));
+      const r = await vxshark(['capinfo', file]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.stdout.includes('Malformed:        2 packets ([Malformed Packet]), 1 cut by the snaplen ([|proto])'), r.stdout);
+      const j = JSON.parse((await vxshark(['capinfo', '--json', file])).stdout) as { malformedPackets: number; truncatedPackets: number };
+      assert.deepEqual([j.malformedPackets, j.truncatedPackets], [2, 1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
