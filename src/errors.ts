@@ -20,6 +20,63 @@ export class VxError extends Error {
   }
 }
 
+// ---------------------------------------------------------------- I/O failures
+// Every failed read or write of a file or standard stream becomes one VxError through
+// ioError, whichever module did the I/O: the user sees `vxshark: FILE: cannot write (no
+// space left on device)`, never a stack. Writers pass the stream's role ('-' as an output
+// is standard output, as an input standard input).
+
+const IO_REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOENT: 'no such file',
+  EPIPE: 'the reading end of the pipe was closed',
+  ECONNRESET: 'the connection was reset',
+  EIO: 'input/output error',
+  ENXIO: 'no such device',
+  ENODEV: 'no such device',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  ENOMEM: 'out of memory',
+  ETXTBSY: 'the file is busy',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EINVAL: 'invalid argument',
+  ESPIPE: 'cannot seek (a pipe or device)',
+  EAGAIN: 'would block',
+};
+
+/** Whether `e` is an operating-system error (it has an errno code such as ENOSPC). */
+export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z0-9]+$/.test((e as NodeJS.ErrnoException).code!);
+}
+
+/** The reason an operating-system error gives, in words ("no space left on device"). */
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code && IO_REASONS[code]) return IO_REASONS[code]!;
+  return code ?? String((e as Error | undefined)?.message ?? e);
+}
+
+/** How a file or standard stream is named in a message. */
+export function streamName(name: string, access: 'read' | 'write'): string {
+  if (name === '-' || name === '/dev/stdin' || name === '/dev/stdout') return access === 'read' ? 'standard input' : 'standard output';
+  return name;
+}
+
+/** One I/O failure as the error the command line prints: `FILE: cannot read (permission denied)`. */
+export function ioError(e: unknown, name: string, access: 'read' | 'write'): VxError {
+  if (e instanceof VxError) return e;
+  const reason = ioReason(e);
+  return new VxError('input', `${streamName(name, access)}: ${access === 'read' ? msg.unreadable(reason) : msg.unwritable(reason)}`);
+}
+
 const hex32 = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
 
 export const msg = {
@@ -59,7 +116,7 @@ export const msg = {
   packetBeforeIdb: (offset: number) =>
     `packet block at byte ${offset} comes before any Interface Description Block`,
   badTsresol: (offset: number, value: number) =>
-    `interface block at byte ${offset} has an unsupported time resolution byte 0x${value.toString(16)}`,
+    `interface block at byte ${offset} has an implausible time resolution byte 0x${value.toString(16)}; its packets were read, their time stamps are likely wrong`,
   sectionSkipped: (offset: number, major: number, minor: number) =>
     `section at byte ${offset} has unsupported version ${major}.${minor}; its blocks were skipped`,
 
@@ -74,6 +131,7 @@ export const msg = {
     `${frames} record(s) claim more captured bytes than the snaplen`,
 
   inInput: (name: string, message: string) => `${name === '-' ? 'standard input' : name}: ${message}`,
+  inOutput: (name: string, message: string) => `${name === '-' ? 'standard output' : name}: ${message}`,
 
   unwritable: (why: string) => `cannot write (${why})`,
   writeStdoutAndPrint: () => `-w - writes the capture to standard output, so it cannot be combined with -P`,
@@ -93,6 +151,10 @@ export const msg = {
   unknownDecodeAsProtocol: (proto: string, known: string[]) =>
     `unknown protocol "${proto}" in decode-as; known: ${known.join(', ')}`,
 
+  // option files (--ip-link, --ip-route)
+  textInputTooLarge: (limit: number) => `larger than ${limit / (1024 * 1024)} MB; expected a small text file (the output of "ip link" or "ip route")`,
+  textInputBinary: () => `not a text file (it holds NUL bytes or invalid UTF-8); expected the output of "ip link" or "ip route"`,
+
   // interface names
   noIpLinkEntries: () => `no interfaces found; expected the output of "ip -o link", "ip link" or "ip -j link"`,
   badIfname: (text: string) => `invalid --ifname "${text}": expected INDEX=NAME such as 28=eth1`,
@@ -101,6 +163,10 @@ export const msg = {
   liveNoTool: () => `live capture needs tcpdump or dumpcap, and neither is installed (apt-get install tcpdump)`,
   liveOneInterface: () => `tcpdump captures one interface at a time; use -i any, or install dumpcap for several`,
   liveFailed: (tool: string, why: string) => `${tool.split('/').pop()} could not capture: ${why.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}`,
+  liveBadInterface: (name: string) =>
+    `invalid interface name "${name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80)}": expected a name such as eth0, any or cilium_vxlan`,
+  liveBadFilter: (filter: string) =>
+    `invalid capture filter "${filter.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80)}": expected a BPF expression such as "udp port 8472" (not starting with "-")`,
   liveAndFile: () => `give either a capture file or -i INTERFACE, not both`,
 
   // command line

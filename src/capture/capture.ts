@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { VxError, msg } from '../errors.js';
+import { VxError, ioReason, msg } from '../errors.js';
 import { FrameIndex } from './frame-index.js';
 import { FrameReader } from './frame-reader.js';
 import { IndexBuilder } from './index-builder.js';
@@ -149,12 +149,16 @@ async function loadFile(name: string, opts: LoadOptions): Promise<Capture> {
   const size = await checkFile(name);
   const capture = new Capture(name, name, size, undefined, opts.streamOnly);
   const feeder = new Feeder(capture, opts);
-  const fh = await open(name, 'r');
+  const fh = await open(name, 'r').catch((e: unknown) => {
+    throw new VxError('input', msg.unreadable(ioReason(e)));
+  });
   const buf = new Uint8Array(CHUNK);
   let stopped = false;
   try {
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null).catch((e: unknown) => {
+        throw new VxError('input', msg.unreadable(ioReason(e)));
+      });
       if (bytesRead === 0) break;
       if (!feeder.feed(buf.subarray(0, bytesRead))) {
         stopped = true;
@@ -178,7 +182,7 @@ export async function loadStream(stream: NodeJS.ReadableStream & { isTTY?: boole
   const feeder = new Feeder(capture, opts);
   let stopped = false;
   try {
-    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+    for await (const chunk of readChunks(stream)) {
       spool?.write(chunk);
       if (!feeder.feed(chunk)) {
         stopped = true;
@@ -193,6 +197,16 @@ export async function loadStream(stream: NodeJS.ReadableStream & { isTTY?: boole
   return feeder.end(stopped);
 }
 
+/** A stream's chunks; a failed read (EIO, EISDIR on `< dir`) becomes the one-line error. */
+async function* readChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of stream as AsyncIterable<Uint8Array>) yield chunk;
+  } catch (e) {
+    if (e instanceof VxError) throw e;
+    throw new VxError('input', msg.unreadable(ioReason(e)));
+  }
+}
+
 async function checkFile(name: string): Promise<number> {
   let st;
   try {
@@ -200,7 +214,7 @@ async function checkFile(name: string): Promise<number> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new VxError('input', msg.missingFile());
-    throw new VxError('input', msg.unreadable(code ?? String(e)));
+    throw new VxError('input', msg.unreadable(ioReason(e)));
   }
   if (st.isDirectory()) throw new VxError('input', msg.isDirectory());
   if (st.isFile() && st.size === 0) throw new VxError('input', msg.emptyFile());

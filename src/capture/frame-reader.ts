@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { VxError, msg } from '../errors.js';
+import { VxError, ioError, msg } from '../errors.js';
 import type { FrameIndex } from './frame-index.js';
 
 const CACHE_FRAMES = 512;
@@ -29,7 +29,7 @@ export class FrameReader {
     if (i < 0 || i >= this.index.count) throw new VxError('input', msg.frameOutOfRange(i + 1, this.index.count));
     const len = this.index.capLenOf(i);
     const data = new Uint8Array(len);
-    const got = readSync(this.descriptor(), data, 0, len, this.index.offsetOf(i));
+    const got = this.readAt(data, len, this.index.offsetOf(i));
     if (got !== len) throw new VxError('input', msg.frameReadShort(i + 1));
     this.cache.set(i, data);
     if (this.cache.size > CACHE_FRAMES) this.cache.delete(this.cache.keys().next().value as number);
@@ -69,7 +69,7 @@ export class FrameReader {
         buf = new Uint8Array(stop - start);
         if (!nested) this.window = buf;
       }
-      const got = readSync(this.descriptor(), buf, 0, stop - start, start);
+      const got = this.readAt(buf, stop - start, start);
       if (got !== stop - start) throw new VxError('input', msg.frameReadShort(i + 1));
       for (let k = i; k < j; k++) {
         const o = this.index.offsetOf(k) - start;
@@ -86,8 +86,13 @@ export class FrameReader {
     this.window = undefined;
   }
 
-  private descriptor(): number {
-    this.fd ??= openSync(this.path, 'r');
-    return this.fd;
+  /** One read at a file offset; a failing disk (EIO) or a vanished file is a clear error. */
+  private readAt(into: Uint8Array, length: number, position: number): number {
+    try {
+      this.fd ??= openSync(this.path, 'r');
+      return readSync(this.fd, into, 0, length, position);
+    } catch (e) {
+      throw ioError(e, this.path, 'read');
+    }
   }
 }

@@ -31,17 +31,20 @@ function findInPath(name: string): string | undefined {
  * a capture to its standard output, which vxshark then reads like any piped capture.
  */
 export function startLiveCapture(interfaces: string[], captureFilter: string | undefined): LiveCapture {
+  for (const name of interfaces) checkInterfaceName(name);
+  if (captureFilter !== undefined) checkCaptureFilter(captureFilter);
   const tcpdump = findInPath('tcpdump');
   const dumpcap = findInPath('dumpcap');
   let tool: string;
   let args: string[];
   if (dumpcap && (interfaces.length > 1 || !tcpdump)) {
     tool = dumpcap;
-    args = [...interfaces.flatMap((i) => ['-i', i]), '-q', '-w', '-', ...(captureFilter ? ['-f', captureFilter] : [])];
+    args = [...interfaces.flatMap((i) => ['-i', i]), '-q', '-w', '-', ...(captureFilter?.trim() ? ['-f', captureFilter] : [])];
   } else if (tcpdump) {
     if (interfaces.length > 1) throw new VxError('usage', msg.liveOneInterface());
     tool = tcpdump;
-    args = ['-i', interfaces[0] ?? 'any', '-U', '--immediate-mode', '-w', '-', ...(captureFilter ? [captureFilter] : [])];
+    // "--" ends tcpdump's options: the filter is only ever its expression.
+    args = ['-i', interfaces[0] ?? 'any', '-U', '--immediate-mode', '-w', '-', '--', ...(captureFilter?.trim() ? [captureFilter] : [])];
   } else {
     throw new VxError('input', msg.liveNoTool());
   }
@@ -70,6 +73,22 @@ export function startLiveCapture(interfaces: string[], captureFilter: string | u
     },
     exited,
   };
+}
+
+/**
+ * An interface name as Linux and libpcap know them (eth0, any, nflog:5, cilium_vxlan): it
+ * reaches tcpdump/dumpcap only as the argument of -i, and one that looks like an option
+ * ("-w/tmp/x") or holds spaces or control characters is refused before anything runs.
+ */
+export function checkInterfaceName(name: string): void {
+  if (!/^[A-Za-z0-9_.@+:][A-Za-z0-9_.@+:=-]{0,63}$/.test(name)) throw new VxError('usage', msg.liveBadInterface(name));
+}
+
+/** A BPF expression (empty: none): never option-like, no control characters (spawned without a shell). */
+export function checkCaptureFilter(filter: string): void {
+  if (/^\s*-/.test(filter) || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(filter) || filter.length > 4096) {
+    throw new VxError('usage', msg.liveBadFilter(filter));
+  }
 }
 
 /** The tool's own error line ("tcpdump: eth9: No such device exists"), without its name. */

@@ -117,7 +117,12 @@ export class PcapngParser implements FormatParser {
     readOptions(dv, p + 16, bodyEnd, le, at, (code, s, e) => {
       if (code === 2) iface.name = utf8(buf, s, e);
       else if (code === 3) iface.description = utf8(buf, s, e);
-      else if (code === 9 && e - s === 1) iface.tsResolution = decodeTsresol(buf[s]!, at);
+      else if (code === 9 && e - s === 1) {
+        iface.tsResolution = decodeTsresol(buf[s]!);
+        // Finer than a zeptosecond (0x7f, 0xff) is surely a corrupt byte; like tshark, the
+        // packets are still read, their time stamps computed (as 0 s for any real value).
+        if (!plausibleTsresol(buf[s]!)) this.t.warnings.push(msg.badTsresol(at, buf[s]!));
+      }
       else if (code === 14 && e - s === 8) iface.tsOffset = Number(dv.getBigInt64(s, le));
     });
     if (this.t.info && this.t.interfaces.length === 0) this.t.info.snaplen = snaplen;
@@ -181,14 +186,12 @@ function readOptions(
   }
 }
 
-function decodeTsresol(v: number, at: number): TsResolution {
-  const exponent = v & 0x7f;
-  if (v & 0x80) {
-    if (exponent > 63) throw new VxError('input', msg.badTsresol(at, v));
-    return { base: 2, exponent };
-  }
-  if (exponent > 19) throw new VxError('input', msg.badTsresol(at, v));
-  return { base: 10, exponent };
+function decodeTsresol(v: number): TsResolution {
+  return { base: v & 0x80 ? 2 : 10, exponent: v & 0x7f };
+}
+
+function plausibleTsresol(v: number): boolean {
+  return (v & 0x7f) <= (v & 0x80 ? 63 : 19);
 }
 
 const decoder = new TextDecoder('utf-8');

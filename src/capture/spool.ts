@@ -1,10 +1,28 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VxError, msg } from '../errors.js';
+import { VxError, ioReason, msg } from '../errors.js';
 
 const live = new Set<string>();
 let hooked = false;
+
+function removeAll(): void {
+  for (const d of live) rmSync(d, { recursive: true, force: true });
+  live.clear();
+}
+
+/**
+ * A signal would end the process without its 'exit' event, leaving the spool behind. When
+ * nothing else handles the signal (a live capture stops its tool on SIGINT and finishes
+ * normally), the spool is removed and the signal delivered again with its default action,
+ * so the exit status still says which signal ended vxshark.
+ */
+function onSignal(sig: NodeJS.Signals): void {
+  if (process.listenerCount(sig) > 1) return;
+  removeAll();
+  process.removeAllListeners(sig);
+  process.kill(process.pid, sig);
+}
 
 /** A private temporary file holding what arrived on standard input, removed when the process exits. */
 export class Spool {
@@ -23,13 +41,12 @@ export class Spool {
       live.add(dir);
       if (!hooked) {
         hooked = true;
-        process.once('exit', () => {
-          for (const d of live) rmSync(d, { recursive: true, force: true });
-        });
+        process.once('exit', removeAll);
+        for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => onSignal(sig));
       }
       return spool;
     } catch (e) {
-      throw new VxError('input', msg.spoolFailed((e as Error).message));
+      throw new VxError('input', msg.spoolFailed(ioReason(e)));
     }
   }
 
@@ -37,7 +54,11 @@ export class Spool {
   write(chunk: Uint8Array): void {
     if (this.fd === undefined) return;
     let o = 0;
-    while (o < chunk.length) o += writeSync(this.fd, chunk, o, chunk.length - o);
+    try {
+      while (o < chunk.length) o += writeSync(this.fd, chunk, o, chunk.length - o);
+    } catch (e) {
+      throw new VxError('input', msg.spoolFailed(ioReason(e)));
+    }
   }
 
   finishWriting(): void {

@@ -2,6 +2,7 @@ import { safeText } from '../text/escape.js';
 import type { Capture } from './capture.js';
 import { formatIso } from './timestamp.js';
 import { resolutionDigits, resolutionName, type ByteOrder, type CaptureFormat } from './types.js';
+import { maxOf } from '../util/max.js';
 
 export interface InterfaceSummary {
   id: number;
@@ -50,7 +51,7 @@ export function summarize(capture: Capture): CaptureSummary {
     if (last < 0 || earlier(capture, last, i)) last = i;
   }
   const ifaces = capture.interfaces;
-  const digits = Math.max(0, ...ifaces.map((f) => resolutionDigits(f.tsResolution)));
+  const digits = maxOf(ifaces.map((f) => resolutionDigits(f.tsResolution)), 0);
   const resolutions = [...new Set(ifaces.map((f) => resolutionName(f.tsResolution)))];
   const orders = new Set(info.sections.map((s) => s.byteOrder));
   const at = (i: number): string | null =>

@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { VxError, msg } from '../errors.js';
+import { VxError, ioError, msg } from '../errors.js';
 import { concatBytes } from './bytes.js';
 import type { CaptureFormat, CaptureInterface } from './types.js';
 
@@ -44,7 +44,8 @@ export class CaptureWriter {
         this.fd = openSync(path, 'wx');
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new VxError('input', msg.inInput(path, code === 'EEXIST' ? msg.outputExists() : msg.unwritable(code ?? String(e))));
+        if (code === 'EEXIST') throw new VxError('input', msg.inOutput(path, msg.outputExists()));
+        throw ioError(e, path, 'write');
       }
     }
     if (format === 'pcap') this.pcapHeader();
@@ -94,7 +95,7 @@ export class CaptureWriter {
         // A pipe on standard output may be non-blocking: wait a moment for the reader.
         if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
         else if (code === 'EPIPE') this.closed = true;
-        else throw new VxError('input', msg.inInput(this.path, msg.unwritable(code ?? String(e))));
+        else throw ioError(e, this.path, 'write');
       }
     }
   }

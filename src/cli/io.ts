@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { EXIT_INPUT, VxError } from '../errors.js';
+import { EXIT_INPUT, VxError, ioError, isSystemError } from '../errors.js';
 
 /** Where printed bytes go. The default is a file descriptor written synchronously. */
 export interface OutputTarget {
@@ -40,6 +40,8 @@ export const OUTPUT_BUFFER = 64 * 1024;
  */
 export class Output {
   closed = false;
+  /** Why writing failed (ENOSPC, EIO...), as the one-line error reported; undefined while all is well. */
+  failure: VxError | undefined;
   /** Largest amount of text held at once, for the test that output stays bounded. */
   maxHeld = 0;
   private pending = '';
@@ -76,10 +78,15 @@ export class Output {
     this.flush();
   }
 
-  /** Every write error of this output ends here: EPIPE stops quietly, anything else is reported. */
-  private fail(e: unknown): void {
+  /**
+   * Every write error of this output ends here: EPIPE (the reader went away) stops quietly;
+   * anything else (a full disk) becomes the one-line error naming standard output, and stops the work.
+   */
+  fail(e: unknown): void {
     this.closed = true;
-    if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') return;
+    this.failure ??= ioError(e, '-', 'write');
+    throw this.failure;
   }
 }
 
@@ -92,6 +99,11 @@ export function reportFailure(e: unknown): number {
   if (e instanceof VxError) {
     warn(e.message);
     return e.exitCode;
+  }
+  // An operating-system error no layer caught still gets its reason, not "internal error".
+  if (isSystemError(e)) {
+    warn(ioError(e, e.path ?? '-', e.syscall === 'write' ? 'write' : 'read').message);
+    return EXIT_INPUT;
   }
   const err = e as Error;
   warn(`internal error: ${err?.message ?? String(e)} (please report this with the capture that caused it)`);

@@ -155,6 +155,7 @@ export async function main(argv: string[]): Promise<number> {
       usageError = message || err?.message || 'invalid command line';
     });
   let status = 0;
+  let reported = false;
   try {
     await parser.parseAsync();
     if (usageError !== undefined) {
@@ -165,8 +166,10 @@ export async function main(argv: string[]): Promise<number> {
     if (work) status = await work();
   } catch (e) {
     status = reportFailure(e);
+    reported = true;
   }
   await out.drain();
+  if (out.failure && !reported) status = reportFailure(out.failure);
   return status;
 }
 

@@ -1,5 +1,8 @@
 import { main } from './main.js';
 
+// Nothing can be reported once standard error itself fails (2>/dev/full); it must not crash either.
+process.stderr.on('error', () => undefined);
+
 // The executable's whole job: run main and turn its result into the exit status.
 main(process.argv.slice(2)).then(
   (code) => {

@@ -31,7 +31,7 @@ class Context implements DecodeContext {
     merged.set(old);
     merged.set(done.payload, old.length);
     this.pkt.data = merged;
-    return { start: old.length, end: merged.length, frames: done.frames };
+    return { start: old.length, end: merged.length, frames: done.frames, ...(done.conflict ? { conflict: true } : {}) };
   }
 
   push(proto: string, start: number, payload: number, end: number): Layer {
@@ -98,6 +98,25 @@ export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry, 
   return pkt;
 }
 
+// Expert information. A dissector that finds a header it cannot trust calls markMalformed
+// (inconsistent values: a TCP data offset below 5, a UDP length past the IP payload) or
+// truncatedHeader (the bytes end inside the header). Both set Layer.malformed and add an
+// 'error' note ('warning' when the capture's snaplen cut the header); from those the summary
+// line gets "[Malformed Packet: why]" or tcpdump's "[|tcp]", the tree and the UI show the
+// note under the layer, capinfo counts the packet, and `_ws.malformed` / `_ws.expert` match.
+// In the packet an ICMP error quotes, a short header is expected and only noted.
+
+/** Marks the layer malformed (an inconsistent header) with the reason, in tshark's words where it has them. */
+export function markMalformed(ctx: DecodeContext, layer: Layer, why: string): undefined {
+  if (layer.quoted) {
+    ctx.note('note', `[${why}, in the packet the ICMP error quotes]`);
+    return undefined;
+  }
+  layer.malformed ??= why;
+  ctx.note('error', `[Malformed: ${why}]`);
+  return undefined;
+}
+
 /**
  * Marks a header that does not fit in the bytes available. When the capture's snaplen cut
  * the frame this is expected and only noted; otherwise it is "[Malformed]" as in Wireshark.
@@ -111,6 +130,7 @@ export function truncatedHeader(ctx: DecodeContext, short: string, layer: Layer)
   }
   layer.malformed = `${short} header truncated`;
   if (frame.capLen < frame.origLen && layer.end >= data.length) {
+    layer.truncated = true;
     ctx.note('warning', `[Packet size limited during capture: ${short} truncated]`);
   } else {
     ctx.note('error', `[Malformed: ${short} header truncated]`);

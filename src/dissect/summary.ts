@@ -102,6 +102,19 @@ function nameOf(naming: AddressNaming, address: string): string {
   return name === undefined ? address : safeText(name);
 }
 
+/**
+ * How the summary line marks a packet whose headers cannot be trusted: tcpdump's "[|tcp]"
+ * when the snaplen cut a header, Wireshark's "[Malformed Packet: why]" otherwise. Layers an
+ * ICMP error quotes are partial by design and mark nothing.
+ */
+export function malformedMark(pkt: Packet): string {
+  for (const l of pkt.layers) {
+    if (l.malformed === undefined || l.quoted) continue;
+    return l.truncated ? `[|${l.proto}]` : `[Malformed Packet: ${l.malformed}]`;
+  }
+  return pkt.notes.some((n) => n.severity === 'error' && n.message.startsWith('[Malformed')) ? '[Malformed Packet]' : '';
+}
+
 export function summarize(pkt: Packet, registry: Registry): PacketSummary {
   const layers = pkt.layers;
   const top = topLayer(pkt);
@@ -112,6 +125,8 @@ export function summarize(pkt: Packet, registry: Registry): PacketSummary {
     const l = layers[i]!;
     info = registry.dissector(l.proto)?.info?.(pkt, l) ?? '';
   }
+  const mark = malformedMark(pkt);
+  if (mark) info = info ? `${info} ${mark}` : mark;
   const worst = pkt.notes.find((n) => n.severity === 'error') ?? pkt.notes.find((n) => n.severity === 'warning');
   // Endpoints are addresses formatted from numbers, safe by construction; info and interface
   // names can carry capture text. Every property is set, so all summaries share one shape.

@@ -2,6 +2,7 @@ import { safeText } from '../text/escape.js';
 import { displayValue } from './format.js';
 import type { Registry } from './registry.js';
 import type { FieldDef, Layer, Packet, TreeNode } from './types.js';
+import { pushAll } from '../util/max.js';
 
 const NO_RANGE: [number, number] = [0, 0];
 

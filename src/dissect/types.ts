@@ -17,8 +17,15 @@ export interface Layer {
   end: number;
   /** 0 outside any tunnel, then one more for each tunnel header crossed. */
   depth: number;
-  /** Set when the header itself is cut short or inconsistent. */
+  /**
+   * Set when the header is cut short or inconsistent, to the reason ("Bogus TCP header length
+   * (0, must be at least 20)"). Dissectors set it through markMalformed() or truncatedHeader()
+   * in dissect.ts, never by hand: those also add the expert note, and the summary line, the
+   * tree, capinfo and the `_ws.malformed` / `_ws.expert` filter fields all follow from it.
+   */
   malformed?: string;
+  /** With `malformed`: the header was cut by the capture's snaplen, not broken (`[|tcp]`). */
+  truncated?: boolean;
   /** A small dissector-specific value (e.g. the ethertype a VLAN tag announces). */
   aux?: number;
   /**
@@ -129,6 +136,8 @@ export interface Reassembly {
   start: number;
   end: number;
   frames: number[];
+  /** Overlapping fragments carried different bytes for the same offsets (the earliest were kept). */
+  conflict?: boolean;
 }
 
 export interface DecodeContext {

@@ -10,6 +10,7 @@ import { summarize, type PacketSummary } from '../dissect/summary.js';
 import { buildTree } from '../dissect/tree.js';
 import type { Packet, TreeNode } from '../dissect/types.js';
 import { safeText } from '../text/escape.js';
+import { maxOf } from '../util/max.js';
 
 class Lru<V> {
   private readonly map = new Map<number, V>();
@@ -123,7 +124,7 @@ export class PacketStore {
   timeText(pos: number): string {
     const ix = this.capture.index;
     if (this.digits === undefined && this.capture.interfaces.length) {
-      this.digits = Math.max(0, ...this.capture.interfaces.map((f) => resolutionDigits(f.tsResolution)));
+      this.digits = maxOf(this.capture.interfaces.map((f) => resolutionDigits(f.tsResolution)), 0);
     }
     const d = this.digits ?? 6;
     const rel = ix.secondsOf(pos) - ix.secondsOf(0) + (ix.nanosOf(pos) - ix.nanosOf(0)) / 1e9;

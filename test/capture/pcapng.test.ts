@@ -271,9 +271,20 @@ describe('pcapng interface options and time stamps', () => {
     assert.deepEqual([epochOf(cap, 0), epochOf(cap, 1)], ['1.000000001', '1.000001000']);
   });
 
-  it('rejects an unusable if_tsresol', async () => {
-    const cap = await loadBytes(dir, buildPcapng([{ blocks: [{ type: 'idb', linkType: 1, tsresol: 20 }] }]));
-    assert.match(cap.error ?? '', /^interface block at byte 28 has an unsupported time resolution byte 0x14$/);
+  it('reads the packets of an implausible if_tsresol (0x14, 0x7f, 0xff) with a warning, as tshark does', async () => {
+    for (const tsresol of [0x14, 0x7f, 0xff]) {
+      const cap = await loadBytes(
+        dir,
+        buildPcapng([{ blocks: [{ type: 'idb', linkType: 1, tsresol }, { type: 'epb', interfaceId: 0, timestamp: 1700000000123456n, data: filler(60) }] }]),
+      );
+      assert.equal(cap.error, undefined);
+      assert.equal(cap.frameCount, 1);
+      assert.deepEqual(cap.warnings, [
+        `interface block at byte 28 has an implausible time resolution byte 0x${tsresol.toString(16)}; its packets were read, their time stamps are likely wrong`,
+      ]);
+      // 1700000000123456 units of 10^-20 s is 17 µs; of 10^-127 s or 2^-127 s far below a nanosecond (tshark: 0.000000000).
+      assert.equal(epochOf(cap, 0), tsresol === 0x14 ? '0.000017000' : '0.000000000');
+    }
   });
 });
 

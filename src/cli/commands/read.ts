@@ -16,6 +16,7 @@ import { PacketPrinter, type PrintOptions } from '../print/packet-printer.js';
 import { TimeColumn, type TimeFormat } from '../print/time-format.js';
 import type { LoadedContext } from '../context-options.js';
 import { ProgressBar } from '../progress.js';
+import { maxOf } from '../../util/max.js';
 
 export interface ReadOptions extends PrintOptions {
   /** A capture file or "-"; undefined with `live`. */
@@ -130,5 +131,5 @@ async function readLive(live: { interfaces: string[]; captureFilter?: string }, 
 }
 
 function timeDigits(capture: Capture): number {
-  return Math.max(0, ...capture.interfaces.map((f) => resolutionDigits(f.tsResolution)));
+  return maxOf(capture.interfaces.map((f) => resolutionDigits(f.tsResolution)), 0);
 }

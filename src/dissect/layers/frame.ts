@@ -8,6 +8,15 @@ const protocols = (pkt: Packet): string =>
     .map((l) => l.proto)
     .join(':');
 
+const list = (values: string[]): string[] | undefined => (values.length ? values : undefined);
+
+/** Why each malformed layer is (snaplen cuts and the partial packet an ICMP error quotes are not malformed). */
+function malformedReasons(p: Packet): string[] | undefined {
+  const out = p.layers.filter((l) => l.malformed !== undefined && !l.truncated && !l.quoted).map((l) => l.malformed!);
+  if (out.length === 0 && p.notes.some((n) => n.severity === 'error' && n.message.startsWith('[Malformed'))) out.push('dissector failed');
+  return list(out);
+}
+
 /** The pseudo-layer that holds what the capture file says about a frame. */
 export const frame: Dissector = {
   proto: 'frame',
@@ -31,6 +40,12 @@ export const frame: Dissector = {
       ],
       ['frame.encap_type', 'Link type', 'uint', { get: (p) => p.frame.linkType }],
       ['frame.protocols', 'Protocols in frame', 'string', { get: protocols }],
+      // Wireshark's pseudo-fields for expert information (see markMalformed in dissect.ts).
+      ['_ws.malformed', 'Malformed Packet', 'string', { hidden: true, get: malformedReasons }],
+      ['_ws.short', 'Packet size limited during capture', 'string', { hidden: true, get: (p) => list(p.layers.filter((l) => l.truncated && !l.quoted).map((l) => l.malformed!)) }],
+      ['_ws.expert', 'Expert Info', 'string', { hidden: true, get: (p) => list(p.notes.map((n) => n.message)) }],
+      ['_ws.expert.message', 'Message', 'string', { hidden: true, get: (p) => list(p.notes.map((n) => n.message)) }],
+      ['_ws.expert.severity', 'Severity level', 'string', { hidden: true, get: (p) => list(p.notes.map((n) => n.severity)) }],
     ]),
   ],
   decode(ctx, start, end) {

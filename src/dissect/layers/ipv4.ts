@@ -1,4 +1,4 @@
-import { truncatedHeader } from '../dissect.js';
+import { markMalformed, truncatedHeader } from '../dissect.js';
 import { formatIpv4 } from '../format.js';
 import { bits, fieldsOf, ipv4At, protocolField, rd16, rd32, u16, u8 } from '../field-helpers.js';
 import type { Dissector, Layer, Packet } from '../types.js';
@@ -79,21 +79,17 @@ export const ipv4: Dissector = {
     const d = ctx.pkt.data;
     const ihl = end > start ? (d[start]! & 0x0f) * 4 : 20;
     const layer = ctx.push('ip', start, start + Math.max(ihl, 20), end);
+    const version = end > start ? d[start]! >> 4 : 4;
+    if (version !== 4) return markMalformed(ctx, layer, `Bogus IPv4 version (${version}, must be 4)`);
     if (end - start < 20 || end - start < ihl) return truncatedHeader(ctx, 'IPv4', layer);
-    if (ihl < 20) {
-      layer.malformed = 'bad header length';
-      ctx.note('error', `[Malformed: IPv4 header length ${ihl} is less than 20]`);
-      return undefined;
-    }
+    if (ihl < 20) return markMalformed(ctx, layer, `Bogus IP header length (${ihl}, must be at least 20)`);
     const total = rd16(d, start + 2);
     if (total === 0) {
       // Segmentation offload (TSO/GSO, BIG TCP) hands the capture a packet before the
       // kernel fills in the length; the real length is what was captured.
       ctx.note('note', '[IPv4 total length 0: assumed segmentation offload (TSO/BIG TCP)]');
     } else if (total < ihl) {
-      layer.malformed = 'bad total length';
-      ctx.note('error', `[Malformed: IPv4 total length ${total} is less than the header length ${ihl}]`);
-      return undefined;
+      return markMalformed(ctx, layer, `Bogus IP length (${total}, less than header length ${ihl})`);
     } else if (start + total < end) {
       layer.end = start + total;
     }
@@ -106,6 +102,7 @@ export const ipv4: Dissector = {
       const key = `4|${rd32(d, start + 12)}|${rd32(d, start + 16)}|${id}|${d[start + 9]}`;
       const whole = ctx.reassemble(key, offset, start + ihl, layer.end, more);
       if (whole) {
+        if (whole.conflict) markMalformed(ctx, layer, 'Conflicting data in fragment overlap');
         ctx.note('note', `[Reassembled IPv4 datagram: ${whole.end - whole.start} bytes from ${whole.frames.length} fragments (frames ${whole.frames.join(', ')})]`);
         return { proto: nextProto, start: whole.start, end: whole.end };
       }

@@ -1,4 +1,4 @@
-import { truncatedHeader } from '../dissect.js';
+import { markMalformed, truncatedHeader } from '../dissect.js';
 import { bits, fieldsOf, protocolField, rd16, rd32, u32, u8 } from '../field-helpers.js';
 import type { DecodeContext, Dissector, FieldDef, Layer, Next, Packet } from '../types.js';
 import { IP_PROTO_NAMES } from './names.js';
@@ -105,6 +105,7 @@ export const ipv6Fragment: Dissector = {
       const key = ip ? `6|${hexOf(d, ip.start + 8, ip.start + 40)}|${id}|${d[start]}` : undefined;
       const whole = key === undefined ? null : ctx.reassemble(key, offset, start + 8, end, more);
       if (whole) {
+        if (whole.conflict) markMalformed(ctx, layer, 'Conflicting data in fragment overlap');
         ctx.note('note', `[Reassembled IPv6 datagram: ${whole.end - whole.start} bytes from ${whole.frames.length} fragments (frames ${whole.frames.join(', ')})]`);
         return follow(ctx, 'IPv6 fragment', d[start]!, whole.start, whole.end);
       }

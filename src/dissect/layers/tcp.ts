@@ -1,4 +1,4 @@
-import { truncatedHeader } from '../dissect.js';
+import { markMalformed, truncatedHeader } from '../dissect.js';
 import { bits, fieldsOf, protocolField, rd16, rd32, u16, u32 } from '../field-helpers.js';
 import type { Dissector, FieldValue, Layer, Packet } from '../types.js';
 import { protoByPorts } from './ports.js';
@@ -104,11 +104,7 @@ export const tcp: Dissector = {
     const off = end - start > 12 ? (d[start + 12]! >> 4) * 4 : 20;
     const layer = ctx.push('tcp', start, start + Math.max(off, 20), end);
     if (end - start < 20 || end - start < off) return truncatedHeader(ctx, 'TCP', layer);
-    if (off < 20) {
-      layer.malformed = 'bad header length';
-      ctx.note('error', `[Malformed: TCP header length ${off} is less than 20]`);
-      return undefined;
-    }
+    if (off < 20) return markMalformed(ctx, layer, `Bogus TCP header length (${off}, must be at least 20)`);
     if (start + off >= end) return undefined;
     const proto = protoByPorts(ctx, 'tcp.port', rd16(d, start), rd16(d, start + 2));
     return { proto: proto ?? 'data', start: start + off, end };

@@ -1,7 +1,26 @@
-import { truncatedHeader } from '../dissect.js';
+import { markMalformed, truncatedHeader } from '../dissect.js';
 import { fieldsOf, protocolField, rd16, u16 } from '../field-helpers.js';
-import type { Dissector } from '../types.js';
+import type { DecodeContext, Dissector } from '../types.js';
 import { protoByPorts } from './ports.js';
+
+/**
+ * What the IP header around this UDP header says its payload is (not what was captured: a
+ * snaplen cut is not a bad length). Infinity when it cannot say: total length 0 (segmentation
+ * offload), a payload length 0 (jumbogram), or no IP header at all.
+ */
+function ipPayloadLength(ctx: DecodeContext, start: number, end: number): number {
+  const { layers, data } = ctx.pkt;
+  for (let i = layers.length - 2; i >= 0; i--) {
+    const l = layers[i]!;
+    if (l.proto !== 'ip' && l.proto !== 'ipv6') continue;
+    // A reassembled datagram lies after the frame's own bytes: its size is what was reassembled.
+    if (start >= l.end && start > l.start) return end - start;
+    const claimed = l.proto === 'ip' ? (l.payload - l.start >= 20 ? rd16(data, l.start + 2) : 0) : l.payload - l.start >= 40 ? rd16(data, l.start + 4) : 0;
+    if (claimed === 0) return Infinity;
+    return l.proto === 'ip' ? l.start + claimed - start : l.start + 40 + claimed - start;
+  }
+  return Infinity;
+}
 
 export const udp: Dissector = {
   proto: 'udp',
@@ -29,7 +48,8 @@ export const udp: Dissector = {
     if (end - start < 8) return truncatedHeader(ctx, 'UDP', layer);
     const len = rd16(d, start + 4);
     if (len >= 8 && start + len < end) layer.end = start + len;
-    else if (len !== 0 && len < 8) ctx.note('error', `[Malformed: UDP length ${len} is less than 8]`);
+    else if (len !== 0 && len < 8) return markMalformed(ctx, layer, `Bad length value ${len} < 8`);
+    else if (len > ipPayloadLength(ctx, start, end)) markMalformed(ctx, layer, `Bad length value ${len} > IP payload length`);
     const from = start + 8;
     if (from >= layer.end) return undefined;
     const proto = protoByPorts(ctx, 'udp.port', rd16(d, start), rd16(d, start + 2)) ?? ctx.heuristic('udp.port', from, layer.end);

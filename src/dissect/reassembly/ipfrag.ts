@@ -38,6 +38,8 @@ export interface Reassembled {
   payload: Uint8Array;
   /** Frame numbers of the fragments, in offset order. */
   frames: number[];
+  /** Fragments overlapped with different bytes (an evasion attempt or a broken sender). */
+  conflict: boolean;
 }
 
 export class IpReassembler {
@@ -90,12 +92,23 @@ export class IpReassembler {
     }
     if (covered < d.total) return undefined;
     const payload = new Uint8Array(d.total);
-    // Earlier-arriving data wins where fragments overlap: write later arrivals first.
-    for (let i = d.fragments.length - 1; i >= 0; i--) {
-      const f = d.fragments[i]!;
-      payload.set(f.data.subarray(0, Math.max(0, Math.min(f.data.length, d.total - f.offset))), f.offset);
+    // Earlier-arriving data wins where fragments overlap; a later fragment that disagrees
+    // with what is already there is a conflict (tshark's "Conflicting data in fragment overlap").
+    const written = new Uint8Array(d.total);
+    let conflict = false;
+    for (const f of d.fragments) {
+      const n = Math.max(0, Math.min(f.data.length, d.total - f.offset));
+      for (let k = 0; k < n; k++) {
+        const at = f.offset + k;
+        if (written[at]) {
+          if (payload[at] !== f.data[k]) conflict = true;
+        } else {
+          payload[at] = f.data[k]!;
+          written[at] = 1;
+        }
+      }
     }
-    return { payload, frames: sorted.map((f) => f.frame) };
+    return { payload, frames: sorted.map((f) => f.frame), conflict };
   }
 
   private drop(key: string, d: Datagram): void {

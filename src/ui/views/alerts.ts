@@ -5,6 +5,7 @@ import type { AlertRow } from '../analysis-model.js';
 import { clip, fit, wrap } from '../text.js';
 import type { Role } from '../theme.js';
 import { RowView } from './row-view.js';
+import { pushAll } from '../../util/max.js';
 
 const MARK: Record<Severity, string> = { error: '✖ error  ', warning: '⚠ warning', info: 'ℹ info   ' };
 const ROLE: Record<Severity, Role> = { error: 'error', warning: 'warning', info: 'note' };
@@ -43,7 +44,7 @@ export class AlertsView extends RowView<AlertRow> {
       out.push(i === this.cursor.selected ? th.paint('selected', text) : th.paint(ROLE[r.severity], text));
     }
     out.push(th.paint('dim', fit(' ' + '─'.repeat(Math.max(0, width - 2)), width)));
-    out.push(...detail);
+    pushAll(out, detail);
     return out.slice(0, height);
   }
 }

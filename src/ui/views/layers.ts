@@ -6,6 +6,7 @@ import { encapAt, findTunnel, overheadSpan } from '../../dissect/encap/index.js'
 import type { Packet } from '../../dissect/types.js';
 import { clip, fit } from '../text.js';
 import type { Role, Theme } from '../theme.js';
+import { maxOf } from '../../util/max.js';
 
 export interface LayerBox {
   /** Short name, e.g. "IPv4". */
@@ -132,7 +133,7 @@ export class LayersView {
     let widths = m.layers.map((l) => Math.max(1, Math.floor((l.size / total) * inner)));
     let over = widths.reduce((s, w) => s + w, 0) - inner;
     while (over > 0) {
-      const i = widths.indexOf(Math.max(...widths));
+      const i = widths.indexOf(maxOf(widths));
       widths[i]!--;
       over--;
     }

@@ -4,6 +4,7 @@ import type { TunnelMatrix, TunnelRow } from '../analysis-model.js';
 import { clip, fit, thousands } from '../text.js';
 import { RowView } from './row-view.js';
 import { humanBytes } from './flows.js';
+import { maxOf } from '../../util/max.js';
 
 export type TunnelSort = 'first' | 'packets' | 'bytes' | 'vni';
 const SORTS: TunnelSort[] = ['first', 'packets', 'bytes', 'vni'];
@@ -36,7 +37,7 @@ export class TunnelsView extends RowView<TunnelRow> {
       return out;
     }
     // The matrix: rows send, columns receive.
-    const name = Math.min(24, Math.max(12, ...matrix.vteps.map((v) => v.length)) + 1);
+    const name = Math.min(24, maxOf(matrix.vteps.map((v) => v.length), 12) + 1);
     const cell = Math.max(16, name);
     const cols = Math.max(1, Math.floor((width - name - 2) / (cell + 1)));
     out.push(th.paint('header', fit(` ${'from \\ to'.padEnd(name)} ${matrix.vteps.slice(0, cols).map((v) => fit(v, cell, 'right')).join(' ')}`, width)));

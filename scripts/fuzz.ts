@@ -1,0 +1,217 @@
+// `npm run fuzz -- [--seconds N] [--seed S] [--cases N] [--mode M]`: mutation fuzzing of the
+// samples and the lab recordings, in process (fast), one mode after another:
+//   reader    mutated whole files through the capture readers (IndexBuilder): a VxError or success
+//   dissect   mutated frames through dissect() with reassembly, summary line and -V tree text
+//   json      the same through -T json's packetJson, which must give valid JSON
+//   analysis  small mutated captures through analyze() (flows, tunnels, hops, alerts)
+// Any other exception, a dissector's last-line-of-defence note ("dissector failed"), invalid
+// JSON or a case slower than HANG_MS is a failure; the run exits 1 and names the case (mode,
+// seed, case number) so it can be replayed with --seed and --cases. An abort ends the process
+// with a non-zero status by itself.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyze } from '../src/analysis/index.js';
+import { loadCapture } from '../src/capture/capture.js';
+import { FrameIndex } from '../src/capture/frame-index.js';
+import { IndexBuilder } from '../src/capture/index-builder.js';
+import type { CaptureInterface } from '../src/capture/types.js';
+import { packetJson } from '../src/cli/print/json.js';
+import { createRegistry } from '../src/dissect/default-registry.js';
+import { dissect } from '../src/dissect/dissect.js';
+import { IpReassembler } from '../src/dissect/reassembly/ipfrag.js';
+import { summarize } from '../src/dissect/summary.js';
+import { buildTree, treeText } from '../src/dissect/tree.js';
+import type { FrameMeta } from '../src/dissect/types.js';
+import { VxError } from '../src/errors.js';
+
+export type Mode = 'reader' | 'dissect' | 'json' | 'analysis';
+export const MODES: Mode[] = ['reader', 'dissect', 'json', 'analysis'];
+const HANG_MS = 2000;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** mulberry32: small, fast, reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface SeedFile {
+  name: string;
+  bytes: Uint8Array;
+  frames: { linkType: number; data: Uint8Array }[];
+}
+
+/** The samples and lab recordings, with their frames (the seeds of every mode). */
+export function loadSeeds(): SeedFile[] {
+  const dirs = ['samples', 'samples/lab-recordings'];
+  const out: SeedFile[] = [];
+  for (const dir of dirs) {
+    for (const name of readdirSync(join(ROOT, dir)).sort()) {
+      if (!/\.(pcap|pcapng)$/.test(name)) continue;
+      const bytes = new Uint8Array(readFileSync(join(ROOT, dir, name)));
+      const index = new FrameIndex();
+      const interfaces: CaptureInterface[] = [];
+      const frames: SeedFile['frames'] = [];
+      const b = new IndexBuilder({ index, interfaces, warnings: [], onFrame: (i, d) => frames.push({ linkType: interfaces[index.interfaceOf(i)]?.linkType ?? 1, data: d.slice() }) });
+      b.push(bytes);
+      b.finish();
+      out.push({ name: `${dir}/${name}`, bytes, frames: frames.slice(0, 400) });
+    }
+  }
+  return out;
+}
+
+/** One mutation of `src`: bit flips, random bytes, a 16-bit length set to 0/0xffff/small, a cut, or a splice. */
+export function mutate(src: Uint8Array, rnd: () => number, headerBias: number): Uint8Array {
+  const n = src.length;
+  const pick = (): number => Math.floor((rnd() < 0.7 ? Math.min(n, headerBias) : n) * rnd());
+  const kind = Math.floor(rnd() * 6);
+  if (n === 0) return Uint8Array.of(Math.floor(rnd() * 256));
+  if (kind === 0) return src.slice(0, Math.floor(rnd() * n));
+  const d = src.slice();
+  if (kind === 1) {
+    const flips = 1 + Math.floor(rnd() * 4);
+    for (let k = 0; k < flips; k++) d[pick()]! ^= 1 << Math.floor(rnd() * 8);
+  } else if (kind === 2) {
+    const count = 1 + Math.floor(rnd() * 8);
+    for (let k = 0; k < count; k++) d[pick()] = Math.floor(rnd() * 256);
+  } else if (kind === 3) {
+    const p = pick() & ~1;
+    const v = [0, 0xffff, 1, 7, 8, 20, 0x7fff][Math.floor(rnd() * 7)]!;
+    if (p + 1 < n) {
+      d[p] = v >> 8;
+      d[p + 1] = v & 0xff;
+    }
+  } else if (kind === 4) {
+    // A copy of one region over another (repeats headers, makes nested-looking tunnels).
+    const from = pick();
+    const to = pick();
+    const len = Math.min(n - from, n - to, 1 + Math.floor(rnd() * 64));
+    d.copyWithin(to, from, from + len);
+  } else {
+    const p = pick();
+    const v = Math.floor(rnd() * 256);
+    for (let k = p; k < Math.min(n, p + 1 + Math.floor(rnd() * 16)); k++) d[k] = v;
+  }
+  return d;
+}
+
+export interface ModeResult {
+  mode: Mode;
+  cases: number;
+  failures: string[];
+  slowestMs: number;
+}
+
+const meta = (number: number, linkType: number, data: Uint8Array, origLen: number): FrameMeta => ({
+  number, sec: 1700000000 + number, nsec: 0, capLen: data.length, origLen, linkType, interfaceId: 0, direction: 0,
+});
+
+/** Runs one mode until `until` (ms since epoch) or `maxCases` cases. */
+export async function runMode(mode: Mode, seeds: SeedFile[], seed: number, until: number, maxCases: number): Promise<ModeResult> {
+  const rnd = prng(seed ^ MODES.indexOf(mode) * 0x9e3779b1);
+  const registry = createRegistry();
+  const frames = seeds.flatMap((s) => s.frames);
+  const failures: string[] = [];
+  let slowest = 0;
+  let cases = 0;
+  const tmp = mode === 'analysis' ? mkdtempSync(join(tmpdir(), 'vxshark-fuzz-')) : '';
+  try {
+    while (cases < maxCases && Date.now() < until && failures.length < 20) {
+      const id = `${mode} seed=${seed} case=${cases + 1}`;
+      const t0 = performance.now();
+      try {
+        if (mode === 'reader') {
+          const s = seeds[Math.floor(rnd() * seeds.length)]!;
+          const bytes = mutate(s.bytes.subarray(0, Math.min(s.bytes.length, 4096)), rnd, 64);
+          const b = new IndexBuilder({ index: new FrameIndex(), interfaces: [], warnings: [] });
+          try {
+            // Arbitrary chunk boundaries, as a pipe delivers them.
+            const cut = Math.floor(rnd() * bytes.length);
+            b.push(bytes.subarray(0, cut));
+            b.push(bytes.subarray(cut));
+            b.finish();
+          } catch (e) {
+            if (!(e instanceof VxError)) throw e;
+          }
+        } else if (mode === 'dissect' || mode === 'json') {
+          const reassembler = new IpReassembler();
+          // A few frames in a row, so fragments can meet in the reassembler.
+          for (let k = 0; k < 3; k++) {
+            const f = frames[Math.floor(rnd() * frames.length)]!;
+            const data = mutate(f.data, rnd, 160);
+            const pkt = dissect(data, meta(k + 1, f.linkType, data, rnd() < 0.2 ? data.length + 100 : data.length), registry, { reassembler });
+            const failed = pkt.notes.find((n) => n.message.includes('dissector failed'));
+            if (failed) throw new Error(failed.message);
+            const summary = summarize(pkt, registry);
+            if (mode === 'dissect') {
+              treeText(buildTree(pkt, registry));
+            } else {
+              const text = JSON.stringify(packetJson(pkt, registry, summary), null, 2);
+              JSON.parse(text);
+            }
+          }
+        } else {
+          const s = seeds[Math.floor(rnd() * seeds.length)]!;
+          const bytes = mutate(s.bytes.subarray(0, Math.min(s.bytes.length, 16384)), rnd, 4096);
+          const file = join(tmp, 'case.cap');
+          writeFileSync(file, bytes);
+          let capture;
+          try {
+            capture = await loadCapture(file);
+          } catch (e) {
+            if (!(e instanceof VxError)) throw e;
+          }
+          if (capture) {
+            try {
+              JSON.stringify(analyze(capture, { registry }));
+            } finally {
+              capture.close();
+            }
+          }
+        }
+      } catch (e) {
+        failures.push(`${id}: ${(e as Error)?.stack ?? String(e)}`);
+      }
+      const ms = performance.now() - t0;
+      slowest = Math.max(slowest, ms);
+      if (ms > HANG_MS) failures.push(`${id}: took ${Math.round(ms)} ms (hang?)`);
+      cases++;
+    }
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+  return { mode, cases, failures, slowestMs: slowest };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string, def: number): number => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? Number(args[i + 1]) : def;
+  };
+  const seconds = opt('seconds', 60);
+  const seed = opt('seed', Date.now() & 0x7fffffff);
+  const maxCases = opt('cases', Infinity);
+  const only = args.includes('--mode') ? [args[args.indexOf('--mode') + 1] as Mode] : MODES;
+  const seeds = loadSeeds();
+  let failed = false;
+  console.log(`fuzz: seed ${seed}, ${seconds} s per mode, ${seeds.length} seed files, ${seeds.reduce((a, s) => a + s.frames.length, 0)} seed frames`);
+  for (const mode of only) {
+    const r = await runMode(mode, seeds, seed, Date.now() + seconds * 1000, maxCases);
+    console.log(`${mode.padEnd(9)} ${String(r.cases).padStart(8)} cases, ${r.failures.length} failures, slowest ${r.slowestMs.toFixed(1)} ms`);
+    for (const f of r.failures) console.log(`  ${f}`);
+    if (r.failures.length) failed = true;
+  }
+  process.exitCode = failed ? 1 : 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -1,0 +1,118 @@
+// Headers that cannot be trusted are visible (issue 11): the summary line says
+// "[Malformed Packet: why]" in tshark's words (or tcpdump's "[|tcp]" for a snaplen cut), the
+// tree carries the expert note, and `_ws.malformed` / `_ws.expert` filter them. Every case is
+// a small frame built here; the wording was checked against tshark 4.0 on the same bytes.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createRegistry } from '../../src/dissect/default-registry.js';
+import { dissect } from '../../src/dissect/dissect.js';
+import { IpReassembler } from '../../src/dissect/reassembly/ipfrag.js';
+import { summarize } from '../../src/dissect/summary.js';
+import { buildTree, treeText } from '../../src/dissect/tree.js';
+import type { FrameMeta, Packet } from '../../src/dissect/types.js';
+import { fieldValues } from '../../src/dissect/values.js';
+import { compileFilter } from '../../src/filter/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPcap } from '../fixtures/capture-writer.js';
+import { vxshark } from '../helpers/cli.js';
+import { ETH_IPV4, ethernet, filler, IPPROTO_TCP, IPPROTO_UDP, ipv4, tcp, udp } from '../fixtures/packet-builder.js';
+
+const registry = createRegistry();
+const ip = { src: '10.0.0.1', dst: '10.0.0.2' };
+const eth = (p: Uint8Array): Uint8Array => ethernet({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02', type: ETH_IPV4 }, p);
+const meta = (n: number, data: Uint8Array, origLen = data.length): FrameMeta => ({ number: n, sec: n, nsec: 0, capLen: data.length, origLen, linkType: 1, interfaceId: 0, direction: 0 });
+const dis = (data: Uint8Array, origLen?: number, reassembler?: IpReassembler, n = 1): Packet =>
+  dissect(data, meta(n, data, origLen), registry, reassembler ? { reassembler } : {});
+const syn = (): Uint8Array => tcp({ srcPort: 1000, dstPort: 80, seq: 1, flags: 'S' }, filler(10), ip);
+const tcpFrame = (seg: Uint8Array): Uint8Array => eth(ipv4({ ...ip, proto: IPPROTO_TCP }, seg));
+const udpFrame = (length: number): Uint8Array => {
+  const u = udp({ srcPort: 1000, dstPort: 9999 }, filler(10), ip);
+  u[4] = length >> 8;
+  u[5] = length & 0xff;
+  return eth(ipv4({ ...ip, proto: IPPROTO_UDP }, u));
+};
+const matches = (filter: string, pkt: Packet): boolean => compileFilter(filter, registry)(pkt);
+
+describe('malformed headers are marked', () => {
+  const cases: [what: string, frame: () => Uint8Array, why: string][] = [
+    ['TCP data offset 0', () => { const s = syn(); s[12] = 0x00; return tcpFrame(s); }, 'Bogus TCP header length (0, must be at least 20)'],
+    ['TCP data offset 3', () => { const s = syn(); s[12] = 0x30; return tcpFrame(s); }, 'Bogus TCP header length (12, must be at least 20)'],
+    ['IPv4 header length 12', () => { const f = tcpFrame(syn()); f[14] = 0x43; return f; }, 'Bogus IP header length (12, must be at least 20)'],
+    ['IPv4 version 15', () => { const f = tcpFrame(syn()); f[14] = 0xf5; return f; }, 'Bogus IPv4 version (15, must be 4)'],
+    ['UDP length past the IP payload', () => udpFrame(200), 'Bad length value 200 > IP payload length'],
+    ['UDP length below 8', () => udpFrame(4), 'Bad length value 4 < 8'],
+  ];
+  for (const [what, frame, why] of cases) {
+    it(`${what}: summary, tree, _ws.malformed and _ws.expert`, () => {
+      const pkt = dis(frame());
+      const s = summarize(pkt, registry);
+      assert.ok(s.info.endsWith(`[Malformed Packet: ${why}]`), s.info);
+      assert.ok(treeText(buildTree(pkt, registry)).some((l) => l.trim() === `[Malformed: ${why}]`));
+      assert.deepEqual(fieldValues(pkt, registry, '_ws.malformed'), [why]);
+      assert.ok(matches('_ws.malformed', pkt));
+      assert.ok(matches('_ws.expert', pkt));
+      assert.ok(matches(`_ws.expert.severity == "error"`, pkt));
+    });
+  }
+
+  it('a healthy frame has no mark, no _ws.malformed and no _ws.expert', () => {
+    const pkt = dis(tcpFrame(syn()));
+    assert.equal(summarize(pkt, registry).info, '1000 → 80 [SYN] Seq=1 Win=64240 Len=10');
+    assert.ok(!matches('_ws.malformed', pkt));
+    assert.ok(!matches('_ws.expert', pkt));
+    const okUdp = dis(udpFrame(18));
+    assert.ok(!matches('_ws.malformed', okUdp), summarize(okUdp, registry).info);
+  });
+
+  it('a header the snaplen cut is "[|tcp]", counted as _ws.short, not _ws.malformed', () => {
+    const full = tcpFrame(syn());
+    const pkt = dis(full.subarray(0, 14 + 20 + 10), full.length);
+    assert.equal(summarize(pkt, registry).info, 'IPv4 protocol 6 [|tcp]');
+    assert.ok(matches('_ws.short', pkt));
+    assert.ok(!matches('_ws.malformed', pkt));
+    // The same bytes without a snaplen (the IP header promised more): malformed, as in tshark.
+    const broken = dis(full.subarray(0, 14 + 20 + 10));
+    assert.equal(summarize(broken, registry).info, 'IPv4 protocol 6 [Malformed Packet: TCP header truncated]');
+    assert.ok(matches('_ws.malformed', broken));
+  });
+
+  it('fragments that overlap with different bytes: "Conflicting data in fragment overlap"', () => {
+    const frag = (offset8: number, more: boolean, from: number): Uint8Array =>
+      eth(ipv4({ ...ip, proto: IPPROTO_UDP, id: 7, mf: more, fragOffset: offset8 }, filler(16, from)));
+    const r = new IpReassembler();
+    dis(frag(0, true, 0), undefined, r, 1);
+    const last = dis(frag(1, false, 100), undefined, r, 2);
+    assert.ok(summarize(last, registry).info.endsWith('[Malformed Packet: Conflicting data in fragment overlap]'));
+    // The filler bytes read as a UDP header claim 1029 bytes: tshark says "BAD UDP LENGTH 1029 > IP PAYLOAD LENGTH" too.
+    assert.deepEqual(fieldValues(last, registry, '_ws.malformed'), ['Conflicting data in fragment overlap', 'Bad length value 1029 > IP payload length']);
+    // The same overlap with the same bytes is fine.
+    const same = new IpReassembler();
+    dis(eth(ipv4({ ...ip, proto: IPPROTO_UDP, id: 8, mf: true }, filler(16, 0))), undefined, same, 1);
+    const ok = dis(eth(ipv4({ ...ip, proto: IPPROTO_UDP, id: 8, fragOffset: 1 }, filler(16, 8))), undefined, same, 2);
+    assert.ok(!matches('_ws.malformed contains "Conflicting"', ok), summarize(ok, registry).info);
+  });
+});
+
+describe('capinfo counts them', () => {
+  it('malformed and snaplen-cut packets in text and JSON', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vxshark-malformed-'));
+    try {
+      const good = tcpFrame(syn());
+      const bad = tcpFrame(syn());
+      bad[14] = 0xf5;
+      const file = join(dir, 'mixed.pcap');
+      const records = [good, bad, udpFrame(4)].map((data, i) => ({ tsSec: 1700000000 + i, tsFrac: 0, data }));
+      records.push({ tsSec: 1700000009, tsFrac: 0, data: good.subarray(0, 40), origLen: good.length } as (typeof records)[number]);
+      writeFileSync(file, buildPcap(records));
+      const r = await vxshark(['capinfo', file]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.stdout.includes('Malformed:        2 packets ([Malformed Packet]), 1 cut by the snaplen ([|proto])'), r.stdout);
+      const j = JSON.parse((await vxshark(['capinfo', '--json', file])).stdout) as { malformedPackets: number; truncatedPackets: number };
+      assert.deepEqual([j.malformedPackets, j.truncatedPackets], [2, 1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
