@@ -110,7 +110,12 @@ export const msg = {
   badFieldOption: (text: string) => `invalid -E option "${text}": use header=y|n, separator=CHAR, occurrence=f|l|a, aggregator=CHAR`,
   badCount: (text: string) => `invalid packet count "${text}": expected a positive whole number`,
   fieldsNeedE: () => `-T fields needs at least one -e FIELD`,
-  noInput: () => `no capture file given (try: vxshark capinfo FILE, or vxshark --help)`,
+  noInput: (command?: string) =>
+    `no capture file given (usage: vxshark ${command ? `${command} ` : ''}FILE${command ? `; see vxshark help ${command}` : ', or -i INTERFACE; see vxshark --help'})`,
+  unknownCommand: (word: string, suggestion: string | undefined) =>
+    `unknown command "${word}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (vxshark --help lists the commands)`,
+  unknownOption: (word: string, suggestion: string | undefined) =>
+    `unknown option ${word.length === 1 ? '-' : '--'}${word}${suggestion ? `; did you mean ${suggestion}?` : ''}`,
 
   // display filters
   // Each message names the 1-based column of the problem so a UI can point at it.
@@ -182,7 +187,6 @@ export const msg = {
   // Options of the analysis commands.
   badPodCidr: (text: string) => `invalid --pod-cidr "${text}": expected a prefix such as 172.20.0.0/16`,
   noIpRouteEntries: () => `no routes found; expected the output of "ip route" (or "ip -j route")`,
-  analysisNeedsFile: () => `no capture file given (try: vxshark alerts FILE)`,
   filterNoMatch: (filter: string) => `the display filter "${filter}" matched no packet; the models are empty`,
   // Where the uplink came from (shown in the topology).
   uplinkFromOption: () => `given with --uplink`,

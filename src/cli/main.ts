@@ -14,6 +14,7 @@ import { runUi } from '../ui/index.js';
 import { parseFieldsOptions } from './print/fields.js';
 import { parseTimeFormat } from './print/time-format.js';
 import { Output, reportFailure, warn } from './io.js';
+import { explainUnknownArguments, rewriteCommandLine } from './command-line.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -23,6 +24,10 @@ function packageVersion(): string {
 // yargs drops a bare "-" from positional lists, so it travels under another name.
 const STDIN_TOKEN = '\u0000stdin';
 const fromToken = (v: string): string => (v === STDIN_TOKEN ? '-' : v);
+const fileFor = (command: string, v: string | undefined): string => {
+  if (v === undefined) throw new VxError('usage', msg.noInput(command));
+  return fromToken(v);
+};
 
 /** Parses the command line and dispatches; returns the exit status. Only parsing lives here. */
 export async function main(argv: string[]): Promise<number> {
@@ -30,35 +35,45 @@ export async function main(argv: string[]): Promise<number> {
   // Handlers only choose the work; it runs after yargs has validated every argument.
   let work: (() => Promise<number>) | undefined;
   let usageError: string | undefined;
-  const parser = yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)))
+  let words: string[];
+  try {
+    words = rewriteCommandLine(argv);
+  } catch (e) {
+    return reportFailure(e);
+  }
+  const parser = yargs(words.map((a) => (a === '-' ? STDIN_TOKEN : a)))
     .scriptName('vxshark')
     .usage('vxshark: read captures of overlay networks (VXLAN, GENEVE) like tshark, with a terminal UI\n\nUsage: $0 <command> [options]')
     .command(
-      'capinfo <files..>',
+      'capinfo [files..]',
       'summarize capture files: format, link types, packets, time span, interfaces',
       (y) =>
         y
-          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'pcap or pcapng files ("-" for standard input)' })
+          .positional('files', { type: 'string', array: true, describe: 'pcap or pcapng files ("-" for standard input)' })
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object per file' }),
       (args) => {
-        work = () => capinfo({ files: (args.files as string[]).map(fromToken), json: args.json }, out);
+        const files = (args.files as string[] | undefined) ?? [];
+        work = () => {
+          if (files.length === 0) throw new VxError('usage', msg.noInput('capinfo'));
+          return capinfo({ files: files.map(fromToken), json: args.json }, out);
+        };
       },
     )
     .command('flows [file]', 'inner (pod-to-pod) and plain flows, each with the tunnels that carried it', analysisBuilder, (args) => {
-      work = () => flows({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+      work = () => flows({ ...args, file: fileFor('flows', args.file) }, out);
     })
     .command('tunnels [file]', 'VXLAN/GENEVE tunnels: outer endpoints, port, VNI, inner pairs, CNI hint', analysisBuilder, (args) => {
-      work = () => tunnels({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+      work = () => tunnels({ ...args, file: fileFor('tunnels', args.file) }, out);
     })
     .command('hops [file]', 'forwarded packets paired in and out (tcpdump -i any, multi-interface pcapng)', analysisBuilder, (args) => {
-      work = () => hops({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+      work = () => hops({ ...args, file: fileFor('hops', args.file) }, out);
     })
     .command(
       'alerts [file]',
       'what is wrong: misroutes, missing routes, fragmented tunnels, unanswered flows...',
       (y) => analysisBuilder(y).option('fail-on', { choices: ['warning', 'error'] as const, describe: 'exit with status 3 when an alert at or above this level is found' }),
       (args) => {
-        work = () => alerts({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+        work = () => alerts({ ...args, file: fileFor('alerts', args.file) }, out);
       },
     )
     .command(
@@ -99,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
       // yargs reports its own parsing problems ("Not enough arguments following: r") as a YError:
       // a usage error like the others. Anything else is a real failure.
       if (err && err.name !== 'YError') throw err;
-      usageError = message || err?.message || 'invalid command line';
+      usageError = explainUnknownArguments(message || err?.message || 'invalid command line', knownOptions(parser));
     });
   let status = 0;
   try {
@@ -115,6 +130,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   await out.drain();
   return status;
+}
+
+/** The option names (and aliases) yargs knows at the moment it failed: the command's own. */
+function knownOptions(parser: unknown): string[] {
+  const opts = (parser as { getOptions?: () => { key?: Record<string, unknown> } }).getOptions?.();
+  return Object.keys(opts?.key ?? {}).filter((k) => k !== '$0');
 }
 
 interface ReadArgs {

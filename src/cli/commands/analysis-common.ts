@@ -46,7 +46,7 @@ export interface Analysed {
 
 /** Loads the capture, analyses it with the options, reports the capture's warnings. */
 export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
-  if (args.file === undefined) throw new VxError('usage', msg.analysisNeedsFile());
+  if (args.file === undefined) throw new VxError('usage', msg.noInput());
   const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
   const opts: AnalysisOptions = { registry };
   if (args.Y !== undefined && args.Y.trim() !== '') opts.filter = compileFilter(args.Y, registry);
