@@ -3,6 +3,7 @@ import { startLiveCapture } from '../../capture/live.js';
 import { resolutionDigits } from '../../capture/types.js';
 import { CaptureWriter } from '../../capture/writer.js';
 import { createRegistry } from '../../dissect/default-registry.js';
+import { ConversationTracker } from '../../dissect/conversations.js';
 import { dissect } from '../../dissect/dissect.js';
 import { frameMetaInto } from '../../dissect/frame-meta.js';
 import type { FrameMeta } from '../../dissect/types.js';
@@ -44,6 +45,8 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   let writer: CaptureWriter | undefined;
   // One pass in capture order: fragments are collected and the datagram shown on the last one, as tshark does.
   const reassembler = new IpReassembler();
+  // Stream numbers, relative sequence numbers and TCP analysis need every earlier packet.
+  const conversations = new ConversationTracker();
   // Nothing keeps a packet past its callback, so one metadata object serves every frame.
   const reusedMeta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
   const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
@@ -55,6 +58,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     const meta = frameMetaInto(reusedMeta, capture, i, opts.ifnames);
     const needPacket = filter !== undefined || opts.writeTo === undefined || opts.summaryLines;
     const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
+    if (pkt) conversations.annotate(pkt);
     const shown = !filter || filter(pkt!);
     time ??= new TimeColumn(opts.timeFormat, timeDigits(capture));
     const timeText = time.text(meta, shown);
