@@ -13,6 +13,7 @@ import { read } from './commands/read.js';
 import { runUi } from '../ui/index.js';
 import { parseFieldsOptions } from './print/fields.js';
 import { parseTimeFormat } from './print/time-format.js';
+import { parseStatistic } from './stats/parse.js';
 import { Output, reportFailure, warn } from './io.js';
 import { explainUnknownArguments, rewriteCommandLine } from './command-line.js';
 
@@ -99,7 +100,12 @@ export async function main(argv: string[]): Promise<number> {
           .option('f', { type: 'string', requiresArg: true, describe: 'capture filter for live capture (BPF syntax, e.g. "udp port 8472")' })
           .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, requiresArg: true, describe: 'colour output (auto: on a terminal, unless NO_COLOR is set)' })
           .option('w', { type: 'string', requiresArg: true, describe: 'write the packets to a new capture file (pcap or pcapng, like the input)' })
-          .option('t', { type: 'string', default: 'r', requiresArg: true, describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' }),
+          .option('t', { type: 'string', default: 'r', requiresArg: true, describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' })
+          .option('n', { type: 'boolean', default: false, describe: 'no name resolution (the only mode; accepted for tshark habits)' })
+          .option('q', { type: 'boolean', default: false, describe: 'quiet: no packet lines (with -z, only the statistics)' })
+          .option('l', { type: 'boolean', default: false, describe: 'flush standard output after each packet' })
+          .option('z', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'statistics: conv,ip|ipv6|tcp|udp  endpoints,ip|tcp|udp  io,phs  io,stat,N[,FILTER]' })
+          .option('2', { type: 'boolean', default: false, hidden: true }),
       (args) => {
         work = () => readCommand(args, out);
       },
@@ -158,6 +164,11 @@ interface ReadArgs {
   i?: string[];
   f?: string;
   color: 'auto' | 'always' | 'never';
+  n: boolean;
+  q: boolean;
+  l: boolean;
+  z: string[];
+  '2': boolean;
 }
 
 /** Turns the validated options of the default command into a read. */
@@ -167,6 +178,8 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
   if (file !== undefined && live) throw new VxError('usage', msg.liveAndFile());
   if (file === undefined && !live) throw new VxError('usage', msg.noInput());
   if (args.w !== undefined && fromToken(args.w) === '-' && args.P) throw new VxError('usage', msg.writeStdoutAndPrint());
+  if (args.e.length > 0 && args.T !== 'fields') throw new VxError('usage', msg.eNeedsFields());
+  if (args['2']) throw new VxError('usage', msg.twoPassRefused());
   const ifnamesFrom = (): Map<number, string> => {
     const map = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
     for (const item of args.ifname) {
@@ -176,7 +189,8 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
     return map;
   };
   // `vxshark FILE` on a terminal opens the UI; -r, a pipe, or any printing option prints like tshark.
-  const printing = args.r !== undefined || args.V || args.x || args.T !== 'text' || args.e.length > 0 || args.w !== undefined || args.c !== undefined || args.Y !== undefined;
+  const printing =
+    args.r !== undefined || args.V || args.x || args.T !== 'text' || args.e.length > 0 || args.w !== undefined || args.c !== undefined || args.Y !== undefined || args.q || args.z.length > 0;
   if (file !== undefined && !printing && process.stdout.isTTY) {
     return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom() });
   }
@@ -203,6 +217,9 @@ function readCommand(args: ReadArgs, out: Output): Promise<number> {
       heuristics: args.heuristics,
       ifnames,
       timeFormat: parseTimeFormat(args.t),
+      quiet: args.q,
+      lineBuffered: args.l,
+      statistics: args.z.map(parseStatistic),
       ...(args.w !== undefined ? { writeTo: fromToken(args.w) } : {}),
     },
     out,

@@ -16,6 +16,8 @@ import { colorEnabled, painter, type ColorMode } from '../print/color.js';
 import { PacketPrinter, type PrintOptions } from '../print/packet-printer.js';
 import { TimeColumn, type TimeFormat } from '../print/time-format.js';
 import { ProgressBar } from '../progress.js';
+import { createStatistic, statisticLines } from '../stats/index.js';
+import type { Statistic } from '../stats/parse.js';
 
 export interface ReadOptions extends PrintOptions {
   /** A capture file or "-"; undefined with `live`. */
@@ -30,6 +32,12 @@ export interface ReadOptions extends PrintOptions {
   color: ColorMode;
   /** Write the packets that pass to this new capture file instead of printing them. */
   writeTo?: string;
+  /** -q: no packet lines. */
+  quiet?: boolean;
+  /** -l: flush after each packet. */
+  lineBuffered?: boolean;
+  /** -z tables, printed after the packets. */
+  statistics?: Statistic[];
 }
 
 /** `vxshark -r FILE` (or `-i IFACE`): prints packets while the input streams in, like tshark. */
@@ -39,6 +47,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   const printer = new PacketPrinter(opts, registry, out, painter(colorEnabled(opts.color, process.stdout)));
   if (opts.output === 'fields' && printer.fieldCount === 0) throw new VxError('usage', msg.fieldsNeedE());
   const limit = opts.count ?? Infinity;
+  const tables = (opts.statistics ?? []).map(createStatistic);
   const name = opts.file ?? (opts.live ? opts.live.interfaces.join(',') : '-');
   let time: TimeColumn | undefined;
   let seen = 0;
@@ -56,19 +65,22 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     if (seen >= limit || out.closed) return;
     seen++;
     const meta = frameMetaInto(reusedMeta, capture, i, opts.ifnames);
-    const needPacket = filter !== undefined || opts.writeTo === undefined || opts.summaryLines;
+    const needPacket = filter !== undefined || (opts.writeTo === undefined && !opts.quiet) || opts.summaryLines || tables.length > 0;
     const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
     if (pkt) conversations.annotate(pkt);
     const shown = !filter || filter(pkt!);
     time ??= new TimeColumn(opts.timeFormat, timeDigits(capture));
     const timeText = time.text(meta, shown);
     if (!shown) return;
+    for (const t of tables) t.add(pkt!);
     if (opts.writeTo !== undefined) {
       writer ??= new CaptureWriter(opts.writeTo, capture.info!.format, capture.interfaces, timeDigits(capture) > 6);
       writer.write({ data, origLen: meta.origLen, sec: meta.sec, nsec: meta.nsec, interfaceId: meta.interfaceId, direction: meta.direction });
       if (!opts.summaryLines) return;
     }
+    if (opts.quiet) return;
     printer.print(pkt!, data, timeText);
+    if (opts.lineBuffered) out.flush();
   };
 
   const loadOpts: LoadOptions = {
@@ -88,6 +100,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     new CaptureWriter(opts.writeTo, loaded.info.format, loaded.interfaces, timeDigits(loaded) > 6).close();
   }
   printer.finish();
+  for (const line of statisticLines(tables, opts.displayFilter)) out.line(line);
   for (const w of loaded.warnings) warn(msg.inInput(name, w));
   let status = EXIT_OK;
   if (loaded.error) {
