@@ -215,11 +215,11 @@ export const msg = {
     proto === 6 || proto === 17 ? `${protoText(proto)} ${src}:${sport} → ${dst}:${dport}` : `${protoText(proto)} ${src} → ${dst}`,
 
   // Alerts: one title (one line), an explanation in plain words, and a fix, per rule.
-  alertMisrouteTitle: (src: string, dst: string, ingress: string, egress: string, prefix: string) =>
-    `${src} → ${dst} entered ${ingress} and left ${egress} (default route): no route for ${prefix} on this router`,
-  alertMisrouteExplanation: (dst: string, ingress: string, egress: string, prefix: string, packets: number, uplinkSource: string, confirmed: boolean) =>
+  alertMisrouteTitle: (src: string, dst: string, ingress: string, egress: string, prefix: string, here = 'this router') =>
+    `${src} → ${dst} entered ${ingress} and left ${egress} (default route): no route for ${prefix} on ${here}`,
+  alertMisrouteExplanation: (dst: string, ingress: string, egress: string, prefix: string, packets: number, uplinkSource: string, confirmed: boolean, here = 'this router') =>
     `${plural(packets, 'packet')} for the pod address ${dst} came in on ${ingress} and were forwarded out of ${egress}, ` +
-    `the uplink (${uplinkSourceText(uplinkSource)}). This router has no route for the pod prefix ${prefix}` +
+    `the uplink (${uplinkSourceText(uplinkSource)}). ${capitalize(here)} has no route for the pod prefix ${prefix}` +
     `${confirmed ? ' (its routing table has only the default route for it)' : ''}, so it sends the packets ` +
     `towards the internet, where private addresses are dropped: nothing comes back. Each packet appears twice in the ` +
     `capture, in on ${ingress} and out on ${egress} with the TTL one lower: the second copy is the forwarding, not a retransmission.`,
@@ -267,8 +267,8 @@ export const msg = {
     `If they do not, follow the route towards ${dst}${tunnelled ? ' (the tunnel endpoint and the underlay between the nodes)' : ' (see vxshark hops and the route.missing alert)'}.`,
   alertNativeTitle: (from: string, to: string, ingress: string, egress: string) =>
     `pod traffic ${from} → ${to} is routed natively by this host (${ingress} → ${egress}), without encapsulation`,
-  alertNativeExplanation: (src: string, dst: string, ingress: string, egress: string, count: number) =>
-    `${plural(count, 'packet')} between pods (e.g. ${src} → ${dst}) crossed this router from ${ingress} to ${egress} with their pod ` +
+  alertNativeExplanation: (src: string, dst: string, ingress: string, egress: string, count: number, here = 'this router') =>
+    `${plural(count, 'packet')} between pods (e.g. ${src} → ${dst}) crossed ${here} from ${ingress} to ${egress} with their pod ` +
     `addresses in the outer header: native routing across an L3 boundary. That works only while every router on the path ` +
     `has a route for every pod CIDR; a router that does not sends the packets to its default route.`,
   alertNativeFix: () =>
@@ -386,6 +386,19 @@ export const msg = {
   alertsSummary: (errors: number, warnings: number, infos: number, packets: number) =>
     `${plural(errors + warnings + infos, 'alert')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos.toLocaleString('en-US')} info, in ${plural(packets, 'packet')}`,
   noAlerts: (packets: number) => `no alerts in ${plural(packets, 'packet')}`,
+
+  // journey and merge (several captures)
+  journeyNeedsCaptures: (command: string) => `no capture file given (try: vxshark ${command} ctr=ctr.pcap router=router.pcap w0=w0.pcap)`,
+  badCaptureName: (name: string) => `invalid capture name "${name}": use letters, digits, "-", "_" or "." (e.g. router=router.pcap)`,
+  duplicateCaptureName: (name: string) => `two captures are named "${name}"; name them: NAME=PATH`,
+  unknownCaptureName: (option: string, name: string, names: string[]) =>
+    `${option} names capture "${name}", but the captures are ${names.map((n) => `"${n}"`).join(', ')}`,
+  perCaptureOptionNeedsName: (option: string, value: string) =>
+    `${option} "${value}": with several captures say which one it belongs to: ${option} NAME=FILE`,
+  badWindow: (text: string) => `invalid --window "${text}": expected seconds greater than 0, e.g. 2`,
+  captureShrank: () => `the file became shorter while it was read`,
+  journeysNotListed: (n: number) => `${n} more journeys not listed (the text lists the first ones; use --json, --summary or -Y to narrow)`,
+  mergeNeedsOutput: () => `merge needs an output file: vxshark merge -w OUT.pcapng A.pcap B.pcap`,
 };
 
 // Helpers for the analysis messages.
@@ -400,6 +413,10 @@ function list(items: string[], max: number): string {
 
 function protoText(proto: number): string {
   return ({ 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6' } as Record<number, string>)[proto] ?? `proto ${proto}`;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function uplinkSourceText(source: string): string {

@@ -1,36 +1,54 @@
 #!/usr/bin/env bash
 # vxshark lab: rebuilds the workshop of docs/workshop.md (k8s-ctr, k8s-w1, k8s-w0, a router and an
-# "internet") out of network namespaces on one Linux machine, generates the traffic of one act and
-# records it the way the instructor does (tcpdump -i any on the router, plus the wire at k8s-ctr).
+# "internet") out of network namespaces on one Linux machine, generates the traffic of one
+# scenario (the workshop's acts and the failures around them) and records it the way the
+# instructor does: tcpdump -i any on the router and on every node at the same time, plus the wire
+# at k8s-ctr, with each host's `ip -o link` and `ip route`.
 #
-#   samples/lab/lab.sh SCENARIO OUTDIR      SCENARIO: native | tunnel | tunnel-mtu | geneve | all
+#   samples/lab/lab.sh [--dumpcap] SCENARIO OUTDIR      (lab.sh --help lists the scenarios)
 #
-# Needs root, Linux, iproute2 (ip, ss) and tcpdump; python3 (HTTP server), curl and ping are used
-# when present, with fallbacks. Needs no network access: every packet stays between the namespaces
-# this script creates (all named vxl-<pid>-...); the host's own interfaces and routes are never
-# touched. Everything it created is removed on exit, Ctrl-C or kill. See samples/lab/README.md.
+# Needs root, Linux, iproute2 (ip, ss, bridge) and tcpdump; python3 (HTTP server), curl, ping,
+# ethtool, iptables and dumpcap are used when present, with fallbacks or a skip. Needs no network
+# access: every packet stays between the namespaces this script creates (all named vxl-<pid>-...);
+# the host's own interfaces and routes are never touched. Everything it created is removed on
+# exit, Ctrl-C or kill. See samples/lab/README.md.
 # shellcheck disable=SC2016,SC2317 # scripts for bash -c take their arguments as $1..; cleanup runs from trap
 set -euo pipefail
 
 PROG=${0##*/}
-SCENARIOS=(native tunnel tunnel-mtu geneve)
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SCENARIOS=(native native-bgp tunnel tunnel-mtu geneve tunnel-4789 tunnel-port tunnel-blocked
+  wrong-vtep relay asym-encap pmtu pmtu-ok pmtu-blackhole)
 VXLAN_PORT=8472 # Linux's and Cilium's default, not IANA's 4789
 GENEVE_PORT=6081
-DOWNLOAD_BYTES=40960 # the file the worker pods serve as /download.bin
+ODD_PORT=9999        # tunnel-port: VXLAN on a port no dissector knows
+DOWNLOAD_BYTES=${LAB_DOWNLOAD_BYTES:-40960} # the file the pods serve as /download.bin
 CAPTURE_MAX=3000     # packets; a safety cap, the traffic below stays far under it
 SNAPLEN=4096         # bytes; the largest frame here is 1514 (+20 of SLL2)
+HOSTS=(ctr w1 w0 router) # where every scenario records with tcpdump -i any
 
 usage() {
   cat >&2 <<EOF
-usage: $PROG SCENARIO OUTDIR
-  SCENARIO  native      Act 1: routingMode=native + autoDirectNodeRoutes; k8s-ctr -> k8s-w0 leaves the router on eth0
-            tunnel      Act 2: kernel VXLAN (UDP $VXLAN_PORT) between the nodes, pod MTU 1450
-            tunnel-mtu  Act 2 with pod MTU 1500: the VXLAN packets exceed the underlay MTU and get fragmented
-            geneve      like tunnel with GENEVE (UDP $GENEVE_PORT), if the kernel has it
-            all         every scenario above, one after the other
-  OUTDIR    where to write <scenario>-router-any.pcap, <scenario>-ctr-eth1.pcap,
-            <scenario>-router.ip-link.txt and <scenario>-router.ip-route.txt
-Exit status: 0 done, 1 error, 2 usage, 77 the only scenario asked for cannot be built here (no GENEVE).
+usage: $PROG [--dumpcap] SCENARIO OUTDIR
+  SCENARIO  native          Act 1: routingMode=native + autoDirectNodeRoutes; k8s-ctr -> k8s-w0 leaves the router on eth0
+            native-bgp      native routing, and the router has every node's pod /24 via that node (as BGP gives): healthy
+            tunnel          Act 2: kernel VXLAN (UDP $VXLAN_PORT) between the nodes, pod MTU 1450
+            tunnel-mtu      Act 2 with pod MTU 1500: the VXLAN packets exceed the underlay MTU and get fragmented
+            geneve          like tunnel with GENEVE (UDP $GENEVE_PORT), if the kernel has it
+            tunnel-4789     like tunnel on UDP 4789 (IANA's port)
+            tunnel-port     like tunnel on UDP $ODD_PORT (a port no dissector knows)
+            tunnel-blocked  tunnel; the router's firewall drops UDP $VXLAN_PORT in FORWARD
+            wrong-vtep      tunnel; k8s-ctr encapsulates for k8s-w0's pods towards k8s-w1, which drops them
+            relay           tunnel; k8s-ctr sends k8s-w0's pods to k8s-w1, which re-encapsulates to k8s-w0
+            asym-encap      tunnel; k8s-w0 answers natively (not encapsulated), the router routes it back
+            pmtu            flannel-style VXLAN with DF set, a 1400-byte link router-k8s-w0, pod MTU 1450
+            pmtu-ok         pmtu with net.ipv4.ip_forward_use_pmtu=1 on the nodes: the pods learn the path MTU
+            pmtu-blackhole  flannel-style VXLAN with DF set, pod MTU 1500 on a 1500-byte underlay
+            all             every scenario above, one after the other
+  --dumpcap also record on the router with dumpcap -i any and dumpcap -i eth0 -i eth1 -i eth2
+  OUTDIR    where to write, per scenario, <scenario>-<host>-any.pcap, <scenario>-<host>.ip-link.txt
+            and <scenario>-<host>.ip-route.txt for host in ${HOSTS[*]}, and <scenario>-ctr-eth1.pcap
+Exit status: 0 done, 1 error, 2 usage, 77 the only scenario asked for cannot be built here.
 EOF
   exit 2
 }
@@ -41,138 +59,33 @@ die() {
   exit 1
 }
 
+DUMPCAP=0
+if [[ ${1:-} == --dumpcap ]]; then
+  DUMPCAP=1
+  shift
+fi
 [[ $# -eq 2 ]] || usage
 REQUESTED=$1
 OUTDIR=$2
-case $REQUESTED in
-  native | tunnel | tunnel-mtu | geneve) RUN=("$REQUESTED") ;;
-  all) RUN=("${SCENARIOS[@]}") ;;
-  *) usage ;;
-esac
+if [[ $REQUESTED == all ]]; then
+  RUN=("${SCENARIOS[@]}")
+elif [[ " ${SCENARIOS[*]} " == *" $REQUESTED "* ]]; then
+  RUN=("$REQUESTED")
+else
+  usage
+fi
 
 [[ $(uname -s) == Linux ]] || die "needs Linux (network namespaces)"
 [[ $(id -u) -eq 0 ]] || die "needs root (creates network namespaces)"
 command -v ip >/dev/null || die "needs iproute2 (ip)"
 command -v tcpdump >/dev/null || die "needs tcpdump (apt-get install -y tcpdump)"
+if ((DUMPCAP)) && ! command -v dumpcap >/dev/null; then die "--dumpcap needs dumpcap (apt-get install -y tshark)"; fi
 
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
 
-# ---------------------------------------------------------------------------------------------
-# Bookkeeping: what this run created, so that cleanup removes exactly that and nothing else.
-PREFIX="vxl-$$-"
-NETNS=()     # namespaces, in creation order
-LINKS=()     # "netns|ifname" of every link created (one end of each veth pair is enough)
-PIDS=()      # background processes started (tcpdump, HTTP servers)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/vxshark-lab.XXXXXX")
-CLEANED=0
-
-running() { # pid: alive and not yet a zombie (kill -0 succeeds on zombies)
-  local st
-  st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ -n $st && ${st:0:1} != Z ]]
-}
-
-stop_pid() { # pid [signal]: signal a process this script started and reap it
-  local pid=$1 sig=${2:-TERM} i
-  if running "$pid"; then
-    kill "-$sig" "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      running "$pid" || break
-      sleep 0.05
-    done
-    if running "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-
-teardown() { # kill our processes, delete our links and namespaces
-  local pid i entry left
-  # Our background processes: those recorded, and any job of this shell started but not yet
-  # recorded when a signal came.
-  for pid in "${PIDS[@]}" $(jobs -p); do stop_pid "$pid"; done
-  PIDS=()
-  for ((i = ${#LINKS[@]} - 1; i >= 0; i--)); do
-    entry=${LINKS[i]}
-    ip -n "${entry%%|*}" link del dev "${entry#*|}" 2>/dev/null || true
-  done
-  LINKS=()
-  for ((i = ${#NETNS[@]} - 1; i >= 0; i--)); do
-    left=$(ip netns pids "${NETNS[i]}" 2>/dev/null | tr '\n' ' ') || true
-    [[ -z $left ]] || log "warning: processes still in ${NETNS[i]}: $left(left alone)"
-    ip netns del "${NETNS[i]}" 2>/dev/null || true
-  done
-  NETNS=()
-}
-
-cleanup() {
-  local status=$?
-  ((CLEANED)) && return
-  CLEANED=1
-  trap - EXIT INT TERM
-  teardown
-  rm -rf "$WORK"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT
-trap 'log "terminated"; exit 143' TERM
-
-# ---------------------------------------------------------------------------------------------
-# Small helpers. All of them act inside namespaces created by this script only.
-# Background processes are started with a plain `ip netns exec ... &` (which execs the command),
-# never through a shell function: `func &` forks a subshell and $! would not be the process.
-nsx() { # netns command...: run in a namespace
-  local ns=$1
-  shift
-  ip netns exec "$ns" "$@"
-}
-
-ns_sysctl() { # netns key value (net.* keys are per namespace)
-  local path=/proc/sys/${2//.//}
-  [[ -e $path ]] || return 0 # e.g. IPv6 compiled out
-  nsx "$1" bash -c 'echo "$1" > "$2"' _ "$3" "$path"
-}
-
-# Everything is registered before it is created: a signal between the two must not leak it.
-ns_add() { # netns
-  NETNS+=("$1")
-  ip netns add "$1"
-  # No IPv6: no router solicitations, MLD or DAD packets in the recordings.
-  ns_sysctl "$1" net.ipv6.conf.all.disable_ipv6 1
-  ns_sysctl "$1" net.ipv6.conf.default.disable_ipv6 1
-  # Like a distribution default it does not matter here, but strict reverse-path filtering would
-  # drop the misrouted pod packets on the router before they can be seen leaving on eth0.
-  ns_sysctl "$1" net.ipv4.conf.all.rp_filter 0
-  ns_sysctl "$1" net.ipv4.conf.default.rp_filter 0
-  ip -n "$1" link set lo up
-}
-
-HAVE_ETHTOOL=0
-if command -v ethtool >/dev/null; then
-  HAVE_ETHTOOL=1
-else
-  log "note: no ethtool: checksum offload stays on, so TCP checksums (inner ones in the tunnel"
-  log "      scenarios) will look wrong in the recordings (apt-get install -y ethtool)"
-fi
-
-veth() { # nsA ifA nsB ifB [mtu]: a veth pair, one end in each namespace, both up
-  local mtu=${5:-1500}
-  # gso_max_segs 1: TCP hands one MSS at a time to the device, so the recordings show wire-sized
-  # frames (as on the workshop's router) rather than 64 KB GSO super-packets.
-  LINKS+=("$1|$2")
-  ip -n "$1" link add name "$2" mtu "$mtu" gso_max_segs 1 type veth \
-    peer name "$4" netns "$3" mtu "$mtu" gso_max_segs 1
-  if ((HAVE_ETHTOOL)); then
-    # No checksum offload: veth would otherwise pass TCP packets on with their checksum left to
-    # "hardware" (CHECKSUM_PARTIAL), and every inner TCP checksum in the recordings would look
-    # wrong. And no GRO/GSO/TSO at all.
-    nsx "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
-    nsx "$3" ethtool -K "$4" tx off tso off gso off gro off >/dev/null 2>&1 || true
-  fi
-  ip -n "$1" link set "$2" up
-  ip -n "$3" link set "$4" up
-}
+# shellcheck source=samples/lab/lab-lib.sh
+source "$LAB_DIR/lab-lib.sh"
 
 # ---------------------------------------------------------------------------------------------
 # The lab. Names as in the story; per host: node name, eth1 address, pod CIDR, router IP, pod IP.
@@ -190,8 +103,8 @@ NODES=(ctr w1 w0)
 
 N() { printf '%s%s-%s' "$PREFIX" "$SCENARIO" "$1"; } # namespace name of a role
 
-build_underlay() {
-  local r n
+build_underlay() { # [mtu of the router eth2 <-> k8s-w0 eth1 link]
+  local r n mtu20=${1:-1500}
   for r in internet router lan ctr w1 w0 pod-ctr pod-w1 pod-w0; do ns_add "$(N "$r")"; done
   r=$(N router)
 
@@ -214,7 +127,7 @@ build_underlay() {
   ip -n "$r" addr add 192.168.10.200/24 dev eth1
 
   # 192.168.20.0/24: k8s-w0 alone with the router's eth2.
-  veth "$(N w0)" eth1 "$r" eth2
+  veth "$(N w0)" eth1 "$r" eth2 "$mtu20"
   ip -n "$(N w0)" addr add 192.168.20.100/24 dev eth1
   ip -n "$r" addr add 192.168.20.200/24 dev eth2
 
@@ -250,17 +163,17 @@ routes_native() {
   ip -n "$(N w0)" route add 172.20.0.0/16 via 192.168.20.200
 }
 
-routes_tunnel() { # kind (vxlan|geneve)
-  local kind=$1 dev n m ns
+routes_tunnel() { # kind (vxlan|geneve) [udp port]: Cilium-like metadata-mode devices
+  local kind=$1 port=${2:-} dev n m ns
   for n in "${NODES[@]}"; do
     ns=$(N "$n")
     LINKS+=("$ns|cilium_$kind")
     if [[ $kind == vxlan ]]; then
       dev=cilium_vxlan
-      ip -n "$ns" link add name "$dev" address "${TUN_MAC[$n]}" type vxlan external dstport "$VXLAN_PORT"
+      ip -n "$ns" link add name "$dev" address "${TUN_MAC[$n]}" type vxlan external dstport "${port:-$VXLAN_PORT}"
     else
       dev=cilium_geneve
-      ip -n "$ns" link add name "$dev" address "${TUN_MAC[$n]}" type geneve external dstport "$GENEVE_PORT"
+      ip -n "$ns" link add name "$dev" address "${TUN_MAC[$n]}" type geneve external dstport "${port:-$GENEVE_PORT}"
     fi
     ip -n "$ns" link set "$dev" up
   done
@@ -277,187 +190,117 @@ routes_tunnel() { # kind (vxlan|geneve)
   done
 }
 
-geneve_supported() {
-  local ns="${PREFIX}probe"
-  if command -v modprobe >/dev/null; then modprobe geneve 2>/dev/null || true; fi
+routes_flannel() { # port device-mtu: flannel-style VXLAN with DF set on the outer header
+  # The kernel ignores `df set` on a metadata-mode (external) device: its DF comes from the route's
+  # tunnel key, which `ip route ... encap ip` cannot set. So the DF scenarios use one classic
+  # device per node as flannel's VXLAN backend builds it: one VNI for all nodes, and per remote
+  # node a neighbour entry (remote gateway -> remote device MAC) and an FDB entry (that MAC ->
+  # remote node address) instead of ARP and learning. No `dev eth1`: with a lower device the
+  # kernel caps the device MTU at eth1's minus 50, and pmtu-blackhole needs it at 1500.
+  local port=$1 mtu=$2 n m ns dev=flannel.1
+  for n in "${NODES[@]}"; do
+    ns=$(N "$n")
+    LINKS+=("$ns|$dev")
+    ip -n "$ns" link add name "$dev" address "${TUN_MAC[$n]}" mtu "$mtu" type vxlan id "$FLANNEL_VNI" \
+      dstport "$port" local "${NODE_IP[$n]}" nolearning df set
+    ip -n "$ns" link set "$dev" up
+    for m in "${NODES[@]}"; do
+      [[ $m == "$n" ]] && continue
+      ip -n "$ns" neigh add "${ROUTER_IP[$m]}" lladdr "${TUN_MAC[$m]}" dev "$dev" nud permanent
+      nsx "$ns" bridge fdb append "${TUN_MAC[$m]}" dev "$dev" dst "${NODE_IP[$m]}" self permanent
+      ip -n "$ns" route add "${POD_CIDR[$m]}" via "${ROUTER_IP[$m]}" dev "$dev" onlink
+    done
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# The failures, each injected on top of a healthy build.
+router_pod_routes() { # node...: on the router, that node's pod /24 via the node (as BGP would give)
+  local n
+  for n in "$@"; do ip -n "$(N router)" route add "${POD_CIDR[$n]}" via "${NODE_IP[$n]}"; done
+}
+
+block_port_on_router() { # port: the router drops UDP to that port in FORWARD
+  local r port=$1
+  r=$(N router)
+  if command -v iptables >/dev/null && nsx "$r" iptables -w -A FORWARD -p udp --dport "$port" -j DROP 2>/dev/null; then
+    nsx "$r" iptables -w -S FORWARD >"$OUTDIR/$SCENARIO-router.firewall.txt"
+    log "$SCENARIO: router: iptables -A FORWARD -p udp --dport $port -j DROP"
+  else
+    # No iptables: policy routing drops the same packets at the router's forwarding decision.
+    ip -n "$r" rule add iif eth1 ipproto udp dport "$port" blackhole
+    ip -n "$r" rule add iif eth2 ipproto udp dport "$port" blackhole
+    ip -n "$r" rule >"$OUTDIR/$SCENARIO-router.firewall.txt"
+    log "$SCENARIO: router: no iptables; ip rule ... ipproto udp dport $port blackhole instead"
+  fi
+}
+
+encap_w0_pods_towards_w1() { # gateway-node: k8s-ctr's route for k8s-w0's pods encapsulates to k8s-w1
+  # gateway w0: the inner frame still goes to k8s-w0's tunnel MAC (a stale VTEP entry): k8s-w1
+  # decapsulates a frame that is not addressed to it. gateway w1: to k8s-w1's own tunnel MAC,
+  # so k8s-w1 takes it and routes it on.
+  ip -n "$(N ctr)" route replace "${POD_CIDR[w0]}" via "${ROUTER_IP[$1]}" dev cilium_vxlan onlink \
+    encap ip id "${VNI[ctr]}" dst "${NODE_IP[w1]}"
+}
+
+inject() { # the scenario's fault, if any
+  case $SCENARIO in
+    native-bgp) router_pod_routes ctr w1 w0 ;;
+    tunnel-blocked) block_port_on_router "$VXLAN_PORT" ;;
+    wrong-vtep) encap_w0_pods_towards_w1 w0 ;;
+    relay)
+      encap_w0_pods_towards_w1 w1
+      # It forwards back out of the device it came in by: no ICMP redirect for that.
+      ns_sysctl "$(N w1)" net.ipv4.conf.all.send_redirects 0
+      ns_sysctl "$(N w1)" net.ipv4.conf.cilium_vxlan.send_redirects 0
+      ;;
+    asym-encap)
+      # k8s-w0 routes k8s-ctr's pods natively via the router, which has a route for them.
+      ip -n "$(N w0)" route replace "${POD_CIDR[ctr]}" via 192.168.20.200 dev eth1
+      router_pod_routes ctr
+      ;;
+    pmtu-ok)
+      # Forwarding then honours the path MTU a node learned for a route (here: the inner route's
+      # exception that the vxlan device sets from the outer path MTU), so the node answers the
+      # pod with a frag-needed of its own. The default (0) ignores it for forwarded packets.
+      local n
+      for n in "${NODES[@]}"; do ns_sysctl "$(N "$n")" net.ipv4.ip_forward_use_pmtu 1; done
+      ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------------------------
+can_build() { # ip-link-add-arguments...: whether this kernel creates such a device (in a probe namespace)
+  local ns="${PREFIX}probe" ok=1
   NETNS+=("$ns")
   ip netns add "$ns"
-  if ip -n "$ns" link add name gnvprobe type geneve external 2>/dev/null; then
-    ip -n "$ns" link del gnvprobe
-    ip netns del "$ns"
-    unset 'NETNS[-1]'
-    return 0
-  fi
+  if ip -n "$ns" link add name probe0 "$@" 2>/dev/null; then ok=0; fi
   ip netns del "$ns"
   unset 'NETNS[-1]'
-  return 1
+  return "$ok"
 }
 
-# ---------------------------------------------------------------------------------------------
-# Workloads: an HTTP server in the worker pods, a client in the k8s-ctr pod.
-WEBROOT=$WORK/www
-mkdir -p "$WEBROOT"
-printf '<html><body>webpod (vxshark lab)</body></html>\n' >"$WEBROOT/index.html"
-for ((i = 0; i * 64 < DOWNLOAD_BYTES; i++)); do # 64-byte lines of readable text
-  printf 'vxshark lab download, line %06d: the quick brown fox jumps ov\n' "$i"
-done >"$WORK/lines"
-head -c "$DOWNLOAD_BYTES" "$WORK/lines" >"$WEBROOT/download.bin" # no pipe: no SIGPIPE under pipefail
-
-PYTHON=
-if command -v python3 >/dev/null; then
-  PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || PYTHON=
-fi
-
-start_http() { # node: webpod on port 80 in that node's pod
-  local ns ip=${POD_IP[$1]} pid i
-  ns=$(N "pod-$1")
-  if [[ -n $PYTHON ]]; then
-    # Real interpreter path (not a pyenv shim), so that $! is the server itself.
-    ip netns exec "$ns" "$PYTHON" -m http.server 80 --bind "$ip" --directory "$WEBROOT" \
-      >"$WORK/http-$1.log" 2>&1 &
-  elif command -v nc >/dev/null; then
-    # One response per connection (the download for every path); needs netcat-openbsd (-N) or a
-    # netcat with the same flags. On SIGTERM the loop takes its listening nc with it.
-    ip netns exec "$ns" bash -c 'f=$1; n=$(wc -c <"$f"); nc=
-      trap '\''[[ -n $nc ]] && kill "$nc" 2>/dev/null; exit 0'\'' TERM
-      while :; do
-        { printf "HTTP/1.0 200 OK\r\nContent-Length: %s\r\nConnection: close\r\n\r\n" "$n"; cat "$f"; } |
-          nc -N -l "$2" 80 >/dev/null &
-        nc=$!
-        wait "$nc" || sleep 0.1
-      done' _ "$WEBROOT/download.bin" "$ip" >"$WORK/http-$1.log" 2>&1 &
-  else
-    die "needs python3 (or nc) for the HTTP server in the worker pods"
-  fi
-  pid=$!
-  PIDS+=("$pid")
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || die "HTTP server in $ns did not start: $(cat "$WORK/http-$1.log")"
-    if command -v ss >/dev/null; then
-      [[ -n $(nsx "$ns" ss -Hltn "sport = :80") ]] && return 0
-    elif ((i >= 10)); then
-      return 0
-    fi
-    sleep 0.1
-  done
-  die "HTTP server in $ns is not listening"
-}
-
-ping_pod() { # from-node to-ip: 3 echoes; failure (no answer) is expected in Act 1
-  local ns
-  ns=$(N "pod-$1")
-  if command -v ping >/dev/null; then
-    nsx "$ns" ping -n -c 3 -i 0.2 -W 1 "$2" 2>&1 | sed -n 's/^/    /;/transmitted/p' >&2 || true
-  elif [[ -n $PYTHON ]]; then
-    # ICMP echo from a raw socket, for machines without ping.
-    nsx "$ns" "$PYTHON" - "$2" <<'PY' || true
-import os, select, socket, struct, sys, time
-dst = sys.argv[1]
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-def csum(b):
-    b += b'\0' * (len(b) % 2)
-    t = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    t = (t >> 16) + (t & 0xffff); t += t >> 16
-    return ~t & 0xffff
-ident, got = os.getpid() & 0xffff, 0
-for seq in range(1, 4):
-    data = bytes(range(56))
-    hdr = struct.pack('!BBHHH', 8, 0, 0, ident, seq)
-    s.sendto(struct.pack('!BBHHH', 8, 0, csum(hdr + data), ident, seq) + data, (dst, 0))
-    end = time.time() + 1
-    while time.time() < end:
-        if select.select([s], [], [], max(0, end - time.time()))[0]:
-            p = s.recv(2048); ihl = (p[0] & 15) * 4
-            if p[ihl] == 0 and struct.unpack('!H', p[ihl + 4:ihl + 6])[0] == ident:
-                got += 1; break
-    time.sleep(0.2)
-print('    3 packets transmitted, %d received (python raw socket)' % got, file=sys.stderr)
-PY
-  else
-    log "no ping and no python3: skipping ICMP"
-  fi
-}
-
-http_get() { # from-node to-ip path: one HTTP GET with short timeouts; failure is reported, not fatal
-  local ns out
-  ns=$(N "pod-$1")
-  if command -v curl >/dev/null; then
-    out=$(nsx "$ns" curl -sS -o /dev/null --connect-timeout 2 --max-time 5 \
-      -w 'HTTP %{http_code}, %{size_download} bytes' "http://$2$3" 2>&1) || true
-    out=${out//$'\n'/; }
-  else
-    out=$(nsx "$ns" timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/80" || exit 1
-      printf "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" "$2" "$1" >&3
-      n=$(cat <&3 | wc -c); echo "$n bytes (bash /dev/tcp)"' _ "$2" "$3" 2>&1) || out="no answer"
-  fi
-  printf '    GET http://%s%s -> %s\n' "$2" "$3" "$out" >&2
-}
-
-# ---------------------------------------------------------------------------------------------
-# Recording.
-start_capture() { # netns iface file: tcpdump with -U, returns once it is capturing
-  local ns=$1 iface=$2 file=$3 err pid i
-  err="$WORK/tcpdump-${file##*/}.log"
-  # --immediate-mode: without it libpcap's TPACKET_V3 ring hands packets over a block at a time
-  # (up to a second late) and whatever is still in the ring at SIGINT is lost; -U then writes
-  # each packet as it comes. Immediate mode uses a ring of fixed slots of snaplen bytes: with the
-  # default snaplen (262144) a 2 MB ring holds 8 packets and bursts are silently lost, so -s 4096
-  # (frames here are at most 1514 bytes: no GSO, see veth) and -B 8192 (KiB) give ~2000 slots.
-  # -Z root: Debian's tcpdump would otherwise switch to user tcpdump before creating the file
-  # (and fail in a root-owned OUTDIR).
-  ip netns exec "$ns" tcpdump -i "$iface" -n -U --immediate-mode -s "$SNAPLEN" -B 8192 -Z root \
-    -c "$CAPTURE_MAX" -w "$file" 2>"$err" &
-  pid=$!
-  PIDS+=("$pid")
-  CAPTURES+=("$pid")
-  for ((i = 0; i < 100; i++)); do
-    grep -q 'listening on' "$err" 2>/dev/null && return 0
-    kill -0 "$pid" 2>/dev/null || die "tcpdump on $iface in $ns failed: $(cat "$err")"
-    sleep 0.05
-  done
-  die "tcpdump on $iface in $ns did not start capturing: $(cat "$err")"
-}
-
-stop_captures() {
-  local pid f
-  sleep 0.5 # let the last replies (and retransmissions) land in the files
-  for pid in "${CAPTURES[@]}"; do stop_pid "$pid" INT; done
-  CAPTURES=()
-  for f in "$WORK"/tcpdump-*.log; do # tcpdump's own account: captured, dropped by kernel
-    log "  ${f##*/tcpdump-}: $(grep -E 'captured|dropped' "$f" | tr '\n' ' ')"
-    rm -f "$f"
-  done
-}
-
-count() { tcpdump --count -nr "$1" 2>/dev/null | grep -o "^[0-9]*" || echo "?"; }
-
-# ---------------------------------------------------------------------------------------------
-run_scenario() {
-  SCENARIO=$1
-  local podmtu=1500 kind=
-  case $SCENARIO in
-    native) ;;
-    tunnel) kind=vxlan podmtu=1450 ;;
-    tunnel-mtu) kind=vxlan podmtu=1500 ;;
-    geneve) kind=geneve podmtu=1450 ;;
+SKIP_REASON=
+buildable() { # scenario: whether this kernel can build it; if not, SKIP_REASON says why
+  SKIP_REASON=
+  case $1 in
+    geneve)
+      if command -v modprobe >/dev/null; then modprobe geneve 2>/dev/null || true; fi
+      can_build type geneve external ||
+        SKIP_REASON="this kernel ($(uname -r)) has no GENEVE: 'ip link add ... type geneve external' fails (CONFIG_GENEVE not set, or no module)"
+      ;;
+    pmtu*)
+      can_build type vxlan id 1 dstport "$VXLAN_PORT" df set ||
+        SKIP_REASON="'ip link add ... type vxlan ... df set' fails here (needs Linux 5.0 and iproute2 5.0)"
+      ;;
   esac
-  log "$SCENARIO: building the lab (namespaces ${PREFIX}${SCENARIO}-*)"
-  build_underlay
-  build_pods "$podmtu"
-  if [[ -z $kind ]]; then routes_native; else routes_tunnel "$kind"; fi
-  start_http w1
-  start_http w0
+  [[ -z $SKIP_REASON ]]
+}
 
-  local r any eth1
-  r=$(N router)
-  any="$OUTDIR/$SCENARIO-router-any.pcap"
-  eth1="$OUTDIR/$SCENARIO-ctr-eth1.pcap"
-  ip -n "$r" -o link >"$OUTDIR/$SCENARIO-router.ip-link.txt"
-  ip -n "$r" route >"$OUTDIR/$SCENARIO-router.ip-route.txt"
-  CAPTURES=()
-  start_capture "$r" any "$any"
-  start_capture "$(N ctr)" eth1 "$eth1"
+# ---------------------------------------------------------------------------------------------
+FLANNEL_VNI=1 # flannel's default
 
+traffic() { # what the pods do; failures are reported and the scenario goes on
   log "$SCENARIO: traffic from the k8s-ctr pod (${POD_IP[ctr]})"
   log "  to the k8s-w1 pod ${POD_IP[w1]} (same subnet):"
   ping_pod ctr "${POD_IP[w1]}"
@@ -465,18 +308,67 @@ run_scenario() {
   log "  to the k8s-w0 pod ${POD_IP[w0]} (other subnet, through the router):"
   ping_pod ctr "${POD_IP[w0]}"
   http_get ctr "${POD_IP[w0]}" /
-  if [[ -n $kind ]]; then http_get ctr "${POD_IP[w0]}" /download.bin; fi
+  case $SCENARIO in
+    tunnel | tunnel-mtu | geneve) http_get ctr "${POD_IP[w0]}" /download.bin ;;
+    pmtu*)
+      log "  from the k8s-w0 pod: a large download from the k8s-ctr pod (the big packets leave k8s-ctr):"
+      http_get w0 "${POD_IP[ctr]}" /download.bin 4
+      ;;
+  esac
+}
+
+run_scenario() {
+  SCENARIO=$1
+  local podmtu=1500 tunnel= port= link20=1500 h ns
+  case $SCENARIO in
+    native | native-bgp) ;;
+    tunnel | tunnel-blocked | wrong-vtep | relay | asym-encap) tunnel=vxlan podmtu=1450 ;;
+    tunnel-mtu) tunnel=vxlan ;;
+    tunnel-4789) tunnel=vxlan podmtu=1450 port=4789 ;;
+    tunnel-port) tunnel=vxlan podmtu=1450 port=$ODD_PORT ;;
+    geneve) tunnel=geneve podmtu=1450 ;;
+    pmtu | pmtu-ok) tunnel=flannel podmtu=1450 link20=1400 ;;
+    pmtu-blackhole) tunnel=flannel ;;
+  esac
+  log "$SCENARIO: building the lab (namespaces ${PREFIX}${SCENARIO}-*)"
+  build_underlay "$link20"
+  build_pods "$podmtu"
+  case $tunnel in
+    '') routes_native ;;
+    flannel) routes_flannel "$VXLAN_PORT" "$podmtu" ;;
+    *) routes_tunnel "$tunnel" "$port" ;;
+  esac
+  inject
+  start_http w1
+  start_http w0
+  [[ $SCENARIO != pmtu* ]] || start_http ctr
+
+  CAPTURES=()
+  for h in "${HOSTS[@]}"; do
+    ns=$(N "$h")
+    ip -n "$ns" -o link >"$OUTDIR/$SCENARIO-$h.ip-link.txt"
+    ip -n "$ns" route >"$OUTDIR/$SCENARIO-$h.ip-route.txt"
+    start_capture "$ns" any "$OUTDIR/$SCENARIO-$h-any.pcap"
+  done
+  start_capture "$(N ctr)" eth1 "$OUTDIR/$SCENARIO-ctr-eth1.pcap"
+  if ((DUMPCAP)); then
+    start_dumpcap "$(N router)" "$OUTDIR/$SCENARIO-router-dumpcap-any.pcapng" any
+    start_dumpcap "$(N router)" "$OUTDIR/$SCENARIO-router-dumpcap-eth.pcapng" eth0 eth1 eth2
+  fi
+  wait_captures
+
+  traffic
   stop_captures
 
-  log "$SCENARIO: $(count "$any") packets in $any, $(count "$eth1") in $eth1"
+  for h in "${HOSTS[@]}"; do log "$SCENARIO: $h: $(count "$OUTDIR/$SCENARIO-$h-any.pcap") packets in $SCENARIO-$h-any.pcap"; done
   teardown
 }
 
+make_webroot "$DOWNLOAD_BYTES"
 status=0
 for s in "${RUN[@]}"; do
-  if [[ $s == geneve ]] && ! geneve_supported; then
-    log "geneve: SKIPPED: this kernel ($(uname -r)) has no GENEVE support: 'ip link add ... type geneve"
-    log "        external' fails (CONFIG_GENEVE not set, or 'modprobe geneve' unavailable or failing)"
+  if ! buildable "$s"; then
+    log "$s: SKIPPED: $SKIP_REASON"
     ((${#RUN[@]} == 1)) && status=77
     continue
   fi

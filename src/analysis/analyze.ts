@@ -13,6 +13,8 @@ import type { Facts } from './facts.js';
 import { runPass, type PassStats } from './pass.js';
 import { TopologyCollector, type Topology } from './topology.js';
 import { TunnelCollector, type Tunnel } from './tunnels.js';
+import { decideVantage, VantageCollector, type Vantage } from './vantage.js';
+import { VtepCollector } from './vteps.js';
 
 export interface AnalysisResult {
   tunnels: Tunnel[];
@@ -20,18 +22,27 @@ export interface AnalysisResult {
   hops: Hops;
   topology: Topology;
   fingerprint: CniHint[];
+  /** What the capturing host is and what its interfaces are. */
+  vantage: Vantage;
   alerts: Alert[];
   /** Frames, time span, and packets of flows beyond maxFlows (counted, not kept). */
   stats: PassStats & { untrackedFlowPackets: number };
 }
 
+/** Seconds of reordering tolerated from the start in multi-interface files. */
+const BATCH_REORDER = 2;
+
 export function analyze(capture: Capture, options: AnalysisOptions = {}): AnalysisResult {
   const opts = resolveOptions(options);
   const registry = options.registry ?? createRegistry();
-  const hopCollector = new HopCollector(opts.hopWindow, opts.evidenceFrames, opts.maxHopPaths);
+  // Several interfaces in one file (pcapng from dumpcap -i a -i b) may be written in batches.
+  const reorder = capture.interfaces.filter((i) => i.name !== 'any').length > 1 ? BATCH_REORDER : 0;
+  const hopCollector = new HopCollector(opts.hopWindow, opts.evidenceFrames, opts.maxHopPaths, reorder);
   const tunnelCollector = new TunnelCollector(opts.evidenceFrames);
   const flowCollector = new FlowCollector(opts.evidenceFrames, opts.maxFlows);
   const topologyCollector = new TopologyCollector();
+  const vantageCollector = new VantageCollector();
+  const vtepCollector = new VtepCollector();
   const runs = RULES.map((r) => r.start(opts));
   // Order matters: hops marks forwarding copies and tunnels assigns tunnel ids before the
   // flows (and the rules) look at the same packet.
@@ -42,6 +53,8 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
     tunnelCollector.packet(f, pkt);
     flowCollector.packet(f, pkt);
     topologyCollector.packet(f, pkt);
+    vantageCollector.packet(f, pkt);
+    vtepCollector.packet(f, pkt);
     for (let i = 0; i < nObservers; i++) observers[i]!.observe!(f, pkt);
   };
   const stats = runPass({ capture, registry, ifnames: options.ifnames, filter: options.filter }, onPacket);
@@ -51,9 +64,15 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
   const tunnels = tunnelCollector.finish(flowCollector.innerPairs());
   const hints = fingerprint(tunnels);
   const { topology, view } = topologyCollector.finish(opts, hops, flows);
-  const models: AnalysisModels = { tunnels, flows, hops, topology, view, fingerprint: hints, options: opts, stats, flowLookup: flowCollector };
+  const vantage = decideVantage({ links: opts.links, routes: opts.routes, topology, hops, tunnels, traffic: vantageCollector, isPod: view.isPod });
+  const vteps = vtepCollector.finish(opts, vantage);
+  const models: AnalysisModels = { tunnels, flows, hops, topology, view, vantage, vteps, fingerprint: hints, options: opts, stats, flowLookup: flowCollector };
   const alerts = sortAlerts(runs.flatMap((r) => capAlerts(r.evaluate(models), opts.maxAlertsPerRule)));
-  return { tunnels, flows, hops, topology, fingerprint: hints, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
+  for (const a of alerts) {
+    a.vantage ??= vantage.host;
+    a.confidence ??= 'certain';
+  }
+  return { tunnels, flows, hops, topology, fingerprint: hints, vantage, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
 }
 
 /**

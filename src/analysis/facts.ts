@@ -39,6 +39,12 @@ export class IpFacts {
   sport = 0;
   dport = 0;
   tcpFlags = 0;
+  /** TCP sequence number and payload bytes (0 when the segment carries none). */
+  tcpSeq = 0;
+  tcpAck = 0;
+  tcpPayload = 0;
+  /** IPv4 don't-fragment flag (IPv6 never fragments on the way: always true). */
+  df = false;
   icmpType = -1;
   icmpCode = -1;
   /** ICMP echo identifier and sequence. */
@@ -65,6 +71,10 @@ export class IpFacts {
     this.sport = 0;
     this.dport = 0;
     this.tcpFlags = 0;
+    this.tcpSeq = 0;
+    this.tcpAck = 0;
+    this.tcpPayload = 0;
+    this.df = false;
     this.icmpType = -1;
     this.icmpCode = -1;
     this.icmpId = 0;
@@ -88,6 +98,8 @@ export class Facts {
   /** Interface name when the capture records one (pcapng IDB, SLL2 index, --ifname). */
   iface: string | undefined = undefined;
   direction: Direction = Direction.Unknown;
+  /** Linux packet type of a cooked capture (0 host, 1 broadcast, 2 multicast, 3 otherhost, 4 outgoing); -1 when unknown. */
+  pktType = -1;
   /** Link-layer source and destination MAC as numbers; 0 when the link layer does not say. */
   srcMac = 0;
   dstMac = 0;
@@ -98,6 +110,8 @@ export class Facts {
   private readonly innerSlot = new IpFacts();
   /** The IP header an ICMP error quotes. */
   readonly quoted = new IpFacts();
+  /** The innermost IP header inside that quote (the pod packet of a quoted tunnel packet). */
+  readonly quotedInner = new IpFacts();
   /** Index of the first tunnel layer (vxlan, geneve, vxlan-gpe), -1 when none. */
   tunnel = -1;
   tunnelKind = '';
@@ -109,8 +123,18 @@ export class Facts {
   arp = -1;
   /** Set by the hop collector when this packet is a forwarding copy of an earlier frame. */
   copyOf = 0;
+  /**
+   * Set by the hop collector when this tunnel packet carries, as its inner packet, a packet the
+   * capture already holds plain (the host encapsulated it): the inner flow counts it once.
+   */
+  innerCopyOf = 0;
+  /** The tunnel kind of the packet an ICMP error quotes ('' when it quotes no tunnel packet). */
+  quotedTunnelKind = '';
   /** Set by the tunnel collector: the id of the tunnel row this packet counts in, -1 for none. */
   tunnelId = -1;
+  /** Set by the flow collector: the flow this packet counts in (-1 for none) and its direction (0 from the initiator, 1 back). */
+  flowId = -1;
+  flowDir = 0;
   /** Some layer was cut short by the snaplen. */
   truncated = false;
 
@@ -129,6 +153,7 @@ export class Facts {
     this.outer.present = false;
     this.innerSlot.present = false;
     this.quoted.present = false;
+    this.quotedInner.present = false;
     this.inner = this.outer;
     this.tunnel = -1;
     this.tunnelKind = '';
@@ -137,7 +162,12 @@ export class Facts {
     this.tunnelPayloadUnknown = false;
     this.arp = -1;
     this.copyOf = 0;
+    this.innerCopyOf = 0;
+    this.quotedTunnelKind = '';
+    this.pktType = -1;
     this.tunnelId = -1;
+    this.flowId = -1;
+    this.flowDir = 0;
     this.truncated = false;
 
     const d = pkt.data;
@@ -158,20 +188,19 @@ export class Facts {
         case 'sll':
           if (hdr >= 16) {
             // The index already turned the packet type into a direction.
+            this.pktType = rd16(d, l.start);
             if (rd16(d, l.start + 4) === 6) this.srcMac = macNumber(d, l.start + 6);
           }
           break;
         case 'sll2':
           if (hdr >= 20) {
+            this.pktType = d[l.start + 10]!;
             if (d[l.start + 11] === 6) this.srcMac = macNumber(d, l.start + 12);
           }
           break;
         case 'ip':
         case 'ipv6': {
-          if (l.quoted) {
-            if (this.quoted.present) break;
-            ip = this.quoted;
-          } else if (!this.outer.present) ip = this.outer;
+          if (l.quoted) ip = this.quoted.present ? this.quotedInner : this.quoted; else if (!this.outer.present) ip = this.outer;
           else {
             ip = this.innerSlot;
             this.inner = ip;
@@ -204,6 +233,10 @@ export class Facts {
             ip.sport = rd16(d, l.start);
             ip.dport = rd16(d, l.start + 2);
             ip.tcpFlags = rd16(d, l.start + 12) & 0x0fff;
+            ip.tcpSeq = rd32(d, l.start + 4);
+            ip.tcpAck = rd32(d, l.start + 8);
+            const payload = ip.length - ip.headerLength - hdr;
+            ip.tcpPayload = payload > 0 ? payload : 0;
           } else if (ip && ip.l4 < 0 && l.end - l.start >= 4) {
             // A quoted or cut segment still names its ports.
             ip.l4 = i;
@@ -242,6 +275,7 @@ export class Facts {
         case 'vxlan':
         case 'geneve':
         case 'vxlan-gpe':
+          if (l.quoted && this.quotedTunnelKind === '') this.quotedTunnelKind = l.proto;
           if (!l.quoted && this.tunnel < 0) {
             this.tunnel = i;
             this.tunnelKind = l.proto;
@@ -272,6 +306,7 @@ function readIp(ip: IpFacts, d: Uint8Array, at: number, v6: boolean, layer: numb
     ip.ttl = d[at + 7]!;
     ip.length = 40 + rd16(d, at + 4);
     ip.headerLength = 40;
+    ip.df = true;
     return;
   }
   ip.src = v4At(d, at + 12);
@@ -284,6 +319,7 @@ function readIp(ip: IpFacts, d: Uint8Array, at: number, v6: boolean, layer: numb
   const w = rd16(d, at + 6);
   ip.fragOffset = (w & 0x1fff) * 8;
   ip.moreFragments = (w & 0x2000) !== 0;
+  ip.df = (w & 0x4000) !== 0;
 }
 
 /** A 32-bit hash of up to 24 bytes from `at`: tells copies of one packet from other packets. */

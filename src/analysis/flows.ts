@@ -250,6 +250,7 @@ export class FlowCollector implements Collector, FlowLookup {
     const dst = ip.dst;
     let s = this.lookup(src, dst, proto, sport, dport);
     if (s === undefined) {
+      if (f.innerCopyOf !== 0) return;
       if (this.records.length >= this.maxFlows) {
         this.untracked++;
         return;
@@ -257,6 +258,13 @@ export class FlowCollector implements Collector, FlowLookup {
       s = this.create(f, src, dst, proto, sport, dport);
     }
     const tunnelled = f.tunnel >= 0;
+    f.flowId = s.id;
+    f.flowDir = s.a === src && s.aPort === sport && s.b === dst ? 0 : 1;
+    if (f.innerCopyOf !== 0) {
+      // The host encapsulated a packet the flow already counted plain: note the tunnel only.
+      this.noteTunnel(s, f, s.a === src && s.aPort === sport && s.b === dst);
+      return;
+    }
     let t: DirTunnels | undefined;
     if (s.a === src && s.aPort === sport && s.b === dst) {
       s.p0++;
@@ -302,6 +310,26 @@ export class FlowCollector implements Collector, FlowLookup {
       s.queries++;
       this.request(s, f);
     } else if (ip.dns === 1) s.responses++;
+  }
+
+  private noteTunnel(s: FlowRecord, f: Facts, forward: boolean): void {
+    if (f.tunnelId < 0) return;
+    let t: DirTunnels;
+    if (forward) {
+      s.c0 |= 2;
+      t = s.t0 ??= { vnis: [], ports: [], ids: [], packets: [] };
+    } else {
+      s.c1 |= 2;
+      t = s.t1 ??= { vnis: [], ports: [], ids: [], packets: [] };
+    }
+    const k = t.ids.indexOf(f.tunnelId);
+    if (k >= 0) t.packets[k]!++;
+    else if (t.ids.length < 8) {
+      t.ids.push(f.tunnelId);
+      t.packets.push(1);
+      note(t.vnis, f.vni);
+      note(t.ports, f.tunnelPort);
+    }
   }
 
   private request(s: FlowRecord, f: Facts): void {

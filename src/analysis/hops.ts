@@ -13,9 +13,11 @@ import { roundTime, type Collector } from './pass.js';
 /**
  * routed: the TTL dropped by one on the way to another interface; bridged: same TTL, another
  * interface (a bridge port and the bridge); hairpin: left through the interface it came in
- * on; loopback: a locally delivered packet seen leaving and entering the same interface.
+ * on; loopback: a locally delivered packet seen leaving and entering the same interface;
+ * decap: a tunnel packet's inner packet seen again plain (on the tunnel device or a pod's
+ * veth); encap: a plain packet seen again as the inner packet of a tunnel packet.
  */
-export type HopKind = 'routed' | 'bridged' | 'hairpin' | 'loopback';
+export type HopKind = 'routed' | 'bridged' | 'hairpin' | 'loopback' | 'decap' | 'encap';
 
 export interface HopPath {
   id: number;
@@ -115,12 +117,31 @@ interface PathState {
   examples: [number, number][];
 }
 
-const KINDS: HopKind[] = ['routed', 'bridged', 'hairpin', 'loopback'];
+/** The most reordering tolerated: dumpcap flushes each interface's buffer at least this often. */
+const MAX_SLACK = 5;
 
-/** 0 routed, 1 bridged, 2 hairpin, 3 loopback, -1 not a copy of the earlier packet. */
+const KINDS: HopKind[] = ['routed', 'bridged', 'hairpin', 'loopback', 'decap', 'encap'];
+const DECAP = 4;
+const ENCAP = 5;
+
+/** What a ring entry holds: a plain packet, a tunnel packet's outer header, or its inner one. */
+const PLAIN = 0;
+const OUTER = 1;
+const INNER = 2;
+
+/**
+ * 0 routed, 1 bridged, 2 hairpin, 3 loopback, -1 not a copy of the earlier packet. An
+ * interface of -1 is unknown (no name, or the "any" pseudo-device of dumpcap -i any): two
+ * copies on unknown interfaces are never called a hairpin, since nothing says they are on one.
+ */
 function classify(prevIface: number, prevDir: number, prevTtl: number, iface: number, dir: number, ttl: number): number {
   const delta = prevTtl - ttl;
   if (delta !== 0 && delta !== 1) return -1;
+  if (iface < 0 || prevIface < 0) {
+    if (prevDir === Direction.Outbound && dir === Direction.Inbound) return delta === 0 ? 3 : -1;
+    if (prevDir === Direction.Inbound && dir === Direction.Outbound) return delta === 1 ? 0 : 1;
+    return delta === 0 && prevDir === dir ? 1 : -1;
+  }
   if (prevIface !== iface) {
     // Another interface: a copy unless an Out copy is followed by an In one (not forwarding).
     if (prevDir === Direction.Outbound && dir === Direction.Inbound) return -1;
@@ -148,6 +169,7 @@ class Recent {
   dir = new Uint8Array(this.cap);
   ttl = new Uint8Array(this.cap);
   id = new Float64Array(this.cap);
+  layer = new Uint8Array(this.cap);
   srcMac = new Float64Array(this.cap);
   dstMac = new Float64Array(this.cap);
   src: Addr[] = new Array<Addr>(this.cap).fill(0);
@@ -169,6 +191,7 @@ class Recent {
     this.dir = move(old.dir, (k) => new Uint8Array(k));
     this.ttl = move(old.ttl, (k) => new Uint8Array(k));
     this.id = move(old.id, (k) => new Float64Array(k));
+    this.layer = move(old.layer, (k) => new Uint8Array(k));
     this.srcMac = move(old.srcMac, (k) => new Float64Array(k));
     this.dstMac = move(old.dstMac, (k) => new Float64Array(k));
     this.src = move(old.src, (k) => new Array<Addr>(k).fill(0));
@@ -188,15 +211,27 @@ export class HopCollector implements Collector {
   private lastId = -1;
   readonly copies = new CopyIndex();
   private placed = false;
+  /** The latest time seen, and how far back in time packets have come after it (reordering). */
+  private latest = -Infinity;
+  private slack = 0;
 
+  /**
+   * `reorder`: seconds of reordering to expect from the start. A capture with several
+   * interfaces in one file (dumpcap -i a -i b) may hold each interface's packets in batches,
+   * so a packet's forwarded copy can come seconds later in the file but earlier in time.
+   */
   constructor(
     private readonly window: number,
     private readonly evidence: number,
     private readonly maxPaths = 20_000,
-  ) {}
+    reorder = 0,
+  ) {
+    this.slack = Math.min(reorder, MAX_SLACK);
+  }
 
   private ifaceId(name: string | undefined): number {
-    if (name === undefined) return -1;
+    // dumpcap -i any writes one interface named "any": it says nothing about where a packet was.
+    if (name === undefined || name === 'any') return -1;
     if (name === this.lastName) return this.lastId;
     // A router has a handful of interfaces: a short scan beats hashing the name.
     const names = this.ifaceNames;
@@ -225,26 +260,64 @@ export class HopCollector implements Collector {
     this.placed = true;
     const ip = f.outer;
     if (!ip.present) return;
-    const r = this.recent;
     this.expire(f.time);
+    const iface = this.ifaceId(f.iface);
+    const tunnelled = f.tunnel >= 0 && f.inner !== f.outer && f.inner.present;
+    const h = this.hashOf(pkt, ip);
+    this.match(h, ip, f, iface, tunnelled ? OUTER : PLAIN);
+    this.push(h, ip, f, iface, tunnelled ? OUTER : PLAIN);
+    // A tunnel packet's inner packet may be in the capture plain as well (a node's -i any: the
+    // pod's packet on its veth, then encapsulated on eth1; or decapsulated on the tunnel device).
+    if (tunnelled && f.copyOf === 0) {
+      const inner = f.inner;
+      const hi = this.hashOf(pkt, inner);
+      this.match(hi, inner, f, iface, INNER);
+      this.push(hi, inner, f, iface, INNER);
+    }
+  }
+
+  private hashOf(pkt: Packet, ip: Facts['outer']): number {
     const layer = pkt.layers[ip.layer]!;
     let h = mixAddr(mixAddr(HASH_SEED, ip.src), ip.dst);
     h = mix(mix(mix(h, ip.id), ip.proto * 65536 + ip.fragOffset), ip.length);
-    h = mix(h, payloadHash(pkt.data, layer.start + ip.headerLength, layer.end));
-    const iface = this.ifaceId(f.iface);
+    return mix(h, payloadHash(pkt.data, layer.start + ip.headerLength, layer.end));
+  }
+
+  /**
+   * Pairs the packet with the latest earlier copy of the same header. Copies are ordered by
+   * time, not by position in the file (dumpcap -i a -i b writes each interface's packets in
+   * batches): the later copy in time is the one that was forwarded.
+   */
+  private match(h: number, ip: Facts['outer'], f: Facts, iface: number, layer: number): void {
+    const r = this.recent;
     const seq = this.pending.get(h);
-    if (seq !== undefined) {
-      const k = seq & r.mask;
-      if (f.time - r.time[k]! <= this.window && r.src[k] === ip.src && r.dst[k] === ip.dst && r.id[k] === ip.id) {
-        const kind = classify(r.iface[k]!, r.dir[k]!, r.ttl[k]!, iface, f.direction, ip.ttl);
-        if (kind >= 0) {
-          const origin = r.frame[k]!;
-          f.copyOf = origin;
-          this.copies.add(f.frame, origin);
-          this.record(kind, k, iface, f);
-        }
-      }
-    }
+    if (seq === undefined) return;
+    const k = seq & r.mask;
+    const dt = f.time - r.time[k]!;
+    if (dt > this.window || -dt > this.window + this.slack) return;
+    if (r.src[k] !== ip.src || r.dst[k] !== ip.dst || r.id[k] !== ip.id) return;
+    const prevLayer = r.layer[k]!;
+    const early = dt < 0;
+    let kind: number;
+    if (layer === prevLayer && layer !== INNER) {
+      kind = early ? classify(iface, f.direction, ip.ttl, r.iface[k]!, r.dir[k]!, r.ttl[k]!) : classify(r.iface[k]!, r.dir[k]!, r.ttl[k]!, iface, f.direction, ip.ttl);
+    } else if ((layer === PLAIN && prevLayer === INNER) || (layer === INNER && prevLayer === PLAIN)) {
+      // Decapsulation and encapsulation keep the inner TTL; a forward on the way lowers it by one.
+      const delta = early ? ip.ttl - r.ttl[k]! : r.ttl[k]! - ip.ttl;
+      if (delta !== 0 && delta !== 1) return;
+      const tunnelFirst = (prevLayer === INNER) !== early;
+      kind = tunnelFirst ? DECAP : ENCAP;
+    } else return;
+    if (kind < 0) return;
+    const origin = r.frame[k]!;
+    if (layer === INNER) f.innerCopyOf = origin;
+    else f.copyOf = origin;
+    this.copies.add(f.frame, origin);
+    this.record(kind, k, iface, f, ip, early);
+  }
+
+  private push(h: number, ip: Facts['outer'], f: Facts, iface: number, layer: number): void {
+    const r = this.recent;
     if (r.tail - r.head === r.cap) r.grow();
     const k = r.tail & r.mask;
     r.hash[k] = h;
@@ -254,6 +327,7 @@ export class HopCollector implements Collector {
     r.dir[k] = f.direction;
     r.ttl[k] = ip.ttl;
     r.id[k] = ip.id;
+    r.layer[k] = layer;
     r.srcMac[k] = f.srcMac;
     r.dstMac[k] = f.dstMac;
     r.src[k] = ip.src;
@@ -263,23 +337,37 @@ export class HopCollector implements Collector {
   }
 
   private expire(now: number): void {
+    // Time that runs backwards means interfaces written in batches: keep packets long enough
+    // for the other interface's batch to come (up to MAX_SLACK seconds).
+    if (now < this.latest) {
+      const back = this.latest - now;
+      if (back > this.slack) this.slack = Math.min(back, MAX_SLACK);
+    } else this.latest = now;
     const r = this.recent;
-    while (r.head < r.tail && now - r.time[r.head & r.mask]! > this.window) {
+    const keep = this.window + this.slack;
+    while (r.head < r.tail && this.latest - r.time[r.head & r.mask]! > keep) {
       const h = r.hash[r.head & r.mask]!;
       if (this.pending.get(h) === r.head) this.pending.delete(h);
       r.head++;
     }
   }
 
-  private record(kind: number, k: number, iface: number, f: Facts): void {
+  private record(kind: number, k: number, curIface: number, f: Facts, ip: Facts['outer'], early: boolean): void {
     const r = this.recent;
-    const ip = f.outer;
-    const prevIface = r.iface[k]!;
-    const delta = r.ttl[k]! - ip.ttl;
-    const encapsulated = f.tunnel >= 0;
-    // kind (2 bits), TTL change (1), encapsulation (1), interfaces (+1 so "none" is 0; 12 bits each).
-    const code = kind | (delta << 2) | ((encapsulated ? 1 : 0) << 3) | ((prevIface + 1) << 4) | ((iface + 1) << 16);
-    const latency = Math.max(0, f.time - r.time[k]!);
+    // In time order: the first copy came in on `from`, the later one went out on `to`.
+    const from = early ? curIface : r.iface[k]!;
+    const to = early ? r.iface[k]! : curIface;
+    const ttlIn = early ? ip.ttl : r.ttl[k]!;
+    const ttlOut = early ? r.ttl[k]! : ip.ttl;
+    const macIn: [number, number] = early ? [f.srcMac, f.dstMac] : [r.srcMac[k]!, r.dstMac[k]!];
+    const macOut: [number, number] = early ? [r.srcMac[k]!, r.dstMac[k]!] : [f.srcMac, f.dstMac];
+    const firstFrame = early ? f.frame : r.frame[k]!;
+    const secondFrame = early ? r.frame[k]! : f.frame;
+    const delta = Math.max(0, ttlIn - ttlOut);
+    const encapsulated = kind === DECAP || kind === ENCAP || f.tunnel >= 0;
+    // kind (3 bits), TTL change (1), encapsulation (1), interfaces (+1 so "none" is 0; 12 bits each).
+    const code = kind | (delta << 3) | ((encapsulated ? 1 : 0) << 4) | ((from + 1) << 5) | ((to + 1) << 17);
+    const latency = Math.abs(f.time - r.time[k]!);
     const h = mixAddr(mixAddr(mix(HASH_SEED, code), ip.src), ip.dst);
     let p = this.paths.get(h);
     while (p !== undefined && !(p.code === code && p.src === ip.src && p.dst === ip.dst)) p = p.next;
@@ -297,20 +385,20 @@ export class HopCollector implements Collector {
         next: this.paths.get(ph),
         code,
         kind: KINDS[kind]!,
-        ingress: prevIface < 0 ? '?' : this.ifaceNames[prevIface]!,
-        egress: iface < 0 ? '?' : this.ifaceNames[iface]!,
+        ingress: from < 0 ? '?' : this.ifaceNames[from]!,
+        egress: to < 0 ? '?' : this.ifaceNames[to]!,
         src: pooled ? undefined : ip.src,
         dst: pooled ? undefined : ip.dst,
         encapsulated,
-        ttlIn: r.ttl[k]!,
-        ttlOut: ip.ttl,
-        macIn: [r.srcMac[k]!, r.dstMac[k]!],
-        macOut: [f.srcMac, f.dstMac],
+        ttlIn,
+        ttlOut,
+        macIn,
+        macOut,
         packets: 0,
         latMin: latency,
         latMax: latency,
         latSum: 0,
-        firstFrame: r.frame[k]!,
+        firstFrame,
         examples: [],
       };
       this.paths.set(ph, p);
@@ -320,7 +408,7 @@ export class HopCollector implements Collector {
     p.latSum += latency;
     if (latency < p.latMin) p.latMin = latency;
     if (latency > p.latMax) p.latMax = latency;
-    if (p.examples.length < this.evidence) p.examples.push([r.frame[k]!, f.frame]);
+    if (p.examples.length < this.evidence) p.examples.push([firstFrame, secondFrame]);
   }
 
   finish(): Hops {

@@ -1,5 +1,6 @@
 // What the user can tell the analysis that the capture cannot: the cluster's pod range, which
 // interface is the uplink, the capturing host's routing table, interface names.
+import type { IpLinkEntry } from '../capture/ip-link.js';
 import { readTextInput } from '../capture/text-file.js';
 import type { Registry } from '../dissect/registry.js';
 import type { Packet } from '../dissect/types.js';
@@ -13,6 +14,10 @@ export interface Route {
   via?: Addr;
   /** blackhole, unreachable, prohibit: a route that drops. */
   reject?: boolean;
+  /** The preferred source address ("src 192.168.10.200"): an address of the host itself. */
+  src?: Addr;
+  /** A lightweight-tunnel route ("encap ip id 10100 dst 192.168.20.100"): the remote VTEP. */
+  encapDst?: Addr;
 }
 
 export interface AnalysisOptions {
@@ -28,6 +33,10 @@ export interface AnalysisOptions {
   uplink?: string;
   /** The capturing host's routing table (`ip route` output). */
   routes?: Route[];
+  /** The capturing host's interfaces (`ip -o link` output): names, kinds, link types. */
+  links?: IpLinkEntry[];
+  /** Which node (VTEP address) hosts which pod CIDR (`--pod-cidr 192.168.20.100=172.20.2.0/24`). */
+  podCidrOwners?: PodCidrOwner[];
   /** Seconds within which a forwarded copy must follow the copy it repeats. */
   hopWindow?: number;
   /** Frame numbers kept as evidence per flow, tunnel, hop path or alert. */
@@ -41,10 +50,17 @@ export interface AnalysisOptions {
   maxAlertsPerRule?: number;
 }
 
+export interface PodCidrOwner {
+  node: Addr;
+  prefix: Cidr;
+}
+
 export interface ResolvedOptions {
   podCidrs: Cidr[];
   uplink: string | undefined;
   routes: Route[];
+  links: IpLinkEntry[];
+  podCidrOwners: PodCidrOwner[];
   hopWindow: number;
   evidenceFrames: number;
   answerGrace: number;
@@ -58,6 +74,8 @@ export function resolveOptions(o: AnalysisOptions): ResolvedOptions {
     podCidrs: o.podCidrs ?? [],
     uplink: o.uplink,
     routes: o.routes ?? [],
+    links: o.links ?? [],
+    podCidrOwners: o.podCidrOwners ?? [],
     hopWindow: o.hopWindow ?? 0.05,
     evidenceFrames: o.evidenceFrames ?? 10,
     answerGrace: o.answerGrace ?? 1,
@@ -72,6 +90,15 @@ export function parsePodCidrOption(text: string): Cidr {
   const c = parseCidr(text);
   if (!c || !text.includes('/')) throw new VxError('usage', msg.badPodCidr(text));
   return c;
+}
+
+/** `--pod-cidr 172.20.0.0/16` or `--pod-cidr 192.168.20.100=172.20.2.0/24` (the node that hosts it). */
+export function parsePodCidrArg(text: string): { prefix: Cidr; node?: Addr } {
+  const eq = text.indexOf('=');
+  if (eq < 0) return { prefix: parsePodCidrOption(text) };
+  const node = parseAddr(text.slice(0, eq).trim());
+  if (node === undefined) throw new VxError('usage', msg.badPodCidr(text));
+  return { prefix: parsePodCidrOption(text.slice(eq + 1).trim()), node };
 }
 
 const REJECT = new Set(['blackhole', 'unreachable', 'prohibit', 'throw']);
@@ -97,14 +124,27 @@ function routeFromWords(words: string[]): Route | undefined {
   }
   const route: Route = { prefix };
   if (reject) route.reject = true;
+  let encap = false;
   for (let k = i + 1; k < words.length - 1; k++) {
+    if (encap) {
+      // "encap ip id 10100 dst 192.168.20.100 ttl 0": the tunnel's endpoint, not a next hop.
+      if (words[k] === 'dst') {
+        const a = parseAddr(words[k + 1]!);
+        if (a !== undefined) route.encapDst = a;
+      } else if (words[k] === 'dev' || words[k] === 'via' || words[k] === 'proto' || words[k] === 'scope') encap = false;
+      if (encap) continue;
+    }
     if (words[k] === 'dev') route.dev = words[k + 1]!;
+    else if (words[k] === 'src') {
+      const a = parseAddr(words[k + 1]!);
+      if (a !== undefined) route.src = a;
+    }
     else if (words[k] === 'via') {
       // "via inet6 fe80::1" names the family first.
       const v = words[k + 1] === 'inet' || words[k + 1] === 'inet6' ? words[k + 2] : words[k + 1];
       const a = v === undefined ? undefined : parseAddr(v);
       if (a !== undefined) route.via = a;
-    } else if (words[k] === 'encap') break; // "encap ip id 10100 dst 192.168.20.100": the tunnel's, not a next hop
+    } else if (words[k] === 'encap') encap = true;
   }
   return route;
 }

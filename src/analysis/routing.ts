@@ -18,6 +18,15 @@ export interface Misroute {
   paths: HopPath[];
   /** The routing table was given and its best match for the destination is the default route. */
   confirmed: boolean;
+  /** Something came back for the misrouted packets' flows (the default route got them there after all). */
+  answered: boolean;
+}
+
+/** "src|dst" of address pairs whose flows were answered (both directions carried packets). */
+export function answeredPairs(flows: readonly Flow[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of flows) if (f.directions[0].packets > 0 && f.directions[1].packets > 0) out.add(`${f.src}|${f.dst}`).add(`${f.dst}|${f.src}`);
+  return out;
 }
 
 /**
@@ -27,7 +36,10 @@ export interface Misroute {
  */
 export function findMisroutes(m: AnalysisModels): Misroute[] {
   const uplink = m.view.uplink;
-  if (uplink === undefined) return [];
+  // Pod traffic leaving a node through its default route is how native routing with routers
+  // that know the pod CIDRs works: only a router's default route is a misroute.
+  if (uplink === undefined || (m.vantage.host !== 'router' && m.vantage.host !== 'unknown')) return [];
+  const answered = answeredPairs(m.flows);
   const groups = new Map<string, Misroute>();
   for (const p of m.hops.paths) {
     if (p.kind !== 'routed' || p.encapsulated || p.egress !== uplink || p.ingress === uplink) continue;
@@ -35,14 +47,15 @@ export function findMisroutes(m: AnalysisModels): Misroute[] {
     if (dst === undefined || !m.view.isPod(dst)) continue;
     let confirmed = false;
     if (m.options.routes.length > 0) {
+      // The table decides: a specific route for the destination is not the default route.
       const r = lookupRoute(m.options.routes, dst);
-      if (r?.prefix !== undefined && r.dev !== uplink) continue;
-      confirmed = r === undefined || r.prefix === undefined;
+      if (r?.prefix !== undefined) continue;
+      confirmed = true;
     }
     const key = `${p.src}|${p.dst}|${p.ingress}|${p.egress}`;
     let g = groups.get(key);
     if (!g) {
-      g = { src: p.src, dst: p.dst, ingress: p.ingress, egress: p.egress, prefix: m.view.nodePrefix(dst), packets: 0, frames: [], paths: [], confirmed };
+      g = { src: p.src, dst: p.dst, ingress: p.ingress, egress: p.egress, prefix: m.view.nodePrefix(dst), packets: 0, frames: [], paths: [], confirmed, answered: answered.has(`${p.src}|${p.dst}`) };
       groups.set(key, g);
     }
     g.packets += p.packets;
@@ -77,7 +90,8 @@ export function silentPodPrefixes(m: AnalysisModels): SilentPrefix[] {
   const heard = heardFrom(m.flows);
   const out = new Map<string, SilentPrefix>();
   for (const f of m.flows) {
-    if (!f.unanswered) continue;
+    // A tunnelled flow's packets carry node addresses outside: a pod route is not what it needs.
+    if (!f.unanswered || f.tunnels.length > 0) continue;
     const dst = parseAddr(f.dst);
     if (dst === undefined || !m.view.isPod(dst)) continue;
     const prefix = m.view.nodePrefix(dst);

@@ -225,7 +225,7 @@ function buildTopology(c: TopologyCollector, opts: ResolvedOptions, hops: Hops, 
   }
 
   const isPod = (a: Addr): boolean => (pods.length > 0 ? pods.some((p) => contains(p, a)) : isPrivate(a) && isUnicast(a) && !isAttached(a));
-  const uplink = findUplink(opts, hops, isAttached);
+  const uplink = findUplink(opts, hops, isAttached, st.neighbors.values(), flows);
 
   const interfaces: TopologyInterface[] = st.ifaces.map((name) => ({
     name,
@@ -252,29 +252,44 @@ function buildTopology(c: TopologyCollector, opts: ResolvedOptions, hops: Hops, 
 }
 
 /**
- * The uplink: what the user said, else the routing table's default route, else inferred: the
- * interface through which forwarded packets left for addresses on no attached subnet. Each
- * candidate scores one per distinct destination /24 and ten per public destination; only a
- * single best candidate is named (a tie means the capture does not tell).
+ * The uplink: what the user said, else the routing table's default route (with a routing
+ * table and no default route there is no uplink: the table is authoritative), else inferred
+ * from the traffic. A forwarded packet for an address on no attached subnet votes for the
+ * interface it left through, unless its flow was answered (a route that works is no sign of a
+ * default route): one point per private destination /24, ten per public one; an interface with
+ * a public neighbour (the internet side) gets five. Only a single best candidate is named.
  */
-function findUplink(opts: ResolvedOptions, hops: Hops, isAttached: (a: Addr) => boolean): Topology['uplink'] {
+function findUplink(opts: ResolvedOptions, hops: Hops, isAttached: (a: Addr) => boolean, neighbors: Iterable<NeighborState>, flows: readonly Flow[]): Topology['uplink'] {
   if (opts.uplink !== undefined) return { name: opts.uplink, source: 'option', reason: msg.uplinkFromOption() };
-  const dev = defaultRouteDev(opts.routes);
-  if (dev !== undefined) return { name: dev, source: 'ip-route', reason: msg.uplinkFromRoutes() };
+  if (opts.routes.length > 0) {
+    const dev = defaultRouteDev(opts.routes);
+    return dev !== undefined ? { name: dev, source: 'ip-route', reason: msg.uplinkFromRoutes() } : undefined;
+  }
+  const answered = new Set<string>();
+  for (const f of flows) if (f.directions[0].packets > 0 && f.directions[1].packets > 0) answered.add(`${f.src}|${f.dst}`).add(`${f.dst}|${f.src}`);
   const score = new Map<string, { prefixes: Set<string>; points: number }>();
+  const entry = (iface: string): { prefixes: Set<string>; points: number } => {
+    let s = score.get(iface);
+    if (!s) score.set(iface, (s = { prefixes: new Set(), points: 0 }));
+    return s;
+  };
   for (const p of hops.paths) {
     if (p.kind !== 'routed' || p.egress === '?' || p.egress === p.ingress) continue;
     const dst = parseAddr(p.dst);
     if (dst === undefined || !isUnicast(dst) || isAttached(dst)) continue;
+    if (!p.encapsulated && answered.has(`${p.src}|${p.dst}`)) continue;
+    if (p.encapsulated && isPrivate(dst)) continue;
     const key = cidrText(prefixOf(dst, defaultNodeBits(dst)));
-    let s = score.get(p.egress);
-    if (!s) score.set(p.egress, (s = { prefixes: new Set(), points: 0 }));
+    const s = entry(p.egress);
     if (!s.prefixes.has(key)) {
       s.prefixes.add(key);
       s.points += isPrivate(dst) ? 1 : 10;
     }
   }
-  const ranked = [...score.entries()].sort((a, b) => b[1].points - a[1].points);
+  const publicSide = new Set<string>();
+  for (const n of neighbors) if (n.iface !== '' && n.iface !== 'any' && isUnicast(n.addr) && !isPrivate(n.addr)) publicSide.add(n.iface);
+  for (const iface of publicSide) if (score.has(iface)) entry(iface).points += 5;
+  const ranked = [...score.entries()].filter((e) => e[1].prefixes.size > 0).sort((a, b) => b[1].points - a[1].points);
   const best = ranked[0];
   if (!best || (ranked[1] && ranked[1][1].points === best[1].points)) return undefined;
   return { name: best[0], source: 'inferred', reason: msg.uplinkInferred(best[0], [...best[1].prefixes]) };

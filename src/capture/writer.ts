@@ -33,6 +33,8 @@ export class CaptureWriter {
     private readonly format: CaptureFormat,
     private readonly interfaces: CaptureInterface[],
     private readonly nano: boolean,
+    /** pcapng only: a comment for the section header (opt_comment). */
+    private readonly sectionComment?: string,
   ) {
     if (path === '-') this.fd = STDOUT;
     else {
@@ -107,15 +109,13 @@ export class CaptureWriter {
   }
 
   private pcapngHeader(): void {
-    const shb = new DataView(new ArrayBuffer(28));
-    shb.setUint32(0, 0x0a0d0d0a, true);
-    shb.setUint32(4, 28, true);
-    shb.setUint32(8, 0x1a2b3c4d, true);
-    shb.setUint16(12, 1, true);
-    shb.setUint16(14, 0, true);
-    shb.setBigInt64(16, -1n, true);
-    shb.setUint32(24, 28, true);
-    this.put(new Uint8Array(shb.buffer));
+    const head = new DataView(new ArrayBuffer(16));
+    head.setUint32(0, 0x1a2b3c4d, true);
+    head.setUint16(4, 1, true);
+    head.setUint16(6, 0, true);
+    head.setBigInt64(8, -1n, true);
+    const comment = this.sectionComment === undefined ? [] : [option(1, new TextEncoder().encode(this.sectionComment)), option(0, new Uint8Array(0))];
+    this.put(block(0x0a0d0d0a, concatBytes([new Uint8Array(head.buffer), ...comment])));
     for (const iface of this.interfaces) {
       this.idbFor.set(iface.id, this.units.length);
       const decimal = iface.tsResolution.base === 10 && iface.tsResolution.exponent <= 9;

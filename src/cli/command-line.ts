@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { VxError, msg } from '../errors.js';
 import { nearest } from '../text/suggest.js';
 
-export const COMMANDS = ['capinfo', 'flows', 'tunnels', 'hops', 'alerts'] as const;
+export const COMMANDS = ['capinfo', 'flows', 'tunnels', 'hops', 'alerts', 'journey', 'merge'] as const;
 
 /**
  * Rewrites `help [CMD]` into `[CMD] --help`, and refuses a first word that is neither a

@@ -9,6 +9,9 @@ import { analysisBuilder } from './commands/analysis-common.js';
 import { flows } from './commands/flows.js';
 import { hops } from './commands/hops.js';
 import { tunnels } from './commands/tunnels.js';
+import { journey, journeyBuilder, multiCaptureBuilder } from './commands/journey.js';
+import { merge } from './commands/merge.js';
+import { alertsAcross } from './commands/alerts-across.js';
 import { read } from './commands/read.js';
 import { runUi } from '../ui/index.js';
 import { parseFieldsOptions } from './print/fields.js';
@@ -70,11 +73,43 @@ export async function main(argv: string[]): Promise<number> {
       work = () => hops({ ...args, file: fileFor('hops', args.file) }, out);
     })
     .command(
-      'alerts [file]',
-      'what is wrong: misroutes, missing routes, fragmented tunnels, unanswered flows...',
-      (y) => analysisBuilder(y).option('fail-on', { choices: ['warning', 'error'] as const, describe: 'exit with status 3 when an alert at or above this level is found' }),
+      'alerts [file] [more..]',
+      'what is wrong: misroutes, missing routes, fragmented tunnels, unanswered flows... (several captures: NAME=PATH each, combined)',
+      (y) =>
+        analysisBuilder(y)
+          .positional('more', { type: 'string', array: true, describe: 'more captures of other hosts, to combine (NAME=PATH)' })
+          .option('window', { type: 'string', requiresArg: true, describe: 'with several captures: seconds a packet may take through them all (default 2)' })
+          .option('fail-on', { choices: ['warning', 'error'] as const, describe: 'exit with status 3 when an alert at or above this level is found' }),
       (args) => {
-        work = () => alerts({ ...args, file: fileFor('alerts', args.file) }, out);
+        const more = (args.more ?? []).map(fromToken);
+        if (more.length > 0 && args.file !== undefined) {
+          const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : ([] as string[]).concat(v));
+          work = () =>
+            alertsAcross(
+              {
+                ...args,
+                captures: [fromToken(args.file!), ...more],
+                'ip-link': list(args['ip-link']),
+                'ip-route': list(args['ip-route']),
+                summary: false,
+              },
+              out,
+            );
+        } else work = () => alerts({ ...args, file: fileFor('alerts', args.file) }, out);
+      },
+    )
+    .command('journey [captures..]', 'follow packets through several captures (node, router, node): where did each one end?', journeyBuilder, (args) => {
+      work = () => journey({ ...args, captures: (args.captures ?? []).map(fromToken) }, out);
+    })
+    .command(
+      'merge [captures..]',
+      'merge captures of several hosts into one pcapng: an interface per host and interface, clocks corrected',
+      (y) =>
+        multiCaptureBuilder(y)
+          .option('w', { type: 'string', requiresArg: true, describe: 'the pcapng file to write ("-" for standard output; never overwrites)' })
+          .option('clock-correction', { type: 'boolean', default: true, describe: 'take off each capture\'s estimated clock offset (--no-clock-correction keeps the time stamps)' }),
+      (args) => {
+        work = () => merge({ ...args, captures: (args.captures ?? []).map(fromToken), ...(args.w !== undefined ? { w: fromToken(args.w) } : {}) });
       },
     )
     .command(

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadCapture } from '../../src/capture/capture.js';
-import { readIpLinkFile } from '../../src/capture/ip-link.js';
+import { readIpLinkEntries } from '../../src/capture/ip-link.js';
 import { analyze, readIpRouteFile, type AnalysisOptions, type AnalysisResult } from '../../src/analysis/index.js';
 import { TempDir } from '../capture/helpers.js';
 import { buildPcap, type PcapRecord } from '../fixtures/capture-writer.js';
@@ -55,6 +55,8 @@ export interface Event {
   ip: Uint8Array;
   /** Keep only the first N bytes (snaplen). */
   snap?: number;
+  /** Linux packet type when not the usual one (0 host on In, 4 outgoing on Out); 3 is OTHERHOST. */
+  pktType?: number;
 }
 
 /** One IPv4 packet; its copy after forwarding has the TTL one lower (the builder recomputes the checksum). */
@@ -84,7 +86,7 @@ export function sll2Capture(events: Event[]): Uint8Array {
   const records: PcapRecord[] = events
     .sort((a, b) => a.t - b.t)
     .map((e) => {
-      const data = sll2({ protocol: ETH_IPV4, ifindex: e.ifindex, pktType: e.out ? 4 : 0, addr: e.mac }, e.ip);
+      const data = sll2({ protocol: ETH_IPV4, ifindex: e.ifindex, pktType: e.pktType ?? (e.out ? 4 : 0), addr: e.mac }, e.ip);
       const kept = e.snap !== undefined ? data.slice(0, e.snap) : data;
       return { tsSec: 1_767_225_600 + Math.floor(e.t / 1e6), tsFrac: e.t % 1e6, data: kept, origLen: data.length };
     });
@@ -160,7 +162,10 @@ export async function analyzeBytes(bytes: Uint8Array, opts: AnalysisOptions = {}
 export async function analyzeFile(path: string, opts: AnalysisOptions & { ipLink?: string; ipRoute?: string } = {}): Promise<AnalysisResult> {
   const { ipLink, ipRoute, ...rest } = opts;
   const o: AnalysisOptions = { ...rest };
-  if (ipLink) o.ifnames = readIpLinkFile(ipLink);
+  if (ipLink) {
+    o.links = readIpLinkEntries(ipLink);
+    o.ifnames = new Map(o.links.map((l) => [l.index, l.name]));
+  }
   if (ipRoute) o.routes = readIpRouteFile(ipRoute);
   const capture = await loadCapture(path);
   try {

@@ -1,6 +1,6 @@
 // The lab end to end: samples/lab/lab.sh builds the workshop (docs/scenario.md) in network
-// namespaces, records Act 1 (native) and Act 2 (tunnel) with tcpdump, and vxshark's own CLI must
-// find in the fresh recordings what the story says is there. Needs Linux, root, ip (iproute2),
+// namespaces, records Act 1 (native) and Act 2 (tunnel) with tcpdump on every host at once, and
+// vxshark's own CLI must find in the fresh recordings what the story says is there. Needs Linux, root, ip (iproute2),
 // tcpdump and python3 or nc; skipped with the reason otherwise. Runs in CI (which is root).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { vxshark } from '../helpers/cli.js';
+import { describe as describePackets, packets } from './lab-packets.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAB = join(ROOT, 'samples/lab/lab.sh');
-const LAB_TIMEOUT_MS = 45_000;
+const LAB_TIMEOUT_MS = 90_000; // a hang guard: two labs of five recorders each on a busy 2-core machine take ~30 s
 
 const has = (cmd: string): boolean => spawnSync('bash', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
@@ -93,7 +94,7 @@ const SLL_OUTGOING = 4; // pkttype: sent by us
 
 const reason = skipReason();
 
-describe('lab recordings made by samples/lab/lab.sh', { skip: reason ?? false, timeout: 60_000 }, () => {
+describe('lab recordings made by samples/lab/lab.sh', { skip: reason ?? false, timeout: 150_000 }, () => {
   let dir = '';
   const labs: Record<string, Run> = {};
   const started = Date.now();
@@ -114,7 +115,8 @@ describe('lab recordings made by samples/lab/lab.sh', { skip: reason ?? false, t
     const r = labs[scenario];
     assert.ok(r, `lab.sh ${scenario} did not run`);
     assert.equal(r.code, 0, `lab.sh ${scenario} exited ${r.code ?? r.signal}:\n${r.stderr}`);
-    for (const f of ['router-any.pcap', 'ctr-eth1.pcap', 'router.ip-link.txt', 'router.ip-route.txt']) {
+    const perHost = ['ctr', 'w1', 'w0', 'router'].flatMap((h) => [`${h}-any.pcap`, `${h}.ip-link.txt`, `${h}.ip-route.txt`]);
+    for (const f of ['ctr-eth1.pcap', ...perHost]) {
       assert.ok(existsSync(join(dir, `${scenario}-${f}`)), `${scenario}-${f} missing`);
     }
   };
@@ -158,5 +160,15 @@ describe('lab recordings made by samples/lab/lab.sh', { skip: reason ?? false, t
     const toW1 = wire.find((r) => r.dst.includes('172.20.1.20'));
     assert.deepEqual(toW1?.vni, ['10100']);
     assert.deepEqual(toW1?.dst, ['192.168.10.101', '172.20.1.20']);
+    // Recorded at the same time on k8s-w0: the VXLAN arrives on eth1 and its decapsulated copy
+    // on cilium_vxlan, then goes out to the pod on lxc0.
+    const w0 = await packets(join(dir, 'tunnel-w0-any.pcap'), { ipLink: join(dir, 'tunnel-w0.ip-link.txt') });
+    const toPod = w0.filter((p) => p.inner?.src === '172.20.0.10' && p.inner.dst === '172.20.2.30');
+    for (const [iface, encapsulated] of [['eth1', true], ['cilium_vxlan', false], ['lxc0', false]] as const) {
+      assert.ok(
+        toPod.some((p) => p.iface === iface && (p.vxlan !== undefined) === encapsulated),
+        `k8s-w0 ${iface}: no ${encapsulated ? 'VXLAN' : 'plain'} 172.20.0.10 -> 172.20.2.30:\n${describePackets(toPod)}`,
+      );
+    }
   });
 });

@@ -3,6 +3,7 @@
 // kind, destination and service port (pings by destination only, their identifiers vary).
 import { msg } from '../../errors.js';
 import type { Flow, Unanswered } from '../flows.js';
+import type { Tunnel } from '../tunnels.js';
 import type { Alert, Rule } from './types.js';
 
 interface Group {
@@ -28,7 +29,7 @@ export const rule: Rule = {
       const groups = new Map<string, Group>();
       for (const f of m.flows) {
         const u = f.unanswered;
-        if (!u) continue;
+        if (!u || relayedHere(f, m.tunnels)) continue;
         const port = u.kind === 'icmp-echo' ? 0 : f.dstPort;
         const key = `${u.kind}|${f.dst}|${port}`;
         let g = groups.get(key);
@@ -42,11 +43,13 @@ export const rule: Rule = {
         const f = g.flow;
         const tunnelled = f.tunnels.length > 0;
         const from = g.sources.size === 1 ? f.src : msg.manySources(g.sources.size, g.sources.size >= MAX_SOURCES);
+        const vtep = tunnelled ? m.tunnels[f.directions[0].tunnels[0] ?? f.tunnels[0]!]?.dst : undefined;
+        const seen = vtep !== undefined ? ` The requests ride a tunnel to VTEP ${vtep}: capture on ${vtep} (or the next hop towards it) to see whether they arrive.` : '';
         const alert: Alert = {
           id: 'flow.unanswered',
           severity: 'warning',
           title: msg.alertUnansweredTitle(g.kind, from, f.dst, f.dstPort, g.requests, g.flows),
-          explanation: msg.alertUnansweredExplanation(g.kind, f.dst, g.requests, g.frames[0]!, tunnelled),
+          explanation: msg.alertUnansweredExplanation(g.kind, f.dst, g.requests, g.frames[0]!, tunnelled) + seen,
           fix: msg.alertUnansweredFix(g.kind, f.dst, f.dstPort, tunnelled),
           frames: g.frames,
           count: g.requests,
@@ -62,3 +65,14 @@ export const rule: Rule = {
     },
   }),
 };
+
+/**
+ * A flow this host relays (it arrives in one tunnel and leaves in another, from this VTEP to a
+ * third): the replies go straight back and need not pass here, so silence proves nothing.
+ */
+function relayedHere(f: Flow, tunnels: readonly Tunnel[]): boolean {
+  const ids = f.directions[0].tunnels;
+  if (ids.length < 2) return false;
+  const list = ids.map((id) => tunnels[id]!);
+  return list.some((a) => list.some((b) => b.src === a.dst && b.dst !== a.src));
+}

@@ -4,6 +4,7 @@
 import { rd16, rd32 } from '../../dissect/field-helpers.js';
 import { msg } from '../../errors.js';
 import { formatAddr, type Addr } from '../addr.js';
+import { quotedTunnel } from '../encapsulation.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../facts.js';
 import { Groups, type Alert, type Rule } from './types.js';
 
@@ -35,10 +36,12 @@ export const rule: Rule = {
     return {
       observe(f, pkt) {
         const ip = f.inner;
-        if (!ip.present || ip.icmpType < 0 || f.copyOf !== 0) return;
+        if (!ip.present || ip.icmpType < 0 || f.copyOf !== 0 || f.innerCopyOf !== 0) return;
         if (ip.proto !== (ip.v6 ? PROTO_ICMPV6 : PROTO_ICMP)) return;
         const kind = kindOf(ip.v6, ip.icmpType, ip.icmpCode);
         if (!kind) return;
+        // Fragmentation needed for a tunnel packet is overlay.pmtu's, with the pod MTU that fits.
+        if (kind === 'frag-needed' && quotedTunnel(f, pkt) !== undefined) return;
         const l = pkt.layers[ip.l4]!;
         const d = pkt.data;
         let mtu = 0;
@@ -68,7 +71,9 @@ export const rule: Rule = {
           const about = q ? msg.quotedFlow(q.proto, formatAddr(q.src), formatAddr(q.dst), q.sport, q.dport) : undefined;
           const alert: Alert = {
             id: 'icmp.error',
-            severity: 'warning',
+            // Fragmentation needed is path MTU discovery doing its job (a tunnel packet's is
+            // overlay.pmtu's); the others say a packet was lost.
+            severity: g.kind === 'frag-needed' ? 'info' : 'warning',
             title: msg.alertIcmpTitle(g.kind, g.v6, g.code, g.reporter, about, g.mtu, flow?.id),
             explanation: msg.alertIcmpExplanation(g.kind, g.v6, g.code, g.reporter, about, g.mtu, g.count),
             fix: msg.alertIcmpFix(g.kind, g.v6, g.code, g.mtu),

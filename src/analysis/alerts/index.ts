@@ -1,5 +1,6 @@
 // The alert rules, in the order their alerts are listed when severities tie.
 import { rule as captureSnaplen } from './capture.snaplen.js';
+import { rule as flowStalled } from './flow.stalled.js';
 import { rule as flowUnanswered } from './flow.unanswered.js';
 import { rule as icmpError } from './icmp.error.js';
 import { rule as misrouteDefaultRoute } from './misroute.default-route.js';
@@ -7,18 +8,27 @@ import { rule as misrouteHairpin } from './misroute.hairpin.js';
 import { rule as overlayAsymmetric } from './overlay.asymmetric.js';
 import { rule as overlayBadHeader } from './overlay.bad-header.js';
 import { rule as overlayFragmented } from './overlay.fragmented.js';
+import { rule as overlayDropped } from './overlay.dropped.js';
 import { rule as overlayNativePodTraffic } from './overlay.native-pod-traffic.js';
+import { rule as overlayPmtu } from './overlay.pmtu.js';
+import { rule as overlayVtepAsymmetry } from './overlay.vtep-asymmetry.js';
+import { rule as overlayWrongVtep } from './overlay.wrong-vtep.js';
 import { rule as routeMissing } from './route.missing.js';
 import { SEVERITY_RANK, type Alert, type Rule } from './types.js';
 
 export const RULES: readonly Rule[] = [
+  overlayDropped,
+  overlayWrongVtep,
+  overlayPmtu,
   misrouteDefaultRoute,
   routeMissing,
   overlayFragmented,
   misrouteHairpin,
   overlayNativePodTraffic,
+  overlayVtepAsymmetry,
   overlayAsymmetric,
   overlayBadHeader,
+  flowStalled,
   flowUnanswered,
   icmpError,
   captureSnaplen,

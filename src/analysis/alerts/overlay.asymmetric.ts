@@ -18,8 +18,12 @@ type Why = 'plain' | 'kind' | 'port' | 'vni';
 function reason(f: Flow, tunnels: readonly Tunnel[], identity: (kind: string, port: number) => boolean): { why: Why; a: string; b: string } | undefined {
   const [d0, d1] = f.directions;
   if (d0.packets === 0 || d1.packets === 0) return undefined;
-  if (d0.carried === 'tunnel' && d1.carried === 'plain') return { why: 'plain', a: 'tunnel', b: 'plain' };
-  if (d0.carried === 'plain' && d1.carried === 'tunnel') return { why: 'plain', a: 'plain', b: 'tunnel' };
+  // A node's -i any sees a direction both plain (on the pod's veth) and in the tunnel: what
+  // counts is whether a direction used a tunnel at all.
+  const tunnelled0 = d0.carried === 'tunnel' || d0.carried === 'both';
+  const tunnelled1 = d1.carried === 'tunnel' || d1.carried === 'both';
+  if (tunnelled0 && d1.carried === 'plain') return { why: 'plain', a: 'tunnel', b: 'plain' };
+  if (d0.carried === 'plain' && tunnelled1) return { why: 'plain', a: 'plain', b: 'tunnel' };
   if (d0.tunnels.length === 0 || d1.tunnels.length === 0) return undefined;
   const t0 = d0.tunnels.map((id) => tunnels[id]!);
   const t1 = d1.tunnels.map((id) => tunnels[id]!);
@@ -31,10 +35,20 @@ function reason(f: Flow, tunnels: readonly Tunnel[], identity: (kind: string, po
   if (![...ports0].some((p) => ports1.has(p))) return { why: 'port', a: [...ports0].join('/'), b: [...ports1].join('/') };
   const first = t0[0]!;
   if (identity(first.kind, first.port)) return undefined;
+  // Different VNIs matter only when the receiver drops the other VNI. A conversation that goes
+  // on after the first answer shows both ends accepted both VNIs (many CNIs put the sender's
+  // identity in the VNI, on any port).
+  if (!answersRejected(f)) return undefined;
   const vnis0 = new Set(t0.map((t) => t.vni));
   const vnis1 = new Set(t1.map((t) => t.vni));
   if (![...vnis0].some((v) => vnis1.has(v))) return { why: 'vni', a: [...vnis0].join('/'), b: [...vnis1].join('/') };
   return undefined;
+}
+
+/** The initiator acted as if no answer arrived: it answered a SYN/ACK with nothing but more SYNs. */
+function answersRejected(f: Flow): boolean {
+  const tcp = f.tcp;
+  return tcp !== undefined && tcp.synAck > 0 && f.directions[0].packets <= tcp.syn;
 }
 
 export const rule: Rule = {

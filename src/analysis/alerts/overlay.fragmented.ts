@@ -1,4 +1,4 @@
-// overlay.fragmented (error): tunnel packets fragmented by the underlay: the inner packet
+// overlay.fragmented (warning): tunnel packets fragmented by the underlay: the inner packet
 // plus the encapsulation (50 bytes for VXLAN over IPv4, 70 over IPv6, GENEVE 50/70 plus its
 // options) is larger than the underlay MTU, so every full-size pod packet becomes two outer
 // fragments (or is dropped where DF is set or fragments are filtered). Only the IP fragment
@@ -26,7 +26,7 @@ interface G {
 
 export const rule: Rule = {
   id: 'overlay.fragmented',
-  severity: 'error',
+  severity: 'warning',
   description: 'outer IP fragments of VXLAN/GENEVE packets: pod MTU + encapsulation > underlay MTU',
   start(opts) {
     const groups = new Groups<G>(opts.evidenceFrames);
@@ -75,7 +75,7 @@ export const rule: Rule = {
           const t = m.tunnels[g.tunnel];
           const alert: Alert = {
             id: 'overlay.fragmented',
-            severity: 'error',
+            severity: 'warning',
             title: msg.alertFragmentedTitle(g.kind, g.src, g.dst, g.inner, g.overhead, g.mtu),
             explanation: msg.alertFragmentedExplanation(g.kind, g.v6, g.inner, g.overhead, g.mtu, g.count, g.datagrams),
             fix: msg.alertFragmentedFix(g.kind, g.overhead, g.mtu),

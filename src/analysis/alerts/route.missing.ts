@@ -25,7 +25,7 @@ export const rule: Rule = {
         if (!e) entries.set(k, (e = { prefix, misroutes: [], flows: [] }));
         return e;
       };
-      for (const r of findMisroutes(m)) entry(r.prefix).misroutes.push(r);
+      for (const r of findMisroutes(m)) if (!r.answered) entry(r.prefix).misroutes.push(r);
       for (const s of silentPodPrefixes(m)) entry(s.prefix).flows.push(...s.flows);
       const cap = m.options.evidenceFrames;
       return [...entries.values()].map((e): Alert => {
@@ -48,6 +48,7 @@ export const rule: Rule = {
             e.flows.map((f) => `${f.proto} ${f.src} → ${f.dst}${f.proto === 'TCP' || f.proto === 'UDP' ? `:${f.dstPort}` : ''}`),
           ),
           fix: msg.alertRouteFix(prefix, node),
+          confidence: e.misroutes.some((r) => r.confirmed) || (e.misroutes.length > 0 && m.view.uplinkSource !== 'inferred') ? 'certain' : 'inferred',
           frames: [...new Set(frames)].sort((a, b) => a - b),
           count: packets + unanswered,
           prefix,

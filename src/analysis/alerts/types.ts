@@ -10,6 +10,8 @@ import type { ResolvedOptions } from '../options.js';
 import type { PassStats } from '../pass.js';
 import type { Topology, TopologyView } from '../topology.js';
 import type { Tunnel } from '../tunnels.js';
+import type { Confidence, HostRole, Vantage } from '../vantage.js';
+import type { VtepMap } from '../vteps.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -28,6 +30,10 @@ export interface Alert {
   frames: number[];
   /** How many packets (or flows, for flow rules) the alert covers. */
   count: number;
+  /** What the capturing host is (router, node, pod, unknown): the alert's wording follows it. Filled by analyze() when a rule leaves it out. */
+  vantage?: HostRole;
+  /** certain: from what the capture and the host's saved tables show; inferred: rests on a guess (an inferred uplink, pod range or vantage). */
+  confidence?: Confidence;
   // The rule's evidence, where it applies.
   ingress?: string;
   egress?: string;
@@ -50,6 +56,8 @@ export interface AnalysisModels {
   hops: Hops;
   topology: Topology;
   view: TopologyView;
+  vantage: Vantage;
+  vteps: VtepMap;
   fingerprint: readonly CniHint[];
   options: ResolvedOptions;
   stats: PassStats;

@@ -11,17 +11,26 @@ export interface AlertsArgs extends AnalysisArgs {
   'fail-on'?: 'warning' | 'error';
 }
 
-function printAlert(a: Alert, out: Output, width: number): void {
+export function printAlert(a: Alert, out: Output, width: number): void {
   out.line(`${a.severity.toUpperCase().padEnd(8)}${a.id}  ${msg.alertEvidence(frameList(a.frames), a.count)}`);
   for (const l of wrap(a.title, width - 2)) out.line(`  ${l}`);
   for (const l of wrap(`Why: ${a.explanation}`, width - 2, '     ')) out.line(`  ${l}`);
   for (const l of wrap(`Fix: ${a.fix}`, width - 2, '     ')) out.line(`  ${l}`);
 }
 
+/**
+ * One alert as `alerts --json` prints it (docs/alerts.md): the contract's fields first, in a
+ * fixed order, then the rule's own evidence fields.
+ */
+export function alertJson(a: Alert): Record<string, unknown> {
+  const { id, severity, title, explanation, fix, frames, count, vantage, confidence, ...evidence } = a;
+  return { id, severity, title, explanation, fix, frames, count, vantage: vantage ?? 'unknown', confidence: confidence ?? 'certain', ...evidence };
+}
+
 export async function alerts(args: AlertsArgs, out: Output): Promise<number> {
   const { result, status } = await runAnalysis(args);
   const list = result.alerts;
-  if (args.json) out.line(JSON.stringify(list, null, 2));
+  if (args.json) out.line(JSON.stringify(list.map(alertJson), null, 2));
   else {
     const width = outputWidth();
     list.forEach((a, i) => {

@@ -2,8 +2,8 @@
 // loading + analysing the capture once with them.
 import type { Argv } from 'yargs';
 import { loadCapture } from '../../capture/capture.js';
-import { parseIfnameOption, readIpLinkFile } from '../../capture/ip-link.js';
-import { analyze, parsePodCidrOption, readIpRouteFile, type AnalysisOptions, type AnalysisResult } from '../../analysis/index.js';
+import { parseIfnameOption, readIpLinkEntries } from '../../capture/ip-link.js';
+import { analyze, parsePodCidrArg, readIpRouteFile, type AnalysisOptions, type AnalysisResult } from '../../analysis/index.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { parseDecodeAs } from '../../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
@@ -34,7 +34,7 @@ export function analysisBuilder<T>(y: Argv<T>) {
     .option('ifname', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 3=eth1 (repeatable)' })
     .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
     .option('ip-route', { type: 'string', requiresArg: true, describe: 'file with `ip route` output from the capturing host (finds the uplink and missing routes)' })
-    .option('pod-cidr', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: "the cluster's pod range, e.g. 172.20.0.0/16 (repeatable; inferred when absent)" })
+    .option('pod-cidr', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: "the cluster's pod range, e.g. 172.20.0.0/16, or one node's, e.g. 192.168.20.100=172.20.2.0/24 (repeatable; inferred when absent)" })
     .option('uplink', { type: 'string', requiresArg: true, describe: 'the interface of the default route, e.g. eth0 (inferred when absent)' });
 }
 
@@ -50,14 +50,19 @@ export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
   const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
   const opts: AnalysisOptions = { registry };
   if (args.Y !== undefined && args.Y.trim() !== '') opts.filter = compileFilter(args.Y, registry);
-  const ifnames = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
+  const links = args['ip-link'] ? readIpLinkEntries(args['ip-link']) : [];
+  const ifnames = new Map<number, string>(links.map((l) => [l.index, l.name]));
+  opts.links = links;
   for (const item of args.ifname) {
     const [index, name] = parseIfnameOption(item);
     ifnames.set(index, name);
   }
   opts.ifnames = ifnames;
   if (args['ip-route'] !== undefined) opts.routes = readIpRouteFile(args['ip-route']);
-  if (args['pod-cidr'].length) opts.podCidrs = args['pod-cidr'].map(parsePodCidrOption);
+  const podCidrs = args['pod-cidr'].map(parsePodCidrArg);
+  if (podCidrs.some((p) => p.node === undefined)) opts.podCidrs = podCidrs.filter((p) => p.node === undefined).map((p) => p.prefix);
+  const owners = podCidrs.flatMap((p) => (p.node !== undefined ? [{ node: p.node, prefix: p.prefix }] : []));
+  if (owners.length) opts.podCidrOwners = owners;
   if (args.uplink !== undefined) opts.uplink = args.uplink;
   const file = args.file;
   const capture = await loadCapture(file);

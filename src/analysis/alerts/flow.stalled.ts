@@ -1,0 +1,183 @@
+// flow.stalled (warning): a TCP transfer that stops. Two shapes, both from how TCP behaves
+// when packets vanish on the way:
+//   - a sender retransmits one and the same data segment again and again (same sequence
+//     number, same length) and never gets past it: what it sends does not arrive;
+//   - an HTTP response announces a Content-Length, fewer bytes arrive, the server falls silent
+//     and the client gives up (FIN or RST after a second or more of silence).
+// Small packets working while large ones vanish is the signature of an MTU problem (a PMTU
+// black hole): the explanation names the largest segment that did get through.
+//
+// Per-flow state lives in typed columns indexed by flow id and direction (flowId * 2 + dir),
+// touched only for TCP packets; nothing is allocated per packet.
+import { PROTO_TCP, TCP_ACK, TCP_FIN, TCP_RST, type Facts } from '../facts.js';
+import type { Flow } from '../flows.js';
+import { hostWord } from '../vantage.js';
+import type { Alert, Rule } from './types.js';
+
+/** Transmissions of one segment (the first and its retransmissions) that make a stall. */
+const STUCK_TRANSMISSIONS = 3;
+/** Seconds of silence from the server before the client's close that count as giving up. */
+const GIVE_UP_SILENCE = 1;
+
+class StallColumns {
+  size = 0;
+  seq = new Float64Array(0);
+  len = new Int32Array(0);
+  sends = new Int32Array(0);
+  stuckFrame = new Int32Array(0);
+  firstFrame = new Int32Array(0);
+  maxSegment = new Int32Array(0);
+  dataBytes = new Float64Array(0);
+  /** HTTP response: header bytes + Content-Length; 0 when not known. */
+  expected = new Float64Array(0);
+  lastData = new Float64Array(0);
+  closedAt = new Float64Array(0);
+  closeFrame = new Int32Array(0);
+  /** The latest acknowledgment number this direction sent (-1 none). */
+  ack = new Float64Array(0);
+  /** Bit 1: sent FIN or RST (closedAt, closeFrame); bit 2: expected already looked for. */
+  flags = new Uint8Array(0);
+
+  ensure(slot: number): void {
+    if (slot < this.size) return;
+    let n = Math.max(64, this.size * 2);
+    while (n <= slot) n *= 2;
+    const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (k: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.seq = grow(this.seq, (k) => new Float64Array(k));
+    this.len = grow(this.len, (k) => new Int32Array(k));
+    this.sends = grow(this.sends, (k) => new Int32Array(k));
+    this.stuckFrame = grow(this.stuckFrame, (k) => new Int32Array(k));
+    this.firstFrame = grow(this.firstFrame, (k) => new Int32Array(k));
+    this.maxSegment = grow(this.maxSegment, (k) => new Int32Array(k));
+    this.dataBytes = grow(this.dataBytes, (k) => new Float64Array(k));
+    this.expected = grow(this.expected, (k) => new Float64Array(k));
+    this.lastData = grow(this.lastData, (k) => new Float64Array(k));
+    this.closedAt = grow(this.closedAt, (k) => new Float64Array(k));
+    this.closeFrame = grow(this.closeFrame, (k) => new Int32Array(k));
+    this.ack = grow(this.ack, (k) => new Float64Array(k).fill(-1));
+    this.flags = grow(this.flags, (k) => new Uint8Array(k));
+    this.size = n;
+  }
+}
+
+/** Header bytes + Content-Length of an HTTP/1.x response starting at `at`, or 0. */
+function httpExpected(d: Uint8Array, at: number, end: number): number {
+  if (end - at < 12 || d[at] !== 0x48 || d[at + 1] !== 0x54 || d[at + 2] !== 0x54 || d[at + 3] !== 0x50 || d[at + 4] !== 0x2f) return 0;
+  const stop = Math.min(end, at + 2048);
+  let text = '';
+  for (let i = at; i < stop; i++) text += String.fromCharCode(d[i]!);
+  const head = text.indexOf('\r\n\r\n');
+  if (head < 0) return 0;
+  const m = /\r\ncontent-length:\s*(\d+)/i.exec(text.slice(0, head));
+  return m ? head + 4 + Number(m[1]) : 0;
+}
+
+/** Whether acknowledgment number `ack` covers sequence number `end` (modulo 2^32). */
+function acked(ack: number, end: number): boolean {
+  if (ack < 0) return false;
+  return ((ack - end) >>> 0) < 0x80000000;
+}
+
+export const rule: Rule = {
+  id: 'flow.stalled',
+  severity: 'warning',
+  description: 'a TCP transfer that stops: one segment retransmitted again and again, or a response cut short until the client gives up',
+  start() {
+    const c = new StallColumns();
+    return {
+      observe(f: Facts, pkt) {
+        const ip = f.inner;
+        if (f.flowId < 0 || ip.proto !== PROTO_TCP || f.copyOf !== 0 || f.innerCopyOf !== 0 || ip.l4 < 0) return;
+        const slot = f.flowId * 2 + f.flowDir;
+        c.ensure(slot);
+        if (ip.tcpFlags & TCP_ACK) c.ack[slot] = ip.tcpAck;
+        if (ip.tcpFlags & (TCP_FIN | TCP_RST)) {
+          if ((c.flags[slot]! & 1) === 0) {
+            c.flags[slot]! |= 1;
+            c.closedAt[slot] = f.time;
+            c.closeFrame[slot] = f.frame;
+          }
+        }
+        const len = ip.tcpPayload;
+        if (len === 0) return;
+        if (c.firstFrame[slot] === 0) c.firstFrame[slot] = f.frame;
+        if (ip.tcpSeq === c.seq[slot] && len === c.len[slot]) {
+          c.sends[slot]!++;
+          if (c.sends[slot] === STUCK_TRANSMISSIONS) c.stuckFrame[slot] = f.frame;
+          return;
+        }
+        // New data (or other data): progress; the sender is not stuck on the earlier segment.
+        if (c.sends[slot]! >= STUCK_TRANSMISSIONS) c.stuckFrame[slot] = 0;
+        c.seq[slot] = ip.tcpSeq;
+        c.len[slot] = len;
+        c.sends[slot] = 1;
+        c.dataBytes[slot]! += len;
+        c.lastData[slot] = f.time;
+        if (len > c.maxSegment[slot]!) c.maxSegment[slot] = len;
+        if ((c.flags[slot]! & 2) === 0) {
+          c.flags[slot]! |= 2;
+          const l = pkt.layers[ip.l4]!;
+          c.expected[slot] = httpExpected(pkt.data, l.payload, l.end);
+        }
+      },
+      evaluate(m) {
+        const here = hostWord(m.vantage.host);
+        const out: Alert[] = [];
+        const flows = m.flows;
+        let finished: Map<string, number> | undefined;
+        const finishedBetween = (f: Flow): number => {
+          if (!finished) {
+            finished = new Map();
+            for (const g of flows) if (g.protoNumber === PROTO_TCP && g.tcp?.fin) for (const k of [`${g.src}|${g.dst}`, `${g.dst}|${g.src}`]) finished.set(k, (finished.get(k) ?? 0) + 1);
+          }
+          return finished.get(`${f.src}|${f.dst}`) ?? 0;
+        };
+        const n = Math.min(flows.length, c.size >> 1);
+        for (let id = 0; id < n; id++) {
+          for (let dir = 0; dir < 2; dir++) {
+            const slot = id * 2 + dir;
+            const other = slot ^ 1;
+            // Stuck: retransmitted again and again and never acknowledged. (A FIN says nothing:
+            // the sender queues it behind the data it cannot deliver.)
+            const stuck = c.sends[slot]! >= STUCK_TRANSMISSIONS && c.stuckFrame[slot] !== 0 && !acked(c.ack[other]!, c.seq[slot]! + c.len[slot]!);
+            const cut = c.expected[slot]! > 0 && c.dataBytes[slot]! < c.expected[slot]! && (c.flags[other]! & 1) !== 0 && c.closedAt[other]! - c.lastData[slot]! >= GIVE_UP_SILENCE;
+            if (!stuck && !cut) continue;
+            out.push(stalled(flows[id]!, dir, slot, other, stuck, here, c, finishedBetween(flows[id]!)));
+          }
+        }
+        return out;
+      },
+    };
+  },
+};
+
+function stalled(f: Flow, dir: number, slot: number, other: number, stuck: boolean, here: string, c: StallColumns, done: number): Alert {
+  const [from, to, fromPort, toPort] = dir === 0 ? [f.src, f.dst, f.srcPort, f.dstPort] : [f.dst, f.src, f.dstPort, f.srcPort];
+  const largest = c.maxSegment[slot]!;
+  const title = stuck
+    ? `${from}:${fromPort} → ${to}:${toPort}: one ${c.len[slot]}-byte segment sent ${c.sends[slot]} times in a row, the transfer never gets past it`
+    : `${from}:${fromPort} → ${to}:${toPort}: the response stops after ${c.dataBytes[slot]} of ${c.expected[slot]} bytes; ${to} gives up ${(c.closedAt[other]! - c.lastData[slot]!).toFixed(1)} s later`;
+  const why = stuck
+    ? `TCP retransmits a segment until it is acknowledged: ${from} sent the segment at sequence ${c.seq[slot]} (${c.len[slot]} bytes) ${c.sends[slot]} times and nothing it sent after it was acknowledged, so the segment does not reach ${to} (or its ACKs do not come back).`
+    : `The response's headers announced ${c.expected[slot]} bytes; ${c.dataBytes[slot]} arrived here, then nothing more from ${from}, and ${to} closed the connection: the rest was lost on the way.`;
+  const mtu = ` The largest segment from ${from} seen in this connection carried ${largest} bytes${done ? `; ${done} other connection${done === 1 ? '' : 's'} between these hosts finished` : ''}. Small packets (handshake, headers) passing while full-size ones vanish points at the MTU: a path narrower than the pods' MTU plus the encapsulation, with the ICMP that would say so lost (a PMTU black hole). Seen from ${here}.`;
+  return {
+    id: 'flow.stalled',
+    severity: 'warning',
+    title,
+    explanation: why + mtu,
+    fix: `Compare the pod MTU with the path: ping -M do -s SIZE between the nodes finds the path MTU; the pod MTU must be at most that minus the encapsulation (50 bytes for VXLAN over IPv4). Look for ICMP "fragmentation needed" (overlay.pmtu) on the sending node, including on lo. Capture on the next hop to see where the large segments stop.`,
+    frames: [c.firstFrame[slot]!, ...(stuck ? [c.stuckFrame[slot]!] : [c.closeFrame[other]!])].filter((x) => x > 0),
+    count: stuck ? c.sends[slot]! : 1,
+    src: from,
+    dst: to,
+    port: toPort,
+    proto: 'TCP',
+    flow: f.id,
+    details: { largestSegment: largest, bytes: c.dataBytes[slot]! },
+  };
+}

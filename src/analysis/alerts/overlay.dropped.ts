@@ -1,0 +1,135 @@
+// overlay.dropped (error): tunnel packets that enter this host and never leave it.
+//   - On a router: VXLAN/GENEVE packets for another host come in and no forwarded copy goes
+//     out, although the host has a route towards the remote VTEP (its routing table, or other
+//     packets to that VTEP that it did forward): something on the router drops them, usually a
+//     firewall or ACL on the tunnel's UDP port, or reverse-path filtering.
+//   - On a node whose capture includes its tunnel device: tunnel packets addressed to the node
+//     arrive and are never decapsulated (no inner copy on the tunnel device): a firewall on the
+//     node, or a tunnel device listening on another UDP port or VNI.
+// It needs a capture that records interfaces and directions (tcpdump -i any, multi-interface
+// pcapng); on a single wire nothing says whether a packet left.
+import { Direction } from '../../capture/types.js';
+import { formatAddr, parseAddr, prefixOf } from '../addr.js';
+import { lookupRoute } from '../options.js';
+import { TUNNEL_KIND_NAMES } from '../tunnels.js';
+import { hostWord, roleOf } from '../vantage.js';
+import type { Alert, Rule } from './types.js';
+
+interface TunnelCount {
+  inbound: number;
+  forwarded: number;
+  iface: string;
+  kind: string;
+  frames: number[];
+}
+
+/** Tunnel packets that must enter before a silence means anything. */
+const MIN_PACKETS = 2;
+
+export const rule: Rule = {
+  id: 'overlay.dropped',
+  severity: 'error',
+  description: 'tunnel packets that enter this host and never leave it (a firewall on the tunnel port, rp_filter)',
+  start(opts) {
+    const counts: (TunnelCount | undefined)[] = [];
+    return {
+      observe(f) {
+        if (f.tunnel < 0 || f.tunnelId < 0) return;
+        let c = counts[f.tunnelId];
+        if (c === undefined) counts[f.tunnelId] = c = { inbound: 0, forwarded: 0, iface: f.iface ?? '', kind: f.tunnelKind, frames: [] };
+        if (f.copyOf !== 0) c.forwarded++;
+        else if (f.direction === Direction.Inbound) {
+          c.inbound++;
+          if (c.frames.length < opts.evidenceFrames) c.frames.push(f.frame);
+        }
+      },
+      evaluate(m) {
+        const v = m.vantage;
+        if (!m.hops.placed || !v.interfacesKnown) return [];
+        const own = new Set(v.own);
+        const here = hostWord(v.host);
+        const out: Alert[] = [];
+        // Inner pairs that some tunnel packet delivered decapsulated on this host.
+        const decapsulated = new Set(m.hops.paths.filter((p) => p.kind === 'decap').map((p) => `${p.src}|${p.dst}`));
+        const seesTunnelDevice = m.topology.interfaces.some((i) => roleOf(v, i.name) === 'tunnel');
+        counts.forEach((c, id) => {
+          const t = m.tunnels[id];
+          if (!c || !t || c.inbound < MIN_PACKETS || c.forwarded > 0) return;
+          const kind = TUNNEL_KIND_NAMES[c.kind] ?? c.kind;
+          const proto = `UDP ${t.port}`;
+          if (v.host === 'router' && !own.has(t.dst)) {
+            const dst = parseAddr(t.dst)!;
+            const route = m.options.routes.length > 0 ? lookupRoute(m.options.routes, dst) : undefined;
+            const forwardedThere = m.hops.paths.some((p) => p.kind === 'routed' && p.egress !== c.iface && p.egress !== '?' && sameSubnet(p.dst, t.dst));
+            const hasRoute = route !== undefined && !route.reject;
+            if (route?.reject) return;
+            // Without a routing table or other traffic to the VTEP, "no route" is possible too: only a warning.
+            const sure = hasRoute || forwardedThere;
+            const how = hasRoute
+              ? `its routing table sends ${t.dst} out of ${route!.dev ?? `via ${route!.via !== undefined ? formatAddr(route!.via) : '?'}`}`
+              : forwardedThere
+                ? `it forwards other packets to ${t.dst}'s subnet`
+                : `nothing in the capture says it has no route to ${t.dst} (pass --ip-route to be sure)`;
+            out.push({
+              id: 'overlay.dropped',
+              severity: sure ? 'error' : 'warning',
+              confidence: sure ? 'certain' : 'inferred',
+              title: `${kind} ${t.src} → ${t.dst} (${proto}, VNI ${t.vni}) enters ${here} on ${c.iface} and never leaves: dropped here`,
+              explanation:
+                `${c.inbound} ${kind} packets from ${t.src} to ${t.dst} came in on ${c.iface} and not one was forwarded, although ${how}. ` +
+                `The tunnel itself is fine up to here: ${here} drops it. The usual causes are a firewall or ACL that does not let ${proto} through ` +
+                `(VXLAN uses 8472 or 4789, GENEVE 6081), or reverse-path filtering (rp_filter) dropping packets from ${t.src} on ${c.iface}. ` +
+                `Routing is not the problem: the pods' addresses never appear outside the tunnel.`,
+              fix:
+                `On ${here}: look for a rule dropping ${proto} (iptables -S | grep ${t.port}; nft list ruleset; a cloud security group or ACL) and allow ` +
+                `${proto} between the node subnets; check sysctl net.ipv4.conf.${c.iface}.rp_filter (0 or 2 for asymmetric paths).`,
+              frames: c.frames,
+              count: c.inbound,
+              ingress: c.iface,
+              src: t.src,
+              dst: t.dst,
+              port: t.port,
+              vni: t.vni,
+              tunnel: id,
+              proto: 'UDP',
+            });
+            return;
+          }
+          if (v.host === 'node' && own.has(t.dst) && seesTunnelDevice) {
+            if (t.innerPairs.some((p) => decapsulated.has(`${p.src}|${p.dst}`))) return;
+            out.push({
+              id: 'overlay.dropped',
+              severity: 'error',
+              title: `${kind} ${t.src} → ${t.dst} (${proto}, VNI ${t.vni}) reaches ${here} on ${c.iface} and is never decapsulated`,
+              explanation:
+                `${c.inbound} ${kind} packets addressed to this node arrived on ${c.iface}, and none of their inner packets appears on the tunnel device, ` +
+                `while the capture does see the tunnel device. The node drops them before decapsulation: a firewall on ${proto} (INPUT), ` +
+                `or the node's tunnel device listens on another UDP port or VNI than the sender uses.`,
+              fix:
+                `On this node: check that ${proto} is allowed in (iptables -S INPUT, nft list ruleset) and that the tunnel device's port matches ` +
+                `the sender's (ip -d link show: dstport; Cilium: tunnel-port; Flannel: VNI and port; Calico: vxlanPort).`,
+              frames: c.frames,
+              count: c.inbound,
+              ingress: c.iface,
+              src: t.src,
+              dst: t.dst,
+              port: t.port,
+              vni: t.vni,
+              tunnel: id,
+              proto: 'UDP',
+            });
+          }
+        });
+        return out;
+      },
+    };
+  },
+};
+
+function sameSubnet(a: string, b: string): boolean {
+  const x = parseAddr(a);
+  const y = parseAddr(b);
+  if (x === undefined || y === undefined || typeof x !== typeof y) return false;
+  const bits = typeof x === 'number' ? 24 : 64;
+  return prefixOf(x, bits).base === prefixOf(y, bits).base;
+}

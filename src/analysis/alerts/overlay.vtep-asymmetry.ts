@@ -1,0 +1,99 @@
+// overlay.vtep-asymmetry (warning): one inner flow whose requests and replies travel between
+// different pairs of VTEPs, and the reason when the capture shows it:
+//   - a relay (triangular routing): a node decapsulates tunnel packets for a pod it does not
+//     host and encapsulates them again towards the node that does; the replies go straight
+//     back and bypass it. It works, at twice the underlay traffic through the relay, and it
+//     breaks as soon as anything on the way keeps state (a firewall, conntrack, NAT);
+//   - a node encapsulating traffic from a pod CIDR it does not host.
+// A relay is not a hairpin: the packet leaves in another tunnel towards another VTEP.
+import { parseAddr } from '../addr.js';
+import type { Tunnel } from '../tunnels.js';
+import { hostWord } from '../vantage.js';
+import type { Alert, Rule } from './types.js';
+
+const pairKey = (t: Tunnel): string => (t.src < t.dst ? `${t.src}|${t.dst}` : `${t.dst}|${t.src}`);
+
+export const rule: Rule = {
+  id: 'overlay.vtep-asymmetry',
+  severity: 'warning',
+  description: "one inner flow's requests and replies use different VTEP pairs (a relay, triangular routing)",
+  start: () => ({
+    evaluate(m) {
+      const here = hostWord(m.vantage.host);
+      const own = new Set(m.vantage.own);
+      const out: Alert[] = [];
+      const relays = new Set<string>();
+      // Relays: tunnel S -> X and X -> O (O != S) carrying the same inner pair.
+      for (const t1 of m.tunnels) {
+        for (const t2 of m.tunnels) {
+          if (t2.src !== t1.dst || t2.dst === t1.src || t2 === t1) continue;
+          const shared = t1.innerPairs.find((p) => t2.innerPairs.some((q) => q.src === p.src && q.dst === p.dst));
+          if (!shared) continue;
+          const d = parseAddr(shared.dst);
+          const owner = d !== undefined ? m.vteps.ownerOf(d) : undefined;
+          if (owner !== undefined && owner.nodes.includes(t1.dst)) continue;
+          const key = `${t1.src}|${t1.dst}|${t2.dst}`;
+          if (relays.has(key)) continue;
+          relays.add(key);
+          const relay = own.has(t1.dst) ? `${here} (${t1.dst})` : t1.dst;
+          out.push({
+            id: 'overlay.vtep-asymmetry',
+            severity: 'warning',
+            title: `${relay} relays ${shared.src} → ${shared.dst}: decapsulates it from ${t1.src} and encapsulates it again to ${t2.dst}`,
+            explanation:
+              `Tunnel packets for ${shared.dst} from ${t1.src} go to ${t1.dst}, which does not host ${shared.dst}; it sends them on in a second tunnel to ${t2.dst}. ` +
+              `The replies take the direct way back, so requests and replies travel between different VTEP pairs (triangular routing). It works, at twice the ` +
+              `underlay traffic through ${t1.dst}, and breaks as soon as something on the way keeps state (a firewall, conntrack, NAT). This is not a hairpin: ` +
+              `the packet leaves in another tunnel towards another VTEP.`,
+            fix:
+              `Point ${t1.src}'s tunnel entry for ${shared.dst}'s pod CIDR at ${t2.dst} (Cilium: cilium bpf tunnel list on ${t1.src}; others: bridge fdb show, ip route), ` +
+              `so packets go straight to the node that hosts the pod.`,
+            frames: [...t1.frames.slice(0, 5), ...t2.frames.slice(0, 5)],
+            count: Math.min(t1.packets, t2.packets),
+            src: t1.src,
+            dst: t2.dst,
+            node: t1.dst,
+            tunnel: t1.id,
+          });
+        }
+      }
+      // Flows whose two directions share no VTEP pair, one alert per pattern of VTEPs.
+      const byPattern = new Map<string, Alert>();
+      for (const f of m.flows) {
+        const [d0, d1] = f.directions;
+        if (d0.tunnels.length === 0 || d1.tunnels.length === 0) continue;
+        const pairs0 = new Set(d0.tunnels.map((id) => pairKey(m.tunnels[id]!)));
+        const t1 = d1.tunnels.map((id) => m.tunnels[id]!);
+        if (t1.some((t) => pairs0.has(pairKey(t)))) continue;
+        const t0 = m.tunnels[d0.tunnels[0]!]!;
+        const back = t1[0]!;
+        // Already explained by a relay it passes through.
+        if ([...relays].some((k) => k.startsWith(`${t0.src}|${t0.dst}|`) || k.endsWith(`|${back.dst}`))) continue;
+        const key = `${t0.src}|${t0.dst}|${back.src}|${back.dst}`;
+        const same = byPattern.get(key);
+        if (same) {
+          same.count += f.packets;
+          continue;
+        }
+        const alert: Alert = {
+          id: 'overlay.vtep-asymmetry',
+          severity: 'warning',
+          title: `${f.src} → ${f.dst}: requests ride ${t0.src} → ${t0.dst}, replies ${back.src} → ${back.dst}`,
+          explanation:
+            `The two directions of one inner flow use different VTEP pairs: requests are encapsulated to ${t0.dst}, replies come from ${back.src}. ` +
+            `One node's tunnel map disagrees with where the pods live, so packets go to a node that does not host their destination (it relays them or drops them), ` +
+            `or a node encapsulates traffic for a pod CIDR it does not own. Capture on ${t0.dst} to see what it does with them.`,
+          fix: `Compare the tunnel entries for the two pod CIDRs on ${t0.src} and ${back.src} (Cilium: cilium bpf tunnel list; others: bridge fdb show, ip route) with the nodes the pods run on (kubectl get pods -o wide).`,
+          frames: f.frames.slice(0, 10),
+          count: f.packets,
+          src: f.src,
+          dst: f.dst,
+          flow: f.id,
+        };
+        byPattern.set(key, alert);
+        out.push(alert);
+      }
+      return out;
+    },
+  }),
+};

@@ -1,0 +1,125 @@
+// overlay.wrong-vtep (error): tunnel packets delivered to a VTEP that does not host their inner
+// destination. Which node hosts which pod prefix comes from the VTEP map (--pod-cidr
+// NODE=CIDR, the node's own routes to its pod veths, pods' first-hand packets). The receiving
+// node's kernel says it too: the decapsulated frame is addressed to another host's MAC, so it
+// is captured on the tunnel device with packet type OTHERHOST and dropped.
+//
+// Not this rule's: a VTEP that decapsulates and re-encapsulates the packets to the right node
+// (a relay, overlay.vtep-asymmetry), and answered traffic (it got there after all).
+import { formatAddr, parseAddr } from '../addr.js';
+import type { Facts } from '../facts.js';
+import type { Flow } from '../flows.js';
+import { hostWord, interfaceRoleFromName } from '../vantage.js';
+import type { Alert, Rule } from './types.js';
+
+const PACKET_OTHERHOST = 3;
+
+interface Otherhost {
+  iface: string;
+  dst: string;
+  frames: number[];
+  count: number;
+}
+
+export const rule: Rule = {
+  id: 'overlay.wrong-vtep',
+  severity: 'error',
+  description: 'tunnel packets delivered to a VTEP that does not host the inner destination (dropped there as OTHERHOST)',
+  start(opts) {
+    const otherhost = new Map<string, Otherhost>();
+    return {
+      observe(f: Facts) {
+        if (f.pktType !== PACKET_OTHERHOST || f.tunnel >= 0 || !f.outer.present || f.iface === undefined) return;
+        if (interfaceRoleFromName(f.iface) !== 'tunnel') return;
+        const dst = formatAddr(f.outer.dst);
+        const key = `${f.iface}|${dst}`;
+        let o = otherhost.get(key);
+        if (!o) {
+          if (otherhost.size >= 256) return;
+          otherhost.set(key, (o = { iface: f.iface, dst, frames: [], count: 0 }));
+        }
+        o.count++;
+        if (o.frames.length < opts.evidenceFrames) o.frames.push(f.frame);
+      },
+      evaluate(m) {
+        const here = hostWord(m.vantage.host);
+        const answered = new Map<string, Flow>();
+        for (const f of m.flows) if (f.directions[1].packets > 0) answered.set(`${f.src}|${f.dst}`, f);
+        const alerts = new Map<string, Alert>();
+        for (const t of m.tunnels) {
+          for (const p of t.innerPairs) {
+            const d = parseAddr(p.dst);
+            if (d === undefined || !m.view.isPod(d)) continue;
+            const owner = m.vteps.ownerOf(d);
+            const dropped = [...otherhost.values()].find((o) => o.dst === p.dst);
+            if (owner === undefined && dropped === undefined) continue;
+            if (owner !== undefined && (owner.nodes.includes(t.dst) || owner.nodes.includes(t.src))) continue;
+            // Relayed: the wrong VTEP sends it on to the right one.
+            if (m.tunnels.some((u) => u.src === t.dst && u.dst !== t.src && u.innerPairs.some((q) => q.src === p.src && q.dst === p.dst))) continue;
+            if (dropped === undefined && (answered.has(`${p.src}|${p.dst}`) || answered.has(`${p.dst}|${p.src}`))) continue;
+            const key = `${t.src}|${t.dst}|${owner ? owner.prefix.base : p.dst}`;
+            let a = alerts.get(key);
+            const prefix = owner ? `${formatAddr(owner.prefix.base)}/${owner.prefix.bits}` : p.dst;
+            const right = owner ? owner.nodes.join(' or ') : undefined;
+            const belief = m.vteps.routeTo(d);
+            if (!a) {
+              a = {
+                id: 'overlay.wrong-vtep',
+                severity: 'error',
+                confidence: dropped !== undefined || owner?.source !== 'traffic' ? 'certain' : 'inferred',
+                title: `${t.kind} for ${prefix} goes to VTEP ${t.dst}${right ? `, but ${prefix} lives on ${right}` : ''}: ${t.dst} drops it`,
+                explanation:
+                  `${t.src} encapsulates packets for ${p.dst} (from ${p.src}) to ${t.dst}${right ? `, while ${prefix} is hosted by ${right} (${ownerSource(owner!.source)})` : ''}. ` +
+                  (dropped
+                    ? `${here === 'this node' ? 'This node' : capital(here)} decapsulates them and its tunnel device ${dropped.iface} marks them OTHERHOST (${dropped.count} packets): the inner frame is addressed to another host, so the kernel drops it. `
+                    : `Nothing comes back for these flows: the receiving node has no pod ${p.dst} and drops them (on its tunnel device as OTHERHOST). `) +
+                  `The sender's tunnel map (its route or FDB entry for ${prefix}) points at the wrong node.` +
+                  (dropped ? '' : ` Capture on ${t.dst} to see the drop.`),
+                fix:
+                  `Fix the sender's tunnel/VTEP entry for ${prefix} on ${t.src}: ` +
+                  (belief ? `its route "${belief.prefix} ... encap ... dst ${belief.vtep}" must name ${right ?? 'the node that hosts it'}; ` : '') +
+                  `Cilium: cilium bpf tunnel list (and cilium-dbg node list) on ${t.src}; Flannel/Calico: bridge fdb show dev the tunnel device and ip neigh; ` +
+                  `a stale entry usually follows a node whose pod CIDR or IP changed: restart the agent on ${t.src}.`,
+                frames: [...(dropped?.frames ?? []), ...t.frames].slice(0, opts.evidenceFrames),
+                count: 0,
+                src: t.src,
+                dst: t.dst,
+                prefix,
+                tunnel: t.id,
+                vni: t.vni,
+                port: t.port,
+              };
+              if (right) a.node = right;
+              alerts.set(key, a);
+            }
+            a.count += dropped?.count ?? p.packets;
+          }
+        }
+        // OTHERHOST drops on a tunnel device that no tunnel row explains (the outer side not captured).
+        for (const o of otherhost.values()) {
+          if ([...alerts.values()].some((a) => a.frames.includes(o.frames[0]!))) continue;
+          alerts.set(`otherhost|${o.iface}|${o.dst}`, {
+            id: 'overlay.wrong-vtep',
+            severity: 'error',
+            title: `packets for ${o.dst} come out of ${o.iface} as OTHERHOST: ${here} is not their VTEP and drops them`,
+            explanation: `${o.count} decapsulated packets for ${o.dst} on the tunnel device ${o.iface} carry packet type OTHERHOST: their inner frame is addressed to another host, so the kernel drops them. The sending node's tunnel map sends ${o.dst}'s traffic to the wrong node.`,
+            fix: `Find which node hosts ${o.dst} (kubectl get pod -o wide) and fix the sending node's tunnel/VTEP entry for its pod CIDR (Cilium: cilium bpf tunnel list; others: bridge fdb show).`,
+            frames: o.frames,
+            count: o.count,
+            ingress: o.iface,
+            dst: o.dst,
+          });
+        }
+        return [...alerts.values()];
+      },
+    };
+  },
+};
+
+function ownerSource(s: string): string {
+  return s === 'option' ? 'given with --pod-cidr' : s === 'ip-route' ? "this node's routes to its pods" : "its pods' own packets come from it";
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

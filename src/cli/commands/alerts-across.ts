@@ -1,0 +1,60 @@
+// `vxshark alerts ctr=ctr.pcap router=router.pcap w0=w0.pcap`: the evidence of several captures
+// combined. Packets followed through them that died somewhere are located exactly (journey.lost);
+// each capture's own alerts follow, less those that only guessed at the same flows' fate.
+import { analyze, SEVERITY_RANK, sortAlerts, type Alert, type Severity } from '../../analysis/index.js';
+import { createRegistry } from '../../dissect/default-registry.js';
+import { parseDecodeAs } from '../../dissect/registry.js';
+import { EXIT_ALERTS, msg } from '../../errors.js';
+import { compileFilter } from '../../filter/index.js';
+import { journeyAlerts, supersededBy } from '../../journey/alerts.js';
+import type { Journey } from '../../journey/engine.js';
+import type { Output } from '../io.js';
+import { outputWidth } from '../print/tables.js';
+import { alertJson, printAlert } from './alerts.js';
+import { loadCaptures, runJourneys, type JourneyArgs } from './journey.js';
+
+/** Lost journeys kept to build alerts from (a drop usually repeats: the first ones say where). */
+const MAX_LOST = 100_000;
+
+export interface AcrossArgs extends JourneyArgs {
+  'fail-on'?: 'warning' | 'error';
+}
+
+export async function alertsAcross(args: AcrossArgs, out: Output): Promise<number> {
+  const loaded = await loadCaptures(args, 'alerts');
+  try {
+    const lost: Journey[] = [];
+    runJourneys(loaded, args, (j) => {
+      if (j.fate === 'lost' && lost.length < MAX_LOST) lost.push(j);
+    });
+    const located = journeyAlerts(lost);
+    const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
+    const filter = args.Y !== undefined && args.Y.trim() !== '' ? compileFilter(args.Y, registry) : undefined;
+    const perCapture: Alert[] = [];
+    for (const input of loaded.inputs) {
+      const result = analyze(input.capture, { registry, ifnames: input.ifnames, routes: input.host.routes, ...(filter ? { filter } : {}) });
+      for (const a of result.alerts) {
+        if (supersededBy(located, a)) continue;
+        perCapture.push({ ...a, title: `[${input.name}] ${a.title}`, node: a.node ?? input.name });
+      }
+    }
+    const list = [...located, ...sortAlerts(perCapture)];
+    const packets = loaded.inputs.reduce((n, i) => n + i.capture.frameCount, 0);
+    if (args.json) out.line(JSON.stringify(list.map(alertJson), null, 2));
+    else {
+      const width = outputWidth();
+      list.forEach((a, i) => {
+        if (i > 0) out.line('');
+        printAlert(a, out, width);
+      });
+      if (list.length) out.line('');
+      const count = (s: Severity): number => list.filter((a) => a.severity === s).length;
+      out.line(list.length ? msg.alertsSummary(count('error'), count('warning'), count('info'), packets) : msg.noAlerts(packets));
+    }
+    const failOn = args['fail-on'];
+    if (failOn !== undefined && list.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) return EXIT_ALERTS;
+    return loaded.status;
+  } finally {
+    loaded.close();
+  }
+}

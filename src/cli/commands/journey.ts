@@ -1,0 +1,153 @@
+// `vxshark journey ctr=ctr.pcap router=router.pcap w0=w0.pcap`: every followed packet's path
+// through the captures, and where it ended. Text lists the captures with their clocks, a
+// summary per flow, then the journeys; --json streams the documented shape.
+import type { Argv } from 'yargs';
+import { loadCapture, type Capture } from '../../capture/capture.js';
+import { parsePodCidrOption } from '../../analysis/index.js';
+import { createRegistry } from '../../dissect/default-registry.js';
+import { parseDecodeAs } from '../../dissect/registry.js';
+import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
+import { compileFilter } from '../../filter/index.js';
+import { JourneyEngine, type CaptureClock, type Journey, type JourneyCapture, type JourneyRun } from '../../journey/engine.js';
+import { captureContext, parseCaptureSpecs, perCapture, type CaptureSpec } from '../../journey/inputs.js';
+import type { Output } from '../io.js';
+import { warn } from '../io.js';
+import { captureJson, captureLines, flowLines, journeyJson, journeyLines } from '../print/journey.js';
+
+export interface JourneyArgs {
+  captures: string[];
+  Y?: string;
+  d: string[];
+  heuristics: boolean;
+  'ip-link': string[];
+  'ip-route': string[];
+  'pod-cidr': string[];
+  window?: string;
+  json: boolean;
+  summary: boolean;
+}
+
+/** Journeys listed in text (each one a few hundred bytes); the rest are counted and said. */
+const TEXT_JOURNEYS = 20_000;
+
+export function multiCaptureBuilder<T>(y: Argv<T>) {
+  return y
+    .positional('captures', { type: 'string', array: true, describe: 'captures as NAME=PATH or PATH (the name is then the file name)' })
+    .option('ip-link', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: '`ip -o link` output of a capture\'s host: NAME=FILE (repeatable)' })
+    .option('ip-route', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: '`ip route` output of a capture\'s host: NAME=FILE (repeatable)' })
+    .option('Y', { alias: 'display-filter', type: 'string', requiresArg: true, describe: 'follow only the packets this display filter matches (default: pod traffic)' })
+    .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
+    .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
+    .option('pod-cidr', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: "the cluster's pod range, e.g. 172.20.0.0/16 (repeatable; learnt from the captures when absent)" })
+    .option('window', { type: 'string', requiresArg: true, describe: 'seconds a packet may take through all captures, and its answer to come (default 2)' });
+}
+
+export function journeyBuilder<T>(y: Argv<T>) {
+  return multiCaptureBuilder(y)
+    .option('json', { type: 'boolean', default: false, describe: 'print JSON for scripts (see docs/journey.md)' })
+    .option('summary', { type: 'boolean', default: false, describe: 'list the captures and flows only, not every journey' });
+}
+
+export interface LoadedCaptures {
+  specs: CaptureSpec[];
+  inputs: JourneyCapture[];
+  status: number;
+  close(): void;
+}
+
+/** Opens every capture with its context; warnings and damage are reported per capture. */
+export async function loadCaptures(args: Pick<JourneyArgs, 'captures' | 'ip-link' | 'ip-route'>, command: string): Promise<LoadedCaptures> {
+  if (args.captures.length === 0) throw new VxError('usage', msg.journeyNeedsCaptures(command));
+  const specs = parseCaptureSpecs(args.captures);
+  const links = perCapture('ip-link', args['ip-link'], specs);
+  const routes = perCapture('ip-route', args['ip-route'], specs);
+  const contexts = specs.map((s) => captureContext(s, links.get(s.name), routes.get(s.name)));
+  const opened: Capture[] = [];
+  const close = (): void => opened.forEach((c) => c.close());
+  let status = EXIT_OK;
+  try {
+    for (const s of specs) {
+      const capture = await loadCapture(s.file);
+      opened.push(capture);
+      for (const w of capture.warnings) warn(msg.inInput(s.file, w));
+      if (capture.error) {
+        warn(msg.inInput(s.file, capture.error));
+        status = EXIT_INPUT;
+      }
+    }
+  } catch (e) {
+    close();
+    throw e;
+  }
+  const inputs = specs.map((s, i) => ({ name: s.name, capture: opened[i]!, host: contexts[i]!.host, ifnames: contexts[i]!.ifnames }));
+  return { specs, inputs, status, close };
+}
+
+export function parseWindow(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const w = Number(text);
+  if (!Number.isFinite(w) || w <= 0) throw new VxError('usage', msg.badWindow(text));
+  return w;
+}
+
+/** Runs the journey engine over loaded captures with the command's options. */
+export function runJourneys(loaded: LoadedCaptures, args: JourneyArgs, emit: (j: Journey) => void, ready?: (c: CaptureClock[]) => void): JourneyRun {
+  const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
+  const filter = args.Y !== undefined && args.Y.trim() !== '' ? compileFilter(args.Y, registry) : undefined;
+  const window = parseWindow(args.window);
+  const engine = new JourneyEngine(loaded.inputs, {
+    registry,
+    ...(filter ? { filter } : {}),
+    ...(args['pod-cidr'].length ? { podCidrs: args['pod-cidr'].map(parsePodCidrOption) } : {}),
+    ...(window !== undefined ? { window } : {}),
+  });
+  return engine.run(emit, ready);
+}
+
+export async function journey(args: JourneyArgs, out: Output): Promise<number> {
+  // Options are checked before any capture is read.
+  parseWindow(args.window);
+  args['pod-cidr'].forEach(parsePodCidrOption);
+  const loaded = await loadCaptures(args, 'journey');
+  try {
+    const names = loaded.specs.map((s) => s.name);
+    if (args.json) {
+      // Streamed: the captures and their clocks once the first pass knows them, then each
+      // journey as it closes, then the per-flow summary.
+      let first = true;
+      const run = runJourneys(
+        loaded,
+        args,
+        (j) => {
+          out.line((first ? '' : ',') + JSON.stringify(journeyJson(j, names)));
+          first = false;
+        },
+        (captures) => out.line(`{"captures":${JSON.stringify(captures.map(captureJson))},"journeys":[`),
+      );
+      out.line(`],"flows":${JSON.stringify(run.flows)},"followed":${JSON.stringify(Object.fromEntries(run.captures.map((c) => [c.name, c.followed])))},"untrackedPackets":${run.untrackedPackets}}`);
+      return loaded.status;
+    }
+    const listed: string[] = [];
+    let notListed = 0;
+    const run = runJourneys(loaded, args, (j) => {
+      if (args.summary) return;
+      if (listed.length / 2 < TEXT_JOURNEYS) listed.push(...journeyLines(j, names));
+      else notListed++;
+    });
+    out.line('Captures');
+    for (const l of captureLines(run.captures)) out.line(l);
+    out.line('');
+    out.line(`Flows (${run.journeys} packet${run.journeys === 1 ? "" : "s"} followed)`);
+    for (const l of flowLines(run.flows)) out.line(l);
+    if (run.untrackedPackets > 0) warn(msg.flowsUntracked(run.untrackedPackets));
+    if (!args.summary && listed.length) {
+      out.line('');
+      out.line('Journeys');
+      for (const l of listed) out.line(l);
+      if (notListed > 0) warn(msg.journeysNotListed(notListed));
+    }
+    return loaded.status;
+  } finally {
+    loaded.close();
+  }
+}

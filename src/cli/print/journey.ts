@@ -1,0 +1,113 @@
+// Journeys as people read them (one line group per packet, hop by hop) and as scripts read
+// them (the documented JSON shape of docs/journey.md).
+import { Direction } from '../../capture/types.js';
+import { formatAddr } from '../../analysis/addr.js';
+import type { CaptureClock, FlowSummary, Hop, Journey } from '../../journey/engine.js';
+import { describePacket } from '../../journey/packet-info.js';
+import { safeText } from '../../text/escape.js';
+
+const DIR_TEXT: Record<number, string> = { [Direction.Inbound]: 'In', [Direction.Outbound]: 'Out' };
+
+function ms(seconds: number): string {
+  const v = seconds * 1000;
+  return `${Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
+}
+
+/** A hop's delay after the previous one; a small negative one is clock-estimate noise between hosts. */
+function delta(seconds: number): string {
+  const text = ms(Math.abs(seconds));
+  return seconds < 0 && text !== '0.00 ms' ? `-${text}` : `+${text}`;
+}
+
+function encapText(h: Hop): string {
+  const e = h.encap!;
+  return `[${e.type.toUpperCase()} ${formatAddr(e.outerSrc)}→${formatAddr(e.outerDst)} vni ${e.vni}]`;
+}
+
+function hopText(h: Hop, names: readonly string[]): string {
+  const where = [names[h.capture]!, h.iface === undefined ? undefined : safeText(h.iface), DIR_TEXT[h.direction]].filter((x) => x !== undefined);
+  return where.join(' ') + (h.otherHost ? ' OTHERHOST' : '');
+}
+
+const FATE_MARK: Record<Journey['fate'], string> = { delivered: '✓ delivered', answered: '✓ answered', lost: '✗ lost:', unknown: '? unknown:' };
+
+/** The chain of hops with each hop's delay after the previous one, and where the journey ended. */
+export function journeyLines(j: Journey, names: readonly string[]): string[] {
+  const p = j.packet;
+  const head = `#${j.id} ${describePacket(p)}  ${p.src} → ${p.dst}`;
+  const parts: string[] = [];
+  let encap = '';
+  j.hops.forEach((h, i) => {
+    let text = hopText(h, names);
+    if (i > 0) text += ` ${delta(h.time - j.hops[i - 1]!.time)}`;
+    const e = h.encap ? encapText(h) : '';
+    if (e !== encap && e !== '') text += ` ${e}`;
+    encap = e;
+    parts.push(text);
+  });
+  const first = j.hops[0]!;
+  const last = j.hops[j.hops.length - 1]!;
+  const span = j.hops.length > 1 ? ` ${ms(last.time - first.time)}` : '';
+  const end = j.fate === 'delivered' || j.fate === 'answered' ? `${FATE_MARK[j.fate]}${span}` : `${FATE_MARK[j.fate]} ${safeText(j.verdict)}`;
+  return [head, `   ${parts.join(' → ')}  ${end}`];
+}
+
+export function captureLines(captures: readonly CaptureClock[]): string[] {
+  const w = Math.max(...captures.map((c) => c.name.length), 4);
+  return captures.map((c, i) => {
+    const clock =
+      i === 0
+        ? 'reference clock'
+        : c.clock.matched > 0
+          ? `clock ${c.clock.offset >= 0 ? '+' : ''}${c.clock.offset.toFixed(6)} s (±${ms(c.clock.uncertainty)}, from ${c.clock.matched} shared packets)`
+          : 'clock unknown (no packet shared with the other captures)';
+    return `  ${safeText(c.name).padEnd(w)}  ${safeText(c.file)}: ${c.packets} packets, ${c.followed} of them followed, ${clock}`;
+  });
+}
+
+export function flowLines(flows: readonly FlowSummary[]): string[] {
+  const out: string[] = [];
+  for (const f of flows) {
+    const parts = (['answered', 'delivered', 'lost', 'unknown'] as const).filter((k) => f[k] > 0).map((k) => `${f[k]} ${k === 'unknown' ? 'fate unknown' : k}`);
+    out.push(`  ${f.flow}: ${f.packets} packet${f.packets === 1 ? '' : 's'}, ${parts.join(', ')}`);
+    for (const e of f.ends) out.push(`      ${e.packets} × ${safeText(e.verdict)}`);
+  }
+  return out;
+}
+
+function round6(t: number): number {
+  return Math.round(t * 1e6) / 1e6;
+}
+
+/** A journey in the JSON contract's shape. */
+export function journeyJson(j: Journey, names: readonly string[]): object {
+  return {
+    id: j.id,
+    flow: j.flow,
+    packet: j.packet,
+    hops: j.hops.map((h) => ({
+      capture: names[h.capture],
+      frame: h.frame,
+      interface: h.iface ?? null,
+      direction: h.direction === Direction.Inbound ? 'in' : h.direction === Direction.Outbound ? 'out' : 'unknown',
+      time: round6(h.time),
+      otherHost: h.otherHost,
+      encap: h.encap ? { type: h.encap.type, outerSrc: formatAddr(h.encap.outerSrc), outerDst: formatAddr(h.encap.outerDst), vni: h.encap.vni, ...(h.encap.port ? { port: h.encap.port } : {}) } : null,
+    })),
+    fate: j.fate,
+    lastSeen: j.lastSeen,
+    verdict: j.verdict,
+    icmpErrors: j.errors.map((e) => ({ capture: names[e.capture], frame: e.frame, from: formatAddr(e.from), to: formatAddr(e.to), type: e.type, code: e.code, mtu: e.mtu })),
+  };
+}
+
+export function captureJson(c: CaptureClock): object {
+  return {
+    name: c.name,
+    file: c.file,
+    packets: c.packets,
+    clockOffset: round6(c.clock.offset),
+    clockUncertainty: Number.isFinite(c.clock.uncertainty) ? round6(c.clock.uncertainty) : null,
+    clockMatched: Number.isFinite(c.clock.matched) ? c.clock.matched : null,
+  };
+}

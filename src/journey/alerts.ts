@@ -1,0 +1,92 @@
+// Alerts from journeys: where packets were followed through several captures and died, the
+// place is known, not guessed. Each (flow, place of death) becomes one alert with its words
+// and fix here; the single-capture alerts that guessed about the same flows give way to it.
+import type { Alert } from '../analysis/alerts/types.js';
+import type { Journey } from './engine.js';
+
+/** Which kind of end a verdict describes (the fix depends on it). */
+type EndKind = 'uplink' | 'dropped-tunnel' | 'dropped' | 'wrong-vtep' | 'pmtu-blackhole' | 'too-big' | 'icmp' | 'between' | 'not-delivered';
+
+function endKind(j: Journey): EndKind {
+  const v = j.verdict;
+  if (v.includes('(the uplink')) return 'uplink';
+  if (v.includes('PMTU black hole')) return 'pmtu-blackhole';
+  if (v.startsWith('too big')) return 'too-big';
+  if (v.includes('wrong VTEP')) return 'wrong-vtep';
+  if (v.includes('lost between them')) return 'between';
+  if (v.includes('was never delivered')) return 'not-delivered';
+  if (v.includes('answered ICMP')) return 'icmp';
+  return j.hops[j.hops.length - 1]?.encap || v.includes('never decapsulated') ? 'dropped-tunnel' : 'dropped';
+}
+
+function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
+  const last = j.lastSeen;
+  switch (kind) {
+    case 'uplink':
+      return `give ${last.capture} a route for ${j.packet.dst}'s pod network towards the node that hosts it (BGP, or a static route per node), or run the CNI in tunnel mode so that only node addresses cross ${last.capture}`;
+    case 'dropped-tunnel':
+      return `allow the tunnel between the nodes on ${last.capture}: UDP ${port ?? 'port of the tunnel'} in its firewall (iptables/nft FORWARD or INPUT, a security group), and check rp_filter there`;
+    case 'dropped':
+      return `find what drops it on ${last.capture}: a firewall rule, rp_filter, a missing route or neighbour (capture there with -i any, or trace it with pwru/Retis)`;
+    case 'wrong-vtep':
+      return `fix the sender's tunnel entry for ${j.packet.dst}: it points at ${last.capture}, which does not host that pod; check the CNI's node and IPAM state (CiliumNode/Node podCIDRs) and the sender's routes or FDB`;
+    case 'pmtu-blackhole':
+    case 'too-big': {
+      const mtu = j.errors.find((e) => e.mtu > 0)?.mtu ?? 0;
+      const tunnelled = j.hops.some((h) => h.encap);
+      const pod = tunnelled ? mtu - 50 : mtu;
+      return `make the pod MTU fit the path: ${mtu}${tunnelled ? ' − 50 bytes of VXLAN over IPv4' : ''} = ${pod} (the CNI's MTU setting), or let the nodes tell the pods (net.ipv4.ip_forward_use_pmtu=1)`;
+    }
+    case 'icmp':
+      return `read the ICMP error's reason: the host that sent it refuses or cannot route this packet`;
+    case 'between':
+      return `look at the link between ${last.capture} and the next host: a switch, a cable, a cloud firewall or a MAC/ARP problem (capture on both ends of the link)`;
+    case 'not-delivered':
+      return `the destination host received it and did not hand it to the pod: a network policy, the pod's veth, or its route on ${last.capture}`;
+  }
+}
+
+/** One alert per (flow, place of death), most packets first. */
+export function journeyAlerts(lost: readonly Journey[], maxFrames = 10): Alert[] {
+  const groups = new Map<string, { journeys: Journey[]; kind: EndKind }>();
+  for (const j of lost) {
+    if (j.fate !== 'lost') continue;
+    const key = `${j.packet.src}|${j.packet.dst}|${j.verdict}`;
+    const g = groups.get(key);
+    if (g) g.journeys.push(j);
+    else groups.set(key, { journeys: [j], kind: endKind(j) });
+  }
+  const alerts: Alert[] = [];
+  for (const { journeys, kind } of groups.values()) {
+    const j = journeys[0]!;
+    const flows = [...new Set(journeys.map((x) => x.flow))];
+    const lastHopFrames = journeys.map((x) => x.hops[x.hops.length - 1]!.frame);
+    const captures = [...new Set(j.hops.map((h) => h.capture))].length;
+    const port = j.hops.find((h) => h.encap?.port)?.encap?.port;
+    alerts.push({
+      id: 'journey.lost',
+      severity: 'error',
+      title: `${j.packet.src} → ${j.packet.dst}: ${j.verdict}`,
+      explanation:
+        `${journeys.length} packet${journeys.length === 1 ? '' : 's'} of ${flows.slice(0, 3).join(', ')}${flows.length > 3 ? ` and ${flows.length - 3} more flows` : ''} ` +
+        `were followed through ${captures} capture${captures === 1 ? '' : 's'} and last seen on ${j.lastSeen.capture}` +
+        `${j.lastSeen.interface ? ` ${j.lastSeen.interface}` : ''} (${j.lastSeen.direction}); the frames are ${j.lastSeen.capture}'s.`,
+      fix: fixFor(kind, j, port),
+      frames: lastHopFrames.slice(0, maxFrames),
+      count: journeys.length,
+      src: j.packet.src,
+      dst: j.packet.dst,
+      node: j.lastSeen.capture,
+      details: { capture: j.lastSeen.capture, ...(j.lastSeen.interface ? { interface: j.lastSeen.interface } : {}), direction: j.lastSeen.direction },
+    });
+  }
+  return alerts.sort((a, b) => b.count - a.count);
+}
+
+/** Single-capture alerts about the same pod pairs guessed at what the journeys located. */
+const SUPERSEDED = new Set(['route.missing', 'flow.unanswered', 'misroute.default-route', 'overlay.dropped', 'overlay.wrong-vtep', 'overlay.pmtu', 'flow.stalled', 'icmp.error']);
+
+export function supersededBy(journeyAlertList: readonly Alert[], single: Alert): boolean {
+  if (!SUPERSEDED.has(single.id)) return false;
+  return journeyAlertList.some((a) => (single.src === undefined || single.src === a.src) && (single.dst === undefined || single.dst === a.dst) && (single.src !== undefined || single.dst !== undefined));
+}

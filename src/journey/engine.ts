@@ -1,0 +1,569 @@
+// Following packets through several captures. Two streaming passes:
+// 1. each capture alone: which addresses are pods, which packets to follow, a bounded sample
+//    of packet keys with their times (for the clocks), how far its time stamps run backwards;
+// 2. all captures merged by corrected time (k-way merge of their frame indexes): every copy
+//    of a followed packet joins that packet's journey while it is open; a journey closes once
+//    the merged time has moved a window past its first copy, is judged, and handed on.
+// Memory: the frame indexes plus the journeys open within one window and a bounded table of
+// flows; nothing grows with the number of packets.
+import type { Capture } from '../capture/capture.js';
+import { Direction, LinkType } from '../capture/types.js';
+import { dissect } from '../dissect/dissect.js';
+import { frameMetaInto } from '../dissect/frame-meta.js';
+import type { Registry } from '../dissect/registry.js';
+import type { FrameMeta, Packet } from '../dissect/types.js';
+import { contains, macNumber, v4At, type Addr, type Cidr } from '../analysis/addr.js';
+import { Facts, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_FIN, TCP_SYN, type IpFacts } from '../analysis/facts.js';
+import { estimateClocks, type ClockEstimate, type SampleTimes } from './clock.js';
+import { frameTime, mergeByTime } from './kway.js';
+import { judge, type Fate, type LastSeen } from './fate.js';
+import type { Host } from './hosts.js';
+import { OwnMacLearner } from './own-mac.js';
+import { announcedMtu, flowHashes, flowName, packetInfo, tcpAck, tcpPayloadLength, tcpSeq, type PacketInfo } from './packet-info.js';
+import { encapOf, innerQuoteKey, isIcmpError, isOtherHost, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
+
+export interface JourneyCapture {
+  name: string;
+  capture: Capture;
+  host: Host;
+  ifnames: ReadonlyMap<number, string>;
+}
+
+export interface JourneyOptions {
+  registry: Registry;
+  /** Only packets it accepts are followed (-Y); without it, pod traffic is. */
+  filter?: (pkt: Packet) => boolean;
+  /** Pod ranges given by the user; addresses seen inside tunnels or on pod interfaces count too. */
+  podCidrs?: Cidr[];
+  /** Seconds a journey stays open after its first copy (and in which an answer must come). */
+  window?: number;
+  /** Keys sampled per capture for the clock estimate. */
+  clockSamples?: number;
+  /** Frames of each capture the first pass reads (clocks, pods, what the host is); the rest is learnt on the way. */
+  surveyFrames?: number;
+  /** Flows summarised (more are counted, not kept). */
+  maxFlows?: number;
+}
+
+export interface Hop {
+  capture: number;
+  frame: number;
+  /** Seconds on the reference clock (the first capture's). */
+  time: number;
+  iface: string | undefined;
+  direction: Direction;
+  otherHost: boolean;
+  encap: Encap | undefined;
+  /** TTL / hop limit of the followed (innermost) header. */
+  ttl: number;
+}
+
+/** An ICMP error that quotes the packet (or its tunnel packet). */
+export interface IcmpEvidence {
+  capture: number;
+  frame: number;
+  time: number;
+  iface: string | undefined;
+  from: Addr;
+  to: Addr;
+  type: number;
+  code: number;
+  v6: boolean;
+  /** The MTU a frag-needed / packet-too-big announces, 0 for other errors. */
+  mtu: number;
+  /** Whether it quotes the outer (tunnel) header rather than the pod packet. */
+  aboutTunnel: boolean;
+  /** Sent by a host to itself (or seen on loopback): the drop happened inside that host. */
+  selfAddressed: boolean;
+}
+
+export interface Journey {
+  id: number;
+  flow: string;
+  packet: PacketInfo;
+  /** The followed packet's destination as the analysis keeps addresses (for judging, not output). */
+  target: Addr;
+  hops: Hop[];
+  answered: boolean;
+  errors: IcmpEvidence[];
+  fate: Fate;
+  lastSeen: LastSeen;
+  verdict: string;
+}
+
+export interface FlowSummary {
+  flow: string;
+  packets: number;
+  delivered: number;
+  answered: number;
+  lost: number;
+  unknown: number;
+  /** Where packets were lost or last seen, with counts, in order of first occurrence. */
+  ends: { verdict: string; packets: number }[];
+}
+
+export interface CaptureClock {
+  name: string;
+  file: string;
+  packets: number;
+  followed: number;
+  clock: ClockEstimate;
+  /** The largest step back in time between consecutive frames (batched multi-interface pcapng). */
+  backwards: number;
+}
+
+export interface JourneyRun {
+  captures: CaptureClock[];
+  flows: FlowSummary[];
+  journeys: number;
+  /** Journeys of flows past maxFlows: counted, their flows not summarised. */
+  untrackedPackets: number;
+}
+
+interface OpenJourney {
+  j: Journey;
+  key: number;
+  first: number;
+  quotes: number[];
+  flowHash: number;
+  /** Sequence space an acknowledgement must cover, -1 when nothing can be acknowledged. */
+  ackNeeded: number;
+  icmpEcho: boolean;
+  closed: boolean;
+}
+
+/** Whether a is at or after b in TCP's 32-bit sequence space. */
+function seqAtOrAfter(a: number, b: number): boolean {
+  return ((a - b) | 0) >= 0;
+}
+
+class Capturing {
+  readonly facts = new Facts();
+  readonly macs = new OwnMacLearner();
+  readonly meta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
+  constructor(readonly input: JourneyCapture) {}
+
+  /** Dissects frame i and fills facts; the packet is valid until the next call. */
+  read(i: number, data: Uint8Array, registry: Registry): Packet {
+    frameMetaInto(this.meta, this.input.capture, i, this.input.ifnames);
+    const pkt = dissect(data, this.meta, registry);
+    this.facts.read(pkt, i, 0);
+    return pkt;
+  }
+
+  /** Learns each undirected Ethernet interface's own MAC (a cheap pass: 12 bytes a frame, no dissection). */
+  learnMacs(): void {
+    const { capture } = this.input;
+    const ix = capture.index;
+    let undirected = false;
+    for (let i = 0; i < capture.frameCount && !undirected; i++) undirected = ix.directionOf(i) === Direction.Unknown;
+    if (!undirected) return;
+    capture.scan(0, capture.frameCount, (i, d) => {
+      if (ix.directionOf(i) !== Direction.Unknown || d.length < 12) return;
+      const itf = capture.interfaces[ix.interfaceOf(i)];
+      if (itf?.linkType !== LinkType.ETHERNET) return;
+      this.macs.add(itf.name ?? '', macNumber(d, 6), macNumber(d, 0));
+    });
+    this.macs.finish();
+  }
+
+  /** The frame's direction, from the capture or else from the interface's own MAC. */
+  direction(): Direction {
+    const f = this.facts;
+    return f.direction !== Direction.Unknown ? f.direction : this.macs.direction(f.iface ?? '', f.srcMac, f.dstMac);
+  }
+
+  time(i: number): number {
+    return frameTime(this.input.capture, i);
+  }
+}
+
+/** Pod addresses, learnt from all captures: the inner addresses of tunnels, and pod interfaces' traffic. */
+class PodAddresses {
+  private readonly seen = new Set<Addr>();
+  private static readonly MAX = 1_000_000;
+  constructor(private readonly cidrs: readonly Cidr[]) {}
+  add(a: Addr): void {
+    if (this.seen.size < PodAddresses.MAX) this.seen.add(a);
+  }
+  has(a: Addr): boolean {
+    return this.seen.has(a) || this.cidrs.some((c) => contains(c, a));
+  }
+  get empty(): boolean {
+    return this.seen.size === 0 && this.cidrs.length === 0;
+  }
+}
+
+/** Keeps a bounded, hash-chosen sample of keys: every capture keeps the same packets. */
+class KeySample {
+  readonly times = new Map<number, SampleTimes>();
+  modulus = 1;
+  constructor(private readonly cap: number) {}
+  add(key: number, time: number, inbound: boolean, outbound: boolean, ttl: number): void {
+    if (key % this.modulus !== 0) return;
+    const s = this.times.get(key);
+    if (s) {
+      if (time < s.first) {
+        s.first = time;
+        s.firstIn = inbound;
+        s.firstTtl = ttl;
+      }
+      if (time >= s.last) {
+        s.last = time;
+        s.lastOut = outbound;
+        s.lastTtl = ttl;
+      }
+      return;
+    }
+    this.times.set(key, { first: time, last: time, firstIn: inbound, lastOut: outbound, firstTtl: ttl, lastTtl: ttl });
+    if (this.times.size > this.cap) this.thin(this.modulus * 2);
+  }
+  thin(modulus: number): void {
+    if (modulus <= this.modulus) return;
+    this.modulus = modulus;
+    for (const k of this.times.keys()) if (k % modulus !== 0) this.times.delete(k);
+  }
+}
+
+function isPodInterfaceTraffic(c: JourneyCapture, f: Facts): boolean {
+  return c.host.role(f.iface) === 'pod';
+}
+
+export class JourneyEngine {
+  private readonly window: number;
+  private readonly readers: Capturing[];
+  private readonly pods: PodAddresses;
+  private clocks: ClockEstimate[] = [];
+  private backwards: number[] = [];
+  private followed: number[] = [];
+  private readonly open = new Map<number, OpenJourney>();
+  private readonly byQuote = new Map<number, OpenJourney>();
+  private readonly awaiting = new Map<number, OpenJourney[]>();
+  private queue: OpenJourney[] = [];
+  private head = 0;
+  private nextId = 1;
+  private readonly flows = new Map<string, FlowSummary>();
+  private untrackedPackets = 0;
+  private journeys = 0;
+
+  constructor(
+    private readonly inputs: readonly JourneyCapture[],
+    private readonly opts: JourneyOptions,
+  ) {
+    this.window = opts.window ?? 2;
+    this.readers = inputs.map((c) => new Capturing(c));
+    this.pods = new PodAddresses(opts.podCidrs ?? []);
+  }
+
+  /**
+   * Runs both passes. `ready` gets the captures and their clocks between the passes (followed
+   * counts are not known yet); each judged journey goes to `emit` as soon as it closes.
+   */
+  run(emit: (j: Journey) => void, ready?: (captures: CaptureClock[]) => void): JourneyRun {
+    this.estimateClocks();
+    ready?.(this.captureClocks());
+    this.merge(emit);
+    return {
+      captures: this.captureClocks(),
+      flows: [...this.flows.values()],
+      journeys: this.journeys,
+      untrackedPackets: this.untrackedPackets,
+    };
+  }
+
+  private captureClocks(): CaptureClock[] {
+    return this.inputs.map((c, i) => ({
+      name: c.name,
+      file: c.capture.name,
+      packets: c.capture.frameCount,
+      followed: this.followed[i] ?? 0,
+      clock: this.clocks[i]!,
+      backwards: this.backwards[i] ?? 0,
+    }));
+  }
+
+  /** Pass 1 over one capture. */
+  private survey(ci: number): KeySample {
+    const r = this.readers[ci]!;
+    const c = r.input;
+    const sample = new KeySample(this.opts.clockSamples ?? 100_000);
+    let latest = -Infinity;
+    let back = 0;
+    let nodeLike = false;
+    let forwards = false;
+    const recentIn = new Map<number, string>();
+    const vteps = new Set<Addr>();
+    r.learnMacs();
+    c.capture.scan(0, Math.min(c.capture.frameCount, this.opts.surveyFrames ?? 300_000), (i, data) => {
+      const pkt = r.read(i, data, this.opts.registry);
+      const f = r.facts;
+      const dir = r.direction();
+      const t = r.time(i);
+      if (t < latest) back = Math.max(back, latest - t);
+      else latest = t;
+      if (f.tunnel >= 0 && f.inner !== f.outer && f.inner.present) {
+        this.pods.add(f.inner.src);
+        this.pods.add(f.inner.dst);
+        // A host that sends tunnel packets and does not forward them is a tunnel end: the outer
+        // source is its VTEP address. (What it receives proves nothing: a router receives too.)
+        if (vteps.size < 1000 && dir === Direction.Outbound) vteps.add(f.outer.src);
+      } else if (f.inner.present && isPodInterfaceTraffic(c, f)) {
+        const pod = dir === Direction.Inbound ? f.inner.src : dir === Direction.Outbound ? f.inner.dst : undefined;
+        if (pod !== undefined) {
+          this.pods.add(pod);
+          c.host.addPod(pod);
+        }
+      }
+      const role = c.host.role(f.iface);
+      if (role === 'pod' && f.arp >= 0) this.learnArp(c, pkt, f.arp);
+      if (role === 'pod' || role === 'tunnel') nodeLike = true;
+      if (!f.inner.present || isIcmpError(f.inner)) return;
+      const key = packetKey(f, pkt);
+      sample.add(key, t, dir === Direction.Inbound, dir === Direction.Outbound, f.inner.ttl);
+      if (f.iface !== undefined && role === 'other') {
+        // The same packet in on one interface and out on another: this host forwards.
+        if (dir === Direction.Inbound) {
+          if (recentIn.size > 10_000) recentIn.clear();
+          recentIn.set(key, f.iface);
+        } else if (dir === Direction.Outbound) {
+          const from = recentIn.get(key);
+          if (from !== undefined && from !== f.iface) forwards = true;
+        }
+      }
+    });
+    this.backwards[ci] = back;
+    c.host.kind = nodeLike || c.host.routesToPods ? 'node' : forwards || c.host.routesBetweenSubnets ? 'router' : 'host';
+    // The route table names the host's own addresses; without it, a host that does not forward
+    // is the end of the tunnels it sends and receives.
+    if (c.host.kind !== 'router' && c.host.routes.length === 0) for (const a of vteps) c.host.addLocal(a);
+    // A cooked capture (-i any) or a pcapng with several interfaces sees a packet leave; one
+    // Ethernet interface does not.
+    const cooked = c.capture.interfaces.some((itf) => itf.linkType === LinkType.LINUX_SLL || itf.linkType === LinkType.LINUX_SLL2);
+    const oneInterface = !cooked && c.capture.interfaces.length <= 1;
+    if (c.capture.frameCount > 0) c.host.seenFrom(r.time(0), r.time(c.capture.frameCount - 1), oneInterface);
+    return sample;
+  }
+
+  /** ARP on a pod interface names the pod behind it (IPv4 over Ethernet: 28 bytes). */
+  private learnArp(c: JourneyCapture, pkt: Packet, layer: number): void {
+    const l = pkt.layers[layer]!;
+    if (l.end - l.start < 28 || pkt.data[l.start + 4] !== 6 || pkt.data[l.start + 5] !== 4) return;
+    for (const at of [l.start + 14, l.start + 24]) {
+      const a = v4At(pkt.data, at);
+      if (a !== 0) {
+        this.pods.add(a);
+        c.host.addPod(a);
+      }
+    }
+  }
+
+  private follows(f: Facts, pkt: Packet): boolean {
+    if (!f.inner.present || isIcmpError(f.inner)) return false;
+    if (this.opts.filter) return this.opts.filter(pkt);
+    if (this.pods.empty) return true;
+    return (f.tunnel >= 0 && f.inner !== f.outer) || this.pods.has(f.inner.src) || this.pods.has(f.inner.dst);
+  }
+
+  /** Pass 2: all captures in corrected-time order. */
+  private merge(emit: (j: Journey) => void): void {
+    const lateness = this.backwards.reduce((m, b) => Math.max(m, b), 0);
+    this.inputs.forEach((_, k) => (this.followed[k] = 0));
+    mergeByTime(
+      this.inputs.map((c) => c.capture),
+      this.clocks.map((c) => c.offset),
+      (f) => {
+        this.closeBefore(f.time - this.window - lateness, emit);
+        this.observe(f.capture, f.position, f.data, f.time);
+      },
+    );
+    this.closeBefore(Infinity, emit);
+  }
+
+  /** The first pass alone: each capture's clock offset (for merge). */
+  estimateClocks(): ClockEstimate[] {
+    const samples = this.inputs.map((_, i) => this.survey(i));
+    // Every capture keeps the same packets: the largest modulus any capture needed.
+    const modulus = samples.reduce((m, s) => Math.max(m, s.modulus), 1);
+    for (const s of samples) s.thin(modulus);
+    this.clocks = estimateClocks(samples.map((s) => s.times));
+    this.inputs.forEach((c, i) => (c.host.clockOffset = this.clocks[i]!.offset));
+    const end = this.inputs.reduce((m, c, i) => (c.capture.frameCount ? Math.max(m, frameTime(c.capture, c.capture.frameCount - 1) - this.clocks[i]!.offset) : m), -Infinity);
+    for (const c of this.inputs) c.host.runsUntil(end);
+    return this.clocks;
+  }
+
+  private observe(k: number, i: number, data: Uint8Array, t: number): void {
+    const r = this.readers[k]!;
+    const pkt = r.read(i, data, this.opts.registry);
+    const f = r.facts;
+    if (f.inner.present && isIcmpError(f.inner) && f.quoted.present) {
+      this.attachError(k, pkt, f, t);
+      return;
+    }
+    if (f.tunnel >= 0 && f.inner !== f.outer && f.inner.present) {
+      this.pods.add(f.inner.src);
+      this.pods.add(f.inner.dst);
+    }
+    if (!this.follows(f, pkt)) return;
+    this.followed[k]!++;
+    const key = packetKey(f, pkt);
+    const [flowHash, reverse] = flowHashes(f.inner);
+    this.answer(f.inner, pkt, reverse, t);
+    let o = this.open.get(key);
+    // A packet passes one interface one way once: a second copy there is another packet alike
+    // in every identifying byte (a repeated datagram), so it starts its own journey.
+    const dir = r.direction();
+    if (o && (t - o.first > this.window || o.j.hops.some((h) => h.capture === k && h.direction === dir && h.iface === f.iface))) {
+      this.close(o);
+      o = undefined;
+    }
+    const encap = encapOf(f);
+    if (!o) o = this.start(key, innerQuoteKey(f, pkt), flowHash, pkt, f.inner, t);
+    // The tunnel packet an ICMP error may quote: each new outer header once (a relay re-wraps it).
+    if (encap && !o.j.hops.some((h) => h.encap !== undefined && h.encap.outerSrc === encap.outerSrc && h.encap.outerDst === encap.outerDst)) {
+      const q = outerQuoteKey(f, pkt);
+      o.quotes.push(q);
+      this.byQuote.set(q, o);
+    }
+    o.j.hops.push({
+      capture: k,
+      frame: i + 1,
+      time: t,
+      iface: f.iface,
+      direction: dir,
+      otherHost: isOtherHost(pkt),
+      encap,
+      ttl: f.inner.ttl,
+    });
+  }
+
+  private start(key: number, quoteInner: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): OpenJourney {
+    const info = packetInfo(pkt, ip);
+    const j: Journey = { id: this.nextId++, flow: flowName(info), packet: info, target: ip.dst, hops: [], answered: false, errors: [], fate: 'unknown', lastSeen: { capture: '', interface: null, direction: 'unknown' }, verdict: '' };
+    let ackNeeded = -1;
+    if (ip.proto === PROTO_TCP) {
+      const len = tcpPayloadLength(pkt, ip) + (ip.tcpFlags & TCP_SYN ? 1 : 0) + (ip.tcpFlags & TCP_FIN ? 1 : 0);
+      if (len > 0) ackNeeded = (tcpSeq(pkt, ip) + len) >>> 0;
+    }
+    const icmpEcho = (ip.proto === PROTO_ICMP && ip.icmpType === 8) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 128);
+    const o: OpenJourney = { j, key, first: t, quotes: [quoteInner], flowHash, ackNeeded, icmpEcho, closed: false };
+    this.byQuote.set(quoteInner, o);
+    this.open.set(key, o);
+    this.queue.push(o);
+    // Only packets that ask for something can be answered; replies and pure ACKs cannot.
+    const asks = ip.proto === PROTO_TCP ? ackNeeded >= 0 : ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6 ? icmpEcho : true;
+    if (asks) {
+      const list = this.awaiting.get(flowHash);
+      if (!list) this.awaiting.set(flowHash, [o]);
+      else {
+        // One-way traffic is never answered: drop the closed ones as the list grows.
+        if (list.length >= 32) {
+          let keep = 0;
+          for (const x of list) if (!x.closed && !x.j.answered) list[keep++] = x;
+          list.length = keep;
+        }
+        list.push(o);
+      }
+    }
+    return o;
+  }
+
+  /** A packet of the reverse direction answers the open journeys it acknowledges or replies to. */
+  private answer(ip: IpFacts, pkt: Packet, reverse: number, t: number): void {
+    const list = this.awaiting.get(reverse);
+    if (!list) return;
+    let ack = -1;
+    if (ip.proto === PROTO_TCP) {
+      if (!(ip.tcpFlags & TCP_ACK)) return;
+      ack = tcpAck(pkt, ip);
+    }
+    const echoReply = (ip.proto === PROTO_ICMP && ip.icmpType === 0) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 129);
+    let keep = 0;
+    for (const o of list) {
+      if (o.closed || o.j.answered) continue;
+      if (t >= o.first) {
+        if (ip.proto === PROTO_TCP) {
+          if (seqAtOrAfter(ack, o.ackNeeded)) o.j.answered = true;
+        } else if (o.icmpEcho) {
+          if (echoReply && ip.icmpSeq === o.j.packet.icmp?.seq) o.j.answered = true;
+        } else if (ip.proto !== PROTO_ICMP && ip.proto !== PROTO_ICMPV6) o.j.answered = true;
+      }
+      if (!o.j.answered) list[keep++] = o;
+    }
+    list.length = keep;
+    if (keep === 0) this.awaiting.delete(reverse);
+  }
+
+  private attachError(k: number, pkt: Packet, f: Facts, t: number): void {
+    const [outer, inner] = quotedKeys(f, pkt);
+    const q = inner !== 0 && this.byQuote.has(inner) ? inner : outer;
+    const o = q === 0 ? undefined : this.byQuote.get(q);
+    if (!o || o.closed) return;
+    const ip = f.inner;
+    // One error is often seen twice (out of one interface and into another, or both ways on lo).
+    if (o.j.errors.some((e) => e.from === ip.src && e.type === ip.icmpType && e.code === ip.icmpCode)) return;
+    o.j.errors.push({
+      capture: k,
+      frame: f.frame,
+      time: t,
+      iface: f.iface,
+      from: ip.src,
+      to: ip.dst,
+      type: ip.icmpType,
+      code: ip.icmpCode,
+      v6: ip.v6,
+      mtu: isTooBig(ip) ? announcedMtu(pkt, ip) : 0,
+      aboutTunnel: q !== o.quotes[0],
+      selfAddressed: ip.src === ip.dst || f.iface === 'lo',
+    });
+  }
+
+  private closeBefore(t: number, emit: (j: Journey) => void): void {
+    while (this.head < this.queue.length) {
+      const o = this.queue[this.head]!;
+      if (!o.closed && o.first >= t) break;
+      this.head++;
+      if (!o.closed) this.close(o);
+      this.finish(o, emit);
+    }
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private close(o: OpenJourney): void {
+    o.closed = true;
+    if (this.open.get(o.key) === o) this.open.delete(o.key);
+    for (const q of o.quotes) if (this.byQuote.get(q) === o) this.byQuote.delete(q);
+  }
+
+  /** Judges a closed journey (once, from the queue) and hands it on. */
+  private finish(o: OpenJourney, emit: (j: Journey) => void): void {
+    if (o.j.hops.length === 0) return;
+    const judged = judge(o.j, this.inputs.map((c) => c.host), this.clocks);
+    Object.assign(o.j, judged);
+    this.journeys++;
+    this.count(o.j);
+    emit(o.j);
+  }
+
+  private count(j: Journey): void {
+    let s = this.flows.get(j.flow);
+    if (!s) {
+      if (this.flows.size >= (this.opts.maxFlows ?? 100_000)) {
+        this.untrackedPackets++;
+        return;
+      }
+      s = { flow: j.flow, packets: 0, delivered: 0, answered: 0, lost: 0, unknown: 0, ends: [] };
+      this.flows.set(j.flow, s);
+    }
+    s.packets++;
+    s[j.fate]++;
+    if (j.fate === 'lost' || j.fate === 'unknown') {
+      const end = s.ends.find((e) => e.verdict === j.verdict);
+      if (end) end.packets++;
+      else if (s.ends.length < 20) s.ends.push({ verdict: j.verdict, packets: 1 });
+    }
+  }
+}

@@ -1,0 +1,144 @@
+// Where a packet's journey ended, and what that means. The hops are put in the order the packet
+// took (corrected time; topology where the clocks are too uncertain to tell), then the end is
+// judged from how networks work: a packet that entered a host and never left was dropped
+// there; one that left through the uplink went where nothing routes the pod network; one that
+// arrived as OTHERHOST was addressed to another host's MAC and the kernel dropped it; one that
+// an ICMP error quotes was refused where the error came from. The wording lives here.
+import { Direction } from '../capture/types.js';
+import { formatAddr, type Addr } from '../analysis/addr.js';
+import type { ClockEstimate } from './clock.js';
+import type { Host } from './hosts.js';
+import type { Hop, IcmpEvidence, Journey } from './engine.js';
+import { directionText } from './sighting.js';
+
+/** unknown: the packet left the captured hosts alive, towards one nobody captured. */
+export type Fate = 'delivered' | 'answered' | 'lost' | 'unknown';
+
+export interface LastSeen {
+  capture: string;
+  interface: string | null;
+  direction: 'in' | 'out' | 'unknown';
+}
+
+/**
+ * "Never left" needs the host's capture to have gone on after the arrival (a later frame):
+ * forwarding takes microseconds, so only a capture cut right there (tcpdump -c) cannot tell.
+ * "Never reached" the next host needs that host's capture to run a transit time longer.
+ */
+const LATER_FRAME = 1e-6;
+const TRANSIT = 0.005;
+
+export interface Judgement {
+  hops: Hop[];
+  fate: Fate;
+  lastSeen: LastSeen;
+  verdict: string;
+}
+
+/** Hops in the order the packet took them. */
+export function orderHops(hops: readonly Hop[], clocks: readonly ClockEstimate[]): Hop[] {
+  const uncertainty = (k: number): number => (k === 0 || (clocks[k]?.matched ?? 0) > 0 ? (clocks[k]?.uncertainty ?? 0) : Infinity);
+  return [...hops].sort((a, b) => {
+    const dt = a.time - b.time;
+    const tolerance = a.capture === b.capture ? 0 : uncertainty(a.capture) + uncertainty(b.capture);
+    if (Math.abs(dt) > tolerance) return dt;
+    // Too close to tell by the clocks: a routed packet's TTL only goes down along its path,
+    // and on one host (or between two) it arrives before it leaves.
+    if (a.ttl !== b.ttl) return b.ttl - a.ttl;
+    if (a.capture === b.capture && a.direction !== b.direction) return a.direction === Direction.Inbound ? -1 : 1;
+    if (a.capture !== b.capture && a.direction !== b.direction) return a.direction === Direction.Outbound ? -1 : 1;
+    return dt || a.frame - b.frame;
+  });
+}
+
+const ICMP_NAMES: Record<number, string> = { 3: 'destination unreachable', 11: 'time exceeded', 12: 'parameter problem', 5: 'redirect' };
+const ICMPV6_NAMES: Record<number, string> = { 1: 'destination unreachable', 2: 'packet too big', 3: 'time exceeded', 4: 'parameter problem' };
+
+function icmpName(e: IcmpEvidence): string {
+  return (e.v6 ? ICMPV6_NAMES : ICMP_NAMES)[e.type] ?? `type ${e.type}`;
+}
+
+function place(host: Host, hop: Hop): string {
+  return hop.iface === undefined ? host.label : `${host.label} ${hop.iface}`;
+}
+
+function errorVerdict(e: IcmpEvidence, hosts: readonly Host[]): string {
+  const where = hosts[e.capture]!;
+  if (e.mtu > 0 && e.selfAddressed) {
+    return `dropped inside ${where.label}: too big for the path (MTU ${e.mtu}), and the frag-needed was addressed to ${where.name} itself, so the pod was never told (a PMTU black hole)`;
+  }
+  if (e.mtu > 0) {
+    return `too big: ${formatAddr(e.from)} answered ICMP ${e.v6 ? 'packet too big' : 'frag-needed'} (next-hop MTU ${e.mtu})${e.aboutTunnel ? ' for the tunnel packet' : ''}; dropped there`;
+  }
+  return `${formatAddr(e.from)} answered ICMP ${icmpName(e)} (code ${e.code}); dropped there`;
+}
+
+/** The captured host that owns the address the packet travels to next from `from`, -1 for none. */
+function nextHost(from: Host, hop: Hop, dst: Addr, hosts: readonly Host[]): number {
+  const target = hop.encap ? hop.encap.outerDst : (from.routeVia(dst) ?? dst);
+  for (let k = 0; k < hosts.length; k++) {
+    if (hosts[k] === from) continue;
+    if (hosts[k]!.isLocal(target) || hosts[k]!.hostsPod(target)) return k;
+  }
+  return -1;
+}
+
+function ended(hops: Hop[], lastSeen: LastSeen, fate: Fate, verdict: string): Judgement {
+  return { hops, fate, lastSeen, verdict };
+}
+
+export function judge(j: Journey, hosts: readonly Host[], clocks: readonly ClockEstimate[]): Judgement {
+  const hops = orderHops(j.hops, clocks);
+  const last = hops[hops.length - 1]!;
+  const lastHost = hosts[last.capture]!;
+  const lastSeen: LastSeen = { capture: lastHost.name, interface: last.iface ?? null, direction: directionText(last.direction) };
+  const dst = j.target;
+
+  const deliveredAt = hops.find((h) => {
+    const host = hosts[h.capture]!;
+    if (h.direction === Direction.Outbound && host.role(h.iface) === 'pod') return true;
+    return h.direction === Direction.Inbound && h.encap === undefined && dst !== undefined && host.isLocal(dst);
+  });
+  if (j.answered) return ended(hops, lastSeen, 'answered', 'answered');
+  if (deliveredAt) {
+    const host = hosts[deliveredAt.capture]!;
+    const toPod = host.role(deliveredAt.iface) === 'pod';
+    return ended(hops, lastSeen, 'delivered', toPod ? `delivered to the pod on ${place(host, deliveredAt)}` : `delivered to ${host.label}`);
+  }
+
+  const error = j.errors.find((e) => e.mtu > 0) ?? j.errors[0];
+  if (error) return ended(hops, lastSeen, 'lost', errorVerdict(error, hosts));
+
+  if (last.otherHost) {
+    return lastHost.role(last.iface) === 'tunnel'
+      ? ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} as OTHERHOST: dropped at the wrong VTEP (${lastHost.name} does not host ${j.packet.dst})`)
+      : ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} addressed to another host's MAC (OTHERHOST): dropped there`);
+  }
+  if (last.direction === Direction.Inbound) {
+    if (!lastHost.capturing(last.time, LATER_FRAME)) return ended(hops, lastSeen, 'unknown', `entered ${place(lastHost, last)} as the capture there ended`);
+    const atItsVtep = last.encap !== undefined && lastHost.isLocal(last.encap.outerDst);
+    if (lastHost.seesOneInterface) {
+      return atItsVtep
+        ? ended(hops, lastSeen, 'unknown', `reached its VTEP ${place(lastHost, last)}; this capture shows nothing after decapsulation (capture with -i any on ${lastHost.name})`)
+        : ended(hops, lastSeen, 'unknown', `entered ${place(lastHost, last)}; this capture sees one interface, not where the packet went next (capture with -i any)`);
+    }
+    if (dst !== undefined && (lastHost.hostsPod(dst) || lastHost.isLocal(dst))) {
+      return ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} and was never delivered to ${j.packet.dst}: dropped on ${lastHost.name}`);
+    }
+    if (atItsVtep) return ended(hops, lastSeen, 'lost', `reached its VTEP ${place(lastHost, last)} and was never decapsulated: dropped on ${lastHost.name} (a firewall rule on the tunnel's UDP port, or rp_filter)`);
+    const hint = last.encap ? ` (a ${last.encap.type.toUpperCase()} packet: look for a firewall rule on its UDP port, or rp_filter)` : '';
+    return ended(hops, lastSeen, 'lost', `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}${hint}`);
+  }
+  if (last.direction === Direction.Outbound) {
+    if (lastHost.role(last.iface) === 'uplink') return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} (the uplink, default route) and never came back`);
+    const k = dst === undefined ? -1 : nextHost(lastHost, last, dst, hosts);
+    if (k >= 0 && k !== last.capture) {
+      const next = hosts[k]!;
+      const why = last.encap ? `its VTEP ${formatAddr(last.encap.outerDst)}` : `which hosts ${j.packet.dst}`;
+      if (!next.capturing(last.time, TRANSIT)) return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)} for ${next.name} (${why}) while the capture on ${next.name} was not running`);
+      return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} and never reached ${next.name} (${why}): lost between them`);
+    }
+    return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)}; no capture shows where it went next (capture on the next hop)`);
+  }
+  return ended(hops, lastSeen, 'unknown', `last seen on ${place(lastHost, last)}`);
+}

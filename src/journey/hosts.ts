@@ -1,0 +1,136 @@
+// Who captured what: each capture is one host's view. What its interfaces are (a pod's veth,
+// the tunnel device, the uplink, loopback) comes from their names, from `ip route` when the
+// user saved it, and from the traffic; it decides how a journey's end is worded.
+import type { Route } from '../analysis/options.js';
+import { defaultRouteDev, lookupRoute } from '../analysis/options.js';
+import { parseAddr, type Addr } from '../analysis/addr.js';
+
+export type InterfaceRole = 'pod' | 'tunnel' | 'uplink' | 'loopback' | 'other';
+export type HostKind = 'router' | 'node' | 'host';
+
+const POD_VETH = /^(lxc|cali|veth|azv|eni|gke|vnet)/;
+const TUNNEL_DEVICE = /^(cilium_vxlan|cilium_geneve|flannel\.|vxlan|genev_sys|geneve|tunl|tun|gre|ipip|wg|wireguard|cilium_wg|antrea-gw|ovn-k8s|nodelocal)/;
+
+export interface HostInput {
+  /** The capture's name as the user gave it (`ctr=ctr.pcap` → "ctr"). */
+  name: string;
+  file: string;
+  ifnames: ReadonlyMap<number, string>;
+  routes: Route[];
+  /** The addresses `ip route` names as this host's own (`src X` of connected routes). */
+  localAddrs: Addr[];
+}
+
+/** One capture's host, as learnt from its files and its traffic. */
+export class Host {
+  readonly name: string;
+  readonly routes: Route[];
+  readonly uplink: string | undefined;
+  private readonly local = new Set<Addr>();
+  /** Addresses seen on this host's pod interfaces (bounded). */
+  private readonly pods = new Set<Addr>();
+  /** Interfaces that carried decapsulated copies of tunnel packets (tunnel devices without a telling name). */
+  readonly tunnelSeen = new Set<string>();
+  kind: HostKind = 'host';
+  /** The capture's time span on its own clock, and whether it sees more than one interface. */
+  private span: [number, number] = [-Infinity, Infinity];
+  private oneInterface = false;
+
+  constructor(input: HostInput) {
+    this.name = input.name;
+    this.routes = input.routes;
+    this.uplink = defaultRouteDev(input.routes);
+    for (const a of input.localAddrs) this.local.add(a);
+  }
+
+  isLocal(a: Addr): boolean {
+    return this.local.has(a);
+  }
+
+  addLocal(a: Addr): void {
+    this.local.add(a);
+  }
+
+  seenFrom(first: number, last: number, oneInterface: boolean): void {
+    this.span = [first, last];
+    this.oneInterface = oneInterface;
+  }
+
+  /**
+   * Captures taken together are stopped together: a quiet host's capture (no frame for a
+   * while) is taken to run until the last frame of any capture, on the reference clock.
+   */
+  runsUntil(referenceEnd: number): void {
+    this.span[1] = Math.max(this.span[1], referenceEnd + this.clockOffset);
+  }
+
+  /** Seconds this capture's clock is ahead of the reference clock. */
+  clockOffset = 0;
+
+  /** Whether the capture was running at `time` (reference clock) and `margin` seconds after. */
+  capturing(time: number, margin: number): boolean {
+    const own = time + this.clockOffset;
+    return own >= this.span[0] && own + margin <= this.span[1];
+  }
+
+  /** A capture of a single interface cannot see a packet leave by another one. */
+  get seesOneInterface(): boolean {
+    return this.oneInterface;
+  }
+
+  addPod(a: Addr): void {
+    if (this.pods.size < 100_000) this.pods.add(a);
+  }
+
+  role(iface: string | undefined): InterfaceRole {
+    if (iface === undefined) return 'other';
+    if (iface === 'lo') return 'loopback';
+    if (this.uplink !== undefined && iface === this.uplink) return 'uplink';
+    if (POD_VETH.test(iface)) return 'pod';
+    if (TUNNEL_DEVICE.test(iface) || this.tunnelSeen.has(iface)) return 'tunnel';
+    return 'other';
+  }
+
+  /** The interface the route table sends `a` to, when the table was given. */
+  routeDev(a: Addr): string | undefined {
+    return this.routes.length ? lookupRoute(this.routes, a)?.dev : undefined;
+  }
+
+  /** The route table sends something to a pod veth or a tunnel device: a Kubernetes node. */
+  get routesToPods(): boolean {
+    return this.routes.some((r) => r.dev !== undefined && (this.role(r.dev) === 'pod' || this.role(r.dev) === 'tunnel'));
+  }
+
+  /** The route table joins two or more subnets on different interfaces besides the uplink: a router. */
+  get routesBetweenSubnets(): boolean {
+    const devs = new Set(this.routes.filter((r) => r.prefix !== undefined && r.via === undefined && r.dev !== undefined && r.dev !== this.uplink && r.dev !== 'lo').map((r) => r.dev));
+    return devs.size >= 2;
+  }
+
+  /** The gateway the route table sends `a` to, when it names one. */
+  routeVia(a: Addr): Addr | undefined {
+    return this.routes.length ? lookupRoute(this.routes, a)?.via : undefined;
+  }
+
+  /** Whether the pod with address `a` lives here: seen on a pod interface, or routed to one. */
+  hostsPod(a: Addr): boolean {
+    if (this.pods.has(a)) return true;
+    const dev = this.routeDev(a);
+    return dev !== undefined && this.role(dev) === 'pod';
+  }
+
+  /** "router", "node ctr": how alert and verdict texts name it. */
+  get label(): string {
+    return this.kind === 'host' || this.name.toLowerCase().includes(this.kind) ? this.name : `${this.kind} ${this.name}`;
+  }
+}
+
+/** `src 192.168.10.200` of every connected route: the addresses this host owns. */
+export function localAddrsFromRouteText(text: string): Addr[] {
+  const out: Addr[] = [];
+  for (const m of text.matchAll(/\bsrc\s+(\S+)/g)) {
+    const a = parseAddr(m[1]!);
+    if (a !== undefined && !out.includes(a)) out.push(a);
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+// How a followed packet is named to people and grouped into flows: made once per journey
+// (not per copy), from the first copy seen.
+import { rd16, rd32 } from '../dissect/field-helpers.js';
+import type { Packet } from '../dissect/types.js';
+import { formatAddr, mix, mixAddr, HASH_SEED, type Addr } from '../analysis/addr.js';
+import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, type IpFacts } from '../analysis/facts.js';
+
+export interface PacketInfo {
+  proto: string;
+  src: string;
+  dst: string;
+  sport?: number;
+  dport?: number;
+  /** IPv4 identification (IPv6: the fragment header's, else 0). */
+  ipId: number;
+  length: number;
+  tcp?: { seq: number; ack: number; flags: string; len: number };
+  icmp?: { type: number; code: number; id: number; seq: number };
+}
+
+const TCP_FLAG_NAMES: [number, string][] = [
+  [0x02, 'SYN'],
+  [0x10, 'ACK'],
+  [0x08, 'PSH'],
+  [0x01, 'FIN'],
+  [0x04, 'RST'],
+];
+
+export function protoName(p: number): string {
+  return p === PROTO_TCP ? 'TCP' : p === PROTO_UDP ? 'UDP' : p === PROTO_ICMP ? 'ICMP' : p === PROTO_ICMPV6 ? 'ICMPv6' : `IP proto ${p}`;
+}
+
+/** Bytes of transport payload (TCP segment length), from the IP length so a cut capture still counts right. */
+export function tcpPayloadLength(pkt: Packet, ip: IpFacts): number {
+  const l = pkt.layers[ip.l4];
+  if (!l || l.payload - l.start < 20) return 0;
+  const dataOffset = (pkt.data[l.start + 12]! >> 4) * 4;
+  return Math.max(0, ip.length - ip.headerLength - dataOffset);
+}
+
+export function tcpSeq(pkt: Packet, ip: IpFacts): number {
+  const l = pkt.layers[ip.l4];
+  return l && l.end - l.start >= 8 ? rd32(pkt.data, l.start + 4) >>> 0 : 0;
+}
+
+export function tcpAck(pkt: Packet, ip: IpFacts): number {
+  const l = pkt.layers[ip.l4];
+  return l && l.end - l.start >= 12 ? rd32(pkt.data, l.start + 8) >>> 0 : 0;
+}
+
+export function packetInfo(pkt: Packet, ip: IpFacts): PacketInfo {
+  const info: PacketInfo = { proto: protoName(ip.proto), src: formatAddr(ip.src), dst: formatAddr(ip.dst), ipId: ip.id, length: ip.length };
+  if (ip.proto === PROTO_TCP || ip.proto === PROTO_UDP) {
+    info.sport = ip.sport;
+    info.dport = ip.dport;
+  }
+  if (ip.proto === PROTO_TCP) {
+    const flags = TCP_FLAG_NAMES.filter(([bit]) => ip.tcpFlags & bit).map(([, n]) => n).join(',');
+    info.tcp = { seq: tcpSeq(pkt, ip), ack: tcpAck(pkt, ip), flags, len: tcpPayloadLength(pkt, ip) };
+  } else if ((ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) && ip.icmpType >= 0) {
+    info.icmp = { type: ip.icmpType, code: ip.icmpCode, id: ip.icmpId, seq: ip.icmpSeq };
+  }
+  return info;
+}
+
+/** One line for people: `ICMP echo request id 5 seq 3`, `TCP [SYN] seq 1796869948 len 0`. */
+export function describePacket(p: PacketInfo): string {
+  if (p.tcp) return `TCP ${p.sport} → ${p.dport} [${p.tcp.flags}] seq ${p.tcp.seq} ack ${p.tcp.ack} len ${p.tcp.len}`;
+  if (p.icmp) {
+    const echo: Record<number, string> = { 8: 'echo request', 0: 'echo reply', 128: 'echo request', 129: 'echo reply' };
+    const what = echo[p.icmp.type];
+    return what ? `${p.proto} ${what} id ${p.icmp.id} seq ${p.icmp.seq}` : `${p.proto} type ${p.icmp.type} code ${p.icmp.code}`;
+  }
+  if (p.sport !== undefined) return `${p.proto} ${p.sport} → ${p.dport} length ${p.length}`;
+  return `${p.proto} length ${p.length}`;
+}
+
+/** The directed flow a packet belongs to, as text: `ICMP 172.20.0.10 → 172.20.2.30 id 5`. */
+export function flowName(p: PacketInfo): string {
+  if (p.sport !== undefined) return `${p.proto} ${p.src}:${p.sport} → ${p.dst}:${p.dport}`;
+  if (p.icmp && (p.icmp.type === 8 || p.icmp.type === 0 || p.icmp.type === 128 || p.icmp.type === 129)) return `${p.proto} ${p.src} → ${p.dst} id ${p.icmp.id}`;
+  return `${p.proto} ${p.src} → ${p.dst}`;
+}
+
+/** ICMP echo request and reply of one exchange share a flow id: the identifier stands for both ports. */
+function ports(ip: IpFacts): [number, number] {
+  if (ip.proto === PROTO_TCP || ip.proto === PROTO_UDP) return [ip.sport, ip.dport];
+  if ((ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) && ip.icmpType >= 0) return [ip.icmpId, ip.icmpId];
+  return [0, 0];
+}
+
+function tupleHash(src: Addr, dst: Addr, proto: number, sport: number, dport: number): number {
+  let h = mixAddr(HASH_SEED, src);
+  h = mixAddr(h, dst);
+  h = mix(h, proto);
+  return mix(h, (sport << 16) | dport);
+}
+
+/** Numeric ids of the packet's directed flow and of the reverse direction. */
+export function flowHashes(ip: IpFacts): [number, number] {
+  const [sp, dp] = ports(ip);
+  return [tupleHash(ip.src, ip.dst, ip.proto, sp, dp), tupleHash(ip.dst, ip.src, ip.proto, dp, sp)];
+}
+
+/** The next-hop MTU an ICMP "fragmentation needed" / "packet too big" announces. */
+export function announcedMtu(pkt: Packet, ip: IpFacts): number {
+  const l = pkt.layers[ip.l4];
+  if (!l || l.end - l.start < 8) return 0;
+  return ip.proto === PROTO_ICMP ? rd16(pkt.data, l.start + 6) : rd32(pkt.data, l.start + 4) >>> 0;
+}

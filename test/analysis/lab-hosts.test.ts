@@ -1,0 +1,177 @@
+// The verdicts on the four-vantage lab recordings (samples/lab-recordings/hosts/, ground truth
+// in samples/lab/README.md and test/samples/lab-recordings.test.ts): every scenario, every host
+// that recorded it, with the host's ip -o link and ip route as a user would pass them. The
+// expected verdicts follow from where each scenario's packets die, not from frame numbers:
+// healthy hosts get no error and no warning; the failure is named where it shows.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { parseAddr, parseCidr } from '../../src/analysis/addr.js';
+import type { AnalysisResult } from '../../src/analysis/index.js';
+import { analyzeFile, LAB } from './helpers.js';
+
+const DIR = `${LAB}hosts/`;
+const present = existsSync(`${DIR}tunnel-router-any.pcap`);
+const skip = present ? false : 'no four-vantage lab recordings in samples/lab-recordings/hosts';
+const HOSTS = ['ctr', 'w1', 'w0', 'router'] as const;
+type Host = (typeof HOSTS)[number];
+
+/** Errors (e:) and warnings (w:) by rule, sorted and without repeats. */
+const verdict = (r: AnalysisResult): string[] => [...new Set(r.alerts.filter((a) => a.severity !== 'info').map((a) => `${a.severity[0]}:${a.id}`))].sort();
+
+function any(scenario: string, host: Host, tables = true): Promise<AnalysisResult> {
+  const base = `${DIR}${scenario}-${host}`;
+  return analyzeFile(`${base}-any.pcap`, { ipLink: `${base}.ip-link.txt`, ...(tables ? { ipRoute: `${base}.ip-route.txt` } : {}) });
+}
+
+const HEALTHY: Record<string, Host[]> = {
+  'native-bgp': ['ctr', 'w1', 'w0', 'router'],
+  tunnel: ['ctr', 'w1', 'w0', 'router'],
+  'tunnel-4789': ['ctr', 'w1', 'w0', 'router'],
+  'tunnel-port': ['ctr', 'w1', 'w0', 'router'],
+  // Hosts a failure does not touch.
+  native: ['w1', 'w0'],
+  'tunnel-blocked': ['w1', 'w0'],
+  'wrong-vtep': ['router', 'w0'],
+  'asym-encap': ['w1'],
+  'tunnel-mtu': ['w1'],
+  pmtu: ['w1'],
+  'pmtu-ok': ['w1', 'w0'],
+  'pmtu-blackhole': ['w1'],
+};
+
+/** scenario -> host -> verdict, where the failure shows. */
+const FAILING: Record<string, Partial<Record<Host, string[]>>> = {
+  native: {
+    ctr: ['w:flow.unanswered'],
+    router: ['e:misroute.default-route', 'e:route.missing', 'w:flow.unanswered', 'w:overlay.native-pod-traffic'],
+  },
+  'tunnel-blocked': { ctr: ['w:flow.unanswered'], router: ['e:overlay.dropped', 'w:flow.unanswered'] },
+  'wrong-vtep': { ctr: ['w:flow.unanswered'], w1: ['e:overlay.wrong-vtep', 'w:flow.unanswered'] },
+  relay: { ctr: ['w:overlay.vtep-asymmetry'], w1: ['w:overlay.vtep-asymmetry'], w0: ['w:overlay.vtep-asymmetry'], router: ['w:overlay.vtep-asymmetry'] },
+  'asym-encap': { ctr: ['w:overlay.asymmetric'], w0: ['w:overlay.asymmetric'], router: ['w:overlay.asymmetric'] },
+  'tunnel-mtu': { ctr: ['w:overlay.fragmented'], w0: ['w:overlay.fragmented'], router: ['w:overlay.fragmented'] },
+  pmtu: { ctr: ['e:overlay.pmtu', 'w:flow.stalled', 'w:overlay.pmtu'], w0: ['w:flow.stalled'], router: ['w:flow.stalled', 'w:overlay.pmtu'] },
+  // The node tells the pod: PMTU discovery works, the pod MTU is still too large.
+  'pmtu-ok': { ctr: ['w:overlay.pmtu'], router: ['w:overlay.pmtu'] },
+  'pmtu-blackhole': { ctr: ['e:overlay.pmtu', 'w:flow.stalled'], w0: ['w:flow.stalled'], router: ['w:flow.stalled'] },
+};
+
+describe('lab hosts: healthy captures get no error and no warning, from every vantage point', { skip }, () => {
+  for (const [scenario, hosts] of Object.entries(HEALTHY)) {
+    for (const host of hosts) {
+      it(`${scenario} on ${host} (with and without ip route)`, async () => {
+        assert.deepEqual(verdict(await any(scenario, host)), []);
+        assert.deepEqual(verdict(await any(scenario, host, false)), []);
+      });
+    }
+  }
+  it('native-bgp and tunnel on k8s-ctr eth1 (a plain Ethernet capture)', async () => {
+    for (const s of ['native-bgp', 'tunnel', 'tunnel-4789', 'tunnel-port']) assert.deepEqual(verdict(await analyzeFile(`${DIR}${s}-ctr-eth1.pcap`)), [], s);
+  });
+  it('tunnel on the router through dumpcap (-i any, and -i eth0 -i eth1 -i eth2 written in batches), and the clock-skewed k8s-w0 copy', async () => {
+    for (const f of ['tunnel-router-dumpcap-any.pcapng', 'tunnel-router-dumpcap-eth.pcapng', 'tunnel-w0-any.skew+3.2s.pcap']) assert.deepEqual(verdict(await analyzeFile(`${DIR}${f}`)), [], f);
+  });
+});
+
+describe('lab hosts: each failure where it shows', { skip }, () => {
+  for (const [scenario, hosts] of Object.entries(FAILING)) {
+    for (const [host, expected] of Object.entries(hosts)) {
+      it(`${scenario} on ${host}: ${expected.join(', ')}`, async () => {
+        assert.deepEqual(verdict(await any(scenario, host as Host)), expected);
+      });
+    }
+  }
+});
+
+describe('lab hosts: what the verdicts say', { skip }, () => {
+  it('every host is told apart: the router is a router, the nodes are nodes', async () => {
+    for (const h of HOSTS) {
+      const r = await any('tunnel', h);
+      assert.equal(r.vantage.host, h === 'router' ? 'router' : 'node', h);
+      assert.ok(r.alerts.every((a) => a.vantage === r.vantage.host));
+    }
+  });
+
+  it("node captures count each packet once: k8s-ctr's -i any and its eth1 capture agree on every flow", async () => {
+    const anyCap = await any('tunnel', 'ctr');
+    const wire = await analyzeFile(`${DIR}tunnel-ctr-eth1.pcap`);
+    const key = (f: { src: string; dst: string; srcPort: number; dstPort: number; proto: string }): string => `${f.proto} ${f.src}:${f.srcPort} ${f.dst}:${f.dstPort}`;
+    const wireFlows = new Map(wire.flows.map((f) => [key(f), f]));
+    for (const f of anyCap.flows) {
+      const w = wireFlows.get(key(f));
+      if (!w) continue; // pod traffic inside the node that never reaches eth1
+      assert.deepEqual([f.directions[0].packets, f.directions[1].packets], [w.directions[0].packets, w.directions[1].packets], key(f));
+    }
+    assert.ok(anyCap.flows.some((f) => wireFlows.has(key(f))));
+  });
+
+  it('dumpcap on the router: -i any and the per-interface pcapng count what tcpdump -i any counts', async () => {
+    const base = await analyzeFile(`${DIR}tunnel-router-any.pcap`);
+    for (const f of ['tunnel-router-dumpcap-any.pcapng', 'tunnel-router-dumpcap-eth.pcapng']) {
+      const r = await analyzeFile(`${DIR}${f}`);
+      assert.deepEqual(r.tunnels.map((t) => [t.src, t.dst, t.packets]), base.tunnels.map((t) => [t.src, t.dst, t.packets]), f);
+      assert.ok(r.hops.paths.every((p) => p.kind !== 'hairpin'), f);
+    }
+  });
+
+  it('tunnel-blocked on the router: dropped here on eth1, UDP 8472, and no route.missing for tunnelled traffic', async () => {
+    const r = await any('tunnel-blocked', 'router');
+    const d = r.alerts.find((a) => a.id === 'overlay.dropped')!;
+    assert.deepEqual([d.ingress, d.port, d.src, d.dst], ['eth1', 8472, '192.168.10.100', '192.168.20.100']);
+    assert.match(d.title, /this router/);
+    assert.match(d.fix, /8472/);
+    assert.equal(r.alerts.filter((a) => a.id === 'route.missing').length, 0);
+    // Without the routing table the router cannot know it has a route: a warning, not an error.
+    const bare = await any('tunnel-blocked', 'router', false);
+    assert.equal(bare.alerts.find((a) => a.id === 'overlay.dropped')?.severity, 'warning');
+  });
+
+  it('wrong-vtep on k8s-w1: OTHERHOST on the tunnel device; from k8s-ctr once it is told who hosts 172.20.2.0/24', async () => {
+    const w1 = await any('wrong-vtep', 'w1');
+    const a = w1.alerts.find((x) => x.id === 'overlay.wrong-vtep')!;
+    assert.match(a.explanation, /OTHERHOST/);
+    assert.equal(a.dst, '192.168.10.101');
+    const base = `${DIR}wrong-vtep-ctr`;
+    const ctr = await analyzeFile(`${base}-any.pcap`, {
+      ipLink: `${base}.ip-link.txt`,
+      ipRoute: `${base}.ip-route.txt`,
+      podCidrOwners: [{ node: parseAddr('192.168.20.100')!, prefix: parseCidr('172.20.2.0/24')! }],
+    });
+    const c = ctr.alerts.find((x) => x.id === 'overlay.wrong-vtep')!;
+    assert.equal(c.severity, 'error');
+    assert.equal(c.node, '192.168.20.100');
+    assert.match(c.title, /goes to VTEP 192\.168\.10\.101, but 172\.20\.2\.0\/24 lives on 192\.168\.20\.100/);
+    assert.match(c.fix, /192\.168\.10\.101/);
+  });
+
+  it('relay on k8s-w1: this node relays; no hairpin, no unanswered flow', async () => {
+    const r = await any('relay', 'w1');
+    const a = r.alerts.find((x) => x.id === 'overlay.vtep-asymmetry')!;
+    assert.match(a.title, /^this node \(192\.168\.10\.101\) relays 172\.20\.0\.10 → 172\.20\.2\.30/);
+    assert.deepEqual(r.alerts.filter((x) => x.id === 'misroute.hairpin' || x.id === 'flow.unanswered'), []);
+  });
+
+  it('pmtu: the router reports 1400, so the pod MTU is 1350; k8s-ctr drops inside itself (a black hole)', async () => {
+    const router = (await any('pmtu', 'router')).alerts.find((a) => a.id === 'overlay.pmtu')!;
+    assert.deepEqual([router.details?.pathMtu, router.details?.podMtu, router.details?.overhead], [1400, 1350, 50]);
+    assert.match(router.fix, /1350 = 1400 − 50/);
+    const ctr = (await any('pmtu', 'ctr')).alerts.filter((a) => a.id === 'overlay.pmtu');
+    const hole = ctr.find((a) => a.details?.blackHole === 'yes')!;
+    assert.equal(hole.severity, 'error');
+    assert.match(hole.title, /PMTU black hole inside 192\.168\.10\.100/);
+  });
+
+  it('pmtu-ok: the node tells the pod, so no black hole and no stall', async () => {
+    const r = await any('pmtu-ok', 'ctr');
+    assert.ok(r.alerts.filter((a) => a.id === 'overlay.pmtu').every((a) => a.severity === 'warning'));
+    assert.match(r.alerts.find((a) => a.id === 'overlay.pmtu' && /tells the pod/.test(a.title))!.title, /to use 1350/);
+  });
+
+  it('pmtu-blackhole: the stall is named on both ends and on the router', async () => {
+    const ctr = (await any('pmtu-blackhole', 'ctr')).alerts.find((a) => a.id === 'flow.stalled')!;
+    assert.match(ctr.title, /segment sent \d+ times in a row/);
+    const w0 = (await any('pmtu-blackhole', 'w0')).alerts.find((a) => a.id === 'flow.stalled')!;
+    assert.match(w0.title, /the response stops after \d+ of \d+ bytes/);
+  });
+});

@@ -1,0 +1,134 @@
+// The journey engine on built multi-host captures: hop order, clocks, fates and verdicts.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { loadCapture } from '../../src/capture/capture.js';
+import { createRegistry } from '../../src/dissect/default-registry.js';
+import { JourneyEngine, type Journey, type JourneyRun } from '../../src/journey/engine.js';
+import { captureContext } from '../../src/journey/inputs.js';
+import { TempDir } from '../capture/helpers.js';
+import { ADDR, healthyWorld, keepCapturing, IP_ROUTE, ipLinkText, ping, sendNativeMisrouted, sendTunnelled, World, type HostName } from './world.js';
+
+const tmp = new TempDir();
+after(() => tmp.cleanup());
+
+interface Result {
+  run: JourneyRun;
+  journeys: Journey[];
+}
+
+async function follow(w: World, hosts: HostName[], opts: { skew?: Partial<Record<HostName, number>>; routes?: boolean } = {}): Promise<Result> {
+  const inputs = [];
+  for (const h of hosts) {
+    const file = tmp.write(w.capture(h, opts.skew?.[h] ?? 0));
+    const link = tmp.write(ipLinkText(h));
+    const route = opts.routes === false ? undefined : tmp.write(IP_ROUTE[h]);
+    const ctx = captureContext({ name: h, file }, link, route);
+    inputs.push({ name: h, capture: await loadCapture(file), host: ctx.host, ifnames: ctx.ifnames });
+  }
+  const journeys: Journey[] = [];
+  try {
+    const run = new JourneyEngine(inputs, { registry: createRegistry() }).run((j) => journeys.push(j));
+    return { run, journeys };
+  } finally {
+    for (const i of inputs) i.capture.close();
+  }
+}
+
+const path = (j: Journey, names: readonly string[]): string =>
+  j.hops.map((h) => `${names[h.capture]} ${h.iface} ${h.direction === 1 ? 'In' : 'Out'}`).join(' → ');
+
+describe('journey: a healthy overlay', () => {
+  it('follows each pod packet node → router → node, in the order it travelled', async () => {
+    const hosts: HostName[] = ['router', 'w0', 'ctr'];
+    const { journeys, run } = await follow(healthyWorld(), hosts);
+    assert.equal(journeys.length, 8);
+    const request = journeys.find((j) => j.packet.icmp?.type === 8 && j.packet.icmp.seq === 1)!;
+    assert.equal(
+      path(request, hosts),
+      'ctr lxc0 In → ctr cilium_vxlan Out → ctr eth1 Out → router eth1 In → router eth2 Out → w0 eth1 In → w0 cilium_vxlan In → w0 lxc0 Out',
+    );
+    assert.equal(request.fate, 'answered');
+    const encap = request.hops[2]!.encap!;
+    assert.equal(encap.type, 'vxlan');
+    assert.equal(encap.vni, 32001);
+    const reply = journeys.find((j) => j.packet.icmp?.type === 0 && j.packet.icmp.seq === 1)!;
+    assert.equal(reply.fate, 'delivered');
+    assert.equal(reply.verdict, 'delivered to the pod on node ctr lxc0');
+    assert.deepEqual(reply.lastSeen, { capture: 'ctr', interface: 'lxc0', direction: 'out' });
+    const syn = journeys.find((j) => j.packet.tcp?.flags === 'SYN')!;
+    assert.equal(syn.fate, 'answered');
+    assert.ok(run.flows.every((f) => f.lost === 0 && f.unknown === 0), JSON.stringify(run.flows));
+  });
+
+  it('estimates a node clock running 3.2 s ahead and still orders every hop', async () => {
+    const hosts: HostName[] = ['ctr', 'router', 'w0'];
+    const { journeys, run } = await follow(healthyWorld(), hosts, { skew: { w0: 3_200_000 } });
+    const w0 = run.captures.find((c) => c.name === 'w0')!;
+    assert.ok(Math.abs(w0.clock.offset - 3.2) < 0.0001, `offset ${w0.clock.offset}`);
+    assert.ok(w0.clock.matched > 0);
+    const request = journeys.find((j) => j.packet.icmp?.type === 8 && j.packet.icmp.seq === 2)!;
+    assert.equal(path(request, hosts).split(' → ').slice(-3).join(' → '), 'w0 eth1 In → w0 cilium_vxlan In → w0 lxc0 Out');
+    assert.ok(journeys.every((j) => j.fate === 'answered' || j.fate === 'delivered'));
+  });
+});
+
+describe('journey: where packets die', () => {
+  it('a firewall on the router: the VXLAN packet entered router eth1 and never left', async () => {
+    const w = new World();
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x500), 0, 'router-drop');
+    keepCapturing(w, 1_000_000);
+    const { journeys } = await follow(w, ['ctr', 'router', 'w0']);
+    assert.equal(journeys.length, 1);
+    const j = journeys[0]!;
+    assert.equal(j.fate, 'lost');
+    assert.deepEqual(j.lastSeen, { capture: 'router', interface: 'eth1', direction: 'in' });
+    assert.match(j.verdict, /^entered router eth1, never left: dropped on router \(a VXLAN packet/);
+  });
+
+  it('native routing: left router eth0, the uplink, and never came back', async () => {
+    const w = new World();
+    sendNativeMisrouted(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x600), 0);
+    keepCapturing(w, 1_000_000);
+    const { journeys } = await follow(w, ['ctr', 'router', 'w0']);
+    const j = journeys[0]!;
+    assert.equal(j.fate, 'lost');
+    assert.deepEqual(j.lastSeen, { capture: 'router', interface: 'eth0', direction: 'out' });
+    assert.equal(j.verdict, 'left router eth0 (the uplink, default route) and never came back');
+  });
+
+  it('the wrong VTEP: w1 receives it as OTHERHOST on its tunnel device', async () => {
+    const w = new World();
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x700), 0, 'wrong-vtep');
+    keepCapturing(w, 1_000_000);
+    const { journeys } = await follow(w, ['ctr', 'w1', 'w0']);
+    const j = journeys[0]!;
+    assert.equal(j.fate, 'lost');
+    assert.deepEqual(j.lastSeen, { capture: 'w1', interface: 'cilium_vxlan', direction: 'in' });
+    assert.match(j.verdict, /^reached node w1 cilium_vxlan as OTHERHOST: dropped at the wrong VTEP/);
+  });
+
+  it('a PMTU black hole: the node answers itself with frag-needed on lo', async () => {
+    const w = new World();
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x800), 0, 'blackhole');
+    keepCapturing(w, 1_000_000);
+    const { journeys } = await follow(w, ['ctr', 'router', 'w0']);
+    assert.equal(journeys.length, 1);
+    const j = journeys[0]!;
+    assert.equal(j.fate, 'lost');
+    assert.equal(j.errors.length, 1);
+    assert.equal(j.errors[0]!.mtu, 1500);
+    assert.ok(j.errors[0]!.selfAddressed);
+    assert.deepEqual(j.lastSeen, { capture: 'ctr', interface: 'cilium_vxlan', direction: 'out' });
+    assert.match(j.verdict, /^dropped inside node ctr: too big for the path \(MTU 1500\).*PMTU black hole/);
+  });
+
+  it('without a capture of the next hop the fate is unknown, and says where to capture', async () => {
+    const w = new World();
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x900), 0);
+    keepCapturing(w, 1_000_000);
+    const { journeys } = await follow(w, ['ctr', 'router']);
+    const j = journeys[0]!;
+    assert.equal(j.fate, 'unknown');
+    assert.equal(j.verdict, 'left router eth2; no capture shows where it went next (capture on the next hop)');
+  });
+});

@@ -1,0 +1,137 @@
+// Journeys through the lab's four-vantage recordings (samples/lab-recordings/hosts, see
+// samples/lab/README.md for how each scenario was broken and what happened to its packets).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { loadCapture } from '../../src/capture/capture.js';
+import { createRegistry } from '../../src/dissect/default-registry.js';
+import { JourneyEngine, type Journey, type JourneyRun } from '../../src/journey/engine.js';
+import { captureContext } from '../../src/journey/inputs.js';
+import { LAB } from '../analysis/helpers.js';
+
+const HOSTS_DIR = `${LAB}hosts/`;
+const HOSTS = ['ctr', 'router', 'w0', 'w1'] as const;
+const POD0 = '172.20.0.10';
+const POD2 = '172.20.2.30';
+
+interface Followed {
+  run: JourneyRun;
+  journeys: Journey[];
+  names: string[];
+}
+
+async function follow(scenario: string, files: Partial<Record<(typeof HOSTS)[number], string>> = {}): Promise<Followed> {
+  const inputs = [];
+  for (const h of HOSTS) {
+    const file = files[h] ?? `${HOSTS_DIR}${scenario}-${h}-any.pcap`;
+    const ctx = captureContext({ name: h, file }, `${HOSTS_DIR}${scenario}-${h}.ip-link.txt`, `${HOSTS_DIR}${scenario}-${h}.ip-route.txt`);
+    inputs.push({ name: h, capture: await loadCapture(file), host: ctx.host, ifnames: ctx.ifnames });
+  }
+  const journeys: Journey[] = [];
+  try {
+    const run = new JourneyEngine(inputs, { registry: createRegistry() }).run((j) => journeys.push(j));
+    return { run, journeys, names: [...HOSTS] };
+  } finally {
+    for (const i of inputs) i.capture.close();
+  }
+}
+
+const toW0Pod = (j: Journey): boolean => j.packet.src === POD0 && j.packet.dst === POD2;
+const where = (j: Journey): string => `${j.lastSeen.capture} ${j.lastSeen.interface} ${j.lastSeen.direction}`;
+const path = (j: Journey, names: readonly string[]): string =>
+  j.hops.map((h) => `${names[h.capture]} ${h.iface} ${h.direction === 1 ? 'In' : h.direction === 2 ? 'Out' : '?'}`).join(' → ');
+
+const present = existsSync(`${HOSTS_DIR}tunnel-ctr-any.pcap`);
+const skip = present ? false : 'the lab recordings (samples/lab-recordings/hosts) are not in this checkout';
+
+describe('journey: the lab recordings', { skip }, () => {
+  for (const scenario of ['native-bgp', 'tunnel', 'tunnel-mtu', 'tunnel-4789', 'tunnel-port', 'relay', 'asym-encap', 'pmtu-ok']) {
+    it(`${scenario}: every packet is answered or delivered`, async () => {
+      const { journeys } = await follow(scenario);
+      assert.ok(journeys.length > 20, `${journeys.length} journeys`);
+      const bad = journeys.filter((j) => j.fate !== 'answered' && j.fate !== 'delivered');
+      assert.deepEqual(bad.map((j) => `${j.flow}: ${j.verdict}`), []);
+    });
+  }
+
+  it('tunnel: the ping to the w0 pod goes hop by hop through ctr, the router and w0', async () => {
+    const { journeys, names } = await follow('tunnel');
+    const request = journeys.find((j) => toW0Pod(j) && j.packet.icmp?.type === 8)!;
+    assert.equal(
+      path(request, names),
+      'ctr lxc0 In → ctr cilium_vxlan Out → ctr eth1 Out → router eth1 In → router eth2 Out → w0 eth1 In → w0 cilium_vxlan In → w0 lxc0 Out',
+    );
+    const encap = request.hops.find((h) => h.encap)!.encap!;
+    assert.equal(encap.vni, 10100);
+    assert.equal(request.fate, 'answered');
+    for (let i = 1; i < request.hops.length; i++) assert.ok(request.hops[i]!.time >= request.hops[i - 1]!.time - 1e-6);
+  });
+
+  it('tunnel with k8s-w0 3.2 s fast: the offset is found and the journeys are the same', async () => {
+    const skewed = await follow('tunnel', { w0: `${HOSTS_DIR}tunnel-w0-any.skew+3.2s.pcap` });
+    const w0 = skewed.run.captures.find((c) => c.name === 'w0')!;
+    assert.ok(Math.abs(w0.clock.offset - 3.2) < 0.001, `offset ${w0.clock.offset}`);
+    const plain = await follow('tunnel');
+    assert.deepEqual(
+      skewed.journeys.map((j) => `${j.flow} ${path(j, skewed.names)} ${j.fate}`),
+      plain.journeys.map((j) => `${j.flow} ${path(j, plain.names)} ${j.fate}`),
+    );
+  });
+
+  it('native: the w0 pod traffic left the router through eth0, its uplink, and never came back', async () => {
+    const { journeys } = await follow('native');
+    const lost = journeys.filter(toW0Pod);
+    assert.ok(lost.length >= 5);
+    for (const j of lost) {
+      assert.equal(j.fate, 'lost');
+      assert.equal(where(j), 'router eth0 out');
+      assert.equal(j.verdict, 'left router eth0 (the uplink, default route) and never came back');
+    }
+  });
+
+  it('tunnel-blocked: the VXLAN packets entered router eth1 and never left', async () => {
+    const { journeys } = await follow('tunnel-blocked');
+    const towards = journeys.filter(toW0Pod);
+    assert.ok(towards.length >= 5);
+    for (const j of towards) assert.equal(where(j), 'router eth1 in');
+    // The last SYN retransmission is the router capture's last frame: whether it left cannot be told.
+    const lost = towards.filter((j) => j.fate === 'lost');
+    assert.ok(lost.length >= towards.length - 1);
+    for (const j of lost) assert.match(j.verdict, /^entered router eth1, never left: dropped on router \(a VXLAN packet/);
+  });
+
+  it('wrong-vtep: k8s-w1 received them as OTHERHOST on its tunnel device', async () => {
+    const { journeys } = await follow('wrong-vtep');
+    const towards = journeys.filter(toW0Pod);
+    assert.ok(towards.length >= 5);
+    for (const j of towards) {
+      assert.equal(j.fate, 'lost');
+      assert.equal(where(j), 'w1 cilium_vxlan in');
+      assert.ok(j.hops[j.hops.length - 1]!.otherHost);
+      assert.match(j.verdict, /dropped at the wrong VTEP \(w1 does not host 172\.20\.2\.30\)/);
+    }
+  });
+
+  it('pmtu-blackhole: the download from the ctr pod dies inside k8s-ctr, each packet answered by ctr itself on lo', async () => {
+    const { journeys } = await follow('pmtu-blackhole');
+    const dead = journeys.filter((j) => j.packet.src === POD0 && j.packet.sport === 80 && j.fate === 'lost');
+    assert.ok(dead.length >= 10, `${dead.length}`);
+    for (const j of dead) {
+      assert.equal(j.lastSeen.capture, 'ctr');
+      assert.equal(j.errors[0]!.mtu, 1500);
+      assert.ok(j.errors[0]!.selfAddressed);
+      assert.match(j.verdict, /^dropped inside node ctr: too big for the path \(MTU 1500\).*PMTU black hole/);
+    }
+  });
+
+  it('pmtu: the router refuses the first big packet (MTU 1400), then k8s-ctr drops the rest itself', async () => {
+    const { journeys } = await follow('pmtu');
+    const dead = journeys.filter((j) => j.packet.src === POD0 && j.packet.sport === 80 && j.fate === 'lost');
+    const byRouter = dead.filter((j) => j.errors.some((e) => !e.selfAddressed));
+    assert.equal(byRouter.length, 1);
+    assert.deepEqual([where(byRouter[0]!), byRouter[0]!.errors[0]!.mtu], ['router eth1 in', 1400]);
+    assert.match(byRouter[0]!.verdict, /^too big: 192\.168\.10\.200 answered ICMP frag-needed \(next-hop MTU 1400\)/);
+    assert.ok(dead.length - byRouter.length >= 10);
+    for (const j of dead.filter((x) => x !== byRouter[0])) assert.ok(j.errors[0]!.selfAddressed);
+  });
+});
