@@ -89,6 +89,10 @@ export const msg = {
   tooShort: (size: number) => `only ${size} bytes, too short to be a pcap or pcapng file`,
   notCapture: (looksLikeText: boolean) =>
     looksLikeText ? `a text file, not a pcap or pcapng capture` : `not a pcap or pcapng capture (unknown magic number)`,
+  compressed: (what: string) =>
+    `${what}, not a pcap or pcapng capture (decompress it first${what === 'gzip-compressed' ? '' : '; vxshark reads gzip-compressed captures directly'})`,
+  unknownMagic: (magic: number) => `not a capture: unknown magic ${hex32(magic)}`,
+  gzipDamaged: (why: string) => `the gzip compression is damaged or cut short (${why})`,
   unsupportedMagic: (magic: number, what: string) => `unsupported capture format: ${what} (magic ${hex32(magic)})`,
 
   // classic pcap
@@ -173,10 +177,20 @@ export const msg = {
   unknownField: (name: string, suggestion: string | undefined) =>
     `unknown field "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''}`,
   badTimeFormat: (text: string) => `invalid time format "${text}": use a, ad, u, ud, r, d, dd or e`,
-  badFieldOption: (text: string) => `invalid -E option "${text}": use header=y|n, separator=CHAR, occurrence=f|l|a, aggregator=CHAR`,
+  badFieldOption: (text: string) => `invalid -E option "${text}": use header=y|n, separator=CHAR, occurrence=f|l|a|N, aggregator=CHAR`,
   badCount: (text: string) => `invalid packet count "${text}": expected a positive whole number`,
   fieldsNeedE: () => `-T fields needs at least one -e FIELD`,
-  noInput: () => `no capture file given (try: vxshark capinfo FILE, or vxshark --help)`,
+  badStatistic: (text: string) =>
+    `invalid -z "${text}": vxshark knows conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp and io,phs`,
+  eNeedsFields: () => `output fields were specified with -e, but -T fields was not (tshark says the same)`,
+  twoPassRefused: () =>
+    `-2 (two-pass analysis) is not supported: vxshark reads once, in capture order, and computes stream fields (tcp.stream, relative tcp.seq, tcp.analysis.*) on that pass as tshark does without -2`,
+  noInput: (command?: string) =>
+    `no capture file given (usage: vxshark ${command ? `${command} ` : ''}FILE${command ? `; see vxshark help ${command}` : ', or -i INTERFACE; see vxshark --help'})`,
+  unknownCommand: (word: string, suggestion: string | undefined) =>
+    `unknown command "${word}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (vxshark --help lists the commands)`,
+  unknownOption: (word: string, suggestion: string | undefined) =>
+    `unknown option ${word.length === 1 ? '-' : '--'}${word}${suggestion ? `; did you mean ${suggestion}?` : ''}`,
 
   // display filters
   // Each message names the 1-based column of the problem so a UI can point at it.
@@ -257,7 +271,6 @@ export const msg = {
   // Options of the analysis commands.
   badPodCidr: (text: string) => `invalid --pod-cidr "${text}": expected a prefix such as 172.20.0.0/16`,
   noIpRouteEntries: () => `no routes found; expected the output of "ip route" (or "ip -j route")`,
-  analysisNeedsFile: () => `no capture file given (try: vxshark alerts FILE)`,
   filterNoMatch: (filter: string) => `the display filter "${filter}" matched no packet; the models are empty`,
   // Where the uplink came from (shown in the topology).
   uplinkFromOption: () => `given with --uplink`,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vxshark lab: rebuilds the workshop of docs/scenario.md (k8s-ctr, k8s-w1, k8s-w0, a router and an
+# vxshark lab: rebuilds the workshop of docs/workshop.md (k8s-ctr, k8s-w1, k8s-w0, a router and an
 # "internet") out of network namespaces on one Linux machine, generates the traffic of one
 # scenario (the workshop's acts and the failures around them) and records it the way the
 # instructor does: tcpdump -i any on the router and on every node at the same time, plus the wire

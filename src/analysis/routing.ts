@@ -1,6 +1,6 @@
 // Routing judgements shared by the misroute and missing-route rules: which forwarded pod
 // packets left through the uplink, and which pod prefixes were never heard from.
-import { cidrKey, cidrText, parseAddr, prefixOf, type Addr, type Cidr } from './addr.js';
+import { cidrKey, parseAddr, prefixOf, type Addr, type Cidr } from './addr.js';
 import type { AnalysisModels } from './alerts/types.js';
 import type { Flow } from './flows.js';
 import type { HopPath } from './hops.js';

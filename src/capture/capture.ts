@@ -1,4 +1,7 @@
+import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { VxError, ioReason, msg } from '../errors.js';
 import { FrameIndex } from './frame-index.js';
 import { FrameReader } from './frame-reader.js';
@@ -147,6 +150,8 @@ export async function loadCapture(name: string, opts: LoadOptions = {}): Promise
 
 async function loadFile(name: string, opts: LoadOptions): Promise<Capture> {
   const size = await checkFile(name);
+  // A gzip-compressed capture (tshark reads them) is decompressed into a spool file, like standard input.
+  if (await isGzipFile(name)) return loadStream(createReadStream(name), opts, name);
   const capture = new Capture(name, name, size, undefined, opts.streamOnly);
   const feeder = new Feeder(capture, opts);
   const fh = await open(name, 'r').catch((e: unknown) => {
@@ -175,14 +180,14 @@ async function loadFile(name: string, opts: LoadOptions): Promise<Capture> {
 }
 
 /** Reads a capture from a stream, spooling it to a temporary file for random access later. */
-export async function loadStream(stream: NodeJS.ReadableStream & { isTTY?: boolean }, opts: LoadOptions = {}): Promise<Capture> {
+export async function loadStream(stream: NodeJS.ReadableStream & { isTTY?: boolean }, opts: LoadOptions = {}, name = '-'): Promise<Capture> {
   if (stream.isTTY) throw new VxError('usage', msg.stdinIsTerminal());
   const spool = opts.streamOnly ? undefined : Spool.create();
-  const capture = spool ? new Capture('-', spool.path, undefined, () => spool.remove()) : new Capture('-', '', undefined, undefined, true);
+  const capture = spool ? new Capture(name, spool.path, undefined, () => spool.remove()) : new Capture(name, '', undefined, undefined, true);
   const feeder = new Feeder(capture, opts);
   let stopped = false;
   try {
-    for await (const chunk of readChunks(stream)) {
+    for await (const chunk of gunzipIfCompressed(readChunks(stream))) {
       spool?.write(chunk);
       if (!feeder.feed(chunk)) {
         stopped = true;
@@ -190,8 +195,16 @@ export async function loadStream(stream: NodeJS.ReadableStream & { isTTY?: boole
       }
     }
   } catch (e) {
-    capture.close();
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('Z_') && capture.info) {
+      // A cut or damaged gzip stream: the packets decompressed before it stay usable.
+      capture.error = msg.gzipDamaged((e as Error).message);
+      stopped = true;
+    } else {
+      capture.close();
+      if (typeof code === 'string' && code.startsWith('Z_')) throw new VxError('input', msg.gzipDamaged((e as Error).message));
+      throw e;
+    }
   }
   spool?.finishWriting();
   return feeder.end(stopped);
@@ -205,6 +218,35 @@ async function* readChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Uint8A
     if (e instanceof VxError) throw e;
     throw new VxError('input', msg.unreadable(ioReason(e)));
   }
+}
+
+const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+async function isGzipFile(name: string): Promise<boolean> {
+  const fh = await open(name, 'r');
+  try {
+    const head = new Uint8Array(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    return isGzip(head.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The stream's bytes, decompressed when they start with the gzip magic. */
+async function* gunzipIfCompressed(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const rest = async function* (): AsyncGenerator<Uint8Array> {
+    yield first.value;
+    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+  };
+  if (!isGzip(first.value)) {
+    yield* rest();
+    return;
+  }
+  yield* Readable.from(rest()).pipe(createGunzip()) as AsyncIterable<Uint8Array>;
 }
 
 async function checkFile(name: string): Promise<number> {

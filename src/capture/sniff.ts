@@ -21,15 +21,26 @@ export function sniffFormat(head: Uint8Array): CaptureFormat {
     const other = OTHER_MAGICS[magic];
     if (other) throw new VxError('input', msg.unsupportedMagic(magic, other));
   }
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    throw new VxError('input', msg.unsupportedMagic(be, 'gzip-compressed file (decompress it first)'));
-  }
-  throw new VxError('input', msg.notCapture(looksLikeText(head)));
+  const compressed = compressionOf(head);
+  if (compressed) throw new VxError('input', msg.compressed(compressed));
+  if (looksLikeText(head)) throw new VxError('input', msg.notCapture(true));
+  throw new VxError('input', msg.unknownMagic(be));
+}
+
+/** Compressed and archive formats, by their magic numbers (gzip is decompressed before this). */
+function compressionOf(h: Uint8Array): string | undefined {
+  if (h[0] === 0x1f && h[1] === 0x8b) return 'gzip-compressed';
+  if (h[0] === 0xfd && h[1] === 0x37 && h[2] === 0x7a && h[3] === 0x58) return 'xz-compressed';
+  if (h[0] === 0x28 && h[1] === 0xb5 && h[2] === 0x2f && h[3] === 0xfd) return 'zstd-compressed';
+  if (h[0] === 0x42 && h[1] === 0x5a && h[2] === 0x68) return 'bzip2-compressed';
+  if (h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) return 'a zip archive';
+  if (h[0] === 0x5d && h[1] === 0x00 && h[2] === 0x00) return 'lzma-compressed';
+  return undefined;
 }
 
 function looksLikeText(head: Uint8Array): boolean {
   for (const b of head) {
-    const printable = (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d || b >= 0x80;
+    const printable = (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d;
     if (!printable) return false;
   }
   return head.length > 0;

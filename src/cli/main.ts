@@ -18,7 +18,9 @@ import { read } from './commands/read.js';
 import { parseFieldsOptions } from './print/fields.js';
 import { parseTimeFormat } from './print/time-format.js';
 import { contextBuilder, contextFromArgs, type ContextArgs } from './context-options.js';
+import { parseStatistic } from './stats/parse.js';
 import { Output, reportFailure, warn } from './io.js';
+import { explainUnknownArguments, rewriteCommandLine } from './command-line.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -28,6 +30,10 @@ function packageVersion(): string {
 // yargs drops a bare "-" from positional lists, so it travels under another name.
 const STDIN_TOKEN = '\u0000stdin';
 const fromToken = (v: string): string => (v === STDIN_TOKEN ? '-' : v);
+const fileFor = (command: string, v: string | undefined): string => {
+  if (v === undefined) throw new VxError('usage', msg.noInput(command));
+  return fromToken(v);
+};
 
 /** Parses the command line and dispatches; returns the exit status. Only parsing lives here. */
 export async function main(argv: string[]): Promise<number> {
@@ -35,18 +41,28 @@ export async function main(argv: string[]): Promise<number> {
   // Handlers only choose the work; it runs after yargs has validated every argument.
   let work: (() => Promise<number>) | undefined;
   let usageError: string | undefined;
-  const parser = yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)))
+  let words: string[];
+  try {
+    words = rewriteCommandLine(argv);
+  } catch (e) {
+    return reportFailure(e);
+  }
+  const parser = yargs(words.map((a) => (a === '-' ? STDIN_TOKEN : a)))
     .scriptName('vxshark')
     .usage('vxshark: read captures of overlay networks (VXLAN, GENEVE) like tshark, with a terminal UI\n\nUsage: $0 <command> [options]')
     .command(
-      'capinfo <files..>',
+      'capinfo [files..]',
       'summarize capture files: format, link types, packets, time span, interfaces',
       (y) =>
         y
-          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'pcap or pcapng files ("-" for standard input)' })
+          .positional('files', { type: 'string', array: true, describe: 'pcap or pcapng files ("-" for standard input)' })
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object per file' }),
       (args) => {
-        work = () => capinfo({ files: (args.files as string[]).map(fromToken), json: args.json }, out);
+        const files = (args.files as string[] | undefined) ?? [];
+        work = () => {
+          if (files.length === 0) throw new VxError('usage', msg.noInput('capinfo'));
+          return capinfo({ files: files.map(fromToken), json: args.json }, out);
+        };
       },
     )
     .command(
@@ -61,16 +77,16 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command('flows [file]', 'inner (pod-to-pod) and plain flows, each with the tunnels that carried it', analysisBuilder, (args) => {
-      work = () => flows({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+      work = () => flows({ ...args, file: fileFor('flows', args.file) }, out);
     })
     .command('tunnels [file]', 'VXLAN/GENEVE tunnels: outer endpoints, port, VNI, inner pairs, CNI hint', analysisBuilder, (args) => {
-      work = () => tunnels({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+      work = () => tunnels({ ...args, file: fileFor('tunnels', args.file) }, out);
     })
     .command('fields [proto]', 'list the display-filter fields (of one protocol) with their types and descriptions', (y) => y.positional('proto', { type: 'string', describe: 'a protocol, e.g. gre' }), (args) => {
       work = async () => listFields({ ...(args.proto !== undefined ? { proto: args.proto } : {}) }, out);
     })
     .command('hops [file]', 'forwarded packets paired in and out (tcpdump -i any, multi-interface pcapng)', analysisBuilder, (args) => {
-      work = () => hops({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+      work = () => hops({ ...args, file: fileFor('hops', args.file) }, out);
     })
     .command(
       'alerts [file] [more..]',
@@ -95,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
               },
               out,
             );
-        } else work = () => alerts({ ...args, file: args.file === undefined ? undefined : fromToken(args.file) }, out);
+        } else work = () => alerts({ ...args, file: fileFor('alerts', args.file) }, out);
       },
     )
     .command('journey [captures..]', 'follow packets through several captures (node, router, node): where did each one end?', journeyBuilder, (args) => {
@@ -137,7 +153,12 @@ export async function main(argv: string[]): Promise<number> {
           .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, requiresArg: true, describe: 'colour output (auto: on a terminal, unless NO_COLOR is set)' })
           .option('w', { type: 'string', requiresArg: true, describe: 'write the packets to a new capture file (pcap or pcapng, like the input)' })
           .option('t', { type: 'string', default: 'r', requiresArg: true, describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' })
-          .option('G', { choices: ['fields'] as const, requiresArg: true, describe: 'print a glossary: -G fields lists every field (tab-separated, as tshark)' }),
+          .option('G', { choices: ['fields'] as const, requiresArg: true, describe: 'print a glossary: -G fields lists every field (tab-separated, as tshark)' })
+          .option('n', { type: 'boolean', default: false, describe: 'no name resolution (the only mode; accepted for tshark habits)' })
+          .option('q', { type: 'boolean', default: false, describe: 'quiet: no packet lines (with -z, only the statistics)' })
+          .option('l', { type: 'boolean', default: false, describe: 'flush standard output after each packet' })
+          .option('z', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'statistics: conv,ip|ipv6|tcp|udp  endpoints,ip|tcp|udp  io,phs  io,stat,N[,FILTER]' })
+          .option('2', { type: 'boolean', default: false, hidden: true }),
       (args) => {
         work = () => readCommand(args, out);
       },
@@ -152,7 +173,7 @@ export async function main(argv: string[]): Promise<number> {
       // yargs reports its own parsing problems ("Not enough arguments following: r") as a YError:
       // a usage error like the others. Anything else is a real failure.
       if (err && err.name !== 'YError') throw err;
-      usageError = message || err?.message || 'invalid command line';
+      usageError = explainUnknownArguments(message || err?.message || 'invalid command line', knownOptions(parser));
     });
   let status = 0;
   let reported = false;
@@ -171,6 +192,12 @@ export async function main(argv: string[]): Promise<number> {
   await out.drain();
   if (out.failure && !reported) status = reportFailure(out.failure);
   return status;
+}
+
+/** The option names (and aliases) yargs knows at the moment it failed: the command's own. */
+function knownOptions(parser: unknown): string[] {
+  const opts = (parser as { getOptions?: () => { key?: Record<string, unknown> } }).getOptions?.();
+  return Object.keys(opts?.key ?? {}).filter((k) => k !== '$0');
 }
 
 interface ReadArgs extends ContextArgs {
@@ -195,6 +222,11 @@ interface ReadArgs extends ContextArgs {
   f?: string;
   color: 'auto' | 'always' | 'never';
   G?: 'fields';
+  n: boolean;
+  q: boolean;
+  l: boolean;
+  z: string[];
+  '2': boolean;
 }
 
 /** Turns the validated options of the default command into a read. */
@@ -205,6 +237,8 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
   if (file !== undefined && live) throw new VxError('usage', msg.liveAndFile());
   if (file === undefined && !live) throw new VxError('usage', msg.noInput());
   if (args.w !== undefined && fromToken(args.w) === '-' && args.P) throw new VxError('usage', msg.writeStdoutAndPrint());
+  if (args.e.length > 0 && args.T !== 'fields') throw new VxError('usage', msg.eNeedsFields());
+  if (args['2']) throw new VxError('usage', msg.twoPassRefused());
   const context = contextFromArgs(args);
   const ifnamesFrom = (): Map<number, string> => {
     const map = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
@@ -215,7 +249,8 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
     return map;
   };
   // `vxshark FILE` on a terminal opens the UI; -r, a pipe, or any printing option prints like tshark.
-  const printing = args.r !== undefined || args.V || args.x || args.T !== 'text' || args.e.length > 0 || args.w !== undefined || args.c !== undefined || args.Y !== undefined;
+  const printing =
+    args.r !== undefined || args.V || args.x || args.T !== 'text' || args.e.length > 0 || args.w !== undefined || args.c !== undefined || args.Y !== undefined || args.q || args.z.length > 0;
   if (file !== undefined && !printing && process.stdout.isTTY) {
     // The terminal UI (blessed) loads only when used: printing starts faster and smaller without it.
     const { runUi } = await import('../ui/index.js');
@@ -245,6 +280,9 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
       context,
       ifnames,
       timeFormat: parseTimeFormat(args.t),
+      quiet: args.q,
+      lineBuffered: args.l,
+      statistics: args.z.map(parseStatistic),
       ...(args.w !== undefined ? { writeTo: fromToken(args.w) } : {}),
     },
     out,

@@ -2,6 +2,7 @@ import { LinkType } from '../capture/types.js';
 import { arp } from './layers/arp.js';
 import { data } from './layers/data.js';
 import { ENCAPS } from './encap/index.js';
+import { columnFields } from './layers/columns.js';
 import { dns } from './layers/dns.js';
 import { eth, vlan } from './layers/eth.js';
 import { frame } from './layers/frame.js';
@@ -72,6 +73,7 @@ export function createRegistry(opts: RegistryOptions = {}): Registry {
     .register('tcp.port', 53, 'dns')
     .register('tcp.port', 80, 'http')
     .register('tcp.port', 8080, 'http');
+  r.add(columnFields(r));
   if (opts.decodeAs) r.applyDecodeAs(opts.decodeAs);
   return r;
 }

@@ -31,6 +31,7 @@ export function frameMetaInto(meta: FrameMeta, capture: Capture, i: number, ifna
   if (name !== undefined || meta.interfaceName !== undefined) meta.interfaceName = name;
   if (ix.count > 0) {
     meta.relative = ix.secondsOf(i) - ix.firstSeconds + (ix.nanosOf(i) - ix.firstNanos) / 1e9;
+    meta.delta = i === 0 ? 0 : ix.secondsOf(i) - ix.secondsOf(i - 1) + (ix.nanosOf(i) - ix.nanosOf(i - 1)) / 1e9;
   }
   return meta;
 }

@@ -1,4 +1,5 @@
 import type { Direction } from '../capture/types.js';
+import type { Conv } from './conversations.js';
 
 /** How a field's values compare and print; the same types the display filter understands. */
 export type FieldType = 'none' | 'uint' | 'int' | 'bool' | 'ipv4' | 'ipv6' | 'ether' | 'string' | 'bytes' | 'protocol' | 'time' | 'float';
@@ -33,6 +34,8 @@ export interface Layer {
    * copy by design, so a short header there is only noted, and it sets no packet-list column.
    */
   quoted?: boolean;
+  /** Stream state of a TCP/UDP layer, set on sequential passes (see conversations.ts). */
+  conv?: Conv;
 }
 
 export interface FrameMeta {
@@ -48,6 +51,8 @@ export interface FrameMeta {
   direction: Direction;
   /** Seconds since the first frame (for the Time column). */
   relative?: number;
+  /** Seconds since the previous captured frame (0 for the first). */
+  delta?: number;
 }
 
 export type NoteSeverity = 'error' | 'warning' | 'note';

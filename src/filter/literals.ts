@@ -139,7 +139,7 @@ export class Literals {
       if (lit.code !== undefined && lit.code <= 0xff) return Uint8Array.of(lit.code);
       const b = parseBytes(lit.text);
       if (b) return b;
-      if (/^[0-9a-fA-F]+(?:[:.\-][0-9a-fA-F]+)+$/.test(lit.text)) throw new FilterError(msg.filterBadBytes(lit.text, lit.pos + 1), lit.pos);
+      if (/^[0-9a-fA-F]+(?:[:.-][0-9a-fA-F]+)+$/.test(lit.text)) throw new FilterError(msg.filterBadBytes(lit.text, lit.pos + 1), lit.pos);
       return this.mismatch(f, lit);
     };
     switch (f.type) {
@@ -171,7 +171,7 @@ export class Literals {
         if (forContains) return { t: 'bytes', bytes: bytesOf() };
         const m = parseMac(lit.text);
         if (m) return { t: 'bytes', bytes: m };
-        if (/^[0-9a-fA-F]+(?:[:.\-][0-9a-fA-F]+)*$/.test(lit.text)) throw new FilterError(msg.filterBadMac(lit.text, lit.pos + 1), lit.pos);
+        if (/^[0-9a-fA-F]+(?:[:.-][0-9a-fA-F]+)*$/.test(lit.text)) throw new FilterError(msg.filterBadMac(lit.text, lit.pos + 1), lit.pos);
         return this.mismatch(f, lit);
       }
       case 'bytes':

@@ -101,7 +101,7 @@ const SYMBOL_TYPOS: Record<string, string> = { '=': '==', '|': '||', '^': '^^' }
 /** Words that are never a value or a field. */
 const KEYWORDS = new Set(['and', 'or', 'xor', 'not', 'in', ...Object.keys(COMPARE_WORDS)]);
 
-const isName = (s: string): boolean => /^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(s);
+const isName = (s: string): boolean => /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(s);
 
 class Parser {
   private i = 0;

@@ -117,11 +117,11 @@ export function parseIpv6(text: string): Uint8Array | undefined {
   return out;
 }
 
-const HEX_GROUPS = /^[0-9a-fA-F]{1,2}(?:[:.\-][0-9a-fA-F]{1,2})*$/;
+const HEX_GROUPS = /^[0-9a-fA-F]{1,2}(?:[:.-][0-9a-fA-F]{1,2})*$/;
 
 /** Hex bytes separated by colons, hyphens or periods ("0a:1b", "0.1.0.d"), or one byte as 0xNN. */
 export function parseBytes(text: string): Uint8Array | undefined {
-  if (HEX_GROUPS.test(text)) return Uint8Array.from(text.split(/[:.\-]/), (h) => parseInt(h, 16));
+  if (HEX_GROUPS.test(text)) return Uint8Array.from(text.split(/[:.-]/), (h) => parseInt(h, 16));
   const m = /^0[xX]([0-9a-fA-F]{1,2})$/.exec(text);
   if (m) return Uint8Array.of(parseInt(m[1]!, 16));
   return undefined;

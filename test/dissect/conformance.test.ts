@@ -162,7 +162,6 @@ interface Exception {
 }
 
 const isPrefix = (short: string[], long: string[]): boolean => short.every((v, i) => v === long[i]);
-const lacks = (...protos: string[]) => (r: Registry): boolean => protos.some((p) => !r.dissector(p));
 
 /** Where vxshark deliberately differs from TShark 4.0.17, or cannot agree yet. */
 const EXCEPTIONS: Exception[] = [

@@ -71,7 +71,7 @@ export interface Analysed {
 
 /** Loads the capture, analyses it with the options, reports the capture's warnings. */
 export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
-  if (args.file === undefined) throw new VxError('usage', msg.analysisNeedsFile());
+  if (args.file === undefined) throw new VxError('usage', msg.noInput());
   const context = contextFromArgs(args);
   const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, context: context.context, names: context.names });
   const opts: AnalysisOptions = { registry, names: context.names };

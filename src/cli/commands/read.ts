@@ -3,6 +3,7 @@ import { startLiveCapture } from '../../capture/live.js';
 import { resolutionDigits } from '../../capture/types.js';
 import { CaptureWriter } from '../../capture/writer.js';
 import { createRegistry } from '../../dissect/default-registry.js';
+import { ConversationTracker } from '../../dissect/conversations.js';
 import { dissect } from '../../dissect/dissect.js';
 import { frameMetaInto } from '../../dissect/frame-meta.js';
 import type { FrameMeta } from '../../dissect/types.js';
@@ -17,6 +18,8 @@ import { TimeColumn, type TimeFormat } from '../print/time-format.js';
 import type { LoadedContext } from '../context-options.js';
 import { ProgressBar } from '../progress.js';
 import { maxOf } from '../../util/max.js';
+import { createStatistic, statisticLines } from '../stats/index.js';
+import type { Statistic } from '../stats/parse.js';
 
 export interface ReadOptions extends PrintOptions {
   /** A capture file or "-"; undefined with `live`. */
@@ -33,6 +36,12 @@ export interface ReadOptions extends PrintOptions {
   color: ColorMode;
   /** Write the packets that pass to this new capture file instead of printing them. */
   writeTo?: string;
+  /** -q: no packet lines. */
+  quiet?: boolean;
+  /** -l: flush after each packet. */
+  lineBuffered?: boolean;
+  /** -z tables, printed after the packets. */
+  statistics?: Statistic[];
 }
 
 /** `vxshark -r FILE` (or `-i IFACE`): prints packets while the input streams in, like tshark. */
@@ -42,12 +51,15 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   const printer = new PacketPrinter(opts, registry, out, painter(colorEnabled(opts.color, process.stdout)));
   if (opts.output === 'fields' && printer.fieldCount === 0) throw new VxError('usage', msg.fieldsNeedE());
   const limit = opts.count ?? Infinity;
+  const tables = (opts.statistics ?? []).map(createStatistic);
   const name = opts.file ?? (opts.live ? opts.live.interfaces.join(',') : '-');
   let time: TimeColumn | undefined;
   let seen = 0;
   let writer: CaptureWriter | undefined;
   // One pass in capture order: fragments are collected and the datagram shown on the last one, as tshark does.
   const reassembler = new IpReassembler();
+  // Stream numbers, relative sequence numbers and TCP analysis need every earlier packet.
+  const conversations = new ConversationTracker();
   // Nothing keeps a packet past its callback, so one metadata object serves every frame.
   const reusedMeta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
   const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
@@ -57,18 +69,22 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     if (seen >= limit || out.closed) return;
     seen++;
     const meta = frameMetaInto(reusedMeta, capture, i, opts.ifnames);
-    const needPacket = filter !== undefined || opts.writeTo === undefined || opts.summaryLines;
+    const needPacket = filter !== undefined || (opts.writeTo === undefined && !opts.quiet) || opts.summaryLines || tables.length > 0;
     const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
+    if (pkt) conversations.annotate(pkt);
     const shown = !filter || filter(pkt!);
     time ??= new TimeColumn(opts.timeFormat, timeDigits(capture));
     const timeText = time.text(meta, shown);
     if (!shown) return;
+    for (const t of tables) t.add(pkt!);
     if (opts.writeTo !== undefined) {
       writer ??= new CaptureWriter(opts.writeTo, capture.info!.format, capture.interfaces, timeDigits(capture) > 6);
       writer.write({ data, origLen: meta.origLen, sec: meta.sec, nsec: meta.nsec, interfaceId: meta.interfaceId, direction: meta.direction });
       if (!opts.summaryLines) return;
     }
+    if (opts.quiet) return;
     printer.print(pkt!, data, timeText);
+    if (opts.lineBuffered) out.flush();
   };
 
   const loadOpts: LoadOptions = {
@@ -89,6 +105,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     new CaptureWriter(opts.writeTo, loaded.info.format, loaded.interfaces, timeDigits(loaded) > 6).close();
   }
   printer.finish();
+  for (const line of statisticLines(tables, opts.displayFilter)) out.line(line);
   for (const w of loaded.warnings) warn(msg.inInput(name, w));
   let status = EXIT_OK;
   if (loaded.error) {

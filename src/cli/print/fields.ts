@@ -9,7 +9,8 @@ import { nearest } from '../../text/suggest.js';
 export interface FieldsOptions {
   header: boolean;
   separator: string;
-  occurrence: 'f' | 'l' | 'a';
+  /** First, last, all, or the Nth (1-based; negative counts from the last). */
+  occurrence: 'f' | 'l' | 'a' | number;
   aggregator: string;
 }
 
@@ -25,6 +26,7 @@ export function parseFieldsOptions(items: string[]): FieldsOptions {
     } else if (m[1] === 'separator') o.separator = v === '/t' ? '\t' : v === '/s' ? ' ' : v;
     else if (m[1] === 'aggregator') o.aggregator = v === '/s' ? ' ' : v;
     else if (v === 'f' || v === 'l' || v === 'a') o.occurrence = v;
+    else if (/^-?[1-9]\d{0,5}$/.test(v)) o.occurrence = Number(v);
     else throw new VxError('usage', msg.badFieldOption(item));
   }
   return o;
@@ -50,6 +52,10 @@ export function fieldsLine(pkt: Packet, fields: { defs: readonly FieldDef[] }[],
       let occ = fieldOccurrences(pkt, defs);
       if (o.occurrence === 'f') occ = occ.slice(0, 1);
       else if (o.occurrence === 'l') occ = occ.slice(-1);
+      else if (typeof o.occurrence === 'number') {
+        const at = o.occurrence > 0 ? o.occurrence - 1 : occ.length + o.occurrence;
+        occ = at >= 0 && at < occ.length ? [occ[at]!] : [];
+      }
       return occ.map((x) => safeText(formatValue(x.def, x.value))).join(o.aggregator);
     })
     .join(o.separator);

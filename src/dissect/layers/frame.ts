@@ -17,6 +17,19 @@ function malformedReasons(p: Packet): string[] | undefined {
   return list(out);
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** tshark's absolute time in the local time zone: "Jun  1, 2025 10:00:06.002950000 UTC". */
+function formatArrival(sec: number, nsec: number): string {
+  const t = new Date(sec * 1000);
+  const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(t).find((x) => x.type === 'timeZoneName')?.value ?? '';
+  return (
+    `${MONTHS[t.getMonth()]} ${String(t.getDate()).padStart(2, ' ')}, ${t.getFullYear()} ` +
+    `${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}.${String(nsec).padStart(9, '0')}${zone ? ` ${zone}` : ''}`
+  );
+}
+
 /** The pseudo-layer that holds what the capture file says about a frame. */
 export const frame: Dissector = {
   proto: 'frame',
@@ -26,7 +39,9 @@ export const frame: Dissector = {
     protocolField('frame', 'Frame'),
     ...fieldsOf('frame', [
       ['frame.number', 'Frame Number', 'uint', { get: (p) => p.frame.number }],
+      ['frame.time', 'Arrival Time', 'time', { get: (p) => formatArrival(p.frame.sec, p.frame.nsec) }],
       ['frame.time_epoch', 'Epoch Arrival Time', 'time', { get: (p) => formatEpoch(p.frame.sec, p.frame.nsec) }],
+      ['frame.time_delta', 'Time delta from previous captured frame', 'time', { get: (p) => p.frame.delta?.toFixed(9) }],
       ['frame.time_relative', 'Time since first frame', 'time', { get: (p) => p.frame.relative?.toFixed(9) }],
       ['frame.len', 'Frame Length', 'uint', { get: (p) => p.frame.origLen }],
       ['frame.cap_len', 'Capture Length', 'uint', { get: (p) => p.frame.capLen }],

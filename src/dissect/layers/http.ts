@@ -71,13 +71,18 @@ const part = (request: boolean, k: 0 | 1 | 2, conv: (s: string) => FieldValue | 
   },
 });
 
-function host(p: Packet, l: Layer): string | undefined {
-  for (const line of lines(p, l).slice(1)) {
-    const m = /^host:[ \t]*(.*?)[ \t]*$/i.exec(line);
-    if (m) return m[1];
-  }
-  return undefined;
+function header(name: string): (p: Packet, l: Layer) => string | undefined {
+  const re = new RegExp(`^${name}:[ \\t]*(.*?)[ \\t]*$`, 'i');
+  return (p, l) => {
+    for (const line of lines(p, l).slice(1)) {
+      const m = re.exec(line);
+      if (m) return m[1];
+    }
+    return undefined;
+  };
 }
+const host = header('host');
+const contentLength = header('content-length');
 
 export const http: Dissector = {
   proto: 'http',
@@ -95,6 +100,7 @@ export const http: Dissector = {
       ['http.response.code', 'Status Code', 'uint', part(false, 1, (s) => (/^\d{3}$/.test(s) ? Number(s) : undefined))],
       ['http.response.phrase', 'Response Phrase', 'string', part(false, 2)],
       ['http.host', 'Host', 'string', { get: host }],
+      ['http.content_length', 'Content length', 'uint', { get: (p, l) => { const v = contentLength(p, l); return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined; } }],
     ]),
   ],
   decode(ctx, start, end) {

@@ -1,5 +1,6 @@
 import { markMalformed, truncatedHeader } from '../dissect.js';
 import { bits, fieldsOf, protocolField, rd16, rd32, u16, u32 } from '../field-helpers.js';
+import type { TcpConv } from '../conversations.js';
 import type { Dissector, FieldValue, Layer, Packet } from '../types.js';
 import { protoByPorts } from './ports.js';
 
@@ -49,6 +50,18 @@ function option(p: Packet, l: Layer, kind: number, pick: (d: Uint8Array, at: num
 const mssValue = (d: Uint8Array, at: number, len: number): number | undefined => (len === 4 ? rd16(d, at + 2) : undefined);
 const flagBit = (mask: number) => ({ ...bits(12, 2, mask, true), parent: 'tcp.flags' });
 const payloadLen = (_p: Packet, l: Layer): number => Math.max(0, l.end - l.payload);
+const tcpConv = (l: Layer): TcpConv | undefined => (l.conv?.kind === 'tcp' ? l.conv : undefined);
+const hasAck = (p: Packet, l: Layer): boolean => l.start + 14 <= l.payload && (p.data[l.start + 13]! & 0x10) !== 0;
+function relative(p: Packet, l: Layer, offset: number, base: number | undefined): number | undefined {
+  if (l.start + offset + 4 > l.payload) return undefined;
+  const raw = rd32(p.data, l.start + offset);
+  return base === undefined ? raw : (raw - base) >>> 0;
+}
+function scaledWindow(p: Packet, l: Layer): number | undefined {
+  if (l.start + 16 > l.payload) return undefined;
+  const scale = tcpConv(l)?.windowScale ?? -1;
+  return rd16(p.data, l.start + 14) * (scale > 0 ? scale : 1);
+}
 
 export const tcp: Dissector = {
   proto: 'tcp',
@@ -65,11 +78,12 @@ export const tcp: Dissector = {
         'uint',
         { hidden: true, get: (p, l) => (l.start + 4 <= l.payload ? [rd16(p.data, l.start), rd16(p.data, l.start + 2)] : undefined) },
       ],
-      // vxshark shows raw sequence numbers: relative ones need every earlier packet of the stream.
-      ['tcp.seq', 'Sequence Number', 'uint', u32(4)],
-      ['tcp.seq_raw', 'Sequence Number (raw)', 'uint', { ...u32(4), hidden: true }],
-      ['tcp.ack', 'Acknowledgment Number', 'uint', u32(8)],
-      ['tcp.ack_raw', 'Acknowledgment Number (raw)', 'uint', { ...u32(8), hidden: true }],
+      ['tcp.stream', 'Stream index', 'uint', { get: (_p, l) => tcpConv(l)?.stream }],
+      // Relative to the stream's first sequence number on sequential passes (as tshark); raw where a frame is dissected alone.
+      ['tcp.seq', 'Sequence Number', 'uint', { ...u32(4), get: (p, l) => relative(p, l, 4, tcpConv(l)?.seqBase) }],
+      ['tcp.seq_raw', 'Sequence Number (raw)', 'uint', u32(4)],
+      ['tcp.ack', 'Acknowledgment Number', 'uint', { ...u32(8), get: (p, l) => relative(p, l, 8, hasAck(p, l) ? tcpConv(l)?.ackBase : undefined) }],
+      ['tcp.ack_raw', 'Acknowledgment Number (raw)', 'uint', u32(8)],
       [
         'tcp.hdr_len',
         'Header Length',
@@ -88,6 +102,8 @@ export const tcp: Dissector = {
       ['tcp.flags.syn', 'Syn', 'bool', flagBit(0x002)],
       ['tcp.flags.fin', 'Fin', 'bool', flagBit(0x001)],
       ['tcp.window_size_value', 'Window', 'uint', u16(14)],
+      ['tcp.window_size', 'Calculated window size', 'uint', { get: (p, l) => scaledWindow(p, l) }],
+      ['tcp.window_size_scalefactor', 'Window size scaling factor', 'int', { get: (_p, l) => tcpConv(l)?.windowScale }],
       ['tcp.checksum', 'Checksum', 'uint', { ...u16(16), hexDigits: 4 }],
       ['tcp.urgent_pointer', 'Urgent Pointer', 'uint', u16(18)],
       ['tcp.options.mss_val', 'MSS Value', 'uint', { get: (p, l) => option(p, l, 2, mssValue) }],
@@ -95,7 +111,10 @@ export const tcp: Dissector = {
       ['tcp.options.sack_perm', 'SACK permitted', 'bool', { get: (p, l) => option(p, l, 4, () => true) }],
       ['tcp.options.timestamp.tsval', 'Timestamp value', 'uint', { get: (p, l) => option(p, l, 8, (d, at, len) => (len === 10 ? rd32(d, at + 2) : undefined)) }],
       ['tcp.options.timestamp.tsecr', 'Timestamp echo reply', 'uint', { get: (p, l) => option(p, l, 8, (d, at, len) => (len === 10 ? rd32(d, at + 6) : undefined)) }],
-      ['tcp.len', 'TCP Segment Len', 'uint', { get: payloadLen }],
+      ['tcp.len', 'TCP Segment Len', 'uint', { get: (p, l) => (l.payload - l.start >= 20 ? payloadLen(p, l) : undefined) }],
+      ['tcp.analysis.retransmission', 'This frame is a (suspected) retransmission', 'bool', { get: (_p, l) => (tcpConv(l)?.retransmission ? true : undefined) }],
+      ['tcp.analysis.duplicate_ack', 'This is a TCP duplicate ack', 'bool', { get: (_p, l) => (tcpConv(l)?.duplicateAck ? true : undefined) }],
+      ['tcp.analysis.forwarding_copy', "A router's copy of a segment seen on another interface (not a retransmission)", 'bool', { get: (_p, l) => (tcpConv(l)?.forwardingCopy ? true : undefined) }],
       ['tcp.payload', 'TCP payload', 'bytes', { hidden: true, get: (p, l) => (l.end > l.payload ? p.data.subarray(l.payload, l.end) : undefined), range: (_p, l) => [l.payload, l.end - l.payload] }],
     ]),
   ],

@@ -38,6 +38,7 @@ export const udp: Dissector = {
         { hidden: true, get: (p, l) => (l.start + 4 <= l.payload ? [rd16(p.data, l.start), rd16(p.data, l.start + 2)] : undefined) },
       ],
       ['udp.length', 'Length', 'uint', u16(4)],
+      ['udp.stream', 'Stream index', 'uint', { get: (_p, l) => (l.conv?.kind === 'udp' ? l.conv.stream : undefined) }],
       ['udp.checksum', 'Checksum', 'uint', { ...u16(6), hexDigits: 4 }],
       ['udp.payload', 'Payload', 'bytes', { hidden: true, get: (p, l) => (l.end > l.payload ? p.data.subarray(l.payload, l.end) : undefined), range: (_p, l) => [l.payload, l.end - l.payload] }],
     ]),

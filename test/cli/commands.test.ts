@@ -1,0 +1,71 @@
+// The command line forgives what people type: a misspelt command or option gets the nearest
+// real one, `vxshark help CMD` is the command's --help, and every command without a capture
+// file says so the same way.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { vxshark } from '../helpers/cli.js';
+import { explainUnknownArguments, rewriteCommandLine } from '../../src/cli/command-line.js';
+
+const CILIUM = 'samples/cilium-vxlan-8472.pcap';
+
+describe('did you mean', () => {
+  it('suggests the command for a misspelt one, and does not take it for a file', async () => {
+    const r = await vxshark(['alert', CILIUM]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'vxshark: unknown command "alert"; did you mean "alerts"? (vxshark --help lists the commands)\n');
+    assert.throws(() => rewriteCommandLine(['tunels']), /did you mean "tunnels"/);
+    assert.throws(() => rewriteCommandLine(['capinf', 'x.pcap']), /did you mean "capinfo"/);
+  });
+
+  it('leaves real files and far-off words alone (they are file names)', () => {
+    assert.deepEqual(rewriteCommandLine([CILIUM, '-V']), [CILIUM, '-V']);
+    assert.deepEqual(rewriteCommandLine(['no-such-capture.pcap']), ['no-such-capture.pcap']);
+    assert.deepEqual(rewriteCommandLine(['-r', 'alert']), ['-r', 'alert']);
+  });
+
+  it('suggests the option for a misspelt one, per command', async () => {
+    const r = await vxshark(['-r', CILIUM, '--colour', 'never']);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'vxshark: unknown option --colour; did you mean --color?\n');
+    const a = await vxshark(['alerts', CILIUM, '--jsn']);
+    assert.equal(a.stderr, 'vxshark: unknown option --jsn; did you mean --json?\n');
+    assert.equal(explainUnknownArguments('Unknown arguments: colr, zzzzzzzz', ['color', 'V']), 'unknown option --colr; did you mean --color?; unknown option --zzzzzzzz');
+    assert.equal(explainUnknownArguments('Not enough arguments following: r', ['r']), 'Not enough arguments following: r');
+  });
+});
+
+describe('vxshark help', () => {
+  it('help CMD prints the command help, the same as CMD --help', async () => {
+    const viaHelp = await vxshark(['help', 'alerts']);
+    const viaFlag = await vxshark(['alerts', '--help']);
+    assert.equal(viaHelp.status, 0);
+    assert.equal(viaHelp.stdout, viaFlag.stdout);
+    assert.match(viaHelp.stdout, /^vxshark alerts \[file\]/);
+    assert.match(viaHelp.stdout, /--fail-on/);
+  });
+
+  it('help alone is --help; help of an unknown command is a usage error with a suggestion', async () => {
+    const all = await vxshark(['help']);
+    assert.equal(all.status, 0);
+    assert.match(all.stdout, /vxshark capinfo/);
+    const bad = await vxshark(['help', 'flow']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^vxshark: unknown command "flow"; did you mean "flows"\?/);
+  });
+});
+
+describe('no capture file given', () => {
+  for (const cmd of ['capinfo', 'flows', 'tunnels', 'hops', 'alerts']) {
+    it(`vxshark ${cmd} without a file`, async () => {
+      const r = await vxshark([cmd]);
+      assert.equal(r.status, 2);
+      assert.equal(r.stderr, `vxshark: no capture file given (usage: vxshark ${cmd} FILE; see vxshark help ${cmd})\n`);
+    });
+  }
+  it('vxshark without a file or interface', async () => {
+    const r = await vxshark(['-V']);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'vxshark: no capture file given (usage: vxshark FILE, or -i INTERFACE; see vxshark --help)\n');
+  });
+});
