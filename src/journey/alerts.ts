@@ -2,6 +2,7 @@
 // place is known, not guessed. Each (flow, place of death) becomes one alert with its words
 // and fix here; the single-capture alerts that guessed about the same flows give way to it.
 import type { Alert } from '../analysis/alerts/types.js';
+import { formatAddr } from '../analysis/addr.js';
 import type { Journey } from './engine.js';
 
 /** Which kind of end a verdict describes (the fix depends on it). */
@@ -63,6 +64,7 @@ export function journeyAlerts(lost: readonly Journey[], maxFrames = 10): Alert[]
     const lastHopFrames = journeys.map((x) => x.hops[x.hops.length - 1]!.frame);
     const captures = [...new Set(j.hops.map((h) => h.capture))].length;
     const port = j.hops.find((h) => h.encap?.port)?.encap?.port;
+    const outer = j.hops.find((h) => h.encap)?.encap;
     alerts.push({
       id: 'journey.lost',
       severity: 'error',
@@ -74,10 +76,17 @@ export function journeyAlerts(lost: readonly Journey[], maxFrames = 10): Alert[]
       fix: fixFor(kind, j, port),
       frames: lastHopFrames.slice(0, maxFrames),
       count: journeys.length,
+      // Located by following the packets through the captures, not inferred from one of them.
+      confidence: 'certain',
       src: j.packet.src,
       dst: j.packet.dst,
       node: j.lastSeen.capture,
-      details: { capture: j.lastSeen.capture, ...(j.lastSeen.interface ? { interface: j.lastSeen.interface } : {}), direction: j.lastSeen.direction },
+      details: {
+        capture: j.lastSeen.capture,
+        ...(j.lastSeen.interface ? { interface: j.lastSeen.interface } : {}),
+        direction: j.lastSeen.direction,
+        ...(outer ? { outerSrc: formatAddr(outer.outerSrc), outerDst: formatAddr(outer.outerDst) } : {}),
+      },
     });
   }
   return alerts.sort((a, b) => b.count - a.count);
@@ -88,5 +97,8 @@ const SUPERSEDED = new Set(['route.missing', 'flow.unanswered', 'misroute.defaul
 
 export function supersededBy(journeyAlertList: readonly Alert[], single: Alert): boolean {
   if (!SUPERSEDED.has(single.id)) return false;
-  return journeyAlertList.some((a) => (single.src === undefined || single.src === a.src) && (single.dst === undefined || single.dst === a.dst) && (single.src !== undefined || single.dst !== undefined));
+  const about = (a: Alert, src: unknown, dst: unknown): boolean => (single.src === undefined || single.src === src) && (single.dst === undefined || single.dst === dst);
+  if (single.src === undefined && single.dst === undefined) return false;
+  // Pod pairs for routing guesses; the tunnel's node pair for guesses about dropped tunnel packets.
+  return journeyAlertList.some((a) => about(a, a.src, a.dst) || (a.details?.outerSrc !== undefined && about(a, a.details.outerSrc, a.details.outerDst)));
 }

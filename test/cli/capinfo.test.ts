@@ -153,10 +153,10 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
     ['a text file', () => file('notes.txt', 'these are my notes\nnot a capture\n'), /a text file, not a pcap or pcapng capture$/],
     ['an empty file', () => file('empty.pcap', ''), /empty file, not a capture$/],
     ['a 10-byte file', () => file('ten.pcap', truncate(PCAP, 10)), /only 10 bytes, too short to be a pcap or pcapng file$/],
-    ['10 binary bytes', () => file('ten.bin', Uint8Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)), /not a pcap or pcapng capture \(unknown magic number\)$/],
+    ['10 binary bytes', () => file('ten.bin', Uint8Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)), /not a capture: unknown magic 0x00010203$/],
     ['a directory', () => (mkdirSync(join(tmp, 'adir'), { recursive: true }), join(tmp, 'adir')), /is a directory, not a capture file$/],
     ['a missing file', () => join(tmp, 'does-not-exist.pcap'), /no such file$/],
-    ['a gzip file', () => file('c.pcap.gz', Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3)), /gzip-compressed/],
+    ['a cut gzip file', () => file('c.pcap.gz', Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3)), /the gzip compression is damaged or cut short/],
     ['a corrupt header', () => file('v1.pcap', buildPcap([], { versionMajor: 1 })), /unsupported pcap version 1\.4$/],
   ];
   for (const [what, make, message] of bad) {

@@ -81,6 +81,19 @@ describe('vxshark journey', { skip }, () => {
   });
 });
 
+describe('vxshark alerts across captures', { skip }, () => {
+  it('a drop the journeys located replaces what each capture guessed about the same packets', async () => {
+    const r = await vxshark(['alerts', '--json', ...captures('tunnel-blocked', ['ctr', 'router', 'w0'])]);
+    assert.equal(r.status, 0, r.stderr);
+    const list = JSON.parse(r.stdout) as { id: string; severity: string; count: number; node: string; src: string; dst: string; confidence: string; fix: string }[];
+    assert.deepEqual(
+      list.map((a) => [a.id, a.severity, a.count, a.node, a.src, a.dst, a.confidence]),
+      [['journey.lost', 'error', 5, 'router', '172.20.0.10', '172.20.2.30', 'certain']],
+    );
+    assert.match(list[0]!.fix, /UDP 8472/);
+  });
+});
+
 describe('vxshark merge', { skip }, () => {
   it('writes one pcapng: an interface per host and interface, clocks corrected, the offsets in the comment', async () => {
     const out = `${tmp.path}/merged.pcapng`;

@@ -95,12 +95,11 @@ describe('filter bar', () => {
       ui.input.write('\r');
       await new Promise((r) => setTimeout(r, 60));
       assert.match(ui.text(), /filtering [█░]+ \d+%/);
-      // The list answers keys while the filter runs.
-      const t0 = performance.now();
+      // The list answers keys while the filter runs: the key's render comes before the filter ends.
       const rendered = ui.handle.nextRender();
       ui.input.write('j');
       await rendered;
-      assert.ok(performance.now() - t0 < 150, `render after a key took ${performance.now() - t0} ms`);
+      assert.match(ui.text(), /filtering [█░]+ \d+%/);
       ui.input.write('\x1b');
       await ui.settle();
       assert.match(ui.text(), /filter stopped/);
