@@ -1,16 +1,14 @@
 // `vxshark alerts ctr=ctr.pcap router=router.pcap w0=w0.pcap`: the evidence of several captures
 // combined. Packets followed through them that died somewhere are located exactly (journey.lost);
 // each capture's own alerts follow, less those that only guessed at the same flows' fate.
-import { analyze, SEVERITY_RANK, sortAlerts, type Alert, type Severity } from '../../analysis/index.js';
+import { analyze, sortAlerts, type Alert } from '../../analysis/index.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { parseDecodeAs } from '../../dissect/registry.js';
-import { EXIT_ALERTS, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
 import { journeyAlerts, supersededBy } from '../../journey/alerts.js';
 import type { Journey } from '../../journey/engine.js';
 import type { Output } from '../io.js';
-import { outputWidth } from '../print/tables.js';
-import { alertJson, printAlert } from './alerts.js';
+import { printAlerts } from './alerts.js';
 import { loadCaptures, runJourneys, type JourneyArgs } from './journey.js';
 
 /** Lost journeys kept to build alerts from (a drop usually repeats: the first ones say where). */
@@ -40,20 +38,7 @@ export async function alertsAcross(args: AcrossArgs, out: Output): Promise<numbe
     }
     const list = [...located, ...sortAlerts(perCapture)];
     const packets = loaded.inputs.reduce((n, i) => n + i.capture.frameCount, 0);
-    if (args.json) out.line(JSON.stringify(list.map(alertJson), null, 2));
-    else {
-      const width = outputWidth();
-      list.forEach((a, i) => {
-        if (i > 0) out.line('');
-        printAlert(a, out, width);
-      });
-      if (list.length) out.line('');
-      const count = (s: Severity): number => list.filter((a) => a.severity === s).length;
-      out.line(list.length ? msg.alertsSummary(count('error'), count('warning'), count('info'), packets) : msg.noAlerts(packets));
-    }
-    const failOn = args['fail-on'];
-    if (failOn !== undefined && list.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) return EXIT_ALERTS;
-    return loaded.status;
+    return printAlerts(list, packets, args, out, loaded.status);
   } finally {
     loaded.close();
   }

@@ -27,9 +27,8 @@ export function alertJson(a: Alert): Record<string, unknown> {
   return { id, severity, title, explanation, fix, frames, count, vantage: vantage ?? 'unknown', confidence: confidence ?? 'certain', ...evidence };
 }
 
-export async function alerts(args: AlertsArgs, out: Output): Promise<number> {
-  const { result, status } = await runAnalysis(args);
-  const list = result.alerts;
+/** Prints the alerts (text or the JSON contract) and returns the exit status --fail-on asks for. */
+export function printAlerts(list: readonly Alert[], packets: number, args: { json: boolean; 'fail-on'?: 'warning' | 'error' }, out: Output, status: number): number {
   if (args.json) out.line(JSON.stringify(list.map(alertJson), null, 2));
   else {
     const width = outputWidth();
@@ -39,9 +38,14 @@ export async function alerts(args: AlertsArgs, out: Output): Promise<number> {
     });
     if (list.length) out.line('');
     const count = (s: Severity): number => list.filter((a) => a.severity === s).length;
-    out.line(list.length ? msg.alertsSummary(count('error'), count('warning'), count('info'), result.stats.analysed) : msg.noAlerts(result.stats.analysed));
+    out.line(list.length ? msg.alertsSummary(count('error'), count('warning'), count('info'), packets) : msg.noAlerts(packets));
   }
   const failOn = args['fail-on'];
   if (failOn !== undefined && list.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) return EXIT_ALERTS;
   return status;
+}
+
+export async function alerts(args: AlertsArgs, out: Output): Promise<number> {
+  const { result, status } = await runAnalysis(args);
+  return printAlerts(result.alerts, result.stats.analysed, args, out, status);
 }
