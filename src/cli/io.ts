@@ -48,6 +48,8 @@ export class Output {
   private readonly target: OutputTarget;
   constructor(target: OutputTarget | number = 1) {
     this.target = typeof target === 'number' ? descriptorTarget(target) : target;
+    // What others print on standard output (yargs' --help) fails through the same place.
+    if (target === 1) process.stdout.on('error', (e) => this.fail(e));
   }
 
   /** Buffers lines and writes them in large pieces; printing a million lines one write each is slow. */
@@ -76,17 +78,18 @@ export class Output {
   /** Writes out what is buffered; everything has left the process when this returns. */
   async drain(): Promise<void> {
     this.flush();
+    // A failed write by another printer (yargs' --help via console.log) reports its error on a later tick.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   /**
    * Every write error of this output ends here: EPIPE (the reader went away) stops quietly;
-   * anything else (a full disk) becomes the one-line error naming standard output, and stops the work.
+   * anything else (a full disk) closes the output too, and keeps the one-line error naming
+   * standard output in `failure` for main to report once the work has stopped.
    */
   fail(e: unknown): void {
     this.closed = true;
-    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') return;
-    this.failure ??= ioError(e, '-', 'write');
-    throw this.failure;
+    if ((e as NodeJS.ErrnoException)?.code !== 'EPIPE') this.failure ??= ioError(e, '-', 'write');
   }
 }
 
