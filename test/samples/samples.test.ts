@@ -375,8 +375,10 @@ describe('the commands in samples/README.md work', () => {
   });
 
   it('each prints one line per packet and nothing on stderr', async () => {
+    // The one-line-per-packet commands; analysis commands print tables and -V prints trees.
+    const printing = commands().filter((c) => !/^(tunnels|flows|hops|alerts|capinfo|journey) /.test(c) && !/(^| )(-V|-T fields)( |$)/.test(c));
     const results = await Promise.all(
-      commands().map(async (c) => ({ c, r: await vxshark(c.split(/\s+/)), file: /samples\/\S+\.pcap(ng)?/.exec(c)![0] })),
+      printing.map(async (c) => ({ c, r: await vxshark(c.split(/\s+/)), file: /samples\/\S+\.pcap(ng)?/.exec(c)![0] })),
     );
     for (const { c, r, file } of results) {
       assert.equal(r.status, 0, `vxshark ${c}: ${r.stderr}`);

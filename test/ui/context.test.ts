@@ -15,7 +15,7 @@ describe('UI with a Kubernetes context', () => {
     try {
       const text = ui.text();
       // Frame 4 (the first ping's reply): outer nodes, inner pods (columns cut long names with …).
-      assert.match(text, /^ {2}4 0\.001550 k8s-w0 → k8s-ctr +VXLAN 45678 default\/webpod… default\/curl-pod +ICMP/m);
+      assert.match(text, /^ {2}4 0\.001550 k8s-w0 → k8s-ctr +VXLAN 45678 default\/webpod-697b545f57-hc6qk +→ default\/curl-pod +ICMP/m);
       assert.doesNotMatch(text.split(' Details')[0]!, /172\.20\.0\.10 /);
       // Frame 3 (the first ping): expand everything in the detail pane.
       await ui.press('j', 'j', KEYS.tab, 'e');
@@ -38,7 +38,7 @@ describe('UI with a Kubernetes context', () => {
       const rows = ui.lines().filter((l) => /^\s*\d+ \d+\.\d+ .* VXLAN /.test(l));
       // The two DNS queries to CoreDNS (frames 13 and 25).
       assert.deepEqual(rows.map((r) => Number(/^\s*(\d+)/.exec(r)![1])), [13, 25]);
-      for (const r of rows) assert.match(r, /default\/curl-p… kube-system\/core… DNS/);
+      for (const r of rows) assert.match(r, /default\/curl-pod → kube-system\/coredns-674b8bbfcf-x7k2m +DNS/);
       await ui.press('5');
       assert.match(ui.text(), /k8s-ctr/);
       assert.match(ui.text(), /default\/curl-pod/);
@@ -50,7 +50,7 @@ describe('UI with a Kubernetes context', () => {
   it('--names off keeps the addresses', async () => {
     const ui = await startUi(CILIUM, withContext(false));
     try {
-      assert.match(ui.text(), /192\.168\.10\.100 → 192\.168\.20\.100 VXLAN 32001 172\.20\.0\.10 +172\.20\.2\.30 /);
+      assert.match(ui.text(), /192\.168\.10\.100 → 192\.168\.20\.100 +VXLAN 32001 172\.20\.0\.10 +→ 172\.20\.2\.30 /);
       assert.doesNotMatch(ui.text(), /curl-pod/);
     } finally {
       await ui.quit();
