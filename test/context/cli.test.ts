@@ -25,15 +25,15 @@ async function ok(args: string[], env?: Record<string, string | undefined>): Pro
 describe('names in the packet list and the tree', () => {
   it('names outer nodes and inner pods on the summary line', async () => {
     const lines = (await ok(['-r', CILIUM, ...CTX, '-Y', 'frame.number == 3 || frame.number == 4'])).trimEnd().split('\n');
-    assert.match(lines[0]!, /^\s+3\s+\S+ k8s-ctr → k8s-w0 VXLAN vni 32001 │ default\/curl-pod → default\/webpod-697b545f57-hc6qk ICMP 148 Echo \(ping\) request/);
-    assert.match(lines[1]!, /^\s+4\s+\S+ k8s-w0 → k8s-ctr VXLAN vni 45678 │ default\/webpod-697b545f57-hc6qk → default\/curl-pod ICMP 148 Echo \(ping\) reply/);
+    assert.match(lines[0]!, /^\s+3\s+\S+ k8s-ctr → k8s-w0 VXLAN VNI 32001 │ default\/curl-pod → default\/webpod-697b545f57-hc6qk ICMP 148 Echo \(ping\) request/);
+    assert.match(lines[1]!, /^\s+4\s+\S+ k8s-w0 → k8s-ctr VXLAN VNI 45678 │ default\/webpod-697b545f57-hc6qk → default\/curl-pod ICMP 148 Echo \(ping\) reply/);
   });
 
   it('--names off shows the bare addresses, as without a context', async () => {
     const off = await ok(['-r', CILIUM, ...CTX, '--names', 'off']);
     const none = await ok(['-r', CILIUM]);
     assert.equal(off, none);
-    assert.match(none, /192\.168\.10\.100 → 192\.168\.20\.100 VXLAN vni 32001 │ 172\.20\.0\.10 → 172\.20\.2\.30/);
+    assert.match(none, /192\.168\.10\.100 → 192\.168\.20\.100 VXLAN VNI 32001 │ 172\.20\.0\.10 → 172\.20\.2\.30/);
     const bad = await vxshark(['-r', CILIUM, ...CTX, '--names', 'maybe']);
     assert.equal(bad.status, 2);
     assert.equal(bad.stderr, 'vxshark: invalid --names "maybe": expected on or off\n');
@@ -208,7 +208,7 @@ esac
     assert.equal(lines.at(-1), `vxshark: snapshot: 4 files in ${dir}; use them with --context ${dir}`);
     assert.equal(readFileSync(join(dir, 'k8s.json'), 'utf8'), readFileSync(join(ROOT, 'samples/context/k8s.json'), 'utf8'));
     const named = await ok(['-r', CILIUM, '--context', dir, '-Y', 'frame.number == 3']);
-    assert.match(named, /k8s-ctr → k8s-w0 VXLAN vni 32001 │ default\/curl-pod → default\/webpod-697b545f57-hc6qk/);
+    assert.match(named, /k8s-ctr → k8s-w0 VXLAN VNI 32001 │ default\/curl-pod → default\/webpod-697b545f57-hc6qk/);
     // Never overwrites: a second run into the same directory refuses before running anything.
     const again = await vxshark(['snapshot', dir], { env: fake() });
     assert.equal(again.status, 1);
