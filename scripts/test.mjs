@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with node's test runner (Node 20 has no glob support in --test).
+// `npm test`: compiles src/ (the tests start the built CLI, see test/helpers/cli.ts), then runs
+// every test/**/*.test.ts with node's test runner (Node 20 has no glob support in --test).
+// Arguments name test files to run instead of all of them.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +14,17 @@ function find(dir) {
   });
 }
 
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('npm test: the build failed, no test was run');
+  process.exit(build.status ?? 1);
+}
+
 const only = process.argv.slice(2);
 const files = only.length ? only : find('test').sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// No single test may hang the run: each gets at most five minutes.
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=300000', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, VXSHARK_TEST_CLI: 'dist' },
+});
 process.exit(r.status ?? 1);

@@ -1,4 +1,4 @@
-// `vxshark capinfo` end to end: spawns the real entry point (src/cli/run.ts through tsx) on
+// `vxshark capinfo` end to end: spawns the real entry point (test/helpers/cli.ts) on
 // fixture files and checks stdout, stderr and the exit status.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

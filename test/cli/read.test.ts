@@ -15,7 +15,7 @@ import {
   filler, icmpEcho, innerFrame, IPPROTO_ICMP, IPPROTO_TCP, tcp, udpTunnel, vxlan, vxlanFrame, type InnerSpec, type OuterSpec,
 } from '../fixtures/packet-builder.js';
 import { INNER, OUTER } from '../helpers/built-frames.js';
-import { ROOT, vxshark, type RunResult } from '../helpers/cli.js';
+import { CLI_ARGV, ROOT, vxshark, type RunResult } from '../helpers/cli.js';
 import { tsharkPackets, values, type TsharkPacket } from '../helpers/tshark-json.js';
 
 const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'peers');
@@ -708,7 +708,7 @@ describe('vxshark -w', { concurrency: 4 }, () => {
   });
 
   it('-w - writes the filtered capture to standard output, readable by the reader again', async () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', '-r', CILIUM, '-Y', 'icmp', '-w', '-'], { cwd: ROOT, encoding: 'buffer' });
+    const r = spawnSync(process.execPath, [...CLI_ARGV, '-r', CILIUM, '-Y', 'icmp', '-w', '-'], { cwd: ROOT, encoding: 'buffer' });
     assert.equal(r.status, 0, r.stderr.toString());
     const written = pcapFile(r.stdout).records;
     const icmp = ok(await vxshark(['-r', CILIUM, '-Y', 'icmp', '-T', 'fields', '-e', 'frame.number']));
@@ -745,7 +745,7 @@ describe('vxshark -r BIG | head -1', () => {
       const err = join(tmp, `epipe-${extra.join('')}.err`);
       const rc = join(tmp, `epipe-${extra.join('')}.rc`);
       // vxshark's own stderr and exit status, from inside a real shell pipeline.
-      const script = `{ "$0" --import tsx src/cli/run.ts -r "$1" ${extra.map((a) => `'${a}'`).join(' ')}; echo $? >"$RC"; } 2>"$ERR" | head -1`;
+      const script = `{ "$0" ${CLI_ARGV.join(' ')} -r "$1" ${extra.map((a) => `'${a}'`).join(' ')}; echo $? >"$RC"; } 2>"$ERR" | head -1`;
       const env: NodeJS.ProcessEnv = { ...process.env, RC: rc, ERR: err };
       delete env.VXSHARK_DEBUG;
       const r = spawnSync('sh', ['-c', script, process.execPath, BIG], { cwd: ROOT, encoding: 'utf8', env, timeout: 100_000 });
@@ -794,7 +794,7 @@ describe('vxshark --color', { concurrency: 4 }, () => {
   it('auto on a terminal: colour, unless NO_COLOR=1 or TERM=dumb', { skip: NO_SCRIPT }, () => {
     const q = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
     const onTty = (env: Record<string, string | undefined>): string => {
-      const cmd = [process.execPath, '--import', 'tsx', 'src/cli/run.ts', '-r', CILIUM, '-c', '3'].map(q).join(' ');
+      const cmd = [process.execPath, ...CLI_ARGV, '-r', CILIUM, '-c', '3'].map(q).join(' ');
       const e = { ...process.env, ...env };
       for (const k of Object.keys(env)) if (env[k] === undefined) delete e[k];
       const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, env: e, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,7 +5,7 @@
 // A step is a ```sh block whose command starts with `$ npx vxshark ` (one command per block,
 // lines may continue with a trailing backslash), followed by a ```text block with the output.
 // The command is split into arguments by a small quote-aware splitter (no shell runs it; pipes,
-// redirections and variables are refused) and run as `node --import tsx src/cli/run.ts ARGS`
+// redirections and variables are refused) and run through the real entry point
 // (test/helpers/cli.ts) from the repository root with stdout a pipe (so no colour, tables 100
 // columns wide). It must exit 0 and its stdout must equal the text block, trailing whitespace
 // of each line and trailing blank lines aside. Blocks that do not start with `$ npx vxshark `
