@@ -23,6 +23,8 @@ export class AnalysisControl {
   /** The running (or last) run covers only part of a capture still arriving. */
   private partial = false;
   private lastPartialStart = 0;
+  /** A later look at a capture that grew too soon after the last run. */
+  private retry: ReturnType<typeof setTimeout> | undefined;
   /** Frames the shown result covers (while the capture is still arriving). */
   coveredFrames = 0;
 
@@ -46,7 +48,17 @@ export class AnalysisControl {
     const c = this.s.capture;
     // Only a live input: a large file being indexed is analysed once, when it is complete.
     if (!c || c.complete || !this.s.opts.follow || this.s.disposed || this.run || c.frameCount === 0) return;
-    if (performance.now() - this.lastPartialStart < LIVE_INTERVAL_MS || c.frameCount === this.coveredFrames) return;
+    if (c.frameCount === this.coveredFrames) return;
+    const wait = this.lastPartialStart + LIVE_INTERVAL_MS - performance.now();
+    // Packets that arrive within the second are analysed when it is over, even if the capture
+    // then goes quiet: a pause in the traffic must not leave the last packets unanalysed.
+    if (wait > 0) {
+      this.retry ??= setTimeout(() => {
+        this.retry = undefined;
+        this.grew();
+      }, wait);
+      return;
+    }
     this.lastPartialStart = performance.now();
     this.launch(true);
   }
@@ -90,6 +102,8 @@ export class AnalysisControl {
         s.marks.analysed ??= performance.now();
       }
       this.requestRender();
+      // Packets that arrived while this run was going have not been analysed yet.
+      if (partial) this.grew();
     });
   }
 
@@ -102,6 +116,8 @@ export class AnalysisControl {
   }
 
   cancel(): void {
+    clearTimeout(this.retry);
+    this.retry = undefined;
     this.run?.cancel();
   }
 }

@@ -144,8 +144,13 @@ describe('live input from a pipe', () => {
     const r = await runChild('stdin', (child) => {
       child.stdin!.write(bytes.subarray(0, cut));
       // The rest only once the first packets are on screen.
+      const rest = (): void => {
+        clearTimeout(timer);
+        if (!child.stdin!.writableEnded) child.stdin!.end(bytes.subarray(cut));
+      };
+      const timer = setTimeout(rest, 30_000);
       child.stdout!.on('data', (d: Buffer) => {
-        if (d.toString().includes('rows')) child.stdin!.end(bytes.subarray(cut));
+        if (d.toString().includes('rows')) rest();
       });
     }, ['-']);
     assert.equal(r.report.status, 0);
@@ -167,8 +172,15 @@ describe('live input from a pipe', () => {
     }
     const r = await runChild('stdin', (child) => {
       child.stdin!.write(bytes.subarray(0, off));
+      // The rest once alerts show, or after 30 s so that a UI that never shows them fails the
+      // assertions below instead of waiting for standard input forever.
+      const rest = (): void => {
+        clearTimeout(timer);
+        if (!child.stdin!.writableEnded) child.stdin!.end(bytes.subarray(off));
+      };
+      const timer = setTimeout(rest, 30_000);
       child.stdout!.on('data', (d: Buffer) => {
-        if (d.toString().includes('alerts')) child.stdin!.end(bytes.subarray(off));
+        if (d.toString().includes('alerts')) rest();
       });
     }, ['-']);
     assert.equal(r.report.status, 0);
