@@ -10,6 +10,7 @@ import { http } from './layers/http.js';
 import { icmp } from './layers/icmp.js';
 import { icmpv6 } from './layers/icmpv6.js';
 import { ipv4 } from './layers/ipv4.js';
+import { isakmp } from './layers/isakmp.js';
 import { ipv6 } from './layers/ipv6.js';
 import { ipv6DstOpts, ipv6Fragment, ipv6HopOpts, ipv6Routing } from './layers/ipv6-ext.js';
 import { nullLink, rawIp } from './layers/link-null.js';
@@ -23,7 +24,7 @@ import type { Dissector } from './types.js';
 
 const CORE: Dissector[] = [
   frame, data, eth, vlan, sll, sll2, ipv4, ipv6, udp, tcp,
-  nullLink, rawIp, arp, icmp, icmpv6, ipv6HopOpts, ipv6Routing, ipv6Fragment, ipv6DstOpts, dns, http,
+  nullLink, rawIp, arp, icmp, icmpv6, ipv6HopOpts, ipv6Routing, ipv6Fragment, ipv6DstOpts, dns, http, isakmp,
 ];
 
 /**
@@ -55,7 +56,7 @@ export function createRegistry(opts: RegistryOptions = {}): Registry {
     .register('ethertype', 0x9100, 'vlan')
     .register('ip.proto', 6, 'tcp')
     .register('ip.proto', 17, 'udp')
-    // Link types without a hardware header, ARP, ICMP, IPv6 extension headers, DNS, HTTP.
+    // Link types without a hardware header, ARP, ICMP, IPv6 extension headers, DNS, IKE, HTTP.
     .register('linktype', LinkType.NULL, 'null')
     .register('linktype', LinkType.LOOP, 'null')
     .register('linktype', LinkType.RAW, 'raw')
@@ -70,6 +71,7 @@ export function createRegistry(opts: RegistryOptions = {}): Registry {
     .register('ip.proto', 58, 'icmpv6')
     .register('ip.proto', 60, 'ipv6.dstopts')
     .register('udp.port', 53, 'dns')
+    .register('udp.port', 500, 'isakmp')
     .register('tcp.port', 53, 'dns')
     .register('tcp.port', 80, 'http')
     .register('tcp.port', 8080, 'http');

@@ -51,6 +51,7 @@ export function protocolField(proto: string, label: string): FieldDef {
 
 export interface FieldSpec extends Getter {
   hexDigits?: number;
+  plainHex?: boolean;
   treeHexDigits?: number;
   parent?: string;
   names?: Record<number, string>;

@@ -57,7 +57,7 @@ export function formatValue(f: FieldDef, v: FieldValue): string {
     case 'ether':
       return formatMac(v as Uint8Array);
     case 'bytes':
-      return formatBytes(v as Uint8Array);
+      return formatBytes(v as Uint8Array, f.plainHex ? '' : ':');
     case 'bool':
       return v === true || v === 1 ? '1' : '0';
     case 'none':

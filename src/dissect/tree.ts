@@ -2,11 +2,22 @@ import { safeText } from '../text/escape.js';
 import { displayValue } from './format.js';
 import type { Registry } from './registry.js';
 import type { FieldDef, Layer, Packet, TreeNode } from './types.js';
-import { pushAll } from '../util/max.js';
 
 const NO_RANGE: [number, number] = [0, 0];
 
 const shownCache = new WeakMap<Registry, Map<string, readonly FieldDef[]>>();
+
+const laterParents = new WeakMap<readonly FieldDef[], Set<FieldDef>>();
+
+/** The fields whose parent is defined after them in the layer's list. */
+function parentComesLater(fields: readonly FieldDef[]): Set<FieldDef> {
+  let out = laterParents.get(fields);
+  if (!out) {
+    out = new Set(fields.filter((f, i) => f.parent !== undefined && fields.findIndex((g) => g.name === f.parent) > i));
+    laterParents.set(fields, out);
+  }
+  return out;
+}
 
 /** The fields a layer's tree shows, in order (worked out once per protocol, not per packet). */
 function shownFields(registry: Registry, proto: string): readonly FieldDef[] {
@@ -54,10 +65,11 @@ export function buildTree(pkt: Packet, registry: Registry, opts: { ranges?: bool
     // A sub-field with as many values as its parent pairs up with it value by value (the
     // class of the second GENEVE option goes under the second option); otherwise it goes
     // under the parent's last node.
+    // A parent registered after its sub-field (ISAKMP's payloads come after the header's next
+    // payload) takes the sub-field's nodes once every field is placed.
     const byName = new Map<string, TreeNode[]>();
-    for (const def of shownFields(registry, layer.proto)) {
-      const children = fieldNodes(pkt, layer, def, ranges);
-      if (children.length === 0) continue;
+    const later: { def: FieldDef; children: TreeNode[] }[] = [];
+    const place = (def: FieldDef, children: TreeNode[]): void => {
       const parents = def.parent ? byName.get(def.parent) : undefined;
       const skip = def.firstAtTop ? 1 : 0;
       for (let i = 0; i < children.length; i++) {
@@ -67,7 +79,28 @@ export function buildTree(pkt: Packet, registry: Registry, opts: { ranges?: bool
         if (parent) (parent.children ??= []).push(child);
         else node.children!.push(child);
       }
+    };
+    const fields = shownFields(registry, layer.proto);
+    for (const def of fields) {
+      const children = fieldNodes(pkt, layer, def, ranges);
+      if (children.length === 0) continue;
       byName.set(def.name, children);
+      const parentLater = def.parent !== undefined && parentComesLater(fields).has(def);
+      if (!parentLater) {
+        place(def, children);
+        continue;
+      }
+      if (def.firstAtTop) node.children!.push(children[0]!);
+      later.push({ def, children });
+    }
+    for (const { def, children } of later) {
+      const parents = byName.get(def.parent!) ?? [];
+      const rest = def.firstAtTop ? children.slice(1) : children;
+      rest.forEach((child, i) => {
+        const parent = parents.length === rest.length ? parents[i] : parents[parents.length - 1];
+        if (parent) (parent.children ??= []).unshift(child);
+        else node.children!.push(child);
+      });
     }
     const named = layer.quoted ? undefined : registry.naming?.layerTree(pkt, layer);
     if (named) node.children!.push(escapeTree(named));

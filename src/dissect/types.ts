@@ -78,6 +78,8 @@ export interface FieldDef {
   type: FieldType;
   /** How numbers print: decimal, or hex padded to this many digits (tshark's BASE_HEX). */
   hexDigits?: number;
+  /** Bytes fields tshark prints as plain hex (BASE_NONE), not colon-separated. */
+  plainHex?: boolean;
   /**
    * Hex digits in the detail tree when tshark's tree shows the bitmask's width rather than the
    * type's (tcp.flags: 0x018 in -V, 0x0018 in -T fields).

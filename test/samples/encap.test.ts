@@ -45,6 +45,10 @@ const CASES: [sample: string, fields: string[]][] = [
   ],
   ['cilium-ipsec-esp.pcap', ['ip.src', 'ip.proto', 'esp.spi', 'esp.sequence']],
   ['esp-in-udp-4500.pcap', ['udp.srcport', 'esp.spi', 'esp.sequence', 'udpencap.non_esp_marker', 'udpencap.nat_keepalive']],
+  [
+    'esp-in-udp-4500.pcap',
+    ['isakmp.ispi', 'isakmp.rspi', 'isakmp.nextpayload', 'isakmp.typepayload', 'isakmp.criticalpayload', 'isakmp.payloadlength', 'isakmp.version', 'isakmp.mjver', 'isakmp.mnver', 'isakmp.exchangetype', 'isakmp.flags', 'isakmp.messageid', 'isakmp.length', '_ws.col.Protocol', '_ws.col.Info'],
+  ],
   ['calico-wireguard-51820.pcap', ['wg.type', 'wg.sender', 'wg.receiver', 'wg.counter', 'wg.ephemeral', 'wg.encrypted_static', 'wg.encrypted_empty', 'wg.encrypted_packet']],
 ];
 

@@ -63,8 +63,7 @@ export const udpEncap: Dissector = {
     }
     if (kind === 'ike') {
       ctx.push('udpencap', start, start + 4, end);
-      // IKE (ISAKMP) is not decoded; its bytes stay data.
-      return start + 4 < end ? { proto: 'data', start: start + 4, end } : undefined;
+      return start + 4 < end ? { proto: 'isakmp', start: start + 4, end } : undefined;
     }
     ctx.push('udpencap', start, start, end);
     return { proto: 'esp', start, end };
