@@ -72,7 +72,11 @@ describe('stream and frame fields match tshark', () => {
     it(file, async (t) => {
       if (!hasTshark) return t.skip(NO_TSHARK);
       const fields = file.includes('lab-recordings') ? STREAM_FIELDS : [...STREAM_FIELDS, ...HTTP_FIELDS];
-      const args = ['-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
+      // A router's -i any holds each fragment twice (in and out). vxshark reassembles each copy;
+      // tshark reassembles the first and takes the second copy's fragments as overlaps of a datagram
+      // it has finished (README, deliberate differences): the inbound copies are compared.
+      const only = FRAGMENTED.has(file) ? ['-Y', 'sll.pkttype != 4'] : [];
+      const args = ['-r', file, ...only, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
       const ours = await vxshark(args, { env: { TZ: 'UTC' } });
       assert.equal(ours.status, 0, ours.stderr);
       assert.equal(ours.stdout, tshark(args));
