@@ -3,22 +3,28 @@
 // issue 10 each where they show. Healthy captures get no error and no warning anywhere.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { parseCidr } from '../../src/analysis/addr.js';
+import { parseAddr, parseCidr } from '../../src/analysis/addr.js';
 import { parseIpRoute, type Alert, type AnalysisResult } from '../../src/analysis/index.js';
-import { classifyInterfaces, decideVantage, interfaceRoleFromName } from '../../src/analysis/vantage.js';
+import { classifyInterfaces, interfaceRoleFromName } from '../../src/analysis/vantage.js';
 import { parseIpLinkEntries } from '../../src/capture/ip-link.js';
-import { IPPROTO_ICMP } from '../fixtures/packet-builder.js';
-import { analyzeBytes, cleanup, CTR, echo, forward, IF, IFNAMES, MAC, POD0, POD2, serious, sll2Capture, W0, type Event } from './helpers.js';
+import { be32, concat, ETH_IPV6, ethernet, filler, geneve, icmpv6, innerFrame, ipv6, IPPROTO_ICMP, IPPROTO_UDP, udp, udpTunnel, vxlan } from '../fixtures/packet-builder.js';
 import {
-  CTR_ROUTES, dumpcapAny, dumpcapPerInterface, encap, fragNeeded, NODE_IF, NODE_IFNAMES, NODE_IP_LINK, nodeHealthyEvents, plain, podReceives,
+  analyzeBytes, cleanup, CTR, echo, ethCapture, forward, IF, IFNAMES, INNER_0_2, MAC, OUTER_CTR_W0, POD0, POD2, serious, sll2Capture, W0, type Event, type Frame,
+} from './helpers.js';
+import {
+  CTR_ROUTES, dumpcapAny, dumpcapPerInterface, encap, fragNeeded, NODE_IF, NODE_IFNAMES, NODE_IP_LINK, nodeHealthyEvents, plain, POD1, podReceives,
   podSends, tcpL4, W1, withDf,
 } from './node-scenarios.js';
-import { fwdTunnel, healthyTunnelEvents } from './scenarios.js';
+import { healthyTunnelEvents } from './scenarios.js';
 
 after(cleanup);
 
 const of = (r: AnalysisResult, id: string): Alert[] => r.alerts.filter((a) => a.id === id);
-const ids = (r: AnalysisResult): string[] => [...new Set(r.alerts.filter((a) => a.severity !== 'info').map((a) => a.id))].sort();
+const one = (r: AnalysisResult, id: string): Alert => {
+  const list = of(r, id);
+  assert.equal(list.length, 1, `${id}: ${JSON.stringify(r.alerts.map((a) => `${a.id}: ${a.title}`))}`);
+  return list[0]!;
+};
 const nodeOpts = () => ({ ifnames: NODE_IFNAMES, links: parseIpLinkEntries(NODE_IP_LINK), routes: parseIpRoute(CTR_ROUTES) });
 const ROUTER_ROUTES = 'default via 203.0.113.254 dev eth0\n192.168.10.0/24 dev eth1 proto kernel scope link src 192.168.10.200\n192.168.20.0/24 dev eth2 proto kernel scope link src 192.168.20.200\n';
 
@@ -115,5 +121,181 @@ describe('per-interface pcapng written out of time order', () => {
     assert.equal(r.tunnels.reduce((n, t) => n + t.packets, 0), events.length / 2);
     assert.deepEqual(serious(r), []);
     assert.ok(r.hops.paths.every((p) => p.kind === 'routed' && ((p.ingress === 'eth1' && p.egress === 'eth2') || (p.ingress === 'eth2' && p.egress === 'eth1'))));
+  });
+});
+
+/** A SYN from k8s-ctr's pod to a k8s-w0 pod, as an inner packet. */
+const podSyn = (id: number, src = POD0, dst = POD2): Uint8Array => plain({ src, dst, ttl: 63, id, l4: tcpL4(src, dst, 40000 + id, 80, 'S', 1000, 0) });
+
+describe('drops inside the tunnel, built packet by packet', () => {
+  /** The router forwards a ping between the node subnets both ways (so it routes to k8s-w0) and VXLAN from k8s-ctr to k8s-w0 enters eth1 three times and never leaves. */
+  function blockedOnRouter(): Event[] {
+    const ev: Event[] = [
+      ...forward(0, { src: CTR, dst: W0, proto: IPPROTO_ICMP, ttl: 64, id: 1 }, echo(8, 7, 1), IF.eth1, MAC.ctr, IF.eth2, MAC.r2),
+      ...forward(500, { src: W0, dst: CTR, proto: IPPROTO_ICMP, ttl: 64, id: 2 }, echo(0, 7, 1), IF.eth2, MAC.w0, IF.eth1, MAC.r1),
+    ];
+    for (let i = 0; i < 3; i++) ev.push({ t: 1_000_000 * (i + 1), ifindex: IF.eth1, out: false, mac: MAC.ctr, ip: encap({ src: CTR, dst: W0, id: 0x3000 + i, vni: 10100 }, podSyn(0x40)) });
+    return ev;
+  }
+
+  it('overlay.dropped on a router: VXLAN enters eth1 and never leaves, with and without its routing table; no route.missing', async () => {
+    for (const routes of [parseIpRoute(ROUTER_ROUTES), undefined]) {
+      const r = await analyzeBytes(sll2Capture(blockedOnRouter()), { ifnames: IFNAMES, ...(routes ? { routes } : {}) });
+      const a = one(r, 'overlay.dropped');
+      assert.equal(a.severity, 'error');
+      assert.deepEqual([a.ingress, a.src, a.dst, a.port, a.vni, a.count], ['eth1', CTR, W0, 8472, 10100, 3]);
+      assert.match(a.title, /enters this router on eth1 and never leaves: dropped here/);
+      assert.match(a.explanation, routes ? /its routing table sends 192\.168\.20\.100 out of eth2/ : /it forwards other packets to 192\.168\.20\.100's subnet/);
+      assert.match(a.fix, /iptables -S \| grep 8472/);
+      assert.deepEqual(of(r, 'route.missing'), [], 'the pods are inside the tunnel: no routing verdict');
+    }
+  });
+
+  it('not when the router forwards the VXLAN packets', async () => {
+    const ev = healthyTunnelEvents();
+    const r = await analyzeBytes(sll2Capture(ev), { ifnames: IFNAMES, routes: parseIpRoute(ROUTER_ROUTES) });
+    assert.deepEqual(of(r, 'overlay.dropped'), []);
+  });
+
+  it('overlay.dropped on a node: VXLAN for this node arrives on eth1 and never shows on cilium_vxlan', async () => {
+    const ev: Event[] = [];
+    for (let i = 0; i < 3; i++) {
+      ev.push(...podSends(i * 1_000_000, { src: POD0, dst: POD2, ttl: 64, id: 0x10 + i, l4: tcpL4(POD0, POD2, 40000, 80, 'S', 1000, 0) }, W0, 0x2000 + i));
+      // The SYN/ACK's tunnel packet: only its eth1 copy, no decapsulated one.
+      const [onEth1] = podReceives(i * 1_000_000 + 500, { src: POD2, dst: POD0, ttl: 63, id: 0x90 + i, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) }, W0, 0x2100 + i);
+      ev.push(onEth1!);
+    }
+    const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
+    assert.equal(r.vantage.host, 'node');
+    const a = one(r, 'overlay.dropped');
+    assert.equal(a.severity, 'error');
+    assert.deepEqual([a.ingress, a.src, a.dst, a.count], ['eth1', W0, CTR, 3]);
+    assert.match(a.title, /reaches this node on eth1 and is never decapsulated/);
+    assert.match(a.fix, /dstport/);
+  });
+
+  it('not on a node whose capture never shows its tunnel device (eth1 only)', async () => {
+    const ev: Event[] = [];
+    for (let i = 0; i < 3; i++) ev.push(podReceives(i * 1000, { src: POD2, dst: POD0, ttl: 63, id: 0x90 + i, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) }, W0, 0x2100 + i)[0]!);
+    const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
+    assert.deepEqual(of(r, 'overlay.dropped'), []);
+  });
+});
+
+describe('overlay.wrong-vtep, built packet by packet', () => {
+  it('on the receiving node: VXLAN for a k8s-w0 pod decapsulated here as OTHERHOST and dropped', async () => {
+    const ev: Event[] = [];
+    for (let i = 0; i < 3; i++) ev.push(...podReceives(i * 1_000_000, { src: POD1, dst: POD2, ttl: 63, id: 0x70 + i, l4: tcpL4(POD1, POD2, 41000, 80, 'S', 1000, 0) }, W1, 0x4000 + i, 10100, 3));
+    // This node's own route for 172.20.2.0/24 is only what it believes, not who hosts the prefix:
+    // the alert names the pod address, and the prefix and its node once --pod-cidr says them.
+    const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
+    const a = one(r, 'overlay.wrong-vtep');
+    assert.equal(a.severity, 'error');
+    assert.deepEqual([a.src, a.dst, a.prefix, a.node], [W1, CTR, POD2, undefined]);
+    assert.match(a.explanation, /cilium_vxlan marks them OTHERHOST \(3 packets\)/);
+    assert.match(a.fix, /on 192\.168\.10\.101/);
+    assert.deepEqual(of(r, 'overlay.dropped'), [], 'decapsulated, so not dropped before the tunnel device');
+    const told = await analyzeBytes(sll2Capture(ev), { ...nodeOpts(), podCidrOwners: [{ node: parseAddr(W0)!, prefix: parseCidr('172.20.2.0/24')! }] });
+    const b = one(told, 'overlay.wrong-vtep');
+    assert.deepEqual([b.src, b.dst, b.prefix, b.node, b.count], [W1, CTR, '172.20.2.0/24', W0, 3]);
+    assert.match(b.title, /goes to VTEP 192\.168\.10\.100, but 172\.20\.2\.0\/24 lives on 192\.168\.20\.100/);
+  });
+
+  it('not for VXLAN delivered to the pod it is for', async () => {
+    const ev: Event[] = [];
+    for (let i = 0; i < 3; i++) ev.push(...podReceives(i * 1_000_000, { src: POD2, dst: POD0, ttl: 63, id: 0x70 + i, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) }, W0, 0x4000 + i));
+    const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
+    assert.deepEqual(of(r, 'overlay.wrong-vtep'), []);
+  });
+});
+
+describe('overlay.pmtu, built packet by packet', () => {
+  /** A full-size pod packet in DF-set VXLAN from k8s-ctr to k8s-w0. */
+  const bigDf = (id: number): Uint8Array =>
+    withDf(encap({ src: CTR, dst: W0, id, vni: 10100 }, plain({ src: POD0, dst: POD2, ttl: 63, id, l4: tcpL4(POD0, POD2, 40000, 80, 'A', 1001, 5001, filler(1400)) })));
+
+  it('a router reports 1400 for DF-set VXLAN over IPv4: pod MTU 1350, not 1400', async () => {
+    const ev: Event[] = [];
+    for (let i = 0; i < 2; i++) {
+      const p = bigDf(0x500 + i);
+      ev.push({ t: i * 1000, ifindex: IF.eth1, out: false, mac: MAC.ctr, ip: p });
+      ev.push({ t: i * 1000 + 50, ifindex: IF.eth1, out: true, mac: MAC.r1, ip: fragNeeded('192.168.10.200', CTR, 1400, p) });
+    }
+    const r = await analyzeBytes(sll2Capture(ev), { ifnames: IFNAMES });
+    const a = one(r, 'overlay.pmtu');
+    assert.equal(a.severity, 'warning');
+    assert.deepEqual(a.details, { reporter: '192.168.10.200', pathMtu: 1400, overhead: 50, podMtu: 1350, blackHole: 'no' });
+    assert.match(a.title, /the pod MTU must be at most 1400 − 50 = 1350/);
+  });
+
+  it("a node's frag-needed to itself on lo is a black hole (error)", async () => {
+    const p = bigDf(0x600);
+    const ev: Event[] = [{ t: 0, ifindex: NODE_IF.lo, out: false, mac: '00:00:00:00:00:00', ip: fragNeeded(CTR, CTR, 1500, p) }];
+    ev.push(...podSends(100, { src: POD0, dst: POD2, ttl: 64, id: 1, l4: tcpL4(POD0, POD2, 40000, 80, 'S', 1000, 0) }, W0, 0x2000));
+    const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
+    const a = one(r, 'overlay.pmtu');
+    assert.equal(a.severity, 'error');
+    assert.equal(a.details?.blackHole, 'yes');
+    assert.match(a.title, /^PMTU black hole inside 192\.168\.10\.100: it told itself \(on lo\)/);
+  });
+
+  it('over an IPv6 underlay the overhead is 70: packet too big 1400 means pod MTU 1330', async () => {
+    const outer = { src: 'fd00:10::100', dst: 'fd00:20::100' };
+    const inner = innerFrame(INNER_0_2, { proto: IPPROTO_UDP, bytes: udp({ srcPort: 1, dstPort: 2 }, filler(1400), { src: POD0, dst: POD2 }) });
+    const tunnelled = ipv6({ ...outer, next: IPPROTO_UDP }, udp({ srcPort: 50000, dstPort: 8472 }, vxlan({ vni: 10100 }, inner), outer));
+    const router = { src: 'fd00:10::1', dst: outer.src };
+    const ptb = ipv6({ ...router, next: 58 }, icmpv6({ type: 2, code: 0, body: concat(be32(1400), tunnelled.subarray(0, 1232)) }, router));
+    const frames: Frame[] = [
+      { t: 0, data: ethernet({ src: MAC.ctr, dst: MAC.r1, type: ETH_IPV6 }, tunnelled) },
+      { t: 50, data: ethernet({ src: MAC.r1, dst: MAC.ctr, type: ETH_IPV6 }, ptb) },
+    ];
+    const a = one(await analyzeBytes(ethCapture(frames)), 'overlay.pmtu');
+    assert.deepEqual([a.details?.pathMtu, a.details?.overhead, a.details?.podMtu], [1400, 70, 1330]);
+  });
+
+  it('GENEVE counts its options: 1400 with 8 bytes of options means pod MTU 1342', async () => {
+    const inner = innerFrame(INNER_0_2, { proto: IPPROTO_UDP, bytes: udp({ srcPort: 1, dstPort: 2 }, filler(1400), { src: POD0, dst: POD2 }) });
+    const g = geneve({ vni: 5, options: [{ cls: 0x0102, type: 0x80, data: filler(4) }] }, inner);
+    const packet = withDf(udpTunnel({ ...OUTER_CTR_W0, ttl: 64, id: 0x42 }, 6081, 50000, g).subarray(14));
+    const frames: Frame[] = [
+      { t: 0, data: ethernet({ src: MAC.ctr, dst: MAC.r1, type: 0x0800 }, packet) },
+      { t: 50, data: ethernet({ src: MAC.r1, dst: MAC.ctr, type: 0x0800 }, fragNeeded('192.168.10.200', CTR, 1400, packet)) },
+    ];
+    const a = one(await analyzeBytes(ethCapture(frames)), 'overlay.pmtu');
+    assert.deepEqual([a.details?.pathMtu, a.details?.overhead, a.details?.podMtu], [1400, 58, 1342]);
+    assert.match(a.title, /GENEVE/);
+  });
+});
+
+describe('flow.stalled, built packet by packet', () => {
+  it('a data segment sent four times and never acknowledged, after an answered handshake', async () => {
+    const ev: Event[] = [];
+    const there = (t: number, id: number, flags: string, seq: number, ack: number, body?: Uint8Array<ArrayBuffer>): void => {
+      ev.push(...podSends(t, { src: POD0, dst: POD2, ttl: 64, id, l4: tcpL4(POD0, POD2, 40000, 80, flags, seq, ack, body) }, W0, 0x2000 + id));
+    };
+    there(0, 1, 'S', 1000, 0);
+    ev.push(...podReceives(1000, { src: POD2, dst: POD0, ttl: 63, id: 0x900, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) }, W0, 0x2100));
+    there(2000, 2, 'A', 1001, 5001);
+    const body = filler(1000) as Uint8Array<ArrayBuffer>;
+    for (let i = 0; i < 4; i++) there(3000 + i * 400_000, 3 + i, 'PA', 1001, 5001, body);
+    const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
+    const a = one(r, 'flow.stalled');
+    assert.equal(a.severity, 'warning');
+    assert.match(a.title, /172\.20\.0\.10:40000 → 172\.20\.2\.30:80/);
+  });
+
+  it('not when the retransmission is acknowledged', async () => {
+    const ev: Event[] = [];
+    const there = (t: number, id: number, flags: string, seq: number, ack: number, body?: Uint8Array<ArrayBuffer>): void => {
+      ev.push(...podSends(t, { src: POD0, dst: POD2, ttl: 64, id, l4: tcpL4(POD0, POD2, 40000, 80, flags, seq, ack, body) }, W0, 0x2000 + id));
+    };
+    there(0, 1, 'S', 1000, 0);
+    ev.push(...podReceives(1000, { src: POD2, dst: POD0, ttl: 63, id: 0x900, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) }, W0, 0x2100));
+    there(2000, 2, 'A', 1001, 5001);
+    const body = filler(1000) as Uint8Array<ArrayBuffer>;
+    for (let i = 0; i < 4; i++) there(3000 + i * 400_000, 3 + i, 'PA', 1001, 5001, body);
+    ev.push(...podReceives(2_000_000, { src: POD2, dst: POD0, ttl: 63, id: 0x901, l4: tcpL4(POD2, POD0, 80, 40000, 'A', 5001, 2001) }, W0, 0x2101));
+    const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
+    assert.deepEqual(of(r, 'flow.stalled'), []);
   });
 });

@@ -4,16 +4,13 @@
 // an internal error, a stack, an abort or a file left behind.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { buildPcap } from '../fixtures/capture-writer.js';
-import { filler, IPPROTO_UDP, udp, vxlanFrame } from '../fixtures/packet-builder.js';
-import { INNER, OUTER } from '../helpers/built-frames.js';
 import { table } from '../../src/cli/print/tables.js';
 import { maxOf } from '../../src/util/max.js';
-import { ROOT, vxshark, type RunResult } from '../helpers/cli.js';
+import { CLI_ARGV, ROOT, vxshark, type RunResult } from '../helpers/cli.js';
 
 const CILIUM = 'samples/cilium-vxlan-8472.pcap';
 const SLL2 = 'samples/router-any-sll2.pcap';
@@ -34,7 +31,7 @@ function runTo(stdoutPath: string, args: string[], uid?: number): Promise<RunRes
   const fd = openSync(stdoutPath, 'w');
   return new Promise((resolve, reject) => {
     const cmd = uid === undefined ? process.execPath : 'setpriv';
-    const argv = ['--import', 'tsx', 'src/cli/run.ts', ...args];
+    const argv = [...CLI_ARGV, ...args];
     const full = uid === undefined ? argv : [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, ...argv];
     const child = spawn(cmd, full, { cwd: ROOT, stdio: ['ignore', fd, 'pipe'], env: { ...process.env, VXSHARK_DEBUG: '' } });
     closeSync(fd);
@@ -195,7 +192,7 @@ describe('signals remove the spooled copy of standard input', { concurrency: 2 }
     it(`${sig} during "cat capture | vxshark alerts -" leaves nothing in the temp directory`, async () => {
       const dir = join(tmp, `spool-${sig}`);
       mkdirSync(dir, { recursive: true });
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'alerts', '-'], {
+      const child = spawn(process.execPath, [...CLI_ARGV, 'alerts', '-'], {
         cwd: ROOT,
         env: { ...process.env, TMPDIR: dir },
         stdio: ['pipe', 'ignore', 'pipe'],

@@ -60,7 +60,11 @@ describe('names in the packet list and the tree', () => {
   });
 
   it('says in the tree which pod an address was reused from', async () => {
-    const k8s = JSON.parse(readFileSync(join(ROOT, 'samples/context/k8s.json'), 'utf8')) as { items: Record<string, any>[] };
+    interface PodItem {
+      metadata: { name: string; creationTimestamp: string };
+      status: { phase: string };
+    }
+    const k8s = JSON.parse(readFileSync(join(ROOT, 'samples/context/k8s.json'), 'utf8')) as { items: PodItem[] };
     const old = structuredClone(k8s.items.find((i) => i.metadata.name === 'curl-pod')!);
     old.metadata.name = 'curl-pod-old';
     old.metadata.creationTimestamp = '2026-11-19T07:00:00Z';
