@@ -70,7 +70,11 @@ const indexPass: Section = async (capture, opts) => {
   kept.close();
   if (count !== capture.packets) throw new Error(`indexed ${count} packets, expected ${capture.packets}`);
 
-  const t = await timeBest(opts.runs, () => loadCapture(capture.path), (c: Capture) => c.close());
+  const t = await timeBest(
+    opts.runs,
+    () => loadCapture(capture.path),
+    (c: Capture) => c.close(),
+  );
   t.result.close();
   const seconds = t.bestMs / 1000;
   row('best run', t.bestMs, 'ms');
@@ -123,7 +127,9 @@ const SECTIONS: Record<string, Section> = {
     requireTime();
     const t0 = performance.now();
     const big = ensureManyFlowCapture(10_000_000);
-    section(`10 million packets: many-flow capture, ${(big.bytes / 1e9).toFixed(2)} GB (${big.generated ? `generated in ${((performance.now() - t0) / 1000).toFixed(0)} s` : 'cached'})`);
+    section(
+      `10 million packets: many-flow capture, ${(big.bytes / 1e9).toFixed(2)} GB (${big.generated ? `generated in ${((performance.now() - t0) / 1000).toFixed(0)} s` : 'cached'})`,
+    );
     const slow = `(sleep ${opts.sleep}; cat > /dev/null)`;
     const printed = measure(vxshark('-r', big.path), slow);
     row('summary lines | slow reader: peak RSS', printed.rssMb, 'MB', { kind: 'max', value: 100 }, 0);
@@ -163,7 +169,11 @@ async function main(): Promise<number> {
   const capture = ensureCapture(opts.packets);
   const made = capture.generated ? `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s` : 'cached';
   process.stdout.write(`vxshark benchmark: Node ${process.version}, ${process.platform}/${process.arch}\n`);
-  process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  process.stdout.write(
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
   process.stdout.write(`capture: ${capture.path} (${made})\n`);
   for (const name of names) {
     gc();

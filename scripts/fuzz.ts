@@ -60,7 +60,12 @@ export function loadSeeds(): SeedFile[] {
       const index = new FrameIndex();
       const interfaces: CaptureInterface[] = [];
       const frames: SeedFile['frames'] = [];
-      const b = new IndexBuilder({ index, interfaces, warnings: [], onFrame: (i, d) => frames.push({ linkType: interfaces[index.interfaceOf(i)]?.linkType ?? 1, data: d.slice() }) });
+      const b = new IndexBuilder({
+        index,
+        interfaces,
+        warnings: [],
+        onFrame: (i, d) => frames.push({ linkType: interfaces[index.interfaceOf(i)]?.linkType ?? 1, data: d.slice() }),
+      });
       b.push(bytes);
       b.finish();
       out.push({ name: `${dir}/${name}`, bytes, frames: frames.slice(0, 400) });
@@ -112,12 +117,19 @@ export interface ModeResult {
 }
 
 const meta = (number: number, linkType: number, data: Uint8Array, origLen: number): FrameMeta => ({
-  number, sec: 1700000000 + number, nsec: 0, capLen: data.length, origLen, linkType, interfaceId: 0, direction: 0,
+  number,
+  sec: 1700000000 + number,
+  nsec: 0,
+  capLen: data.length,
+  origLen,
+  linkType,
+  interfaceId: 0,
+  direction: 0,
 });
 
 /** Runs one mode until `until` (ms since epoch) or `maxCases` cases. */
 export async function runMode(mode: Mode, seeds: SeedFile[], seed: number, until: number, maxCases: number): Promise<ModeResult> {
-  const rnd = prng(seed ^ MODES.indexOf(mode) * 0x9e3779b1);
+  const rnd = prng(seed ^ (MODES.indexOf(mode) * 0x9e3779b1));
   const registry = createRegistry();
   const frames = seeds.flatMap((s) => s.frames);
   const failures: string[] = [];

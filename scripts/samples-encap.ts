@@ -2,9 +2,7 @@
 // IP-in-IP, GRE with checksum, key and sequence number and a gretap (0x6558) frame, Cilium-style
 // IPsec ESP and ESP in UDP 4500 with IKE and a NAT keepalive. Fixed bytes, no randomness: the
 // ciphertext is a deterministic stand-in, which is all a capture without keys ever shows.
-import {
-  concat, ETH_IPV4, ethernet, icmpEcho, internetChecksum, IPPROTO_ICMP, IPPROTO_UDP, ipv4, udp,
-} from '../test/fixtures/packet-builder.js';
+import { concat, ETH_IPV4, ethernet, icmpEcho, internetChecksum, IPPROTO_ICMP, IPPROTO_UDP, ipv4, udp } from '../test/fixtures/packet-builder.js';
 
 const NS = 1_000_000_000n;
 
@@ -75,11 +73,17 @@ export function greTunnels(t0: number): Timed[] {
     const req = ping('172.16.1.10', '172.16.2.20', 8, seq, 0x0a00 + seq);
     const rep = ping('172.16.2.20', '172.16.1.10', 0, seq, 0x0b00 + seq);
     frames.push({ t, data: outer(NODE_A, NODE_B, IPPROTO_GRE, 0x1200 + seq, greHeader({ proto: ETH_IPV4, checksum: true, key: 1001, seq }, req)) });
-    frames.push({ t: t + 200_000n, data: outer(NODE_B, NODE_A, IPPROTO_GRE, 0x2200 + seq, greHeader({ proto: ETH_IPV4, checksum: true, key: 1001, seq }, rep)) });
+    frames.push({
+      t: t + 200_000n,
+      data: outer(NODE_B, NODE_A, IPPROTO_GRE, 0x2200 + seq, greHeader({ proto: ETH_IPV4, checksum: true, key: 1001, seq }, rep)),
+    });
   }
   for (let seq = 1; seq <= 2; seq++) {
     const t = BigInt(t0 + 5 + seq) * NS;
-    const bridged = ethernet({ src: '02:42:ac:10:01:0a', dst: '02:42:ac:10:02:14', type: ETH_IPV4 }, ping('172.16.1.10', '172.16.2.20', 8, 10 + seq, 0x0c00 + seq));
+    const bridged = ethernet(
+      { src: '02:42:ac:10:01:0a', dst: '02:42:ac:10:02:14', type: ETH_IPV4 },
+      ping('172.16.1.10', '172.16.2.20', 8, 10 + seq, 0x0c00 + seq),
+    );
     frames.push({ t, data: outer(NODE_A, NODE_B, IPPROTO_GRE, 0x1300 + seq, greHeader({ proto: 0x6558, key: 42 }, bridged)) });
   }
   return frames;
@@ -122,7 +126,9 @@ export function espInUdp(t0: number): Timed[] {
   ike[19] = 0x08; // initiator
   iv.setUint32(20, 2);
   iv.setUint32(24, 28 + 32);
-  const frames: Timed[] = [{ t: BigInt(t0) * NS, data: udpFrame(NODE_A, NODE_B, 0x6600, concat(new Uint8Array(4), ike, Uint8Array.of(0, 0, 0, 32), sealed(7, 28))) }];
+  const frames: Timed[] = [
+    { t: BigInt(t0) * NS, data: udpFrame(NODE_A, NODE_B, 0x6600, concat(new Uint8Array(4), ike, Uint8Array.of(0, 0, 0, 32), sealed(7, 28))) },
+  ];
   for (let seq = 1; seq <= 2; seq++) {
     const t = BigInt(t0 + seq) * NS;
     frames.push({ t, data: udpFrame(NODE_A, NODE_B, 0x6600 + seq, espPacket(0xc3a5f00d, seq, 84)) });
@@ -162,8 +168,14 @@ export function calicoWireguard(t0: number): Timed[] {
   const data = (receiver: number, counter: bigint, inner: number): Uint8Array =>
     wgMessage(4, [receiver, counter, sealed(receiver ^ Number(counter), Math.ceil(inner / 16) * 16 + 16)]);
   const frames: Timed[] = [
-    { t: BigInt(t0) * NS, data: frame(NODE_A, NODE_B, 0x0100, wgMessage(1, [a, sealed(1, 32), sealed(2, 48), sealed(3, 28), sealed(4, 16), new Uint8Array(16)])) },
-    { t: BigInt(t0) * NS + 410_000n, data: frame(NODE_B, NODE_A, 0x0200, wgMessage(2, [b, a, sealed(5, 32), sealed(6, 16), sealed(7, 16), new Uint8Array(16)])) },
+    {
+      t: BigInt(t0) * NS,
+      data: frame(NODE_A, NODE_B, 0x0100, wgMessage(1, [a, sealed(1, 32), sealed(2, 48), sealed(3, 28), sealed(4, 16), new Uint8Array(16)])),
+    },
+    {
+      t: BigInt(t0) * NS + 410_000n,
+      data: frame(NODE_B, NODE_A, 0x0200, wgMessage(2, [b, a, sealed(5, 32), sealed(6, 16), sealed(7, 16), new Uint8Array(16)])),
+    },
   ];
   for (let n = 0; n < 3; n++) {
     const t = BigInt(t0 + 1 + n) * NS;

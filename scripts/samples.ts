@@ -21,9 +21,34 @@ import { fileURLToPath } from 'node:url';
 import { calicoIpip, calicoWireguard, ciliumIpsec, espInUdp, greTunnels } from './samples-encap.js';
 import { buildPcap, buildPcapng, type PcapngBlock, type PcapRecord } from '../test/fixtures/capture-writer.js';
 import {
-  arp, ascii, concat, dnsQuery, dnsResponse, ETH_ARP, ETH_IPV4, ETH_IPV6, ethernet, geneve, icmpEcho, IPPROTO_ICMP,
-  IPPROTO_TCP, IPPROTO_UDP, ipBytes, ipv4, ipv6, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL2, PORT_GENEVE, PORT_VXLAN,
-  PORT_VXLAN_LINUX, sll2, tcp, udp, vxlan, type GeneveOption, type Mac,
+  arp,
+  ascii,
+  concat,
+  dnsQuery,
+  dnsResponse,
+  ETH_ARP,
+  ETH_IPV4,
+  ETH_IPV6,
+  ethernet,
+  geneve,
+  icmpEcho,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  ipBytes,
+  ipv4,
+  ipv6,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_LINUX_SLL2,
+  PORT_GENEVE,
+  PORT_VXLAN,
+  PORT_VXLAN_LINUX,
+  sll2,
+  tcp,
+  udp,
+  vxlan,
+  type GeneveOption,
+  type Mac,
 } from '../test/fixtures/packet-builder.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -193,10 +218,7 @@ function httpGet(host: string, path = '/'): Uint8Array {
 
 function httpOk(date: string, body: string): Uint8Array {
   const b = ascii(body);
-  return concat(
-    ascii(`HTTP/1.1 200 OK\r\nDate: ${date}\r\nContent-Length: ${b.length}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n`),
-    b,
-  );
+  return concat(ascii(`HTTP/1.1 200 OK\r\nDate: ${date}\r\nContent-Length: ${b.length}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n`), b);
 }
 
 /** What the traefik/whoami image behind the workshop's webpod answers. */
@@ -297,14 +319,14 @@ function labTunnels(v6: boolean, port = PORT_VXLAN_LINUX): { out: Tunnel; back: 
   const w0 = v6 ? LAB.w0.eth1v6 : LAB.w0.eth1;
   const vx = (vni: number): Encap => ({ kind: 'vxlan', port, vni });
   return {
-    out: new Tunnel(
-      { srcMac: LAB.ctr.mac, dstMac: LAB.router.eth1.mac, src: ctr, dst: w0, ttl: 64, firstId: 0x5c21 },
-      vx(LAB.identity.curlPod), v6, { src: LAB.curlPod.mac, dst: LAB.webPod.mac },
-    ),
-    back: new Tunnel(
-      { srcMac: LAB.router.eth1.mac, dstMac: LAB.ctr.mac, src: w0, dst: ctr, ttl: 63, firstId: 0xe30a },
-      vx(LAB.identity.webPod), v6, { src: LAB.webPod.mac, dst: LAB.curlPod.mac },
-    ),
+    out: new Tunnel({ srcMac: LAB.ctr.mac, dstMac: LAB.router.eth1.mac, src: ctr, dst: w0, ttl: 64, firstId: 0x5c21 }, vx(LAB.identity.curlPod), v6, {
+      src: LAB.curlPod.mac,
+      dst: LAB.webPod.mac,
+    }),
+    back: new Tunnel({ srcMac: LAB.router.eth1.mac, dstMac: LAB.ctr.mac, src: w0, dst: ctr, ttl: 63, firstId: 0xe30a }, vx(LAB.identity.webPod), v6, {
+      src: LAB.webPod.mac,
+      dst: LAB.curlPod.mac,
+    }),
   };
 }
 
@@ -329,7 +351,10 @@ function curlOnce(
     // The resolver's connected UDP socket numbers its packets; CoreDNS answers from an
     // unconnected socket with DF set, which Linux sends with IP ID 0.
     out.push({ t: us(0), data: tun.out.ip({ src: pod, dst: dns, ttl: 63, id: dnsLookup.ipId, df: true }, q) });
-    out.push({ t: us(1187), data: tun.back.ip({ src: dns, dst: pod, ttl: 63, id: 0, df: true }, r, { vni: LAB.identity.coredns, srcMac: LAB.corednsPod.mac }) });
+    out.push({
+      t: us(1187),
+      data: tun.back.ip({ src: dns, dst: pod, ttl: 63, id: 0, df: true }, r, { vni: LAB.identity.coredns, srcMac: LAB.corednsPod.mac }),
+    });
     tcpStart = 2_950;
   }
   // Cilium's socket load balancer already turned the ClusterIP 10.96.88.16 into the pod address.
@@ -368,7 +393,10 @@ function ciliumVxlan(): Uint8Array {
   frames.push({
     t: at(ACT2_T0, 0),
     data: tun.out.frame(
-      ethernet({ src: pod.mac, dst: 'ff:ff:ff:ff:ff:ff', type: ETH_ARP }, arp({ op: 1, senderMac: pod.mac, senderIp: pod.ip, targetMac: '00:00:00:00:00:00', targetIp: web.ip })),
+      ethernet(
+        { src: pod.mac, dst: 'ff:ff:ff:ff:ff:ff', type: ETH_ARP },
+        arp({ op: 1, senderMac: pod.mac, senderIp: pod.ip, targetMac: '00:00:00:00:00:00', targetIp: web.ip }),
+      ),
       { src: pod.ip, dst: web.ip },
     ),
   });
@@ -511,8 +539,14 @@ function antreaGeneve(): Uint8Array {
   });
   // Inner MACs: the logical router port of the destination node's switch, then the pod.
   const tun = {
-    out: new Tunnel({ srcMac: w1.mac, dstMac: w2.mac, src: w1.ip, dst: w2.ip, ttl: 64, firstId: 0x0e51 }, encap(3, 4), true, { src: '0a:58:0a:f4:02:01', dst: '0a:58:0a:f4:02:07' }),
-    back: new Tunnel({ srcMac: w2.mac, dstMac: w1.mac, src: w2.ip, dst: w1.ip, ttl: 64, firstId: 0xb7a8 }, encap(4, 3), true, { src: '0a:58:0a:f4:01:01', dst: '0a:58:0a:f4:01:05' }),
+    out: new Tunnel({ srcMac: w1.mac, dstMac: w2.mac, src: w1.ip, dst: w2.ip, ttl: 64, firstId: 0x0e51 }, encap(3, 4), true, {
+      src: '0a:58:0a:f4:02:01',
+      dst: '0a:58:0a:f4:02:07',
+    }),
+    back: new Tunnel({ srcMac: w2.mac, dstMac: w1.mac, src: w2.ip, dst: w1.ip, ttl: 64, firstId: 0xb7a8 }, encap(4, 3), true, {
+      src: '0a:58:0a:f4:01:01',
+      dst: '0a:58:0a:f4:01:05',
+    }),
   };
   const t0 = 1748782800; // 2025-06-01 13:00:00 UTC
   const frames: Timed[] = [];

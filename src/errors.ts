@@ -87,8 +87,7 @@ export const msg = {
   unreadable: (why: string) => `cannot read (${why})`,
   emptyFile: () => `empty file, not a capture`,
   tooShort: (size: number) => `only ${size} bytes, too short to be a pcap or pcapng file`,
-  notCapture: (looksLikeText: boolean) =>
-    looksLikeText ? `a text file, not a pcap or pcapng capture` : `not a pcap or pcapng capture (unknown magic number)`,
+  notCapture: (looksLikeText: boolean) => (looksLikeText ? `a text file, not a pcap or pcapng capture` : `not a pcap or pcapng capture (unknown magic number)`),
   compressed: (what: string) =>
     `${what}, not a pcap or pcapng capture (decompress it first${what === 'gzip-compressed' ? '' : '; vxshark reads gzip-compressed captures directly'})`,
   unknownMagic: (magic: number) => `not a capture: unknown magic ${hex32(magic)}`,
@@ -97,28 +96,21 @@ export const msg = {
 
   // classic pcap
   pcapVersion: (major: number, minor: number) => `unsupported pcap version ${major}.${minor}`,
-  pcapReservedLinkType: (field: number) =>
-    `pcap link-type field has reserved bits set (${hex32(field)})`,
+  pcapReservedLinkType: (field: number) => `pcap link-type field has reserved bits set (${hex32(field)})`,
   recordTooLong: (offset: number, length: number, limit: number) =>
     `record at byte ${offset} claims ${length} captured bytes, more than the limit of ${limit}: the file is corrupt`,
 
   // pcapng
   pcapngVersion: (major: number, minor: number) => `unsupported pcapng version ${major}.${minor}`,
-  pcapngFirstBlock: (type: number) =>
-    `pcapng file does not start with a Section Header Block (found block type ${hex32(type)})`,
+  pcapngFirstBlock: (type: number) => `pcapng file does not start with a Section Header Block (found block type ${hex32(type)})`,
   pcapngBadMagic: (offset: number) => `section header at byte ${offset} has no valid byte-order magic`,
-  blockLength: (offset: number, length: number) =>
-    `block at byte ${offset} has an invalid total length ${length}`,
+  blockLength: (offset: number, length: number) => `block at byte ${offset} has an invalid total length ${length}`,
   blockLengthMismatch: (offset: number, head: number, tail: number) =>
     `block at byte ${offset}: total length ${head} in its header but ${tail} in its trailer; reading stopped`,
-  blockBodyOverrun: (offset: number, what: string) =>
-    `block at byte ${offset}: ${what} runs past the end of the block`,
-  optionOverrun: (offset: number, code: number, length: number) =>
-    `block at byte ${offset}: option ${code} of length ${length} runs past the end of the block`,
-  unknownInterface: (offset: number, id: number) =>
-    `packet block at byte ${offset} refers to interface ${id}, which no Interface Description Block defines`,
-  packetBeforeIdb: (offset: number) =>
-    `packet block at byte ${offset} comes before any Interface Description Block`,
+  blockBodyOverrun: (offset: number, what: string) => `block at byte ${offset}: ${what} runs past the end of the block`,
+  optionOverrun: (offset: number, code: number, length: number) => `block at byte ${offset}: option ${code} of length ${length} runs past the end of the block`,
+  unknownInterface: (offset: number, id: number) => `packet block at byte ${offset} refers to interface ${id}, which no Interface Description Block defines`,
+  packetBeforeIdb: (offset: number) => `packet block at byte ${offset} comes before any Interface Description Block`,
   badTsresol: (offset: number, value: number) =>
     `interface block at byte ${offset} has an implausible time resolution byte 0x${value.toString(16)}; its packets were read, their time stamps are likely wrong`,
   sectionSkipped: (offset: number, major: number, minor: number) =>
@@ -127,12 +119,9 @@ export const msg = {
   // common record problems (warnings)
   truncated: (offset: number, need: number, have: number) =>
     `truncated at byte ${offset}: the last record needs ${need} bytes but only ${have} remain; every complete packet before it was kept`,
-  pcapMinorVersion: (major: number, minor: number) =>
-    `pcap version ${major}.${minor} is not standard; read as 2.4`,
-  invalidFraction: (frame: number, frac: number, unit: string) =>
-    `frame ${frame}: fractional time stamp ${frac} is not a valid number of ${unit}`,
-  capLenOverSnaplen: (frames: number) =>
-    `${frames} record(s) claim more captured bytes than the snaplen`,
+  pcapMinorVersion: (major: number, minor: number) => `pcap version ${major}.${minor} is not standard; read as 2.4`,
+  invalidFraction: (frame: number, frac: number, unit: string) => `frame ${frame}: fractional time stamp ${frac} is not a valid number of ${unit}`,
+  capLenOverSnaplen: (frames: number) => `${frames} record(s) claim more captured bytes than the snaplen`,
 
   inInput: (name: string, message: string) => `${name === '-' ? 'standard input' : name}: ${message}`,
   inOutput: (name: string, message: string) => `${name === '-' ? 'standard output' : name}: ${message}`,
@@ -150,10 +139,8 @@ export const msg = {
   frameReadShort: (n: number) => `frame ${n} could not be read completely; did the file change?`,
 
   // dissection options
-  badDecodeAs: (text: string) =>
-    `invalid decode-as "${text}": expected TABLE==PORT,PROTOCOL such as udp.port==8472,vxlan`,
-  unknownDecodeAsProtocol: (proto: string, known: string[]) =>
-    `unknown protocol "${proto}" in decode-as; known: ${known.join(', ')}`,
+  badDecodeAs: (text: string) => `invalid decode-as "${text}": expected TABLE==PORT,PROTOCOL such as udp.port==8472,vxlan`,
+  unknownDecodeAsProtocol: (proto: string, known: string[]) => `unknown protocol "${proto}" in decode-as; known: ${known.join(', ')}`,
 
   // option files (--ip-link, --ip-route)
   textInputTooLarge: (limit: number) => `larger than ${limit / (1024 * 1024)} MB; expected a small text file (the output of "ip link" or "ip route")`,
@@ -174,14 +161,12 @@ export const msg = {
   liveAndFile: () => `give either a capture file or -i INTERFACE, not both`,
 
   // command line
-  unknownField: (name: string, suggestion: string | undefined) =>
-    `unknown field "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+  unknownField: (name: string, suggestion: string | undefined) => `unknown field "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''}`,
   badTimeFormat: (text: string) => `invalid time format "${text}": use a, ad, u, ud, r, d, dd or e`,
   badFieldOption: (text: string) => `invalid -E option "${text}": use header=y|n, separator=CHAR, occurrence=f|l|a|N, aggregator=CHAR`,
   badCount: (text: string) => `invalid packet count "${text}": expected a positive whole number`,
   fieldsNeedE: () => `-T fields needs at least one -e FIELD`,
-  badStatistic: (text: string) =>
-    `invalid -z "${text}": vxshark knows conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp and io,phs`,
+  badStatistic: (text: string) => `invalid -z "${text}": vxshark knows conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp and io,phs`,
   eNeedsFields: () => `output fields were specified with -e, but -T fields was not (tshark says the same)`,
   twoPassRefused: () =>
     `-2 (two-pass analysis) is not supported: vxshark reads once, in capture order, and computes stream fields (tcp.stream, relative tcp.seq, tcp.analysis.*) on that pass as tshark does without -2`,
@@ -204,51 +189,42 @@ export const msg = {
   filterUnopenedParen: (column: number) => `unbalanced parentheses: ")" at column ${column} has no matching "("`,
   filterUnknownOperator: (op: string, column: number, suggestion: string | undefined) =>
     `unknown operator "${op}" at column ${column}${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
-  filterUnexpected: (text: string, column: number) =>
-    `unexpected "${text}" at column ${column}; expected "and", "or" or the end of the filter`,
+  filterUnexpected: (text: string, column: number) => `unexpected "${text}" at column ${column}; expected "and", "or" or the end of the filter`,
   filterUnexpectedChar: (ch: string, column: number) => `unexpected character "${ch}" at column ${column}`,
   filterUnterminatedString: (column: number) => `unterminated string starting at column ${column}`,
   filterBadEscape: (text: string, column: number) => `invalid escape "${text}" at column ${column}`,
   filterBadChar: (text: string, column: number) => `invalid character constant ${text} at column ${column}`,
-  filterInNeedsBraces: (column: number) =>
-    `expected "{" after "in" at column ${column}; write a set as {80, 443} or {8000..8080}`,
+  filterInNeedsBraces: (column: number) => `expected "{" after "in" at column ${column}; write a set as {80, 443} or {8000..8080}`,
   filterUnclosedSet: (column: number) => `the set "{" at column ${column} is never closed with "}"`,
   filterEmptySet: (column: number) => `empty set at column ${column}`,
-  filterUnexpectedInSet: (text: string, column: number) =>
-    `unexpected "${text}" at column ${column} in a set; expected values separated by commas`,
+  filterUnexpectedInSet: (text: string, column: number) => `unexpected "${text}" at column ${column} in a set; expected values separated by commas`,
   filterBadRange: (text: string, column: number) => `invalid range "${text}" at column ${column}; expected LOW..HIGH such as 8000..8080`,
   filterBadLayer: (text: string, column: number) =>
     `invalid layer "${text}" at column ${column}; use #1 for the outermost, #2 for the next, #-1 for the innermost, or a range #[1-2]`,
   filterLayerTwice: (column: number) => `only one of inner., outer. and #N may select the layer (column ${column})`,
   filterBadIpv4: (text: string, column: number) => `invalid IPv4 address "${text}" at column ${column}`,
   filterBadIpv6: (text: string, column: number) => `invalid IPv6 address "${text}" at column ${column}`,
-  filterBadPrefix: (text: string, column: number, max: number) =>
-    `invalid prefix length in "${text}" at column ${column}; expected /0 to /${max}`,
+  filterBadPrefix: (text: string, column: number, max: number) => `invalid prefix length in "${text}" at column ${column}; expected /0 to /${max}`,
   filterBadMac: (text: string, column: number) =>
     `invalid MAC address "${text}" at column ${column}; expected 6 bytes such as aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff`,
   filterBadBytes: (text: string, column: number) => `invalid byte string "${text}" at column ${column}; expected hex bytes such as 0a:1b:2c`,
   filterBadRegex: (pattern: string, column: number, why: string) => `invalid regular expression "${pattern}" at column ${column}: ${why}`,
   filterRegexNeedsQuotes: (column: number) => `"matches" needs a double-quoted regular expression at column ${column}`,
-  filterTypeMismatch: (field: string, kind: string, text: string, column: number) =>
-    `${field} is ${kind}; "${text}" is not (column ${column})`,
-  filterOperatorType: (op: string, field: string, kind: string, column: number) =>
-    `"${op}" cannot be used with ${field}, which is ${kind} (column ${column})`,
-  filterPrefixNeedsEquality: (text: string, column: number) =>
-    `the prefix "${text}" at column ${column} can only be compared with == or != or used in a set`,
+  filterTypeMismatch: (field: string, kind: string, text: string, column: number) => `${field} is ${kind}; "${text}" is not (column ${column})`,
+  filterOperatorType: (op: string, field: string, kind: string, column: number) => `"${op}" cannot be used with ${field}, which is ${kind} (column ${column})`,
+  filterPrefixNeedsEquality: (text: string, column: number) => `the prefix "${text}" at column ${column} can only be compared with == or != or used in a set`,
   filterFieldTypes: (a: string, aKind: string, b: string, bKind: string, column: number) =>
     `cannot compare ${a} (${aKind}) with ${b} (${bKind}) at column ${column}`,
 
   // terminal UI
   uiNeedsTerminal: () => `the terminal UI needs a terminal, but standard output is not one (use -r FILE to print packets instead)`,
-  uiNoKeyboard: (why: string) =>
-    `standard input carries the capture, so the keyboard is read from /dev/tty, which cannot be opened (${why})`,
+  uiNoKeyboard: (why: string) => `standard input carries the capture, so the keyboard is read from /dev/tty, which cannot be opened (${why})`,
   uiUnknownCommand: (cmd: string) => `unknown command "${cmd}"; try decode udp.port==9000 vxlan, goto N, filter TEXT or quit`,
   uiGotoUsage: () => `usage: goto N (a frame number)`,
   uiNoSuchFrame: (n: number, count: number) => `frame ${n} does not exist (the capture has ${count} so far)`,
   uiFrameFiltered: (n: number) => `frame ${n} is hidden by the display filter; clear it with / then Esc on an empty filter`,
   uiDecodeUsage: () => `usage: decode TABLE==PORT PROTOCOL (or none), e.g. decode udp.port==9000 vxlan`,
-  uiDecodeRefused: (proto: string, table: string, where: string) =>
-    `decode refused: ${proto} runs over ${where || 'no port or protocol table'}, not ${table}`,
+  uiDecodeRefused: (proto: string, table: string, where: string) => `decode refused: ${proto} runs over ${where || 'no port or protocol table'}, not ${table}`,
   uiDecodeRemoved: (rule: string, n: number) =>
     n ? `${rule} is decoded by the default rules again; every packet was dissected again` : `no decode rule of yours covers ${rule}`,
   uiDecodeApplied: (rule: string, proto: string) => `${rule} is now decoded as ${proto}; every packet was dissected again`,
@@ -263,7 +239,8 @@ export const msg = {
   uiEvidence: (k: number, n: number, title: string) => `evidence frame ${k} of ${n}: ${title}`,
   uiSearchFound: (text: string, where: string) => `"${text}" found ${where}; n / N: next / previous`,
   uiSearchNotFound: (text: string, where: string) => `"${text}" not found ${where}`,
-  uiSearching: (text: string, done: number, total: number) => `searching for "${text}"… ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets`,
+  uiSearching: (text: string, done: number, total: number) =>
+    `searching for "${text}"… ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets`,
   uiMarkSet: (mark: string, frame: number) => `mark ${mark} set on frame ${frame}; '${mark} jumps back to it`,
   uiNoMark: (mark: string) => `no mark ${mark}; set one with m${mark}`,
 
@@ -287,7 +264,8 @@ export const msg = {
   hintGeneve: (port: number) => `GENEVE on UDP ${port}: OVS-based CNIs (Antrea, OVN-Kubernetes) use it; Cilium can too`,
   hintCalicoIpip: () => `IP-in-IP between nodes: Calico's default encapsulation (ipipMode)`,
   hintCiliumIpsec: (spis: number[]) => `ESP with SPI ${list(spis.map(String), 4)}: Cilium keeps its key index (1-15) in the SPI`,
-  hintIpsec: (port: number) => (port ? `ESP in UDP ${port} (NAT traversal): an IKE-negotiated IPsec tunnel` : 'ESP between nodes with SPIs above 15: an IKE-negotiated IPsec tunnel'),
+  hintIpsec: (port: number) =>
+    port ? `ESP in UDP ${port} (NAT traversal): an IKE-negotiated IPsec tunnel` : 'ESP between nodes with SPIs above 15: an IKE-negotiated IPsec tunnel',
   protoName: (proto: number) => protoText(proto),
   quotedFlow: (proto: number, src: string, dst: string, sport: number, dport: number) =>
     proto === 6 || proto === 17 ? `${protoText(proto)} ${src}:${sport} → ${dst}:${dport}` : `${protoText(proto)} ${src} → ${dst}`,
@@ -295,7 +273,16 @@ export const msg = {
   // Alerts: one title (one line), an explanation in plain words, and a fix, per rule.
   alertMisrouteTitle: (src: string, dst: string, ingress: string, egress: string, prefix: string, here = 'this router') =>
     `${src} → ${dst} entered ${ingress} and left ${egress} (default route): no route for ${prefix} on ${here}`,
-  alertMisrouteExplanation: (dst: string, ingress: string, egress: string, prefix: string, packets: number, uplinkSource: string, confirmed: boolean, here = 'this router') =>
+  alertMisrouteExplanation: (
+    dst: string,
+    ingress: string,
+    egress: string,
+    prefix: string,
+    packets: number,
+    uplinkSource: string,
+    confirmed: boolean,
+    here = 'this router',
+  ) =>
     `${plural(packets, 'packet')} for the pod address ${dst} came in on ${ingress} and were forwarded out of ${egress}, ` +
     `the uplink (${uplinkSourceText(uplinkSource)}). ${capitalize(here)} has no route for the pod prefix ${prefix}` +
     `${confirmed ? ' (its routing table has only the default route for it)' : ''}, so it sends the packets ` +
@@ -393,12 +380,14 @@ export const msg = {
   alertIcmpExplanation: (kind: string, v6: boolean, code: number, reporter: string, about: string | undefined, mtu: number, count: number) =>
     `${reporter} sent ${plural(count, `ICMP${v6 ? 'v6' : ''} error`)} saying ${icmpWhat(kind, v6, code).toLowerCase()}` +
     `${about ? ` for ${about}` : ''}. ` +
-    ({
-      'frag-needed': `A packet${mtu ? ` larger than ${mtu} bytes` : ''} with "don't fragment" reached a link too small for it and was dropped; if the sender does not lower its packet size (path MTU discovery), large transfers stall while small requests work.`,
-      'time-exceeded': `The packet's TTL ran out on the way: a routing loop (two routers sending it back and forth) or, from traceroute, expected.`,
-      'parameter-problem': `A router or the receiver could not process a header field of the packet.`,
-      unreachable: unreachableWhy(v6, code),
-    } as Record<string, string>)[kind]!,
+    (
+      {
+        'frag-needed': `A packet${mtu ? ` larger than ${mtu} bytes` : ''} with "don't fragment" reached a link too small for it and was dropped; if the sender does not lower its packet size (path MTU discovery), large transfers stall while small requests work.`,
+        'time-exceeded': `The packet's TTL ran out on the way: a routing loop (two routers sending it back and forth) or, from traceroute, expected.`,
+        'parameter-problem': `A router or the receiver could not process a header field of the packet.`,
+        unreachable: unreachableWhy(v6, code),
+      } as Record<string, string>
+    )[kind]!,
   alertIcmpFix: (kind: string, v6: boolean, code: number, mtu: number) =>
     kind === 'frag-needed'
       ? `Make the packets fit: lower the pod MTU${mtu ? ` to ${mtu} or less` : ''} (for VXLAN over IPv4, 50 bytes below the underlay MTU), or raise the MTU on the small link; make sure ICMP "fragmentation needed" is not filtered.`
@@ -445,7 +434,9 @@ export const msg = {
   flowsHeading: (flows: number, tunnelled: number, packets: number) =>
     `${plural(flows, 'flow')} (${tunnelled.toLocaleString('en-US')} inside tunnels) in ${plural(packets, 'packet')}; forwarding copies count once`,
   tunnelsHeading: (tunnels: number, packets: number) =>
-    tunnels ? `${plural(tunnels, 'tunnel')} in ${plural(packets, 'packet')}` : `no VXLAN or GENEVE tunnels in ${plural(packets, 'packet')} (another port? try -d udp.port==PORT,vxlan)`,
+    tunnels
+      ? `${plural(tunnels, 'tunnel')} in ${plural(packets, 'packet')}`
+      : `no VXLAN or GENEVE tunnels in ${plural(packets, 'packet')} (another port? try -d udp.port==PORT,vxlan)`,
   cniHintLine: (cni: string, confidence: string, kind: string, port: number, reason: string) =>
     `CNI hint for ${kind} on ${port}: ${confidence === 'likely' ? 'probably' : 'perhaps'} ${cni} (${reason}). A hint from ports and VNIs, not a certainty.`,
   hopsUnplaced: () =>
@@ -473,8 +464,7 @@ export const msg = {
   // file; msg.inInput puts its name in front.
   contextTooLarge: (limit: number) => `larger than ${limit / (1 << 20)} MiB, too large for a context file (expected kubectl or cilium-dbg JSON)`,
   contextNotJson: (why: string) => `not JSON (${why}); expected the output of "kubectl get ... -o json" or "cilium-dbg ... -o json"`,
-  contextNothingUsable: (found: string) =>
-    `no pods, nodes, services, endpoint slices, Cilium endpoints or identities in it${found ? ` (found ${found})` : ''}`,
+  contextNothingUsable: (found: string) => `no pods, nodes, services, endpoint slices, Cilium endpoints or identities in it${found ? ` (found ${found})` : ''}`,
   contextEmptyDir: () => `no .json files in this directory`,
   contextTooManyFiles: (limit: number) => `more than ${limit} files in this directory; point --context at the snapshot directory itself`,
   contextNamesValue: (v: string) => `invalid --names "${v}": expected on or off`,
@@ -498,8 +488,7 @@ export const msg = {
   duplicateCaptureName: (name: string) => `two captures are named "${name}"; name them: NAME=PATH`,
   unknownCaptureName: (option: string, name: string, names: string[]) =>
     `${option} names capture "${name}", but the captures are ${names.map((n) => `"${n}"`).join(', ')}`,
-  perCaptureOptionNeedsName: (option: string, value: string) =>
-    `${option} "${value}": with several captures say which one it belongs to: ${option} NAME=FILE`,
+  perCaptureOptionNeedsName: (option: string, value: string) => `${option} "${value}": with several captures say which one it belongs to: ${option} NAME=FILE`,
   badWindow: (text: string) => `invalid --window "${text}": expected seconds greater than 0, e.g. 2`,
   captureShrank: () => `the file became shorter while it was read`,
   journeysNotListed: (n: number) => `${n} more journeys not listed (the text lists the first ones; use --json, --summary or -Y to narrow)`,
@@ -525,32 +514,55 @@ function capitalize(s: string): string {
 }
 
 function uplinkSourceText(source: string): string {
-  return source === 'option' ? 'given with --uplink' : source === 'ip-route' ? "the default route's interface in --ip-route" : 'inferred from the capture; pass --ip-route or --uplink to be sure';
+  return source === 'option'
+    ? 'given with --uplink'
+    : source === 'ip-route'
+      ? "the default route's interface in --ip-route"
+      : 'inferred from the capture; pass --ip-route or --uplink to be sure';
 }
 
 function badHeaderWhat(problem: string, detail: string): string {
   return (
-    ({
-      'vxlan-i-flag': 'VXLAN I flag clear, the VNI is not valid',
-      'vxlan-reserved': `reserved bits set (${detail})`,
-      'geneve-version': `unknown GENEVE version ${detail}`,
-      'geneve-reserved': `reserved bits set (${detail})`,
-      'geneve-critical': `critical option of an unknown class (${detail})`,
-      'geneve-c-bit': `C bit disagrees with the options (${detail})`,
-      'inner-protocol': `unknown inner protocol (${detail})`,
-    } as Record<string, string>)[problem] ?? detail
+    (
+      {
+        'vxlan-i-flag': 'VXLAN I flag clear, the VNI is not valid',
+        'vxlan-reserved': `reserved bits set (${detail})`,
+        'geneve-version': `unknown GENEVE version ${detail}`,
+        'geneve-reserved': `reserved bits set (${detail})`,
+        'geneve-critical': `critical option of an unknown class (${detail})`,
+        'geneve-c-bit': `C bit disagrees with the options (${detail})`,
+        'inner-protocol': `unknown inner protocol (${detail})`,
+      } as Record<string, string>
+    )[problem] ?? detail
   );
 }
 
 const UNREACH_V4 = [
-  'network unreachable', 'host unreachable', 'protocol unreachable', 'port unreachable', 'fragmentation needed',
-  'source route failed', 'destination network unknown', 'destination host unknown', 'source host isolated',
-  'network administratively prohibited', 'host administratively prohibited', 'network unreachable for TOS',
-  'host unreachable for TOS', 'communication administratively filtered', 'host precedence violation', 'precedence cutoff in effect',
+  'network unreachable',
+  'host unreachable',
+  'protocol unreachable',
+  'port unreachable',
+  'fragmentation needed',
+  'source route failed',
+  'destination network unknown',
+  'destination host unknown',
+  'source host isolated',
+  'network administratively prohibited',
+  'host administratively prohibited',
+  'network unreachable for TOS',
+  'host unreachable for TOS',
+  'communication administratively filtered',
+  'host precedence violation',
+  'precedence cutoff in effect',
 ];
 const UNREACH_V6 = [
-  'no route to destination', 'communication administratively prohibited', 'beyond scope of source address', 'address unreachable',
-  'port unreachable', 'source address failed ingress/egress policy', 'reject route to destination',
+  'no route to destination',
+  'communication administratively prohibited',
+  'beyond scope of source address',
+  'address unreachable',
+  'port unreachable',
+  'source address failed ingress/egress policy',
+  'reject route to destination',
 ];
 
 function icmpWhat(kind: string, v6: boolean, code: number): string {
@@ -562,8 +574,10 @@ function icmpWhat(kind: string, v6: boolean, code: number): string {
 
 function unreachableWhy(v6: boolean, code: number): string {
   if ((!v6 && code === 3) || (v6 && code === 4)) return 'The destination host is reachable but nothing listens on that port (or a firewall rejects it).';
-  if ((!v6 && code === 2)) return 'The destination host does not handle that protocol.';
-  if ((!v6 && code >= 9 && code <= 13) || (v6 && (code === 1 || code === 5 || code === 6))) return 'A firewall or policy on the reporting host rejects this traffic.';
-  if ((!v6 && code === 1) || (v6 && code === 3)) return 'The last router could not reach the host on its link (no ARP/neighbour answer): the host is down or the address is wrong.';
+  if (!v6 && code === 2) return 'The destination host does not handle that protocol.';
+  if ((!v6 && code >= 9 && code <= 13) || (v6 && (code === 1 || code === 5 || code === 6)))
+    return 'A firewall or policy on the reporting host rejects this traffic.';
+  if ((!v6 && code === 1) || (v6 && code === 3))
+    return 'The last router could not reach the host on its link (no ARP/neighbour answer): the host is down or the address is wrong.';
   return 'The reporting router has no route towards the destination.';
 }

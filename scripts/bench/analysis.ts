@@ -39,7 +39,9 @@ export async function benchAnalysis(file: string, runs = 3, label = ''): Promise
   const capture = await loadCapture(file);
   try {
     const count = capture.frameCount;
-    section(`Analysis: analyze() (flows, tunnels, hops, topology, alerts), ${count.toLocaleString('en-US')} packets${label ? `, ${label}` : ''}, best of ${runs}`);
+    section(
+      `Analysis: analyze() (flows, tunnels, hops, topology, alerts), ${count.toLocaleString('en-US')} packets${label ? `, ${label}` : ''}, best of ${runs}`,
+    );
     const base = await timeBest(runs, () => dissectOnly(capture));
 
     // Memory: what one analysis keeps alive (its models), measured after a warm-up run.

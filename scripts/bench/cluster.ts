@@ -9,10 +9,18 @@ export function syntheticCluster(pods: number, nodes = Math.max(1, Math.ceil(pod
     items.push({
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name: `node-${n}`, uid: `node-uid-${n}`, creationTimestamp: created(n), labels: { 'kubernetes.io/hostname': `node-${n}`, 'kubernetes.io/os': 'linux' } },
+      metadata: {
+        name: `node-${n}`,
+        uid: `node-uid-${n}`,
+        creationTimestamp: created(n),
+        labels: { 'kubernetes.io/hostname': `node-${n}`, 'kubernetes.io/os': 'linux' },
+      },
       spec: { podCIDR: `10.${100 + (n >> 8)}.${n & 255}.0/24`, podCIDRs: [`10.${100 + (n >> 8)}.${n & 255}.0/24`] },
       status: {
-        addresses: [{ type: 'InternalIP', address: `192.168.${n >> 8}.${(n & 255) + 1 > 254 ? 254 : (n & 255) + 1}` }, { type: 'Hostname', address: `node-${n}` }],
+        addresses: [
+          { type: 'InternalIP', address: `192.168.${n >> 8}.${(n & 255) + 1 > 254 ? 254 : (n & 255) + 1}` },
+          { type: 'Hostname', address: `node-${n}` },
+        ],
         conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
         nodeInfo: { kubeletVersion: 'v1.33.2', containerRuntimeVersion: 'containerd://1.7.27', osImage: 'Ubuntu 24.04.2 LTS' },
       },
@@ -34,8 +42,19 @@ export function syntheticCluster(pods: number, nodes = Math.max(1, Math.ceil(pod
         labels: { app, 'pod-template-hash': '7d9f8c6b5' },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-7d9f8c6b5`, uid: `rs-${app}`, controller: true }],
       },
-      spec: { nodeName: `node-${n}`, serviceAccountName: 'default', containers: [{ name: 'main', image: 'registry.example/app:1.0', ports: [{ containerPort: 8080, protocol: 'TCP' }] }] },
-      status: { phase: 'Running', hostIP: `192.168.${n >> 8}.${(n & 255) + 1}`, podIP: ip, podIPs: [{ ip }], startTime: created(nodes + i), qosClass: 'BestEffort' },
+      spec: {
+        nodeName: `node-${n}`,
+        serviceAccountName: 'default',
+        containers: [{ name: 'main', image: 'registry.example/app:1.0', ports: [{ containerPort: 8080, protocol: 'TCP' }] }],
+      },
+      status: {
+        phase: 'Running',
+        hostIP: `192.168.${n >> 8}.${(n & 255) + 1}`,
+        podIP: ip,
+        podIPs: [{ ip }],
+        startTime: created(nodes + i),
+        qosClass: 'BestEffort',
+      },
     });
   }
   for (let s = 0; s * 10 < pods; s++) {
@@ -44,7 +63,13 @@ export function syntheticCluster(pods: number, nodes = Math.max(1, Math.ceil(pod
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: `app-${s}`, namespace: ns, uid: `svc-uid-${s}` },
-      spec: { type: 'ClusterIP', clusterIP: `10.96.${s >> 8}.${s & 255}`, clusterIPs: [`10.96.${s >> 8}.${s & 255}`], ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], selector: { app: `app-${s}` } },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: `10.96.${s >> 8}.${s & 255}`,
+        clusterIPs: [`10.96.${s >> 8}.${s & 255}`],
+        ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }],
+        selector: { app: `app-${s}` },
+      },
     });
   }
   return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items };

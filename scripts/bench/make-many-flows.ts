@@ -8,8 +8,25 @@ import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  dnsQuery, dnsResponse, ethernet, ETH_IPV4, filler, httpRequest, httpResponse, icmpEcho, IPPROTO_ICMP, IPPROTO_TCP,
-  IPPROTO_UDP, ipv4, PORT_VXLAN_LINUX, tcp, udp, udpTunnel, vxlan, vxlanFrame, type L4,
+  dnsQuery,
+  dnsResponse,
+  ethernet,
+  ETH_IPV4,
+  filler,
+  httpRequest,
+  httpResponse,
+  icmpEcho,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  ipv4,
+  PORT_VXLAN_LINUX,
+  tcp,
+  udp,
+  udpTunnel,
+  vxlan,
+  vxlanFrame,
+  type L4,
 } from '../../test/fixtures/packet-builder.js';
 import type { BenchCapture } from './make-capture.js';
 
@@ -176,7 +193,7 @@ function emit(out: Uint8Array, at: number, t: Template, f: number, seq: number):
   put32(b, OUTER_IP + 16, nodeIp(dst.node));
   put16(b, OUTER_IP + 10, 0);
   put16(b, OUTER_IP + 10, checksum(b, OUTER_IP, OUTER_IP + 20));
-  put16(b, OUTER_UDP, 49152 + (Math.imul(f, 40503) >>> 0) % 16384);
+  put16(b, OUTER_UDP, 49152 + ((Math.imul(f, 40503) >>> 0) % 16384));
   b[VNI] = 0;
   b[VNI + 1] = (vni >>> 8) & 0xff;
   b[VNI + 2] = vni & 0xff;

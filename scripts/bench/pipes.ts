@@ -97,7 +97,10 @@ export function benchSummaries(file: string, packets: number, runs: number): voi
     }
     return b!;
   };
-  for (const [where, consumer] of [['> /dev/null', undefined], ['| cat > /dev/null', 'cat > /dev/null']] as const) {
+  for (const [where, consumer] of [
+    ['> /dev/null', undefined],
+    ['| cat > /dev/null', 'cat > /dev/null'],
+  ] as const) {
     const ours = best(vxshark('-r', file), consumer);
     row(`vxshark ${where}`, ours.ms, 'ms', undefined, 0);
     note(`vxshark peak RSS ${ours.rssMb.toFixed(0)} MB`);
@@ -113,7 +116,9 @@ export function benchSummaries(file: string, packets: number, runs: number): voi
 
 /** -V and -x against tshark with VXLAN decoded on 8472. */
 export function benchVerbose(o: PipeBenchOptions, runs: number): void {
-  section(`-V and -x against tshark -d udp.port==8472,vxlan, ${o.verbosePackets.toLocaleString('en-US')}-packet many-flow capture (vxshark best of ${runs}, tshark once)`);
+  section(
+    `-V and -x against tshark -d udp.port==8472,vxlan, ${o.verbosePackets.toLocaleString('en-US')}-packet many-flow capture (vxshark best of ${runs}, tshark once)`,
+  );
   const tshark = which('tshark');
   for (const flag of ['-V', '-x']) {
     let ours = Infinity;

@@ -173,7 +173,10 @@ export async function benchUi(file: string): Promise<UiBenchResult> {
  * alone, whatever ran before) and prints the figures with their targets.
  */
 export async function uiSection(file: string, label = ''): Promise<UiBenchResult> {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), file], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
   if (child.status !== 0 || !line) throw new Error(`UI benchmark process failed (status ${child.status})`);
   const r = JSON.parse(line) as UiBenchResult;

@@ -139,7 +139,14 @@ export function isPrivate(a: Addr): boolean {
   if (typeof a === 'number') {
     const o1 = a >>> 24;
     const o2 = (a >>> 16) & 0xff;
-    return o1 === 10 || o1 === 127 || (o1 === 172 && o2 >= 16 && o2 < 32) || (o1 === 192 && o2 === 168) || (o1 === 100 && o2 >= 64 && o2 < 128) || (o1 === 169 && o2 === 254);
+    return (
+      o1 === 10 ||
+      o1 === 127 ||
+      (o1 === 172 && o2 >= 16 && o2 < 32) ||
+      (o1 === 192 && o2 === 168) ||
+      (o1 === 100 && o2 >= 64 && o2 < 128) ||
+      (o1 === 169 && o2 === 254)
+    );
   }
   const first = parseInt(a.slice(0, 2), 16);
   return (first & 0xfe) === 0xfc || a.startsWith('fe8') || a.startsWith('fe9') || a.startsWith('fea') || a.startsWith('feb') || a === '0'.repeat(31) + '1';

@@ -67,7 +67,20 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
   const { topology, view } = topologyCollector.finish(opts, hops, flows);
   const vantage = decideVantage({ links: opts.links, routes: opts.routes, topology, hops, tunnels, traffic: vantageCollector, isPod: view.isPod });
   const vteps = vtepCollector.finish(opts, vantage);
-  const models: AnalysisModels = { tunnels, flows, hops, topology, view, vantage, vteps, fingerprint: hints, options: opts, stats, flowLookup: flowCollector, names: analysisNaming(opts) };
+  const models: AnalysisModels = {
+    tunnels,
+    flows,
+    hops,
+    topology,
+    view,
+    vantage,
+    vteps,
+    fingerprint: hints,
+    options: opts,
+    stats,
+    flowLookup: flowCollector,
+    names: analysisNaming(opts),
+  };
   const alerts = sortAlerts(runs.flatMap((r) => capAlerts(r.evaluate(models), opts.maxAlertsPerRule)));
   for (const a of alerts) {
     a.vantage ??= vantage.host;
@@ -89,7 +102,11 @@ function capAlerts(list: Alert[], max: number): Alert[] {
   kept.push({
     id: first.id,
     severity: first.severity,
-    title: msg.alertsMoreTitle(first.id, rest.length, rest.reduce((n, a) => n + a.count, 0)),
+    title: msg.alertsMoreTitle(
+      first.id,
+      rest.length,
+      rest.reduce((n, a) => n + a.count, 0),
+    ),
     explanation: msg.alertsMoreExplanation(max),
     fix: first.fix,
     frames: rest.flatMap((a) => a.frames.slice(0, 1)).slice(0, 10),

@@ -208,7 +208,8 @@ export class Facts {
           break;
         case 'ip':
         case 'ipv6': {
-          if (l.quoted) ip = this.quoted.present ? this.quotedInner : this.quoted; else if (!this.outer.present) ip = this.outer;
+          if (l.quoted) ip = this.quoted.present ? this.quotedInner : this.quoted;
+          else if (!this.outer.present) ip = this.outer;
           else {
             ip = this.innerSlot;
             this.inner = ip;

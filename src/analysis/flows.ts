@@ -63,7 +63,16 @@ interface DirTunnels {
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
-const PROTO_NAMES: Record<number, string> = { [PROTO_TCP]: 'TCP', [PROTO_UDP]: 'UDP', [PROTO_ICMP]: 'ICMP', [PROTO_ICMPV6]: 'ICMPv6', 132: 'SCTP', 47: 'GRE', 50: 'ESP', 2: 'IGMP' };
+const PROTO_NAMES: Record<number, string> = {
+  [PROTO_TCP]: 'TCP',
+  [PROTO_UDP]: 'UDP',
+  [PROTO_ICMP]: 'ICMP',
+  [PROTO_ICMPV6]: 'ICMPv6',
+  132: 'SCTP',
+  47: 'GRE',
+  50: 'ESP',
+  2: 'IGMP',
+};
 const CARRIED = ['', 'plain', 'tunnel', 'both'] as const;
 
 const isEchoRequest = (v6: boolean, t: number): boolean => t === (v6 ? 128 : 8);
@@ -186,9 +195,22 @@ class FlowRecord implements Flow {
   /** The public view as a plain object (what --json prints). */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {
-      id: this.id, family: this.family, proto: this.proto, protoNumber: this.protoNumber, src: this.src, dst: this.dst,
-      srcPort: this.srcPort, dstPort: this.dstPort, directions: this.directions, packets: this.packets, bytes: this.bytes,
-      firstTime: this.firstTime, lastTime: this.lastTime, firstFrame: this.firstFrame, frames: this.frames, tunnels: this.tunnels,
+      id: this.id,
+      family: this.family,
+      proto: this.proto,
+      protoNumber: this.protoNumber,
+      src: this.src,
+      dst: this.dst,
+      srcPort: this.srcPort,
+      dstPort: this.dstPort,
+      directions: this.directions,
+      packets: this.packets,
+      bytes: this.bytes,
+      firstTime: this.firstTime,
+      lastTime: this.lastTime,
+      firstFrame: this.firstFrame,
+      frames: this.frames,
+      tunnels: this.tunnels,
     };
     if (this.tcp) out.tcp = this.tcp;
     if (this.icmp) out.icmp = this.icmp;
@@ -222,7 +244,11 @@ export class FlowCollector implements Collector, FlowLookup {
     const fwd = less(src, sport, dst, dport);
     let s = this.table.get(fwd ? this.hash(src, dst, proto, sport, dport) : this.hash(dst, src, proto, dport, sport));
     while (s !== undefined) {
-      if (s.protoNumber === proto && ((s.a === src && s.b === dst && s.aPort === sport && s.bPort === dport) || (s.a === dst && s.b === src && s.aPort === dport && s.bPort === sport))) return s;
+      if (
+        s.protoNumber === proto &&
+        ((s.a === src && s.b === dst && s.aPort === sport && s.bPort === dport) || (s.a === dst && s.b === src && s.aPort === dport && s.bPort === sport))
+      )
+        return s;
       s = s.next;
     }
     return undefined;

@@ -300,7 +300,9 @@ export class HopCollector implements Collector {
     const early = dt < 0;
     let kind: number;
     if (layer === prevLayer && layer !== INNER) {
-      kind = early ? classify(iface, f.direction, ip.ttl, r.iface[k]!, r.dir[k]!, r.ttl[k]!) : classify(r.iface[k]!, r.dir[k]!, r.ttl[k]!, iface, f.direction, ip.ttl);
+      kind = early
+        ? classify(iface, f.direction, ip.ttl, r.iface[k]!, r.dir[k]!, r.ttl[k]!)
+        : classify(r.iface[k]!, r.dir[k]!, r.ttl[k]!, iface, f.direction, ip.ttl);
     } else if ((layer === PLAIN && prevLayer === INNER) || (layer === INNER && prevLayer === PLAIN)) {
       // Decapsulation and encapsulation keep the inner TTL; a forward on the way lowers it by one.
       const delta = early ? ip.ttl - r.ttl[k]! : r.ttl[k]! - ip.ttl;
@@ -413,26 +415,24 @@ export class HopCollector implements Collector {
 
   finish(): Hops {
     const mac = (m: number): string => (m === 0 ? '' : formatMacNumber(m));
-    const paths = this.order.map(
-      (p, id): HopPath => ({
-        id,
-        kind: p.kind,
-        ingress: p.ingress,
-        egress: p.egress,
-        src: p.src === undefined ? '*' : formatAddr(p.src),
-        dst: p.dst === undefined ? '*' : formatAddr(p.dst),
-        encapsulated: p.encapsulated,
-        ttlIn: p.ttlIn,
-        ttlOut: p.ttlOut,
-        macIn: { src: mac(p.macIn[0]), dst: mac(p.macIn[1]) },
-        macOut: { src: mac(p.macOut[0]), dst: mac(p.macOut[1]) },
-        macRewritten: p.macIn[0] !== 0 && p.macOut[0] !== 0 && p.macIn[0] !== p.macOut[0],
-        packets: p.packets,
-        latency: { min: roundTime(p.latMin), avg: roundTime(p.latSum / p.packets), max: roundTime(p.latMax) },
-        firstFrame: p.firstFrame,
-        examples: p.examples,
-      }),
-    );
+    const paths = this.order.map((p, id): HopPath => ({
+      id,
+      kind: p.kind,
+      ingress: p.ingress,
+      egress: p.egress,
+      src: p.src === undefined ? '*' : formatAddr(p.src),
+      dst: p.dst === undefined ? '*' : formatAddr(p.dst),
+      encapsulated: p.encapsulated,
+      ttlIn: p.ttlIn,
+      ttlOut: p.ttlOut,
+      macIn: { src: mac(p.macIn[0]), dst: mac(p.macIn[1]) },
+      macOut: { src: mac(p.macOut[0]), dst: mac(p.macOut[1]) },
+      macRewritten: p.macIn[0] !== 0 && p.macOut[0] !== 0 && p.macIn[0] !== p.macOut[0],
+      packets: p.packets,
+      latency: { min: roundTime(p.latMin), avg: roundTime(p.latSum / p.packets), max: roundTime(p.latMax) },
+      firstFrame: p.firstFrame,
+      examples: p.examples,
+    }));
     return { paths, copies: this.copies, placed: this.placed };
   }
 }

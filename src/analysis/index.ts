@@ -8,4 +8,15 @@ export { parseIpRoute, parsePodCidrArg, parsePodCidrOption, readIpRouteFile, typ
 export type { PassStats } from './pass.js';
 export type { Neighbor, PodSubnet, Topology } from './topology.js';
 export type { InnerPair, Tunnel } from './tunnels.js';
-export { classifyInterfaces, decideVantage, hostWord, interfaceRoleFromName, roleOf, type Confidence, type HostRole, type InterfaceRole, type InterfaceVantage, type Vantage } from './vantage.js';
+export {
+  classifyInterfaces,
+  decideVantage,
+  hostWord,
+  interfaceRoleFromName,
+  roleOf,
+  type Confidence,
+  type HostRole,
+  type InterfaceRole,
+  type InterfaceVantage,
+  type Vantage,
+} from './vantage.js';

@@ -151,8 +151,7 @@ function routeFromWords(words: string[]): Route | undefined {
     else if (words[k] === 'src') {
       const a = parseAddr(words[k + 1]!);
       if (a !== undefined) route.src = a;
-    }
-    else if (words[k] === 'via') {
+    } else if (words[k] === 'via') {
       // "via inet6 fe80::1" names the family first.
       const v = words[k + 1] === 'inet' || words[k + 1] === 'inet6' ? words[k + 2] : words[k + 1];
       const a = v === undefined ? undefined : parseAddr(v);
@@ -188,7 +187,10 @@ export function parseIpRoute(text: string): Route[] {
     return out;
   }
   for (const line of text.split('\n')) {
-    const words = line.trim().split(/\s+/).filter((w) => w !== '');
+    const words = line
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
     if (words.length === 0) continue;
     const r = routeFromWords(words);
     if (r) out.push(r);

@@ -55,7 +55,18 @@ export function findMisroutes(m: AnalysisModels): Misroute[] {
     const key = `${p.src}|${p.dst}|${p.ingress}|${p.egress}`;
     let g = groups.get(key);
     if (!g) {
-      g = { src: p.src, dst: p.dst, ingress: p.ingress, egress: p.egress, prefix: m.view.nodePrefix(dst), packets: 0, frames: [], paths: [], confirmed, answered: answered.has(`${p.src}|${p.dst}`) };
+      g = {
+        src: p.src,
+        dst: p.dst,
+        ingress: p.ingress,
+        egress: p.egress,
+        prefix: m.view.nodePrefix(dst),
+        packets: 0,
+        frames: [],
+        paths: [],
+        confirmed,
+        answered: answered.has(`${p.src}|${p.dst}`),
+      };
       groups.set(key, g);
     }
     g.packets += p.packets;

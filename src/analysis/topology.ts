@@ -8,8 +8,21 @@ import { rd16 } from '../dissect/field-helpers.js';
 import type { Packet } from '../dissect/types.js';
 import { msg } from '../errors.js';
 import {
-  cidrKey, cidrText, contains, defaultNodeBits, formatAddr, formatMacNumber, isInitialTtl, isPrivate, isUnicast, macNumber,
-  parseAddr, prefixOf, v4At, type Addr, type Cidr,
+  cidrKey,
+  cidrText,
+  contains,
+  defaultNodeBits,
+  formatAddr,
+  formatMacNumber,
+  isInitialTtl,
+  isPrivate,
+  isUnicast,
+  macNumber,
+  parseAddr,
+  prefixOf,
+  v4At,
+  type Addr,
+  type Cidr,
 } from './addr.js';
 import type { Facts } from './facts.js';
 import type { Flow } from './flows.js';
@@ -117,8 +130,9 @@ export class TopologyCollector implements Collector {
     }
     if (f.tunnel >= 0 && f.inner !== f.outer && f.inner.present && isUnicast(f.inner.src)) {
       this.behind(this.behindVtep, f.inner.src, ip.src);
-      const wide = typeof f.inner.src === 'number' ? (f.inner.src >>> 16) : f.inner.src.slice(0, 12);
-      if (!this.innerRanges.has(wide) && this.innerRanges.size < MAX_PREFIXES) this.innerRanges.set(wide, prefixOf(f.inner.src, typeof f.inner.src === 'number' ? 16 : 48));
+      const wide = typeof f.inner.src === 'number' ? f.inner.src >>> 16 : f.inner.src.slice(0, 12);
+      if (!this.innerRanges.has(wide) && this.innerRanges.size < MAX_PREFIXES)
+        this.innerRanges.set(wide, prefixOf(f.inner.src, typeof f.inner.src === 'number' ? 16 : 48));
     }
   }
 
@@ -268,7 +282,13 @@ function contextNodeAddress(opts: ResolvedOptions, p: Cidr): string | undefined 
  * default route): one point per private destination /24, ten per public one; an interface with
  * a public neighbour (the internet side) gets five. Only a single best candidate is named.
  */
-function findUplink(opts: ResolvedOptions, hops: Hops, isAttached: (a: Addr) => boolean, neighbors: Iterable<NeighborState>, flows: readonly Flow[]): Topology['uplink'] {
+function findUplink(
+  opts: ResolvedOptions,
+  hops: Hops,
+  isAttached: (a: Addr) => boolean,
+  neighbors: Iterable<NeighborState>,
+  flows: readonly Flow[],
+): Topology['uplink'] {
   if (opts.uplink !== undefined) return { name: opts.uplink, source: 'option', reason: msg.uplinkFromOption() };
   if (opts.routes.length > 0) {
     const dev = defaultRouteDev(opts.routes);

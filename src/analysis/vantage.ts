@@ -48,7 +48,8 @@ export function hostWord(host: HostRole): string {
  * (vxlan.calico, vxlan-v6.calico, tunl0 for IPIP), OVS (genev_sys_6081, vxlan_sys_4789),
  * Antrea (antrea-tun0), and plain vxlanN / genevN devices.
  */
-const TUNNEL_DEVICE = /^(cilium_vxlan|cilium_geneve|flannel\.\d+|flannel-v6\.\d+|vxlan\.calico|vxlan-v6\.calico|tunl0|genev_sys_\d+|vxlan_sys_\d+|antrea-tun0|vxlan\d*|geneve\d*|genev\d*|vx-\S+)$/;
+const TUNNEL_DEVICE =
+  /^(cilium_vxlan|cilium_geneve|flannel\.\d+|flannel-v6\.\d+|vxlan\.calico|vxlan-v6\.calico|tunl0|genev_sys_\d+|vxlan_sys_\d+|antrea-tun0|vxlan\d*|geneve\d*|genev\d*|vx-\S+)$/;
 /** Host ends of pods' veths: Cilium lxc*, Calico cali*, plain veth*, Antrea/OVN pod ports. */
 const POD_VETH = /^(lxc|cali|veth|azv|gke|vnet)/;
 /** Bridges that pods hang on (bridge CNI, flannel, docker). */
@@ -116,7 +117,8 @@ export function classifyInterfaces(input: Pick<VantageInput, 'links' | 'routes' 
     if (byName !== undefined) {
       out.push({ name, role: byName, confidence: 'certain', reason: link?.kind ? `${link.kind} device` : 'its name' });
     } else if (defaultDevs.has(name)) out.push({ name, role: 'uplink', confidence: 'certain', reason: 'the default route (ip-route)' });
-    else if (uplink?.name === name) out.push({ name, role: 'uplink', confidence: uplink.source === 'inferred' ? 'inferred' : 'certain', reason: uplink.reason });
+    else if (uplink?.name === name)
+      out.push({ name, role: 'uplink', confidence: uplink.source === 'inferred' ? 'inferred' : 'certain', reason: uplink.reason });
     else if (connected.has(name)) out.push({ name, role: 'node-subnet', confidence: 'certain', reason: 'a connected subnet (ip-route)' });
     else out.push({ name, role: 'other', confidence: 'inferred', reason: 'nothing says more' });
   }
@@ -132,7 +134,14 @@ export function decideVantage(input: VantageInput): Vantage {
   const ownAddrs = [...own];
   const traffic = input.traffic;
   const interfacesKnown = !traffic.anyDevice && input.topology.interfaces.length > 0;
-  const result = (host: HostRole, confidence: Confidence, reason: string): Vantage => ({ host, confidence, reason, interfaces, own: ownAddrs, interfacesKnown });
+  const result = (host: HostRole, confidence: Confidence, reason: string): Vantage => ({
+    host,
+    confidence,
+    reason,
+    interfaces,
+    own: ownAddrs,
+    interfacesKnown,
+  });
 
   // Certain: the host's own devices (ip-link, the capture's interface names) and its routes.
   const nodeDevices = interfaces.filter((i) => NODE_ROLES.has(i.role)).map((i) => i.name);
@@ -144,7 +153,8 @@ export function decideVantage(input: VantageInput): Vantage {
   const sent = [...traffic.sentTunnels.keys()].map(formatAddr);
   if (sent.length > 0) return result('node', 'inferred', `it sends tunnel packets from ${list(sent)} itself`);
   const capsule = input.hops.paths.find((p) => p.kind === 'decap' || p.kind === 'encap');
-  if (capsule) return result('node', 'inferred', `it ${capsule.kind === 'decap' ? 'decapsulates' : 'encapsulates'} tunnel packets (frame ${capsule.firstFrame})`);
+  if (capsule)
+    return result('node', 'inferred', `it ${capsule.kind === 'decap' ? 'decapsulates' : 'encapsulates'} tunnel packets (frame ${capsule.firstFrame})`);
 
   // A host that forwards between two interfaces that are not pods' is a router.
   const forwards = input.hops.paths.filter((p) => p.kind === 'routed' && p.ingress !== p.egress && p.ingress !== '?' && p.egress !== '?');
@@ -155,16 +165,23 @@ export function decideVantage(input: VantageInput): Vantage {
   }
   // No forwarding seen (a router whose traffic is all dropped looks like that): its tables
   // still say whether it stands between subnets without being a node.
-  const connected = new Set(input.routes.filter((r) => r.prefix !== undefined && r.via === undefined && !r.reject && r.dev !== undefined && r.dev !== 'lo').map((r) => r.dev!));
+  const connected = new Set(
+    input.routes.filter((r) => r.prefix !== undefined && r.via === undefined && !r.reject && r.dev !== undefined && r.dev !== 'lo').map((r) => r.dev!),
+  );
   if (connected.size >= 2) return result('router', 'inferred', `its routes connect ${list([...connected])} and it has no tunnel device or pod veth`);
   const ports = input.links.filter((l) => l.linkType !== 'loopback' && l.name !== 'lo');
-  if (ports.length >= 2 && input.routes.length === 0) return result('router', 'inferred', `it has ${list(ports.map((l) => l.name))} and no tunnel device or pod veth`);
+  if (ports.length >= 2 && input.routes.length === 0)
+    return result('router', 'inferred', `it has ${list(ports.map((l) => l.name))} and no tunnel device or pod veth`);
   // A pod: its own addresses are pod addresses, or it has one interface besides lo.
   const ownPod = ownAddrs.map(parseAddr).filter((a): a is Addr => a !== undefined && isPrivate(a));
   if (ownPod.length > 0 && ownPod.every((a) => input.isPod(a)) && input.tunnels.length === 0) {
     return result('pod', 'inferred', `its own address ${formatAddr(ownPod[0]!)} is a pod address`);
   }
-  if (input.links.length > 0 && input.links.filter((l) => l.linkType !== 'loopback' && l.name !== 'lo').length === 1 && input.links.some((l) => l.peer !== undefined)) {
+  if (
+    input.links.length > 0 &&
+    input.links.filter((l) => l.linkType !== 'loopback' && l.name !== 'lo').length === 1 &&
+    input.links.some((l) => l.peer !== undefined)
+  ) {
     return result('pod', 'inferred', 'it has one veth besides lo');
   }
   const anyForward = input.hops.paths.some((p) => p.kind === 'routed');

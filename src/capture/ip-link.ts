@@ -31,7 +31,14 @@ export function parseIpLinkEntries(text: string): IpLinkEntry[] {
       return out;
     }
     if (!Array.isArray(entries)) return out;
-    for (const e of entries as { ifindex?: unknown; ifname?: unknown; link_type?: unknown; mtu?: unknown; link?: unknown; linkinfo?: { info_kind?: unknown } }[]) {
+    for (const e of entries as {
+      ifindex?: unknown;
+      ifname?: unknown;
+      link_type?: unknown;
+      mtu?: unknown;
+      link?: unknown;
+      linkinfo?: { info_kind?: unknown };
+    }[]) {
       if (typeof e?.ifindex !== 'number' || typeof e.ifname !== 'string') continue;
       const entry: IpLinkEntry = { index: e.ifindex, name: e.ifname };
       if (typeof e.link_type === 'string') entry.linkType = e.link_type;

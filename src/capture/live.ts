@@ -98,7 +98,10 @@ function explain(stderr: string, code: number | null): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !/^(tcpdump: )?(listening on|verbose output suppressed)|^Capturing on|^File:/i.test(l));
-  const at = Math.max(0, lines.findIndex((l) => /^(tcpdump|dumpcap): /.test(l)));
+  const at = Math.max(
+    0,
+    lines.findIndex((l) => /^(tcpdump|dumpcap): /.test(l)),
+  );
   // dumpcap explains on the line after "could not be initiated because", so keep two.
   const first = lines[at] ?? '';
   const second = lines[at + 1];

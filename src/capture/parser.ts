@@ -53,8 +53,7 @@ export function indexFrame(
     if (dir === Direction.Unknown) dir = cookedDirection(pktType);
   } else if (lt === LinkType.LINUX_SLL2 && capLen >= 20) {
     if (dir === Direction.Unknown) dir = cookedDirection(buf[dataStart + 10]!);
-    ifindex =
-      ((buf[dataStart + 4]! << 24) | (buf[dataStart + 5]! << 16) | (buf[dataStart + 6]! << 8) | buf[dataStart + 7]!) >>> 0;
+    ifindex = ((buf[dataStart + 4]! << 24) | (buf[dataStart + 5]! << 16) | (buf[dataStart + 6]! << 8) | buf[dataStart + 7]!) >>> 0;
   }
   const i = t.index.add(fileOffset, capLen, origLen, sec, nsec, iface.id, dir);
   if (ifindex >= 0) t.index.setIfindex(i, ifindex);

@@ -122,8 +122,7 @@ export class PcapngParser implements FormatParser {
         // Finer than a zeptosecond (0x7f, 0xff) is surely a corrupt byte; like tshark, the
         // packets are still read, their time stamps computed (as 0 s for any real value).
         if (!plausibleTsresol(buf[s]!)) this.t.warnings.push(msg.badTsresol(at, buf[s]!));
-      }
-      else if (code === 14 && e - s === 8) iface.tsOffset = Number(dv.getBigInt64(s, le));
+      } else if (code === 14 && e - s === 8) iface.tsOffset = Number(dv.getBigInt64(s, le));
     });
     if (this.t.info && this.t.interfaces.length === 0) this.t.info.snaplen = snaplen;
     this.t.interfaces.push(iface);

@@ -3,8 +3,7 @@ import { BT_SHB } from './pcapng.js';
 import { PCAP_MAGIC_KUZNETZOV, PCAP_MAGIC_NS, PCAP_MAGIC_US } from './pcap.js';
 import type { CaptureFormat } from './types.js';
 
-const bswap = (n: number): number =>
-  (((n & 0xff) << 24) | ((n & 0xff00) << 8) | ((n >>> 8) & 0xff00) | (n >>> 24)) >>> 0;
+const bswap = (n: number): number => (((n & 0xff) << 24) | ((n & 0xff00) << 8) | ((n >>> 8) & 0xff00) | (n >>> 24)) >>> 0;
 
 const OTHER_MAGICS: Record<number, string> = {
   0xa1b234cd: 'pcap variant with reserved magic (Mesquita)',

@@ -51,11 +51,13 @@ export function summarize(capture: Capture): CaptureSummary {
     if (last < 0 || earlier(capture, last, i)) last = i;
   }
   const ifaces = capture.interfaces;
-  const digits = maxOf(ifaces.map((f) => resolutionDigits(f.tsResolution)), 0);
+  const digits = maxOf(
+    ifaces.map((f) => resolutionDigits(f.tsResolution)),
+    0,
+  );
   const resolutions = [...new Set(ifaces.map((f) => resolutionName(f.tsResolution)))];
   const orders = new Set(info.sections.map((s) => s.byteOrder));
-  const at = (i: number): string | null =>
-    i < 0 ? null : formatIso(index.secondsOf(i), index.nanosOf(i), digits);
+  const at = (i: number): string | null => (i < 0 ? null : formatIso(index.secondsOf(i), index.nanosOf(i), digits));
   return {
     file: capture.name,
     format: info.format,
@@ -67,10 +69,7 @@ export function summarize(capture: Capture): CaptureSummary {
     packets: index.count,
     firstTime: at(first),
     lastTime: at(last),
-    durationSeconds:
-      first < 0
-        ? null
-        : index.secondsOf(last) - index.secondsOf(first) + (index.nanosOf(last) - index.nanosOf(first)) / 1e9,
+    durationSeconds: first < 0 ? null : index.secondsOf(last) - index.secondsOf(first) + (index.nanosOf(last) - index.nanosOf(first)) / 1e9,
     duration: first < 0 ? null : exactSpan(capture, first, last, digits),
     bytes,
     bytesOnWire: wire,

@@ -13,9 +13,27 @@ export interface ContextArgs {
 
 export function contextBuilder<T>(y: Argv<T>) {
   return y
-    .option('k8s', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'JSON of `kubectl get pods,nodes,services,endpointslices -A -o json` (file or directory; repeatable)' })
-    .option('cilium', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'JSON of `cilium-dbg endpoint list -o json` / `identity list -o json` / CiliumNodes (repeatable)' })
-    .option('context', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'a directory of context files, e.g. from `vxshark snapshot DIR`' })
+    .option('k8s', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      default: [] as string[],
+      describe: 'JSON of `kubectl get pods,nodes,services,endpointslices -A -o json` (file or directory; repeatable)',
+    })
+    .option('cilium', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      default: [] as string[],
+      describe: 'JSON of `cilium-dbg endpoint list -o json` / `identity list -o json` / CiliumNodes (repeatable)',
+    })
+    .option('context', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      default: [] as string[],
+      describe: 'a directory of context files, e.g. from `vxshark snapshot DIR`',
+    })
     .option('names', { type: 'string', default: 'on', requiresArg: true, describe: 'show pod, node and service names for addresses (on|off)' });
 }
 

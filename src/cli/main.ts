@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .command(
       'snapshot <dir>',
-      'save the cluster\'s pods, nodes, services and Cilium identities (kubectl) into DIR, for --context DIR',
+      "save the cluster's pods, nodes, services and Cilium identities (kubectl) into DIR, for --context DIR",
       (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'directory to write (created if missing; files are never overwritten)' }),
       (args) => {
         work = async () => {
@@ -82,9 +82,14 @@ export async function main(argv: string[]): Promise<number> {
     .command('tunnels [file]', 'VXLAN/GENEVE tunnels: outer endpoints, port, VNI, inner pairs, CNI hint', analysisBuilder, (args) => {
       work = () => tunnels({ ...args, file: fileFor('tunnels', args.file) }, out);
     })
-    .command('fields [proto]', 'list the display-filter fields (of one protocol) with their types and descriptions', (y) => y.positional('proto', { type: 'string', describe: 'a protocol, e.g. gre' }), (args) => {
-      work = async () => listFields({ ...(args.proto !== undefined ? { proto: args.proto } : {}) }, out);
-    })
+    .command(
+      'fields [proto]',
+      'list the display-filter fields (of one protocol) with their types and descriptions',
+      (y) => y.positional('proto', { type: 'string', describe: 'a protocol, e.g. gre' }),
+      (args) => {
+        work = async () => listFields({ ...(args.proto !== undefined ? { proto: args.proto } : {}) }, out);
+      },
+    )
     .command('hops [file]', 'forwarded packets paired in and out (tcpdump -i any, multi-interface pcapng)', analysisBuilder, (args) => {
       work = () => hops({ ...args, file: fileFor('hops', args.file) }, out);
     })
@@ -123,7 +128,11 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         multiCaptureBuilder(y)
           .option('w', { type: 'string', requiresArg: true, describe: 'the pcapng file to write ("-" for standard output; never overwrites)' })
-          .option('clock-correction', { type: 'boolean', default: true, describe: 'take off each capture\'s estimated clock offset (--no-clock-correction keeps the time stamps)' }),
+          .option('clock-correction', {
+            type: 'boolean',
+            default: true,
+            describe: "take off each capture's estimated clock offset (--no-clock-correction keeps the time stamps)",
+          }),
       (args) => {
         work = () => merge({ ...args, captures: (args.captures ?? []).map(fromToken), ...(args.w !== undefined ? { w: fromToken(args.w) } : {}) });
       },
@@ -140,24 +149,62 @@ export async function main(argv: string[]): Promise<number> {
           .option('P', { type: 'boolean', default: false, describe: 'print summary lines also with -x alone or while writing with -w' })
           .option('T', { choices: ['text', 'fields', 'json'] as const, default: 'text' as const, requiresArg: true, describe: 'output format' })
           .option('e', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'field to print with -T fields (repeatable)' })
-          .option('E', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'fields option: header=y, separator=, occurrence=f|l|a, aggregator=' })
+          .option('E', {
+            type: 'string',
+            array: true,
+            nargs: 1,
+            default: [] as string[],
+            describe: 'fields option: header=y, separator=, occurrence=f|l|a, aggregator=',
+          })
           .option('c', { type: 'string', requiresArg: true, describe: 'stop after N packets' })
           .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
           .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
-          .option('ifname', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)' })
+          .option('ifname', {
+            type: 'string',
+            array: true,
+            nargs: 1,
+            default: [] as string[],
+            describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)',
+          })
           .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
           .option('theme', { type: 'string', choices: ['dark', 'light'], default: 'dark', describe: 'terminal UI colours for a dark or a light background' })
-          .option('Y', { alias: 'display-filter', type: 'string', requiresArg: true, describe: 'display filter, e.g. "inner.ip.dst == 172.20.2.30 && vxlan.vni == 32001"' })
-          .option('i', { alias: 'interface', type: 'string', array: true, nargs: 1, describe: 'capture live from this interface with tcpdump or dumpcap (repeatable)' })
+          .option('Y', {
+            alias: 'display-filter',
+            type: 'string',
+            requiresArg: true,
+            describe: 'display filter, e.g. "inner.ip.dst == 172.20.2.30 && vxlan.vni == 32001"',
+          })
+          .option('i', {
+            alias: 'interface',
+            type: 'string',
+            array: true,
+            nargs: 1,
+            describe: 'capture live from this interface with tcpdump or dumpcap (repeatable)',
+          })
           .option('f', { type: 'string', requiresArg: true, describe: 'capture filter for live capture (BPF syntax, e.g. "udp port 8472")' })
-          .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, requiresArg: true, describe: 'colour output (auto: on a terminal, unless NO_COLOR is set)' })
+          .option('color', {
+            choices: ['auto', 'always', 'never'] as const,
+            default: 'auto' as const,
+            requiresArg: true,
+            describe: 'colour output (auto: on a terminal, unless NO_COLOR is set)',
+          })
           .option('w', { type: 'string', requiresArg: true, describe: 'write the packets to a new capture file (pcap or pcapng, like the input)' })
           .option('t', { type: 'string', default: 'r', requiresArg: true, describe: 'time format: r (relative), a, ad, u, ud, d, dd, e' })
-          .option('G', { choices: ['fields'] as const, requiresArg: true, describe: 'print a glossary: -G fields lists every field (tab-separated, as tshark)' })
+          .option('G', {
+            choices: ['fields'] as const,
+            requiresArg: true,
+            describe: 'print a glossary: -G fields lists every field (tab-separated, as tshark)',
+          })
           .option('n', { type: 'boolean', default: false, describe: 'no name resolution (the only mode; accepted for tshark habits)' })
           .option('q', { type: 'boolean', default: false, describe: 'quiet: no packet lines (with -z, only the statistics)' })
           .option('l', { type: 'boolean', default: false, describe: 'flush standard output after each packet' })
-          .option('z', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'statistics: conv,ip|ipv6|tcp|udp  endpoints,ip|tcp|udp  io,phs  io,stat,N[,FILTER]' })
+          .option('z', {
+            type: 'string',
+            array: true,
+            nargs: 1,
+            default: [] as string[],
+            describe: 'statistics: conv,ip|ipv6|tcp|udp  endpoints,ip|tcp|udp  io,phs  io,stat,N[,FILTER]',
+          })
           .option('2', { type: 'boolean', default: false, hidden: true }),
       (args) => {
         work = () => readCommand(args, out);
@@ -250,11 +297,27 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
   };
   // `vxshark FILE` on a terminal opens the UI; -r, a pipe, or any printing option prints like tshark.
   const printing =
-    args.r !== undefined || args.V || args.x || args.T !== 'text' || args.e.length > 0 || args.w !== undefined || args.c !== undefined || args.Y !== undefined || args.q || args.z.length > 0;
+    args.r !== undefined ||
+    args.V ||
+    args.x ||
+    args.T !== 'text' ||
+    args.e.length > 0 ||
+    args.w !== undefined ||
+    args.c !== undefined ||
+    args.Y !== undefined ||
+    args.q ||
+    args.z.length > 0;
   if (file !== undefined && !printing && process.stdout.isTTY) {
     // The terminal UI (blessed) loads only when used: printing starts faster and smaller without it.
     const { runUi } = await import('../ui/index.js');
-    return runUi({ file: fromToken(file), decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics, ifnames: ifnamesFrom(), context, theme: args.theme === 'light' ? 'light' : 'dark' });
+    return runUi({
+      file: fromToken(file),
+      decodeAs: args.d.map(parseDecodeAs),
+      heuristics: args.heuristics,
+      ifnames: ifnamesFrom(),
+      context,
+      theme: args.theme === 'light' ? 'light' : 'dark',
+    });
   }
   const ifnames = ifnamesFrom();
   let count: number | undefined;

@@ -52,7 +52,8 @@ export class ClusterContext {
     this.cidrs.sort((a, b) => b.cidr.bits - a.cidr.bits);
     for (const s of data.services) {
       for (const a of s.clusterIps) {
-        if (!this.byAddr.has(a)) this.byAddr.set(a, { kind: 'service', label: `svc ${s.namespace}/${s.name}`, namespace: s.namespace, name: s.name, service: s });
+        if (!this.byAddr.has(a))
+          this.byAddr.set(a, { kind: 'service', label: `svc ${s.namespace}/${s.name}`, namespace: s.namespace, name: s.name, service: s });
       }
     }
     for (const e of data.endpoints) {
@@ -149,12 +150,7 @@ export class ClusterContext {
   /** One line about what was loaded, for messages and the UI. */
   describe(): string {
     const d = this.data;
-    const parts = [
-      `${d.pods.length} pods`,
-      `${d.nodes.size} nodes`,
-      `${d.services.length} services`,
-      `${d.identities.size} Cilium identities`,
-    ];
+    const parts = [`${d.pods.length} pods`, `${d.nodes.size} nodes`, `${d.services.length} services`, `${d.identities.size} Cilium identities`];
     return parts.join(', ');
   }
 

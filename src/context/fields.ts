@@ -56,7 +56,14 @@ export function contextDissector(registry: Pick<Registry, 'context'>): Dissector
       if (part === 'name') return w.kind === 'pod' ? w.name : undefined;
       return w.namespace;
     });
-  const field = (name: string, label: string, type: FieldDef['type'], get: FieldDef['get']): FieldDef => ({ name, label, type, proto: 'frame', hidden: true, get });
+  const field = (name: string, label: string, type: FieldDef['type'], get: FieldDef['get']): FieldDef => ({
+    name,
+    label,
+    type,
+    proto: 'frame',
+    hidden: true,
+    get,
+  });
   return {
     proto: 'k8s',
     name: 'Kubernetes and Cilium context',
@@ -66,8 +73,18 @@ export function contextDissector(registry: Pick<Registry, 'context'>): Dissector
       field('k8s.dst.pod', 'Destination pod', 'string', podPart(1, 'name')),
       field('k8s.src.namespace', 'Source namespace', 'string', podPart(0, 'namespace')),
       field('k8s.dst.namespace', 'Destination namespace', 'string', podPart(1, 'namespace')),
-      field('k8s.src.node', 'Source node', 'string', withCtx((ctx, pkt) => packetNode(ctx, pkt, 0))),
-      field('k8s.dst.node', 'Destination node', 'string', withCtx((ctx, pkt) => packetNode(ctx, pkt, 1))),
+      field(
+        'k8s.src.node',
+        'Source node',
+        'string',
+        withCtx((ctx, pkt) => packetNode(ctx, pkt, 0)),
+      ),
+      field(
+        'k8s.dst.node',
+        'Destination node',
+        'string',
+        withCtx((ctx, pkt) => packetNode(ctx, pkt, 1)),
+      ),
       field(
         'k8s.service',
         'Service (ClusterIP or backend)',
@@ -82,7 +99,7 @@ export function contextDissector(registry: Pick<Registry, 'context'>): Dissector
       field('cilium.identity', 'Cilium security identity of the sender', 'uint', withCtx(packetIdentity)),
       field(
         'cilium.labels',
-        'Labels of the sender\'s Cilium identity',
+        "Labels of the sender's Cilium identity",
         'string',
         withCtx((ctx, pkt) => {
           const id = packetIdentity(ctx, pkt);

@@ -50,7 +50,10 @@ function readBounded(path: string): string {
 }
 
 function describeOther(other: Map<string, number>): string {
-  return [...other.entries()].slice(0, 3).map(([k, n]) => (n > 1 ? `${n} ${k}` : k)).join(', ');
+  return [...other.entries()]
+    .slice(0, 3)
+    .map(([k, n]) => (n > 1 ? `${n} ${k}` : k))
+    .join(', ');
 }
 
 /**
@@ -79,7 +82,9 @@ export function readContextFile(data: ContextData, path: string, inDirectory = f
 function jsonFiles(dir: string): string[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.toLowerCase().endsWith('.json'))
+      .sort();
   } catch (e) {
     fail(dir, msg.unreadable((e as NodeJS.ErrnoException).code ?? String(e)));
   }
@@ -108,7 +113,12 @@ export function loadContext(paths: readonly string[]): ClusterContext {
       fail(p, code === 'ENOENT' ? msg.missingFile() : msg.unreadable(code ?? String(e)));
     }
     if (!isDir) readContextFile(data, p);
-    else if (!jsonFiles(p).map((f) => readContextFile(data, f, true)).some(Boolean)) fail(p, msg.contextNothingUsable(''));
+    else if (
+      !jsonFiles(p)
+        .map((f) => readContextFile(data, f, true))
+        .some(Boolean)
+    )
+      fail(p, msg.contextNothingUsable(''));
   }
   return new ClusterContext(data);
 }

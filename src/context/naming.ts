@@ -97,12 +97,26 @@ export class ContextNaming implements AddressNaming {
       if (w.node !== undefined) children.push(at(`Node: ${w.node}`));
       children.push(at(`Phase: ${w.pod!.phase}${w.pod!.deleting ? ' (terminating)' : ''}, created ${isoDate(w.pod!.created)}`));
       for (const old of w.shadowed ?? []) {
-        children.push(at(`Also held by ${old.namespace}/${old.name} (${old.phase}${old.deleting ? ', terminating' : ''}, created ${isoDate(old.created)}): ${w.label} is newer and running, so it is named`));
+        children.push(
+          at(
+            `Also held by ${old.namespace}/${old.name} (${old.phase}${old.deleting ? ', terminating' : ''}, created ${isoDate(old.created)}): ${w.label} is newer and running, so it is named`,
+          ),
+        );
       }
     } else if (w?.kind === 'node') children.push(at(`Node: ${w.name} (its InternalIP)`));
     else if (w?.kind === 'cilium-host') children.push(at(`Node: ${w.name} (Cilium's router address, cilium_host)`));
     else if (w?.kind === 'service') children.push(at(`Service: ${w.namespace}/${w.name} (${w.service!.type} ${formatAddr(a)})`));
-    if (cidr && w?.kind !== 'node') children.push(at(`Pod CIDR: ${ctx.prefixText(cidr.cidr)} (from ${cidr.node.podCidrs.find((p) => p.cidr === cidr.cidr)?.from.sort().join(', ') ?? 'Node'})`));
+    if (cidr && w?.kind !== 'node')
+      children.push(
+        at(
+          `Pod CIDR: ${ctx.prefixText(cidr.cidr)} (from ${
+            cidr.node.podCidrs
+              .find((p) => p.cidr === cidr.cidr)
+              ?.from.sort()
+              .join(', ') ?? 'Node'
+          })`,
+        ),
+      );
     for (const s of services) if (w?.kind !== 'service' || s !== `${w.namespace}/${w.name}`) children.push(at(`Backend of service: ${s}`));
     if (identity !== undefined) {
       const labels = ctx.identity(identity)?.labels ?? [];
@@ -113,7 +127,11 @@ export class ContextNaming implements AddressNaming {
 }
 
 function whoText(w: Who): string {
-  return w.kind === 'pod' ? `pod ${w.label}` : w.kind === 'service' ? `service ${w.namespace}/${w.name}` : `node ${w.name}${w.kind === 'cilium-host' ? ' cilium_host' : ''}`;
+  return w.kind === 'pod'
+    ? `pod ${w.label}`
+    : w.kind === 'service'
+      ? `service ${w.namespace}/${w.name}`
+      : `node ${w.name}${w.kind === 'cilium-host' ? ' cilium_host' : ''}`;
 }
 
 /** The labels that tell identities apart, without the policy bookkeeping ones, for one line. */

@@ -52,7 +52,12 @@ interface RunResult {
 
 /** kubectl ends with the line that says what went wrong ("The connection to the server ... was refused"). */
 function lastLine(text: string): string {
-  const line = text.split('\n').map((l) => l.trim()).filter((l) => l !== '').pop() ?? '';
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .pop() ?? '';
   // kubectl's errors are plain text; keep them short and printable.
   return line.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 300);
 }

@@ -64,7 +64,7 @@ const newSide = (): TcpSide => ({ base: undefined, nextSeq: undefined, lastAck: 
 const RECENT_SEGMENTS = 64;
 
 /** Wraps 32-bit sequence arithmetic. */
-const seqDiff = (a: number, b: number): number => ((a - b) | 0);
+const seqDiff = (a: number, b: number): number => (a - b) | 0;
 
 export class ConversationTracker {
   private readonly tcp = new Map<string, TcpStream>();

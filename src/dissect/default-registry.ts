@@ -23,8 +23,28 @@ import { Registry, type RegistryOptions } from './registry.js';
 import type { Dissector } from './types.js';
 
 const CORE: Dissector[] = [
-  frame, data, eth, vlan, sll, sll2, ipv4, ipv6, udp, tcp,
-  nullLink, rawIp, arp, icmp, icmpv6, ipv6HopOpts, ipv6Routing, ipv6Fragment, ipv6DstOpts, dns, http, isakmp,
+  frame,
+  data,
+  eth,
+  vlan,
+  sll,
+  sll2,
+  ipv4,
+  ipv6,
+  udp,
+  tcp,
+  nullLink,
+  rawIp,
+  arp,
+  icmp,
+  icmpv6,
+  ipv6HopOpts,
+  ipv6Routing,
+  ipv6Fragment,
+  ipv6DstOpts,
+  dns,
+  http,
+  isakmp,
 ];
 
 /**

@@ -15,8 +15,7 @@ function fixed(offset: number, size: number, read: (d: Uint8Array, p: number) =>
 
 export const rd16 = (d: Uint8Array, p: number): number => (d[p]! << 8) | d[p + 1]!;
 export const rd24 = (d: Uint8Array, p: number): number => (d[p]! << 16) | (d[p + 1]! << 8) | d[p + 2]!;
-export const rd32 = (d: Uint8Array, p: number): number =>
-  ((d[p]! << 24) | (d[p + 1]! << 16) | (d[p + 2]! << 8) | d[p + 3]!) >>> 0;
+export const rd32 = (d: Uint8Array, p: number): number => ((d[p]! << 24) | (d[p + 1]! << 16) | (d[p + 2]! << 8) | d[p + 3]!) >>> 0;
 
 export const u8 = (offset: number): Getter => fixed(offset, 1, (d, p) => d[p]!);
 export const u16 = (offset: number): Getter => fixed(offset, 2, rd16);

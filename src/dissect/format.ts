@@ -10,7 +10,7 @@ export function formatIpv6(b: Uint8Array): string {
   for (let i = 0; i < 16; i += 2) groups.push(((b[i] ?? 0) << 8) | (b[i + 1] ?? 0));
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -26,7 +26,10 @@ export function formatIpv6(b: Uint8Array): string {
   const hex = (g: number): string => g.toString(16);
   if (bestStart < 0) return groups.map(hex).join(':');
   const head = groups.slice(0, bestStart).map(hex).join(':');
-  const tail = groups.slice(bestStart + bestLen).map(hex).join(':');
+  const tail = groups
+    .slice(bestStart + bestLen)
+    .map(hex)
+    .join(':');
   return `${head}::${tail}`;
 }
 

@@ -111,7 +111,11 @@ export class Registry {
   }
 
   decodeAsTargets(): string[] {
-    return [...ENCAPS.flatMap((e) => e.dissectors.filter((d) => d.proto === e.headerLayer || d.proto === 'udpencap').map((d) => d.proto)), 'dns', 'http'].filter((p) => this.dissectors.has(p));
+    return [
+      ...ENCAPS.flatMap((e) => e.dissectors.filter((d) => d.proto === e.headerLayer || d.proto === 'udpencap').map((d) => d.proto)),
+      'dns',
+      'http',
+    ].filter((p) => this.dissectors.has(p));
   }
 }
 

@@ -64,12 +64,7 @@ export function suggestField(name: string, names: readonly string[]): string | u
   let best: { name: string; d: number; same: boolean; common: number } | undefined;
   for (const n of names) {
     const c = { name: n, d: typoDistance(name, n), same: sameProto(n), common: overlap(name, n) };
-    if (
-      !best ||
-      c.d < best.d ||
-      (c.d === best.d &&
-        (c.same !== best.same ? c.same : c.common !== best.common ? c.common > best.common : c.name < best.name))
-    ) {
+    if (!best || c.d < best.d || (c.d === best.d && (c.same !== best.same ? c.same : c.common !== best.common ? c.common > best.common : c.name < best.name))) {
       best = c;
     }
   }

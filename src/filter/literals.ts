@@ -89,10 +89,7 @@ export class Literals {
   mismatch(f: Field, lit: Literal): never {
     const other = lit.field && !lit.quoted ? this.registry.field(lit.field.name)?.[0] : undefined;
     if (other) {
-      throw new FilterError(
-        msg.filterFieldTypes(f.ref.name, TYPE_DESCRIPTION[f.type], lit.field!.name, TYPE_DESCRIPTION[other.type], lit.pos + 1),
-        lit.pos,
-      );
+      throw new FilterError(msg.filterFieldTypes(f.ref.name, TYPE_DESCRIPTION[f.type], lit.field!.name, TYPE_DESCRIPTION[other.type], lit.pos + 1), lit.pos);
     }
     throw new FilterError(msg.filterTypeMismatch(f.ref.name, TYPE_DESCRIPTION[f.type], lit.text, lit.pos + 1), lit.pos);
   }

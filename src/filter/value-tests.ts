@@ -21,7 +21,7 @@ export function equal(v: Value): Test {
     case 'ipv4': {
       const { addr, mask } = v;
       if (!v.prefix) return (x) => x === addr;
-      return (x) => (((x as number) & mask) >>> 0) === addr;
+      return (x) => ((x as number) & mask) >>> 0 === addr;
     }
     case 'ipv6': {
       const { bytes, bits } = v;

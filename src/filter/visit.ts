@@ -15,9 +15,7 @@ export const ANY: Test = () => true;
 
 /** Protocols are their bytes when compared (`frame contains "GET"`), as in Wireshark. */
 export function valueDefs(defs: readonly FieldDef[]): readonly FieldDef[] {
-  return defs.map((d) =>
-    d.type === 'protocol' ? { ...d, get: (p: Packet, l: Layer): FieldValue => p.data.subarray(l.start, l.end) } : d,
-  );
+  return defs.map((d) => (d.type === 'protocol' ? { ...d, get: (p: Packet, l: Layer): FieldValue => p.data.subarray(l.start, l.end) } : d));
 }
 
 /** Tests the values one definition gives in one layer. */

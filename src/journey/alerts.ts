@@ -93,11 +93,21 @@ export function journeyAlerts(lost: readonly Journey[], maxFrames = 10): Alert[]
 }
 
 /** Single-capture alerts about the same pod pairs guessed at what the journeys located. */
-const SUPERSEDED = new Set(['route.missing', 'flow.unanswered', 'misroute.default-route', 'overlay.dropped', 'overlay.wrong-vtep', 'overlay.pmtu', 'flow.stalled', 'icmp.error']);
+const SUPERSEDED = new Set([
+  'route.missing',
+  'flow.unanswered',
+  'misroute.default-route',
+  'overlay.dropped',
+  'overlay.wrong-vtep',
+  'overlay.pmtu',
+  'flow.stalled',
+  'icmp.error',
+]);
 
 export function supersededBy(journeyAlertList: readonly Alert[], single: Alert): boolean {
   if (!SUPERSEDED.has(single.id)) return false;
-  const about = (a: Alert, src: unknown, dst: unknown): boolean => (single.src === undefined || single.src === src) && (single.dst === undefined || single.dst === dst);
+  const about = (a: Alert, src: unknown, dst: unknown): boolean =>
+    (single.src === undefined || single.src === src) && (single.dst === undefined || single.dst === dst);
   if (single.src === undefined && single.dst === undefined) return false;
   // Pod pairs for routing guesses; the tunnel's node pair for guesses about dropped tunnel packets.
   return journeyAlertList.some((a) => about(a, a.src, a.dst) || (a.details?.outerSrc !== undefined && about(a, a.details.outerSrc, a.details.outerDst)));

@@ -387,7 +387,10 @@ export class JourneyEngine {
     for (const s of samples) s.thin(modulus);
     this.clocks = estimateClocks(samples.map((s) => s.times));
     this.inputs.forEach((c, i) => (c.host.clockOffset = this.clocks[i]!.offset));
-    const end = this.inputs.reduce((m, c, i) => (c.capture.frameCount ? Math.max(m, frameTime(c.capture, c.capture.frameCount - 1) - this.clocks[i]!.offset) : m), -Infinity);
+    const end = this.inputs.reduce(
+      (m, c, i) => (c.capture.frameCount ? Math.max(m, frameTime(c.capture, c.capture.frameCount - 1) - this.clocks[i]!.offset) : m),
+      -Infinity,
+    );
     for (const c of this.inputs) c.host.runsUntil(end);
     return this.clocks;
   }
@@ -439,7 +442,18 @@ export class JourneyEngine {
 
   private start(key: number, quoteInner: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): OpenJourney {
     const info = packetInfo(pkt, ip);
-    const j: Journey = { id: this.nextId++, flow: flowName(info), packet: info, target: ip.dst, hops: [], answered: false, errors: [], fate: 'unknown', lastSeen: { capture: '', interface: null, direction: 'unknown' }, verdict: '' };
+    const j: Journey = {
+      id: this.nextId++,
+      flow: flowName(info),
+      packet: info,
+      target: ip.dst,
+      hops: [],
+      answered: false,
+      errors: [],
+      fate: 'unknown',
+      lastSeen: { capture: '', interface: null, direction: 'unknown' },
+      verdict: '',
+    };
     let ackNeeded = -1;
     if (ip.proto === PROTO_TCP) {
       const len = tcpPayloadLength(pkt, ip) + (ip.tcpFlags & TCP_SYN ? 1 : 0) + (ip.tcpFlags & TCP_FIN ? 1 : 0);
@@ -541,7 +555,11 @@ export class JourneyEngine {
   /** Judges a closed journey (once, from the queue) and hands it on. */
   private finish(o: OpenJourney, emit: (j: Journey) => void): void {
     if (o.j.hops.length === 0) return;
-    const judged = judge(o.j, this.inputs.map((c) => c.host), this.clocks);
+    const judged = judge(
+      o.j,
+      this.inputs.map((c) => c.host),
+      this.clocks,
+    );
     Object.assign(o.j, judged);
     this.journeys++;
     this.count(o.j);

@@ -111,7 +111,12 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
 
   if (last.otherHost) {
     return lastHost.role(last.iface) === 'tunnel'
-      ? ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} as OTHERHOST: dropped at the wrong VTEP (${lastHost.name} does not host ${j.packet.dst})`)
+      ? ended(
+          hops,
+          lastSeen,
+          'lost',
+          `reached ${place(lastHost, last)} as OTHERHOST: dropped at the wrong VTEP (${lastHost.name} does not host ${j.packet.dst})`,
+        )
       : ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} addressed to another host's MAC (OTHERHOST): dropped there`);
   }
   if (last.direction === Direction.Inbound) {
@@ -119,23 +124,41 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
     const atItsVtep = last.encap !== undefined && lastHost.isLocal(last.encap.outerDst);
     if (lastHost.seesOneInterface) {
       return atItsVtep
-        ? ended(hops, lastSeen, 'unknown', `reached its VTEP ${place(lastHost, last)}; this capture shows nothing after decapsulation (capture with -i any on ${lastHost.name})`)
-        : ended(hops, lastSeen, 'unknown', `entered ${place(lastHost, last)}; this capture sees one interface, not where the packet went next (capture with -i any)`);
+        ? ended(
+            hops,
+            lastSeen,
+            'unknown',
+            `reached its VTEP ${place(lastHost, last)}; this capture shows nothing after decapsulation (capture with -i any on ${lastHost.name})`,
+          )
+        : ended(
+            hops,
+            lastSeen,
+            'unknown',
+            `entered ${place(lastHost, last)}; this capture sees one interface, not where the packet went next (capture with -i any)`,
+          );
     }
     if (dst !== undefined && (lastHost.hostsPod(dst) || lastHost.isLocal(dst))) {
       return ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} and was never delivered to ${j.packet.dst}: dropped on ${lastHost.name}`);
     }
-    if (atItsVtep) return ended(hops, lastSeen, 'lost', `reached its VTEP ${place(lastHost, last)} and was never decapsulated: dropped on ${lastHost.name} (a firewall rule on the tunnel's UDP port, or rp_filter)`);
+    if (atItsVtep)
+      return ended(
+        hops,
+        lastSeen,
+        'lost',
+        `reached its VTEP ${place(lastHost, last)} and was never decapsulated: dropped on ${lastHost.name} (a firewall rule on the tunnel's UDP port, or rp_filter)`,
+      );
     const hint = last.encap ? ` (a ${last.encap.type.toUpperCase()} packet: look for a firewall rule on its UDP port, or rp_filter)` : '';
     return ended(hops, lastSeen, 'lost', `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}${hint}`);
   }
   if (last.direction === Direction.Outbound) {
-    if (lastHost.role(last.iface) === 'uplink') return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} (the uplink, default route) and never came back`);
+    if (lastHost.role(last.iface) === 'uplink')
+      return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} (the uplink, default route) and never came back`);
     const k = dst === undefined ? -1 : nextHost(lastHost, last, dst, hosts);
     if (k >= 0 && k !== last.capture) {
       const next = hosts[k]!;
       const why = last.encap ? `its VTEP ${formatAddr(last.encap.outerDst)}` : `which hosts ${j.packet.dst}`;
-      if (!next.capturing(last.time, TRANSIT)) return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)} for ${next.name} (${why}) while the capture on ${next.name} was not running`);
+      if (!next.capturing(last.time, TRANSIT))
+        return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)} for ${next.name} (${why}) while the capture on ${next.name} was not running`);
       return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} and never reached ${next.name} (${why}): lost between them`);
     }
     return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)}; no capture shows where it went next (capture on the next hop)`);

@@ -103,7 +103,11 @@ export class Host {
 
   /** The route table joins two or more subnets on different interfaces besides the uplink: a router. */
   get routesBetweenSubnets(): boolean {
-    const devs = new Set(this.routes.filter((r) => r.prefix !== undefined && r.via === undefined && r.dev !== undefined && r.dev !== this.uplink && r.dev !== 'lo').map((r) => r.dev));
+    const devs = new Set(
+      this.routes
+        .filter((r) => r.prefix !== undefined && r.via === undefined && r.dev !== undefined && r.dev !== this.uplink && r.dev !== 'lo')
+        .map((r) => r.dev),
+    );
     return devs.size >= 2;
   }
 

@@ -55,7 +55,9 @@ export function packetInfo(pkt: Packet, ip: IpFacts): PacketInfo {
     info.dport = ip.dport;
   }
   if (ip.proto === PROTO_TCP) {
-    const flags = TCP_FLAG_NAMES.filter(([bit]) => ip.tcpFlags & bit).map(([, n]) => n).join(',');
+    const flags = TCP_FLAG_NAMES.filter(([bit]) => ip.tcpFlags & bit)
+      .map(([, n]) => n)
+      .join(',');
     info.tcp = { seq: tcpSeq(pkt, ip), ack: tcpAck(pkt, ip), flags, len: tcpPayloadLength(pkt, ip) };
   } else if ((ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) && ip.icmpType >= 0) {
     info.icmp = { type: ip.icmpType, code: ip.icmpCode, id: ip.icmpId, seq: ip.icmpSeq };

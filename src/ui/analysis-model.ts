@@ -129,7 +129,8 @@ export function flowFilter(
   let text = `((${way(f.src, f.dst, f.srcPort, f.dstPort)}) || (${way(f.dst, f.src, f.dstPort, f.srcPort)}))`;
   // Echo requests and replies share an identifier (the flow's "port"); other ICMP has none.
   if (f.proto === 'ICMP') text += f.srcPort ? ` && ${inner}icmp.ident == ${f.srcPort}` : ` && ${inner}icmp && !${inner}icmp.ident`;
-  else if (f.proto === 'ICMPv6') text += f.srcPort ? ` && ${inner}icmpv6.echo.identifier == ${f.srcPort}` : ` && ${inner}icmpv6 && !${inner}icmpv6.echo.identifier`;
+  else if (f.proto === 'ICMPv6')
+    text += f.srcPort ? ` && ${inner}icmpv6.echo.identifier == ${f.srcPort}` : ` && ${inner}icmpv6 && !${inner}icmpv6.echo.identifier`;
   else if (f.proto !== 'TCP' && f.proto !== 'UDP') text += ` && ${inner}${ip}.proto == ${protoNumber(f.proto)}`;
   if (tunnels.length) text += ` && (${tunnels.map((t) => `(${tunnelFilter(t)})`).join(' || ')})`;
   return text;
@@ -138,7 +139,7 @@ export function flowFilter(
 const PROTO_NUMBERS: Record<string, number> = { TCP: 6, UDP: 17, ICMP: 1, ICMPv6: 58, SCTP: 132, GRE: 47, ESP: 50, IGMP: 2 };
 
 function protoNumber(name: string): number | string {
-  return PROTO_NUMBERS[name] ?? (/^\d+$/.test(name) ? name : /(\d+)/.exec(name)?.[1] ?? name);
+  return PROTO_NUMBERS[name] ?? (/^\d+$/.test(name) ? name : (/(\d+)/.exec(name)?.[1] ?? name));
 }
 
 /** A display filter for one forwarding path: the packets of that pair on either interface. */
@@ -161,7 +162,10 @@ export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'h
 }
 
 function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, show: ShowAddress): FlowRow {
-  const others = f.tunnels.filter((id) => id !== group).map((id) => byId.get(id)).filter((t): t is Tunnel => t !== undefined);
+  const others = f.tunnels
+    .filter((id) => id !== group)
+    .map((id) => byId.get(id))
+    .filter((t): t is Tunnel => t !== undefined);
   return {
     id: f.id,
     proto: f.proto,
@@ -173,7 +177,10 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, 
     unanswered: f.unanswered !== undefined,
     also: others.length ? `back: ${others.map((t) => [t.kind, tunnelId(t)].filter(Boolean).join(' ')).join(', ')}` : '',
     firstFrame: f.firstFrame,
-    filter: flowFilter(f, f.tunnels.map((id) => byId.get(id)).filter((t): t is Tunnel => t !== undefined)),
+    filter: flowFilter(
+      f,
+      f.tunnels.map((id) => byId.get(id)).filter((t): t is Tunnel => t !== undefined),
+    ),
   };
 }
 
@@ -207,7 +214,12 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
     packets: t.packets,
     bytes: t.bytes,
     fragments: t.fragments,
-    inner: safeText(t.innerPairs.slice(0, 3).map((p) => `${show(p.src)} → ${show(p.dst)}`).join(', ')),
+    inner: safeText(
+      t.innerPairs
+        .slice(0, 3)
+        .map((p) => `${show(p.src)} → ${show(p.dst)}`)
+        .join(', '),
+    ),
     firstFrame: t.firstFrame,
     filter: tunnelFilter(t),
   }));

@@ -18,7 +18,13 @@ async function run(job: AnalysisJob): Promise<AnalysisReply> {
     const context = job.contextPaths.length ? loadContext(job.contextPaths) : undefined;
     const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics, context, names: job.names });
     // n / N walk an alert's evidence in the UI: keep far more of it than the CLI prints.
-    const result = analyze(capture, { registry, ifnames: new Map(job.ifnames), names: job.names, evidenceFrames: UI_EVIDENCE_FRAMES, ...(context ? { context } : {}) });
+    const result = analyze(capture, {
+      registry,
+      ifnames: new Map(job.ifnames),
+      names: job.names,
+      evidenceFrames: UI_EVIDENCE_FRAMES,
+      ...(context ? { context } : {}),
+    });
     const naming = context && job.names ? new ContextNaming(context) : undefined;
     return { ok: true, view: buildAnalysisView(result, capture.frameCount, naming ? (a) => naming.show(a) : undefined) };
   } finally {

@@ -77,7 +77,12 @@ const BINDINGS: Binding[] = [
   { keys: ['F'], action: 'follow', help: 'live input: follow the newest packet again', group: 'Moving' },
   { keys: ['tab'], action: 'nextPane', help: 'next pane (list → details → bytes); next Statistics page', group: 'Panes and the tree' },
   { keys: ['S-tab'], action: 'prevPane', help: 'previous pane', group: 'Panes and the tree' },
-  { keys: ['enter', 'space'], action: 'toggle', help: 'tree: expand or collapse; list: go to the details; other views: open the row', group: 'Panes and the tree' },
+  {
+    keys: ['enter', 'space'],
+    action: 'toggle',
+    help: 'tree: expand or collapse; list: go to the details; other views: open the row',
+    group: 'Panes and the tree',
+  },
   { keys: ['right', 'l'], action: 'right', help: 'expand / into the node; next byte in the bytes pane', group: 'Panes and the tree' },
   { keys: ['left', 'h'], action: 'left', help: 'collapse / up to the parent; previous byte', group: 'Panes and the tree' },
   { keys: ['e'], action: 'expandAll', help: 'expand every node of the packet', group: 'Panes and the tree' },
@@ -121,7 +126,26 @@ export class Keymap {
   /** Lines of the help overlay, grouped. */
   helpLines(): { group: string; keys: string; help: string }[] {
     const pretty = (k: string): string =>
-      ({ 'C-c': 'Ctrl-C', 'C-u': 'Ctrl-U', 'C-d': 'Ctrl-D', 'C-f': 'Ctrl-F', 'C-b': 'Ctrl-B', 'S-tab': 'Shift-Tab', pageup: 'PgUp', pagedown: 'PgDn', escape: 'Esc', space: 'Space', enter: 'Enter', tab: 'Tab', up: '↑', down: '↓', left: '←', right: '→', home: 'Home', end: 'End' })[k] ?? k;
+      ({
+        'C-c': 'Ctrl-C',
+        'C-u': 'Ctrl-U',
+        'C-d': 'Ctrl-D',
+        'C-f': 'Ctrl-F',
+        'C-b': 'Ctrl-B',
+        'S-tab': 'Shift-Tab',
+        pageup: 'PgUp',
+        pagedown: 'PgDn',
+        escape: 'Esc',
+        space: 'Space',
+        enter: 'Enter',
+        tab: 'Tab',
+        up: '↑',
+        down: '↓',
+        left: '←',
+        right: '→',
+        home: 'Home',
+        end: 'End',
+      })[k] ?? k;
     return this.bindings.filter((b) => b.help).map((b) => ({ group: b.group, keys: b.keys.map(pretty).join(' '), help: b.help }));
   }
 }

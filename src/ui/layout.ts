@@ -100,7 +100,10 @@ export class Layout {
       detail.setContent(s.detail.render(W, detailH, s.focus === 'detail', title).join('\n'));
       const range = s.detail.selectedRange();
       const node = s.detail.current()?.node;
-      const hexTitle = pos === undefined ? 'Bytes' : `Bytes${node && range ? `: ${clip(node.field ?? node.label, 40)} at offset ${range.start}, ${range.length} byte${range.length === 1 ? '' : 's'}` : ''}`;
+      const hexTitle =
+        pos === undefined
+          ? 'Bytes'
+          : `Bytes${node && range ? `: ${clip(node.field ?? node.label, 40)} at offset ${range.start}, ${range.length} byte${range.length === 1 ? '' : 's'}` : ''}`;
       hex.setContent(s.hex.render(W, hexH, s.focus === 'hex', range, hexTitle).join('\n'));
     } else if (s.view === 'layers') {
       place(text, 0, bodyTop, W, bodyH);
@@ -273,11 +276,7 @@ export class Layout {
     if (!a) {
       const c = s.capture;
       const failed = this.analysis.failed;
-      const why = failed
-        ? msg.uiAnalysisFailed(failed)
-        : !c?.complete
-          ? msg.uiAnalysisWaits()
-          : msg.uiAnalysing((c?.frameCount ?? 0).toLocaleString('en-US'));
+      const why = failed ? msg.uiAnalysisFailed(failed) : !c?.complete ? msg.uiAnalysisWaits() : msg.uiAnalysing((c?.frameCount ?? 0).toLocaleString('en-US'));
       return [s.theme.paint('titleFocused', fit(` ${VIEWS.find((v) => v.id === s.view)!.title}`, width)), fit(` ${why}`, width)];
     }
     switch (s.view) {

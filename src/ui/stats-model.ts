@@ -212,7 +212,13 @@ export class StatsCollector {
     const t0 = index.timeOf(0);
     const size = bucketFor(Math.max(0, index.timeOf(count - 1) - t0), buckets);
     const n = Math.max(1, Math.floor((index.timeOf(count - 1) - t0) / size) + 1);
-    const g: IoGraph = { bucketSeconds: size, allPackets: new Array<number>(n).fill(0), allBytes: new Array<number>(n).fill(0), shownPackets: new Array<number>(n).fill(0), shownBytes: new Array<number>(n).fill(0) };
+    const g: IoGraph = {
+      bucketSeconds: size,
+      allPackets: new Array<number>(n).fill(0),
+      allBytes: new Array<number>(n).fill(0),
+      shownPackets: new Array<number>(n).fill(0),
+      shownBytes: new Array<number>(n).fill(0),
+    };
     const bucket = (pos: number): number => Math.min(n - 1, Math.max(0, Math.floor((index.timeOf(pos) - t0) / size)));
     for (let i = 0; i < count; i++) {
       const b = bucket(i);

@@ -124,7 +124,10 @@ export class PacketStore {
   timeText(pos: number): string {
     const ix = this.capture.index;
     if (this.digits === undefined && this.capture.interfaces.length) {
-      this.digits = maxOf(this.capture.interfaces.map((f) => resolutionDigits(f.tsResolution)), 0);
+      this.digits = maxOf(
+        this.capture.interfaces.map((f) => resolutionDigits(f.tsResolution)),
+        0,
+      );
     }
     const d = this.digits ?? 6;
     const rel = ix.secondsOf(pos) - ix.secondsOf(0) + (ix.nanosOf(pos) - ix.nanosOf(0)) / 1e9;

@@ -50,12 +50,7 @@ export function legacyTerminfo(data: Buffer): Buffer {
   if (end > data.length) return data;
   const header = Buffer.from(data.subarray(0, 12));
   header.writeUInt16LE(MAGIC_LEGACY, 0);
-  const parts: Uint8Array[] = [
-    header,
-    data.subarray(12, numbersAt),
-    shrinkNumbers(data, numbersAt, numCount),
-    data.subarray(stringsAt, end),
-  ];
+  const parts: Uint8Array[] = [header, data.subarray(12, numbersAt), shrinkNumbers(data, numbersAt, numCount), data.subarray(stringsAt, end)];
   // The extended section (user-defined capabilities such as Tc, Ms, RGB) follows on an even offset.
   if (end % 2 && end < data.length) {
     parts.push(data.subarray(end, end + 1));

@@ -3,7 +3,8 @@
 // what would still break the grid: wide (CJK, emoji) and zero-width (combining) characters.
 
 // Hangul Jamo, CJK and other East Asian wide blocks, surrogate pairs (emoji), combining marks.
-const NOT_ONE_CELL = /[\u0300-\u036f\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\ud800-\udfff\u200b-\u200d\ufeff]/g;
+const NOT_ONE_CELL =
+  /[\u0300-\u036f\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\ud800-\udfff\u200b-\u200d\ufeff]/g;
 
 /** Replaces characters that do not take exactly one terminal cell. */
 export function narrow(s: string): string {
@@ -50,8 +51,7 @@ export interface PlacedColumn extends ColumnSpec {
  */
 export function layoutColumns(specs: readonly ColumnSpec[], total: number): PlacedColumn[] {
   let cols = [...specs];
-  const need = (list: readonly ColumnSpec[], pick: (c: ColumnSpec) => number): number =>
-    list.reduce((s, c) => s + pick(c), 0) + Math.max(0, list.length - 1);
+  const need = (list: readonly ColumnSpec[], pick: (c: ColumnSpec) => number): number => list.reduce((s, c) => s + pick(c), 0) + Math.max(0, list.length - 1);
   while (cols.length > 1 && need(cols, (c) => c.min) > total) {
     let drop = 0;
     for (let i = 1; i < cols.length; i++) if ((cols[i]!.keep ?? 5) < (cols[drop]!.keep ?? 5)) drop = i;

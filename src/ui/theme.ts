@@ -230,9 +230,7 @@ export class Theme {
     this.mono = depth === 0;
     const base = depth === 256 ? P256 : depth === 16 ? P16 : MONO;
     const palette = name === 'light' && depth !== 0 ? { ...base, ...(depth === 256 ? LIGHT256 : LIGHT16) } : base;
-    this.attrs = Object.fromEntries(
-      Object.entries(palette).map(([k, v]) => [k, v ? `\x1b[${v}m` : '']),
-    ) as Record<Role, string>;
+    this.attrs = Object.fromEntries(Object.entries(palette).map(([k, v]) => [k, v ? `\x1b[${v}m` : ''])) as Record<Role, string>;
   }
 
   /** The escape sequence that starts a role ("" when the role has no attributes). */

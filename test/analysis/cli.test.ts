@@ -45,11 +45,15 @@ describe('vxshark alerts', () => {
     assert.match(r.stdout, /^no alerts in 36 packets$/m);
   });
 
-  it('the lab MTU recording: overlay.fragmented with the sizes, exit 3 with --fail-on warning', { skip: labFile('tunnel-mtu-router-any.pcap') ? false : 'no lab recording' }, async () => {
-    const r = await vxshark(['alerts', `${LAB}tunnel-mtu-router-any.pcap`, '--ip-link', `${LAB}tunnel-mtu-router.ip-link.txt`, '--fail-on', 'warning']);
-    assert.equal(r.status, 3);
-    assert.match(r.stdout.replace(/\s+/g, ' '), /inner 1500 \+ 50 bytes of VXLAN = 1550 > underlay MTU 1500/);
-  });
+  it(
+    'the lab MTU recording: overlay.fragmented with the sizes, exit 3 with --fail-on warning',
+    { skip: labFile('tunnel-mtu-router-any.pcap') ? false : 'no lab recording' },
+    async () => {
+      const r = await vxshark(['alerts', `${LAB}tunnel-mtu-router-any.pcap`, '--ip-link', `${LAB}tunnel-mtu-router.ip-link.txt`, '--fail-on', 'warning']);
+      assert.equal(r.status, 3);
+      assert.match(r.stdout.replace(/\s+/g, ' '), /inner 1500 \+ 50 bytes of VXLAN = 1550 > underlay MTU 1500/);
+    },
+  );
 
   it('-Y restricts the packets that feed the analysis; --pod-cidr and --uplink are taken', async () => {
     const r = await vxshark(['alerts', SLL2, '--ip-link', LINK, '-Y', 'icmp', '--pod-cidr', '172.20.0.0/16', '--uplink', 'eth0', '--json']);
@@ -107,7 +111,11 @@ describe('vxshark flows, tunnels, hops', () => {
     assert.match(r.stdout, /^Uplink: eth0 \(inferred/m);
     const flat = await vxshark(['hops', CILIUM]);
     assert.match(flat.stdout, /^no hops: this capture does not record interfaces or directions/);
-    const j = JSON.parse((await vxshark(['hops', SLL2, '--json', '--ifname', '2=eth0', '--ifname', '3=eth1'])).stdout) as { paths: { egress: string }[]; forwardingCopies: number; topology: unknown };
+    const j = JSON.parse((await vxshark(['hops', SLL2, '--json', '--ifname', '2=eth0', '--ifname', '3=eth1'])).stdout) as {
+      paths: { egress: string }[];
+      forwardingCopies: number;
+      topology: unknown;
+    };
     assert.equal(j.forwardingCopies, 12);
     assert.ok(j.paths.some((p) => p.egress === 'eth0'));
   });

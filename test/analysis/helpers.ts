@@ -9,8 +9,24 @@ import { analyze, readIpRouteFile, type AnalysisOptions, type AnalysisResult } f
 import { TempDir } from '../capture/helpers.js';
 import { buildPcap, type PcapRecord } from '../fixtures/capture-writer.js';
 import {
-  ETH_IPV4, ethernet, icmpEcho, ipv4, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL2, sll2, tcp,
-  udp, udpTunnel, vxlan, innerFrame, filler, type InnerSpec, type OuterSpec,
+  ETH_IPV4,
+  ethernet,
+  icmpEcho,
+  ipv4,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_LINUX_SLL2,
+  sll2,
+  tcp,
+  udp,
+  udpTunnel,
+  vxlan,
+  innerFrame,
+  filler,
+  type InnerSpec,
+  type OuterSpec,
 } from '../fixtures/packet-builder.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -133,7 +149,14 @@ export const udpL4 = (src: string, dst: string, sport: number, dport: number, pa
 export { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP };
 
 /** A VXLAN (or any UDP tunnel) packet's bytes from the outer IP header on: what a router forwards. */
-export function vxlanIp(outer: OuterSpec & { ttl: number; id: number }, vni: number, inner: InnerSpec, l4: { proto: number; bytes: Uint8Array }, port = 8472, flags?: number): Uint8Array {
+export function vxlanIp(
+  outer: OuterSpec & { ttl: number; id: number },
+  vni: number,
+  inner: InnerSpec,
+  l4: { proto: number; bytes: Uint8Array },
+  port = 8472,
+  flags?: number,
+): Uint8Array {
   const frame = udpTunnel(outer, port, 49152 + (vni % 1000), vxlan({ vni, ...(flags !== undefined ? { flags } : {}) }, innerFrame(inner, l4)));
   return frame.subarray(14);
 }

@@ -70,7 +70,8 @@ describe('lab hosts: healthy captures get no error and no warning, from every va
     for (const s of ['native-bgp', 'tunnel', 'tunnel-4789', 'tunnel-port']) assert.deepEqual(verdict(await analyzeFile(`${DIR}${s}-ctr-eth1.pcap`)), [], s);
   });
   it('tunnel on the router through dumpcap (-i any, and -i eth0 -i eth1 -i eth2 written in batches), and the clock-skewed k8s-w0 copy', async () => {
-    for (const f of ['tunnel-router-dumpcap-any.pcapng', 'tunnel-router-dumpcap-eth.pcapng', 'tunnel-w0-any.skew+3.2s.pcap']) assert.deepEqual(verdict(await analyzeFile(`${DIR}${f}`)), [], f);
+    for (const f of ['tunnel-router-dumpcap-any.pcapng', 'tunnel-router-dumpcap-eth.pcapng', 'tunnel-w0-any.skew+3.2s.pcap'])
+      assert.deepEqual(verdict(await analyzeFile(`${DIR}${f}`)), [], f);
   });
 });
 
@@ -96,7 +97,8 @@ describe('lab hosts: what the verdicts say', { skip }, () => {
   it("node captures count each packet once: k8s-ctr's -i any and its eth1 capture agree on every flow", async () => {
     const anyCap = await any('tunnel', 'ctr');
     const wire = await analyzeFile(`${DIR}tunnel-ctr-eth1.pcap`);
-    const key = (f: { src: string; dst: string; srcPort: number; dstPort: number; proto: string }): string => `${f.proto} ${f.src}:${f.srcPort} ${f.dst}:${f.dstPort}`;
+    const key = (f: { src: string; dst: string; srcPort: number; dstPort: number; proto: string }): string =>
+      `${f.proto} ${f.src}:${f.srcPort} ${f.dst}:${f.dstPort}`;
     const wireFlows = new Map(wire.flows.map((f) => [key(f), f]));
     for (const f of anyCap.flows) {
       const w = wireFlows.get(key(f));
@@ -110,8 +112,15 @@ describe('lab hosts: what the verdicts say', { skip }, () => {
     const base = await analyzeFile(`${DIR}tunnel-router-any.pcap`);
     for (const f of ['tunnel-router-dumpcap-any.pcapng', 'tunnel-router-dumpcap-eth.pcapng']) {
       const r = await analyzeFile(`${DIR}${f}`);
-      assert.deepEqual(r.tunnels.map((t) => [t.src, t.dst, t.packets]), base.tunnels.map((t) => [t.src, t.dst, t.packets]), f);
-      assert.ok(r.hops.paths.every((p) => p.kind !== 'hairpin'), f);
+      assert.deepEqual(
+        r.tunnels.map((t) => [t.src, t.dst, t.packets]),
+        base.tunnels.map((t) => [t.src, t.dst, t.packets]),
+        f,
+      );
+      assert.ok(
+        r.hops.paths.every((p) => p.kind !== 'hairpin'),
+        f,
+      );
     }
   });
 
@@ -149,7 +158,10 @@ describe('lab hosts: what the verdicts say', { skip }, () => {
     const r = await any('relay', 'w1');
     const a = r.alerts.find((x) => x.id === 'overlay.vtep-asymmetry')!;
     assert.match(a.title, /^this node \(192\.168\.10\.101\) relays 172\.20\.0\.10 → 172\.20\.2\.30/);
-    assert.deepEqual(r.alerts.filter((x) => x.id === 'misroute.hairpin' || x.id === 'flow.unanswered'), []);
+    assert.deepEqual(
+      r.alerts.filter((x) => x.id === 'misroute.hairpin' || x.id === 'flow.unanswered'),
+      [],
+    );
   });
 
   it('pmtu: the router reports 1400, so the pod MTU is 1350; k8s-ctr drops inside itself (a black hole)', async () => {

@@ -22,7 +22,12 @@ async function records(path: string): Promise<{ records: PcapRecord[]; linkType:
   try {
     const out: PcapRecord[] = [];
     for (let i = 0; i < c.frameCount; i++) {
-      out.push({ tsSec: c.index.secondsOf(i), tsFrac: Math.floor(c.index.nanosOf(i) / 1000), data: Uint8Array.from(c.frame(i)), origLen: c.index.origLenOf(i) });
+      out.push({
+        tsSec: c.index.secondsOf(i),
+        tsFrac: Math.floor(c.index.nanosOf(i) / 1000),
+        data: Uint8Array.from(c.frame(i)),
+        origLen: c.index.origLenOf(i),
+      });
     }
     return { records: out, linkType: c.interfaces[0]!.linkType };
   } finally {
@@ -72,10 +77,13 @@ describe('lab: Act 2, VXLAN on 8472', () => {
     assert.deepEqual(serious(r), []);
     assert.ok(r.hops.copies.count > 50, 'the forwarded copies were paired');
     assert.ok(r.hops.paths.every((p) => p.encapsulated && p.kind === 'routed'));
-    assert.deepEqual(r.tunnels.map((t) => [t.src, t.dst, t.vni, t.reverse]), [
-      ['192.168.10.100', '192.168.20.100', 10100, [1]],
-      ['192.168.20.100', '192.168.10.100', 20100, [0]],
-    ]);
+    assert.deepEqual(
+      r.tunnels.map((t) => [t.src, t.dst, t.vni, t.reverse]),
+      [
+        ['192.168.10.100', '192.168.20.100', 10100, [1]],
+        ['192.168.20.100', '192.168.10.100', 20100, [0]],
+      ],
+    );
     assert.equal(r.fingerprint[0]?.cni, 'Cilium');
   });
 
@@ -107,7 +115,13 @@ describe('lab recordings changed in one detail', () => {
       // SLL2: ifindex at bytes 4-7, packet type at 10. Out copies on eth0 (2) go out on eth1 (3).
       if (r.data[10] === 4 && r.data[7] === 2) r.data[7] = 3;
     }
-    const r = await analyzeBytes(buildPcap(recs, { linkType }), { ifnames: new Map([[2, 'eth0'], [3, 'eth1'], [4, 'eth2']]) });
+    const r = await analyzeBytes(buildPcap(recs, { linkType }), {
+      ifnames: new Map([
+        [2, 'eth0'],
+        [3, 'eth1'],
+        [4, 'eth2'],
+      ]),
+    });
     const h = r.alerts.filter((a) => a.id === 'misroute.hairpin');
     assert.ok(h.length >= 1);
     assert.deepEqual([h[0]!.ingress, h[0]!.egress], ['eth1', 'eth1']);
@@ -141,7 +155,12 @@ describe('lab recordings changed in one detail', () => {
         changed++;
       }
     }
-    const r = await analyzeBytes(buildPcap(recs, { linkType }), { ifnames: new Map([[3, 'eth1'], [4, 'eth2']]) });
+    const r = await analyzeBytes(buildPcap(recs, { linkType }), {
+      ifnames: new Map([
+        [3, 'eth1'],
+        [4, 'eth2'],
+      ]),
+    });
     const a = r.alerts.filter((x) => x.id === 'overlay.bad-header');
     assert.equal(a[0]?.details?.problem, 'vxlan-i-flag');
   });
@@ -150,7 +169,10 @@ describe('lab recordings changed in one detail', () => {
     const { records: recs, linkType } = await records(L('native-ctr-eth1.pcap'));
     const synRec = recs.find((r) => r.data[23] === 6 && r.data[30] === 172 && r.data[32] === 2 && r.data[47] === 0x02)!;
     const quoted = synRec.data.subarray(14, 14 + 28);
-    const err = ethernet({ src: '02:00:00:00:00:c8', dst: '02:00:00:00:00:64', type: ETH_IPV4 }, ipv4({ src: '192.168.10.200', dst: '172.20.0.10', proto: IPPROTO_ICMP, ttl: 64, id: 1 }, icmpError({ type: 3, code: 0 }, quoted)));
+    const err = ethernet(
+      { src: '02:00:00:00:00:c8', dst: '02:00:00:00:00:64', type: ETH_IPV4 },
+      ipv4({ src: '192.168.10.200', dst: '172.20.0.10', proto: IPPROTO_ICMP, ttl: 64, id: 1 }, icmpError({ type: 3, code: 0 }, quoted)),
+    );
     recs.push({ tsSec: synRec.tsSec, tsFrac: synRec.tsFrac + 1, data: err });
     recs.sort((a, b) => a.tsSec - b.tsSec || a.tsFrac - b.tsFrac);
     const r = await analyzeBytes(buildPcap(recs, { linkType }));
@@ -165,7 +187,12 @@ describe('lab recordings changed in one detail', () => {
       r.origLen = r.data.length;
       r.data = r.data.slice(0, Math.min(80, r.data.length));
     }
-    const r = await analyzeBytes(buildPcap(recs, { linkType, snaplen: 80 }), { ifnames: new Map([[3, 'eth1'], [4, 'eth2']]) });
+    const r = await analyzeBytes(buildPcap(recs, { linkType, snaplen: 80 }), {
+      ifnames: new Map([
+        [3, 'eth1'],
+        [4, 'eth2'],
+      ]),
+    });
     const a = r.alerts.find((x) => x.id === 'capture.snaplen')!;
     assert.equal(a.severity, 'info');
     assert.match(a.title, /inner headers are missing/);
@@ -215,6 +242,9 @@ describe('shipped samples', () => {
     assert.equal(dns.length, 2);
     assert.ok(dns.every((f) => f.dns?.queries === 1 && f.dns.responses === 1));
     assert.deepEqual(dns[0]!.directions[1].vnis, [18322]);
-    assert.deepEqual(r.tunnels.map((t) => t.vni), [32001, 45678, 18322]);
+    assert.deepEqual(
+      r.tunnels.map((t) => t.vni),
+      [32001, 45678, 18322],
+    );
   });
 });

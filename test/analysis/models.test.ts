@@ -9,8 +9,30 @@ import type { Tunnel } from '../../src/analysis/index.js';
 import { buildPcapng } from '../fixtures/capture-writer.js';
 import { arp, ETH_ARP, ETH_IPV4, ethernet, LINKTYPE_ETHERNET } from '../fixtures/packet-builder.js';
 import {
-  analyzeBytes, cleanup, CTR, echo, eth, ethCapture, forward, IF, IFNAMES, INNER_0_2, IPPROTO_ICMP, IPPROTO_TCP, MAC,
-  OUTER_CTR_W0, POD0, POD2, sll2Capture, syn, synAck, tcpSeg, vxlanIp, W0, type Event, type Frame,
+  analyzeBytes,
+  cleanup,
+  CTR,
+  echo,
+  eth,
+  ethCapture,
+  forward,
+  IF,
+  IFNAMES,
+  INNER_0_2,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  MAC,
+  OUTER_CTR_W0,
+  POD0,
+  POD2,
+  sll2Capture,
+  syn,
+  synAck,
+  tcpSeg,
+  vxlanIp,
+  W0,
+  type Event,
+  type Frame,
 } from './helpers.js';
 import { act1, healthyTunnel } from './scenarios.js';
 
@@ -27,9 +49,18 @@ describe('flows', () => {
     assert.deepEqual(tcp!.tcp, { syn: 1, synAck: 1, fin: true, rst: false });
     assert.equal(tcp!.state, 'SYN, SYN/ACK, FIN');
     // Forwarding copies count once: 5 packets there, 3 back.
-    assert.deepEqual(tcp!.directions.map((d) => d.packets), [5, 3]);
-    assert.deepEqual(tcp!.directions.map((d) => d.carried), ['tunnel', 'tunnel']);
-    assert.deepEqual(tcp!.directions.map((d) => d.vnis), [[32001], [45678]]);
+    assert.deepEqual(
+      tcp!.directions.map((d) => d.packets),
+      [5, 3],
+    );
+    assert.deepEqual(
+      tcp!.directions.map((d) => d.carried),
+      ['tunnel', 'tunnel'],
+    );
+    assert.deepEqual(
+      tcp!.directions.map((d) => d.vnis),
+      [[32001], [45678]],
+    );
     assert.deepEqual(tcp!.tunnels, [0, 1]);
     assert.equal(tcp!.unanswered, undefined);
   });
@@ -41,14 +72,17 @@ describe('flows', () => {
       { t: 20, data: eth({ src: POD2, dst: POD0, proto: IPPROTO_ICMP, ttl: 64, id: 3 }, echo(0, 4, 1)) },
     ];
     const r = await analyzeBytes(ethCapture(frames));
-    assert.deepEqual(r.flows.map((f) => `${f.proto} ${f.src}:${f.srcPort} → ${f.dst}:${f.dstPort} ${f.directions[0].packets}/${f.directions[1].packets}`), [
-      `TCP ${POD0}:40000 → ${POD2}:80 1/1`,
-      `ICMP ${POD0}:4 → ${POD2}:4 0/1`,
-    ]);
+    assert.deepEqual(
+      r.flows.map((f) => `${f.proto} ${f.src}:${f.srcPort} → ${f.dst}:${f.dstPort} ${f.directions[0].packets}/${f.directions[1].packets}`),
+      [`TCP ${POD0}:40000 → ${POD2}:80 1/1`, `ICMP ${POD0}:4 → ${POD2}:4 0/1`],
+    );
   });
 
   it('keeps at most evidenceFrames frame numbers per flow', async () => {
-    const frames: Frame[] = Array.from({ length: 30 }, (_, i) => ({ t: i * 10, data: eth({ src: POD0, dst: POD2, proto: IPPROTO_ICMP, ttl: 64, id: i }, echo(8, 1, i)) }));
+    const frames: Frame[] = Array.from({ length: 30 }, (_, i) => ({
+      t: i * 10,
+      data: eth({ src: POD0, dst: POD2, proto: IPPROTO_ICMP, ttl: 64, id: i }, echo(8, 1, i)),
+    }));
     const r = await analyzeBytes(ethCapture(frames), { evidenceFrames: 4 });
     assert.deepEqual(r.flows[0]!.frames, [1, 2, 3, 4]);
     assert.equal(r.flows[0]!.packets, 30);
@@ -100,10 +134,13 @@ describe('hops', () => {
       ...forward(2000, { ...h, id: 7 }, echo(8, 1, 3), IF.eth1, MAC.ctr, IF.eth2, MAC.r2, 200_000),
     ];
     const r = await analyzeBytes(sll2Capture(ev), { ifnames: IFNAMES });
-    assert.deepEqual(r.hops.paths.map((p) => [p.kind, p.ingress, p.egress, p.ttlIn - p.ttlOut]), [
-      ['bridged', 'eth1', 'eth2', 0],
-      ['hairpin', 'eth1', 'eth1', 1],
-    ]);
+    assert.deepEqual(
+      r.hops.paths.map((p) => [p.kind, p.ingress, p.egress, p.ttlIn - p.ttlOut]),
+      [
+        ['bridged', 'eth1', 'eth2', 0],
+        ['hairpin', 'eth1', 'eth1', 1],
+      ],
+    );
   });
 
   it('none for a capture without interfaces or directions', async () => {
@@ -129,15 +166,30 @@ describe('hops', () => {
       },
     ]);
     const r = await analyzeBytes(bytes);
-    assert.deepEqual(r.hops.paths.map((p) => [p.kind, p.ingress, p.egress]), [['routed', 'eth1', 'eth2']]);
+    assert.deepEqual(
+      r.hops.paths.map((p) => [p.kind, p.ingress, p.egress]),
+      [['routed', 'eth1', 'eth2']],
+    );
   });
 });
 
 describe('topology', () => {
   it('learns neighbours from ARP and from packets that still carry an initial TTL', async () => {
     const frames: Frame[] = [
-      { t: 0, data: ethernet({ src: MAC.ctr, dst: 'ff:ff:ff:ff:ff:ff', type: ETH_ARP, pad: true }, arp({ op: 1, senderMac: MAC.ctr, senderIp: CTR, targetMac: '00:00:00:00:00:00', targetIp: '192.168.10.200' })) },
-      { t: 5, data: ethernet({ src: MAC.r1, dst: MAC.ctr, type: ETH_ARP, pad: true }, arp({ op: 2, senderMac: MAC.r1, senderIp: '192.168.10.200', targetMac: MAC.ctr, targetIp: CTR })) },
+      {
+        t: 0,
+        data: ethernet(
+          { src: MAC.ctr, dst: 'ff:ff:ff:ff:ff:ff', type: ETH_ARP, pad: true },
+          arp({ op: 1, senderMac: MAC.ctr, senderIp: CTR, targetMac: '00:00:00:00:00:00', targetIp: '192.168.10.200' }),
+        ),
+      },
+      {
+        t: 5,
+        data: ethernet(
+          { src: MAC.r1, dst: MAC.ctr, type: ETH_ARP, pad: true },
+          arp({ op: 2, senderMac: MAC.r1, senderIp: '192.168.10.200', targetMac: MAC.ctr, targetIp: CTR }),
+        ),
+      },
       { t: 10, data: eth({ src: '192.168.10.101', dst: CTR, proto: IPPROTO_ICMP, ttl: 64, id: 1 }, echo(8, 1, 1), '52:54:00:3a:0a:65', MAC.ctr) },
     ];
     const r = await analyzeBytes(ethCapture(frames));
@@ -152,13 +204,10 @@ describe('topology', () => {
   it('infers the pod range and which VTEP each pod subnet lives behind', async () => {
     const r = await analyzeBytes(healthyTunnel(), { ifnames: IFNAMES });
     assert.deepEqual(r.topology.podCidrs, [{ prefix: '172.20.0.0/16', source: 'inferred' }]);
-    assert.deepEqual(
-      r.topology.podSubnets.map((s) => [s.prefix, s.nodes, s.via]).sort(),
-      [
-        ['172.20.0.0/24', [CTR], 'tunnel'],
-        ['172.20.2.0/24', [W0], 'tunnel'],
-      ],
-    );
+    assert.deepEqual(r.topology.podSubnets.map((s) => [s.prefix, s.nodes, s.via]).sort(), [
+      ['172.20.0.0/24', [CTR], 'tunnel'],
+      ['172.20.2.0/24', [W0], 'tunnel'],
+    ]);
     assert.equal(r.topology.uplink, undefined, 'a tunnel router gives no reason to name an uplink');
   });
 
@@ -179,15 +228,32 @@ describe('topology', () => {
 });
 
 describe('fingerprint', () => {
-  const row = (kind: string, port: number, vni: number): Tunnel =>
-    ({ kind, port, vni, hasId: true }) as Tunnel;
+  const row = (kind: string, port: number, vni: number): Tunnel => ({ kind, port, vni, hasId: true }) as Tunnel;
   it('Cilium, Flannel, Calico, GENEVE: hints, never certainties', () => {
-    assert.deepEqual(fingerprint([row('VXLAN', 8472, 32001), row('VXLAN', 8472, 45678)]).map((h) => [h.cni, h.confidence, h.vniMeaning]), [['Cilium', 'likely', 'identity']]);
-    assert.deepEqual(fingerprint([row('VXLAN', 8472, 1), row('VXLAN', 8472, 1)]).map((h) => h.cni), ['Flannel']);
-    assert.deepEqual(fingerprint([row('VXLAN', 4789, 4096)]).map((h) => h.cni), ['Calico']);
-    assert.deepEqual(fingerprint([row('GENEVE', 6081, 5)]).map((h) => h.cni), ['Antrea or OVN-Kubernetes']);
-    assert.deepEqual(fingerprint([row('VXLAN', 4789, 100)]).map((h) => h.confidence), ['possible']);
-    assert.deepEqual(fingerprint([row('VXLAN', 8472, 42)]).map((h) => h.confidence), ['possible']);
+    assert.deepEqual(
+      fingerprint([row('VXLAN', 8472, 32001), row('VXLAN', 8472, 45678)]).map((h) => [h.cni, h.confidence, h.vniMeaning]),
+      [['Cilium', 'likely', 'identity']],
+    );
+    assert.deepEqual(
+      fingerprint([row('VXLAN', 8472, 1), row('VXLAN', 8472, 1)]).map((h) => h.cni),
+      ['Flannel'],
+    );
+    assert.deepEqual(
+      fingerprint([row('VXLAN', 4789, 4096)]).map((h) => h.cni),
+      ['Calico'],
+    );
+    assert.deepEqual(
+      fingerprint([row('GENEVE', 6081, 5)]).map((h) => h.cni),
+      ['Antrea or OVN-Kubernetes'],
+    );
+    assert.deepEqual(
+      fingerprint([row('VXLAN', 4789, 100)]).map((h) => h.confidence),
+      ['possible'],
+    );
+    assert.deepEqual(
+      fingerprint([row('VXLAN', 8472, 42)]).map((h) => h.confidence),
+      ['possible'],
+    );
   });
 
   it('shows a Cilium VNI as an identity', () => {
@@ -244,7 +310,10 @@ void [INNER_0_2, OUTER_CTR_W0, vxlanIp, syn, ETH_IPV4];
 describe('memory bounds', () => {
   // 40 clients each send one SYN to a silent port: 40 flows.
   const scan = (): Frame[] =>
-    Array.from({ length: 40 }, (_, i) => ({ t: i * 100_000, data: eth({ src: `10.9.0.${i + 1}`, dst: '10.9.1.1', proto: IPPROTO_TCP, ttl: 64, id: i }, syn(`10.9.0.${i + 1}`, '10.9.1.1', 40000 + i, 443 + (i % 2))) }));
+    Array.from({ length: 40 }, (_, i) => ({
+      t: i * 100_000,
+      data: eth({ src: `10.9.0.${i + 1}`, dst: '10.9.1.1', proto: IPPROTO_TCP, ttl: 64, id: i }, syn(`10.9.0.${i + 1}`, '10.9.1.1', 40000 + i, 443 + (i % 2))),
+    }));
 
   it('past maxFlows, new flows are counted, not kept', async () => {
     const r = await analyzeBytes(ethCapture(scan()), { maxFlows: 10 });
@@ -255,12 +324,18 @@ describe('memory bounds', () => {
   it('one unanswered alert per destination and port, however many sources', async () => {
     const r = await analyzeBytes(ethCapture(scan()), { answerGrace: 0 });
     const u = r.alerts.filter((a) => a.id === 'flow.unanswered');
-    assert.deepEqual(u.map((a) => a.title).sort(), ['20 sources → 10.9.1.1:443: 20 TCP SYNs in 20 connections, no SYN/ACK', '20 sources → 10.9.1.1:444: 20 TCP SYNs in 20 connections, no SYN/ACK']);
+    assert.deepEqual(u.map((a) => a.title).sort(), [
+      '20 sources → 10.9.1.1:443: 20 TCP SYNs in 20 connections, no SYN/ACK',
+      '20 sources → 10.9.1.1:444: 20 TCP SYNs in 20 connections, no SYN/ACK',
+    ]);
     assert.ok(u.every((a) => a.src === undefined && a.details?.sources === 20));
   });
 
   it('past maxAlertsPerRule, the smallest alerts are summed up in one', async () => {
-    const frames: Frame[] = Array.from({ length: 12 }, (_, i) => ({ t: i * 2_000_000, data: eth({ src: '10.9.0.1', dst: '10.9.1.1', proto: IPPROTO_TCP, ttl: 64, id: i }, syn('10.9.0.1', '10.9.1.1', 40000, 1000 + i)) }));
+    const frames: Frame[] = Array.from({ length: 12 }, (_, i) => ({
+      t: i * 2_000_000,
+      data: eth({ src: '10.9.0.1', dst: '10.9.1.1', proto: IPPROTO_TCP, ttl: 64, id: i }, syn('10.9.0.1', '10.9.1.1', 40000, 1000 + i)),
+    }));
     const r = await analyzeBytes(ethCapture(frames), { maxAlertsPerRule: 5, answerGrace: 0 });
     const u = r.alerts.filter((a) => a.id === 'flow.unanswered');
     assert.equal(u.length, 6);
@@ -271,8 +346,16 @@ describe('memory bounds', () => {
 
   it('past maxHopPaths, new address pairs share one "*" path', async () => {
     const ev: Event[] = [];
-    for (let i = 0; i < 6; i++) ev.push(...forward(i * 1000, { src: `10.9.0.${i + 1}`, dst: W0, proto: IPPROTO_ICMP, ttl: 64, id: i }, echo(8, 1, i), IF.eth1, MAC.ctr, IF.eth2, MAC.r2));
+    for (let i = 0; i < 6; i++)
+      ev.push(...forward(i * 1000, { src: `10.9.0.${i + 1}`, dst: W0, proto: IPPROTO_ICMP, ttl: 64, id: i }, echo(8, 1, i), IF.eth1, MAC.ctr, IF.eth2, MAC.r2));
     const r = await analyzeBytes(sll2Capture(ev), { ifnames: IFNAMES, maxHopPaths: 2 });
-    assert.deepEqual(r.hops.paths.map((p) => [p.src, p.packets]), [['10.9.0.1', 1], ['10.9.0.2', 1], ['*', 4]]);
+    assert.deepEqual(
+      r.hops.paths.map((p) => [p.src, p.packets]),
+      [
+        ['10.9.0.1', 1],
+        ['10.9.0.2', 1],
+        ['*', 4],
+      ],
+    );
   });
 });

@@ -4,7 +4,21 @@
 // written in batches, and the failures of the issue (relay, wrong VTEP, tunnel dropped on the
 // router, PMTU). Addresses and interfaces are the lab's (samples/lab/README.md).
 import { buildPcapng, type PcapngBlock } from '../fixtures/capture-writer.js';
-import { ETH_IPV4, ethernet, icmpError, ipv4, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, sll, tcp, udp, vxlan } from '../fixtures/packet-builder.js';
+import {
+  ETH_IPV4,
+  ethernet,
+  icmpError,
+  ipv4,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_LINUX_SLL,
+  sll,
+  tcp,
+  udp,
+  vxlan,
+} from '../fixtures/packet-builder.js';
 import { CTR, MAC, POD0, POD2, W0, type Event } from './helpers.js';
 import { fixChecksum } from './scenarios.js';
 
@@ -74,7 +88,16 @@ export function podReceives(t: number, p: Plain, vtep: string, outerId: number, 
   return out;
 }
 
-export const tcpL4 = (src: string, dst: string, sport: number, dport: number, flags: string, seq: number, ack: number, payload = new Uint8Array(0)): { proto: number; bytes: Uint8Array } => ({
+export const tcpL4 = (
+  src: string,
+  dst: string,
+  sport: number,
+  dport: number,
+  flags: string,
+  seq: number,
+  ack: number,
+  payload = new Uint8Array(0),
+): { proto: number; bytes: Uint8Array } => ({
   proto: IPPROTO_TCP,
   bytes: tcp({ srcPort: sport, dstPort: dport, seq, ack, flags, ...(flags.includes('S') ? { mss: 1410 } : {}) }, payload, { src, dst }),
 });
@@ -140,7 +163,10 @@ export function dumpcapPerInterface(events: Event[], names: ReadonlyMap<number, 
 
 /** ICMP fragmentation needed from `from` to `to`, quoting the first 28+ bytes of `packet`. */
 export function fragNeeded(from: string, to: string, mtu: number, packet: Uint8Array, quote = 548): Uint8Array {
-  return ipv4({ src: from, dst: to, proto: IPPROTO_ICMP, ttl: 64, id: 7 }, icmpError({ type: 3, code: 4, mtu }, packet.subarray(0, Math.min(packet.length, quote))));
+  return ipv4(
+    { src: from, dst: to, proto: IPPROTO_ICMP, ttl: 64, id: 7 },
+    icmpError({ type: 3, code: 4, mtu }, packet.subarray(0, Math.min(packet.length, quote))),
+  );
 }
 
 /** Sets DF on an IPv4 packet (and fixes its checksum). */

@@ -6,12 +6,53 @@ import { parseCidr } from '../../src/analysis/addr.js';
 import { parseIpRoute } from '../../src/analysis/options.js';
 import type { Alert, AnalysisResult } from '../../src/analysis/index.js';
 import {
-  ETH_IPV4, ETH_IPV6, ethernet, geneve, icmpError, innerFrame, ipv4, ipv6, ipv6FragmentHeader, IPPROTO_IPV6_FRAG, IPPROTO_UDP, udp,
-  udpTunnel, vxlan, dnsQuery, dnsResponse, filler,
+  ETH_IPV4,
+  ETH_IPV6,
+  ethernet,
+  geneve,
+  icmpError,
+  innerFrame,
+  ipv4,
+  ipv6,
+  ipv6FragmentHeader,
+  IPPROTO_IPV6_FRAG,
+  IPPROTO_UDP,
+  udp,
+  udpTunnel,
+  vxlan,
+  dnsQuery,
+  dnsResponse,
+  filler,
 } from '../fixtures/packet-builder.js';
 import {
-  analyzeBytes, cleanup, CTR, echo, eth, ethCapture, forward, IF, IFNAMES, INNER_0_2, INNER_2_0, IPPROTO_ICMP, IPPROTO_TCP, MAC,
-  OUTER_CTR_W0, OUTER_W0_CTR, POD0, POD2, serious, sll2Capture, syn, synAck, tcpSeg, udpL4, vxlanIp, W0, type Event, type Frame,
+  analyzeBytes,
+  cleanup,
+  CTR,
+  echo,
+  eth,
+  ethCapture,
+  forward,
+  IF,
+  IFNAMES,
+  INNER_0_2,
+  INNER_2_0,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  MAC,
+  OUTER_CTR_W0,
+  OUTER_W0_CTR,
+  POD0,
+  POD2,
+  serious,
+  sll2Capture,
+  syn,
+  synAck,
+  tcpSeg,
+  udpL4,
+  vxlanIp,
+  W0,
+  type Event,
+  type Frame,
 } from './helpers.js';
 import { act1, act1Events, fragment, fwdTunnel, healthyTunnel, healthyTunnelEvents } from './scenarios.js';
 
@@ -42,7 +83,9 @@ describe('misroute.default-route', () => {
   });
 
   it('with --ip-route: the uplink from the default route, and the table confirms there is no route', async () => {
-    const routes = parseIpRoute('default via 203.0.113.254 dev eth0\n192.168.10.0/24 dev eth1 proto kernel scope link src 192.168.10.200\n192.168.20.0/24 dev eth2 proto kernel scope link src 192.168.20.200\n');
+    const routes = parseIpRoute(
+      'default via 203.0.113.254 dev eth0\n192.168.10.0/24 dev eth1 proto kernel scope link src 192.168.10.200\n192.168.20.0/24 dev eth2 proto kernel scope link src 192.168.20.200\n',
+    );
     const r = await analyzeBytes(act1(), { ifnames: IFNAMES, routes });
     const a = one(r, 'misroute.default-route');
     assert.equal(r.topology.uplink?.source, 'ip-route');
@@ -53,7 +96,13 @@ describe('misroute.default-route', () => {
     // The webpod's prefix answered natively once from k8s-w0 (its MAC), before the route broke.
     const ev = act1Events();
     ev.push({ t: 100, ifindex: IF.eth2, out: false, mac: MAC.w0, ip: ipv4({ src: W0, dst: CTR, proto: IPPROTO_ICMP, ttl: 64, id: 9 }, echo(8, 1, 1)) });
-    ev.push({ t: 200, ifindex: IF.eth2, out: false, mac: MAC.w0, ip: ipv4({ src: '172.20.2.99', dst: POD0, proto: IPPROTO_ICMP, ttl: 63, id: 10 }, echo(8, 2, 1)) });
+    ev.push({
+      t: 200,
+      ifindex: IF.eth2,
+      out: false,
+      mac: MAC.w0,
+      ip: ipv4({ src: '172.20.2.99', dst: POD0, proto: IPPROTO_ICMP, ttl: 63, id: 10 }, echo(8, 2, 1)),
+    });
     const r = await analyzeBytes(sll2Capture(ev), { ifnames: IFNAMES, podCidrs: [parseCidr('172.20.0.0/16')!] });
     const a = one(r, 'misroute.default-route');
     assert.equal(a.node, W0);
@@ -95,7 +144,8 @@ describe('route.missing', () => {
     const frames: Frame[] = [];
     frames.push({ t: 0, data: eth({ src: POD0, dst: '172.20.1.20', proto: IPPROTO_ICMP, ttl: 63, id: 1 }, echo(8, 5, 1)) });
     frames.push({ t: 100, data: eth({ src: '172.20.1.20', dst: POD0, proto: IPPROTO_ICMP, ttl: 63, id: 2 }, echo(0, 5, 1), MAC.w0, MAC.ctr) });
-    for (let i = 0; i < 3; i++) frames.push({ t: 1000 + i * 1_000_000, data: eth({ src: POD0, dst: POD2, proto: IPPROTO_TCP, ttl: 63, id: 10 + i }, syn(POD0, POD2, 40000)) });
+    for (let i = 0; i < 3; i++)
+      frames.push({ t: 1000 + i * 1_000_000, data: eth({ src: POD0, dst: POD2, proto: IPPROTO_TCP, ttl: 63, id: 10 + i }, syn(POD0, POD2, 40000)) });
     const r = await analyzeBytes(ethCapture(frames), { podCidrs: [parseCidr('172.20.0.0/16')!] });
     const a = one(r, 'route.missing');
     assert.equal(a.prefix, '172.20.2.0/24');
@@ -118,7 +168,15 @@ describe('route.missing', () => {
 
 describe('misroute.hairpin', () => {
   it('a packet that leaves through the interface it came in on', async () => {
-    const ev = forward(0, { src: '192.168.10.50', dst: '192.168.10.60', proto: IPPROTO_ICMP, ttl: 64, id: 7 }, echo(8, 1, 1), IF.eth1, MAC.ctr, IF.eth1, MAC.r1);
+    const ev = forward(
+      0,
+      { src: '192.168.10.50', dst: '192.168.10.60', proto: IPPROTO_ICMP, ttl: 64, id: 7 },
+      echo(8, 1, 1),
+      IF.eth1,
+      MAC.ctr,
+      IF.eth1,
+      MAC.r1,
+    );
     const r = await analyzeBytes(sll2Capture(ev), { ifnames: IFNAMES });
     const a = one(r, 'misroute.hairpin');
     assert.equal(a.severity, 'warning');
@@ -142,7 +200,13 @@ describe('flow.unanswered', () => {
       { t: 1_000_000, data: eth({ src: a, dst: b, proto: IPPROTO_TCP, ttl: 64, id: 2 }, syn(a, b, 40000, 443)) },
       { t: 10, data: eth({ src: a, dst: b, proto: IPPROTO_ICMP, ttl: 64, id: 3 }, echo(8, 9, 1)) },
       { t: 1_000_010, data: eth({ src: a, dst: b, proto: IPPROTO_ICMP, ttl: 64, id: 4 }, echo(8, 9, 2)) },
-      { t: 20, data: eth({ src: a, dst: b, proto: IPPROTO_UDP, ttl: 64, id: 5 }, udpL4(a, b, 53001, 53, dnsQuery({ id: 0x1234, name: 'webpod.default.svc.cluster.local' }))) },
+      {
+        t: 20,
+        data: eth(
+          { src: a, dst: b, proto: IPPROTO_UDP, ttl: 64, id: 5 },
+          udpL4(a, b, 53001, 53, dnsQuery({ id: 0x1234, name: 'webpod.default.svc.cluster.local' })),
+        ),
+      },
       { t: 3_000_000, data: eth({ src: a, dst: '10.1.0.10', proto: IPPROTO_ICMP, ttl: 64, id: 6 }, echo(8, 1, 1)) },
     ];
     const r = await analyzeBytes(ethCapture(frames));
@@ -164,7 +228,13 @@ describe('flow.unanswered', () => {
       { t: 0, data: eth({ src: a, dst: b, proto: IPPROTO_TCP, ttl: 64, id: 1 }, syn(a, b, 40000, 443)) },
       { t: 100, data: eth({ src: b, dst: a, proto: IPPROTO_TCP, ttl: 64, id: 2 }, synAck(b, a, 443, 40000)) },
       { t: 200, data: eth({ src: a, dst: b, proto: IPPROTO_UDP, ttl: 64, id: 3 }, udpL4(a, b, 53001, 53, dnsQuery({ id: 7, name: 'x.cluster.local' }))) },
-      { t: 300, data: eth({ src: b, dst: a, proto: IPPROTO_UDP, ttl: 64, id: 4 }, udpL4(b, a, 53, 53001, dnsResponse({ id: 7, name: 'x.cluster.local', addresses: ['10.96.0.1'] }))) },
+      {
+        t: 300,
+        data: eth(
+          { src: b, dst: a, proto: IPPROTO_UDP, ttl: 64, id: 4 },
+          udpL4(b, a, 53, 53001, dnsResponse({ id: 7, name: 'x.cluster.local', addresses: ['10.96.0.1'] })),
+        ),
+      },
       { t: 900_000, data: eth({ src: a, dst: b, proto: IPPROTO_ICMP, ttl: 64, id: 5 }, echo(8, 9, 1)) },
       { t: 900_500, data: eth({ src: a, dst: '10.1.0.77', proto: IPPROTO_ICMP, ttl: 64, id: 5 }, echo(8, 9, 1)) },
     ];
@@ -220,7 +290,10 @@ describe('overlay.fragmented', () => {
     const full = udp({ srcPort: 50000, dstPort: 8472 }, vxlan({ vni: 20100 }, inner), outer);
     const frag = (offset: number, more: boolean, part: Uint8Array): Frame => ({
       t: offset,
-      data: ethernet({ src: MAC.w0, dst: MAC.r2, type: ETH_IPV6 }, ipv6({ ...outer, next: IPPROTO_IPV6_FRAG }, ipv6FragmentHeader({ next: IPPROTO_UDP, offset: offset / 8, more, id: 7 }, part))),
+      data: ethernet(
+        { src: MAC.w0, dst: MAC.r2, type: ETH_IPV6 },
+        ipv6({ ...outer, next: IPPROTO_IPV6_FRAG }, ipv6FragmentHeader({ next: IPPROTO_UDP, offset: offset / 8, more, id: 7 }, part)),
+      ),
     });
     const r = await analyzeBytes(ethCapture([frag(0, true, full.subarray(0, 1448)), frag(1448, false, full.subarray(1448))]));
     const a = one(r, 'overlay.fragmented');
@@ -255,7 +328,13 @@ describe('overlay.native-pod-traffic', () => {
 describe('overlay.asymmetric', () => {
   it('one direction in the tunnel, the answer plain', async () => {
     const frames: Frame[] = [
-      { t: 0, data: ethernet({ src: MAC.ctr, dst: MAC.r1, type: ETH_IPV4 }, vxlanIp({ ...OUTER_CTR_W0, ttl: 64, id: 1 }, 100, INNER_0_2, { proto: IPPROTO_ICMP, bytes: echo(8, 3, 1) }, 4789)) },
+      {
+        t: 0,
+        data: ethernet(
+          { src: MAC.ctr, dst: MAC.r1, type: ETH_IPV4 },
+          vxlanIp({ ...OUTER_CTR_W0, ttl: 64, id: 1 }, 100, INNER_0_2, { proto: IPPROTO_ICMP, bytes: echo(8, 3, 1) }, 4789),
+        ),
+      },
       { t: 100, data: eth({ src: POD2, dst: POD0, proto: IPPROTO_ICMP, ttl: 62, id: 2 }, echo(0, 3, 1), MAC.r1, MAC.ctr) },
     ];
     const r = await analyzeBytes(ethCapture(frames));
@@ -269,8 +348,26 @@ describe('overlay.asymmetric', () => {
     // The client keeps repeating its SYN: the SYN/ACK in VNI 200 does not reach it.
     const ev: Event[] = [];
     for (let i = 0; i < 3; i++) {
-      ev.push(...fwdTunnel(i * 1_000_000, vxlanIp({ ...OUTER_CTR_W0, ttl: 64, id: 10 + i }, 100, INNER_0_2, { proto: IPPROTO_TCP, bytes: syn(POD0, POD2, 40000) }, 4789), IF.eth1, MAC.ctr, IF.eth2, MAC.r2));
-      ev.push(...fwdTunnel(i * 1_000_000 + 500, vxlanIp({ ...OUTER_W0_CTR, ttl: 64, id: 20 + i }, 200, INNER_2_0, { proto: IPPROTO_TCP, bytes: synAck(POD2, POD0, 80, 40000) }, 4789), IF.eth2, MAC.w0, IF.eth1, MAC.r1));
+      ev.push(
+        ...fwdTunnel(
+          i * 1_000_000,
+          vxlanIp({ ...OUTER_CTR_W0, ttl: 64, id: 10 + i }, 100, INNER_0_2, { proto: IPPROTO_TCP, bytes: syn(POD0, POD2, 40000) }, 4789),
+          IF.eth1,
+          MAC.ctr,
+          IF.eth2,
+          MAC.r2,
+        ),
+      );
+      ev.push(
+        ...fwdTunnel(
+          i * 1_000_000 + 500,
+          vxlanIp({ ...OUTER_W0_CTR, ttl: 64, id: 20 + i }, 200, INNER_2_0, { proto: IPPROTO_TCP, bytes: synAck(POD2, POD0, 80, 40000) }, 4789),
+          IF.eth2,
+          MAC.w0,
+          IF.eth1,
+          MAC.r1,
+        ),
+      );
     }
     const r = await analyzeBytes(sll2Capture(ev), { ifnames: IFNAMES });
     const list = of(r, 'overlay.asymmetric');
@@ -311,7 +408,9 @@ describe('overlay.bad-header', () => {
       { t: 10, data: ethernet({ src: MAC.ctr, dst: MAC.r1, type: ETH_IPV4 }, vxlanIp({ ...OUTER_CTR_W0, ttl: 64, id: 2 }, 42, INNER_0_2, l4, 8472, 0x0c)) },
     ];
     const r = await analyzeBytes(ethCapture(frames));
-    const problems = of(r, 'overlay.bad-header').map((a) => a.details?.problem).sort();
+    const problems = of(r, 'overlay.bad-header')
+      .map((a) => a.details?.problem)
+      .sort();
     assert.deepEqual(problems, ['vxlan-i-flag', 'vxlan-reserved']);
     assert.ok(of(r, 'overlay.bad-header').every((a) => a.severity === 'warning' && a.port === 8472));
   });
@@ -326,7 +425,16 @@ describe('overlay.bad-header', () => {
   });
 
   it("not for well-formed VXLAN, nor OVN's critical option (class 0x0102)", async () => {
-    const g = geneve({ vni: 5, options: [{ cls: 0x0102, type: 0x80, data: filler(4) }, { cls: 0xffff, type: 0x01, data: filler(8) }] }, innerFrame(INNER_0_2, l4));
+    const g = geneve(
+      {
+        vni: 5,
+        options: [
+          { cls: 0x0102, type: 0x80, data: filler(4) },
+          { cls: 0xffff, type: 0x01, data: filler(8) },
+        ],
+      },
+      innerFrame(INNER_0_2, l4),
+    );
     const frames: Frame[] = [
       { t: 0, data: udpTunnel({ ...OUTER_CTR_W0 }, 6081, 50000, g) },
       { t: 10, data: ethernet({ src: MAC.ctr, dst: MAC.r1, type: ETH_IPV4 }, vxlanIp({ ...OUTER_CTR_W0, ttl: 64, id: 2 }, 42, INNER_0_2, l4)) },
@@ -342,7 +450,10 @@ describe('icmp.error', () => {
     const query = ipv4({ src: POD0, dst: POD2, proto: IPPROTO_UDP, ttl: 63, id: 1 }, udpL4(POD0, POD2, 53001, 53, dnsQuery({ id: 1, name: 'a.b' })));
     const frames: Frame[] = [
       { t: 0, data: ethernet({ src: MAC.ctr, dst: MAC.r1, type: ETH_IPV4 }, query) },
-      { t: 100, data: eth({ src: POD2, dst: POD0, proto: IPPROTO_ICMP, ttl: 63, id: 2 }, icmpError({ type: 3, code: 3 }, query.subarray(0, 28)), MAC.r1, MAC.ctr) },
+      {
+        t: 100,
+        data: eth({ src: POD2, dst: POD0, proto: IPPROTO_ICMP, ttl: 63, id: 2 }, icmpError({ type: 3, code: 3 }, query.subarray(0, 28)), MAC.r1, MAC.ctr),
+      },
     ];
     const r = await analyzeBytes(ethCapture(frames));
     const a = one(r, 'icmp.error');
@@ -357,7 +468,15 @@ describe('icmp.error', () => {
     const big = ipv4({ src: POD0, dst: POD2, proto: IPPROTO_TCP, ttl: 63, id: 1, df: true }, tcpSeg(POD0, POD2, 40000, 80, 'A', filler(1460)));
     const frames: Frame[] = [
       { t: 0, data: ethernet({ src: MAC.ctr, dst: MAC.r1, type: ETH_IPV4 }, big) },
-      { t: 50, data: eth({ src: '192.168.10.200', dst: POD0, proto: IPPROTO_ICMP, ttl: 64, id: 2 }, icmpError({ type: 3, code: 4, mtu: 1450 }, big.subarray(0, 48)), MAC.r1, MAC.ctr) },
+      {
+        t: 50,
+        data: eth(
+          { src: '192.168.10.200', dst: POD0, proto: IPPROTO_ICMP, ttl: 64, id: 2 },
+          icmpError({ type: 3, code: 4, mtu: 1450 }, big.subarray(0, 48)),
+          MAC.r1,
+          MAC.ctr,
+        ),
+      },
     ];
     const r = await analyzeBytes(ethCapture(frames));
     const a = one(r, 'icmp.error');
@@ -377,7 +496,11 @@ describe('icmp.error', () => {
 });
 
 describe('capture.snaplen', () => {
-  const packet = (id: number): Uint8Array => ethernet({ src: MAC.ctr, dst: MAC.r1, type: ETH_IPV4 }, vxlanIp({ ...OUTER_CTR_W0, ttl: 64, id }, 42, INNER_0_2, { proto: IPPROTO_TCP, bytes: syn(POD0, POD2, 40000) }));
+  const packet = (id: number): Uint8Array =>
+    ethernet(
+      { src: MAC.ctr, dst: MAC.r1, type: ETH_IPV4 },
+      vxlanIp({ ...OUTER_CTR_W0, ttl: 64, id }, 42, INNER_0_2, { proto: IPPROTO_TCP, bytes: syn(POD0, POD2, 40000) }),
+    );
   it('tunnel packets cut before their inner headers', async () => {
     const r = await analyzeBytes(ethCapture([0, 1, 2].map((i): Frame => ({ t: i, data: packet(i), snap: 70 }))));
     const a = one(r, 'capture.snaplen');

@@ -1,7 +1,25 @@
 // The scenario's acts as router captures (SLL2, In and Out copies), built packet by packet.
 import {
-  CTR, echo, forward, IF, INNER_0_2, INNER_2_0, IPPROTO_ICMP, IPPROTO_TCP, MAC, OUTER_CTR_W0, OUTER_W0_CTR, POD0, POD2, sll2Capture,
-  syn, synAck, tcpSeg, vxlanIp, W0, type Event,
+  CTR,
+  echo,
+  forward,
+  IF,
+  INNER_0_2,
+  INNER_2_0,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  MAC,
+  OUTER_CTR_W0,
+  OUTER_W0_CTR,
+  POD0,
+  POD2,
+  sll2Capture,
+  syn,
+  synAck,
+  tcpSeg,
+  vxlanIp,
+  W0,
+  type Event,
 } from './helpers.js';
 
 /**
@@ -18,11 +36,23 @@ export function act1Events(): Event[] {
   }
   for (let i = 0; i < 3; i++) {
     const t = 5_000_000 + i * 1_000_000;
-    ev.push(...forward(t, { src: POD0, dst: POD2, proto: IPPROTO_TCP, ttl: 63, id: 0x3000 + i, df: true }, syn(POD0, POD2, 45866), IF.eth1, MAC.ctr, IF.eth0, MAC.r0));
+    ev.push(
+      ...forward(t, { src: POD0, dst: POD2, proto: IPPROTO_TCP, ttl: 63, id: 0x3000 + i, df: true }, syn(POD0, POD2, 45866), IF.eth1, MAC.ctr, IF.eth0, MAC.r0),
+    );
   }
   for (let i = 0; i < 2; i++) {
     const t = 5_500_000 + i * 1_000_000;
-    ev.push(...forward(t, { src: POD0, dst: POD2, proto: IPPROTO_ICMP, ttl: 63, id: 0x4000 + i, df: true }, echo(8, 0x6b02, i + 1), IF.eth1, MAC.ctr, IF.eth0, MAC.r0));
+    ev.push(
+      ...forward(
+        t,
+        { src: POD0, dst: POD2, proto: IPPROTO_ICMP, ttl: 63, id: 0x4000 + i, df: true },
+        echo(8, 0x6b02, i + 1),
+        IF.eth1,
+        MAC.ctr,
+        IF.eth0,
+        MAC.r0,
+      ),
+    );
   }
   return ev;
 }

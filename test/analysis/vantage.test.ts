@@ -7,13 +7,59 @@ import { parseAddr, parseCidr } from '../../src/analysis/addr.js';
 import { parseIpRoute, type Alert, type AnalysisResult } from '../../src/analysis/index.js';
 import { classifyInterfaces, interfaceRoleFromName } from '../../src/analysis/vantage.js';
 import { parseIpLinkEntries } from '../../src/capture/ip-link.js';
-import { be32, concat, ETH_IPV6, ethernet, filler, geneve, icmpv6, innerFrame, ipv6, IPPROTO_ICMP, IPPROTO_UDP, udp, udpTunnel, vxlan } from '../fixtures/packet-builder.js';
 import {
-  analyzeBytes, cleanup, CTR, echo, ethCapture, forward, IF, IFNAMES, INNER_0_2, MAC, OUTER_CTR_W0, POD0, POD2, serious, sll2Capture, W0, type Event, type Frame,
+  be32,
+  concat,
+  ETH_IPV6,
+  ethernet,
+  filler,
+  geneve,
+  icmpv6,
+  innerFrame,
+  ipv6,
+  IPPROTO_ICMP,
+  IPPROTO_UDP,
+  udp,
+  udpTunnel,
+  vxlan,
+} from '../fixtures/packet-builder.js';
+import {
+  analyzeBytes,
+  cleanup,
+  CTR,
+  echo,
+  ethCapture,
+  forward,
+  IF,
+  IFNAMES,
+  INNER_0_2,
+  MAC,
+  OUTER_CTR_W0,
+  POD0,
+  POD2,
+  serious,
+  sll2Capture,
+  W0,
+  type Event,
+  type Frame,
 } from './helpers.js';
 import {
-  CTR_ROUTES, dumpcapAny, dumpcapPerInterface, encap, fragNeeded, NODE_IF, NODE_IFNAMES, NODE_IP_LINK, nodeHealthyEvents, plain, POD1, podReceives,
-  podSends, tcpL4, W1, withDf,
+  CTR_ROUTES,
+  dumpcapAny,
+  dumpcapPerInterface,
+  encap,
+  fragNeeded,
+  NODE_IF,
+  NODE_IFNAMES,
+  NODE_IP_LINK,
+  nodeHealthyEvents,
+  plain,
+  POD1,
+  podReceives,
+  podSends,
+  tcpL4,
+  W1,
+  withDf,
 } from './node-scenarios.js';
 import { healthyTunnelEvents } from './scenarios.js';
 
@@ -26,7 +72,8 @@ const one = (r: AnalysisResult, id: string): Alert => {
   return list[0]!;
 };
 const nodeOpts = () => ({ ifnames: NODE_IFNAMES, links: parseIpLinkEntries(NODE_IP_LINK), routes: parseIpRoute(CTR_ROUTES) });
-const ROUTER_ROUTES = 'default via 203.0.113.254 dev eth0\n192.168.10.0/24 dev eth1 proto kernel scope link src 192.168.10.200\n192.168.20.0/24 dev eth2 proto kernel scope link src 192.168.20.200\n';
+const ROUTER_ROUTES =
+  'default via 203.0.113.254 dev eth0\n192.168.10.0/24 dev eth1 proto kernel scope link src 192.168.10.200\n192.168.20.0/24 dev eth2 proto kernel scope link src 192.168.20.200\n';
 
 describe('vantage model', () => {
   it('names interfaces by their devices: tunnel, pod veth, loopback, uplink, node subnet', () => {
@@ -40,14 +87,25 @@ describe('vantage model', () => {
     assert.equal(interfaceRoleFromName('eth1'), undefined);
     assert.equal(interfaceRoleFromName('br0', 'vxlan'), 'tunnel');
     const links = parseIpLinkEntries(NODE_IP_LINK);
-    assert.deepEqual(links.map((l) => [l.index, l.name, l.linkType, l.peer ?? '']), [
-      [1, 'lo', 'loopback', ''],
-      [2, 'eth1', 'ether', 'if5'],
-      [3, 'cilium_vxlan', 'ether', ''],
-      [4, 'lxc0', 'ether', 'if2'],
-    ]);
+    assert.deepEqual(
+      links.map((l) => [l.index, l.name, l.linkType, l.peer ?? '']),
+      [
+        [1, 'lo', 'loopback', ''],
+        [2, 'eth1', 'ether', 'if5'],
+        [3, 'cilium_vxlan', 'ether', ''],
+        [4, 'lxc0', 'ether', 'if2'],
+      ],
+    );
     const roles = classifyInterfaces({ links, routes: parseIpRoute(ROUTER_ROUTES), topology: { interfaces: [], neighbors: [], podCidrs: [], podSubnets: [] } });
-    assert.deepEqual(roles.map((r) => [r.name, r.role]), [['lo', 'loopback'], ['eth1', 'node-subnet'], ['cilium_vxlan', 'tunnel'], ['lxc0', 'pod-veth']]);
+    assert.deepEqual(
+      roles.map((r) => [r.name, r.role]),
+      [
+        ['lo', 'loopback'],
+        ['eth1', 'node-subnet'],
+        ['cilium_vxlan', 'tunnel'],
+        ['lxc0', 'pod-veth'],
+      ],
+    );
   });
 
   it('a node capture with its ip-link is a node (certain); the router capture is a router', async () => {
@@ -85,7 +143,13 @@ describe('node captures count each packet once', () => {
     assert.equal(f.directions[0].carried, 'both');
     assert.equal(f.directions[1].carried, 'tunnel');
     assert.equal(f.unanswered, undefined);
-    assert.deepEqual(r.tunnels.map((t) => [t.src, t.dst, t.packets]), [[CTR, W0, 5], [W0, CTR, 3]]);
+    assert.deepEqual(
+      r.tunnels.map((t) => [t.src, t.dst, t.packets]),
+      [
+        [CTR, W0, 5],
+        [W0, CTR, 3],
+      ],
+    );
     assert.ok(r.hops.paths.some((p) => p.kind === 'decap' && p.ingress === 'eth1' && p.egress === 'cilium_vxlan'));
     assert.ok(r.hops.paths.some((p) => p.kind === 'encap' && p.ingress === 'cilium_vxlan' && p.egress === 'eth1'));
   });
@@ -109,7 +173,10 @@ describe('node captures count each packet once', () => {
     const r = await analyzeBytes(dumpcapAny(healthyTunnelEvents()));
     assert.deepEqual(serious(r), []);
     assert.ok(r.hops.paths.length > 0 && r.hops.paths.every((p) => p.kind === 'routed'));
-    assert.equal(r.tunnels.reduce((n, t) => n + t.packets, 0), healthyTunnelEvents().length / 2);
+    assert.equal(
+      r.tunnels.reduce((n, t) => n + t.packets, 0),
+      healthyTunnelEvents().length / 2,
+    );
   });
 });
 
@@ -118,9 +185,14 @@ describe('per-interface pcapng written out of time order', () => {
     const events = healthyTunnelEvents();
     const r = await analyzeBytes(dumpcapPerInterface(events, IFNAMES, 2_000_000));
     assert.equal(r.hops.copies.count, events.length / 2);
-    assert.equal(r.tunnels.reduce((n, t) => n + t.packets, 0), events.length / 2);
+    assert.equal(
+      r.tunnels.reduce((n, t) => n + t.packets, 0),
+      events.length / 2,
+    );
     assert.deepEqual(serious(r), []);
-    assert.ok(r.hops.paths.every((p) => p.kind === 'routed' && ((p.ingress === 'eth1' && p.egress === 'eth2') || (p.ingress === 'eth2' && p.egress === 'eth1'))));
+    assert.ok(
+      r.hops.paths.every((p) => p.kind === 'routed' && ((p.ingress === 'eth1' && p.egress === 'eth2') || (p.ingress === 'eth2' && p.egress === 'eth1'))),
+    );
   });
 });
 
@@ -134,7 +206,14 @@ describe('drops inside the tunnel, built packet by packet', () => {
       ...forward(0, { src: CTR, dst: W0, proto: IPPROTO_ICMP, ttl: 64, id: 1 }, echo(8, 7, 1), IF.eth1, MAC.ctr, IF.eth2, MAC.r2),
       ...forward(500, { src: W0, dst: CTR, proto: IPPROTO_ICMP, ttl: 64, id: 2 }, echo(0, 7, 1), IF.eth2, MAC.w0, IF.eth1, MAC.r1),
     ];
-    for (let i = 0; i < 3; i++) ev.push({ t: 1_000_000 * (i + 1), ifindex: IF.eth1, out: false, mac: MAC.ctr, ip: encap({ src: CTR, dst: W0, id: 0x3000 + i, vni: 10100 }, podSyn(0x40)) });
+    for (let i = 0; i < 3; i++)
+      ev.push({
+        t: 1_000_000 * (i + 1),
+        ifindex: IF.eth1,
+        out: false,
+        mac: MAC.ctr,
+        ip: encap({ src: CTR, dst: W0, id: 0x3000 + i, vni: 10100 }, podSyn(0x40)),
+      });
     return ev;
   }
 
@@ -162,7 +241,12 @@ describe('drops inside the tunnel, built packet by packet', () => {
     for (let i = 0; i < 3; i++) {
       ev.push(...podSends(i * 1_000_000, { src: POD0, dst: POD2, ttl: 64, id: 0x10 + i, l4: tcpL4(POD0, POD2, 40000, 80, 'S', 1000, 0) }, W0, 0x2000 + i));
       // The SYN/ACK's tunnel packet: only its eth1 copy, no decapsulated one.
-      const [onEth1] = podReceives(i * 1_000_000 + 500, { src: POD2, dst: POD0, ttl: 63, id: 0x90 + i, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) }, W0, 0x2100 + i);
+      const [onEth1] = podReceives(
+        i * 1_000_000 + 500,
+        { src: POD2, dst: POD0, ttl: 63, id: 0x90 + i, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) },
+        W0,
+        0x2100 + i,
+      );
       ev.push(onEth1!);
     }
     const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
@@ -176,7 +260,8 @@ describe('drops inside the tunnel, built packet by packet', () => {
 
   it('not on a node whose capture never shows its tunnel device (eth1 only)', async () => {
     const ev: Event[] = [];
-    for (let i = 0; i < 3; i++) ev.push(podReceives(i * 1000, { src: POD2, dst: POD0, ttl: 63, id: 0x90 + i, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) }, W0, 0x2100 + i)[0]!);
+    for (let i = 0; i < 3; i++)
+      ev.push(podReceives(i * 1000, { src: POD2, dst: POD0, ttl: 63, id: 0x90 + i, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) }, W0, 0x2100 + i)[0]!);
     const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
     assert.deepEqual(of(r, 'overlay.dropped'), []);
   });
@@ -185,7 +270,17 @@ describe('drops inside the tunnel, built packet by packet', () => {
 describe('overlay.wrong-vtep, built packet by packet', () => {
   it('on the receiving node: VXLAN for a k8s-w0 pod decapsulated here as OTHERHOST and dropped', async () => {
     const ev: Event[] = [];
-    for (let i = 0; i < 3; i++) ev.push(...podReceives(i * 1_000_000, { src: POD1, dst: POD2, ttl: 63, id: 0x70 + i, l4: tcpL4(POD1, POD2, 41000, 80, 'S', 1000, 0) }, W1, 0x4000 + i, 10100, 3));
+    for (let i = 0; i < 3; i++)
+      ev.push(
+        ...podReceives(
+          i * 1_000_000,
+          { src: POD1, dst: POD2, ttl: 63, id: 0x70 + i, l4: tcpL4(POD1, POD2, 41000, 80, 'S', 1000, 0) },
+          W1,
+          0x4000 + i,
+          10100,
+          3,
+        ),
+      );
     // This node's own route for 172.20.2.0/24 is only what it believes, not who hosts the prefix:
     // the alert names the pod address, and the prefix and its node once --pod-cidr says them.
     const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
@@ -203,7 +298,10 @@ describe('overlay.wrong-vtep, built packet by packet', () => {
 
   it('not for VXLAN delivered to the pod it is for', async () => {
     const ev: Event[] = [];
-    for (let i = 0; i < 3; i++) ev.push(...podReceives(i * 1_000_000, { src: POD2, dst: POD0, ttl: 63, id: 0x70 + i, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) }, W0, 0x4000 + i));
+    for (let i = 0; i < 3; i++)
+      ev.push(
+        ...podReceives(i * 1_000_000, { src: POD2, dst: POD0, ttl: 63, id: 0x70 + i, l4: tcpL4(POD2, POD0, 80, 40000, 'SA', 5000, 1001) }, W0, 0x4000 + i),
+      );
     const r = await analyzeBytes(sll2Capture(ev), nodeOpts());
     assert.deepEqual(of(r, 'overlay.wrong-vtep'), []);
   });
@@ -212,7 +310,12 @@ describe('overlay.wrong-vtep, built packet by packet', () => {
 describe('overlay.pmtu, built packet by packet', () => {
   /** A full-size pod packet in DF-set VXLAN from k8s-ctr to k8s-w0. */
   const bigDf = (id: number): Uint8Array =>
-    withDf(encap({ src: CTR, dst: W0, id, vni: 10100 }, plain({ src: POD0, dst: POD2, ttl: 63, id, l4: tcpL4(POD0, POD2, 40000, 80, 'A', 1001, 5001, filler(1400)) })));
+    withDf(
+      encap(
+        { src: CTR, dst: W0, id, vni: 10100 },
+        plain({ src: POD0, dst: POD2, ttl: 63, id, l4: tcpL4(POD0, POD2, 40000, 80, 'A', 1001, 5001, filler(1400) as Uint8Array<ArrayBuffer>) }),
+      ),
+    );
 
   it('a router reports 1400 for DF-set VXLAN over IPv4: pod MTU 1350, not 1400', async () => {
     const ev: Event[] = [];

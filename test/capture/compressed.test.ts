@@ -26,7 +26,9 @@ describe('compressed captures', () => {
 
   it('a cut gzip stream keeps the packets before the cut and exits 1', async () => {
     const cut = join(dir, 'cut.pcap.gz');
-    const whole = gzipSync(Buffer.concat(Array.from({ length: 40 }, (_, i) => (i === 0 ? readFileSync(SAMPLE) : readFileSync(SAMPLE).subarray(24)))), { level: 0 });
+    const whole = gzipSync(Buffer.concat(Array.from({ length: 40 }, (_, i) => (i === 0 ? readFileSync(SAMPLE) : readFileSync(SAMPLE).subarray(24)))), {
+      level: 0,
+    });
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
     const r = await vxshark(['-r', cut]);
     assert.equal(r.status, 1);
@@ -44,7 +46,10 @@ describe('compressed captures', () => {
       writeFileSync(join(dir, name), Uint8Array.from([...bytes, ...new Array(64).fill(0)]));
       const r = await vxshark(['-r', join(dir, name)]);
       assert.equal(r.status, 1);
-      assert.equal(r.stderr, `vxshark: ${join(dir, name)}: ${what}, not a pcap or pcapng capture (decompress it first; vxshark reads gzip-compressed captures directly)\n`);
+      assert.equal(
+        r.stderr,
+        `vxshark: ${join(dir, name)}: ${what}, not a pcap or pcapng capture (decompress it first; vxshark reads gzip-compressed captures directly)\n`,
+      );
     });
   }
 

@@ -116,8 +116,16 @@ describe('peer corpus against tshark -T json', { skip: present ? false : SKIP },
     ] as const) {
       const cap = await loadCapture(join(CORPUS, 'tcpdump', file));
       try {
-        assert.deepEqual([0, 1, 2].map((i) => cap.index.secondsOf(i)), [1418145369, 1418145370, 1418145370], file);
-        assert.deepEqual([0, 1, 2].map((i) => cap.index.nanosOf(i)), nanos, file);
+        assert.deepEqual(
+          [0, 1, 2].map((i) => cap.index.secondsOf(i)),
+          [1418145369, 1418145370, 1418145370],
+          file,
+        );
+        assert.deepEqual(
+          [0, 1, 2].map((i) => cap.index.nanosOf(i)),
+          nanos,
+          file,
+        );
         assert.equal(cap.warnings.length, 1, file);
         assert.match(cap.warnings[0]!, /^2 record\(s\) have an out-of-range fractional time stamp/);
       } finally {

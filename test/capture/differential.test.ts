@@ -96,7 +96,10 @@ describe('differential: pcap-parser', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vxshark-diff-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const frames = [...ethernetFrames(), ...ethernetFrames()];
-    const bytes = buildPcap(frames.map((data, i) => ({ tsSec: 0xfffffff0 + i, tsFrac: 999_990 + i, data, origLen: data.length + i })), { byteOrder: 'be', snaplen: 9000 });
+    const bytes = buildPcap(
+      frames.map((data, i) => ({ tsSec: 0xfffffff0 + i, tsFrac: 999_990 + i, data, origLen: data.length + i })),
+      { byteOrder: 'be', snaplen: 9000 },
+    );
     const path = join(dir, 'be.pcap');
     writeFileSync(path, bytes);
     assert.equal(await agree(path, bytes), frames.length);

@@ -34,7 +34,10 @@ describe('offsets beyond 4 GiB', () => {
       [0, 1, 2].map((i) => target.index.offsetOf(i)),
       [base + 16, base + 16 + 60 + 16, base + 16 + 60 + 16 + 80 + 16],
     );
-    assert.deepEqual([0, 1, 2].map((i) => target.index.capLenOf(i)), [60, 80, 70]);
+    assert.deepEqual(
+      [0, 1, 2].map((i) => target.index.capLenOf(i)),
+      [60, 80, 70],
+    );
   });
 
   it('frames are re-read by offset from past 4 GiB in a (sparse) file, singly and in scans', (t) => {

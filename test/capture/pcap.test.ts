@@ -60,8 +60,14 @@ describe('pcap header', () => {
       assert.equal(cap.info?.fcsBytes, undefined);
       assert.equal(cap.interfaces.length, 1);
       assert.deepEqual(cap.interfaces[0], {
-        id: 0, section: 0, localId: 0, linkType: 1, snaplen: 65535,
-        tsResolution: { base: 10, exponent: 6 }, tsOffset: 0, packets: frames.length,
+        id: 0,
+        section: 0,
+        localId: 0,
+        linkType: 1,
+        snaplen: 65535,
+        tsResolution: { base: 10, exponent: 6 },
+        tsOffset: 0,
+        packets: frames.length,
       });
       assert.equal(cap.frameCount, frames.length);
       const offsets = dataOffsets(frames);
@@ -117,7 +123,10 @@ describe('pcap header', () => {
       assert.equal(cap.index.secondsOf(0), 4294967295);
       assert.equal(cap.index.nanosOf(0), nano ? 999_999_999 : 999_999_000);
       assert.equal(formatIso(cap.index.secondsOf(0), cap.index.nanosOf(0), 0), '2106-02-07T06:28:15Z');
-      assert.equal(formatIso(cap.index.secondsOf(0), cap.index.nanosOf(0), nano ? 9 : 6), nano ? '2106-02-07T06:28:15.999999999Z' : '2106-02-07T06:28:15.999999Z');
+      assert.equal(
+        formatIso(cap.index.secondsOf(0), cap.index.nanosOf(0), nano ? 9 : 6),
+        nano ? '2106-02-07T06:28:15.999999999Z' : '2106-02-07T06:28:15.999999Z',
+      );
       assert.equal(formatIso(cap.index.secondsOf(1), cap.index.nanosOf(1), 0), '2038-01-19T03:14:08Z');
     }
   });
@@ -133,7 +142,10 @@ describe('pcap header', () => {
       ]),
     );
     assert.equal(cap.frameCount, 3);
-    assert.deepEqual([0, 1, 2].map((i) => cap.index.secondsOf(i)), [100, 101, 101]);
+    assert.deepEqual(
+      [0, 1, 2].map((i) => cap.index.secondsOf(i)),
+      [100, 101, 101],
+    );
     assert.equal(cap.index.nanosOf(1), 1_000_000_000);
     // Like Wireshark's 32-bit nsecs: 2^31 µs · 1000 wraps to 0 modulo 2^32.
     assert.equal(cap.index.nanosOf(2), 0);
@@ -149,7 +161,16 @@ describe('pcap header', () => {
 
   it('capinfo summary of out-of-range nanosecond fractions: exact duration, whole fractions', async () => {
     const data = filler(42);
-    const cap = await loadBytes(dir, buildPcap([{ tsSec: 10, tsFrac: 999_999_999, data }, { tsSec: 10, tsFrac: 0x80000000, data }], { nano: true }));
+    const cap = await loadBytes(
+      dir,
+      buildPcap(
+        [
+          { tsSec: 10, tsFrac: 999_999_999, data },
+          { tsSec: 10, tsFrac: 0x80000000, data },
+        ],
+        { nano: true },
+      ),
+    );
     const s = summarize(cap);
     assert.equal(s.firstTime, '1970-01-01T00:00:10.999999999Z');
     assert.equal(s.lastTime, '1970-01-01T00:00:10.2147483648Z');
@@ -159,7 +180,16 @@ describe('pcap header', () => {
 
   it('reports the snaplen and keeps records that claim more than it, with a warning', async () => {
     const big = filler(200);
-    const cap = await loadBytes(dir, buildPcap([{ tsSec: 1, tsFrac: 0, data: big }, { tsSec: 2, tsFrac: 0, data: big.subarray(0, 64), origLen: 1514 }], { snaplen: 64 }));
+    const cap = await loadBytes(
+      dir,
+      buildPcap(
+        [
+          { tsSec: 1, tsFrac: 0, data: big },
+          { tsSec: 2, tsFrac: 0, data: big.subarray(0, 64), origLen: 1514 },
+        ],
+        { snaplen: 64 },
+      ),
+    );
     assert.equal(cap.info?.snaplen, 64);
     assert.equal(cap.interfaces[0]?.snaplen, 64);
     assert.equal(cap.frameCount, 2);
@@ -196,7 +226,11 @@ describe('pcap header', () => {
   });
 
   it('rejects version 1.x and accepts 2.5 with a warning', async () => {
-    for (const [major, minor] of [[1, 4], [1, 0], [3, 0]] as const) {
+    for (const [major, minor] of [
+      [1, 4],
+      [1, 0],
+      [3, 0],
+    ] as const) {
       const message = await loadError(dir, buildPcap([{ tsSec: 1, tsFrac: 0, data: filler(20) }], { versionMajor: major, versionMinor: minor }));
       assert.match(message, new RegExp(`unsupported pcap version ${major}\\.${minor}$`));
     }
@@ -267,7 +301,10 @@ describe('pcap damage', () => {
   // Quadratic re-copying of 263 KB byte by byte would take minutes: the timeout catches a hang.
   it('stays linear when a large record arrives one byte at a time', { timeout: 120_000 }, () => {
     const big = filler(262144);
-    const bytes = buildPcap([{ tsSec: 1, tsFrac: 0, data: big }, { tsSec: 2, tsFrac: 0, data: big.subarray(0, 1000) }]);
+    const bytes = buildPcap([
+      { tsSec: 1, tsFrac: 0, data: big },
+      { tsSec: 2, tsFrac: 0, data: big.subarray(0, 1000) },
+    ]);
     const r = indexInChunks(bytes, 1);
     assert.equal(r.error, undefined);
     assert.equal(r.target.index.count, 2);
@@ -295,12 +332,22 @@ describe('pcap Linux cooked captures', () => {
   });
 
   it('SLL2 (276): direction from the packet type and the interface index', async () => {
-    const specs: [number, number][] = [[0, 1], [4, 26], [1, 0x7fffffff], [4, 0xfffffffe], [3, 2], [7, 3]];
+    const specs: [number, number][] = [
+      [0, 1],
+      [4, 26],
+      [1, 0x7fffffff],
+      [4, 0xfffffffe],
+      [3, 2],
+      [7, 3],
+    ];
     const frames = sll2Frames(specs);
     const cap = await loadBytes(dir, buildPcap(records(frames), { linkType: LinkType.LINUX_SLL2, nano: true }));
     assert.equal(cap.frameCount, specs.length);
     assert.equal(cap.index.hasIfindex, true);
-    assert.deepEqual(specs.map((_, i) => cap.index.ifindexOf(i)), specs.map(([, ifindex]) => ifindex));
+    assert.deepEqual(
+      specs.map((_, i) => cap.index.ifindexOf(i)),
+      specs.map(([, ifindex]) => ifindex),
+    );
     assert.deepEqual(
       specs.map((_, i) => cap.index.directionOf(i)),
       [Direction.Inbound, Direction.Outbound, Direction.Inbound, Direction.Outbound, Direction.Inbound, Direction.Unknown],
@@ -364,7 +411,15 @@ describe('pcap chunking', () => {
     const variants = [
       buildPcap(records(frames), { byteOrder: 'be', nano: true }),
       truncate(buildPcap(records(frames)), 24 + 16 * 30 + 1000), // ends mid-record
-      buildPcap(records(sll2Frames([[4, 1], [0, 2]])), { linkType: 276 }),
+      buildPcap(
+        records(
+          sll2Frames([
+            [4, 1],
+            [0, 2],
+          ]),
+        ),
+        { linkType: 276 },
+      ),
     ];
     for (const bytes of variants) {
       const results = [1, 7, 1024 * 1024].map((size) => indexInChunks(bytes, size));

@@ -5,9 +5,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatEpoch } from '../../src/capture/timestamp.js';
 import { Direction, LinkType } from '../../src/capture/types.js';
-import {
-  buildPcapng, concatBytes, encodeBlock, truncate, u32, type PcapngBlock, type PcapngSection,
-} from '../fixtures/capture-writer.js';
+import { buildPcapng, concatBytes, encodeBlock, truncate, u32, type PcapngBlock, type PcapngSection } from '../fixtures/capture-writer.js';
 import { filler } from '../fixtures/packet-builder.js';
 import { closeAll, dumpIndex, framesOf, hex, indexInChunks, loadBytes, loadError, scannedFrames, TempDir } from './helpers.js';
 import { ethernetFrames, sll2Frames, sllFrames } from './samples.js';
@@ -62,8 +60,16 @@ describe('pcapng sections and byte order', () => {
       ]);
       assert.deepEqual(cap.interfaces, [
         {
-          id: 0, section: 0, localId: 0, name: 'eth0', description: 'uplink', linkType: 1, snaplen: 65535,
-          tsResolution: { base: 10, exponent: 6 }, tsOffset: 0, packets: frames.length,
+          id: 0,
+          section: 0,
+          localId: 0,
+          name: 'eth0',
+          description: 'uplink',
+          linkType: 1,
+          snaplen: 65535,
+          tsResolution: { base: 10, exponent: 6 },
+          tsOffset: 0,
+          packets: frames.length,
         },
       ]);
       assert.equal(cap.frameCount, frames.length);
@@ -123,7 +129,10 @@ describe('pcapng sections and byte order', () => {
         [4, 2, 1, 'lo2', 1, 1],
       ],
     );
-    assert.deepEqual([...Array(cap.frameCount).keys()].map((i) => cap.index.interfaceOf(i)), [1, 0, 2, 2, 2, 3, 4]);
+    assert.deepEqual(
+      [...Array(cap.frameCount).keys()].map((i) => cap.index.interfaceOf(i)),
+      [1, 0, 2, 2, 2, 3, 4],
+    );
     assert.deepEqual(
       [...Array(cap.frameCount).keys()].map((i) => epochOf(cap, i)),
       ['5.000001000', '7.000000001', '9.000000000', '0.000000000', '10.000000000', '11.500000000', '12.000000000'],
@@ -133,11 +142,14 @@ describe('pcapng sections and byte order', () => {
       [U, U, O, U, I, U, U],
     );
     const s = cap.info!.sections;
-    assert.deepEqual(s.map((x) => [x.byteOrder, x.version, x.hardware]), [
-      ['little-endian', '1.0', undefined],
-      ['big-endian', '1.2', undefined],
-      ['little-endian', '1.0', 'arm64'],
-    ]);
+    assert.deepEqual(
+      s.map((x) => [x.byteOrder, x.version, x.hardware]),
+      [
+        ['little-endian', '1.0', undefined],
+        ['big-endian', '1.2', undefined],
+        ['little-endian', '1.0', 'arm64'],
+      ],
+    );
     assert.equal(s[0]!.offset, 0);
     assert.equal(s[1]!.offset, buildPcapng(multi.slice(0, 1)).length);
     assert.equal(s[2]!.offset, buildPcapng(multi.slice(0, 2)).length);
@@ -167,15 +179,20 @@ describe('pcapng sections and byte order', () => {
     ];
     const cap = await loadBytes(dir, buildPcapng(sections));
     assert.equal(cap.error, undefined);
-    assert.deepEqual([0, 1].map((i) => cap.index.capLenOf(i)), [20, 23]);
+    assert.deepEqual(
+      [0, 1].map((i) => cap.index.capLenOf(i)),
+      [20, 23],
+    );
     assert.equal(cap.frameCount, 2);
-    assert.deepEqual(cap.warnings, [
-      `section at byte ${buildPcapng(sections.slice(0, 1)).length} has unsupported version 2.0; its blocks were skipped`,
-    ]);
+    assert.deepEqual(cap.warnings, [`section at byte ${buildPcapng(sections.slice(0, 1)).length} has unsupported version 2.0; its blocks were skipped`]);
   });
 
   it('rejects an unsupported first section version, and a file not starting with an SHB', async () => {
-    for (const [major, minor] of [[0, 1], [1, 1], [2, 0]] as const) {
+    for (const [major, minor] of [
+      [0, 1],
+      [1, 1],
+      [2, 0],
+    ] as const) {
       const message = await loadError(dir, buildPcapng([{ versionMajor: major, versionMinor: minor, blocks: [{ type: 'idb', linkType: 1 }] }]));
       assert.match(message, new RegExp(`unsupported pcapng version ${major}\\.${minor}$`));
     }
@@ -275,7 +292,14 @@ describe('pcapng interface options and time stamps', () => {
     for (const tsresol of [0x14, 0x7f, 0xff]) {
       const cap = await loadBytes(
         dir,
-        buildPcapng([{ blocks: [{ type: 'idb', linkType: 1, tsresol }, { type: 'epb', interfaceId: 0, timestamp: 1700000000123456n, data: filler(60) }] }]),
+        buildPcapng([
+          {
+            blocks: [
+              { type: 'idb', linkType: 1, tsresol },
+              { type: 'epb', interfaceId: 0, timestamp: 1700000000123456n, data: filler(60) },
+            ],
+          },
+        ]),
       );
       assert.equal(cap.error, undefined);
       assert.equal(cap.frameCount, 1);
@@ -291,22 +315,49 @@ describe('pcapng interface options and time stamps', () => {
 describe('pcapng packet blocks', () => {
   it('epb_flags direction bits set index.directionOf', async () => {
     const flags = [undefined, 0, 1, 2, 3, 0x00000101, 0xffff0002, 0x00000100];
-    const blocks: PcapngBlock[] = flags.map((f, i) => ({ type: 'epb', interfaceId: 0, timestamp: BigInt(i), data: filler(30), ...(f === undefined ? {} : { flags: f }) }));
+    const blocks: PcapngBlock[] = flags.map((f, i) => ({
+      type: 'epb',
+      interfaceId: 0,
+      timestamp: BigInt(i),
+      data: filler(30),
+      ...(f === undefined ? {} : { flags: f }),
+    }));
     const cap = await loadBytes(dir, buildPcapng([{ blocks: [{ type: 'idb', linkType: 1 }, ...blocks] }]));
-    assert.deepEqual(flags.map((_, i) => cap.index.directionOf(i)), [U, U, I, O, U, I, O, U]);
+    assert.deepEqual(
+      flags.map((_, i) => cap.index.directionOf(i)),
+      [U, U, I, O, U, I, O, U],
+    );
   });
 
   it('epb_flags beside a comment option, in a big-endian section', async () => {
     const cap = await loadBytes(
       dir,
-      buildPcapng([{ byteOrder: 'be', blocks: [{ type: 'idb', linkType: 1 }, { type: 'epb', interfaceId: 0, timestamp: 1n, data: filler(31), comment: 'hello', flags: 2 }] }]),
+      buildPcapng([
+        {
+          byteOrder: 'be',
+          blocks: [
+            { type: 'idb', linkType: 1 },
+            { type: 'epb', interfaceId: 0, timestamp: 1n, data: filler(31), comment: 'hello', flags: 2 },
+          ],
+        },
+      ]),
     );
     assert.equal(cap.index.directionOf(0), O);
     assert.equal(cap.index.capLenOf(0), 31);
   });
 
   it('EPB with caplen < origlen', async () => {
-    const cap = await loadBytes(dir, buildPcapng([{ blocks: [{ type: 'idb', linkType: 1, snaplen: 96 }, { type: 'epb', interfaceId: 0, timestamp: 1n, data: filler(96), origLen: 1514 }] }]));
+    const cap = await loadBytes(
+      dir,
+      buildPcapng([
+        {
+          blocks: [
+            { type: 'idb', linkType: 1, snaplen: 96 },
+            { type: 'epb', interfaceId: 0, timestamp: 1n, data: filler(96), origLen: 1514 },
+          ],
+        },
+      ]),
+    );
     assert.equal(cap.index.capLenOf(0), 96);
     assert.equal(cap.index.origLenOf(0), 1514);
   });
@@ -324,7 +375,12 @@ describe('pcapng packet blocks', () => {
             { type: 'spb', data: filler(61), origLen: 61 },
           ],
         },
-        { blocks: [{ type: 'idb', linkType: 1, snaplen: 0 }, { type: 'spb', data: filler(70), origLen: 70 }] },
+        {
+          blocks: [
+            { type: 'idb', linkType: 1, snaplen: 0 },
+            { type: 'spb', data: filler(70), origLen: 70 },
+          ],
+        },
       ]),
     );
     assert.equal(cap.error, undefined);
@@ -389,7 +445,11 @@ describe('pcapng packet blocks', () => {
 
   it('SLL and SLL2 interfaces: direction from the packet type unless epb_flags say otherwise, ifindex from SLL2', async () => {
     const sllF = sllFrames([0, 4, 3]);
-    const sll2F = sll2Frames([[4, 7], [0, 8], [4, 9]]);
+    const sll2F = sll2Frames([
+      [4, 7],
+      [0, 8],
+      [4, 9],
+    ]);
     const cap = await loadBytes(
       dir,
       buildPcapng([
@@ -407,8 +467,14 @@ describe('pcapng packet blocks', () => {
         },
       ]),
     );
-    assert.deepEqual([...Array(cap.frameCount).keys()].map((i) => cap.index.directionOf(i)), [I, O, I, O, I, I, I, O]);
-    assert.deepEqual([3, 4, 5].map((i) => cap.index.ifindexOf(i)), [7, 8, 9]);
+    assert.deepEqual(
+      [...Array(cap.frameCount).keys()].map((i) => cap.index.directionOf(i)),
+      [I, O, I, O, I, I, I, O],
+    );
+    assert.deepEqual(
+      [3, 4, 5].map((i) => cap.index.ifindexOf(i)),
+      [7, 8, 9],
+    );
   });
 });
 
@@ -480,7 +546,10 @@ describe('pcapng damage', () => {
   });
 
   it('packet data running past its block, options running past their block, packets before any IDB', async () => {
-    const overrun = await loadBytes(dir, buildPcapng(section([...epbs(frames.slice(0, 1)), { type: 'epb', interfaceId: 0, timestamp: 1n, data: filler(20), capLen: 24 }])));
+    const overrun = await loadBytes(
+      dir,
+      buildPcapng(section([...epbs(frames.slice(0, 1)), { type: 'epb', interfaceId: 0, timestamp: 1n, data: filler(20), capLen: 24 }])),
+    );
     assert.equal(overrun.frameCount, 1);
     assert.match(overrun.error ?? '', /^block at byte \d+: captured length 24 runs past the end of the block$/);
 
@@ -506,7 +575,19 @@ describe('pcapng chunking', () => {
     const variants = [
       buildPcapng([
         { blocks: [{ type: 'idb', linkType: 1, tsresol: 9 }, { type: 'idb', linkType: 1 }, ...many] },
-        { byteOrder: 'be', blocks: [{ type: 'idb', linkType: 276 }, ...epbs(sll2Frames([[4, 1], [0, 2], [1, 3]]))] },
+        {
+          byteOrder: 'be',
+          blocks: [
+            { type: 'idb', linkType: 276 },
+            ...epbs(
+              sll2Frames([
+                [4, 1],
+                [0, 2],
+                [1, 3],
+              ]),
+            ),
+          ],
+        },
       ]),
       truncate(buildPcapng([{ blocks: [{ type: 'idb', linkType: 1 }, { type: 'idb', linkType: 1 }, ...many] }]), 3000),
     ];

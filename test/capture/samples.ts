@@ -1,7 +1,21 @@
 // Real frames (built with the packet builder) that the reader tests store in captures.
 import {
-  arp, ETH_ARP, ETH_IPV4, ethernet, filler, geneveFrame, icmpEcho, ipv4, IPPROTO_ICMP, IPPROTO_TCP, sll, sll2, tcp,
-  vxlanFrame, type InnerSpec, type OuterSpec,
+  arp,
+  ETH_ARP,
+  ETH_IPV4,
+  ethernet,
+  filler,
+  geneveFrame,
+  icmpEcho,
+  ipv4,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  sll,
+  sll2,
+  tcp,
+  vxlanFrame,
+  type InnerSpec,
+  type OuterSpec,
 } from '../fixtures/packet-builder.js';
 
 const OUTER: OuterSpec = { srcMac: '02:00:0a:00:00:01', dstMac: '02:00:0a:00:00:02', src: '10.0.0.1', dst: '10.0.0.2' };
@@ -35,7 +49,5 @@ export function sllFrames(pktTypes: number[]): Uint8Array[] {
 
 /** LINUX_SLL2 frames: [packet type, ifindex] pairs. */
 export function sll2Frames(specs: [pktType: number, ifindex: number][]): Uint8Array[] {
-  return specs.map(([pktType, ifindex], i) =>
-    sll2({ protocol: ETH_IPV4, ifindex, pktType, addr: '02:00:00:00:00:01' }, innerIcmp(i)),
-  );
+  return specs.map(([pktType, ifindex], i) => sll2({ protocol: ETH_IPV4, ifindex, pktType, addr: '02:00:00:00:00:01' }, innerIcmp(i)));
 }

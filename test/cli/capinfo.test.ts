@@ -104,7 +104,20 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     const s = JSON.parse(lines[0]!) as Record<string, unknown>;
-    for (const key of ['file', 'format', 'byteOrder', 'tsResolution', 'linkTypes', 'snaplen', 'packets', 'firstTime', 'lastTime', 'bytes', 'interfaces', 'warnings']) {
+    for (const key of [
+      'file',
+      'format',
+      'byteOrder',
+      'tsResolution',
+      'linkTypes',
+      'snaplen',
+      'packets',
+      'firstTime',
+      'lastTime',
+      'bytes',
+      'interfaces',
+      'warnings',
+    ]) {
       assert.ok(key in s, `missing key ${key}`);
     }
     assert.equal(s.file, pcapngPath);
@@ -142,11 +155,23 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
     assert.equal(r.status, 0);
     const blocks = r.stdout.trimEnd().split('\n\n');
     assert.equal(blocks.length, 3);
-    assert.deepEqual(blocks.map((b) => fields(b).get('File')), [pcapPath, pcapngPath, pcapPath]);
+    assert.deepEqual(
+      blocks.map((b) => fields(b).get('File')),
+      [pcapPath, pcapngPath, pcapPath],
+    );
     const j = await vxshark(['capinfo', '--json', pcapPath, pcapngPath]);
     assert.equal(j.status, 0);
-    const objs = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; packets: number });
-    assert.deepEqual(objs.map((o) => [o.file, o.packets]), [[pcapPath, 3], [pcapngPath, 3]]);
+    const objs = j.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; packets: number });
+    assert.deepEqual(
+      objs.map((o) => [o.file, o.packets]),
+      [
+        [pcapPath, 3],
+        [pcapngPath, 3],
+      ],
+    );
   });
 
   const bad: [name: string, make: () => string, message: RegExp][] = [
@@ -179,7 +204,13 @@ describe('vxshark capinfo', { concurrency: 4 }, () => {
     const r = await vxshark(['capinfo', '--json', pcapPath, missing, pcapngPath]);
     assert.equal(r.status, 1);
     assert.equal(oneErrorLine(r), `vxshark: ${missing}: no such file`);
-    assert.deepEqual(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file), [pcapPath, pcapngPath]);
+    assert.deepEqual(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { file: string }).file),
+      [pcapPath, pcapngPath],
+    );
   });
 
   it('damage after the header: summary printed, warning or error on stderr', async () => {

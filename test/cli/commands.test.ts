@@ -30,7 +30,10 @@ describe('did you mean', () => {
     assert.equal(r.stderr, 'vxshark: unknown option --colour; did you mean --color?\n');
     const a = await vxshark(['alerts', CILIUM, '--jsn']);
     assert.equal(a.stderr, 'vxshark: unknown option --jsn; did you mean --json?\n');
-    assert.equal(explainUnknownArguments('Unknown arguments: colr, zzzzzzzz', ['color', 'V']), 'unknown option --colr; did you mean --color?; unknown option --zzzzzzzz');
+    assert.equal(
+      explainUnknownArguments('Unknown arguments: colr, zzzzzzzz', ['color', 'V']),
+      'unknown option --colr; did you mean --color?; unknown option --zzzzzzzz',
+    );
     assert.equal(explainUnknownArguments('Not enough arguments following: r', ['r']), 'Not enough arguments following: r');
   });
 });

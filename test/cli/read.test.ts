@@ -12,7 +12,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildPcap } from '../fixtures/capture-writer.js';
 import {
-  filler, icmpEcho, innerFrame, IPPROTO_ICMP, IPPROTO_TCP, tcp, udpTunnel, vxlan, vxlanFrame, type InnerSpec, type OuterSpec,
+  filler,
+  icmpEcho,
+  innerFrame,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  tcp,
+  udpTunnel,
+  vxlan,
+  vxlanFrame,
+  type InnerSpec,
+  type OuterSpec,
 } from '../fixtures/packet-builder.js';
 import { INNER, OUTER } from '../helpers/built-frames.js';
 import { CLI_ARGV, ROOT, vxshark, type RunResult } from '../helpers/cli.js';
@@ -93,7 +103,7 @@ function pcapFile(source: string | Buffer): { nano: boolean; linkType: number; r
   const magic = b.readUInt32LE(0);
   assert.ok(magic === 0xa1b2c3d4 || magic === 0xa1b23c4d, `${path}: magic 0x${magic.toString(16)}`);
   const records: PcapRecord[] = [];
-  for (let o = 24; o + 16 <= b.length; ) {
+  for (let o = 24; o + 16 <= b.length;) {
     const capLen = b.readUInt32LE(o + 8);
     records.push({ sec: b.readUInt32LE(o), frac: b.readUInt32LE(o + 4), capLen, origLen: b.readUInt32LE(o + 12), data: b.subarray(o + 16, o + 16 + capLen) });
     o += 16 + capLen;
@@ -111,7 +121,9 @@ function nanos(epoch: string): bigint {
 function seconds(ns: bigint, digits = 6): string {
   const sign = ns < 0n ? '-' : '';
   const a = ns < 0n ? -ns : ns;
-  return `${sign}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0').slice(0, digits)}`;
+  return `${sign}${a / 1_000_000_000n}.${String(a % 1_000_000_000n)
+    .padStart(9, '0')
+    .slice(0, digits)}`;
 }
 
 const two = (n: number): string => String(n).padStart(2, '0');
@@ -122,7 +134,9 @@ function clock(epoch: string, offset: number, withDate: boolean): string {
   const d = new Date(Number(ns / 1_000_000_000n + BigInt(offset)) * 1000);
   const date = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} `;
   const hms = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
-  return `${withDate ? date : ''}${hms}.${String(ns % 1_000_000_000n).padStart(9, '0').slice(0, 6)}`;
+  return `${withDate ? date : ''}${hms}.${String(ns % 1_000_000_000n)
+    .padStart(9, '0')
+    .slice(0, 6)}`;
 }
 
 /** The time column of a summary line (one token, or two for the dated formats). */
@@ -148,7 +162,14 @@ function hexDumps(out: string[]): { offset: number; bytes: number[]; ascii: stri
       continue;
     }
     if (!current) dumps.push((current = []));
-    current.push({ offset: parseInt(m[1]!, 16), bytes: m[2]!.trim().split(/ +/).map((h) => parseInt(h, 16)), ascii: m[3]! });
+    current.push({
+      offset: parseInt(m[1]!, 16),
+      bytes: m[2]!
+        .trim()
+        .split(/ +/)
+        .map((h) => parseInt(h, 16)),
+      ascii: m[3]!,
+    });
   }
   return dumps;
 }
@@ -170,7 +191,13 @@ function writeP9000(): void {
     const outer: OuterSpec = type === 8 ? OUTER : { ...OUTER, src: OUTER.dst, dst: OUTER.src, srcMac: OUTER.dstMac, dstMac: OUTER.srcMac };
     return udpTunnel(outer, 9000, 50000, vxlan({ vni }, innerFrame(inner, { proto: IPPROTO_ICMP, bytes: icmpEcho({ type, id: 9, seq: 1 }, filler(16)) })));
   };
-  writeFileSync(P9000, buildPcap([{ tsSec: 1_700_000_000, tsFrac: 0, data: ping(4242, 8) }, { tsSec: 1_700_000_000, tsFrac: 500, data: ping(4243, 0) }]));
+  writeFileSync(
+    P9000,
+    buildPcap([
+      { tsSec: 1_700_000_000, tsFrac: 0, data: ping(4242, 8) },
+      { tsSec: 1_700_000_000, tsFrac: 500, data: ping(4243, 0) },
+    ]),
+  );
 }
 
 /** About 200,000 small VXLAN packets (a few templates repeated), written record by record. */
@@ -180,7 +207,10 @@ function writeBig(): void {
     const ip = { src: inner.src, dst: inner.dst };
     return k % 2
       ? vxlanFrame({ outer: OUTER, vni: 100 + k, inner }, { proto: IPPROTO_ICMP, bytes: icmpEcho({ type: 8, id: k, seq: k }, filler(32)) })
-      : vxlanFrame({ outer: OUTER, vni: 100 + k, inner }, { proto: IPPROTO_TCP, bytes: tcp({ srcPort: 40000 + k, dstPort: 80, seq: k, flags: 'PA' }, filler(40), ip) });
+      : vxlanFrame(
+          { outer: OUTER, vni: 100 + k, inner },
+          { proto: IPPROTO_TCP, bytes: tcp({ srcPort: 40000 + k, dstPort: 80, seq: k, flags: 'PA' }, filler(40), ip) },
+        );
   });
   const size = 24 + Array.from({ length: BIG_PACKETS }, (_, i) => 16 + templates[i % 8]!.length).reduce((a, b) => a + b, 0);
   const buf = Buffer.alloc(size);
@@ -242,7 +272,16 @@ describe('vxshark -r: summary lines', { concurrency: 4 }, () => {
       assert.ok(m, line);
       assert.deepEqual(
         [Number(m[1]), m[3], m[4], m[5], m[6], m[7], m[8], m[9]],
-        [frameNo(p), values(p, 'ip.src')[0], values(p, 'ip.dst')[0], 'GENEVE', String(Number(one(p, 'geneve.vni'))), values(p, 'ip.src')[1], values(p, 'ip.dst')[1], protocols(p).includes(':icmp') ? 'ICMP' : 'TCP'],
+        [
+          frameNo(p),
+          values(p, 'ip.src')[0],
+          values(p, 'ip.dst')[0],
+          'GENEVE',
+          String(Number(one(p, 'geneve.vni'))),
+          values(p, 'ip.src')[1],
+          values(p, 'ip.dst')[1],
+          protocols(p).includes(':icmp') ? 'ICMP' : 'TCP',
+        ],
       );
     });
   });
@@ -273,12 +312,21 @@ describe('vxshark -r: summary lines', { concurrency: 4 }, () => {
     assert.deepEqual([...names.values()], ['lo', 'eth0', 'eth1', 'eth2']);
     const where = (line: string): string => /^ *\d+ +\S+ (\S+ (?:In|Out)) +\S/.exec(line)?.[1] ?? `no interface in: ${line}`;
     const plain = ok(await vxshark(['-r', SLL2]));
-    assert.deepEqual(plain.map(where), headers.map((h) => `if${h.ifindex} ${h.dir}`));
+    assert.deepEqual(
+      plain.map(where),
+      headers.map((h) => `if${h.ifindex} ${h.dir}`),
+    );
     const named = ok(await vxshark(['-r', SLL2, '--ip-link', IP_LINK]));
-    assert.deepEqual(named.map(where), headers.map((h) => `${names.get(h.ifindex)} ${h.dir}`));
+    assert.deepEqual(
+      named.map(where),
+      headers.map((h) => `${names.get(h.ifindex)} ${h.dir}`),
+    );
     assert.ok(named.some((l) => / eth1 In +/.test(l)) && named.some((l) => / eth0 Out +/.test(l)));
     const eth1Only = ok(await vxshark(['-r', SLL2, '--ifname', '3=eth1']));
-    assert.deepEqual(eth1Only.map(where), headers.map((h) => `${h.ifindex === 3 ? 'eth1' : `if${h.ifindex}`} ${h.dir}`));
+    assert.deepEqual(
+      eth1Only.map(where),
+      headers.map((h) => `${h.ifindex === 3 ? 'eth1' : `if${h.ifindex}`} ${h.dir}`),
+    );
     // The rest of each line does not change with the names.
     const rest = (l: string): string => l.replace(/^( *\d+ +\S+ )\S+ (In|Out) +/, '$1');
     assert.deepEqual(named.map(rest), plain.map(rest));
@@ -296,11 +344,17 @@ describe('vxshark -r: summary lines', { concurrency: 4 }, () => {
     }
   });
 
-  it('the samples: one line per packet, the README\'s SYN lines', async () => {
+  it("the samples: one line per packet, the README's SYN lines", async () => {
     const got = ok(await vxshark(['-r', CILIUM, '-Y', 'tcp.flags.syn == 1']));
     assert.equal(got.length, 4);
-    assert.match(got[0]!, /^ {4}15 +6\.002950 192\.168\.10\.100 → 192\.168\.20\.100 VXLAN VNI 32001 │ 172\.20\.0\.10 → 172\.20\.2\.30 TCP 124 48312 → 80 \[SYN\] /);
-    assert.match(got[1]!, /^ {4}16 +6\.003362 192\.168\.20\.100 → 192\.168\.10\.100 VXLAN VNI 45678 │ 172\.20\.2\.30 → 172\.20\.0\.10 TCP 124 80 → 48312 \[SYN, ACK\] /);
+    assert.match(
+      got[0]!,
+      /^ {4}15 +6\.002950 192\.168\.10\.100 → 192\.168\.20\.100 VXLAN VNI 32001 │ 172\.20\.0\.10 → 172\.20\.2\.30 TCP 124 48312 → 80 \[SYN\] /,
+    );
+    assert.match(
+      got[1]!,
+      /^ {4}16 +6\.003362 192\.168\.20\.100 → 192\.168\.10\.100 VXLAN VNI 45678 │ 172\.20\.2\.30 → 172\.20\.0\.10 TCP 124 80 → 48312 \[SYN, ACK\] /,
+    );
   });
 });
 
@@ -326,7 +380,10 @@ describe('vxshark -r -V and -x', { concurrency: 4 }, () => {
       const ips = titles.filter((t) => t.startsWith('Internet Protocol Version 4'));
       const src = values(p, 'ip.src');
       const dst = values(p, 'ip.dst');
-      assert.deepEqual(ips, src.map((s, k) => `Internet Protocol Version 4, Src: ${s}, Dst: ${dst[k]}`));
+      assert.deepEqual(
+        ips,
+        src.map((s, k) => `Internet Protocol Version 4, Src: ${s}, Dst: ${dst[k]}`),
+      );
       const at = titles.indexOf(`Virtual eXtensible Local Area Network, VNI: ${one(p, 'vxlan.vni')}`);
       assert.ok(at > titles.indexOf(ips[0]!), titles.join('\n'));
       if (ips[1]) assert.ok(at < titles.indexOf(ips[1]), titles.join('\n'));
@@ -344,7 +401,10 @@ describe('vxshark -r -V and -x', { concurrency: 4 }, () => {
     packets.forEach((titles, i) => {
       const p = want[i]!;
       const ips = titles.filter((t) => t.startsWith('Internet Protocol Version 4'));
-      assert.deepEqual(ips, [0, 1].map((k) => `Internet Protocol Version 4, Src: ${values(p, 'ip.src')[k]}, Dst: ${values(p, 'ip.dst')[k]}`));
+      assert.deepEqual(
+        ips,
+        [0, 1].map((k) => `Internet Protocol Version 4, Src: ${values(p, 'ip.src')[k]}, Dst: ${values(p, 'ip.dst')[k]}`),
+      );
       const at = titles.indexOf(`Generic Network Virtualization Encapsulation, VNI: ${one(p, 'geneve.vni')}`);
       assert.ok(at > titles.indexOf(ips[0]!) && at < titles.indexOf(ips[1]!), titles.join('\n'));
     });
@@ -367,7 +427,10 @@ describe('vxshark -r -V and -x', { concurrency: 4 }, () => {
     assert.equal(out.filter((l) => TUNNEL_LINE.test(l)).length, 0);
     dumps.forEach((dump, i) => {
       const data = records[i]!.data;
-      assert.deepEqual(dump.map((d) => d.offset), dump.map((_, k) => k * 16));
+      assert.deepEqual(
+        dump.map((d) => d.offset),
+        dump.map((_, k) => k * 16),
+      );
       assert.deepEqual(Buffer.from(dump.flatMap((d) => d.bytes)), data, `frame ${i + 1}`);
       for (const d of dump) assert.equal(d.ascii, String.fromCharCode(...d.bytes.map((b) => (b >= 0x20 && b < 0x7f ? b : 0x2e))));
       assert.ok(dump[0]!.ascii.length === 16 && dump.at(-1)!.ascii.length === ((data.length - 1) % 16) + 1);
@@ -398,7 +461,10 @@ describe('vxshark -T fields', { concurrency: 4 }, () => {
     const want = tshark(VXLAN);
     const got = ok(await vxshark(['-r', corpus(VXLAN), '-T', 'fields', '-e', 'ip.src', '-e', 'vxlan.vni', '-E', 'header=y', '-E', 'separator=,']));
     assert.equal(got[0], 'ip.src,vxlan.vni');
-    assert.deepEqual(got.slice(1), want.map((p) => [...values(p, 'ip.src'), one(p, 'vxlan.vni')].join(',')));
+    assert.deepEqual(
+      got.slice(1),
+      want.map((p) => [...values(p, 'ip.src'), one(p, 'vxlan.vni')].join(',')),
+    );
     assert.ok(got.includes('192.168.203.1,192.168.203.3,100'), 'an ICMP packet: outer, inner, VNI');
   });
 
@@ -408,11 +474,23 @@ describe('vxshark -T fields', { concurrency: 4 }, () => {
       const fields = ['ip.src', 'ip.dst', 'eth.src', 'udp.srcport'];
       const args = ['-r', corpus(rel), '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
       const all = ok(await vxshark(args));
-      assert.deepEqual(all, want.map((p) => fields.map((f) => values(p, f).join(',')).join('\t')), rel);
+      assert.deepEqual(
+        all,
+        want.map((p) => fields.map((f) => values(p, f).join(',')).join('\t')),
+        rel,
+      );
       const first = ok(await vxshark([...args, '-E', 'occurrence=f']));
-      assert.deepEqual(first, want.map((p) => fields.map((f) => values(p, f)[0] ?? '').join('\t')), rel);
+      assert.deepEqual(
+        first,
+        want.map((p) => fields.map((f) => values(p, f)[0] ?? '').join('\t')),
+        rel,
+      );
       const last = ok(await vxshark([...args, '-E', 'occurrence=l']));
-      assert.deepEqual(last, want.map((p) => fields.map((f) => values(p, f).at(-1) ?? '').join('\t')), rel);
+      assert.deepEqual(
+        last,
+        want.map((p) => fields.map((f) => values(p, f).at(-1) ?? '').join('\t')),
+        rel,
+      );
     }
   });
 
@@ -423,7 +501,10 @@ describe('vxshark -T fields', { concurrency: 4 }, () => {
   });
 
   it('an unknown field: exit 2, one line with "did you mean"', async () => {
-    for (const [field, guess] of [['ip.srcc', 'ip.src'], ['vxlan.vnii', 'vxlan.vni']] as const) {
+    for (const [field, guess] of [
+      ['ip.srcc', 'ip.src'],
+      ['vxlan.vnii', 'vxlan.vni'],
+    ] as const) {
       const r = await vxshark(['-r', CILIUM, '-T', 'fields', '-e', 'frame.number', '-e', field]);
       assert.equal(r.status, 2);
       assert.equal(oneErrorLine(r), `vxshark: unknown field "${field}"; did you mean ${guess}?`);
@@ -433,20 +514,35 @@ describe('vxshark -T fields', { concurrency: 4 }, () => {
 
 describe('vxshark -T json', { concurrency: 4 }, () => {
   /** tshark's frame.protocols without the "ethertype" pseudo-layers; vxshark has no SSH dissector (data). */
-  const tsharkStack = (p: TsharkPacket): string[] => protocols(p).split(':').filter((x) => x !== 'ethertype').map((x) => (x === 'ssh' ? 'data' : x));
+  const tsharkStack = (p: TsharkPacket): string[] =>
+    protocols(p)
+      .split(':')
+      .filter((x) => x !== 'ethertype')
+      .map((x) => (x === 'ssh' ? 'data' : x));
 
   for (const rel of [VXLAN, GENEVE]) {
     it(`${rel}: one object per packet, layers outer to inner as tshark's frame.protocols`, { skip: NO_CORPUS }, async () => {
       const want = tshark(rel);
       const r = await vxshark(['-r', corpus(rel), '-T', 'json']);
-      const got = JSON.parse(ok(r).join('\n')) as { number: number; layers: { protocol: string; offset: number }[]; summary: { tunnel?: { kind: string; vni: number } } }[];
+      const got = JSON.parse(ok(r).join('\n')) as {
+        number: number;
+        layers: { protocol: string; offset: number }[];
+        summary: { tunnel?: { kind: string; vni: number } };
+      }[];
       assert.equal(got.length, want.length);
       got.forEach((pkt, i) => {
         const p = want[i]!;
         assert.equal(pkt.number, frameNo(p));
-        assert.deepEqual(pkt.layers.map((l) => l.protocol), ['frame', ...tsharkStack(p)]);
+        assert.deepEqual(
+          pkt.layers.map((l) => l.protocol),
+          ['frame', ...tsharkStack(p)],
+        );
         const offsets = pkt.layers.map((l) => l.offset);
-        assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b), 'outer layers come first');
+        assert.deepEqual(
+          offsets,
+          [...offsets].sort((a, b) => a - b),
+          'outer layers come first',
+        );
         const vni = rel === VXLAN ? one(p, 'vxlan.vni') : one(p, 'geneve.vni');
         assert.equal(pkt.summary.tunnel?.vni, Number(vni));
       });
@@ -502,8 +598,14 @@ describe('vxshark -c, -t, -d', { concurrency: 4 }, () => {
     const all = tshark(VXLAN);
     const F = corpus(VXLAN);
     assert.deepEqual(await frames(['-r', F, '-c', '3']), [1, 2, 3]);
-    for (const [filter, proto] of [['icmp', ':icmp'], ['arp', ':arp']]) {
-      const want = all.slice(0, 4).filter((p) => protocols(p).includes(proto!)).map(frameNo);
+    for (const [filter, proto] of [
+      ['icmp', ':icmp'],
+      ['arp', ':arp'],
+    ]) {
+      const want = all
+        .slice(0, 4)
+        .filter((p) => protocols(p).includes(proto!))
+        .map(frameNo);
       assert.deepEqual(await frames(['-r', F, '-c', '4', '-Y', filter!]), want);
     }
     assert.deepEqual(await frames(['-r', F, '-c', '1000']), all.map(frameNo));
@@ -514,20 +616,41 @@ describe('vxshark -c, -t, -d', { concurrency: 4 }, () => {
     assert.equal(ok(await vxshark(['-r', CILIUM, '-c', '2', '-V'])).filter((l) => /^Frame \d+:/.test(l)).length, 2);
   });
 
-  it('-t e, r, d, dd: the epoch, relative and delta times of tshark\'s JSON', { skip: NO_CORPUS }, async () => {
+  it("-t e, r, d, dd: the epoch, relative and delta times of tshark's JSON", { skip: NO_CORPUS }, async () => {
     const want = tshark(VXLAN);
     const F = corpus(VXLAN);
     const column = async (args: string[]): Promise<string[]> => ok(await vxshark(['-r', F, ...args])).map(timeColumn);
-    assert.deepEqual(await column(['-t', 'e']), want.map((p) => seconds(nanos(one(p, 'frame.time_epoch')))));
-    assert.deepEqual(await column(['-t', 'r']), want.map((p) => seconds(nanos(one(p, 'frame.time_relative')))));
-    assert.deepEqual(await column([]), want.map((p) => seconds(nanos(one(p, 'frame.time_relative')))));
-    assert.deepEqual(await column(['-t', 'd']), want.map((p) => seconds(nanos(one(p, 'frame.time_delta')))));
-    assert.deepEqual(await column(['-t', 'dd']), want.map((p) => seconds(nanos(one(p, 'frame.time_delta_displayed')))));
+    assert.deepEqual(
+      await column(['-t', 'e']),
+      want.map((p) => seconds(nanos(one(p, 'frame.time_epoch')))),
+    );
+    assert.deepEqual(
+      await column(['-t', 'r']),
+      want.map((p) => seconds(nanos(one(p, 'frame.time_relative')))),
+    );
+    assert.deepEqual(
+      await column([]),
+      want.map((p) => seconds(nanos(one(p, 'frame.time_relative')))),
+    );
+    assert.deepEqual(
+      await column(['-t', 'd']),
+      want.map((p) => seconds(nanos(one(p, 'frame.time_delta')))),
+    );
+    assert.deepEqual(
+      await column(['-t', 'dd']),
+      want.map((p) => seconds(nanos(one(p, 'frame.time_delta_displayed')))),
+    );
     // With a filter, dd is the time since the previous packet shown, d since the previous packet read.
     const shown = want.filter((p) => protocols(p).includes(':icmp'));
     const epoch = (p: TsharkPacket): bigint => nanos(one(p, 'frame.time_epoch'));
-    assert.deepEqual(await column(['-t', 'dd', '-Y', 'icmp']), shown.map((p, k) => seconds(k ? epoch(p) - epoch(shown[k - 1]!) : 0n)));
-    assert.deepEqual(await column(['-t', 'd', '-Y', 'icmp']), shown.map((p) => seconds(nanos(one(p, 'frame.time_delta')))));
+    assert.deepEqual(
+      await column(['-t', 'dd', '-Y', 'icmp']),
+      shown.map((p, k) => seconds(k ? epoch(p) - epoch(shown[k - 1]!) : 0n)),
+    );
+    assert.deepEqual(
+      await column(['-t', 'd', '-Y', 'icmp']),
+      shown.map((p) => seconds(nanos(one(p, 'frame.time_delta')))),
+    );
   });
 
   it('-t u, ud are UTC, a, ad local time (TZ=Etc/GMT-3 is UTC+3), from frame.time_epoch', { skip: NO_CORPUS }, async () => {
@@ -538,11 +661,25 @@ describe('vxshark -c, -t, -d', { concurrency: 4 }, () => {
     assert.equal(clock(epochs[0]!, 0, true), '2013-05-18 20:21:44.837063');
     const column = async (t: string, tz: string): Promise<string[]> => ok(await vxshark(['-r', corpus(VXLAN), '-t', t], { env: { TZ: tz } })).map(timeColumn);
     for (const tz of ['UTC', 'Etc/GMT-3']) {
-      assert.deepEqual(await column('u', tz), epochs.map((e) => clock(e, 0, false)), `-t u, TZ=${tz}`);
-      assert.deepEqual(await column('ud', tz), epochs.map((e) => clock(e, 0, true)), `-t ud, TZ=${tz}`);
+      assert.deepEqual(
+        await column('u', tz),
+        epochs.map((e) => clock(e, 0, false)),
+        `-t u, TZ=${tz}`,
+      );
+      assert.deepEqual(
+        await column('ud', tz),
+        epochs.map((e) => clock(e, 0, true)),
+        `-t ud, TZ=${tz}`,
+      );
     }
-    assert.deepEqual(await column('a', 'Etc/GMT-3'), epochs.map((e) => clock(e, 3 * 3600, false)));
-    assert.deepEqual(await column('ad', 'Etc/GMT-3'), epochs.map((e) => clock(e, 3 * 3600, true)));
+    assert.deepEqual(
+      await column('a', 'Etc/GMT-3'),
+      epochs.map((e) => clock(e, 3 * 3600, false)),
+    );
+    assert.deepEqual(
+      await column('ad', 'Etc/GMT-3'),
+      epochs.map((e) => clock(e, 3 * 3600, true)),
+    );
     assert.equal((await column('ad', 'Etc/GMT-3'))[0], '2013-05-18 23:21:44.837063');
   });
 
@@ -550,7 +687,10 @@ describe('vxshark -c, -t, -d', { concurrency: 4 }, () => {
     const { nano, records } = pcapFile(join(ROOT, NANO));
     assert.ok(nano);
     const got = ok(await vxshark(['-r', NANO, '-t', 'e'])).map(timeColumn);
-    assert.deepEqual(got, records.map((r) => `${r.sec}.${String(r.frac).padStart(9, '0')}`));
+    assert.deepEqual(
+      got,
+      records.map((r) => `${r.sec}.${String(r.frac).padStart(9, '0')}`),
+    );
   });
 
   it('-t with an unknown format: exit 2, one line', async () => {
@@ -565,14 +705,20 @@ describe('vxshark -c, -t, -d', { concurrency: 4 }, () => {
     assert.match(plain[0]!, /^ +1 +0\.000000 192\.168\.10\.100 → 192\.168\.20\.100 UDP \d+ 50000 → 9000 /);
     assert.ok(plain.every((l) => !l.includes('VXLAN')));
     const decoded = ok(await vxshark(['-r', P9000, '--no-heuristics', '-d', 'udp.port==9000,vxlan']));
-    assert.match(decoded[0]!, /^ +1 +0\.000000 192\.168\.10\.100 → 192\.168\.20\.100 VXLAN VNI 4242 │ 172\.20\.0\.10 → 172\.20\.2\.30 ICMP \d+ Echo \(ping\) request /);
-    assert.match(decoded[1]!, /^ +2 +0\.000500 192\.168\.20\.100 → 192\.168\.10\.100 VXLAN VNI 4243 │ 172\.20\.2\.30 → 172\.20\.0\.10 ICMP \d+ Echo \(ping\) reply /);
+    assert.match(
+      decoded[0]!,
+      /^ +1 +0\.000000 192\.168\.10\.100 → 192\.168\.20\.100 VXLAN VNI 4242 │ 172\.20\.0\.10 → 172\.20\.2\.30 ICMP \d+ Echo \(ping\) request /,
+    );
+    assert.match(
+      decoded[1]!,
+      /^ +2 +0\.000500 192\.168\.20\.100 → 192\.168\.10\.100 VXLAN VNI 4243 │ 172\.20\.2\.30 → 172\.20\.0\.10 ICMP \d+ Echo \(ping\) reply /,
+    );
     // -d before the file name: the file is not taken as a second -d value.
     assert.deepEqual(ok(await vxshark(['-d', 'udp.port==9000,vxlan', '--no-heuristics', P9000])), decoded);
-    assert.deepEqual(
-      ok(await vxshark(['-r', P9000, '--no-heuristics', '-d', 'udp.port==9000,vxlan', '-T', 'fields', '-e', 'vxlan.vni', '-e', 'ip.dst'])),
-      ['4242\t192.168.20.100,172.20.2.30', '4243\t192.168.10.100,172.20.0.10'],
-    );
+    assert.deepEqual(ok(await vxshark(['-r', P9000, '--no-heuristics', '-d', 'udp.port==9000,vxlan', '-T', 'fields', '-e', 'vxlan.vni', '-e', 'ip.dst'])), [
+      '4242\t192.168.20.100,172.20.2.30',
+      '4243\t192.168.10.100,172.20.0.10',
+    ]);
     assert.deepEqual(await frames(['-r', P9000, '--no-heuristics', '-Y', 'vxlan']), []);
     assert.deepEqual(await frames(['-r', P9000, '--no-heuristics', '-d', 'udp.port==9000,vxlan', '-Y', 'vxlan.vni == 4243']), [2]);
   });
@@ -598,22 +744,33 @@ describe('vxshark -w', { concurrency: 4 }, () => {
     const src = pcapFile(join(ROOT, CILIUM));
     const dst = pcapFile(out);
     assert.deepEqual([dst.nano, dst.linkType], [src.nano, src.linkType]);
-    assert.deepEqual(dst.records, matched.map((n) => src.records[n - 1]!));
+    assert.deepEqual(
+      dst.records,
+      matched.map((n) => src.records[n - 1]!),
+    );
     // Read back with vxshark: the same packets, numbered from 1.
     const fields = ['-T', 'fields', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'ip.src', '-e', 'vxlan.vni', '-e', 'tcp.flags'];
     assert.deepEqual(ok(await vxshark(['-r', out, ...fields])), ok(await vxshark(['-r', CILIUM, '-Y', filter, ...fields])));
-    assert.deepEqual(await frames(['-r', out]), matched.map((_, i) => i + 1));
+    assert.deepEqual(
+      await frames(['-r', out]),
+      matched.map((_, i) => i + 1),
+    );
   });
 
   it(`${GENEVE} -Y 'geneve.vni == 0xb': the frames tshark's JSON names, byte for byte`, { skip: NO_CORPUS }, async () => {
-    const want = tshark(GENEVE).filter((p) => one(p, 'geneve.vni') === '0x00000b').map(frameNo);
+    const want = tshark(GENEVE)
+      .filter((p) => one(p, 'geneve.vni') === '0x00000b')
+      .map(frameNo);
     const input = corpus(GENEVE);
     const before = sha256(input);
     const out = fresh('pcap');
     const r = await vxshark(['-r', input, '-Y', 'geneve.vni == 0xb', '-w', out]);
     assert.equal(r.status, 0, r.stderr);
     const src = pcapFile(input);
-    assert.deepEqual(pcapFile(out).records, want.map((n) => src.records[n - 1]!));
+    assert.deepEqual(
+      pcapFile(out).records,
+      want.map((n) => src.records[n - 1]!),
+    );
     assert.equal(sha256(input), before);
   });
 
@@ -631,7 +788,22 @@ describe('vxshark -w', { concurrency: 4 }, () => {
     const out = fresh('pcapng');
     await write(NG, out, ['-Y', 'icmp']);
     assert.equal(readFileSync(out).readUInt32LE(0), 0x0a0d0d0a, 'a pcapng section header');
-    const fields = ['-T', 'fields', '-e', 'frame.interface_name', '-e', 'frame.packet_flags_direction', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'ip.src', '-e', 'ip.ttl'];
+    const fields = [
+      '-T',
+      'fields',
+      '-e',
+      'frame.interface_name',
+      '-e',
+      'frame.packet_flags_direction',
+      '-e',
+      'frame.time_epoch',
+      '-e',
+      'frame.len',
+      '-e',
+      'ip.src',
+      '-e',
+      'ip.ttl',
+    ];
     const want = ok(await vxshark(['-r', NG, '-Y', 'icmp', ...fields]));
     assert.ok(want.length > 4);
     assert.deepEqual(ok(await vxshark(['-r', out, ...fields])), want);
@@ -643,10 +815,17 @@ describe('vxshark -w', { concurrency: 4 }, () => {
     assert.deepEqual(await dump(['-r', out]), await dump(['-r', NG, '-Y', 'icmp']));
     const info = JSON.parse(ok(await vxshark(['capinfo', '--json', out]))[0]!) as { format: string; interfaces: { name: string }[] };
     assert.equal(info.format, 'pcapng');
-    assert.deepEqual(info.interfaces.map((i) => i.name), ['eth0', 'eth1', 'eth2']);
+    assert.deepEqual(
+      info.interfaces.map((i) => i.name),
+      ['eth0', 'eth1', 'eth2'],
+    );
   });
 
-  for (const [input, filter] of [[CILIUM, 'tcp'], [NG, 'icmp'], [SLL2, 'tcp']] as const) {
+  for (const [input, filter] of [
+    [CILIUM, 'tcp'],
+    [NG, 'icmp'],
+    [SLL2, 'tcp'],
+  ] as const) {
     it(`tcpdump reads what -w wrote from ${input}: same packets, same -tt times`, { skip: NO_TCPDUMP }, async () => {
       const out = fresh(input.endsWith('ng') ? 'pcapng' : 'pcap');
       await write(input, out, ['-Y', filter]);
@@ -665,9 +844,15 @@ describe('vxshark -w', { concurrency: 4 }, () => {
       const original = tcpdump(join(ROOT, input));
       const written = tcpdump(out);
       assert.equal(written.length, matched.length);
-      assert.deepEqual(written, matched.map((n) => original[n - 1]!));
+      assert.deepEqual(
+        written,
+        matched.map((n) => original[n - 1]!),
+      );
       const epochs = ok(await vxshark(['-r', input, '-Y', filter, '-t', 'e'])).map(timeColumn);
-      assert.deepEqual(written.map((l) => l.split(' ')[0]), epochs);
+      assert.deepEqual(
+        written.map((l) => l.split(' ')[0]),
+        epochs,
+      );
     });
   }
 
@@ -761,7 +946,10 @@ describe('vxshark -r BIG | head -1', () => {
   }
 
   it('the big capture is what it claims', async () => {
-    assert.deepEqual(ok(await vxshark(['capinfo', '--json', BIG])).map((l) => (JSON.parse(l) as { packets: number }).packets), [BIG_PACKETS]);
+    assert.deepEqual(
+      ok(await vxshark(['capinfo', '--json', BIG])).map((l) => (JSON.parse(l) as { packets: number }).packets),
+      [BIG_PACKETS],
+    );
   });
 });
 
@@ -773,7 +961,10 @@ describe('vxshark --color', { concurrency: 4 }, () => {
     const always = await vxshark(['-r', CILIUM, '--color', 'always'], { env: noColorEnv });
     assert.equal(always.status, 0);
     assert.ok(always.stdout.includes(ESC));
-    assert.ok(lines(always.stdout).every((l) => l.includes('\u001b[36m192.168.')), 'each tunnel part is coloured');
+    assert.ok(
+      lines(always.stdout).every((l) => l.includes('\u001b[36m192.168.')),
+      'each tunnel part is coloured',
+    );
     const never = await vxshark(['-r', CILIUM, '--color', 'never'], { env: noColorEnv });
     assert.ok(!never.stdout.includes('\u001b'));
     // The text is the same without the sequences.
@@ -813,7 +1004,11 @@ describe('vxshark -i (live capture)', { concurrency: 2 }, () => {
   it('no tcpdump or dumpcap on PATH: exit 1, one line saying it needs one', async () => {
     const empty = join(tmp, 'empty-path');
     mkdirSync(empty, { recursive: true });
-    for (const args of [['-i', 'lo'], ['-i', 'lo', '-f', 'icmp', '-c', '2'], ['-i', 'lo', '-i', 'eth0']]) {
+    for (const args of [
+      ['-i', 'lo'],
+      ['-i', 'lo', '-f', 'icmp', '-c', '2'],
+      ['-i', 'lo', '-i', 'eth0'],
+    ]) {
       const r = await vxshark(args, { env: { PATH: empty } });
       assert.equal(r.status, 1);
       assert.equal(oneErrorLine(r), 'vxshark: live capture needs tcpdump or dumpcap, and neither is installed (apt-get install tcpdump)');
@@ -833,7 +1028,12 @@ describe('vxshark -i (live capture)', { concurrency: 2 }, () => {
   });
 
   it('-i together with a capture file is a usage error (exit 2)', async () => {
-    for (const args of [['-i', 'lo', CILIUM], ['-i', 'lo', '-r', CILIUM], [CILIUM, '-i', 'lo'], ['-r', '-', '-i', 'lo']]) {
+    for (const args of [
+      ['-i', 'lo', CILIUM],
+      ['-i', 'lo', '-r', CILIUM],
+      [CILIUM, '-i', 'lo'],
+      ['-r', '-', '-i', 'lo'],
+    ]) {
       const r = await vxshark(args);
       assert.equal(r.status, 2, args.join(' '));
       assert.equal(oneErrorLine(r), 'vxshark: give either a capture file or -i INTERFACE, not both');
@@ -841,11 +1041,15 @@ describe('vxshark -i (live capture)', { concurrency: 2 }, () => {
   });
 
   const liveSkip =
-    process.platform !== 'linux' ? 'live capture test needs Linux'
-    : process.getuid?.() !== 0 ? 'live capture test needs root'
-    : !HAVE_TCPDUMP ? 'live capture test needs tcpdump'
-    : !onPath('ping') ? 'live capture test needs ping'
-    : false;
+    process.platform !== 'linux'
+      ? 'live capture test needs Linux'
+      : process.getuid?.() !== 0
+        ? 'live capture test needs root'
+        : !HAVE_TCPDUMP
+          ? 'live capture test needs tcpdump'
+          : !onPath('ping')
+            ? 'live capture test needs ping'
+            : false;
   it('root with tcpdump: -i lo -f icmp -c 2 while pinging 127.0.0.1 prints 2 ICMP lines', { skip: liveSkip, timeout: 60_000 }, async () => {
     const run = vxshark(['-i', 'lo', '-f', 'icmp', '-c', '2'], { timeout: 45_000 });
     // Loopback only, a few pings a second until vxshark has its two packets.
@@ -903,8 +1107,13 @@ describe('every error is one line on stderr, with the right exit status', { conc
     assert.deepEqual(ok(await vxshark(['-T', 'fields', '-e', 'frame.number', '-E', 'header=y', CILIUM, '-c', '1'])), ['frame.number', '1']);
     // The analysis commands share -d and --ifname.
     const tunnels = ok(await vxshark(['tunnels', '-d', 'udp.port==9000,vxlan', '--no-heuristics', P9000]));
-    assert.ok(tunnels.some((l) => /VXLAN +9000 +4242 +192\.168\.10\.100 → 192\.168\.20\.100/.test(l)), tunnels.join('\n'));
-    const hops = JSON.parse(ok(await vxshark(['hops', '--ifname', '2=eth0', '--ifname', '3=eth1', SLL2, '--json'])).join('\n')) as { paths: { ingress: string; egress: string }[] };
+    assert.ok(
+      tunnels.some((l) => /VXLAN +9000 +4242 +192\.168\.10\.100 → 192\.168\.20\.100/.test(l)),
+      tunnels.join('\n'),
+    );
+    const hops = JSON.parse(ok(await vxshark(['hops', '--ifname', '2=eth0', '--ifname', '3=eth1', SLL2, '--json'])).join('\n')) as {
+      paths: { ingress: string; egress: string }[];
+    };
     assert.ok(hops.paths.some((p) => p.ingress === 'eth1' && p.egress === 'eth0'));
   });
 

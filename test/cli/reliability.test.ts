@@ -87,7 +87,17 @@ describe('a capture the user may not read (EACCES)', { concurrency: 4 }, () => {
     writeFileSync(secret, readFileSync(join(ROOT, CILIUM)));
     chmodSync(secret, root ? 0o600 : 0o000);
   };
-  const cases: string[][] = [['-r', secret], ['-r', secret, '-V'], ['capinfo', secret], ['flows', secret], ['tunnels', secret], ['hops', secret], ['alerts', secret], ['flows', CILIUM, '--ip-link', secret], ['alerts', CILIUM, '--ip-route', secret]];
+  const cases: string[][] = [
+    ['-r', secret],
+    ['-r', secret, '-V'],
+    ['capinfo', secret],
+    ['flows', secret],
+    ['tunnels', secret],
+    ['hops', secret],
+    ['alerts', secret],
+    ['flows', CILIUM, '--ip-link', secret],
+    ['alerts', CILIUM, '--ip-route', secret],
+  ];
   for (const args of cases) {
     it(`vxshark ${args.join(' ').replace(tmp, 'TMP')}: permission denied, exit 1`, { skip }, async () => {
       prepare();

@@ -10,8 +10,12 @@ import { vxshark } from '../helpers/cli.js';
 const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 const NO_TSHARK = 'tshark is not installed; the comparison with its tables is skipped';
 const CAPTURES = [
-  ...readdirSync('samples').filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => `samples/${f}`),
-  ...readdirSync('samples/lab-recordings').filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => `samples/lab-recordings/${f}`),
+  ...readdirSync('samples')
+    .filter((f) => /\.pcap(ng)?$/.test(f))
+    .map((f) => `samples/${f}`),
+  ...readdirSync('samples/lab-recordings')
+    .filter((f) => /\.pcap(ng)?$/.test(f))
+    .map((f) => `samples/lab-recordings/${f}`),
 ];
 
 function tshark(args: string[]): string {
@@ -39,7 +43,12 @@ describe('-z tables match tshark 4.0 (every IP/TCP/UDP layer, outer and inner, c
 
   // Where no HTTP body, TCP reassembly or IP fragment is involved (vxshark names an HTTP body
   // "data", and does not reassemble TCP), the hierarchy is tshark's to the byte.
-  for (const file of ['samples/router-any-sll2.pcap', 'samples/router-interfaces.pcapng', 'samples/nanosecond.pcap', 'samples/lab-recordings/native-router-any.pcap']) {
+  for (const file of [
+    'samples/router-any-sll2.pcap',
+    'samples/router-interfaces.pcapng',
+    'samples/nanosecond.pcap',
+    'samples/lab-recordings/native-router-any.pcap',
+  ]) {
     it(`io,phs on ${file}`, async (t) => {
       if (!hasTshark) return t.skip(NO_TSHARK);
       const ours = await vxshark(['-r', file, '-q', '-z', 'io,phs']);
@@ -62,7 +71,19 @@ describe('-z tables match tshark 4.0 (every IP/TCP/UDP layer, outer and inner, c
   });
 });
 
-const STREAM_FIELDS = ['tcp.stream', 'udp.stream', 'tcp.seq', 'tcp.ack', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.len', 'tcp.window_size', 'frame.time_delta', 'frame.time_relative', 'frame.time'];
+const STREAM_FIELDS = [
+  'tcp.stream',
+  'udp.stream',
+  'tcp.seq',
+  'tcp.ack',
+  'tcp.seq_raw',
+  'tcp.ack_raw',
+  'tcp.len',
+  'tcp.window_size',
+  'frame.time_delta',
+  'frame.time_relative',
+  'frame.time',
+];
 // The lab's HTTP heads span two TCP segments, which tshark reassembles and vxshark does not
 // (README): the HTTP fields and the protocol column are compared on the samples only.
 const HTTP_FIELDS = ['http.content_length', '_ws.col.Protocol'];
@@ -100,7 +121,11 @@ describe('retransmissions and duplicate ACKs without forwarding copies', () => {
     it(file, async (t) => {
       if (!hasTshark) return t.skip(NO_TSHARK);
       const ours = await vxshark(['-r', file, '-Y', ANALYSIS, '-T', 'fields', '-e', 'frame.time_epoch']);
-      const inOnly = spawnSync('sh', ['-c', `tshark -r "$1" -Y "$2" -w - | tshark -d udp.port==8472,vxlan -r - -Y "$3" -T fields -e frame.time_epoch`, 'sh', file, inbound, ANALYSIS], { encoding: 'utf8' });
+      const inOnly = spawnSync(
+        'sh',
+        ['-c', `tshark -r "$1" -Y "$2" -w - | tshark -d udp.port==8472,vxlan -r - -Y "$3" -T fields -e frame.time_epoch`, 'sh', file, inbound, ANALYSIS],
+        { encoding: 'utf8' },
+      );
       assert.equal(inOnly.status, 0, inOnly.stderr);
       const all = tshark(['-r', file, '-Y', ANALYSIS, '-T', 'fields', '-e', 'frame.time_epoch']);
       assert.equal(ours.stdout, inOnly.stdout);
@@ -109,11 +134,33 @@ describe('retransmissions and duplicate ACKs without forwarding copies', () => {
   }
 
   it('counts the SYN retransmissions of the misroute once, and flags the copies', async () => {
-    const r = await vxshark(['-r', 'samples/router-interfaces.pcapng', '-Y', 'tcp', '-T', 'fields', '-e', 'frame.interface_name', '-e', 'tcp.analysis.retransmission', '-e', 'tcp.analysis.forwarding_copy']);
-    const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+    const r = await vxshark([
+      '-r',
+      'samples/router-interfaces.pcapng',
+      '-Y',
+      'tcp',
+      '-T',
+      'fields',
+      '-e',
+      'frame.interface_name',
+      '-e',
+      'tcp.analysis.retransmission',
+      '-e',
+      'tcp.analysis.forwarding_copy',
+    ]);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     assert.equal(rows.length, 10);
-    assert.deepEqual(rows.filter((x) => x[1] === '1').map((x) => x[0]), ['eth1', 'eth1', 'eth1', 'eth1']);
-    assert.deepEqual(rows.filter((x) => x[2] === '1').map((x) => x[0]), ['eth0', 'eth0', 'eth0', 'eth0', 'eth0']);
+    assert.deepEqual(
+      rows.filter((x) => x[1] === '1').map((x) => x[0]),
+      ['eth1', 'eth1', 'eth1', 'eth1'],
+    );
+    assert.deepEqual(
+      rows.filter((x) => x[2] === '1').map((x) => x[0]),
+      ['eth0', 'eth0', 'eth0', 'eth0', 'eth0'],
+    );
   });
 });
 

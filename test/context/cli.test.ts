@@ -25,7 +25,10 @@ async function ok(args: string[], env?: Record<string, string | undefined>): Pro
 describe('names in the packet list and the tree', () => {
   it('names outer nodes and inner pods on the summary line', async () => {
     const lines = (await ok(['-r', CILIUM, ...CTX, '-Y', 'frame.number == 3 || frame.number == 4'])).trimEnd().split('\n');
-    assert.match(lines[0]!, /^\s+3\s+\S+ k8s-ctr → k8s-w0 VXLAN VNI 32001 │ default\/curl-pod → default\/webpod-697b545f57-hc6qk ICMP 148 Echo \(ping\) request/);
+    assert.match(
+      lines[0]!,
+      /^\s+3\s+\S+ k8s-ctr → k8s-w0 VXLAN VNI 32001 │ default\/curl-pod → default\/webpod-697b545f57-hc6qk ICMP 148 Echo \(ping\) request/,
+    );
     assert.match(lines[1]!, /^\s+4\s+\S+ k8s-w0 → k8s-ctr VXLAN VNI 45678 │ default\/webpod-697b545f57-hc6qk → default\/curl-pod ICMP 148 Echo \(ping\) reply/);
   });
 
@@ -84,9 +87,31 @@ describe('names in the packet list and the tree', () => {
 describe('k8s.* and cilium.* fields', () => {
   it('prints them with -T fields -e', async () => {
     const out = await ok([
-      '-r', CILIUM, ...CTX, '-T', 'fields', '-Y', 'frame.number in {3 4 13}',
-      '-e', 'frame.number', '-e', 'k8s.src.pod', '-e', 'k8s.dst.pod', '-e', 'k8s.src.namespace', '-e', 'k8s.dst.namespace',
-      '-e', 'k8s.src.node', '-e', 'k8s.dst.node', '-e', 'k8s.service', '-e', 'cilium.identity',
+      '-r',
+      CILIUM,
+      ...CTX,
+      '-T',
+      'fields',
+      '-Y',
+      'frame.number in {3 4 13}',
+      '-e',
+      'frame.number',
+      '-e',
+      'k8s.src.pod',
+      '-e',
+      'k8s.dst.pod',
+      '-e',
+      'k8s.src.namespace',
+      '-e',
+      'k8s.dst.namespace',
+      '-e',
+      'k8s.src.node',
+      '-e',
+      'k8s.dst.node',
+      '-e',
+      'k8s.service',
+      '-e',
+      'cilium.identity',
     ]);
     assert.deepEqual(out.trimEnd().split('\n'), [
       '3\tcurl-pod\twebpod-697b545f57-hc6qk\tdefault\tdefault\tk8s-ctr\tk8s-w0\tdefault/webpod\t32001',
@@ -133,8 +158,13 @@ describe('the analysis with a context', () => {
   it('takes the pod range from the nodes instead of guessing', async () => {
     const out = await ok(['hops', NATIVE, '--ip-link', NATIVE_LINK, ...CTX]);
     assert.match(out, /Pod range: 172\.20\.0\.0\/24 \(k8s-ctr\), 172\.20\.1\.0\/24 \(k8s-w1\), 172\.20\.2\.0\/24 \(k8s-w0\)/);
-    const json = JSON.parse(await ok(['hops', NATIVE, '--ip-link', NATIVE_LINK, ...CTX, '--json'])) as { topology: { podCidrs: { prefix: string; source: string }[] } };
-    assert.deepEqual(json.topology.podCidrs.map((p) => p.source), ['context', 'context', 'context']);
+    const json = JSON.parse(await ok(['hops', NATIVE, '--ip-link', NATIVE_LINK, ...CTX, '--json'])) as {
+      topology: { podCidrs: { prefix: string; source: string }[] };
+    };
+    assert.deepEqual(
+      json.topology.podCidrs.map((p) => p.source),
+      ['context', 'context', 'context'],
+    );
   });
 
   it('tunnels show VTEPs as nodes and the VNI as the identity with its labels', async () => {
@@ -224,7 +254,10 @@ esac
     const r = await vxshark(['snapshot', dir], { env: { ...fake(), FAKE_MODE: 'nocilium' } });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(readdirSync(dir), ['k8s.json']);
-    assert.match(r.stderr, /vxshark: snapshot: no Cilium agent to ask \(Error from server \(NotFound\): daemonsets\.apps "cilium" not found\); Cilium identities are left out\n/);
+    assert.match(
+      r.stderr,
+      /vxshark: snapshot: no Cilium agent to ask \(Error from server \(NotFound\): daemonsets\.apps "cilium" not found\); Cilium identities are left out\n/,
+    );
   });
 
   it('says when the cluster is unreachable, kubectl is missing, or the output is not JSON', async () => {
@@ -239,6 +272,9 @@ esac
     assert.equal(missing.stderr.split('\n').at(-2), 'vxshark: "kubectl" not found on PATH; install kubectl or set KUBECTL to its path');
     const notJson = await vxshark(['snapshot', join(tmp, 'snap5')], { env: { ...fake(), FAKE_MODE: 'notjson' } });
     assert.equal(notJson.status, 1);
-    assert.equal(notJson.stderr.split('\n').at(-2), 'vxshark: kubectl get pods,nodes,services,endpointslices -A -o json did not print JSON (is "kubectl" really kubectl?)');
+    assert.equal(
+      notJson.stderr.split('\n').at(-2),
+      'vxshark: kubectl get pods,nodes,services,endpointslices -A -o json did not print JSON (is "kubectl" really kubectl?)',
+    );
   });
 });

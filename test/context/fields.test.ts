@@ -14,10 +14,24 @@ import { fieldValues } from '../../src/dissect/values.js';
 
 const context = loadContext(['samples/context']);
 const registry = createRegistry({ context });
-const FIELDS = ['k8s.src.pod', 'k8s.dst.pod', 'k8s.src.namespace', 'k8s.dst.namespace', 'k8s.src.node', 'k8s.dst.node', 'k8s.service', 'cilium.identity', 'cilium.labels'];
+const FIELDS = [
+  'k8s.src.pod',
+  'k8s.dst.pod',
+  'k8s.src.namespace',
+  'k8s.dst.namespace',
+  'k8s.src.node',
+  'k8s.dst.node',
+  'k8s.service',
+  'cilium.identity',
+  'cilium.labels',
+];
 const CAPTURES = [
-  ...readdirSync('samples').filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => `samples/${f}`),
-  ...readdirSync('samples/lab-recordings').filter((f) => f.endsWith('.pcap')).map((f) => `samples/lab-recordings/${f}`),
+  ...readdirSync('samples')
+    .filter((f) => /\.pcap(ng)?$/.test(f))
+    .map((f) => `samples/${f}`),
+  ...readdirSync('samples/lab-recordings')
+    .filter((f) => f.endsWith('.pcap'))
+    .map((f) => `samples/lab-recordings/${f}`),
 ];
 
 describe('context fields on every sample', () => {

@@ -38,7 +38,12 @@ function inputError(paths: string[]): string {
 const pod = (name: string, ip: string | undefined, extra: { phase?: string; created?: string; node?: string; deleting?: boolean; ns?: string } = {}) => ({
   apiVersion: 'v1',
   kind: 'Pod',
-  metadata: { name, namespace: extra.ns ?? 'default', creationTimestamp: extra.created ?? '2026-11-20T08:00:00Z', ...(extra.deleting ? { deletionTimestamp: '2026-11-21T00:00:00Z' } : {}) },
+  metadata: {
+    name,
+    namespace: extra.ns ?? 'default',
+    creationTimestamp: extra.created ?? '2026-11-20T08:00:00Z',
+    ...(extra.deleting ? { deletionTimestamp: '2026-11-21T00:00:00Z' } : {}),
+  },
   spec: { nodeName: extra.node ?? 'k8s-w0' },
   status: { phase: extra.phase ?? 'Running', ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}) },
 });
@@ -58,7 +63,11 @@ describe('samples/context (the workshop cluster)', () => {
   });
 
   it('names the nodes by InternalIP, never by a hostNetwork pod on them', () => {
-    for (const [ip, name] of [['192.168.10.100', 'k8s-ctr'], ['192.168.10.101', 'k8s-w1'], ['192.168.20.100', 'k8s-w0']] as const) {
+    for (const [ip, name] of [
+      ['192.168.10.100', 'k8s-ctr'],
+      ['192.168.10.101', 'k8s-w1'],
+      ['192.168.20.100', 'k8s-w0'],
+    ] as const) {
       assert.equal(ctx.who(a(ip))!.kind, 'node');
       assert.equal(ctx.who(a(ip))!.label, name);
       assert.equal(ctx.nodeOf(a(ip)), name);
@@ -112,7 +121,13 @@ describe('input shapes', () => {
   });
 
   it('reads single objects and several files together', () => {
-    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: { podCIDRs: ['10.0.0.0/24'] }, status: { addresses: [{ type: 'InternalIP', address: '192.0.2.1' }] } };
+    const node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n1' },
+      spec: { podCIDRs: ['10.0.0.0/24'] },
+      status: { addresses: [{ type: 'InternalIP', address: '192.0.2.1' }] },
+    };
     const ctx = loadContext([file(pod('p1', '10.0.0.5', { node: 'n1' })), file(node)]);
     assert.equal(ctx.nodeOf(a('10.0.0.5')), 'n1');
     assert.equal(ctx.who(a('192.0.2.1'))!.label, 'n1');
@@ -120,7 +135,16 @@ describe('input shapes', () => {
 
   it('reads cilium-dbg identity list, endpoint list, and CiliumIdentity objects', () => {
     const ids = file([{ id: 5001, labels: ['k8s:app=a'] }]);
-    const eps = file([{ id: 7, status: { identity: { id: 5002, labels: ['k8s:app=b'] }, 'external-identifiers': { 'k8s-namespace': 'ns', 'k8s-pod-name': 'b-1' }, networking: { addressing: [{ ipv4: '10.1.0.9' }] } } }]);
+    const eps = file([
+      {
+        id: 7,
+        status: {
+          identity: { id: 5002, labels: ['k8s:app=b'] },
+          'external-identifiers': { 'k8s-namespace': 'ns', 'k8s-pod-name': 'b-1' },
+          networking: { addressing: [{ ipv4: '10.1.0.9' }] },
+        },
+      },
+    ]);
     const crd = file({ apiVersion: 'cilium.io/v2', kind: 'CiliumIdentity', metadata: { name: '5003' }, 'security-labels': { 'k8s:app': 'c' } });
     const ctx = loadContext([ids, eps, crd]);
     assert.deepEqual(ctx.identity(5001)!.labels, ['k8s:app=a']);
@@ -146,7 +170,13 @@ describe('bad input', () => {
   });
 
   it('refuses a file of other objects, saying what it found', () => {
-    const p = file({ kind: 'List', items: [{ kind: 'Deployment', metadata: { name: 'd' } }, { kind: 'Deployment', metadata: { name: 'e' } }] });
+    const p = file({
+      kind: 'List',
+      items: [
+        { kind: 'Deployment', metadata: { name: 'd' } },
+        { kind: 'Deployment', metadata: { name: 'e' } },
+      ],
+    });
     assert.equal(inputError([p]), `${p}: no pods, nodes, services, endpoint slices, Cilium endpoints or identities in it (found 2 Deployment)`);
     assert.match(inputError([file(42)]), /found number/);
   });
@@ -186,14 +216,23 @@ describe('bad input', () => {
     const old = pod('old-job', '10.0.0.5', { phase: 'Succeeded', created: '2026-11-19T08:00:00Z' });
     const newer = pod('web', '10.0.0.5', { created: '2026-11-20T08:00:00Z' });
     const dying = pod('web-prev', '10.0.0.5', { created: '2026-11-20T09:00:00Z', deleting: true });
-    for (const order of [[old, newer, dying], [dying, newer, old], [newer, dying, old]]) {
+    for (const order of [
+      [old, newer, dying],
+      [dying, newer, old],
+      [newer, dying, old],
+    ]) {
       const ctx = loadContext([file({ kind: 'List', items: order })]);
       const w = ctx.who(a('10.0.0.5'))!;
       assert.equal(w.label, 'default/web');
-      assert.deepEqual(w.shadowed!.map((p) => p.name), ['web-prev', 'old-job']);
+      assert.deepEqual(
+        w.shadowed!.map((p) => p.name),
+        ['web-prev', 'old-job'],
+      );
     }
     // Two running pods: the newer one.
-    const ctx = loadContext([file({ kind: 'List', items: [pod('b', '10.0.0.6', { created: '2026-11-20T10:00:00Z' }), pod('a', '10.0.0.6', { created: '2026-11-20T08:00:00Z' })] })]);
+    const ctx = loadContext([
+      file({ kind: 'List', items: [pod('b', '10.0.0.6', { created: '2026-11-20T10:00:00Z' }), pod('a', '10.0.0.6', { created: '2026-11-20T08:00:00Z' })] }),
+    ]);
     assert.equal(ctx.who(a('10.0.0.6'))!.label, 'default/b');
   });
 

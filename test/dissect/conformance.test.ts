@@ -206,7 +206,6 @@ function matches(e: Exception, capture: string, field: string): boolean {
   return typeof e.capture === 'string' ? e.capture === capture : e.capture.test(capture);
 }
 
-
 function ours(pkt: Packet, registry: Registry, check: FieldCheck): string[] {
   const defs = registry.field(check.name);
   if (!defs) return [];

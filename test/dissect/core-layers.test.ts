@@ -12,9 +12,35 @@ import type { FieldValue, FrameMeta, Packet } from '../../src/dissect/types.js';
 import { fieldOccurrences } from '../../src/dissect/values.js';
 import { VxError } from '../../src/errors.js';
 import {
-  be16, concat, ETH_ARP, ETH_IPV4, ETH_IPV6, ethernet, filler, geneve, geneveFrame, icmpEcho, innerFrame, ipv4, ipv6, IPPROTO_ICMP,
-  IPPROTO_TCP, IPPROTO_UDP, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, PORT_GENEVE, PORT_VXLAN, PORT_VXLAN_LINUX, sll,
-  sll2, tcp, udp, udpTunnel, vxlan, vxlanFrame,
+  be16,
+  concat,
+  ETH_ARP,
+  ETH_IPV4,
+  ETH_IPV6,
+  ethernet,
+  filler,
+  geneve,
+  geneveFrame,
+  icmpEcho,
+  innerFrame,
+  ipv4,
+  ipv6,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  PORT_GENEVE,
+  PORT_VXLAN,
+  PORT_VXLAN_LINUX,
+  sll,
+  sll2,
+  tcp,
+  udp,
+  udpTunnel,
+  vxlan,
+  vxlanFrame,
 } from '../fixtures/packet-builder.js';
 import { INNER, OUTER } from '../helpers/built-frames.js';
 
@@ -51,8 +77,7 @@ function hasLines(text: string[], expected: string[]): void {
 const IP4 = { src: INNER.src, dst: INNER.dst };
 const ETH = { src: INNER.srcMac, dst: INNER.dstMac };
 const udpIn = (payload = filler(12), ports = { srcPort: 40000, dstPort: 9000 }): Uint8Array => udp(ports, payload, IP4);
-const ip4udp = (payload = filler(12), o: Partial<Parameters<typeof ipv4>[0]> = {}): Uint8Array =>
-  ipv4({ ...IP4, proto: IPPROTO_UDP, ...o }, udpIn(payload));
+const ip4udp = (payload = filler(12), o: Partial<Parameters<typeof ipv4>[0]> = {}): Uint8Array => ipv4({ ...IP4, proto: IPPROTO_UDP, ...o }, udpIn(payload));
 const syn = (): Uint8Array =>
   tcp({ srcPort: 43512, dstPort: 80, seq: 1000, flags: 'S', mss: 1410, sackPerm: true, timestamps: [123456, 0], wscale: 7 }, new Uint8Array(0), IP4);
 const vxlanTcp = (): Uint8Array => vxlanFrame({ outer: OUTER, vni: 42, inner: INNER }, { proto: IPPROTO_TCP, bytes: syn() });
@@ -269,7 +294,10 @@ describe('IPv4', () => {
     const cut = dis(ethernet({ ...ETH, type: ETH_IPV4 }, ip4udp()).subarray(0, 14 + 7));
     assert.deepEqual(val(cut, 'ip.frag_offset'), [], 'the fragment word is only half there');
     assert.deepEqual(val(cut, 'ip.ttl'), []);
-    assert.deepEqual(tree(p).filter((l) => l.startsWith('Internet')), ['Internet Protocol Version 4']);
+    assert.deepEqual(
+      tree(p).filter((l) => l.startsWith('Internet')),
+      ['Internet Protocol Version 4'],
+    );
   });
 });
 
@@ -407,7 +435,10 @@ describe('VXLAN', () => {
   it('decodes UDP 8472 as VXLAN by default, with the inner frame one tunnel deep', () => {
     const p = dis(vxlanTcp());
     assert.equal(stack(p), 'frame:eth:ip:udp:vxlan:eth:ip:tcp');
-    assert.deepEqual(p.layers.map((l) => l.depth), [0, 0, 0, 0, 0, 1, 1, 1]);
+    assert.deepEqual(
+      p.layers.map((l) => l.depth),
+      [0, 0, 0, 0, 0, 1, 1, 1],
+    );
     assert.deepEqual(val(p, 'udp.dstport'), ['8472']);
     assert.deepEqual(val(p, 'vxlan.flags'), ['0x0800']);
     assert.deepEqual(raw(p, 'vxlan.flag_i'), [true]);
@@ -422,11 +453,19 @@ describe('VXLAN', () => {
   });
 
   it('decodes the Group Policy extension', () => {
-    const frame = udpTunnel(OUTER, PORT_VXLAN, 50000, vxlan({ vni: 5, gbp: { groupId: 0x1234, dontLearn: true, policyApplied: true } }, innerFrame(INNER, { proto: IPPROTO_UDP, bytes: udpIn() })));
+    const frame = udpTunnel(
+      OUTER,
+      PORT_VXLAN,
+      50000,
+      vxlan({ vni: 5, gbp: { groupId: 0x1234, dontLearn: true, policyApplied: true } }, innerFrame(INNER, { proto: IPPROTO_UDP, bytes: udpIn() })),
+    );
     const p = dis(frame);
     assert.equal(stack(p), 'frame:eth:ip:udp:vxlan:eth:ip:udp:data');
     assert.deepEqual(val(p, 'vxlan.flags'), ['0x8848']);
-    assert.deepEqual(['flag_g', 'flag_i', 'flag_d', 'flag_a'].map((f) => raw(p, `vxlan.${f}`)[0]), [true, true, true, true]);
+    assert.deepEqual(
+      ['flag_g', 'flag_i', 'flag_d', 'flag_a'].map((f) => raw(p, `vxlan.${f}`)[0]),
+      [true, true, true, true],
+    );
     assert.deepEqual(val(p, 'vxlan.gbp'), ['4660']);
     assert.deepEqual(val(p, 'vxlan.flags_reserved'), ['0x0000']);
     assert.deepEqual(p.notes, []);
@@ -482,7 +521,10 @@ describe('GENEVE', () => {
     const p = dis(udpTunnel(OUTER, PORT_GENEVE, 50001, geneve({ vni: 3, protocol: ETH_IPV4 }, ip4udp())));
     assert.equal(stack(p), 'frame:eth:ip:udp:geneve:ip:udp:data');
     assert.deepEqual(val(p, 'ip.src'), ['192.168.10.100', '172.20.0.10']);
-    assert.deepEqual(p.layers.map((l) => l.depth), [0, 0, 0, 0, 0, 1, 1, 1]);
+    assert.deepEqual(
+      p.layers.map((l) => l.depth),
+      [0, 0, 0, 0, 0, 1, 1, 1],
+    );
     const s = summarize(p, registry);
     assert.deepEqual([s.source, s.destination], ['172.20.0.10', '172.20.2.30']);
   });
@@ -513,13 +555,25 @@ describe('nested tunnels', () => {
     const inner = vxlanTcp();
     const p = dis(udpTunnel({ ...OUTER, src: '10.0.0.1', dst: '10.0.0.2' }, PORT_GENEVE, 50003, geneve({ vni: 7 }, inner)));
     assert.equal(stack(p), 'frame:eth:ip:udp:geneve:eth:ip:udp:vxlan:eth:ip:tcp');
-    assert.deepEqual(p.layers.map((l) => l.depth), [0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2]);
+    assert.deepEqual(
+      p.layers.map((l) => l.depth),
+      [0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2],
+    );
     assert.deepEqual(val(p, 'ip.src'), ['10.0.0.1', '192.168.10.100', '172.20.0.10']);
     assert.deepEqual(val(p, 'geneve.vni'), ['0x000007']);
     assert.deepEqual(val(p, 'vxlan.vni'), ['42']);
     const s = summarize(p, registry);
     assert.deepEqual([s.source, s.destination, s.protocol], ['172.20.0.10', '172.20.2.30', 'TCP']);
-    assert.deepEqual(s.tunnel, { kind: 'GENEVE', outerSource: '10.0.0.1', outerDestination: '10.0.0.2', vni: 7, port: PORT_GENEVE, label: 'GENEVE VNI 7', short: 'GENEVE 7', encrypted: false });
+    assert.deepEqual(s.tunnel, {
+      kind: 'GENEVE',
+      outerSource: '10.0.0.1',
+      outerDestination: '10.0.0.2',
+      vni: 7,
+      port: PORT_GENEVE,
+      label: 'GENEVE VNI 7',
+      short: 'GENEVE 7',
+      encrypted: false,
+    });
   });
 
   it('stops at the nesting limit with a warning', () => {
@@ -527,7 +581,10 @@ describe('nested tunnels', () => {
     for (let i = 0; i < 12; i++) frame = udpTunnel(OUTER, PORT_VXLAN, 50000, vxlan({ vni: i }, frame));
     const p = dis(frame);
     assert.ok(p.layers.length <= 48);
-    assert.ok(notes(p).some((n) => n.startsWith('warning: [Dissection stopped')), notes(p).join('\n'));
+    assert.ok(
+      notes(p).some((n) => n.startsWith('warning: [Dissection stopped')),
+      notes(p).join('\n'),
+    );
   });
 });
 
@@ -543,7 +600,10 @@ describe('ports, decode-as and heuristics', () => {
     assert.equal(registry.lookup('udp.port', 6081), 'geneve');
     assert.equal(stack(dis(oddVxlan(PORT_VXLAN_LINUX))).split(':')[4], 'vxlan');
     assert.equal(stack(dis(oddVxlan(PORT_VXLAN))).split(':')[4], 'vxlan');
-    assert.equal(stack(dis(udpTunnel(OUTER, PORT_GENEVE, 50000, geneve({ vni: 1 }, innerFrame(INNER, { proto: IPPROTO_UDP, bytes: udpIn() }))))).split(':')[4], 'geneve');
+    assert.equal(
+      stack(dis(udpTunnel(OUTER, PORT_GENEVE, 50000, geneve({ vni: 1 }, innerFrame(INNER, { proto: IPPROTO_UDP, bytes: udpIn() }))))).split(':')[4],
+      'geneve',
+    );
   });
 
   it('parses decode-as rules', () => {
@@ -588,7 +648,16 @@ describe('packet summary and detail tree', () => {
       protocol: 'TCP',
       length: bytes.length,
       info: '43512 → 80 [SYN] Seq=1000 Win=64240 Len=0 MSS=1410',
-      tunnel: { kind: 'VXLAN', outerSource: '192.168.10.100', outerDestination: '192.168.20.100', vni: 42, port: PORT_VXLAN_LINUX, label: 'VXLAN VNI 42', short: 'VXLAN 42', encrypted: false },
+      tunnel: {
+        kind: 'VXLAN',
+        outerSource: '192.168.10.100',
+        outerDestination: '192.168.20.100',
+        vni: 42,
+        port: PORT_VXLAN_LINUX,
+        label: 'VXLAN VNI 42',
+        short: 'VXLAN 42',
+        encrypted: false,
+      },
       interfaceName: 'eth1',
       direction: undefined,
       expert: undefined,

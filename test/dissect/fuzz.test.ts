@@ -344,7 +344,9 @@ describe('fuzzing', () => {
       if (ms > 2000) problems.push(`${name}: indexing took ${ms.toFixed(0)} ms`);
       for (let i = 0; i < target.index.count; i++) {
         if (target.index.offsetOf(i) + target.index.capLenOf(i) > bytes.length) {
-          problems.push(`${name}: frame ${i + 1} at ${target.index.offsetOf(i)} (+${target.index.capLenOf(i)}) lies past the end of the ${bytes.length}-byte input`);
+          problems.push(
+            `${name}: frame ${i + 1} at ${target.index.offsetOf(i)} (+${target.index.capLenOf(i)}) lies past the end of the ${bytes.length}-byte input`,
+          );
           break;
         }
       }

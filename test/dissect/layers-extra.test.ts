@@ -95,10 +95,19 @@ describe('ARP', () => {
   it('words replies, announcements, probes and RARP as Wireshark does', () => {
     const reply = arpFrame({ op: 2, senderMac: M2, senderIp: '10.0.0.2', targetMac: M1, targetIp: '10.0.0.1' }, M1);
     assert.equal(info(decode(reply)), `10.0.0.2 is at ${M2}`);
-    assert.equal(info(decode(arpFrame({ op: 1, senderMac: M1, senderIp: '10.0.0.1', targetMac: ZERO, targetIp: '10.0.0.1' }))), 'ARP Announcement for 10.0.0.1');
+    assert.equal(
+      info(decode(arpFrame({ op: 1, senderMac: M1, senderIp: '10.0.0.1', targetMac: ZERO, targetIp: '10.0.0.1' }))),
+      'ARP Announcement for 10.0.0.1',
+    );
     assert.equal(info(decode(arpFrame({ op: 1, senderMac: M1, senderIp: '0.0.0.0', targetMac: ZERO, targetIp: '10.0.0.9' }))), 'Who has 10.0.0.9? (ARP Probe)');
-    assert.equal(info(decode(arpFrame({ op: 2, senderMac: M1, senderIp: '10.0.0.1', targetMac: BCAST, targetIp: '10.0.0.1' }))), 'Gratuitous ARP for 10.0.0.1 (Reply)');
-    const rarp = B.ethernet({ src: M1, dst: BCAST, type: 0x8035 }, B.concat(B.be16(1, 0x0800), Uint8Array.of(6, 4), B.be16(3), B.mac(M1), new Uint8Array(4), B.mac(M1), new Uint8Array(4)));
+    assert.equal(
+      info(decode(arpFrame({ op: 2, senderMac: M1, senderIp: '10.0.0.1', targetMac: BCAST, targetIp: '10.0.0.1' }))),
+      'Gratuitous ARP for 10.0.0.1 (Reply)',
+    );
+    const rarp = B.ethernet(
+      { src: M1, dst: BCAST, type: 0x8035 },
+      B.concat(B.be16(1, 0x0800), Uint8Array.of(6, 4), B.be16(3), B.mac(M1), new Uint8Array(4), B.mac(M1), new Uint8Array(4)),
+    );
     const p = decode(rarp);
     assert.equal(stack(p), 'frame:eth:arp');
     assert.equal(info(p), `Who is ${M1}? Tell ${M1}`);
@@ -134,7 +143,10 @@ describe('ARP', () => {
 
 describe('ICMP', () => {
   const quotedUdp = B.ipv4({ src: '10.0.0.2', dst: '10.0.0.9', proto: B.IPPROTO_UDP }, B.udp({ srcPort: 1234, dstPort: 53 }, B.filler(40)));
-  const quotedTcp = B.ipv4({ src: '10.0.0.2', dst: '10.0.0.9', proto: B.IPPROTO_TCP }, B.tcp({ srcPort: 40000, dstPort: 443, seq: 7, flags: 'S' }, new Uint8Array(0)));
+  const quotedTcp = B.ipv4(
+    { src: '10.0.0.2', dst: '10.0.0.9', proto: B.IPPROTO_TCP },
+    B.tcp({ srcPort: 40000, dstPort: 443, seq: 7, flags: 'S' }, new Uint8Array(0)),
+  );
 
   it('decodes an echo request with both byte orders of id and seq and the IP TTL', () => {
     const frame = eth4(B.IPPROTO_ICMP, B.icmpEcho({ type: 8, id: 1, seq: 1 }, B.filler(16)), 63);
@@ -158,7 +170,10 @@ describe('ICMP', () => {
     assert.deepEqual(text(p, 'ip.src'), ['10.0.0.1', '10.0.0.2']);
     assert.deepEqual(text(p, 'tcp.srcport'), ['40000']);
     assert.deepEqual(errors(p), []);
-    assert.deepEqual(p.layers.map((l) => l.quoted === true), [false, false, false, false, true, true]);
+    assert.deepEqual(
+      p.layers.map((l) => l.quoted === true),
+      [false, false, false, false, true, true],
+    );
     // The outer header's checksum is verified; the quoted one may have been rewritten by the router.
     assert.deepEqual(text(p, 'ip.checksum.status'), ['1', '2']);
     const s = summarize(p, registry);
@@ -205,11 +220,16 @@ describe('ICMPv6', () => {
   });
 
   it('decodes neighbor discovery with the target address and link-layer options', () => {
-    const ns = decode(eth6(58, B.icmpv6({ type: 135, code: 0, body: B.concat(new Uint8Array(4), B.ipv6Bytes('fe80::2'), Uint8Array.of(1, 1), B.mac(M1)) }, ip6)));
+    const ns = decode(
+      eth6(58, B.icmpv6({ type: 135, code: 0, body: B.concat(new Uint8Array(4), B.ipv6Bytes('fe80::2'), Uint8Array.of(1, 1), B.mac(M1)) }, ip6)),
+    );
     assert.deepEqual(text(ns, 'icmpv6.nd.ns.target_address'), ['fe80::2']);
     assert.deepEqual(text(ns, 'icmpv6.opt.src_linkaddr'), [M1]);
     assert.equal(info(ns), `Neighbor Solicitation for fe80::2 from ${M1}`);
-    const naFrame = eth6(58, B.icmpv6({ type: 136, code: 0, body: B.concat(Uint8Array.of(0x60, 0, 0, 0), B.ipv6Bytes('fe80::2'), Uint8Array.of(2, 1), B.mac(M2)) }, ip6));
+    const naFrame = eth6(
+      58,
+      B.icmpv6({ type: 136, code: 0, body: B.concat(Uint8Array.of(0x60, 0, 0, 0), B.ipv6Bytes('fe80::2'), Uint8Array.of(2, 1), B.mac(M2)) }, ip6),
+    );
     survivesTruncation(naFrame);
     const na = decode(naFrame);
     assert.deepEqual(text(na, 'icmpv6.nd.na.flag.s'), ['1']);
@@ -255,7 +275,10 @@ describe('IPv6 extension headers', () => {
   it('decodes a first fragment, and leaves later fragments as data', () => {
     const first = decode(eth6(44, B.ipv6FragmentHeader({ next: 17, offset: 0, more: true, id: 0x1234 }, B.udp({ srcPort: 1, dstPort: 2 }, B.filler(16)))));
     assert.equal(stack(first), 'frame:eth:ipv6:ipv6.fraghdr:udp:data');
-    assert.deepEqual([...text(first, 'ipv6.fraghdr.offset'), ...text(first, 'ipv6.fraghdr.more'), ...text(first, 'ipv6.fraghdr.ident')], ['0', '1', '0x00001234']);
+    assert.deepEqual(
+      [...text(first, 'ipv6.fraghdr.offset'), ...text(first, 'ipv6.fraghdr.more'), ...text(first, 'ipv6.fraghdr.ident')],
+      ['0', '1', '0x00001234'],
+    );
     const laterFrame = eth6(44, B.ipv6FragmentHeader({ next: 17, offset: 2, more: false, id: 0x1234 }, B.filler(16)));
     survivesTruncation(laterFrame);
     const later = decode(laterFrame);
@@ -283,19 +306,29 @@ describe('IPv6 extension headers', () => {
 describe('VXLAN-GPE and NSH', () => {
   const outer = { srcMac: 'aa:00:00:00:00:01', dstMac: 'aa:00:00:00:00:02', src: '192.168.1.1', dst: '192.168.1.2' };
   const innerIp = B.ipv4({ ...ip4, proto: 1 }, B.icmpEcho({ type: 8, id: 1, seq: 1 }));
-  const gpe = (nextProtocol: number, inner: Uint8Array): Uint8Array => B.udpTunnel(outer, B.PORT_VXLAN_GPE, 50000, B.vxlanGpe({ vni: 0x123456, nextProtocol }, inner));
+  const gpe = (nextProtocol: number, inner: Uint8Array): Uint8Array =>
+    B.udpTunnel(outer, B.PORT_VXLAN_GPE, 50000, B.vxlanGpe({ vni: 0x123456, nextProtocol }, inner));
   /** RFC 8300 NSH, MD type 1 (16 bytes of context headers). */
   const nshHeader = (next: number): Uint8Array => B.concat(B.be16(0x0006), Uint8Array.of(1, next), B.be32((42 << 8) | 255), new Uint8Array(16));
 
-  it('decodes IPv4 inside VXLAN-GPE as a tunnel, under tshark\'s vxlan.* names', () => {
+  it("decodes IPv4 inside VXLAN-GPE as a tunnel, under tshark's vxlan.* names", () => {
     const p = decode(gpe(1, innerIp));
     assert.equal(stack(p), 'frame:eth:ip:udp:vxlan-gpe:ip:icmp');
     assert.deepEqual(text(p, 'vxlan.flags'), ['0x0c']);
-    assert.deepEqual([...text(p, 'vxlan.i_bit'), ...text(p, 'vxlan.p_bit'), ...text(p, 'vxlan.next_proto'), ...text(p, 'vxlan.vni')], ['1', '1', '1', String(0x123456)]);
+    assert.deepEqual(
+      [...text(p, 'vxlan.i_bit'), ...text(p, 'vxlan.p_bit'), ...text(p, 'vxlan.next_proto'), ...text(p, 'vxlan.vni')],
+      ['1', '1', '1', String(0x123456)],
+    );
     assert.deepEqual(fieldValues(p, registry, 'vxlan'), [true]);
-    assert.deepEqual(p.layers.map((l) => l.depth), [0, 0, 0, 0, 0, 1, 1]);
+    assert.deepEqual(
+      p.layers.map((l) => l.depth),
+      [0, 0, 0, 0, 0, 1, 1],
+    );
     const s = summarize(p, registry);
-    assert.deepEqual([s.tunnel?.kind, s.tunnel?.vni, s.source, s.info], ['VXLAN-GPE', 0x123456, '10.0.0.1', 'Echo (ping) request  id=0x0001, seq=1/256, ttl=64']);
+    assert.deepEqual(
+      [s.tunnel?.kind, s.tunnel?.vni, s.source, s.info],
+      ['VXLAN-GPE', 0x123456, '10.0.0.1', 'Echo (ping) request  id=0x0001, seq=1/256, ttl=64'],
+    );
   });
 
   it('follows the next protocol to Ethernet and to NSH', () => {
@@ -331,7 +364,8 @@ describe('NULL, LOOP and raw IP link types', () => {
     assert.equal(stack(le), 'frame:null:ip:icmp');
     assert.deepEqual(text(le, 'null.family'), ['2']);
     assert.equal(stack(decode(B.concat(Uint8Array.of(0, 0, 0, 2), v4), { linkType: LinkType.NULL })), 'frame:null:ip:icmp');
-    for (const fam of [24, 28, 30]) assert.equal(stack(decode(B.concat(Uint8Array.of(fam, 0, 0, 0), v6), { linkType: LinkType.NULL })), 'frame:null:ipv6:icmpv6');
+    for (const fam of [24, 28, 30])
+      assert.equal(stack(decode(B.concat(Uint8Array.of(fam, 0, 0, 0), v6), { linkType: LinkType.NULL })), 'frame:null:ipv6:icmpv6');
     const loop = decode(B.concat(Uint8Array.of(0, 0, 0, 2), v4), { linkType: LinkType.LOOP });
     assert.equal(stack(loop), 'frame:null:ip:icmp');
     assert.deepEqual(text(loop, 'null.family'), ['2']);
@@ -368,7 +402,10 @@ describe('DNS', () => {
     assert.deepEqual(text(p, 'dns.flags'), ['0x0100']);
     assert.deepEqual(text(p, 'dns.flags.response'), ['0']);
     assert.deepEqual(text(p, 'dns.flags.rcode'), []);
-    assert.deepEqual([...text(p, 'dns.qry.name'), ...text(p, 'dns.qry.type'), ...text(p, 'dns.qry.class'), ...text(p, 'dns.count.queries')], ['example.com', '1', '0x0001', '1']);
+    assert.deepEqual(
+      [...text(p, 'dns.qry.name'), ...text(p, 'dns.qry.type'), ...text(p, 'dns.qry.class'), ...text(p, 'dns.count.queries')],
+      ['example.com', '1', '0x0001', '1'],
+    );
     assert.equal(info(p), 'Standard query 0x1234 A example.com');
   });
 
@@ -434,7 +471,10 @@ describe('HTTP', () => {
   it('decodes the status line; the body is data', () => {
     const p = decode(eth4(6, B.tcp({ srcPort: 8080, dstPort: 40000, seq: 1, ack: 1, flags: 'PA' }, B.httpResponse(404, 'Not Found', 'nope'))));
     assert.equal(stack(p), 'frame:eth:ip:tcp:http:data');
-    assert.deepEqual(['http.response.version', 'http.response.code', 'http.response.phrase'].flatMap((f) => text(p, f)), ['HTTP/1.1', '404', 'Not Found']);
+    assert.deepEqual(
+      ['http.response.version', 'http.response.code', 'http.response.phrase'].flatMap((f) => text(p, f)),
+      ['HTTP/1.1', '404', 'Not Found'],
+    );
     assert.equal(info(p), 'HTTP/1.1 404 Not Found');
   });
 
@@ -498,7 +538,17 @@ async function compareWithTshark(file: string, fields: string[]): Promise<Packet
   return packets;
 }
 
-const ARP_FIELDS = ['arp.hw.type', 'arp.proto.type', 'arp.hw.size', 'arp.proto.size', 'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.hw_mac', 'arp.dst.proto_ipv4'];
+const ARP_FIELDS = [
+  'arp.hw.type',
+  'arp.proto.type',
+  'arp.hw.size',
+  'arp.proto.size',
+  'arp.opcode',
+  'arp.src.hw_mac',
+  'arp.src.proto_ipv4',
+  'arp.dst.hw_mac',
+  'arp.dst.proto_ipv4',
+];
 const ICMP_FIELDS = ['icmp.type', 'icmp.code', 'icmp.checksum', 'icmp.checksum.status', 'icmp.ident', 'icmp.ident_le', 'icmp.seq', 'icmp.seq_le'];
 const ICMPV6_FIELDS = ['icmpv6.type', 'icmpv6.code', 'icmpv6.checksum', 'icmpv6.checksum.status'];
 
@@ -511,7 +561,13 @@ describe('agreement with TShark 4.0 on the peer corpus', { skip: present ? false
   });
 
   it('zeek/linux_dlt_sll2.pcap: ICMP, ICMPv6, ARP and RARP over Linux cooked v2', async () => {
-    const packets = await compareWithTshark('zeek/linux_dlt_sll2.pcap', [...ARP_FIELDS, ...ICMP_FIELDS, ...ICMPV6_FIELDS, 'icmpv6.echo.identifier', 'icmpv6.echo.sequence_number']);
+    const packets = await compareWithTshark('zeek/linux_dlt_sll2.pcap', [
+      ...ARP_FIELDS,
+      ...ICMP_FIELDS,
+      ...ICMPV6_FIELDS,
+      'icmpv6.echo.identifier',
+      'icmpv6.echo.sequence_number',
+    ]);
     assert.deepEqual(packets.map(info), [
       'Echo (ping) request  id=0x0008, seq=1/256, ttl=64',
       'Echo (ping) reply    id=0x0008, seq=1/256, ttl=64',
@@ -532,19 +588,42 @@ describe('agreement with TShark 4.0 on the peer corpus', { skip: present ? false
   });
 
   it('tcpdump/babel.pcap: a hop-by-hop header before an MLDv2 report', async () => {
-    const packets = await compareWithTshark('tcpdump/babel.pcap', ['ipv6.hopopts.nxt', 'ipv6.hopopts.len', 'ipv6.hopopts.len_oct', ...ICMPV6_FIELDS, 'icmpv6.mldr.nb_mcast_records']);
+    const packets = await compareWithTshark('tcpdump/babel.pcap', [
+      'ipv6.hopopts.nxt',
+      'ipv6.hopopts.len',
+      'ipv6.hopopts.len_oct',
+      ...ICMPV6_FIELDS,
+      'icmpv6.mldr.nb_mcast_records',
+    ]);
     assert.equal(stack(packets[24]!), 'frame:sll:ipv6:ipv6.hopopts:icmpv6');
     assert.equal(info(packets[24]!), 'Multicast Listener Report Message v2');
   });
 
   it('tcpdump/icmp-cksum-oobr-1.pcap: an ICMP error with a bad checksum and a long quoted packet', async () => {
-    const [p] = await compareWithTshark('tcpdump/icmp-cksum-oobr-1.pcap', [...ICMP_FIELDS.slice(0, 4), 'icmp.unused', 'ip.src', 'ip.len', 'udp.srcport', 'udp.length']);
+    const [p] = await compareWithTshark('tcpdump/icmp-cksum-oobr-1.pcap', [
+      ...ICMP_FIELDS.slice(0, 4),
+      'icmp.unused',
+      'ip.src',
+      'ip.len',
+      'udp.srcport',
+      'udp.length',
+    ]);
     assert.deepEqual(errors(p!), []);
     assert.equal(info(p!), 'Destination unreachable (Port unreachable)');
   });
 
   it('zeek/pcapng-multi-interface.pcapng: DNS queries and responses', async () => {
-    const fields = ['dns.id', 'dns.flags', 'dns.flags.response', 'dns.flags.opcode', 'dns.flags.recdesired', 'dns.flags.recavail', 'dns.flags.rcode', 'dns.count.queries', 'dns.count.answers'];
+    const fields = [
+      'dns.id',
+      'dns.flags',
+      'dns.flags.response',
+      'dns.flags.opcode',
+      'dns.flags.recdesired',
+      'dns.flags.recavail',
+      'dns.flags.rcode',
+      'dns.count.queries',
+      'dns.count.answers',
+    ];
     fields.push('dns.count.auth_rr', 'dns.count.add_rr', 'dns.qry.name', 'dns.qry.name.len', 'dns.count.labels', 'dns.qry.type', 'dns.qry.class');
     fields.push('dns.resp.name', 'dns.resp.type', 'dns.resp.class', 'dns.resp.ttl', 'dns.resp.len', 'dns.a', 'dns.aaaa', 'dns.cname');
     const packets = await compareWithTshark('zeek/pcapng-multi-interface.pcapng', fields);
@@ -556,7 +635,18 @@ describe('agreement with TShark 4.0 on the peer corpus', { skip: present ? false
   });
 
   it('tcpdump/nsh-over-vxlan-gpe.pcap: VXLAN-GPE carrying NSH (MD type 2) and IPv4/UDP', async () => {
-    const fields = ['vxlan.flags', 'vxlan.ver', 'vxlan.i_bit', 'vxlan.p_bit', 'vxlan.o_bit', 'vxlan.flags_reserved', 'vxlan.reserved_16', 'vxlan.next_proto', 'vxlan.vni', 'vxlan.reserved8'];
+    const fields = [
+      'vxlan.flags',
+      'vxlan.ver',
+      'vxlan.i_bit',
+      'vxlan.p_bit',
+      'vxlan.o_bit',
+      'vxlan.flags_reserved',
+      'vxlan.reserved_16',
+      'vxlan.next_proto',
+      'vxlan.vni',
+      'vxlan.reserved8',
+    ];
     fields.push('nsh.version', 'nsh.Obit', 'nsh.CBit', 'nsh.ttl', 'nsh.length', 'nsh.mdtype', 'nsh.nextproto', 'nsh.spi', 'nsh.si');
     fields.push('nsh.metadataclass', 'nsh.metadatatype', 'nsh.metadataunassignedbit', 'nsh.metadatalen', 'nsh.metadata', 'ip.src', 'udp.dstport');
     const [p] = await compareWithTshark('tcpdump/nsh-over-vxlan-gpe.pcap', fields);

@@ -22,7 +22,16 @@ import { ETH_IPV4, ethernet, filler, IPPROTO_TCP, IPPROTO_UDP, ipv4, tcp, udp } 
 const registry = createRegistry();
 const ip = { src: '10.0.0.1', dst: '10.0.0.2' };
 const eth = (p: Uint8Array): Uint8Array => ethernet({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02', type: ETH_IPV4 }, p);
-const meta = (n: number, data: Uint8Array, origLen = data.length): FrameMeta => ({ number: n, sec: n, nsec: 0, capLen: data.length, origLen, linkType: 1, interfaceId: 0, direction: 0 });
+const meta = (n: number, data: Uint8Array, origLen = data.length): FrameMeta => ({
+  number: n,
+  sec: n,
+  nsec: 0,
+  capLen: data.length,
+  origLen,
+  linkType: 1,
+  interfaceId: 0,
+  direction: 0,
+});
 const dis = (data: Uint8Array, origLen?: number, reassembler?: IpReassembler, n = 1): Packet =>
   dissect(data, meta(n, data, origLen), registry, reassembler ? { reassembler } : {});
 const syn = (): Uint8Array => tcp({ srcPort: 1000, dstPort: 80, seq: 1, flags: 'S' }, filler(10), ip);
@@ -37,10 +46,42 @@ const matches = (filter: string, pkt: Packet): boolean => compileFilter(filter, 
 
 describe('malformed headers are marked', () => {
   const cases: [what: string, frame: () => Uint8Array, why: string][] = [
-    ['TCP data offset 0', () => { const s = syn(); s[12] = 0x00; return tcpFrame(s); }, 'Bogus TCP header length (0, must be at least 20)'],
-    ['TCP data offset 3', () => { const s = syn(); s[12] = 0x30; return tcpFrame(s); }, 'Bogus TCP header length (12, must be at least 20)'],
-    ['IPv4 header length 12', () => { const f = tcpFrame(syn()); f[14] = 0x43; return f; }, 'Bogus IP header length (12, must be at least 20)'],
-    ['IPv4 version 15', () => { const f = tcpFrame(syn()); f[14] = 0xf5; return f; }, 'Bogus IPv4 version (15, must be 4)'],
+    [
+      'TCP data offset 0',
+      () => {
+        const s = syn();
+        s[12] = 0x00;
+        return tcpFrame(s);
+      },
+      'Bogus TCP header length (0, must be at least 20)',
+    ],
+    [
+      'TCP data offset 3',
+      () => {
+        const s = syn();
+        s[12] = 0x30;
+        return tcpFrame(s);
+      },
+      'Bogus TCP header length (12, must be at least 20)',
+    ],
+    [
+      'IPv4 header length 12',
+      () => {
+        const f = tcpFrame(syn());
+        f[14] = 0x43;
+        return f;
+      },
+      'Bogus IP header length (12, must be at least 20)',
+    ],
+    [
+      'IPv4 version 15',
+      () => {
+        const f = tcpFrame(syn());
+        f[14] = 0xf5;
+        return f;
+      },
+      'Bogus IPv4 version (15, must be 4)',
+    ],
     ['UDP length past the IP payload', () => udpFrame(200), 'Bad length value 200 > IP payload length'],
     ['UDP length below 8', () => udpFrame(4), 'Bad length value 4 < 8'],
   ];

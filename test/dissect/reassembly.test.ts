@@ -115,7 +115,10 @@ describe('IPv6 fragment reassembly', () => {
     const frames = [payload.subarray(0, cut), payload.subarray(cut)].map((p, i) =>
       ethernet(
         { ...MACS, type: ETH_IPV6 },
-        ipv6({ src: 'fd00::1', dst: 'fd00::2', next: IPPROTO_IPV6_FRAG }, ipv6FragmentHeader({ next: IPPROTO_UDP, offset: i === 0 ? 0 : cut / 8, more: i === 0, id: 0xabc }, p)),
+        ipv6(
+          { src: 'fd00::1', dst: 'fd00::2', next: IPPROTO_IPV6_FRAG },
+          ipv6FragmentHeader({ next: IPPROTO_UDP, offset: i === 0 ? 0 : cut / 8, more: i === 0, id: 0xabc }, p),
+        ),
       ),
     );
     const r = new IpReassembler();
@@ -129,25 +132,32 @@ describe('IPv6 fragment reassembly', () => {
 const RECORDING = fileURLToPath(new URL('../../samples/lab-recordings/tunnel-mtu-ctr-eth1.pcap', import.meta.url));
 
 describe('the lab MTU recording', () => {
-  it('every fragmented VXLAN packet is reassembled into its full inner TCP segment', { skip: existsSync(RECORDING) ? false : 'lab recording absent' }, async () => {
-    const capture = await loadCapture(RECORDING);
-    const r = new IpReassembler();
-    let firsts = 0;
-    const reassembledLens: number[] = [];
-    capture.scan(0, capture.frameCount, (i, d) => {
-      const pkt = dissect(d, frameMeta(capture, i, new Map()), registry, { reassembler: r });
-      const [mf] = fieldValues(pkt, registry, 'ip.flags.mf');
-      const [off] = fieldValues(pkt, registry, 'ip.frag_offset');
-      if (mf === true && off === 0) firsts++;
-      if (pkt.notes.some((n) => n.message.startsWith('[Reassembled IPv4'))) {
-        reassembledLens.push(...(fieldValues(pkt, registry, 'tcp.len') as number[]));
-      }
-    });
-    capture.close();
-    assert.ok(firsts > 0);
-    assert.equal(reassembledLens.length, firsts);
-    // The inner IPv4 packets were 1500 bytes: 1448 bytes of TCP payload once whole.
-    assert.ok(reassembledLens.every((n) => n === 1448), reassembledLens.join(','));
-    assert.equal(r.pending, 0);
-  });
+  it(
+    'every fragmented VXLAN packet is reassembled into its full inner TCP segment',
+    { skip: existsSync(RECORDING) ? false : 'lab recording absent' },
+    async () => {
+      const capture = await loadCapture(RECORDING);
+      const r = new IpReassembler();
+      let firsts = 0;
+      const reassembledLens: number[] = [];
+      capture.scan(0, capture.frameCount, (i, d) => {
+        const pkt = dissect(d, frameMeta(capture, i, new Map()), registry, { reassembler: r });
+        const [mf] = fieldValues(pkt, registry, 'ip.flags.mf');
+        const [off] = fieldValues(pkt, registry, 'ip.frag_offset');
+        if (mf === true && off === 0) firsts++;
+        if (pkt.notes.some((n) => n.message.startsWith('[Reassembled IPv4'))) {
+          reassembledLens.push(...(fieldValues(pkt, registry, 'tcp.len') as number[]));
+        }
+      });
+      capture.close();
+      assert.ok(firsts > 0);
+      assert.equal(reassembledLens.length, firsts);
+      // The inner IPv4 packets were 1500 bytes: 1448 bytes of TCP payload once whole.
+      assert.ok(
+        reassembledLens.every((n) => n === 1448),
+        reassembledLens.join(','),
+      );
+      assert.equal(r.pending, 0);
+    },
+  );
 });

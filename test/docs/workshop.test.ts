@@ -149,7 +149,10 @@ function steps(markdown: string): Step[] {
     assert.equal(end + 1, lines.length, `${DOC}:${item.line}: one command per block; found more after "${lines[0]}"`);
     const command = lines.join('\n').slice(2);
     const next = items[k + 1];
-    assert.ok(next && !('heading' in next) && next.lang === 'text', `${DOC}:${item.line}: "${lines[0]}" must be followed by a \`\`\`text block with its output`);
+    assert.ok(
+      next && !('heading' in next) && next.lang === 'text',
+      `${DOC}:${item.line}: "${lines[0]}" must be followed by a \`\`\`text block with its output`,
+    );
     let args: string[];
     try {
       args = splitCommand(command);
@@ -178,7 +181,8 @@ function lineDiff(expected: string, actual: string): string {
   const a = expected.split('\n');
   const b = actual.split('\n');
   const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const out: string[] = [];
   let i = 0;
   let j = 0;
@@ -238,7 +242,10 @@ describe('docs/workshop.md', () => {
   it('has at least one checked command in each act', () => {
     for (const act of ACTS) {
       const n = list.filter((s) => act.heading.test(s.section)).length;
-      assert.ok(n > 0, `${DOC} has no \`${PROMPT.trim()}\` step (a sh block followed by a text block) under a "## " heading matching ${act.heading} (${act.name})`);
+      assert.ok(
+        n > 0,
+        `${DOC} has no \`${PROMPT.trim()}\` step (a sh block followed by a text block) under a "## " heading matching ${act.heading} (${act.name})`,
+      );
     }
   });
 
@@ -250,7 +257,9 @@ describe('docs/workshop.md', () => {
       const expected = normalise(step.expected);
       const actual = normalise(r.stdout);
       if (actual !== expected) {
-        assert.fail(`${DOC}:${step.line}: \`${step.command}\` no longer prints what the walkthrough shows ("-" the document, "+" now):\n${lineDiff(expected, actual)}`);
+        assert.fail(
+          `${DOC}:${step.line}: \`${step.command}\` no longer prints what the walkthrough shows ("-" the document, "+" now):\n${lineDiff(expected, actual)}`,
+        );
       }
     });
   });
@@ -258,7 +267,14 @@ describe('docs/workshop.md', () => {
 
 describe('the walkthrough test itself', () => {
   it('splits commands like a shell for quotes, escapes and continuations', () => {
-    assert.deepEqual(splitCommand(`npx vxshark -r f.pcap -Y 'ip.flags.mf == 1 || ip.frag_offset > 0'`), ['npx', 'vxshark', '-r', 'f.pcap', '-Y', 'ip.flags.mf == 1 || ip.frag_offset > 0']);
+    assert.deepEqual(splitCommand(`npx vxshark -r f.pcap -Y 'ip.flags.mf == 1 || ip.frag_offset > 0'`), [
+      'npx',
+      'vxshark',
+      '-r',
+      'f.pcap',
+      '-Y',
+      'ip.flags.mf == 1 || ip.frag_offset > 0',
+    ]);
     assert.deepEqual(splitCommand(`a "b \\"c\\" d" e\\ f 'g'"h"`), ['a', 'b "c" d', 'e f', 'gh']);
     assert.deepEqual(splitCommand('a \\\n    b'), ['a', 'b']);
     assert.deepEqual(splitCommand(`a '' ""`), ['a', '', '']);
@@ -266,7 +282,21 @@ describe('the walkthrough test itself', () => {
   });
 
   it('refuses what only a shell could run', () => {
-    for (const bad of ['a {48,49}', 'a "!icmp"', 'a !icmp', 'a | head', 'a > out', 'a $HOME', 'a "$HOME"', "a 'b", 'a "b', 'a; b', 'a *.pcap', 'a # comment', 'a `b`']) {
+    for (const bad of [
+      'a {48,49}',
+      'a "!icmp"',
+      'a !icmp',
+      'a | head',
+      'a > out',
+      'a $HOME',
+      'a "$HOME"',
+      "a 'b",
+      'a "b',
+      'a; b',
+      'a *.pcap',
+      'a # comment',
+      'a `b`',
+    ]) {
       assert.throws(() => splitCommand(bad), Error, bad);
     }
   });

@@ -113,7 +113,13 @@ const CASES: Case[] = [
   { filter: 'ip.addr == 192.168.0.0/16', ref: (p) => some(all(p, 'ip.addr'), (a) => inNet(a, '192.168.0.0', 16)) },
   { filter: 'ip.src == 10.0.0.0/8 && tcp', ref: (p) => some(all(p, 'ip.src'), (a) => inNet(a, '10.0.0.0', 8)) && has(p, 'tcp') },
   { filter: 'inner.ip.src == 172.16.0.0/12', ref: (p) => some(inLayer(p, 'ip', -1, 'ip.src'), (a) => inNet(a, '172.16.0.0', 12)) },
-  { filter: 'ip.dst != 127.0.0.0/8', ref: (p) => { const d = all(p, 'ip.dst'); return d.length > 0 && !some(d, (a) => inNet(a, '127.0.0.0', 8)); } },
+  {
+    filter: 'ip.dst != 127.0.0.0/8',
+    ref: (p) => {
+      const d = all(p, 'ip.dst');
+      return d.length > 0 && !some(d, (a) => inNet(a, '127.0.0.0', 8));
+    },
+  },
   { filter: 'ipv6.addr == fd00::/8', ref: (p) => some(all(p, 'ipv6.addr'), (a) => v6Prefix(a, 'fd', 8)) },
   { filter: 'ipv6.src == fe80::/16', ref: (p) => some(all(p, 'ipv6.src'), (a) => v6Prefix(a, 'fe80', 16)) },
   // ports and flags
@@ -141,7 +147,10 @@ const CASES: Case[] = [
   { filter: 'ip.ttl < 64 && !vxlan', ref: (p) => some(all(p, 'ip.ttl'), (v) => num(v) < 64) && !has(p, 'vxlan') },
   { filter: 'ip.flags.df == 1 && ip.ttl >= 64', ref: (p) => includes(all(p, 'ip.flags.df'), '1') && some(all(p, 'ip.ttl'), (v) => num(v) >= 64) },
   { filter: 'sll.pkttype == 1', ref: (p) => includes(all(p, 'sll.pkttype'), '1') },
-  { filter: 'frame.time_epoch in {1368908504.9 .. 1368908505.1}', ref: (p) => some(all(p, 'frame.time_epoch'), (v) => num(v) >= 1368908504.9 && num(v) <= 1368908505.1) },
+  {
+    filter: 'frame.time_epoch in {1368908504.9 .. 1368908505.1}',
+    ref: (p) => some(all(p, 'frame.time_epoch'), (v) => num(v) >= 1368908504.9 && num(v) <= 1368908505.1),
+  },
   { filter: 'frame.time_epoch < 1368908505', ref: (p) => some(all(p, 'frame.time_epoch'), (v) => num(v) >= 0 && num(v) < 1368908505) },
   // combinations
   { filter: 'vxlan && !tcp && !(ip.addr == 192.168.202.1)', ref: (p) => has(p, 'vxlan') && !has(p, 'tcp') && !includes(all(p, 'ip.addr'), '192.168.202.1') },

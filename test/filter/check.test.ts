@@ -40,7 +40,43 @@ describe('checkFilter while typing', () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return seed % n;
     };
-    const pieces = ['ip.src', 'vxlan', '==', '!=', '&&', '||', '!', '(', ')', '{', '}', '..', ',', '#', '-1', '[', ']', '"x"', '"', "'a'", '1.2.3.4/8', 'fd00::', 'aa:bb', 'in', 'not', 'contains', 'matches', '~', '&', '0x1', ' ', 'inner.', 'tcp.port', '\\', 'é'];
+    const pieces = [
+      'ip.src',
+      'vxlan',
+      '==',
+      '!=',
+      '&&',
+      '||',
+      '!',
+      '(',
+      ')',
+      '{',
+      '}',
+      '..',
+      ',',
+      '#',
+      '-1',
+      '[',
+      ']',
+      '"x"',
+      '"',
+      "'a'",
+      '1.2.3.4/8',
+      'fd00::',
+      'aa:bb',
+      'in',
+      'not',
+      'contains',
+      'matches',
+      '~',
+      '&',
+      '0x1',
+      ' ',
+      'inner.',
+      'tcp.port',
+      '\\',
+      'é',
+    ];
     for (let k = 0; k < 3000; k++) {
       let s = '';
       const len = 1 + rand(8);

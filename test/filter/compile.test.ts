@@ -8,8 +8,21 @@ import type { FrameMeta, Packet } from '../../src/dissect/types.js';
 import { VxError } from '../../src/errors.js';
 import { checkFilter, compileFilter } from '../../src/filter/index.js';
 import {
-  arp, ascii, ethernet, geneveFrame, ipv4, sll2, tcp, udp, udpTunnel, vxlan, vxlanFrame,
-  ETH_ARP, ETH_IPV4, IPPROTO_TCP, IPPROTO_UDP,
+  arp,
+  ascii,
+  ethernet,
+  geneveFrame,
+  ipv4,
+  sll2,
+  tcp,
+  udp,
+  udpTunnel,
+  vxlan,
+  vxlanFrame,
+  ETH_ARP,
+  ETH_IPV4,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
 } from '../fixtures/packet-builder.js';
 
 const registry = createRegistry();
@@ -24,7 +37,10 @@ const httpGet = ascii('GET /index.html HTTP/1.1\r\nHost: web\r\n\r\n');
 const FRAMES: Record<string, { bytes: Uint8Array; linkType?: number; ifname?: string }> = {
   // eth/ip/udp(8472)/vxlan(100)/eth/ip/tcp(40000 → 80, SYN) carrying an HTTP request
   vx: {
-    bytes: vxlanFrame({ outer: OUTER, vni: 100, inner: INNER }, { proto: IPPROTO_TCP, bytes: tcp({ srcPort: 40000, dstPort: 80, seq: 1, flags: 'S' }, httpGet, INNER) }),
+    bytes: vxlanFrame(
+      { outer: OUTER, vni: 100, inner: INNER },
+      { proto: IPPROTO_TCP, bytes: tcp({ srcPort: 40000, dstPort: 80, seq: 1, flags: 'S' }, httpGet, INNER) },
+    ),
   },
   // VXLAN(100) in VXLAN(200): three IPv4 headers, outer, middle and inner; the inner TCP is an ACK to 443
   nested: {
@@ -34,7 +50,10 @@ const FRAMES: Record<string, { bytes: Uint8Array; linkType?: number; ifname?: st
       50000,
       vxlan(
         { vni: 100 },
-        vxlanFrame({ outer: MID, vni: 200, inner: INNER }, { proto: IPPROTO_TCP, bytes: tcp({ srcPort: 40001, dstPort: 443, seq: 9, flags: 'A' }, new Uint8Array(0), INNER) }),
+        vxlanFrame(
+          { outer: MID, vni: 200, inner: INNER },
+          { proto: IPPROTO_TCP, bytes: tcp({ srcPort: 40001, dstPort: 443, seq: 9, flags: 'A' }, new Uint8Array(0), INNER) },
+        ),
       ),
     ),
   },
@@ -58,12 +77,18 @@ const FRAMES: Record<string, { bytes: Uint8Array; linkType?: number; ifname?: st
   },
   // `tcpdump -i any` (SLL2): sent on eth0, received on eth1
   out0: {
-    bytes: sll2({ protocol: ETH_IPV4, ifindex: 2, pktType: 4 }, ipv4({ src: '10.0.0.5', dst: '10.0.0.6', proto: IPPROTO_UDP }, udp({ srcPort: 6000, dstPort: 6001 }, new Uint8Array(4)))),
+    bytes: sll2(
+      { protocol: ETH_IPV4, ifindex: 2, pktType: 4 },
+      ipv4({ src: '10.0.0.5', dst: '10.0.0.6', proto: IPPROTO_UDP }, udp({ srcPort: 6000, dstPort: 6001 }, new Uint8Array(4))),
+    ),
     linkType: 276,
     ifname: 'eth0',
   },
   in1: {
-    bytes: sll2({ protocol: ETH_IPV4, ifindex: 3, pktType: 0 }, ipv4({ src: '10.0.0.6', dst: '10.0.0.5', proto: IPPROTO_UDP }, udp({ srcPort: 7000, dstPort: 7000 }, new Uint8Array(4)))),
+    bytes: sll2(
+      { protocol: ETH_IPV4, ifindex: 3, pktType: 0 },
+      ipv4({ src: '10.0.0.6', dst: '10.0.0.5', proto: IPPROTO_UDP }, udp({ srcPort: 7000, dstPort: 7000 }, new Uint8Array(4))),
+    ),
     linkType: 276,
     ifname: 'eth1',
   },
@@ -106,7 +131,10 @@ const except = (...names: string[]): string[] => ALL.filter((n) => !names.includ
 function compileError(filter: string): { message: string; column: number } {
   const c = checkFilter(filter, registry);
   assert.equal(c.ok, false, `expected ${JSON.stringify(filter)} to be rejected`);
-  assert.throws(() => compileFilter(filter, registry), (e: unknown) => e instanceof VxError && e.kind === 'usage' && e.message === (c as { message: string }).message);
+  assert.throws(
+    () => compileFilter(filter, registry),
+    (e: unknown) => e instanceof VxError && e.kind === 'usage' && e.message === (c as { message: string }).message,
+  );
   const { message, column } = c as { message: string; column: number };
   return { message, column };
 }
@@ -365,10 +393,16 @@ describe('filter semantics', () => {
   it('rejects malformed addresses and byte strings', () => {
     assert.deepEqual(compileError('ip.src == 1.2.3.256'), { message: 'invalid IPv4 address "1.2.3.256" at column 11', column: 11 });
     assert.deepEqual(compileError('ip.src == 1.2.3'), { message: 'invalid IPv4 address "1.2.3" at column 11', column: 11 });
-    assert.deepEqual(compileError('ip.addr == 10.0.0.0/33'), { message: 'invalid prefix length in "10.0.0.0/33" at column 12; expected /0 to /32', column: 12 });
+    assert.deepEqual(compileError('ip.addr == 10.0.0.0/33'), {
+      message: 'invalid prefix length in "10.0.0.0/33" at column 12; expected /0 to /32',
+      column: 12,
+    });
     assert.deepEqual(compileError('ip.addr == 10.0.0.0/'), { message: 'invalid prefix length in "10.0.0.0/" at column 12; expected /0 to /32', column: 12 });
     assert.deepEqual(compileError('ip.addr == 10.0.0/8'), { message: 'invalid IPv4 address "10.0.0/8" at column 12', column: 12 });
-    assert.deepEqual(compileError('ipv6.addr == fd00::/129'), { message: 'invalid prefix length in "fd00::/129" at column 14; expected /0 to /128', column: 14 });
+    assert.deepEqual(compileError('ipv6.addr == fd00::/129'), {
+      message: 'invalid prefix length in "fd00::/129" at column 14; expected /0 to /128',
+      column: 14,
+    });
     assert.deepEqual(compileError('ipv6.addr == 1:2:3:4:5:6:7:8:9'), { message: 'invalid IPv6 address "1:2:3:4:5:6:7:8:9" at column 14', column: 14 });
     assert.deepEqual(compileError('ipv6.addr == fd00:::1'), { message: 'invalid IPv6 address "fd00:::1" at column 14', column: 14 });
     assert.deepEqual(compileError('eth.src == aa:bb:cc:dd:ee'), {
@@ -379,21 +413,36 @@ describe('filter semantics', () => {
       message: 'invalid MAC address "aa:bb:cc:dd:ee:ff:00" at column 12; expected 6 bytes such as aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff',
       column: 12,
     });
-    assert.deepEqual(compileError('tcp.payload == 4745:54'), { message: 'invalid byte string "4745:54" at column 16; expected hex bytes such as 0a:1b:2c', column: 16 });
+    assert.deepEqual(compileError('tcp.payload == 4745:54'), {
+      message: 'invalid byte string "4745:54" at column 16; expected hex bytes such as 0a:1b:2c',
+      column: 16,
+    });
   });
 
   it('rejects bad regular expressions', () => {
     assert.deepEqual(compileError('sll.ifname matches "eth("'), { message: 'invalid regular expression "eth(" at column 20: Unterminated group', column: 20 });
-    assert.deepEqual(compileError('sll.ifname matches "[a-"'), { message: 'invalid regular expression "[a-" at column 20: Unterminated character class', column: 20 });
-    assert.deepEqual(compileError('sll.ifname ~ "(?x)a b"'), { message: 'invalid regular expression "(?x)a b" at column 14: unsupported option "x" in "(?x)"', column: 14 });
+    assert.deepEqual(compileError('sll.ifname matches "[a-"'), {
+      message: 'invalid regular expression "[a-" at column 20: Unterminated character class',
+      column: 20,
+    });
+    assert.deepEqual(compileError('sll.ifname ~ "(?x)a b"'), {
+      message: 'invalid regular expression "(?x)a b" at column 14: unsupported option "x" in "(?x)"',
+      column: 14,
+    });
   });
 
   it('rejects operators the field type does not support', () => {
     assert.deepEqual(compileError('ip.src contains 1'), { message: '"contains" cannot be used with ip.src, which is an IPv4 address (column 8)', column: 8 });
     assert.deepEqual(compileError('tcp.flags.syn > 0'), { message: '">" cannot be used with tcp.flags.syn, which is a boolean (column 15)', column: 15 });
-    assert.deepEqual(compileError('vxlan.vni matches "1"'), { message: '"matches" cannot be used with vxlan.vni, which is an unsigned integer (column 11)', column: 11 });
+    assert.deepEqual(compileError('vxlan.vni matches "1"'), {
+      message: '"matches" cannot be used with vxlan.vni, which is an unsigned integer (column 11)',
+      column: 11,
+    });
     assert.deepEqual(compileError('sll.ifname & 1'), { message: '"&" cannot be used with sll.ifname, which is a string (column 12)', column: 12 });
-    assert.deepEqual(compileError('tcp.flags.syn in {0..1}'), { message: '".." cannot be used with tcp.flags.syn, which is a boolean (column 19)', column: 19 });
+    assert.deepEqual(compileError('tcp.flags.syn in {0..1}'), {
+      message: '".." cannot be used with tcp.flags.syn, which is a boolean (column 19)',
+      column: 19,
+    });
     assert.deepEqual(compileError('ip.src > 10.0.0.0/8'), {
       message: 'the prefix "10.0.0.0/8" at column 10 can only be compared with == or != or used in a set',
       column: 10,
@@ -410,4 +459,3 @@ describe('filter semantics', () => {
     });
   });
 });
-

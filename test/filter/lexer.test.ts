@@ -17,37 +17,77 @@ function lexError(text: string): { message: string; column: number } {
 
 describe('filter lexer', () => {
   it('reads fields, operators and values as words and punctuation', () => {
-    assert.deepEqual(kinds('ip.src==172.20.0.0/16&&!vxlan'), [
-      'word:ip.src',
-      'punct:==',
-      'word:172.20.0.0/16',
-      'punct:&&',
-      'punct:!',
-      'word:vxlan',
-      'eof:',
-    ]);
+    assert.deepEqual(kinds('ip.src==172.20.0.0/16&&!vxlan'), ['word:ip.src', 'punct:==', 'word:172.20.0.0/16', 'punct:&&', 'punct:!', 'word:vxlan', 'eof:']);
     assert.deepEqual(kinds('a === b !== c != d <= e >= f < g > h ~ i ^^ j || k'), [
-      'word:a', 'punct:===', 'word:b', 'punct:!==', 'word:c', 'punct:!=', 'word:d', 'punct:<=', 'word:e', 'punct:>=',
-      'word:f', 'punct:<', 'word:g', 'punct:>', 'word:h', 'punct:~', 'word:i', 'punct:^^', 'word:j', 'punct:||', 'word:k', 'eof:',
+      'word:a',
+      'punct:===',
+      'word:b',
+      'punct:!==',
+      'word:c',
+      'punct:!=',
+      'word:d',
+      'punct:<=',
+      'word:e',
+      'punct:>=',
+      'word:f',
+      'punct:<',
+      'word:g',
+      'punct:>',
+      'word:h',
+      'punct:~',
+      'word:i',
+      'punct:^^',
+      'word:j',
+      'punct:||',
+      'word:k',
+      'eof:',
     ]);
   });
 
   it('keeps addresses, MACs, byte strings and ranges whole', () => {
     assert.deepEqual(kinds('fd00::/8 aa:bb:cc:dd:ee:ff aa-bb-cc-dd-ee-ff aabb.ccdd.eeff 8000..8080 -1'), [
-      'word:fd00::/8', 'word:aa:bb:cc:dd:ee:ff', 'word:aa-bb-cc-dd-ee-ff', 'word:aabb.ccdd.eeff', 'word:8000..8080', 'word:-1', 'eof:',
+      'word:fd00::/8',
+      'word:aa:bb:cc:dd:ee:ff',
+      'word:aa-bb-cc-dd-ee-ff',
+      'word:aabb.ccdd.eeff',
+      'word:8000..8080',
+      'word:-1',
+      'eof:',
     ]);
   });
 
   it('splits the layer operator, sets and groups', () => {
     assert.deepEqual(kinds('ip.dst#-1 in {1,2} (x)#[1-2]'), [
-      'word:ip.dst', 'punct:#', 'word:-1', 'word:in', 'punct:{', 'word:1', 'punct:,', 'word:2', 'punct:}', 'punct:(', 'word:x', 'punct:)',
-      'punct:#', 'punct:[', 'word:1-2', 'punct:]', 'eof:',
+      'word:ip.dst',
+      'punct:#',
+      'word:-1',
+      'word:in',
+      'punct:{',
+      'word:1',
+      'punct:,',
+      'word:2',
+      'punct:}',
+      'punct:(',
+      'word:x',
+      'punct:)',
+      'punct:#',
+      'punct:[',
+      'word:1-2',
+      'punct:]',
+      'eof:',
     ]);
   });
 
   it('records 0-based positions, and eof at the end of the text', () => {
     const t = tokenize('  ip.src ==');
-    assert.deepEqual(t.map((x) => [x.pos, x.end]), [[2, 8], [9, 11], [11, 11]]);
+    assert.deepEqual(
+      t.map((x) => [x.pos, x.end]),
+      [
+        [2, 8],
+        [9, 11],
+        [11, 11],
+      ],
+    );
   });
 
   it('decodes string escapes as wireshark-filter(4) lists them', () => {
@@ -64,7 +104,12 @@ describe('filter lexer', () => {
   });
 
   it('reads character constants', () => {
-    assert.deepEqual(tokenize(String.raw`'\n' 'A' '\x41' '\101'`).slice(0, 4).map((t) => t.code), [10, 65, 65, 65]);
+    assert.deepEqual(
+      tokenize(String.raw`'\n' 'A' '\x41' '\101'`)
+        .slice(0, 4)
+        .map((t) => t.code),
+      [10, 65, 65, 65],
+    );
   });
 
   it('reports lexical errors with their column', () => {

@@ -14,19 +14,38 @@ import { execFileSync } from 'node:child_process';
 const C = new URL('../../../shared/corpus/peers', import.meta.url).pathname;
 const filters = process.argv.slice(2);
 const r = createRegistry();
-let diffs = 0, checks = 0;
-for (const dir of ['tcpdump', 'libpcap', 'zeek']) for (const n of readdirSync(join(C, dir))) {
-  if (!n.endsWith('.tshark.json') || n.startsWith('bigtcp') || n.includes('sll2')) continue;
-  const f = join(C, dir, n.replace('.tshark.json', ''));
-  const cap = await loadCapture(f);
-  const pk = Array.from({ length: cap.frameCount }, (_, i) => dissect(Uint8Array.from(cap.frame(i)), frameMeta(cap, i, new Map()), r));
-  cap.close();
-  for (const flt of filters) {
-    const ours = pk.filter(compileFilter(flt, r)).map((p) => p.frame.number).join(' ');
-    let ts = '';
-    try { ts = execFileSync('tshark', ['-r', f, '-d', 'udp.port==8472,vxlan', '-Y', flt, '-T', 'fields', '-e', 'frame.number'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split('\n').filter(Boolean).join(' '); } catch { ts = 'ERR'; }
-    checks++;
-    if (ours !== ts) { diffs++; console.log(`${dir}/${n}: ${flt}\n  ours:   ${ours}\n  tshark: ${ts}`); }
+let diffs = 0,
+  checks = 0;
+for (const dir of ['tcpdump', 'libpcap', 'zeek'])
+  for (const n of readdirSync(join(C, dir))) {
+    if (!n.endsWith('.tshark.json') || n.startsWith('bigtcp') || n.includes('sll2')) continue;
+    const f = join(C, dir, n.replace('.tshark.json', ''));
+    const cap = await loadCapture(f);
+    const pk = Array.from({ length: cap.frameCount }, (_, i) => dissect(Uint8Array.from(cap.frame(i)), frameMeta(cap, i, new Map()), r));
+    cap.close();
+    for (const flt of filters) {
+      const ours = pk
+        .filter(compileFilter(flt, r))
+        .map((p) => p.frame.number)
+        .join(' ');
+      let ts = '';
+      try {
+        ts = execFileSync('tshark', ['-r', f, '-d', 'udp.port==8472,vxlan', '-Y', flt, '-T', 'fields', '-e', 'frame.number'], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        })
+          .toString()
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .join(' ');
+      } catch {
+        ts = 'ERR';
+      }
+      checks++;
+      if (ours !== ts) {
+        diffs++;
+        console.log(`${dir}/${n}: ${flt}\n  ours:   ${ours}\n  tshark: ${ts}`);
+      }
+    }
   }
-}
 console.log(`${checks} checks, ${diffs} differences`);

@@ -1,8 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  bytesEqual, compareBytes, compareTime, indexOfBytes, parseBytes, parseInteger, parseIpv4, parseIpv6, parseMac, parseNumber,
-  parseTime, prefixEqual,
+  bytesEqual,
+  compareBytes,
+  compareTime,
+  indexOfBytes,
+  parseBytes,
+  parseInteger,
+  parseIpv4,
+  parseIpv6,
+  parseMac,
+  parseNumber,
+  parseTime,
+  prefixEqual,
 } from '../../src/filter/values.js';
 
 const hex = (s: string): number[] => (s.match(/../g) ?? []).map((h) => parseInt(h, 16));
@@ -60,7 +70,8 @@ describe('filter literals', () => {
 
   it('reads MAC addresses and byte strings', () => {
     const mac = [0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff];
-    for (const s of ['aa:bb:cc:dd:ee:ff', 'AA-BB-CC-DD-EE-FF', 'aa.bb.cc.dd.ee.ff', 'aabb.ccdd.eeff', 'aabbccddeeff']) assert.deepEqual([...parseMac(s)!], mac, s);
+    for (const s of ['aa:bb:cc:dd:ee:ff', 'AA-BB-CC-DD-EE-FF', 'aa.bb.cc.dd.ee.ff', 'aabb.ccdd.eeff', 'aabbccddeeff'])
+      assert.deepEqual([...parseMac(s)!], mac, s);
     for (const bad of ['aa:bb:cc:dd:ee', 'aa:bb-cc:dd:ee:ff', 'aa:bb:cc:dd:ee:ff:00', 'gg:bb:cc:dd:ee:ff']) assert.equal(parseMac(bad), undefined, bad);
     assert.deepEqual([...parseBytes('0a:1b:2c')!], [0x0a, 0x1b, 0x2c]);
     assert.deepEqual([...parseBytes('0.1.0.d')!], [0, 1, 0, 0xd]);

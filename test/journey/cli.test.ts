@@ -32,7 +32,9 @@ describe('vxshark journey', { skip }, () => {
     assert.match(lines[1]!, /^ {2}ctr {5}\S+tunnel-blocked-ctr-any\.pcap: 78 packets, \d+ of them followed, reference clock$/);
     assert.match(lines[2]!, /^ {2}router {2}\S+: 8 packets, \d+ of them followed, clock [+-]0\.0000\d\d s \(±[\d.]+ ms, from \d+ shared packets\)$/);
     assert.ok(lines.includes('  ICMP 172.20.0.10 → 172.20.2.30 id 519: 3 packets, 3 lost'), r.stdout);
-    assert.ok(lines.includes('      3 × entered router eth1, never left: dropped on router (a VXLAN packet: look for a firewall rule on its UDP port, or rp_filter)'));
+    assert.ok(
+      lines.includes('      3 × entered router eth1, never left: dropped on router (a VXLAN packet: look for a firewall rule on its UDP port, or rp_filter)'),
+    );
     const i = lines.findIndex((l) => /^#\d+ ICMP echo request id 519 seq 1 {2}172\.20\.0\.10 → 172\.20\.2\.30$/.test(l));
     assert.ok(i > 0, r.stdout);
     assert.match(
@@ -46,10 +48,20 @@ describe('vxshark journey', { skip }, () => {
     assert.equal(r.status, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as {
       captures: { name: string; file: string; packets: number; clockOffset: number }[];
-      journeys: { flow: string; packet: { src: string; dst: string }; hops: { capture: string; frame: number; interface: string | null; direction: string; time: number; encap: unknown }[]; fate: string; lastSeen: unknown; verdict: string }[];
+      journeys: {
+        flow: string;
+        packet: { src: string; dst: string };
+        hops: { capture: string; frame: number; interface: string | null; direction: string; time: number; encap: unknown }[];
+        fate: string;
+        lastSeen: unknown;
+        verdict: string;
+      }[];
       flows: unknown[];
     };
-    assert.deepEqual(doc.captures.map((c) => c.name), ['ctr', 'router', 'w0', 'w1']);
+    assert.deepEqual(
+      doc.captures.map((c) => c.name),
+      ['ctr', 'router', 'w0', 'w1'],
+    );
     assert.equal(doc.captures[0]!.clockOffset, 0);
     const lost = doc.journeys.filter((j) => j.packet.dst === '172.20.2.30');
     assert.equal(lost.length, 3);
@@ -85,7 +97,16 @@ describe('vxshark alerts across captures', { skip }, () => {
   it('a drop the journeys located replaces what each capture guessed about the same packets', async () => {
     const r = await vxshark(['alerts', '--json', ...captures('tunnel-blocked', ['ctr', 'router', 'w0'])]);
     assert.equal(r.status, 0, r.stderr);
-    const list = JSON.parse(r.stdout) as { id: string; severity: string; count: number; node: string; src: string; dst: string; confidence: string; fix: string }[];
+    const list = JSON.parse(r.stdout) as {
+      id: string;
+      severity: string;
+      count: number;
+      node: string;
+      src: string;
+      dst: string;
+      confidence: string;
+      fix: string;
+    }[];
     assert.deepEqual(
       list.map((a) => [a.id, a.severity, a.count, a.node, a.src, a.dst, a.confidence]),
       [['journey.lost', 'error', 5, 'router', '172.20.0.10', '172.20.2.30', 'certain']],
@@ -102,9 +123,13 @@ describe('vxshark merge', { skip }, () => {
     const merged = await loadCapture(out);
     const parts = await Promise.all(['tunnel-ctr-any.pcap', 'tunnel-router-any.pcap', 'tunnel-w0-any.pcap'].map((f) => loadCapture(H + f)));
     try {
-      assert.equal(merged.frameCount, parts.reduce((n, p) => n + p.frameCount, 0));
+      assert.equal(
+        merged.frameCount,
+        parts.reduce((n, p) => n + p.frameCount, 0),
+      );
       const names = merged.interfaces.map((i) => i.name);
-      for (const n of ['ctr:lxc0', 'ctr:cilium_vxlan', 'ctr:eth1', 'router:eth1', 'router:eth2', 'w0:eth1', 'w0:lxc0']) assert.ok(names.includes(n), names.join(' '));
+      for (const n of ['ctr:lxc0', 'ctr:cilium_vxlan', 'ctr:eth1', 'router:eth1', 'router:eth2', 'w0:eth1', 'w0:lxc0'])
+        assert.ok(names.includes(n), names.join(' '));
       // In time order, and k8s-w0's frames back on the others' clock (the unskewed file's times).
       const t = (i: number): number => merged.index.secondsOf(i) + merged.index.nanosOf(i) / 1e9;
       for (let i = 1; i < merged.frameCount; i++) assert.ok(t(i) >= t(i - 1), `frame ${i + 1}`);

@@ -57,7 +57,10 @@ describe('journey: a healthy overlay', () => {
     assert.deepEqual(reply.lastSeen, { capture: 'ctr', interface: 'lxc0', direction: 'out' });
     const syn = journeys.find((j) => j.packet.tcp?.flags === 'SYN')!;
     assert.equal(syn.fate, 'answered');
-    assert.ok(run.flows.every((f) => f.lost === 0 && f.unknown === 0), JSON.stringify(run.flows));
+    assert.ok(
+      run.flows.every((f) => f.lost === 0 && f.unknown === 0),
+      JSON.stringify(run.flows),
+    );
   });
 
   it('estimates a node clock running 3.2 s ahead and still orders every hop', async () => {

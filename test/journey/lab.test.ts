@@ -50,7 +50,10 @@ describe('journey: the lab recordings', { skip }, () => {
       const { journeys } = await follow(scenario);
       assert.ok(journeys.length > 20, `${journeys.length} journeys`);
       const bad = journeys.filter((j) => j.fate !== 'answered' && j.fate !== 'delivered');
-      assert.deepEqual(bad.map((j) => `${j.flow}: ${j.verdict}`), []);
+      assert.deepEqual(
+        bad.map((j) => `${j.flow}: ${j.verdict}`),
+        [],
+      );
     });
   }
 

@@ -3,9 +3,7 @@
 // eth1, and the router with eth0 (uplink), eth1 and eth2. Each scenario says what happens to
 // the packets; each host's capture holds the copies that host would see, with its own clock.
 import { buildPcap, type PcapRecord } from '../fixtures/capture-writer.js';
-import {
-  ETH_IPV4, ethernet, icmpError, ipv4, IPPROTO_ICMP, IPPROTO_UDP, LINKTYPE_LINUX_SLL2, sll2, udpTunnel, vxlan,
-} from '../fixtures/packet-builder.js';
+import { ETH_IPV4, ethernet, icmpError, ipv4, IPPROTO_ICMP, IPPROTO_UDP, LINKTYPE_LINUX_SLL2, sll2, udpTunnel, vxlan } from '../fixtures/packet-builder.js';
 import { echo, IPPROTO_TCP, syn, synAck } from '../analysis/helpers.js';
 
 export const HOSTS = ['ctr', 'router', 'w0', 'w1'] as const;
@@ -17,7 +15,12 @@ type Ifname = keyof typeof IFINDEX;
 /** `ip -o link` of each host, for --ip-link. */
 export function ipLinkText(host: HostName): string {
   const names: Ifname[] = host === 'router' ? ['lo', 'eth0', 'eth1', 'eth2'] : ['lo', 'eth0', 'eth1', 'lxc0', 'cilium_vxlan'];
-  return names.map((n) => `${IFINDEX[n]}: ${n}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT\\    link/ether 02:00:00:00:00:0${IFINDEX[n]} brd ff:ff:ff:ff:ff:ff\n`).join('');
+  return names
+    .map(
+      (n) =>
+        `${IFINDEX[n]}: ${n}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT\\    link/ether 02:00:00:00:00:0${IFINDEX[n]} brd ff:ff:ff:ff:ff:ff\n`,
+    )
+    .join('');
 }
 
 /** `ip route` of each host, for --ip-route. */
@@ -65,7 +68,6 @@ interface Copy {
   pktType?: number;
 }
 
-
 /** A pod packet's copies along a path: each step is [host, iface, out, delay µs]. */
 export class World {
   readonly copies: Copy[] = [];
@@ -109,7 +111,12 @@ function innerFrame(p: PodPacket, ttl: number): Uint8Array {
 
 /** The VXLAN packet's IP bytes (outer IP on), as a node sends it. */
 export function tunnelIp(p: PodPacket, ttl: number, outerSrc: string, outerDst: string, outerTtl: number, outerId: number, df = false): Uint8Array {
-  const frame = udpTunnel({ srcMac: '02:00:00:00:00:03', dstMac: '02:00:00:00:00:04', src: outerSrc, dst: outerDst, ttl: outerTtl, id: outerId }, 8472, 50000 + (p.id % 1000), vxlan({ vni: outerSrc === ADDR.ctr ? 32001 : 45678 }, innerFrame(p, ttl)));
+  const frame = udpTunnel(
+    { srcMac: '02:00:00:00:00:03', dstMac: '02:00:00:00:00:04', src: outerSrc, dst: outerDst, ttl: outerTtl, id: outerId },
+    8472,
+    50000 + (p.id % 1000),
+    vxlan({ vni: outerSrc === ADDR.ctr ? 32001 : 45678 }, innerFrame(p, ttl)),
+  );
   const ip = frame.subarray(14);
   if (df) ip[6]! |= 0x40;
   if (df) {
@@ -170,7 +177,13 @@ export function sendNativeMisrouted(w: World, p: PodPacket, t: number): void {
   w.add({ host: 'router', t: t + 80, iface: 'eth0', out: true, bytes: podIp(p, 62), protocol: ETH_IPV4 });
 }
 
-export const ping = (src: string, dst: string, type: 8 | 0, seq: number, id: number): PodPacket => ({ src, dst, proto: IPPROTO_ICMP, id, l4: echo(type, 0x4242, seq) });
+export const ping = (src: string, dst: string, type: 8 | 0, seq: number, id: number): PodPacket => ({
+  src,
+  dst,
+  proto: IPPROTO_ICMP,
+  id,
+  l4: echo(type, 0x4242, seq),
+});
 export const tcpSyn = (id: number): PodPacket => ({ src: ADDR.pod0, dst: ADDR.pod2, proto: IPPROTO_TCP, id, l4: syn(ADDR.pod0, ADDR.pod2, 40000) });
 export const tcpSynAck = (id: number): PodPacket => ({ src: ADDR.pod2, dst: ADDR.pod0, proto: IPPROTO_TCP, id, l4: synAck(ADDR.pod2, ADDR.pod0, 80, 40000) });
 export { IPPROTO_UDP };

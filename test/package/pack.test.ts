@@ -28,7 +28,8 @@ describe('npm pack contents', () => {
   let files: string[];
   before(() => {
     // dist/ is built by `npm ci` (the prepare script); a test run without it builds it.
-    if (!existsSync(join(ROOT, 'dist/index.js'))) execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT });
+    if (!existsSync(join(ROOT, 'dist/index.js')))
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT });
     files = packedFiles();
   });
 
@@ -112,7 +113,12 @@ describe('the packed package as a library', () => {
 
     const { dissect, analyze } = await import('../../src/index.js');
     const capture = await loadCapture(sample);
-    const want = { frames: capture.frameCount, protos: dissect(capture, 0).layers.map((l) => l.proto), tunnels: analyze(capture).tunnels.length, flows: analyze(capture).flows.length };
+    const want = {
+      frames: capture.frameCount,
+      protos: dissect(capture, 0).layers.map((l) => l.proto),
+      tunnels: analyze(capture).tunnels.length,
+      flows: analyze(capture).flows.length,
+    };
     capture.close();
     assert.deepEqual(got, want);
     assert.ok(got.protos.includes('vxlan'), 'the first frame is decoded through the tunnel');
@@ -134,7 +140,10 @@ export { n };
     );
     writeFileSync(
       join(dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['consumer.ts'] }),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+        files: ['consumer.ts'],
+      }),
     );
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);

@@ -96,7 +96,10 @@ describe('analysis views', () => {
       assert.match(text, /ICMP +172\.20\.0\.10 → 172\.20\.2\.30 +5 +5 .*back: VXLAN VNI 45678/);
       assert.match(text, /TCP +172\.20\.0\.10:48312 → 172\.20\.2\.30:80/);
       await ui.press(KEYS.enter);
-      assert.match(ui.filterText(), /^\(\(inner\.ip\.src == 172\.20\.0\.10 && inner\.ip\.dst == 172\.20\.2\.30\) \|\| \(inner\.ip\.src == 172\.20\.2\.30 && inner\.ip\.dst == 172\.20\.0\.10\)\) && inner\.icmp\.ident == \d+ && \(\(outer\.ip\.src == 192\.168\.10\.100 && outer\.ip\.dst == 192\.168\.20\.100 && vxlan\.vni == 32001\) \|\| /);
+      assert.match(
+        ui.filterText(),
+        /^\(\(inner\.ip\.src == 172\.20\.0\.10 && inner\.ip\.dst == 172\.20\.2\.30\) \|\| \(inner\.ip\.src == 172\.20\.2\.30 && inner\.ip\.dst == 172\.20\.0\.10\)\) && inner\.icmp\.ident == \d+ && \(\(outer\.ip\.src == 192\.168\.10\.100 && outer\.ip\.dst == 192\.168\.20\.100 && vxlan\.vni == 32001\) \|\| /,
+      );
       const frames = listedFrames(ui);
       assert.equal(frames.length, 10);
       for (const l of ui.lines().slice(2, 12)) assert.match(l, /ICMP/);

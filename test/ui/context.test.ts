@@ -37,7 +37,10 @@ describe('UI with a Kubernetes context', () => {
       await ui.handle.idle();
       const rows = ui.lines().filter((l) => /^\s*\d+ \d+\.\d+ .* VXLAN /.test(l));
       // The two DNS queries to CoreDNS (frames 13 and 25).
-      assert.deepEqual(rows.map((r) => Number(/^\s*(\d+)/.exec(r)![1])), [13, 25]);
+      assert.deepEqual(
+        rows.map((r) => Number(/^\s*(\d+)/.exec(r)![1])),
+        [13, 25],
+      );
       for (const r of rows) assert.match(r, /default\/curl-pod → kube-system\/coredns-674b8bbfcf-x7k2m +DNS/);
       await ui.press('5');
       assert.match(ui.text(), /k8s-ctr/);

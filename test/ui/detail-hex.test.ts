@@ -74,7 +74,11 @@ describe('hex view', () => {
       const y20 = hexRow(ui, 0x20);
       const y30 = hexRow(ui, 0x30);
       assert.ok(y20 > 0 && y30 === y20 + 1);
-      for (const [y, k] of [[y20, 14], [y20, 15], [y30, 0]] as const) {
+      for (const [y, k] of [
+        [y20, 14],
+        [y20, 15],
+        [y30, 0],
+      ] as const) {
         assert.equal(ui.attr(hexX(k), y).bg, HIGHLIGHT_BG, `hex byte ${k} of line ${y}`);
         assert.equal(ui.attr(hexX(k) + 1, y).bg, HIGHLIGHT_BG);
         assert.equal(ui.attr(asciiX(k), y).bg, HIGHLIGHT_BG, `ascii ${k}`);

@@ -15,7 +15,10 @@ describe('80x24', () => {
       assert.match(header, /^ No\. If\s+Outer src → dst\s+VNI\s+Source → Destination\s+Prot/);
       assert.ok(header.endsWith('»'), header);
       // Frame 4: in on eth1, VXLAN 10100 between the nodes, the pods' ping inside.
-      assert.match(ui.lines().find((l) => /^ +4 /.test(l))!, /^ +4 eth1▸ 192\.168\.10\.100 → 192\.168\.20\.100 10100 172\.20\.0\.10 → 172\.20\.2\.30 ICMP/);
+      assert.match(
+        ui.lines().find((l) => /^ +4 /.test(l))!,
+        /^ +4 eth1▸ 192\.168\.10\.100 → 192\.168\.20\.100 10100 172\.20\.0\.10 → 172\.20\.2\.30 ICMP/,
+      );
       // The legend and the scroll hint are on screen.
       assert.match(ui.text(), /▸in ◂out B bcast M mcast ↪copy !alert/);
       assert.match(ui.text(), /← → columns»/);
@@ -26,7 +29,10 @@ describe('80x24', () => {
       assert.match(scrolled, /^ No\.«/);
       assert.ok(!scrolled.includes('Outer'), scrolled);
       assert.match(scrolled, /Info/);
-      assert.match(ui.lines().find((l) => /^ +4 /.test(l))!, /VXLAN 10100 172\.20\.0\.10 → 172\.20\.2\.30 ICMP +154 Echo \(ping\)/);
+      assert.match(
+        ui.lines().find((l) => /^ +4 /.test(l))!,
+        /VXLAN 10100 172\.20\.0\.10 → 172\.20\.2\.30 ICMP +154 Echo \(ping\)/,
+      );
       await ui.press(KEYS.left, KEYS.left);
       assert.match(ui.lines()[1]!, /Outer src → dst/);
     } finally {
@@ -75,15 +81,33 @@ describe('placeColumns', () => {
   ];
   it('keeps natural order when everything fits and gives the rest to Info', () => {
     const p = placeColumns(cols, ['no', 'addr', 'info', 'time'], 70, 0);
-    assert.deepEqual(p.columns.map((c) => [c.id, c.width]), [['no', 3], ['time', 8], ['addr', 30], ['info', 26]]);
+    assert.deepEqual(
+      p.columns.map((c) => [c.id, c.width]),
+      [
+        ['no', 3],
+        ['time', 8],
+        ['addr', 30],
+        ['info', 26],
+      ],
+    );
     assert.equal(p.hiddenRight, 0);
   });
   it('drops the lowest priority first, compact widths first, and scrolls', () => {
     const p = placeColumns(cols, ['no', 'addr', 'info', 'time'], 40, 0);
-    assert.deepEqual(p.columns.map((c) => [c.id, c.width]), [['no', 3], ['addr', 23], ['info', 12]]);
+    assert.deepEqual(
+      p.columns.map((c) => [c.id, c.width]),
+      [
+        ['no', 3],
+        ['addr', 23],
+        ['info', 12],
+      ],
+    );
     assert.equal(p.hiddenRight, 1);
     const q = placeColumns(cols, ['no', 'addr', 'info', 'time'], 40, 1);
-    assert.deepEqual(q.columns.map((c) => c.id), ['no', 'time', 'info']);
+    assert.deepEqual(
+      q.columns.map((c) => c.id),
+      ['no', 'time', 'info'],
+    );
     assert.equal(q.hiddenLeft, 1);
   });
 });

@@ -56,7 +56,10 @@ describe('navigation', () => {
       await ui.press(KEYS.enter);
       assert.match(ui.filterText(), /icmp\.ident == 27394$/);
       // The three requests of id 0x6b02, each seen in on eth1 and out on eth0; no other ping, no TCP.
-      const rows = ui.lines().slice(2).filter((l) => /^ *[!↪]?\d+ \d/.test(l));
+      const rows = ui
+        .lines()
+        .slice(2)
+        .filter((l) => /^ *[!↪]?\d+ \d/.test(l));
       assert.equal(rows.length, 6);
       for (const r of rows) assert.match(r, /id=0x6b02/);
       assert.match(ui.lines()[0]!, /\b6 shown/);
@@ -75,7 +78,10 @@ describe('navigation', () => {
       const first = ui.lines().findIndex((l) => /→/.test(l) && /routed|hairpin|bridged/.test(l));
       for (let k = first; k < y; k++) await ui.press('j');
       await ui.press(KEYS.enter);
-      assert.match(ui.filterText(), /^\(icmp\) && \(\(frame\.interface_name == "eth1" \|\| frame\.interface_name == "eth0"\) && ip\.src == 172\.20\.0\.10 && ip\.dst == 172\.20\.2\.30\)/);
+      assert.match(
+        ui.filterText(),
+        /^\(icmp\) && \(\(frame\.interface_name == "eth1" \|\| frame\.interface_name == "eth0"\) && ip\.src == 172\.20\.0\.10 && ip\.dst == 172\.20\.2\.30\)/,
+      );
       // The path's ICMP packets only: the TCP SYNs on the same path are not shown.
       assert.match(ui.lines()[0]!, /\b6 shown/);
       assert.doesNotMatch(ui.text(), /\bTCP\b +\d+ /);
@@ -115,7 +121,10 @@ describe('navigation', () => {
       const flows = ui.lines().filter((l) => /^ {3}(TCP|UDP|ICMP) /.test(l));
       const bytes = flows.map((l) => /([\d.]+) (kB|B|MB)\s/.exec(l)!).map(([, n, u]) => Number(n) * (u === 'kB' ? 1e3 : u === 'MB' ? 1e6 : 1));
       assert.ok(bytes.length > 1);
-      assert.deepEqual(bytes, [...bytes].sort((a, b) => b - a));
+      assert.deepEqual(
+        bytes,
+        [...bytes].sort((a, b) => b - a),
+      );
       await ui.press('5', 's');
       assert.match(ui.text(), /s: sort \(by packets\)/);
     } finally {

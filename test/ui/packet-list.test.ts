@@ -93,7 +93,10 @@ describe('packet list', () => {
       assert.equal(lines.length, 30);
       assert.equal(lines[2]!.length, 90);
       // Narrow: addresses still there, less room for Info.
-      assert.match(lines.find((l) => /^\s+3 /.test(l))!, /172\.20\.0\.10/);
+      assert.match(
+        lines.find((l) => /^\s+3 /.test(l))!,
+        /172\.20\.0\.10/,
+      );
     } finally {
       await ui.quit();
     }

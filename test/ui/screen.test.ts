@@ -49,7 +49,10 @@ describe('terminfo', () => {
     assert.equal(out.readUInt16LE(0), 0o432);
     if (data.readUInt16LE(0) === 0o1036) assert.ok(out.length < data.length, 'numbers shrank from 4 to 2 bytes');
     const require = createRequire(import.meta.url);
-    const Tput = require('blessed/lib/tput') as { prototype: { parseTerminfo(d: Buffer, f: string): unknown } } & (new (o: object) => { error: Error | null; numbers: Record<string, number> });
+    const Tput = require('blessed/lib/tput') as { prototype: { parseTerminfo(d: Buffer, f: string): unknown } } & (new (o: object) => {
+      error: Error | null;
+      numbers: Record<string, number>;
+    });
     patchTput(Tput);
     const t = new Tput({ terminal: 'xterm-256color', extended: true });
     assert.equal(t.error, null);
@@ -141,18 +144,22 @@ describe('live input from a pipe', () => {
     const bytes = readFileSync(CILIUM);
     // Header and the first packets, then the rest a little later.
     const cut = 24 + 3 * (16 + 148);
-    const r = await runChild('stdin', (child) => {
-      child.stdin!.write(bytes.subarray(0, cut));
-      // The rest only once the first packets are on screen.
-      const rest = (): void => {
-        clearTimeout(timer);
-        if (!child.stdin!.writableEnded) child.stdin!.end(bytes.subarray(cut));
-      };
-      const timer = setTimeout(rest, 30_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        if (d.toString().includes('rows')) rest();
-      });
-    }, ['-']);
+    const r = await runChild(
+      'stdin',
+      (child) => {
+        child.stdin!.write(bytes.subarray(0, cut));
+        // The rest only once the first packets are on screen.
+        const rest = (): void => {
+          clearTimeout(timer);
+          if (!child.stdin!.writableEnded) child.stdin!.end(bytes.subarray(cut));
+        };
+        const timer = setTimeout(rest, 30_000);
+        child.stdout!.on('data', (d: Buffer) => {
+          if (d.toString().includes('rows')) rest();
+        });
+      },
+      ['-'],
+    );
     assert.equal(r.report.status, 0);
     assert.equal(r.report.firstRowsBeforeLoaded, true, 'rows were on screen before standard input ended');
     const text = r.report.screen.join('\n');
@@ -170,19 +177,23 @@ describe('live input from a pipe', () => {
       if (bytes.readUInt32LE(off) === 6) packets++;
       off += bytes.readUInt32LE(off + 4);
     }
-    const r = await runChild('stdin', (child) => {
-      child.stdin!.write(bytes.subarray(0, off));
-      // The rest once alerts show, or after 30 s so that a UI that never shows them fails the
-      // assertions below instead of waiting for standard input forever.
-      const rest = (): void => {
-        clearTimeout(timer);
-        if (!child.stdin!.writableEnded) child.stdin!.end(bytes.subarray(off));
-      };
-      const timer = setTimeout(rest, 30_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        if (d.toString().includes('alerts')) rest();
-      });
-    }, ['-']);
+    const r = await runChild(
+      'stdin',
+      (child) => {
+        child.stdin!.write(bytes.subarray(0, off));
+        // The rest once alerts show, or after 30 s so that a UI that never shows them fails the
+        // assertions below instead of waiting for standard input forever.
+        const rest = (): void => {
+          clearTimeout(timer);
+          if (!child.stdin!.writableEnded) child.stdin!.end(bytes.subarray(off));
+        };
+        const timer = setTimeout(rest, 30_000);
+        child.stdout!.on('data', (d: Buffer) => {
+          if (d.toString().includes('alerts')) rest();
+        });
+      },
+      ['-'],
+    );
     assert.equal(r.report.status, 0);
     assert.match(r.report.liveStatus ?? '', /standard input │ reading… 20 packets │ ✖ [1-9]/);
     assert.match(r.report.liveStatus ?? '', /following/);

@@ -58,7 +58,7 @@ describe('search and marks', () => {
     }
   });
 
-  it('marks a packet with m and jumps back with \'', async () => {
+  it("marks a packet with m and jumps back with '", async () => {
     const ui = await startUi(CILIUM, { cols: 120, rows: 40 });
     try {
       await ui.press('j', 'j', 'j', 'j', 'm', 'a');

@@ -118,15 +118,15 @@ describe('themes', () => {
     try {
       const sel = ui.row('  1 0.000000');
       assert.equal(ui.attr(5, sel).bg, 4);
-      for (const row of ui.handle.screen.lines) for (const [attr] of row) {
-        const fg = (attr >> 9) & 0x1ff;
-        const bg = attr & 0x1ff;
-        assert.ok(fg === DEFAULT || fg < 16, `fg ${fg}`);
-        assert.ok(bg === DEFAULT || bg < 16, `bg ${bg}`);
-      }
+      for (const row of ui.handle.screen.lines)
+        for (const [attr] of row) {
+          const fg = (attr >> 9) & 0x1ff;
+          const bg = attr & 0x1ff;
+          assert.ok(fg === DEFAULT || fg < 16, `fg ${fg}`);
+          assert.ok(bg === DEFAULT || bg < 16, `bg ${bg}`);
+        }
     } finally {
       await ui.quit();
     }
   });
-
 });

@@ -94,7 +94,27 @@ describe('help and keymap', () => {
     try {
       await ui.press('?');
       const text = ui.text();
-      for (const needle of ['vxshark keys', 'j', 'Ctrl-D', 'Ctrl-U', 'PgUp', 'Shift-Tab', 'Tab', 'Enter Space', 'command line', 'Packets view', 'Layers view', 'Statistics view', 'Flows view', 'Tunnels view', 'Hops view', 'Alerts view', 'next frame of the selected alert', 'click', 'wheel']) {
+      for (const needle of [
+        'vxshark keys',
+        'j',
+        'Ctrl-D',
+        'Ctrl-U',
+        'PgUp',
+        'Shift-Tab',
+        'Tab',
+        'Enter Space',
+        'command line',
+        'Packets view',
+        'Layers view',
+        'Statistics view',
+        'Flows view',
+        'Tunnels view',
+        'Hops view',
+        'Alerts view',
+        'next frame of the selected alert',
+        'click',
+        'wheel',
+      ]) {
         assert.ok(text.includes(needle), `help mentions ${needle}`);
       }
       await ui.press(KEYS.escape);
@@ -107,11 +127,38 @@ describe('help and keymap', () => {
   it('has one binding per key and a help line for each action', () => {
     const km = new Keymap(VIEWS);
     const seen = new Set<string>();
-    for (const b of km.bindings) for (const k of b.keys) {
-      assert.ok(!seen.has(k), `${k} bound twice`);
-      seen.add(k);
-    }
-    for (const k of ['j', 'k', 'g', 'G', 'C-d', 'C-u', 'pageup', 'pagedown', 'tab', 'S-tab', '/', ':', 'enter', 'space', 'q', '?', '1', '2', '3', '4', '5', '6', '7', 'n', 'N']) {
+    for (const b of km.bindings)
+      for (const k of b.keys) {
+        assert.ok(!seen.has(k), `${k} bound twice`);
+        seen.add(k);
+      }
+    for (const k of [
+      'j',
+      'k',
+      'g',
+      'G',
+      'C-d',
+      'C-u',
+      'pageup',
+      'pagedown',
+      'tab',
+      'S-tab',
+      '/',
+      ':',
+      'enter',
+      'space',
+      'q',
+      '?',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      'n',
+      'N',
+    ]) {
       assert.ok(km.action(k), `${k} is bound`);
     }
   });

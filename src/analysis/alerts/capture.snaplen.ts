@@ -26,18 +26,16 @@ export const rule: Rule = {
         if (f.capturedLength > g.capLen) g.capLen = f.capturedLength;
       },
       evaluate() {
-        return groups.values().map(
-          (g): Alert => ({
-            id: 'capture.snaplen',
-            severity: 'info',
-            title: msg.alertSnaplenTitle(g.count, g.tunnel, g.capLen),
-            explanation: msg.alertSnaplenExplanation(g.tunnel, g.capLen),
-            fix: msg.alertSnaplenFix(),
-            frames: g.frames,
-            count: g.count,
-            details: { capturedBytes: g.capLen },
-          }),
-        );
+        return groups.values().map((g): Alert => ({
+          id: 'capture.snaplen',
+          severity: 'info',
+          title: msg.alertSnaplenTitle(g.count, g.tunnel, g.capLen),
+          explanation: msg.alertSnaplenExplanation(g.tunnel, g.capLen),
+          fix: msg.alertSnaplenFix(),
+          frames: g.frames,
+          count: g.count,
+          details: { capturedBytes: g.capLen },
+        }));
       },
     };
   },

@@ -79,7 +79,7 @@ function httpExpected(d: Uint8Array, at: number, end: number): number {
 /** Whether acknowledgment number `ack` covers sequence number `end` (modulo 2^32). */
 function acked(ack: number, end: number): boolean {
   if (ack < 0) return false;
-  return ((ack - end) >>> 0) < 0x80000000;
+  return (ack - end) >>> 0 < 0x80000000;
 }
 
 export const rule: Rule = {
@@ -132,7 +132,9 @@ export const rule: Rule = {
         const finishedBetween = (f: Flow): number => {
           if (!finished) {
             finished = new Map();
-            for (const g of flows) if (g.protoNumber === PROTO_TCP && g.tcp?.fin) for (const k of [`${g.src}|${g.dst}`, `${g.dst}|${g.src}`]) finished.set(k, (finished.get(k) ?? 0) + 1);
+            for (const g of flows)
+              if (g.protoNumber === PROTO_TCP && g.tcp?.fin)
+                for (const k of [`${g.src}|${g.dst}`, `${g.dst}|${g.src}`]) finished.set(k, (finished.get(k) ?? 0) + 1);
           }
           return finished.get(`${f.src}|${f.dst}`) ?? 0;
         };
@@ -144,7 +146,11 @@ export const rule: Rule = {
             // Stuck: retransmitted again and again and never acknowledged. (A FIN says nothing:
             // the sender queues it behind the data it cannot deliver.)
             const stuck = c.sends[slot]! >= STUCK_TRANSMISSIONS && c.stuckFrame[slot] !== 0 && !acked(c.ack[other]!, c.seq[slot]! + c.len[slot]!);
-            const cut = c.expected[slot]! > 0 && c.dataBytes[slot]! < c.expected[slot]! && (c.flags[other]! & 1) !== 0 && c.closedAt[other]! - c.lastData[slot]! >= GIVE_UP_SILENCE;
+            const cut =
+              c.expected[slot]! > 0 &&
+              c.dataBytes[slot]! < c.expected[slot]! &&
+              (c.flags[other]! & 1) !== 0 &&
+              c.closedAt[other]! - c.lastData[slot]! >= GIVE_UP_SILENCE;
             if (!stuck && !cut) continue;
             out.push(stalled(flows[id]!, dir, slot, other, stuck, here, c, finishedBetween(flows[id]!)));
           }

@@ -44,7 +44,8 @@ export const rule: Rule = {
         const tunnelled = f.tunnels.length > 0;
         const from = g.sources.size === 1 ? m.names.who(f.src) : msg.manySources(g.sources.size, g.sources.size >= MAX_SOURCES);
         const vtep = tunnelled ? m.tunnels[f.directions[0].tunnels[0] ?? f.tunnels[0]!]?.dst : undefined;
-        const seen = vtep !== undefined ? ` The requests ride a tunnel to VTEP ${vtep}: capture on ${vtep} (or the next hop towards it) to see whether they arrive.` : '';
+        const seen =
+          vtep !== undefined ? ` The requests ride a tunnel to VTEP ${vtep}: capture on ${vtep} (or the next hop towards it) to see whether they arrive.` : '';
         const alert: Alert = {
           id: 'flow.unanswered',
           severity: 'warning',

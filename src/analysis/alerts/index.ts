@@ -39,9 +39,7 @@ export function sortAlerts(alerts: Alert[]): Alert[] {
   const order = new Map(RULES.map((r, i) => [r.id, i]));
   return alerts.sort(
     (a, b) =>
-      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-      (order.get(a.id) ?? 99) - (order.get(b.id) ?? 99) ||
-      (a.frames[0] ?? 0) - (b.frames[0] ?? 0),
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (order.get(a.id) ?? 99) - (order.get(b.id) ?? 99) || (a.frames[0] ?? 0) - (b.frames[0] ?? 0),
   );
 }
 

@@ -18,21 +18,19 @@ export const rule: Rule = {
     evaluate(m) {
       return m.hops.paths
         .filter((p) => p.kind === 'hairpin' && roleOf(m.vantage, p.ingress) !== 'tunnel')
-        .map(
-          (p): Alert => ({
-            id: 'misroute.hairpin',
-            severity: 'warning',
-            title: msg.alertHairpinTitle(p.src, p.dst, p.ingress),
-            explanation: msg.alertHairpinExplanation(p.src, p.dst, p.ingress, p.packets, p.ttlIn - p.ttlOut),
-            fix: msg.alertHairpinFix(p.dst, p.ingress),
-            frames: p.examples.flat().slice(0, m.options.evidenceFrames),
-            count: p.packets,
-            ingress: p.ingress,
-            egress: p.egress,
-            src: p.src,
-            dst: p.dst,
-          }),
-        );
+        .map((p): Alert => ({
+          id: 'misroute.hairpin',
+          severity: 'warning',
+          title: msg.alertHairpinTitle(p.src, p.dst, p.ingress),
+          explanation: msg.alertHairpinExplanation(p.src, p.dst, p.ingress, p.packets, p.ttlIn - p.ttlOut),
+          fix: msg.alertHairpinFix(p.dst, p.ingress),
+          frames: p.examples.flat().slice(0, m.options.evidenceFrames),
+          count: p.packets,
+          ingress: p.ingress,
+          egress: p.egress,
+          src: p.src,
+          dst: p.dst,
+        }));
     },
   }),
 };

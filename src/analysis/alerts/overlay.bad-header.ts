@@ -56,22 +56,20 @@ export const rule: Rule = {
         for (const x of findings) add(groups, f, x.problem as HeaderProblem, x.detail);
       },
       evaluate() {
-        return groups.values().map(
-          (g): Alert => ({
-            id: 'overlay.bad-header',
-            severity: 'warning',
-            title: msg.alertBadHeaderTitle(g.problem, g.kind, g.src, g.dst, g.detail, g.count),
-            explanation: msg.alertBadHeaderExplanation(g.problem, g.kind, g.detail),
-            fix: msg.alertBadHeaderFix(g.problem),
-            frames: g.frames,
-            count: g.count,
-            src: g.src,
-            dst: g.dst,
-            port: g.port,
-            vni: g.vni,
-            details: { problem: g.problem, header: g.detail },
-          }),
-        );
+        return groups.values().map((g): Alert => ({
+          id: 'overlay.bad-header',
+          severity: 'warning',
+          title: msg.alertBadHeaderTitle(g.problem, g.kind, g.src, g.dst, g.detail, g.count),
+          explanation: msg.alertBadHeaderExplanation(g.problem, g.kind, g.detail),
+          fix: msg.alertBadHeaderFix(g.problem),
+          frames: g.frames,
+          count: g.count,
+          src: g.src,
+          dst: g.dst,
+          port: g.port,
+          vni: g.vni,
+          details: { problem: g.problem, header: g.detail },
+        }));
       },
     };
   },

@@ -73,7 +73,8 @@ export const rule: Rule = {
         const t = quotedTunnel(f, pkt);
         if (!t) {
           // The node telling the pod itself: the error goes to the sender of the quoted packet.
-          if (podTold === undefined && f.quoted.present && f.quoted.src === ip.dst && ip.src !== ip.dst) podTold = { to: formatAddr(ip.dst), mtu, frame: f.frame };
+          if (podTold === undefined && f.quoted.present && f.quoted.src === ip.dst && ip.src !== ip.dst)
+            podTold = { to: formatAddr(ip.dst), mtu, frame: f.frame };
           return;
         }
         const q = f.quoted;

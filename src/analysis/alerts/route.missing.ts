@@ -48,7 +48,9 @@ export const rule: Rule = {
             prefix,
             e.misroutes.map((r) => `${m.names.who(r.src)} → ${m.names.who(r.dst)} (${r.ingress} → ${r.egress})`),
             packets,
-            e.flows.map((f) => `${f.proto} ${m.names.who(f.src)} → ${f.proto === 'TCP' || f.proto === 'UDP' ? m.names.endpoint(f.dst, f.dstPort) : m.names.who(f.dst)}`),
+            e.flows.map(
+              (f) => `${f.proto} ${m.names.who(f.src)} → ${f.proto === 'TCP' || f.proto === 'UDP' ? m.names.endpoint(f.dst, f.dstPort) : m.names.who(f.dst)}`,
+            ),
           ),
           fix: msg.alertRouteFix(prefix, node, m.names.nodeName(e.prefix)),
           confidence: e.misroutes.some((r) => r.confirmed) || (e.misroutes.length > 0 && m.view.uplinkSource !== 'inferred') ? 'certain' : 'inferred',

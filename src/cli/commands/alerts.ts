@@ -6,7 +6,6 @@ import type { Output } from '../io.js';
 import { frameList, outputWidth, wrap } from '../print/tables.js';
 import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 
-
 export interface AlertsArgs extends AnalysisArgs {
   'fail-on'?: 'warning' | 'error';
 }
@@ -28,7 +27,13 @@ export function alertJson(a: Alert): Record<string, unknown> {
 }
 
 /** Prints the alerts (text or the JSON contract) and returns the exit status --fail-on asks for. */
-export function printAlerts(list: readonly Alert[], packets: number, args: { json: boolean; 'fail-on'?: 'warning' | 'error' }, out: Output, status: number): number {
+export function printAlerts(
+  list: readonly Alert[],
+  packets: number,
+  args: { json: boolean; 'fail-on'?: 'warning' | 'error' },
+  out: Output,
+  status: number,
+): number {
   if (args.json) out.line(JSON.stringify(list.map(alertJson), null, 2));
   else {
     const width = outputWidth();

@@ -31,13 +31,28 @@ export function analysisBuilder<T>(y: Argv<T>) {
   return contextBuilder(y)
     .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON for scripts instead of a table' })
-    .option('Y', { alias: 'display-filter', type: 'string', requiresArg: true, describe: 'display filter: only matching packets feed the analysis, e.g. -Y "vxlan"' })
+    .option('Y', {
+      alias: 'display-filter',
+      type: 'string',
+      requiresArg: true,
+      describe: 'display filter: only matching packets feed the analysis, e.g. -Y "vxlan"',
+    })
     .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
     .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
     .option('ifname', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 3=eth1 (repeatable)' })
     .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
-    .option('ip-route', { type: 'string', requiresArg: true, describe: 'file with `ip route` output from the capturing host (finds the uplink and missing routes)' })
-    .option('pod-cidr', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: "the cluster's pod range, e.g. 172.20.0.0/16, or one node's, e.g. 192.168.20.100=172.20.2.0/24 (repeatable; inferred when absent)" })
+    .option('ip-route', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'file with `ip route` output from the capturing host (finds the uplink and missing routes)',
+    })
+    .option('pod-cidr', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      default: [] as string[],
+      describe: "the cluster's pod range, e.g. 172.20.0.0/16, or one node's, e.g. 192.168.20.100=172.20.2.0/24 (repeatable; inferred when absent)",
+    })
     .option('uplink', { type: 'string', requiresArg: true, describe: 'the interface of the default route, e.g. eth0 (inferred when absent)' });
 }
 
@@ -57,7 +72,17 @@ function shownNames(loaded: LoadedContext): ShownNames {
   if (!loaded.context || !loaded.names) return BARE;
   const n = new ContextNaming(loaded.context);
   // Names come from files outside vxshark: escaped like capture text.
-  return { show: (a) => safeText(n.show(a)), identity: (v) => { const l = n.identityLabels(v); return l === undefined ? undefined : safeText(l); }, prefixOwner: (p) => { const o = n.prefixOwner(p); return o === undefined ? undefined : safeText(o); } };
+  return {
+    show: (a) => safeText(n.show(a)),
+    identity: (v) => {
+      const l = n.identityLabels(v);
+      return l === undefined ? undefined : safeText(l);
+    },
+    prefixOwner: (p) => {
+      const o = n.prefixOwner(p);
+      return o === undefined ? undefined : safeText(o);
+    },
+  };
 }
 
 export interface Analysed {

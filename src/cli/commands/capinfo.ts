@@ -77,12 +77,17 @@ function printSummary(s: CaptureSummary & PacketHealth, out: Output): void {
   row('Last packet', s.lastTime ?? '-');
   row('Duration', s.duration === null ? '-' : `${s.duration} s`);
   row('Bytes', `${s.bytes} captured, ${s.bytesOnWire} on the wire`);
-  row('Malformed', `${s.malformedPackets} packet${s.malformedPackets === 1 ? '' : 's'} ([Malformed Packet]), ${s.truncatedPackets} cut by the snaplen ([|proto])`);
+  row(
+    'Malformed',
+    `${s.malformedPackets} packet${s.malformedPackets === 1 ? '' : 's'} ([Malformed Packet]), ${s.truncatedPackets} cut by the snaplen ([|proto])`,
+  );
   if (s.format === 'pcapng' || s.interfaces.length > 1) {
     out.line('Interfaces:');
     for (const f of s.interfaces) {
       const name = f.name ?? '(unnamed)';
-      out.line(`  ${String(f.id).padStart(3)}  ${name.padEnd(16)} ${`${linkTypeName(f.linkType)} (${f.linkType})`.padEnd(28)} ${f.tsResolution.padEnd(13)} ${f.packets} packet${f.packets === 1 ? '' : 's'}`);
+      out.line(
+        `  ${String(f.id).padStart(3)}  ${name.padEnd(16)} ${`${linkTypeName(f.linkType)} (${f.linkType})`.padEnd(28)} ${f.tsResolution.padEnd(13)} ${f.packets} packet${f.packets === 1 ? '' : 's'}`,
+      );
     }
   }
 }

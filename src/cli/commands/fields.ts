@@ -37,7 +37,14 @@ export function protocolsWithFields(registry: Registry, only?: string): { dissec
   if (only === undefined) return all;
   const want = only.toLowerCase();
   const picked = all.filter(({ dissector, fields }) => dissector.proto === want || fields.some((f) => f.type === 'protocol' && f.name === want));
-  if (!picked.length) throw new VxError('usage', msg.unknownFieldsProtocol(only, all.map((p) => p.dissector.proto)));
+  if (!picked.length)
+    throw new VxError(
+      'usage',
+      msg.unknownFieldsProtocol(
+        only,
+        all.map((p) => p.dissector.proto),
+      ),
+    );
   return picked;
 }
 
@@ -47,17 +54,28 @@ export function fields(args: { proto?: string; tsv?: boolean }, out: Output): nu
     // tshark -G fields layout: P lines for protocols, F lines for fields.
     for (const { dissector, fields: list } of protocols) {
       out.line(['P', dissector.name, dissector.proto].join('\t'));
-      for (const f of list) if (f.type !== 'protocol') out.line(['F', f.label, f.name, fieldTypeName(f), f.proto, f.hexDigits ? 'BASE_HEX' : '', fieldDescription(f) === f.label ? '' : fieldDescription(f)].join('\t'));
+      for (const f of list)
+        if (f.type !== 'protocol')
+          out.line(
+            ['F', f.label, f.name, fieldTypeName(f), f.proto, f.hexDigits ? 'BASE_HEX' : '', fieldDescription(f) === f.label ? '' : fieldDescription(f)].join(
+              '\t',
+            ),
+          );
     }
     return 0;
   }
-  const rows = protocols.flatMap(({ fields: list }) => list.map((f) => [f.name, fieldTypeName(f), f.type === 'protocol' ? `${f.label} (protocol)` : fieldDescription(f)]));
+  const rows = protocols.flatMap(({ fields: list }) =>
+    list.map((f) => [f.name, fieldTypeName(f), f.type === 'protocol' ? `${f.label} (protocol)` : fieldDescription(f)]),
+  );
   for (const l of table([{ header: 'FIELD' }, { header: 'TYPE' }, { header: 'DESCRIPTION', flex: 1, min: 20 }], rows, outputWidth())) out.line(l);
   return 0;
 }
 
 /** docs/fields.md: the same list, one table per protocol, with the tunnel kinds' recognition. */
-export function fieldsMarkdown(registry: Registry, encaps: readonly { name: string; kind: string; carries: string; encrypted: boolean; recognise: readonly object[]; id?: { label: string; field: string } }[]): string {
+export function fieldsMarkdown(
+  registry: Registry,
+  encaps: readonly { name: string; kind: string; carries: string; encrypted: boolean; recognise: readonly object[]; id?: { label: string; field: string } }[],
+): string {
   const cell = (s: string): string => s.replace(/\|/g, '\\|');
   const out = [
     '# Display-filter fields',
@@ -74,7 +92,9 @@ export function fieldsMarkdown(registry: Registry, encaps: readonly { name: stri
       const how = e.recognise
         .map((r) => {
           const x = r as { table?: string; key?: number; heuristic?: string; note?: string };
-          const what = x.heuristic ? `heuristic on ${x.heuristic}` : `${x.table} ${x.table === 'ethertype' || x.table === 'gre.proto' ? `0x${x.key!.toString(16).padStart(4, '0')}` : x.key}`;
+          const what = x.heuristic
+            ? `heuristic on ${x.heuristic}`
+            : `${x.table} ${x.table === 'ethertype' || x.table === 'gre.proto' ? `0x${x.key!.toString(16).padStart(4, '0')}` : x.key}`;
           return x.note ? `${what} (${x.note})` : what;
         })
         .join('; ');

@@ -6,7 +6,6 @@ import type { Output } from '../io.js';
 import { humanBytes, outputWidth, table, wrap, type Column } from '../print/tables.js';
 import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 
-
 const endpoint = (addr: string, port: number, f: Flow): string =>
   f.proto === 'TCP' || f.proto === 'UDP' ? (addr.includes(':') && !addr.includes('/') ? `[${addr}]:${port}` : `${addr}:${port}`) : addr;
 

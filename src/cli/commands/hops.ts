@@ -5,7 +5,6 @@ import type { Output } from '../io.js';
 import { humanDuration, outputWidth, table, wrap, type Column } from '../print/tables.js';
 import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 
-
 export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
   const { result, status, names } = await runAnalysis(args);
   const { hops: h, topology } = result;
@@ -50,9 +49,19 @@ export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
   const up = topology.uplink;
   for (const l of wrap(up ? msg.uplinkLine(up.name, up.reason) : msg.uplinkUnknown(), width, '  ')) out.line(l);
   // wrap() also escapes: interface names come from the capture.
-  if (topology.podCidrs.length) for (const l of wrap(msg.podCidrLine(topology.podCidrs.map((p) => `${p.prefix} (${names.prefixOwner(p.prefix) ?? p.source})`)), width, '  ')) out.line(l);
+  if (topology.podCidrs.length)
+    for (const l of wrap(msg.podCidrLine(topology.podCidrs.map((p) => `${p.prefix} (${names.prefixOwner(p.prefix) ?? p.source})`)), width, '  ')) out.line(l);
   for (const f of topology.interfaces) {
-    if (f.attached.length) for (const l of wrap(msg.attachedLine(f.name, f.attached.map((a) => a.prefix)), width, '  ')) out.line(l);
+    if (f.attached.length)
+      for (const l of wrap(
+        msg.attachedLine(
+          f.name,
+          f.attached.map((a) => a.prefix),
+        ),
+        width,
+        '  ',
+      ))
+        out.line(l);
   }
   return status;
 }

@@ -33,12 +33,35 @@ const TEXT_JOURNEYS = 20_000;
 export function multiCaptureBuilder<T>(y: Argv<T>) {
   return y
     .positional('captures', { type: 'string', array: true, describe: 'captures as NAME=PATH or PATH (the name is then the file name)' })
-    .option('ip-link', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: '`ip -o link` output of a capture\'s host: NAME=FILE (repeatable)' })
-    .option('ip-route', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: '`ip route` output of a capture\'s host: NAME=FILE (repeatable)' })
-    .option('Y', { alias: 'display-filter', type: 'string', requiresArg: true, describe: 'follow only the packets this display filter matches (default: pod traffic)' })
+    .option('ip-link', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      default: [] as string[],
+      describe: "`ip -o link` output of a capture's host: NAME=FILE (repeatable)",
+    })
+    .option('ip-route', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      default: [] as string[],
+      describe: "`ip route` output of a capture's host: NAME=FILE (repeatable)",
+    })
+    .option('Y', {
+      alias: 'display-filter',
+      type: 'string',
+      requiresArg: true,
+      describe: 'follow only the packets this display filter matches (default: pod traffic)',
+    })
     .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
     .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
-    .option('pod-cidr', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: "the cluster's pod range, e.g. 172.20.0.0/16 (repeatable; learnt from the captures when absent)" })
+    .option('pod-cidr', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      default: [] as string[],
+      describe: "the cluster's pod range, e.g. 172.20.0.0/16 (repeatable; learnt from the captures when absent)",
+    })
     .option('window', { type: 'string', requiresArg: true, describe: 'seconds a packet may take through all captures, and its answer to come (default 2)' });
 }
 
@@ -124,7 +147,9 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
         },
         (captures) => out.line(`{"captures":${JSON.stringify(captures.map(captureJson))},"journeys":[`),
       );
-      out.line(`],"flows":${JSON.stringify(run.flows)},"followed":${JSON.stringify(Object.fromEntries(run.captures.map((c) => [c.name, c.followed])))},"untrackedPackets":${run.untrackedPackets}}`);
+      out.line(
+        `],"flows":${JSON.stringify(run.flows)},"followed":${JSON.stringify(Object.fromEntries(run.captures.map((c) => [c.name, c.followed])))},"untrackedPackets":${run.untrackedPackets}}`,
+      );
       return loaded.status;
     }
     const listed: string[] = [];
@@ -137,7 +162,7 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
     out.line('Captures');
     for (const l of captureLines(run.captures)) out.line(l);
     out.line('');
-    out.line(`Flows (${run.journeys} packet${run.journeys === 1 ? "" : "s"} followed)`);
+    out.line(`Flows (${run.journeys} packet${run.journeys === 1 ? '' : 's'} followed)`);
     for (const l of flowLines(run.flows)) out.line(l);
     if (run.untrackedPackets > 0) warn(msg.flowsUntracked(run.untrackedPackets));
     if (!args.summary && listed.length) {

@@ -49,7 +49,9 @@ function interfaceName(c: JourneyCapture, position: number): string {
 
 function offsetText(names: readonly string[], offsets: readonly number[], matched: readonly number[]): string {
   return names
-    .map((n, i) => (i === 0 ? `${n} reference` : matched[i]! > 0 ? `${n} ${offsets[i]! >= 0 ? '+' : ''}${offsets[i]!.toFixed(6)} s` : `${n} unknown (0 applied)`))
+    .map((n, i) =>
+      i === 0 ? `${n} reference` : matched[i]! > 0 ? `${n} ${offsets[i]! >= 0 ? '+' : ''}${offsets[i]!.toFixed(6)} s` : `${n} unknown (0 applied)`,
+    )
     .join(', ');
 }
 
@@ -73,7 +75,11 @@ export async function merge(args: MergeArgs): Promise<number> {
     });
     const names = inputs.map((c) => c.name);
     const comment = args['clock-correction']
-      ? `Merged by vxshark from ${names.join(', ')}; clock offsets taken off (estimated from the packets the captures share): ${offsetText(names, offsets, clocks.map((c) => c.matched))}`
+      ? `Merged by vxshark from ${names.join(', ')}; clock offsets taken off (estimated from the packets the captures share): ${offsetText(
+          names,
+          offsets,
+          clocks.map((c) => c.matched),
+        )}`
       : `Merged by vxshark from ${names.join(', ')}; time stamps as recorded (no clock correction)`;
     const writer = new CaptureWriter(args.w, 'pcapng', table.list, true, comment);
     mergeByTime(

@@ -148,5 +148,8 @@ async function readLive(live: { interfaces: string[]; captureFilter?: string }, 
 }
 
 function timeDigits(capture: Capture): number {
-  return maxOf(capture.interfaces.map((f) => resolutionDigits(f.tsResolution)), 0);
+  return maxOf(
+    capture.interfaces.map((f) => resolutionDigits(f.tsResolution)),
+    0,
+  );
 }

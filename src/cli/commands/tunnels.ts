@@ -6,7 +6,6 @@ import type { Output } from '../io.js';
 import { humanBytes, outputWidth, table, wrap, type Column } from '../print/tables.js';
 import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 
-
 export async function tunnels(args: AnalysisArgs, out: Output): Promise<number> {
   const { result, status, names } = await runAnalysis(args);
   const hints = result.fingerprint;
@@ -35,7 +34,13 @@ export async function tunnels(args: AnalysisArgs, out: Output): Promise<number> 
     const lines: string[] = [];
     const labels = t.vni === undefined ? undefined : names.identity(t.vni);
     if (labels !== undefined) lines.push(msg.tunnelIdentity(t.vni, labels));
-    if (t.innerPairs.length) lines.push(msg.tunnelCarries(t.innerPairs.slice(0, 4).map((p) => `${names.show(p.src)} → ${names.show(p.dst)} (${p.packets})`), t.innerPairs.length));
+    if (t.innerPairs.length)
+      lines.push(
+        msg.tunnelCarries(
+          t.innerPairs.slice(0, 4).map((p) => `${names.show(p.src)} → ${names.show(p.dst)} (${p.packets})`),
+          t.innerPairs.length,
+        ),
+      );
     return lines.length ? lines : undefined;
   });
   const rows = result.tunnels.map((t) => {

@@ -92,12 +92,28 @@ export function journeyJson(j: Journey, names: readonly string[]): object {
       direction: h.direction === Direction.Inbound ? 'in' : h.direction === Direction.Outbound ? 'out' : 'unknown',
       time: round6(h.time),
       otherHost: h.otherHost,
-      encap: h.encap ? { type: h.encap.type, outerSrc: formatAddr(h.encap.outerSrc), outerDst: formatAddr(h.encap.outerDst), vni: h.encap.vni, ...(h.encap.port ? { port: h.encap.port } : {}) } : null,
+      encap: h.encap
+        ? {
+            type: h.encap.type,
+            outerSrc: formatAddr(h.encap.outerSrc),
+            outerDst: formatAddr(h.encap.outerDst),
+            vni: h.encap.vni,
+            ...(h.encap.port ? { port: h.encap.port } : {}),
+          }
+        : null,
     })),
     fate: j.fate,
     lastSeen: j.lastSeen,
     verdict: j.verdict,
-    icmpErrors: j.errors.map((e) => ({ capture: names[e.capture], frame: e.frame, from: formatAddr(e.from), to: formatAddr(e.to), type: e.type, code: e.code, mtu: e.mtu })),
+    icmpErrors: j.errors.map((e) => ({
+      capture: names[e.capture],
+      frame: e.frame,
+      from: formatAddr(e.from),
+      to: formatAddr(e.to),
+      type: e.type,
+      code: e.code,
+      mtu: e.mtu,
+    })),
   };
 }
 

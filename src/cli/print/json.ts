@@ -19,7 +19,14 @@ export function packetJson(pkt: Packet, registry: Registry, summary: PacketSumma
           if (v.length) fields[def.name] = v.map((x) => (def.type === 'none' ? '' : safeText(formatValue(def, x))));
         } else fields[def.name] = def.type === 'none' ? '' : safeText(formatValue(def, v));
       }
-      return { protocol: layer.proto, offset: layer.start, headerLength: layer.payload - layer.start, length: layer.end - layer.start, depth: layer.depth, fields };
+      return {
+        protocol: layer.proto,
+        offset: layer.start,
+        headerLength: layer.payload - layer.start,
+        length: layer.end - layer.start,
+        depth: layer.depth,
+        fields,
+      };
     }),
     notes: pkt.notes.map((n) => ({ severity: n.severity, message: n.message, layer: pkt.layers[n.layer]?.proto })),
   };

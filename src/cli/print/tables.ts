@@ -47,7 +47,12 @@ function pad(s: string, w: number, align: 'left' | 'right'): string {
  */
 export function table(columns: Column[], rows: (string | number)[][], maxWidth = DEFAULT_WIDTH, below?: (string[] | undefined)[]): string[] {
   const cells = rows.map((r) => columns.map((_, i) => safeText(String(r[i] ?? ''))));
-  const widths = columns.map((c, i) => maxOf(cells.map((r) => width(r[i]!)), width(c.header)));
+  const widths = columns.map((c, i) =>
+    maxOf(
+      cells.map((r) => width(r[i]!)),
+      width(c.header),
+    ),
+  );
   const gap = 2;
   const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);
   const floor = (i: number): number => Math.max(columns[i]!.min ?? 8, width(columns[i]!.header));

@@ -44,7 +44,8 @@ export function formatSize(n: number): string {
 function ipOf(pkt: Packet, ip: Layer): [string, string] | undefined {
   const d = pkt.data;
   if (ip.proto === 'ip' && ip.payload - ip.start >= 20) return [formatIpv4(rd32(d, ip.start + 12)), formatIpv4(rd32(d, ip.start + 16))];
-  if (ip.proto === 'ipv6' && ip.payload - ip.start >= 40) return [formatIpv6(d.subarray(ip.start + 8, ip.start + 24)), formatIpv6(d.subarray(ip.start + 24, ip.start + 40))];
+  if (ip.proto === 'ipv6' && ip.payload - ip.start >= 40)
+    return [formatIpv6(d.subarray(ip.start + 8, ip.start + 24)), formatIpv6(d.subarray(ip.start + 24, ip.start + 40))];
   return undefined;
 }
 
@@ -56,7 +57,11 @@ function pairs(pkt: Packet, proto: Proto): [Side, Side][] {
     if (l.quoted) continue;
     if (l.proto === 'ip' || l.proto === 'ipv6') {
       addrs = ipOf(pkt, l);
-      if (addrs && l.proto === proto) out.push([{ addr: addrs[0], port: undefined }, { addr: addrs[1], port: undefined }]);
+      if (addrs && l.proto === proto)
+        out.push([
+          { addr: addrs[0], port: undefined },
+          { addr: addrs[1], port: undefined },
+        ]);
     } else if (addrs && l.proto === proto && l.payload - l.start >= 4) {
       out.push([
         { addr: addrs[0], port: rd16(pkt.data, l.start) },

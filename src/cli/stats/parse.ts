@@ -3,10 +3,7 @@
 // conversation and in the pod-to-pod one.
 import { VxError, msg } from '../../errors.js';
 
-export type Statistic =
-  | { kind: 'conv'; proto: 'ip' | 'ipv6' | 'tcp' | 'udp' }
-  | { kind: 'endpoints'; proto: 'ip' | 'ipv6' | 'tcp' | 'udp' }
-  | { kind: 'phs' };
+export type Statistic = { kind: 'conv'; proto: 'ip' | 'ipv6' | 'tcp' | 'udp' } | { kind: 'endpoints'; proto: 'ip' | 'ipv6' | 'tcp' | 'udp' } | { kind: 'phs' };
 
 export function parseStatistic(text: string): Statistic {
   const m = /^(conv|endpoints),(ip|ipv6|tcp|udp)$/.exec(text);

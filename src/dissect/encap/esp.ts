@@ -30,7 +30,8 @@ export const espEncap: EncapDescriptor = {
   // Padding and the ICV length depend on the algorithm, which the capture does not say.
   overhead: { fromLink: false },
   cni({ port, ids }) {
-    if (ids.length && ids.every((v) => v >= 1 && v <= CILIUM_MAX_SPI)) return { cni: 'Cilium (IPsec)', confidence: port ? 'possible' : 'likely', reason: msg.hintCiliumIpsec(ids) };
+    if (ids.length && ids.every((v) => v >= 1 && v <= CILIUM_MAX_SPI))
+      return { cni: 'Cilium (IPsec)', confidence: port ? 'possible' : 'likely', reason: msg.hintCiliumIpsec(ids) };
     return { cni: 'IPsec (an IKE daemon or a VPN)', confidence: 'possible', reason: msg.hintIpsec(port) };
   },
 };

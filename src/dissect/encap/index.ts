@@ -51,7 +51,9 @@ export function findTunnel(pkt: Packet): TunnelAt | undefined {
 }
 
 /** Whether a dissector's short name (the Protocol column, the statistics tree) is a tunnel header's. */
-export const TUNNEL_SHORT_NAMES: ReadonlySet<string> = new Set(ENCAPS.flatMap((e) => e.dissectors.filter((d) => d.proto === e.headerLayer).map((d) => d.short)));
+export const TUNNEL_SHORT_NAMES: ReadonlySet<string> = new Set(
+  ENCAPS.flatMap((e) => e.dissectors.filter((d) => d.proto === e.headerLayer).map((d) => d.short)),
+);
 
 /** "VNI 5", "key 0x00000028", "SPI 0x00000003"; empty for a kind or packet without an id. */
 export function idText(encap: EncapDescriptor | undefined, id: number | undefined): string {

@@ -41,7 +41,8 @@ export const vxlanEncap: EncapDescriptor = {
   cni({ port, ids }) {
     if (port === 8472) {
       if (ids.length === 1 && ids[0] === 1) return { cni: 'Flannel', confidence: 'likely', reason: msg.hintFlannel() };
-      if (ids.some((v) => v >= FIRST_CLUSTER_IDENTITY) || ids.length > 1) return { cni: 'Cilium', confidence: 'likely', reason: msg.hintCilium(ids), idMeaning: 'identity' };
+      if (ids.some((v) => v >= FIRST_CLUSTER_IDENTITY) || ids.length > 1)
+        return { cni: 'Cilium', confidence: 'likely', reason: msg.hintCilium(ids), idMeaning: 'identity' };
       return { cni: 'Flannel or a Linux vxlan device', confidence: 'possible', reason: msg.hintLinuxVxlan(ids) };
     }
     if (port === 4789) {

@@ -8,16 +8,62 @@ import { safeText } from '../../text/escape.js';
 // pointer loop ends as Wireshark's "<Name contains a pointer that loops>" instead of hanging.
 
 const TYPE_NAMES: Record<number, string> = {
-  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 13: 'HINFO', 15: 'MX', 16: 'TXT', 17: 'RP', 24: 'SIG', 25: 'KEY',
-  28: 'AAAA', 29: 'LOC', 33: 'SRV', 35: 'NAPTR', 39: 'DNAME', 41: 'OPT', 43: 'DS', 44: 'SSHFP', 46: 'RRSIG', 47: 'NSEC',
-  48: 'DNSKEY', 50: 'NSEC3', 51: 'NSEC3PARAM', 52: 'TLSA', 64: 'SVCB', 65: 'HTTPS', 99: 'SPF', 249: 'TKEY', 250: 'TSIG',
-  251: 'IXFR', 252: 'AXFR', 255: 'ANY', 256: 'URI', 257: 'CAA',
+  1: 'A',
+  2: 'NS',
+  5: 'CNAME',
+  6: 'SOA',
+  12: 'PTR',
+  13: 'HINFO',
+  15: 'MX',
+  16: 'TXT',
+  17: 'RP',
+  24: 'SIG',
+  25: 'KEY',
+  28: 'AAAA',
+  29: 'LOC',
+  33: 'SRV',
+  35: 'NAPTR',
+  39: 'DNAME',
+  41: 'OPT',
+  43: 'DS',
+  44: 'SSHFP',
+  46: 'RRSIG',
+  47: 'NSEC',
+  48: 'DNSKEY',
+  50: 'NSEC3',
+  51: 'NSEC3PARAM',
+  52: 'TLSA',
+  64: 'SVCB',
+  65: 'HTTPS',
+  99: 'SPF',
+  249: 'TKEY',
+  250: 'TSIG',
+  251: 'IXFR',
+  252: 'AXFR',
+  255: 'ANY',
+  256: 'URI',
+  257: 'CAA',
 };
 const CLASS_NAMES: Record<number, string> = { 1: 'IN', 3: 'CH', 4: 'HS', 254: 'NONE', 255: 'ANY' };
-const OPCODE_NAMES: Record<number, string> = { 0: 'Standard query', 1: 'Inverse query', 2: 'Server status request', 4: 'Zone change notification', 5: 'Dynamic update' };
+const OPCODE_NAMES: Record<number, string> = {
+  0: 'Standard query',
+  1: 'Inverse query',
+  2: 'Server status request',
+  4: 'Zone change notification',
+  5: 'Dynamic update',
+};
 const RCODE_NAMES: Record<number, string> = {
-  0: 'No error', 1: 'Format error', 2: 'Server failure', 3: 'No such name', 4: 'Not implemented', 5: 'Refused',
-  6: 'Name exists', 7: 'RRset exists', 8: 'RRset does not exist', 9: 'Not authoritative', 10: 'Name out of zone',
+  0: 'No error',
+  1: 'Format error',
+  2: 'Server failure',
+  3: 'No such name',
+  4: 'Not implemented',
+  5: 'Refused',
+  6: 'Name exists',
+  7: 'RRset exists',
+  8: 'RRset does not exist',
+  9: 'Not authoritative',
+  10: 'Name out of zone',
 };
 
 const LOOPS = '<Name contains a pointer that loops>';
@@ -40,7 +86,7 @@ function readName(d: Uint8Array, msg: number, at: number, end: number): Name | P
   let labels = 0;
   let next = -1;
   let jumps = 0;
-  for (let p = at; ; ) {
+  for (let p = at; ;) {
     if (p >= end) return 'truncated';
     const len = d[p]!;
     if (len === 0) return { text: text || '<Root>', labels, next: next < 0 ? p + 1 : next };
@@ -174,7 +220,12 @@ export const dns: Dissector = {
   fields: [
     protocolField('dns', 'Domain Name System'),
     ...fieldsOf('dns', [
-      ['dns.length', 'Length', 'uint', { get: (p, l) => (l.aux === 2 && l.start + 2 <= l.end ? rd16(p.data, l.start) : undefined), range: (_p, l) => [l.start, 2] }],
+      [
+        'dns.length',
+        'Length',
+        'uint',
+        { get: (p, l) => (l.aux === 2 && l.start + 2 <= l.end ? rd16(p.data, l.start) : undefined), range: (_p, l) => [l.start, 2] },
+      ],
       ['dns.id', 'Transaction ID', 'uint', { ...header(0, (v) => v), hexDigits: 4 }],
       ['dns.flags', 'Flags', 'uint', { ...header(2, (v) => v), hexDigits: 4 }],
       ['dns.flags.response', 'Response', 'bool', flag(0x8000)],

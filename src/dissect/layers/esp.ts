@@ -20,7 +20,8 @@ export const esp: Dissector = {
   decode(ctx, start, end) {
     const layer = ctx.push('esp', start, start + 8, end);
     if (end - start < 8) return truncatedHeader(ctx, 'ESP', layer);
-    if (end > start + 8) ctx.note('note', `[Encrypted payload: ${end - start - 8} bytes (IV, data, padding and ICV); no inner packet can be shown without the keys]`);
+    if (end > start + 8)
+      ctx.note('note', `[Encrypted payload: ${end - start - 8} bytes (IV, data, padding and ICV); no inner packet can be shown without the keys]`);
     return undefined;
   },
   title: () => 'Encapsulating Security Payload',
@@ -51,7 +52,11 @@ export const udpEncap: Dissector = {
         'udpencap.non_esp_marker',
         'Non-ESP Marker',
         'none',
-        { get: (p, l) => (udpEncapContent(p.data, l.start, l.end) === 'ike' ? true : undefined), range: (_p, l) => [l.start, 4], description: 'Four zero bytes: IKE follows, not ESP' },
+        {
+          get: (p, l) => (udpEncapContent(p.data, l.start, l.end) === 'ike' ? true : undefined),
+          range: (_p, l) => [l.start, 4],
+          description: 'Four zero bytes: IKE follows, not ESP',
+        },
       ],
     ]),
   ],

@@ -20,13 +20,31 @@ export const eth: Dissector = {
       ['eth.dst', 'Destination', 'ether', macAt(0)],
       ['eth.src', 'Source', 'ether', macAt(6)],
       // Values up to 1500 are an IEEE 802.3 length, not a type (tshark's eth.len then).
-      ['eth.type', 'Type', 'uint', { ...u16(12), get: (p, l) => (l.start + 14 <= l.payload && rd16(p.data, l.start + 12) > 1500 ? rd16(p.data, l.start + 12) : undefined), hexDigits: 4, names: ETHERTYPE_NAMES }],
-      ['eth.len', 'Length', 'uint', { ...u16(12), get: (p, l) => (l.start + 14 <= l.payload && rd16(p.data, l.start + 12) <= 1500 ? rd16(p.data, l.start + 12) : undefined) }],
+      [
+        'eth.type',
+        'Type',
+        'uint',
+        {
+          ...u16(12),
+          get: (p, l) => (l.start + 14 <= l.payload && rd16(p.data, l.start + 12) > 1500 ? rd16(p.data, l.start + 12) : undefined),
+          hexDigits: 4,
+          names: ETHERTYPE_NAMES,
+        },
+      ],
+      [
+        'eth.len',
+        'Length',
+        'uint',
+        { ...u16(12), get: (p, l) => (l.start + 14 <= l.payload && rd16(p.data, l.start + 12) <= 1500 ? rd16(p.data, l.start + 12) : undefined) },
+      ],
       [
         'eth.addr',
         'Address',
         'ether',
-        { hidden: true, get: (p, l) => (l.start + 12 <= l.payload ? [p.data.subarray(l.start, l.start + 6), p.data.subarray(l.start + 6, l.start + 12)] : undefined) },
+        {
+          hidden: true,
+          get: (p, l) => (l.start + 12 <= l.payload ? [p.data.subarray(l.start, l.start + 6), p.data.subarray(l.start + 6, l.start + 12)] : undefined),
+        },
       ],
     ]),
   ],
@@ -62,5 +80,6 @@ export const vlan: Dissector = {
     if (end - start < 4) return truncatedHeader(ctx, '802.1Q', layer);
     return nextByEthertype(ctx, rd16(ctx.pkt.data, start + 2), start + 4, end);
   },
-  title: (p, l) => (l.payload - l.start >= 4 ? `802.1Q Virtual LAN, PRI: ${p.data[l.start]! >> 5}, ID: ${rd16(p.data, l.start) & 0xfff}` : '802.1Q Virtual LAN'),
+  title: (p, l) =>
+    l.payload - l.start >= 4 ? `802.1Q Virtual LAN, PRI: ${p.data[l.start]! >> 5}, ID: ${rd16(p.data, l.start) & 0xfff}` : '802.1Q Virtual LAN',
 };

@@ -36,7 +36,17 @@ const perOption = (pick: (o: GeneveOption, p: Packet) => FieldValue, at: (o: Gen
 
 /** Option class owners, from the IANA "Geneve Option Class" registry. */
 const CLASS_NAMES: Record<number, string> = (() => {
-  const names: Record<number, string> = { 0x0100: 'Linux', 0x0101: 'Open vSwitch', 0x0102: 'OVN', 0x0103: 'In-band Network Telemetry', 0x0104: 'VMware', 0x0107: 'Oracle', 0x0129: 'Oxide', 0x0136: 'InfoQuick', 0x014b: 'Cilium' };
+  const names: Record<number, string> = {
+    0x0100: 'Linux',
+    0x0101: 'Open vSwitch',
+    0x0102: 'OVN',
+    0x0103: 'In-band Network Telemetry',
+    0x0104: 'VMware',
+    0x0107: 'Oracle',
+    0x0129: 'Oxide',
+    0x0136: 'InfoQuick',
+    0x014b: 'Cilium',
+  };
   const span = (from: number, to: number, name: string): void => {
     for (let c = from; c <= to; c++) names[c] = name;
   };
@@ -82,11 +92,61 @@ export const geneve: Dissector = {
       ['geneve.vni', 'Virtual Network Identifier (VNI)', 'uint', { ...u24(4), hexDigits: 6 }],
       ['geneve.reserved', 'Reserved', 'uint', { ...u8(7), hexDigits: 2 }],
       ['geneve.option', 'Option', 'bytes', { ...perOption((o, p) => p.data.subarray(o.at, o.at + o.length)), parent: undefined }],
-      ['geneve.option.class', 'Class', 'uint', { ...perOption((o) => o.cls, (o) => [o.at, 2]), hexDigits: 4, names: CLASS_NAMES }],
-      ['geneve.option.type', 'Type', 'uint', { ...perOption((o) => o.type, (o) => [o.at + 2, 1]), hexDigits: 2 }],
-      ['geneve.option.type.critical', 'Critical Option', 'bool', perOption((o) => (o.type & 0x80) !== 0, (o) => [o.at + 2, 1])],
-      ['geneve.option.flags', 'Flags', 'uint', { ...perOption((o) => o.flags, (o) => [o.at + 3, 1]), hexDigits: 2 }],
-      ['geneve.option.data', 'Data', 'bytes', perOption((o, p) => p.data.subarray(o.at + 4, o.at + o.length), (o) => [o.at + 4, o.length - 4])],
+      [
+        'geneve.option.class',
+        'Class',
+        'uint',
+        {
+          ...perOption(
+            (o) => o.cls,
+            (o) => [o.at, 2],
+          ),
+          hexDigits: 4,
+          names: CLASS_NAMES,
+        },
+      ],
+      [
+        'geneve.option.type',
+        'Type',
+        'uint',
+        {
+          ...perOption(
+            (o) => o.type,
+            (o) => [o.at + 2, 1],
+          ),
+          hexDigits: 2,
+        },
+      ],
+      [
+        'geneve.option.type.critical',
+        'Critical Option',
+        'bool',
+        perOption(
+          (o) => (o.type & 0x80) !== 0,
+          (o) => [o.at + 2, 1],
+        ),
+      ],
+      [
+        'geneve.option.flags',
+        'Flags',
+        'uint',
+        {
+          ...perOption(
+            (o) => o.flags,
+            (o) => [o.at + 3, 1],
+          ),
+          hexDigits: 2,
+        },
+      ],
+      [
+        'geneve.option.data',
+        'Data',
+        'bytes',
+        perOption(
+          (o, p) => p.data.subarray(o.at + 4, o.at + o.length),
+          (o) => [o.at + 4, o.length - 4],
+        ),
+      ],
       ['geneve.options_count', 'Number of options', 'uint', { get: (p, l) => geneveOptions(p, l).length }],
     ]),
   ],
@@ -109,7 +169,14 @@ export const geneve: Dissector = {
   },
   title: (p, l) =>
     l.payload - l.start >= 8
-      ? `Generic Network Virtualization Encapsulation, VNI: 0x${rd24(p.data, l.start + 4).toString(16).padStart(6, '0')}`
+      ? `Generic Network Virtualization Encapsulation, VNI: 0x${rd24(p.data, l.start + 4)
+          .toString(16)
+          .padStart(6, '0')}`
       : 'Generic Network Virtualization Encapsulation',
-  info: (p, l) => (l.payload - l.start >= 8 ? `VNI 0x${rd24(p.data, l.start + 4).toString(16).padStart(6, '0')}` : ''),
+  info: (p, l) =>
+    l.payload - l.start >= 8
+      ? `VNI 0x${rd24(p.data, l.start + 4)
+          .toString(16)
+          .padStart(6, '0')}`
+      : '',
 };

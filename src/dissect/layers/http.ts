@@ -6,7 +6,24 @@ import { safeAscii } from '../../text/escape.js';
 // (no reassembly across segments, no bodies). A segment that does not begin like HTTP
 // (say, the middle of a body) is left as data.
 
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'];
+const METHODS = [
+  'GET',
+  'POST',
+  'PUT',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'CONNECT',
+  'TRACE',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+];
 /** How far to look for the end of the headers; a longer head is shown only up to here. */
 const MAX_HEAD = 16384;
 
@@ -60,7 +77,8 @@ function firstLine(p: Packet, l: Layer): FirstLine | undefined {
   if (line === undefined) return undefined;
   const a = line.indexOf(' ');
   const b = a < 0 ? -1 : line.indexOf(' ', a + 1);
-  const parts: [string, string, string] = a < 0 ? [line, '', ''] : b < 0 ? [line.slice(0, a), line.slice(a + 1), ''] : [line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1)];
+  const parts: [string, string, string] =
+    a < 0 ? [line, '', ''] : b < 0 ? [line.slice(0, a), line.slice(a + 1), ''] : [line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1)];
   return { request: !line.startsWith('HTTP/'), parts };
 }
 
@@ -100,7 +118,17 @@ export const http: Dissector = {
       ['http.response.code', 'Status Code', 'uint', part(false, 1, (s) => (/^\d{3}$/.test(s) ? Number(s) : undefined))],
       ['http.response.phrase', 'Response Phrase', 'string', part(false, 2)],
       ['http.host', 'Host', 'string', { get: host }],
-      ['http.content_length', 'Content length', 'uint', { get: (p, l) => { const v = contentLength(p, l); return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined; } }],
+      [
+        'http.content_length',
+        'Content length',
+        'uint',
+        {
+          get: (p, l) => {
+            const v = contentLength(p, l);
+            return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
+          },
+        },
+      ],
     ]),
   ],
   decode(ctx, start, end) {

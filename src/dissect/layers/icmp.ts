@@ -103,14 +103,28 @@ export const icmp: Dissector = {
         'icmp.checksum.status',
         'Checksum Status',
         'uint',
-        { get: (p, l) => (l.payload - l.start >= 4 ? checksumStatus(p, l) : undefined), names: { 0: 'Bad', 1: 'Good', 2: 'Unverified' }, parent: 'icmp.checksum' },
+        {
+          get: (p, l) => (l.payload - l.start >= 4 ? checksumStatus(p, l) : undefined),
+          names: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
+          parent: 'icmp.checksum',
+        },
       ],
       ['icmp.ident', 'Identifier (BE)', 'uint', when(idSeq, 4, 2, rd16)],
       ['icmp.ident_le', 'Identifier (LE)', 'uint', when(idSeq, 4, 2, le16)],
       ['icmp.seq', 'Sequence Number (BE)', 'uint', when(idSeq, 6, 2, rd16)],
       ['icmp.seq_le', 'Sequence Number (LE)', 'uint', when(idSeq, 6, 2, le16)],
       ['icmp.redir_gw', 'Gateway Address', 'ipv4', { ...ipv4At(4), get: (p, l) => (typeOf(p, l) === 5 ? ipv4At(4).get(p, l) : undefined) }],
-      ['icmp.pointer', 'Pointer', 'uint', when((t) => t === 12, 4, 1, (d, at) => d[at]!)],
+      [
+        'icmp.pointer',
+        'Pointer',
+        'uint',
+        when(
+          (t) => t === 12,
+          4,
+          1,
+          (d, at) => d[at]!,
+        ),
+      ],
       ['icmp.mtu', 'MTU of next hop', 'uint', when(fragNeeded, 6, 2, rd16)],
       [
         'icmp.unused',
@@ -156,7 +170,9 @@ export const icmp: Dissector = {
     if (code) s += ` (${code})`;
     if (idSeq(type) && l.payload - l.start >= 8) {
       const seq = rd16(d, l.start + 6);
-      s += ` id=0x${rd16(d, l.start + 4).toString(16).padStart(4, '0')}, seq=${seq}/${le16(d, l.start + 6)}`;
+      s += ` id=0x${rd16(d, l.start + 4)
+        .toString(16)
+        .padStart(4, '0')}, seq=${seq}/${le16(d, l.start + 6)}`;
       const below = p.layers[p.layers.indexOf(l) - 1];
       if (below?.proto === 'ip' && below.payload - below.start >= 20) s += `, ttl=${d[below.start + 8]}`;
     }

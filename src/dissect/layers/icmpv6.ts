@@ -63,7 +63,10 @@ function forTypes(types: number[], offset: number, size: number, read: (d: Uint8
 }
 
 const v6 = (d: Uint8Array, at: number): Uint8Array => d.subarray(at, at + 16);
-const bytes = (n: number) => (d: Uint8Array, at: number): Uint8Array => d.subarray(at, at + n);
+const bytes =
+  (n: number) =>
+  (d: Uint8Array, at: number): Uint8Array =>
+    d.subarray(at, at + n);
 
 interface NdOption {
   type: number;
@@ -77,7 +80,7 @@ function ndOptions(p: Packet, l: Layer): NdOption[] {
   const first = ND_OPTIONS_AT[typeOf(p, l)];
   const out: NdOption[] = [];
   if (first === undefined || l.quoted) return out;
-  for (let i = l.start + first; i + 2 <= l.end; ) {
+  for (let i = l.start + first; i + 2 <= l.end;) {
     const length = p.data[i + 1]!;
     if (length === 0 || i + length * 8 > l.end) break;
     out.push({ type: p.data[i]!, length, at: i });
@@ -127,7 +130,11 @@ export const icmpv6: Dissector = {
         'icmpv6.checksum.status',
         'Checksum Status',
         'uint',
-        { get: (p, l) => (l.payload - l.start >= 4 ? checksumStatus(p, l) : undefined), names: { 0: 'Bad', 1: 'Good', 2: 'Unverified' }, parent: 'icmpv6.checksum' },
+        {
+          get: (p, l) => (l.payload - l.start >= 4 ? checksumStatus(p, l) : undefined),
+          names: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
+          parent: 'icmpv6.checksum',
+        },
       ],
       ['icmpv6.reserved', 'Reserved', 'bytes', forTypes([1, 3, 133, 135, 137], 4, 4, bytes(4))],
       ['icmpv6.mtu', 'MTU', 'uint', forTypes([2], 4, 4, rd32)],
@@ -182,7 +189,9 @@ export const icmpv6: Dissector = {
     const src = linkAddr(p, l, 1)[0];
     const tgt = linkAddr(p, l, 2)[0];
     if ((type === 128 || type === 129) && full(8)) {
-      s += ` id=0x${rd16(d, l.start + 4).toString(16).padStart(4, '0')}, seq=${rd16(d, l.start + 6)}`;
+      s += ` id=0x${rd16(d, l.start + 4)
+        .toString(16)
+        .padStart(4, '0')}, seq=${rd16(d, l.start + 6)}`;
       const ip = ipv6Below(p, l);
       if (ip) s += `, hop limit=${d[ip.start + 7]}`;
     } else if (type === 135 && full(24)) {

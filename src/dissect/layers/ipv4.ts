@@ -38,7 +38,10 @@ export const ipv4: Dissector = {
         'ip.frag_offset',
         'Fragment Offset',
         'uint',
-        { get: (p, l) => (l.start + 8 <= l.payload ? (rd16(p.data, l.start + 6) & 0x1fff) * 8 : undefined), range: (_p, l) => (l.start + 8 <= l.payload ? [l.start + 6, 2] : undefined) },
+        {
+          get: (p, l) => (l.start + 8 <= l.payload ? (rd16(p.data, l.start + 6) & 0x1fff) * 8 : undefined),
+          range: (_p, l) => (l.start + 8 <= l.payload ? [l.start + 6, 2] : undefined),
+        },
       ],
       ['ip.ttl', 'Time to Live', 'uint', u8(8)],
       ['ip.proto', 'Protocol', 'uint', { ...u8(9), names: IP_PROTO_NAMES }],
@@ -103,7 +106,10 @@ export const ipv4: Dissector = {
       const whole = ctx.reassemble(key, offset, start + ihl, layer.end, more);
       if (whole) {
         if (whole.conflict) markMalformed(ctx, layer, 'Conflicting data in fragment overlap');
-        ctx.note('note', `[Reassembled IPv4 datagram: ${whole.end - whole.start} bytes from ${whole.frames.length} fragments (frames ${whole.frames.join(', ')})]`);
+        ctx.note(
+          'note',
+          `[Reassembled IPv4 datagram: ${whole.end - whole.start} bytes from ${whole.frames.length} fragments (frames ${whole.frames.join(', ')})]`,
+        );
         return { proto: nextProto, start: whole.start, end: whole.end };
       }
       if (whole === undefined) {
@@ -120,12 +126,16 @@ export const ipv4: Dissector = {
     l.payload - l.start >= 20
       ? `Internet Protocol Version 4, Src: ${formatIpv4(rd32(p.data, l.start + 12))}, Dst: ${formatIpv4(rd32(p.data, l.start + 16))}`
       : 'Internet Protocol Version 4',
-  endpoints: (p, l) =>
-    l.payload - l.start >= 20 ? [formatIpv4(rd32(p.data, l.start + 12)), formatIpv4(rd32(p.data, l.start + 16))] : undefined,
+  endpoints: (p, l) => (l.payload - l.start >= 20 ? [formatIpv4(rd32(p.data, l.start + 12)), formatIpv4(rd32(p.data, l.start + 16))] : undefined),
   info: (p, l) =>
     !hasFixed(l)
       ? ''
       : isFragment(p, l)
-      ? `Fragmented IP protocol (proto=${IP_PROTO_NAMES[p.data[l.start + 9]!] ?? p.data[l.start + 9]} ${p.data[l.start + 9]}, off=${(rd16(p.data, l.start + 6) & 0x1fff) * 8}, ID=${rd16(p.data, l.start + 4).toString(16).padStart(4, '0')})`
-      : `IPv4 protocol ${p.data[l.start + 9]}`,
+        ? `Fragmented IP protocol (proto=${IP_PROTO_NAMES[p.data[l.start + 9]!] ?? p.data[l.start + 9]} ${p.data[l.start + 9]}, off=${(rd16(p.data, l.start + 6) & 0x1fff) * 8}, ID=${rd16(
+            p.data,
+            l.start + 4,
+          )
+            .toString(16)
+            .padStart(4, '0')})`
+        : `IPv4 protocol ${p.data[l.start + 9]}`,
 };

@@ -106,7 +106,10 @@ export const ipv6Fragment: Dissector = {
       const whole = key === undefined ? null : ctx.reassemble(key, offset, start + 8, end, more);
       if (whole) {
         if (whole.conflict) markMalformed(ctx, layer, 'Conflicting data in fragment overlap');
-        ctx.note('note', `[Reassembled IPv6 datagram: ${whole.end - whole.start} bytes from ${whole.frames.length} fragments (frames ${whole.frames.join(', ')})]`);
+        ctx.note(
+          'note',
+          `[Reassembled IPv6 datagram: ${whole.end - whole.start} bytes from ${whole.frames.length} fragments (frames ${whole.frames.join(', ')})]`,
+        );
         return follow(ctx, 'IPv6 fragment', d[start]!, whole.start, whole.end);
       }
       if (whole === undefined) {
@@ -120,12 +123,16 @@ export const ipv6Fragment: Dissector = {
   },
   title: (p, l) =>
     l.payload - l.start >= 8
-      ? `Fragment Header for IPv6, Offset: ${fragWord(p, l) >> 3}, More: ${fragWord(p, l) & 1 ? 'Yes' : 'No'}, Identification: 0x${rd32(p.data, l.start + 4).toString(16).padStart(8, '0')}`
+      ? `Fragment Header for IPv6, Offset: ${fragWord(p, l) >> 3}, More: ${fragWord(p, l) & 1 ? 'Yes' : 'No'}, Identification: 0x${rd32(p.data, l.start + 4)
+          .toString(16)
+          .padStart(8, '0')}`
       : 'Fragment Header for IPv6',
   info(p, l) {
     if (l.payload - l.start < 8) return 'IPv6 fragment';
     const w = fragWord(p, l);
-    const ident = rd32(p.data, l.start + 4).toString(16).padStart(8, '0');
+    const ident = rd32(p.data, l.start + 4)
+      .toString(16)
+      .padStart(8, '0');
     return `IPv6 fragment (off=${w & 0xfff8} more=${w & 1 ? 'y' : 'n'} ident=0x${ident} nxt=${p.data[l.start]})`;
   },
 };

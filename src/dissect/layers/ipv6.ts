@@ -44,7 +44,5 @@ export const ipv6: Dissector = {
       ? `Internet Protocol Version 6, Src: ${formatIpv6(p.data.subarray(l.start + 8, l.start + 24))}, Dst: ${formatIpv6(p.data.subarray(l.start + 24, l.start + 40))}`
       : 'Internet Protocol Version 6',
   endpoints: (p, l) =>
-    l.payload - l.start >= 40
-      ? [formatIpv6(p.data.subarray(l.start + 8, l.start + 24)), formatIpv6(p.data.subarray(l.start + 24, l.start + 40))]
-      : undefined,
+    l.payload - l.start >= 40 ? [formatIpv6(p.data.subarray(l.start + 8, l.start + 24)), formatIpv6(p.data.subarray(l.start + 24, l.start + 40))] : undefined,
 };

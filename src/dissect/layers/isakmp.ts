@@ -129,9 +129,37 @@ export const isakmp: Dissector = {
       ['isakmp.flag_r', 'Response', 'bool', { ...bits(19, 1, 0x20, true), parent: 'isakmp.flags' }],
       ['isakmp.messageid', 'Message ID', 'uint', { ...u32(20), hexDigits: 8 }],
       ['isakmp.length', 'Length', 'uint', u32(24)],
-      ['isakmp.typepayload', 'Payload', 'uint', { ...perPayload((x) => x.type, (x) => [x.at, x.length]), parent: undefined, names: PAYLOADS }],
-      ['isakmp.criticalpayload', 'Critical Bit', 'bool', perPayload((x) => x.critical, (x) => [x.at + 1, 1])],
-      ['isakmp.payloadlength', 'Payload length', 'uint', perPayload((x) => x.length, (x) => [x.at + 2, 2])],
+      [
+        'isakmp.typepayload',
+        'Payload',
+        'uint',
+        {
+          ...perPayload(
+            (x) => x.type,
+            (x) => [x.at, x.length],
+          ),
+          parent: undefined,
+          names: PAYLOADS,
+        },
+      ],
+      [
+        'isakmp.criticalpayload',
+        'Critical Bit',
+        'bool',
+        perPayload(
+          (x) => x.critical,
+          (x) => [x.at + 1, 1],
+        ),
+      ],
+      [
+        'isakmp.payloadlength',
+        'Payload length',
+        'uint',
+        perPayload(
+          (x) => x.length,
+          (x) => [x.at + 2, 2],
+        ),
+      ],
     ]),
   ],
   decode(ctx, start, end) {

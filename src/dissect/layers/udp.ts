@@ -40,7 +40,12 @@ export const udp: Dissector = {
       ['udp.length', 'Length', 'uint', u16(4)],
       ['udp.stream', 'Stream index', 'uint', { get: (_p, l) => (l.conv?.kind === 'udp' ? l.conv.stream : undefined) }],
       ['udp.checksum', 'Checksum', 'uint', { ...u16(6), hexDigits: 4 }],
-      ['udp.payload', 'Payload', 'bytes', { hidden: true, get: (p, l) => (l.end > l.payload ? p.data.subarray(l.payload, l.end) : undefined), range: (_p, l) => [l.payload, l.end - l.payload] }],
+      [
+        'udp.payload',
+        'Payload',
+        'bytes',
+        { hidden: true, get: (p, l) => (l.end > l.payload ? p.data.subarray(l.payload, l.end) : undefined), range: (_p, l) => [l.payload, l.end - l.payload] },
+      ],
     ]),
   ],
   decode(ctx, start, end) {

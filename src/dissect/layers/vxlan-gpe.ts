@@ -61,7 +61,8 @@ export const vxlanGpe: Dissector = {
     }
     return nextByProtocol(ctx, 'VXLAN-GPE', d[start + 3]!, start + 8, end);
   },
-  title: (p, l) => (whole(l) ? `Virtual eXtensible Local Area Network (GPE), VNI: ${rd24(p.data, l.start + 4)}` : 'Virtual eXtensible Local Area Network (GPE)'),
+  title: (p, l) =>
+    whole(l) ? `Virtual eXtensible Local Area Network (GPE), VNI: ${rd24(p.data, l.start + 4)}` : 'Virtual eXtensible Local Area Network (GPE)',
   info: (p, l) => (whole(l) ? `VNI ${rd24(p.data, l.start + 4)}` : 'VXLAN-GPE (truncated)'),
 };
 
@@ -77,7 +78,7 @@ interface Tlv {
 function tlvs(p: Packet, l: Layer): Tlv[] {
   const out: Tlv[] = [];
   if (!whole(l) || p.data[l.start + 2] !== 2) return out;
-  for (let i = l.start + 8; i + 4 <= l.payload; ) {
+  for (let i = l.start + 8; i + 4 <= l.payload;) {
     const len = p.data[i + 3]! & 0x7f;
     if (i + 4 + len > l.payload) break;
     out.push({ at: i, len });
@@ -108,7 +109,12 @@ export const nsh: Dissector = {
         'nsh.contextheader',
         'Context Header',
         'bytes',
-        { get: (p, l) => (l.start + 24 <= l.payload && p.data[l.start + 2] === 1 ? [0, 1, 2, 3].map((k) => p.data.subarray(l.start + 8 + 4 * k, l.start + 12 + 4 * k)) : undefined) },
+        {
+          get: (p, l) =>
+            l.start + 24 <= l.payload && p.data[l.start + 2] === 1
+              ? [0, 1, 2, 3].map((k) => p.data.subarray(l.start + 8 + 4 * k, l.start + 12 + 4 * k))
+              : undefined,
+        },
       ],
       ['nsh.metadataclass', 'TLV Class', 'uint', perTlv((d, t) => rd16(d, t.at))],
       ['nsh.metadatatype', 'Type', 'uint', perTlv((d, t) => d[t.at + 2]!)],

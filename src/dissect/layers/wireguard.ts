@@ -49,7 +49,12 @@ export const wireguard: Dissector = {
       ['wg.sender', 'Sender', 'uint', { ...at({ 1: 4, 2: 4 }, 4, le32), hexDigits: 8, description: 'Identifier as chosen by the sender' }],
       ['wg.receiver', 'Receiver', 'uint', { ...at({ 2: 8, 3: 4, 4: 4 }, 4, le32), hexDigits: 8, description: 'Identifier as chosen by the receiver' }],
       ['wg.ephemeral', 'Ephemeral', 'string', { ...at({ 1: 8, 2: 12 }, 32, base64), description: 'Ephemeral public key of the sender' }],
-      ['wg.encrypted_static', 'Encrypted Static', 'none', { ...at({ 1: 40 }, 48, () => true), description: 'Encrypted long-term static public key of the sender' }],
+      [
+        'wg.encrypted_static',
+        'Encrypted Static',
+        'none',
+        { ...at({ 1: 40 }, 48, () => true), description: 'Encrypted long-term static public key of the sender' },
+      ],
       ['wg.encrypted_timestamp', 'Encrypted Timestamp', 'none', at({ 1: 88 }, 28, () => true)],
       ['wg.encrypted_empty', 'Encrypted Empty', 'none', { ...at({ 2: 44 }, 16, () => true), description: 'Authenticated encryption of an empty string' }],
       ['wg.mac1', 'mac1', 'bytes', at({ 1: 116, 2: 60 }, 16, (d, p) => bytes(d, p, 16))],
@@ -79,7 +84,8 @@ export const wireguard: Dissector = {
     if (t === 4) {
       const sealed = end - start - size;
       if (sealed === WG_TAG) ctx.note('note', '[Keepalive: an empty encrypted packet]');
-      else if (sealed > WG_TAG) ctx.note('note', `[Encrypted packet: ${sealed - WG_TAG} bytes and a ${WG_TAG}-byte tag; no inner packet can be shown without the keys]`);
+      else if (sealed > WG_TAG)
+        ctx.note('note', `[Encrypted packet: ${sealed - WG_TAG} bytes and a ${WG_TAG}-byte tag; no inner packet can be shown without the keys]`);
     }
     return undefined;
   },
@@ -93,8 +99,10 @@ export const wireguard: Dissector = {
     if (t === 1) return `${name}, sender=${hex(le32(d, l.start + 4))}`;
     if (t === 2) return `${name}, sender=${hex(le32(d, l.start + 4))}, receiver=${hex(le32(d, l.start + 8))}`;
     if (t === 3) return `${name}, receiver=${hex(le32(d, l.start + 4))}`;
-    if (t === 4 && l.end - l.payload === WG_TAG) return `Keepalive, receiver=${hex(le32(d, l.start + 4))}, counter=${le32(d, l.start + 12) * 2 ** 32 + le32(d, l.start + 8)}`;
-    if (t === 4) return `${name}, receiver=${hex(le32(d, l.start + 4))}, counter=${le32(d, l.start + 12) * 2 ** 32 + le32(d, l.start + 8)}, datalen=${l.end - l.payload - WG_TAG}`;
+    if (t === 4 && l.end - l.payload === WG_TAG)
+      return `Keepalive, receiver=${hex(le32(d, l.start + 4))}, counter=${le32(d, l.start + 12) * 2 ** 32 + le32(d, l.start + 8)}`;
+    if (t === 4)
+      return `${name}, receiver=${hex(le32(d, l.start + 4))}, counter=${le32(d, l.start + 12) * 2 ** 32 + le32(d, l.start + 8)}, datalen=${l.end - l.payload - WG_TAG}`;
     return name;
   },
   looksLike(d, start, end) {
@@ -105,4 +113,3 @@ export const wireguard: Dissector = {
     return SIZE[t] === len;
   },
 };
-

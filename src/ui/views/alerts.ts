@@ -16,7 +16,13 @@ export class AlertsView extends RowView<AlertRow> {
     this.rows = rows;
     const count = (s: Severity): number => rows.filter((a) => a.severity === s).length;
     const out = [
-      th.paint('titleFocused', fit(` Alerts: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info   Enter: first evidence frame   n / N: next / previous frame`, width)),
+      th.paint(
+        'titleFocused',
+        fit(
+          ` Alerts: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info   Enter: first evidence frame   n / N: next / previous frame`,
+          width,
+        ),
+      ),
     ];
     if (!rows.length) {
       out.push(th.paint('good', fit(' Nothing to report: no misroutes, fragmentation, unanswered requests or broken tunnel headers were found.', width)));

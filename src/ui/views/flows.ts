@@ -35,8 +35,13 @@ export class FlowsView extends RowView<FlowRow> {
     const order = (flows: FlowRow[]): FlowRow[] =>
       by === 'first'
         ? flows
-        : [...flows].sort((a, b) =>
-            (by === 'packets' ? b.packetsOut + b.packetsBack - (a.packetsOut + a.packetsBack) : by === 'bytes' ? b.bytes - a.bytes : Number(b.unanswered) - Number(a.unanswered) || a.state.localeCompare(b.state)) || a.firstFrame - b.firstFrame,
+        : [...flows].sort(
+            (a, b) =>
+              (by === 'packets'
+                ? b.packetsOut + b.packetsBack - (a.packetsOut + a.packetsBack)
+                : by === 'bytes'
+                  ? b.bytes - a.bytes
+                  : Number(b.unanswered) - Number(a.unanswered) || a.state.localeCompare(b.state)) || a.firstFrame - b.firstFrame,
           );
     const sorted = groups.map((g) => ({ g, flows: order(g.flows) }));
     this.lines = sorted.flatMap(({ g, flows }): Line[] => [{ group: g }, ...flows.map((flow) => ({ flow }))]);
@@ -47,7 +52,15 @@ export class FlowsView extends RowView<FlowRow> {
     const th = this.theme;
     this.setGroups(groups);
     const tunnelled = groups.filter((g) => g.tunnel !== undefined).reduce((s, g) => s + g.flows.length, 0);
-    const out = [th.paint('titleFocused', fit(` Flows: ${thousands(total)}, ${thousands(tunnelled)} inside tunnels   Enter: show the flow's packets   s: sort (${this.sort === 'first' ? 'first seen' : `by ${this.sort}`})`, width))];
+    const out = [
+      th.paint(
+        'titleFocused',
+        fit(
+          ` Flows: ${thousands(total)}, ${thousands(tunnelled)} inside tunnels   Enter: show the flow's packets   s: sort (${this.sort === 'first' ? 'first seen' : `by ${this.sort}`})`,
+          width,
+        ),
+      ),
+    ];
     const header = ` ${'Proto'.padEnd(6)} ${'Source → Destination'.padEnd(46)} ${'→ pkts'.padStart(7)} ${'← pkts'.padStart(7)} ${'Bytes'.padStart(9)}  State`;
     out.push(th.paint('header', fit(header, width)));
     if (!this.rows.length) {
@@ -63,7 +76,12 @@ export class FlowsView extends RowView<FlowRow> {
     if (at - start >= room) start = at - room + 1;
     for (const l of this.lines.slice(start, start + room)) {
       if ('group' in l) {
-        out.push(th.paint('key', fit(` ${l.group.tunnel !== undefined ? '▾ ' : ''}${l.group.title}  (${l.group.flows.length} flow${l.group.flows.length === 1 ? '' : 's'})`, width)));
+        out.push(
+          th.paint(
+            'key',
+            fit(` ${l.group.tunnel !== undefined ? '▾ ' : ''}${l.group.title}  (${l.group.flows.length} flow${l.group.flows.length === 1 ? '' : 's'})`, width),
+          ),
+        );
         continue;
       }
       const f = l.flow;

@@ -10,7 +10,15 @@ export class HopsView extends RowView<HopRow> {
   render(rows: readonly HopRow[], placed: boolean, width: number, height: number): string[] {
     const th = this.theme;
     this.rows = rows;
-    const out = [th.paint('titleFocused', fit(` Hops: ${rows.length} forwarding path${rows.length === 1 ? '' : 's'} (each packet seen coming in and going out)   Enter: show the first pair`, width))];
+    const out = [
+      th.paint(
+        'titleFocused',
+        fit(
+          ` Hops: ${rows.length} forwarding path${rows.length === 1 ? '' : 's'} (each packet seen coming in and going out)   Enter: show the first pair`,
+          width,
+        ),
+      ),
+    ];
     if (!placed) {
       out.push(fit(' This capture does not record interfaces or directions, so forwarded copies cannot be told apart.', width));
       out.push(fit(' Capture on the router with tcpdump -i any (SLL2), or a multi-interface pcapng.', width));

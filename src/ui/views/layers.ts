@@ -72,7 +72,16 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
   // Bytes after the last header that no layer describes (an unknown payload).
   const last = pkt.layers[pkt.layers.length - 1];
   if (last && last.proto !== 'data' && last.proto !== 'frame' && last.end > last.payload) {
-    layers.push({ name: 'payload', title: 'payload', offset: last.payload, size: last.end - last.payload, depth: last.depth, tunnel: false, quoted: last.quoted === true, payload: true });
+    layers.push({
+      name: 'payload',
+      title: 'payload',
+      offset: last.payload,
+      size: last.end - last.payload,
+      depth: last.depth,
+      tunnel: false,
+      quoted: last.quoted === true,
+      payload: true,
+    });
   }
   const model: LayersModel = { frame: pkt.frame.number, captured: pkt.data.length, wire: pkt.frame.origLen, layers };
   const pseudo = layers.find((l) => l.pseudo);
@@ -82,7 +91,17 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
     // header, and a trailer; the capture's pseudo-header (SLL/SLL2) is not on the wire.
     const span = overheadSpan(pkt, found.index, found.encap);
     const parts = layers.slice(boxOf.get(span.first) ?? 0, (boxOf.get(found.index) ?? 0) + 1).filter((l) => !l.pseudo);
-    if (span.trailer) parts.push({ name: 'trailer', title: `${found.encap.name} trailer`, offset: -1, size: span.trailer, depth: 0, tunnel: false, quoted: false, payload: false });
+    if (span.trailer)
+      parts.push({
+        name: 'trailer',
+        title: `${found.encap.name} trailer`,
+        offset: -1,
+        size: span.trailer,
+        depth: 0,
+        tunnel: false,
+        quoted: false,
+        payload: false,
+      });
     const bytes = parts.reduce((s, l) => s + l.size, 0);
     const onWire = pkt.frame.origLen - (pseudo?.size ?? 0);
     model.overhead = { bytes, parts, inner: onWire - bytes, onWire, encrypted: found.encap.encrypted };
@@ -99,7 +118,12 @@ export class LayersView {
   render(m: LayersModel | undefined, width: number, height: number): string[] {
     const th = this.theme;
     const size = !m ? '' : m.pseudo ? `${m.wire - m.pseudo.size} bytes from the wire + ${m.pseudo.size} of ${m.pseudo.name}` : `${m.wire} bytes on the wire`;
-    const out: string[] = [th.paint('titleFocused', fit(m ? ` Layers of frame ${m.frame}: ${size}${m.captured < m.wire ? `, ${m.captured} captured` : ''}   (j/k: other packets)` : ' Layers', width))];
+    const out: string[] = [
+      th.paint(
+        'titleFocused',
+        fit(m ? ` Layers of frame ${m.frame}: ${size}${m.captured < m.wire ? `, ${m.captured} captured` : ''}   (j/k: other packets)` : ' Layers', width),
+      ),
+    ];
     if (!m) return out;
     // The headers in a row, the tunnel boundary marked.
     const strip = m.layers
@@ -115,9 +139,17 @@ export class LayersView {
       const sum = o.parts.map((p) => `${p.name} ${p.size}`).join(' + ');
       const pct = o.inner > 0 ? ` (+${Math.round((o.bytes / o.inner) * 100)}%)` : '';
       out.push(th.paint('key', fit(` Encapsulation overhead: ${sum} = ${o.bytes} bytes`, width)));
-      out.push(fit(` The ${o.inner}-byte inner ${o.encrypted ? 'packet (encrypted)' : 'frame'} travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`, width));
+      out.push(
+        fit(
+          ` The ${o.inner}-byte inner ${o.encrypted ? 'packet (encrypted)' : 'frame'} travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`,
+          width,
+        ),
+      );
     } else out.push(fit(' Not tunnelled: no encapsulation overhead.', width));
-    if (m.pseudo) out.push(th.paint('dim', fit(` ${m.pseudo.name} ${m.pseudo.size} is the capture tool's pseudo-header (interface, direction), not sent on the wire.`, width)));
+    if (m.pseudo)
+      out.push(
+        th.paint('dim', fit(` ${m.pseudo.name} ${m.pseudo.size} is the capture tool's pseudo-header (interface, direction), not sent on the wire.`, width)),
+      );
     out.push('');
     const room = height - out.length;
     if (room >= m.layers.length * 2 + 1 && width >= 20 + m.layers.length * 4) out.push(...this.nested(m, width));
@@ -150,7 +182,15 @@ export class LayersView {
 
   private label(l: LayerBox): string {
     const where = l.payload ? `offset ${l.offset}, ${l.size} bytes` : `offset ${l.offset}, header ${l.size} bytes`;
-    const side = l.pseudo ? ' [capture pseudo-header]' : l.quoted ? ' [quoted by ICMP]' : l.tunnel ? ' [tunnel header; the inner packet follows]' : l.depth > 0 ? ' [inner]' : '';
+    const side = l.pseudo
+      ? ' [capture pseudo-header]'
+      : l.quoted
+        ? ' [quoted by ICMP]'
+        : l.tunnel
+          ? ' [tunnel header; the inner packet follows]'
+          : l.depth > 0
+            ? ' [inner]'
+            : '';
     return `${l.title} (${l.name}) — ${where}${side}`;
   }
 

@@ -194,18 +194,20 @@ export class PacketListView {
 
   private columns(model: ListModel, width: number): ColumnPlacement {
     const tunnels = model.showTunnel();
-    const specs = COLUMNS.filter((c) => (c.id !== 'iface' || model.showInterface) && ((c.id !== 'outer' && c.id !== 'tunnel') || tunnels)).map((c): ListColumn => {
-      if (c.id === 'no') {
-        const w = Math.max(3, String(model.length).length + (model.marks ? 1 : 0));
-        return { ...c, min: w, ideal: w };
-      }
-      if (c.id === 'info') return c;
-      const seen = this.widest.get(c.id) ?? 0;
-      const ideal = Math.max(c.min, Math.min(MAX_IDEAL[c.id] ?? c.ideal, c.id === 'time' ? seen : Math.max(seen, c.ideal)));
-      // Compact widths keep what is seen whole up to a point: an IPv4 pair (31), a time stamp.
-      const keep = c.id === 'outer' || c.id === 'addr' ? 31 : c.id === 'time' || c.id === 'length' ? ideal : c.id === 'iface' ? ideal - 1 : c.min;
-      return { ...c, min: Math.max(c.min, Math.min(ideal, seen, keep)), ideal };
-    });
+    const specs = COLUMNS.filter((c) => (c.id !== 'iface' || model.showInterface) && ((c.id !== 'outer' && c.id !== 'tunnel') || tunnels)).map(
+      (c): ListColumn => {
+        if (c.id === 'no') {
+          const w = Math.max(3, String(model.length).length + (model.marks ? 1 : 0));
+          return { ...c, min: w, ideal: w };
+        }
+        if (c.id === 'info') return c;
+        const seen = this.widest.get(c.id) ?? 0;
+        const ideal = Math.max(c.min, Math.min(MAX_IDEAL[c.id] ?? c.ideal, c.id === 'time' ? seen : Math.max(seen, c.ideal)));
+        // Compact widths keep what is seen whole up to a point: an IPv4 pair (31), a time stamp.
+        const keep = c.id === 'outer' || c.id === 'addr' ? 31 : c.id === 'time' || c.id === 'length' ? ideal : c.id === 'iface' ? ideal - 1 : c.min;
+        return { ...c, min: Math.max(c.min, Math.min(ideal, seen, keep)), ideal };
+      },
+    );
     const key = `${width}|${this.hscroll}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
     if (key !== this.placedFor || !this.placement) {
       this.placement = placeColumns(specs, PRIORITY, width, this.hscroll);

@@ -28,7 +28,12 @@ function pct(part: number, whole: number): string {
 /** 1234 → "1.2k": axis labels that fit in six cells. */
 export function shortNumber(n: number): string {
   if (n < 1000) return n < 10 && n % 1 ? n.toFixed(1) : String(Math.round(n));
-  for (const [v, s] of [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) if (n >= v) return `${(n / v).toFixed(n / v < 10 ? 1 : 0)}${s}`;
+  for (const [v, s] of [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const)
+    if (n >= v) return `${(n / v).toFixed(n / v < 10 ? 1 : 0)}${s}`;
   return String(n);
 }
 
@@ -121,10 +126,26 @@ export class StatsView {
     const th = this.theme;
     const key = (r: Conversation | Endpoint): string => ('addr' in r ? r.addr : `${r.a} ${r.b}`);
     const rows = [...side.rows].sort((x, y) =>
-      this.sort === 'packets' ? y.packets - x.packets || y.bytes - x.bytes : this.sort === 'bytes' ? y.bytes - x.bytes : key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0,
+      this.sort === 'packets'
+        ? y.packets - x.packets || y.bytes - x.bytes
+        : this.sort === 'bytes'
+          ? y.bytes - x.bytes
+          : key(x) < key(y)
+            ? -1
+            : key(x) > key(y)
+              ? 1
+              : 0,
     );
     const sideName = this.side === 'outer' ? 'outer: on the wire' : 'inner: inside the tunnels';
-    const lines = [th.paint('key', fit(` ${thousands(rows.length)} ${pairs ? 'conversation(s)' : 'endpoint(s)'}, ${sideName}   i: ${this.side === 'outer' ? 'inner' : 'outer'}   s: sort (by ${this.sort})`, width))];
+    const lines = [
+      th.paint(
+        'key',
+        fit(
+          ` ${thousands(rows.length)} ${pairs ? 'conversation(s)' : 'endpoint(s)'}, ${sideName}   i: ${this.side === 'outer' ? 'inner' : 'outer'}   s: sort (by ${this.sort})`,
+          width,
+        ),
+      ),
+    ];
     const numW = 9 + 1 + 11;
     const addrW = pairs ? Math.max(8, Math.floor((width - numW - 4) / 2)) : Math.max(8, width - numW - 3);
     const mark = (s: StatsSort, t: string): string => (this.sort === s ? `${t}▾` : t);
@@ -138,7 +159,8 @@ export class StatsView {
       lines.push(fit(` ${addr} ${thousands(r.packets).padStart(9)} ${humanBytes(r.bytes).padStart(11)}`, width));
     }
     if (!rows.length) lines.push(fit(this.side === 'inner' ? ' (no tunnelled packets)' : ' (no IP packets)', width));
-    if (side.untracked) lines.push(th.paint('warning', fit(` ${thousands(side.untracked)} packets not counted: the table holds ${thousands(side.rows.length)} entries`, width)));
+    if (side.untracked)
+      lines.push(th.paint('warning', fit(` ${thousands(side.untracked)} packets not counted: the table holds ${thousands(side.rows.length)} entries`, width)));
     return lines;
   }
 

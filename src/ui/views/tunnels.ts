@@ -21,7 +21,9 @@ export class TunnelsView extends RowView<TunnelRow> {
     if (this.sort === 'first') return rows;
     if (this.sorted?.from !== rows || this.sorted.by !== this.sort) {
       const by = this.sort;
-      const sorted = [...rows].sort((a, b) => (by === 'packets' ? b.packets - a.packets : by === 'bytes' ? b.bytes - a.bytes : a.vni - b.vni) || a.firstFrame - b.firstFrame);
+      const sorted = [...rows].sort(
+        (a, b) => (by === 'packets' ? b.packets - a.packets : by === 'bytes' ? b.bytes - a.bytes : a.vni - b.vni) || a.firstFrame - b.firstFrame,
+      );
       this.sorted = { from: rows, by, rows: sorted };
     }
     return this.sorted.rows;
@@ -31,16 +33,41 @@ export class TunnelsView extends RowView<TunnelRow> {
     const th = this.theme;
     const rows = this.order(all);
     this.rows = rows;
-    const out = [th.paint('titleFocused', fit(` Tunnels: ${rows.length}, between ${matrix.vteps.length} endpoints (VTEPs)   Enter: show the tunnel's packets   s: sort (${this.sort === 'first' ? 'first seen' : `by ${this.sort}`})`, width))];
+    const out = [
+      th.paint(
+        'titleFocused',
+        fit(
+          ` Tunnels: ${rows.length}, between ${matrix.vteps.length} endpoints (VTEPs)   Enter: show the tunnel's packets   s: sort (${this.sort === 'first' ? 'first seen' : `by ${this.sort}`})`,
+          width,
+        ),
+      ),
+    ];
     if (!rows.length) {
       out.push(fit(' No VXLAN or GENEVE packets in this capture.', width));
       return out;
     }
     // The matrix: rows send, columns receive.
-    const name = Math.min(24, maxOf(matrix.vteps.map((v) => v.length), 12) + 1);
+    const name = Math.min(
+      24,
+      maxOf(
+        matrix.vteps.map((v) => v.length),
+        12,
+      ) + 1,
+    );
     const cell = Math.max(16, name);
     const cols = Math.max(1, Math.floor((width - name - 2) / (cell + 1)));
-    out.push(th.paint('header', fit(` ${'from \\ to'.padEnd(name)} ${matrix.vteps.slice(0, cols).map((v) => fit(v, cell, 'right')).join(' ')}`, width)));
+    out.push(
+      th.paint(
+        'header',
+        fit(
+          ` ${'from \\ to'.padEnd(name)} ${matrix.vteps
+            .slice(0, cols)
+            .map((v) => fit(v, cell, 'right'))
+            .join(' ')}`,
+          width,
+        ),
+      ),
+    );
     matrix.vteps.forEach((v, i) => {
       const cells = matrix.cells[i]!.slice(0, cols).map((c) => {
         const text = c.packets ? `${thousands(c.packets)} (${c.vnis.slice(0, 3).join(',')}${c.vnis.length > 3 ? ',…' : ''})` : '·';
