@@ -113,6 +113,8 @@ export const msg = {
   packetBeforeIdb: (offset: number) => `packet block at byte ${offset} comes before any Interface Description Block`,
   badTsresol: (offset: number, value: number) =>
     `interface block at byte ${offset} has an implausible time resolution byte 0x${value.toString(16)}; its packets were read, their time stamps are likely wrong`,
+  badTsoffset: (offset: number, value: bigint) =>
+    `interface block at byte ${offset} has an implausible time offset (if_tsoffset ${value} s); it was ignored, time stamps are as recorded`,
   sectionSkipped: (offset: number, major: number, minor: number) =>
     `section at byte ${offset} has unsupported version ${major}.${minor}; its blocks were skipped`,
 

@@ -3,6 +3,9 @@ import { indexFrame, MAX_RECORD, type FormatParser, type ParseTarget } from './p
 import { makeTimestampConverter, type SplitTime } from './timestamp.js';
 import { Direction, type CaptureInterface, type SectionInfo, type TsResolution } from './types.js';
 
+/** The largest if_tsoffset taken as meant (seconds). */
+const MAX_TSOFFSET = 2n ** 50n;
+
 export const BT_SHB = 0x0a0d0d0a;
 const BT_IDB = 1;
 const BT_PB = 2;
@@ -122,7 +125,12 @@ export class PcapngParser implements FormatParser {
         // Finer than a zeptosecond (0x7f, 0xff) is surely a corrupt byte; like tshark, the
         // packets are still read, their time stamps computed (as 0 s for any real value).
         if (!plausibleTsresol(buf[s]!)) this.t.warnings.push(msg.badTsresol(at, buf[s]!));
-      } else if (code === 14 && e - s === 8) iface.tsOffset = Number(dv.getBigInt64(s, le));
+      } else if (code === 14 && e - s === 8) {
+        const offset = dv.getBigInt64(s, le);
+        // More than 2^50 s (35 million years) is a corrupt option, and past 2^53 no second is exact.
+        if (offset > -MAX_TSOFFSET && offset < MAX_TSOFFSET) iface.tsOffset = Number(offset);
+        else this.t.warnings.push(msg.badTsoffset(at, offset));
+      }
     });
     if (this.t.info && this.t.interfaces.length === 0) this.t.info.snaplen = snaplen;
     this.t.interfaces.push(iface);

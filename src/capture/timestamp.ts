@@ -70,7 +70,7 @@ export function formatEpoch(sec: number, nsec: number, digits = 9): string {
  * (classic pcap records keep theirs as written) is shown whole at that precision, one digit
  * longer, as tshark and capinfos show it: 1e9 ns at 6 digits is "1000000".
  */
-function fraction(nsec: number, digits: number): string {
+export function fraction(nsec: number, digits: number): string {
   const s = String(nsec).padStart(9, '0');
   return s.slice(0, s.length - 9 + digits);
 }

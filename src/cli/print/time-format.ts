@@ -1,5 +1,6 @@
 import { VxError, msg } from '../../errors.js';
 import type { FrameMeta } from '../../dissect/types.js';
+import { fraction } from '../../capture/timestamp.js';
 
 export type TimeFormat = 'r' | 'a' | 'ad' | 'u' | 'ud' | 'd' | 'dd' | 'e';
 const FORMATS = new Set<string>(['r', 'a', 'ad', 'u', 'ud', 'd', 'dd', 'e']);
@@ -25,7 +26,7 @@ function decimal(sec: number, nsec: number, digits: number): string {
     s -= 1;
     ns += 1e9;
   }
-  return digits > 0 ? `${sign}${s}.${String(ns).padStart(9, '0').slice(0, digits)}` : `${sign}${s}`;
+  return digits > 0 ? `${sign}${s}.${fraction(ns, digits)}` : `${sign}${s}`;
 }
 
 /** The Time column, formatted as tshark's -t option asks. */
@@ -78,7 +79,7 @@ export class TimeColumn {
     const d = new Date(f.sec * 1000);
     if (!Number.isFinite(d.getTime())) return decimal(f.sec, f.nsec, this.digits);
     const utc = this.format === 'u' || this.format === 'ud';
-    const frac = this.digits > 0 ? '.' + String(f.nsec).padStart(9, '0').slice(0, this.digits) : '';
+    const frac = this.digits > 0 ? '.' + fraction(f.nsec, this.digits) : '';
     const hms = utc
       ? `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
       : `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;

@@ -1,4 +1,4 @@
-import { formatEpoch } from '../../capture/timestamp.js';
+import { formatEpoch, fraction } from '../../capture/timestamp.js';
 import { fieldsOf, protocolField } from '../field-helpers.js';
 import type { Dissector, Packet } from '../types.js';
 
@@ -23,10 +23,12 @@ const two = (n: number): string => String(n).padStart(2, '0');
 /** tshark's absolute time in the local time zone: "Jun  1, 2025 10:00:06.002950000 UTC". */
 function formatArrival(sec: number, nsec: number): string {
   const t = new Date(sec * 1000);
+  // Past ±275,760 years (a corrupt time stamp or resolution) there is no calendar date; tshark says the same.
+  if (!Number.isFinite(t.getTime())) return 'Not representable';
   const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(t).find((x) => x.type === 'timeZoneName')?.value ?? '';
   return (
     `${MONTHS[t.getMonth()]} ${String(t.getDate()).padStart(2, ' ')}, ${t.getFullYear()} ` +
-    `${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}.${String(nsec).padStart(9, '0')}${zone ? ` ${zone}` : ''}`
+    `${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}.${fraction(nsec, 9)}${zone ? ` ${zone}` : ''}`
   );
 }
 
