@@ -47,7 +47,7 @@ export class AnalysisControl {
   grew(): void {
     const c = this.s.capture;
     // Only a live input: a large file being indexed is analysed once, when it is complete.
-    if (!c || c.complete || !this.s.opts.follow || this.s.disposed || this.run || c.frameCount === 0) return;
+    if (!c || c.complete || !this.s.opts.follow || !this.s.opts.analysis || this.s.disposed || this.run || c.frameCount === 0) return;
     if (c.frameCount === this.coveredFrames) return;
     const wait = this.lastPartialStart + LIVE_INTERVAL_MS - performance.now();
     // Packets that arrive within the second are analysed when it is over, even if the capture
@@ -66,7 +66,7 @@ export class AnalysisControl {
   /** Runs the analysis over the whole capture, once it is complete. */
   start(): void {
     const c = this.s.capture;
-    if (!c?.complete || this.s.disposed) return;
+    if (!c?.complete || !this.s.opts.analysis || this.s.disposed) return;
     this.launch(false);
   }
 

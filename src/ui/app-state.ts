@@ -30,6 +30,8 @@ export interface AppOptions {
   theme: Theme;
   /** Keep the last packet selected as packets arrive (standard input). */
   follow: boolean;
+  /** Whether the analysis worker runs. */
+  analysis: boolean;
   quit: () => void;
 }
 

@@ -37,6 +37,8 @@ export interface UiOptions {
   theme?: ThemeName;
   /** Called once the screen exists: lets tests and benchmarks drive and observe the UI. */
   onReady?: (ui: UiHandle) => void;
+  /** Run the analysis worker (on unless false; the fuzzer drives the views without it). */
+  analysis?: boolean;
 }
 
 /** What tests and benchmarks get to drive and observe a running UI. */
@@ -124,6 +126,7 @@ export async function runUi(opts: UiOptions): Promise<number> {
         ifnames: opts.ifnames,
         theme,
         follow: fromStdin,
+        analysis: opts.analysis ?? true,
         quit: () => g.finish({ kind: 'quit' }, EXIT_OK),
       });
       app = a;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadSeeds, runMode, type Mode } from '../../scripts/fuzz.js';
 
-const CASES: Record<Mode, number> = { reader: 400, dissect: 400, json: 200, analysis: 60 };
+const CASES: Record<Mode, number> = { reader: 400, dissect: 400, json: 200, analysis: 60, tui: 20 };
 
 describe('npm run fuzz, short seeded run', () => {
   const seeds = loadSeeds();
