@@ -46,6 +46,15 @@ export interface Tunnel {
   interfaces: string[];
 }
 
+const pairSets = new WeakMap<Tunnel, Set<string>>();
+
+/** The tunnel's inner pairs as "src|dst" keys, built once per tunnel (rules compare tunnels' pairs). */
+export function innerPairKeys(t: Tunnel): Set<string> {
+  let keys = pairSets.get(t);
+  if (!keys) pairSets.set(t, (keys = new Set(t.innerPairs.map((p) => `${p.src}|${p.dst}`))));
+  return keys;
+}
+
 interface State {
   next: State | undefined;
   src: Addr;

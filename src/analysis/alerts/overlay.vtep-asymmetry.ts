@@ -7,7 +7,7 @@
 //   - a node encapsulating traffic from a pod CIDR it does not host.
 // A relay is not a hairpin: the packet leaves in another tunnel towards another VTEP.
 import { parseAddr } from '../addr.js';
-import type { Tunnel } from '../tunnels.js';
+import { innerPairKeys, type Tunnel } from '../tunnels.js';
 import { hostWord } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
 
@@ -27,7 +27,8 @@ export const rule: Rule = {
       for (const t1 of m.tunnels) {
         for (const t2 of m.tunnels) {
           if (t2.src !== t1.dst || t2.dst === t1.src || t2 === t1) continue;
-          const shared = t1.innerPairs.find((p) => t2.innerPairs.some((q) => q.src === p.src && q.dst === p.dst));
+          const theirs = innerPairKeys(t2);
+          const shared = t1.innerPairs.find((p) => theirs.has(`${p.src}|${p.dst}`));
           if (!shared) continue;
           const d = parseAddr(shared.dst);
           const owner = d !== undefined ? m.vteps.ownerOf(d) : undefined;

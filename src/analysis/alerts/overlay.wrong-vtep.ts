@@ -9,6 +9,7 @@
 import { formatAddr, parseAddr } from '../addr.js';
 import type { Facts } from '../facts.js';
 import type { Flow } from '../flows.js';
+import { innerPairKeys } from '../tunnels.js';
 import { hostWord, interfaceRoleFromName } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
 
@@ -46,16 +47,18 @@ export const rule: Rule = {
         const answered = new Map<string, Flow>();
         for (const f of m.flows) if (f.directions[1].packets > 0) answered.set(`${f.src}|${f.dst}`, f);
         const alerts = new Map<string, Alert>();
+        const droppedFor = new Map<string, Otherhost>();
+        for (const o of otherhost.values()) if (!droppedFor.has(o.dst)) droppedFor.set(o.dst, o);
         for (const t of m.tunnels) {
           for (const p of t.innerPairs) {
             const d = parseAddr(p.dst);
             if (d === undefined || !m.view.isPod(d)) continue;
             const owner = m.vteps.ownerOf(d);
-            const dropped = [...otherhost.values()].find((o) => o.dst === p.dst);
+            const dropped = droppedFor.get(p.dst);
             if (owner === undefined && dropped === undefined) continue;
             if (owner !== undefined && (owner.nodes.includes(t.dst) || owner.nodes.includes(t.src))) continue;
             // Relayed: the wrong VTEP sends it on to the right one.
-            if (m.tunnels.some((u) => u.src === t.dst && u.dst !== t.src && u.innerPairs.some((q) => q.src === p.src && q.dst === p.dst))) continue;
+            if (m.tunnels.some((u) => u.src === t.dst && u.dst !== t.src && innerPairKeys(u).has(`${p.src}|${p.dst}`))) continue;
             if (dropped === undefined && (answered.has(`${p.src}|${p.dst}`) || answered.has(`${p.dst}|${p.src}`))) continue;
             const key = `${t.src}|${t.dst}|${owner ? owner.prefix.base : p.dst}`;
             let a = alerts.get(key);
