@@ -118,7 +118,7 @@ export const msg = {
   sectionSkipped: (offset: number, major: number, minor: number) =>
     `section at byte ${offset} has unsupported version ${major}.${minor}; its blocks were skipped`,
 
-  // common record problems (warnings)
+  // common record problems (warnings; truncation is an error, with every packet before it kept)
   truncated: (offset: number, need: number, have: number) =>
     `truncated at byte ${offset}: the last record needs ${need} bytes but only ${have} remain; every complete packet before it was kept`,
   pcapMinorVersion: (major: number, minor: number) => `pcap version ${major}.${minor} is not standard; read as 2.4`,

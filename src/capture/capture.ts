@@ -127,6 +127,9 @@ class Feeder {
 
   end(stoppedEarly: boolean): Capture {
     if (!this.capture.error && !stoppedEarly) this.builder.finish();
+    // A capture cut inside a record is damaged like one corrupt after its header: every
+    // complete packet is kept, and the commands say so and exit 1 (tshark exits 2).
+    if (this.target.truncated) this.capture.error ??= this.target.truncated;
     this.capture.info = this.target.info;
     this.capture.complete = true;
     if (!this.started && this.capture.info) this.opts.onStart?.(this.capture);

@@ -67,7 +67,7 @@ export class IndexBuilder {
     if (!this.target.info) throw new VxError('input', msg.tooShort(this.total));
     this.parser.finish();
     if (this.partsLen > 0) {
-      this.target.warnings.push(msg.truncated(this.parser.unitOffset, this.parser.need, this.partsLen));
+      this.target.truncated = msg.truncated(this.parser.unitOffset, this.parser.need, this.partsLen);
     }
   }
 }

@@ -1117,12 +1117,12 @@ describe('every error is one line on stderr, with the right exit status', { conc
     assert.ok(hops.paths.some((p) => p.ingress === 'eth1' && p.egress === 'eth0'));
   });
 
-  it('a capture cut short: the packets before the damage, a one-line warning, exit 0', async () => {
+  it('a capture cut short: the packets before the damage, then one line naming where, exit 1 (tshark exits 2)', async () => {
     const bytes = readFileSync(join(ROOT, CILIUM));
     const cut = join(tmp, 'cut.pcap');
     writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
     const r = await vxshark(['-r', cut]);
-    assert.equal(r.status, 0);
+    assert.equal(r.status, 1);
     assert.equal(lines(r.stdout).length, 35);
     const warning = r.stderr.split('\n').filter((l) => l !== '');
     assert.equal(warning.length, 1);
