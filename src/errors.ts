@@ -125,6 +125,8 @@ export const msg = {
   invalidFraction: (frame: number, frac: number, unit: string) => `frame ${frame}: fractional time stamp ${frac} is not a valid number of ${unit}`,
   capLenOverSnaplen: (frames: number) => `${frames} record(s) claim more captured bytes than the snaplen`,
 
+  linkTypeNotDecoded: (linkType: number, name: string) =>
+    `${name === `link type ${linkType}` ? name : `${name} (link type ${linkType})`} is not decoded: its packets are shown as data and are not analysed`,
   inInput: (name: string, message: string) => `${name === '-' ? 'standard input' : name}: ${message}`,
   inOutput: (name: string, message: string) => `${name === '-' ? 'standard output' : name}: ${message}`,
 

@@ -1117,6 +1117,27 @@ describe('every error is one line on stderr, with the right exit status', { conc
     assert.ok(hops.paths.some((p) => p.ingress === 'eth1' && p.egress === 'eth0'));
   });
 
+  it('a link type no dissector decodes: its packets as data, one warning per link type, exit 0', async () => {
+    const file = join(tmp, 'user0.pcap');
+    writeFileSync(
+      file,
+      buildPcap(
+        [1, 2, 3].map((n) => ({ tsSec: n, tsFrac: 0, data: filler(40) })),
+        { linkType: 147 },
+      ),
+    );
+    for (const args of [
+      ['-r', file],
+      ['alerts', file],
+    ]) {
+      const r = await vxshark(args);
+      assert.equal(r.status, 0);
+      assert.equal(r.stderr, `vxshark: ${file}: link type 147 is not decoded: its packets are shown as data and are not analysed\n`);
+    }
+    assert.equal(lines((await vxshark(['-r', file])).stdout).filter((l) => / Data 40 40 bytes$/.test(l)).length, 3);
+    assert.equal((await vxshark(['-r', CILIUM])).stderr, '', 'Ethernet is decoded: no warning');
+  });
+
   it('a capture cut short: the packets before the damage, then one line naming where, exit 1 (tshark exits 2)', async () => {
     const bytes = readFileSync(join(ROOT, CILIUM));
     const cut = join(tmp, 'cut.pcap');

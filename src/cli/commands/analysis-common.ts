@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { loadCapture } from '../../capture/capture.js';
 import { parseIfnameOption, readIpLinkEntries } from '../../capture/ip-link.js';
 import { analyze, parsePodCidrArg, readIpRouteFile, type AnalysisOptions, type AnalysisResult } from '../../analysis/index.js';
+import { undecodedLinkTypeWarnings } from '../link-types.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { parseDecodeAs } from '../../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
@@ -120,7 +121,7 @@ export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
   const capture = await loadCapture(file);
   try {
     const result = analyze(capture, opts);
-    for (const w of capture.warnings) warn(msg.inInput(file, w));
+    for (const w of [...undecodedLinkTypeWarnings(capture, registry), ...capture.warnings]) warn(msg.inInput(file, w));
     let status = EXIT_OK;
     if (capture.error) {
       warn(msg.inInput(file, capture.error));

@@ -3,6 +3,7 @@ import { startLiveCapture } from '../../capture/live.js';
 import { resolutionDigits } from '../../capture/types.js';
 import { CaptureWriter } from '../../capture/writer.js';
 import { createRegistry } from '../../dissect/default-registry.js';
+import { undecodedLinkTypeWarnings } from '../link-types.js';
 import { ConversationTracker } from '../../dissect/conversations.js';
 import { dissect } from '../../dissect/dissect.js';
 import { frameMetaInto } from '../../dissect/frame-meta.js';
@@ -106,7 +107,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   }
   printer.finish();
   for (const line of statisticLines(tables, opts.displayFilter)) out.line(line);
-  for (const w of loaded.warnings) warn(msg.inInput(name, w));
+  for (const w of [...undecodedLinkTypeWarnings(loaded, registry), ...loaded.warnings]) warn(msg.inInput(name, w));
   let status = EXIT_OK;
   if (loaded.error) {
     warn(msg.inInput(name, loaded.error));
