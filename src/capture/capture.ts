@@ -36,6 +36,8 @@ export class Capture {
   readonly index: FrameIndex;
   readonly interfaces: CaptureInterface[] = [];
   readonly warnings: string[] = [];
+  /** pcapng packet comments by frame position (0-based); most captures have none. */
+  readonly comments = new Map<number, string[]>();
   info: CaptureInfo | undefined;
   /** Set when reading stopped on corrupt data; the frames before it remain usable. */
   error: string | undefined;
@@ -81,6 +83,7 @@ function targetFor(capture: Capture, opts: LoadOptions): ParseTarget {
     index: capture.index,
     interfaces: capture.interfaces,
     warnings: capture.warnings,
+    comments: capture.comments,
   };
   const onFrame = opts.onFrame;
   if (onFrame) {

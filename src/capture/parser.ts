@@ -7,6 +7,8 @@ export interface ParseTarget {
   interfaces: CaptureInterface[];
   warnings: string[];
   info?: CaptureInfo;
+  /** pcapng packet comments (opt_comment), by frame position. */
+  comments?: Map<number, string[]>;
   /** Set when the input ends inside a record: why, and where. */
   truncated?: string;
   /** Called with each frame's bytes as soon as it is indexed; the view is only valid during the call. */

@@ -94,6 +94,7 @@ export class PcapngParser implements FormatParser {
       if (code === 2) info.hardware = utf8(buf, s, e);
       else if (code === 3) info.os = utf8(buf, s, e);
       else if (code === 4) info.userAppl = utf8(buf, s, e);
+      else if (code === 1) (info.comments ??= []).push(utf8(buf, s, e));
     });
     this.sections.push(info);
     if (!this.t.info) {
@@ -151,13 +152,17 @@ export class PcapngParser implements FormatParser {
     const dataStart = p + 28;
     if (dataStart + capLen > bodyEnd) throw new VxError('input', msg.blockBodyOverrun(at, `captured length ${capLen}`));
     let direction: Direction = Direction.Unknown;
+    let comments: string[] | undefined;
     if (!obsolete) {
       const optStart = dataStart + ((capLen + 3) & ~3);
       readOptions(dv, Math.min(optStart, bodyEnd), bodyEnd, le, at, (code, s, e) => {
         if (code === 2 && e - s === 4) direction = (dv.getUint32(s, le) & 3) as Direction;
+        else if (code === 1) (comments ??= []).push(utf8(buf, s, e));
       });
       if (direction > Direction.Outbound) direction = Direction.Unknown;
     }
+    // Before the frame is indexed: whoever sees the frame (onFrame) sees its comments too.
+    if (comments) this.t.comments?.set(this.t.index.count, comments);
     entry.toTime(dv.getUint32(p + 12, le), dv.getUint32(p + 16, le), this.time);
     indexFrame(this.t, entry.iface, buf, dataStart, dataStart + delta, capLen, origLen, this.time.sec, this.time.nsec, direction);
   }

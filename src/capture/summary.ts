@@ -32,6 +32,8 @@ export interface CaptureSummary {
   bytes: number;
   bytesOnWire: number;
   sections: number;
+  /** The section headers' comments (capinfos' "Capture comment"). */
+  comments: string[];
   interfaces: InterfaceSummary[];
   warnings: string[];
   error: string | null;
@@ -74,6 +76,7 @@ export function summarize(capture: Capture): CaptureSummary {
     bytes,
     bytesOnWire: wire,
     sections: Math.max(1, info.sections.length),
+    comments: info.sections.flatMap((s) => (s.comments ?? []).map(safeText)),
     interfaces: ifaces.map((f) => ({
       id: f.id,
       name: f.name === undefined ? null : safeText(f.name),

@@ -49,6 +49,8 @@ export interface SectionInfo {
   hardware?: string;
   os?: string;
   userAppl?: string;
+  /** opt_comment of the section header (capinfos' "Capture comment"). */
+  comments?: string[];
 }
 
 export interface CaptureInfo {

@@ -14,6 +14,8 @@ export interface WrittenFrame {
   nsec: number;
   interfaceId: number;
   direction: number;
+  /** pcapng only: packet comments, kept as opt_comment. */
+  comments?: string[];
 }
 
 /**
@@ -35,8 +37,8 @@ export class CaptureWriter {
     private readonly format: CaptureFormat,
     private readonly interfaces: CaptureInterface[],
     private readonly nano: boolean,
-    /** pcapng only: a comment for the section header (opt_comment). */
-    private readonly sectionComment?: string,
+    /** pcapng only: comments for the section header (opt_comment). */
+    private readonly sectionComments: string[] = [],
   ) {
     if (path === '-') this.fd = STDOUT;
     else {
@@ -129,7 +131,8 @@ export class CaptureWriter {
     head.setUint16(4, 1, true);
     head.setUint16(6, 0, true);
     head.setBigInt64(8, -1n, true);
-    const comment = this.sectionComment === undefined ? [] : [option(1, new TextEncoder().encode(this.sectionComment)), option(0, new Uint8Array(0))];
+    const comment =
+      this.sectionComments.length === 0 ? [] : [...this.sectionComments.map((c) => option(1, new TextEncoder().encode(c))), option(0, new Uint8Array(0))];
     this.put(block(0x0a0d0d0a, concatBytes([new Uint8Array(head.buffer), ...comment])));
     for (const iface of this.interfaces) {
       this.idbFor.set(iface.id, this.units.length);
@@ -155,7 +158,9 @@ export class CaptureWriter {
     head.setUint32(12, f.data.length, true);
     head.setUint32(16, f.origLen, true);
     const parts = [new Uint8Array(head.buffer), f.data, new Uint8Array((4 - (f.data.length % 4)) % 4)];
-    if (f.direction) parts.push(option(2, u32(f.direction)), option(0, new Uint8Array(0)));
+    if (f.direction) parts.push(option(2, u32(f.direction)));
+    for (const c of f.comments ?? []) parts.push(option(1, new TextEncoder().encode(c)));
+    if (f.direction || f.comments?.length) parts.push(option(0, new Uint8Array(0)));
     this.put(block(6, concatBytes(parts)));
   }
 }

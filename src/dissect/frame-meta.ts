@@ -29,6 +29,8 @@ export function frameMetaInto(meta: FrameMeta, capture: Capture, i: number, ifna
   const name = ifindex !== undefined ? (ifnames.get(ifindex) ?? `if${ifindex}`) : iface?.name;
   // A fresh object gets the property only when there is a name; a reused one is cleared.
   if (name !== undefined || meta.interfaceName !== undefined) meta.interfaceName = name;
+  const comments = capture.comments.size ? capture.comments.get(i) : undefined;
+  if (comments !== undefined || meta.comments !== undefined) meta.comments = comments;
   if (ix.count > 0) {
     meta.relative = ix.secondsOf(i) - ix.firstSeconds + (ix.nanosOf(i) - ix.firstNanos) / 1e9;
     meta.delta = i === 0 ? 0 : ix.secondsOf(i) - ix.secondsOf(i - 1) + (ix.nanosOf(i) - ix.nanosOf(i - 1)) / 1e9;

@@ -53,6 +53,8 @@ export interface FrameMeta {
   relative?: number;
   /** Seconds since the previous captured frame (0 for the first). */
   delta?: number;
+  /** pcapng packet comments. */
+  comments?: string[];
 }
 
 export type NoteSeverity = 'error' | 'warning' | 'note';

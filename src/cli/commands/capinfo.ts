@@ -77,6 +77,7 @@ function printSummary(s: CaptureSummary & PacketHealth, out: Output): void {
   row('Last packet', s.lastTime ?? '-');
   row('Duration', s.duration === null ? '-' : `${s.duration} s`);
   row('Bytes', `${s.bytes} captured, ${s.bytesOnWire} on the wire`);
+  for (const c of s.comments) row('Capture comment', c);
   row(
     'Malformed',
     `${s.malformedPackets} packet${s.malformedPackets === 1 ? '' : 's'} ([Malformed Packet]), ${s.truncatedPackets} cut by the snaplen ([|proto])`,

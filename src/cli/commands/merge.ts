@@ -81,7 +81,7 @@ export async function merge(args: MergeArgs): Promise<number> {
           clocks.map((c) => c.matched),
         )}`
       : `Merged by vxshark from ${names.join(', ')}; time stamps as recorded (no clock correction)`;
-    const writer = new CaptureWriter(args.w, 'pcapng', table.list, true, comment);
+    const writer = new CaptureWriter(args.w, 'pcapng', table.list, true, [comment]);
     mergeByTime(
       inputs.map((c) => c.capture),
       offsets,

@@ -1,7 +1,7 @@
 import { loadCapture, loadStream, type Capture, type LoadOptions } from '../../capture/capture.js';
 import { startLiveCapture } from '../../capture/live.js';
 import { resolutionDigits } from '../../capture/types.js';
-import { CaptureWriter } from '../../capture/writer.js';
+import { CaptureWriter, type WrittenFrame } from '../../capture/writer.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { undecodedLinkTypeWarnings } from '../link-types.js';
 import { ConversationTracker } from '../../dissect/conversations.js';
@@ -79,8 +79,10 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     if (!shown) return;
     for (const t of tables) t.add(pkt!);
     if (opts.writeTo !== undefined) {
-      writer ??= new CaptureWriter(opts.writeTo, capture.info!.format, capture.interfaces, timeDigits(capture) > 6);
-      writer.write({ data, origLen: meta.origLen, sec: meta.sec, nsec: meta.nsec, interfaceId: meta.interfaceId, direction: meta.direction });
+      writer ??= new CaptureWriter(opts.writeTo, capture.info!.format, capture.interfaces, timeDigits(capture) > 6, sectionComments(capture));
+      const frame: WrittenFrame = { data, origLen: meta.origLen, sec: meta.sec, nsec: meta.nsec, interfaceId: meta.interfaceId, direction: meta.direction };
+      if (meta.comments) frame.comments = meta.comments;
+      writer.write(frame);
       if (!opts.summaryLines) return;
     }
     if (opts.quiet) return;
@@ -103,7 +105,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     writer?.close();
   }
   if (opts.writeTo !== undefined && !writer && loaded.info) {
-    new CaptureWriter(opts.writeTo, loaded.info.format, loaded.interfaces, timeDigits(loaded) > 6).close();
+    new CaptureWriter(opts.writeTo, loaded.info.format, loaded.interfaces, timeDigits(loaded) > 6, sectionComments(loaded)).close();
   }
   printer.finish();
   for (const line of statisticLines(tables, opts.displayFilter)) out.line(line);
@@ -115,6 +117,11 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   }
   loaded.close();
   return status;
+}
+
+/** The input's section comments, which -w keeps (one section is written: the first's and any later ones'). */
+function sectionComments(capture: Capture): string[] {
+  return (capture.info?.sections ?? []).flatMap((s) => s.comments ?? []);
 }
 
 /** Live capture: tcpdump/dumpcap writes to a pipe; Ctrl-C stops the tool, which flushes. */

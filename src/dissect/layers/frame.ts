@@ -40,6 +40,7 @@ export const frame: Dissector = {
   fields: [
     protocolField('frame', 'Frame'),
     ...fieldsOf('frame', [
+      ['frame.comment', 'Comment', 'string', { get: (p) => p.frame.comments }],
       ['frame.number', 'Frame Number', 'uint', { get: (p) => p.frame.number }],
       ['frame.time', 'Arrival Time', 'time', { get: (p) => formatArrival(p.frame.sec, p.frame.nsec) }],
       ['frame.time_epoch', 'Epoch Arrival Time', 'time', { get: (p) => formatEpoch(p.frame.sec, p.frame.nsec) }],
