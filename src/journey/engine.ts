@@ -93,6 +93,9 @@ export interface Journey {
 
 export interface FlowSummary {
   flow: string;
+  /** The flow's source and destination addresses, as in `flow`. */
+  src: string;
+  dst: string;
   packets: number;
   delivered: number;
   answered: number;
@@ -573,7 +576,7 @@ export class JourneyEngine {
         this.untrackedPackets++;
         return;
       }
-      s = { flow: j.flow, packets: 0, delivered: 0, answered: 0, lost: 0, unknown: 0, ends: [] };
+      s = { flow: j.flow, src: j.packet.src, dst: j.packet.dst, packets: 0, delivered: 0, answered: 0, lost: 0, unknown: 0, ends: [] };
       this.flows.set(j.flow, s);
     }
     s.packets++;

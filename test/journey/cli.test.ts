@@ -39,8 +39,30 @@ describe('vxshark journey', { skip }, () => {
     assert.ok(i > 0, r.stdout);
     assert.match(
       lines[i + 1]!,
-      /^ {3}ctr lxc0 In → ctr cilium_vxlan Out \+[\d.]+ ms → ctr eth1 Out \+[\d.]+ ms \[VXLAN 192\.168\.10\.100→192\.168\.20\.100 vni 10100\] → router eth1 In \+[\d.]+ ms {2}✗ lost: entered router eth1, never left/,
+      /^ {3}ctr lxc0 In → ctr cilium_vxlan Out \+[\d.]+ ms → ctr eth1 Out \+[\d.]+ ms \[VXLAN 192\.168\.10\.100→192\.168\.20\.100 VNI 10100\] → router eth1 In \+[\d.]+ ms {2}✗ lost: entered router eth1, never left/,
     );
+  });
+
+  it('--context names the pods in journeys and flows and the VTEPs in the encapsulation; --names off keeps the addresses', async () => {
+    const args = ['journey', '-Y', 'icmp', '--context', 'samples/context', ...captures('tunnel-blocked', ['ctr', 'router', 'w0'])];
+    const r = await vxshark(args);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    // samples/context: webpod-697b545f57-hc6qk is 172.20.2.30 on k8s-w0, the pod the blocked tunnel leads to.
+    assert.ok(
+      lines.some((l) => /^ {2}ICMP default\/curl-pod → default\/webpod-697b545f57-hc6qk id \d+: 3 packets, 3 lost$/.test(l)),
+      r.stdout,
+    );
+    assert.ok(
+      lines.some((l) => /^ {2}ICMP default\/curl-pod → default\/webpod-697b545f57-8rw2x id \d+: 3 packets, 3 answered$/.test(l)),
+      r.stdout,
+    );
+    const i = lines.findIndex((l) => /^#\d+ ICMP echo request id \d+ seq 1 {2}default\/curl-pod → default\/webpod-697b545f57-hc6qk$/.test(l));
+    assert.ok(i > 0, r.stdout);
+    assert.match(lines[i + 1]!, /\[VXLAN k8s-ctr→k8s-w0 VNI 10100\]/);
+    const bare = await vxshark([...args, '--names', 'off']);
+    assert.doesNotMatch(bare.stdout, /curl-pod|k8s-ctr/);
+    assert.match(bare.stdout, /ICMP 172\.20\.0\.10 → 172\.20\.2\.30 id \d+: 3 packets, 3 lost/);
   });
 
   it('--json follows the documented shape', async () => {

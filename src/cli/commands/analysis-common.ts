@@ -10,8 +10,7 @@ import { parseDecodeAs } from '../../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
 import { contextBuilder, contextFromArgs, type ContextArgs, type LoadedContext } from '../context-options.js';
-import { ContextNaming } from '../../context/naming.js';
-import { safeText } from '../../text/escape.js';
+import { shownNames, type ShownNames } from '../shown-names.js';
 import { warn } from '../io.js';
 
 export interface AnalysisArgs extends ContextArgs {
@@ -55,35 +54,6 @@ export function analysisBuilder<T>(y: Argv<T>) {
       describe: "the cluster's pod range, e.g. 172.20.0.0/16, or one node's, e.g. 192.168.20.100=172.20.2.0/24 (repeatable; inferred when absent)",
     })
     .option('uplink', { type: 'string', requiresArg: true, describe: 'the interface of the default route, e.g. eth0 (inferred when absent)' });
-}
-
-/** How the analysis printers show addresses: names from the context, or the addresses. */
-export interface ShownNames {
-  /** An address (or the text around none) as the table shows it. */
-  show(address: string): string;
-  /** The labels of the identity a VNI carries, when known. */
-  identity(vni: number): string | undefined;
-  /** The node owning a pod prefix written as text. */
-  prefixOwner(prefix: string): string | undefined;
-}
-
-const BARE: ShownNames = { show: (a) => a, identity: () => undefined, prefixOwner: () => undefined };
-
-function shownNames(loaded: LoadedContext): ShownNames {
-  if (!loaded.context || !loaded.names) return BARE;
-  const n = new ContextNaming(loaded.context);
-  // Names come from files outside vxshark: escaped like capture text.
-  return {
-    show: (a) => safeText(n.show(a)),
-    identity: (v) => {
-      const l = n.identityLabels(v);
-      return l === undefined ? undefined : safeText(l);
-    },
-    prefixOwner: (p) => {
-      const o = n.prefixOwner(p);
-      return o === undefined ? undefined : safeText(o);
-    },
-  };
 }
 
 export interface Analysed {

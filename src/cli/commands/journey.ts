@@ -12,9 +12,11 @@ import { JourneyEngine, type CaptureClock, type Journey, type JourneyCapture, ty
 import { captureContext, parseCaptureSpecs, perCapture, type CaptureSpec } from '../../journey/inputs.js';
 import type { Output } from '../io.js';
 import { warn } from '../io.js';
+import { contextBuilder, contextFromArgs, type ContextArgs } from '../context-options.js';
+import { shownNames } from '../shown-names.js';
 import { captureJson, captureLines, flowLines, journeyJson, journeyLines } from '../print/journey.js';
 
-export interface JourneyArgs {
+export interface JourneyArgs extends ContextArgs {
   captures: string[];
   Y?: string;
   d: string[];
@@ -31,7 +33,7 @@ export interface JourneyArgs {
 const TEXT_JOURNEYS = 20_000;
 
 export function multiCaptureBuilder<T>(y: Argv<T>) {
-  return y
+  return contextBuilder(y)
     .positional('captures', { type: 'string', array: true, describe: 'captures as NAME=PATH or PATH (the name is then the file name)' })
     .option('ip-link', {
       type: 'string',
@@ -131,6 +133,7 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
   // Options are checked before any capture is read.
   parseWindow(args.window);
   args['pod-cidr'].forEach(parsePodCidrOption);
+  const shown = shownNames(contextFromArgs(args));
   const loaded = await loadCaptures(args, 'journey');
   try {
     const names = loaded.specs.map((s) => s.name);
@@ -156,14 +159,14 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
     let notListed = 0;
     const run = runJourneys(loaded, args, (j) => {
       if (args.summary) return;
-      if (listed.length / 2 < TEXT_JOURNEYS) listed.push(...journeyLines(j, names));
+      if (listed.length / 2 < TEXT_JOURNEYS) listed.push(...journeyLines(j, names, shown));
       else notListed++;
     });
     out.line('Captures');
     for (const l of captureLines(run.captures)) out.line(l);
     out.line('');
     out.line(`Flows (${run.journeys} packet${run.journeys === 1 ? '' : 's'} followed)`);
-    for (const l of flowLines(run.flows)) out.line(l);
+    for (const l of flowLines(run.flows, shown)) out.line(l);
     if (run.untrackedPackets > 0) warn(msg.flowsUntracked(run.untrackedPackets));
     if (!args.summary && listed.length) {
       out.line('');

@@ -5,6 +5,7 @@ import { formatAddr } from '../../analysis/addr.js';
 import type { CaptureClock, FlowSummary, Hop, Journey } from '../../journey/engine.js';
 import { describePacket } from '../../journey/packet-info.js';
 import { safeText } from '../../text/escape.js';
+import { BARE, type ShownNames } from '../shown-names.js';
 
 const DIR_TEXT: Record<number, string> = { [Direction.Inbound]: 'In', [Direction.Outbound]: 'Out' };
 
@@ -19,9 +20,23 @@ function delta(seconds: number): string {
   return seconds < 0 && text !== '0.00 ms' ? `-${text}` : `+${text}`;
 }
 
-function encapText(h: Hop): string {
+function encapText(h: Hop, shown: ShownNames): string {
   const e = h.encap!;
-  return `[${e.type.toUpperCase()} ${formatAddr(e.outerSrc)}→${formatAddr(e.outerDst)} vni ${e.vni}]`;
+  return `[${e.type.toUpperCase()} ${shown.show(formatAddr(e.outerSrc))}→${shown.show(formatAddr(e.outerDst))} VNI ${e.vni}]`;
+}
+
+/** `addr` in `text` where it stands alone (after a space, before a port's colon, a space or the end) as `name`. */
+function nameIn(text: string, addr: string, name: string): string {
+  if (name === addr) return text;
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(addr); at >= 0; at = text.indexOf(addr, at + 1)) {
+    const after = text[at + addr.length];
+    if (text[at - 1] !== ' ' || (after !== undefined && after !== ':' && after !== ' ')) continue;
+    out += text.slice(from, at) + name;
+    from = at + addr.length;
+  }
+  return out + text.slice(from);
 }
 
 function hopText(h: Hop, names: readonly string[]): string {
@@ -32,15 +47,15 @@ function hopText(h: Hop, names: readonly string[]): string {
 const FATE_MARK: Record<Journey['fate'], string> = { delivered: '✓ delivered', answered: '✓ answered', lost: '✗ lost:', unknown: '? unknown:' };
 
 /** The chain of hops with each hop's delay after the previous one, and where the journey ended. */
-export function journeyLines(j: Journey, names: readonly string[]): string[] {
+export function journeyLines(j: Journey, names: readonly string[], shown: ShownNames = BARE): string[] {
   const p = j.packet;
-  const head = `#${j.id} ${describePacket(p)}  ${p.src} → ${p.dst}`;
+  const head = `#${j.id} ${describePacket(p)}  ${shown.show(p.src)} → ${shown.show(p.dst)}`;
   const parts: string[] = [];
   let encap = '';
   j.hops.forEach((h, i) => {
     let text = hopText(h, names);
     if (i > 0) text += ` ${delta(h.time - j.hops[i - 1]!.time)}`;
-    const e = h.encap ? encapText(h) : '';
+    const e = h.encap ? encapText(h, shown) : '';
     if (e !== encap && e !== '') text += ` ${e}`;
     encap = e;
     parts.push(text);
@@ -65,11 +80,12 @@ export function captureLines(captures: readonly CaptureClock[]): string[] {
   });
 }
 
-export function flowLines(flows: readonly FlowSummary[]): string[] {
+export function flowLines(flows: readonly FlowSummary[], shown: ShownNames = BARE): string[] {
   const out: string[] = [];
   for (const f of flows) {
     const parts = (['answered', 'delivered', 'lost', 'unknown'] as const).filter((k) => f[k] > 0).map((k) => `${f[k]} ${k === 'unknown' ? 'fate unknown' : k}`);
-    out.push(`  ${f.flow}: ${f.packets} packet${f.packets === 1 ? '' : 's'}, ${parts.join(', ')}`);
+    const flow = nameIn(nameIn(f.flow, f.src, shown.show(f.src)), f.dst, shown.show(f.dst));
+    out.push(`  ${flow}: ${f.packets} packet${f.packets === 1 ? '' : 's'}, ${parts.join(', ')}`);
     for (const e of f.ends) out.push(`      ${e.packets} × ${safeText(e.verdict)}`);
   }
   return out;
