@@ -118,25 +118,29 @@ function writeNew(path: string, data: Buffer): void {
   }
 }
 
-function prepareDir(dir: string): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new VxError('usage', msg.snapshotNotDir(dir));
-  } else {
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (e) {
-      throw new VxError('input', msg.inInput(dir, msg.unreadable((e as NodeJS.ErrnoException).code ?? String(e))));
-    }
-  }
+/** Checks the directory before anything runs; returns whether it must be created (once there is a file to write). */
+function checkDir(dir: string): boolean {
+  if (!existsSync(dir)) return true;
+  if (!statSync(dir).isDirectory()) throw new VxError('usage', msg.snapshotNotDir(dir));
   // Refuse before running anything, so a half-written snapshot never mixes with an old one.
   for (const s of SNAPSHOT_STEPS) if (existsSync(join(dir, s.file))) throw new VxError('input', msg.snapshotExists(join(dir, s.file)));
+  return false;
+}
+
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new VxError('input', msg.inInput(dir, msg.unreadable((e as NodeJS.ErrnoException).code ?? String(e))));
+  }
 }
 
 /** Runs the steps and writes the files; returns the files written. */
 export async function snapshot(dir: string, opts: SnapshotOptions): Promise<string[]> {
   const kubectl = opts.kubectl ?? 'kubectl';
   const timeout = opts.timeoutSeconds ?? 120;
-  prepareDir(dir);
+  // A snapshot that fails before its first file leaves no empty directory behind.
+  let create = checkDir(dir);
   const written: string[] = [];
   let agentMissing = false;
   for (const step of SNAPSHOT_STEPS) {
@@ -162,6 +166,10 @@ export async function snapshot(dir: string, opts: SnapshotOptions): Promise<stri
         opts.progress(msg.snapshotNoCilium(failure));
       } else opts.progress(msg.snapshotCiliumFailed(what, failure));
       continue;
+    }
+    if (create) {
+      makeDir(dir);
+      create = false;
     }
     const path = join(dir, step.file);
     writeNew(path, r.stdout);

@@ -276,5 +276,6 @@ esac
       notJson.stderr.split('\n').at(-2),
       'vxshark: kubectl get pods,nodes,services,endpointslices -A -o json did not print JSON (is "kubectl" really kubectl?)',
     );
+    for (const dir of ['snap3', 'snap4', 'snap5']) assert.equal(existsSync(join(tmp, dir)), false, `${dir}: no empty directory left behind`);
   });
 });
