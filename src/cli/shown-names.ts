@@ -8,13 +8,15 @@ import type { LoadedContext } from './context-options.js';
 export interface ShownNames {
   /** An address (or the text around none) as the table shows it. */
   show(address: string): string;
+  /** The name alone, when the context knows the address (for --json's srcName/dstName). */
+  nameOf(address: string): string | undefined;
   /** The labels of the identity a VNI carries, when known. */
   identity(vni: number): string | undefined;
   /** The node owning a pod prefix written as text. */
   prefixOwner(prefix: string): string | undefined;
 }
 
-export const BARE: ShownNames = { show: (a) => a, identity: () => undefined, prefixOwner: () => undefined };
+export const BARE: ShownNames = { show: (a) => a, nameOf: () => undefined, identity: () => undefined, prefixOwner: () => undefined };
 
 export function shownNames(loaded: LoadedContext): ShownNames {
   if (!loaded.context || !loaded.names) return BARE;
@@ -22,6 +24,10 @@ export function shownNames(loaded: LoadedContext): ShownNames {
   // Names come from files outside vxshark: escaped like capture text.
   return {
     show: (a) => safeText(n.show(a)),
+    nameOf: (a) => {
+      const l = n.label(a);
+      return l === undefined ? undefined : safeText(l);
+    },
     identity: (v) => {
       const l = n.identityLabels(v);
       return l === undefined ? undefined : safeText(l);
@@ -31,4 +37,14 @@ export function shownNames(loaded: LoadedContext): ShownNames {
       return o === undefined ? undefined : safeText(o);
     },
   };
+}
+
+/** `srcName` and `dstName` for a JSON row, where the context names its addresses. */
+export function nameFields(names: ShownNames, src: string, dst: string): { srcName?: string; dstName?: string } {
+  const out: { srcName?: string; dstName?: string } = {};
+  const s = names.nameOf(src);
+  const d = names.nameOf(dst);
+  if (s !== undefined) out.srcName = s;
+  if (d !== undefined) out.dstName = d;
+  return out;
 }

@@ -174,9 +174,15 @@ describe('the analysis with a context', () => {
     assert.match(out, /carries default\/curl-pod → default\/webpod-697b545f57-hc6qk/);
   });
 
-  it('flows name their endpoints', async () => {
-    const out = await ok(['flows', CILIUM, ...CTX, '--json']);
-    assert.ok(JSON.parse(out).length > 0);
+  it('flows name their endpoints, and --json carries srcName/dstName (tunnels: the nodes and the identity) only with names', async () => {
+    const rows = JSON.parse(await ok(['flows', CILIUM, ...CTX, '--json'])) as { src: string; dst: string; srcName?: string; dstName?: string }[];
+    const icmp = rows.find((r) => r.src === '172.20.0.10' && r.dst === '172.20.2.30')!;
+    assert.deepEqual([icmp.srcName, icmp.dstName], ['default/curl-pod', 'default/webpod-697b545f57-hc6qk']);
+    const bare = JSON.parse(await ok(['flows', CILIUM, ...CTX, '--json', '--names', 'off'])) as object[];
+    assert.ok(bare.every((r) => !('srcName' in r) && !('dstName' in r)));
+    const tunnels = JSON.parse(await ok(['tunnels', CILIUM, ...CTX, '--json'])) as { vni: number; srcName?: string; dstName?: string; identity?: string }[];
+    const t = tunnels.find((x) => x.vni === 32001)!;
+    assert.deepEqual([t.srcName, t.dstName, t.identity], ['k8s-ctr', 'k8s-w0', 'k8s:app=curl, k8s:io.kubernetes.pod.namespace=default']);
     const text = await ok(['flows', CILIUM, ...CTX], { COLUMNS: '200' });
     assert.match(text, / 0 {2}ICMP {3}default\/curl-p\S*\s+default\/webpod-697b545f57-hc6qk /);
   });

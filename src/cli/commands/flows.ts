@@ -5,6 +5,7 @@ import { msg } from '../../errors.js';
 import type { Output } from '../io.js';
 import { humanBytes, outputWidth, table, wrap, type Column } from '../print/tables.js';
 import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
+import { nameFields } from '../shown-names.js';
 
 const endpoint = (addr: string, port: number, f: Flow): string =>
   f.proto === 'TCP' || f.proto === 'UDP' ? (addr.includes(':') && !addr.includes('/') ? `[${addr}]:${port}` : `${addr}:${port}`) : addr;
@@ -18,7 +19,14 @@ function carried(f: Flow): string {
 export async function flows(args: AnalysisArgs, out: Output): Promise<number> {
   const { result, status, names } = await runAnalysis(args);
   if (args.json) {
-    out.line(JSON.stringify(result.flows, null, 2));
+    // Flows serialise through their toJSON (their addresses are getters, which a spread would drop).
+    const rows = result.flows.map((f) => {
+      const named = nameFields(names, f.src, f.dst);
+      if (!Object.keys(named).length) return f;
+      const own = typeof (f as { toJSON?: unknown }).toJSON === 'function' ? (f as unknown as { toJSON(): object }).toJSON() : f;
+      return { ...own, ...named };
+    });
+    out.line(JSON.stringify(rows, null, 2));
     return status;
   }
   const rows = result.flows.map((f) => [

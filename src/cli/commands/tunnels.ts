@@ -5,12 +5,22 @@ import { msg } from '../../errors.js';
 import type { Output } from '../io.js';
 import { humanBytes, outputWidth, table, wrap, type Column } from '../print/tables.js';
 import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
+import { nameFields } from '../shown-names.js';
 
 export async function tunnels(args: AnalysisArgs, out: Output): Promise<number> {
   const { result, status, names } = await runAnalysis(args);
   const hints = result.fingerprint;
   if (args.json) {
-    const rows = result.tunnels.map((t) => ({ ...t, vniLabel: vniLabel(t, hints), cni: hints.find((h) => h.kind === t.kind && h.port === t.port) ?? null }));
+    const rows = result.tunnels.map((t) => {
+      const identity = names.identity(t.vni);
+      return {
+        ...t,
+        ...nameFields(names, t.src, t.dst),
+        ...(identity !== undefined ? { identity } : {}),
+        vniLabel: vniLabel(t, hints),
+        cni: hints.find((h) => h.kind === t.kind && h.port === t.port) ?? null,
+      };
+    });
     out.line(JSON.stringify(rows, null, 2));
     return status;
   }
