@@ -17,6 +17,7 @@ import { uiSection } from './bench/ui.js';
 import { ensureManyFlowCapture } from './bench/make-many-flows.js';
 import { benchAnalysisCommands, benchSlowReader, benchSummaries, benchVerbose, haveTime, measure, vxshark } from './bench/pipes.js';
 import { benchContext } from './bench/context.js';
+import { benchJourney } from './bench/journey.js';
 
 interface BenchOptions {
   packets: number;
@@ -117,6 +118,11 @@ const SECTIONS: Record<string, Section> = {
     benchSummaries(many.path, many.packets, opts.runs);
     const small = ensureManyFlowCapture(Math.min(VERBOSE_PACKETS, opts.packets));
     benchVerbose({ sleep: opts.sleep, verboseFile: small.path, verbosePackets: small.packets }, opts.runs);
+  },
+  journey: async (_capture, opts) => {
+    requireTime();
+    const many = ensureManyFlowCapture(Math.min(opts.packets, 200_000));
+    await benchJourney(many.path, many.packets);
   },
   ui: async (_capture, opts) => {
     const many = manyFlows(opts);
