@@ -31,6 +31,8 @@ export class Host {
   private readonly pods = new Set<Addr>();
   /** Interfaces that carried decapsulated copies of tunnel packets (tunnel devices without a telling name). */
   readonly tunnelSeen = new Set<string>();
+  /** Interfaces where pod packets start or end their way through the host's tunnel (pod veths without a telling name). */
+  readonly podSeen = new Set<string>();
   kind: HostKind = 'host';
   /** The capture's time span on its own clock, and whether it sees more than one interface. */
   private span: [number, number] = [-Infinity, Infinity];
@@ -88,6 +90,7 @@ export class Host {
     if (this.uplink !== undefined && iface === this.uplink) return 'uplink';
     if (POD_VETH.test(iface)) return 'pod';
     if (TUNNEL_DEVICE.test(iface) || this.tunnelSeen.has(iface)) return 'tunnel';
+    if (this.podSeen.has(iface)) return 'pod';
     return 'other';
   }
 

@@ -65,6 +65,18 @@ describe('vxshark journey', { skip }, () => {
     assert.match(bare.stdout, /ICMP 172\.20\.0\.10 → 172\.20\.2\.30 id \d+: 3 packets, 3 lost/);
   });
 
+  it('without ip link files, a node is told from what it does (encapsulates, decapsulates): the same fates as with them', async () => {
+    const flows = (out: string): string[] => out.split('\n').filter((l) => /^ {2}(ICMP|TCP|UDP) /.test(l));
+    const plain = ['tunnel', 'tunnel-blocked'].map((s) => ['ctr', 'router', 'w0'].map((h) => `${h}=${H}${s}-${h}-any.pcap`));
+    for (const [i, scenario] of ['tunnel', 'tunnel-blocked'].entries()) {
+      const bare = await vxshark(['journey', '--summary', ...plain[i]!]);
+      const told = await vxshark(['journey', '--summary', ...captures(scenario, ['ctr', 'router', 'w0'])]);
+      assert.equal(bare.status, 0, bare.stderr);
+      assert.ok(flows(told.stdout).length > 4);
+      assert.deepEqual(flows(bare.stdout), flows(told.stdout), scenario);
+    }
+  });
+
   it('--json follows the documented shape', async () => {
     const r = await vxshark(['journey', '--json', '-Y', 'icmp', ...captures('wrong-vtep', ['ctr', 'router', 'w0', 'w1'])]);
     assert.equal(r.status, 0, r.stderr);
