@@ -22,8 +22,10 @@ if (build.status !== 0) {
 
 const only = process.argv.slice(2);
 const files = only.length ? only : find('test').sort();
-// No single test may hang the run: each gets at most five minutes.
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=300000', '--test-reporter=spec', ...files], {
+// Two test files at a time (5 min instead of 7 min 20 s for the whole suite on 2 cores, where
+// most of the time is spent in CLI children); no single test may hang the run: each gets at
+// most five minutes.
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env: { ...process.env, VXSHARK_TEST_CLI: 'dist' },
 });
