@@ -28,7 +28,8 @@ export class Registry {
   private readonly tables = new Map<string, (string | undefined)[]>();
   private readonly heuristics = new Map<string, string[]>();
   /** "table|key" entries whose crossing enters a tunnel (IP in IP has no tunnel header of its own). */
-  private readonly tunnelEntries = new Set<string>();
+  /** Per table, the keys whose protocol starts a tunnel (looked up for every layer: no string keys). */
+  private readonly tunnelEntries = new Map<string, Uint8Array>();
   /** A name can belong to several protocols (sll.* in SLL and SLL2), each reading its own layout. */
   private readonly fieldMap = new Map<string, FieldDef[]>();
   readonly heuristicsEnabled: boolean;
@@ -55,12 +56,14 @@ export class Registry {
 
   /** Marks a table entry as entering a tunnel: what it leads to is one tunnel deeper. */
   markTunnelEntry(table: TableName, key: number): this {
-    this.tunnelEntries.add(`${table}|${key}`);
+    let keys = this.tunnelEntries.get(table);
+    if (!keys) this.tunnelEntries.set(table, (keys = new Uint8Array(65536)));
+    keys[key & 0xffff] = 1;
     return this;
   }
 
   entersTunnel(table: string, key: number): boolean {
-    return this.tunnelEntries.size > 0 && this.tunnelEntries.has(`${table}|${key}`);
+    return this.tunnelEntries.get(table)?.[key & 0xffff] === 1;
   }
 
   register(table: TableName, key: number, proto: string): this {

@@ -61,6 +61,9 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   const reassembler = new IpReassembler();
   // Stream numbers, relative sequence numbers and TCP analysis need every earlier packet.
   const conversations = new ConversationTracker();
+  // Only fields read the stream state (tcp.stream, relative tcp.seq, tcp.analysis.*): a filter,
+  // -T fields/json, -V's tree and the -z tables may; summary lines and -x never do, and skip it.
+  const needConversations = filter !== undefined || opts.output !== 'text' || opts.verbose || tables.length > 0;
   // Nothing keeps a packet past its callback, so one metadata object serves every frame.
   const reusedMeta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
   const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
@@ -72,7 +75,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     const meta = frameMetaInto(reusedMeta, capture, i, opts.ifnames);
     const needPacket = filter !== undefined || (opts.writeTo === undefined && !opts.quiet) || opts.summaryLines || tables.length > 0;
     const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
-    if (pkt) conversations.annotate(pkt);
+    if (pkt && needConversations) conversations.annotate(pkt);
     const shown = !filter || filter(pkt!);
     time ??= new TimeColumn(opts.timeFormat, timeDigits(capture));
     const timeText = time.text(meta, shown);
