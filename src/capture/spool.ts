@@ -33,17 +33,18 @@ export class Spool {
   ) {}
 
   static create(): Spool {
+    // The handlers first: a signal that comes as soon as the directory exists still removes it.
+    if (!hooked) {
+      hooked = true;
+      process.once('exit', removeAll);
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => onSignal(sig));
+    }
     try {
       const dir = mkdtempSync(join(tmpdir(), 'vxshark-'));
+      live.add(dir);
       const path = join(dir, 'stdin.cap');
       const spool = new Spool(dir, path);
       spool.fd = openSync(path, 'w', 0o600);
-      live.add(dir);
-      if (!hooked) {
-        hooked = true;
-        process.once('exit', removeAll);
-        for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => onSignal(sig));
-      }
       return spool;
     } catch (e) {
       throw new VxError('input', msg.spoolFailed(ioReason(e)));
