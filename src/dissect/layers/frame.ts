@@ -20,12 +20,30 @@ function malformedReasons(p: Packet): string[] | undefined {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number): string => String(n).padStart(2, '0');
 
+let zoneFormat: Intl.DateTimeFormat | undefined;
+let zoneHour = NaN;
+let zoneText = '';
+
+/**
+ * The local zone's short name at `t` ("UTC", "CET", "CEST"). Building the formatter took 45% of
+ * -V's time when done per packet; the name is looked up again only when the hour changes.
+ */
+function zoneName(t: Date, sec: number): string {
+  const hour = Math.floor(sec / 3600);
+  if (hour !== zoneHour) {
+    zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+    zoneText = zoneFormat.formatToParts(t).find((x) => x.type === 'timeZoneName')?.value ?? '';
+    zoneHour = hour;
+  }
+  return zoneText;
+}
+
 /** tshark's absolute time in the local time zone: "Jun  1, 2025 10:00:06.002950000 UTC". */
 function formatArrival(sec: number, nsec: number): string {
   const t = new Date(sec * 1000);
   // Past ±275,760 years (a corrupt time stamp or resolution) there is no calendar date; tshark says the same.
   if (!Number.isFinite(t.getTime())) return 'Not representable';
-  const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(t).find((x) => x.type === 'timeZoneName')?.value ?? '';
+  const zone = zoneName(t, sec);
   return (
     `${MONTHS[t.getMonth()]} ${String(t.getDate()).padStart(2, ' ')}, ${t.getFullYear()} ` +
     `${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}.${fraction(nsec, 9)}${zone ? ` ${zone}` : ''}`
