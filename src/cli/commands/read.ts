@@ -22,6 +22,9 @@ import { maxOf } from '../../util/max.js';
 import { createStatistic, statisticLines } from '../stats/index.js';
 import type { Statistic } from '../stats/parse.js';
 
+/** Fields whose values come from the conversation tracker (a sequential pass over earlier packets). */
+const STREAM_FIELD = /\b(?:tcp\.(?:stream|seq|ack|window_size|window_size_scalefactor|analysis(?:\.\w+)?)|udp\.stream)\b/;
+
 export interface ReadOptions extends PrintOptions {
   /** A capture file or "-"; undefined with `live`. */
   file?: string;
@@ -61,9 +64,16 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   const reassembler = new IpReassembler();
   // Stream numbers, relative sequence numbers and TCP analysis need every earlier packet.
   const conversations = new ConversationTracker();
-  // Only fields read the stream state (tcp.stream, relative tcp.seq, tcp.analysis.*): a filter,
-  // -T fields/json, -V's tree and the -z tables may; summary lines and -x never do, and skip it.
-  const needConversations = filter !== undefined || opts.output !== 'text' || opts.verbose || tables.length > 0;
+  // Only some fields read the stream state (tcp.stream, relative tcp.seq, tcp.analysis.*), and it
+  // grows with the streams: it is kept only when a filter or -e names one, or for -T json, -V's
+  // tree and the -z tables.
+  const readsStreams = (text: string): boolean => STREAM_FIELD.test(text);
+  const needConversations =
+    opts.output === 'json' ||
+    opts.verbose ||
+    tables.length > 0 ||
+    (opts.displayFilter !== undefined && readsStreams(opts.displayFilter)) ||
+    (opts.output === 'fields' && opts.fields.some(readsStreams));
   // Nothing keeps a packet past its callback, so one metadata object serves every frame.
   const reusedMeta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
   const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
