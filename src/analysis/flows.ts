@@ -52,6 +52,8 @@ export interface Flow {
   readonly state: string;
   /** Set when requests went unanswered: what kind, how many, and the first request's frame. */
   readonly unanswered?: { kind: Unanswered; count: number; firstFrame: number };
+  /** The public view as a plain object (what --json prints). */
+  toJSON(): Record<string, unknown>;
 }
 
 /** The tunnels one direction used (allocated for tunnelled flows only). */

@@ -55,6 +55,7 @@ export interface FieldSpec extends Getter {
   parent?: string;
   names?: Record<number, string>;
   hidden?: boolean;
+  stream?: boolean;
   description?: string;
   firstAtTop?: boolean;
   ranges?: FieldDef['ranges'];

@@ -99,6 +99,8 @@ export interface FieldDef {
   description?: string;
   /** Hidden fields (ip.addr, tcp.port) filter and print with -e but do not appear in the tree. */
   hidden?: boolean;
+  /** The value comes from the conversation tracker (earlier packets of the stream), not this packet alone. */
+  stream?: boolean;
   /** Values in one layer; undefined (or an empty array) when the field is absent there. */
   get(pkt: Packet, layer: Layer): FieldValue | FieldValue[] | undefined;
   /** Bytes the field occupies, for the hex view. */

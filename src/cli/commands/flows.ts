@@ -19,13 +19,7 @@ function carried(f: Flow): string {
 export async function flows(args: AnalysisArgs, out: Output): Promise<number> {
   const { result, status, names } = await runAnalysis(args);
   if (args.json) {
-    // Flows serialise through their toJSON (their addresses are getters, which a spread would drop).
-    const rows = result.flows.map((f) => {
-      const named = nameFields(names, f.src, f.dst);
-      if (!Object.keys(named).length) return f;
-      const own = typeof (f as { toJSON?: unknown }).toJSON === 'function' ? (f as unknown as { toJSON(): object }).toJSON() : f;
-      return { ...own, ...named };
-    });
+    const rows = result.flows.map((f) => ({ ...f.toJSON(), ...nameFields(names, f.src, f.dst) }));
     out.line(JSON.stringify(rows, null, 2));
     return status;
   }

@@ -9,7 +9,7 @@ import { dissect } from '../../dissect/dissect.js';
 import { frameMetaInto } from '../../dissect/frame-meta.js';
 import type { FrameMeta } from '../../dissect/types.js';
 import { IpReassembler } from '../../dissect/reassembly/ipfrag.js';
-import type { DecodeAsRule } from '../../dissect/registry.js';
+import type { DecodeAsRule, Registry } from '../../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
 import { warn, type Output } from '../io.js';
@@ -22,8 +22,12 @@ import { maxOf } from '../../util/max.js';
 import { createStatistic, statisticLines } from '../stats/index.js';
 import type { Statistic } from '../stats/parse.js';
 
-/** Fields whose values come from the conversation tracker (a sequential pass over earlier packets). */
-const STREAM_FIELD = /\b(?:tcp\.(?:stream|seq|ack|window_size|window_size_scalefactor|analysis(?:\.\w+)?)|udp\.stream)\b/;
+/** Whether a filter or field list names a field the conversation tracker provides (FieldDef.stream). */
+function namesStreamField(registry: Registry, texts: readonly string[]): boolean {
+  const names = registry.fieldNames().filter((n) => registry.field(n)!.some((d) => d.stream));
+  const any = new RegExp(`\\b(?:${names.map((n) => n.replace(/\./g, '\\.')).join('|')})\\b`);
+  return names.length > 0 && texts.some((t) => any.test(t));
+}
 
 export interface ReadOptions extends PrintOptions {
   /** A capture file or "-"; undefined with `live`. */
@@ -67,13 +71,11 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   // Only some fields read the stream state (tcp.stream, relative tcp.seq, tcp.analysis.*), and it
   // grows with the streams: it is kept only when a filter or -e names one, or for -T json, -V's
   // tree and the -z tables.
-  const readsStreams = (text: string): boolean => STREAM_FIELD.test(text);
   const needConversations =
     opts.output === 'json' ||
     opts.verbose ||
     tables.length > 0 ||
-    (opts.displayFilter !== undefined && readsStreams(opts.displayFilter)) ||
-    (opts.output === 'fields' && opts.fields.some(readsStreams));
+    namesStreamField(registry, [...(opts.displayFilter !== undefined ? [opts.displayFilter] : []), ...(opts.output === 'fields' ? opts.fields : [])]);
   // Nothing keeps a packet past its callback, so one metadata object serves every frame.
   const reusedMeta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
   const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;

@@ -38,7 +38,7 @@ export const udp: Dissector = {
         { hidden: true, get: (p, l) => (l.start + 4 <= l.payload ? [rd16(p.data, l.start), rd16(p.data, l.start + 2)] : undefined) },
       ],
       ['udp.length', 'Length', 'uint', u16(4)],
-      ['udp.stream', 'Stream index', 'uint', { get: (_p, l) => (l.conv?.kind === 'udp' ? l.conv.stream : undefined) }],
+      ['udp.stream', 'Stream index', 'uint', { stream: true, get: (_p, l) => (l.conv?.kind === 'udp' ? l.conv.stream : undefined) }],
       ['udp.checksum', 'Checksum', 'uint', { ...u16(6), hexDigits: 4 }],
       [
         'udp.payload',
