@@ -9,7 +9,10 @@ const MAX_TUNNEL_DEPTH = 8;
 class Context implements DecodeContext {
   depth = 0;
   /** The protocol a tunnel-entering table entry led to in the current decode step. */
-  crossing: string | undefined;
+  crossing: string | undefined = undefined;
+  /** The protocol the last table lookup of this step led to, and its dissector (saves a name lookup). */
+  routedProto: string | undefined = undefined;
+  routed: Dissector | undefined = undefined;
   private quoted = false;
   constructor(
     readonly pkt: Packet,
@@ -46,8 +49,14 @@ class Context implements DecodeContext {
   }
 
   lookup(table: string, key: number): string | undefined {
-    const proto = this.registry.lookup(table, key);
-    if (proto !== undefined && this.registry.entersTunnel(table, key)) this.crossing = proto;
+    const t = this.registry.dispatchTable(table);
+    if (t === undefined) return undefined;
+    const k = key & 0xffff;
+    const proto = t.protos[k];
+    if (proto === undefined) return undefined;
+    if (t.entersTunnel[k] === 1) this.crossing = proto;
+    this.routedProto = proto;
+    this.routed = t.dissectors[k] ??= this.registry.dissector(proto);
     return proto;
   }
 
@@ -84,9 +93,11 @@ export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry, 
     }
     // The frame pseudo-layer is always there, even for a 0-byte record (summary and tree rely on it).
     if (next.start >= next.end && pkt.layers.length > 0) break;
-    const dissector: Dissector = registry.dissector(next.proto) ?? registry.dissector('data')!;
+    const routed = next.proto === ctx.routedProto ? ctx.routed : registry.dissector(next.proto);
+    const dissector: Dissector = routed ?? registry.dissector('data')!;
     try {
       ctx.crossing = undefined;
+      ctx.routedProto = undefined;
       next = dissector.decode(ctx, next.start, next.end);
       if (next && ctx.crossing === next.proto) ctx.enterTunnel();
     } catch (e) {

@@ -22,14 +22,22 @@ export interface RegistryOptions {
   names?: boolean;
 }
 
+/**
+ * One dispatch table as dense arrays indexed by the key (ports, ethertypes, link types are all
+ * below 65536): the hot path of dissection, so one lookup answers all three questions.
+ */
+export interface DispatchTable {
+  protos: (string | undefined)[];
+  /** 1 where the crossing enters a tunnel (IP in IP has no tunnel header of its own). */
+  entersTunnel: Uint8Array;
+  /** The dissector of protos[key], filled on first use (dissectors may be added after entries). */
+  dissectors: (Dissector | undefined)[];
+}
+
 export class Registry {
   private readonly dissectors = new Map<string, Dissector>();
-  /** Dense arrays indexed by the key (ports, ethertypes, link types are all below 65536): the hot path of dissection. */
-  private readonly tables = new Map<string, (string | undefined)[]>();
+  private readonly tables = new Map<string, DispatchTable>();
   private readonly heuristics = new Map<string, string[]>();
-  /** "table|key" entries whose crossing enters a tunnel (IP in IP has no tunnel header of its own). */
-  /** Per table, the keys whose protocol starts a tunnel (looked up for every layer: no string keys). */
-  private readonly tunnelEntries = new Map<string, Uint8Array>();
   /** A name can belong to several protocols (sll.* in SLL and SLL2), each reading its own layout. */
   private readonly fieldMap = new Map<string, FieldDef[]>();
   readonly heuristicsEnabled: boolean;
@@ -45,6 +53,7 @@ export class Registry {
   }
 
   add(d: Dissector): this {
+    if (this.dissectors.has(d.proto)) for (const t of this.tables.values()) t.dissectors.fill(undefined);
     this.dissectors.set(d.proto, d);
     for (const f of d.fields) {
       const list = this.fieldMap.get(f.name) ?? [];
@@ -56,21 +65,37 @@ export class Registry {
 
   /** Marks a table entry as entering a tunnel: what it leads to is one tunnel deeper. */
   markTunnelEntry(table: TableName, key: number): this {
-    let keys = this.tunnelEntries.get(table);
-    if (!keys) this.tunnelEntries.set(table, (keys = new Uint8Array(65536)));
-    keys[key & 0xffff] = 1;
+    this.table(table).entersTunnel[key & 0xffff] = 1;
     return this;
   }
 
   entersTunnel(table: string, key: number): boolean {
-    return this.tunnelEntries.get(table)?.[key & 0xffff] === 1;
+    return this.tables.get(table)?.entersTunnel[key & 0xffff] === 1;
   }
 
   register(table: TableName, key: number, proto: string): this {
-    let t = this.tables.get(table);
-    if (!t) this.tables.set(table, (t = new Array<string | undefined>(65536).fill(undefined)));
-    t[key & 0xffff] = proto;
+    const t = this.table(table);
+    t.protos[key & 0xffff] = proto;
+    t.dissectors[key & 0xffff] = undefined;
     return this;
+  }
+
+  private table(name: TableName): DispatchTable {
+    let t = this.tables.get(name);
+    if (!t) {
+      t = {
+        protos: new Array<string | undefined>(65536).fill(undefined),
+        entersTunnel: new Uint8Array(65536),
+        dissectors: new Array<Dissector | undefined>(65536).fill(undefined),
+      };
+      this.tables.set(name, t);
+    }
+    return t;
+  }
+
+  /** The whole table, for dissection's hot path; undefined when nothing is registered in it. */
+  dispatchTable(table: string): DispatchTable | undefined {
+    return this.tables.get(table);
   }
 
   addHeuristic(table: TableName, proto: string): this {
@@ -93,7 +118,7 @@ export class Registry {
   }
 
   lookup(table: string, key: number): string | undefined {
-    return this.tables.get(table)?.[key & 0xffff];
+    return this.tables.get(table)?.protos[key & 0xffff];
   }
 
   heuristicsFor(table: string): readonly string[] {

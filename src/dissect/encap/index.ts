@@ -17,9 +17,20 @@ export const ENCAPS: readonly EncapDescriptor[] = [vxlanEncap, vxlanGpeEncap, ge
 
 const BY_KIND = new Map(ENCAPS.map((e) => [e.kind, e]));
 const BY_NAME = new Map(ENCAPS.map((e) => [e.name, e]));
-/** Protocols of tunnel header layers: a fast first test before asking the descriptors. */
-const HEADER_LAYERS = new Set(ENCAPS.map((e) => e.headerLayer).filter((p): p is string => p !== undefined));
-const WITHOUT_LAYER = ENCAPS.filter((e) => e.headerLayer === undefined);
+/** Per layer protocol, the descriptors whose tunnel header a layer of it can be: one lookup per layer. */
+const CANDIDATES = new Map<string, EncapDescriptor[]>();
+for (const e of ENCAPS) {
+  const at = e.headerLayer !== undefined ? [e.headerLayer] : (e.startsAt ?? []);
+  if (at.length === 0) throw new Error(`tunnel kind ${e.kind} names neither a header layer nor where it starts`);
+  for (const proto of at) {
+    const list = CANDIDATES.get(proto) ?? [];
+    list.push(e);
+    CANDIDATES.set(proto, list);
+  }
+}
+
+/** Every layer protocol a tunnel header can be. */
+export const TUNNEL_LAYER_PROTOS: ReadonlySet<string> = new Set(CANDIDATES.keys());
 
 export const encapByKind = (kind: string): EncapDescriptor | undefined => BY_KIND.get(kind);
 export const encapByName = (name: string): EncapDescriptor | undefined => BY_NAME.get(name);
@@ -28,11 +39,9 @@ export const encapByName = (name: string): EncapDescriptor | undefined => BY_NAM
 export function encapAt(pkt: Packet, i: number): EncapDescriptor | undefined {
   const l = pkt.layers[i]!;
   if (l.quoted) return undefined;
-  if (HEADER_LAYERS.has(l.proto)) {
-    for (const e of ENCAPS) if (e.headerLayer === l.proto && e.isHeader(pkt, i)) return e;
-    return undefined;
-  }
-  for (const e of WITHOUT_LAYER) if (e.isHeader(pkt, i)) return e;
+  const candidates = CANDIDATES.get(l.proto);
+  if (candidates === undefined) return undefined;
+  for (let k = 0; k < candidates.length; k++) if (candidates[k]!.isHeader(pkt, i)) return candidates[k];
   return undefined;
 }
 

@@ -23,6 +23,7 @@ export const ipipEncap: EncapDescriptor = {
     { table: 'ip.proto', key: 4, proto: 'ip', entersTunnel: true, note: 'IPv4 in IP (Calico IPIP)' },
     { table: 'ip.proto', key: 41, proto: 'ipv6', entersTunnel: true, note: 'IPv6 in IP (6in4, SIT)' },
   ],
+  startsAt: ['ip', 'ipv6'],
   isHeader: carriesIp,
   filter: '(ip.proto == 4 || ip.proto == 41 || ipv6.nxt == 4 || ipv6.nxt == 41)',
   carries: 'IPv4 (protocol 4) or IPv6 (protocol 41)',

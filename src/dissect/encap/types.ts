@@ -56,6 +56,8 @@ export interface EncapDescriptor {
   recognise: Recognition[];
   /** The protocol of its own header layer; absent when the outer header is the tunnel (IP in IP). */
   headerLayer?: string;
+  /** Without a header layer: the layer protocols isHeader can be true at (the outer IP header). */
+  startsAt?: readonly string[];
   /** Whether layer `i` is this kind's tunnel header (the layer tunnels, facts and summaries point at). */
   isHeader(pkt: Packet, i: number): boolean;
   id?: TunnelId;
