@@ -16,24 +16,27 @@ export function frameMeta(capture: Capture, i: number, ifnames: ReadonlyMap<numb
  */
 export function frameMetaInto(meta: FrameMeta, capture: Capture, i: number, ifnames: ReadonlyMap<number, string>): FrameMeta {
   const ix = capture.index;
-  const iface = capture.interfaces[ix.interfaceOf(i)];
+  const ifaceId = ix.interfaceOf(i);
+  const iface = capture.interfaces[ifaceId];
+  const sec = ix.secondsOf(i);
+  const nsec = ix.nanosOf(i);
   meta.number = i + 1;
-  meta.sec = ix.secondsOf(i);
-  meta.nsec = ix.nanosOf(i);
+  meta.sec = sec;
+  meta.nsec = nsec;
   meta.capLen = ix.capLenOf(i);
   meta.origLen = ix.origLenOf(i);
   meta.linkType = iface?.linkType ?? 1;
-  meta.interfaceId = ix.interfaceOf(i);
+  meta.interfaceId = ifaceId;
   meta.direction = ix.directionOf(i);
-  const ifindex = ix.ifindexOf(i);
+  const ifindex = ix.hasIfindex ? ix.ifindexOf(i) : undefined;
   const name = ifindex !== undefined ? (ifnames.get(ifindex) ?? `if${ifindex}`) : iface?.name;
   // A fresh object gets the property only when there is a name; a reused one is cleared.
   if (name !== undefined || meta.interfaceName !== undefined) meta.interfaceName = name;
   const comments = capture.comments.size ? capture.comments.get(i) : undefined;
   if (comments !== undefined || meta.comments !== undefined) meta.comments = comments;
   if (ix.count > 0) {
-    meta.relative = ix.secondsOf(i) - ix.firstSeconds + (ix.nanosOf(i) - ix.firstNanos) / 1e9;
-    meta.delta = i === 0 ? 0 : ix.secondsOf(i) - ix.secondsOf(i - 1) + (ix.nanosOf(i) - ix.nanosOf(i - 1)) / 1e9;
+    meta.relative = sec - ix.firstSeconds + (nsec - ix.firstNanos) / 1e9;
+    meta.delta = i === 0 ? 0 : sec - ix.secondsOf(i - 1) + (nsec - ix.nanosOf(i - 1)) / 1e9;
   }
   return meta;
 }
