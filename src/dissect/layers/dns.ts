@@ -80,16 +80,20 @@ interface Name {
 
 type Problem = string;
 
-/** Reads a possibly compressed name; a string says why it could not (cut short or malformed). */
-function readName(d: Uint8Array, msg: number, at: number, end: number): Name | Problem {
+/**
+ * Reads a possibly compressed name; a string says why it could not (cut short or malformed).
+ * Without `wantText` the name is only checked (dissection's pass), and its text is left empty.
+ */
+function readName(d: Uint8Array, msg: number, at: number, end: number, wantText = true): Name | Problem {
   let text = '';
+  let length = 0;
   let labels = 0;
   let next = -1;
   let jumps = 0;
   for (let p = at; ;) {
     if (p >= end) return 'truncated';
     const len = d[p]!;
-    if (len === 0) return { text: text || '<Root>', labels, next: next < 0 ? p + 1 : next };
+    if (len === 0) return { text: wantText ? text || '<Root>' : '', labels, next: next < 0 ? p + 1 : next };
     if ((len & 0xc0) === 0xc0) {
       if (p + 2 > end) return 'truncated';
       if (next < 0) next = p + 2;
@@ -101,9 +105,10 @@ function readName(d: Uint8Array, msg: number, at: number, end: number): Name | P
     }
     if (len & 0xc0) return `unsupported label type 0x${(len & 0xc0).toString(16)}`;
     if (p + 1 + len > end) return 'truncated';
-    text += (labels ? '.' : '') + String.fromCharCode(...d.subarray(p + 1, p + 1 + len));
+    if (wantText) text += (labels ? '.' : '') + String.fromCharCode(...d.subarray(p + 1, p + 1 + len));
+    length += (labels ? 1 : 0) + len;
     labels++;
-    if (text.length > MAX_NAME) return 'name too long';
+    if (length > MAX_NAME) return 'name too long';
     p += 1 + len;
   }
 }
@@ -132,31 +137,39 @@ const msgStart = (l: Layer): number => l.start + (l.aux ?? 0);
 function parse(p: Packet, l: Layer): Parsed {
   const hit = cache.get(l);
   if (hit) return hit;
-  const d = p.data;
-  const msg = msgStart(l);
   const out: Parsed = { questions: [], records: [] };
   cache.set(l, out);
-  if (msg + 12 > l.end) return out;
-  const counts = [4, 6, 8, 10].map((k) => rd16(d, msg + k));
-  let at = msg + 12;
-  const total = counts.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < total; i++) {
-    const name = readName(d, msg, at, l.end);
-    if (typeof name === 'string') return ((out.problem = name), out);
-    at = name.next;
-    const fixed = i < counts[0]! ? 4 : 10;
-    if (at + fixed > l.end) return ((out.problem = 'truncated'), out);
-    const q: Question = { name, type: rd16(d, at), cls: rd16(d, at + 2) };
-    if (i < counts[0]!) {
-      out.questions.push(q);
-    } else {
-      const rr: Rr = { ...q, ttl: rd32(d, at + 4), rdlen: rd16(d, at + 8), rdata: at + 10 };
-      if (rr.rdata + rr.rdlen > l.end) return ((out.problem = 'truncated'), out);
-      out.records.push(rr);
-    }
-    at += fixed + (i < counts[0]! ? 0 : rd16(d, at + 8));
-  }
+  const problem = walk(p.data, msgStart(l), l.end, out);
+  if (problem) out.problem = problem;
   return out;
+}
+
+/**
+ * Walks the questions and records, into `into` when given; returns what is wrong, if anything.
+ * Dissection only checks (no names as text, nothing cached): fields parse again when asked.
+ */
+function walk(d: Uint8Array, msg: number, end: number, into: Parsed | undefined): Problem | undefined {
+  if (msg + 12 > end) return undefined;
+  const questions = rd16(d, msg + 4);
+  const total = questions + rd16(d, msg + 6) + rd16(d, msg + 8) + rd16(d, msg + 10);
+  let at = msg + 12;
+  for (let i = 0; i < total; i++) {
+    const name = readName(d, msg, at, end, into !== undefined);
+    if (typeof name === 'string') return name;
+    at = name.next;
+    const isQuestion = i < questions;
+    const fixed = isQuestion ? 4 : 10;
+    if (at + fixed > end) return 'truncated';
+    const rdlen = isQuestion ? 0 : rd16(d, at + 8);
+    if (!isQuestion && at + 10 + rdlen > end) return 'truncated';
+    if (into) {
+      const q: Question = { name, type: rd16(d, at), cls: rd16(d, at + 2) };
+      if (isQuestion) into.questions.push(q);
+      else into.records.push({ ...q, ttl: rd32(d, at + 4), rdlen, rdata: at + 10 });
+    }
+    at += fixed + rdlen;
+  }
+  return undefined;
 }
 
 /** A name inside record data (CNAME, NS, PTR, MX, SOA), decompressed against the whole message. */
@@ -273,7 +286,7 @@ export const dns: Dissector = {
       noteProblem(ctx, layer, 'truncated');
       return undefined;
     }
-    const { problem } = parse(ctx.pkt, layer);
+    const problem = walk(d, start + prefix, stop, undefined);
     if (problem) noteProblem(ctx, layer, problem);
     // A second message in the same TCP segment is left undecoded.
     return stop < end ? { proto: 'data', start: stop, end } : undefined;
