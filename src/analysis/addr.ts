@@ -184,3 +184,44 @@ export function mixAddr(h: number, a: Addr): number {
 }
 
 export const HASH_SEED = 0x811c9dc5 | 0;
+
+/** A map keyed by ordered address pairs (src, dst), without building a key string per pair. */
+export class AddrPairMap<V> {
+  private readonly bySrc = new Map<Addr, Map<Addr, V>>();
+
+  get(src: Addr, dst: Addr): V | undefined {
+    return this.bySrc.get(src)?.get(dst);
+  }
+
+  set(src: Addr, dst: Addr, value: V): this {
+    let dsts = this.bySrc.get(src);
+    if (dsts === undefined) this.bySrc.set(src, (dsts = new Map()));
+    dsts.set(dst, value);
+    return this;
+  }
+
+  *values(): IterableIterator<V> {
+    for (const dsts of this.bySrc.values()) yield* dsts.values();
+  }
+}
+
+/** A set of ordered address pairs (rules fill it from a million flows). */
+export class AddrPairSet {
+  private readonly pairs = new AddrPairMap<true>();
+
+  add(src: Addr, dst: Addr): this {
+    this.pairs.set(src, dst, true);
+    return this;
+  }
+
+  has(src: Addr, dst: Addr): boolean {
+    return this.pairs.get(src, dst) !== undefined;
+  }
+
+  /** The same question for addresses as text (hop paths, tunnel rows); false for text that is no address. */
+  hasText(src: string, dst: string): boolean {
+    const a = parseAddr(src);
+    const b = parseAddr(dst);
+    return a !== undefined && b !== undefined && this.has(a, b);
+  }
+}

@@ -40,7 +40,7 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
   const reorder = capture.interfaces.filter((i) => i.name !== 'any').length > 1 ? BATCH_REORDER : 0;
   const hopCollector = new HopCollector(opts.hopWindow, opts.evidenceFrames, opts.maxHopPaths, reorder);
   const tunnelCollector = new TunnelCollector(opts.evidenceFrames);
-  const flowCollector = new FlowCollector(opts.evidenceFrames, opts.maxFlows);
+  const flowCollector = new FlowCollector(opts.evidenceFrames, opts.maxFlows, tunnelCollector.rows);
   const topologyCollector = new TopologyCollector();
   const vantageCollector = new VantageCollector();
   const vtepCollector = new VtepCollector();

@@ -6,10 +6,10 @@
 // for what a flow really has) and its public view (addresses as text, directions, state) is
 // computed when asked for, not stored. Past `maxFlows`, new flows are counted, not kept.
 import type { Packet } from '../dissect/types.js';
-import { HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
+import { AddrPairMap, AddrPairSet, HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Facts } from './facts.js';
 import { roundTime, type Collector } from './pass.js';
-import type { InnerPair } from './tunnels.js';
+import { InnerPairRecord, type InnerPair } from './tunnels.js';
 
 export type Unanswered = 'tcp-syn' | 'icmp-echo' | 'dns';
 
@@ -35,8 +35,17 @@ export interface Flow {
   readonly dst: string;
   readonly srcPort: number;
   readonly dstPort: number;
-  /** [src -> dst, dst -> src]. */
+  /** src and dst as the analysis keys addresses (addr.ts): what rules compare, never the text. */
+  readonly srcAddr: Addr;
+  readonly dstAddr: Addr;
+  /** [src -> dst, dst -> src]. Built when asked: rules looping over every flow use the accessors below. */
   readonly directions: readonly [FlowDirection, FlowDirection];
+  /** Per direction (0: src -> dst, 1: back), without building `directions`. */
+  packetsOf(dir: 0 | 1): number;
+  carriedOf(dir: 0 | 1): FlowDirection['carried'];
+  tunnelsOf(dir: 0 | 1): readonly number[];
+  /** Some tunnel carried it, either way (`tunnels` is not empty). */
+  readonly tunnelled: boolean;
   readonly packets: number;
   readonly bytes: number;
   readonly firstTime: number;
@@ -56,12 +65,42 @@ export interface Flow {
   toJSON(): Record<string, unknown>;
 }
 
-/** The tunnels one direction used (allocated for tunnelled flows only). */
-interface DirTunnels {
-  vnis: number[];
-  ports: number[];
-  ids: number[];
-  packets: number[];
+/** Address pairs, both ways round, of the flows that were answered (both directions carried packets). */
+export function answeredPairs(flows: readonly Flow[]): AddrPairSet {
+  const out = new AddrPairSet();
+  for (const f of flows) if (f.packetsOf(0) > 0 && f.packetsOf(1) > 0) out.add(f.srcAddr, f.dstAddr).add(f.dstAddr, f.srcAddr);
+  return out;
+}
+
+/**
+ * The tunnels one direction used, as [id, packets, id, packets, ...] in order of first use, at
+ * most MAX_TUNNELS ids (allocated for tunnelled flows only: one small array, not an object of
+ * lists, since a capture can hold a million tunnelled flows).
+ */
+type DirTunnels = number[];
+const MAX_TUNNELS = 8;
+
+/** What a flow's public view needs from the tunnel rows: each row has one VNI and one port. */
+export interface TunnelKeys {
+  readonly vni: number;
+  readonly port: number;
+}
+
+function countTunnel(t: DirTunnels, id: number): void {
+  for (let k = 0; k < t.length; k += 2) {
+    if (t[k] === id) {
+      t[k + 1]!++;
+      return;
+    }
+  }
+  if (t.length < MAX_TUNNELS * 2) t.push(id, 1);
+}
+
+function tunnelIds(t: DirTunnels | undefined): readonly number[] {
+  if (t === undefined) return EMPTY;
+  const ids: number[] = [];
+  for (let k = 0; k < t.length; k += 2) ids.push(t[k]!);
+  return ids;
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
@@ -126,6 +165,8 @@ class FlowRecord implements Flow {
     readonly v6: boolean,
     readonly first: number,
     readonly firstFrame: number,
+    /** The tunnel rows (shared by every flow), for the VNIs and ports of `directions`. */
+    private readonly tunnelRows: readonly TunnelKeys[],
   ) {
     this.last = first;
   }
@@ -135,6 +176,24 @@ class FlowRecord implements Flow {
   }
   get proto(): string {
     return PROTO_NAMES[this.protoNumber] ?? `proto ${this.protoNumber}`;
+  }
+  get srcAddr(): Addr {
+    return this.a;
+  }
+  get dstAddr(): Addr {
+    return this.b;
+  }
+  packetsOf(dir: 0 | 1): number {
+    return dir === 0 ? this.p0 : this.p1;
+  }
+  carriedOf(dir: 0 | 1): FlowDirection['carried'] {
+    return CARRIED[dir === 0 ? this.c0 : this.c1]!;
+  }
+  tunnelsOf(dir: 0 | 1): readonly number[] {
+    return tunnelIds(dir === 0 ? this.t0 : this.t1);
+  }
+  get tunnelled(): boolean {
+    return this.t0 !== undefined || this.t1 !== undefined;
   }
   get src(): string {
     return formatAddr(this.a);
@@ -164,19 +223,23 @@ class FlowRecord implements Flow {
     return this.more ? [this.firstFrame, ...this.more] : [this.firstFrame];
   }
   get directions(): readonly [FlowDirection, FlowDirection] {
-    const dir = (packets: number, bytes: number, carried: number, t: DirTunnels | undefined): FlowDirection => ({
-      packets,
-      bytes,
-      carried: CARRIED[carried]!,
-      vnis: t ? t.vnis : EMPTY,
-      ports: t ? t.ports : EMPTY,
-      tunnels: t ? t.ids : EMPTY,
-    });
+    const dir = (packets: number, bytes: number, carried: number, t: DirTunnels | undefined): FlowDirection => {
+      const tunnels = tunnelIds(t);
+      const vnis: number[] = [];
+      const ports: number[] = [];
+      for (const id of tunnels) {
+        const row = this.tunnelRows[id];
+        if (row === undefined) continue;
+        note(vnis, row.vni);
+        note(ports, row.port);
+      }
+      return { packets, bytes, carried: CARRIED[carried]!, vnis, ports, tunnels };
+    };
     return [dir(this.p0, this.b0, this.c0, this.t0), dir(this.p1, this.b1, this.c1, this.t1)];
   }
   get tunnels(): readonly number[] {
     if (!this.t0 && !this.t1) return EMPTY;
-    return [...new Set([...(this.t0?.ids ?? EMPTY), ...(this.t1?.ids ?? EMPTY)])];
+    return [...new Set([...tunnelIds(this.t0), ...tunnelIds(this.t1)])];
   }
   get tcp(): Flow['tcp'] {
     if (this.protoNumber !== PROTO_TCP) return undefined;
@@ -236,6 +299,8 @@ export class FlowCollector implements Collector, FlowLookup {
   constructor(
     private readonly evidence: number,
     private readonly maxFlows = 500_000,
+    /** The tunnel collector's rows (they grow during the pass; flows read them when viewed). */
+    private readonly tunnelRows: readonly TunnelKeys[] = [],
   ) {}
 
   private hash(lo: Addr, hi: Addr, proto: number, loPort: number, hiPort: number): number {
@@ -299,25 +364,15 @@ export class FlowCollector implements Collector, FlowLookup {
       s.b0 += f.wireLength;
       s.c0 |= tunnelled ? 2 : 1;
       s.fl0 |= ip.tcpFlags;
-      if (f.tunnelId >= 0) t = s.t0 ??= { vnis: [], ports: [], ids: [], packets: [] };
+      if (f.tunnelId >= 0) t = s.t0 ??= [];
     } else {
       s.p1++;
       s.b1 += f.wireLength;
       s.c1 |= tunnelled ? 2 : 1;
       s.fl1 |= ip.tcpFlags;
-      if (f.tunnelId >= 0) t = s.t1 ??= { vnis: [], ports: [], ids: [], packets: [] };
+      if (f.tunnelId >= 0) t = s.t1 ??= [];
     }
-    if (t !== undefined) {
-      const k = t.ids.indexOf(f.tunnelId);
-      if (k >= 0) t.packets[k]!++;
-      else if (t.ids.length < 8) {
-        // A tunnel row has one VNI and port: note them when the flow first uses the row.
-        t.ids.push(f.tunnelId);
-        t.packets.push(1);
-        note(t.vnis, f.vni);
-        note(t.ports, f.tunnelPort);
-      }
-    }
+    if (t !== undefined) countTunnel(t, f.tunnelId);
     if (s.firstFrame !== f.frame) {
       s.last = f.time;
       if (this.evidence > 1 && (s.more === undefined || s.more.length < this.evidence - 1)) (s.more ??= []).push(f.frame);
@@ -342,21 +397,12 @@ export class FlowCollector implements Collector, FlowLookup {
 
   private noteTunnel(s: FlowRecord, f: Facts, forward: boolean): void {
     if (f.tunnelId < 0) return;
-    let t: DirTunnels;
     if (forward) {
       s.c0 |= 2;
-      t = s.t0 ??= { vnis: [], ports: [], ids: [], packets: [] };
+      countTunnel((s.t0 ??= []), f.tunnelId);
     } else {
       s.c1 |= 2;
-      t = s.t1 ??= { vnis: [], ports: [], ids: [], packets: [] };
-    }
-    const k = t.ids.indexOf(f.tunnelId);
-    if (k >= 0) t.packets[k]!++;
-    else if (t.ids.length < 8) {
-      t.ids.push(f.tunnelId);
-      t.packets.push(1);
-      note(t.vnis, f.vni);
-      note(t.ports, f.tunnelPort);
+      countTunnel((s.t1 ??= []), f.tunnelId);
     }
   }
 
@@ -376,8 +422,8 @@ export class FlowCollector implements Collector, FlowLookup {
       ip.dns === 1 ||
       ((proto === PROTO_TCP || proto === PROTO_UDP) && ip.dns < 0 && sport < 1024 && dport >= 1024 && (ip.tcpFlags & TCP_SYN) === 0);
     const s = answer
-      ? new FlowRecord(this.records.length, dst, src, dport, sport, proto, ip.v6, f.time, f.frame)
-      : new FlowRecord(this.records.length, src, dst, sport, dport, proto, ip.v6, f.time, f.frame);
+      ? new FlowRecord(this.records.length, dst, src, dport, sport, proto, ip.v6, f.time, f.frame, this.tunnelRows)
+      : new FlowRecord(this.records.length, src, dst, sport, dport, proto, ip.v6, f.time, f.frame, this.tunnelRows);
     const fwd = less(src, sport, dst, dport);
     const h = fwd ? this.hash(src, dst, proto, sport, dport) : this.hash(dst, src, proto, dport, sport);
     s.next = this.table.get(h);
@@ -410,17 +456,18 @@ export class FlowCollector implements Collector, FlowLookup {
   }
 
   /** Inner address pairs per tunnel id, from the directions each flow took through each tunnel. */
-  innerPairs(): Map<number, Map<string, InnerPair>> {
-    const out = new Map<number, Map<string, InnerPair>>();
+  innerPairs(): Map<number, AddrPairMap<InnerPair>> {
+    const out = new Map<number, AddrPairMap<InnerPairRecord>>();
     const add = (t: DirTunnels | undefined, from: Addr, to: Addr): void => {
-      t?.ids.forEach((id, k) => {
+      if (t === undefined) return;
+      for (let k = 0; k < t.length; k += 2) {
+        const id = t[k]!;
         let m = out.get(id);
-        if (!m) out.set(id, (m = new Map()));
-        const key = `${String(from)}|${String(to)}`;
-        const p = m.get(key) ?? { src: formatAddr(from), dst: formatAddr(to), packets: 0 };
-        p.packets += t.packets[k]!;
-        m.set(key, p);
-      });
+        if (!m) out.set(id, (m = new AddrPairMap()));
+        let p = m.get(from, to);
+        if (p === undefined) m.set(from, to, (p = new InnerPairRecord(from, to)));
+        p.packets += t[k + 1]!;
+      }
     };
     for (const s of this.records) {
       add(s.t0, s.a, s.b);

@@ -2,7 +2,7 @@
 // packets left through the uplink, and which pod prefixes were never heard from.
 import { cidrKey, parseAddr, prefixOf, type Addr, type Cidr } from './addr.js';
 import type { AnalysisModels } from './alerts/types.js';
-import type { Flow } from './flows.js';
+import { answeredPairs, type Flow } from './flows.js';
 import type { HopPath } from './hops.js';
 import { lookupRoute } from './options.js';
 
@@ -20,13 +20,6 @@ export interface Misroute {
   confirmed: boolean;
   /** Something came back for the misrouted packets' flows (the default route got them there after all). */
   answered: boolean;
-}
-
-/** "src|dst" of address pairs whose flows were answered (both directions carried packets). */
-export function answeredPairs(flows: readonly Flow[]): Set<string> {
-  const out = new Set<string>();
-  for (const f of flows) if (f.directions[0].packets > 0 && f.directions[1].packets > 0) out.add(`${f.src}|${f.dst}`).add(`${f.dst}|${f.src}`);
-  return out;
 }
 
 /**
@@ -65,7 +58,7 @@ export function findMisroutes(m: AnalysisModels): Misroute[] {
         frames: [],
         paths: [],
         confirmed,
-        answered: answered.has(`${p.src}|${p.dst}`),
+        answered: answered.hasText(p.src, p.dst),
       };
       groups.set(key, g);
     }
@@ -79,13 +72,12 @@ export function findMisroutes(m: AnalysisModels): Misroute[] {
 /** Node prefixes (a /24 or /64) that some packet came from: a pod there is alive and reachable back. */
 export function heardFrom(flows: readonly Flow[]): Set<string> {
   const heard = new Set<string>();
-  const add = (text: string): void => {
-    const a = parseAddr(text);
-    if (a !== undefined) heard.add(cidrKey(prefixOf(a, typeof a === 'number' ? 24 : 64)));
+  const add = (a: Addr): void => {
+    heard.add(cidrKey(prefixOf(a, typeof a === 'number' ? 24 : 64)));
   };
   for (const f of flows) {
-    if (f.directions[0].packets > 0) add(f.src);
-    if (f.directions[1].packets > 0) add(f.dst);
+    if (f.packetsOf(0) > 0) add(f.srcAddr);
+    if (f.packetsOf(1) > 0) add(f.dstAddr);
   }
   return heard;
 }
@@ -102,9 +94,9 @@ export function silentPodPrefixes(m: AnalysisModels): SilentPrefix[] {
   const out = new Map<string, SilentPrefix>();
   for (const f of m.flows) {
     // A tunnelled flow's packets carry node addresses outside: a pod route is not what it needs.
-    if (!f.unanswered || f.tunnels.length > 0) continue;
-    const dst = parseAddr(f.dst);
-    if (dst === undefined || !m.view.isPod(dst)) continue;
+    if (!f.unanswered || f.tunnelled) continue;
+    const dst = f.dstAddr;
+    if (!m.view.isPod(dst)) continue;
     const prefix = m.view.nodePrefix(dst);
     const key = cidrKey(prefix);
     if (heard.has(key)) continue;

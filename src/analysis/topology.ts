@@ -25,7 +25,7 @@ import {
   type Cidr,
 } from './addr.js';
 import type { Facts } from './facts.js';
-import type { Flow } from './flows.js';
+import { answeredPairs, type Flow } from './flows.js';
 import type { Hops } from './hops.js';
 import { defaultRouteDev, type ResolvedOptions } from './options.js';
 import type { Collector } from './pass.js';
@@ -208,9 +208,9 @@ function buildTopology(c: TopologyCollector, opts: ResolvedOptions, hops: Hops, 
     const found = new Map<string, Cidr>();
     for (const r of st.innerRanges.values()) found.set(cidrKey(r), r);
     for (const f of flows) {
-      if (f.tunnels.length > 0 || f.family !== 4) continue;
-      const a = parseAddr(f.src) as number;
-      const b = parseAddr(f.dst) as number;
+      if (f.tunnelled || f.family !== 4) continue;
+      const a = f.srcAddr as number;
+      const b = f.dstAddr as number;
       if (!isPrivate(a) || !isPrivate(b) || !isUnicast(a) || !isUnicast(b)) continue;
       if (a >>> 16 !== b >>> 16 || a >>> 8 === b >>> 8 || isAttached(a) || isAttached(b)) continue;
       const r = prefixOf(a, 16);
@@ -294,8 +294,7 @@ function findUplink(
     const dev = defaultRouteDev(opts.routes);
     return dev !== undefined ? { name: dev, source: 'ip-route', reason: msg.uplinkFromRoutes() } : undefined;
   }
-  const answered = new Set<string>();
-  for (const f of flows) if (f.directions[0].packets > 0 && f.directions[1].packets > 0) answered.add(`${f.src}|${f.dst}`).add(`${f.dst}|${f.src}`);
+  const answered = answeredPairs(flows);
   const score = new Map<string, { prefixes: Set<string>; points: number }>();
   const entry = (iface: string): { prefixes: Set<string>; points: number } => {
     let s = score.get(iface);
@@ -306,7 +305,7 @@ function findUplink(
     if (p.kind !== 'routed' || p.egress === '?' || p.egress === p.ingress) continue;
     const dst = parseAddr(p.dst);
     if (dst === undefined || !isUnicast(dst) || isAttached(dst)) continue;
-    if (!p.encapsulated && answered.has(`${p.src}|${p.dst}`)) continue;
+    if (!p.encapsulated && answered.hasText(p.src, p.dst)) continue;
     if (p.encapsulated && isPrivate(dst)) continue;
     const key = cidrText(prefixOf(dst, defaultNodeBits(dst)));
     const s = entry(p.egress);

@@ -3,7 +3,7 @@
 // tunnel packet (which carry no UDP header) are attributed through the first fragment's IP ID.
 import { ENCAPS, encapByKind } from '../dissect/encap/index.js';
 import type { Packet } from '../dissect/types.js';
-import { HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
+import { AddrPairMap, AddrPairSet, HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
 import type { Facts } from './facts.js';
 import { pushCapped, roundTime, type Collector } from './pass.js';
 
@@ -11,9 +11,30 @@ import { pushCapped, roundTime, type Collector } from './pass.js';
 export const kindName = (kind: string): string => encapByKind(kind)?.name ?? kind;
 
 export interface InnerPair {
-  src: string;
-  dst: string;
-  packets: number;
+  readonly src: string;
+  readonly dst: string;
+  /** src and dst as the analysis keys addresses: what rules compare. */
+  readonly srcAddr: Addr;
+  readonly dstAddr: Addr;
+  readonly packets: number;
+}
+
+/** An inner pair as the flows build it; the text is made only when shown (a tunnel can carry a million pairs). */
+export class InnerPairRecord implements InnerPair {
+  packets = 0;
+  constructor(
+    readonly srcAddr: Addr,
+    readonly dstAddr: Addr,
+  ) {}
+  get src(): string {
+    return formatAddr(this.srcAddr);
+  }
+  get dst(): string {
+    return formatAddr(this.dstAddr);
+  }
+  toJSON(): { src: string; dst: string; packets: number } {
+    return { src: this.src, dst: this.dst, packets: this.packets };
+  }
 }
 
 export interface Tunnel {
@@ -46,12 +67,16 @@ export interface Tunnel {
   interfaces: string[];
 }
 
-const pairSets = new WeakMap<Tunnel, Set<string>>();
+const pairSets = new WeakMap<Tunnel, AddrPairSet>();
 
-/** The tunnel's inner pairs as "src|dst" keys, built once per tunnel (rules compare tunnels' pairs). */
-export function innerPairKeys(t: Tunnel): Set<string> {
+/** The tunnel's inner pairs as a set, built once per tunnel (rules compare tunnels' pairs). */
+export function innerPairKeys(t: Tunnel): AddrPairSet {
   let keys = pairSets.get(t);
-  if (!keys) pairSets.set(t, (keys = new Set(t.innerPairs.map((p) => `${p.src}|${p.dst}`))));
+  if (!keys) {
+    keys = new AddrPairSet();
+    for (const p of t.innerPairs) keys.add(p.srcAddr, p.dstAddr);
+    pairSets.set(t, keys);
+  }
   return keys;
 }
 
@@ -141,7 +166,7 @@ export class TunnelCollector implements Collector {
   }
 
   /** Pairs each row with the rows of the opposite direction and rounds the times. */
-  finish(pairs: Map<number, Map<string, InnerPair>>): Tunnel[] {
+  finish(pairs: Map<number, AddrPairMap<InnerPair>>): Tunnel[] {
     const byEnds = new Map<string, Tunnel[]>();
     for (const t of this.rows) {
       const k = `${t.src}|${t.dst}|${t.kind}|${t.port}`;

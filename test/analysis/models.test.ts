@@ -97,7 +97,11 @@ describe('tunnels', () => {
       [0, 'VXLAN', 8472, 32001, CTR, W0, 8, [1], 4],
       [1, 'VXLAN', 8472, 45678, W0, CTR, 6, [0], 4],
     ]);
-    assert.deepEqual(r.tunnels[0]!.innerPairs, [{ src: POD0, dst: POD2, packets: 8 }]);
+    assert.deepEqual(
+      r.tunnels[0]!.innerPairs.map((p) => ({ src: p.src, dst: p.dst, packets: p.packets })),
+      [{ src: POD0, dst: POD2, packets: 8 }],
+    );
+    assert.deepEqual(JSON.parse(JSON.stringify(r.tunnels[0]!.innerPairs)), [{ src: POD0, dst: POD2, packets: 8 }], 'the JSON keeps the text');
     assert.deepEqual(r.tunnels[0]!.interfaces.sort(), ['eth1', 'eth2']);
     assert.ok(r.tunnels[0]!.bytes > 8 * 100);
     assert.ok(r.tunnels[0]!.firstTime < r.tunnels[0]!.lastTime);

@@ -68,11 +68,16 @@ class StallColumns {
 function httpExpected(d: Uint8Array, at: number, end: number): number {
   if (end - at < 12 || d[at] !== 0x48 || d[at + 1] !== 0x54 || d[at + 2] !== 0x54 || d[at + 3] !== 0x50 || d[at + 4] !== 0x2f) return 0;
   const stop = Math.min(end, at + 2048);
-  let text = '';
-  for (let i = at; i < stop; i++) text += String.fromCharCode(d[i]!);
-  const head = text.indexOf('\r\n\r\n');
+  let head = -1;
+  for (let i = at; i + 3 < stop; i++) {
+    if (d[i] === 0x0d && d[i + 1] === 0x0a && d[i + 2] === 0x0d && d[i + 3] === 0x0a) {
+      head = i - at;
+      break;
+    }
+  }
   if (head < 0) return 0;
-  const m = /\r\ncontent-length:\s*(\d+)/i.exec(text.slice(0, head));
+  const text = String.fromCharCode(...d.subarray(at, at + head));
+  const m = /\r\ncontent-length:\s*(\d+)/i.exec(text);
   return m ? head + 4 + Number(m[1]) : 0;
 }
 

@@ -72,7 +72,7 @@ export const rule: Rule = {
  * third): the replies go straight back and need not pass here, so silence proves nothing.
  */
 function relayedHere(f: Flow, tunnels: readonly Tunnel[]): boolean {
-  const ids = f.directions[0].tunnels;
+  const ids = f.tunnelsOf(0);
   if (ids.length < 2) return false;
   const list = ids.map((id) => tunnels[id]!);
   return list.some((a) => list.some((b) => b.src === a.dst && b.dst !== a.src));

@@ -16,17 +16,22 @@ import type { Alert, Rule } from './types.js';
 type Why = 'plain' | 'kind' | 'port' | 'vni';
 
 function reason(f: Flow, tunnels: readonly Tunnel[], identity: (kind: string, port: number) => boolean): { why: Why; a: string; b: string } | undefined {
-  const [d0, d1] = f.directions;
-  if (d0.packets === 0 || d1.packets === 0) return undefined;
+  if (f.packetsOf(0) === 0 || f.packetsOf(1) === 0) return undefined;
   // A node's -i any sees a direction both plain (on the pod's veth) and in the tunnel: what
   // counts is whether a direction used a tunnel at all.
-  const tunnelled0 = d0.carried === 'tunnel' || d0.carried === 'both';
-  const tunnelled1 = d1.carried === 'tunnel' || d1.carried === 'both';
-  if (tunnelled0 && d1.carried === 'plain') return { why: 'plain', a: 'tunnel', b: 'plain' };
-  if (d0.carried === 'plain' && tunnelled1) return { why: 'plain', a: 'plain', b: 'tunnel' };
-  if (d0.tunnels.length === 0 || d1.tunnels.length === 0) return undefined;
-  const t0 = d0.tunnels.map((id) => tunnels[id]!);
-  const t1 = d1.tunnels.map((id) => tunnels[id]!);
+  const carried0 = f.carriedOf(0);
+  const carried1 = f.carriedOf(1);
+  const tunnelled0 = carried0 === 'tunnel' || carried0 === 'both';
+  const tunnelled1 = carried1 === 'tunnel' || carried1 === 'both';
+  if (tunnelled0 && carried1 === 'plain') return { why: 'plain', a: 'tunnel', b: 'plain' };
+  if (carried0 === 'plain' && tunnelled1) return { why: 'plain', a: 'plain', b: 'tunnel' };
+  const ids0 = f.tunnelsOf(0);
+  const ids1 = f.tunnelsOf(1);
+  if (ids0.length === 0 || ids1.length === 0) return undefined;
+  // Every flow through the same tunnels both ways: the common case, decided without building sets.
+  if (ids0.length === 1 && ids1.length === 1 && sameCarriage(tunnels[ids0[0]!]!, tunnels[ids1[0]!]!)) return undefined;
+  const t0 = ids0.map((id) => tunnels[id]!);
+  const t1 = ids1.map((id) => tunnels[id]!);
   const kinds0 = new Set(t0.map((t) => t.kind));
   const kinds1 = new Set(t1.map((t) => t.kind));
   if (![...kinds0].some((k) => kinds1.has(k))) return { why: 'kind', a: [...kinds0].join('/'), b: [...kinds1].join('/') };
@@ -45,10 +50,13 @@ function reason(f: Flow, tunnels: readonly Tunnel[], identity: (kind: string, po
   return undefined;
 }
 
+/** Same kind, port and VNI: nothing for reason() to report. */
+const sameCarriage = (a: Tunnel, b: Tunnel): boolean => a.kind === b.kind && a.port === b.port && a.vni === b.vni;
+
 /** The initiator acted as if no answer arrived: it answered a SYN/ACK with nothing but more SYNs. */
 function answersRejected(f: Flow): boolean {
   const tcp = f.tcp;
-  return tcp !== undefined && tcp.synAck > 0 && f.directions[0].packets <= tcp.syn;
+  return tcp !== undefined && tcp.synAck > 0 && f.packetsOf(0) <= tcp.syn;
 }
 
 export const rule: Rule = {

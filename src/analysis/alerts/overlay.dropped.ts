@@ -9,7 +9,7 @@
 // It needs a capture that records interfaces and directions (tcpdump -i any, multi-interface
 // pcapng); on a single wire nothing says whether a packet left.
 import { Direction } from '../../capture/types.js';
-import { formatAddr, parseAddr, prefixOf } from '../addr.js';
+import { AddrPairSet, formatAddr, parseAddr, prefixOf } from '../addr.js';
 import { lookupRoute } from '../options.js';
 import { kindName } from '../tunnels.js';
 import { hostWord, roleOf } from '../vantage.js';
@@ -50,7 +50,12 @@ export const rule: Rule = {
         const here = hostWord(v.host);
         const out: Alert[] = [];
         // Inner pairs that some tunnel packet delivered decapsulated on this host.
-        const decapsulated = new Set(m.hops.paths.filter((p) => p.kind === 'decap').map((p) => `${p.src}|${p.dst}`));
+        const decapsulated = new AddrPairSet();
+        for (const p of m.hops.paths) {
+          const src = p.kind === 'decap' ? parseAddr(p.src) : undefined;
+          const dst = p.kind === 'decap' ? parseAddr(p.dst) : undefined;
+          if (src !== undefined && dst !== undefined) decapsulated.add(src, dst);
+        }
         const seesTunnelDevice = m.topology.interfaces.some((i) => roleOf(v, i.name) === 'tunnel');
         counts.forEach((c, id) => {
           const t = m.tunnels[id];
@@ -96,7 +101,7 @@ export const rule: Rule = {
             return;
           }
           if (v.host === 'node' && own.has(t.dst) && seesTunnelDevice) {
-            if (t.innerPairs.some((p) => decapsulated.has(`${p.src}|${p.dst}`))) return;
+            if (t.innerPairs.some((p) => decapsulated.has(p.srcAddr, p.dstAddr))) return;
             out.push({
               id: 'overlay.dropped',
               severity: 'error',

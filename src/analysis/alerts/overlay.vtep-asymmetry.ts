@@ -6,12 +6,12 @@
 //     breaks as soon as anything on the way keeps state (a firewall, conntrack, NAT);
 //   - a node encapsulating traffic from a pod CIDR it does not host.
 // A relay is not a hairpin: the packet leaves in another tunnel towards another VTEP.
-import { parseAddr } from '../addr.js';
 import { innerPairKeys, type Tunnel } from '../tunnels.js';
 import { hostWord } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
 
-const pairKey = (t: Tunnel): string => (t.src < t.dst ? `${t.src}|${t.dst}` : `${t.dst}|${t.src}`);
+/** The two tunnels join the same two VTEPs, in either direction. */
+const sameVteps = (a: Tunnel, b: Tunnel): boolean => (a.src === b.src && a.dst === b.dst) || (a.src === b.dst && a.dst === b.src);
 
 export const rule: Rule = {
   id: 'overlay.vtep-asymmetry',
@@ -28,10 +28,9 @@ export const rule: Rule = {
         for (const t2 of m.tunnels) {
           if (t2.src !== t1.dst || t2.dst === t1.src || t2 === t1) continue;
           const theirs = innerPairKeys(t2);
-          const shared = t1.innerPairs.find((p) => theirs.has(`${p.src}|${p.dst}`));
+          const shared = t1.innerPairs.find((p) => theirs.has(p.srcAddr, p.dstAddr));
           if (!shared) continue;
-          const d = parseAddr(shared.dst);
-          const owner = d !== undefined ? m.vteps.ownerOf(d) : undefined;
+          const owner = m.vteps.ownerOf(shared.dstAddr);
           if (owner !== undefined && owner.nodes.includes(t1.dst)) continue;
           const key = `${t1.src}|${t1.dst}|${t2.dst}`;
           if (relays.has(key)) continue;
@@ -61,12 +60,12 @@ export const rule: Rule = {
       // Flows whose two directions share no VTEP pair, one alert per pattern of VTEPs.
       const byPattern = new Map<string, Alert>();
       for (const f of m.flows) {
-        const [d0, d1] = f.directions;
-        if (d0.tunnels.length === 0 || d1.tunnels.length === 0) continue;
-        const pairs0 = new Set(d0.tunnels.map((id) => pairKey(m.tunnels[id]!)));
-        const t1 = d1.tunnels.map((id) => m.tunnels[id]!);
-        if (t1.some((t) => pairs0.has(pairKey(t)))) continue;
-        const t0 = m.tunnels[d0.tunnels[0]!]!;
+        const ids0 = f.tunnelsOf(0);
+        const ids1 = f.tunnelsOf(1);
+        if (ids0.length === 0 || ids1.length === 0) continue;
+        const t1 = ids1.map((id) => m.tunnels[id]!);
+        if (t1.some((t) => ids0.some((id) => sameVteps(m.tunnels[id]!, t)))) continue;
+        const t0 = m.tunnels[ids0[0]!]!;
         const back = t1[0]!;
         // Already explained by a relay it passes through.
         if ([...relays].some((k) => k.startsWith(`${t0.src}|${t0.dst}|`) || k.endsWith(`|${back.dst}`))) continue;

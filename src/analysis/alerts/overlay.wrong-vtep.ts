@@ -6,9 +6,8 @@
 //
 // Not this rule's: a VTEP that decapsulates and re-encapsulates the packets to the right node
 // (a relay, overlay.vtep-asymmetry), and answered traffic (it got there after all).
-import { formatAddr, parseAddr } from '../addr.js';
+import { AddrPairSet, formatAddr, type Addr } from '../addr.js';
 import type { Facts } from '../facts.js';
-import type { Flow } from '../flows.js';
 import { innerPairKeys } from '../tunnels.js';
 import { hostWord, interfaceRoleFromName } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
@@ -17,7 +16,7 @@ const PACKET_OTHERHOST = 3;
 
 interface Otherhost {
   iface: string;
-  dst: string;
+  dst: Addr;
   frames: number[];
   count: number;
 }
@@ -32,7 +31,7 @@ export const rule: Rule = {
       observe(f: Facts) {
         if (f.pktType !== PACKET_OTHERHOST || f.tunnel >= 0 || !f.outer.present || f.iface === undefined) return;
         if (interfaceRoleFromName(f.iface) !== 'tunnel') return;
-        const dst = formatAddr(f.outer.dst);
+        const dst = f.outer.dst;
         const key = `${f.iface}|${dst}`;
         let o = otherhost.get(key);
         if (!o) {
@@ -44,22 +43,22 @@ export const rule: Rule = {
       },
       evaluate(m) {
         const here = hostWord(m.vantage.host);
-        const answered = new Map<string, Flow>();
-        for (const f of m.flows) if (f.directions[1].packets > 0) answered.set(`${f.src}|${f.dst}`, f);
+        const answered = new AddrPairSet();
+        for (const f of m.flows) if (f.packetsOf(1) > 0) answered.add(f.srcAddr, f.dstAddr);
         const alerts = new Map<string, Alert>();
-        const droppedFor = new Map<string, Otherhost>();
+        const droppedFor = new Map<Addr, Otherhost>();
         for (const o of otherhost.values()) if (!droppedFor.has(o.dst)) droppedFor.set(o.dst, o);
         for (const t of m.tunnels) {
           for (const p of t.innerPairs) {
-            const d = parseAddr(p.dst);
-            if (d === undefined || !m.view.isPod(d)) continue;
+            const d = p.dstAddr;
+            if (!m.view.isPod(d)) continue;
             const owner = m.vteps.ownerOf(d);
-            const dropped = droppedFor.get(p.dst);
+            const dropped = droppedFor.get(d);
             if (owner === undefined && dropped === undefined) continue;
             if (owner !== undefined && (owner.nodes.includes(t.dst) || owner.nodes.includes(t.src))) continue;
             // Relayed: the wrong VTEP sends it on to the right one.
-            if (m.tunnels.some((u) => u.src === t.dst && u.dst !== t.src && innerPairKeys(u).has(`${p.src}|${p.dst}`))) continue;
-            if (dropped === undefined && (answered.has(`${p.src}|${p.dst}`) || answered.has(`${p.dst}|${p.src}`))) continue;
+            if (m.tunnels.some((u) => u.src === t.dst && u.dst !== t.src && innerPairKeys(u).has(p.srcAddr, p.dstAddr))) continue;
+            if (dropped === undefined && (answered.has(p.srcAddr, p.dstAddr) || answered.has(p.dstAddr, p.srcAddr))) continue;
             const key = `${t.src}|${t.dst}|${owner ? owner.prefix.base : p.dst}`;
             let a = alerts.get(key);
             const prefix = owner ? `${formatAddr(owner.prefix.base)}/${owner.prefix.bits}` : p.dst;
@@ -101,16 +100,17 @@ export const rule: Rule = {
         // OTHERHOST drops on a tunnel device that no tunnel row explains (the outer side not captured).
         for (const o of otherhost.values()) {
           if ([...alerts.values()].some((a) => a.frames.includes(o.frames[0]!))) continue;
-          alerts.set(`otherhost|${o.iface}|${o.dst}`, {
+          const dst = formatAddr(o.dst);
+          alerts.set(`otherhost|${o.iface}|${dst}`, {
             id: 'overlay.wrong-vtep',
             severity: 'error',
-            title: `packets for ${o.dst} come out of ${o.iface} as OTHERHOST: ${here} is not their VTEP and drops them`,
-            explanation: `${o.count} decapsulated packets for ${o.dst} on the tunnel device ${o.iface} carry packet type OTHERHOST: their inner frame is addressed to another host, so the kernel drops them. The sending node's tunnel map sends ${o.dst}'s traffic to the wrong node.`,
-            fix: `Find which node hosts ${o.dst} (kubectl get pod -o wide) and fix the sending node's tunnel/VTEP entry for its pod CIDR (Cilium: cilium bpf tunnel list; others: bridge fdb show).`,
+            title: `packets for ${dst} come out of ${o.iface} as OTHERHOST: ${here} is not their VTEP and drops them`,
+            explanation: `${o.count} decapsulated packets for ${dst} on the tunnel device ${o.iface} carry packet type OTHERHOST: their inner frame is addressed to another host, so the kernel drops them. The sending node's tunnel map sends ${dst}'s traffic to the wrong node.`,
+            fix: `Find which node hosts ${dst} (kubectl get pod -o wide) and fix the sending node's tunnel/VTEP entry for its pod CIDR (Cilium: cilium bpf tunnel list; others: bridge fdb show).`,
             frames: o.frames,
             count: o.count,
             ingress: o.iface,
-            dst: o.dst,
+            dst,
           });
         }
         return [...alerts.values()];
