@@ -70,17 +70,22 @@ export function findMisroutes(m: AnalysisModels): Misroute[] {
 }
 
 /** Node prefixes (a /24 or /64) that some packet came from: a pod there is alive and reachable back. */
-export function heardFrom(flows: readonly Flow[]): Set<string> {
-  const heard = new Set<string>();
-  const add = (a: Addr): void => {
-    heard.add(cidrKey(prefixOf(a, typeof a === 'number' ? 24 : 64)));
-  };
-  for (const f of flows) {
-    if (f.packetsOf(0) > 0) add(f.srcAddr);
-    if (f.packetsOf(1) > 0) add(f.dstAddr);
+export class HeardFrom {
+  private readonly bases = new Set<Addr>();
+
+  constructor(flows: readonly Flow[]) {
+    for (const f of flows) {
+      if (f.packetsOf(0) > 0) this.bases.add(nodeBase(f.srcAddr));
+      if (f.packetsOf(1) > 0) this.bases.add(nodeBase(f.dstAddr));
+    }
   }
-  return heard;
+
+  has(prefix: Cidr): boolean {
+    return prefix.bits === (prefix.v6 ? 64 : 24) && this.bases.has(prefix.base);
+  }
 }
+
+const nodeBase = (a: Addr): Addr => prefixOf(a, typeof a === 'number' ? 24 : 64).base;
 
 export interface SilentPrefix {
   prefix: Cidr;
@@ -90,7 +95,7 @@ export interface SilentPrefix {
 /** Pod prefixes that unanswered flows went to and from which nothing ever came back. */
 export function silentPodPrefixes(m: AnalysisModels): SilentPrefix[] {
   if (m.view.podCidrs.length === 0) return [];
-  const heard = heardFrom(m.flows);
+  let heard: HeardFrom | undefined;
   const out = new Map<string, SilentPrefix>();
   for (const f of m.flows) {
     // A tunnelled flow's packets carry node addresses outside: a pod route is not what it needs.
@@ -99,7 +104,8 @@ export function silentPodPrefixes(m: AnalysisModels): SilentPrefix[] {
     if (!m.view.isPod(dst)) continue;
     const prefix = m.view.nodePrefix(dst);
     const key = cidrKey(prefix);
-    if (heard.has(key)) continue;
+    heard ??= new HeardFrom(m.flows);
+    if (heard.has(prefix)) continue;
     const s = out.get(key) ?? { prefix, flows: [] };
     s.flows.push(f);
     out.set(key, s);

@@ -22,6 +22,7 @@ import {
   prefixOf,
   v4At,
   type Addr,
+  type AddrPairSet,
   type Cidr,
 } from './addr.js';
 import type { Facts } from './facts.js';
@@ -294,7 +295,7 @@ function findUplink(
     const dev = defaultRouteDev(opts.routes);
     return dev !== undefined ? { name: dev, source: 'ip-route', reason: msg.uplinkFromRoutes() } : undefined;
   }
-  const answered = answeredPairs(flows);
+  let answered: AddrPairSet | undefined;
   const score = new Map<string, { prefixes: Set<string>; points: number }>();
   const entry = (iface: string): { prefixes: Set<string>; points: number } => {
     let s = score.get(iface);
@@ -305,7 +306,7 @@ function findUplink(
     if (p.kind !== 'routed' || p.egress === '?' || p.egress === p.ingress) continue;
     const dst = parseAddr(p.dst);
     if (dst === undefined || !isUnicast(dst) || isAttached(dst)) continue;
-    if (!p.encapsulated && answered.hasText(p.src, p.dst)) continue;
+    if (!p.encapsulated && (answered ??= answeredPairs(flows)).hasText(p.src, p.dst)) continue;
     if (p.encapsulated && isPrivate(dst)) continue;
     const key = cidrText(prefixOf(dst, defaultNodeBits(dst)));
     const s = entry(p.egress);

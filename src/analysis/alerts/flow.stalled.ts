@@ -64,21 +64,35 @@ class StallColumns {
   }
 }
 
-/** Header bytes + Content-Length of an HTTP/1.x response starting at `at`, or 0. */
+const CONTENT_LENGTH = Array.from('content-length:', (c) => c.charCodeAt(0));
+
+/** Whether the header line starting at `at` is Content-Length (any case). */
+function isContentLength(d: Uint8Array, at: number, stop: number): boolean {
+  if (at + CONTENT_LENGTH.length > stop) return false;
+  for (let k = 0; k < CONTENT_LENGTH.length; k++) if ((d[at + k]! | 0x20) !== CONTENT_LENGTH[k]) return false;
+  return true;
+}
+
+/**
+ * Header bytes + Content-Length of an HTTP/1.x response starting at `at`, or 0. Read in bytes:
+ * it runs for the first data segment of every TCP direction.
+ */
 function httpExpected(d: Uint8Array, at: number, end: number): number {
   if (end - at < 12 || d[at] !== 0x48 || d[at + 1] !== 0x54 || d[at + 2] !== 0x54 || d[at + 3] !== 0x50 || d[at + 4] !== 0x2f) return 0;
   const stop = Math.min(end, at + 2048);
-  let head = -1;
-  for (let i = at; i + 3 < stop; i++) {
-    if (d[i] === 0x0d && d[i + 1] === 0x0a && d[i + 2] === 0x0d && d[i + 3] === 0x0a) {
-      head = i - at;
-      break;
+  let length = -1;
+  for (let i = at; i + 1 < stop; i++) {
+    if (d[i] !== 0x0d || d[i + 1] !== 0x0a) continue;
+    if (i + 3 < stop && d[i + 2] === 0x0d && d[i + 3] === 0x0a) return length >= 0 ? i - at + 4 + length : 0;
+    if (length < 0 && isContentLength(d, i + 2, stop)) {
+      let k = i + 2 + CONTENT_LENGTH.length;
+      while (k < stop && (d[k] === 0x20 || d[k] === 0x09)) k++;
+      let n = -1;
+      while (k < stop && d[k]! >= 0x30 && d[k]! <= 0x39) n = (n < 0 ? 0 : n * 10) + d[k++]! - 0x30;
+      length = n;
     }
   }
-  if (head < 0) return 0;
-  const text = String.fromCharCode(...d.subarray(at, at + head));
-  const m = /\r\ncontent-length:\s*(\d+)/i.exec(text);
-  return m ? head + 4 + Number(m[1]) : 0;
+  return 0;
 }
 
 /** Whether acknowledgment number `ack` covers sequence number `end` (modulo 2^32). */

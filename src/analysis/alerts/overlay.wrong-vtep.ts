@@ -43,8 +43,14 @@ export const rule: Rule = {
       },
       evaluate(m) {
         const here = hostWord(m.vantage.host);
-        const answered = new AddrPairSet();
-        for (const f of m.flows) if (f.packetsOf(1) > 0) answered.add(f.srcAddr, f.dstAddr);
+        let answered: AddrPairSet | undefined;
+        const wasAnswered = (src: Addr, dst: Addr): boolean => {
+          if (answered === undefined) {
+            answered = new AddrPairSet();
+            for (const f of m.flows) if (f.packetsOf(1) > 0) answered.add(f.srcAddr, f.dstAddr);
+          }
+          return answered.has(src, dst);
+        };
         const alerts = new Map<string, Alert>();
         const droppedFor = new Map<Addr, Otherhost>();
         for (const o of otherhost.values()) if (!droppedFor.has(o.dst)) droppedFor.set(o.dst, o);
@@ -58,7 +64,7 @@ export const rule: Rule = {
             if (owner !== undefined && (owner.nodes.includes(t.dst) || owner.nodes.includes(t.src))) continue;
             // Relayed: the wrong VTEP sends it on to the right one.
             if (m.tunnels.some((u) => u.src === t.dst && u.dst !== t.src && innerPairKeys(u).has(p.srcAddr, p.dstAddr))) continue;
-            if (dropped === undefined && (answered.has(p.srcAddr, p.dstAddr) || answered.has(p.dstAddr, p.srcAddr))) continue;
+            if (dropped === undefined && (wasAnswered(p.srcAddr, p.dstAddr) || wasAnswered(p.dstAddr, p.srcAddr))) continue;
             const key = `${t.src}|${t.dst}|${owner ? owner.prefix.base : p.dst}`;
             let a = alerts.get(key);
             const prefix = owner ? `${formatAddr(owner.prefix.base)}/${owner.prefix.bits}` : p.dst;
