@@ -86,14 +86,28 @@ export interface TunnelKeys {
   readonly port: number;
 }
 
-function countTunnel(t: DirTunnels, id: number): void {
+/**
+ * Appends to a list that stays short, at its exact size: V8 gives an array that is pushed to
+ * room for 17 elements (about 190 bytes), and a million flows each keep a few such lists.
+ */
+function appendExact(list: number[] | undefined, ...values: number[]): number[] {
+  const n = list?.length ?? 0;
+  const out = new Array<number>(n + values.length);
+  for (let k = 0; k < n; k++) out[k] = list![k]!;
+  for (let k = 0; k < values.length; k++) out[n + k] = values[k]!;
+  return out;
+}
+
+/** Counts a packet through tunnel `id` and returns the list (a new one when the id is new). */
+function countTunnel(t: DirTunnels | undefined, id: number): DirTunnels {
+  if (t === undefined) return [id, 1];
   for (let k = 0; k < t.length; k += 2) {
     if (t[k] === id) {
       t[k + 1]!++;
-      return;
+      return t;
     }
   }
-  if (t.length < MAX_TUNNELS * 2) t.push(id, 1);
+  return t.length < MAX_TUNNELS * 2 ? appendExact(t, id, 1) : t;
 }
 
 function tunnelIds(t: DirTunnels | undefined): readonly number[] {
@@ -358,24 +372,26 @@ export class FlowCollector implements Collector, FlowLookup {
       this.noteTunnel(s, f, s.a === src && s.aPort === sport && s.b === dst);
       return;
     }
-    let t: DirTunnels | undefined;
     if (s.a === src && s.aPort === sport && s.b === dst) {
       s.p0++;
       s.b0 += f.wireLength;
       s.c0 |= tunnelled ? 2 : 1;
       s.fl0 |= ip.tcpFlags;
-      if (f.tunnelId >= 0) t = s.t0 ??= [];
+      if (f.tunnelId >= 0) s.t0 = countTunnel(s.t0, f.tunnelId);
     } else {
       s.p1++;
       s.b1 += f.wireLength;
       s.c1 |= tunnelled ? 2 : 1;
       s.fl1 |= ip.tcpFlags;
-      if (f.tunnelId >= 0) t = s.t1 ??= [];
+      if (f.tunnelId >= 0) s.t1 = countTunnel(s.t1, f.tunnelId);
     }
-    if (t !== undefined) countTunnel(t, f.tunnelId);
     if (s.firstFrame !== f.frame) {
       s.last = f.time;
-      if (this.evidence > 1 && (s.more === undefined || s.more.length < this.evidence - 1)) (s.more ??= []).push(f.frame);
+      if (this.evidence > 1 && (s.more === undefined || s.more.length < this.evidence - 1)) {
+        // Past 16 frames (the UI keeps 200) a push's spare room no longer matters.
+        if (s.more !== undefined && s.more.length >= 16) s.more.push(f.frame);
+        else s.more = appendExact(s.more, f.frame);
+      }
     }
     if (proto === PROTO_TCP) {
       const fl = ip.tcpFlags & (TCP_SYN | TCP_ACK);
@@ -399,10 +415,10 @@ export class FlowCollector implements Collector, FlowLookup {
     if (f.tunnelId < 0) return;
     if (forward) {
       s.c0 |= 2;
-      countTunnel((s.t0 ??= []), f.tunnelId);
+      s.t0 = countTunnel(s.t0, f.tunnelId);
     } else {
       s.c1 |= 2;
-      countTunnel((s.t1 ??= []), f.tunnelId);
+      s.t1 = countTunnel(s.t1, f.tunnelId);
     }
   }
 
