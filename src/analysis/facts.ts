@@ -2,7 +2,7 @@
 // (no field lookups, no strings for IPv4). One Facts object is reused for the whole pass:
 // collectors copy the numbers they keep and never hold on to it.
 import { Direction } from '../capture/types.js';
-import { encapAt, udpPortBelow } from '../dissect/encap/index.js';
+import { encapAt, udpPortBelow, type EncapDescriptor } from '../dissect/encap/index.js';
 import { rd16, rd32 } from '../dissect/field-helpers.js';
 import type { Packet } from '../dissect/types.js';
 import { macNumber, v4At, v6Key, type Addr } from './addr.js';
@@ -132,8 +132,9 @@ export class Facts {
   readonly quotedInner = new IpFacts();
   /** Index of the first tunnel header layer (see dissect/encap), -1 when none. */
   tunnel = -1;
-  /** The descriptor's kind ("vxlan", "ipip", "esp"). */
+  /** The descriptor's kind ("vxlan", "ipip", "esp"), and the descriptor. */
   tunnelKind = '';
+  encap: EncapDescriptor | undefined = undefined;
   tunnelPort = 0;
   /** The tunnel id (VNI, GRE key, SPI, WireGuard receiver); 0 when hasId is false. */
   vni = 0;
@@ -180,6 +181,7 @@ export class Facts {
     this.inner = this.outer;
     this.tunnel = -1;
     this.tunnelKind = '';
+    this.encap = undefined;
     this.tunnelPort = 0;
     this.vni = 0;
     this.hasId = false;
@@ -320,6 +322,7 @@ export class Facts {
         if (encap) {
           this.tunnel = i;
           this.tunnelKind = encap.kind;
+          this.encap = encap;
           this.tunnelPort = udpPortBelow(pkt, i);
           const id = encap.id?.read(pkt, i);
           this.hasId = id !== undefined;

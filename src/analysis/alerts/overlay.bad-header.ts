@@ -3,7 +3,6 @@
 // flag or with reserved bits set, GENEVE critical options of unknown classes, a C bit that
 // disagrees, an unknown version; and, for kinds that name their payload, an inner protocol
 // that nothing decodes.
-import { encapByKind } from '../../dissect/encap/index.js';
 import type { HeaderFinding } from '../../dissect/encap/types.js';
 import { msg } from '../../errors.js';
 import { formatAddr } from '../addr.js';
@@ -49,7 +48,7 @@ export const rule: Rule = {
     return {
       observe(f, pkt) {
         if (f.tunnel < 0 || f.copyOf !== 0) return;
-        const encap = encapByKind(f.tunnelKind);
+        const encap = f.encap;
         if (!encap || pkt.layers[f.tunnel]!.malformed !== undefined) return;
         const findings: HeaderFinding[] = encap.check?.(pkt, f.tunnel) ?? [];
         if (f.tunnelPayloadUnknown && encap.innerProtocol) findings.push({ problem: 'inner-protocol', detail: encap.innerProtocol(pkt, f.tunnel) });

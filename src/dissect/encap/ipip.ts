@@ -2,16 +2,18 @@ import { msg } from '../../errors.js';
 import type { Packet } from '../types.js';
 import type { EncapDescriptor } from './types.js';
 
-const IP = new Set(['ip', 'ipv6']);
 const IPV6_EXTENSIONS = new Set(['ipv6.hopopts', 'ipv6.routing', 'ipv6.fraghdr', 'ipv6.dstopts']);
+const isIp = (proto: string): boolean => proto === 'ip' || proto === 'ipv6';
 
-/** An IP header whose payload (past any IPv6 extension headers) is another IP header. */
+/** An IP header whose payload (past any IPv6 extension headers) is another IP header. Asked of every IP layer. */
 function carriesIp(pkt: Packet, i: number): boolean {
-  if (!IP.has(pkt.layers[i]!.proto)) return false;
+  const layers = pkt.layers;
+  const proto = layers[i]!.proto;
+  if (!isIp(proto)) return false;
   let j = i + 1;
-  while (j < pkt.layers.length && IPV6_EXTENSIONS.has(pkt.layers[j]!.proto)) j++;
-  const next = pkt.layers[j];
-  return next !== undefined && IP.has(next.proto) && !next.quoted;
+  if (proto === 'ipv6') while (j < layers.length && IPV6_EXTENSIONS.has(layers[j]!.proto)) j++;
+  const next = layers[j];
+  return next !== undefined && isIp(next.proto) && !next.quoted;
 }
 
 /** IPv4 or IPv6 in IP (protocols 4 and 41, RFC 2003/4213): Calico's default IPIP mode. No header, no id. */
