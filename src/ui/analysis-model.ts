@@ -18,8 +18,23 @@ export interface FlowRow {
   /** Other tunnels this flow used (e.g. the replies' VNI), as text. */
   also: string;
   firstFrame: number;
-  /** Display filter that shows this flow's packets. */
-  filter: string;
+  /** What the display filter for this flow's packets is made from (flowRowFilter builds it on Enter). */
+  match: FlowMatch;
+}
+
+/**
+ * A flow's addresses, ports and tunnels as its display filter needs them. The filter text is
+ * made only when asked for: at about 400 characters a flow, a million flows of it took most of
+ * the memory the analysis worker sends to the UI.
+ */
+export interface FlowMatch {
+  family: 4 | 6;
+  proto: string;
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  tunnels: readonly number[];
 }
 
 export interface FlowGroup {
@@ -112,12 +127,18 @@ function tunnelTitle(t: Tunnel, show: ShowAddress): string {
 
 /**
  * A display filter matching exactly one flow's packets: its addresses and ports in either
- * direction (an echo's identifier for ICMP), inside the tunnels it used when it was tunnelled.
+ * direction (an echo's identifier for ICMP), inside the tunnels it used when it was tunnelled
+ * (the tunnel rows' own filters).
  */
-export function flowFilter(
-  f: Pick<Flow, 'family' | 'proto' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tunnels'>,
-  tunnels: readonly Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'family' | 'hasId' | 'port'>[] = [],
-): string {
+export function flowRowFilter(row: FlowRow, tunnels: readonly Pick<TunnelRow, 'id' | 'filter'>[]): string {
+  const byId = new Map(tunnels.map((t) => [t.id, t.filter]));
+  return flowFilter(
+    row.match,
+    row.match.tunnels.map((id) => byId.get(id)).filter((f): f is string => f !== undefined),
+  );
+}
+
+function flowFilter(f: FlowMatch, tunnelFilters: readonly string[]): string {
   const inner = f.tunnels.length ? 'inner.' : '';
   const ip = f.family === 6 ? 'ipv6' : 'ip';
   const l4 = f.proto.toLowerCase();
@@ -132,7 +153,7 @@ export function flowFilter(
   else if (f.proto === 'ICMPv6')
     text += f.srcPort ? ` && ${inner}icmpv6.echo.identifier == ${f.srcPort}` : ` && ${inner}icmpv6 && !${inner}icmpv6.echo.identifier`;
   else if (f.proto !== 'TCP' && f.proto !== 'UDP') text += ` && ${inner}${ip}.proto == ${protoNumber(f.proto)}`;
-  if (tunnels.length) text += ` && (${tunnels.map((t) => `(${tunnelFilter(t)})`).join(' || ')})`;
+  if (tunnelFilters.length) text += ` && (${tunnelFilters.map((t) => `(${t})`).join(' || ')})`;
   return text;
 }
 
@@ -177,10 +198,15 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, 
     unanswered: f.unanswered !== undefined,
     also: others.length ? `back: ${others.map((t) => [t.kind, tunnelId(t)].filter(Boolean).join(' ')).join(', ')}` : '',
     firstFrame: f.firstFrame,
-    filter: flowFilter(
-      f,
-      f.tunnels.map((id) => byId.get(id)).filter((t): t is Tunnel => t !== undefined),
-    ),
+    match: {
+      family: f.family,
+      proto: f.proto,
+      src: f.src,
+      dst: f.dst,
+      srcPort: f.srcPort,
+      dstPort: f.dstPort,
+      tunnels: f.tunnels.filter((id) => byId.has(id)),
+    },
   };
 }
 

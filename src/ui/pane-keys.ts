@@ -1,6 +1,7 @@
 // What the movement keys do in the view and pane in focus: the packet list, the detail tree,
 // the hex dump, and the rows of the analysis views (whose Enter opens what a row names).
 import type { AnalysisControl } from './analysis-control.js';
+import { flowRowFilter } from './analysis-model.js';
 import { PANES, type UiState } from './app-state.js';
 import type { Action } from './keymap.js';
 import type { Navigator } from './navigate.js';
@@ -191,7 +192,7 @@ export function actAnalysis(s: UiState, analysis: AnalysisControl, nav: Navigato
   }
   if (s.view === 'flows') {
     const f = s.flows.current();
-    if (f) nav.filterAndShow(f.filter);
+    if (f) nav.filterAndShow(flowRowFilter(f, a.tunnels));
   } else if (s.view === 'tunnels') {
     const t = s.tunnels.current();
     if (t) nav.filterAndShow(t.filter);
