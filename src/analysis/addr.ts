@@ -185,23 +185,33 @@ export function mixAddr(h: number, a: Addr): number {
 
 export const HASH_SEED = 0x811c9dc5 | 0;
 
-/** A map keyed by ordered address pairs (src, dst), without building a key string per pair. */
+/**
+ * A map keyed by ordered address pairs (src, dst), without building a key string per pair.
+ * values() keeps the order of first insertion, as a Map does.
+ */
 export class AddrPairMap<V> {
-  private readonly bySrc = new Map<Addr, Map<Addr, V>>();
+  private readonly bySrc = new Map<Addr, Map<Addr, number>>();
+  private readonly list: V[] = [];
 
   get(src: Addr, dst: Addr): V | undefined {
-    return this.bySrc.get(src)?.get(dst);
+    const at = this.bySrc.get(src)?.get(dst);
+    return at === undefined ? undefined : this.list[at];
   }
 
   set(src: Addr, dst: Addr, value: V): this {
     let dsts = this.bySrc.get(src);
     if (dsts === undefined) this.bySrc.set(src, (dsts = new Map()));
-    dsts.set(dst, value);
+    const at = dsts.get(dst);
+    if (at !== undefined) this.list[at] = value;
+    else {
+      dsts.set(dst, this.list.length);
+      this.list.push(value);
+    }
     return this;
   }
 
-  *values(): IterableIterator<V> {
-    for (const dsts of this.bySrc.values()) yield* dsts.values();
+  values(): IterableIterator<V> {
+    return this.list.values();
   }
 }
 

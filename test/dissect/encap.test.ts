@@ -4,11 +4,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRegistry } from '../../src/dissect/default-registry.js';
-import { ENCAPS, idText, TUNNEL_LAYER_PROTOS } from '../../src/dissect/encap/index.js';
+import { ENCAPS, findTunnel, idText, TUNNEL_LAYER_PROTOS } from '../../src/dissect/encap/index.js';
 import { NEVER_TUNNEL_HEADERS } from '../../src/analysis/facts.js';
 import { dissect } from '../../src/dissect/dissect.js';
 import { compileFilter } from '../../src/filter/index.js';
-import { icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
+import { concat, ethernet, icmpEcho, ipv4, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
 import { INNER, OUTER } from '../helpers/built-frames.js';
 import { tunnelFilter } from '../../src/ui/analysis-model.js';
 
@@ -23,6 +23,20 @@ describe('encapsulation descriptors', () => {
   it('start at layers the analysis asks about: none is one Facts.read treats as never a tunnel header', () => {
     assert.ok(TUNNEL_LAYER_PROTOS.has('vxlan') && TUNNEL_LAYER_PROTOS.has('ip'));
     for (const proto of NEVER_TUNNEL_HEADERS) assert.ok(!TUNNEL_LAYER_PROTOS.has(proto), proto);
+  });
+
+  it('IPIP behind a header the shared protocol table decodes as an IPv6 extension is still IPIP, as dissection says', () => {
+    // IPv4 with protocol 60 (destination options), then an IPv4 header: crafted, but the facts must agree with the dissector.
+    const innerIp = ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: IPPROTO_ICMP }, icmpEcho({ type: 8, id: 1, seq: 1 }));
+    const options = concat(Uint8Array.of(4, 0), new Uint8Array(6));
+    const data = ethernet(
+      { src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02', type: 0x0800 },
+      ipv4({ src: '192.168.0.1', dst: '192.168.0.2', proto: 60 }, concat(options, innerIp)),
+    );
+    const pkt = dissect(data, { number: 1, sec: 0, nsec: 0, capLen: data.length, origLen: data.length, linkType: 1, interfaceId: 0, direction: 0 }, registry);
+    assert.deepEqual(pkt.layers.map((l) => l.proto).slice(0, 5), ['frame', 'eth', 'ip', 'ipv6.dstopts', 'ip']);
+    assert.equal(findTunnel(pkt)?.encap.kind, 'ipip');
+    assert.equal(pkt.layers[4]!.depth, 1);
   });
 
   for (const e of ENCAPS) {

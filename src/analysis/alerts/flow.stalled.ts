@@ -66,12 +66,19 @@ class StallColumns {
 
 const CONTENT_LENGTH = Array.from('content-length:', (c) => c.charCodeAt(0));
 
-/** Whether the header line starting at `at` is Content-Length (any case). */
+/** Whether the header line starting at `at` is Content-Length (letters in any case). */
 function isContentLength(d: Uint8Array, at: number, stop: number): boolean {
   if (at + CONTENT_LENGTH.length > stop) return false;
-  for (let k = 0; k < CONTENT_LENGTH.length; k++) if ((d[at + k]! | 0x20) !== CONTENT_LENGTH[k]) return false;
+  for (let k = 0; k < CONTENT_LENGTH.length; k++) {
+    const want = CONTENT_LENGTH[k]!;
+    const c = d[at + k]!;
+    if (c !== want && !(want >= 0x61 && want <= 0x7a && c === want - 0x20)) return false;
+  }
   return true;
 }
+
+/** White space as a regular expression's \s sees a Latin-1 byte: tab to carriage return, space, no-break space. */
+const isSpace = (c: number): boolean => (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0;
 
 /**
  * Header bytes + Content-Length of an HTTP/1.x response starting at `at`, or 0. Read in bytes:
@@ -80,17 +87,22 @@ function isContentLength(d: Uint8Array, at: number, stop: number): boolean {
 function httpExpected(d: Uint8Array, at: number, end: number): number {
   if (end - at < 12 || d[at] !== 0x48 || d[at + 1] !== 0x54 || d[at + 2] !== 0x54 || d[at + 3] !== 0x50 || d[at + 4] !== 0x2f) return 0;
   const stop = Math.min(end, at + 2048);
-  let length = -1;
-  for (let i = at; i + 1 < stop; i++) {
-    if (d[i] !== 0x0d || d[i + 1] !== 0x0a) continue;
-    if (i + 3 < stop && d[i + 2] === 0x0d && d[i + 3] === 0x0a) return length >= 0 ? i - at + 4 + length : 0;
-    if (length < 0 && isContentLength(d, i + 2, stop)) {
-      let k = i + 2 + CONTENT_LENGTH.length;
-      while (k < stop && (d[k] === 0x20 || d[k] === 0x09)) k++;
-      let n = -1;
-      while (k < stop && d[k]! >= 0x30 && d[k]! <= 0x39) n = (n < 0 ? 0 : n * 10) + d[k++]! - 0x30;
-      length = n;
+  let headEnd = -1;
+  for (let i = at; i + 3 < stop; i++) {
+    if (d[i] === 0x0d && d[i + 1] === 0x0a && d[i + 2] === 0x0d && d[i + 3] === 0x0a) {
+      headEnd = i;
+      break;
     }
+  }
+  if (headEnd < 0) return 0;
+  // The first "\r\nContent-Length:" before the blank line, with digits after optional white space.
+  for (let i = at; i + 1 < headEnd; i++) {
+    if (d[i] !== 0x0d || d[i + 1] !== 0x0a || !isContentLength(d, i + 2, headEnd)) continue;
+    let k = i + 2 + CONTENT_LENGTH.length;
+    while (k < headEnd && isSpace(d[k]!)) k++;
+    let n = -1;
+    while (k < headEnd && d[k]! >= 0x30 && d[k]! <= 0x39) n = (n < 0 ? 0 : n * 10) + d[k++]! - 0x30;
+    if (n >= 0) return headEnd - at + 4 + n;
   }
   return 0;
 }

@@ -8,10 +8,10 @@ const isIp = (proto: string): boolean => proto === 'ip' || proto === 'ipv6';
 /** An IP header whose payload (past any IPv6 extension headers) is another IP header. Asked of every IP layer. */
 function carriesIp(pkt: Packet, i: number): boolean {
   const layers = pkt.layers;
-  const proto = layers[i]!.proto;
-  if (!isIp(proto)) return false;
+  if (!isIp(layers[i]!.proto)) return false;
   let j = i + 1;
-  if (proto === 'ipv6') while (j < layers.length && IPV6_EXTENSIONS.has(layers[j]!.proto)) j++;
+  // The protocol table is shared: an IPv4 header's payload can decode as an IPv6 extension too.
+  while (j < layers.length && IPV6_EXTENSIONS.has(layers[j]!.proto)) j++;
   const next = layers[j];
   return next !== undefined && isIp(next.proto) && !next.quoted;
 }
