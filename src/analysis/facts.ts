@@ -17,23 +17,6 @@ export const TCP_SYN = 0x02;
 export const TCP_RST = 0x04;
 export const TCP_ACK = 0x10;
 
-/** Layer protocols Facts.read handles without asking the tunnel descriptors (none may start a tunnel). */
-export const NEVER_TUNNEL_HEADERS: readonly string[] = [
-  'eth',
-  'sll',
-  'sll2',
-  'ipv6.fraghdr',
-  'ipv6.hopopts',
-  'ipv6.routing',
-  'ipv6.dstopts',
-  'tcp',
-  'udp',
-  'icmp',
-  'icmpv6',
-  'dns',
-  'arp',
-];
-
 /** One IP header and what rides directly on it. */
 export class IpFacts {
   present = false;
@@ -205,9 +188,6 @@ export class Facts {
       const l = layers[i]!;
       if (cut && l.malformed !== undefined) this.truncated = true;
       const hdr = l.payload - l.start;
-      // Only IP headers, tunnel headers and protocols this switch does not name can start a
-      // tunnel (NEVER_TUNNEL_HEADERS, checked by a test): the descriptors are asked only then.
-      let tunnelCandidate = false;
       switch (l.proto) {
         case 'eth':
           if (l.depth === 0 && this.srcMac === 0 && hdr >= 14) {
@@ -236,7 +216,6 @@ export class Facts {
             ip = this.innerSlot;
             this.inner = ip;
           }
-          tunnelCandidate = true;
           ip.reset();
           if (l.proto === 'ip' ? hdr < 20 : hdr < 40) {
             ip = undefined;
@@ -309,15 +288,12 @@ export class Facts {
         case 'vxlan-gpe':
           // The tunnel an ICMP error's quote carries (the outer tunnel is found after the switch).
           if (l.quoted && this.quotedTunnelKind === '') this.quotedTunnelKind = l.proto;
-          tunnelCandidate = true;
           break;
         case 'arp':
           if (this.arp < 0) this.arp = i;
           break;
-        default:
-          tunnelCandidate = true;
       }
-      if (tunnelCandidate && this.tunnel < 0 && !l.quoted) {
+      if (this.tunnel < 0 && !l.quoted) {
         const encap = encapAt(pkt, i);
         if (encap) {
           this.tunnel = i;

@@ -69,10 +69,6 @@ export class Registry {
     return this;
   }
 
-  entersTunnel(table: string, key: number): boolean {
-    return this.tables.get(table)?.entersTunnel[key & 0xffff] === 1;
-  }
-
   register(table: TableName, key: number, proto: string): this {
     const t = this.table(table);
     t.protos[key & 0xffff] = proto;

@@ -4,8 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRegistry } from '../../src/dissect/default-registry.js';
-import { ENCAPS, findTunnel, idText, TUNNEL_LAYER_PROTOS } from '../../src/dissect/encap/index.js';
-import { NEVER_TUNNEL_HEADERS } from '../../src/analysis/facts.js';
+import { ENCAPS, findTunnel, idText } from '../../src/dissect/encap/index.js';
 import { dissect } from '../../src/dissect/dissect.js';
 import { compileFilter } from '../../src/filter/index.js';
 import { concat, ethernet, icmpEcho, ipv4, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
@@ -18,11 +17,6 @@ describe('encapsulation descriptors', () => {
   it('have distinct kinds and names', () => {
     assert.equal(new Set(ENCAPS.map((e) => e.kind)).size, ENCAPS.length);
     assert.equal(new Set(ENCAPS.map((e) => e.name)).size, ENCAPS.length);
-  });
-
-  it('start at layers the analysis asks about: none is one Facts.read treats as never a tunnel header', () => {
-    assert.ok(TUNNEL_LAYER_PROTOS.has('vxlan') && TUNNEL_LAYER_PROTOS.has('ip'));
-    for (const proto of NEVER_TUNNEL_HEADERS) assert.ok(!TUNNEL_LAYER_PROTOS.has(proto), proto);
   });
 
   it('IPIP behind a header the shared protocol table decodes as an IPv6 extension is still IPIP, as dissection says', () => {

@@ -29,9 +29,6 @@ for (const e of ENCAPS) {
   }
 }
 
-/** Every layer protocol a tunnel header can be. */
-export const TUNNEL_LAYER_PROTOS: ReadonlySet<string> = new Set(CANDIDATES.keys());
-
 export const encapByKind = (kind: string): EncapDescriptor | undefined => BY_KIND.get(kind);
 export const encapByName = (name: string): EncapDescriptor | undefined => BY_NAME.get(name);
 
