@@ -52,8 +52,9 @@ export const rule: Rule = {
         // Inner pairs that some tunnel packet delivered decapsulated on this host.
         const decapsulated = new AddrPairSet();
         for (const p of m.hops.paths) {
-          const src = p.kind === 'decap' ? parseAddr(p.src) : undefined;
-          const dst = p.kind === 'decap' ? parseAddr(p.dst) : undefined;
+          if (p.kind !== 'decap') continue;
+          const src = parseAddr(p.src);
+          const dst = parseAddr(p.dst);
           if (src !== undefined && dst !== undefined) decapsulated.add(src, dst);
         }
         const seesTunnelDevice = m.topology.interfaces.some((i) => roleOf(v, i.name) === 'tunnel');
