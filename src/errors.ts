@@ -170,7 +170,13 @@ export const msg = {
   badFieldOption: (text: string) => `invalid -E option "${text}": use header=y|n, separator=CHAR, occurrence=f|l|a|N, aggregator=CHAR`,
   badCount: (text: string) => `invalid packet count "${text}": expected a positive whole number`,
   fieldsNeedE: () => `-T fields needs at least one -e FIELD`,
-  badStatistic: (text: string) => `invalid -z "${text}": vxshark knows conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp and io,phs`,
+  badStatistic: (text: string) =>
+    `invalid -z "${text}": vxshark knows conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp, io,phs and io,stat,INTERVAL[,FILTER]...`,
+  badIoStat: (text: string) =>
+    `invalid -z "${text}": use io,stat,INTERVAL[,FILTER]... with INTERVAL in seconds (0 for the whole capture) and no trailing comma`,
+  ioStatIntervalTooSmall: () => `the -z io,stat interval must be at least 0.000001 seconds, or 0 for the whole capture`,
+  ioStatCalculation: (column: string) =>
+    `-z io,stat column "${column}": calculated columns (COUNT, SUM, MIN, MAX, AVG, LOAD, FRAMES, BYTES) are not supported; give display filters, each column counts the frames and bytes that match`,
   eNeedsFields: () => `output fields were specified with -e, but -T fields was not (tshark says the same)`,
   twoPassRefused: () =>
     `-2 (two-pass analysis) is not supported: vxshark reads once, in capture order, and computes stream fields (tcp.stream, relative tcp.seq, tcp.analysis.*) on that pass as tshark does without -2`,

@@ -59,7 +59,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   const printer = new PacketPrinter(opts, registry, out, painter(colorEnabled(opts.color, process.stdout)));
   if (opts.output === 'fields' && printer.fieldCount === 0) throw new VxError('usage', msg.fieldsNeedE());
   const limit = opts.count ?? Infinity;
-  const tables = (opts.statistics ?? []).map(createStatistic);
+  const tables = (opts.statistics ?? []).map((s) => createStatistic(s, registry));
   const name = opts.file ?? (opts.live ? opts.live.interfaces.join(',') : '-');
   let time: TimeColumn | undefined;
   let seen = 0;
@@ -85,6 +85,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     if (seen >= limit || out.closed) return;
     seen++;
     const meta = frameMetaInto(reusedMeta, capture, i, opts.ifnames);
+    for (const t of tables) t.read?.(meta);
     const needPacket = filter !== undefined || (opts.writeTo === undefined && !opts.quiet) || opts.summaryLines || tables.length > 0;
     const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
     if (pkt && needConversations) conversations.annotate(pkt);

@@ -1,17 +1,23 @@
 // The `-z` statistics of one read: fed every packet that passes the display filter, printed
 // after the packets in the reverse order of the -z options, as tshark prints them.
-import type { Packet } from '../../dissect/types.js';
+import type { Registry } from '../../dissect/registry.js';
+import type { FrameMeta, Packet } from '../../dissect/types.js';
 import { ConversationTable } from './conversations.js';
 import { ProtocolHierarchy } from './hierarchy.js';
+import { IoStatistics } from './io-stat.js';
 import type { Statistic } from './parse.js';
 
 export interface StatisticTable {
+  /** Every frame read, shown or not (io,stat's duration spans them all, as tshark's does). */
+  read?(frame: FrameMeta): void;
   add(pkt: Packet): void;
   lines(filter: string | undefined): string[];
 }
 
-export function createStatistic(s: Statistic): StatisticTable {
-  return s.kind === 'phs' ? new ProtocolHierarchy() : new ConversationTable(s.proto, s.kind);
+export function createStatistic(s: Statistic, registry: Registry): StatisticTable {
+  if (s.kind === 'phs') return new ProtocolHierarchy();
+  if (s.kind === 'iostat') return new IoStatistics(s, registry);
+  return new ConversationTable(s.proto, s.kind);
 }
 
 export function statisticLines(tables: StatisticTable[], filter: string | undefined): string[] {
