@@ -115,7 +115,9 @@ export class ConversationTable {
         c.framesBA++;
         c.bytesBA += bytes;
       }
-      c.end = t;
+      // Merged captures can be out of order: the span is from the earliest to the latest packet, as in tshark.
+      if (t > c.end) c.end = t;
+      else if (t < c.start) c.start = t;
     }
   }
 
@@ -166,8 +168,9 @@ export class ConversationTable {
     const rows = [...this.endpoints.values()].sort((x, y) => y.txFrames + y.rxFrames - (x.txFrames + x.rxFrames));
     for (const e of rows) {
       out.push(
-        `${e.side.addr.padEnd(ports ? 20 : 27)}${ports ? String(e.side.port).padStart(11) : ''}` +
-          `${String(e.txFrames + e.rxFrames).padStart(ports ? 11 : 5)}${String(e.txBytes + e.rxBytes).padStart(14)}` +
+        // tshark: the address in 20 columns (longer ones push the row right), then right-aligned numbers.
+        `${e.side.addr.padEnd(20)}${ports ? String(e.side.port).padStart(11) : ''}` +
+          `${String(e.txFrames + e.rxFrames).padStart(ports ? 11 : 12)}${String(e.txBytes + e.rxBytes).padStart(14)}` +
           `${String(e.txFrames).padStart(11)}${String(e.txBytes).padStart(16)}${String(e.rxFrames).padStart(12)}${String(e.rxBytes).padStart(16)}   `,
       );
     }

@@ -62,12 +62,11 @@ interface Column {
 
 /** Microseconds from the first frame, rounded as tshark rounds (half a microsecond up). */
 function microsSince(sec: number, nsec: number, firstSec: number, firstNsec: number): number {
-  let s = sec - firstSec;
-  let ns = nsec - firstNsec;
-  if (ns < 0) {
-    s--;
-    ns += 1e9;
-  }
+  // A fraction of a second past 999999999 (a corrupt record, kept as recorded) carries into seconds.
+  const ns0 = nsec - firstNsec;
+  const carry = Math.floor(ns0 / 1e9);
+  const s = sec - firstSec + carry;
+  const ns = ns0 - carry * 1e9;
   return s * 1e6 + Math.floor((ns + 500) / 1000);
 }
 
