@@ -42,9 +42,13 @@ export class Output {
   closed = false;
   /** Why writing failed (ENOSPC, EIO...), as the one-line error reported; undefined while all is well. */
   failure: VxError | undefined;
-  /** Largest amount of text held at once, for the test that output stays bounded. */
+  /** Largest number of bytes held at once, for the test that output stays bounded. */
   maxHeld = 0;
-  private pending = '';
+  // Lines are encoded into one reused buffer as they come: gathering them in a string kept a
+  // tree of every line alive until the write, long enough for the collector to promote them,
+  // and that old-space garbage was most of a long print's peak memory.
+  private readonly buffer = Buffer.allocUnsafe(2 * OUTPUT_BUFFER);
+  private held = 0;
   private readonly target: OutputTarget;
   constructor(target: OutputTarget | number = 1) {
     this.target = typeof target === 'number' ? descriptorTarget(target) : target;
@@ -55,15 +59,29 @@ export class Output {
   /** Buffers lines and writes them in large pieces; printing a million lines one write each is slow. */
   line(text: string): void {
     if (this.closed) return;
-    this.pending += text + '\n';
-    if (this.pending.length > OUTPUT_BUFFER) this.flush();
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: this bound never splits a line.
+    const most = 3 * text.length + 1;
+    if (this.held + most > this.buffer.length) {
+      this.flush();
+      if (most > this.buffer.length) {
+        this.writeOut(Buffer.from(text + '\n', 'utf8'));
+        return;
+      }
+    }
+    this.held += this.buffer.write(text, this.held, 'utf8');
+    this.buffer[this.held++] = 0x0a;
+    if (this.held > OUTPUT_BUFFER) this.flush();
   }
 
   flush(): void {
-    if (this.pending.length === 0 || this.closed) return;
-    if (this.pending.length > this.maxHeld) this.maxHeld = this.pending.length;
-    const bytes = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
+    if (this.held === 0 || this.closed) return;
+    const bytes = this.buffer.subarray(0, this.held);
+    this.held = 0;
+    this.writeOut(bytes);
+  }
+
+  private writeOut(bytes: Uint8Array): void {
+    if (bytes.length > this.maxHeld) this.maxHeld = bytes.length;
     let done = 0;
     while (done < bytes.length && !this.closed) {
       try {
