@@ -174,6 +174,7 @@ export const msg = {
     `invalid -z "${text}": vxshark knows conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp, io,phs and io,stat,INTERVAL[,FILTER]...`,
   badIoStat: (text: string) =>
     `invalid -z "${text}": use io,stat,INTERVAL[,FILTER]... with INTERVAL in seconds (0 for the whole capture) and no trailing comma`,
+  ioStatFilter: (filter: string, why: string) => `-z io,stat column "${filter}": ${why}`,
   ioStatIntervalTooSmall: () => `the -z io,stat interval must be at least 0.000001 seconds, or 0 for the whole capture`,
   ioStatCalculation: (column: string) =>
     `-z io,stat column "${column}": calculated columns (COUNT, SUM, MIN, MAX, AVG, LOAD, FRAMES, BYTES) are not supported; give display filters, each column counts the frames and bytes that match`,

@@ -111,6 +111,24 @@ describe("-z io,stat: tshark 4.0's table", () => {
     assert.deepEqual(counts, ['1', '1', '2']);
   });
 
+  it('prints a table of 200,000 rows (a microsecond interval over 0.2 s), row by row', async () => {
+    const frame = (usec: number) => ({ tsSec: 1_700_000_000, tsFrac: usec, data: new Uint8Array(60) });
+    const file = dir.write(buildPcap([frame(0), frame(100_000), frame(200_000)]));
+    const r = await vxshark(['-r', file, '-q', '-z', 'io,stat,0.000001']);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = r.stdout.split('\n').filter((l) => / <> /.test(l));
+    assert.equal(rows.length, 200_000);
+    assert.equal(rows[0], '| 0.000000 <> 0.000001 |      1 |    60 |');
+    assert.equal(rows[100_000], '| 0.100000 <> 0.100001 |      1 |    60 |');
+    assert.equal(rows.at(-1), '| 0.199999 <> 0.200000 |      1 |    60 |');
+  });
+
+  it("names a bad column filter as io,stat's", async () => {
+    const r = await vxshark(['-r', 'samples/cilium-vxlan-8472.pcap', '-q', '-Y', 'udp', '-z', 'io,stat,1,nosuchfield']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^vxshark: -z io,stat column "nosuchfield": unknown field "nosuchfield"/);
+  });
+
   for (const [z, message] of [
     ['io,stat,1,', /^vxshark: invalid -z "io,stat,1,": use io,stat,INTERVAL/],
     ['io,stat,x', /^vxshark: invalid -z "io,stat,x"/],

@@ -11,7 +11,8 @@ export interface StatisticTable {
   /** Every frame read, shown or not (io,stat's duration spans them all, as tshark's does). */
   read?(frame: FrameMeta): void;
   add(pkt: Packet): void;
-  lines(filter: string | undefined): string[];
+  /** The table's lines; io,stat's can be millions of rows, so they may come one at a time. */
+  lines(filter: string | undefined): Iterable<string>;
 }
 
 export function createStatistic(s: Statistic, registry: Registry): StatisticTable {
@@ -20,6 +21,6 @@ export function createStatistic(s: Statistic, registry: Registry): StatisticTabl
   return new ConversationTable(s.proto, s.kind);
 }
 
-export function statisticLines(tables: StatisticTable[], filter: string | undefined): string[] {
-  return [...tables].reverse().flatMap((t) => t.lines(filter));
+export function* statisticLines(tables: StatisticTable[], filter: string | undefined): Generator<string> {
+  for (const t of [...tables].reverse()) yield* t.lines(filter);
 }

@@ -3,8 +3,7 @@
 // that scripts written against tshark's table read ours). Deliberate differences, where tshark
 // miscounts: a frame older than the frame before it (captures merged out of order) counts in its
 // own interval, not in the latest one; the frame that ends the capture exactly on an interval
-// boundary counts in the last row, where tshark leaves it out; interval 0 is the whole capture
-// however long it is (tshark: its first 2147 seconds).
+// boundary counts in the last row, where tshark leaves it out.
 import type { Registry } from '../../dissect/registry.js';
 import type { FrameMeta, Packet } from '../../dissect/types.js';
 import { VxError, msg } from '../../errors.js';
@@ -60,6 +59,16 @@ interface Column {
   buckets: Map<number, Bucket>;
 }
 
+/** A column's display filter; a mistake in it is named as io,stat's, not -Y's. */
+function columnFilter(text: string, registry: Registry): (pkt: Packet) => boolean {
+  try {
+    return compileFilter(text, registry);
+  } catch (e) {
+    if (e instanceof VxError) throw new VxError('usage', msg.ioStatFilter(text, e.message));
+    throw e;
+  }
+}
+
 /** Microseconds from the first frame, rounded as tshark rounds (half a microsecond up). */
 function microsSince(sec: number, nsec: number, firstSec: number, firstNsec: number): number {
   // A fraction of a second past 999999999 (a corrupt record, kept as recorded) carries into seconds.
@@ -87,7 +96,7 @@ export class IoStatistics {
     private readonly spec: IoStatSpec,
     registry: Registry,
   ) {
-    this.columns = spec.columns.map((filter) => ({ filter, matches: filter === undefined ? undefined : compileFilter(filter, registry), buckets: new Map() }));
+    this.columns = spec.columns.map((filter) => ({ filter, matches: filter === undefined ? undefined : columnFilter(filter, registry), buckets: new Map() }));
   }
 
   read(frame: FrameMeta): void {
@@ -108,7 +117,7 @@ export class IoStatistics {
     }
   }
 
-  lines(): string[] {
+  lines(): Iterable<string> {
     return new IoStatLayout(this.spec, this.elapsedUs, this.columns).lines();
   }
 }
@@ -178,7 +187,7 @@ class IoStatLayout {
     this.border = border;
   }
 
-  lines(): string[] {
+  *lines(): Generator<string> {
     const b = this.border;
     const filler = this.rowWidth < b ? `${spaces(b - this.rowWidth - 1)}|` : '';
     const out = ['', '='.repeat(b), `| IO Statistics${spaces(b - 16)}|`, `|${spaces(b - 2)}|`];
@@ -201,9 +210,10 @@ class IoStatLayout {
       `| Interval${spaces(this.intervalColumn - 11)}|${this.widths.map((w) => centred('Frames', w.frames) + centred('Bytes', w.bytes)).join('')}${filler}`,
     );
     out.push(`|-${'-'.repeat(this.rowWidth - 3)}|${filler}`);
-    out.push(...this.rows(filler));
-    out.push('='.repeat(b));
-    return out;
+    yield* out;
+    // A row a microsecond wide over an hour's capture is billions of rows: they are made as printed.
+    yield* this.rows(filler);
+    yield '='.repeat(b);
   }
 
   private filterLines(filter: string | undefined, j: number): string[] {
@@ -225,12 +235,11 @@ class IoStatLayout {
     return out;
   }
 
-  private rows(filler: string): string[] {
+  private *rows(filler: string): Generator<string> {
     const { interval, duration } = this;
-    if (interval === 0 || duration === 0) return [];
+    if (interval === 0 || duration === 0) return;
     const count = Math.floor(duration / interval) + (duration % interval > 0 ? 1 : 0);
     const narrow = this.precision === 0 && this.durationMagnitude === 1;
-    const out: string[] = [];
     for (let i = 0; i < count; i++) {
       const start = i * interval;
       const last = i === count - 1;
@@ -248,9 +257,8 @@ class IoStatLayout {
         const w = this.widths[j]!;
         return ` ${String(bucket?.frames ?? 0).padStart(w.frames)} | ${String(bucket?.bytes ?? 0).padStart(w.bytes)} |`;
       });
-      out.push(`${when}${cells.join('')}${filler}`);
+      yield `${when}${cells.join('')}${filler}`;
     }
-    return out;
   }
 
   private seconds(s: number): string {
