@@ -25,6 +25,29 @@ describe('Layers view', () => {
     }
   });
 
+  it('draws fragments as fragments: the first with the tunnel it starts, a later one as the rest of its datagram', async () => {
+    // Frames 56 and 58: a VXLAN datagram over a 1500-byte path, cut in two on the router (SLL2).
+    const ui = await startUi(SAMPLES + 'lab-recordings/tunnel-mtu-router-any.pcap', { cols: 120, rows: 40 });
+    try {
+      await ui.press(':', '5', '6', KEYS.enter, '2');
+      let text = ui.text();
+      assert.match(text, /Layers of frame 56: 1500 bytes from the wire \+ 20 of SLL2/);
+      assert.match(text, /Fragment 1 of datagram 0x7b16: 1464 bytes of the inner frame here, the rest in later fragments\./);
+      assert.match(text, /Internet Protocol Version 4 \(IPv4\) — offset 20, header 20 bytes \[fragment 1, more follow\]/);
+      assert.doesNotMatch(text, /travels as/);
+      await ui.press('j', 'j');
+      text = ui.text();
+      assert.match(text, /Layers of frame 58: 70 bytes from the wire \+ 20 of SLL2/);
+      assert.match(text, / SLL2 20 │ IPv4 20 │ fragment 50/);
+      assert.match(text, /Datagram 0x7b16, fragment at offset 1480 \(last\): its headers and tunnel are in fragment 1\./);
+      assert.match(text, /\[fragment at offset 1480, the last\]/);
+      assert.match(text, /fragment data \(fragment\) — offset 40, 50 bytes \[rest of the datagram, no header\]/);
+      assert.doesNotMatch(text, /Not tunnelled/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
   it('draws the packet as nested boxes with offsets, sizes and the 50 bytes of VXLAN overhead', async () => {
     const ui = await startUi(CILIUM, { cols: 120, rows: 40 });
     try {

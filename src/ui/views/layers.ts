@@ -7,6 +7,7 @@ import type { Packet } from '../../dissect/types.js';
 import { clip, fit } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 import { maxOf } from '../../util/max.js';
+import { rd16, rd32 } from '../../dissect/field-helpers.js';
 
 export interface LayerBox {
   /** Short name, e.g. "IPv4". */
@@ -26,6 +27,48 @@ export interface LayerBox {
   payload: boolean;
   /** A header the capture added (Linux cooked capture): not on the wire, not overhead. */
   pseudo?: boolean;
+  /** An IP header (or IPv6 fragment header) of one fragment of a datagram. */
+  fragment?: Fragment;
+  /** The bytes of a fragment after the first: the middle or end of a datagram, not a protocol. */
+  fragmentData?: boolean;
+}
+
+export interface Fragment {
+  /** Byte offset of this fragment's data in the datagram. */
+  offset: number;
+  more: boolean;
+  /** The datagram's identification, as shown in the tree (hex). */
+  id: string;
+}
+
+/** The fragment a layer's header describes, if it is one (IPv4 flags/offset, the IPv6 fragment header). */
+function fragmentOf(pkt: Packet, l: Packet['layers'][number]): Fragment | undefined {
+  const d = pkt.data;
+  if (l.proto === 'ip' && l.payload - l.start >= 20) {
+    const word = rd16(d, l.start + 6);
+    const offset = (word & 0x1fff) * 8;
+    const more = (word & 0x2000) !== 0;
+    return offset || more
+      ? {
+          offset,
+          more,
+          id: `0x${rd16(d, l.start + 4)
+            .toString(16)
+            .padStart(4, '0')}`,
+        }
+      : undefined;
+  }
+  if (l.proto === 'ipv6.fraghdr' && l.payload - l.start >= 8) {
+    const word = rd16(d, l.start + 2);
+    return {
+      offset: word & 0xfff8,
+      more: (word & 1) !== 0,
+      id: `0x${rd32(d, l.start + 4)
+        .toString(16)
+        .padStart(8, '0')}`,
+    };
+  }
+  return undefined;
 }
 
 /** Headers a capture tool writes in place of the link header. */
@@ -42,6 +85,8 @@ export interface LayersModel {
   overhead?: { bytes: number; parts: LayerBox[]; inner: number; onWire: number; encrypted: boolean };
   /** The capture's own pseudo-header, kept apart from the encapsulation. */
   pseudo?: LayerBox;
+  /** Present when the packet is one fragment of an IP datagram (the outermost fragmentation). */
+  fragment?: Fragment;
 }
 
 const PRETTY: Record<string, string> = { eth: 'Ethernet', ip: 'IPv4', data: 'data' };
@@ -52,14 +97,19 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
   const found = findTunnel(pkt);
   /** Box index of each layer index (boxes skip the frame pseudo-layer). */
   const boxOf = new Map<number, number>();
+  let fragment: Fragment | undefined;
   for (const [index, l] of pkt.layers.entries()) {
     if (l.proto === 'frame') continue;
     boxOf.set(index, layers.length);
     const dis = registry.dissector(l.proto);
     const isData = l.proto === 'data';
+    const frag = l.quoted ? undefined : fragmentOf(pkt, l);
+    // Data right after a later fragment's header is the middle or end of a datagram, not a payload of its own.
+    const rest = isData && fragment !== undefined && fragment.offset > 0 && layers.at(-1)?.fragment === fragment;
+    if (frag && !fragment) fragment = frag;
     layers.push({
-      name: isData ? 'data' : (dis?.short ?? PRETTY[l.proto] ?? l.proto),
-      title: isData ? 'payload' : (dis?.name ?? l.proto),
+      name: rest ? 'fragment' : isData ? 'data' : (dis?.short ?? PRETTY[l.proto] ?? l.proto),
+      title: rest ? 'fragment data' : isData ? 'payload' : (dis?.name ?? l.proto),
       offset: l.start,
       size: isData ? l.end - l.start : l.payload - l.start,
       depth: l.depth,
@@ -67,6 +117,8 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
       quoted: l.quoted === true,
       payload: isData,
       ...(PSEUDO_HEADERS.has(l.proto) ? { pseudo: true } : {}),
+      ...(frag ? { fragment: frag } : {}),
+      ...(rest ? { fragmentData: true } : {}),
     });
   }
   // Bytes after the last header that no layer describes (an unknown payload).
@@ -86,6 +138,7 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
   const model: LayersModel = { frame: pkt.frame.number, captured: pkt.data.length, wire: pkt.frame.origLen, layers };
   const pseudo = layers.find((l) => l.pseudo);
   if (pseudo) model.pseudo = pseudo;
+  if (fragment) model.fragment = fragment;
   if (found) {
     // What the descriptor counts as overhead: from the outer link or IP header to the tunnel
     // header, and a trailer; the capture's pseudo-header (SLL/SLL2) is not on the wire.
@@ -134,16 +187,26 @@ export class LayersView {
       .join('');
     out.push(fit(strip, width));
     out.push(this.proportional(m, width));
+    const f = m.fragment;
     if (m.overhead) {
       const o = m.overhead;
       const sum = o.parts.map((p) => `${p.name} ${p.size}`).join(' + ');
       const pct = o.inner > 0 ? ` (+${Math.round((o.bytes / o.inner) * 100)}%)` : '';
       out.push(th.paint('key', fit(` Encapsulation overhead: ${sum} = ${o.bytes} bytes`, width)));
+      const what = o.encrypted ? 'packet (encrypted)' : 'frame';
       out.push(
         fit(
-          ` The ${o.inner}-byte inner ${o.encrypted ? 'packet (encrypted)' : 'frame'} travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`,
+          f && f.more
+            ? ` Fragment 1 of datagram ${f.id}: ${o.inner} bytes of the inner ${what} here, the rest in later fragments.`
+            : ` The ${o.inner}-byte inner ${what} travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`,
           width,
         ),
+      );
+    } else if (f && f.offset === 0) {
+      out.push(fit(` Fragment 1 of datagram ${f.id}, not tunnelled: the rest follows in later fragments.`, width));
+    } else if (f) {
+      out.push(
+        th.paint('key', fit(` Datagram ${f.id}, fragment at offset ${f.offset}${f.more ? '' : ' (last)'}: its headers and tunnel are in fragment 1.`, width)),
       );
     } else out.push(fit(' Not tunnelled: no encapsulation overhead.', width));
     if (m.pseudo)
@@ -184,13 +247,19 @@ export class LayersView {
     const where = l.payload ? `offset ${l.offset}, ${l.size} bytes` : `offset ${l.offset}, header ${l.size} bytes`;
     const side = l.pseudo
       ? ' [capture pseudo-header]'
-      : l.quoted
-        ? ' [quoted by ICMP]'
-        : l.tunnel
-          ? ' [tunnel header; the inner packet follows]'
-          : l.depth > 0
-            ? ' [inner]'
-            : '';
+      : l.fragment
+        ? l.fragment.offset === 0
+          ? ' [fragment 1, more follow]'
+          : ` [fragment at offset ${l.fragment.offset}${l.fragment.more ? ', more follow' : ', the last'}]`
+        : l.fragmentData
+          ? ' [rest of the datagram, no header]'
+          : l.quoted
+            ? ' [quoted by ICMP]'
+            : l.tunnel
+              ? ' [tunnel header; the inner packet follows]'
+              : l.depth > 0
+                ? ' [inner]'
+                : '';
     return `${l.title} (${l.name}) — ${where}${side}`;
   }
 
