@@ -4,6 +4,8 @@ import { KEYS } from '../../src/ui/headless.js';
 import { Keymap, VIEWS } from '../../src/ui/keymap.js';
 import { CILIUM, SAMPLES, startUi } from './helpers.js';
 import { Files, vxlanOnPort9000 } from './fixtures.js';
+import { buildPcap } from '../fixtures/capture-writer.js';
+import { ethernet, filler, icmpEcho, ipv4, udp, vxlan } from '../fixtures/packet-builder.js';
 
 const files = new Files();
 after(() => files.cleanup());
@@ -43,6 +45,29 @@ describe('Layers view', () => {
       assert.match(text, /\[fragment at offset 1480, the last\]/);
       assert.match(text, /fragment data \(fragment\) — offset 40, 50 bytes \[rest of the datagram, no header\]/);
       assert.doesNotMatch(text, /Not tunnelled/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('an inner fragment inside a whole tunnel packet is a whole inner frame', async () => {
+    const inner = ethernet(
+      { src: '0a:58:0a:f4:00:01', dst: '0a:58:0a:f4:01:01', type: 0x0800 },
+      ipv4({ src: '10.244.0.5', dst: '10.244.1.7', proto: 1, id: 0x1234, mf: true }, icmpEcho({ type: 8, id: 1, seq: 1 }, filler(64))),
+    );
+    const outerUdp = udp({ srcPort: 40000, dstPort: 8472 }, vxlan({ vni: 7 }, inner));
+    const frame = ethernet(
+      { src: '02:00:0a:00:00:01', dst: '02:00:0a:00:00:02', type: 0x0800 },
+      ipv4({ src: '10.0.0.10', dst: '10.0.0.11', proto: 17 }, outerUdp),
+    );
+    const file = files.write('inner-fragment.pcap', buildPcap([{ tsSec: 1_700_000_000, tsFrac: 0, data: frame }]));
+    const ui = await startUi(file, { cols: 120, rows: 40 });
+    try {
+      await ui.press('2');
+      const text = ui.text();
+      assert.ok(text.includes(`The ${inner.length}-byte inner frame travels as ${frame.length} bytes on the underlay`), text);
+      assert.match(text, /IPv4\) — offset 64, header 20 bytes \[fragment 1, more follow\]/);
+      assert.doesNotMatch(text, /Fragment 1 of datagram/);
     } finally {
       await ui.quit();
     }

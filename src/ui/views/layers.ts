@@ -39,7 +39,11 @@ export interface Fragment {
   more: boolean;
   /** The datagram's identification, as shown in the tree (hex). */
   id: string;
+  /** 0 when the fragmented datagram is the outer one (the tunnel itself was cut). */
+  depth: number;
 }
+
+const hex = (n: number, digits: number): string => `0x${n.toString(16).padStart(digits, '0')}`;
 
 /** The fragment a layer's header describes, if it is one (IPv4 flags/offset, the IPv6 fragment header). */
 function fragmentOf(pkt: Packet, l: Packet['layers'][number]): Fragment | undefined {
@@ -48,25 +52,11 @@ function fragmentOf(pkt: Packet, l: Packet['layers'][number]): Fragment | undefi
     const word = rd16(d, l.start + 6);
     const offset = (word & 0x1fff) * 8;
     const more = (word & 0x2000) !== 0;
-    return offset || more
-      ? {
-          offset,
-          more,
-          id: `0x${rd16(d, l.start + 4)
-            .toString(16)
-            .padStart(4, '0')}`,
-        }
-      : undefined;
+    return offset || more ? { offset, more, id: hex(rd16(d, l.start + 4), 4), depth: l.depth } : undefined;
   }
   if (l.proto === 'ipv6.fraghdr' && l.payload - l.start >= 8) {
     const word = rd16(d, l.start + 2);
-    return {
-      offset: word & 0xfff8,
-      more: (word & 1) !== 0,
-      id: `0x${rd32(d, l.start + 4)
-        .toString(16)
-        .padStart(8, '0')}`,
-    };
+    return { offset: word & 0xfff8, more: (word & 1) !== 0, id: hex(rd32(d, l.start + 4), 8), depth: l.depth };
   }
   return undefined;
 }
@@ -196,7 +186,8 @@ export class LayersView {
       const what = o.encrypted ? 'packet (encrypted)' : 'frame';
       out.push(
         fit(
-          f && f.more
+          // Only a cut outer datagram holds part of the inner frame; an inner fragment is a whole inner frame.
+          f && f.depth === 0 && f.offset === 0 && f.more
             ? ` Fragment 1 of datagram ${f.id}: ${o.inner} bytes of the inner ${what} here, the rest in later fragments.`
             : ` The ${o.inner}-byte inner ${what} travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`,
           width,
