@@ -3,11 +3,11 @@
 // overhead added up (50 bytes for VXLAN over IPv4 with an outer Ethernet header).
 import type { Registry } from '../../dissect/registry.js';
 import { encapAt, findTunnel, overheadSpan } from '../../dissect/encap/index.js';
+import { ipFragmentOf, type IpFragment } from '../../dissect/fragment.js';
 import type { Packet } from '../../dissect/types.js';
 import { clip, fit } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 import { maxOf } from '../../util/max.js';
-import { rd16, rd32 } from '../../dissect/field-helpers.js';
 
 export interface LayerBox {
   /** Short name, e.g. "IPv4". */
@@ -28,37 +28,9 @@ export interface LayerBox {
   /** A header the capture added (Linux cooked capture): not on the wire, not overhead. */
   pseudo?: boolean;
   /** An IP header (or IPv6 fragment header) of one fragment of a datagram. */
-  fragment?: Fragment;
+  fragment?: IpFragment;
   /** The bytes of a fragment after the first: the middle or end of a datagram, not a protocol. */
   fragmentData?: boolean;
-}
-
-export interface Fragment {
-  /** Byte offset of this fragment's data in the datagram. */
-  offset: number;
-  more: boolean;
-  /** The datagram's identification, as shown in the tree (hex). */
-  id: string;
-  /** 0 when the fragmented datagram is the outer one (the tunnel itself was cut). */
-  depth: number;
-}
-
-const hex = (n: number, digits: number): string => `0x${n.toString(16).padStart(digits, '0')}`;
-
-/** The fragment a layer's header describes, if it is one (IPv4 flags/offset, the IPv6 fragment header). */
-function fragmentOf(pkt: Packet, l: Packet['layers'][number]): Fragment | undefined {
-  const d = pkt.data;
-  if (l.proto === 'ip' && l.payload - l.start >= 20) {
-    const word = rd16(d, l.start + 6);
-    const offset = (word & 0x1fff) * 8;
-    const more = (word & 0x2000) !== 0;
-    return offset || more ? { offset, more, id: hex(rd16(d, l.start + 4), 4), depth: l.depth } : undefined;
-  }
-  if (l.proto === 'ipv6.fraghdr' && l.payload - l.start >= 8) {
-    const word = rd16(d, l.start + 2);
-    return { offset: word & 0xfff8, more: (word & 1) !== 0, id: hex(rd32(d, l.start + 4), 8), depth: l.depth };
-  }
-  return undefined;
 }
 
 /** Headers a capture tool writes in place of the link header. */
@@ -76,7 +48,7 @@ export interface LayersModel {
   /** The capture's own pseudo-header, kept apart from the encapsulation. */
   pseudo?: LayerBox;
   /** Present when the packet is one fragment of an IP datagram (the outermost fragmentation). */
-  fragment?: Fragment;
+  fragment?: IpFragment;
 }
 
 const PRETTY: Record<string, string> = { eth: 'Ethernet', ip: 'IPv4', data: 'data' };
@@ -87,13 +59,13 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
   const found = findTunnel(pkt);
   /** Box index of each layer index (boxes skip the frame pseudo-layer). */
   const boxOf = new Map<number, number>();
-  let fragment: Fragment | undefined;
+  let fragment: IpFragment | undefined;
   for (const [index, l] of pkt.layers.entries()) {
     if (l.proto === 'frame') continue;
     boxOf.set(index, layers.length);
     const dis = registry.dissector(l.proto);
     const isData = l.proto === 'data';
-    const frag = l.quoted ? undefined : fragmentOf(pkt, l);
+    const frag = l.quoted ? undefined : ipFragmentOf(pkt, l);
     // Data right after a later fragment's header is the middle or end of a datagram, not a payload of its own.
     const rest = isData && fragment !== undefined && fragment.offset > 0 && layers.at(-1)?.fragment === fragment;
     if (frag && !fragment) fragment = frag;
