@@ -89,6 +89,8 @@ const spaces = (n: number): string => ' '.repeat(Math.max(0, n));
 export class IoStatistics {
   private readonly columns: Column[];
   private first: { sec: number; nsec: number } | undefined;
+  /** The frame just read, in microseconds since the first (read() comes before add() for each frame). */
+  private at = 0;
   /** The latest frame's time since the first: tshark's "elapsed time" (all frames read, shown or not). */
   private elapsedUs = 0;
 
@@ -101,12 +103,12 @@ export class IoStatistics {
 
   read(frame: FrameMeta): void {
     this.first ??= { sec: frame.sec, nsec: frame.nsec };
-    this.elapsedUs = Math.max(this.elapsedUs, microsSince(frame.sec, frame.nsec, this.first.sec, this.first.nsec));
+    this.at = microsSince(frame.sec, frame.nsec, this.first.sec, this.first.nsec);
+    this.elapsedUs = Math.max(this.elapsedUs, this.at);
   }
 
   add(pkt: Packet): void {
-    const first = this.first ?? { sec: pkt.frame.sec, nsec: pkt.frame.nsec };
-    const at = Math.max(0, microsSince(pkt.frame.sec, pkt.frame.nsec, first.sec, first.nsec));
+    const at = Math.max(0, this.at);
     const row = this.spec.intervalUs === 0 ? 0 : Math.floor(at / this.spec.intervalUs);
     for (const c of this.columns) {
       if (c.matches && !c.matches(pkt)) continue;
@@ -134,6 +136,7 @@ class IoStatLayout {
   private readonly timeWidth: number;
   /** The duration's width after rounding: tshark sizes the borders with it. */
   private readonly durationMagnitude: number;
+  private readonly rowCount: number;
   private readonly intervalColumn: number;
   private readonly widths: { frames: number; bytes: number }[];
   private readonly rowWidth: number;
@@ -168,6 +171,11 @@ class IoStatLayout {
     this.interval = interval;
     this.duration = duration;
     this.durationMagnitude = durationMagnitude;
+    // The last row runs to the end of the capture: a frame at exactly the duration, when that is a
+    // whole number of intervals, falls in the interval after it and is counted here (tshark drops it).
+    const rows = interval === 0 || duration === 0 ? 0 : Math.ceil(duration / interval);
+    for (const c of columns) foldInto(c.buckets, rows - 1);
+    this.rowCount = rows;
     this.intervalColumn = Math.max(12, this.precision === 0 ? 2 * durationMagnitude + 8 : 2 * durationMagnitude + 2 * this.precision + 10);
     border = Math.max(border, this.intervalColumn);
     this.widths = columns.map((c) => {
@@ -236,9 +244,7 @@ class IoStatLayout {
   }
 
   private *rows(filler: string): Generator<string> {
-    const { interval, duration } = this;
-    if (interval === 0 || duration === 0) return;
-    const count = Math.floor(duration / interval) + (duration % interval > 0 ? 1 : 0);
+    const { interval, duration, rowCount: count } = this;
     const narrow = this.precision === 0 && this.durationMagnitude === 1;
     for (let i = 0; i < count; i++) {
       const start = i * interval;
@@ -253,7 +259,7 @@ class IoStatLayout {
         when = narrow ? `|  ${a} <> ${z}  |` : `| ${a} <> ${z} |`;
       }
       const cells = this.columns.map((c, j) => {
-        const bucket = last ? lastBucket(c, i) : c.buckets.get(i);
+        const bucket = c.buckets.get(i);
         const w = this.widths[j]!;
         return ` ${String(bucket?.frames ?? 0).padStart(w.frames)} | ${String(bucket?.bytes ?? 0).padStart(w.bytes)} |`;
       });
@@ -270,19 +276,17 @@ class IoStatLayout {
   }
 }
 
-/**
- * The last row runs to the end of the capture: a frame at exactly the duration, when that is a
- * whole number of intervals, falls in the interval after it, and tshark counts it here.
- */
-function lastBucket(c: Column, row: number): Bucket | undefined {
-  let sum: Bucket | undefined;
-  for (const [at, b] of c.buckets) {
-    if (at < row) continue;
-    sum ??= { frames: 0, bytes: 0 };
-    sum.frames += b.frames;
-    sum.bytes += b.bytes;
+/** Adds every bucket after row `last` into it (nothing when there are no rows). */
+function foldInto(buckets: Map<number, Bucket>, last: number): void {
+  if (last < 0) return;
+  for (const [row, b] of buckets) {
+    if (row <= last) continue;
+    const into = buckets.get(last) ?? { frames: 0, bytes: 0 };
+    into.frames += b.frames;
+    into.bytes += b.bytes;
+    buckets.set(last, into);
+    buckets.delete(row);
   }
-  return sum;
 }
 
 /** tshark's centring of a column label over a value of width w (one space of padding each side). */
