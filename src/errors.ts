@@ -171,7 +171,12 @@ export const msg = {
   badCount: (text: string) => `invalid packet count "${text}": expected a positive whole number`,
   fieldsNeedE: () => `-T fields needs at least one -e FIELD`,
   badStatistic: (text: string) =>
-    `invalid -z "${text}": vxshark knows conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp, io,phs and io,stat,INTERVAL[,FILTER]...`,
+    `invalid -z "${text}": vxshark knows conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp, io,phs, io,stat,INTERVAL[,FILTER]... and follow,tcp|udp,MODE,STREAM`,
+  badFollow: (text: string) =>
+    `invalid -z "${text}": use follow,tcp|udp,ascii|hex|raw|yaml,STREAM[,RANGE] with STREAM a stream number (tcp.stream) or two endpoints ADDR:PORT,ADDR:PORT`,
+  followMode: (mode: string, modes: readonly string[]) => `-z follow: unknown mode "${mode}" (vxshark shows ${modes.join(', ')})`,
+  followAddress: (text: string) => `invalid -z "${text}": endpoints are ADDR:PORT,ADDR:PORT, with an IPv6 address in brackets ([fd00::1]:80)`,
+  followRange: (text: string) => `invalid -z "${text}": the range is a chunk number or FIRST-LAST, counted from 1`,
   badIoStat: (text: string) =>
     `invalid -z "${text}": use io,stat,INTERVAL[,FILTER]... with INTERVAL in seconds (0 for the whole capture) and no trailing comma`,
   ioStatFilter: (filter: string, why: string) => `-z io,stat column "${filter}": ${why}`,

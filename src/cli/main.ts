@@ -203,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
             array: true,
             nargs: 1,
             default: [] as string[],
-            describe: 'statistics: conv,ip|ipv6|tcp|udp  endpoints,ip|tcp|udp  io,phs  io,stat,N[,FILTER]',
+            describe: 'statistics: conv,ip|ipv6|tcp|udp  endpoints,ip|tcp|udp  io,phs  io,stat,N[,FILTER]  follow,tcp|udp,ascii|hex|raw|yaml,STREAM',
           })
           .option('2', { type: 'boolean', default: false, hidden: true }),
       (args) => {

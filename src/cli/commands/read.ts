@@ -59,7 +59,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   const printer = new PacketPrinter(opts, registry, out, painter(colorEnabled(opts.color, process.stdout)));
   if (opts.output === 'fields' && printer.fieldCount === 0) throw new VxError('usage', msg.fieldsNeedE());
   const limit = opts.count ?? Infinity;
-  const tables = (opts.statistics ?? []).map((s) => createStatistic(s, registry));
+  const tables = (opts.statistics ?? []).map((s) => createStatistic(s, registry, process.stdout.isTTY === true));
   const name = opts.file ?? (opts.live ? opts.live.interfaces.join(',') : '-');
   let time: TimeColumn | undefined;
   let seen = 0;

@@ -3,6 +3,7 @@
 import type { Registry } from '../../dissect/registry.js';
 import type { FrameMeta, Packet } from '../../dissect/types.js';
 import { ConversationTable } from './conversations.js';
+import { FollowTable } from './follow.js';
 import { ProtocolHierarchy } from './hierarchy.js';
 import { IoStatistics } from './io-stat.js';
 import type { Statistic } from './parse.js';
@@ -15,8 +16,10 @@ export interface StatisticTable {
   lines(filter: string | undefined): Iterable<string>;
 }
 
-export function createStatistic(s: Statistic, registry: Registry): StatisticTable {
+/** @param terminal standard output is a terminal (follow's ascii mode then hides carriage returns). */
+export function createStatistic(s: Statistic, registry: Registry, terminal = false): StatisticTable {
   if (s.kind === 'phs') return new ProtocolHierarchy();
+  if (s.kind === 'follow') return new FollowTable(s, terminal);
   if (s.kind === 'iostat') return new IoStatistics(s, registry);
   return new ConversationTable(s.proto, s.kind);
 }
