@@ -138,9 +138,17 @@ export class FollowStream {
 
   private readonly next: [number | undefined, number | undefined] = [undefined, undefined];
   private readonly pending: [Pending[], Pending[]] = [[], []];
+  private pendingBytes = 0;
   private readonly recent = new Map<string, string>();
 
-  constructor(readonly proto: FollowProto) {}
+  /** Bytes past `maxBytes` were counted but not kept (the UI keeps a bounded view of a long transfer). */
+  cut = false;
+
+  /** @param maxBytes payload bytes kept in `chunks`; the rest is still followed and counted. */
+  constructor(
+    readonly proto: FollowProto,
+    private readonly maxBytes = Infinity,
+  ) {}
 
   add(seg: StreamSegment): void {
     this.packets++;
@@ -191,46 +199,70 @@ export class FollowStream {
       this.next[node] = (seq + length) >>> 0;
       this.deliver(chunk);
       this.drain(node);
-    } else this.pending[node].push({ seq, chunk });
+    } else this.wait(node, { seq, chunk });
   }
 
-  /** Delivers waiting segments that now fit at the end of the stream. */
-  private drain(node: 0 | 1): void {
+  /**
+   * Keeps a segment that arrived past a gap. The list is sorted by distance from the next
+   * expected byte, nearest first: segments usually arrive in order and are appended.
+   */
+  private wait(node: 0 | 1, p: Pending): void {
+    if (this.cut) return;
+    this.pendingBytes += p.chunk.data.length;
+    if (this.pendingBytes > this.maxBytes) {
+      this.cut = true;
+      return;
+    }
     const waiting = this.pending[node];
-    for (let progress = true; progress && waiting.length > 0;) {
-      progress = false;
-      for (let k = 0; k < waiting.length; k++) {
-        const { seq, chunk } = waiting[k]!;
-        const expected = this.next[node]!;
-        if (seqDiff(seq, expected) > 0) continue;
-        waiting.splice(k, 1);
-        progress = true;
-        const end = (seq + chunk.data.length) >>> 0;
-        if (seqDiff(end, expected) > 0) {
-          const fresh = chunk.data.subarray(seqDiff(expected, seq));
-          this.deliver({ ...chunk, data: fresh });
-          this.next[node] = end;
-        }
-        break;
+    const expected = this.next[node]!;
+    const distance = (x: Pending): number => (x.seq - expected) >>> 0;
+    const d = distance(p);
+    let lo = waiting.length;
+    if (lo > 0 && distance(waiting[lo - 1]!) > d) {
+      let hi = lo;
+      lo = 0;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (distance(waiting[mid]!) <= d) lo = mid + 1;
+        else hi = mid;
       }
     }
+    waiting.splice(lo, 0, p);
+  }
+
+  /** Delivers waiting segments that now fit at the end of the stream (the part not delivered yet). */
+  private drain(node: 0 | 1): void {
+    const waiting = this.pending[node];
+    let k = 0;
+    for (; k < waiting.length; k++) {
+      const { seq, chunk } = waiting[k]!;
+      const expected = this.next[node]!;
+      if (seqDiff(seq, expected) > 0) break;
+      this.pendingBytes -= chunk.data.length;
+      const end = (seq + chunk.data.length) >>> 0;
+      if (seqDiff(end, expected) > 0) {
+        this.deliver({ ...chunk, data: chunk.data.subarray(seqDiff(expected, seq)) });
+        this.next[node] = end;
+      }
+    }
+    if (k > 0) waiting.splice(0, k);
   }
 
   private fillAcknowledgedGap(node: 0 | 1, seg: StreamSegment): void {
     const waiting = this.pending[node];
     const expected = this.next[node];
     if (waiting.length === 0 || expected === undefined) return;
-    let lowest = waiting[0]!.seq;
-    for (const p of waiting) if (seqDiff(p.seq, lowest) < 0) lowest = p.seq;
+    const lowest = waiting[0]!.seq;
     if (seqDiff(seg.ack, lowest) <= 0 || seqDiff(lowest, expected) <= 0) return;
     const missing = seqDiff(lowest, expected);
-    this.chunks.push({ node, frame: seg.frame, sec: seg.sec, nsec: seg.nsec, data: new Uint8Array(0), missing });
+    if (!this.cut) this.chunks.push({ node, frame: seg.frame, sec: seg.sec, nsec: seg.nsec, data: new Uint8Array(0), missing });
     this.next[node] = lowest;
     this.drain(node);
   }
 
   private deliver(chunk: StreamChunk): void {
-    this.chunks.push(chunk);
+    if (this.bytes[0] + this.bytes[1] + chunk.data.length > this.maxBytes) this.cut = true;
+    if (!this.cut) this.chunks.push(chunk);
     this.bytes[chunk.node] += chunk.data.length;
   }
 }
