@@ -259,6 +259,8 @@ export const msg = {
     `searching for "${text}"… ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets`,
   uiMarkSet: (mark: string, frame: number) => `mark ${mark} set on frame ${frame}; '${mark} jumps back to it`,
   uiNoMark: (mark: string) => `no mark ${mark}; set one with m${mark}`,
+  uiNoStream: (frame: number) => `frame ${frame} carries no TCP or UDP header to follow`,
+  uiNoStreamSelected: () => 'select a packet in the list first, then f follows its TCP or UDP stream',
 
   // analysis
   // Options of the analysis commands.

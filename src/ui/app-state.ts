@@ -4,6 +4,7 @@ import type { Capture } from '../capture/capture.js';
 import { createRegistry } from '../dissect/default-registry.js';
 import type { DecodeAsRule, Registry, RegistryOptions } from '../dissect/registry.js';
 import { Keymap, VIEWS, type ViewId } from './keymap.js';
+import type { StreamSession } from './stream-session.js';
 import type { PacketStore, RowSource } from './store.js';
 import type { Role, Theme } from './theme.js';
 import { AlertsView } from './views/alerts.js';
@@ -16,6 +17,7 @@ import { LayersView } from './views/layers.js';
 import { PacketListView } from './views/packet-list.js';
 import { StatsView } from './views/stats.js';
 import { StatusBar } from './views/status-bar.js';
+import { StreamView } from './views/stream.js';
 import { TunnelsView } from './views/tunnels.js';
 
 export type Pane = 'list' | 'detail' | 'hex';
@@ -73,6 +75,8 @@ export class UiState {
   pendingMark: 'set' | 'jump' | undefined;
   /** Marks: a letter → capture position. */
   readonly bookmarks = new Map<string, number>();
+  /** The conversation being followed (f), shown over the current view until Esc. */
+  stream: StreamSession | undefined;
   disposed = false;
 
   readonly list: PacketListView;
@@ -86,6 +90,7 @@ export class UiState {
   readonly hops: HopsView;
   readonly alerts: AlertsView;
   readonly stats: StatsView;
+  readonly streamView: StreamView;
 
   constructor(
     readonly opts: AppOptions,
@@ -108,6 +113,7 @@ export class UiState {
     this.hops = new HopsView(this.theme);
     this.alerts = new AlertsView(this.theme);
     this.stats = new StatsView(this.theme);
+    this.streamView = new StreamView(this.theme);
   }
 
   /** Capture position of the packet selected in the list. */

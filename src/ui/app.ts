@@ -126,6 +126,7 @@ export class App {
     this.filter.notifyGrowth();
     this.layout.grew();
     this.analysisCtl.grew();
+    s.stream?.grew();
     if (s.follow && s.rows && s.rows.length) s.list.select(s.rows.length - 1, s.rows.length);
     this.requestRender(false);
   }
@@ -134,6 +135,7 @@ export class App {
     const s = this.s;
     s.marks.loaded ??= performance.now();
     this.filter.notifyGrowth();
+    s.stream?.grew();
     this.layout.grew();
     if (s.capture?.error) s.setMessage(msg.uiInputProblem(s.capture.error), 'warning');
     this.analysisCtl.start();
@@ -142,6 +144,7 @@ export class App {
 
   dispose(): void {
     this.s.disposed = true;
+    this.s.stream?.close();
     this.analysisCtl.cancel();
     this.filter.dispose();
     this.layout.dispose();
@@ -168,6 +171,7 @@ export class App {
       this.loop.pending ||
       this.analysisCtl.running ||
       this.search.running ||
+      this.s.stream?.searching === true ||
       this.layout.counting
     );
   }

@@ -33,6 +33,7 @@ export type Action =
   | 'mark'
   | 'jumpMark'
   | 'follow'
+  | 'followStream'
   | `view:${ViewId}`;
 
 export interface Binding {
@@ -90,6 +91,12 @@ const BINDINGS: Binding[] = [
   { keys: ['C-f'], action: 'search', help: 'search the pane in focus (list, tree or bytes); n / N: next / previous match', group: 'Search and marks' },
   { keys: ['m'], action: 'mark', help: 'mark the selected packet: m then a letter', group: 'Search and marks' },
   { keys: ["'"], action: 'jumpMark', help: "jump to a marked packet: ' then its letter", group: 'Search and marks' },
+  {
+    keys: ['f'],
+    action: 'followStream',
+    help: "follow the packet's TCP/UDP stream (Tab: mode, Esc: back)",
+    group: 'Search and marks',
+  },
   { keys: ['s'], action: 'sort', help: 'sort: Flows, Tunnels, and the Statistics tables (packets, bytes, ...)', group: 'Statistics' },
   { keys: ['i'], action: 'side', help: 'Statistics: outer (node to node) or inner (inside tunnels) side', group: 'Statistics' },
   { keys: ['n'], action: 'nextEvidence', help: 'next frame of the selected alert (or next search match)', group: 'Alerts' },

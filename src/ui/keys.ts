@@ -10,7 +10,9 @@ import { keyName, type Action, type ViewId } from './keymap.js';
 import type { Navigator } from './navigate.js';
 import { actAnalysis, actList, actPackets, actStats } from './pane-keys.js';
 import type { Search } from './search.js';
+import { StreamSession } from './stream-session.js';
 import { LineEditor } from './views/filter-bar.js';
+import { msg } from '../errors.js';
 
 export class Keys {
   constructor(
@@ -79,8 +81,79 @@ export class Keys {
     }
     s.message = undefined;
     const action = s.keymap.action(name);
+    if (s.stream && (name === 'q' || (action !== undefined && this.actStream(action)))) {
+      if (name === 'q') this.closeStream();
+      return this.requestRender();
+    }
     if (action) this.act(action);
     this.requestRender();
+  }
+
+  /** Keys of the follow-stream view; false for the ones that act as everywhere else (help, views). */
+  private actStream(action: Action): boolean {
+    const s = this.s;
+    const v = s.streamView;
+    const page = v.pageSize();
+    switch (action) {
+      case 'cancel':
+        this.closeStream();
+        return true;
+      case 'up':
+        v.move(-1);
+        return true;
+      case 'down':
+        v.move(1);
+        return true;
+      case 'pageUp':
+      case 'halfUp':
+        v.move(action === 'pageUp' ? -page : -Math.max(1, page >> 1));
+        return true;
+      case 'pageDown':
+      case 'halfDown':
+        v.move(action === 'pageDown' ? page : Math.max(1, page >> 1));
+        return true;
+      case 'first':
+        v.move(-Infinity);
+        return true;
+      case 'last':
+        v.move(Infinity);
+        return true;
+      case 'nextPane':
+      case 'prevPane':
+        v.nextMode();
+        return true;
+      case 'toggle': {
+        const frame = v.selectedFrame();
+        if (frame === undefined) return true;
+        this.closeStream();
+        this.nav.showFrame(frame);
+        return true;
+      }
+      case 'help':
+      case 'quit':
+        return false;
+      default:
+        if (action.startsWith('view:')) {
+          this.closeStream();
+          return false;
+        }
+        return true;
+    }
+  }
+
+  private openStream(): void {
+    const s = this.s;
+    const pos = s.selectedPos;
+    if (pos === undefined || !s.store) return s.setMessage(msg.uiNoStreamSelected(), 'warning');
+    const session = StreamSession.open(s.store, pos, () => this.requestRender());
+    if (!session) return s.setMessage(msg.uiNoStream(pos + 1), 'warning');
+    s.stream?.close();
+    s.stream = session;
+  }
+
+  private closeStream(): void {
+    this.s.stream?.close();
+    this.s.stream = undefined;
   }
 
   private act(action: Action): void {
@@ -112,6 +185,8 @@ export class Keys {
         s.follow = true;
         if (s.rows?.length) s.list.select(s.rows.length - 1, s.rows.length);
         return;
+      case 'followStream':
+        return this.openStream();
       case 'mark':
       case 'jumpMark':
         s.pendingMark = action === 'mark' ? 'set' : 'jump';

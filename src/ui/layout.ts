@@ -77,12 +77,15 @@ export class Layout {
 
     filter.setContent(s.filterBar.render(W, this.filterNote()));
 
-    const packets = s.view === 'packets';
+    const packets = s.view === 'packets' && !s.stream;
     for (const bx of [list, detail, hex]) packets ? bx.show() : bx.hide();
     packets ? text.hide() : text.show();
 
     let rowsShown = 0;
-    if (packets) {
+    if (s.stream) {
+      place(text, 0, bodyTop, W, bodyH);
+      text.setContent(s.streamView.render(s.stream, W, bodyH).join('\n'));
+    } else if (packets) {
       const listH = Math.max(3, Math.floor(bodyH * 0.42));
       const rest = bodyH - listH;
       const hexH = Math.max(2, Math.min(Math.floor(rest * 0.45), this.hexLinesNeeded(W) + 1));
@@ -220,7 +223,9 @@ export class Layout {
       shown: s.rows?.length ?? 0,
       filtered: s.filterBar.applied !== '',
       ...(filtering && job?.state === 'running' ? { filterFraction: job.fraction } : {}),
-      view: `${view.key} ${view.title}${s.view === 'packets' ? `: ${s.focus === 'list' ? 'list' : s.focus === 'detail' ? 'details' : 'bytes'}` : ''}`,
+      view: s.stream
+        ? `Stream: ${s.streamView.mode}`
+        : `${view.key} ${view.title}${s.view === 'packets' ? `: ${s.focus === 'list' ? 'list' : s.focus === 'detail' ? 'details' : 'bytes'}` : ''}`,
       ...(analysis ? { alerts: alertCounts(analysis) } : {}),
       ...(s.message ? { message: s.message } : {}),
       ...(c?.error && !s.message ? { warning: 'damaged capture' } : {}),

@@ -42,7 +42,9 @@ export type Role =
   | 'edge0'
   | 'edge1'
   | 'edge2'
-  | 'edge3';
+  | 'edge3'
+  | 'stream0'
+  | 'stream1';
 
 /** An attribute: SGR parameters such as "1;38;5;33". */
 type Attr = string;
@@ -85,6 +87,9 @@ const P256: Record<Role, Attr> = {
   edge1: '38;5;150',
   edge2: '38;5;222',
   edge3: '38;5;183',
+  // Follow stream: the two sides of a conversation, in Wireshark's red and blue.
+  stream0: '38;5;210',
+  stream1: '38;5;111',
 };
 
 const P16: Record<Role, Attr> = {
@@ -125,6 +130,8 @@ const P16: Record<Role, Attr> = {
   edge1: '32',
   edge2: '33',
   edge3: '35',
+  stream0: '91',
+  stream1: '94',
 };
 
 // --theme light: the roles whose dark-background colours would vanish on a light one.
@@ -149,6 +156,8 @@ const LIGHT256: Partial<Record<Role, Attr>> = {
   edge1: '38;5;28',
   edge2: '38;5;130',
   edge3: '38;5;90',
+  stream0: '38;5;124',
+  stream1: '38;5;19',
 };
 
 const LIGHT16: Partial<Record<Role, Attr>> = {
@@ -171,6 +180,8 @@ const LIGHT16: Partial<Record<Role, Attr>> = {
   edge1: '32',
   edge2: '33',
   edge3: '35',
+  stream0: '31',
+  stream1: '34',
 };
 
 export type ThemeName = 'dark' | 'light';
@@ -215,6 +226,9 @@ const MONO: Record<Role, Attr> = {
   edge1: '',
   edge2: '',
   edge3: '',
+  // The → and ← marks tell the sides apart; the other side's bytes are also bold.
+  stream0: '',
+  stream1: '1',
 };
 
 export const RESET = '\x1b[0m';
