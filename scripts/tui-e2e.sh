@@ -94,6 +94,23 @@ text 'goto 30'
 keys Enter
 sleep 0.2
 
+# 4b. Follow stream: the HTTP exchange inside VXLAN as text, then hex; Esc goes back.
+keys / C-u Enter
+sleep 0.2
+keys ':'
+text 'goto 18'
+keys Enter
+wait_for 'Details of frame 18'
+keys f
+wait_for 'Follow TCP stream 172\.20\.0\.10:48312 ⇄ 172\.20\.2\.30:80'
+wait_for '→ GET / HTTP/1\.1'
+wait_for '← HTTP/1\.1 200 OK'
+keys Tab
+wait_for '→ 00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  GET / HTTP/1\.1\.\.'
+keys Escape
+wait_for 'Details of frame 18'
+reject 'Follow TCP stream'
+
 # 5. Quit: the shell prints the exit status once the terminal is back.
 keys q
 wait_for 'VXSHARK_EXIT=0'
