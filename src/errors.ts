@@ -259,6 +259,12 @@ export const msg = {
     `searching for "${text}"… ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets`,
   uiMarkSet: (mark: string, frame: number) => `mark ${mark} set on frame ${frame}; '${mark} jumps back to it`,
   uiNoMark: (mark: string) => `no mark ${mark}; set one with m${mark}`,
+  uiCopied: (what: string, chars: number, cut: boolean) =>
+    `copied ${what}: ${chars.toLocaleString('en-US')} characters${cut ? ' (cut to fit)' : ''}`,
+  uiCopiedToFile: (what: string, path: string) => `wrote ${what} to ${path}`,
+  uiCopyExists: (path: string) => `not overwritten: ${path} exists (:copy writes new files only)`,
+  uiCopyUsage: () => 'usage: copy FILE (writes what y copies to a new file)',
+  uiNothingToCopy: () => 'nothing to copy here: y copies the packet summary (list), the field (tree), the bytes (hex pane) or a followed stream',
   uiNoStream: (frame: number) => `frame ${frame} carries no TCP or UDP header to follow`,
   uiNoStreamSelected: () => 'select a packet in the list first, then f follows its TCP or UDP stream',
 

@@ -48,7 +48,7 @@ export class App {
     this.layout = new Layout(screen, s, this.filter, this.analysisCtl, render);
     this.commands = new Commands(s, this.filter, this.analysisCtl, this.nav, () => this.layout.redissected());
     this.search = new Search(s, render);
-    this.keys = new Keys(s, this.filter, this.analysisCtl, this.nav, this.commands, this.search, render);
+    this.keys = new Keys(s, this.filter, this.analysisCtl, this.nav, this.commands, this.search, render, (seq) => screen.program.output.write(seq));
     this.keys.bind(screen);
     bindMouse(this.layout.boxes, s, render);
     screen.on('resize', () => this.requestRender());

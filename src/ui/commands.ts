@@ -6,6 +6,7 @@ import type { AnalysisControl } from './analysis-control.js';
 import type { UiState } from './app-state.js';
 import type { FilterControl } from './filter-control.js';
 import type { Navigator } from './navigate.js';
+import { copyToFile, selectionToCopy } from './clipboard.js';
 
 export class Commands {
   constructor(
@@ -39,6 +40,12 @@ export class Commands {
         case 'help':
           this.s.helpOpen = true;
           return;
+        case 'copy': {
+          if (!arg.trim()) return this.s.setMessage(msg.uiCopyUsage(), 'error');
+          const copied = selectionToCopy(this.s);
+          if (!copied) return this.s.setMessage(msg.uiNothingToCopy(), 'warning');
+          return this.s.setMessage(copyToFile(copied, arg.trim()), 'good');
+        }
         default:
           if (/^\d+$/.test(cmd)) return this.nav.gotoFrame(cmd);
           this.s.setMessage(msg.uiUnknownCommand(cmd), 'error');

@@ -34,6 +34,7 @@ export type Action =
   | 'jumpMark'
   | 'follow'
   | 'followStream'
+  | 'copy'
   | `view:${ViewId}`;
 
 export interface Binding {
@@ -65,7 +66,7 @@ const BINDINGS: Binding[] = [
   { keys: ['C-c'], action: 'quit', help: '', group: 'General' },
   { keys: ['?'], action: 'help', help: 'show or hide this help', group: 'General' },
   { keys: ['/'], action: 'filter', help: 'edit the display filter (Enter applies, Esc cancels)', group: 'General' },
-  { keys: [':'], action: 'command', help: 'command line: decode udp.port==9000 vxlan, goto N, filter TEXT, quit', group: 'General' },
+  { keys: [':'], action: 'command', help: 'command line: decode udp.port==9000 vxlan, goto N, filter TEXT, copy FILE, quit', group: 'General' },
   { keys: ['escape'], action: 'cancel', help: 'close an overlay, or stop a running filter', group: 'General' },
   { keys: ['up', 'k'], action: 'up', help: 'previous packet / node / line', group: 'Moving' },
   { keys: ['down', 'j'], action: 'down', help: 'next packet / node / line', group: 'Moving' },
@@ -97,6 +98,7 @@ const BINDINGS: Binding[] = [
     help: "follow the packet's TCP/UDP stream (Tab: mode, Esc: back)",
     group: 'Search and marks',
   },
+  { keys: ['y'], action: 'copy', help: 'copy the summary, field, bytes or stream (OSC 52; :copy FILE)', group: 'Search and marks' },
   { keys: ['s'], action: 'sort', help: 'sort: Flows, Tunnels, and the Statistics tables (packets, bytes, ...)', group: 'Statistics' },
   { keys: ['i'], action: 'side', help: 'Statistics: outer (node to node) or inner (inside tunnels) side', group: 'Statistics' },
   { keys: ['n'], action: 'nextEvidence', help: 'next frame of the selected alert (or next search match)', group: 'Alerts' },

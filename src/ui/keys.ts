@@ -11,6 +11,7 @@ import type { Navigator } from './navigate.js';
 import { actAnalysis, actList, actPackets, actStats } from './pane-keys.js';
 import type { Search } from './search.js';
 import { StreamSession } from './stream-session.js';
+import { copyToTerminal, selectionToCopy } from './clipboard.js';
 import { LineEditor } from './views/filter-bar.js';
 import { msg } from '../errors.js';
 
@@ -23,6 +24,8 @@ export class Keys {
     private readonly commands: Commands,
     private readonly search: Search,
     private readonly requestRender: () => void,
+    /** Writes straight to the terminal (the clipboard's OSC 52 sequence). */
+    private readonly writeTerminal: (sequence: string) => void,
   ) {}
 
   bind(screen: Screen): void {
@@ -131,6 +134,7 @@ export class Keys {
       }
       case 'help':
       case 'quit':
+      case 'copy':
         return false;
       default:
         if (action.startsWith('view:')) {
@@ -187,6 +191,11 @@ export class Keys {
         return;
       case 'followStream':
         return this.openStream();
+      case 'copy': {
+        const copied = selectionToCopy(s);
+        if (!copied) return s.setMessage(msg.uiNothingToCopy(), 'warning');
+        return s.setMessage(copyToTerminal(copied, this.writeTerminal), 'good');
+      }
       case 'mark':
       case 'jumpMark':
         s.pendingMark = action === 'mark' ? 'set' : 'jump';
