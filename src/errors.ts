@@ -259,8 +259,7 @@ export const msg = {
     `searching for "${text}"… ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets`,
   uiMarkSet: (mark: string, frame: number) => `mark ${mark} set on frame ${frame}; '${mark} jumps back to it`,
   uiNoMark: (mark: string) => `no mark ${mark}; set one with m${mark}`,
-  uiCopied: (what: string, chars: number, cut: boolean) =>
-    `copied ${what}: ${chars.toLocaleString('en-US')} characters${cut ? ' (cut to fit)' : ''}`,
+  uiCopied: (what: string, chars: number, cut: boolean) => `copied ${what}: ${chars.toLocaleString('en-US')} characters${cut ? ' (cut to fit)' : ''}`,
   uiCopiedToFile: (what: string, path: string) => `wrote ${what} to ${path}`,
   uiCopyExists: (path: string) => `not overwritten: ${path} exists (:copy writes new files only)`,
   uiCopyUsage: () => 'usage: copy FILE (writes what y copies to a new file)',

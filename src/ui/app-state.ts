@@ -105,7 +105,7 @@ export class UiState {
     if (opts.follow) this.list.fixWidthsAfter = 64;
     this.detail = new DetailView(this.theme);
     this.hex = new HexView(this.theme);
-    this.filterBar = new FilterBar(this.theme, checkFilterText);
+    this.filterBar = new FilterBar(this.theme, checkFilterText, () => this.store?.registry.fieldNames() ?? []);
     this.statusBar = new StatusBar(this.theme);
     this.layers = new LayersView(this.theme);
     this.flows = new FlowsView(this.theme);

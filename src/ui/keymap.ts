@@ -65,7 +65,7 @@ const BINDINGS: Binding[] = [
   { keys: ['q'], action: 'quit', help: 'quit (also Ctrl-C)', group: 'General' },
   { keys: ['C-c'], action: 'quit', help: '', group: 'General' },
   { keys: ['?'], action: 'help', help: 'show or hide this help', group: 'General' },
-  { keys: ['/'], action: 'filter', help: 'edit the display filter (Enter applies, Esc cancels)', group: 'General' },
+  { keys: ['/'], action: 'filter', help: 'edit the display filter (Tab completes a field, Enter applies, Esc cancels)', group: 'General' },
   { keys: [':'], action: 'command', help: 'command line: decode udp.port==9000 vxlan, goto N, filter TEXT, copy FILE, quit', group: 'General' },
   { keys: ['escape'], action: 'cancel', help: 'close an overlay, or stop a running filter', group: 'General' },
   { keys: ['up', 'k'], action: 'up', help: 'previous packet / node / line', group: 'Moving' },

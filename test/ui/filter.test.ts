@@ -42,6 +42,31 @@ describe('filter bar', () => {
     }
   });
 
+  it('completes field names with Tab and lists the choices at 80 columns', async () => {
+    const ui = await startUi(CILIUM, { cols: 80, rows: 24 });
+    try {
+      await ui.press('/');
+      await ui.type('vxlan.v');
+      await ui.press(KEYS.tab);
+      assert.match(ui.lines()[0]!, /Filter: vxlan\.v +2 choices: vxlan\.ver {2}vxlan\.vni/);
+      await ui.type('n');
+      await ui.press(KEYS.tab);
+      assert.match(ui.lines()[0]!, /✓ Filter: vxlan\.vni {2}/);
+      await ui.type(' == 32001 && inner.ic');
+      await ui.press(KEYS.tab);
+      // The editor scrolls to keep the cursor in view; the choices fold deeper names.
+      assert.match(ui.lines()[0]!, /== 32001 && inner\.icmp +\d+ choices: inner\.icmp {2}inner\.icmp\./);
+      await ui.press(KEYS.enter);
+      assert.equal(ui.filterText(), 'vxlan.vni == 32001 && inner.icmp');
+      await ui.press('/');
+      await ui.type(' || zzz');
+      await ui.press(KEYS.tab);
+      assert.match(ui.lines()[0]!, /no field starts so/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
   it('is red with the compiler message while the filter is wrong, and Esc cancels', async () => {
     const ui = await startUi(CILIUM);
     try {

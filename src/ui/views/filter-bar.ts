@@ -1,6 +1,7 @@
 // The display-filter bar at the top, and the line editor it shares with the `:` command
 // line. The filter is checked on every keystroke: green when it compiles, red with the
 // compiler's message (and the offending column underlined) when it does not.
+import { completeField } from '../../filter/complete.js';
 import type { KeyEvent } from '../blessed.js';
 import { clip, fit } from '../text.js';
 import type { Role, Theme } from '../theme.js';
@@ -120,10 +121,14 @@ export class FilterBar {
   /** The filter currently applied to the list ("" for none). */
   applied = '';
   state: FilterState = { kind: 'empty' };
+  /** After Tab: the field names that could follow the word typed (shown until the next key). */
+  choices: string[] = [];
 
   constructor(
     private readonly theme: Theme,
     private readonly check: (text: string) => FilterState,
+    /** The display-filter vocabulary Tab completes from. */
+    private readonly fieldNames: () => readonly string[] = () => [],
   ) {}
 
   /** Starts editing, from the applied filter. */
@@ -153,11 +158,30 @@ export class FilterBar {
 
   /** Returns 'submit' with a valid text, 'cancel', or undefined while editing goes on. */
   handleKey(ch: string | undefined, key: KeyEvent): 'submit' | 'cancel' | undefined {
+    this.choices = [];
+    if (key.full === 'tab') {
+      this.complete();
+      return undefined;
+    }
     const r = this.editor.handleKey(ch, key);
     if (r === 'changed') this.validate();
     if (r === 'cancel') return 'cancel';
     if (r === 'submit') return this.state.kind === 'bad' ? undefined : 'submit';
     return undefined;
+  }
+
+  /** Tab: completes the field name before the cursor and lists what could follow. */
+  private complete(): void {
+    const e = this.editor;
+    const done = completeField(e.text, e.cursor, this.fieldNames());
+    if (!done) {
+      this.choices = ['no field starts so'];
+      return;
+    }
+    e.text = done.text;
+    e.cursor = done.cursor;
+    this.choices = done.choices;
+    this.validate();
   }
 
   render(width: number, note: string): string {
@@ -171,7 +195,8 @@ export class FilterBar {
       return th.paint('filterIdle', fit(label + (width > 60 ? hint.trimStart() : ''), width));
     }
     let right = '';
-    if (s.kind === 'bad') right = `  ${s.message}`;
+    if (this.editing && this.choices.length) right = `  ${this.choices.length > 1 ? `${this.choices.length} choices: ` : ''}${this.choices.join('  ')}`;
+    else if (s.kind === 'bad') right = `  ${s.message}`;
     else if (note) right = `  ${note}`;
     const room = Math.max(10, width - label.length - Math.min(right.length, Math.floor(width / 2)));
     right = clip(right, Math.max(0, width - label.length - room));
