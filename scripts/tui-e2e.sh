@@ -19,11 +19,16 @@ fi
 
 SOCKET="vxshark-e2e-$$"
 T=(tmux -L "$SOCKET" -f /dev/null)
-cleanup() { "${T[@]}" kill-server >/dev/null 2>&1 || true; }
+# The UI saves settings (recent filters, columns): into a throwaway directory, not the user's.
+SETTINGS=$(mktemp -d)
+cleanup() {
+  "${T[@]}" kill-server >/dev/null 2>&1 || true
+  rm -rf "$SETTINGS"
+}
 trap cleanup EXIT
 
 "${T[@]}" new-session -d -s e2e -x 120 -y 40 \
-  "env TERM=xterm-256color LANG=C.UTF-8 $CMD; echo VXSHARK_EXIT=\$?; sleep 30"
+  "env XDG_CONFIG_HOME=$SETTINGS TERM=xterm-256color LANG=C.UTF-8 $CMD; echo VXSHARK_EXIT=\$?; sleep 30"
 
 screen() { "${T[@]}" capture-pane -p -t e2e; }
 fail() {
@@ -121,7 +126,7 @@ reject 'Outer src → dst'
 "${T[@]}" kill-session -t e2e
 LAB=samples/lab-recordings
 "${T[@]}" new-session -d -s e2e -x 80 -y 24 \
-  "env TERM=xterm-256color LANG=C.UTF-8 node bin/vxshark.js --ip-link $LAB/native-router.ip-link.txt $LAB/native-router-any.pcap; echo VXSHARK_EXIT=\$?; sleep 30"
+  "env XDG_CONFIG_HOME=$SETTINGS TERM=xterm-256color LANG=C.UTF-8 node bin/vxshark.js --ip-link $LAB/native-router.ip-link.txt $LAB/native-router-any.pcap; echo VXSHARK_EXIT=\$?; sleep 30"
 wait_for 'If/Dir Source → Destination'
 wait_for '\[1 Packets: list\]  \? help'
 wait_for '!4 [0-9.]+ eth1 ▸ 172\.20\.0\.10 → 172\.20\.2\.30 ICMP'
@@ -149,7 +154,7 @@ CUT=$(node -e '
   while (off < b.length && n < 20) { if (b.readUInt32LE(off) === 6) n++; off += b.readUInt32LE(off + 4); }
   console.log(off);' "$PIPE_SRC")
 "${T[@]}" new-session -d -s e2e -x 100 -y 30 \
-  "(head -c $CUT $PIPE_SRC; sleep 6; tail -c +$((CUT + 1)) $PIPE_SRC) | env TERM=xterm-256color LANG=C.UTF-8 node bin/vxshark.js -; echo VXSHARK_EXIT=\$?; sleep 30"
+  "(head -c $CUT $PIPE_SRC; sleep 6; tail -c +$((CUT + 1)) $PIPE_SRC) | env XDG_CONFIG_HOME=$SETTINGS TERM=xterm-256color LANG=C.UTF-8 node bin/vxshark.js -; echo VXSHARK_EXIT=\$?; sleep 30"
 wait_for 'standard input │ reading… 20 packets │ ✖ [1-9]' 5
 expect 'following'
 wait_for '24 packets │ ✖ 2 ⚠ 3 ℹ 0' 15

@@ -264,6 +264,14 @@ export const msg = {
   uiCopyExists: (path: string) => `not overwritten: ${path} exists (:copy writes new files only)`,
   uiCopyUsage: () => 'usage: copy FILE (writes what y copies to a new file)',
   uiNothingToCopy: () => 'nothing to copy here: y copies the packet summary (list), the field (tree), the bytes (hex pane) or a followed stream',
+  uiConfigBroken: (path: string, why: string) => `${path} is not valid settings (${why}); using the defaults and leaving the file alone`,
+  uiConfigUnreadable: (path: string, why: string) => `cannot read ${path} (${why}); using the defaults`,
+  uiConfigUnwritable: (path: string, why: string) => `settings not saved: cannot write ${path} (${why})`,
+  uiColumnUsage: () => 'usage: column add FIELD | column remove FIELD|N | column move FIELD N | column (lists them)',
+  uiColumnExists: (name: string) => `the list already has a ${name} column`,
+  uiColumnMissing: (name: string) => `no ${name} column; column lists the ones added`,
+  uiColumns: (names: readonly string[]) =>
+    names.length ? `columns added: ${names.join(', ')}` : 'no columns added; column add FIELD adds one (Tab completes in /)',
   uiNoStream: (frame: number) => `frame ${frame} carries no TCP or UDP header to follow`,
   uiNoStreamSelected: () => 'select a packet in the list first, then f follows its TCP or UDP stream',
 

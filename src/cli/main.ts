@@ -167,7 +167,11 @@ export async function main(argv: string[]): Promise<number> {
             describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)',
           })
           .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
-          .option('theme', { type: 'string', choices: ['dark', 'light'], default: 'dark', describe: 'terminal UI colours for a dark or a light background' })
+          .option('theme', {
+            type: 'string',
+            choices: ['dark', 'light'],
+            describe: 'terminal UI colours for a dark or a light background (default: the saved setting, else dark)',
+          })
           .option('Y', {
             alias: 'display-filter',
             type: 'string',
@@ -261,7 +265,7 @@ interface ReadArgs extends ContextArgs {
   heuristics: boolean;
   ifname: string[];
   'ip-link'?: string;
-  theme: string;
+  theme?: string;
   w?: string;
   t: string;
   Y?: string;
@@ -310,13 +314,15 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
   if (file !== undefined && !printing && process.stdout.isTTY) {
     // The terminal UI (blessed) loads only when used: printing starts faster and smaller without it.
     const { runUi } = await import('../ui/index.js');
+    const { defaultConfigPath } = await import('../ui/config.js');
     return runUi({
       file: fromToken(file),
       decodeAs: args.d.map(parseDecodeAs),
       heuristics: args.heuristics,
       ifnames: ifnamesFrom(),
       context,
-      theme: args.theme === 'light' ? 'light' : 'dark',
+      ...(args.theme === 'light' || args.theme === 'dark' ? { theme: args.theme } : {}),
+      config: defaultConfigPath(),
     });
   }
   const ifnames = ifnamesFrom();

@@ -5,6 +5,7 @@ import { createRegistry } from '../dissect/default-registry.js';
 import type { DecodeAsRule, Registry, RegistryOptions } from '../dissect/registry.js';
 import { Keymap, VIEWS, type ViewId } from './keymap.js';
 import type { StreamSession } from './stream-session.js';
+import { ConfigStore } from './config.js';
 import type { PacketStore, RowSource } from './store.js';
 import type { Role, Theme } from './theme.js';
 import { AlertsView } from './views/alerts.js';
@@ -30,6 +31,10 @@ export interface AppOptions {
   /** Context files (--context), loaded again by the analysis worker; names follow registry.names. */
   contextPaths?: string[];
   theme: Theme;
+  /** Saved settings: the list's extra columns, the recent filters. */
+  config?: ConfigStore;
+  /** Why the settings file could not be used, shown once at the start. */
+  configProblem?: string;
   /** Keep the last packet selected as packets arrive (standard input). */
   follow: boolean;
   /** Whether the analysis worker runs. */
@@ -75,6 +80,7 @@ export class UiState {
   pendingMark: 'set' | 'jump' | undefined;
   /** Marks: a letter → capture position. */
   readonly bookmarks = new Map<string, number>();
+  readonly config: ConfigStore;
   /** The conversation being followed (f), shown over the current view until Esc. */
   stream: StreamSession | undefined;
   disposed = false;
@@ -114,6 +120,9 @@ export class UiState {
     this.alerts = new AlertsView(this.theme);
     this.stats = new StatsView(this.theme);
     this.streamView = new StreamView(this.theme);
+    this.config = opts.config ?? ConfigStore.open(undefined).store;
+    for (const f of this.config.config.recentFilters) this.filterBar.editor.remember(f);
+    if (opts.configProblem) this.setMessage(opts.configProblem, 'warning');
   }
 
   /** Capture position of the packet selected in the list. */
@@ -125,6 +134,12 @@ export class UiState {
 
   setMessage(text: string, role: Role): void {
     this.message = { text, role };
+  }
+
+  /** Saves the settings after a change, reporting a failure to write them (once). */
+  saveConfig(): void {
+    const problem = this.config.save();
+    if (problem) this.setMessage(problem, 'warning');
   }
 
   makeRegistry(): Registry {

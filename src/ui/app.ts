@@ -116,6 +116,7 @@ export class App {
     const s = this.s;
     s.capture = capture;
     s.store = new PacketStore(capture, s.makeRegistry(), s.opts.ifnames);
+    this.commands.restoreColumns();
     s.rows = new AllRows(s.store);
     this.requestRender();
   }

@@ -40,6 +40,9 @@ export class Commands {
         case 'help':
           this.s.helpOpen = true;
           return;
+        case 'column':
+        case 'col':
+          return this.column(rest);
         case 'copy': {
           if (!arg.trim()) return this.s.setMessage(msg.uiCopyUsage(), 'error');
           const copied = selectionToCopy(this.s);
@@ -54,6 +57,50 @@ export class Commands {
       if (e instanceof VxError) this.s.setMessage(e.message, 'error');
       else throw e;
     }
+  }
+
+  /** The saved columns, on a new capture: a name the registry does not know is skipped and reported. */
+  restoreColumns(): void {
+    const s = this.s;
+    if (!s.store) return;
+    const kept: string[] = [];
+    for (const name of s.config.config.columns) {
+      try {
+        s.store.setColumns([...kept, name]);
+        kept.push(name);
+      } catch (e) {
+        if (!(e instanceof VxError)) throw e;
+        s.setMessage(`saved column ${name}: ${e.message}`, 'warning');
+      }
+    }
+    s.store.setColumns(kept);
+  }
+
+  /** `column add FIELD`, `column remove FIELD|N`, `column move FIELD N`, `column` (lists them). */
+  private column(args: string[]): void {
+    const s = this.s;
+    const store = s.store;
+    if (!store) return;
+    const [verb = '', name = '', where = ''] = args;
+    const now = [...store.columns];
+    const index = /^\d+$/.test(name) ? Number(name) - 1 : now.indexOf(name);
+    let next: string[];
+    if (verb === '' || verb === 'list') return s.setMessage(msg.uiColumns(now), 'note');
+    if (verb === 'add' && name && !where) {
+      if (now.includes(name)) return s.setMessage(msg.uiColumnExists(name), 'warning');
+      next = [...now, name];
+    } else if ((verb === 'remove' || verb === 'rm') && name && !where) {
+      if (index < 0 || index >= now.length) return s.setMessage(msg.uiColumnMissing(name), 'warning');
+      next = now.filter((_, i) => i !== index);
+    } else if (verb === 'move' && name && /^\d+$/.test(where)) {
+      if (index < 0 || index >= now.length) return s.setMessage(msg.uiColumnMissing(name), 'warning');
+      next = now.filter((_, i) => i !== index);
+      next.splice(Math.min(next.length, Math.max(0, Number(where) - 1)), 0, now[index]!);
+    } else return s.setMessage(msg.uiColumnUsage(), 'error');
+    store.setColumns(next);
+    s.config.config.columns = [...store.columns];
+    s.setMessage(msg.uiColumns(store.columns), 'good');
+    s.saveConfig();
   }
 
   /**

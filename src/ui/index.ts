@@ -11,6 +11,7 @@ import { App, type UiMarks } from './app.js';
 import type { Screen, TerminalInput, TerminalOutput } from './blessed.js';
 import { createScreen, TerminalGuard } from './screen.js';
 import { chooseDepth, Theme, type ColorDepth, type ThemeName } from './theme.js';
+import { ConfigStore } from './config.js';
 
 export interface UiOptions {
   /** Capture file, or "-" for standard input (then keys are read from /dev/tty). */
@@ -33,8 +34,10 @@ export interface UiOptions {
   colors?: ColorDepth;
   /** terminfo name; defaults to $TERM. */
   terminal?: string;
-  /** Colours for a dark (default) or a light terminal background. */
+  /** Colours for a dark or a light terminal background; the saved setting (else dark) when absent. */
   theme?: ThemeName;
+  /** The settings file (columns, theme, recent filters); none is read or written when absent. */
+  config?: string;
   /** Called once the screen exists: lets tests and benchmarks drive and observe the UI. */
   onReady?: (ui: UiHandle) => void;
   /** Run the analysis worker (on unless false; the fuzzer drives the views without it). */
@@ -112,7 +115,11 @@ export async function runUi(opts: UiOptions): Promise<number> {
     const startUi = (): App => {
       if (app) return app;
       const screen = createScreen({ input: keyboard, output, ...(opts.terminal ? { terminal: opts.terminal } : {}) });
-      const theme = new Theme(chooseDepth(process.env, screen.program.tput.colors, opts.colors, opts.terminal ?? process.env.TERM), opts.theme ?? 'dark');
+      const settings = ConfigStore.open(opts.config);
+      const theme = new Theme(
+        chooseDepth(process.env, screen.program.tput.colors, opts.colors, opts.terminal ?? process.env.TERM),
+        opts.theme ?? settings.store.config.theme ?? 'dark',
+      );
       const g = new TerminalGuard(screen, stderr);
       guard = g;
       const a = new App(screen, {
@@ -125,6 +132,8 @@ export async function runUi(opts: UiOptions): Promise<number> {
         contextPaths: opts.context?.context ? opts.context.paths : [],
         ifnames: opts.ifnames,
         theme,
+        config: settings.store,
+        ...(settings.problem ? { configProblem: settings.problem } : {}),
         follow: fromStdin,
         analysis: opts.analysis ?? true,
         quit: () => g.finish({ kind: 'quit' }, EXIT_OK),

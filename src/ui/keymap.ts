@@ -66,7 +66,7 @@ const BINDINGS: Binding[] = [
   { keys: ['C-c'], action: 'quit', help: '', group: 'General' },
   { keys: ['?'], action: 'help', help: 'show or hide this help', group: 'General' },
   { keys: ['/'], action: 'filter', help: 'edit the display filter (Tab completes a field, Enter applies, Esc cancels)', group: 'General' },
-  { keys: [':'], action: 'command', help: 'command line: decode udp.port==9000 vxlan, goto N, filter TEXT, copy FILE, quit', group: 'General' },
+  { keys: [':'], action: 'command', help: 'command line (the commands are listed below)', group: 'General' },
   { keys: ['escape'], action: 'cancel', help: 'close an overlay, or stop a running filter', group: 'General' },
   { keys: ['up', 'k'], action: 'up', help: 'previous packet / node / line', group: 'Moving' },
   { keys: ['down', 'j'], action: 'down', help: 'next packet / node / line', group: 'Moving' },
@@ -160,6 +160,17 @@ export class Keymap {
 }
 
 /** Mouse actions, listed in the help overlay after the keys. */
+/** What the `:` command line understands, for the help overlay. */
+export const COMMAND_HELP = [
+  { keys: 'goto N, N', help: 'select frame N' },
+  { keys: 'filter TEXT', help: 'apply a display filter' },
+  { keys: 'decode T==N PROTO', help: 'decode as: decode udp.port==9000 vxlan (PROTO none undoes it)' },
+  { keys: 'column add FIELD', help: 'a packet-list column for any field (inner./outer. pick one header)' },
+  { keys: 'column remove|move', help: 'column remove FIELD|N, column move FIELD N; column lists them' },
+  { keys: 'copy FILE', help: 'write what y copies to a new file' },
+  { keys: 'help, quit', help: 'this help; quit' },
+];
+
 export const MOUSE_HELP = [
   { keys: 'click', help: 'select a packet, a tree node or a byte; focuses that pane' },
   { keys: 'wheel', help: 'scroll the pane under the pointer' },

@@ -6,7 +6,7 @@ import type { AnalysisControl } from './analysis-control.js';
 import type { UiState } from './app-state.js';
 import { blessed, type Box, type Screen } from './blessed.js';
 import type { FilterControl } from './filter-control.js';
-import { MOUSE_HELP, VIEWS } from './keymap.js';
+import { COMMAND_HELP, MOUSE_HELP, VIEWS } from './keymap.js';
 import { packetListModel } from './list-model.js';
 import { StatsCollector } from './stats-model.js';
 import { clip, fit } from './text.js';
@@ -247,7 +247,11 @@ export class Layout {
     const th = this.s.theme;
     const out: string[] = [th.paint('titleFocused', fit(' vxshark keys   (Esc, q or ? closes; j/k scroll)', width))];
     let group = '';
-    const entries = [...this.s.keymap.helpLines(), ...MOUSE_HELP.map((m) => ({ group: 'Mouse', ...m }))];
+    const entries = [
+      ...this.s.keymap.helpLines(),
+      ...COMMAND_HELP.map((c) => ({ group: 'Commands (after :)', ...c })),
+      ...MOUSE_HELP.map((m) => ({ group: 'Mouse', ...m })),
+    ];
     for (const e of entries) {
       if (e.group !== group) {
         group = e.group;

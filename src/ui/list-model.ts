@@ -12,7 +12,8 @@ export function packetListModel(
   /** Latched once a tunnel shows up, so the outer columns stay and the layout does not jump. */
   tunnel: { seen: boolean },
 ): ListModel {
-  if (!store || !rows) return { length: 0, rows: () => [], showInterface: false, showTunnel: () => false, timeWidth: 8, ifaceWidth: 8, marks: false };
+  if (!store || !rows)
+    return { length: 0, rows: () => [], showInterface: false, showTunnel: () => false, timeWidth: 8, ifaceWidth: 8, marks: false, custom: [] };
   const last = rows.length ? rows.position(rows.length - 1) : 0;
   const result = analysis.result;
   return {
@@ -22,6 +23,7 @@ export function packetListModel(
     ifaceWidth: store.interfaceNameWidth() + 2,
     marks: result !== undefined && (result.copies.length > 0 || analysis.alertFrames.size > 0),
     timeWidth: rows.length ? store.timeText(last).length : 8,
+    custom: store.columns,
     rows: (from, to) => {
       const positions: number[] = [];
       for (let r = from; r < to; r++) positions.push(rows.position(r));
@@ -30,7 +32,7 @@ export function packetListModel(
       return positions.map((p): ListRow => {
         const s = store.summary(p);
         if (s.tunnel) tunnel.seen = true;
-        const row = listRow(p, store.timeText(p), s);
+        const row = listRow(p, store.timeText(p), s, store.cells(p));
         if (current) {
           const origin = copyOrigin(current, p + 1);
           if (origin !== undefined) {

@@ -11,6 +11,7 @@ import { buildTree } from '../dissect/tree.js';
 import type { Packet, TreeNode } from '../dissect/types.js';
 import { safeText } from '../text/escape.js';
 import { maxOf } from '../util/max.js';
+import { columnCell, resolveColumn, type CustomColumn } from './custom-columns.js';
 
 class Lru<V> {
   private readonly map = new Map<number, V>();
@@ -43,6 +44,9 @@ export class PacketStore {
   private readonly summaries = new Lru<PacketSummary>(SUMMARY_CACHE);
   private readonly packets = new Lru<Packet>(PACKET_CACHE);
   private readonly trees = new Lru<TreeNode[]>(PACKET_CACHE);
+  /** The cells of the user's columns, made with the summary from the same dissection. */
+  private readonly cellCache = new Lru<string[]>(SUMMARY_CACHE);
+  private custom: CustomColumn[] = [];
   private digits: number | undefined;
 
   constructor(
@@ -66,6 +70,45 @@ export class PacketStore {
     this.summaries.clear();
     this.packets.clear();
     this.trees.clear();
+    this.cellCache.clear();
+    this.custom = this.custom.map((c) => resolveColumn(c.name, reg));
+  }
+
+  /** The user's columns, by field name; throws a usage error for a name the registry does not know. */
+  setColumns(names: readonly string[]): void {
+    this.custom = names.map((n) => resolveColumn(n, this.reg));
+    this.cellCache.clear();
+  }
+
+  get columns(): readonly string[] {
+    return this.custom.map((c) => c.name);
+  }
+
+  /** The user's columns' cells for the packet at `pos`. */
+  cells(pos: number): string[] {
+    if (this.custom.length === 0) return [];
+    let c = this.cellCache.get(pos);
+    if (!c) {
+      this.summary(pos);
+      c = this.cellCache.get(pos);
+      if (!c) {
+        c = this.cellsOf(this.packet(pos));
+        this.cellCache.set(pos, c);
+      }
+    }
+    return c;
+  }
+
+  private cellsOf(pkt: Packet): string[] {
+    return this.custom.map((col) => columnCell(pkt, col));
+  }
+
+  /** Summarizes a dissected packet, and makes its custom cells from the same dissection. */
+  private summarizeAt(pos: number, pkt: Packet): PacketSummary {
+    const s = summarize(pkt, this.reg);
+    this.summaries.set(pos, s);
+    if (this.custom.length) this.cellCache.set(pos, this.cellsOf(pkt));
+    return s;
   }
 
   packet(pos: number): Packet {
@@ -79,10 +122,7 @@ export class PacketStore {
 
   summary(pos: number): PacketSummary {
     let s = this.summaries.get(pos);
-    if (!s) {
-      s = summarize(this.packets.get(pos) ?? dissect(this.capture.frame(pos), frameMeta(this.capture, pos, this.ifnames), this.reg), this.reg);
-      this.summaries.set(pos, s);
-    }
+    if (!s) s = this.summarizeAt(pos, this.packets.get(pos) ?? dissect(this.capture.frame(pos), frameMeta(this.capture, pos, this.ifnames), this.reg));
     return s;
   }
 
@@ -104,8 +144,8 @@ export class PacketStore {
       if (j - i === 1) this.summary(first);
       else
         this.capture.scan(first, last + 1, (pos, data) => {
-          // scan hands out views into a shared buffer: the summary keeps only strings and numbers.
-          this.summaries.set(pos, summarize(dissect(data, frameMeta(this.capture, pos, this.ifnames), this.reg), this.reg));
+          // scan hands out views into a shared buffer: the summary and cells keep only strings and numbers.
+          this.summarizeAt(pos, dissect(data, frameMeta(this.capture, pos, this.ifnames), this.reg));
         });
       i = j;
     }

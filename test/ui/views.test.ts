@@ -138,7 +138,7 @@ describe('Statistics view at 140 columns', () => {
 
 describe('help and keymap', () => {
   it('lists every key of the keymap in the ? overlay', async () => {
-    const ui = await startUi(CILIUM, { rows: 60 });
+    const ui = await startUi(CILIUM, { rows: 80 });
     try {
       await ui.press('?');
       const text = ui.text();
@@ -162,6 +162,9 @@ describe('help and keymap', () => {
         'next frame of the selected alert',
         'click',
         'wheel',
+        'Commands (after :)',
+        'column add FIELD',
+        'follow the packet',
       ]) {
         assert.ok(text.includes(needle), `help mentions ${needle}`);
       }

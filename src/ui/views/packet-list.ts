@@ -21,6 +21,8 @@ export interface ListRow {
   protocol: string;
   length: string;
   info: string;
+  /** The user's columns (`:column add`), in their order. */
+  custom: string[];
   /** Colour of the row (by protocol or problem). */
   role?: Role;
   /** Set by the hop analysis: this row is the forwarded copy of another, or a misrouted one. */
@@ -42,12 +44,16 @@ export interface ListModel {
   ifaceWidth: number;
   /** Whether rows may carry a mark (forwarded copy, misroute) before their number. */
   marks: boolean;
+  /** The user's columns: the field names, which are their titles. */
+  custom: readonly string[];
 }
 
-type ColumnId = 'no' | 'time' | 'iface' | 'outer' | 'tunnel' | 'addr' | 'protocol' | 'length' | 'info';
+type BuiltInColumn = 'no' | 'time' | 'iface' | 'outer' | 'tunnel' | 'addr' | 'protocol' | 'length' | 'info';
+/** A user's column is `c0`, `c1`, ... in the order they were added. */
+type ColumnId = BuiltInColumn | `c${number}`;
 
 /** Columns in display order; widths grow to the widest cell seen (and never shrink back). */
-const COLUMNS: (ListColumn & { id: ColumnId })[] = [
+const COLUMNS: (ListColumn & { id: BuiltInColumn })[] = [
   { id: 'no', title: 'No.', min: 3, ideal: 3, align: 'right' },
   { id: 'time', title: 'Time', min: 8, ideal: 9, align: 'right' },
   { id: 'iface', title: 'If/Dir', shortTitle: 'If', min: 5, ideal: 6 },
@@ -60,10 +66,12 @@ const COLUMNS: (ListColumn & { id: ColumnId })[] = [
 ];
 
 /** What tells overlay packets apart first; Info, Length and Time are the first to scroll away. */
-const PRIORITY: ColumnId[] = ['no', 'iface', 'outer', 'tunnel', 'addr', 'protocol', 'info', 'length', 'time'];
+const PRIORITY: BuiltInColumn[] = ['no', 'iface', 'outer', 'tunnel', 'addr', 'protocol', 'info', 'length', 'time'];
+/** A user's column is wanted: it comes right after the packet's endpoints, and at most this wide. */
+const CUSTOM_MAX = 40;
 
 /** How wide a column may grow to show its widest cell (an IPv6 pair is 81). */
-const MAX_IDEAL: Partial<Record<ColumnId, number>> = { outer: 81, addr: 81, tunnel: 16, protocol: 12, iface: 20 };
+const MAX_IDEAL: Partial<Record<BuiltInColumn, number>> = { outer: 81, addr: 81, tunnel: 16, protocol: 12, iface: 20 };
 
 /** The marks the list uses, explained on screen (the detail pane's title line). */
 export const LIST_LEGEND = '▸ in  ◂ out  B bcast  M mcast  ↪ copy  ! alert';
@@ -90,7 +98,7 @@ const PROTO_ROLE: Record<string, Role> = {
 for (const name of TUNNEL_SHORT_NAMES) PROTO_ROLE[name] = 'proto.tunnel';
 
 /** Turns a packet summary into a list row. */
-export function listRow(pos: number, time: string, s: PacketSummary): ListRow {
+export function listRow(pos: number, time: string, s: PacketSummary, custom: string[] = []): ListRow {
   const t = s.tunnel;
   let role: Role | undefined = PROTO_ROLE[s.protocol];
   if (s.protocol === 'TCP' && /\[(SYN|FIN|RST)/.test(s.info)) role = 'proto.tcpFlags';
@@ -106,6 +114,7 @@ export function listRow(pos: number, time: string, s: PacketSummary): ListRow {
     protocol: s.protocol,
     length: String(s.length),
     info: narrow(s.info),
+    custom,
     ...(role ? { role } : {}),
   };
 }
@@ -119,6 +128,7 @@ export class PacketListView {
   hscroll = 0;
   private placement: ColumnPlacement | undefined;
   private placedFor = '';
+  private customFor = '';
   private readonly widest = new Map<string, number>();
   private widestSource = 0;
   private lastHeight = 1;
@@ -188,6 +198,9 @@ export class PacketListView {
         const w = row[id].length;
         if (w > (this.widest.get(id) ?? 0)) this.widest.set(id, w);
       }
+      row.custom.forEach((text, i) => {
+        if (text.length > (this.widest.get(`c${i}`) ?? 0)) this.widest.set(`c${i}`, text.length);
+      });
       if (row.source.length > this.widestSource) this.widestSource = row.source.length;
     }
   }
@@ -208,9 +221,24 @@ export class PacketListView {
         return { ...c, min: Math.max(c.min, Math.min(ideal, seen, keep)), ideal };
       },
     );
+    if (model.custom.join('\n') !== this.customFor) {
+      // Other columns: the widths seen were the old columns'.
+      for (const id of [...this.widest.keys()]) if (/^c\d+$/.test(id)) this.widest.delete(id);
+      this.customFor = model.custom.join('\n');
+    }
+    const custom = model.custom.map((name, i): ListColumn => {
+      const short = name.slice(name.lastIndexOf('.') + 1);
+      const seen = this.widest.get(`c${i}`) ?? 0;
+      const min = Math.max(3, Math.min(short.length, 8));
+      return { id: `c${i}`, title: name, shortTitle: short, min, ideal: Math.max(min, Math.min(CUSTOM_MAX, Math.max(seen, name.length))) };
+    });
+    const at = specs.findIndex((c) => c.id === 'info');
+    specs.splice(at < 0 ? specs.length : at, 0, ...custom);
+    const priority: string[] = [...PRIORITY];
+    priority.splice(priority.indexOf('addr') + 1, 0, ...custom.map((c) => c.id));
     const key = `${width}|${this.hscroll}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
     if (key !== this.placedFor || !this.placement) {
-      this.placement = placeColumns(specs, PRIORITY, width, this.hscroll);
+      this.placement = placeColumns(specs, priority, width, this.hscroll);
       this.hscroll = this.placement.scroll;
       this.placedFor = `${width}|${this.hscroll}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
     }
@@ -218,7 +246,8 @@ export class PacketListView {
   }
 
   private cell(row: ListRow, id: ColumnId, width: number): string {
-    let text = row[id];
+    if (/^c\d+$/.test(id)) return row.custom[Number(id.slice(1))] ?? '';
+    let text = row[id as BuiltInColumn];
     if (id === 'no' && row.mark === 'forwarded') text = '↪' + text;
     if (id === 'no' && row.mark === 'misroute') text = '!' + text;
     if (text.length <= width) {
