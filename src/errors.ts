@@ -272,6 +272,7 @@ export const msg = {
   uiColumnMissing: (name: string) => `no ${name} column; column lists the ones added`,
   uiColumns: (names: readonly string[]) =>
     names.length ? `columns added: ${names.join(', ')}` : 'no columns added; column add FIELD adds one (Tab completes in /)',
+  uiLiveName: (interfaces: readonly string[]) => `live: ${interfaces.join(', ')}`,
   uiNoStream: (frame: number) => `frame ${frame} carries no TCP or UDP header to follow`,
   uiNoStreamSelected: () => 'select a packet in the list first, then f follows its TCP or UDP stream',
 

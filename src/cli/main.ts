@@ -299,9 +299,11 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
     }
     return map;
   };
-  // `vxshark FILE` on a terminal opens the UI; -r, a pipe, or any printing option prints like tshark.
+  // `vxshark FILE` and `vxshark -i IFACE` on a terminal open the UI (as termshark does); -r, a pipe,
+  // or any printing option (-P included) prints like tshark.
   const printing =
     args.r !== undefined ||
+    args.P ||
     args.V ||
     args.x ||
     args.T !== 'text' ||
@@ -311,12 +313,13 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
     args.Y !== undefined ||
     args.q ||
     args.z.length > 0;
-  if (file !== undefined && !printing && process.stdout.isTTY) {
+  if ((file !== undefined || live) && !printing && process.stdout.isTTY) {
     // The terminal UI (blessed) loads only when used: printing starts faster and smaller without it.
     const { runUi } = await import('../ui/index.js');
     const { defaultConfigPath } = await import('../ui/config.js');
     return runUi({
-      file: fromToken(file),
+      file: file !== undefined ? fromToken(file) : '-',
+      ...(live ? { live } : {}),
       decodeAs: args.d.map(parseDecodeAs),
       heuristics: args.heuristics,
       ifnames: ifnamesFrom(),

@@ -3,7 +3,8 @@
 // the exit status once the user quits, with the terminal restored.
 import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
-import { loadCapture, type Capture } from '../capture/capture.js';
+import { loadCapture, loadStream, type Capture, type LoadOptions } from '../capture/capture.js';
+import { startLiveCapture, type LiveCapture } from '../capture/live.js';
 import type { LoadedContext } from '../context/load.js';
 import type { DecodeAsRule } from '../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, VxError, msg } from '../errors.js';
@@ -14,8 +15,10 @@ import { chooseDepth, Theme, type ColorDepth, type ThemeName } from './theme.js'
 import { ConfigStore } from './config.js';
 
 export interface UiOptions {
-  /** Capture file, or "-" for standard input (then keys are read from /dev/tty). */
+  /** Capture file, or "-" for standard input (then keys are read from /dev/tty); ignored with `live`. */
   file: string;
+  /** Capture live from these interfaces (tcpdump or dumpcap writing to vxshark, as `-i` does when printing). */
+  live?: { interfaces: string[]; captureFilter?: string };
   /** Extra decode-as rules (`-d udp.port==9000,vxlan`). */
   decodeAs?: DecodeAsRule[];
   /** Heuristic dissectors (VXLAN on unusual ports); on unless false. */
@@ -84,7 +87,16 @@ export async function runUi(opts: UiOptions): Promise<number> {
     stderr.write(`vxshark: ${msg.uiNeedsTerminal()}\n`);
     return EXIT_USAGE;
   }
-  const fromStdin = opts.file === '-';
+  let source: LiveCapture | undefined;
+  if (opts.live) {
+    try {
+      source = startLiveCapture(opts.live.interfaces, opts.live.captureFilter);
+    } catch (e) {
+      return report(stderr, e);
+    }
+  }
+  const live = source;
+  const fromStdin = opts.file === '-' && !live;
   let input = opts.input;
   let closeKeyboard: (() => void) | undefined;
   if (!input) {
@@ -123,7 +135,7 @@ export async function runUi(opts: UiOptions): Promise<number> {
       const g = new TerminalGuard(screen, stderr);
       guard = g;
       const a = new App(screen, {
-        file: opts.file,
+        file: live ? msg.uiLiveName(opts.live!.interfaces) : opts.file,
         registry: {
           decodeAs: opts.decodeAs ?? [],
           heuristics: opts.heuristics ?? true,
@@ -134,13 +146,14 @@ export async function runUi(opts: UiOptions): Promise<number> {
         theme,
         config: settings.store,
         ...(settings.problem ? { configProblem: settings.problem } : {}),
-        follow: fromStdin,
+        follow: fromStdin || live !== undefined,
         analysis: opts.analysis ?? true,
         quit: () => g.finish({ kind: 'quit' }, EXIT_OK),
       });
       app = a;
       g.onRestore(() => {
         stopped = true;
+        live?.stop();
         a.dispose();
         closeKeyboard?.();
         // A pipe that never ends must not keep the process alive after the user quit.
@@ -155,10 +168,10 @@ export async function runUi(opts: UiOptions): Promise<number> {
       return a;
     };
 
-    // Standard input may take a while to deliver a header: show the screen meanwhile.
-    const early = fromStdin ? setTimeout(() => startUi(), 150) : undefined;
+    // Standard input or a capture tool may take a while to deliver a header: show the screen meanwhile.
+    const early = fromStdin || live ? setTimeout(() => startUi(), 150) : undefined;
 
-    loadCapture(opts.file, {
+    const loadOpts: LoadOptions = {
       onStart: (c) => {
         capture = c;
         if (early) clearTimeout(early);
@@ -166,7 +179,22 @@ export async function runUi(opts: UiOptions): Promise<number> {
       },
       onProgress: () => app?.grew(),
       shouldStop: () => stopped,
-    }).then(
+    };
+    const loading = live
+      ? loadStream(live.stream, loadOpts, msg.uiLiveName(opts.live!.interfaces)).then(
+          async (c) => {
+            // The tool ended by itself (an interface gone, a filter it refused): say why.
+            await live.exited.catch((e: unknown) => app?.setMessage((e as Error).message, 'error'));
+            return c;
+          },
+          async (e: unknown) => {
+            // Nothing arrived: the tool's own reason is the one to show.
+            await live.exited;
+            throw e;
+          },
+        )
+      : loadCapture(opts.file, loadOpts);
+    loading.then(
       (c) => {
         capture = c;
         if (early) clearTimeout(early);
