@@ -1,4 +1,5 @@
 import { formatEpoch, fraction } from '../../capture/timestamp.js';
+import { zoneAbbreviation } from '../../text/zone.js';
 import { fieldsOf, protocolField } from '../field-helpers.js';
 import type { Dissector, Packet } from '../types.js';
 
@@ -25,17 +26,22 @@ let zoneHour = NaN;
 let zoneText = '';
 
 /**
- * The local zone's short name at `t` ("UTC", "CET", "CEST"). Building the formatter took 45% of
- * -V's time when done per packet; the name is looked up again only when the hour changes.
+ * The local zone's short name at `t` ("UTC", "CET", "CEST"), from the zone file as tshark has
+ * it; Intl only when the zone file cannot tell (a date past its table in a zone with DST). Looked
+ * up again only when the hour changes.
  */
 function zoneName(t: Date, sec: number): string {
   const hour = Math.floor(sec / 3600);
   if (hour !== zoneHour) {
-    zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
-    zoneText = zoneFormat.formatToParts(t).find((x) => x.type === 'timeZoneName')?.value ?? '';
+    zoneText = zoneAbbreviation(sec) ?? intlZoneName(t);
     zoneHour = hour;
   }
   return zoneText;
+}
+
+function intlZoneName(t: Date): string {
+  zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+  return zoneFormat.formatToParts(t).find((x) => x.type === 'timeZoneName')?.value ?? '';
 }
 
 /** tshark's absolute time in the local time zone: "Jun  1, 2025 10:00:06.002950000 UTC". */
