@@ -40,35 +40,105 @@ interface Sighting {
   direction: number;
 }
 
-interface TcpSide {
-  base: number | undefined;
-  /** Highest sequence number + length seen (the next expected), undefined before any segment. */
-  nextSeq: number | undefined;
-  lastAck: number | undefined;
-  lastWin: number | undefined;
-  /** Window scale shift offered in this side's SYN; -1 when the SYN had none, undefined when no SYN was seen. */
-  wsShift: number | undefined;
-  finOrRst: boolean;
+/**
+ * Each side of each TCP stream (stream id * 2, +1 for the side whose address sorts last), in
+ * typed columns: half a million conversations as objects cost about 400 bytes each (boxed
+ * 32-bit numbers among them), here 19 bytes a side.
+ */
+class TcpSides {
+  private static readonly BASE = 1;
+  private static readonly NEXT = 2;
+  private static readonly ACK = 4;
+  private static readonly WIN = 8;
+  private static readonly FIN_OR_RST = 16;
+  /** Sequence-number base; the next expected sequence number (highest seq + length seen); the last ACK. */
+  private base = new Uint32Array(1024);
+  private next = new Uint32Array(1024);
+  private lastAck = new Uint32Array(1024);
+  private lastWin = new Uint16Array(1024);
+  /** Window scale shift offered in the SYN: -2 no SYN seen, -1 the SYN had none, else 0..14. */
+  private ws = new Int8Array(1024).fill(-2);
+  private flags = new Uint8Array(1024);
+
+  ensure(side: number): void {
+    if (side < this.flags.length) return;
+    const n = Math.max(side + 1, this.flags.length * 2);
+    const grow = <T extends Uint32Array | Uint16Array | Int8Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.base = grow(this.base, (k) => new Uint32Array(k));
+    this.next = grow(this.next, (k) => new Uint32Array(k));
+    this.lastAck = grow(this.lastAck, (k) => new Uint32Array(k));
+    this.lastWin = grow(this.lastWin, (k) => new Uint16Array(k));
+    const ws = new Int8Array(n).fill(-2);
+    ws.set(this.ws);
+    this.ws = ws;
+    this.flags = grow(this.flags, (k) => new Uint8Array(k));
+  }
+
+  baseOf(i: number): number | undefined {
+    return this.flags[i]! & TcpSides.BASE ? this.base[i] : undefined;
+  }
+  setBase(i: number, v: number): void {
+    this.base[i] = v;
+    this.flags[i]! |= TcpSides.BASE;
+  }
+  nextOf(i: number): number | undefined {
+    return this.flags[i]! & TcpSides.NEXT ? this.next[i] : undefined;
+  }
+  setNext(i: number, v: number): void {
+    this.next[i] = v;
+    this.flags[i]! |= TcpSides.NEXT;
+  }
+  lastAckOf(i: number): number | undefined {
+    return this.flags[i]! & TcpSides.ACK ? this.lastAck[i] : undefined;
+  }
+  setLastAck(i: number, v: number): void {
+    this.lastAck[i] = v;
+    this.flags[i]! |= TcpSides.ACK;
+  }
+  lastWinOf(i: number): number | undefined {
+    return this.flags[i]! & TcpSides.WIN ? this.lastWin[i] : undefined;
+  }
+  setLastWin(i: number, v: number): void {
+    this.lastWin[i] = v;
+    this.flags[i]! |= TcpSides.WIN;
+  }
+  /** The SYN's window scale shift: undefined before a SYN, -1 when it offered none. */
+  wsShift(i: number): number | undefined {
+    const v = this.ws[i]!;
+    return v === -2 ? undefined : v;
+  }
+  setWsShift(i: number, v: number): void {
+    this.ws[i] = v;
+  }
+  finOrRst(i: number): boolean {
+    return (this.flags[i]! & TcpSides.FIN_OR_RST) !== 0;
+  }
+  setFinOrRst(i: number): void {
+    this.flags[i]! |= TcpSides.FIN_OR_RST;
+  }
 }
 
-interface TcpStream {
-  id: number;
-  /** The side whose address:port sorts first. */
-  a: TcpSide;
-  b: TcpSide;
-  /** The last sighting of each recent segment, keyed by its identity (for forwarding copies). */
-  recent: Map<string, Sighting>;
-}
-
-const newSide = (): TcpSide => ({ base: undefined, nextSeq: undefined, lastAck: undefined, lastWin: undefined, wsShift: undefined, finOrRst: false });
-const RECENT_SEGMENTS = 64;
+/**
+ * Segments remembered to recognise a router's second copy of one, across all streams. A copy
+ * follows its original within a few packets; one window for the whole capture (rather than a
+ * window per stream) keeps the state of half a million conversations small.
+ */
+const RECENT_SEGMENTS = 4096;
 
 /** Wraps 32-bit sequence arithmetic. */
 const seqDiff = (a: number, b: number): number => (a - b) | 0;
 
 export class ConversationTracker {
-  private readonly tcp = new Map<string, TcpStream>();
+  /** Stream id by both endpoints (the key of the latest stream on them). */
+  private readonly tcp = new Map<string, number>();
+  private readonly sides = new TcpSides();
   private readonly udp = new Map<string, number>();
+  /** The last sighting of each recent segment, keyed by its stream and identity (for forwarding copies). */
+  private readonly recent = new Map<string, Sighting>();
   private tcpCount = 0;
   private udpCount = 0;
 
@@ -110,49 +180,55 @@ export class ConversationTracker {
     const len = Math.max(0, l.end - l.payload);
     const { key, forward } = endpointsKey(pkt, ip, sport, dport);
 
-    let s = this.tcp.get(key);
+    let id = this.tcp.get(key);
+    const t = this.sides;
     // A new SYN on a finished connection's addresses and ports starts a new stream, as in tshark.
-    if (s && syn && !hasAck) {
-      const side = forward ? s.a : s.b;
-      if ((s.a.finOrRst || s.b.finOrRst) && side.base !== seq) s = undefined;
+    if (id !== undefined && syn && !hasAck) {
+      const side = forward ? id * 2 : id * 2 + 1;
+      if ((t.finOrRst(id * 2) || t.finOrRst(id * 2 + 1)) && t.baseOf(side) !== seq) id = undefined;
     }
-    if (!s) {
-      s = { id: this.tcpCount++, a: newSide(), b: newSide(), recent: new Map() };
-      this.tcp.set(key, s);
+    if (id === undefined) {
+      id = this.tcpCount++;
+      t.ensure(id * 2 + 1);
+      this.tcp.set(key, id);
     }
-    const me = forward ? s.a : s.b;
-    const peer = forward ? s.b : s.a;
+    const me = forward ? id * 2 : id * 2 + 1;
+    const peer = forward ? id * 2 + 1 : id * 2;
 
     // The segment's identity: the same bytes seen again are either a forwarding copy or a retransmission.
     const ipId = ip.proto === 'ip' ? rd16(d, ip.start + 4) : 0;
-    const identity = `${forward ? 1 : 0}|${seq}|${ack}|${flags}|${len}|${win}|${ipId}`;
+    const identity = `${id}|${forward ? 1 : 0}|${seq}|${ack}|${flags}|${len}|${win}|${ipId}`;
     const here: Sighting = { ifKey: `${pkt.frame.interfaceName ?? pkt.frame.interfaceId}`, ttl: outerTtl, direction: pkt.frame.direction };
-    const before = s.recent.get(identity);
+    const recent = this.recent;
+    const before = recent.get(identity);
     const forwardingCopy = before !== undefined && isForwardingCopy(before, here);
-    s.recent.delete(identity);
-    s.recent.set(identity, here);
-    if (s.recent.size > RECENT_SEGMENTS) s.recent.delete(s.recent.keys().next().value!);
+    recent.delete(identity);
+    recent.set(identity, here);
+    if (recent.size > RECENT_SEGMENTS) recent.delete(recent.keys().next().value!);
 
-    if (me.base === undefined) me.base = syn ? seq : (seq - 1) >>> 0;
-    if (peer.base === undefined && hasAck) peer.base = (ack - 1) >>> 0;
-    if (syn && me.wsShift === undefined) me.wsShift = windowShift(d, l) ?? -1;
+    if (t.baseOf(me) === undefined) t.setBase(me, syn ? seq : (seq - 1) >>> 0);
+    if (t.baseOf(peer) === undefined && hasAck) t.setBase(peer, (ack - 1) >>> 0);
+    if (syn && t.wsShift(me) === undefined) t.setWsShift(me, windowShift(d, l) ?? -1);
 
     let retransmission = false;
     let duplicateAck = false;
     if (!forwardingCopy) {
       const segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
       const end = (seq + segLen) >>> 0;
-      if (me.nextSeq !== undefined && segLen > 0 && seqDiff(end, me.nextSeq) <= 0) retransmission = true;
+      const next = t.nextOf(me);
+      if (next !== undefined && segLen > 0 && seqDiff(end, next) <= 0) retransmission = true;
       // tshark's duplicate ACK: no data, no SYN/FIN/RST, the same ACK and window as this side's last segment.
       duplicateAck =
-        !retransmission && len === 0 && !syn && !fin && !rst && hasAck && win !== 0 && me.lastAck === ack && me.lastWin === win && me.nextSeq === seq;
-      if (me.nextSeq === undefined || seqDiff(end, me.nextSeq) > 0) me.nextSeq = end;
-      if (hasAck) me.lastAck = ack;
-      me.lastWin = win;
-      if (fin || rst) me.finOrRst = true;
+        !retransmission && len === 0 && !syn && !fin && !rst && hasAck && win !== 0 && t.lastAckOf(me) === ack && t.lastWinOf(me) === win && next === seq;
+      if (next === undefined || seqDiff(end, next) > 0) t.setNext(me, end);
+      if (hasAck) t.setLastAck(me, ack);
+      t.setLastWin(me, win);
+      if (fin || rst) t.setFinOrRst(me);
     }
-    const windowScale = syn ? 1 : me.wsShift === undefined || peer.wsShift === undefined ? -1 : me.wsShift >= 0 && peer.wsShift >= 0 ? 2 ** me.wsShift : 1;
-    return { kind: 'tcp', stream: s.id, seqBase: me.base, ackBase: peer.base ?? 0, windowScale, retransmission, duplicateAck, forwardingCopy };
+    const myShift = t.wsShift(me);
+    const peerShift = t.wsShift(peer);
+    const windowScale = syn ? 1 : myShift === undefined || peerShift === undefined ? -1 : myShift >= 0 && peerShift >= 0 ? 2 ** myShift : 1;
+    return { kind: 'tcp', stream: id, seqBase: t.baseOf(me)!, ackBase: t.baseOf(peer) ?? 0, windowScale, retransmission, duplicateAck, forwardingCopy };
   }
 }
 
@@ -187,20 +263,34 @@ function windowShift(d: Uint8Array, l: Layer): number | undefined {
   return undefined;
 }
 
-/** Both directions of a conversation share one key; `forward` says which end sent this packet. */
+/**
+ * Both directions of a conversation share one key; `forward` says which end sent this packet.
+ * The key is one flat string of the address and port bytes (a string built by concatenation
+ * keeps its pieces, several objects per conversation).
+ */
 function endpointsKey(pkt: Packet, ip: Layer, sport: number, dport: number): { key: string; forward: boolean } {
   const d = pkt.data;
   const v4 = ip.proto === 'ip';
   const at = v4 ? ip.start + 12 : ip.start + 8;
   const n = v4 ? 4 : 16;
-  let src = '';
-  let dst = '';
-  for (let k = 0; k < n; k++) {
-    src += String.fromCharCode(d[at + k]!);
-    dst += String.fromCharCode(d[at + n + k]!);
+  // Compare source and destination as address then port, as the text keys did.
+  let forward = true;
+  let k = 0;
+  for (; k < n && d[at + k] === d[at + n + k]; k++);
+  if (k < n) forward = d[at + k]! < d[at + n + k]!;
+  else forward = sport <= dport;
+  const codes = KEY_CODES[v4 ? 0 : 1]!;
+  const [first, second] = forward ? [at, at + n] : [at + n, at];
+  for (let i = 0; i < n; i++) {
+    codes[i] = d[first + i]!;
+    codes[n + 2 + i] = d[second + i]!;
   }
-  const a = `${src}:${sport}`;
-  const b = `${dst}:${dport}`;
-  const forward = a <= b;
-  return { key: forward ? `${a}|${b}` : `${b}|${a}`, forward };
+  const [p1, p2] = forward ? [sport, dport] : [dport, sport];
+  codes[n] = p1 >> 8;
+  codes[n + 1] = p1 & 0xff;
+  codes[2 * n + 2] = p2 >> 8;
+  codes[2 * n + 3] = p2 & 0xff;
+  return { key: String.fromCharCode.apply(null, codes as unknown as number[]), forward };
 }
+
+const KEY_CODES = [new Array<number>(12).fill(0), new Array<number>(36).fill(0)];
