@@ -1,5 +1,6 @@
 import { markMalformed, truncatedHeader } from '../dissect.js';
 import { fieldsOf, protocolField, rd16, u16 } from '../field-helpers.js';
+import { ipFragmentOf } from '../fragment.js';
 import type { DecodeContext, Dissector } from '../types.js';
 import { protoByPorts } from './ports.js';
 
@@ -20,6 +21,18 @@ function ipPayloadLength(ctx: DecodeContext, start: number, end: number): number
     return l.proto === 'ip' ? l.start + claimed - start : l.start + 40 + claimed - start;
   }
   return Infinity;
+}
+
+/** Whether the nearest IP header below is a datagram's first fragment (more follow). */
+function inFirstFragment(ctx: DecodeContext): boolean {
+  const { layers } = ctx.pkt;
+  for (let i = layers.length - 2; i >= 0; i--) {
+    const l = layers[i]!;
+    if (l.proto !== 'ip' && l.proto !== 'ipv6' && l.proto !== 'ipv6.fraghdr') continue;
+    const f = ipFragmentOf(ctx.pkt, l);
+    return f !== undefined && f.offset === 0 && f.more;
+  }
+  return false;
 }
 
 export const udp: Dissector = {
@@ -55,7 +68,12 @@ export const udp: Dissector = {
     const len = rd16(d, start + 4);
     if (len >= 8 && start + len < end) layer.end = start + len;
     else if (len !== 0 && len < 8) return markMalformed(ctx, layer, `Bad length value ${len} < 8`);
-    else if (len > ipPayloadLength(ctx, start, end)) markMalformed(ctx, layer, `Bad length value ${len} > IP payload length`);
+    else if (len > ipPayloadLength(ctx, start, end)) {
+      // The first fragment of a datagram not reassembled here (the UI and the analysis look at
+      // one frame at a time): the rest of the datagram is in later fragments, nothing is wrong.
+      if (inFirstFragment(ctx)) ctx.note('note', `[UDP length ${len}: the datagram continues in later IP fragments]`);
+      else markMalformed(ctx, layer, `Bad length value ${len} > IP payload length`);
+    }
     const from = start + 8;
     if (from >= layer.end) return undefined;
     const proto = protoByPorts(ctx, 'udp.port', rd16(d, start), rd16(d, start + 2)) ?? ctx.heuristic('udp.port', from, layer.end);
