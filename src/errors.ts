@@ -273,6 +273,7 @@ export const msg = {
   uiColumns: (names: readonly string[]) =>
     names.length ? `columns added: ${names.join(', ')}` : 'no columns added; column add FIELD adds one (Tab completes in /)',
   uiLiveName: (interfaces: readonly string[]) => `live: ${interfaces.join(', ')}`,
+  uiStreamIsTunnel: (frame: number, tunnel: string) => `frame ${frame}: no TCP or UDP inside its ${tunnel} tunnel to follow`,
   uiNoStream: (frame: number) => `frame ${frame} carries no TCP or UDP header to follow`,
   uiNoStreamSelected: () => 'select a packet in the list first, then f follows its TCP or UDP stream',
 

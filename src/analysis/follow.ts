@@ -6,8 +6,9 @@
 // TCP is put in order by sequence number as tshark's follow does: data already delivered is
 // dropped (retransmissions, and a router's forwarded copy of each segment), a retransmission
 // that carries more than was seen delivers only the new part, and a segment past a gap waits
-// until the gap is filled. When the other side acknowledges bytes past a gap, the capture
-// missed them: a marker says how many, and the waiting segments follow.
+// until the gap is filled; of the waiting segments that fit, the one that arrived first goes
+// first. When the other side acknowledges bytes past a gap, the capture missed them: a marker
+// says how many, and the waiting segments follow.
 import { rd16, rd32 } from '../dissect/field-helpers.js';
 import { formatIpv4, formatIpv6 } from '../dissect/format.js';
 import type { Layer, Packet } from '../dissect/types.js';
@@ -57,6 +58,8 @@ const TCP_SYN = 0x02;
 const TCP_ACK = 0x10;
 /** Recent UDP datagrams remembered to recognise a router's second copy of one. */
 const RECENT_DATAGRAMS = 64;
+/** Seconds within which the same datagram on another interface is that datagram's copy, not a new one. */
+const COPY_WINDOW = 0.1;
 
 const seqDiff = (a: number, b: number): number => (a - b) | 0;
 
@@ -105,20 +108,112 @@ function ipBelow(pkt: Packet, at: number): Layer | undefined {
 }
 
 /**
- * The TCP payload length the IP header declares: a segment cut by the snaplen still moves the
- * sequence by its full length. A length of 0 (segmentation offload) means what was captured.
+ * The TCP payload length on the wire: a segment cut by the snaplen still moves the sequence by
+ * its full length, which the IP header declares, up to what the frame's wire length allows (a
+ * header that claims more cannot hide the bytes after it). A length of 0 (segmentation
+ * offload) means what was captured, and so does a datagram reassembled from fragments (its
+ * bytes follow the frame's own, complete).
  */
 function declaredPayload(pkt: Packet, ip: Layer, tcp: Layer): number {
   const d = pkt.data;
+  const captured = tcp.end - tcp.payload;
+  if (tcp.start >= pkt.frame.capLen) return captured;
   const declared = ip.proto === 'ip' ? rd16(d, ip.start + 2) : rd16(d, ip.start + 4);
-  if (declared === 0) return tcp.end - tcp.payload;
+  if (declared === 0) return captured;
   const ipEnd = ip.start + declared + (ip.proto === 'ip' ? 0 : 40);
-  return Math.max(0, ipEnd - tcp.payload);
+  return Math.max(captured, Math.min(ipEnd, pkt.frame.origLen) - tcp.payload);
 }
 
 interface Pending {
   seq: number;
+  /** Arrival order (ties broken by it). */
+  arrival: number;
   chunk: StreamChunk;
+}
+
+/** A binary min-heap. */
+class Heap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly less: (a: T, b: T) => boolean) {}
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): T | undefined {
+    return this.items[0];
+  }
+  push(x: T): void {
+    const a = this.items;
+    a.push(x);
+    for (let i = a.length - 1; i > 0;) {
+      const up = (i - 1) >> 1;
+      if (!this.less(a[i]!, a[up]!)) break;
+      [a[i], a[up]] = [a[up]!, a[i]!];
+      i = up;
+    }
+  }
+  pop(): T | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
+        if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/**
+ * One direction's segments waiting past a gap: by sequence number (to find the ones the next
+ * expected byte reaches) and, once reached, by arrival (the first to arrive goes first, as in
+ * tshark). Both heaps keep a long capture that lost one early segment linear-logarithmic.
+ */
+class Waiting {
+  /** Sequence numbers are compared as distances from the direction's first byte (no wraparound within 4 GB). */
+  private readonly bySeq = new Heap<Pending>((a, b) => this.distance(a.seq) < this.distance(b.seq) || (a.seq === b.seq && a.arrival < b.arrival));
+  private readonly reached = new Heap<Pending>((a, b) => a.arrival < b.arrival);
+  constructor(private readonly origin: number) {}
+  distance(seq: number): number {
+    return (seq - this.origin) >>> 0;
+  }
+  get size(): number {
+    return this.bySeq.size + this.reached.size;
+  }
+  add(p: Pending): void {
+    this.bySeq.push(p);
+  }
+  /** The lowest sequence number waiting, or undefined. */
+  lowest(): number | undefined {
+    const a = this.bySeq.peek()?.seq;
+    let low = a;
+    // Reached segments are at or below the expected byte: they are the lowest.
+    const r = this.reached.peek();
+    if (r && (low === undefined || this.distance(r.seq) < this.distance(low))) low = r.seq;
+    return low;
+  }
+  /** Every segment still waiting, taken off the list. */
+  takeAll(): Pending[] {
+    const out: Pending[] = [];
+    for (let p = this.bySeq.pop(); p; p = this.bySeq.pop()) out.push(p);
+    for (let p = this.reached.pop(); p; p = this.reached.pop()) out.push(p);
+    return out;
+  }
+
+  /** The first-arrived segment the expected byte has reached, taken off the list. */
+  take(expected: number): Pending | undefined {
+    const e = this.distance(expected);
+    while (this.bySeq.size > 0 && this.distance(this.bySeq.peek()!.seq) <= e) this.reached.push(this.bySeq.pop()!);
+    return this.reached.pop();
+  }
 }
 
 /** The bytes of one conversation, fed its segments in capture order. */
@@ -133,18 +228,20 @@ export class FollowStream {
   repeated = 0;
   /** Segments still waiting past a gap at the end (their bytes are not in `chunks`). */
   get waiting(): number {
-    return this.pending[0].length + this.pending[1].length;
+    return (this.pending[0]?.size ?? 0) + (this.pending[1]?.size ?? 0);
   }
 
   private readonly next: [number | undefined, number | undefined] = [undefined, undefined];
-  private readonly pending: [Pending[], Pending[]] = [[], []];
+  private readonly pending: [Waiting | undefined, Waiting | undefined] = [undefined, undefined];
   private pendingBytes = 0;
-  private readonly recent = new Map<string, string>();
+  private arrivals = 0;
+  /** Recent datagrams: where and when each was seen (a router's copy follows within milliseconds). */
+  private readonly recent = new Map<string, { seenAt: string; time: number }>();
 
   /** Bytes past `maxBytes` were counted but not kept (the UI keeps a bounded view of a long transfer). */
   cut = false;
 
-  /** @param maxBytes payload bytes kept in `chunks`; the rest is still followed and counted. */
+  /** @param maxBytes payload bytes kept in `chunks`; the rest is still counted (less the bytes of gaps filled after the cap). */
   constructor(
     readonly proto: FollowProto,
     private readonly maxBytes = Infinity,
@@ -162,11 +259,13 @@ export class FollowStream {
     if (seg.data.length === 0) return;
     // The same datagram seen again somewhere else (a router's -i any holds it as received and as sent).
     const identity = `${node}|${seg.ipId}|${seg.data.length}|${hash(seg.data)}`;
+    const time = seg.sec + seg.nsec / 1e9;
     const before = this.recent.get(identity);
     this.recent.delete(identity);
-    this.recent.set(identity, seg.seenAt);
+    this.recent.set(identity, { seenAt: seg.seenAt, time });
     if (this.recent.size > RECENT_DATAGRAMS) this.recent.delete(this.recent.keys().next().value!);
-    if (before !== undefined && before !== seg.seenAt) {
+    // A datagram sent again later (a DNS retry, a heartbeat: same bytes, IP ID 0) is a new one.
+    if (before !== undefined && before.seenAt !== seg.seenAt && Math.abs(time - before.time) <= COPY_WINDOW) {
       this.repeated++;
       return;
     }
@@ -199,65 +298,60 @@ export class FollowStream {
       this.next[node] = (seq + length) >>> 0;
       this.deliver(chunk);
       this.drain(node);
-    } else this.wait(node, { seq, chunk });
+    } else if (this.cut) {
+      // Past the byte cap nothing is kept: the bytes are counted as if the gap were filled.
+      this.next[node] = (seq + length) >>> 0;
+      this.bytes[node] += data.length;
+    } else this.wait(node, { seq, arrival: this.arrivals++, chunk });
   }
 
-  /**
-   * Keeps a segment that arrived past a gap. The list is sorted by distance from the next
-   * expected byte, nearest first: segments usually arrive in order and are appended.
-   */
   private wait(node: 0 | 1, p: Pending): void {
-    if (this.cut) return;
+    (this.pending[node] ??= new Waiting(this.next[node]!)).add(p);
     this.pendingBytes += p.chunk.data.length;
-    if (this.pendingBytes > this.maxBytes) {
-      this.cut = true;
-      return;
-    }
-    const waiting = this.pending[node];
-    const expected = this.next[node]!;
-    const distance = (x: Pending): number => (x.seq - expected) >>> 0;
-    const d = distance(p);
-    let lo = waiting.length;
-    if (lo > 0 && distance(waiting[lo - 1]!) > d) {
-      let hi = lo;
-      lo = 0;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (distance(waiting[mid]!) <= d) lo = mid + 1;
-        else hi = mid;
-      }
-    }
-    waiting.splice(lo, 0, p);
+    if (this.pendingBytes > this.maxBytes) this.stopKeeping();
   }
 
-  /** Delivers waiting segments that now fit at the end of the stream (the part not delivered yet). */
+  /** Past the byte cap: what waits is counted (as if its gaps were filled) and no longer kept. */
+  private stopKeeping(): void {
+    this.cut = true;
+    for (const node of [0, 1] as const) {
+      for (const { seq, chunk } of this.pending[node]?.takeAll() ?? []) {
+        this.bytes[node] += chunk.data.length;
+        const end = (seq + chunk.data.length) >>> 0;
+        if (seqDiff(end, this.next[node]!) > 0) this.next[node] = end;
+      }
+      this.pending[node] = undefined;
+    }
+    this.pendingBytes = 0;
+  }
+
+  /** Delivers waiting segments the stream's end now reaches (the part not delivered yet). */
   private drain(node: 0 | 1): void {
     const waiting = this.pending[node];
-    let k = 0;
-    for (; k < waiting.length; k++) {
-      const { seq, chunk } = waiting[k]!;
-      const expected = this.next[node]!;
-      if (seqDiff(seq, expected) > 0) break;
+    if (!waiting) return;
+    for (let p = waiting.take(this.next[node]!); p; p = waiting.take(this.next[node]!)) {
+      const { seq, chunk } = p;
       this.pendingBytes -= chunk.data.length;
+      const expected = this.next[node]!;
       const end = (seq + chunk.data.length) >>> 0;
       if (seqDiff(end, expected) > 0) {
         this.deliver({ ...chunk, data: chunk.data.subarray(seqDiff(expected, seq)) });
         this.next[node] = end;
       }
     }
-    if (k > 0) waiting.splice(0, k);
   }
 
+  /** Markers for every gap below what the other side acknowledged, each followed by the segments after it. */
   private fillAcknowledgedGap(node: 0 | 1, seg: StreamSegment): void {
     const waiting = this.pending[node];
-    const expected = this.next[node];
-    if (waiting.length === 0 || expected === undefined) return;
-    const lowest = waiting[0]!.seq;
-    if (seqDiff(seg.ack, lowest) <= 0 || seqDiff(lowest, expected) <= 0) return;
-    const missing = seqDiff(lowest, expected);
-    if (!this.cut) this.chunks.push({ node, frame: seg.frame, sec: seg.sec, nsec: seg.nsec, data: new Uint8Array(0), missing });
-    this.next[node] = lowest;
-    this.drain(node);
+    for (let lowest = waiting?.lowest(); waiting && lowest !== undefined; lowest = waiting.lowest()) {
+      const expected = this.next[node]!;
+      if (seqDiff(seg.ack, lowest) <= 0 || seqDiff(lowest, expected) <= 0) return;
+      const missing = seqDiff(lowest, expected);
+      if (!this.cut) this.chunks.push({ node, frame: seg.frame, sec: seg.sec, nsec: seg.nsec, data: new Uint8Array(0), missing });
+      this.next[node] = lowest;
+      this.drain(node);
+    }
   }
 
   private deliver(chunk: StreamChunk): void {

@@ -18,7 +18,8 @@ export interface CustomColumn {
 }
 
 export function resolveColumn(name: string, registry: Registry): CustomColumn {
-  const m = /^(inner\.|outer\.)?(.+)$/.exec(name.trim())!;
+  const m = /^(inner\.|outer\.)?([A-Za-z0-9_.-]+)$/.exec(name.trim());
+  if (!m) throw new VxError('usage', msg.unknownField(name.trim(), undefined));
   const field = m[2]!;
   const defs = registry.field(field);
   if (!defs) throw new VxError('usage', msg.unknownField(field, nearest(field, registry.fieldNames())));

@@ -135,6 +135,11 @@ export class Keys {
       case 'help':
       case 'quit':
       case 'copy':
+      case 'command':
+        return false;
+      case 'filter':
+        // The filter is the packet list's: back to it, with the bar open.
+        this.closeStream();
         return false;
       default:
         if (action.startsWith('view:')) {
@@ -150,7 +155,7 @@ export class Keys {
     const pos = s.selectedPos;
     if (pos === undefined || !s.store) return s.setMessage(msg.uiNoStreamSelected(), 'warning');
     const session = StreamSession.open(s.store, pos, () => this.requestRender());
-    if (!session) return s.setMessage(msg.uiNoStream(pos + 1), 'warning');
+    if (typeof session === 'string') return s.setMessage(session, 'warning');
     s.stream?.close();
     s.stream = session;
   }

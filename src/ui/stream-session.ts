@@ -7,6 +7,8 @@ import { findTunnel } from '../dissect/encap/index.js';
 import { formatIpv4, formatIpv6 } from '../dissect/format.js';
 import { rd32 } from '../dissect/field-helpers.js';
 import type { Packet } from '../dissect/types.js';
+import { ConversationTracker } from '../dissect/conversations.js';
+import { msg } from '../errors.js';
 import { FilterJob } from './filter-job.js';
 import type { PacketStore } from './store.js';
 
@@ -47,48 +49,72 @@ export class StreamSession {
   readonly proto: FollowProto;
   /** The two ends as the selected packet names them (source first). */
   readonly ends: [StreamEndpoint, StreamEndpoint];
-  /** The tunnel the selected packet carried the conversation in, if any. */
-  readonly tunnel: string | undefined;
+  /** The tunnel each side's packets travelled in ("VXLAN 192.168.1.1 → 192.168.1.2, VNI 1"), when they did. */
+  readonly tunnels: [string | undefined, string | undefined] = [undefined, undefined];
   /** The frame the user followed from. */
   readonly fromFrame: number;
   private readonly job: FilterJob;
+  /** Stream numbers as tshark gives them: the same addresses and ports can carry one connection after another. */
+  private readonly tracker = new ConversationTracker();
+  /** The selected packet's stream number, known once the pass reaches it; segments of each candidate stream until then. */
+  private target: number | undefined;
+  private readonly before = new Map<number, { seg: StreamSegment; tunnel: string | undefined }[]>();
 
-  private constructor(store: PacketStore, seg: StreamSegment, proto: FollowProto, tunnel: string | undefined, onProgress: () => void) {
+  private constructor(store: PacketStore, from: number, seg: StreamSegment, proto: FollowProto, onProgress: () => void) {
     this.proto = proto;
     this.ends = [seg.src, seg.dst];
-    this.tunnel = tunnel;
     this.fromFrame = seg.frame;
     this.follow = new FollowStream(proto, STREAM_BYTES_SHOWN);
     const [a, b] = this.ends;
-    // Each packet comes once, in capture order; the one layer of this conversation feeds the follower.
-    const matches = (pkt: Packet): boolean => {
+    // Every packet comes once, in capture order: stream numbers are counted on all of them, and the
+    // one layer of the followed connection feeds the follower.
+    const look = (pkt: Packet): boolean => {
+      this.tracker.annotate(pkt);
       for (let i = 1; i < pkt.layers.length; i++) {
         const l = pkt.layers[i]!;
         if (l.proto !== proto || l.quoted) continue;
         const s = segmentAt(pkt, i);
-        if (s && ((same(s.src, a) && same(s.dst, b)) || (same(s.src, b) && same(s.dst, a)))) {
-          this.follow.add(s);
-          return true;
+        if (!s || !((same(s.src, a) && same(s.dst, b)) || (same(s.src, b) && same(s.dst, a)))) continue;
+        const stream = l.conv?.stream ?? -1;
+        if (this.target === undefined && pkt.frame.number - 1 === from) {
+          this.target = stream;
+          for (const x of this.before.get(stream) ?? []) this.feed(x.seg, x.tunnel);
+          this.before.clear();
         }
+        if (this.target === undefined) {
+          const list = this.before.get(stream) ?? [];
+          list.push({ seg: s, tunnel: tunnelOf(pkt, i) });
+          this.before.set(stream, list);
+        } else if (stream === this.target) this.feed(s, tunnelOf(pkt, i));
+        return false;
       }
       return false;
     };
-    this.job = new FilterJob(`${proto} stream`, store, matches, { onProgress: () => onProgress(), onDone: () => onProgress() }).start();
+    this.job = new FilterJob(`${proto} stream`, store, look, { onProgress: () => onProgress(), onDone: () => onProgress() }).start();
   }
 
-  /** A session for the packet at `pos`, or undefined when it carries no TCP or UDP header to follow. */
-  static open(store: PacketStore, pos: number, onProgress: () => void): StreamSession | undefined {
+  private feed(seg: StreamSegment, tunnel: string | undefined): void {
+    this.follow.add(seg);
+    const nodes = this.follow.nodes!;
+    const node = same(seg.src, nodes[0]) ? 0 : 1;
+    this.tunnels[node] ??= tunnel;
+  }
+
+  /** A session for the packet at `pos`, or why it has no TCP or UDP conversation to follow. */
+  static open(store: PacketStore, pos: number, onProgress: () => void): StreamSession | string {
     const pkt = store.packet(pos);
     const at = followedIndex(pkt);
-    if (at < 0) return undefined;
-    const seg = segmentAt(pkt, at);
-    if (!seg) return undefined;
-    return new StreamSession(store, seg, pkt.layers[at]!.proto as FollowProto, tunnelOf(pkt, at), onProgress);
+    const seg = at < 0 ? undefined : segmentAt(pkt, at);
+    if (!seg) return msg.uiNoStream(pos + 1);
+    // The innermost UDP header is the tunnel's own (ICMP or ARP inside VXLAN): there is no pod conversation to follow.
+    const tunnel = findTunnel(pkt);
+    if (tunnel && tunnel.index > at) return msg.uiStreamIsTunnel(pos + 1, tunnel.encap.name);
+    return new StreamSession(store, pos, seg, pkt.layers[at]!.proto as FollowProto, onProgress);
   }
 
-  /** Capture positions of the conversation's packets found so far. */
+  /** Packets of the conversation found so far. */
   get packets(): number {
-    return this.job.rows.length;
+    return this.follow.packets;
   }
 
   /** Share of the capture searched; 1 once done. */

@@ -20,7 +20,7 @@ function seg(
     src: from === 'c' ? C : S,
     dst: from === 'c' ? S : C,
     frame: o.frame ?? 0,
-    sec: 0,
+    sec: o.sec ?? 0,
     nsec: 0,
     data: new Uint8Array(data),
     seq: seq >>> 0,
@@ -112,5 +112,46 @@ describe('FollowStream', () => {
       ],
     );
     assert.equal(f.repeated, 2);
+  });
+
+  it('takes the first-arrived of the waiting segments that fit, as tshark does', () => {
+    const f = new FollowStream('tcp');
+    f.add(seg('c', 100, '', { flags: SYN }));
+    f.add(seg('c', 121, '2'.repeat(20)));
+    f.add(seg('c', 111, '1'.repeat(20)));
+    f.add(seg('c', 116, 'X'.repeat(30)));
+    f.add(seg('c', 101, '0'.repeat(10)));
+    assert.deepEqual(
+      f.chunks.map((c) => Buffer.from(c.data).toString()),
+      ['0'.repeat(10), '1'.repeat(20), '2'.repeat(10), 'X'.repeat(5)],
+    );
+  });
+
+  it('marks every gap below one acknowledgement, and delivers what follows each', () => {
+    const f = new FollowStream('tcp');
+    f.add(seg('c', 101, 'A'.repeat(100)));
+    f.add(seg('c', 301, 'C'.repeat(100)));
+    f.add(seg('c', 501, 'E'.repeat(100)));
+    f.add(seg('s', 900, '', { ack: 601 }));
+    assert.equal(text(f), `${'A'.repeat(100)}[100 missing]${'C'.repeat(100)}[100 missing]${'E'.repeat(100)}`);
+  });
+
+  it('counts a datagram sent again a second later as new, even when each copy alternates interfaces', () => {
+    const f = new FollowStream('udp');
+    for (let k = 0; k < 4; k++) {
+      f.add(seg('c', 0, 'HEARTBEAT\n', { seenAt: 'eth1|1', sec: k }));
+      f.add(seg('c', 0, 'HEARTBEAT\n', { seenAt: 'eth0|2', sec: k }));
+    }
+    assert.equal(f.chunks.length, 4);
+    assert.equal(f.repeated, 4);
+  });
+
+  it('still counts the bytes after the cap, those waiting past a gap included', () => {
+    const f = new FollowStream('tcp', 1000);
+    f.add(seg('c', 0, 'x'.repeat(10)));
+    for (let k = 0; k < 198; k++) f.add(seg('c', 30 + k * 10, 'y'.repeat(10)));
+    f.add(seg('c', 10, 'z'.repeat(20)));
+    assert.ok(f.cut);
+    assert.equal(f.bytes[0], 10 + 1980);
   });
 });

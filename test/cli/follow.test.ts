@@ -51,7 +51,7 @@ function yamlRecords(text: string): YamlRecord[] {
 describe('-z follow compared with tshark', { skip: hasTshark ? false : NO_TSHARK }, () => {
   it('prints every TCP and plain UDP stream of the built capture as tshark does, in every mode', async () => {
     const specs = [
-      ...[0, 1, 2, 3, 4].flatMap((s) => MODES.map((m) => `tcp,${m},${s}`)),
+      ...[0, 1, 2, 3, 4, 5, 6].flatMap((s) => MODES.map((m) => `tcp,${m},${s}`)),
       ...[0, 1].flatMap((s) => MODES.map((m) => `udp,${m},${s}`)),
       // Chunk ranges (hex offsets still count the chunks left out) and endpoints instead of a number.
       'tcp,hex,0,3-4',

@@ -2,12 +2,17 @@
 // as text, hex and raw; Enter shows a line's packet, Esc goes back. The bytes and frames on
 // screen are checked against `-z follow` of the same capture (itself compared with tshark).
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
 import { KEYS } from '../../src/ui/headless.js';
+import { TempDir } from '../capture/helpers.js';
+import { followProbeCapture } from '../fixtures/follow-streams.js';
 import { vxshark } from '../helpers/cli.js';
 import { CILIUM, SAMPLES, startUi, type Ui } from './helpers.js';
 
 const ESC = '\x1b';
+const dir = new TempDir();
+after(() => dir.cleanup());
 
 interface Chunk {
   frame: number;
@@ -45,7 +50,7 @@ describe('follow stream', () => {
       const lines = ui.lines();
       assert.match(lines[1]!, /^ Follow TCP stream 172\.20\.0\.10:48312 ⇄ 172\.20\.2\.30:80 +text $/);
       assert.match(lines[2]!, new RegExp(`^→ ${expected[0]!.data.length} bytes {3}← ${expected[1]!.data.length} bytes {3}10 packets`));
-      assert.match(lines[3]!, /inside VXLAN 192\.168\.10\.100 → 192\.168\.20\.100, VNI 32001/);
+      assert.match(lines[3]!, /→ in VXLAN 192\.168\.10\.100 → 192\.168\.20\.100, VNI 32001/);
       // Every line of both sides, in order, CR LF ending the lines.
       const want = expected.flatMap((c) =>
         c.data
@@ -85,6 +90,8 @@ describe('follow stream', () => {
         `→ 00000000  ${hex.slice(0, 8).join(' ')}  ${hex.slice(8).join(' ')}  ${expected[0]!.data.slice(0, 16).replace(/[^ -~]/g, '.')}`.padEnd(120),
       );
       assert.match(ui.lines()[1]!, / hex {3}Tab: text\/hex\/raw {3}Enter: packet {3}Esc: back $/);
+      // Each side's tunnel: VXLAN gives each sender its own VNI here.
+      assert.match(ui.lines()[3]!, /→ in VXLAN 192\.168\.10\.100 → 192\.168\.20\.100, VNI 32001; ← in VXLAN 192\.168\.20\.100 → 192\.168\.10\.100, VNI 45678/);
       await ui.press(KEYS.tab);
       assert.ok(ui.lines()[4]!.startsWith(`→ ${Buffer.from(expected[0]!.data, 'latin1').toString('hex').slice(0, 96)}`));
       await ui.press(KEYS.tab);
@@ -92,6 +99,40 @@ describe('follow stream', () => {
       await ui.press(ESC);
       assert.equal(selectedFrame(ui), expected[0]!.frame);
       assert.doesNotMatch(ui.text(), /Follow TCP stream/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('follows the connection of the selected packet when the same addresses and ports carried an earlier one', async () => {
+    const file = dir.write(followProbeCapture(), 'probe.pcap');
+    const [first, second] = [await chunks(file, 'tcp,yaml,5'), await chunks(file, 'tcp,yaml,6')];
+    const ui = await startUi(file, { cols: 100, rows: 30 });
+    try {
+      await goto(ui, second.at(-1)!.frame);
+      await ui.press('f');
+      const text = ui.text();
+      for (const c of second) assert.ok(text.includes(`${c.peer ? '←' : '→'} ${c.data.trim()}`), c.data);
+      for (const c of first) assert.ok(!text.includes(c.data.trim()), c.data);
+      assert.doesNotMatch(text, /past a gap/);
+      // ':' works over the view: the stream's text goes to a new file.
+      const out = `${dir.path}/second.txt`;
+      await ui.press(':');
+      await ui.type(`copy ${out}`);
+      await ui.press(KEYS.enter);
+      assert.equal(readFileSync(out, 'utf8'), second.map((c) => c.data).join(''));
+      assert.match(ui.text(), /Follow TCP stream/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('does not follow a tunnel itself: ICMP inside VXLAN has no pod conversation', async () => {
+    const ui = await startUi(CILIUM, { cols: 140, rows: 30 });
+    try {
+      await goto(ui, 3);
+      await ui.press('f');
+      assert.match(ui.lines().at(-1)!, /frame 3: no TCP or UDP inside its VXLAN tunnel to follow/);
     } finally {
       await ui.quit();
     }

@@ -60,6 +60,13 @@ function hexLines(data: Uint8Array, offset: number, perLine: number): string[] {
   return out;
 }
 
+/** Where each side's packets travelled: one tunnel for both, or each side's (VXLAN picks a VNI per sender). */
+function tunnelNotes([to, back]: readonly (string | undefined)[]): string[] {
+  if (to && back && to !== back) return [`→ in ${to}`, `← in ${back}`];
+  const one = to ?? back;
+  return one ? [`inside ${one}`] : [];
+}
+
 export class StreamView {
   mode: StreamMode = 'text';
   readonly cursor = new Cursor();
@@ -110,7 +117,7 @@ export class StreamView {
       clip(`   ${thousands(session.packets)} packet${session.packets === 1 ? '' : 's'}${repeated}${searching}`, Math.max(0, width - 30));
     out.push(summary);
     const notes = [
-      session.tunnel ? `inside ${session.tunnel}` : '',
+      ...tunnelNotes(session.tunnels),
       f.cut ? `showing the first ${bytesText(this.shownBytes(session))}` : '',
       f.waiting ? `${thousands(f.waiting)} segment${f.waiting === 1 ? '' : 's'} past a gap not shown` : '',
     ].filter(Boolean);
