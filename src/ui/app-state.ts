@@ -136,9 +136,8 @@ export class UiState {
     this.message = { text, role };
   }
 
-  /** Saves the settings after a change, reporting a failure to write them (once). */
-  saveConfig(): void {
-    const problem = this.config.save();
+  /** Reports a failure to save the settings (once). */
+  configSaved(problem: string | undefined): void {
     if (problem) this.setMessage(problem, 'warning');
   }
 

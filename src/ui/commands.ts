@@ -98,9 +98,8 @@ export class Commands {
       next.splice(Math.min(next.length, Math.max(0, Number(where) - 1)), 0, now[index]!);
     } else return s.setMessage(msg.uiColumnUsage(), 'error');
     store.setColumns(next);
-    s.config.config.columns = [...store.columns];
     s.setMessage(msg.uiColumns(store.columns), 'good');
-    s.saveConfig();
+    s.configSaved(s.config.setColumns(store.columns));
   }
 
   /**

@@ -2,7 +2,7 @@
 // display filters applied recently, in $XDG_CONFIG_HOME/vxshark/config.json (~/.config when
 // unset). A missing file means the defaults; a broken one is reported and left untouched (the
 // UI then does not overwrite it); a write that fails is reported once and the UI goes on.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { msg } from '../errors.js';
@@ -57,13 +57,22 @@ export function loadConfig(path: string): LoadedConfig {
 
 /** Writes the whole file anew (a temporary file renamed over it); returns why it failed, if it did. */
 export function saveConfig(path: string, config: UiConfig): string | undefined {
+  let tmp: string | undefined;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
+    // A symlinked settings file (dotfile managers) is written where it points.
+    let target = path;
+    try {
+      target = realpathSync(path);
+    } catch {
+      // not there yet
+    }
+    tmp = `${target}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, path);
+    renameSync(tmp, target);
     return undefined;
   } catch (e) {
+    if (tmp !== undefined) rmSync(tmp, { force: true });
     return msg.uiConfigUnwritable(path, (e as Error).message);
   }
 }
@@ -74,9 +83,15 @@ export function rememberFilter(list: string[], text: string): string[] {
   return [...list.filter((t) => t !== text), text].slice(-RECENT_FILTERS);
 }
 
-/** The loaded settings and where they go back; without a path nothing is read or written. */
+/**
+ * The loaded settings and where they go back; without a path nothing is read or written. Two
+ * UIs may run at once: each save reads the file again and changes only what this one changed
+ * (its columns, if it changed them; the filters it applied, added to the list).
+ */
 export class ConfigStore {
   private failed = false;
+  private columnsChanged = false;
+  private readonly applied: string[] = [];
 
   constructor(
     private readonly path: string | undefined,
@@ -91,12 +106,30 @@ export class ConfigStore {
     return { store: new ConfigStore(path, config, problem !== undefined), ...(problem ? { problem } : {}) };
   }
 
+  setColumns(columns: readonly string[]): string | undefined {
+    this.config.columns = [...columns];
+    this.columnsChanged = true;
+    return this.save();
+  }
+
+  rememberFilter(text: string): string | undefined {
+    if (!text) return undefined;
+    this.config.recentFilters = rememberFilter(this.config.recentFilters, text);
+    this.applied.push(text);
+    return this.save();
+  }
+
   /** Saves after a change; returns a message the first time saving fails. */
-  save(): string | undefined {
+  private save(): string | undefined {
     if (this.path === undefined || this.frozen) return undefined;
-    const problem = saveConfig(this.path, this.config);
-    if (!problem || this.failed) return undefined;
+    const { config: onDisk, problem } = loadConfig(this.path);
+    // Someone broke the file meanwhile: leave it alone.
+    if (problem) return undefined;
+    const merged: UiConfig = { ...onDisk, columns: this.columnsChanged ? this.config.columns : onDisk.columns };
+    for (const f of this.applied) merged.recentFilters = rememberFilter(merged.recentFilters, f);
+    const failure = saveConfig(this.path, merged);
+    if (!failure || this.failed) return undefined;
     this.failed = true;
-    return problem;
+    return failure;
   }
 }

@@ -3,7 +3,6 @@
 import { VxError, msg } from '../errors.js';
 import { checkFilter, compileFilter } from '../filter/index.js';
 import type { UiState } from './app-state.js';
-import { rememberFilter } from './config.js';
 import { FilterJob } from './filter-job.js';
 import { AllRows, type RowSource } from './store.js';
 import type { FilterState } from './views/filter-bar.js';
@@ -65,8 +64,7 @@ export class FilterControl {
       throw e;
     }
     s.filterBar.setApplied(text);
-    s.config.config.recentFilters = rememberFilter(s.config.config.recentFilters, text);
-    s.saveConfig();
+    s.configSaved(s.config.rememberFilter(text));
     this.beforeJob = previous;
     const job = new FilterJob(text, store, predicate, {
       onProgress: (j) => this.progress(j),

@@ -9,7 +9,7 @@ import type { FilterControl } from './filter-control.js';
 import { COMMAND_HELP, MOUSE_HELP, VIEWS } from './keymap.js';
 import { packetListModel } from './list-model.js';
 import { StatsCollector } from './stats-model.js';
-import { clip, fit } from './text.js';
+import { clip, fit, wrap } from './text.js';
 import { HexView } from './views/hex.js';
 import { layersModel } from './views/layers.js';
 import { LIST_LEGEND, LIST_LEGEND_SHORT } from './views/packet-list.js';
@@ -258,7 +258,9 @@ export class Layout {
         out.push('');
         out.push(th.paint('key', fit(` ${group}`, width)));
       }
-      out.push(fit(`   ${e.keys.padEnd(20)} ${e.help}`, width));
+      // A help text longer than the box wraps under itself rather than losing its end.
+      const lines = wrap(e.help, Math.max(10, width - 24));
+      lines.forEach((text, i) => out.push(fit(`   ${(i === 0 ? e.keys : '').padEnd(20)} ${text}`, width)));
     }
     return out;
   }

@@ -1,7 +1,7 @@
 // The packet list's own columns (`:column add FIELD`, remove, move) and the settings file that
 // keeps them with the theme and the recent filters ($XDG_CONFIG_HOME/vxshark/config.json).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { defaultConfigPath } from '../../src/ui/config.js';
@@ -139,6 +139,34 @@ describe('custom columns and saved settings', () => {
       await ui.quit();
     }
     assert.equal(readFileSync(config, 'utf8'), '{"columns": ["ip.ttl"');
+  });
+
+  it('keeps what another window saved meanwhile, writes through a symlink, and skips a bad saved column', async () => {
+    const config = freshConfig();
+    const real = join(dir.path, 'real-settings.json');
+    writeFileSync(real, JSON.stringify({ columns: ['  ', 'ip.ttl\nx', 'vxlan.vni'], recentFilters: [] }));
+    symlinkSync(real, config);
+    const a = await startUi(CILIUM, { cols: 160, rows: 30, config });
+    const b = await startUi(CILIUM, { cols: 160, rows: 30, config });
+    try {
+      assert.match(a.lines().at(-1)!, /saved column/);
+      assert.match(a.lines()[1]!, /vxlan\.vni/);
+      await command(a, 'column add ip.ttl');
+      await a.press('/');
+      await a.type('icmp');
+      await a.press(KEYS.enter);
+      // The other window, opened before, applies a filter: the first one's column and filter stay.
+      await b.press('/');
+      await b.type('arp');
+      await b.press(KEYS.enter);
+    } finally {
+      await a.quit();
+      await b.quit();
+    }
+    assert.ok(lstatSync(config).isSymbolicLink(), 'still a symlink');
+    const saved = JSON.parse(readFileSync(real, 'utf8')) as { columns: string[]; recentFilters: string[] };
+    assert.deepEqual(saved.columns, ['vxlan.vni', 'ip.ttl']);
+    assert.deepEqual(saved.recentFilters, ['icmp', 'arp']);
   });
 
   it('finds the settings under XDG_CONFIG_HOME, else ~/.config', () => {
