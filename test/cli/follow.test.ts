@@ -1,7 +1,7 @@
 // -z follow: the bytes of a TCP or UDP conversation. Compared with tshark 4.0's own output in
 // every mode on a capture built to exercise reordering, retransmissions, a missed segment, a
-// mid-stream start and the snaplen, and on every TCP stream of the samples and lab recordings
-// (skipped without tshark); the deliberate differences (a router's UDP copies, inner UDP
+// mid-stream start and the snaplen (the samples and lab recordings: follow-samples.test.ts;
+// skipped without tshark); the deliberate differences (a router's UDP copies, inner UDP
 // streams followed at their own layer) and the usage errors are checked without it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { TempDir } from '../capture/helpers.js';
 import { followProbeCapture, followRouterCapture } from '../fixtures/follow-streams.js';
 import { vxshark } from '../helpers/cli.js';
-import { CAPTURES, hasTshark, NO_TSHARK, tshark } from '../helpers/tshark.js';
+import { hasTshark, NO_TSHARK, tshark } from '../helpers/tshark.js';
 
 const dir = new TempDir();
 after(() => dir.cleanup());
@@ -63,20 +63,6 @@ describe('-z follow compared with tshark', { skip: hasTshark ? false : NO_TSHARK
       'tcp,ascii,99',
     ];
     for (const spec of specs) assert.equal(await follow(probe, spec), tshark(['-r', probe, '-q', '-z', `follow,${spec}`]), spec);
-  });
-
-  it('prints every TCP stream of the samples and lab recordings as tshark does', async () => {
-    let compared = 0;
-    for (const file of CAPTURES) {
-      const n = streamCount(file, 'tcp');
-      for (let s = 0; s < n; s++) {
-        for (const mode of ['ascii', 'hex', 'yaml']) {
-          assert.equal(await follow(file, `tcp,${mode},${s}`), tshark(['-r', file, '-q', '-z', `follow,tcp,${mode},${s}`]), `${file} tcp,${mode},${s}`);
-          compared++;
-        }
-      }
-    }
-    assert.ok(compared >= 30, `only ${compared} streams compared`);
   });
 
   it("follows a UDP stream inside a tunnel at its own layer: each datagram's payload, not the tunnel packet's", async () => {
