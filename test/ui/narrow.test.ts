@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
 import { placeColumns } from '../../src/ui/list-columns.js';
 import { readIpLinkFile } from '../../src/capture/ip-link.js';
+import { Theme } from '../../src/ui/theme.js';
+import { StatusBar } from '../../src/ui/views/status-bar.js';
 import { CILIUM, SAMPLES, startUi } from './helpers.js';
 
 const LAB = SAMPLES + 'lab-recordings/';
@@ -59,6 +61,26 @@ describe('80x24', () => {
     } finally {
       await ui.quit();
     }
+  });
+
+  it('keeps the live state, the counts and the view in the status bar of a live capture', () => {
+    const bar = new StatusBar(new Theme(0));
+    const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+    const model = {
+      file: 'live: eth0',
+      loaded: 12_345,
+      loading: true,
+      shown: 12_345,
+      filtered: false,
+      view: '1 Packets: list',
+      alerts: { error: 1, warning: 2, info: 0 },
+    };
+    const following = plain(bar.render({ ...model, live: 'following' }, 80));
+    assert.equal(following.length, 80);
+    assert.match(following, /^ live: eth0 │ 12,345 pkts… │ ✖ 1 ⚠ 2 ℹ 0 │ following +│ \[1 Packets: list\] {2}\? help$/);
+    assert.match(plain(bar.render({ ...model, live: 'paused' }, 80)), /│ paused: F +│ \[1 Packets: list\]/);
+    // With room, the long forms.
+    assert.match(plain(bar.render({ ...model, live: 'following' }, 120)), /reading… 12,345 packets │ ✖ 1 ⚠ 2 ℹ 0 │ following/);
   });
 
   it('draws the help inside its box', async () => {

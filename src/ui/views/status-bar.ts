@@ -34,11 +34,16 @@ export class StatusBar {
 
   render(m: StatusModel, width: number): string {
     const th = this.theme;
-    const parts: { text: string; role?: Role }[] = [];
+    // `short`: what a part says when the bar is too narrow for every part in full.
+    const parts: { text: string; role?: Role; short?: string }[] = [];
     parts.push({ text: ` ${m.file}`, role: 'statusAccent' });
     if (m.loading) {
-      if (m.fraction !== undefined) parts.push({ text: `loading ${bar(m.fraction, 12)} ${Math.floor(m.fraction * 100)}%  ${thousands(m.loaded)} packets` });
-      else parts.push({ text: `reading… ${thousands(m.loaded)} packets` });
+      if (m.fraction !== undefined) {
+        parts.push({
+          text: `loading ${bar(m.fraction, 12)} ${Math.floor(m.fraction * 100)}%  ${thousands(m.loaded)} packets`,
+          short: `${Math.floor(m.fraction * 100)}% ${thousands(m.loaded)} pkts`,
+        });
+      } else parts.push({ text: `reading… ${thousands(m.loaded)} packets`, short: `${thousands(m.loaded)} pkts…` });
     } else parts.push({ text: `${thousands(m.loaded)} packets` });
     if (m.filterFraction !== undefined) {
       parts.push({ text: `filtering ${bar(m.filterFraction, 10)} ${Math.floor(m.filterFraction * 100)}%  ${thousands(m.shown)} match` });
@@ -47,7 +52,7 @@ export class StatusBar {
       const a = m.alerts;
       parts.push({ text: `✖ ${a.error} ⚠ ${a.warning} ℹ ${a.info}`, role: a.error ? 'statusAccent' : undefined });
     }
-    if (m.live) parts.push(m.live === 'following' ? { text: 'following' } : { text: 'paused: F follows', role: 'statusAccent' });
+    if (m.live) parts.push(m.live === 'following' ? { text: 'following' } : { text: 'paused: F follows', role: 'statusAccent', short: 'paused: F' });
     if (m.warning) parts.push({ text: `⚠ ${m.warning}` });
     parts.push({ text: `[${m.view}]  ? help` });
 
@@ -70,7 +75,14 @@ export class StatusBar {
     const tail = parts.pop()!;
     const tailText = ' │ ' + tail.text;
     const room = Math.max(0, width - tailText.length);
-    const fixed = parts.slice(1).reduce((n, p) => n + 3 + p.text.length, 0);
+    let fixed = parts.slice(1).reduce((n, p) => n + 3 + p.text.length, 0);
+    // Too narrow for every part (and a file name of 8): the parts that have a short form use it.
+    for (const p of parts.slice(1)) {
+      if (9 + fixed <= room) break;
+      if (p.short === undefined) continue;
+      fixed -= p.text.length - p.short.length;
+      p.text = p.short;
+    }
     const first = parts[0]!;
     if (first.text.length + fixed > room) first.text = ' ' + clip(basename(first.text.trim()), Math.max(8, room - fixed - 1));
     let line = '';
