@@ -3,22 +3,8 @@
 // follow.test.ts so that neither file runs past the runner's five minutes under load.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { vxshark } from '../helpers/cli.js';
+import { follow, streamCount } from '../helpers/follow.js';
 import { CAPTURES, hasTshark, NO_TSHARK, tshark } from '../helpers/tshark.js';
-
-async function follow(file: string, spec: string): Promise<string> {
-  const r = await vxshark(['-r', file, '-q', '-z', `follow,${spec}`]);
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
-
-function streamCount(file: string, proto: 'tcp' | 'udp'): number {
-  const ids = tshark(['-r', file, '-T', 'fields', '-e', `${proto}.stream`])
-    .split(/[\n,]/)
-    .filter((s) => s !== '')
-    .map(Number);
-  return ids.length ? Math.max(...ids) + 1 : 0;
-}
 
 describe('-z follow compared with tshark on the samples', { skip: hasTshark ? false : NO_TSHARK }, () => {
   it('prints every TCP stream of the samples and lab recordings as tshark does', async () => {

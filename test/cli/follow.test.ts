@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { TempDir } from '../capture/helpers.js';
 import { followProbeCapture, followRouterCapture } from '../fixtures/follow-streams.js';
+import { follow, streamCount } from '../helpers/follow.js';
 import { vxshark } from '../helpers/cli.js';
 import { hasTshark, NO_TSHARK, tshark } from '../helpers/tshark.js';
 
@@ -18,20 +19,6 @@ const probe = dir.write(followProbeCapture(), 'follow-probe.pcap');
 const router = dir.write(followRouterCapture(), 'follow-router.pcap');
 
 const MODES = ['ascii', 'hex', 'raw', 'yaml'];
-
-async function follow(file: string, spec: string): Promise<string> {
-  const r = await vxshark(['-r', file, '-q', '-z', `follow,${spec}`]);
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
-
-function streamCount(file: string, proto: 'tcp' | 'udp'): number {
-  const ids = tshark(['-r', file, '-T', 'fields', '-e', `${proto}.stream`])
-    .split(/[\n,]/)
-    .filter((s) => s !== '')
-    .map(Number);
-  return ids.length ? Math.max(...ids) + 1 : 0;
-}
 
 interface YamlRecord {
   packet: number;

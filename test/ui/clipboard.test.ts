@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { cleanForPaste, osc52 } from '../../src/ui/clipboard.js';
 import { KEYS } from '../../src/ui/headless.js';
 import { TempDir } from '../capture/helpers.js';
-import { CILIUM, startUi, type Ui } from './helpers.js';
+import { CILIUM, command, startUi, type Ui } from './helpers.js';
 
 const dir = new TempDir();
 after(() => dir.cleanup());
@@ -14,12 +14,6 @@ after(() => dir.cleanup());
 /** The texts the UI sent to the clipboard so far. */
 function clipboard(ui: Ui): string[] {
   return [...ui.output.text().matchAll(/\x1b\]52;c;([A-Za-z0-9+/=]*)\x07/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
-}
-
-async function command(ui: Ui, text: string): Promise<void> {
-  await ui.press(':');
-  await ui.type(text);
-  await ui.press(KEYS.enter);
 }
 
 describe('copy', () => {

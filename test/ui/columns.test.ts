@@ -8,7 +8,7 @@ import { defaultConfigPath } from '../../src/ui/config.js';
 import { KEYS } from '../../src/ui/headless.js';
 import { TempDir } from '../capture/helpers.js';
 import { vxshark } from '../helpers/cli.js';
-import { CILIUM, startUi, type Ui } from './helpers.js';
+import { CILIUM, command, startUi, type Ui } from './helpers.js';
 
 const dir = new TempDir();
 after(() => dir.cleanup());
@@ -18,12 +18,6 @@ const freshConfig = (): string => {
   mkdirSync(d);
   return join(d, 'config.json');
 };
-
-async function command(ui: Ui, text: string): Promise<void> {
-  await ui.press(':');
-  await ui.type(text);
-  await ui.press(KEYS.enter);
-}
 
 /** The cells of one column, by its title's position in the header, for the rows on screen. */
 function columnCells(ui: Ui, title: string): Map<number, string> {

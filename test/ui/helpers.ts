@@ -2,7 +2,7 @@
 // are escape sequences written to the fake input.
 import { fileURLToPath } from 'node:url';
 import { runUi, type UiHandle, type UiOptions } from '../../src/ui/index.js';
-import { FakeInput, FakeOutput, cellAttr, screenLines } from '../../src/ui/headless.js';
+import { FakeInput, FakeOutput, KEYS, cellAttr, screenLines } from '../../src/ui/headless.js';
 
 export const SAMPLES = fileURLToPath(new URL('../../samples/', import.meta.url));
 export const CILIUM = SAMPLES + 'cilium-vxlan-8472.pcap';
@@ -88,4 +88,11 @@ export async function startUi(file: string, opts: StartOptions = {}): Promise<Ui
   };
   await ui.settle();
   return ui;
+}
+
+/** Runs a `:` command line (`goto 18`, `column add ip.ttl`) as the user types it. */
+export async function command(ui: Ui, text: string): Promise<void> {
+  await ui.press(':');
+  await ui.type(text);
+  await ui.press(KEYS.enter);
 }

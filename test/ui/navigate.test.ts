@@ -3,7 +3,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
-import { SAMPLES, startUi, type Ui } from './helpers.js';
+import { SAMPLES, command, startUi, type Ui } from './helpers.js';
 import { Files, vxlanOnPort9000 } from './fixtures.js';
 
 const ROUTER = SAMPLES + 'router-interfaces.pcapng';
@@ -12,12 +12,6 @@ after(() => files.cleanup());
 
 function selectedFrame(ui: Ui): number {
   return Number(/Details of frame (\d+)/.exec(ui.text())?.[1]);
-}
-
-async function command(ui: Ui, text: string): Promise<void> {
-  await ui.press(':');
-  await ui.type(text);
-  await ui.press(KEYS.enter);
 }
 
 describe('navigation', () => {

@@ -8,7 +8,7 @@ import { KEYS } from '../../src/ui/headless.js';
 import { TempDir } from '../capture/helpers.js';
 import { followProbeCapture } from '../fixtures/follow-streams.js';
 import { vxshark } from '../helpers/cli.js';
-import { CILIUM, SAMPLES, startUi, type Ui } from './helpers.js';
+import { CILIUM, SAMPLES, command, startUi, type Ui } from './helpers.js';
 
 const ESC = '\x1b';
 const dir = new TempDir();
@@ -31,11 +31,7 @@ async function chunks(file: string, spec: string): Promise<Chunk[]> {
   }));
 }
 
-async function goto(ui: Ui, frame: number): Promise<void> {
-  await ui.press(':');
-  await ui.type(`goto ${frame}`);
-  await ui.press(KEYS.enter);
-}
+const goto = (ui: Ui, frame: number): Promise<void> => command(ui, `goto ${frame}`);
 
 const selectedFrame = (ui: Ui): number => Number(/Details of frame (\d+)/.exec(ui.text())?.[1]);
 
