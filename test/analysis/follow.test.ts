@@ -13,7 +13,7 @@ function seg(
   from: 'c' | 's',
   seq: number,
   text: string,
-  o: { ack?: number; flags?: number; frame?: number; seenAt?: string; ipId?: number } = {},
+  o: { ack?: number; flags?: number; frame?: number; seenAt?: string; ipId?: number; sec?: number } = {},
 ): StreamSegment {
   const data = Buffer.from(text, 'latin1');
   return {
