@@ -60,8 +60,9 @@ export class StatusBar {
       // A message takes the middle; the file and the view stay visible.
       const last = parts[parts.length - 1]!;
       let first = parts[0]!.text;
-      if (width - first.length - last.text.length - 6 < Math.min(m.message.text.length, 48))
-        first = ' ' + clip(basename(first.trim()), Math.max(8, width - last.text.length - 36));
+      // The file's directory gives way first, so a message is whole whenever it can be.
+      if (width - first.length - last.text.length - 6 < m.message.text.length)
+        first = ' ' + clip(basename(first.trim()), Math.max(8, width - last.text.length - 6 - Math.min(m.message.text.length, 48)));
       const middle = width - first.length - last.text.length - 6;
       const msgText = clip(m.message.text, Math.max(10, middle));
       return (
