@@ -63,14 +63,23 @@ const COPY_WINDOW = 0.1;
 
 const seqDiff = (a: number, b: number): number => (a - b) | 0;
 
-/** The index of the last TCP or UDP layer outside an ICMP quote, or -1. */
-export function followedLayer(pkt: Packet, proto: FollowProto): number {
+/** The conversation layer to follow in a packet: its innermost TCP or UDP header outside an ICMP quote, or -1. */
+export function followedLayer(pkt: Packet): number {
   for (let i = pkt.layers.length - 1; i > 0; i--) {
     const l = pkt.layers[i]!;
-    if (l.proto === proto && !l.quoted) return i;
+    if ((l.proto === 'tcp' || l.proto === 'udp') && !l.quoted) return i;
   }
   return -1;
 }
+
+export const sameEndpoint = (a: StreamEndpoint, b: StreamEndpoint): boolean => a.address === b.address && a.port === b.port;
+
+/** Whether a segment goes between these two ends, either way. */
+export const between = (seg: StreamSegment, a: StreamEndpoint, b: StreamEndpoint): boolean =>
+  (sameEndpoint(seg.src, a) && sameEndpoint(seg.dst, b)) || (sameEndpoint(seg.src, b) && sameEndpoint(seg.dst, a));
+
+/** "10.0.0.1:80", "[fd00::1]:80". */
+export const endpointText = (e: StreamEndpoint): string => (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
 
 /** The segment layer `at` of the packet carries, or undefined when its headers are cut short. */
 export function segmentAt(pkt: Packet, at: number): StreamSegment | undefined {
@@ -250,7 +259,7 @@ export class FollowStream {
   add(seg: StreamSegment): void {
     this.packets++;
     this.nodes ??= [seg.src, seg.dst];
-    const node: 0 | 1 = seg.src.address === this.nodes[0].address && seg.src.port === this.nodes[0].port ? 0 : 1;
+    const node: 0 | 1 = sameEndpoint(seg.src, this.nodes[0]) ? 0 : 1;
     if (this.proto === 'udp') this.datagram(node, seg);
     else this.segment(node, seg);
   }

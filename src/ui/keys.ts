@@ -8,7 +8,7 @@ import type { Commands } from './commands.js';
 import type { FilterControl } from './filter-control.js';
 import { keyName, type Action, type ViewId } from './keymap.js';
 import type { Navigator } from './navigate.js';
-import { actAnalysis, actList, actPackets, actStats } from './pane-keys.js';
+import { actAnalysis, actList, actPackets, actStats, moveRows } from './pane-keys.js';
 import type { Search } from './search.js';
 import { StreamSession } from './stream-session.js';
 import { copyToTerminal, selectionToCopy } from './clipboard.js';
@@ -94,32 +94,11 @@ export class Keys {
 
   /** Keys of the follow-stream view; false for the ones that act as everywhere else (help, views). */
   private actStream(action: Action): boolean {
-    const s = this.s;
-    const v = s.streamView;
-    const page = v.pageSize();
+    const v = this.s.streamView;
+    if (moveRows(v, action)) return true;
     switch (action) {
       case 'cancel':
         this.closeStream();
-        return true;
-      case 'up':
-        v.move(-1);
-        return true;
-      case 'down':
-        v.move(1);
-        return true;
-      case 'pageUp':
-      case 'halfUp':
-        v.move(action === 'pageUp' ? -page : -Math.max(1, page >> 1));
-        return true;
-      case 'pageDown':
-      case 'halfDown':
-        v.move(action === 'pageDown' ? page : Math.max(1, page >> 1));
-        return true;
-      case 'first':
-        v.move(-Infinity);
-        return true;
-      case 'last':
-        v.move(Infinity);
         return true;
       case 'nextPane':
       case 'prevPane':

@@ -157,39 +157,36 @@ function actHex(s: UiState, action: Action): void {
   s.detail.selectByte(h.cursor);
 }
 
+/** Up, down, a page, half a page, the first or the last row; false for any other action. */
+export function moveRows(v: { move(delta: number): void; pageSize(): number }, action: Action): boolean {
+  const page = v.pageSize();
+  const step: Partial<Record<Action, number>> = {
+    up: -1,
+    down: 1,
+    pageUp: -page,
+    pageDown: page,
+    halfUp: -Math.max(1, page >> 1),
+    halfDown: Math.max(1, page >> 1),
+    first: -Infinity,
+    last: Infinity,
+  };
+  const delta = step[action];
+  if (delta === undefined) return false;
+  v.move(delta);
+  return true;
+}
+
 /** Moving in and opening the rows of the Flows, Tunnels, Hops and Alerts views. */
 export function actAnalysis(s: UiState, analysis: AnalysisControl, nav: Navigator, action: Action): void {
   const a = analysis.result;
   if (!a) return;
   const v = s.view === 'flows' ? s.flows : s.view === 'tunnels' ? s.tunnels : s.view === 'hops' ? s.hops : s.alerts;
-  const page = v.pageSize();
   if (action === 'sort') {
     if (s.view === 'flows') s.flows.nextSort();
     else if (s.view === 'tunnels') s.tunnels.nextSort();
     return;
   }
-  switch (action) {
-    case 'up':
-      return v.move(-1);
-    case 'down':
-      return v.move(1);
-    case 'pageUp':
-      return v.move(-page);
-    case 'pageDown':
-      return v.move(page);
-    case 'halfUp':
-      return v.move(-Math.max(1, page >> 1));
-    case 'halfDown':
-      return v.move(Math.max(1, page >> 1));
-    case 'first':
-      return v.move(-Infinity);
-    case 'last':
-      return v.move(Infinity);
-    case 'toggle':
-      break;
-    default:
-      return;
-  }
+  if (moveRows(v, action) || action !== 'toggle') return;
   if (s.view === 'flows') {
     const f = s.flows.current();
     if (f) nav.filterAndShow(flowRowFilter(f, a.tunnels));

@@ -2,7 +2,16 @@
 // conversation's packets are found by a background pass over the capture (the filter job's
 // time-sliced scan, so keys keep working), and their bytes are put in order as they come.
 // The user's display filter is left alone.
-import { FollowStream, segmentAt, type FollowProto, type StreamEndpoint, type StreamSegment } from '../analysis/follow.js';
+import {
+  between,
+  FollowStream,
+  followedLayer,
+  sameEndpoint,
+  segmentAt,
+  type FollowProto,
+  type StreamEndpoint,
+  type StreamSegment,
+} from '../analysis/follow.js';
 import { findTunnel } from '../dissect/encap/index.js';
 import { formatIpv4, formatIpv6 } from '../dissect/format.js';
 import { rd32 } from '../dissect/field-helpers.js';
@@ -14,18 +23,6 @@ import type { PacketStore } from './store.js';
 
 /** Bytes kept for the view: a long transfer shows its first 8 MB and says how much more there was. */
 export const STREAM_BYTES_SHOWN = 8 * 1024 * 1024;
-
-const same = (a: StreamEndpoint, b: StreamEndpoint): boolean => a.address === b.address && a.port === b.port;
-export const endpointText = (e: StreamEndpoint): string => (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
-
-/** The conversation layer to follow in a packet: its innermost TCP or UDP header outside an ICMP quote. */
-function followedIndex(pkt: Packet): number {
-  for (let i = pkt.layers.length - 1; i > 0; i--) {
-    const l = pkt.layers[i]!;
-    if ((l.proto === 'tcp' || l.proto === 'udp') && !l.quoted) return i;
-  }
-  return -1;
-}
 
 /** "VXLAN 192.168.1.1 → 192.168.1.2, VNI 1" when the followed layer is inside a tunnel. */
 function tunnelOf(pkt: Packet, at: number): string | undefined {
@@ -74,7 +71,7 @@ export class StreamSession {
         const l = pkt.layers[i]!;
         if (l.proto !== proto || l.quoted) continue;
         const s = segmentAt(pkt, i);
-        if (!s || !((same(s.src, a) && same(s.dst, b)) || (same(s.src, b) && same(s.dst, a)))) continue;
+        if (!s || !between(s, a, b)) continue;
         const stream = l.conv?.stream ?? -1;
         if (this.target === undefined && pkt.frame.number - 1 === from) {
           this.target = stream;
@@ -96,14 +93,14 @@ export class StreamSession {
   private feed(seg: StreamSegment, tunnel: string | undefined): void {
     this.follow.add(seg);
     const nodes = this.follow.nodes!;
-    const node = same(seg.src, nodes[0]) ? 0 : 1;
+    const node = sameEndpoint(seg.src, nodes[0]) ? 0 : 1;
     this.tunnels[node] ??= tunnel;
   }
 
   /** A session for the packet at `pos`, or why it has no TCP or UDP conversation to follow. */
   static open(store: PacketStore, pos: number, onProgress: () => void): StreamSession | string {
     const pkt = store.packet(pos);
-    const at = followedIndex(pkt);
+    const at = followedLayer(pkt);
     const seg = at < 0 ? undefined : segmentAt(pkt, at);
     if (!seg) return msg.uiNoStream(pos + 1);
     // The innermost UDP header is the tunnel's own (ICMP or ARP inside VXLAN): there is no pod conversation to follow.

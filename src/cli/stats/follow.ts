@@ -5,7 +5,7 @@
 // followed at its own layer (an inner stream shows pod-to-pod bytes, an outer UDP stream its
 // tunnel's bytes, where tshark mixes the innermost addresses with the outer payload), and a
 // router's second copy of a UDP datagram (received and sent, on two interfaces) counts once.
-import { FollowStream, segmentAt, type FollowProto, type StreamChunk, type StreamEndpoint } from '../../analysis/follow.js';
+import { between, endpointText, FollowStream, segmentAt, type FollowProto, type StreamChunk, type StreamEndpoint } from '../../analysis/follow.js';
 import { formatIpv4, formatIpv6 } from '../../dissect/format.js';
 import type { Packet } from '../../dissect/types.js';
 import { VxError, msg } from '../../errors.js';
@@ -75,8 +75,8 @@ function parseRange(text: string, range: string): [number, number] {
 }
 
 const isV6 = (address: string): boolean => address.includes(':');
-const hostPort = (e: StreamEndpoint | undefined): string => (e === undefined ? ':0' : isV6(e.address) ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
-const sameEndpoint = (a: StreamEndpoint, b: StreamEndpoint): boolean => a.address === b.address && a.port === b.port;
+/** tshark names an empty stream's nodes ":0". */
+const hostPort = (e: StreamEndpoint | undefined): string => (e === undefined ? ':0' : endpointText(e));
 
 export class FollowTable implements StatisticTable {
   private readonly follow: FollowStream;
@@ -102,8 +102,7 @@ export class FollowTable implements StatisticTable {
       }
       const seg = segmentAt(pkt, i);
       if (!seg) continue;
-      const [a, b] = stream;
-      if ((sameEndpoint(seg.src, a) && sameEndpoint(seg.dst, b)) || (sameEndpoint(seg.src, b) && sameEndpoint(seg.dst, a))) {
+      if (between(seg, ...stream)) {
         this.follow.add(seg);
         return;
       }

@@ -1,9 +1,8 @@
 // The follow-stream view: a conversation's bytes as each side sent them, one side's lines
 // marked → and the other's ←, each in its own colour, as text, a hex dump or raw hex. Lines
 // are made once per chunk as the search finds them (again only when the mode or width changes).
-import type { StreamChunk } from '../../analysis/follow.js';
+import { endpointText, type StreamChunk } from '../../analysis/follow.js';
 import type { StreamSession } from '../stream-session.js';
-import { endpointText } from '../stream-session.js';
 import { Cursor, clip, fit, thousands } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 
