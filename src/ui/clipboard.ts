@@ -9,7 +9,7 @@ import { VxError, ioError, msg } from '../errors.js';
 import type { UiState } from './app-state.js';
 
 /** Terminals cap OSC 52 payloads (xterm at 100,000 bytes of base64): the text is cut below that. */
-export const COPY_LIMIT = 65_536;
+const COPY_LIMIT = 65_536;
 
 export interface Copied {
   /** What it is, for the status line: "the summary of frame 3". */

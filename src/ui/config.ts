@@ -16,7 +16,7 @@ export interface UiConfig {
   recentFilters: string[];
 }
 
-export const RECENT_FILTERS = 50;
+const RECENT_FILTERS = 50;
 const MAX_COLUMNS = 16;
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -33,7 +33,7 @@ export interface LoadedConfig {
 const strings = (v: unknown, limit: number): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0 && x.length < 2000).slice(-limit) : [];
 
-export function loadConfig(path: string): LoadedConfig {
+function loadConfig(path: string): LoadedConfig {
   const empty: UiConfig = { columns: [], recentFilters: [] };
   let text: string;
   try {
@@ -56,7 +56,7 @@ export function loadConfig(path: string): LoadedConfig {
 }
 
 /** Writes the whole file anew (a temporary file renamed over it); returns why it failed, if it did. */
-export function saveConfig(path: string, config: UiConfig): string | undefined {
+function saveConfig(path: string, config: UiConfig): string | undefined {
   let tmp: string | undefined;
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -78,7 +78,7 @@ export function saveConfig(path: string, config: UiConfig): string | undefined {
 }
 
 /** Keeps a filter at the end of the recent list (once), dropping the oldest past the limit. */
-export function rememberFilter(list: string[], text: string): string[] {
+function rememberFilter(list: string[], text: string): string[] {
   if (!text) return list;
   return [...list.filter((t) => t !== text), text].slice(-RECENT_FILTERS);
 }

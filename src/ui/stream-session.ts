@@ -22,7 +22,7 @@ import { FilterJob } from './filter-job.js';
 import type { PacketStore } from './store.js';
 
 /** Bytes kept for the view: a long transfer shows its first 8 MB and says how much more there was. */
-export const STREAM_BYTES_SHOWN = 8 * 1024 * 1024;
+const STREAM_BYTES_SHOWN = 8 * 1024 * 1024;
 
 /** "VXLAN 192.168.1.1 → 192.168.1.2, VNI 1" when the followed layer is inside a tunnel. */
 function tunnelOf(pkt: Packet, at: number): string | undefined {
