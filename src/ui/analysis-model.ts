@@ -50,7 +50,9 @@ export interface TunnelRow {
   src: string;
   dst: string;
   port: number;
+  /** The tunnel id as a number (for sorting) and as the packet list shows it: "VNI 32001", "key 0x000003e9"; "" without one (IPIP). */
   vni: number;
+  idText: string;
   packets: number;
   bytes: number;
   fragments: number;
@@ -62,8 +64,8 @@ export interface TunnelRow {
 export interface TunnelMatrix {
   /** Tunnel endpoints (VTEPs), sources and destinations together, sorted. */
   vteps: string[];
-  /** cells[i][j]: packets from vteps[i] to vteps[j] and the VNIs used. */
-  cells: { packets: number; vnis: number[] }[][];
+  /** cells[i][j]: packets from vteps[i] to vteps[j] and the tunnel ids used (formatted, without their label). */
+  cells: { packets: number; ids: string[] }[][];
 }
 
 export interface HopRow {
@@ -237,6 +239,7 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
     dst: safeText(show(t.dst)),
     port: t.port,
     vni: t.vni,
+    idText: tunnelId(t),
     packets: t.packets,
     bytes: t.bytes,
     fragments: t.fragments,
@@ -251,11 +254,12 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
   }));
   const vteps = [...new Set(r.tunnels.flatMap((t) => [t.src, t.dst]))].sort();
   const at = new Map(vteps.map((v, i) => [v, i]));
-  const cells = vteps.map(() => vteps.map(() => ({ packets: 0, vnis: [] as number[] })));
+  const cells = vteps.map(() => vteps.map(() => ({ packets: 0, ids: [] as string[] })));
   for (const t of r.tunnels) {
     const c = cells[at.get(t.src)!]![at.get(t.dst)!]!;
     c.packets += t.packets;
-    if (!c.vnis.includes(t.vni)) c.vnis.push(t.vni);
+    const id = t.hasId ? (encapByName(t.kind)?.id?.format(t.vni) ?? String(t.vni)) : '';
+    if (id && !c.ids.includes(id)) c.ids.push(id);
   }
 
   const uplink = r.topology.uplink?.name;

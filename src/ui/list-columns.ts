@@ -30,6 +30,8 @@ export interface ColumnPlacement {
   hiddenRight: number;
   /** The scroll position actually used (clamped). */
   scroll: number;
+  /** Whether one more column can scroll away on the left and leave the growing column more room. */
+  canHideMore: boolean;
 }
 
 const gaps = (n: number): number => Math.max(0, n - 1);
@@ -41,16 +43,17 @@ const gaps = (n: number): number => Math.max(0, n - 1);
 export function placeColumns(natural: readonly ListColumn[], priority: readonly string[], width: number, scroll: number): ColumnPlacement {
   // Info (the growing column) only needs its compact width here: it takes what is left.
   const idealTotal = natural.reduce((s, c) => s + (c.grow ? c.min : c.ideal), 0) + gaps(natural.length);
-  if (idealTotal <= width) {
-    const columns = natural.map((c) => ({ ...c, width: c.grow ? c.min : c.ideal }));
-    const grow = columns.find((c) => c.grow) ?? columns[columns.length - 1];
-    if (grow) grow.width += width - idealTotal;
-    return { columns, hiddenLeft: 0, hiddenRight: 0, scroll: 0 };
-  }
   const byId = new Map(natural.map((c) => [c.id, c]));
   const ordered = priority.map((id) => byId.get(id)).filter((c): c is ListColumn => c !== undefined);
   const [pinned, ...rest] = ordered;
-  if (!pinned) return { columns: [], hiddenLeft: 0, hiddenRight: 0, scroll: 0 };
+  const growAt = rest.findIndex((c) => c.grow);
+  if (idealTotal <= width && scroll <= 0) {
+    const columns = natural.map((c) => ({ ...c, width: c.grow ? c.min : c.ideal }));
+    const grow = columns.find((c) => c.grow) ?? columns[columns.length - 1];
+    if (grow) grow.width += width - idealTotal;
+    return { columns, hiddenLeft: 0, hiddenRight: 0, scroll: 0, canHideMore: growAt > 0 };
+  }
+  if (!pinned) return { columns: [], hiddenLeft: 0, hiddenRight: 0, scroll: 0, canHideMore: false };
   const start = Math.max(0, Math.min(scroll, rest.length - 1));
   const placed: PlacedListColumn[] = [{ ...pinned, width: Math.min(pinned.min, width) }];
   let used = placed[0]!.width;
@@ -70,13 +73,50 @@ export function placeColumns(natural: readonly ListColumn[], priority: readonly 
       spare -= more;
     }
   }
-  if (spare > 0) {
-    const grow = placed.find((c) => c.grow) ?? placed[placed.length - 1]!;
-    grow.width += spare;
-  }
+  // The rest goes to the growing column; a number stretched across the screen reads badly, so
+  // without one it goes to the last column only when that is text.
+  const grow = placed.find((c) => c.grow) ?? (placed[placed.length - 1]!.align === 'right' ? undefined : placed[placed.length - 1]);
+  if (spare > 0 && grow) grow.width += spare;
   // Shown in natural order, the pinned column first.
   const order = new Map(natural.map((c, i) => [c.id, i]));
   const [first, ...others] = placed;
   others.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  return { columns: [first!, ...others], hiddenLeft: start, hiddenRight: rest.length - k, scroll: start };
+  return { columns: [first!, ...others], hiddenLeft: start, hiddenRight: rest.length - k, scroll: start, canHideMore: start < growAt };
 }
+
+/**
+ * ← → over placed columns: → first brings hidden columns into view; when none is hidden but
+ * the growing column (Info) is cut, it scrolls columns away on the left to give it room, and
+ * then scrolls the growing column's own text. ← undoes the same steps in reverse.
+ */
+export class SideScroll {
+  /** Unpinned columns scrolled past on the left. */
+  columns = 0;
+  /** Characters of the growing column's text scrolled past. */
+  text = 0;
+
+  /** `want`: the growing column's widest text. */
+  move(delta: number, p: ColumnPlacement | undefined, want: number): void {
+    if (!p) return;
+    const grow = p.columns.find((c) => c.grow);
+    if (delta < 0) {
+      if (this.text > 0) this.text = Math.max(0, this.text - step(grow?.width ?? 0));
+      else this.columns = Math.max(0, p.scroll - 1);
+      return;
+    }
+    if (p.hiddenRight > 0) {
+      this.columns = p.scroll + 1;
+      return;
+    }
+    if (!grow || this.text + grow.width >= want) return;
+    if (p.canHideMore) this.columns = p.scroll + 1;
+    else this.text = Math.min(this.text + step(grow.width), want - grow.width + 1);
+  }
+
+  /** A cell of the growing column with its text scrolled (… marks the part scrolled away). */
+  shift(text: string): string {
+    return this.text > 0 && text.length > 0 ? '…' + text.slice(this.text + 1) : text;
+  }
+}
+
+const step = (width: number): number => Math.max(8, width >> 1);

@@ -186,6 +186,10 @@ export function actAnalysis(s: UiState, analysis: AnalysisControl, nav: Navigato
     else if (s.view === 'tunnels') s.tunnels.nextSort();
     return;
   }
+  if (action === 'left' || action === 'right') {
+    v.scrollColumns(action === 'left' ? -1 : 1);
+    return;
+  }
   if (moveRows(v, action) || action !== 'toggle') return;
   if (s.view === 'flows') {
     const f = s.flows.current();

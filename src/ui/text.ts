@@ -18,6 +18,12 @@ export function fit(s: string, width: number, align: 'left' | 'right' = 'left'):
   return align === 'left' ? s.padEnd(width) : s.padStart(width);
 }
 
+/** The first of `variants` (longest wording first) that fits in `width` cells, padded; else the last, cut. */
+export function fitFirst(variants: readonly string[], width: number): string {
+  for (const v of variants) if (v.length <= width) return v.padEnd(width);
+  return fit(variants[variants.length - 1] ?? '', width);
+}
+
 /** At most `width` cells, cut with an ellipsis; no padding. */
 export function clip(s: string, width: number): string {
   if (width <= 0) return '';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
-import { placeColumns } from '../../src/ui/list-columns.js';
+import { placeColumns, SideScroll } from '../../src/ui/list-columns.js';
 import { readIpLinkFile } from '../../src/capture/ip-link.js';
 import { Theme } from '../../src/ui/theme.js';
 import { StatusBar } from '../../src/ui/views/status-bar.js';
@@ -14,12 +14,17 @@ describe('80x24', () => {
     const ui = await startUi(LAB + 'tunnel-router-any.pcap', { cols: 80, rows: 24, ifnames: readIpLinkFile(LAB + 'tunnel-router.ip-link.txt') });
     try {
       const header = ui.lines()[1]!;
-      assert.match(header, /^ No\. If\s+Outer src → dst\s+VNI\s+Source → Destination\s+Prot/);
+      assert.match(header, /^ No\. If\/Dir\s+Outer src → dst\s+VNI\s+Source → Destination\s+Prot/);
       assert.ok(header.endsWith('»'), header);
       // Frame 4: in on eth1, VXLAN 10100 between the nodes, the pods' ping inside.
       assert.match(
         ui.lines().find((l) => /^ +4 /.test(l))!,
-        /^ +4 eth1▸ 192\.168\.10\.100 → 192\.168\.20\.100 10100 172\.20\.0\.10 → 172\.20\.2\.30 ICMP/,
+        /^ +4 eth1 ▸ 192\.168\.10\.100→192\.168\.20\.100 +10100 172\.20\.0\.10 → 172\.20\.2\.30 ICMP/,
+      );
+      // A broadcast keeps the blank between the interface and its mark: "eth1B" would read as a name.
+      assert.match(
+        ui.lines().find((l) => /^ +1 /.test(l))!,
+        /^ +1 eth1 B +0a:55:1f:3b:de:eb/,
       );
       // The legend and the scroll hint are on screen.
       assert.match(ui.text(), /▸in ◂out B bcast M mcast ↪copy !alert/);
@@ -83,6 +88,72 @@ describe('80x24', () => {
     assert.match(plain(bar.render({ ...model, live: 'following' }, 120)), /reading… 12,345 packets │ ✖ 1 ⚠ 2 ℹ 0 │ following/);
   });
 
+  it('scrolls → until the end of the longest Info on screen shows, and ← back', async () => {
+    const ui = await startUi(SAMPLES + 'router-any-sll2.pcap', { cols: 80, rows: 24 });
+    try {
+      const row2 = (): string => ui.lines().find((l) => /^ +↪2 /.test(l))!;
+      // Every column fits at its width, so only Info is cut.
+      assert.match(row2(), /\[forwarded …$/);
+      const full = ui.handle.app.store!.summary(1).info;
+      for (let i = 0; i < 10 && !row2().trimEnd().endsWith(full.slice(-12)); i++) await ui.press(KEYS.right);
+      assert.ok(row2().trimEnd().endsWith(full.slice(-12)), `${row2()} does not end like ${full}`);
+      assert.doesNotMatch(ui.lines()[1]!, /»$/);
+      for (let i = 0; i < 10; i++) await ui.press(KEYS.left);
+      assert.match(ui.lines()[1]!, /^No\.\s+Time If\/Dir Source → Destination/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('keeps numbers whole in Flows, Tunnels and Hops, tells paths apart, and scrolls their columns', async () => {
+    const lab = (name: string): string => LAB + name;
+    const ui = await startUi(lab('tunnel-mtu-router-any.pcap'), { cols: 80, rows: 24, ifnames: readIpLinkFile(lab('tunnel-mtu-router.ip-link.txt')) });
+    try {
+      const a = ui.handle.app.analysis!;
+      await ui.press('6');
+      // Every path is its own line, and no two lines read the same.
+      const hopLines = a.hops.map((h) =>
+        ui
+          .lines()
+          .find((l) => l.includes(`${h.ingress} → ${h.egress}`) && l.includes(h.encapsulated ? 'tunnel' : 'plain') && new RegExp(`\\b${h.packets}\\b`).test(l)),
+      );
+      assert.ok(hopLines.every(Boolean), ui.text());
+      assert.equal(new Set(hopLines).size, a.hops.length);
+      assert.match(ui.lines()[2]!, /»$/);
+      await ui.press(KEYS.right, KEYS.right, KEYS.right);
+      assert.match(ui.text(), /Latency|MAC/);
+      await ui.press('4');
+      const flows = a.flowGroups.flatMap((g) => g.flows);
+      for (const f of flows.slice(0, 5)) {
+        const line = ui.lines().find((l) => l.includes(f.endpoints));
+        assert.ok(line, `flow ${f.endpoints} on screen`);
+        assert.match(line, new RegExp(`${f.proto} +${f.packetsOut} +${f.packetsBack} `), line);
+      }
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('shows a tunnel id as the packet list does, and no port or id where the tunnel has none', async () => {
+    const gre = await startUi(SAMPLES + 'gre-key-seq-gretap.pcap', { cols: 80, rows: 24 });
+    try {
+      const key = gre.handle.app.store!.summary(0).tunnel!.short.split(' ')[1]!;
+      assert.match(key, /^0x[0-9a-f]{8}$/);
+      await gre.press('5');
+      assert.match(gre.text(), new RegExp(`10\\.10\\.0\\.11 → 10\\.10\\.0\\.12 +GRE +key ${key} +2 `));
+      assert.match(gre.text(), new RegExp(`^ 10\\.10\\.0\\.12 +2 \\(${key}\\)`, 'm'));
+    } finally {
+      await gre.quit();
+    }
+    const ipip = await startUi(SAMPLES + 'calico-ipip.pcap', { cols: 80, rows: 24 });
+    try {
+      await ipip.press('5');
+      assert.match(ipip.text(), /^ 10\.10\.0\.11 → 10\.10\.0\.12 +IPIP +3 10\.244\./m);
+    } finally {
+      await ipip.quit();
+    }
+  });
+
   it('draws the help inside its box', async () => {
     const ui = await startUi(CILIUM, { cols: 80, rows: 24 });
     try {
@@ -131,5 +202,41 @@ describe('placeColumns', () => {
       ['no', 'time', 'info'],
     );
     assert.equal(q.hiddenLeft, 1);
+  });
+  it('does not stretch a number across the room left when Info is scrolled away', () => {
+    const nums = [
+      { id: 'no', title: 'No.', min: 3, ideal: 3 },
+      { id: 'len', title: 'Len', min: 4, ideal: 4, align: 'right' as const },
+      { id: 'info', title: 'Info', min: 30, ideal: 30, grow: true },
+    ];
+    const p = placeColumns(nums, ['no', 'len', 'info'], 20, 0);
+    assert.deepEqual(
+      p.columns.map((c) => [c.id, c.width]),
+      [
+        ['no', 3],
+        ['len', 4],
+      ],
+    );
+  });
+  it('SideScroll: → hides columns before Info, then scrolls its text; ← undoes both', () => {
+    const side = new SideScroll();
+    const place = (): ReturnType<typeof placeColumns> => placeColumns(cols, ['no', 'addr', 'info', 'time'], 70, side.columns);
+    const want = 60;
+    side.move(1, place(), want);
+    assert.equal(side.columns, 1);
+    assert.deepEqual(
+      place().columns.map((c) => c.id),
+      ['no', 'time', 'info'],
+    );
+    side.move(1, place(), want);
+    assert.equal(side.columns, 1, 'Info is never scrolled away');
+    assert.ok(side.text > 0);
+    while (side.text + place().columns.find((c) => c.grow)!.width < want) side.move(1, place(), want);
+    const end = side.text;
+    side.move(1, place(), want);
+    assert.equal(side.text, end, 'stops at the end of the text');
+    assert.equal(side.shift('x'.repeat(want)).startsWith('…'), true);
+    for (let i = 0; i < 10; i++) side.move(-1, place(), want);
+    assert.deepEqual([side.columns, side.text], [0, 0]);
   });
 });

@@ -1,8 +1,9 @@
 // The Flows view: every inner (pod-to-pod) flow under the tunnel that carried it, and the
 // plain flows last. Enter shows the selected flow's packets in the packet list.
 import type { FlowGroup, FlowRow } from '../analysis-model.js';
-import { fit, thousands } from '../text.js';
+import { fit, fitFirst, thousands } from '../text.js';
 import { RowView } from './row-view.js';
+import { Table } from './table.js';
 
 type Line = { group: FlowGroup } | { flow: FlowRow };
 
@@ -21,6 +22,23 @@ export class FlowsView extends RowView<FlowRow> {
   private lines: Line[] = [];
   private groups: readonly FlowGroup[] | undefined;
   private sortedBy: FlowSort = 'first';
+  private readonly table = new Table<FlowRow>(
+    [
+      { id: 'proto', title: 'Proto', min: 4, keep: 6, cell: (f) => f.proto },
+      { id: 'ends', title: 'Source → Destination', shortTitle: 'Src → Dst', min: 21, keep: 47, max: 95, cell: (f) => f.endpoints },
+      { id: 'out', title: '→ pkts', shortTitle: '→', min: 3, keep: 9, align: 'right', cell: (f) => thousands(f.packetsOut) },
+      { id: 'back', title: '← pkts', shortTitle: '←', min: 3, keep: 9, align: 'right', cell: (f) => thousands(f.packetsBack) },
+      { id: 'bytes', title: 'Bytes', min: 5, keep: 9, align: 'right', cell: (f) => humanBytes(f.bytes) },
+      { id: 'state', title: 'State', min: 5, keep: 24, max: 40, cell: (f) => `${f.state}${f.unanswered ? ' (!)' : ''}` },
+      { id: 'also', title: 'Other tunnels', shortTitle: 'Also', min: 4, grow: true, cell: (f) => f.also },
+    ],
+    ['ends', 'state', 'proto', 'out', 'back', 'bytes', 'also'],
+    3,
+  );
+
+  override scrollColumns(delta: number): void {
+    this.table.scroll(delta);
+  }
 
   nextSort(): void {
     this.sort = SORTS[(SORTS.indexOf(this.sort) + 1) % SORTS.length]!;
@@ -51,22 +69,26 @@ export class FlowsView extends RowView<FlowRow> {
   render(groups: readonly FlowGroup[], total: number, width: number, height: number): string[] {
     const th = this.theme;
     this.setGroups(groups);
+    const sortText = this.sort === 'first' ? 'first seen' : `by ${this.sort}`;
     const tunnelled = groups.filter((g) => g.tunnel !== undefined).reduce((s, g) => s + g.flows.length, 0);
     const out = [
       th.paint(
         'titleFocused',
-        fit(
-          ` Flows: ${thousands(total)}, ${thousands(tunnelled)} inside tunnels   Enter: show the flow's packets   s: sort (${this.sort === 'first' ? 'first seen' : `by ${this.sort}`})`,
+        fitFirst(
+          [
+            ` Flows: ${thousands(total)}, ${thousands(tunnelled)} inside tunnels   Enter: show the flow's packets   s: sort (${sortText})`,
+            ` Flows: ${thousands(total)} (${thousands(tunnelled)} tunnelled)  Enter: packets  s: sort (${sortText})`,
+            ` Flows: ${thousands(total)} (${thousands(tunnelled)} tunnelled)  s: sort (${sortText})`,
+          ],
           width,
         ),
       ),
     ];
-    const header = ` ${'Proto'.padEnd(6)} ${'Source → Destination'.padEnd(46)} ${'→ pkts'.padStart(7)} ${'← pkts'.padStart(7)} ${'Bytes'.padStart(9)}  State`;
-    out.push(th.paint('header', fit(header, width)));
     if (!this.rows.length) {
       out.push(fit(' No IP flows in this capture.', width));
       return out;
     }
+    const headerAt = out.push('') - 1;
     // Scroll in lines (headers included) so the selected flow and its group title show.
     const room = Math.max(1, height - out.length);
     this.place(this.rows, room - 2);
@@ -74,7 +96,13 @@ export class FlowsView extends RowView<FlowRow> {
     const at = this.lines.findIndex((l) => 'flow' in l && l.flow === selectedFlow);
     let start = Math.max(0, Math.min(at - 1, this.lines.length - room));
     if (at - start >= room) start = at - room + 1;
-    for (const l of this.lines.slice(start, start + room)) {
+    const visible = this.lines.slice(start, start + room);
+    this.table.layout(
+      visible.flatMap((l) => ('flow' in l ? [l.flow] : [])),
+      width,
+    );
+    out[headerAt] = th.paint('header', this.table.header(width));
+    for (const l of visible) {
       if ('group' in l) {
         out.push(
           th.paint(
@@ -85,10 +113,7 @@ export class FlowsView extends RowView<FlowRow> {
         continue;
       }
       const f = l.flow;
-      const text = fit(
-        `   ${f.proto.padEnd(6)} ${fit(f.endpoints, 44)} ${String(f.packetsOut).padStart(7)} ${String(f.packetsBack).padStart(7)} ${humanBytes(f.bytes).padStart(9)}  ${f.state}${f.unanswered ? ' (!)' : ''}${f.also ? `   ${f.also}` : ''}`,
-        width,
-      );
+      const text = this.table.line(f, width);
       if (f === selectedFlow) out.push(th.paint('selected', text));
       else out.push(f.unanswered ? th.paint('warning', text) : text);
     }

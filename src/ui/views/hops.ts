@@ -3,18 +3,42 @@
 // a hairpin, or a path an alert names) are drawn in the alert colour. Enter shows the first
 // pair's ingress copy in the packet list.
 import type { HopRow } from '../analysis-model.js';
-import { fit, thousands } from '../text.js';
+import { fit, fitFirst, thousands } from '../text.js';
 import { RowView } from './row-view.js';
+import { Table } from './table.js';
 
 export class HopsView extends RowView<HopRow> {
+  private readonly table = new Table<HopRow>(
+    [
+      { id: 'kind', title: 'Kind', min: 6, keep: 8, cell: (h) => h.kind },
+      { id: 'path', title: 'Ingress → Egress', shortTitle: 'In → Out', min: 10, keep: 24, max: 40, cell: (h) => `${h.ingress} → ${h.egress}` },
+      { id: 'ends', title: 'Source → Destination', shortTitle: 'Src → Dst', min: 21, keep: 31, max: 81, cell: (h) => `${h.src} → ${h.dst}` },
+      // Tunnel packets and plain ones between the same addresses are separate paths.
+      { id: 'carries', title: 'Carries', min: 7, cell: (h) => (h.encapsulated ? 'tunnel' : 'plain') },
+      { id: 'packets', title: 'Packets', shortTitle: 'Pkts', min: 4, keep: 9, align: 'right', cell: (h) => thousands(h.packets) },
+      { id: 'ttl', title: 'TTL', min: 7, keep: 9, align: 'right', cell: (h) => h.ttl },
+      { id: 'latency', title: 'Latency', min: 6, keep: 12, align: 'right', cell: (h) => `${thousands(h.latencyUs)} µs` },
+      { id: 'mac', title: 'MAC', min: 4, keep: 9, cell: (h) => (h.macRewritten ? 'rewritten' : 'same') },
+      { id: 'verdict', title: 'Verdict', min: 8, grow: true, cell: (h) => (h.misroute ? 'misroute' : '') },
+    ],
+    ['path', 'ends', 'carries', 'verdict', 'kind', 'packets', 'ttl', 'latency', 'mac'],
+  );
+
+  override scrollColumns(delta: number): void {
+    this.table.scroll(delta);
+  }
+
   render(rows: readonly HopRow[], placed: boolean, width: number, height: number): string[] {
     const th = this.theme;
     this.rows = rows;
     const out = [
       th.paint(
         'titleFocused',
-        fit(
-          ` Hops: ${rows.length} forwarding path${rows.length === 1 ? '' : 's'} (each packet seen coming in and going out)   Enter: show the first pair`,
+        fitFirst(
+          [
+            ` Hops: ${rows.length} forwarding path${rows.length === 1 ? '' : 's'} (each packet seen coming in and going out)   Enter: show the first pair`,
+            ` Hops: ${rows.length} forwarding path${rows.length === 1 ? '' : 's'} (packets seen in and out)  Enter: first pair`,
+          ],
           width,
         ),
       ),
@@ -28,15 +52,12 @@ export class HopsView extends RowView<HopRow> {
       out.push(fit(' No packet was seen both coming in and going out: nothing was forwarded.', width));
       return out;
     }
-    const header = ` ${'Kind'.padEnd(8)} ${'Ingress → Egress'.padEnd(22)} ${'Source → Destination'.padEnd(36)} ${'Packets'.padStart(8)} ${'TTL'.padStart(9)} ${'Latency'.padStart(9)}  MAC`;
-    out.push(th.paint('header', fit(header, width)));
-    const [from, to] = this.place(rows, height - out.length);
+    const [from, to] = this.place(rows, height - out.length - 1);
+    this.table.layout(rows.slice(from, to), width);
+    out.push(th.paint('header', this.table.header(width)));
     for (let i = from; i < to; i++) {
       const h = rows[i]!;
-      const text = fit(
-        ` ${h.kind.padEnd(8)} ${fit(`${h.ingress} → ${h.egress}`, 22)} ${fit(`${h.src} → ${h.dst}`, 36)} ${thousands(h.packets).padStart(8)} ${h.ttl.padStart(9)} ${`${h.latencyUs} µs`.padStart(9)}  ${h.macRewritten ? 'rewritten' : 'same'}${h.encapsulated ? ', tunnel packets' : ''}${h.misroute ? '   ← misroute' : ''}`,
-        width,
-      );
+      const text = this.table.line(h, width);
       if (i === this.cursor.selected) out.push(th.paint(h.misroute ? 'filterBad' : 'selected', text));
       else out.push(h.misroute ? th.paint('misroute', text) : text);
     }

@@ -3,7 +3,7 @@
 // holds the header and the visible rows, and its content is replaced on every render.
 import { TUNNEL_SHORT_NAMES } from '../../dissect/encap/index.js';
 import type { PacketSummary } from '../../dissect/summary.js';
-import { placeColumns, type ColumnPlacement, type ListColumn } from '../list-columns.js';
+import { placeColumns, SideScroll, type ColumnPlacement, type ListColumn } from '../list-columns.js';
 import { fit, narrow } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 
@@ -119,18 +119,26 @@ export function listRow(pos: number, time: string, s: PacketSummary, custom: str
   };
 }
 
+/** "VXLAN 32001" → "32001", "ESP 0x00000003" → "0x3": the id alone, a hex one without its leading zeros. */
+function compactTunnel(text: string): string {
+  return text.replace(/^\S+ /, '').replace(/^0x0+(?=[0-9a-f])/i, '0x');
+}
+
 export class PacketListView {
   /** First row on screen. */
   top = 0;
   /** Selected row (an index into the model, not a capture position). */
   selected = 0;
-  /** Columns scrolled past on the left (← →). */
-  hscroll = 0;
+  /** ← → : columns scrolled past on the left, then Info's own text. */
+  private readonly side = new SideScroll();
   private placement: ColumnPlacement | undefined;
   private placedFor = '';
   private customFor = '';
   private readonly widest = new Map<string, number>();
   private widestSource = 0;
+  private widestTunnelId = 0;
+  /** A tunnel id other than a VNI was seen (a GRE key, an SPI): the compact title is "ID". */
+  private idsOtherThanVni = false;
   private lastHeight = 1;
 
   constructor(private readonly theme: Theme) {}
@@ -176,14 +184,15 @@ export class PacketListView {
 
   /** Scrolls the columns sideways (← →) when they do not all fit. */
   scrollColumns(delta: number): void {
-    const p = this.placement;
-    if (delta > 0 && p && !p.hiddenRight) return;
-    this.hscroll = Math.max(0, (p?.scroll ?? this.hscroll) + delta);
+    this.side.move(delta, this.placement, this.widest.get('info') ?? 0);
   }
 
-  /** Whether columns are hidden to the left or the right (← → would show them). */
+  /** Whether columns (or Info's text) are hidden to the left or the right (← → would show them). */
   get scrolled(): { left: number; right: number } {
-    return { left: this.placement?.hiddenLeft ?? 0, right: this.placement?.hiddenRight ?? 0 };
+    const p = this.placement;
+    const info = p?.columns.find((c) => c.id === 'info');
+    const infoCut = info !== undefined && this.side.text + info.width < (this.widest.get('info') ?? 0);
+    return { left: (p?.hiddenLeft ?? 0) + (this.side.text > 0 ? 1 : 0), right: (p?.hiddenRight ?? 0) + (infoCut ? 1 : 0) };
   }
 
   /** Live input: widths are decided from the first rows and then kept, so columns do not jump. */
@@ -202,6 +211,9 @@ export class PacketListView {
         if (text.length > (this.widest.get(`c${i}`) ?? 0)) this.widest.set(`c${i}`, text.length);
       });
       if (row.source.length > this.widestSource) this.widestSource = row.source.length;
+      if (row.tunnel && !/^(VXLAN|GENEVE|VXLAN-GPE) /.test(row.tunnel)) this.idsOtherThanVni = true;
+      const id = compactTunnel(row.tunnel).length;
+      if (id > this.widestTunnelId) this.widestTunnelId = id;
     }
   }
 
@@ -213,11 +225,20 @@ export class PacketListView {
           const w = Math.max(3, String(model.length).length + (model.marks ? 1 : 0));
           return { ...c, min: w, ideal: w };
         }
-        if (c.id === 'info') return c;
+        if (c.id === 'tunnel' && this.idsOtherThanVni) c = { ...c, shortTitle: 'ID' };
+        if (c.id === 'info') return { ...c, ideal: Math.max(c.min, this.widest.get('info') ?? 0) };
         const seen = this.widest.get(c.id) ?? 0;
         const ideal = Math.max(c.min, Math.min(MAX_IDEAL[c.id] ?? c.ideal, c.id === 'time' ? seen : Math.max(seen, c.ideal)));
-        // Compact widths keep what is seen whole up to a point: an IPv4 pair (31), a time stamp.
-        const keep = c.id === 'outer' || c.id === 'addr' ? 31 : c.id === 'time' || c.id === 'length' ? ideal : c.id === 'iface' ? ideal - 1 : c.min;
+        // Compact widths keep what is seen whole up to a point: an IPv4 pair (29 without the
+        // blanks around its arrow), a time stamp, an interface with its direction.
+        const keep =
+          c.id === 'outer' || c.id === 'addr'
+            ? 29
+            : c.id === 'time' || c.id === 'length' || c.id === 'iface'
+              ? ideal
+              : c.id === 'tunnel'
+                ? this.widestTunnelId
+                : c.min;
         return { ...c, min: Math.max(c.min, Math.min(ideal, seen, keep)), ideal };
       },
     );
@@ -236,11 +257,11 @@ export class PacketListView {
     specs.splice(at < 0 ? specs.length : at, 0, ...custom);
     const priority: string[] = [...PRIORITY];
     priority.splice(priority.indexOf('addr') + 1, 0, ...custom.map((c) => c.id));
-    const key = `${width}|${this.hscroll}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
+    const key = `${width}|${this.side.columns}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
     if (key !== this.placedFor || !this.placement) {
-      this.placement = placeColumns(specs, priority, width, this.hscroll);
-      this.hscroll = this.placement.scroll;
-      this.placedFor = `${width}|${this.hscroll}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
+      this.placement = placeColumns(specs, priority, width, this.side.columns);
+      this.side.columns = this.placement.scroll;
+      this.placedFor = `${width}|${this.side.columns}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
     }
     return this.placement;
   }
@@ -248,6 +269,7 @@ export class PacketListView {
   private cell(row: ListRow, id: ColumnId, width: number): string {
     if (/^c\d+$/.test(id)) return row.custom[Number(id.slice(1))] ?? '';
     let text = row[id as BuiltInColumn];
+    if (id === 'info') return this.side.shift(text);
     if (id === 'no' && row.mark === 'forwarded') text = '↪' + text;
     if (id === 'no' && row.mark === 'misroute') text = '!' + text;
     if (text.length <= width) {
@@ -257,8 +279,9 @@ export class PacketListView {
       }
       return text;
     }
-    const compact = id === 'tunnel' ? text.replace(/^\S+ /, '') : id === 'iface' ? text.replace(' ', '') : text;
-    return compact;
+    if (id === 'tunnel') return compactTunnel(text);
+    if (id === 'outer' || id === 'addr') return text.replace(' → ', '→');
+    return text;
   }
 
   /** The visible lines: a header and up to height-1 rows. */
@@ -274,8 +297,9 @@ export class PacketListView {
     const titles = cols.map((c) => fit(c.title.length > c.width && c.shortTitle ? c.shortTitle : c.title, c.width, c.align));
     let header = fit(titles.join(' '), width);
     // « and » say that ← → show more columns.
-    if (placement.hiddenLeft && cols.length > 1) header = header.slice(0, cols[0]!.width) + '«' + header.slice(cols[0]!.width + 1);
-    if (placement.hiddenRight) header = header.slice(0, width - 1) + '»';
+    const { left, right } = this.scrolled;
+    if (left && cols.length > 1) header = header.slice(0, cols[0]!.width) + '«' + header.slice(cols[0]!.width + 1);
+    if (right) header = header.slice(0, width - 1) + '»';
     const lines: string[] = [th.paint('header', header)];
     for (let r = this.top; r < to; r++) {
       const row = rows[r - this.top]!;

@@ -20,6 +20,9 @@ export abstract class RowView<T> {
     this.cursor.move(delta, this.rows.length, this.page);
   }
 
+  /** ← → : scrolls the table's columns sideways (views whose columns may not all fit). */
+  scrollColumns(_delta: number): void {}
+
   pageSize(): number {
     return this.page;
   }
