@@ -5,7 +5,7 @@ import type { Registry } from '../../dissect/registry.js';
 import { encapAt, findTunnel, overheadSpan } from '../../dissect/encap/index.js';
 import { ipFragmentOf, type IpFragment } from '../../dissect/fragment.js';
 import type { Packet } from '../../dissect/types.js';
-import { clip, fit } from '../text.js';
+import { clip, fit, fitFirst, wrap } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 import { maxOf } from '../../util/max.js';
 
@@ -124,6 +124,20 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
   return model;
 }
 
+/** Cells joined with blanks into lines of at most `width`, a line broken only between cells. */
+function joinWrapped(cells: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const c of cells) {
+    if (line && line.length + 1 + c.length > width) {
+      lines.push(line);
+      line = c.replace(/^[│║] /, '');
+    } else line = line ? `${line} ${c}` : c;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 const DEPTH_ROLES: Role[] = ['layer0', 'layer1', 'layer2', 'layer3'];
 const EDGE_ROLES: Role[] = ['edge0', 'edge1', 'edge2', 'edge3'];
 
@@ -133,49 +147,43 @@ export class LayersView {
   render(m: LayersModel | undefined, width: number, height: number): string[] {
     const th = this.theme;
     const size = !m ? '' : m.pseudo ? `${m.wire - m.pseudo.size} bytes from the wire + ${m.pseudo.size} of ${m.pseudo.name}` : `${m.wire} bytes on the wire`;
+    const cut = m && m.captured < m.wire ? `, ${m.captured} captured` : '';
     const out: string[] = [
       th.paint(
         'titleFocused',
-        fit(m ? ` Layers of frame ${m.frame}: ${size}${m.captured < m.wire ? `, ${m.captured} captured` : ''}   (j/k: other packets)` : ' Layers', width),
+        m
+          ? fitFirst([` Layers of frame ${m.frame}: ${size}${cut}   (j/k: other packets)`, ` Layers of frame ${m.frame}: ${size}${cut}`], width)
+          : fit(' Layers', width),
       ),
     ];
     if (!m) return out;
-    // The headers in a row, the tunnel boundary marked.
-    const strip = m.layers
-      .map((l, i) => {
-        const sep = i === 0 ? ' ' : m.layers[i - 1]!.tunnel ? ' ║ ' : ' │ ';
-        return sep + `${l.name} ${l.size}`;
-      })
-      .join('');
-    out.push(fit(strip, width));
+    // The headers in a row (two when they do not fit in one), the tunnel boundary marked.
+    const cells = m.layers.map((l, i) => `${i === 0 ? '' : m.layers[i - 1]!.tunnel ? '║ ' : '│ '}${l.name} ${l.size}`);
+    for (const line of joinWrapped(cells, width - 1)) out.push(fit(` ${line}`, width));
     out.push(this.proportional(m, width));
+    // Sentences wrap rather than lose their end.
+    const say = (text: string, role?: Role): void => {
+      for (const line of wrap(text, width - 1)) out.push(role ? th.paint(role, fit(` ${line}`, width)) : fit(` ${line}`, width));
+    };
     const f = m.fragment;
     if (m.overhead) {
       const o = m.overhead;
       const sum = o.parts.map((p) => `${p.name} ${p.size}`).join(' + ');
       const pct = o.inner > 0 ? ` (+${Math.round((o.bytes / o.inner) * 100)}%)` : '';
-      out.push(th.paint('key', fit(` Encapsulation overhead: ${sum} = ${o.bytes} bytes`, width)));
+      say(`Encapsulation overhead: ${sum} = ${o.bytes} bytes`, 'key');
       const what = o.encrypted ? 'packet (encrypted)' : 'frame';
-      out.push(
-        fit(
-          // Only a cut outer datagram holds part of the inner frame; an inner fragment is a whole inner frame.
-          f && f.depth === 0 && f.offset === 0 && f.more
-            ? ` Fragment 1 of datagram ${f.id}: ${o.inner} bytes of the inner ${what} here, the rest in later fragments.`
-            : ` The ${o.inner}-byte inner ${what} travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`,
-          width,
-        ),
+      say(
+        // Only a cut outer datagram holds part of the inner frame; an inner fragment is a whole inner frame.
+        f && f.depth === 0 && f.offset === 0 && f.more
+          ? `Fragment 1 of datagram ${f.id}: ${o.inner} bytes of the inner ${what} here, the rest in later fragments.`
+          : `The ${o.inner}-byte inner ${what} travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`,
       );
     } else if (f && f.offset === 0) {
-      out.push(fit(` Fragment 1 of datagram ${f.id}, not tunnelled: the rest follows in later fragments.`, width));
+      say(`Fragment 1 of datagram ${f.id}, not tunnelled: the rest follows in later fragments.`);
     } else if (f) {
-      out.push(
-        th.paint('key', fit(` Datagram ${f.id}, fragment at offset ${f.offset}${f.more ? '' : ' (last)'}: its headers and tunnel are in fragment 1.`, width)),
-      );
-    } else out.push(fit(' Not tunnelled: no encapsulation overhead.', width));
-    if (m.pseudo)
-      out.push(
-        th.paint('dim', fit(` ${m.pseudo.name} ${m.pseudo.size} is the capture tool's pseudo-header (interface, direction), not sent on the wire.`, width)),
-      );
+      say(`Datagram ${f.id}, fragment at offset ${f.offset}${f.more ? '' : ' (last)'}: its headers and tunnel are in fragment 1.`, 'key');
+    } else say('Not tunnelled: no encapsulation overhead.');
+    if (m.pseudo) say(`${m.pseudo.name} ${m.pseudo.size} is the capture tool's pseudo-header (interface, direction), not sent on the wire.`, 'dim');
     out.push('');
     const room = height - out.length;
     if (room >= m.layers.length * 2 + 1 && width >= 20 + m.layers.length * 4) out.push(...this.nested(m, width));
@@ -183,47 +191,59 @@ export class LayersView {
     return out.slice(0, height);
   }
 
-  /** One segment per layer, as wide as its share of the bytes (at least its name's first letter). */
+  /**
+   * One segment per layer, as wide as its share of the bytes; when the row has room, every
+   * segment first gets its name and a blank so that names never run together.
+   */
   private proportional(m: LayersModel, width: number): string {
     const th = this.theme;
     const inner = width - 2;
     const total = m.layers.reduce((s, l) => s + l.size, 0) || 1;
-    let widths = m.layers.map((l) => Math.max(1, Math.floor((l.size / total) * inner)));
+    const named = m.layers.reduce((s, l) => s + l.name.length + 1, 0) <= inner;
+    const floor = m.layers.map((l) => (named ? l.name.length + 1 : 2));
+    const share = Math.max(0, inner - floor.reduce((s, w) => s + w, 0));
+    const widths = m.layers.map((l, i) => floor[i]! + Math.floor((l.size / total) * share));
     let over = widths.reduce((s, w) => s + w, 0) - inner;
     while (over > 0) {
       const i = widths.indexOf(maxOf(widths));
+      if (widths[i]! <= 1) break;
       widths[i]!--;
       over--;
     }
     if (over < 0) widths[widths.length - 1]! -= over;
-    widths = widths.map((w) => Math.max(0, w));
     let line = ' ';
     m.layers.forEach((l, i) => {
+      const w = Math.max(0, widths[i]!);
       const role = l.payload ? 'dim' : DEPTH_ROLES[(l.depth * 2 + (i % 2)) % DEPTH_ROLES.length]!;
-      const seg = fit(l.name, widths[i]!);
+      const seg = (l.name.length < w ? l.name : l.name.slice(0, Math.max(0, w - 1))).padEnd(w);
       line += l.payload && !th.mono ? th.paint('dim', seg.replace(/ /g, '·')) : th.paint(role, seg);
     });
     return line;
   }
 
-  private label(l: LayerBox): string {
+  /** A layer's line, its long name dropped and then its wording shortened when `room` is short. */
+  private label(l: LayerBox, room: number): string {
     const where = l.payload ? `offset ${l.offset}, ${l.size} bytes` : `offset ${l.offset}, header ${l.size} bytes`;
-    const side = l.pseudo
-      ? ' [capture pseudo-header]'
+    // Each note in a long and a short wording.
+    const [side, short] = l.pseudo
+      ? [' [capture pseudo-header]', ' [pseudo-header]']
       : l.fragment
         ? l.fragment.offset === 0
-          ? ' [fragment 1, more follow]'
-          : ` [fragment at offset ${l.fragment.offset}${l.fragment.more ? ', more follow' : ', the last'}]`
+          ? [' [fragment 1, more follow]', ' [fragment 1]']
+          : [` [fragment at offset ${l.fragment.offset}${l.fragment.more ? ', more follow' : ', the last'}]`, ` [fragment @${l.fragment.offset}]`]
         : l.fragmentData
-          ? ' [rest of the datagram, no header]'
+          ? [' [rest of the datagram, no header]', ' [rest of datagram]']
           : l.quoted
-            ? ' [quoted by ICMP]'
+            ? [' [quoted by ICMP]', ' [quoted]']
             : l.tunnel
-              ? ' [tunnel header; the inner packet follows]'
+              ? [' [tunnel header; the inner packet follows]', ' [tunnel header]']
               : l.depth > 0
-                ? ' [inner]'
-                : '';
-    return `${l.title} (${l.name}) — ${where}${side}`;
+                ? [' [inner]', ' [inner]']
+                : ['', ''];
+    const brief = l.payload ? `@${l.offset}, ${l.size} bytes` : `@${l.offset}, ${l.size}-byte header`;
+    const long = `${l.title} (${l.name}) — ${where}`;
+    const variants = [long + side, long + short, `${l.name} — ${where}${side}`, `${l.name} — ${where}${short}`, `${l.name} ${brief}${short}`];
+    return variants.find((v) => v.length <= room) ?? variants[variants.length - 1]!;
   }
 
   private nested(m: LayersModel, width: number): string[] {
@@ -247,10 +267,10 @@ export class LayersView {
       const [left, right] = sides(i);
       const w = boxWidth(i);
       if (l.payload) {
-        lines.push(left + th.paint('dim', fit(` ${this.label(l)}`, w)) + right);
+        lines.push(left + th.paint('dim', fit(` ${this.label(l, w - 1)}`, w)) + right);
         continue;
       }
-      const title = clip(` ${this.label(l)} `, w - 3);
+      const title = clip(` ${this.label(l, w - 5)} `, w - 3);
       lines.push(left + th.paint(edgeOf(i), '┌─' + title + '─'.repeat(Math.max(0, w - 3 - title.length)) + '┐') + right);
     }
     for (let i = n - 1; i >= 0; i--) {
@@ -262,6 +282,6 @@ export class LayersView {
   }
 
   private compact(m: LayersModel, width: number): string[] {
-    return m.layers.map((l) => fit(`${'  '.repeat(l.depth)}${l.payload ? '·' : '▪'} ${this.label(l)}`, width));
+    return m.layers.map((l) => fit(`${'  '.repeat(l.depth)}${l.payload ? '·' : '▪'} ${this.label(l, width - 2 - 2 * l.depth)}`, width));
   }
 }
