@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { KEYS } from '../../src/ui/headless.js';
 import { placeColumns, SideScroll } from '../../src/ui/list-columns.js';
 import { readIpLinkFile } from '../../src/capture/ip-link.js';
@@ -63,6 +64,20 @@ describe('80x24', () => {
     const ui = await startUi(SAMPLES + 'vxlan-ipv6-underlay.pcap', { cols: 200, rows: 30 });
     try {
       assert.match(ui.text(), / 1 0\.000000 fd00:10::100 → fd00:20::100 +VXLAN 32001 172\.20\.0\.10 → 172\.20\.2\.30 ICMP +168 Echo \(ping\) request/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('shows nanosecond times whole', async () => {
+    const ui = await startUi(SAMPLES + 'nanosecond.pcap', { cols: 200, rows: 30 });
+    try {
+      // Frame 2's time since frame 1, from the record headers (nanosecond pcap, little-endian).
+      const b = readFileSync(SAMPLES + 'nanosecond.pcap');
+      const second = 24 + 16 + b.readUInt32LE(24 + 8);
+      const ns = (b.readUInt32LE(second) - b.readUInt32LE(24)) * 1e9 + b.readUInt32LE(second + 4) - b.readUInt32LE(28);
+      const expected = `${Math.floor(ns / 1e9)}.${String(ns % 1e9).padStart(9, '0')}`;
+      assert.match(ui.text(), new RegExp(`^ +2 ${expected.replace('.', '\\.')} `, 'm'));
     } finally {
       await ui.quit();
     }

@@ -71,7 +71,7 @@ const PRIORITY: BuiltInColumn[] = ['no', 'iface', 'outer', 'tunnel', 'addr', 'pr
 const CUSTOM_MAX = 40;
 
 /** How wide a column may grow to show its widest cell (an IPv6 pair is 81). */
-const MAX_IDEAL: Partial<Record<BuiltInColumn, number>> = { outer: 81, addr: 81, tunnel: 16, protocol: 12, iface: 20 };
+const MAX_IDEAL: Partial<Record<BuiltInColumn, number>> = { time: 24, outer: 81, addr: 81, tunnel: 16, protocol: 12, iface: 20 };
 
 /** The marks the list uses, explained on screen (the detail pane's title line). */
 export const LIST_LEGEND = '▸ in  ◂ out  B bcast  M mcast  ↪ copy  ! alert';
