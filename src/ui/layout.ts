@@ -71,9 +71,10 @@ export class Layout {
     const H = num(this.screen.height);
     const { filter, list, detail, hex, text, status, help } = this.boxes;
     place(filter, 0, 0, W, 1);
-    place(status, 0, H - 1, W, 1);
+    const statusLines = s.command || s.searchPrompt ? [this.commandLine(W)] : s.statusBar.lines(this.statusModel(), W).slice(-Math.max(1, H - 4));
+    place(status, 0, H - statusLines.length, W, statusLines.length);
     const bodyTop = 1;
-    const bodyH = Math.max(1, H - 2);
+    const bodyH = Math.max(1, H - 1 - statusLines.length);
 
     filter.setContent(s.filterBar.render(W, this.filterNote()));
 
@@ -121,7 +122,7 @@ export class Layout {
       text.setContent(this.analysisLines(W, bodyH).join('\n'));
     }
 
-    status.setContent(s.command || s.searchPrompt ? this.commandLine(W) : s.statusBar.render(this.statusModel(), W));
+    status.setContent(statusLines.join('\n'));
 
     if (s.helpOpen) {
       // Full width up to 92 columns, so nothing of the view below shows beside the box.

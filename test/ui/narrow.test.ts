@@ -169,6 +169,27 @@ describe('80x24', () => {
     }
   });
 
+  it('puts a message too long for the status line on lines of its own, whole', () => {
+    const bar = new StatusBar(new Theme(0));
+    const plain = (x: string): string => x.replace(/\x1b\[[0-9;]*m/g, '');
+    const model = { file: '/srv/captures/router-any.pcap', loaded: 147, loading: false, shown: 147, filtered: false, view: '1 Packets: list' };
+    const short = bar.lines({ ...model, message: { text: 'frame 12', role: 'good' } }, 80).map(plain);
+    assert.equal(short.length, 1);
+    assert.match(short[0]!, /│ frame 12 +│ \[1 Packets: list\]  \? help$/);
+    const text = 'settings file /home/someone/.config/vxshark/config.json is not valid JSON (Unexpected token } in JSON at position 17): using the defaults';
+    const long = bar.lines({ ...model, message: { text, role: 'warning' } }, 80).map(plain);
+    assert.ok(long.length >= 2 && long.length <= 5, long.join('\n'));
+    for (const l of long) assert.equal(l.length, 80);
+    assert.equal(
+      long
+        .slice(0, -1)
+        .map((l) => l.trim())
+        .join(' '),
+      text,
+    );
+    assert.match(long.at(-1)!, /\[1 Packets: list\]  \? help$/);
+  });
+
   it('draws the help inside its box', async () => {
     const ui = await startUi(CILIUM, { cols: 80, rows: 24 });
     try {

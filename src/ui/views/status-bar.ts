@@ -1,7 +1,7 @@
 // The status line at the bottom: file, packets loaded (with a progress bar while the index
 // is still being built), packets the filter shows, alert counts, the current view, and a
 // transient message (the answer to a `:` command, an error).
-import { bar, clip, fit, thousands } from '../text.js';
+import { bar, clip, fit, thousands, wrap } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 
 export interface AlertCounts {
@@ -29,8 +29,35 @@ export interface StatusModel {
   live?: 'following' | 'paused';
 }
 
+/** A message longer than this many lines is cut (the last line ends in …). */
+const MESSAGE_LINES = 4;
+
 export class StatusBar {
   constructor(private readonly theme: Theme) {}
+
+  /**
+   * The status line, and above it the message on lines of its own when it does not fit in the
+   * line beside the file name and the view (a path in an error, a long refusal): a message is
+   * never cut short on a narrow terminal.
+   */
+  lines(m: StatusModel, width: number): string[] {
+    const text = m.message?.text;
+    if (!m.message || !text || text.length <= this.messageRoom(m, width)) return [this.render(m, width)];
+    const th = this.theme;
+    let wrapped = wrap(text, width - 2);
+    if (wrapped.length > MESSAGE_LINES) wrapped = [...wrapped.slice(0, MESSAGE_LINES - 1), clip(wrapped.slice(MESSAGE_LINES - 1).join(' '), width - 2)];
+    const role = m.message.role;
+    const { message: _shown, ...rest } = m;
+    return [
+      ...wrapped.map((l) => (th.mono ? th.paint('status', fit(` ${l}`, width)) : paintOnStatus(th, role, fit(` ${l}`, width)))),
+      this.render(rest, width),
+    ];
+  }
+
+  /** Cells a message has in the status line (beside the shortest file name and the view). */
+  private messageRoom(m: StatusModel, width: number): number {
+    return width - 9 - `[${m.view}]  ? help`.length - 6;
+  }
 
   render(m: StatusModel, width: number): string {
     const th = this.theme;
