@@ -70,6 +70,8 @@ export class UiState {
   message: { text: string; role: Role } | undefined;
   helpOpen = false;
   helpTop = 0;
+  /** Lines the help overlay shows at once (set when it is drawn). */
+  helpPage = 1;
   /** The `:` command line, while it is open. */
   command: LineEditor | undefined;
   /** The Ctrl-F search prompt, while it is open. */

@@ -43,8 +43,23 @@ export class Keys {
     if (name === 'C-c') return s.opts.quit();
     if (s.helpOpen) {
       if (name === '?' || name === 'escape' || name === 'q') s.helpOpen = false;
-      else if (name === 'j' || name === 'down') s.helpTop++;
-      else if (name === 'k' || name === 'up') s.helpTop = Math.max(0, s.helpTop - 1);
+      else {
+        // The overlay scrolls with the same keys as the views (the layout clamps it to its end).
+        const page = Math.max(1, s.helpPage);
+        const step: Partial<Record<Action, number>> = {
+          up: -1,
+          down: 1,
+          pageUp: -page,
+          pageDown: page,
+          halfUp: -(page >> 1),
+          halfDown: page >> 1,
+          first: -Infinity,
+          last: Infinity,
+        };
+        const action = s.keymap.action(name);
+        const delta = name === 'space' ? page : action && step[action];
+        if (delta !== undefined) s.helpTop = Math.max(0, Math.min(s.helpTop + delta, 1e9));
+      }
       return this.requestRender();
     }
     if (s.command) {

@@ -9,7 +9,7 @@ import type { FilterControl } from './filter-control.js';
 import { COMMAND_HELP, MOUSE_HELP, VIEWS } from './keymap.js';
 import { packetListModel } from './list-model.js';
 import { StatsCollector } from './stats-model.js';
-import { clip, fit, wrap } from './text.js';
+import { clip, fit, fitFirst, wrap } from './text.js';
 import { HexView } from './views/hex.js';
 import { layersModel } from './views/layers.js';
 import { LIST_LEGEND, LIST_LEGEND_SHORT } from './views/packet-list.js';
@@ -130,6 +130,7 @@ export class Layout {
       const hh = Math.min(H - 2, this.helpLines(hw - 2).length + 2);
       place(help, Math.floor((W - hw) / 2), Math.max(1, Math.floor((H - hh) / 2)), hw, hh);
       const all = this.helpLines(hw - 2);
+      s.helpPage = hh - 2;
       s.helpTop = Math.max(0, Math.min(s.helpTop, all.length - (hh - 2)));
       help.setContent(all.slice(s.helpTop, s.helpTop + hh - 2).join('\n'));
       help.show();
@@ -246,7 +247,12 @@ export class Layout {
 
   private helpLines(width: number): string[] {
     const th = this.s.theme;
-    const out: string[] = [th.paint('titleFocused', fit(' vxshark keys   (Esc, q or ? closes; j/k scroll)', width))];
+    const out: string[] = [
+      th.paint(
+        'titleFocused',
+        fitFirst([' vxshark keys   (Esc, q or ? closes; j/k, space, g/G scroll)', ' vxshark keys   (Esc, q or ? closes; j/k scroll)'], width),
+      ),
+    ];
     let group = '';
     const entries = [
       ...this.s.keymap.helpLines(),

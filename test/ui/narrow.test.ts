@@ -6,6 +6,7 @@ import { placeColumns, SideScroll } from '../../src/ui/list-columns.js';
 import { readIpLinkFile } from '../../src/capture/ip-link.js';
 import { Theme } from '../../src/ui/theme.js';
 import { StatusBar } from '../../src/ui/views/status-bar.js';
+import { MOUSE_HELP } from '../../src/ui/keymap.js';
 import { CILIUM, SAMPLES, startUi } from './helpers.js';
 
 const LAB = SAMPLES + 'lab-recordings/';
@@ -195,6 +196,15 @@ describe('80x24', () => {
     try {
       await ui.press('4', '?');
       for (const l of ui.lines().slice(2, 22)) assert.match(l, /^[│└┌].*[│┘┐]$/, l);
+      // G shows the end of the help (its last line is the last mouse action), g the start.
+      const lastHelp = MOUSE_HELP.at(-1)!.help;
+      assert.ok(!ui.text().includes(lastHelp));
+      await ui.press('G');
+      assert.ok(ui.text().includes(lastHelp), ui.text());
+      await ui.press('g');
+      assert.match(ui.text(), /vxshark keys/);
+      await ui.press(' ');
+      assert.doesNotMatch(ui.text(), /vxshark keys/);
     } finally {
       await ui.quit();
     }
