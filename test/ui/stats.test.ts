@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
 import { readIpLinkFile } from '../../src/capture/ip-link.js';
 import { CILIUM, SAMPLES, startUi } from './helpers.js';
+import { timeAxis } from '../../src/ui/views/stats.js';
 
 const LAB = SAMPLES + 'lab-recordings/';
 
@@ -89,4 +90,21 @@ describe('Statistics view', () => {
       await ui.quit();
     }
   });
+});
+
+describe('I/O graph time axis', () => {
+  const seconds = (label: string): number => {
+    const m = /^([\d.]+)([smhd])$/.exec(label)!;
+    return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  };
+  for (const bucket of [0.001, 0.02, 0.5, 1, 5, 30, 300, 3600]) {
+    it(`labels buckets of ${bucket} s at even steps, each over the bucket it names`, () => {
+      const axis = timeAxis(bucket, 71);
+      const labels = [...axis.matchAll(/\S+/g)].map((m) => ({ at: m.index, t: seconds(m[0]) }));
+      assert.ok(labels.length >= 3, axis);
+      for (const l of labels) assert.ok(Math.abs(l.t - l.at * bucket) < bucket * 1e-6, `${axis}: ${l.t}s at column ${l.at}`);
+      const steps = new Set(labels.slice(1).map((l, i) => Math.round((l.t - labels[i]!.t) * 1e6)));
+      assert.equal(steps.size, 1, axis);
+    });
+  }
 });

@@ -37,6 +37,40 @@ export function shortNumber(n: number): string {
   return String(n);
 }
 
+/** Time steps an axis is labelled in: round numbers of seconds, minutes, hours and days. */
+const TICK_STEPS = [
+  0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400,
+];
+/** Columns at least between two labels. */
+const TICK_GAP = 10;
+
+function tickLabel(t: number, step: number): string {
+  if (t === 0) return '0s';
+  if (step < 1) return `${t.toFixed(Math.ceil(-Math.log10(step) - 1e-9))}s`;
+  if (step < 60) return `${t}s`;
+  if (step < 3600) return `${t / 60}m`;
+  if (step < 86400) return `${t / 3600}h`;
+  return `${t / 86400}d`;
+}
+
+/**
+ * The x axis of `cols` buckets of `bucketSeconds`: labels at even steps of a round time (0s
+ * 0.2s 0.4s ..., 0s 30s 1m 1.5m is avoided by stepping in whole minutes), each over its bucket.
+ */
+export function timeAxis(bucketSeconds: number, cols: number): string {
+  const whole = (x: number): boolean => Math.abs(x - Math.round(x)) < 1e-6;
+  const step = TICK_STEPS.find((st) => st / bucketSeconds >= TICK_GAP && whole(st / bucketSeconds)) ?? bucketSeconds * Math.ceil(TICK_GAP);
+  const every = Math.round(step / bucketSeconds);
+  let line = '';
+  for (let k = 0; k * every < cols; k++) {
+    const label = tickLabel(Math.round(k * step * 1e6) / 1e6, step);
+    const at = k * every;
+    if (at + label.length > cols + 6) break;
+    line = line.padEnd(at) + label;
+  }
+  return line;
+}
+
 export class StatsView {
   page: StatsPage = 'hierarchy';
   side: 'outer' | 'inner' = 'outer';
@@ -196,12 +230,7 @@ export class StatsView {
       out.push(th.paint(axis, `${label.padStart(6)} │`) + fit(bars, width - 8));
     }
     out.push(th.paint(axis, fit(`${''.padStart(6)} └${'─'.repeat(cols)}`, width)));
-    // Time labels every ~12 columns.
-    let ticks = ' '.repeat(8);
-    for (let c = 0; c < cols; c += 12) {
-      const t = shortNumber(c * g.bucketSeconds) + 's';
-      ticks = ticks.padEnd(8 + c) + t;
-    }
+    const ticks = ' '.repeat(8) + timeAxis(g.bucketSeconds, cols);
     out.push(th.paint(axis, fit(clip(ticks, width), width)));
     return out;
   }
