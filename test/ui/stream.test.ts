@@ -73,6 +73,24 @@ describe('follow stream', () => {
     }
   });
 
+  it('starts at the bytes of the packet it was opened on, and keeps them through Tab', async () => {
+    const expected = await chunks(CILIUM, 'tcp,yaml,0');
+    const server = expected.find((c) => c.peer === 1)!;
+    const ui = await startUi(CILIUM, { cols: 80, rows: 24 });
+    try {
+      await goto(ui, server.frame);
+      await ui.press('f');
+      const selected = ui.lines().findIndex((_, y) => y > 3 && ui.attr(0, y).bg === 25);
+      assert.ok(selected > 3, ui.text());
+      assert.equal(ui.lines()[selected]!.trimEnd(), `← ${server.data.split('\r\n')[0]}`);
+      await ui.press(KEYS.tab);
+      await ui.press(KEYS.enter);
+      assert.equal(selectedFrame(ui), server.frame);
+    } finally {
+      await ui.quit();
+    }
+  });
+
   it('switches to hex and raw with Tab and goes back to the list with Esc', async () => {
     const expected = await chunks(CILIUM, 'tcp,yaml,1');
     const ui = await startUi(CILIUM, { cols: 120, rows: 30 });

@@ -72,16 +72,24 @@ export class StreamView {
   private page = 1;
   private lines: StreamLine[] = [];
   private made = { chunks: 0, mode: this.mode, width: 0, session: undefined as StreamSession | undefined, offsets: [0, 0] };
+  /**
+   * Until the user moves: the frame whose bytes the cursor goes to when they show up (the
+   * followed packet's, or the one selected before Tab), and the first line not looked at yet.
+   */
+  private anchor: { frame: number; scanned: number } | undefined;
 
   constructor(private readonly theme: Theme) {}
 
   nextMode(): void {
     this.mode = MODES[(MODES.indexOf(this.mode) + 1) % MODES.length]!;
+    const frame = this.selectedFrame();
+    if (frame !== undefined) this.anchor = { frame, scanned: 0 };
     this.cursor.selected = 0;
     this.cursor.top = 0;
   }
 
   move(delta: number): void {
+    this.anchor = undefined;
     this.cursor.move(delta, this.lines.length, this.page);
   }
 
@@ -149,6 +157,10 @@ export class StreamView {
       if (m.session !== session) {
         this.cursor.selected = 0;
         this.cursor.top = 0;
+        this.anchor = { frame: session.fromFrame, scanned: 0 };
+      } else if (m.width !== width && !this.anchor) {
+        const frame = this.selectedFrame();
+        if (frame !== undefined) this.anchor = { frame, scanned: 0 };
       }
       this.lines = [];
       this.made = { chunks: 0, mode: this.mode, width, session, offsets: [0, 0] };
@@ -156,6 +168,22 @@ export class StreamView {
     const chunks = session.follow.chunks;
     for (let i = this.made.chunks; i < chunks.length; i++) this.addChunk(chunks[i]!, width - GUTTER[0]!.length);
     this.made.chunks = chunks.length;
+    this.placeAnchor(session);
+  }
+
+  /** Puts the cursor on the first line carried by the anchor frame or a later one, once it exists. */
+  private placeAnchor(session: StreamSession): void {
+    const a = this.anchor;
+    if (!a) return;
+    for (; a.scanned < this.lines.length; a.scanned++) {
+      if (this.lines[a.scanned]!.frame < a.frame) continue;
+      this.cursor.selected = a.scanned;
+      this.cursor.top = Math.max(0, a.scanned - 2);
+      this.anchor = undefined;
+      return;
+    }
+    // The whole stream is in and nothing came at or after that frame: the cursor stays put.
+    if (!session.searching) this.anchor = undefined;
   }
 
   private addChunk(chunk: StreamChunk, width: number): void {
