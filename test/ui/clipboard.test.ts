@@ -27,7 +27,7 @@ describe('copy', () => {
         clipboard(ui).at(-1)!,
         /^3 [0-9.]+ 172\.20\.0\.10 → 172\.20\.2\.30 ICMP 148 Echo \(ping\) request .*\[VXLAN VNI 32001 192\.168\.10\.100 → 192\.168\.20\.100\]$/,
       );
-      assert.match(ui.lines().at(-1)!, /copied the summary of frame 3: \d+ characters/);
+      assert.match(ui.bottom(), /copied the summary of frame 3: \d+ characters/);
       // The tree: the frame's first node.
       await ui.press(KEYS.tab, 'y');
       assert.match(clipboard(ui).at(-1)!, /^Frame 3: 148 bytes on wire/);
@@ -51,12 +51,12 @@ describe('copy', () => {
     try {
       await command(ui, 'goto 3');
       await command(ui, `copy ${file}`);
-      assert.match(ui.lines().at(-1)!, /wrote the summary of frame 3 to /);
+      assert.match(ui.bottom(), /wrote the summary of frame 3 to /);
       assert.match(readFileSync(file, 'utf8'), /^3 [0-9.]+ 172\.20\.0\.10 → 172\.20\.2\.30 ICMP 148 /);
       await command(ui, `copy ${file}`);
-      assert.match(ui.lines().at(-1)!, /not overwritten: /);
+      assert.match(ui.bottom(), /not overwritten: /);
       await command(ui, 'copy');
-      assert.match(ui.lines().at(-1)!, /usage: copy FILE/);
+      assert.match(ui.bottom(), /usage: copy FILE/);
       assert.ok(!existsSync(`${dir.path}/other.txt`));
     } finally {
       await ui.quit();

@@ -51,7 +51,7 @@ describe('custom columns and saved settings', () => {
     try {
       await command(ui, 'column add inner.tcp.dstport');
       await command(ui, 'column add vxlan.vni');
-      assert.match(ui.lines().at(-1)!, /columns added: inner\.tcp\.dstport, vxlan\.vni/);
+      assert.match(ui.bottom(), /columns added: inner\.tcp\.dstport, vxlan\.vni/);
       const ports = columnCells(ui, 'inner.tcp.dstport');
       const vnis = columnCells(ui, 'vxlan.vni');
       assert.ok(ports.size >= 15, `${ports.size} rows`);
@@ -65,11 +65,11 @@ describe('custom columns and saved settings', () => {
       await command(ui, 'column remove 2');
       assert.doesNotMatch(ui.lines()[1]!, /dstport/);
       await command(ui, 'column add vxlan.vnx');
-      assert.match(ui.lines().at(-1)!, /unknown field "vxlan\.vnx"; did you mean vxlan\.vni\?/);
+      assert.match(ui.bottom(), /unknown field "vxlan\.vnx"; did you mean vxlan\.vni\?/);
       await command(ui, 'column add vxlan.vni');
-      assert.match(ui.lines().at(-1)!, /already has a vxlan\.vni column/);
+      assert.match(ui.bottom(), /already has a vxlan\.vni column/);
       await command(ui, 'column frobnicate');
-      assert.match(ui.lines().at(-1)!, /usage: column add FIELD/);
+      assert.match(ui.bottom(), /usage: column add FIELD/);
     } finally {
       await ui.quit();
     }
@@ -123,7 +123,7 @@ describe('custom columns and saved settings', () => {
     writeFileSync(config, '{"columns": ["ip.ttl"');
     const ui = await startUi(CILIUM, { cols: 160, rows: 30, config });
     try {
-      assert.match(ui.lines().at(-1)!, /is not valid settings/);
+      assert.match(ui.bottom(), /is not valid settings/);
       assert.doesNotMatch(ui.lines()[1]!, /ip\.ttl/);
       await ui.press('/');
       await ui.type('icmp');
@@ -143,7 +143,7 @@ describe('custom columns and saved settings', () => {
     const a = await startUi(CILIUM, { cols: 160, rows: 30, config });
     const b = await startUi(CILIUM, { cols: 160, rows: 30, config });
     try {
-      assert.match(a.lines().at(-1)!, /saved column/);
+      assert.match(a.bottom(), /saved column/);
       assert.match(a.lines()[1]!, /vxlan\.vni/);
       await command(a, 'column add ip.ttl');
       await a.press('/');

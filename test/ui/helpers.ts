@@ -16,6 +16,8 @@ export interface Ui {
   /** The screen as text, one string per row. */
   lines(): string[];
   text(): string;
+  /** The status bar and a long message's lines above it, joined, runs of blanks made one. */
+  bottom(): string;
   /** The display filter applied (the whole text, however long). */
   filterText(): string;
   /** The row containing `needle` (its index), or -1. */
@@ -60,6 +62,12 @@ export async function startUi(file: string, opts: StartOptions = {}): Promise<Ui
     stderr,
     lines: () => screenLines(handle.screen.lines),
     text: () => screenLines(handle.screen.lines).join('\n'),
+    bottom: () =>
+      screenLines(handle.screen.lines)
+        .slice(-5)
+        .map((l) => l.trim())
+        .join(' ')
+        .replace(/ {2,}/g, ' '),
     filterText: () => handle.app.filterBar.applied,
     row: (needle) => screenLines(handle.screen.lines).findIndex((l) => l.includes(needle)),
     attr: (x, y) => cellAttr(handle.screen.lines, x, y),
