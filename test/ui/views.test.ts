@@ -1,6 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
+import { vxshark } from '../helpers/cli.js';
 import { Keymap, VIEWS } from '../../src/ui/keymap.js';
 import { CILIUM, SAMPLES, startUi } from './helpers.js';
 import { Files, vxlanOnPort9000 } from './fixtures.js';
@@ -97,6 +98,22 @@ describe('Layers view', () => {
       assert.match(ui.text(), /Layers of frame 4/);
     } finally {
       await ui.quit();
+    }
+  });
+
+  it('counts an IP-in-IP or GRE packet as the inner IP packet plus the outer IP header, not the link header', async () => {
+    for (const name of ['calico-ipip.pcap', 'gre-key-seq-gretap.pcap']) {
+      // ip.len, outermost first: the outer datagram and the inner one.
+      const r = await vxshark(['-r', SAMPLES + name, '-T', 'fields', '-e', 'ip.len', '-c', '1']);
+      const [outer, inner] = r.stdout.trim().split(',').map(Number);
+      const ui = await startUi(SAMPLES + name, { cols: 100, rows: 30 });
+      try {
+        await ui.press('2');
+        assert.match(ui.text(), new RegExp(`The ${inner}-byte inner packet travels as ${outer} bytes on the underlay`));
+        assert.match(ui.text(), new RegExp(`= ${outer! - inner!} bytes`));
+      } finally {
+        await ui.quit();
+      }
     }
   });
 

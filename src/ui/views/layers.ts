@@ -44,7 +44,19 @@ export interface LayersModel {
   wire: number;
   layers: LayerBox[];
   /** Present when the packet is tunnelled: the headers the tunnel adds. */
-  overhead?: { bytes: number; parts: LayerBox[]; inner: number; onWire: number; encrypted: boolean };
+  overhead?: {
+    bytes: number;
+    parts: LayerBox[];
+    /** Bytes of the inner frame (or packet) the tunnel carries. */
+    inner: number;
+    /** What it takes on the underlay: the inner bytes and the overhead (not the outer link header of a tunnel carrying IP). */
+    onWire: number;
+    encrypted: boolean;
+    /** The tunnel carries a whole link-layer frame (VXLAN, GENEVE), not an IP packet. */
+    carriesFrame: boolean;
+    /** The outer link header a tunnel carrying IP travels in (not counted as overhead). */
+    link: number;
+  };
   /** The capture's own pseudo-header, kept apart from the encapsulation. */
   pseudo?: LayerBox;
   /** Present when the packet is one fragment of an IP datagram (the outermost fragmentation). */
@@ -118,8 +130,22 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
         payload: false,
       });
     const bytes = parts.reduce((s, l) => s + l.size, 0);
-    const onWire = pkt.frame.origLen - (pseudo?.size ?? 0);
-    model.overhead = { bytes, parts, inner: onWire - bytes, onWire, encrypted: found.encap.encrypted };
+    // A tunnel carrying IP keeps the outer link header for itself (the inner packet would need
+    // one too), so that header is neither overhead nor part of the inner packet.
+    const link = layers
+      .slice(0, boxOf.get(span.first) ?? 0)
+      .filter((l) => !l.pseudo)
+      .reduce((s, l) => s + l.size, 0);
+    const onWire = pkt.frame.origLen - (pseudo?.size ?? 0) - link;
+    model.overhead = {
+      bytes,
+      parts,
+      inner: Math.max(0, onWire - bytes),
+      onWire,
+      encrypted: found.encap.encrypted,
+      carriesFrame: found.encap.overhead.fromLink,
+      link,
+    };
   }
   return model;
 }
@@ -171,12 +197,21 @@ export class LayersView {
       const sum = o.parts.map((p) => `${p.name} ${p.size}`).join(' + ');
       const pct = o.inner > 0 ? ` (+${Math.round((o.bytes / o.inner) * 100)}%)` : '';
       say(`Encapsulation overhead: ${sum} = ${o.bytes} bytes`, 'key');
-      const what = o.encrypted ? 'packet (encrypted)' : 'frame';
+      const what = `${o.carriesFrame ? 'frame' : 'packet'}${o.encrypted ? ' (encrypted)' : ''}`;
+      const linkNote = m.pseudo
+        ? o.carriesFrame
+          ? ', plus the outer link header, not recorded (14 bytes of Ethernet)'
+          : ', plus the link header, not recorded'
+        : o.link
+          ? `, plus the ${o.link}-byte link header any packet needs`
+          : '';
       say(
-        // Only a cut outer datagram holds part of the inner frame; an inner fragment is a whole inner frame.
-        f && f.depth === 0 && f.offset === 0 && f.more
-          ? `Fragment 1 of datagram ${f.id}: ${o.inner} bytes of the inner ${what} here, the rest in later fragments.`
-          : `The ${o.inner}-byte inner ${what} travels as ${o.onWire} bytes on the underlay${pct}${m.pseudo ? ' + a link header not recorded' : ''}.`,
+        o.inner === 0
+          ? `No inner ${o.carriesFrame ? 'frame' : 'packet'}: the tunnel's own message (a handshake or keepalive), ${o.onWire} bytes on the underlay${linkNote}.`
+          : // Only a cut outer datagram holds part of the inner frame; an inner fragment is a whole inner frame.
+            f && f.depth === 0 && f.offset === 0 && f.more
+            ? `Fragment 1 of datagram ${f.id}: ${o.inner} bytes of the inner ${what} here, the rest in later fragments.`
+            : `The ${o.inner}-byte inner ${what} travels as ${o.onWire} bytes on the underlay${pct}${linkNote}.`,
       );
     } else if (f && f.offset === 0) {
       say(`Fragment 1 of datagram ${f.id}, not tunnelled: the rest follows in later fragments.`);
