@@ -178,10 +178,19 @@ export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'h
   const ip = t.family === 6 ? 'ipv6' : 'ip';
   const parts = [`outer.${ip}.src == ${t.src}`, `outer.${ip}.dst == ${t.dst}`];
   // The id field names the kind too; without an id, the port or the kind's own filter does.
-  if (encap?.id && t.hasId) parts.push(`${encap.id.field} == ${t.vni}`);
+  // In the id's own notation (gre.key == 0x000003e9), as the views show it.
+  if (encap?.id && t.hasId) parts.push(`${encap.id.field} == ${encap.id.format(t.vni)}`);
   else if (t.port) parts.push(`udp.port == ${t.port}`);
   else if (encap) parts.push(encap.filter);
   return parts.join(' && ');
+}
+
+/** "back: VXLAN VNI 45678; also: GRE key 0x0000002a": the flow's other tunnels, by the way they went. */
+function otherTunnels(others: readonly Tunnel[], group: Tunnel | undefined): string {
+  const name = (t: Tunnel): string => [t.kind, tunnelId(t)].filter(Boolean).join(' ');
+  const same = others.filter((t) => group && t.src === group.src && t.dst === group.dst);
+  const back = others.filter((t) => !same.includes(t));
+  return [back.length ? `back: ${back.map(name).join(', ')}` : '', same.length ? `also: ${same.map(name).join(', ')}` : ''].filter(Boolean).join('; ');
 }
 
 function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, show: ShowAddress): FlowRow {
@@ -198,7 +207,7 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, 
     bytes: f.bytes,
     state: safeText(f.state),
     unanswered: f.unanswered !== undefined,
-    also: others.length ? `back: ${others.map((t) => [t.kind, tunnelId(t)].filter(Boolean).join(' ')).join(', ')}` : '',
+    also: otherTunnels(others, group === undefined ? undefined : byId.get(group)),
     firstFrame: f.firstFrame,
     match: {
       family: f.family,

@@ -158,6 +158,19 @@ describe('80x24', () => {
       await gre.press('5');
       assert.match(gre.text(), new RegExp(`10\\.10\\.0\\.11 → 10\\.10\\.0\\.12 +GRE +key ${key} +2 `));
       assert.match(gre.text(), new RegExp(`^ 10\\.10\\.0\\.12 +2 \\(${key}\\)`, 'm'));
+      // Enter filters in the same notation.
+      await gre.press(KEYS.enter);
+      assert.match(gre.filterText(), new RegExp(`gre\\.key == ${key}`));
+      // The flow's other tunnels, by direction: the replies' is "back", a second key the same way is "also".
+      await gre.press('4');
+      const tunnels = gre.handle.app.analysis!.tunnels;
+      const first = tunnels[0]!;
+      const back = tunnels.find((t) => t.src === first.dst)!;
+      const same = tunnels.find((t) => t !== first && t.src === first.src)!;
+      const want = new RegExp(`back: GRE ${back.idText}; also: GRE ${same.idText}`);
+      // At 80 columns → brings the end of the column into view.
+      for (let i = 0; i < 8 && !want.test(gre.text()); i++) await gre.press(KEYS.right);
+      assert.match(gre.text(), want);
     } finally {
       await gre.quit();
     }
