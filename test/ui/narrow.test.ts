@@ -6,6 +6,7 @@ import { placeColumns, SideScroll } from '../../src/ui/list-columns.js';
 import { readIpLinkFile } from '../../src/capture/ip-link.js';
 import { Theme } from '../../src/ui/theme.js';
 import { StatusBar } from '../../src/ui/views/status-bar.js';
+import { FilterBar } from '../../src/ui/views/filter-bar.js';
 import { MOUSE_HELP } from '../../src/ui/keymap.js';
 import { CILIUM, SAMPLES, startUi } from './helpers.js';
 
@@ -202,6 +203,17 @@ describe('80x24', () => {
       text,
     );
     assert.match(long.at(-1)!, /\[1 Packets: list\]  \? help$/);
+  });
+
+  it('shows the start of a long applied filter, and … where it is cut', () => {
+    const plain = (x: string): string => x.replace(/\x1b\[[0-9;]*m/g, '');
+    const bar = new FilterBar(new Theme(0), () => ({ kind: 'ok' }));
+    const text = '((ip.src == 192.168.10.100 && ip.dst == 192.168.20.100) || (ip.src == 192.168.20.100 && ip.dst == 192.168.10.100)) && icmp.ident == 27394';
+    bar.setApplied(text);
+    const line = plain(bar.render(80, '8 shown'));
+    assert.equal(line.length, 80);
+    assert.match(line, /^ ✓ Filter: \(\(ip\.src == 192\.168\.10\.100 .*… +8 shown$/);
+    assert.ok(text.startsWith(line.slice(11, line.indexOf('…'))));
   });
 
   it('draws the help inside its box', async () => {

@@ -98,8 +98,11 @@ export class LineEditor {
    */
   render(theme: Theme, width: number, role: Role | undefined, showCursor: boolean, underline?: number): string {
     const t = this.text;
-    const start = Math.max(0, this.cursor - width + 1);
-    const visible = t.slice(start, start + width);
+    // Not editing: the start of the text (where a filter says what it is about), … at a cut.
+    const start = showCursor ? Math.max(0, this.cursor - width + 1) : 0;
+    let visible = t.slice(start, start + width);
+    if (start > 0) visible = '…' + visible.slice(1);
+    if (t.length - start > width && (!showCursor || this.cursor < start + width - 1)) visible = visible.slice(0, width - 1) + '…';
     const paint = (s: string): string => (role ? theme.paint(role, s) : s);
     let out = '';
     for (let i = 0; i < width; i++) {
@@ -198,7 +201,8 @@ export class FilterBar {
     if (this.editing && this.choices.length) right = `  ${this.choices.length > 1 ? `${this.choices.length} choices: ` : ''}${this.choices.join('  ')}`;
     else if (s.kind === 'bad') right = `  ${s.message}`;
     else if (note) right = `  ${note}`;
-    const room = Math.max(10, width - label.length - Math.min(right.length, Math.floor(width / 2)));
+    // An error message gets all but 24 cells of the text around the cursor; a note at most half.
+    const room = Math.max(s.kind === 'bad' ? 24 : 10, width - label.length - Math.min(right.length, s.kind === 'bad' ? width : Math.floor(width / 2)));
     right = clip(right, Math.max(0, width - label.length - room));
     const underline = s.kind === 'bad' ? s.column - 1 : undefined;
     const text = this.editor.render(th, room, role, this.editing, underline);
