@@ -484,6 +484,7 @@ export const msg = {
   hopMacs: (i: { src: string; dst: string }, o: { src: string; dst: string }) =>
     `MAC in ${i.src || '?'}${i.dst ? ` → ${i.dst}` : ''}, out ${o.src || '?'}${o.dst ? ` → ${o.dst}` : ''}`,
   hopsTunnelNote: () => `* tunnel packets (the router forwarded the outer header)`,
+  hopsFragmentNote: () => `+ IP fragments not put back together: no header of theirs says what they carry`,
   uplinkLine: (name: string, reason: string) => `Uplink: ${name} (${reason})`,
   uplinkUnknown: () => `Uplink: unknown (pass --ip-route FILE with the router's "ip route", or --uplink IFACE)`,
   podCidrLine: (prefixes: string[]) => `Pod range: ${prefixes.join(', ')}`,

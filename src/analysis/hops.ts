@@ -29,6 +29,8 @@ export interface HopPath {
   dst: string;
   /** Whether the forwarded packets were tunnel packets. */
   encapsulated: boolean;
+  /** Whether they were IP fragments not put back together (no transport or tunnel header to tell what they carry). */
+  fragments: boolean;
   ttlIn: number;
   ttlOut: number;
   /** Source and destination MAC before and after; "" where the link layer does not say (SLL). */
@@ -105,6 +107,7 @@ interface PathState {
   src: Addr | undefined;
   dst: Addr | undefined;
   encapsulated: boolean;
+  fragments: boolean;
   ttlIn: number;
   ttlOut: number;
   macIn: [number, number];
@@ -367,8 +370,10 @@ export class HopCollector implements Collector {
     const secondFrame = early ? r.frame[k]! : f.frame;
     const delta = Math.max(0, ttlIn - ttlOut);
     const encapsulated = kind === DECAP || kind === ENCAP || f.tunnel >= 0;
-    // kind (3 bits), TTL change (1), encapsulation (1), interfaces (+1 so "none" is 0; 12 bits each).
-    const code = kind | (delta << 3) | ((encapsulated ? 1 : 0) << 4) | ((from + 1) << 5) | ((to + 1) << 17);
+    // Fragments not put back together have no tunnel header to tell: a path of their own, not "plain".
+    const fragments = !encapsulated && ip.isFragment;
+    // kind (3 bits), TTL change (1), encapsulation (1), interfaces (+1 so "none" is 0; 12 bits each), later fragments (1).
+    const code = kind | (delta << 3) | ((encapsulated ? 1 : 0) << 4) | ((from + 1) << 5) | ((to + 1) << 17) | ((fragments ? 1 : 0) << 29);
     const latency = Math.abs(f.time - r.time[k]!);
     const h = mixAddr(mixAddr(mix(HASH_SEED, code), ip.src), ip.dst);
     let p = this.paths.get(h);
@@ -392,6 +397,7 @@ export class HopCollector implements Collector {
         src: pooled ? undefined : ip.src,
         dst: pooled ? undefined : ip.dst,
         encapsulated,
+        fragments,
         ttlIn,
         ttlOut,
         macIn,
@@ -423,6 +429,7 @@ export class HopCollector implements Collector {
       src: p.src === undefined ? '*' : formatAddr(p.src),
       dst: p.dst === undefined ? '*' : formatAddr(p.dst),
       encapsulated: p.encapsulated,
+      fragments: p.fragments,
       ttlIn: p.ttlIn,
       ttlOut: p.ttlOut,
       macIn: { src: mac(p.macIn[0]), dst: mac(p.macIn[1]) },

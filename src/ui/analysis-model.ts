@@ -79,6 +79,8 @@ export interface HopRow {
   latencyUs: number;
   macRewritten: boolean;
   encapsulated: boolean;
+  /** IP fragments not put back together: no header says what they carry. */
+  fragments: boolean;
   /** Left through the uplink (the default route), or an alert names this path. */
   misroute: boolean;
   /** Frame numbers of the first pair [ingress copy, egress copy]. */
@@ -286,6 +288,7 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
     latencyUs: Math.round(p.latency.avg * 1e6),
     macRewritten: p.macRewritten,
     encapsulated: p.encapsulated,
+    fragments: p.fragments,
     misroute: p.kind === 'hairpin' || (uplink !== undefined && p.egress === uplink) || alertPaths.has(`${p.ingress}|${p.egress}`),
     example: p.examples[0],
     filter: '',

@@ -9,6 +9,7 @@ import { StatusBar } from '../../src/ui/views/status-bar.js';
 import { FilterBar } from '../../src/ui/views/filter-bar.js';
 import { MOUSE_HELP } from '../../src/ui/keymap.js';
 import { CILIUM, SAMPLES, startUi } from './helpers.js';
+import { vxshark } from '../helpers/cli.js';
 
 const LAB = SAMPLES + 'lab-recordings/';
 
@@ -132,10 +133,35 @@ describe('80x24', () => {
       const hopLines = a.hops.map((h) =>
         ui
           .lines()
-          .find((l) => l.includes(`${h.ingress} → ${h.egress}`) && l.includes(h.encapsulated ? 'tunnel' : 'plain') && new RegExp(`\\b${h.packets}\\b`).test(l)),
+          .find(
+            (l) =>
+              l.includes(`${h.ingress} → ${h.egress}`) &&
+              l.includes(h.encapsulated ? 'tunnel' : h.fragments ? 'fragments' : 'plain') &&
+              new RegExp(`\\b${h.packets}\\b`).test(l),
+          ),
       );
       assert.ok(hopLines.every(Boolean), ui.text());
       assert.equal(new Set(hopLines).size, a.hops.length);
+      // The path of fragments is one: its first pair's frames are IP fragments.
+      const frag = a.hops.find((h) => h.fragments);
+      assert.ok(frag?.example, 'a path of fragments');
+      const r = await vxshark([
+        '-r',
+        lab('tunnel-mtu-router-any.pcap'),
+        '-T',
+        'fields',
+        '-e',
+        'ip.flags.mf',
+        '-e',
+        'ip.frag_offset',
+        '-Y',
+        `frame.number == ${frag.example[0]}`,
+      ]);
+      const [mf, offset] = r.stdout
+        .trim()
+        .split('\t')
+        .map((v) => Number(v.split(',')[0]));
+      assert.ok(mf === 1 || offset! > 0, r.stdout);
       assert.match(ui.lines()[2]!, /»$/);
       await ui.press(KEYS.right, KEYS.right, KEYS.right);
       assert.match(ui.text(), /Latency|MAC/);

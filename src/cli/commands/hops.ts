@@ -32,7 +32,7 @@ export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
     ];
     const rows = h.paths.map((p) => [
       p.id,
-      p.kind + (p.encapsulated ? '*' : ''),
+      p.kind + (p.encapsulated ? '*' : p.fragments ? '+' : ''),
       `${p.ingress} → ${p.egress}`,
       `${names.show(p.src)} → ${names.show(p.dst)}`,
       `${p.ttlIn}→${p.ttlOut}`,
@@ -44,6 +44,7 @@ export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
     const below = h.paths.map((p) => (p.macIn.src || p.macOut.src ? [msg.hopMacs(p.macIn, p.macOut)] : undefined));
     for (const l of table(columns, rows, width, below)) out.line(l);
     if (h.paths.some((p) => p.encapsulated)) out.line(msg.hopsTunnelNote());
+    if (h.paths.some((p) => p.fragments)) out.line(msg.hopsFragmentNote());
   }
   out.line('');
   const up = topology.uplink;

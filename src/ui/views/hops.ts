@@ -14,12 +14,12 @@ export class HopsView extends RowView<HopRow> {
       { id: 'path', title: 'Ingress → Egress', shortTitle: 'In → Out', min: 10, keep: 24, max: 40, cell: (h) => `${h.ingress} → ${h.egress}` },
       { id: 'ends', title: 'Source → Destination', shortTitle: 'Src → Dst', min: 21, keep: 31, max: 81, cell: (h) => `${h.src} → ${h.dst}` },
       // Tunnel packets and plain ones between the same addresses are separate paths.
-      { id: 'carries', title: 'Carries', min: 7, cell: (h) => (h.encapsulated ? 'tunnel' : 'plain') },
+      { id: 'carries', title: 'Carries', min: 7, keep: 9, cell: (h) => (h.encapsulated ? 'tunnel' : h.fragments ? 'fragments' : 'plain') },
       { id: 'packets', title: 'Packets', shortTitle: 'Pkts', min: 4, keep: 9, align: 'right', cell: (h) => thousands(h.packets) },
       { id: 'ttl', title: 'TTL', min: 7, keep: 9, align: 'right', cell: (h) => h.ttl },
       { id: 'latency', title: 'Latency', min: 6, keep: 12, align: 'right', cell: (h) => `${thousands(h.latencyUs)} µs` },
       { id: 'mac', title: 'MAC', min: 4, keep: 9, cell: (h) => (h.macRewritten ? 'rewritten' : 'same') },
-      { id: 'verdict', title: 'Verdict', min: 8, grow: true, cell: (h) => (h.misroute ? 'misroute' : '') },
+      { id: 'verdict', title: 'Verdict', min: 8, grow: true, cell: (h) => (h.misroute ? 'misroute' : 'ok') },
     ],
     ['path', 'ends', 'carries', 'verdict', 'kind', 'packets', 'ttl', 'latency', 'mac'],
   );
