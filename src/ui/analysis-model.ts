@@ -254,12 +254,14 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
     packets: t.packets,
     bytes: t.bytes,
     fragments: t.fragments,
-    inner: safeText(
-      t.innerPairs
-        .slice(0, 3)
-        .map((p) => `${show(p.src)} → ${show(p.dst)}`)
-        .join(', '),
-    ),
+    inner: t.encrypted
+      ? 'encrypted'
+      : safeText(
+          t.innerPairs
+            .slice(0, 3)
+            .map((p) => `${show(p.src)} → ${show(p.dst)}`)
+            .join(', '),
+        ),
     firstFrame: t.firstFrame,
     filter: tunnelFilter(t),
   }));

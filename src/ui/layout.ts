@@ -299,7 +299,7 @@ export class Layout {
     }
     switch (s.view) {
       case 'flows':
-        return s.flows.render(a.flowGroups, a.flowCount, width, height);
+        return s.flows.render(a.flowGroups, a.flowCount, width, height, a.tunnels.filter((t) => t.inner === 'encrypted').length);
       case 'tunnels':
         return s.tunnels.render(a.tunnels, a.matrix, a.hints, width, height);
       case 'hops':

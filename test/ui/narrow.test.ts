@@ -231,6 +231,20 @@ describe('80x24', () => {
     assert.match(long.at(-1)!, /\[1 Packets: list\]  \? help$/);
   });
 
+  it('says why Flows is empty for encrypted tunnels, and Tunnels shows their receivers whole', async () => {
+    const ui = await startUi(SAMPLES + 'calico-wireguard-51820.pcap', { cols: 80, rows: 24 });
+    try {
+      const tunnels = ui.handle.app.analysis!.tunnels;
+      await ui.press('4');
+      assert.match(ui.text(), new RegExp(`${tunnels.length} encrypted tunnels \\(ESP, WireGuard\\): the flows inside cannot be read`));
+      assert.doesNotMatch(ui.text(), /No IP flows/);
+      await ui.press('5');
+      for (const t of tunnels.filter((x) => x.idText)) assert.match(ui.text(), new RegExp(`${t.idText} +${t.packets} encrypted`));
+    } finally {
+      await ui.quit();
+    }
+  });
+
   it('shows the start of a long applied filter, and … where it is cut', () => {
     const plain = (x: string): string => x.replace(/\x1b\[[0-9;]*m/g, '');
     const bar = new FilterBar(new Theme(0), () => ({ kind: 'ok' }));

@@ -1,7 +1,7 @@
 // The Flows view: every inner (pod-to-pod) flow under the tunnel that carried it, and the
 // plain flows last. Enter shows the selected flow's packets in the packet list.
 import type { FlowGroup, FlowRow } from '../analysis-model.js';
-import { fit, fitFirst, thousands } from '../text.js';
+import { fit, fitFirst, thousands, wrap } from '../text.js';
 import { RowView } from './row-view.js';
 import { Table } from './table.js';
 
@@ -66,7 +66,8 @@ export class FlowsView extends RowView<FlowRow> {
     this.rows = sorted.flatMap(({ flows }) => flows);
   }
 
-  render(groups: readonly FlowGroup[], total: number, width: number, height: number): string[] {
+  /** `encryptedTunnels`: tunnels whose inner packets cannot be read (ESP, WireGuard), to say why flows are missing. */
+  render(groups: readonly FlowGroup[], total: number, width: number, height: number, encryptedTunnels = 0): string[] {
     const th = this.theme;
     this.setGroups(groups);
     const sortText = this.sort === 'first' ? 'first seen' : `by ${this.sort}`;
@@ -84,8 +85,14 @@ export class FlowsView extends RowView<FlowRow> {
         ),
       ),
     ];
+    if (encryptedTunnels && (!this.rows.length || groups.every((g) => g.tunnel === undefined)))
+      for (const line of wrap(
+        `${thousands(encryptedTunnels)} encrypted tunnel${encryptedTunnels === 1 ? '' : 's'} (ESP, WireGuard): the flows inside cannot be read; the Tunnels view (5) lists them.`,
+        width - 2,
+      ))
+        out.push(th.paint('note', fit(` ${line}`, width)));
     if (!this.rows.length) {
-      out.push(fit(' No IP flows in this capture.', width));
+      if (!encryptedTunnels) out.push(fit(' No IP flows in this capture.', width));
       return out;
     }
     const headerAt = out.push('') - 1;

@@ -18,7 +18,7 @@ export class TunnelsView extends RowView<TunnelRow> {
       { id: 'kind', title: 'Kind', min: 3, keep: 9, cell: (t) => t.kind },
       { id: 'ends', title: 'Outer source → destination', shortTitle: 'Outer src → dst', min: 21, keep: 31, max: 81, cell: (t) => `${t.src} → ${t.dst}` },
       { id: 'port', title: 'Port', min: 4, keep: 5, align: 'right', cell: (t) => (t.port ? String(t.port) : '') },
-      { id: 'id', title: 'ID', min: 5, keep: 16, cell: (t) => t.idText },
+      { id: 'id', title: 'ID', min: 5, keep: 20, cell: (t) => t.idText },
       { id: 'packets', title: 'Packets', shortTitle: 'Pkts', min: 4, keep: 9, align: 'right', cell: (t) => thousands(t.packets) },
       { id: 'bytes', title: 'Bytes', min: 5, keep: 9, align: 'right', cell: (t) => humanBytes(t.bytes) },
       { id: 'frags', title: 'Frags', min: 5, keep: 9, align: 'right', cell: (t) => thousands(t.fragments) },
