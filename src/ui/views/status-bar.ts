@@ -29,6 +29,11 @@ export interface StatusModel {
   live?: 'following' | 'paused';
 }
 
+/** Cells the file name keeps at least (a blank and 8 characters). */
+const FILE_MIN = 9;
+/** The longest view name the bar shows: the file is shown the same way in every view. */
+const LONGEST_VIEW = '[1 Packets: details]  ? help';
+
 /** A message longer than this many lines is cut (the last line ends in …). */
 const MESSAGE_LINES = 4;
 
@@ -54,9 +59,10 @@ export class StatusBar {
     ];
   }
 
-  /** Cells a message has in the status line (beside the shortest file name and the view). */
+  /** Cells a message has in the status line (beside the shortest file name, the alert counts and the view). */
   private messageRoom(m: StatusModel, width: number): number {
-    return width - 9 - `[${m.view}]  ? help`.length - 6;
+    const counts = m.alerts ? ` │ ✖ ${m.alerts.error} ⚠ ${m.alerts.warning} ℹ ${m.alerts.info}`.length : 0;
+    return width - FILE_MIN - counts - ` │ [${m.view}]  ? help`.length - 3;
   }
 
   render(m: StatusModel, width: number): string {
@@ -84,19 +90,17 @@ export class StatusBar {
     parts.push({ text: `[${m.view}]  ? help` });
 
     if (m.message) {
-      // A message takes the middle; the file and the view stay visible.
+      // A message takes the middle; the file, the alert counts and the view stay visible.
       const last = parts[parts.length - 1]!;
-      let first = parts[0]!.text;
-      // The file's directory gives way first, so a message is whole whenever it can be.
-      if (width - first.length - last.text.length - 6 < m.message.text.length)
-        first = ' ' + clip(basename(first.trim()), Math.max(8, width - last.text.length - 6 - Math.min(m.message.text.length, 48)));
-      const middle = width - first.length - last.text.length - 6;
-      const msgText = clip(m.message.text, Math.max(10, middle));
+      const counts = m.alerts ? parts.find((p) => p.text.startsWith('✖')) : undefined;
+      const right = (counts ? ` │ ${counts.text}` : '') + ' │ ' + last.text;
+      const msgText = clip(m.message.text, Math.max(10, width - FILE_MIN - right.length - 3));
+      const first = ' ' + clip(basename(parts[0]!.text.trim()), Math.max(FILE_MIN - 1, width - right.length - 3 - msgText.length - 1));
       return (
         th.paint('statusAccent', first) +
         th.paint('status', ' │ ') +
         (th.mono ? th.paint('status', msgText) : th.paint('status', '') + paintOnStatus(th, m.message.role, msgText)) +
-        th.paint('status', fit(' │ ' + last.text, Math.max(0, width - first.length - 3 - msgText.length), 'right'))
+        th.paint('status', fit(right, Math.max(0, width - first.length - 3 - msgText.length), 'right'))
       );
     }
     // The view and "? help" always show: the parts before them give way, the file name first.
@@ -112,7 +116,9 @@ export class StatusBar {
       p.text = p.short;
     }
     const first = parts[0]!;
-    if (first.text.length + fixed > room) first.text = ' ' + clip(basename(first.text.trim()), Math.max(8, room - fixed - 1));
+    // The full path only when it would fit in every view; otherwise the name alone, in every view.
+    const steady = Math.min(room, width - 3 - Math.max(tail.text.length, LONGEST_VIEW.length));
+    if (first.text.length + fixed > steady) first.text = ' ' + clip(basename(first.text.trim()), Math.max(8, room - fixed - 1));
     let line = '';
     let used = 0;
     parts.forEach((p, i) => {
