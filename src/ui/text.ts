@@ -107,6 +107,11 @@ export function bar(fraction: number, width: number): string {
   return '█'.repeat(full) + '░'.repeat(width - full);
 }
 
+/** A sentence as screen lines of exactly `width` cells, wrapped after a one-cell margin. */
+export function paragraph(text: string, width: number): string[] {
+  return wrap(text, Math.max(1, width - 2)).map((l) => fit(` ${l}`, width));
+}
+
 /** Words wrapped into lines of at most `width` cells (a longer word is cut). */
 export function wrap(text: string, width: number): string[] {
   const out: string[] = [];

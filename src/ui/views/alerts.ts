@@ -2,7 +2,7 @@
 // and fix below the list. Enter jumps to its first evidence frame; n / N walk the frames.
 import type { Severity } from '../../analysis/index.js';
 import type { AlertRow } from '../analysis-model.js';
-import { clip, fit, wrap } from '../text.js';
+import { clip, fit, fitFirst, paragraph, wrap } from '../text.js';
 import type { Role } from '../theme.js';
 import { RowView } from './row-view.js';
 import { pushAll } from '../../util/max.js';
@@ -18,20 +18,25 @@ export class AlertsView extends RowView<AlertRow> {
     const out = [
       th.paint(
         'titleFocused',
-        fit(
-          ` Alerts: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info   Enter: first evidence frame   n / N: next / previous frame`,
+        fitFirst(
+          [
+            ` Alerts: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info   Enter: first evidence frame   n / N: next / previous frame`,
+            ` Alerts: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info  Enter: evidence  n / N: next / previous`,
+            ` Alerts: ✖ ${count('error')} ⚠ ${count('warning')} ℹ ${count('info')}  Enter: evidence  n / N: next / previous`,
+          ],
           width,
         ),
       ),
     ];
     if (!rows.length) {
-      out.push(th.paint('good', fit(' Nothing to report: no misroutes, fragmentation, unanswered requests or broken tunnel headers were found.', width)));
+      for (const l of paragraph('Nothing to report: no misroutes, fragmentation, unanswered requests or broken tunnel headers were found.', width))
+        out.push(th.paint('good', l));
       return out;
     }
     // The list takes what the selected alert's text leaves.
     const a = rows[Math.min(this.cursor.selected, rows.length - 1)]!;
     const detail: string[] = [];
-    detail.push(th.paint('header', fit(` ${MARK[a.severity].trim()}: ${a.title}`, width)));
+    for (const l of paragraph(`${MARK[a.severity].trim()}: ${a.title}`, width)) detail.push(th.paint('header', l));
     for (const l of wrap(a.explanation, width - 2)) detail.push(fit(` ${l}`, width));
     const fix = wrap(`Fix: ${a.fix}`, width - 2);
     fix.forEach((l, i) => detail.push(i === 0 ? th.paint('key', fit(` ${l}`, width)) : fit(` ${l}`, width)));
@@ -41,7 +46,7 @@ export class AlertsView extends RowView<AlertRow> {
     const shown = a.frames.slice(first, first + 12).map((n, i) => (i + first === evidenceAt ? `[${n}]` : String(n)));
     const frames = `${first > 0 ? '…, ' : ''}${shown.join(', ')}${first + 12 < a.frames.length ? ', …' : ''}`;
     const kept = a.frames.length === 1 ? '1 frame' : `${a.frames.length} frames${a.count > a.frames.length ? ' kept' : ''} (n / N)`;
-    detail.push(fit(` Evidence: ${a.count} seen, ${kept}: ${frames}`, width));
+    detail.push(...paragraph(`Evidence: ${a.count} seen, ${kept}: ${frames}`, width));
     const listRoom = Math.max(3, Math.min(rows.length, height - out.length - detail.length - 1));
     const [from, to] = this.place(rows, listRoom);
     for (let i = from; i < to; i++) {

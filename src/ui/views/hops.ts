@@ -3,7 +3,7 @@
 // a hairpin, or a path an alert names) are drawn in the alert colour. Enter shows the first
 // pair's ingress copy in the packet list.
 import type { HopRow } from '../analysis-model.js';
-import { fit, fitFirst, thousands } from '../text.js';
+import { fitFirst, paragraph, thousands } from '../text.js';
 import { RowView } from './row-view.js';
 import { Table } from './table.js';
 
@@ -44,12 +44,12 @@ export class HopsView extends RowView<HopRow> {
       ),
     ];
     if (!placed) {
-      out.push(fit(' This capture does not record interfaces or directions, so forwarded copies cannot be told apart.', width));
-      out.push(fit(' Capture on the router with tcpdump -i any (SLL2), or a multi-interface pcapng.', width));
+      out.push(...paragraph('This capture does not record interfaces or directions, so forwarded copies cannot be told apart.', width));
+      out.push(...paragraph('Capture on the router with tcpdump -i any (SLL2), or a multi-interface pcapng.', width));
       return out;
     }
     if (!rows.length) {
-      out.push(fit(' No packet was seen both coming in and going out: nothing was forwarded.', width));
+      out.push(...paragraph('No packet was seen both coming in and going out: nothing was forwarded.', width));
       return out;
     }
     const [from, to] = this.place(rows, height - out.length - 1);

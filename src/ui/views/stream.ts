@@ -3,7 +3,7 @@
 // are made once per chunk as the search finds them (again only when the mode or width changes).
 import { endpointText, type StreamChunk } from '../../analysis/follow.js';
 import type { StreamSession } from '../stream-session.js';
-import { Cursor, clip, fit, thousands } from '../text.js';
+import { Cursor, clip, fit, paragraph, thousands } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 
 export type StreamMode = 'text' | 'hex' | 'raw';
@@ -106,8 +106,6 @@ export class StreamView {
     const th = this.theme;
     const f = session.follow;
     this.update(session, width);
-    this.page = Math.max(1, height - HEAD);
-    this.cursor.clamp(this.lines.length, this.page);
 
     const [a, b] = f.nodes ?? session.ends;
     const title = ` Follow ${session.proto.toUpperCase()} stream ${endpointText(a)} ⇄ ${endpointText(b)}`;
@@ -128,7 +126,11 @@ export class StreamView {
       f.cut ? `showing the first ${bytesText(this.shownBytes(session))}` : '',
       f.waiting ? `${thousands(f.waiting)} segment${f.waiting === 1 ? '' : 's'} past a gap not shown` : '',
     ].filter(Boolean);
-    out.push(th.paint('dim', fit(notes.length ? ` ${notes.join('; ')}` : '', width)));
+    // The notes wrap (a tunnel for each side is long) rather than hide the second side's VNI.
+    const noteLines = notes.length ? paragraph(notes.join('; '), width).slice(0, 2) : [fit('', width)];
+    for (const l of noteLines) out.push(th.paint('dim', l));
+    this.page = Math.max(1, height - HEAD - (noteLines.length - 1));
+    this.cursor.clamp(this.lines.length, this.page);
 
     if (this.lines.length === 0) {
       out.push(fit(session.searching ? ' Searching the capture for the conversation…' : ' No payload bytes in this conversation.', width));

@@ -1,7 +1,7 @@
 // The Tunnels view: the VTEP matrix (packets from each tunnel endpoint to each other, with
 // the VNIs used) above the list of tunnels. Enter shows the selected tunnel's packets.
 import type { TunnelMatrix, TunnelRow } from '../analysis-model.js';
-import { fit, fitFirst, thousands, wrap } from '../text.js';
+import { fit, fitFirst, paragraph, thousands, wrap } from '../text.js';
 import { RowView } from './row-view.js';
 import { Table } from './table.js';
 import { humanBytes } from './flows.js';
@@ -65,7 +65,7 @@ export class TunnelsView extends RowView<TunnelRow> {
       ),
     ];
     if (!rows.length) {
-      out.push(fit(' No tunnel packets (VXLAN, GENEVE, GRE, IPIP, ESP, WireGuard...) in this capture.', width));
+      out.push(...paragraph('No tunnel packets (VXLAN, GENEVE, GRE, IPIP, ESP, WireGuard...) in this capture.', width));
       return out;
     }
     out.push(...this.matrixLines(matrix, width, Math.max(2, Math.floor(height / 3))));
