@@ -108,3 +108,19 @@ describe('I/O graph time axis', () => {
     });
   }
 });
+
+describe('Statistics at 200 columns', () => {
+  it('keeps the numbers next to their names instead of across the screen', async () => {
+    const ui = await startUi(CILIUM, { cols: 200, rows: 40 });
+    try {
+      await ui.press('3');
+      const eth = ui.lines().find((l) => /^ Ethernet /.test(l))!;
+      assert.ok(eth.indexOf('100.0%') < 60, eth);
+      await ui.press(KEYS.tab);
+      const pair = ui.lines().find((l) => /^ 192\.168\.10\.100 /.test(l))!;
+      assert.ok(pair.trimEnd().length < 70, pair);
+    } finally {
+      await ui.quit();
+    }
+  });
+});

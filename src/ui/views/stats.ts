@@ -143,7 +143,9 @@ export class StatsView {
 
   private hierarchy(m: StatsModel, width: number, room: number): string[] {
     const th = this.theme;
-    const nameW = Math.max(12, width - 40);
+    // As wide as the deepest name needs (the numbers stay next to their names on a wide screen).
+    const widest = m.hierarchy.reduce((w, n) => Math.max(w, 1 + Math.min(n.depth, 12) * 2 + n.name.length), 0);
+    const nameW = Math.max(12, Math.min(width - 40, Math.max(24, widest + 2)));
     const head = `${fit(' Protocol', nameW)} ${'Packets'.padStart(9)} ${'%'.padStart(6)} ${'Bytes'.padStart(11)} ${'%'.padStart(6)}`;
     const lines = [th.paint('header', fit(head, width))];
     const nodes = this.scroll(m.hierarchy, room - 1);
@@ -181,7 +183,10 @@ export class StatsView {
       ),
     ];
     const numW = 9 + 1 + 11;
-    const addrW = pairs ? Math.max(8, Math.floor((width - numW - 4) / 2)) : Math.max(8, width - numW - 3);
+    // Address columns as wide as the widest address (an IPv6 one is 39), not the whole screen.
+    const widestAddr = side.rows.reduce((w, r) => Math.max(w, 'addr' in r ? r.addr.length : Math.max(r.a.length, r.b.length)), 15);
+    const room2 = pairs ? Math.floor((width - numW - 4) / 2) : width - numW - 3;
+    const addrW = Math.max(8, Math.min(room2, widestAddr + 2));
     const mark = (s: StatsSort, t: string): string => (this.sort === s ? `${t}▾` : t);
     const head = pairs
       ? ` ${fit(mark('address', 'Address A'), addrW)} ${fit('Address B', addrW)} ${mark('packets', 'Packets').padStart(9)} ${mark('bytes', 'Bytes').padStart(11)}`
