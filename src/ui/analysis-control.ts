@@ -16,7 +16,8 @@ export class AnalysisControl {
   /** Why the last run failed. */
   failed: string | undefined;
   /** Frames named by error alerts, marked in the list. */
-  alertFrames = new Set<number>();
+  /** Frames an alert names as evidence, and the worst severity naming each. */
+  alertFrames = new Map<number, 'error' | 'warning'>();
   /** The alert whose evidence n / N walk, and the position in its frames. */
   evidence: { alert: AlertRow; at: number } | undefined;
   private run: RunningAnalysis | undefined;
@@ -98,7 +99,7 @@ export class AnalysisControl {
         this.coveredFrames = partial ? frames : (s.capture?.frameCount ?? frames);
         if (!partial) this.partial = false;
         this.result = reply.view;
-        this.alertFrames = new Set(reply.view.alerts.filter((a) => a.severity === 'error').flatMap((a) => a.frames));
+        this.alertFrames = evidenceFrames(reply.view.alerts);
         s.marks.analysed ??= performance.now();
       }
       this.requestRender();
@@ -110,7 +111,7 @@ export class AnalysisControl {
   /** The packets were dissected again: drops the results and runs the analysis anew. */
   restart(): void {
     this.result = undefined;
-    this.alertFrames = new Set();
+    this.alertFrames = new Map();
     this.evidence = undefined;
     this.start();
   }
@@ -120,4 +121,14 @@ export class AnalysisControl {
     this.retry = undefined;
     this.run?.cancel();
   }
+}
+
+/** Each frame an error or warning names, with the worst severity naming it. */
+function evidenceFrames(alerts: readonly AlertRow[]): Map<number, 'error' | 'warning'> {
+  const frames = new Map<number, 'error' | 'warning'>();
+  for (const a of alerts) {
+    if (a.severity === 'info') continue;
+    for (const n of a.frames) if (frames.get(n) !== 'error') frames.set(n, a.severity);
+  }
+  return frames;
 }

@@ -39,7 +39,8 @@ export function packetListModel(
             row.mark = 'forwarded';
             row.info = `[forwarded copy of ${origin}] ${row.info}`;
           }
-          if (analysis.alertFrames.has(p + 1)) row.mark = 'misroute';
+          const alert = analysis.alertFrames.get(p + 1);
+          if (alert) row.alert = alert;
         }
         return row;
       });

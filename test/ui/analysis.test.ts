@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
-import { CILIUM, SAMPLES, startUi, type Ui } from './helpers.js';
+import { CILIUM, SAMPLES, command, startUi, type Ui } from './helpers.js';
 
 const ROUTER = SAMPLES + 'router-interfaces.pcapng';
 const MISROUTE_FG = 203;
@@ -29,8 +29,24 @@ describe('analysis views', () => {
       assert.ok(ui.handle.app.analysis, 'analysis finished');
       const text = ui.text();
       assert.match(text, /^ ↪2 .*eth2 ◂ .*\[forwarded copy of 1\] Echo \(ping\) request/m);
-      assert.match(text, /^!10 .*eth0 ◂ .*\[forwarded copy of 9\]/m);
+      // Frame 9 is evidence of the misroute: marked !; its forwarded copy 10 keeps its ↪, in the alert colour.
+      assert.match(text, /^ +!9 .*eth1 ▸ /m);
+      assert.match(text, /^ *↪10 .*eth0 ◂ .*\[forwarded copy of 9\]/m);
+      assert.equal(ui.attr(2, ui.row('[forwarded copy of 9]')).fg, MISROUTE_FG);
       assert.match(text, /✖ 2 ⚠ 3 ℹ 0/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it("marks a warning's evidence frames with ! too", async () => {
+    const ui = await startUi(SAMPLES + 'lab-recordings/tunnel-mtu-router-any.pcap', { rows: 50 });
+    try {
+      const warning = ui.handle.app.analysis!.alerts.find((a) => a.severity === 'warning')!;
+      assert.ok(warning, 'the capture has a warning');
+      const first = warning.frames[0]!;
+      await command(ui, `goto ${first}`);
+      assert.match(ui.text(), new RegExp(`^ *!${first} `, 'm'));
     } finally {
       await ui.quit();
     }

@@ -25,8 +25,10 @@ export interface ListRow {
   custom: string[];
   /** Colour of the row (by protocol or problem). */
   role?: Role;
-  /** Set by the hop analysis: this row is the forwarded copy of another, or a misrouted one. */
-  mark?: 'forwarded' | 'misroute';
+  /** Set by the hop analysis: this row is the forwarded copy of another. */
+  mark?: 'forwarded';
+  /** Set by the alerts: an error or a warning names this frame as evidence. */
+  alert?: 'error' | 'warning';
 }
 
 export interface ListModel {
@@ -271,7 +273,8 @@ export class PacketListView {
     let text = row[id as BuiltInColumn];
     if (id === 'info') return this.side.shift(text);
     if (id === 'no' && row.mark === 'forwarded') text = '↪' + text;
-    if (id === 'no' && row.mark === 'misroute') text = '!' + text;
+    // A forwarded copy keeps its ↪ (the alert colour says it is evidence), so it never looks like its original.
+    else if (id === 'no' && row.alert) text = '!' + text;
     if (text.length <= width) {
       // Line the arrows up when the column has room for the widest source.
       if (id === 'addr' && row.addr !== row.source && this.widestSource + 3 + (row.addr.length - row.source.length - 3) <= width) {
@@ -306,7 +309,8 @@ export class PacketListView {
       const line = fit(cols.map((c) => fit(this.cell(row, c.id as ColumnId, c.width), c.width, c.align)).join(' '), width);
       if (r === this.selected) lines.push(th.paint(focused ? 'selected' : 'selectedDim', line));
       else {
-        const role: Role | undefined = row.mark === 'misroute' ? 'misroute' : row.mark === 'forwarded' ? 'forwarded' : row.role;
+        const role: Role | undefined =
+          row.alert === 'error' ? 'misroute' : row.alert === 'warning' ? 'warning' : row.mark === 'forwarded' ? 'forwarded' : row.role;
         lines.push(role ? th.paint(role, line) : line);
       }
     }
