@@ -275,6 +275,9 @@ export class PacketListView {
     if (id === 'no' && row.mark === 'forwarded') text = '↪' + text;
     // A forwarded copy keeps its ↪ (the alert colour says it is evidence), so it never looks like its original.
     else if (id === 'no' && row.alert) text = '!' + text;
+    // An address column too narrow for its widest pair shows every pair compact (a→b), so
+    // rows do not mix aligned and compact forms.
+    if ((id === 'outer' || id === 'addr') && width < (this.widest.get(id) ?? 0)) return text.replace(' → ', '→');
     if (text.length <= width) {
       // Line the arrows up when the column has room for the widest source.
       if (id === 'addr' && row.addr !== row.source && this.widestSource + 3 + (row.addr.length - row.source.length - 3) <= width) {
