@@ -12,7 +12,7 @@ function listedFrames(ui: Ui): number[] {
   const end = lines.findIndex((l) => l.startsWith(' Details'));
   return lines
     .slice(2, end)
-    .map((l) => /^\s*(\d+) /.exec(l)?.[1])
+    .map((l) => /^\s*[↪!]?(\d+) /.exec(l)?.[1])
     .filter((n): n is string => n !== undefined)
     .map(Number);
 }
