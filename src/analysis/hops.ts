@@ -373,7 +373,9 @@ export class HopCollector implements Collector {
     // Fragments not put back together have no tunnel header to tell: a path of their own, not "plain".
     const fragments = !encapsulated && ip.isFragment;
     // kind (3 bits), TTL change (1), encapsulation (1), interfaces (+1 so "none" is 0; 12 bits each), later fragments (1).
-    const code = kind | (delta << 3) | ((encapsulated ? 1 : 0) << 4) | ((from + 1) << 5) | ((to + 1) << 17) | ((fragments ? 1 : 0) << 29);
+    // Interface numbers are kept to 12 bits each so they never reach the other fields (a capture
+    // with more than 4,095 interfaces would merge some paths).
+    const code = kind | (delta << 3) | ((encapsulated ? 1 : 0) << 4) | (((from + 1) & 0xfff) << 5) | (((to + 1) & 0xfff) << 17) | ((fragments ? 1 : 0) << 29);
     const latency = Math.abs(f.time - r.time[k]!);
     const h = mixAddr(mixAddr(mix(HASH_SEED, code), ip.src), ip.dst);
     let p = this.paths.get(h);

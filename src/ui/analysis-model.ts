@@ -182,16 +182,24 @@ export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'h
   // The id field names the kind too; without an id, the port or the kind's own filter does.
   // In the id's own notation (gre.key == 0x000003e9), as the views show it.
   if (encap?.id && t.hasId) parts.push(`${encap.id.field} == ${encap.id.format(t.vni)}`);
-  else if (t.port) parts.push(`udp.port == ${t.port}`);
-  else if (encap) parts.push(encap.filter);
+  else {
+    if (t.port) parts.push(`udp.port == ${t.port}`);
+    else if (encap) parts.push(encap.filter);
+    // The packets of this kind without an id (a WireGuard handshake), not those with one.
+    if (encap?.id) parts.push(`!${encap.id.field}`);
+  }
   return parts.join(' && ');
 }
 
-/** "back: VXLAN VNI 45678; also: GRE key 0x0000002a": the flow's other tunnels, by the way they went. */
-function otherTunnels(others: readonly Tunnel[], group: Tunnel | undefined): string {
+/**
+ * "back: VXLAN VNI 45678; also: GRE key 0x0000002a": the flow's other tunnels, by the way the
+ * inner packets they carried went (a tunnel that carried the flow's replies is "back").
+ */
+function otherTunnels(f: Flow, others: readonly Tunnel[]): string {
   const name = (t: Tunnel): string => [t.kind, tunnelId(t)].filter(Boolean).join(' ');
-  const same = others.filter((t) => group && t.src === group.src && t.dst === group.dst);
-  const back = others.filter((t) => !same.includes(t));
+  const forward = (t: Tunnel): boolean => t.innerPairs.some((p) => p.src === f.src && p.dst === f.dst);
+  const same = others.filter(forward);
+  const back = others.filter((t) => !forward(t));
   return [back.length ? `back: ${back.map(name).join(', ')}` : '', same.length ? `also: ${same.map(name).join(', ')}` : ''].filter(Boolean).join('; ');
 }
 
@@ -209,7 +217,7 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, 
     bytes: f.bytes,
     state: safeText(f.state),
     unanswered: f.unanswered !== undefined,
-    also: otherTunnels(others, group === undefined ? undefined : byId.get(group)),
+    also: otherTunnels(f, others),
     firstFrame: f.firstFrame,
     match: {
       family: f.family,

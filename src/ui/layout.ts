@@ -71,7 +71,7 @@ export class Layout {
     const H = num(this.screen.height);
     const { filter, list, detail, hex, text, status, help } = this.boxes;
     place(filter, 0, 0, W, 1);
-    const statusLines = s.command || s.searchPrompt ? [this.commandLine(W)] : s.statusBar.lines(this.statusModel(), W).slice(-Math.max(1, H - 4));
+    const statusLines = s.command || s.searchPrompt ? [this.commandLine(W)] : s.statusBar.lines(this.statusModel(), W, H - 4);
     place(status, 0, H - statusLines.length, W, statusLines.length);
     const bodyTop = 1;
     const bodyH = Math.max(1, H - 1 - statusLines.length);

@@ -81,6 +81,8 @@ export function placeColumns(natural: readonly ListColumn[], priority: readonly 
   const order = new Map(natural.map((c, i) => [c.id, i]));
   const [first, ...others] = placed;
   others.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  // When no other column fits beside the pinned one, scrolling cannot show anything.
+  if (!others.length) return { columns: [first!], hiddenLeft: 0, hiddenRight: 0, scroll: start, canHideMore: false };
   return { columns: [first!, ...others], hiddenLeft: start, hiddenRight: rest.length - k, scroll: start, canHideMore: start < growAt };
 }
 
@@ -97,20 +99,25 @@ export class SideScroll {
 
   /** `want`: the growing column's widest text. */
   move(delta: number, p: ColumnPlacement | undefined, want: number): void {
-    if (!p) return;
+    // Only the pinned column fits: nothing can scroll into view.
+    if (!p || p.columns.length <= 1) return;
     const grow = p.columns.find((c) => c.grow);
     if (delta < 0) {
-      if (this.text > 0) this.text = Math.max(0, this.text - step(grow?.width ?? 0));
-      else this.columns = Math.max(0, p.scroll - 1);
+      if (this.text > 0 && grow) this.text = Math.max(0, this.text - step(grow.width));
+      else {
+        this.text = 0;
+        this.columns = Math.max(0, p.scroll - 1);
+      }
       return;
     }
-    if (p.hiddenRight > 0) {
-      this.columns = p.scroll + 1;
+    // Left to right: columns before the growing one give way, then its text scrolls to its
+    // end, then the columns after it come into view.
+    if (grow && this.text + grow.width < want) {
+      if (p.canHideMore) this.columns = p.scroll + 1;
+      else this.text = Math.min(this.text + step(grow.width), want - grow.width + 1);
       return;
     }
-    if (!grow || this.text + grow.width >= want) return;
-    if (p.canHideMore) this.columns = p.scroll + 1;
-    else this.text = Math.min(this.text + step(grow.width), want - grow.width + 1);
+    if (p.hiddenRight > 0) this.columns = p.scroll + 1;
   }
 
   /** A cell of the growing column with its text scrolled (… marks the part scrolled away). */
@@ -119,4 +126,5 @@ export class SideScroll {
   }
 }
 
-const step = (width: number): number => Math.max(8, width >> 1);
+/** Characters one → scrolls: half the column, and never more than it shows between its two … marks. */
+const step = (width: number): number => Math.max(1, Math.min(width - 2, Math.max(8, width >> 1)));

@@ -113,7 +113,8 @@ export function paragraph(text: string, width: number): string[] {
 }
 
 /** Words wrapped into lines of at most `width` cells (a longer word is cut). */
-export function wrap(text: string, width: number): string[] {
+export function wrap(text: string, maxWidth: number): string[] {
+  const width = Math.max(1, maxWidth);
   const out: string[] = [];
   for (const para of text.split('\n')) {
     let line = '';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { KEYS } from '../../src/ui/headless.js';
 import { placeColumns, SideScroll } from '../../src/ui/list-columns.js';
+import { fit, wrap } from '../../src/ui/text.js';
 import { readIpLinkFile } from '../../src/capture/ip-link.js';
 import { Theme } from '../../src/ui/theme.js';
 import { StatusBar } from '../../src/ui/views/status-bar.js';
@@ -245,6 +246,19 @@ describe('80x24', () => {
     }
   });
 
+  it('scrolls → in Tunnels to the end of the inner pairs before the columns after them', async () => {
+    const ui = await startUi(CILIUM, { cols: 80, rows: 24 });
+    try {
+      const t = ui.handle.app.analysis!.tunnels.reduce((a, b) => (b.inner.length > a.inner.length ? b : a));
+      await ui.press('5');
+      const end = t.inner.slice(-12);
+      for (let i = 0; i < 12 && !ui.text().includes(end); i++) await ui.press(KEYS.right);
+      assert.ok(ui.text().includes(end), ui.text());
+    } finally {
+      await ui.quit();
+    }
+  });
+
   it('shows the start of a long applied filter, and … where it is cut', () => {
     const plain = (x: string): string => x.replace(/\x1b\[[0-9;]*m/g, '');
     const bar = new FilterBar(new Theme(0), () => ({ kind: 'ok' }));
@@ -349,5 +363,48 @@ describe('placeColumns', () => {
     assert.equal(side.shift('x'.repeat(want)).startsWith('…'), true);
     for (let i = 0; i < 10; i++) side.move(-1, place(), want);
     assert.deepEqual([side.columns, side.text], [0, 0]);
+  });
+  it('SideScroll: every character of a cut Info shows at some step, however narrow the column', () => {
+    for (const width of [3, 5, 9, 14, 30]) {
+      const text = Array.from({ length: 90 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+      const cols = [
+        { id: 'no', title: 'No', min: 2, ideal: 2 },
+        { id: 'info', title: 'Info', min: width, ideal: width, grow: true },
+      ];
+      const side = new SideScroll();
+      const seen = new Set<number>();
+      for (let i = 0; i < 200; i++) {
+        const p = placeColumns(cols, ['no', 'info'], 3 + width, side.columns);
+        const shown = fit(side.shift(text), p.columns.find((c) => c.grow)!.width);
+        // Characters between the … marks are text[side.text + k] (the first cell is … once scrolled).
+        for (let k = side.text > 0 ? 1 : 0; k < shown.length; k++) if (shown[k] !== '…') seen.add(side.text + k);
+        const before = side.text;
+        side.move(1, p, text.length);
+        if (side.text === before) break;
+      }
+      for (let c = 0; c < text.length; c++) assert.ok(seen.has(c), `width ${width}: character ${c} never shown`);
+    }
+  });
+});
+
+describe('tiny terminals', () => {
+  it('wraps and draws the status area at widths 0 to 3 without hanging', () => {
+    for (const w of [0, 1, 2, 3]) assert.ok(wrap('hello world', w).length > 0);
+    const bar = new StatusBar(new Theme(0));
+    const model = {
+      file: 'a.pcap',
+      loaded: 1,
+      loading: false,
+      shown: 1,
+      filtered: false,
+      view: '1 Packets: list',
+      message: { text: 'a long message that wraps', role: 'error' as const },
+    };
+    for (const w of [1, 2, 3]) assert.ok(bar.lines(model, w).length >= 1);
+    // One line of room: the message stays in the bar, cut, rather than disappearing.
+    assert.equal(bar.lines(model, 30, 1).length, 1);
+    const two = bar.lines(model, 20, 2).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
+    assert.equal(two.length, 2);
+    assert.match(two[0]!, /^ a long message/);
   });
 });

@@ -202,7 +202,10 @@ export class FilterBar {
     else if (s.kind === 'bad') right = `  ${s.message}`;
     else if (note) right = `  ${note}`;
     // An error message gets all but 24 cells of the text around the cursor; a note at most half.
-    const room = Math.max(s.kind === 'bad' ? 24 : 10, width - label.length - Math.min(right.length, s.kind === 'bad' ? width : Math.floor(width / 2)));
+    const room = Math.min(
+      Math.max(1, width - label.length),
+      Math.max(s.kind === 'bad' ? 24 : 10, width - label.length - Math.min(right.length, s.kind === 'bad' ? width : Math.floor(width / 2))),
+    );
     right = clip(right, Math.max(0, width - label.length - room));
     const underline = s.kind === 'bad' ? s.column - 1 : undefined;
     const text = this.editor.render(th, room, role, this.editing, underline);

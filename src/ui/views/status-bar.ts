@@ -45,12 +45,13 @@ export class StatusBar {
    * line beside the file name and the view (a path in an error, a long refusal): a message is
    * never cut short on a narrow terminal.
    */
-  lines(m: StatusModel, width: number): string[] {
+  lines(m: StatusModel, width: number, maxLines = MESSAGE_LINES + 1): string[] {
     const text = m.message?.text;
-    if (!m.message || !text || text.length <= this.messageRoom(m, width)) return [this.render(m, width)];
+    if (!m.message || !text || maxLines < 2 || text.length <= this.messageRoom(m, width)) return [this.render(m, width)];
     const th = this.theme;
+    const most = Math.min(MESSAGE_LINES, maxLines - 1);
     let wrapped = wrap(text, width - 2);
-    if (wrapped.length > MESSAGE_LINES) wrapped = [...wrapped.slice(0, MESSAGE_LINES - 1), clip(wrapped.slice(MESSAGE_LINES - 1).join(' '), width - 2)];
+    if (wrapped.length > most) wrapped = [...wrapped.slice(0, most - 1), clip(wrapped.slice(most - 1).join(' '), width - 2)];
     const role = m.message.role;
     const { message: _shown, ...rest } = m;
     return [

@@ -88,7 +88,7 @@ export class Table<T> {
   header(width: number): string {
     const p = this.placement;
     const cols = p?.columns ?? [];
-    if (!p || !cols.length) return fit('', width);
+    if (!p || !cols.length || width < 2) return fit('', width);
     let text = fit(this.pad + cols.map((c) => fit(c.title.length > c.width && c.shortTitle ? c.shortTitle : c.title, c.width, c.align)).join(' '), width);
     const gap = this.pad.length + cols[0]!.width;
     const { left, right } = this.hidden();

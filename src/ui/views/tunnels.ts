@@ -68,7 +68,7 @@ export class TunnelsView extends RowView<TunnelRow> {
       out.push(...paragraph('No tunnel packets (VXLAN, GENEVE, GRE, IPIP, ESP, WireGuard...) in this capture.', width));
       return out;
     }
-    out.push(...this.matrixLines(matrix, width, Math.max(2, Math.floor(height / 3))));
+    out.push(...this.matrixLines(matrix, width, Math.max(3, Math.floor(height / 3))));
     for (const h of hints.slice(0, 2)) for (const line of wrap(`CNI hint: ${h}`, width - 2).slice(0, 2)) out.push(th.paint('note', fit(` ${line}`, width)));
     out.push('');
     const [from, to] = this.place(rows, height - out.length - 1);
