@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
 import { vxshark } from '../helpers/cli.js';
 import { Keymap, VIEWS } from '../../src/ui/keymap.js';
-import { CILIUM, SAMPLES, startUi } from './helpers.js';
+import { CILIUM, SAMPLES, command, startUi } from './helpers.js';
 import { Files, vxlanOnPort9000 } from './fixtures.js';
 import { buildPcap } from '../fixtures/capture-writer.js';
 import { ethernet, filler, icmpEcho, ipv4, udp, vxlan } from '../fixtures/packet-builder.js';
@@ -114,6 +114,40 @@ describe('Layers view', () => {
       } finally {
         await ui.quit();
       }
+    }
+  });
+
+  it('counts GRE carrying Ethernet like VXLAN: the outer Ethernet header is overhead, the inner frame keeps its own', async () => {
+    // The frames whose GRE payload is an Ethernet frame: two Ethernet types in the packet.
+    const r = await vxshark([
+      '-r',
+      SAMPLES + 'gre-key-seq-gretap.pcap',
+      '-T',
+      'fields',
+      '-e',
+      'frame.number',
+      '-e',
+      'frame.len',
+      '-e',
+      'ip.len',
+      '-e',
+      'eth.type',
+    ]);
+    const row = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'))
+      .find((c) => c[3]!.includes(','))!;
+    const [frame, wire, ipLens] = [Number(row[0]), Number(row[1]), row[2]!.split(',').map(Number)];
+    const innerFrame = ipLens[1]! + 14;
+    const ui = await startUi(SAMPLES + 'gre-key-seq-gretap.pcap', { cols: 100, rows: 30 });
+    try {
+      await command(ui, `goto ${frame}`);
+      await ui.press('2');
+      assert.match(ui.text(), new RegExp(`Encapsulation overhead: Ethernet 14 \\+ .* = ${wire - innerFrame} bytes`));
+      assert.match(ui.text(), new RegExp(`The ${innerFrame}-byte inner frame travels as ${wire} bytes`));
+    } finally {
+      await ui.quit();
     }
   });
 

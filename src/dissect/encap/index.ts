@@ -73,15 +73,20 @@ export function tunnelLabel(encap: EncapDescriptor | undefined, kindName: string
   return text ? `${kindName} ${text}` : kindName;
 }
 
-/** The first layer counted as overhead and the trailer bytes, for the tunnel at layer `at`. */
-export function overheadSpan(pkt: Packet, at: number, encap: EncapDescriptor): { first: number; trailer: number } {
+/**
+ * The first layer counted as overhead and the trailer bytes, for the tunnel at layer `at`;
+ * `carriesFrame`: the tunnel carries a whole link-layer frame (VXLAN, GENEVE, GRE with
+ * Ethernet inside), so the outer link header is overhead too.
+ */
+export function overheadSpan(pkt: Packet, at: number, encap: EncapDescriptor): { first: number; trailer: number; carriesFrame: boolean } {
   let first = 1;
-  if (!encap.overhead.fromLink) {
+  const carriesFrame = encap.overhead.fromLink || pkt.layers[at + 1]?.proto === 'eth';
+  if (!carriesFrame) {
     // From the outer network header: the link layer stays when the tunnel carries IP.
     for (let i = at; i >= 1; i--) {
       const p = pkt.layers[i]!.proto;
       if (p === 'ip' || p === 'ipv6') first = i;
     }
   }
-  return { first, trailer: encap.overhead.trailer?.(pkt, at) ?? 0 };
+  return { first, trailer: encap.overhead.trailer?.(pkt, at) ?? 0, carriesFrame };
 }

@@ -143,7 +143,7 @@ export function layersModel(pkt: Packet, registry: Registry): LayersModel {
       inner: Math.max(0, onWire - bytes),
       onWire,
       encrypted: found.encap.encrypted,
-      carriesFrame: found.encap.overhead.fromLink,
+      carriesFrame: span.carriesFrame,
       link,
     };
   }
@@ -194,10 +194,18 @@ export class LayersView {
     const f = m.fragment;
     if (m.overhead) {
       const o = m.overhead;
-      const sum = o.parts.map((p) => `${p.name} ${p.size}`).join(' + ');
+      const sum = o.parts
+        .filter((p) => p.size > 0)
+        .map((p) => `${p.name} ${p.size}`)
+        .join(' + ');
       const pct = o.inner > 0 ? ` (+${Math.round((o.bytes / o.inner) * 100)}%)` : '';
       say(`Encapsulation overhead: ${sum} = ${o.bytes} bytes`, 'key');
-      const what = `${o.carriesFrame ? 'frame' : 'packet'}${o.encrypted ? ' (encrypted)' : ''}`;
+      // Without the keys the encrypted part's padding and integrity check cannot be told from the
+      // inner packet (WireGuard's 16-byte tag is counted as a trailer; ESP's depends on the cipher).
+      const sealed = o.encrypted && !o.parts.some((p) => p.name === 'trailer');
+      const what = sealed
+        ? 'encrypted part (the inner packet with its padding and integrity check)'
+        : `inner ${o.carriesFrame ? 'frame' : 'packet'}${o.encrypted ? ' (encrypted)' : ''}`;
       const linkNote = m.pseudo
         ? o.carriesFrame
           ? ', plus the outer link header, not recorded (14 bytes of Ethernet)'
@@ -210,8 +218,8 @@ export class LayersView {
           ? `No inner ${o.carriesFrame ? 'frame' : 'packet'}: the tunnel's own message (a handshake or keepalive), ${o.onWire} bytes on the underlay${linkNote}.`
           : // Only a cut outer datagram holds part of the inner frame; an inner fragment is a whole inner frame.
             f && f.depth === 0 && f.offset === 0 && f.more
-            ? `Fragment 1 of datagram ${f.id}: ${o.inner} bytes of the inner ${what} here, the rest in later fragments.`
-            : `The ${o.inner}-byte inner ${what} travels as ${o.onWire} bytes on the underlay${pct}${linkNote}.`,
+            ? `Fragment 1 of datagram ${f.id}: ${o.inner} bytes of the ${what} here, the rest in later fragments.`
+            : `The ${o.inner}-byte ${what} travels as ${o.onWire} bytes on the underlay${pct}${linkNote}.`,
       );
     } else if (f && f.offset === 0) {
       say(`Fragment 1 of datagram ${f.id}, not tunnelled: the rest follows in later fragments.`);
