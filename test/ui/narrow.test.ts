@@ -24,7 +24,8 @@ describe('80x24', () => {
       // Frame 4: in on eth1, VXLAN 10100 between the nodes, the pods' ping inside.
       assert.match(
         ui.lines().find((l) => /^ +4 /.test(l))!,
-        /^ +4 eth1 ▸ 192\.168\.10\.100→192\.168\.20\.100 +10100 172\.20\.0\.10 → 172\.20\.2\.30 ICMP/,
+        // Both address columns compact (a→b) when one is too narrow for its widest pair.
+        /^ +4 eth1 ▸ 192\.168\.10\.100→192\.168\.20\.100 +10100 172\.20\.0\.10→172\.20\.2\.30 +ICMP/,
       );
       // A broadcast keeps the blank between the interface and its mark: "eth1B" would read as a name.
       assert.match(
@@ -183,6 +184,11 @@ describe('80x24', () => {
     try {
       const key = gre.handle.app.store!.summary(0).tunnel!.short.split(' ')[1]!;
       assert.match(key, /^0x[0-9a-f]{8}$/);
+      // The list's compact Tunnel column writes the id the same way.
+      assert.match(
+        gre.lines().find((l) => /^ +1 /.test(l))!,
+        new RegExp(` ${key} `),
+      );
       await gre.press('5');
       assert.match(gre.text(), new RegExp(`10\\.10\\.0\\.11 → 10\\.10\\.0\\.12 +GRE +key ${key} +2 `));
       assert.match(gre.text(), new RegExp(`^ 10\\.10\\.0\\.12 +2 \\(${key}\\)`, 'm'));
@@ -239,6 +245,12 @@ describe('80x24', () => {
       await ui.press('4');
       assert.match(ui.text(), new RegExp(`${tunnels.length} encrypted tunnels \\(ESP, WireGuard\\): the flows inside cannot be read`));
       assert.doesNotMatch(ui.text(), /No IP flows/);
+      await ui.press('1');
+      // A data packet's inner addresses are unreadable: the list says so instead of repeating the outer pair.
+      assert.match(
+        ui.lines().find((l) => /^ +3 /.test(l))!,
+        /\(encrypted\)/,
+      );
       await ui.press('5');
       for (const t of tunnels.filter((x) => x.idText)) assert.match(ui.text(), new RegExp(`${t.idText} +${t.packets} encrypted`));
     } finally {

@@ -16,8 +16,6 @@ export interface ListRow {
   tunnel: string;
   /** The packet's own endpoints (the inner ones for a tunnelled packet): "a → b". */
   addr: string;
-  /** Its source alone, to line the arrows up when there is room. */
-  source: string;
   protocol: string;
   length: string;
   info: string;
@@ -111,8 +109,8 @@ export function listRow(pos: number, time: string, s: PacketSummary, custom: str
     iface: narrow(interfaceCell(s)),
     outer: t ? `${t.outerSource} → ${t.outerDestination}` : '',
     tunnel: t ? t.short : '',
-    addr: s.destination ? `${narrow(s.source)} → ${narrow(s.destination)}` : narrow(s.source),
-    source: narrow(s.source),
+    // An encrypted tunnel's inner addresses cannot be read: say so rather than repeat the outer pair.
+    addr: t?.encrypted ? '(encrypted)' : s.destination ? `${narrow(s.source)} → ${narrow(s.destination)}` : narrow(s.source),
     protocol: s.protocol,
     length: String(s.length),
     info: narrow(s.info),
@@ -121,9 +119,9 @@ export function listRow(pos: number, time: string, s: PacketSummary, custom: str
   };
 }
 
-/** "VXLAN 32001" → "32001", "ESP 0x00000003" → "0x3": the id alone, a hex one without its leading zeros. */
+/** "VXLAN 32001" → "32001", "ESP 0x00000003" → "0x00000003": the id alone, written as every view writes it. */
 function compactTunnel(text: string): string {
-  return text.replace(/^\S+ /, '').replace(/^0x0+(?=[0-9a-f])/i, '0x');
+  return text.replace(/^\S+ /, '');
 }
 
 export class PacketListView {
@@ -137,7 +135,8 @@ export class PacketListView {
   private placedFor = '';
   private customFor = '';
   private readonly widest = new Map<string, number>();
-  private widestSource = 0;
+  /** Set per render: an address column is narrower than its widest pair. */
+  private compactPairs = false;
   private widestTunnelId = 0;
   /** A tunnel id other than a VNI was seen (a GRE key, an SPI): the compact title is "ID". */
   private idsOtherThanVni = false;
@@ -212,7 +211,6 @@ export class PacketListView {
       row.custom.forEach((text, i) => {
         if (text.length > (this.widest.get(`c${i}`) ?? 0)) this.widest.set(`c${i}`, text.length);
       });
-      if (row.source.length > this.widestSource) this.widestSource = row.source.length;
       if (row.tunnel && !/^(VXLAN|GENEVE|VXLAN-GPE) /.test(row.tunnel)) this.idsOtherThanVni = true;
       const id = compactTunnel(row.tunnel).length;
       if (id > this.widestTunnelId) this.widestTunnelId = id;
@@ -275,16 +273,10 @@ export class PacketListView {
     if (id === 'no' && row.mark === 'forwarded') text = '↪' + text;
     // A forwarded copy keeps its ↪ (the alert colour says it is evidence), so it never looks like its original.
     else if (id === 'no' && row.alert) text = '!' + text;
-    // An address column too narrow for its widest pair shows every pair compact (a→b), so
-    // rows do not mix aligned and compact forms.
-    if ((id === 'outer' || id === 'addr') && width < (this.widest.get(id) ?? 0)) return text.replace(' → ', '→');
-    if (text.length <= width) {
-      // Line the arrows up when the column has room for the widest source.
-      if (id === 'addr' && row.addr !== row.source && this.widestSource + 3 + (row.addr.length - row.source.length - 3) <= width) {
-        return row.source.padEnd(this.widestSource) + row.addr.slice(row.source.length);
-      }
-      return text;
-    }
+    // When an address column is too narrow for its widest pair, every pair in both address
+    // columns is compact (a→b), so rows and columns never mix the two forms.
+    if ((id === 'outer' || id === 'addr') && this.compactPairs) return text.replace(' → ', '→');
+    if (text.length <= width) return text;
     if (id === 'tunnel') return compactTunnel(text);
     if (id === 'outer' || id === 'addr') return text.replace(' → ', '→');
     return text;
@@ -300,6 +292,7 @@ export class PacketListView {
     this.noteWidths(rows);
     const placement = this.columns(model, width);
     const cols = placement.columns;
+    this.compactPairs = cols.some((c) => (c.id === 'outer' || c.id === 'addr') && c.width < (this.widest.get(c.id) ?? 0));
     const titles = cols.map((c) => fit(c.title.length > c.width && c.shortTitle ? c.shortTitle : c.title, c.width, c.align));
     let header = fit(titles.join(' '), width);
     // « and » say that ← → show more columns.
