@@ -27,6 +27,8 @@ function place(box: Box, left: number, top: number, width: number, height: numbe
   if (box.height !== height) box.height = height;
 }
 
+const WHOLE_CAPTURE = ' Analysis of the whole capture: the display filter applies to the packet list and Statistics';
+
 export class Layout {
   readonly boxes: {
     filter: Box;
@@ -297,17 +299,26 @@ export class Layout {
       const why = failed ? msg.uiAnalysisFailed(failed) : !c?.complete ? msg.uiAnalysisWaits() : msg.uiAnalysing((c?.frameCount ?? 0).toLocaleString('en-US'));
       return [s.theme.paint('titleFocused', fit(` ${VIEWS.find((v) => v.id === s.view)!.title}`, width)), fit(` ${why}`, width)];
     }
-    switch (s.view) {
-      case 'flows':
-        return s.flows.render(a.flowGroups, a.flowCount, width, height, a.tunnels.filter((t) => t.inner === 'encrypted').length);
-      case 'tunnels':
-        return s.tunnels.render(a.tunnels, a.matrix, a.hints, width, height);
-      case 'hops':
-        return s.hops.render(a.hops, a.placed, width, height);
-      default: {
-        const ev = this.analysis.evidence;
-        return s.alerts.render(a.alerts, width, height, ev && ev.alert === s.alerts.current() ? ev.at : -1);
+    // These views analyse the whole capture; with a display filter applied, the last line says so.
+    const note = s.filterBar.applied ? [s.theme.paint('note', fitFirst([WHOLE_CAPTURE, ' Whole capture: the filter applies to the packet list'], width))] : [];
+    const room = Math.max(1, height - note.length);
+    const lines = ((): string[] => {
+      switch (s.view) {
+        case 'flows':
+          return s.flows.render(a.flowGroups, a.flowCount, width, room, a.tunnels.filter((t) => t.inner === 'encrypted').length);
+        case 'tunnels':
+          return s.tunnels.render(a.tunnels, a.matrix, a.hints, width, room);
+        case 'hops':
+          return s.hops.render(a.hops, a.placed, width, room);
+        default: {
+          const ev = this.analysis.evidence;
+          return s.alerts.render(a.alerts, width, room, ev && ev.alert === s.alerts.current() ? ev.at : -1);
+        }
       }
-    }
+    })();
+    if (!note.length) return lines;
+    const body = lines.slice(0, room);
+    while (body.length < room) body.push(fit('', width));
+    return [...body, ...note];
   }
 }

@@ -9,7 +9,7 @@ import { Theme } from '../../src/ui/theme.js';
 import { StatusBar } from '../../src/ui/views/status-bar.js';
 import { FilterBar } from '../../src/ui/views/filter-bar.js';
 import { MOUSE_HELP } from '../../src/ui/keymap.js';
-import { CILIUM, SAMPLES, startUi } from './helpers.js';
+import { CILIUM, SAMPLES, command, startUi } from './helpers.js';
 import { vxshark } from '../helpers/cli.js';
 
 const LAB = SAMPLES + 'lab-recordings/';
@@ -266,6 +266,23 @@ describe('80x24', () => {
       const end = t.inner.slice(-12);
       for (let i = 0; i < 12 && !ui.text().includes(end); i++) await ui.press(KEYS.right);
       assert.ok(ui.text().includes(end), ui.text());
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('says the analysis views cover the whole capture while a filter is applied, and how many alerts do not fit', async () => {
+    const ui = await startUi(SAMPLES + 'router-interfaces.pcapng', { cols: 80, rows: 24 });
+    try {
+      await ui.press('7');
+      const alerts = ui.handle.app.analysis!.alerts;
+      const listed = ui.lines().filter((l) => /^ [✖⚠ℹ] (error|warning|info) /.test(l)).length;
+      assert.ok(listed < alerts.length, 'more alerts than rows at 80x24');
+      assert.match(ui.text(), new RegExp(`─ ${alerts.length - listed} more \\(j/k\\) ─`));
+      assert.doesNotMatch(ui.text(), /whole capture/);
+      await command(ui, 'filter icmp');
+      await ui.press('4');
+      assert.match(ui.text(), /whole capture: the (display )?filter applies to the packet list/i);
     } finally {
       await ui.quit();
     }

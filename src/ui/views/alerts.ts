@@ -54,7 +54,10 @@ export class AlertsView extends RowView<AlertRow> {
       const text = fit(` ${MARK[r.severity]}  ${clip(r.title, width - 14)}`, width);
       out.push(i === this.cursor.selected ? th.paint('selected', text) : th.paint(ROLE[r.severity], text));
     }
-    out.push(th.paint('dim', fit(' ' + '─'.repeat(Math.max(0, width - 2)), width)));
+    // The rule under the list says how many alerts do not fit above it.
+    const beyond = [from > 0 ? `${from} above` : '', to < rows.length ? `${rows.length - to} more` : ''].filter(Boolean).join(', ');
+    const more = beyond ? `─ ${beyond} (j/k) ` : '';
+    out.push(th.paint('dim', fit(' ' + (more + '─'.repeat(Math.max(0, width - 2))).slice(0, Math.max(0, width - 2)), width)));
     pushAll(out, detail);
     return out.slice(0, height);
   }

@@ -30,7 +30,7 @@ export class FlowsView extends RowView<FlowRow> {
       { id: 'back', title: '← pkts', shortTitle: '←', min: 3, keep: 9, align: 'right', cell: (f) => thousands(f.packetsBack) },
       { id: 'bytes', title: 'Bytes', min: 5, keep: 9, align: 'right', cell: (f) => humanBytes(f.bytes) },
       { id: 'state', title: 'State', min: 5, keep: 24, max: 40, cell: (f) => `${f.state}${f.unanswered ? ' (!)' : ''}` },
-      { id: 'also', title: 'Other tunnels', shortTitle: 'Also', min: 4, grow: true, cell: (f) => f.also },
+      { id: 'also', title: 'Other tunnels', shortTitle: 'Others', min: 4, grow: true, cell: (f) => f.also },
     ],
     ['ends', 'state', 'proto', 'out', 'back', 'bytes', 'also'],
     3,

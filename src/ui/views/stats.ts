@@ -5,7 +5,7 @@
 // address (`s`); the I/O graph draws packets/s and bytes/s of every packet, with the shown
 // ones as a second series.
 import type { Conversation, Endpoint, IoGraph, Side, StatsModel } from '../stats-model.js';
-import { Cursor, clip, fit, thousands } from '../text.js';
+import { Cursor, clip, fit, fitFirst, thousands } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 import { humanBytes } from './flows.js';
 
@@ -117,7 +117,21 @@ export class StatsView {
     const scope = model.filter
       ? `${thousands(model.shown)} of ${thousands(model.total)} packets, display filter: ${model.filter}`
       : `all ${thousands(model.total)} packets (no display filter)`;
-    out.push(th.paint('note', fit(` ${scope}${counting}`, width)));
+    // Counted as tshark counts: every frame, so a router's forwarded copy counts again (Flows and
+    // Tunnels count it once), and bytes are whole frames, inner side included.
+    out.push(
+      th.paint(
+        'note',
+        fitFirst(
+          [
+            ` ${scope}${counting}; every frame counts (a forwarded copy too), bytes of whole frames`,
+            ` ${scope}${counting}; every frame counts`,
+            ` ${scope}${counting}`,
+          ],
+          width,
+        ),
+      ),
+    );
     const room = Math.max(1, height - out.length);
     switch (this.page) {
       case 'hierarchy':

@@ -57,8 +57,8 @@ export class TunnelsView extends RowView<TunnelRow> {
         'titleFocused',
         fitFirst(
           [
-            ` Tunnels: ${rows.length}, between ${matrix.vteps.length} endpoints (VTEPs)   Enter: show the tunnel's packets   s: sort (${sortText})`,
-            ` Tunnels: ${rows.length} between ${matrix.vteps.length} VTEPs  Enter: packets  s: sort (${sortText})`,
+            ` Tunnels: ${rows.length}, between ${matrix.vteps.length} endpoints   Enter: show the tunnel's packets   s: sort (${sortText})`,
+            ` Tunnels: ${rows.length} between ${matrix.vteps.length} endpoints  Enter: packets  s: sort (${sortText})`,
           ],
           width,
         ),
