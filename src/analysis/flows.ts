@@ -304,11 +304,19 @@ export interface FlowLookup {
   find(src: Addr, dst: Addr, proto: number, sport: number, dport: number): Flow | undefined;
 }
 
+/** Cut datagrams remembered at once (their fragments arrive within moments of each other). */
+const MAX_CUT_DATAGRAMS = 4096;
+
 export class FlowCollector implements Collector, FlowLookup {
   private readonly table = new Map<number, FlowRecord>();
   private readonly records: FlowRecord[] = [];
   /** Packets of flows that were not kept because maxFlows was reached. */
   untracked = 0;
+  /**
+   * "src|dst|id" of a datagram whose first fragment a flow counted -> flow id * 2 + direction:
+   * the later fragments carry no ports, and their bytes are the flow's too (Tunnels counts them).
+   */
+  private readonly cut = new Map<string, number>();
 
   constructor(
     private readonly evidence: number,
@@ -342,8 +350,17 @@ export class FlowCollector implements Collector, FlowLookup {
     // A tunnel packet without an inner IP header (ARP inside the tunnel, a cut capture) has
     // no inner flow; its outer UDP is the tunnel, which the tunnel rows count.
     if (f.tunnel >= 0 && ip === f.outer) return;
-    // Later fragments have no ports; the first fragment stands for the datagram.
-    if (ip.fragOffset !== 0) return;
+    // Later fragments have no ports; the first fragment stands for the datagram, and the
+    // later ones add their bytes to its flow.
+    if (ip.fragOffset !== 0) {
+      const at = this.cut.size ? this.cut.get(`${String(ip.src)}|${String(ip.dst)}|${ip.id}`) : undefined;
+      const r = at === undefined ? undefined : this.records[at >> 1];
+      if (r) {
+        if ((at! & 1) === 0) r.b0 += f.wireLength;
+        else r.b1 += f.wireLength;
+      }
+      return;
+    }
     const proto = ip.proto;
     let sport = 0;
     let dport = 0;
@@ -371,6 +388,12 @@ export class FlowCollector implements Collector, FlowLookup {
       // The host encapsulated a packet the flow already counted plain: note the tunnel only.
       this.noteTunnel(s, f, s.a === src && s.aPort === sport && s.b === dst);
       return;
+    }
+    // The datagram (the outer one of a tunnel packet) was cut: its later fragments come next.
+    const o = f.outer;
+    if (o.present && o.moreFragments && o.fragOffset === 0) {
+      if (this.cut.size >= MAX_CUT_DATAGRAMS) this.cut.clear();
+      this.cut.set(`${String(o.src)}|${String(o.dst)}|${o.id}`, s.id * 2 + f.flowDir);
     }
     if (s.a === src && s.aPort === sport && s.b === dst) {
       s.p0++;

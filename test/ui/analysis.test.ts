@@ -39,6 +39,29 @@ describe('analysis views', () => {
     }
   });
 
+  it('counts the bytes of every fragment of a tunnel packet in its flow, as Tunnels does', async () => {
+    for (const name of ['tunnel-mtu-router-any.pcap', 'tunnel-mtu-ctr-eth1.pcap']) {
+      const ui = await startUi(SAMPLES + 'lab-recordings/' + name);
+      try {
+        const a = ui.handle.app.analysis!;
+        assert.ok(
+          a.tunnels.some((t) => t.fragments > 0),
+          `${name} has fragmented tunnel packets`,
+        );
+        const flowBytes = a.flowGroups
+          .filter((g) => g.tunnel !== undefined)
+          .flatMap((g) => g.flows)
+          .reduce((n, f) => n + f.bytes, 0);
+        assert.equal(
+          flowBytes,
+          a.tunnels.reduce((n, t) => n + t.bytes, 0),
+        );
+      } finally {
+        await ui.quit();
+      }
+    }
+  });
+
   it("marks a warning's evidence frames with ! too", async () => {
     const ui = await startUi(SAMPLES + 'lab-recordings/tunnel-mtu-router-any.pcap', { rows: 50 });
     try {
