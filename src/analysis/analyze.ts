@@ -50,7 +50,7 @@ export function analyze(capture: Capture, options: AnalysisOptions = {}): Analys
   const observers = runs.filter((r) => r.observe !== undefined);
   const nObservers = observers.length;
   const onPacket = (f: Facts, pkt: Packet): void => {
-    hopCollector.packet(f, pkt);
+    hopCollector.packet(f);
     tunnelCollector.packet(f, pkt);
     flowCollector.packet(f, pkt);
     topologyCollector.packet(f, pkt);

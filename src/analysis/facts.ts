@@ -4,8 +4,10 @@
 import { Direction } from '../capture/types.js';
 import { encapAt, udpPortBelow, type EncapDescriptor } from '../dissect/encap/index.js';
 import { rd16, rd32 } from '../dissect/field-helpers.js';
-import type { Packet } from '../dissect/types.js';
+import type { FrameMeta, Packet } from '../dissect/types.js';
 import { macNumber, v4At, v6Key, type Addr } from './addr.js';
+
+const EMPTY = new Uint8Array(0);
 
 export const PROTO_ICMP = 1;
 export const PROTO_TCP = 6;
@@ -21,6 +23,9 @@ export const TCP_ACK = 0x10;
 export class IpFacts {
   present = false;
   layer = -1;
+  /** Where the IP header starts in the packet's bytes and where its layer ends (the datagram, as captured). */
+  at = 0;
+  end = 0;
   v6 = false;
   src: Addr = 0;
   dst: Addr = 0;
@@ -37,6 +42,9 @@ export class IpFacts {
   moreFragments = false;
   /** Index of the transport layer (tcp, udp, icmp, icmpv6), -1 when none. */
   l4 = -1;
+  /** Where that layer's payload starts and where the layer ends, in the packet's bytes. */
+  l4Data = 0;
+  l4End = 0;
   sport = 0;
   dport = 0;
   tcpFlags = 0;
@@ -58,6 +66,8 @@ export class IpFacts {
   reset(): void {
     this.present = false;
     this.layer = -1;
+    this.at = 0;
+    this.end = 0;
     this.v6 = false;
     this.src = 0;
     this.dst = 0;
@@ -69,6 +79,8 @@ export class IpFacts {
     this.fragOffset = 0;
     this.moreFragments = false;
     this.l4 = -1;
+    this.l4Data = 0;
+    this.l4End = 0;
     this.sport = 0;
     this.dport = 0;
     this.tcpFlags = 0;
@@ -90,6 +102,8 @@ export class IpFacts {
 }
 
 export class Facts {
+  /** The packet's bytes (offsets in IpFacts point into them); valid during the packet's turn only. */
+  data: Uint8Array = EMPTY;
   /** 0-based position in the capture and the frame number users see. */
   position = 0;
   frame = 0;
@@ -108,7 +122,8 @@ export class Facts {
   readonly outer = new IpFacts();
   /** The innermost IP header outside any ICMP quote (the same object as outer without a tunnel). */
   inner: IpFacts = this.outer;
-  private readonly innerSlot = new IpFacts();
+  /** Where an inner IP header is read into (inner points here when there is one). */
+  readonly innerSlot = new IpFacts();
   /** The IP header an ICMP error quotes. */
   readonly quoted = new IpFacts();
   /** The innermost IP header inside that quote (the pod packet of a quoted tunnel packet). */
@@ -119,6 +134,10 @@ export class Facts {
   tunnelKind = '';
   encap: EncapDescriptor | undefined = undefined;
   tunnelPort = 0;
+  /** The tunnel header layer's first byte and end, and whether it is malformed (cut short). */
+  tunnelAt = 0;
+  tunnelEnd = 0;
+  tunnelMalformed = false;
   /** The tunnel id (VNI, GRE key, SPI, WireGuard receiver); 0 when hasId is false. */
   vni = 0;
   hasId = false;
@@ -145,15 +164,22 @@ export class Facts {
   /** Some layer was cut short by the snaplen. */
   truncated = false;
 
-  /** Fills the facts for one packet. */
+  /** Fills the facts for one dissected packet. */
   read(pkt: Packet, position: number, time: number): void {
+    this.begin(pkt.data, pkt.frame, position, time);
+    this.readLayers(pkt);
+  }
+
+  /** The frame's own facts, and every other fact cleared; the layers fill them in. */
+  begin(data: Uint8Array, frame: FrameMeta, position: number, time: number): void {
+    this.data = data;
     this.position = position;
-    this.frame = pkt.frame.number;
+    this.frame = frame.number;
     this.time = time;
-    this.wireLength = pkt.frame.origLen;
-    this.capturedLength = pkt.frame.capLen;
-    this.iface = pkt.frame.interfaceName;
-    this.direction = pkt.frame.direction;
+    this.wireLength = frame.origLen;
+    this.capturedLength = frame.capLen;
+    this.iface = frame.interfaceName;
+    this.direction = frame.direction;
     this.srcMac = 0;
     this.dstMac = 0;
     // The IP slots are cleared when a header claims them; until then "present" says enough.
@@ -166,6 +192,9 @@ export class Facts {
     this.tunnelKind = '';
     this.encap = undefined;
     this.tunnelPort = 0;
+    this.tunnelAt = 0;
+    this.tunnelEnd = 0;
+    this.tunnelMalformed = false;
     this.vni = 0;
     this.hasId = false;
     this.encrypted = false;
@@ -179,7 +208,9 @@ export class Facts {
     this.flowId = -1;
     this.flowDir = 0;
     this.truncated = false;
+  }
 
+  private readLayers(pkt: Packet): void {
     const d = pkt.data;
     const layers = pkt.layers;
     const cut = pkt.frame.capLen < pkt.frame.origLen;
@@ -222,6 +253,7 @@ export class Facts {
             break;
           }
           readIp(ip, d, l.start, l.proto === 'ipv6', i);
+          ip.end = l.end;
           break;
         }
         case 'ipv6.fraghdr':
@@ -241,6 +273,8 @@ export class Facts {
         case 'tcp':
           if (ip && ip.l4 < 0 && hdr >= 20) {
             ip.l4 = i;
+            ip.l4Data = l.payload;
+            ip.l4End = l.end;
             ip.sport = rd16(d, l.start);
             ip.dport = rd16(d, l.start + 2);
             ip.tcpFlags = rd16(d, l.start + 12) & 0x0fff;
@@ -251,6 +285,8 @@ export class Facts {
           } else if (ip && ip.l4 < 0 && l.end - l.start >= 4) {
             // A quoted or cut segment still names its ports.
             ip.l4 = i;
+            ip.l4Data = l.payload;
+            ip.l4End = l.end;
             ip.sport = rd16(d, l.start);
             ip.dport = rd16(d, l.start + 2);
           }
@@ -258,6 +294,8 @@ export class Facts {
         case 'udp':
           if (ip && ip.l4 < 0 && l.end - l.start >= 4) {
             ip.l4 = i;
+            ip.l4Data = l.payload;
+            ip.l4End = l.end;
             ip.sport = rd16(d, l.start);
             ip.dport = rd16(d, l.start + 2);
           }
@@ -266,6 +304,8 @@ export class Facts {
         case 'icmpv6':
           if (ip && ip.l4 < 0 && hdr >= 4) {
             ip.l4 = i;
+            ip.l4Data = l.payload;
+            ip.l4End = l.end;
             ip.icmpType = d[l.start]!;
             ip.icmpCode = d[l.start + 1]!;
             if (hdr >= 8) {
@@ -300,6 +340,9 @@ export class Facts {
           this.tunnelKind = encap.kind;
           this.encap = encap;
           this.tunnelPort = udpPortBelow(pkt, i);
+          this.tunnelAt = l.start;
+          this.tunnelEnd = l.end;
+          this.tunnelMalformed = l.malformed !== undefined;
           const id = encap.id?.read(pkt, i);
           this.hasId = id !== undefined;
           this.vni = id ?? 0;
@@ -313,9 +356,10 @@ export class Facts {
   }
 }
 
-function readIp(ip: IpFacts, d: Uint8Array, at: number, v6: boolean, layer: number): void {
+export function readIp(ip: IpFacts, d: Uint8Array, at: number, v6: boolean, layer: number): void {
   ip.present = true;
   ip.layer = layer;
+  ip.at = at;
   ip.v6 = v6;
   if (v6) {
     ip.src = v6Key(d, at + 8);

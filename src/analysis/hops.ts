@@ -5,7 +5,6 @@
 // (bridged). Pairing them tells where each packet went, and marks the second copy as a
 // forwarding copy, which Wireshark would call a retransmission.
 import { Direction } from '../capture/types.js';
-import type { Packet } from '../dissect/types.js';
 import { HASH_SEED, formatAddr, formatMacNumber, mix, mixAddr, type Addr } from './addr.js';
 import { payloadHash, type Facts } from './facts.js';
 import { roundTime, type Collector } from './pass.js';
@@ -256,7 +255,7 @@ export class HopCollector implements Collector {
     return id;
   }
 
-  packet(f: Facts, pkt: Packet): void {
+  packet(f: Facts): void {
     // Without an interface or a direction, two copies of a packet cannot be told apart from a
     // duplicate; such captures (one interface, classic pcap) have no hops.
     if (f.iface === undefined && f.direction === Direction.Unknown) return;
@@ -266,24 +265,23 @@ export class HopCollector implements Collector {
     this.expire(f.time);
     const iface = this.ifaceId(f.iface);
     const tunnelled = f.tunnel >= 0 && f.inner !== f.outer && f.inner.present;
-    const h = this.hashOf(pkt, ip);
+    const h = this.hashOf(f.data, ip);
     this.match(h, ip, f, iface, tunnelled ? OUTER : PLAIN);
     this.push(h, ip, f, iface, tunnelled ? OUTER : PLAIN);
     // A tunnel packet's inner packet may be in the capture plain as well (a node's -i any: the
     // pod's packet on its veth, then encapsulated on eth1; or decapsulated on the tunnel device).
     if (tunnelled && f.copyOf === 0) {
       const inner = f.inner;
-      const hi = this.hashOf(pkt, inner);
+      const hi = this.hashOf(f.data, inner);
       this.match(hi, inner, f, iface, INNER);
       this.push(hi, inner, f, iface, INNER);
     }
   }
 
-  private hashOf(pkt: Packet, ip: Facts['outer']): number {
-    const layer = pkt.layers[ip.layer]!;
+  private hashOf(d: Uint8Array, ip: Facts['outer']): number {
     let h = mixAddr(mixAddr(HASH_SEED, ip.src), ip.dst);
     h = mix(mix(mix(h, ip.id), ip.proto * 65536 + ip.fragOffset), ip.length);
-    return mix(h, payloadHash(pkt.data, layer.start + ip.headerLength, layer.end));
+    return mix(h, payloadHash(d, ip.at + ip.headerLength, ip.end));
   }
 
   /**

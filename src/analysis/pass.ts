@@ -5,8 +5,9 @@ import type { Capture } from '../capture/capture.js';
 import { dissect } from '../dissect/dissect.js';
 import { frameMetaInto } from '../dissect/frame-meta.js';
 import type { Registry } from '../dissect/registry.js';
-import type { FrameMeta, Packet } from '../dissect/types.js';
+import type { FrameMeta, Layer, Note, Packet } from '../dissect/types.js';
 import { Facts } from './facts.js';
+import { FastFacts } from './fast-facts.js';
 
 export interface Collector {
   packet(f: Facts, pkt: Packet): void;
@@ -53,18 +54,53 @@ export function runPass(input: PassInput, collectors: readonly Collector[] | ((f
   const n = list.length;
   // One FrameMeta for the whole pass: no collector keeps a packet after its turn.
   const meta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
+  // A display filter needs every packet dissected; otherwise most are read without their layers.
+  const fast = filter ? undefined : new FastFacts(registry);
+  const lazy = new LazyPacket(registry);
   capture.scan(0, count, (i, data) => {
     frameMetaInto(meta, capture, i, ifnames);
-    const pkt = dissect(data, meta, registry);
-    if (filter && !filter(pkt)) return;
     const time = meta.relative ?? 0;
-    facts.read(pkt, i, time);
+    let pkt: Packet;
+    if (fast !== undefined && fast.read(facts, data, meta, i, time)) {
+      lazy.reset(data, meta);
+      pkt = lazy;
+    } else {
+      pkt = dissect(data, meta, registry);
+      if (filter && !filter(pkt)) return;
+      facts.read(pkt, i, time);
+    }
     stats.analysed++;
     if (meta.capLen < meta.origLen) stats.truncated++;
     if (one) one.packet(facts, pkt);
     else for (let k = 0; k < n; k++) list[k]!.packet(facts, pkt);
   });
   return stats;
+}
+
+/** A packet read by the fast path: its layers are dissected only if a collector asks for them. */
+class LazyPacket implements Packet {
+  data: Uint8Array = new Uint8Array(0);
+  frame!: FrameMeta;
+  private full: Packet | undefined;
+  constructor(private readonly registry: Registry) {}
+
+  reset(data: Uint8Array, frame: FrameMeta): void {
+    this.data = data;
+    this.frame = frame;
+    this.full = undefined;
+  }
+
+  private dissected(): Packet {
+    return (this.full ??= dissect(this.data, this.frame, this.registry));
+  }
+
+  get layers(): Layer[] {
+    return this.dissected().layers;
+  }
+
+  get notes(): Note[] {
+    return this.dissected().notes;
+  }
 }
 
 /** Appends while the list is shorter than `cap` (bounded evidence lists). */

@@ -120,7 +120,7 @@ export const rule: Rule = {
   start() {
     const c = new StallColumns();
     return {
-      observe(f: Facts, pkt) {
+      observe(f: Facts) {
         const ip = f.inner;
         if (f.flowId < 0 || ip.proto !== PROTO_TCP || f.copyOf !== 0 || f.innerCopyOf !== 0 || ip.l4 < 0) return;
         const slot = f.flowId * 2 + f.flowDir;
@@ -151,8 +151,7 @@ export const rule: Rule = {
         if (len > c.maxSegment[slot]!) c.maxSegment[slot] = len;
         if ((c.flags[slot]! & 2) === 0) {
           c.flags[slot]! |= 2;
-          const l = pkt.layers[ip.l4]!;
-          c.expected[slot] = httpExpected(pkt.data, l.payload, l.end);
+          c.expected[slot] = httpExpected(f.data, ip.l4Data, ip.l4End);
         }
       },
       evaluate(m) {

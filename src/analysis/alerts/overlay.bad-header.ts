@@ -49,7 +49,9 @@ export const rule: Rule = {
       observe(f, pkt) {
         if (f.tunnel < 0 || f.copyOf !== 0) return;
         const encap = f.encap;
-        if (!encap || pkt.layers[f.tunnel]!.malformed !== undefined) return;
+        if (!encap || f.tunnelMalformed) return;
+        // Most headers are clean: tell from the bytes before asking for the dissected layers.
+        if (!f.tunnelPayloadUnknown && encap.clean?.(f.data, f.tunnelAt, f.tunnelEnd)) return;
         const findings: HeaderFinding[] = encap.check?.(pkt, f.tunnel) ?? [];
         if (f.tunnelPayloadUnknown && encap.innerProtocol) findings.push({ problem: 'inner-protocol', detail: encap.innerProtocol(pkt, f.tunnel) });
         for (const x of findings) add(groups, f, x.problem as HeaderProblem, x.detail);

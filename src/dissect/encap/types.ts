@@ -75,6 +75,8 @@ export interface EncapDescriptor {
   overhead: { fromLink: boolean; trailer?(pkt: Packet, at: number): number };
   /** Header problems a receiver may drop the packet for. */
   check?(pkt: Packet, at: number): HeaderFinding[];
+  /** A quick test on the header's bytes (from `at` to the layer's `end`) that check() would find nothing. */
+  clean?(d: Uint8Array, at: number, end: number): boolean;
   /** How the header names the inner protocol, when nothing decodes it ("0x6559", "next protocol 7"). */
   innerProtocol?(pkt: Packet, at: number): string;
   /** Which CNI probably made tunnels of this kind on this port. */

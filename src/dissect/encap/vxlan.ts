@@ -38,6 +38,11 @@ export const vxlanEncap: EncapDescriptor = {
     if (r.flags || r.group || r.last) out.push({ problem: 'vxlan-reserved', detail: `flags ${hex(flags, 4)}, byte 7 ${hex(r.last, 2)}` });
     return out;
   },
+  clean(d, at, end) {
+    if (end - at < 8) return true;
+    const r = vxlanReservedBits(d, at);
+    return (rd16(d, at) & 0x0800) !== 0 && r.flags === 0 && r.group === 0 && r.last === 0;
+  },
   cni({ port, ids }) {
     if (port === 8472) {
       if (ids.length === 1 && ids[0] === 1) return { cni: 'Flannel', confidence: 'likely', reason: msg.hintFlannel() };

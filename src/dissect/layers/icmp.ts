@@ -54,6 +54,9 @@ const ID_SEQ_TYPES = new Set([0, 8, 13, 14, 15, 16, 17, 18]);
 /** Fixed header sizes where they exceed the common 8 bytes. */
 const HEADER_LEN: Record<number, number> = { 13: 20, 14: 20, 17: 12, 18: 12 };
 
+export const isIcmpError = (type: number): boolean => ERROR_TYPES.has(type);
+export const icmpHeaderLength = (type: number): number => HEADER_LEN[type] ?? 8;
+
 const typeOf = (p: Packet, l: Layer): number => p.data[l.start]!;
 const codeOf = (p: Packet, l: Layer): number => p.data[l.start + 1]!;
 const le16 = (d: Uint8Array, at: number): number => d[at]! | (d[at + 1]! << 8);
@@ -145,7 +148,7 @@ export const icmp: Dissector = {
   decode(ctx, start, end) {
     const d = ctx.pkt.data;
     const type = end > start ? d[start]! : 0;
-    const hdr = HEADER_LEN[type] ?? 8;
+    const hdr = icmpHeaderLength(type);
     const layer = ctx.push('icmp', start, start + hdr, end);
     if (end - start < hdr) return truncatedHeader(ctx, 'ICMP', layer);
     if (start + hdr >= end) return undefined;

@@ -18,11 +18,16 @@ export const PKTTYPE_SHORT: Record<number, string> = { 0: 'In', 1: 'B', 2: 'M', 
 const ARPHRD_IPGRE = 778;
 const ARPHRD_NETLINK = 824;
 
+/** The ethertype a cooked header's protocol field is, by ARPHRD type; undefined when it is none (netlink, 802.2). */
+export function cookedEthertype(hatype: number, protocol: number): number | undefined {
+  if (hatype === ARPHRD_IPGRE) return protocol;
+  return hatype === ARPHRD_NETLINK || protocol < 0x0600 ? undefined : protocol;
+}
+
 /** The protocol field of both cooked headers; its meaning depends on the ARPHRD type. */
 function nextByCookedProtocol(ctx: DecodeContext, hatype: number, protocol: number, start: number, end: number): Next {
-  if (hatype === ARPHRD_IPGRE) return nextByEthertype(ctx, protocol, start, end);
-  if (hatype === ARPHRD_NETLINK || protocol < 0x0600) return { proto: 'data', start, end };
-  return nextByEthertype(ctx, protocol, start, end);
+  const type = cookedEthertype(hatype, protocol);
+  return type === undefined ? { proto: 'data', start, end } : nextByEthertype(ctx, type, start, end);
 }
 
 /**
