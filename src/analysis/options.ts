@@ -55,6 +55,9 @@ export interface AnalysisOptions {
   maxAlertsPerRule?: number;
 }
 
+/** What the user says of the capturing host (--ip-link, --ip-route, --pod-cidr, --uplink): plain data. */
+export type HostOptions = Pick<AnalysisOptions, 'links' | 'routes' | 'podCidrs' | 'podCidrOwners' | 'uplink'>;
+
 export interface PodCidrOwner {
   node: Addr;
   prefix: Cidr;

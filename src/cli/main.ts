@@ -6,7 +6,7 @@ import { EXIT_USAGE, VxError, msg } from '../errors.js';
 import { capinfo } from './commands/capinfo.js';
 import { snapshot } from '../context/snapshot.js';
 import { alerts } from './commands/alerts.js';
-import { analysisBuilder } from './commands/analysis-common.js';
+import { analysisBuilder, hostOptions } from './commands/analysis-common.js';
 import { fields as listFields } from './commands/fields.js';
 import { flows } from './commands/flows.js';
 import { hops } from './commands/hops.js';
@@ -167,6 +167,19 @@ export async function main(argv: string[]): Promise<number> {
             describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)',
           })
           .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
+          .option('ip-route', {
+            type: 'string',
+            requiresArg: true,
+            describe: "file with `ip route` output from the capturing host, for the terminal UI's analysis views (as the analysis commands take it)",
+          })
+          .option('pod-cidr', {
+            type: 'string',
+            array: true,
+            nargs: 1,
+            default: [] as string[],
+            describe: "the terminal UI's analysis: the cluster's pod range, or one node's (NODE=CIDR) (repeatable)",
+          })
+          .option('uplink', { type: 'string', requiresArg: true, describe: "the terminal UI's analysis: the interface of the default route, e.g. eth0" })
           .option('theme', {
             type: 'string',
             choices: ['dark', 'light'],
@@ -265,6 +278,9 @@ interface ReadArgs extends ContextArgs {
   heuristics: boolean;
   ifname: string[];
   'ip-link'?: string;
+  'ip-route'?: string;
+  'pod-cidr': string[];
+  uplink?: string;
   theme?: string;
   w?: string;
   t: string;
@@ -317,12 +333,14 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
     // The terminal UI (blessed) loads only when used: printing starts faster and smaller without it.
     const { runUi } = await import('../ui/index.js');
     const { defaultConfigPath } = await import('../ui/config.js');
+    const { ifnames, ...host } = hostOptions(args);
     return runUi({
       file: file !== undefined ? fromToken(file) : '-',
       ...(live ? { live } : {}),
       decodeAs: args.d.map(parseDecodeAs),
       heuristics: args.heuristics,
-      ifnames: ifnamesFrom(),
+      ifnames,
+      host,
       context,
       ...(args.theme === 'light' || args.theme === 'dark' ? { theme: args.theme } : {}),
       config: defaultConfigPath(),

@@ -83,6 +83,7 @@ export class AnalysisControl {
       decodeAs: s.decodeRules,
       heuristics: s.opts.registry.heuristics ?? true,
       ifnames: [...s.opts.ifnames],
+      host: s.opts.host ?? {},
       contextPaths: s.opts.contextPaths ?? [],
       names: s.opts.registry.names ?? true,
     });

@@ -3,6 +3,7 @@
 // not inherit the loader; from dist/ it is plain JavaScript.
 import { Worker } from 'node:worker_threads';
 import type { DecodeAsRule } from '../dissect/registry.js';
+import type { HostOptions } from '../analysis/options.js';
 import type { AnalysisView } from './analysis-model.js';
 
 export interface AnalysisJob {
@@ -11,6 +12,8 @@ export interface AnalysisJob {
   decodeAs: DecodeAsRule[];
   heuristics: boolean;
   ifnames: [number, string][];
+  /** The capturing host as the user described it (plain data: it is copied to the worker). */
+  host: HostOptions;
   /** Context files to load in the worker (objects do not cross threads cheaply; paths do). */
   contextPaths: string[];
   names: boolean;

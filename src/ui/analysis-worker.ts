@@ -19,6 +19,7 @@ async function run(job: AnalysisJob): Promise<AnalysisReply> {
     const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics, context, names: job.names });
     // n / N walk an alert's evidence in the UI: keep far more of it than the CLI prints.
     const result = analyze(capture, {
+      ...job.host,
       registry,
       ifnames: new Map(job.ifnames),
       names: job.names,

@@ -17,6 +17,7 @@ import { HopsView } from './views/hops.js';
 import { LayersView } from './views/layers.js';
 import { PacketListView } from './views/packet-list.js';
 import { StatsView } from './views/stats.js';
+import type { HostOptions } from '../analysis/options.js';
 import { StatusBar } from './views/status-bar.js';
 import { StreamView } from './views/stream.js';
 import { TunnelsView } from './views/tunnels.js';
@@ -28,6 +29,8 @@ export interface AppOptions {
   file: string;
   registry: RegistryOptions;
   ifnames: ReadonlyMap<number, string>;
+  /** The capturing host's links, routes, pod ranges and uplink, for the analysis worker. */
+  host?: HostOptions;
   /** Context files (--context), loaded again by the analysis worker; names follow registry.names. */
   contextPaths?: string[];
   theme: Theme;

@@ -7,6 +7,7 @@ import { loadCapture, loadStream, type Capture, type LoadOptions } from '../capt
 import { startLiveCapture, type LiveCapture } from '../capture/live.js';
 import type { LoadedContext } from '../context/load.js';
 import type { DecodeAsRule } from '../dissect/registry.js';
+import type { HostOptions } from '../analysis/options.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, VxError, msg } from '../errors.js';
 import { App, type UiMarks } from './app.js';
 import type { Screen, TerminalInput, TerminalOutput } from './blessed.js';
@@ -25,6 +26,8 @@ export interface UiOptions {
   heuristics?: boolean;
   /** SLL2 interface index -> name (`--ifname`, `--ip-link`). */
   ifnames: ReadonlyMap<number, string>;
+  /** What the user said of the capturing host (--ip-link, --ip-route, --pod-cidr, --uplink), for the analysis views. */
+  host?: HostOptions;
   /** The Kubernetes/Cilium context (`--context`) and whether names are shown. */
   context?: LoadedContext;
   /** Keyboard; defaults to standard input, or /dev/tty when standard input is the capture. */
@@ -143,6 +146,7 @@ export async function runUi(opts: UiOptions): Promise<number> {
         },
         contextPaths: opts.context?.context ? opts.context.paths : [],
         ifnames: opts.ifnames,
+        ...(opts.host ? { host: opts.host } : {}),
         theme,
         config: settings.store,
         ...(settings.problem ? { configProblem: settings.problem } : {}),

@@ -4,6 +4,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
 import { CILIUM, SAMPLES, command, startUi, type Ui } from './helpers.js';
+import { hostOptions } from '../../src/cli/commands/analysis-common.js';
+import { analyze } from '../../src/analysis/index.js';
+import { loadCapture } from '../../src/capture/capture.js';
 
 const ROUTER = SAMPLES + 'router-interfaces.pcapng';
 const MISROUTE_FG = 203;
@@ -164,6 +167,31 @@ describe('analysis views', () => {
       await ui.press(KEYS.enter);
       assert.match(ui.lines()[0]!, /outer\.ip\.src == 192\.168\.10\.100 && outer\.ip\.dst == 192\.168\.20\.100 && vxlan\.vni == 32001/);
       assert.match(ui.lines()[0]!, /20 shown/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('takes --ip-link, --ip-route and --uplink as the alerts command does: the same alerts', async () => {
+    const hosts = SAMPLES + 'lab-recordings/hosts/';
+    const { ifnames, ...host } = hostOptions({
+      ifname: [],
+      'ip-link': hosts + 'tunnel-blocked-router.ip-link.txt',
+      'ip-route': hosts + 'tunnel-blocked-router.ip-route.txt',
+      'pod-cidr': [],
+    });
+    const file = hosts + 'tunnel-blocked-router-any.pcap';
+    const capture = await loadCapture(file);
+    const expected = analyze(capture, { ...host, ifnames });
+    capture.close();
+    const dropped = expected.alerts.find((a) => a.id === 'overlay.dropped');
+    assert.equal(dropped?.severity, 'error', 'the route table makes the drop certain');
+    const count = (sev: string): number => expected.alerts.filter((a) => a.severity === sev).length;
+    const ui = await startUi(file, { ifnames, host, cols: 120, rows: 40 });
+    try {
+      assert.match(ui.bottom(), new RegExp(`✖ ${count('error')} ⚠ ${count('warning')} ℹ ${count('info')}`));
+      await ui.press('7');
+      assert.ok(ui.text().includes(dropped.title.slice(0, 60)), ui.text());
     } finally {
       await ui.quit();
     }
