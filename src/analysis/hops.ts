@@ -49,6 +49,7 @@ export class CopyIndex {
   private copies: Uint32Array = new Uint32Array(64);
   private origins: Uint32Array = new Uint32Array(64);
   private n = 0;
+  private sorted = true;
 
   add(copy: number, origin: number): void {
     if (this.n === this.copies.length) {
@@ -60,9 +61,18 @@ export class CopyIndex {
       this.copies = grow(this.copies);
       this.origins = grow(this.origins);
     }
+    // In a capture written in batches the copy may come before frames already added.
+    if (this.n > 0 && copy < this.copies[this.n - 1]!) this.sorted = false;
     this.copies[this.n] = copy;
     this.origins[this.n] = origin;
     this.n++;
+  }
+
+  private sort(): void {
+    const order = Array.from({ length: this.n }, (_, i) => i).sort((a, b) => this.copies[a]! - this.copies[b]!);
+    this.copies = Uint32Array.from(order, (i) => this.copies[i]!);
+    this.origins = Uint32Array.from(order, (i) => this.origins[i]!);
+    this.sorted = true;
   }
 
   get count(): number {
@@ -71,6 +81,7 @@ export class CopyIndex {
 
   /** The frame that `frame` is a forwarding copy of, or undefined when it is not a copy. */
   of(frame: number): number | undefined {
+    if (!this.sorted) this.sort();
     let lo = 0;
     let hi = this.n - 1;
     while (lo <= hi) {
@@ -313,9 +324,12 @@ export class HopCollector implements Collector {
     } else return;
     if (kind < 0) return;
     const origin = r.frame[k]!;
+    // The collectors after this one count the current packet once (it is the one they see
+    // second); what users are shown as the copy is the later one in time.
     if (layer === INNER) f.innerCopyOf = origin;
     else f.copyOf = origin;
-    this.copies.add(f.frame, origin);
+    if (early) this.copies.add(origin, f.frame);
+    else this.copies.add(f.frame, origin);
     this.record(kind, k, iface, f, ip, early);
   }
 

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseAddr, parseCidr } from '../../src/analysis/addr.js';
 import type { AnalysisResult } from '../../src/analysis/index.js';
+import { loadCapture } from '../../src/capture/capture.js';
 import { analyzeFile, LAB } from './helpers.js';
 
 const DIR = `${LAB}hosts/`;
@@ -121,6 +122,28 @@ describe('lab hosts: what the verdicts say', { skip }, () => {
         r.hops.paths.every((p) => p.kind !== 'hairpin'),
         f,
       );
+    }
+  });
+
+  it('in a pcapng written in batches, the forwarding copy is the later packet in time, whatever the file order', async () => {
+    for (const f of ['native-router-dumpcap-eth.pcapng', 'tunnel-router-dumpcap-eth.pcapng']) {
+      const r = await analyzeFile(`${DIR}${f}`);
+      const capture = await loadCapture(`${DIR}${f}`);
+      try {
+        let copies = 0;
+        let outOfFileOrder = 0;
+        for (let n = 1; n <= capture.frameCount; n++) {
+          const origin = r.hops.copies.of(n);
+          if (origin === undefined) continue;
+          copies++;
+          if (origin > n) outOfFileOrder++;
+          assert.ok(capture.index.timeOf(n - 1) >= capture.index.timeOf(origin - 1), `${f}: frame ${n} marked a copy of the later frame ${origin}`);
+        }
+        assert.equal(copies, r.hops.copies.count, f);
+        assert.ok(copies > 0 && outOfFileOrder > 0, `${f}: ${copies} copies, ${outOfFileOrder} before their origin in the file`);
+      } finally {
+        capture.close();
+      }
     }
   });
 
