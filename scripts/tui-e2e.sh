@@ -130,7 +130,7 @@ LAB=samples/lab-recordings
 wait_for 'If/Dir Source → Destination'
 wait_for '\[1 Packets: list\]  \? help'
 wait_for '!4 [0-9.]+ eth1 ▸ 172\.20\.0\.10 → 172\.20\.2\.30 ICMP'
-wait_for '▸ ?in +◂ ?out +B bcast +M mcast'
+wait_for '▸ ?in +◂ ?out +B bcast +↪ ?copy'
 keys C-f
 wait_for '^Search packets:'
 text 'SYN'

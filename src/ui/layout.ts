@@ -12,7 +12,6 @@ import { StatsCollector } from './stats-model.js';
 import { clip, fit, fitFirst, wrap } from './text.js';
 import { HexView } from './views/hex.js';
 import { layersModel } from './views/layers.js';
-import { LIST_LEGEND, LIST_LEGEND_SHORT } from './views/packet-list.js';
 import { StatsView } from './views/stats.js';
 
 /** Blessed positions and sizes may be strings; they are numbers once the screen is up. */
@@ -196,7 +195,7 @@ export class Layout {
     const { left, right } = this.s.list.scrolled;
     const scroll = left || right ? `${left ? '«' : ''}← → columns${right ? '»' : ''}` : '';
     const room = width - 2 - title.length - 2;
-    for (const words of [LIST_LEGEND, LIST_LEGEND_SHORT, '']) {
+    for (const words of [this.s.list.legend(false), this.s.list.legend(true), '']) {
       const legend = [marks ? words : '', scroll].filter(Boolean).join('   ');
       if (legend && room >= legend.length) return title + ' '.repeat(room - legend.length + 1) + legend;
     }

@@ -33,7 +33,8 @@ describe('80x24', () => {
         /^ +1 eth1 B +0a:55:1f:3b:de:eb/,
       );
       // The legend and the scroll hint are on screen.
-      assert.match(ui.text(), /▸in ◂out B bcast M mcast ↪copy !alert/);
+      // Only the packet types this capture has are explained (its broadcasts, no multicast).
+      assert.match(ui.text(), /▸ ?in +◂ ?out +B bcast +↪ ?copy +! ?alert/);
       assert.match(ui.text(), /← → columns»/);
       // The status bar keeps the view and help.
       assert.match(ui.lines()[23]!, /\[1 Packets: list\]  \? help$/);
@@ -108,12 +109,59 @@ describe('80x24', () => {
     assert.match(plain(bar.render({ ...model, live: 'following' }, 120)), /reading… 12,345 packets │ ✖ 1 ⚠ 2 ℹ 0 │ following/);
   });
 
+  it("a node's long interface names are cut, not its endpoints and protocol", async () => {
+    const hosts = LAB + 'hosts/';
+    const ui = await startUi(hosts + 'tunnel-w0-any.pcap', { cols: 80, rows: 24, ifnames: readIpLinkFile(hosts + 'tunnel-w0.ip-link.txt') });
+    try {
+      assert.match(ui.lines()[1]!, /^ No\. If\/Dir +Outer src → dst +VNI +Source → Destination +Prot/);
+      // Every row says who talks to whom and in what, whatever its interface.
+      for (const n of [3, 4, 5, 7, 8]) {
+        const s = ui.handle.app.store!.summary(n - 1);
+        const line = ui.lines().find((l) => new RegExp(`^ +[↪!]?${n} `).test(l))!;
+        assert.ok(line.includes(`${s.source}→${s.destination}`) && line.includes(s.protocol), `frame ${n}: ${line}`);
+      }
+      assert.match(ui.lines().find((l) => /^ +↪4 /.test(l))!, /^ +↪4 cilium… ▸ /);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it("explains the packet types the capture has: P, a packet for another host, in the legend and in words in the tree", async () => {
+    const hosts = LAB + 'hosts/';
+    const ui = await startUi(hosts + 'wrong-vtep-w1-any.pcap', { cols: 80, rows: 24, ifnames: readIpLinkFile(hosts + 'wrong-vtep-w1.ip-link.txt') });
+    try {
+      const store = ui.handle.app.store!;
+      let other = -1;
+      for (let p = 0; p < ui.handle.app.capture!.frameCount && other < 0; p++) if (store.summary(p).direction === 'P') other = p;
+      assert.ok(other >= 0, 'the capture has a packet for another host');
+      await command(ui, `goto ${other + 1}`);
+      assert.match(ui.text(), /P otherhost/);
+      assert.doesNotMatch(ui.text(), /M mcast/);
+      assert.match(ui.text(), /Linux cooked capture v2, Unicast to another host on cilium_vxlan/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
+  it('keeps the same columns wherever the list is scrolled to', async () => {
+    const ui = await startUi(LAB + 'tunnel-mtu-router-any.pcap', { cols: 80, rows: 24, ifnames: readIpLinkFile(LAB + 'tunnel-mtu-router.ip-link.txt') });
+    try {
+      const header = ui.lines()[1]!;
+      for (const n of [56, 120, 182, 201, 1]) {
+        await command(ui, `goto ${n}`);
+        assert.equal(ui.lines()[1], header, `at frame ${n}`);
+      }
+    } finally {
+      await ui.quit();
+    }
+  });
+
   it('scrolls → until the end of the longest Info on screen shows, and ← back', async () => {
     const ui = await startUi(SAMPLES + 'router-any-sll2.pcap', { cols: 80, rows: 24 });
     try {
       const row2 = (): string => ui.lines().find((l) => /^ +↪2 /.test(l))!;
       // Every column fits at its width, so only Info is cut.
-      assert.match(row2(), /\[forwarded …$/);
+      assert.match(row2(), /\[forwarded.*…$/);
       const full = ui.handle.app.store!.summary(1).info;
       for (let i = 0; i < 10 && !row2().trimEnd().endsWith(full.slice(-12)); i++) await ui.press(KEYS.right);
       assert.ok(row2().trimEnd().endsWith(full.slice(-12)), `${row2()} does not end like ${full}`);

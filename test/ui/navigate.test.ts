@@ -53,7 +53,7 @@ describe('navigation', () => {
       const rows = ui
         .lines()
         .slice(2)
-        .filter((l) => /^ *[!↪]?\d+ \d/.test(l));
+        .filter((l) => /^ *[!↪]?\d+ +\d+\.\d{6} /.test(l));
       assert.equal(rows.length, 6);
       for (const r of rows) assert.match(r, /id=0x6b02/);
       assert.match(ui.lines()[0]!, /\b6 shown/);

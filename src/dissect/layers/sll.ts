@@ -12,6 +12,9 @@ export const PKTTYPE_NAMES: Record<number, string> = {
   4: 'Sent by us',
 };
 
+/** The packet type in the tree's title line ("Linux cooked capture v2, Out on eth0"). */
+const PKTTYPE_TITLE: Record<number, string> = { 0: 'In', 1: 'Broadcast in', 2: 'Multicast in', 3: 'Unicast to another host', 4: 'Out' };
+
 /** The short In/Out words tcpdump prints for each packet type. */
 export const PKTTYPE_SHORT: Record<number, string> = { 0: 'In', 1: 'B', 2: 'M', 3: 'P', 4: 'Out' };
 
@@ -53,7 +56,7 @@ const ifname: FieldDef = {
 
 const direction = (p: Packet, l: Layer, offset: number, size: 1 | 2): string => {
   const t = size === 1 ? p.data[l.start + offset]! : rd16(p.data, l.start + offset);
-  return PKTTYPE_SHORT[t] ?? String(t);
+  return PKTTYPE_TITLE[t] ?? `packet type ${t}`;
 };
 
 /** LINKTYPE_LINUX_SLL (113): what `tcpdump -i any` wrote before libpcap 1.10 / tcpdump 4.99. */

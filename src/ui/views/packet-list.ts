@@ -3,7 +3,7 @@
 // holds the header and the visible rows, and its content is replaced on every render.
 import { TUNNEL_SHORT_NAMES } from '../../dissect/encap/index.js';
 import type { PacketSummary } from '../../dissect/summary.js';
-import { placeColumns, SideScroll, type ColumnPlacement, type ListColumn } from '../list-columns.js';
+import { placeColumns, SideScroll, type ColumnPlacement, type ListColumn, type PlacedListColumn } from '../list-columns.js';
 import { fit, narrow } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 
@@ -73,9 +73,16 @@ const CUSTOM_MAX = 40;
 /** How wide a column may grow to show its widest cell (an IPv6 pair is 81). */
 const MAX_IDEAL: Partial<Record<BuiltInColumn, number>> = { time: 24, outer: 81, addr: 81, tunnel: 16, protocol: 12, iface: 20 };
 
-/** The marks the list uses, explained on screen (the detail pane's title line). */
-export const LIST_LEGEND = '▸ in  ◂ out  B bcast  M mcast  ↪ copy  ! alert';
-export const LIST_LEGEND_SHORT = '▸in ◂out B bcast M mcast ↪copy !alert';
+/** The marks the list uses, explained on screen (the detail pane's title line); B, M and P only when the capture has them. */
+const LEGEND: [mark: string, long: string, short: string][] = [
+  ['', '▸ in', '▸in'],
+  ['', '◂ out', '◂out'],
+  ['B', 'B bcast', 'B bcast'],
+  ['M', 'M mcast', 'M mcast'],
+  ['P', 'P other host', 'P otherhost'],
+  ['', '↪ copy', '↪copy'],
+  ['', '! alert', '!alert'],
+];
 
 const ARROW_IN = '▸';
 const ARROW_OUT = '◂';
@@ -118,6 +125,24 @@ export function listRow(pos: number, time: string, s: PacketSummary, custom: str
     ...(role ? { role } : {}),
   };
 }
+
+/** At its compact width an interface keeps its direction mark: "cilium_vxlan ▸" → "cilium…▸". */
+function compactIface(text: string, width: number): string {
+  const m = / (\S)$/.exec(text);
+  if (!m || width < 4) return text;
+  return text.slice(0, width - 3) + '… ' + m[1];
+}
+
+/** An Ethernet address pair (ARP and other non-IP rows): never what the Source → Destination width is fitted to. */
+const MAC_PAIR = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}\b/;
+
+const isPair = (id: string): boolean => id === 'outer' || id === 'addr';
+
+/** Rows looked at across the list to decide the column widths. */
+const SAMPLE_ROWS = 256;
+
+/** Compact widths: an interface with its direction (longer names are cut), a tunnel id alone. */
+const IFACE_COMPACT = 9;
 
 /** "VXLAN 32001" → "32001", "ESP 0x00000003" → "0x00000003": the id alone, written as every view writes it. */
 function compactTunnel(text: string): string {
@@ -196,9 +221,38 @@ export class PacketListView {
     return { left: (p?.hiddenLeft ?? 0) + (this.side.text > 0 ? 1 : 0), right: (p?.hiddenRight ?? 0) + (infoCut ? 1 : 0) };
   }
 
+  /** Packet types seen in the interface column (B, M, P), which the legend explains. */
+  private readonly typesSeen = new Set<string>();
+
+  /** What the marks mean, the long or the short way, for those the capture has. */
+  legend(short: boolean): string {
+    return LEGEND.filter(([mark]) => mark === '' || this.typesSeen.has(mark))
+      .map(([, long, brief]) => (short ? brief : long))
+      .join(short ? ' ' : '  ');
+  }
+
   /** Live input: widths are decided from the first rows and then kept, so columns do not jump. */
   fixWidthsAfter: number | undefined;
   private noted = 0;
+  private sampledLength = -1;
+
+  /**
+   * Rows spread over the whole list, not only those on screen, decide the widths, so moving
+   * up and down does not change the columns. Sampled again when the list has grown by a
+   * quarter (a file still being read) or changed (a filter).
+   */
+  private sampleWidths(model: ListModel): void {
+    if (this.fixWidthsAfter !== undefined) return;
+    const n = model.length;
+    const last = this.sampledLength;
+    if (n === last || (last > 0 && n > last && n - last < SAMPLE_ROWS && n < last * 1.25)) return;
+    this.sampledLength = n;
+    const count = Math.min(n, SAMPLE_ROWS);
+    for (let k = 0; k < count; k++) {
+      const r = Math.floor((k * n) / count);
+      this.noteWidths(model.rows(r, r + 1));
+    }
+  }
 
   private noteWidths(rows: readonly ListRow[]): void {
     for (const row of rows) {
@@ -208,9 +262,13 @@ export class PacketListView {
         const w = row[id].length;
         if (w > (this.widest.get(id) ?? 0)) this.widest.set(id, w);
       }
+      // The widest IP pair, which the address column's compact width is fitted to.
+      if (!MAC_PAIR.test(row.addr) && row.addr.length > (this.widest.get('addr.ip') ?? 0)) this.widest.set('addr.ip', row.addr.length);
       row.custom.forEach((text, i) => {
         if (text.length > (this.widest.get(`c${i}`) ?? 0)) this.widest.set(`c${i}`, text.length);
       });
+      const mark = / ([BMP])$/.exec(row.iface)?.[1];
+      if (mark) this.typesSeen.add(mark);
       if (row.tunnel && !/^(VXLAN|GENEVE|VXLAN-GPE) /.test(row.tunnel)) this.idsOtherThanVni = true;
       const id = compactTunnel(row.tunnel).length;
       if (id > this.widestTunnelId) this.widestTunnelId = id;
@@ -230,15 +288,19 @@ export class PacketListView {
         const seen = this.widest.get(c.id) ?? 0;
         const ideal = Math.max(c.min, Math.min(MAX_IDEAL[c.id] ?? c.ideal, c.id === 'time' ? seen : Math.max(seen, c.ideal)));
         // Compact widths keep what is seen whole up to a point: an IPv4 pair (29 without the
-        // blanks around its arrow), a time stamp, an interface with its direction.
+        // blanks around its arrow; Ethernet pairs are cut), a time stamp, an interface's first
+        // letters with its direction, a tunnel id.
+        const pair = c.id === 'addr' ? (this.widest.get('addr.ip') ?? seen) : seen;
         const keep =
           c.id === 'outer' || c.id === 'addr'
-            ? 29
-            : c.id === 'time' || c.id === 'length' || c.id === 'iface'
+            ? Math.min(29, pair - 2)
+            : c.id === 'time' || c.id === 'length'
               ? ideal
-              : c.id === 'tunnel'
-                ? this.widestTunnelId
-                : c.min;
+              : c.id === 'iface'
+                ? IFACE_COMPACT
+                : c.id === 'tunnel'
+                  ? this.widestTunnelId
+                  : c.min;
         return { ...c, min: Math.max(c.min, Math.min(ideal, seen, keep)), ideal };
       },
     );
@@ -260,6 +322,21 @@ export class PacketListView {
     const key = `${width}|${this.side.columns}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
     if (key !== this.placedFor || !this.placement) {
       this.placement = placeColumns(specs, priority, width, this.side.columns);
+      // Compact pairs (a→b) are two characters shorter, and a tunnel column too narrow for
+      // "VXLAN 10100" shows "10100": widening them to the full forms would only add blanks.
+      const cut = (id: string): boolean => this.placement!.columns.some((c) => c.id === id && c.width < (this.widest.get(id) ?? 0));
+      const pairs = cut('outer') || cut('addr');
+      const ids = cut('tunnel');
+      if (pairs || ids) {
+        const compact = specs.map((c) =>
+          pairs && isPair(c.id)
+            ? { ...c, ideal: Math.max(c.min, c.ideal - 2) }
+            : ids && c.id === 'tunnel'
+              ? { ...c, ideal: Math.max(c.min, this.widestTunnelId) }
+              : c,
+        );
+        this.placement = placeColumns(compact, priority, width, this.side.columns);
+      }
       this.side.columns = this.placement.scroll;
       this.placedFor = `${width}|${this.side.columns}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
     }
@@ -278,6 +355,7 @@ export class PacketListView {
     if ((id === 'outer' || id === 'addr') && this.compactPairs) return text.replace(' → ', '→');
     if (text.length <= width) return text;
     if (id === 'tunnel') return compactTunnel(text);
+    if (id === 'iface') return compactIface(text, width);
     if (id === 'outer' || id === 'addr') return text.replace(' → ', '→');
     return text;
   }
@@ -288,12 +366,15 @@ export class PacketListView {
     this.clamp(model.length, height);
     const th = this.theme;
     const to = Math.min(model.length, this.top + this.pageSize(height));
+    this.sampleWidths(model);
     const rows = model.rows(this.top, to);
     this.noteWidths(rows);
     const placement = this.columns(model, width);
     const cols = placement.columns;
     this.compactPairs = cols.some((c) => (c.id === 'outer' || c.id === 'addr') && c.width < (this.widest.get(c.id) ?? 0));
-    const titles = cols.map((c) => fit(c.title.length > c.width && c.shortTitle ? c.shortTitle : c.title, c.width, c.align));
+    // A tunnel column showing ids alone ("10100") is titled as they are ("VNI", "ID").
+    const short = (c: PlacedListColumn): boolean => c.title.length > c.width || (c.id === 'tunnel' && c.width < (this.widest.get('tunnel') ?? 0));
+    const titles = cols.map((c) => fit(short(c) && c.shortTitle ? c.shortTitle : c.title, c.width, c.align));
     let header = fit(titles.join(' '), width);
     // « and » say that ← → show more columns.
     const { left, right } = this.scrolled;
