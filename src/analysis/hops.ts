@@ -16,6 +16,9 @@ import { roundTime, type Collector } from './pass.js';
  * decap: a tunnel packet's inner packet seen again plain (on the tunnel device or a pod's
  * veth); encap: a plain packet seen again as the inner packet of a tunnel packet.
  */
+/** Linux's packet type for a frame addressed to another host's MAC. */
+const PACKET_OTHERHOST = 3;
+
 export type HopKind = 'routed' | 'bridged' | 'hairpin' | 'loopback' | 'decap' | 'encap';
 
 export interface HopPath {
@@ -32,6 +35,11 @@ export interface HopPath {
   fragments: boolean;
   ttlIn: number;
   ttlOut: number;
+  /**
+   * Pairs whose later copy was addressed to another host (SLL packet type OTHERHOST): the
+   * host does not take them, so on a tunnel device they are dropped (a wrong VTEP's).
+   */
+  notForHost: number;
   /** Source and destination MAC before and after; "" where the link layer does not say (SLL). */
   macIn: { src: string; dst: string };
   macOut: { src: string; dst: string };
@@ -123,6 +131,7 @@ interface PathState {
   macIn: [number, number];
   macOut: [number, number];
   packets: number;
+  notForHost: number;
   latMin: number;
   latMax: number;
   latSum: number;
@@ -180,6 +189,7 @@ class Recent {
   time = new Float64Array(this.cap);
   iface = new Int32Array(this.cap);
   dir = new Uint8Array(this.cap);
+  pktType = new Int8Array(this.cap);
   ttl = new Uint8Array(this.cap);
   id = new Float64Array(this.cap);
   layer = new Uint8Array(this.cap);
@@ -202,6 +212,7 @@ class Recent {
     this.time = move(old.time, (k) => new Float64Array(k));
     this.iface = move(old.iface, (k) => new Int32Array(k));
     this.dir = move(old.dir, (k) => new Uint8Array(k));
+    this.pktType = move(old.pktType, (k) => new Int8Array(k));
     this.ttl = move(old.ttl, (k) => new Uint8Array(k));
     this.id = move(old.id, (k) => new Float64Array(k));
     this.layer = move(old.layer, (k) => new Uint8Array(k));
@@ -342,6 +353,7 @@ export class HopCollector implements Collector {
     r.time[k] = f.time;
     r.iface[k] = iface;
     r.dir[k] = f.direction;
+    r.pktType[k] = f.pktType;
     r.ttl[k] = ip.ttl;
     r.id[k] = ip.id;
     r.layer[k] = layer;
@@ -389,6 +401,7 @@ export class HopCollector implements Collector {
     // with more than 4,095 interfaces would merge some paths).
     const code = kind | (delta << 3) | ((encapsulated ? 1 : 0) << 4) | (((from + 1) & 0xfff) << 5) | (((to + 1) & 0xfff) << 17) | ((fragments ? 1 : 0) << 29);
     const latency = Math.abs(f.time - r.time[k]!);
+    const laterType = early ? r.pktType[k]! : f.pktType;
     const h = mixAddr(mixAddr(mix(HASH_SEED, code), ip.src), ip.dst);
     let p = this.paths.get(h);
     while (p !== undefined && !(p.code === code && p.src === ip.src && p.dst === ip.dst)) p = p.next;
@@ -417,6 +430,7 @@ export class HopCollector implements Collector {
         macIn,
         macOut,
         packets: 0,
+        notForHost: 0,
         latMin: latency,
         latMax: latency,
         latSum: 0,
@@ -427,6 +441,7 @@ export class HopCollector implements Collector {
       this.order.push(p);
     }
     p.packets++;
+    if (laterType === PACKET_OTHERHOST) p.notForHost++;
     p.latSum += latency;
     if (latency < p.latMin) p.latMin = latency;
     if (latency > p.latMax) p.latMax = latency;
@@ -450,6 +465,7 @@ export class HopCollector implements Collector {
       macOut: { src: mac(p.macOut[0]), dst: mac(p.macOut[1]) },
       macRewritten: p.macIn[0] !== 0 && p.macOut[0] !== 0 && p.macIn[0] !== p.macOut[0],
       packets: p.packets,
+      notForHost: p.notForHost,
       latency: { min: roundTime(p.latMin), avg: roundTime(p.latSum / p.packets), max: roundTime(p.latMax) },
       firstFrame: p.firstFrame,
       examples: p.examples,

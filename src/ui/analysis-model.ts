@@ -83,6 +83,8 @@ export interface HopRow {
   fragments: boolean;
   /** Left through the uplink (the default route), or an alert names this path. */
   misroute: boolean;
+  /** The later copies were addressed to another host (OTHERHOST): this host dropped them. */
+  dropped: boolean;
   /** Frame numbers of the first pair [ingress copy, egress copy]. */
   example: [number, number] | undefined;
   /** Display filter for this path's packets. */
@@ -300,6 +302,7 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
     encapsulated: p.encapsulated,
     fragments: p.fragments,
     misroute: p.kind === 'hairpin' || (uplink !== undefined && p.egress === uplink) || alertPaths.has(`${p.ingress}|${p.egress}`),
+    dropped: p.notForHost > 0,
     example: p.examples[0],
     filter: '',
   }));

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parseAddr, parseCidr } from '../../src/analysis/addr.js';
+import { contains, parseAddr, parseCidr } from '../../src/analysis/addr.js';
 import type { AnalysisResult } from '../../src/analysis/index.js';
 import { loadCapture } from '../../src/capture/capture.js';
 import { analyzeFile, LAB } from './helpers.js';
@@ -145,6 +145,16 @@ describe('lab hosts: what the verdicts say', { skip }, () => {
         capture.close();
       }
     }
+  });
+
+  it('wrong-vtep on k8s-w1: the decapsulated copies addressed to another host are the dropped ones, the answered pod traffic is not', async () => {
+    const r = await any('wrong-vtep', 'w1');
+    const decap = r.hops.paths.filter((p) => p.kind === 'decap');
+    const lost = decap.filter((p) => p.notForHost > 0);
+    assert.ok(lost.length > 0 && lost.every((p) => p.notForHost === p.packets), JSON.stringify(decap));
+    // Only traffic for a pod this node does not host (k8s-w0's 172.20.2.0/24) was sent here by mistake.
+    assert.ok(lost.every((p) => contains(parseCidr('172.20.2.0/24')!, parseAddr(p.dst)!)), JSON.stringify(lost));
+    assert.ok(decap.some((p) => p.notForHost === 0 && p.dst === '172.20.1.20'));
   });
 
   it('tunnel-blocked on the router: dropped here on eth1, UDP 8472, and no route.missing for tunnelled traffic', async () => {

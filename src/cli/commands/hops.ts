@@ -32,7 +32,7 @@ export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
     ];
     const rows = h.paths.map((p) => [
       p.id,
-      p.kind + (p.encapsulated ? '*' : p.fragments ? '+' : ''),
+      p.kind + (p.encapsulated ? '*' : p.fragments ? '+' : '') + (p.notForHost > 0 ? '!' : ''),
       `${p.ingress} → ${p.egress}`,
       `${names.show(p.src)} → ${names.show(p.dst)}`,
       `${p.ttlIn}→${p.ttlOut}`,
@@ -45,6 +45,7 @@ export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
     for (const l of table(columns, rows, width, below)) out.line(l);
     if (h.paths.some((p) => p.encapsulated)) out.line(msg.hopsTunnelNote());
     if (h.paths.some((p) => p.fragments)) out.line(msg.hopsFragmentNote());
+    if (h.paths.some((p) => p.notForHost > 0)) out.line(msg.hopsNotForHostNote());
   }
   out.line('');
   const up = topology.uplink;

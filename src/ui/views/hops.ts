@@ -19,7 +19,7 @@ export class HopsView extends RowView<HopRow> {
       { id: 'ttl', title: 'TTL', min: 7, keep: 9, align: 'right', cell: (h) => h.ttl },
       { id: 'latency', title: 'Latency', min: 6, keep: 12, align: 'right', cell: (h) => `${thousands(h.latencyUs)} µs` },
       { id: 'mac', title: 'MAC', min: 4, keep: 9, cell: (h) => (h.macRewritten ? 'rewritten' : 'same') },
-      { id: 'verdict', title: 'Verdict', min: 8, grow: true, cell: (h) => (h.misroute ? 'misroute' : 'ok') },
+      { id: 'verdict', title: 'Verdict', min: 8, grow: true, cell: (h) => (h.misroute ? 'misroute' : h.dropped ? 'dropped' : 'ok') },
     ],
     ['path', 'ends', 'carries', 'verdict', 'kind', 'packets', 'ttl', 'latency', 'mac'],
   );
@@ -58,8 +58,9 @@ export class HopsView extends RowView<HopRow> {
     for (let i = from; i < to; i++) {
       const h = rows[i]!;
       const text = this.table.line(h, width);
-      if (i === this.cursor.selected) out.push(th.paint(h.misroute ? 'filterBad' : 'selected', text));
-      else out.push(h.misroute ? th.paint('misroute', text) : text);
+      const bad = h.misroute || h.dropped;
+      if (i === this.cursor.selected) out.push(th.paint(bad ? 'filterBad' : 'selected', text));
+      else out.push(bad ? th.paint('misroute', text) : text);
     }
     return out;
   }
