@@ -32,31 +32,58 @@ export interface ColumnPlacement {
   scroll: number;
   /** Whether one more column can scroll away on the left and leave the growing column more room. */
   canHideMore: boolean;
+  /** How many columns at the start are pinned, and whether a marker gap follows them. */
+  pinned: number;
+  marker: boolean;
 }
 
 const gaps = (n: number): number => Math.max(0, n - 1);
 
+/** Cells kept free after the pinned columns, for the « that says columns are scrolled away. */
+export const MARKER_GAP = 2;
+
+export interface PlaceOptions {
+  /** How many of the first `priority` ids are pinned: always shown, first, never scrolled away. */
+  pins?: number;
+  /** Keep MARKER_GAP cells free after the pinned columns (something is scrolled away on the left). */
+  marker?: boolean;
+}
+
 /**
  * Places `natural` (display order) columns in `width` cells. `priority` lists the same ids
- * from most to least important (the first is pinned); `scroll` skips that many unpinned ones.
+ * from most to least important (the first `pins` are pinned); `scroll` skips that many
+ * unpinned ones. Pinned columns come first, in natural order, then the others in natural
+ * order, so scrolling never moves a column to another place.
  */
-export function placeColumns(natural: readonly ListColumn[], priority: readonly string[], width: number, scroll: number): ColumnPlacement {
-  // Info (the growing column) only needs its compact width here: it takes what is left.
-  const idealTotal = natural.reduce((s, c) => s + (c.grow ? c.min : c.ideal), 0) + gaps(natural.length);
+export function placeColumns(natural: readonly ListColumn[], priority: readonly string[], width: number, scroll: number, opts: PlaceOptions = {}): ColumnPlacement {
   const byId = new Map(natural.map((c) => [c.id, c]));
   const ordered = priority.map((id) => byId.get(id)).filter((c): c is ListColumn => c !== undefined);
-  const [pinned, ...rest] = ordered;
+  const pins = Math.max(1, Math.min(opts.pins ?? 1, ordered.length));
+  const pinned = ordered.slice(0, pins);
+  const rest = ordered.slice(pins);
+  const order = new Map(natural.map((c, i) => [c.id, i]));
+  const byNatural = (a: ListColumn, b: ListColumn): number => order.get(a.id)! - order.get(b.id)!;
+  const pinnedIds = new Set(pinned.map((c) => c.id));
+  const shown = [...pinned.sort(byNatural), ...natural.filter((c) => !pinnedIds.has(c.id))];
+  const marker = opts.marker ? MARKER_GAP : 0;
   const growAt = rest.findIndex((c) => c.grow);
+  // Info (the growing column) only needs its compact width here: it takes what is left.
+  const idealTotal = natural.reduce((s, c) => s + (c.grow ? c.min : c.ideal), 0) + gaps(natural.length) + marker;
   if (idealTotal <= width && scroll <= 0) {
-    const columns = natural.map((c) => ({ ...c, width: c.grow ? c.min : c.ideal }));
+    const columns = shown.map((c) => ({ ...c, width: c.grow ? c.min : c.ideal }));
     const grow = columns.find((c) => c.grow) ?? columns[columns.length - 1];
     if (grow) grow.width += width - idealTotal;
-    return { columns, hiddenLeft: 0, hiddenRight: 0, scroll: 0, canHideMore: growAt > 0 };
+    return { columns, hiddenLeft: 0, hiddenRight: 0, scroll: 0, canHideMore: growAt > 0, pinned: pins, marker: marker > 0 };
   }
-  if (!pinned) return { columns: [], hiddenLeft: 0, hiddenRight: 0, scroll: 0, canHideMore: false };
+  if (!pinned.length) return { columns: [], hiddenLeft: 0, hiddenRight: 0, scroll: 0, canHideMore: false, pinned: 0, marker: false };
   const start = Math.max(0, Math.min(scroll, rest.length - 1));
-  const placed: PlacedListColumn[] = [{ ...pinned, width: Math.min(pinned.min, width) }];
-  let used = placed[0]!.width;
+  const placed: PlacedListColumn[] = [];
+  let used = -1 + marker;
+  for (const c of pinned) {
+    const w = Math.max(0, Math.min(c.min, width - used - 1));
+    placed.push({ ...c, width: w });
+    used += 1 + w;
+  }
   let k = start;
   for (; k < rest.length; k++) {
     const c = rest[k]!;
@@ -77,13 +104,20 @@ export function placeColumns(natural: readonly ListColumn[], priority: readonly 
   // without one it goes to the last column only when that is text.
   const grow = placed.find((c) => c.grow) ?? (placed[placed.length - 1]!.align === 'right' ? undefined : placed[placed.length - 1]);
   if (spare > 0 && grow) grow.width += spare;
-  // Shown in natural order, the pinned column first.
-  const order = new Map(natural.map((c, i) => [c.id, i]));
-  const [first, ...others] = placed;
-  others.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  // When no other column fits beside the pinned one, scrolling cannot show anything.
-  if (!others.length) return { columns: [first!], hiddenLeft: 0, hiddenRight: 0, scroll: start, canHideMore: false };
-  return { columns: [first!, ...others], hiddenLeft: start, hiddenRight: rest.length - k, scroll: start, canHideMore: start < growAt };
+  const first = placed.slice(0, pins).sort(byNatural);
+  const others = placed.slice(pins).sort(byNatural);
+  // When no other column fits beside the pinned ones, scrolling cannot show anything.
+  if (!others.length) return { columns: first, hiddenLeft: 0, hiddenRight: 0, scroll: start, canHideMore: false, pinned: first.length, marker: false };
+  return { columns: [...first, ...others], hiddenLeft: start, hiddenRight: rest.length - k, scroll: start, canHideMore: start < growAt, pinned: pins, marker: marker > 0 };
+}
+
+/**
+ * A header or row line from its cells: the pinned columns, the marker gap when there is one
+ * (« in the header), then the others.
+ */
+export function joinCells(p: ColumnPlacement, cells: readonly string[], marker = ' '): string {
+  if (!p.marker || p.pinned >= cells.length) return cells.join(' ');
+  return `${cells.slice(0, p.pinned).join(' ')} ${marker}${' '.repeat(MARKER_GAP - 1)}${cells.slice(p.pinned).join(' ')}`;
 }
 
 /**

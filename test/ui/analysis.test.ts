@@ -84,7 +84,7 @@ describe('analysis views', () => {
       await ui.press('6');
       const y = ui.row('eth1 → eth0');
       assert.ok(y > 0);
-      assert.match(ui.lines()[y]!, /routed\s+eth1 → eth0\s+172\.20\.0\.10 → 172\.20\.2\.30\s+plain\s+8\s+63 → 62 .*misroute/);
+      assert.match(ui.lines()[y]!, /eth1 → eth0\s+172\.20\.0\.10 → 172\.20\.2\.30\s+plain\s+routed\s+8\s+63 → 62 .*misroute/);
       assert.equal(ui.attr(2, y).fg, MISROUTE_FG);
       const ok = ui.row('eth1 → eth2');
       assert.notEqual(ui.attr(2, ok).fg, MISROUTE_FG);
@@ -163,7 +163,7 @@ describe('analysis views', () => {
       assert.match(text, /^ 192\.168\.10\.100 +· +20 \(32001\)/m);
       assert.match(text, /^ 192\.168\.20\.100 +16 \(45678,18322\) +·/m);
       assert.match(text, /CNI hint: Cilium/);
-      assert.match(text, /VXLAN +192\.168\.10\.100 → 192\.168\.20\.100 +8472 +VNI 32001 +20/);
+      assert.match(text, /VXLAN +192\.168\.10\.100 → 192\.168\.20\.100 +VNI 32001 +8472 +20/);
       await ui.press(KEYS.enter);
       assert.match(ui.lines()[0]!, /outer\.ip\.src == 192\.168\.10\.100 && outer\.ip\.dst == 192\.168\.20\.100 && vxlan\.vni == 32001/);
       assert.match(ui.lines()[0]!, /20 shown/);

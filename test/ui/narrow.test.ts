@@ -40,7 +40,7 @@ describe('80x24', () => {
       assert.match(ui.lines()[23]!, /\[1 Packets: list\]  \? help$/);
       await ui.press(KEYS.right, KEYS.right);
       const scrolled = ui.lines()[1]!;
-      assert.match(scrolled, /^ No\.«/);
+      assert.match(scrolled, /^ No\. « /);
       assert.ok(!scrolled.includes('Outer'), scrolled);
       assert.match(scrolled, /Info/);
       assert.match(
@@ -143,6 +143,28 @@ describe('80x24', () => {
     }
   });
 
+  it('→ in Flows, Tunnels and Hops keeps what tells rows apart, in place, and « stands apart from the titles', async () => {
+    const ui = await startUi(SAMPLES + 'gre-key-seq-gretap.pcap', { cols: 80, rows: 24 });
+    try {
+      await ui.press('5');
+      const tunnels = ui.handle.app.analysis!.tunnels;
+      const header = (): string => ui.lines().find((l) => /^ Kind /.test(l))!;
+      for (let i = 0; i < 4; i++) {
+        // Every tunnel's kind, endpoints and key stay on its line, at the start.
+        for (const t of tunnels) assert.ok(ui.lines().some((l) => l.startsWith(` ${t.kind}`.padEnd(6) + `${t.src} → ${t.dst}`) && l.includes(t.idText)), `${t.idText} after ${i} →`);
+        assert.doesNotMatch(header(), /\S«|«\S/);
+        await ui.press(KEYS.right);
+      }
+      await ui.press('4');
+      const flowHeader = (): string => ui.lines().find((l) => /Proto/.test(l))!;
+      assert.match(flowHeader(), /^ {3}Proto Source → Destination /);
+      await ui.press(KEYS.right);
+      assert.match(flowHeader(), /^ {3}Proto Source → Destination +« /);
+    } finally {
+      await ui.quit();
+    }
+  });
+
   it('keeps the same columns wherever the list is scrolled to', async () => {
     const ui = await startUi(LAB + 'tunnel-mtu-router-any.pcap', { cols: 80, rows: 24, ifnames: readIpLinkFile(LAB + 'tunnel-mtu-router.ip-link.txt') });
     try {
@@ -220,7 +242,7 @@ describe('80x24', () => {
       for (const f of flows.slice(0, 5)) {
         const line = ui.lines().find((l) => l.includes(f.endpoints));
         assert.ok(line, `flow ${f.endpoints} on screen`);
-        assert.match(line, new RegExp(`${f.proto} +${f.packetsOut} +${f.packetsBack} `), line);
+        assert.match(line, new RegExp(`${f.proto} +${f.endpoints.replace(/\./g, '\\.')} +${f.packetsOut} +${f.packetsBack} `), line);
       }
     } finally {
       await ui.quit();
@@ -238,7 +260,7 @@ describe('80x24', () => {
         new RegExp(` ${key} `),
       );
       await gre.press('5');
-      assert.match(gre.text(), new RegExp(`10\\.10\\.0\\.11 → 10\\.10\\.0\\.12 +GRE +key ${key} +2 `));
+      assert.match(gre.text(), new RegExp(`GRE +10\\.10\\.0\\.11 → 10\\.10\\.0\\.12 +key ${key} +2 `));
       assert.match(gre.text(), new RegExp(`^ 10\\.10\\.0\\.12 +2 \\(${key}\\)`, 'm'));
       // Enter filters in the same notation.
       await gre.press(KEYS.enter);
@@ -249,17 +271,21 @@ describe('80x24', () => {
       const first = tunnels[0]!;
       const back = tunnels.find((t) => t.src === first.dst)!;
       const same = tunnels.find((t) => t !== first && t.src === first.src)!;
-      const want = new RegExp(`back: GRE ${back.idText}; also: GRE ${same.idText}`);
-      // At 80 columns → brings the end of the column into view.
-      for (let i = 0; i < 8 && !want.test(gre.text()); i++) await gre.press(KEYS.right);
-      assert.match(gre.text(), want);
+      // At 80 columns → brings the rest of the column into view, a part at a time.
+      const wants = [new RegExp(`back: GRE ${back.idText};`), new RegExp(`also: GRE ${same.idText}`)];
+      const seen = wants.map(() => false);
+      for (let i = 0; i < 10 && !seen.every(Boolean); i++) {
+        wants.forEach((w, k) => (seen[k] ||= w.test(gre.text())));
+        await gre.press(KEYS.right);
+      }
+      assert.deepEqual(seen, [true, true], gre.text());
     } finally {
       await gre.quit();
     }
     const ipip = await startUi(SAMPLES + 'calico-ipip.pcap', { cols: 80, rows: 24 });
     try {
       await ipip.press('5');
-      assert.match(ipip.text(), /^ 10\.10\.0\.11 → 10\.10\.0\.12 +IPIP +3 10\.244\./m);
+      assert.match(ipip.text(), /^ IPIP +10\.10\.0\.11 → 10\.10\.0\.12 +3 +354 B +0 10\.244\./m);
     } finally {
       await ipip.quit();
     }
@@ -300,7 +326,7 @@ describe('80x24', () => {
         /\(encrypted\)/,
       );
       await ui.press('5');
-      for (const t of tunnels.filter((x) => x.idText)) assert.match(ui.text(), new RegExp(`${t.idText} +${t.packets} encrypted`));
+      for (const t of tunnels.filter((x) => x.idText)) assert.match(ui.text(), new RegExp(`${t.idText} +(${t.port} +)?${t.packets} encrypted`));
     } finally {
       await ui.quit();
     }

@@ -32,8 +32,10 @@ export class FlowsView extends RowView<FlowRow> {
       { id: 'state', title: 'State', min: 5, keep: 24, max: 40, cell: (f) => `${f.state}${f.unanswered ? ' (!)' : ''}` },
       { id: 'also', title: 'Other tunnels', shortTitle: 'Others', min: 4, grow: true, cell: (f) => f.also },
     ],
-    ['ends', 'state', 'proto', 'out', 'back', 'bytes', 'also'],
+    // Protocol and endpoints tell flows apart: they stay while ← → scroll the rest.
+    ['proto', 'ends', 'state', 'out', 'back', 'bytes', 'also'],
     3,
+    2,
   );
 
   override scrollColumns(delta: number): void {

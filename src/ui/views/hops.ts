@@ -10,18 +10,21 @@ import { Table } from './table.js';
 export class HopsView extends RowView<HopRow> {
   private readonly table = new Table<HopRow>(
     [
-      { id: 'kind', title: 'Kind', min: 6, keep: 8, cell: (h) => h.kind },
       { id: 'path', title: 'Ingress → Egress', shortTitle: 'In → Out', min: 10, keep: 24, max: 40, cell: (h) => `${h.ingress} → ${h.egress}` },
       { id: 'ends', title: 'Source → Destination', shortTitle: 'Src → Dst', min: 21, keep: 31, max: 81, cell: (h) => `${h.src} → ${h.dst}` },
       // Tunnel packets and plain ones between the same addresses are separate paths.
       { id: 'carries', title: 'Carries', min: 7, keep: 9, cell: (h) => (h.encapsulated ? 'tunnel' : h.fragments ? 'fragments' : 'plain') },
+      { id: 'kind', title: 'Kind', min: 6, keep: 8, cell: (h) => h.kind },
       { id: 'packets', title: 'Packets', shortTitle: 'Pkts', min: 4, keep: 9, align: 'right', cell: (h) => thousands(h.packets) },
       { id: 'ttl', title: 'TTL', min: 7, keep: 9, align: 'right', cell: (h) => h.ttl },
       { id: 'latency', title: 'Latency', min: 6, keep: 12, align: 'right', cell: (h) => `${thousands(h.latencyUs)} µs` },
       { id: 'mac', title: 'MAC', min: 4, keep: 9, cell: (h) => (h.macRewritten ? 'rewritten' : 'same') },
       { id: 'verdict', title: 'Verdict', min: 8, grow: true, cell: (h) => (h.misroute ? 'misroute' : h.dropped ? 'dropped' : 'ok') },
     ],
+    // Path, endpoints and what it carries tell paths apart: they stay while ← → scroll the rest.
     ['path', 'ends', 'carries', 'verdict', 'kind', 'packets', 'ttl', 'latency', 'mac'],
+    1,
+    3,
   );
 
   override scrollColumns(delta: number): void {

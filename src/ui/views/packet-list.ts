@@ -3,7 +3,7 @@
 // holds the header and the visible rows, and its content is replaced on every render.
 import { TUNNEL_SHORT_NAMES } from '../../dissect/encap/index.js';
 import type { PacketSummary } from '../../dissect/summary.js';
-import { placeColumns, SideScroll, type ColumnPlacement, type ListColumn, type PlacedListColumn } from '../list-columns.js';
+import { joinCells, placeColumns, SideScroll, type ColumnPlacement, type ListColumn, type PlacedListColumn } from '../list-columns.js';
 import { fit, narrow } from '../text.js';
 import type { Role, Theme } from '../theme.js';
 
@@ -319,9 +319,10 @@ export class PacketListView {
     specs.splice(at < 0 ? specs.length : at, 0, ...custom);
     const priority: string[] = [...PRIORITY];
     priority.splice(priority.indexOf('addr') + 1, 0, ...custom.map((c) => c.id));
-    const key = `${width}|${this.side.columns}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
+    const marker = this.side.columns > 0 || this.side.text > 0;
+    const key = `${width}|${this.side.columns}|${marker}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
     if (key !== this.placedFor || !this.placement) {
-      this.placement = placeColumns(specs, priority, width, this.side.columns);
+      this.placement = placeColumns(specs, priority, width, this.side.columns, { marker });
       // Compact pairs (a→b) are two characters shorter, and a tunnel column too narrow for
       // "VXLAN 10100" shows "10100": widening them to the full forms would only add blanks.
       const cut = (id: string): boolean => this.placement!.columns.some((c) => c.id === id && c.width < (this.widest.get(id) ?? 0));
@@ -335,10 +336,10 @@ export class PacketListView {
               ? { ...c, ideal: Math.max(c.min, this.widestTunnelId) }
               : c,
         );
-        this.placement = placeColumns(compact, priority, width, this.side.columns);
+        this.placement = placeColumns(compact, priority, width, this.side.columns, { marker });
       }
       this.side.columns = this.placement.scroll;
-      this.placedFor = `${width}|${this.side.columns}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
+      this.placedFor = `${width}|${this.side.columns}|${marker}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
     }
     return this.placement;
   }
@@ -375,15 +376,13 @@ export class PacketListView {
     // A tunnel column showing ids alone ("10100") is titled as they are ("VNI", "ID").
     const short = (c: PlacedListColumn): boolean => c.title.length > c.width || (c.id === 'tunnel' && c.width < (this.widest.get('tunnel') ?? 0));
     const titles = cols.map((c) => fit(short(c) && c.shortTitle ? c.shortTitle : c.title, c.width, c.align));
-    let header = fit(titles.join(' '), width);
     // « and » say that ← → show more columns.
-    const { left, right } = this.scrolled;
-    if (left && cols.length > 1) header = header.slice(0, cols[0]!.width) + '«' + header.slice(cols[0]!.width + 1);
-    if (right) header = header.slice(0, width - 1) + '»';
+    let header = fit(joinCells(placement, titles, '«'), width);
+    if (this.scrolled.right) header = header.slice(0, width - 1) + '»';
     const lines: string[] = [th.paint('header', header)];
     for (let r = this.top; r < to; r++) {
       const row = rows[r - this.top]!;
-      const line = fit(cols.map((c) => fit(this.cell(row, c.id as ColumnId, c.width), c.width, c.align)).join(' '), width);
+      const line = fit(joinCells(placement, cols.map((c) => fit(this.cell(row, c.id as ColumnId, c.width), c.width, c.align))), width);
       if (r === this.selected) lines.push(th.paint(focused ? 'selected' : 'selectedDim', line));
       else {
         const role: Role | undefined =

@@ -3,7 +3,7 @@
 // at its compact width, with ← → scrolling the rest into view), so a number is never cut to a
 // stub. Widths grow with the widest cell drawn and never shrink back, so columns do not jump
 // while scrolling.
-import { placeColumns, SideScroll, type ColumnPlacement, type ListColumn } from '../list-columns.js';
+import { joinCells, placeColumns, SideScroll, type ColumnPlacement, type ListColumn } from '../list-columns.js';
 import { fit } from '../text.js';
 
 export interface TableColumn<T> {
@@ -31,13 +31,15 @@ export class Table<T> {
   private readonly pad: string;
 
   /**
-   * `priority` lists the column ids from most to least important; the first is pinned.
-   * Lines start with `indent` spaces (rows under a group title are indented further).
+   * `priority` lists the column ids from most to least important; the first `pins` are
+   * pinned (always shown, first). Lines start with `indent` spaces (rows under a group title
+   * are indented further).
    */
   constructor(
     private readonly columns: readonly TableColumn<T>[],
     private readonly priority: readonly string[],
     indent = 1,
+    private readonly pins = 1,
   ) {
     this.byId = new Map(columns.map((c) => [c.id, c]));
     this.pad = ' '.repeat(indent);
@@ -66,7 +68,8 @@ export class Table<T> {
         ideal,
       };
     });
-    this.placement = placeColumns(specs, this.priority, width - this.pad.length, this.side.columns);
+    const marker = this.side.columns > 0 || this.side.text > 0;
+    this.placement = placeColumns(specs, this.priority, width - this.pad.length, this.side.columns, { pins: this.pins, marker });
     this.side.columns = this.placement.scroll;
   }
 
@@ -89,26 +92,20 @@ export class Table<T> {
     const p = this.placement;
     const cols = p?.columns ?? [];
     if (!p || !cols.length || width < 2) return fit('', width);
-    let text = fit(this.pad + cols.map((c) => fit(c.title.length > c.width && c.shortTitle ? c.shortTitle : c.title, c.width, c.align)).join(' '), width);
-    const gap = this.pad.length + cols[0]!.width;
-    const { left, right } = this.hidden();
-    if (left && cols.length > 1) text = text.slice(0, gap) + '«' + text.slice(gap + 1);
-    if (right) text = text.slice(0, width - 1) + '»';
+    const titles = cols.map((c) => fit(c.title.length > c.width && c.shortTitle ? c.shortTitle : c.title, c.width, c.align));
+    let text = fit(this.pad + joinCells(p, titles, '«'), width);
+    if (this.hidden().right) text = text.slice(0, width - 1) + '»';
     return text;
   }
 
   /** One row's line. */
   line(row: T, width: number): string {
-    const cols = this.placement?.columns ?? [];
-    return fit(
-      this.pad +
-        cols
-          .map((c) => {
-            const text = this.byId.get(c.id)!.cell(row);
-            return fit(c.grow ? this.side.shift(text) : text, c.width, c.align);
-          })
-          .join(' '),
-      width,
-    );
+    const p = this.placement;
+    if (!p) return fit('', width);
+    const cells = p.columns.map((c) => {
+      const text = this.byId.get(c.id)!.cell(row);
+      return fit(c.grow ? this.side.shift(text) : text, c.width, c.align);
+    });
+    return fit(this.pad + joinCells(p, cells), width);
   }
 }

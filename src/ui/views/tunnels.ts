@@ -17,14 +17,17 @@ export class TunnelsView extends RowView<TunnelRow> {
     [
       { id: 'kind', title: 'Kind', min: 3, keep: 9, cell: (t) => t.kind },
       { id: 'ends', title: 'Outer source → destination', shortTitle: 'Outer src → dst', min: 21, keep: 31, max: 81, cell: (t) => `${t.src} → ${t.dst}` },
-      { id: 'port', title: 'Port', min: 4, keep: 5, align: 'right', cell: (t) => (t.port ? String(t.port) : '') },
       { id: 'id', title: 'ID', min: 5, keep: 20, cell: (t) => t.idText },
+      { id: 'port', title: 'Port', min: 4, keep: 5, align: 'right', cell: (t) => (t.port ? String(t.port) : '') },
       { id: 'packets', title: 'Packets', shortTitle: 'Pkts', min: 4, keep: 9, align: 'right', cell: (t) => thousands(t.packets) },
       { id: 'bytes', title: 'Bytes', min: 5, keep: 9, align: 'right', cell: (t) => humanBytes(t.bytes) },
       { id: 'frags', title: 'Frags', min: 5, keep: 9, align: 'right', cell: (t) => thousands(t.fragments) },
-      { id: 'inner', title: 'Inner pairs', shortTitle: 'Inner', min: 5, keep: 31, max: 120, grow: true, cell: (t) => t.inner },
+      { id: 'inner', title: 'Inner pairs', shortTitle: 'Inner', min: 5, keep: 20, max: 120, grow: true, cell: (t) => t.inner },
     ],
-    ['ends', 'kind', 'id', 'packets', 'inner', 'port', 'bytes', 'frags'],
+    // Kind, endpoints and id tell tunnels apart: they stay while ← → scroll the rest.
+    ['kind', 'ends', 'id', 'packets', 'inner', 'port', 'bytes', 'frags'],
+    1,
+    3,
   );
 
   nextSort(): void {
