@@ -5,6 +5,7 @@ import { ENCAPS, encapByKind } from '../dissect/encap/index.js';
 import type { Packet } from '../dissect/types.js';
 import { AddrPairMap, AddrPairSet, HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
 import type { Facts } from './facts.js';
+import type { Flow } from './flows.js';
 import { pushCapped, roundTime, type Collector } from './pass.js';
 
 /** The descriptor's name for a kind key ("vxlan" -> "VXLAN"). */
@@ -78,6 +79,29 @@ export function innerPairKeys(t: Tunnel): AddrPairSet {
     pairSets.set(t, keys);
   }
   return keys;
+}
+
+/**
+ * Frames of tunnel t's packets between the given inner pairs (src -> dst, as t carries them),
+ * the evidence of a problem with those pairs only: all of t's frames when it carries nothing
+ * else; otherwise the frames of the flows of those pairs that rode t that way, since t's own
+ * frames would show its healthy traffic between other pairs too.
+ */
+export function innerPairFrames(t: Tunnel, pairs: AddrPairSet, flows: readonly Flow[], cap: number): number[] {
+  if (t.innerPairs.every((p) => pairs.has(p.srcAddr, p.dstAddr))) return t.frames.slice(0, cap);
+  const out: number[] = [];
+  for (const f of flows) {
+    const dir = pairs.has(f.srcAddr, f.dstAddr) ? 0 : pairs.has(f.dstAddr, f.srcAddr) ? 1 : undefined;
+    if (dir === undefined || !f.tunnelsOf(dir).includes(t.id)) continue;
+    for (const frame of f.frames) if (out.length < cap) out.push(frame);
+    if (out.length >= cap) break;
+  }
+  return out;
+}
+
+/** Evidence frames from several lists, in capture order, each once, at most cap. */
+export function evidenceFrames(lists: readonly (readonly number[])[], cap: number): number[] {
+  return [...new Set(lists.flat())].sort((a, b) => a - b).slice(0, cap);
 }
 
 interface State {

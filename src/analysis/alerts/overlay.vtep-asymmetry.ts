@@ -6,7 +6,9 @@
 //     breaks as soon as anything on the way keeps state (a firewall, conntrack, NAT);
 //   - a node encapsulating traffic from a pod CIDR it does not host.
 // A relay is not a hairpin: the packet leaves in another tunnel towards another VTEP.
-import { innerPairKeys, type Tunnel } from '../tunnels.js';
+import { AddrPairSet } from '../addr.js';
+import type { Flow } from '../flows.js';
+import { evidenceFrames, innerPairFrames, innerPairKeys, type InnerPair, type Tunnel } from '../tunnels.js';
 import { hostWord } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
 
@@ -28,10 +30,10 @@ export const rule: Rule = {
         for (const t2 of m.tunnels) {
           if (t2.src !== t1.dst || t2.dst === t1.src || t2 === t1) continue;
           const theirs = innerPairKeys(t2);
-          const shared = t1.innerPairs.find((p) => theirs.has(p.srcAddr, p.dstAddr));
+          // The pairs t1's end passes on: carried both ways round the relay, for a pod it does not host.
+          const relayed = t1.innerPairs.filter((p) => theirs.has(p.srcAddr, p.dstAddr) && !m.vteps.ownerOf(p.dstAddr)?.nodes.includes(t1.dst));
+          const shared = relayed[0];
           if (!shared) continue;
-          const owner = m.vteps.ownerOf(shared.dstAddr);
-          if (owner !== undefined && owner.nodes.includes(t1.dst)) continue;
           const key = `${t1.src}|${t1.dst}|${t2.dst}`;
           if (relays.has(key)) continue;
           relays.add(key);
@@ -48,8 +50,8 @@ export const rule: Rule = {
             fix:
               `Point ${t1.src}'s tunnel entry for ${shared.dst}'s pod CIDR at ${t2.dst} (Cilium: cilium bpf tunnel list on ${t1.src}; others: bridge fdb show, ip route), ` +
               `so packets go straight to the node that hosts the pod.`,
-            frames: [...t1.frames.slice(0, 5), ...t2.frames.slice(0, 5)],
-            count: Math.min(t1.packets, t2.packets),
+            frames: relayFrames(t1, t2, relayed, m.flows, m.options.evidenceFrames),
+            count: relayed.reduce((n, p) => n + p.packets, 0),
             src: t1.src,
             dst: t2.dst,
             node: t1.dst,
@@ -84,7 +86,7 @@ export const rule: Rule = {
             `One node's tunnel map disagrees with where the pods live, so packets go to a node that does not host their destination (it relays them or drops them), ` +
             `or a node encapsulates traffic for a pod CIDR it does not own. Capture on ${t0.dst} to see what it does with them.`,
           fix: `Compare the tunnel entries for the two pod CIDRs on ${t0.src} and ${back.src} (Cilium: cilium bpf tunnel list; others: bridge fdb show, ip route) with the nodes the pods run on (kubectl get pods -o wide).`,
-          frames: f.frames.slice(0, 10),
+          frames: f.frames.slice(0, m.options.evidenceFrames),
           count: f.packets,
           src: f.src,
           dst: f.dst,
@@ -97,3 +99,10 @@ export const rule: Rule = {
     },
   }),
 };
+
+/** The relayed pairs' packets in both tunnels: either may carry other, healthy pairs too. */
+function relayFrames(t1: Tunnel, t2: Tunnel, relayed: readonly InnerPair[], flows: readonly Flow[], cap: number): number[] {
+  const pairs = new AddrPairSet();
+  for (const p of relayed) pairs.add(p.srcAddr, p.dstAddr);
+  return evidenceFrames([innerPairFrames(t1, pairs, flows, cap), innerPairFrames(t2, pairs, flows, cap)], cap);
+}

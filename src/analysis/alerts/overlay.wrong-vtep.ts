@@ -8,7 +8,7 @@
 // (a relay, overlay.vtep-asymmetry), and answered traffic (it got there after all).
 import { AddrPairSet, formatAddr, type Addr } from '../addr.js';
 import type { Facts } from '../facts.js';
-import { innerPairKeys } from '../tunnels.js';
+import { evidenceFrames, innerPairFrames, innerPairKeys, type Tunnel } from '../tunnels.js';
 import { hostWord, interfaceRoleFromName } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
 
@@ -52,6 +52,8 @@ export const rule: Rule = {
           return answered.has(src, dst);
         };
         const alerts = new Map<string, Alert>();
+        // Per alert, what its evidence comes from: the tunnel, the inner pairs it misdelivers, their OTHERHOST drops.
+        const evidence = new Map<Alert, { tunnel: Tunnel; pairs: AddrPairSet; dropped: Set<Otherhost> }>();
         const droppedFor = new Map<Addr, Otherhost>();
         for (const o of otherhost.values()) if (!droppedFor.has(o.dst)) droppedFor.set(o.dst, o);
         for (const t of m.tunnels) {
@@ -88,7 +90,7 @@ export const rule: Rule = {
                   (belief ? `its route "${belief.prefix} ... encap ... dst ${belief.vtep}" must name ${right ?? 'the node that hosts it'}; ` : '') +
                   `Cilium: cilium bpf tunnel list (and cilium-dbg node list) on ${t.src}; Flannel/Calico: bridge fdb show dev the tunnel device and ip neigh; ` +
                   `a stale entry usually follows a node whose pod CIDR or IP changed: restart the agent on ${t.src}.`,
-                frames: [...(dropped?.frames ?? []), ...t.frames].slice(0, opts.evidenceFrames),
+                frames: [],
                 count: 0,
                 src: t.src,
                 dst: t.dst,
@@ -99,13 +101,23 @@ export const rule: Rule = {
               };
               if (right) a.node = right;
               alerts.set(key, a);
+              evidence.set(a, { tunnel: t, pairs: new AddrPairSet(), dropped: new Set() });
             }
             a.count += dropped?.count ?? p.packets;
+            const e = evidence.get(a)!;
+            e.pairs.add(p.srcAddr, p.dstAddr);
+            if (dropped) e.dropped.add(dropped);
           }
         }
+        // The evidence is these pairs' packets only: the tunnel also carries healthy traffic to the VTEP's own pods.
+        for (const [a, e] of evidence) {
+          const drops = [...e.dropped].map((o) => o.frames);
+          a.frames = evidenceFrames([...drops, innerPairFrames(e.tunnel, e.pairs, m.flows, opts.evidenceFrames)], opts.evidenceFrames);
+        }
+        const explained = new Set([...evidence.values()].flatMap((e) => [...e.dropped]));
         // OTHERHOST drops on a tunnel device that no tunnel row explains (the outer side not captured).
         for (const o of otherhost.values()) {
-          if ([...alerts.values()].some((a) => a.frames.includes(o.frames[0]!))) continue;
+          if (explained.has(o)) continue;
           const dst = formatAddr(o.dst);
           alerts.set(`otherhost|${o.iface}|${dst}`, {
             id: 'overlay.wrong-vtep',
