@@ -255,6 +255,58 @@ describe('lab hosts: what the verdicts say', { skip }, () => {
   });
 });
 
+describe('lab hosts: overlay.vtep-asymmetry in relay names both VTEP pairs, from every vantage point', { skip }, () => {
+  const alert = async (host: Host) => (await any('relay', host)).alerts.find((a) => a.id === 'overlay.vtep-asymmetry')!;
+
+  it('k8s-ctr: same end here, the far end differs (requests to k8s-w1, replies from k8s-w0); look at k8s-w1', async () => {
+    const a = await alert('ctr');
+    assert.equal(a.title, `${POD.ctr} → ${POD.w0}: requests ride ${NODE.ctr} → ${NODE.w1}, replies ${NODE.w0} → ${NODE.ctr}`);
+    assert.ok(a.explanation.includes(`Both have this node (${NODE.ctr}) at ${POD.ctr}'s end`), a.explanation);
+    assert.ok(a.explanation.includes(`the requests are encapsulated to ${NODE.w1}, but the replies come from ${NODE.w0}`), a.explanation);
+    assert.ok(a.explanation.includes(`Capture on ${NODE.w1} to see what it does with them.`), a.explanation);
+    assert.ok(a.fix.includes(`On this node (${NODE.ctr}), the tunnel entry for ${POD.w0}'s pod CIDR points at ${NODE.w1}`), a.fix);
+  });
+
+  for (const host of ['w0', 'router'] as const) {
+    it(`${host}: the same end at k8s-w0, the other differs (requests from k8s-w1, replies to k8s-ctr); look at k8s-w1`, async () => {
+      const a = await alert(host);
+      assert.equal(a.title, `${POD.ctr} → ${POD.w0}: requests ride ${NODE.w1} → ${NODE.w0}, replies ${NODE.w0} → ${NODE.ctr}`);
+      const w0 = host === 'w0' ? `this node (${NODE.w0})` : NODE.w0;
+      assert.ok(a.explanation.includes(`Both have ${w0} at ${POD.w0}'s end`), a.explanation);
+      assert.ok(a.explanation.includes(`the requests come from ${NODE.w1}, but the replies go to ${NODE.ctr}`), a.explanation);
+      assert.ok(a.explanation.includes(`Capture on ${NODE.w1} to see where the requests come from.`), a.explanation);
+      // Not the self-cancelling "encapsulated to 192.168.20.100, replies come from 192.168.20.100".
+      assert.ok(!a.explanation.includes(`encapsulated to ${NODE.w0}`), a.explanation);
+      assert.ok(a.fix.includes(`the tunnel entry for ${POD.w0}'s pod CIDR on ${NODE.ctr} points at ${NODE.w1} instead of ${NODE.w0}`), a.fix);
+    });
+  }
+
+  it('w1: this node is the relay', async () => {
+    const a = await alert('w1');
+    assert.match(
+      a.title,
+      /^this node \(192\.168\.10\.101\) relays 172\.20\.0\.10 → 172\.20\.2\.30: decapsulates it from 192\.168\.10\.100 and encapsulates it again to 192\.168\.20\.100$/,
+    );
+  });
+
+  it('no alert of any scenario tells a host to capture on itself', async () => {
+    for (const scenario of SCENARIOS) {
+      for (const host of HOSTS) {
+        const r = await any(scenario, host);
+        assert.ok(r.vantage.own.length > 0, `${scenario} on ${host}: its own addresses are known`);
+        for (const a of r.alerts) {
+          const told = [...`${a.explanation} ${a.fix}`.matchAll(/capture on (\d+\.\d+\.\d+\.\d+)/gi)].map((m) => m[1]!);
+          assert.deepEqual(
+            told.filter((addr) => r.vantage.own.includes(addr)),
+            [],
+            `${scenario} on ${host}, ${a.id}: ${a.explanation}`,
+          );
+        }
+      }
+    }
+  });
+});
+
 describe('lab hosts: evidence frames are packets of the problem, never healthy traffic', { skip }, () => {
   it("no alert of any scenario, from any host, points at the k8s-w1 pod's exchange (answered everywhere)", async () => {
     const healthy = podPair({ inner: { src: POD.ctr, dst: POD.w1 } } as Pkt);

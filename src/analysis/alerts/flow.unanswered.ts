@@ -4,6 +4,7 @@
 import { msg } from '../../errors.js';
 import type { Flow, Unanswered } from '../flows.js';
 import type { Tunnel } from '../tunnels.js';
+import { hostWord } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
 
 interface Group {
@@ -44,8 +45,13 @@ export const rule: Rule = {
         const tunnelled = f.tunnels.length > 0;
         const from = g.sources.size === 1 ? m.names.who(f.src) : msg.manySources(g.sources.size, g.sources.size >= MAX_SOURCES);
         const vtep = tunnelled ? m.tunnels[f.directions[0].tunnels[0] ?? f.tunnels[0]!]?.dst : undefined;
+        // Where to look next: the VTEP the requests ride to, unless this capture is already there.
         const seen =
-          vtep !== undefined ? ` The requests ride a tunnel to VTEP ${vtep}: capture on ${vtep} (or the next hop towards it) to see whether they arrive.` : '';
+          vtep === undefined
+            ? ''
+            : m.vantage.own.includes(vtep)
+              ? ` The requests ride a tunnel to VTEP ${vtep}, ${hostWord(m.vantage.host)} itself: they arrive here and get no answer.`
+              : ` The requests ride a tunnel to VTEP ${vtep}: capture on ${vtep} (or the next hop towards it) to see whether they arrive.`;
         const alert: Alert = {
           id: 'flow.unanswered',
           severity: 'warning',

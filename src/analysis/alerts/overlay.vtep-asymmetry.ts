@@ -77,15 +77,14 @@ export const rule: Rule = {
           same.count += f.packets;
           continue;
         }
+        const name = (addr: string): string => (own.has(addr) ? `${here} (${addr})` : addr);
+        const words = asymmetryWords(f, [t0.src, t0.dst], [back.src, back.dst], name);
         const alert: Alert = {
           id: 'overlay.vtep-asymmetry',
           severity: 'warning',
           title: `${f.src} → ${f.dst}: requests ride ${t0.src} → ${t0.dst}, replies ${back.src} → ${back.dst}`,
-          explanation:
-            `The two directions of one inner flow use different VTEP pairs: requests are encapsulated to ${t0.dst}, replies come from ${back.src}. ` +
-            `One node's tunnel map disagrees with where the pods live, so packets go to a node that does not host their destination (it relays them or drops them), ` +
-            `or a node encapsulates traffic for a pod CIDR it does not own. Capture on ${t0.dst} to see what it does with them.`,
-          fix: `Compare the tunnel entries for the two pod CIDRs on ${t0.src} and ${back.src} (Cilium: cilium bpf tunnel list; others: bridge fdb show, ip route) with the nodes the pods run on (kubectl get pods -o wide).`,
+          explanation: words.explanation + (own.has(words.look.at) ? '' : ` Capture on ${words.look.at} to see ${words.look.what}.`),
+          fix: words.fix,
           frames: f.frames.slice(0, m.options.evidenceFrames),
           count: f.packets,
           src: f.src,
@@ -105,4 +104,49 @@ function relayFrames(t1: Tunnel, t2: Tunnel, relayed: readonly InnerPair[], flow
   const pairs = new AddrPairSet();
   for (const p of relayed) pairs.add(p.srcAddr, p.dstAddr);
   return evidenceFrames([innerPairFrames(t1, pairs, flows, cap), innerPairFrames(t2, pairs, flows, cap)], cap);
+}
+
+/**
+ * What one flow's two VTEP pairs say, requests a -> b and replies c -> d: symmetric traffic has
+ * c = b and d = a, so the end where they differ is where to look. The same pair at the client's
+ * end (a = d): the requests go to a node (b) other than the one the replies come from (c), which
+ * relays them or should have had them. The same at the server's end (b = c): the requests come
+ * from a node (a) other than the one the replies go to (d), which relays them for d or
+ * encapsulates for a pod it does not host. `look` is the odd node on the requests' way.
+ */
+function asymmetryWords(
+  f: Flow,
+  [a, b]: [string, string],
+  [c, d]: [string, string],
+  name: (addr: string) => string,
+): { explanation: string; fix: string; look: { at: string; what: string } } {
+  const pairs = `The two directions of one inner flow use different VTEP pairs: requests ${a} → ${b}, replies ${c} → ${d}.`;
+  const tools = 'Cilium: cilium bpf tunnel list; others: bridge fdb show, ip route';
+  if (a === d)
+    return {
+      explanation:
+        `${pairs} Both have ${name(a)} at ${f.src}'s end; at ${f.dst}'s end they differ: the requests are encapsulated to ${name(b)}, but the replies come from ${name(c)}. ` +
+        `${b} does not answer for ${f.dst}: the requests reach ${c} through it (a relay, triangular routing), and ${c} answers straight back.`,
+      fix:
+        `On ${name(a)}, the tunnel entry for ${f.dst}'s pod CIDR points at ${b} while ${f.dst}'s replies come from ${c}: it must name the node ${f.dst} runs on ` +
+        `(kubectl get pods -o wide; ${tools}).`,
+      look: { at: b, what: 'what it does with them' },
+    };
+  if (b === c)
+    return {
+      explanation:
+        `${pairs} Both have ${name(b)} at ${f.dst}'s end; at ${f.src}'s end they differ: the requests come from ${name(a)}, but the replies go to ${name(d)}. ` +
+        `${a} relays requests that ${d} sent it (triangular routing), or it encapsulates traffic from ${f.src}'s pod CIDR, which it does not host.`,
+      fix:
+        `If ${a} relays them, the tunnel entry for ${f.dst}'s pod CIDR on ${name(d)} points at ${a} instead of ${b}: it must name the node ${f.dst} runs on ` +
+        `(kubectl get pods -o wide; ${tools}).`,
+      look: { at: a, what: 'where the requests come from' },
+    };
+  return {
+    explanation:
+      `${pairs} They share no end. One node's tunnel map disagrees with where the pods live, so packets go to a node that does not host their destination (it relays them or drops them), ` +
+      `or a node encapsulates traffic for a pod CIDR it does not own.`,
+    fix: `Compare the tunnel entries for the two pod CIDRs on ${name(a)} and on ${name(c)} with the nodes the pods run on (kubectl get pods -o wide; ${tools}).`,
+    look: { at: b, what: 'what it does with the requests' },
+  };
 }
