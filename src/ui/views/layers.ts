@@ -199,7 +199,8 @@ export class LayersView {
         .map((p) => `${p.name} ${p.size}`)
         .join(' + ');
       const pct = o.inner > 0 ? ` (+${Math.round((o.bytes / o.inner) * 100)}%)` : '';
-      say(`Encapsulation overhead: ${sum} = ${o.bytes} bytes`, 'key');
+      // A handshake or keepalive carries nothing: its headers are the message, not overhead.
+      if (o.inner > 0) say(`Encapsulation overhead: ${sum} = ${o.bytes} bytes`, 'key');
       // Without the keys the encrypted part's padding and integrity check cannot be told from the
       // inner packet (WireGuard's 16-byte tag is counted as a trailer; ESP's depends on the cipher).
       const sealed = o.encrypted && !o.parts.some((p) => p.name === 'trailer');
@@ -215,7 +216,7 @@ export class LayersView {
           : '';
       say(
         o.inner === 0
-          ? `No inner ${o.carriesFrame ? 'frame' : 'packet'}: the tunnel's own message (a handshake or keepalive), ${o.onWire} bytes on the underlay${linkNote}.`
+          ? `No inner ${o.carriesFrame ? 'frame' : 'packet'}: the tunnel's own message (a handshake or keepalive), ${sum} = ${o.onWire} bytes on the underlay${linkNote}; nothing is encapsulated, so nothing is overhead.`
           : // Only a cut outer datagram holds part of the inner frame; an inner fragment is a whole inner frame.
             f && f.depth === 0 && f.offset === 0 && f.more
             ? `Fragment 1 of datagram ${f.id}: ${o.inner} bytes of the ${what} here, the rest in later fragments.`
