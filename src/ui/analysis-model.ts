@@ -194,15 +194,18 @@ export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'h
 }
 
 /**
- * "back: VXLAN VNI 45678; also: GRE key 0x0000002a": the flow's other tunnels, by the way the
- * inner packets they carried went (a tunnel that carried the flow's replies is "back").
+ * "back: VXLAN VNI 45678 10.0.0.2→10.0.0.1; also: GRE key 0x0000002a 10.0.0.1→10.0.0.2": the
+ * flow's other tunnels with their endpoints (a relay or a wrong VTEP shows there), by the way
+ * the inner packets they carried went (a tunnel that carried the replies is "back"); "back:
+ * plain" when the replies of a tunnelled flow were never tunnelled (asymmetric routing).
  */
-function otherTunnels(f: Flow, others: readonly Tunnel[]): string {
-  const name = (t: Tunnel): string => [t.kind, tunnelId(t)].filter(Boolean).join(' ');
+function otherTunnels(f: Flow, others: readonly Tunnel[], show: ShowAddress): string {
+  const name = (t: Tunnel): string => [t.kind, tunnelId(t), `${show(t.src)}→${show(t.dst)}`].filter(Boolean).join(' ');
   const forward = (t: Tunnel): boolean => t.innerPairs.some((p) => p.src === f.src && p.dst === f.dst);
-  const same = others.filter(forward);
-  const back = others.filter((t) => !forward(t));
-  return [back.length ? `back: ${back.map(name).join(', ')}` : '', same.length ? `also: ${same.map(name).join(', ')}` : ''].filter(Boolean).join('; ');
+  const same = others.filter(forward).map(name);
+  const back = others.filter((t) => !forward(t)).map(name);
+  if (f.carriedOf(0) !== 'plain' && f.carriedOf(0) !== '' && f.carriedOf(1) === 'plain') back.push('plain');
+  return [back.length ? `back: ${back.join(', ')}` : '', same.length ? `also: ${same.join(', ')}` : ''].filter(Boolean).join('; ');
 }
 
 function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, show: ShowAddress): FlowRow {
@@ -219,7 +222,7 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, 
     bytes: f.bytes,
     state: safeText(f.state),
     unanswered: f.unanswered !== undefined,
-    also: otherTunnels(f, others),
+    also: safeText(otherTunnels(f, others, show)),
     firstFrame: f.firstFrame,
     match: {
       family: f.family,

@@ -135,7 +135,7 @@ describe('analysis views', () => {
       await ui.press('4');
       const text = ui.text();
       assert.match(text, /▾ VXLAN 192\.168\.10\.100 → 192\.168\.20\.100 {2}udp\/8472 {2}VNI 32001 {2}\(5 flows\)/);
-      assert.match(text, /ICMP +172\.20\.0\.10 → 172\.20\.2\.30 +5 +5 .*back: VXLAN VNI 45678/);
+      assert.match(text, /ICMP +172\.20\.0\.10 → 172\.20\.2\.30 +5 +5 .*back: VXLAN VNI 45678 192\.168\.20\.100→192\.168\.10\.100/);
       assert.match(text, /TCP +172\.20\.0\.10:48312 → 172\.20\.2\.30:80/);
       await ui.press(KEYS.enter);
       assert.match(
@@ -194,6 +194,37 @@ describe('analysis views', () => {
       assert.ok(ui.text().includes(dropped.title.slice(0, 60)), ui.text());
     } finally {
       await ui.quit();
+    }
+  });
+
+  it("Flows: a relayed flow's replies come back in another tunnel, an asymmetric one's plain", async () => {
+    const hosts = SAMPLES + 'lab-recordings/hosts/';
+    for (const [scenario, host] of [
+      ['relay', 'w0'],
+      ['asym-encap', 'router'],
+    ] as const) {
+      const file = `${hosts}${scenario}-${host}-any.pcap`;
+      const { ifnames, ...hostOpts } = hostOptions({ ifname: [], 'ip-link': `${hosts}${scenario}-${host}.ip-link.txt`, 'pod-cidr': [] });
+      const capture = await loadCapture(file);
+      const r = analyze(capture, { ...hostOpts, ifnames });
+      capture.close();
+      const ui = await startUi(file, { ifnames, host: hostOpts, cols: 200, rows: 40 });
+      try {
+        await ui.press('4');
+        for (const f of r.flows.filter((x) => x.tunnelled && x.packetsOf(1) > 0)) {
+          const line = ui.lines().find((l) => l.includes(`${f.src}`) && l.includes(f.proto.toUpperCase()))!;
+          const back = f.tunnelsOf(1).filter((id) => !f.tunnelsOf(0).includes(id));
+          if (back.length) {
+            const t = r.tunnels.find((x) => x.id === back[0])!;
+            assert.ok(line.includes(`back: VXLAN VNI ${t.vni} ${t.src}→${t.dst}`), `${scenario}: ${line}`);
+          } else {
+            assert.equal(f.carriedOf(1), 'plain', scenario);
+            assert.match(line, /back: plain\s*$/, scenario);
+          }
+        }
+      } finally {
+        await ui.quit();
+      }
     }
   });
 
