@@ -47,6 +47,13 @@ export interface PlaceOptions {
   pins?: number;
   /** Keep MARKER_GAP cells free after the pinned columns (something is scrolled away on the left). */
   marker?: boolean;
+  /**
+   * How `scroll` moves: 'priority' scrolls away the most important unpinned columns first (the
+   * packet list, whose least important columns wait on the right); 'natural' scrolls away the
+   * leftmost ones and shows the columns to their right in order, as a spreadsheet does (the
+   * analysis tables, where every column after the pinned ones matters as much).
+   */
+  scrollBy?: 'priority' | 'natural';
 }
 
 /**
@@ -77,6 +84,8 @@ export function placeColumns(natural: readonly ListColumn[], priority: readonly 
   }
   if (!pinned.length) return { columns: [], hiddenLeft: 0, hiddenRight: 0, scroll: 0, canHideMore: false, pinned: 0, marker: false };
   const start = Math.max(0, Math.min(scroll, rest.length - 1));
+  // Scrolled the natural way, the unpinned columns come in display order from `start`.
+  const queue = opts.scrollBy === 'natural' && start > 0 ? [...rest].sort(byNatural) : rest;
   const placed: PlacedListColumn[] = [];
   let used = -1 + marker;
   for (const c of pinned) {
@@ -85,8 +94,8 @@ export function placeColumns(natural: readonly ListColumn[], priority: readonly 
     used += 1 + w;
   }
   let k = start;
-  for (; k < rest.length; k++) {
-    const c = rest[k]!;
+  for (; k < queue.length; k++) {
+    const c = queue[k]!;
     if (used + 1 + c.min > width) break;
     placed.push({ ...c, width: c.min });
     used += 1 + c.min;
@@ -108,7 +117,8 @@ export function placeColumns(natural: readonly ListColumn[], priority: readonly 
   const others = placed.slice(pins).sort(byNatural);
   // When no other column fits beside the pinned ones, scrolling cannot show anything.
   if (!others.length) return { columns: first, hiddenLeft: 0, hiddenRight: 0, scroll: start, canHideMore: false, pinned: first.length, marker: false };
-  return { columns: [...first, ...others], hiddenLeft: start, hiddenRight: rest.length - k, scroll: start, canHideMore: start < growAt, pinned: pins, marker: marker > 0 };
+  const growNext = queue.findIndex((c) => c.grow);
+  return { columns: [...first, ...others], hiddenLeft: start, hiddenRight: queue.length - k, scroll: start, canHideMore: start < (queue === rest ? growAt : growNext), pinned: pins, marker: marker > 0 };
 }
 
 /**

@@ -9,7 +9,7 @@ import { Theme } from '../../src/ui/theme.js';
 import { StatusBar } from '../../src/ui/views/status-bar.js';
 import { FilterBar } from '../../src/ui/views/filter-bar.js';
 import { MOUSE_HELP } from '../../src/ui/keymap.js';
-import { CILIUM, SAMPLES, command, startUi } from './helpers.js';
+import { CILIUM, SAMPLES, command, startUi, type Ui } from './helpers.js';
 import { vxshark } from '../helpers/cli.js';
 
 const LAB = SAMPLES + 'lab-recordings/';
@@ -162,6 +162,33 @@ describe('80x24', () => {
       assert.match(flowHeader(), /^ {3}Proto Source → Destination +« /);
     } finally {
       await ui.quit();
+    }
+  });
+
+  it('→ brings every column of Flows, Tunnels and Hops into view, in display order', async () => {
+    const reached = async (ui: Ui, view: string, header: RegExp, titles: RegExp[]): Promise<void> => {
+      await ui.press(view);
+      const seen = new Set<number>();
+      for (let i = 0; i < 8; i++) {
+        const h = ui.lines().find((l) => header.test(l))!;
+        titles.forEach((t, k) => t.test(h) && seen.add(k));
+        await ui.press(KEYS.right);
+      }
+      assert.deepEqual([...seen].sort(), titles.map((_t, k) => k), `view ${view}: never shown ${titles.filter((_t, k) => !seen.has(k)).join(' ')}`);
+    };
+    const mtu = await startUi(LAB + 'tunnel-mtu-router-any.pcap', { cols: 80, rows: 24, ifnames: readIpLinkFile(LAB + 'tunnel-mtu-router.ip-link.txt') });
+    try {
+      await reached(mtu, '5', /^ Kind /, [/ Port /, /Pa?c?ke?ts/, /Bytes/, /Frags/, /Inner/]);
+      await reached(mtu, '6', /Ingress|In → Out/, [/Kind/, /Pa?c?ke?ts/, /TTL/, /Latency/, /MAC/, /Verdict/]);
+    } finally {
+      await mtu.quit();
+    }
+    const hosts = LAB + 'hosts/';
+    const relay = await startUi(hosts + 'relay-w1-any.pcap', { cols: 80, rows: 24, ifnames: readIpLinkFile(hosts + 'relay-w1.ip-link.txt') });
+    try {
+      await reached(relay, '4', /Proto/, [/→/, /←/, /Bytes/, /State/, /Other/]);
+    } finally {
+      await relay.quit();
     }
   });
 

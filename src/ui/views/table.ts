@@ -69,7 +69,7 @@ export class Table<T> {
       };
     });
     const marker = this.side.columns > 0 || this.side.text > 0;
-    this.placement = placeColumns(specs, this.priority, width - this.pad.length, this.side.columns, { pins: this.pins, marker });
+    this.placement = placeColumns(specs, this.priority, width - this.pad.length, this.side.columns, { pins: this.pins, marker, scrollBy: 'natural' });
     this.side.columns = this.placement.scroll;
   }
 
