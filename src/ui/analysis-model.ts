@@ -2,6 +2,8 @@
 // draw: plain arrays of rows (structured-clone safe, so a worker thread can build them), with
 // the display filter that shows each flow or tunnel in the packet list.
 import type { Alert, AnalysisResult, Flow, Severity, Tunnel } from '../analysis/index.js';
+import type { HopPath } from '../analysis/hops.js';
+import { roleOf } from '../analysis/vantage.js';
 import { encapByName, idText } from '../dissect/encap/index.js';
 import { safeText } from '../text/escape.js';
 
@@ -292,8 +294,11 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
   const alertPaths = new Set(
     r.alerts.filter((a) => a.severity !== 'info' && a.ingress !== undefined && a.egress !== undefined).map((a) => `${a.ingress}|${a.egress}`),
   );
+  // In and out of a tunnel device is a node relaying (decapsulated, then encapsulated again
+  // towards another VTEP), which the alerts say; not a hairpin.
+  const relay = (p: HopPath): boolean => p.kind === 'hairpin' && p.ingress === p.egress && roleOf(r.vantage, p.ingress) === 'tunnel';
   const hops: HopRow[] = r.hops.paths.map((p) => ({
-    kind: p.kind,
+    kind: relay(p) ? 'relay' : p.kind,
     ingress: safeText(p.ingress),
     egress: safeText(p.egress),
     src: safeText(show(p.src)),
@@ -304,7 +309,7 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
     macRewritten: p.macRewritten,
     encapsulated: p.encapsulated,
     fragments: p.fragments,
-    misroute: p.kind === 'hairpin' || (uplink !== undefined && p.egress === uplink) || alertPaths.has(`${p.ingress}|${p.egress}`),
+    misroute: (p.kind === 'hairpin' && !relay(p)) || (uplink !== undefined && p.egress === uplink) || alertPaths.has(`${p.ingress}|${p.egress}`),
     dropped: p.notForHost > 0,
     example: p.examples[0],
     filter: '',

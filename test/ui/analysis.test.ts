@@ -7,6 +7,7 @@ import { CILIUM, SAMPLES, command, startUi, type Ui } from './helpers.js';
 import { hostOptions } from '../../src/cli/commands/analysis-common.js';
 import { analyze } from '../../src/analysis/index.js';
 import { loadCapture } from '../../src/capture/capture.js';
+import { readIpLinkFile } from '../../src/capture/ip-link.js';
 
 const ROUTER = SAMPLES + 'router-interfaces.pcapng';
 const MISROUTE_FG = 203;
@@ -225,6 +226,20 @@ describe('analysis views', () => {
       } finally {
         await ui.quit();
       }
+    }
+  });
+
+  it('Hops: a node relaying through its tunnel device is a relay, not a hairpin misroute, as the alert says', async () => {
+    const hosts = SAMPLES + 'lab-recordings/hosts/';
+    const ui = await startUi(hosts + 'relay-w1-any.pcap', { ifnames: readIpLinkFile(hosts + 'relay-w1.ip-link.txt'), cols: 140, rows: 40 });
+    try {
+      assert.ok(ui.handle.app.analysis!.alerts.some((a) => a.id === 'overlay.vtep-asymmetry'));
+      await ui.press('6');
+      const line = ui.lines().find((l) => l.includes('cilium_vxlan → cilium_vxlan'))!;
+      assert.match(line, /plain +relay +\d+ .*relayed/);
+      assert.doesNotMatch(ui.text(), /hairpin|misroute/);
+    } finally {
+      await ui.quit();
     }
   });
 
