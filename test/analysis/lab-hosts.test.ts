@@ -178,6 +178,12 @@ describe('lab hosts: what the verdicts say', { skip }, () => {
     }
   });
 
+  it("wrong-vtep on k8s-w1: the fix names the VTEP the sender uses and the one its own route names", async () => {
+    const r = await any('wrong-vtep', 'w1');
+    const a = r.alerts.find((x) => x.id === 'overlay.wrong-vtep')!;
+    assert.match(a.fix, new RegExp(`on ${a.src}: it points at ${a.dst}, and must point at 192\\.168\\.20\\.100 \\(this node's own route "172\\.20\\.2\\.0/24`));
+  });
+
   it('wrong-vtep on k8s-w1: the decapsulated copies addressed to another host are the dropped ones, the answered pod traffic is not', async () => {
     const r = await any('wrong-vtep', 'w1');
     const decap = r.hops.paths.filter((p) => p.kind === 'decap');

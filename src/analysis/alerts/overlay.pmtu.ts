@@ -110,8 +110,8 @@ export const rule: Rule = {
               `(handshakes, headers) get through and large ones vanish. Transfers stall (see flow.stalled).`
             : `${g.reporter} could not forward ${kind} packets from ${g.vtepSrc} to ${g.vtepDst}: they have DF set and are larger than the next link (${mtuText}), ` +
               `so it dropped them and said so ${g.count === 1 ? 'once' : `${g.count} times`}. Every inner packet grows by ${g.overhead} bytes of ${kind} ` +
-              `encapsulation${g.kind === 'geneve' ? ' (with its options)' : ''}, so pods may send at most ${podMtu || 'the path MTU minus that'} bytes; ` +
-              `the path MTU itself is too large for the pods.`;
+              `encapsulation${g.kind === 'geneve' ? ' (with its options)' : ''}, so pods may send at most ${podMtu || 'the path MTU minus that'} bytes: ` +
+              `the pods' MTU is too large for this path.`;
           const fix = podMtu
             ? `Set the pod (overlay) MTU to ${podMtu} = ${g.mtu} − ${g.overhead} (Cilium: --set MTU=${podMtu}; Calico: vxlanMTU; Flannel: the backend's MTU; then restart the pods), ` +
               `or raise the MTU of the narrow link to at least your pod MTU + ${g.overhead}.`

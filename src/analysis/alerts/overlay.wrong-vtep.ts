@@ -72,6 +72,11 @@ export const rule: Rule = {
             const prefix = owner ? `${formatAddr(owner.prefix.base)}/${owner.prefix.bits}` : p.dst;
             const right = owner ? owner.nodes.join(' or ') : undefined;
             const belief = m.vteps.routeTo(d);
+            // The capturing host's own route for the prefix is the wrong entry when the sender
+            // captured, or evidence of the right VTEP when another host did.
+            const entry = belief && belief.vtep === t.dst ? ` (the route "${belief.prefix} ... encap ... dst ${belief.vtep}")` : '';
+            const target = right ?? (belief && belief.vtep !== t.dst ? belief.vtep : undefined);
+            const ownRoute = !right && belief && target === belief.vtep ? ` (${here}'s own route "${belief.prefix} ... encap ... dst ${belief.vtep}" says so)` : '';
             if (!a) {
               a = {
                 id: 'overlay.wrong-vtep',
@@ -86,8 +91,8 @@ export const rule: Rule = {
                   `The sender's tunnel map (its route or FDB entry for ${prefix}) points at the wrong node.` +
                   (dropped ? '' : ` Capture on ${t.dst} to see the drop.`),
                 fix:
-                  `Fix the sender's tunnel/VTEP entry for ${prefix} on ${t.src}: ` +
-                  (belief ? `its route "${belief.prefix} ... encap ... dst ${belief.vtep}" must name ${right ?? 'the node that hosts it'}; ` : '') +
+                  `Fix the sender's tunnel/VTEP entry for ${prefix} on ${t.src}${entry}: it points at ${t.dst}` +
+                  (target ? `, and must point at ${target}${ownRoute}. ` : ', not at the node that hosts it. ') +
                   `Cilium: cilium bpf tunnel list (and cilium-dbg node list) on ${t.src}; Flannel/Calico: bridge fdb show dev the tunnel device and ip neigh; ` +
                   `a stale entry usually follows a node whose pod CIDR or IP changed: restart the agent on ${t.src}.`,
                 frames: [],
