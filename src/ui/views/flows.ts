@@ -68,8 +68,9 @@ export class FlowsView extends RowView<FlowRow> {
     this.rows = sorted.flatMap(({ flows }) => flows);
   }
 
-  /** `encryptedTunnels`: tunnels whose inner packets cannot be read (ESP, WireGuard), to say why flows are missing. */
-  render(groups: readonly FlowGroup[], total: number, width: number, height: number, encryptedTunnels = 0): string[] {
+  /** `encrypted`: the kinds of the tunnels whose inner packets cannot be read (ESP, WireGuard), one per tunnel, to say why flows are missing. */
+  render(groups: readonly FlowGroup[], total: number, width: number, height: number, encrypted: readonly string[] = []): string[] {
+    const encryptedTunnels = encrypted.length;
     const th = this.theme;
     this.setGroups(groups);
     const sortText = this.sort === 'first' ? 'first seen' : `by ${this.sort}`;
@@ -89,7 +90,7 @@ export class FlowsView extends RowView<FlowRow> {
     ];
     if (encryptedTunnels && (!this.rows.length || groups.every((g) => g.tunnel === undefined)))
       for (const line of wrap(
-        `${thousands(encryptedTunnels)} encrypted tunnel${encryptedTunnels === 1 ? '' : 's'} (ESP, WireGuard): the flows inside cannot be read; the Tunnels view (5) lists them.`,
+        `${thousands(encryptedTunnels)} encrypted tunnel${encryptedTunnels === 1 ? '' : 's'} (${[...new Set(encrypted)].join(', ')}): the flows inside cannot be read; the Tunnels view (5) lists them.`,
         width - 2,
       ))
         out.push(th.paint('note', fit(` ${line}`, width)));

@@ -126,11 +126,17 @@ export function listRow(pos: number, time: string, s: PacketSummary, custom: str
   };
 }
 
-/** At its compact width an interface keeps its direction mark: "cilium_vxlan ▸" → "cilium…▸". */
+/**
+ * At its compact width an interface keeps its direction mark and the ends of its name, which
+ * tell cilium_vxlan from cilium_host: "cilium_vxlan ▸" → "ci…xlan ▸".
+ */
 function compactIface(text: string, width: number): string {
-  const m = / (\S)$/.exec(text);
-  if (!m || width < 4) return text;
-  return text.slice(0, width - 3) + '… ' + m[1];
+  const m = /^(.*) (\S)$/.exec(text);
+  const room = width - 2;
+  if (!m || room < 4 || m[1]!.length <= room) return text;
+  const name = m[1]!;
+  const head = Math.max(1, Math.floor((room - 1) / 3));
+  return `${name.slice(0, head)}…${name.slice(name.length - (room - 1 - head))} ${m[2]}`;
 }
 
 /** An Ethernet address pair (ARP and other non-IP rows): never what the Source → Destination width is fitted to. */
@@ -356,7 +362,8 @@ export class PacketListView {
     if ((id === 'outer' || id === 'addr') && this.compactPairs) return text.replace(' → ', '→');
     if (text.length <= width) return text;
     if (id === 'tunnel') return compactTunnel(text);
-    if (id === 'iface') return compactIface(text, width);
+    // Always the same compact width, so one interface reads the same in every capture.
+    if (id === 'iface') return compactIface(text, Math.min(width, IFACE_COMPACT));
     if (id === 'outer' || id === 'addr') return text.replace(' → ', '→');
     return text;
   }
