@@ -537,5 +537,7 @@ function describe(f: Flow): string {
     parts.push(`${dns.queries} quer${dns.queries === 1 ? 'y' : 'ies'}`);
     parts.push(dns.responses ? `${dns.responses} response${dns.responses === 1 ? '' : 's'}` : 'no response');
   }
+  // Plain UDP, ICMP errors, other protocols: whether anything came back is all there is to say.
+  if (parts.length === 0) parts.push(f.packetsOf(1) > 0 ? 'both ways' : 'one way');
   return parts.join(', ');
 }

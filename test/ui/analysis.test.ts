@@ -243,6 +243,31 @@ describe('analysis views', () => {
     }
   });
 
+  it('Alerts: a wide screen lists every evidence frame it has room for', async () => {
+    const hosts = SAMPLES + 'lab-recordings/hosts/';
+    const opts = { ifnames: readIpLinkFile(hosts + 'pmtu-blackhole-ctr.ip-link.txt') };
+    const evidence = async (cols: number): Promise<string> => {
+      const ui = await startUi(hosts + 'pmtu-blackhole-ctr-any.pcap', { ...opts, cols, rows: 40 });
+      try {
+        await ui.press('7');
+        return ui
+          .lines()
+          .map((l) => l.trim())
+          .join(' ')
+          .replace(/.*Evidence: /, '');
+      } finally {
+        await ui.quit();
+      }
+    };
+    const narrow = await evidence(80);
+    const wide = await evidence(200);
+    const listed = (t: string): number => (/frames[^:]*: ([\d, …]+)/.exec(t)?.[1] ?? '').split(',').filter((x) => /\d/.test(x)).length;
+    const kept = Number(/(\d+) frames/.exec(wide)?.[1]);
+    assert.ok(kept > 12, wide);
+    assert.ok(listed(narrow) >= 12 && listed(narrow) <= kept, narrow);
+    assert.equal(listed(wide), kept, wide);
+  });
+
   it('says why Hops is empty for a capture without interfaces', async () => {
     const ui = await startUi(CILIUM);
     try {

@@ -41,10 +41,13 @@ export class AlertsView extends RowView<AlertRow> {
     const fix = wrap(`Fix: ${a.fix}`, width - 2);
     fix.forEach((l, i) => detail.push(i === 0 ? th.paint('key', fit(` ${l}`, width)) : fit(` ${l}`, width)));
     // Frames around the one n / N reached, so the bracketed frame stays on screen.
+    // About two lines of them: 12 at 80 columns, more on a wide screen.
+    const digits = String(Math.max(0, ...a.frames)).length + 2;
+    const many = Math.max(12, Math.floor((width - 40) / digits) * 2);
     const at = Math.max(0, evidenceAt);
     const first = Math.max(0, at - 4);
-    const shown = a.frames.slice(first, first + 12).map((n, i) => (i + first === evidenceAt ? `[${n}]` : String(n)));
-    const frames = `${first > 0 ? '…, ' : ''}${shown.join(', ')}${first + 12 < a.frames.length ? ', …' : ''}`;
+    const shown = a.frames.slice(first, first + many).map((n, i) => (i + first === evidenceAt ? `[${n}]` : String(n)));
+    const frames = `${first > 0 ? '…, ' : ''}${shown.join(', ')}${first + many < a.frames.length ? ', …' : ''}`;
     const kept = a.frames.length === 1 ? '1 frame' : `${a.frames.length} frames${a.count > a.frames.length ? ' kept' : ''} (n / N)`;
     detail.push(...paragraph(`Evidence: ${a.count} seen, ${kept}: ${frames}`, width));
     const listRoom = Math.max(3, Math.min(rows.length, height - out.length - detail.length - 1));
