@@ -483,7 +483,8 @@ export const msg = {
   tunnelCarries: (pairs: string[], total: number) => `carries ${pairs.join(', ')}${total > pairs.length ? `, and ${total - pairs.length} more pairs` : ''}`,
   hopMacs: (i: { src: string; dst: string }, o: { src: string; dst: string }) =>
     `MAC in ${i.src || '?'}${i.dst ? ` → ${i.dst}` : ''}, out ${o.src || '?'}${o.dst ? ` → ${o.dst}` : ''}`,
-  hopsTunnelNote: () => `* tunnel packets: routed and bridged ones by their outer header; decap and encap pair a tunnel packet with the inner packet it carries`,
+  hopsTunnelNote: () =>
+    `* tunnel packets: routed and bridged ones by their outer header; decap and encap pair a tunnel packet with the inner packet it carries`,
   hopsFragmentNote: () => `+ IP fragments not put back together: no header of theirs says what they carry`,
   hopsNotForHostNote: () => `! the copy out was addressed to another host (packet type OTHERHOST): this host drops it`,
   uplinkLine: (name: string, reason: string) => `Uplink: ${name} (${reason})`,

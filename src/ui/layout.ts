@@ -304,7 +304,13 @@ export class Layout {
     const lines = ((): string[] => {
       switch (s.view) {
         case 'flows':
-          return s.flows.render(a.flowGroups, a.flowCount, width, room, a.tunnels.filter((t) => t.inner === 'encrypted').map((t) => t.kind));
+          return s.flows.render(
+            a.flowGroups,
+            a.flowCount,
+            width,
+            room,
+            a.tunnels.filter((t) => t.inner === 'encrypted').map((t) => t.kind),
+          );
         case 'tunnels':
           return s.tunnels.render(a.tunnels, a.matrix, a.hints, width, room);
         case 'hops':

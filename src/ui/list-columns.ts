@@ -62,7 +62,13 @@ export interface PlaceOptions {
  * unpinned ones. Pinned columns come first, in natural order, then the others in natural
  * order, so scrolling never moves a column to another place.
  */
-export function placeColumns(natural: readonly ListColumn[], priority: readonly string[], width: number, scroll: number, opts: PlaceOptions = {}): ColumnPlacement {
+export function placeColumns(
+  natural: readonly ListColumn[],
+  priority: readonly string[],
+  width: number,
+  scroll: number,
+  opts: PlaceOptions = {},
+): ColumnPlacement {
   const byId = new Map(natural.map((c) => [c.id, c]));
   const ordered = priority.map((id) => byId.get(id)).filter((c): c is ListColumn => c !== undefined);
   const pins = Math.max(1, Math.min(opts.pins ?? 1, ordered.length));
@@ -118,7 +124,15 @@ export function placeColumns(natural: readonly ListColumn[], priority: readonly 
   // When no other column fits beside the pinned ones, scrolling cannot show anything.
   if (!others.length) return { columns: first, hiddenLeft: 0, hiddenRight: 0, scroll: start, canHideMore: false, pinned: first.length, marker: false };
   const growNext = queue.findIndex((c) => c.grow);
-  return { columns: [...first, ...others], hiddenLeft: start, hiddenRight: queue.length - k, scroll: start, canHideMore: start < (queue === rest ? growAt : growNext), pinned: pins, marker: marker > 0 };
+  return {
+    columns: [...first, ...others],
+    hiddenLeft: start,
+    hiddenRight: queue.length - k,
+    scroll: start,
+    canHideMore: start < (queue === rest ? growAt : growNext),
+    pinned: pins,
+    marker: marker > 0,
+  };
 }
 
 /**

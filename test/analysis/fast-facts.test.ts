@@ -119,7 +119,7 @@ function mutations(seed: number): (data: Uint8Array, i: number) => Uint8Array[] 
   };
 }
 
-describe('the analysis fast path gives the dissector\'s facts', () => {
+describe("the analysis fast path gives the dissector's facts", () => {
   it('on every frame of every sample and lab recording, and takes most VXLAN frames', async () => {
     assert.ok(SAMPLE_FILES.length > 20, `samples found: ${SAMPLE_FILES.length}`);
     let frames = 0;
@@ -130,8 +130,10 @@ describe('the analysis fast path gives the dissector\'s facts', () => {
         const t = compareCapture(capture, file);
         frames += t.frames;
         taken += t.fast;
-        if (file.endsWith('samples/cilium-vxlan-8472.pcap')) assert.ok(t.fast / t.frames > 0.9, `cilium sample: ${t.fast} of ${t.frames} frames on the fast path`);
-        if (file.endsWith('lab-recordings/tunnel-router-any.pcap')) assert.ok(t.fast / t.frames > 0.8, `router recording: ${t.fast} of ${t.frames} frames on the fast path`);
+        if (file.endsWith('samples/cilium-vxlan-8472.pcap'))
+          assert.ok(t.fast / t.frames > 0.9, `cilium sample: ${t.fast} of ${t.frames} frames on the fast path`);
+        if (file.endsWith('lab-recordings/tunnel-router-any.pcap'))
+          assert.ok(t.fast / t.frames > 0.8, `router recording: ${t.fast} of ${t.frames} frames on the fast path`);
       } finally {
         capture.close();
       }

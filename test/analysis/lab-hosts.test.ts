@@ -178,7 +178,7 @@ describe('lab hosts: what the verdicts say', { skip }, () => {
     }
   });
 
-  it("wrong-vtep on k8s-w1: the fix names the VTEP the sender uses and the one its own route names", async () => {
+  it('wrong-vtep on k8s-w1: the fix names the VTEP the sender uses and the one its own route names', async () => {
     const r = await any('wrong-vtep', 'w1');
     const a = r.alerts.find((x) => x.id === 'overlay.wrong-vtep')!;
     assert.match(a.fix, new RegExp(`on ${a.src}: it points at ${a.dst}, and must point at 192\\.168\\.20\\.100 \\(this node's own route "172\\.20\\.2\\.0/24`));
@@ -190,7 +190,10 @@ describe('lab hosts: what the verdicts say', { skip }, () => {
     const lost = decap.filter((p) => p.notForHost > 0);
     assert.ok(lost.length > 0 && lost.every((p) => p.notForHost === p.packets), JSON.stringify(decap));
     // Only traffic for a pod this node does not host (k8s-w0's 172.20.2.0/24) was sent here by mistake.
-    assert.ok(lost.every((p) => contains(parseCidr('172.20.2.0/24')!, parseAddr(p.dst)!)), JSON.stringify(lost));
+    assert.ok(
+      lost.every((p) => contains(parseCidr('172.20.2.0/24')!, parseAddr(p.dst)!)),
+      JSON.stringify(lost),
+    );
     assert.ok(decap.some((p) => p.notForHost === 0 && p.dst === '172.20.1.20'));
   });
 

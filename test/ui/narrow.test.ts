@@ -120,13 +120,16 @@ describe('80x24', () => {
         const line = ui.lines().find((l) => new RegExp(`^ +[↪!]?${n} `).test(l))!;
         assert.ok(line.includes(`${s.source}→${s.destination}`) && line.includes(s.protocol), `frame ${n}: ${line}`);
       }
-      assert.match(ui.lines().find((l) => /^ +↪4 /.test(l))!, /^ +↪4 ci…xlan ▸ /);
+      assert.match(
+        ui.lines().find((l) => /^ +↪4 /.test(l))!,
+        /^ +↪4 ci…xlan ▸ /,
+      );
     } finally {
       await ui.quit();
     }
   });
 
-  it("explains the packet types the capture has: P, a packet for another host, in the legend and in words in the tree", async () => {
+  it('explains the packet types the capture has: P, a packet for another host, in the legend and in words in the tree', async () => {
     const hosts = LAB + 'hosts/';
     const ui = await startUi(hosts + 'wrong-vtep-w1-any.pcap', { cols: 80, rows: 24, ifnames: readIpLinkFile(hosts + 'wrong-vtep-w1.ip-link.txt') });
     try {
@@ -151,7 +154,11 @@ describe('80x24', () => {
       const header = (): string => ui.lines().find((l) => /^ Kind /.test(l))!;
       for (let i = 0; i < 4; i++) {
         // Every tunnel's kind, endpoints and key stay on its line, at the start.
-        for (const t of tunnels) assert.ok(ui.lines().some((l) => l.startsWith(` ${t.kind}`.padEnd(6) + `${t.src} → ${t.dst}`) && l.includes(t.idText)), `${t.idText} after ${i} →`);
+        for (const t of tunnels)
+          assert.ok(
+            ui.lines().some((l) => l.startsWith(` ${t.kind}`.padEnd(6) + `${t.src} → ${t.dst}`) && l.includes(t.idText)),
+            `${t.idText} after ${i} →`,
+          );
         assert.doesNotMatch(header(), /\S«|«\S/);
         await ui.press(KEYS.right);
       }
@@ -174,7 +181,11 @@ describe('80x24', () => {
         titles.forEach((t, k) => t.test(h) && seen.add(k));
         await ui.press(KEYS.right);
       }
-      assert.deepEqual([...seen].sort(), titles.map((_t, k) => k), `view ${view}: never shown ${titles.filter((_t, k) => !seen.has(k)).join(' ')}`);
+      assert.deepEqual(
+        [...seen].sort(),
+        titles.map((_t, k) => k),
+        `view ${view}: never shown ${titles.filter((_t, k) => !seen.has(k)).join(' ')}`,
+      );
     };
     const mtu = await startUi(LAB + 'tunnel-mtu-router-any.pcap', { cols: 80, rows: 24, ifnames: readIpLinkFile(LAB + 'tunnel-mtu-router.ip-link.txt') });
     try {

@@ -151,7 +151,7 @@ describe('Layers view', () => {
     }
   });
 
-  it('calls a WireGuard handshake the tunnel\'s own message, not encapsulation overhead', async () => {
+  it("calls a WireGuard handshake the tunnel's own message, not encapsulation overhead", async () => {
     const ui = await startUi(SAMPLES + 'calico-wireguard-51820.pcap', { cols: 100, rows: 30 });
     try {
       const first = ui.handle.app.store!.summary(0);
@@ -162,7 +162,12 @@ describe('Layers view', () => {
         .lines()
         .map((l) => l.trim())
         .join(' ');
-      assert.match(said, new RegExp(`No inner packet: the tunnel's own message \\(a handshake or keepalive\\), IPv4 20 \\+ UDP 8 \\+ WireGuard 148 = ${first.length - 14} bytes`));
+      assert.match(
+        said,
+        new RegExp(
+          `No inner packet: the tunnel's own message \\(a handshake or keepalive\\), IPv4 20 \\+ UDP 8 \\+ WireGuard 148 = ${first.length - 14} bytes`,
+        ),
+      );
       assert.match(said, /nothing is encapsulated, so nothing is overhead/);
     } finally {
       await ui.quit();

@@ -76,7 +76,8 @@ export const rule: Rule = {
             // captured, or evidence of the right VTEP when another host did.
             const entry = belief && belief.vtep === t.dst ? ` (the route "${belief.prefix} ... encap ... dst ${belief.vtep}")` : '';
             const target = right ?? (belief && belief.vtep !== t.dst ? belief.vtep : undefined);
-            const ownRoute = !right && belief && target === belief.vtep ? ` (${here}'s own route "${belief.prefix} ... encap ... dst ${belief.vtep}" says so)` : '';
+            const ownRoute =
+              !right && belief && target === belief.vtep ? ` (${here}'s own route "${belief.prefix} ... encap ... dst ${belief.vtep}" says so)` : '';
             if (!a) {
               a = {
                 id: 'overlay.wrong-vtep',

@@ -19,7 +19,13 @@ export class HopsView extends RowView<HopRow> {
       { id: 'ttl', title: 'TTL', min: 7, keep: 9, align: 'right', cell: (h) => h.ttl },
       { id: 'latency', title: 'Latency', min: 6, keep: 12, align: 'right', cell: (h) => `${thousands(h.latencyUs)} µs` },
       { id: 'mac', title: 'MAC', min: 4, keep: 9, cell: (h) => (h.macRewritten ? 'rewritten' : 'same') },
-      { id: 'verdict', title: 'Verdict', min: 8, grow: true, cell: (h) => (h.misroute ? 'misroute' : h.dropped ? 'dropped' : h.kind === 'relay' ? 'relayed' : 'ok') },
+      {
+        id: 'verdict',
+        title: 'Verdict',
+        min: 8,
+        grow: true,
+        cell: (h) => (h.misroute ? 'misroute' : h.dropped ? 'dropped' : h.kind === 'relay' ? 'relayed' : 'ok'),
+      },
     ],
     // Path, endpoints and what it carries tell paths apart: they stay while ← → scroll the rest.
     ['path', 'ends', 'carries', 'verdict', 'kind', 'packets', 'ttl', 'latency', 'mac'],

@@ -389,7 +389,13 @@ export class PacketListView {
     const lines: string[] = [th.paint('header', header)];
     for (let r = this.top; r < to; r++) {
       const row = rows[r - this.top]!;
-      const line = fit(joinCells(placement, cols.map((c) => fit(this.cell(row, c.id as ColumnId, c.width), c.width, c.align))), width);
+      const line = fit(
+        joinCells(
+          placement,
+          cols.map((c) => fit(this.cell(row, c.id as ColumnId, c.width), c.width, c.align)),
+        ),
+        width,
+      );
       if (r === this.selected) lines.push(th.paint(focused ? 'selected' : 'selectedDim', line));
       else {
         const role: Role | undefined =
