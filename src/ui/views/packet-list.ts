@@ -381,11 +381,14 @@ export class PacketListView {
     const cols = placement.columns;
     this.compactPairs = cols.some((c) => (c.id === 'outer' || c.id === 'addr') && c.width < (this.widest.get(c.id) ?? 0));
     // A tunnel column showing ids alone ("10100") is titled as they are ("VNI", "ID").
-    const short = (c: PlacedListColumn): boolean => c.title.length > c.width || (c.id === 'tunnel' && c.width < (this.widest.get('tunnel') ?? 0));
+    // The last title gives its last cell to » when more columns wait on the right.
+    const right = this.scrolled.right > 0;
+    const room = (c: PlacedListColumn): number => (right && c === cols[cols.length - 1] ? c.width - 1 : c.width);
+    const short = (c: PlacedListColumn): boolean => c.title.length > room(c) || (c.id === 'tunnel' && c.width < (this.widest.get('tunnel') ?? 0));
     const titles = cols.map((c) => fit(short(c) && c.shortTitle ? c.shortTitle : c.title, c.width, c.align));
     // « and » say that ← → show more columns.
     let header = fit(joinCells(placement, titles, '«'), width);
-    if (this.scrolled.right) header = header.slice(0, width - 1) + '»';
+    if (right) header = header.slice(0, width - 1) + '»';
     const lines: string[] = [th.paint('header', header)];
     for (let r = this.top; r < to; r++) {
       const row = rows[r - this.top]!;

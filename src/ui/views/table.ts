@@ -92,9 +92,14 @@ export class Table<T> {
     const p = this.placement;
     const cols = p?.columns ?? [];
     if (!p || !cols.length || width < 2) return fit('', width);
-    const titles = cols.map((c) => fit(c.title.length > c.width && c.shortTitle ? c.shortTitle : c.title, c.width, c.align));
+    // The last title gives its last cell to » when more columns wait on the right.
+    const right = this.hidden().right;
+    const titles = cols.map((c, i) => {
+      const room = right && i === cols.length - 1 ? c.width - 1 : c.width;
+      return fit(c.title.length > room && c.shortTitle ? c.shortTitle : c.title, c.width, c.align);
+    });
     let text = fit(this.pad + joinCells(p, titles, '«'), width);
-    if (this.hidden().right) text = text.slice(0, width - 1) + '»';
+    if (right) text = text.slice(0, width - 1) + '»';
     return text;
   }
 
