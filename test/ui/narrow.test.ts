@@ -322,6 +322,10 @@ describe('80x24', () => {
     try {
       await ipip.press('5');
       assert.match(ipip.text(), /^ IPIP +10\.10\.0\.11 → 10\.10\.0\.12 +3 +354 B +0 10\.244\./m);
+      // IPIP has no id: the list's compact tunnel column shows the kind, under "Tun", not "ID".
+      await ipip.press('1');
+      assert.match(ipip.lines()[1]!, /^No\. Outer src → dst +Tun +/);
+      assert.match(ipip.lines()[2]!, / IPIP /);
     } finally {
       await ipip.quit();
     }

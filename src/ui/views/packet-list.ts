@@ -171,6 +171,7 @@ export class PacketListView {
   private widestTunnelId = 0;
   /** A tunnel id other than a VNI was seen (a GRE key, an SPI): the compact title is "ID". */
   private idsOtherThanVni = false;
+  private tunnelsWithoutId = false;
   private lastHeight = 1;
 
   constructor(private readonly theme: Theme) {}
@@ -276,6 +277,8 @@ export class PacketListView {
       const mark = / ([BMP])$/.exec(row.iface)?.[1];
       if (mark) this.typesSeen.add(mark);
       if (row.tunnel && !/^(VXLAN|GENEVE|VXLAN-GPE) /.test(row.tunnel)) this.idsOtherThanVni = true;
+      // An IPIP packet has no id: its compact cell is the kind, so the column is not titled "ID".
+      if (row.tunnel && !row.tunnel.includes(' ')) this.tunnelsWithoutId = true;
       const id = compactTunnel(row.tunnel).length;
       if (id > this.widestTunnelId) this.widestTunnelId = id;
     }
@@ -289,13 +292,13 @@ export class PacketListView {
           const w = Math.max(3, String(model.length).length + (model.marks ? 1 : 0));
           return { ...c, min: w, ideal: w };
         }
-        if (c.id === 'tunnel' && this.idsOtherThanVni) c = { ...c, shortTitle: 'ID' };
+        if (c.id === 'tunnel' && (this.idsOtherThanVni || this.tunnelsWithoutId)) c = { ...c, shortTitle: this.tunnelsWithoutId ? 'Tun' : 'ID' };
         if (c.id === 'info') return { ...c, ideal: Math.max(c.min, this.widest.get('info') ?? 0) };
         const seen = this.widest.get(c.id) ?? 0;
         const ideal = Math.max(c.min, Math.min(MAX_IDEAL[c.id] ?? c.ideal, c.id === 'time' ? seen : Math.max(seen, c.ideal)));
         // Compact widths keep what is seen whole up to a point: an IPv4 pair (29 without the
         // blanks around its arrow; Ethernet pairs are cut), a time stamp, an interface's first
-        // letters with its direction, a tunnel id.
+        // letters with its direction, a tunnel id, a protocol name up to WireGuard's.
         const pair = c.id === 'addr' ? (this.widest.get('addr.ip') ?? seen) : seen;
         const keep =
           c.id === 'outer' || c.id === 'addr'
@@ -306,7 +309,9 @@ export class PacketListView {
                 ? IFACE_COMPACT
                 : c.id === 'tunnel'
                   ? this.widestTunnelId
-                  : c.min;
+                  : c.id === 'protocol'
+                    ? 9
+                    : c.min;
         return { ...c, min: Math.max(c.min, Math.min(ideal, seen, keep)), ideal };
       },
     );
