@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { parseIfnameOption, readIpLinkFile } from '../capture/ip-link.js';
 import { parseDecodeAs } from '../dissect/registry.js';
 import { EXIT_USAGE, VxError, msg } from '../errors.js';
 import { capinfo } from './commands/capinfo.js';
 import { snapshot } from '../context/snapshot.js';
 import { alerts } from './commands/alerts.js';
-import { analysisBuilder, hostOptions } from './commands/analysis-common.js';
+import { analysisBuilder, hostOptions, hostRouteOptions } from './commands/analysis-common.js';
 import { fields as listFields } from './commands/fields.js';
 import { flows } from './commands/flows.js';
 import { hops } from './commands/hops.js';
@@ -141,7 +140,8 @@ export async function main(argv: string[]): Promise<number> {
       '$0 [file]',
       'print the packets of a capture like tshark (outer and inner headers, VXLAN on 8472/4789 and GENEVE on 6081 decoded by default)',
       (y) =>
-        contextBuilder(y)
+        // --ip-route, --pod-cidr and --uplink feed the terminal UI's analysis views, as the analysis commands'.
+        hostRouteOptions(contextBuilder(y))
           .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
           .option('r', { alias: 'read-file', type: 'string', requiresArg: true, describe: 'capture file to read ("-" for standard input)' })
           .option('V', { type: 'boolean', default: false, describe: 'print the full tree of every layer' })
@@ -167,19 +167,6 @@ export async function main(argv: string[]): Promise<number> {
             describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)',
           })
           .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
-          .option('ip-route', {
-            type: 'string',
-            requiresArg: true,
-            describe: "file with `ip route` output from the capturing host, for the terminal UI's analysis views (as the analysis commands take it)",
-          })
-          .option('pod-cidr', {
-            type: 'string',
-            array: true,
-            nargs: 1,
-            default: [] as string[],
-            describe: "the terminal UI's analysis: the cluster's pod range, or one node's (NODE=CIDR) (repeatable)",
-          })
-          .option('uplink', { type: 'string', requiresArg: true, describe: "the terminal UI's analysis: the interface of the default route, e.g. eth0" })
           .option('theme', {
             type: 'string',
             choices: ['dark', 'light'],
@@ -307,14 +294,7 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
   if (args.e.length > 0 && args.T !== 'fields') throw new VxError('usage', msg.eNeedsFields());
   if (args['2']) throw new VxError('usage', msg.twoPassRefused());
   const context = contextFromArgs(args);
-  const ifnamesFrom = (): Map<number, string> => {
-    const map = args['ip-link'] ? readIpLinkFile(args['ip-link']) : new Map<number, string>();
-    for (const item of args.ifname) {
-      const [index, name] = parseIfnameOption(item);
-      map.set(index, name);
-    }
-    return map;
-  };
+  const { ifnames, ...host } = hostOptions(args);
   // `vxshark FILE` and `vxshark -i IFACE` on a terminal open the UI (as termshark does); -r, a pipe,
   // or any printing option (-P included) prints like tshark.
   const printing =
@@ -333,7 +313,6 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
     // The terminal UI (blessed) loads only when used: printing starts faster and smaller without it.
     const { runUi } = await import('../ui/index.js');
     const { defaultConfigPath } = await import('../ui/config.js');
-    const { ifnames, ...host } = hostOptions(args);
     return runUi({
       file: file !== undefined ? fromToken(file) : '-',
       ...(live ? { live } : {}),
@@ -346,7 +325,6 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
       config: defaultConfigPath(),
     });
   }
-  const ifnames = ifnamesFrom();
   let count: number | undefined;
   if (args.c !== undefined) {
     count = Number(args.c);
