@@ -6,10 +6,11 @@
 // for what a flow really has) and its public view (addresses as text, directions, state) is
 // computed when asked for, not stored. Past `maxFlows`, new flows are counted, not kept.
 import type { Packet } from '../dissect/types.js';
-import { AddrPairMap, AddrPairSet, HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
+import { AddrPairSet, HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Facts } from './facts.js';
 import { roundTime, type Collector } from './pass.js';
 import { InnerPairRecord, type InnerPair } from './tunnels.js';
+import { BIT_V6, FlowStore } from './flow-store.js';
 
 export type Unanswered = 'tcp-syn' | 'icmp-echo' | 'dns';
 
@@ -72,12 +73,7 @@ export function answeredPairs(flows: readonly Flow[]): AddrPairSet {
   return out;
 }
 
-/**
- * The tunnels one direction used, as [id, packets, id, packets, ...] in order of first use, at
- * most MAX_TUNNELS ids (allocated for tunnelled flows only: one small array, not an object of
- * lists, since a capture can hold a million tunnelled flows).
- */
-type DirTunnels = number[];
+/** Tunnels kept per direction of a flow (the first few). */
 const MAX_TUNNELS = 8;
 
 /** What a flow's public view needs from the tunnel rows: each row has one VNI and one port. */
@@ -86,32 +82,8 @@ export interface TunnelKeys {
   readonly port: number;
 }
 
-/**
- * Appends to a list that stays short, at its exact size: V8 gives an array that is pushed to
- * room for 17 elements (about 190 bytes), and a million flows each keep a few such lists.
- */
-function appendExact(list: number[] | undefined, ...values: number[]): number[] {
-  const n = list?.length ?? 0;
-  const out = new Array<number>(n + values.length);
-  for (let k = 0; k < n; k++) out[k] = list![k]!;
-  for (let k = 0; k < values.length; k++) out[n + k] = values[k]!;
-  return out;
-}
-
-/** Counts a packet through tunnel `id` and returns the list (a new one when the id is new). */
-function countTunnel(t: DirTunnels | undefined, id: number): DirTunnels {
-  if (t === undefined) return [id, 1];
-  for (let k = 0; k < t.length; k += 2) {
-    if (t[k] === id) {
-      t[k + 1]!++;
-      return t;
-    }
-  }
-  return t.length < MAX_TUNNELS * 2 ? appendExact(t, id, 1) : t;
-}
-
-function tunnelIds(t: DirTunnels | undefined): readonly number[] {
-  if (t === undefined) return EMPTY;
+function tunnelIds(t: readonly number[]): readonly number[] {
+  if (t.length === 0) return EMPTY;
   const ids: number[] = [];
   for (let k = 0; k < t.length; k += 2) ids.push(t[k]!);
   return ids;
@@ -142,130 +114,118 @@ function note(list: number[], v: number, cap = 4): void {
   if (list.length < cap && !list.includes(v)) list.push(v);
 }
 
-/** One flow: flat counters while the pass runs, the public view (Flow) on demand. */
-class FlowRecord implements Flow {
-  next: FlowRecord | undefined = undefined;
-  // Per direction (0: a -> b, 1: b -> a): packets, bytes, TCP flags, how carried (1 plain, 2 tunnel).
-  p0 = 0;
-  p1 = 0;
-  b0 = 0;
-  b1 = 0;
-  fl0 = 0;
-  fl1 = 0;
-  c0 = 0;
-  c1 = 0;
-  t0: DirTunnels | undefined = undefined;
-  t1: DirTunnels | undefined = undefined;
-  last: number;
-  /** Frames after the first (the first is firstFrame). */
-  more: number[] | undefined = undefined;
-  syn = 0;
-  synAck = 0;
-  requests = 0;
-  replies = 0;
-  queries = 0;
-  responses = 0;
-  reqFrame = 0;
-  reqTime = 0;
-  unanswered: Flow['unanswered'] = undefined;
+/** The store and what every flow's view shares: tunnel rows and the unanswered verdicts. */
+class FlowTable extends FlowStore {
+  /** The tunnel collector's rows (they grow during the pass; flows read them when viewed). */
+  tunnelRows: readonly TunnelKeys[] = [];
+  readonly answers = new Map<number, NonNullable<Flow['unanswered']>>();
+}
 
+/** One flow's public view over the store's columns (the counters live in the store). */
+class FlowView implements Flow {
   constructor(
+    private readonly s: FlowTable,
     readonly id: number,
-    readonly a: Addr,
-    readonly b: Addr,
-    readonly aPort: number,
-    readonly bPort: number,
-    readonly protoNumber: number,
-    readonly v6: boolean,
-    readonly first: number,
-    readonly firstFrame: number,
-    /** The tunnel rows (shared by every flow), for the VNIs and ports of `directions`. */
-    private readonly tunnelRows: readonly TunnelKeys[],
-  ) {
-    this.last = first;
-  }
+  ) {}
 
+  get protoNumber(): number {
+    return this.s.proto[this.id]!;
+  }
+  get firstFrame(): number {
+    return this.s.firstFrame[this.id]!;
+  }
+  get unanswered(): Flow['unanswered'] {
+    return this.s.answers.get(this.id);
+  }
   get family(): 4 | 6 {
-    return this.v6 ? 6 : 4;
+    return (this.s.bits[this.id]! & BIT_V6) !== 0 ? 6 : 4;
   }
   get proto(): string {
     return PROTO_NAMES[this.protoNumber] ?? `proto ${this.protoNumber}`;
   }
   get srcAddr(): Addr {
-    return this.a;
+    return this.s.addrA(this.id);
   }
   get dstAddr(): Addr {
-    return this.b;
+    return this.s.addrB(this.id);
   }
   packetsOf(dir: 0 | 1): number {
-    return dir === 0 ? this.p0 : this.p1;
+    return (dir === 0 ? this.s.p0 : this.s.p1)[this.id]!;
   }
   carriedOf(dir: 0 | 1): FlowDirection['carried'] {
-    return CARRIED[dir === 0 ? this.c0 : this.c1]!;
+    return CARRIED[this.s.carried(this.id, dir)]!;
   }
   tunnelsOf(dir: 0 | 1): readonly number[] {
-    return tunnelIds(dir === 0 ? this.t0 : this.t1);
+    const first = (dir === 0 ? this.s.t0 : this.s.t1)[this.id]!;
+    if (first === 0) return EMPTY;
+    const rest = this.s.moreTunnels.size ? this.s.moreTunnels.get(this.id * 2 + dir) : undefined;
+    return rest === undefined ? [first - 1] : tunnelIds(this.s.tunnelList(this.id, dir));
   }
   get tunnelled(): boolean {
-    return this.t0 !== undefined || this.t1 !== undefined;
+    return this.s.t0[this.id] !== 0 || this.s.t1[this.id] !== 0;
   }
   get src(): string {
-    return formatAddr(this.a);
+    return formatAddr(this.srcAddr);
   }
   get dst(): string {
-    return formatAddr(this.b);
+    return formatAddr(this.dstAddr);
   }
   get srcPort(): number {
-    return this.aPort;
+    return this.s.aPort[this.id]!;
   }
   get dstPort(): number {
-    return this.bPort;
+    return this.s.bPort[this.id]!;
   }
   get packets(): number {
-    return this.p0 + this.p1;
+    return this.s.p0[this.id]! + this.s.p1[this.id]!;
   }
   get bytes(): number {
-    return this.b0 + this.b1;
+    return this.s.b0[this.id]! + this.s.b1[this.id]!;
   }
   get firstTime(): number {
-    return roundTime(this.first);
+    return roundTime(this.s.first[this.id]!);
   }
   get lastTime(): number {
-    return roundTime(this.last);
+    return roundTime(this.s.last[this.id]!);
   }
   get frames(): readonly number[] {
-    return this.more ? [this.firstFrame, ...this.more] : [this.firstFrame];
+    return this.s.frames(this.id);
   }
   get directions(): readonly [FlowDirection, FlowDirection] {
-    const dir = (packets: number, bytes: number, carried: number, t: DirTunnels | undefined): FlowDirection => {
-      const tunnels = tunnelIds(t);
+    const dir = (d: 0 | 1): FlowDirection => {
+      const tunnels = this.tunnelsOf(d);
       const vnis: number[] = [];
       const ports: number[] = [];
       for (const id of tunnels) {
-        const row = this.tunnelRows[id];
+        const row = this.s.tunnelRows[id];
         if (row === undefined) continue;
         note(vnis, row.vni);
         note(ports, row.port);
       }
-      return { packets, bytes, carried: CARRIED[carried]!, vnis, ports, tunnels };
+      const bytes = (d === 0 ? this.s.b0 : this.s.b1)[this.id]!;
+      return { packets: this.packetsOf(d), bytes, carried: this.carriedOf(d), vnis, ports, tunnels };
     };
-    return [dir(this.p0, this.b0, this.c0, this.t0), dir(this.p1, this.b1, this.c1, this.t1)];
+    return [dir(0), dir(1)];
   }
   get tunnels(): readonly number[] {
-    if (!this.t0 && !this.t1) return EMPTY;
-    return [...new Set([...tunnelIds(this.t0), ...tunnelIds(this.t1)])];
+    if (!this.tunnelled) return EMPTY;
+    return [...new Set([...this.tunnelsOf(0), ...this.tunnelsOf(1)])];
   }
   get tcp(): Flow['tcp'] {
     if (this.protoNumber !== PROTO_TCP) return undefined;
-    const all = this.fl0 | this.fl1;
-    return { syn: this.syn, synAck: this.synAck, fin: (all & TCP_FIN) !== 0, rst: (all & TCP_RST) !== 0 };
+    const all = this.s.fl0[this.id]! | this.s.fl1[this.id]!;
+    return { syn: this.s.syn[this.id]!, synAck: this.s.synAck[this.id]!, fin: (all & TCP_FIN) !== 0, rst: (all & TCP_RST) !== 0 };
   }
   get icmp(): Flow['icmp'] {
     const isIcmp = this.protoNumber === PROTO_ICMP || this.protoNumber === PROTO_ICMPV6;
-    return isIcmp && (this.requests > 0 || this.replies > 0) ? { requests: this.requests, replies: this.replies } : undefined;
+    const requests = this.s.requests[this.id]!;
+    const replies = this.s.replies[this.id]!;
+    return isIcmp && (requests > 0 || replies > 0) ? { requests, replies } : undefined;
   }
   get dns(): Flow['dns'] {
-    return this.queries > 0 || this.responses > 0 ? { queries: this.queries, responses: this.responses } : undefined;
+    const queries = this.s.queries[this.id]!;
+    const responses = this.s.responses[this.id]!;
+    return queries > 0 || responses > 0 ? { queries, responses } : undefined;
   }
   get state(): string {
     return describe(this);
@@ -291,11 +251,15 @@ class FlowRecord implements Flow {
       frames: this.frames,
       tunnels: this.tunnels,
     };
-    if (this.tcp) out.tcp = this.tcp;
-    if (this.icmp) out.icmp = this.icmp;
-    if (this.dns) out.dns = this.dns;
+    const tcp = this.tcp;
+    const icmp = this.icmp;
+    const dns = this.dns;
+    const unanswered = this.unanswered;
+    if (tcp) out.tcp = tcp;
+    if (icmp) out.icmp = icmp;
+    if (dns) out.dns = dns;
     out.state = this.state;
-    if (this.unanswered) out.unanswered = this.unanswered;
+    if (unanswered) out.unanswered = unanswered;
     return out;
   }
 }
@@ -308,8 +272,10 @@ export interface FlowLookup {
 const MAX_CUT_DATAGRAMS = 4096;
 
 export class FlowCollector implements Collector, FlowLookup {
-  private readonly table = new Map<number, FlowRecord>();
-  private readonly records: FlowRecord[] = [];
+  private readonly store: FlowTable;
+  /** Hash buckets: the first flow of each, plus one (0: empty). Resized at 3/4 full. */
+  private buckets: Int32Array;
+  private views: FlowView[] | undefined;
   /** Packets of flows that were not kept because maxFlows was reached. */
   untracked = 0;
   /**
@@ -322,25 +288,49 @@ export class FlowCollector implements Collector, FlowLookup {
     private readonly evidence: number,
     private readonly maxFlows = 500_000,
     /** The tunnel collector's rows (they grow during the pass; flows read them when viewed). */
-    private readonly tunnelRows: readonly TunnelKeys[] = [],
-  ) {}
+    tunnelRows: readonly TunnelKeys[] = [],
+    /** Frames the capture is expected to hold: room is made for as many flows (at most maxFlows). */
+    expectedFrames = 0,
+  ) {
+    const room = Math.min(maxFlows, expectedFrames);
+    this.store = new FlowTable(room);
+    this.store.tunnelRows = tunnelRows;
+    let size = 2048;
+    while (size * 3 < room * 4) size *= 2;
+    this.buckets = new Int32Array(size);
+  }
+
+  /** Bytes the flow table holds, for the benchmarks. */
+  memoryBytes(): number {
+    return this.store.memoryBytes() + this.buckets.byteLength;
+  }
 
   private hash(lo: Addr, hi: Addr, proto: number, loPort: number, hiPort: number): number {
     return mix(mix(mixAddr(mixAddr(HASH_SEED, lo), hi), proto), loPort * 65536 + hiPort);
   }
 
-  private lookup(src: Addr, dst: Addr, proto: number, sport: number, dport: number): FlowRecord | undefined {
-    const fwd = less(src, sport, dst, dport);
-    let s = this.table.get(fwd ? this.hash(src, dst, proto, sport, dport) : this.hash(dst, src, proto, dport, sport));
-    while (s !== undefined) {
-      if (
-        s.protoNumber === proto &&
-        ((s.a === src && s.b === dst && s.aPort === sport && s.bPort === dport) || (s.a === dst && s.b === src && s.aPort === dport && s.bPort === sport))
-      )
-        return s;
-      s = s.next;
+  /** The key hash of the last lookup, which create() reuses. */
+  private lastHash = 0;
+
+  /** The flow's id, or -1. */
+  private lookup(src: Addr, dst: Addr, proto: number, sport: number, dport: number): number {
+    const st = this.store;
+    const h = less(src, sport, dst, dport) ? this.hash(src, dst, proto, sport, dport) : this.hash(dst, src, proto, dport, sport);
+    this.lastHash = h;
+    const v6 = typeof src !== 'number';
+    const s = st.stored(src);
+    const d = st.stored(dst);
+    if (s === -1 || d === -1) return -1;
+    for (let at = this.buckets[h & (this.buckets.length - 1)]!; at !== 0; at = st.next[at - 1]!) {
+      const i = at - 1;
+      if (st.hash[i] !== h || st.proto[i] !== proto || ((st.bits[i]! & BIT_V6) !== 0) !== v6) continue;
+      const a = st.a[i];
+      const b = st.b[i];
+      const ap = st.aPort[i];
+      const bp = st.bPort[i];
+      if ((a === s && b === d && ap === sport && bp === dport) || (a === d && b === s && ap === dport && bp === sport)) return i;
     }
-    return undefined;
+    return -1;
   }
 
   packet(f: Facts, _pkt: Packet): void {
@@ -350,14 +340,14 @@ export class FlowCollector implements Collector, FlowLookup {
     // A tunnel packet without an inner IP header (ARP inside the tunnel, a cut capture) has
     // no inner flow; its outer UDP is the tunnel, which the tunnel rows count.
     if (f.tunnel >= 0 && ip === f.outer) return;
+    const st = this.store;
     // Later fragments have no ports; the first fragment stands for the datagram, and the
     // later ones add their bytes to its flow.
     if (ip.fragOffset !== 0) {
       const at = this.cut.size ? this.cut.get(`${String(ip.src)}|${String(ip.dst)}|${ip.id}`) : undefined;
-      const r = at === undefined ? undefined : this.records[at >> 1];
-      if (r) {
-        if ((at! & 1) === 0) r.b0 += f.wireLength;
-        else r.b1 += f.wireLength;
+      if (at !== undefined) {
+        if ((at & 1) === 0) st.b0[at >> 1]! += f.wireLength;
+        else st.b1[at >> 1]! += f.wireLength;
       }
       return;
     }
@@ -372,87 +362,75 @@ export class FlowCollector implements Collector, FlowLookup {
     }
     const src = ip.src;
     const dst = ip.dst;
-    let s = this.lookup(src, dst, proto, sport, dport);
-    if (s === undefined) {
+    let id = this.lookup(src, dst, proto, sport, dport);
+    if (id === -1) {
       if (f.innerCopyOf !== 0) return;
-      if (this.records.length >= this.maxFlows) {
+      if (st.count >= this.maxFlows) {
         this.untracked++;
         return;
       }
-      s = this.create(f, src, dst, proto, sport, dport);
+      id = this.create(f, src, dst, proto, sport, dport);
     }
     const tunnelled = f.tunnel >= 0;
-    f.flowId = s.id;
-    f.flowDir = s.a === src && s.aPort === sport && s.b === dst ? 0 : 1;
+    const forward = st.a[id] === st.stored(src) && st.aPort[id] === sport && st.b[id] === st.stored(dst);
+    const dir = forward ? 0 : 1;
+    f.flowId = id;
+    f.flowDir = dir;
     if (f.innerCopyOf !== 0) {
       // The host encapsulated a packet the flow already counted plain: note the tunnel only.
-      this.noteTunnel(s, f, s.a === src && s.aPort === sport && s.b === dst);
+      if (f.tunnelId >= 0) {
+        st.markCarried(id, dir, 2);
+        st.countTunnel(id, dir, f.tunnelId, MAX_TUNNELS);
+      }
       return;
     }
     // The datagram (the outer one of a tunnel packet) was cut: its later fragments come next.
     const o = f.outer;
     if (o.present && o.moreFragments && o.fragOffset === 0) {
       if (this.cut.size >= MAX_CUT_DATAGRAMS) this.cut.clear();
-      this.cut.set(`${String(o.src)}|${String(o.dst)}|${o.id}`, s.id * 2 + f.flowDir);
+      this.cut.set(`${String(o.src)}|${String(o.dst)}|${o.id}`, id * 2 + dir);
     }
-    if (s.a === src && s.aPort === sport && s.b === dst) {
-      s.p0++;
-      s.b0 += f.wireLength;
-      s.c0 |= tunnelled ? 2 : 1;
-      s.fl0 |= ip.tcpFlags;
-      if (f.tunnelId >= 0) s.t0 = countTunnel(s.t0, f.tunnelId);
+    if (dir === 0) {
+      st.p0[id]!++;
+      st.b0[id]! += f.wireLength;
+      st.fl0[id]! |= ip.tcpFlags;
     } else {
-      s.p1++;
-      s.b1 += f.wireLength;
-      s.c1 |= tunnelled ? 2 : 1;
-      s.fl1 |= ip.tcpFlags;
-      if (f.tunnelId >= 0) s.t1 = countTunnel(s.t1, f.tunnelId);
+      st.p1[id]!++;
+      st.b1[id]! += f.wireLength;
+      st.fl1[id]! |= ip.tcpFlags;
     }
-    if (s.firstFrame !== f.frame) {
-      s.last = f.time;
-      if (this.evidence > 1 && (s.more === undefined || s.more.length < this.evidence - 1)) {
-        // Past 16 frames (the UI keeps 200) a push's spare room no longer matters.
-        if (s.more !== undefined && s.more.length >= 16) s.more.push(f.frame);
-        else s.more = appendExact(s.more, f.frame);
-      }
+    st.markCarried(id, dir, tunnelled ? 2 : 1);
+    if (f.tunnelId >= 0) st.countTunnel(id, dir, f.tunnelId, MAX_TUNNELS);
+    if (st.firstFrame[id] !== f.frame) {
+      st.last[id] = f.time;
+      if (st.moreCount[id]! < this.evidence - 1) st.addFrame(id, f.frame);
     }
     if (proto === PROTO_TCP) {
       const fl = ip.tcpFlags & (TCP_SYN | TCP_ACK);
       if (fl === TCP_SYN) {
-        s.syn++;
-        this.request(s, f);
-      } else if (fl === (TCP_SYN | TCP_ACK)) s.synAck++;
+        st.syn[id]!++;
+        this.request(id, f);
+      } else if (fl === (TCP_SYN | TCP_ACK)) st.synAck[id]!++;
     } else if (ip.icmpType >= 0 && (proto === PROTO_ICMP || proto === PROTO_ICMPV6)) {
       if (isEchoRequest(ip.v6, ip.icmpType)) {
-        s.requests++;
-        this.request(s, f);
-      } else if (isEchoReply(ip.v6, ip.icmpType)) s.replies++;
+        st.requests[id]!++;
+        this.request(id, f);
+      } else if (isEchoReply(ip.v6, ip.icmpType)) st.replies[id]!++;
     }
     if (ip.dns === 0) {
-      s.queries++;
-      this.request(s, f);
-    } else if (ip.dns === 1) s.responses++;
+      st.queries[id]!++;
+      this.request(id, f);
+    } else if (ip.dns === 1) st.responses[id]!++;
   }
 
-  private noteTunnel(s: FlowRecord, f: Facts, forward: boolean): void {
-    if (f.tunnelId < 0) return;
-    if (forward) {
-      s.c0 |= 2;
-      s.t0 = countTunnel(s.t0, f.tunnelId);
-    } else {
-      s.c1 |= 2;
-      s.t1 = countTunnel(s.t1, f.tunnelId);
+  private request(id: number, f: Facts): void {
+    if (this.store.reqFrame[id] === 0) {
+      this.store.reqFrame[id] = f.frame;
+      this.store.reqTime[id] = f.time;
     }
   }
 
-  private request(s: FlowRecord, f: Facts): void {
-    if (s.reqFrame === 0) {
-      s.reqFrame = f.frame;
-      s.reqTime = f.time;
-    }
-  }
-
-  private create(f: Facts, src: Addr, dst: Addr, proto: number, sport: number, dport: number): FlowRecord {
+  private create(f: Facts, src: Addr, dst: Addr, proto: number, sport: number, dport: number): number {
     const ip = f.inner;
     // Orient the row from the initiator: a packet that is itself an answer was sent by the responder.
     const answer =
@@ -460,19 +438,41 @@ export class FlowCollector implements Collector, FlowLookup {
       isEchoReply(ip.v6, ip.icmpType) ||
       ip.dns === 1 ||
       ((proto === PROTO_TCP || proto === PROTO_UDP) && ip.dns < 0 && sport < 1024 && dport >= 1024 && (ip.tcpFlags & TCP_SYN) === 0);
-    const s = answer
-      ? new FlowRecord(this.records.length, dst, src, dport, sport, proto, ip.v6, f.time, f.frame, this.tunnelRows)
-      : new FlowRecord(this.records.length, src, dst, sport, dport, proto, ip.v6, f.time, f.frame, this.tunnelRows);
-    const fwd = less(src, sport, dst, dport);
-    const h = fwd ? this.hash(src, dst, proto, sport, dport) : this.hash(dst, src, proto, dport, sport);
-    s.next = this.table.get(h);
-    this.table.set(h, s);
-    this.records.push(s);
-    return s;
+    const st = this.store;
+    const id = st.add();
+    st.a[id] = st.intern(answer ? dst : src);
+    st.b[id] = st.intern(answer ? src : dst);
+    st.aPort[id] = answer ? dport : sport;
+    st.bPort[id] = answer ? sport : dport;
+    st.proto[id] = proto;
+    st.bits[id] = ip.v6 ? BIT_V6 : 0;
+    st.first[id] = f.time;
+    st.last[id] = f.time;
+    st.firstFrame[id] = f.frame;
+    const h = this.lastHash;
+    st.hash[id] = h;
+    if (st.count * 4 > this.buckets.length * 3) this.rehash(this.buckets.length * 2);
+    const bucket = h & (this.buckets.length - 1);
+    st.next[id] = this.buckets[bucket]!;
+    this.buckets[bucket] = id + 1;
+    return id;
+  }
+
+  /** Larger buckets, every flow chained again (called as the table grows: amortised once per flow). */
+  private rehash(size: number): void {
+    const st = this.store;
+    this.buckets = new Int32Array(size);
+    for (let id = 0; id < st.count - 1; id++) {
+      const bucket = st.hash[id]! & (size - 1);
+      st.next[id] = this.buckets[bucket]!;
+      this.buckets[bucket] = id + 1;
+    }
   }
 
   find(src: Addr, dst: Addr, proto: number, sport: number, dport: number): Flow | undefined {
-    return this.lookup(src, dst, proto, sport, dport);
+    const id = this.lookup(src, dst, proto, sport, dport);
+    if (id === -1) return undefined;
+    return this.views?.[id] ?? new FlowView(this.store, id);
   }
 
   /**
@@ -481,36 +481,102 @@ export class FlowCollector implements Collector, FlowLookup {
    * ends at relative time `end`) may simply not have been answered yet.
    */
   finish(end: number, grace: number): Flow[] {
-    for (const s of this.records) {
-      if (s.p1 !== 0) continue;
-      const isIcmp = s.protoNumber === PROTO_ICMP || s.protoNumber === PROTO_ICMPV6;
+    const st = this.store;
+    st.answers.clear();
+    for (let id = 0; id < st.count; id++) {
+      if (st.p1[id] !== 0) continue;
+      const proto = st.proto[id];
+      const isIcmp = proto === PROTO_ICMP || proto === PROTO_ICMPV6;
       let kind: Unanswered | undefined;
       let count = 0;
-      if (s.protoNumber === PROTO_TCP && s.syn > 0 && s.synAck === 0) [kind, count] = ['tcp-syn', s.syn];
-      else if (isIcmp && s.requests > 0 && s.replies === 0) [kind, count] = ['icmp-echo', s.requests];
-      else if (s.queries > 0 && s.responses === 0) [kind, count] = ['dns', s.queries];
-      if (kind !== undefined && (count > 1 || end - s.reqTime >= grace)) s.unanswered = { kind, count, firstFrame: s.reqFrame };
+      if (proto === PROTO_TCP && st.syn[id]! > 0 && st.synAck[id] === 0) [kind, count] = ['tcp-syn', st.syn[id]!];
+      else if (isIcmp && st.requests[id]! > 0 && st.replies[id] === 0) [kind, count] = ['icmp-echo', st.requests[id]!];
+      else if (st.queries[id]! > 0 && st.responses[id] === 0) [kind, count] = ['dns', st.queries[id]!];
+      if (kind !== undefined && (count > 1 || end - st.reqTime[id]! >= grace)) st.answers.set(id, { kind, count, firstFrame: st.reqFrame[id]! });
     }
-    return this.records;
+    const views = this.views ?? [];
+    for (let id = views.length; id < st.count; id++) views.push(new FlowView(st, id));
+    this.views = views;
+    return views;
   }
 
-  /** Inner address pairs per tunnel id, from the directions each flow took through each tunnel. */
-  innerPairs(): Map<number, AddrPairMap<InnerPair>> {
-    const out = new Map<number, AddrPairMap<InnerPairRecord>>();
-    const add = (t: DirTunnels | undefined, from: Addr, to: Addr): void => {
-      if (t === undefined) return;
-      for (let k = 0; k < t.length; k += 2) {
-        const id = t[k]!;
-        let m = out.get(id);
-        if (!m) out.set(id, (m = new AddrPairMap()));
-        let p = m.get(from, to);
-        if (p === undefined) m.set(from, to, (p = new InnerPairRecord(from, to)));
-        p.packets += t[k + 1]!;
+  /**
+   * Inner address pairs per tunnel id, from the directions each flow took through each tunnel,
+   * in order of first appearance. Keyed by (tunnel, stored src, stored dst) in one typed hash
+   * table: half a million flows give over a hundred thousand pairs.
+   */
+  innerPairs(): Map<number, InnerPair[]> {
+    const st = this.store;
+    const pairs: InnerPairRecord[] = [];
+    const tunnelOf: number[] = [];
+    // Open addressing, kept at most half full: the table grows with the distinct pairs (far
+    // fewer than the flows' directions), so it stays small enough to stay in the cache.
+    let size = 1024;
+    let slots = new Int32Array(size);
+    let keyT = new Int32Array(size / 2);
+    let keyS = new Int32Array(size / 2);
+    let keyD = new Int32Array(size / 2);
+    let keyV6 = new Uint8Array(size / 2);
+    const slotOf = (tunnel: number, s: number, d: number): number => mix(mix(mix(HASH_SEED, tunnel), s), d) & (size - 1);
+    const grow = (): void => {
+      size *= 2;
+      slots = new Int32Array(size);
+      const more = <T extends Int32Array | Uint8Array>(old: T): T => {
+        const out = new (old.constructor as new (n: number) => T)(size / 2);
+        out.set(old);
+        return out;
+      };
+      keyT = more(keyT);
+      keyS = more(keyS);
+      keyD = more(keyD);
+      keyV6 = more(keyV6);
+      for (let k = 0; k < pairs.length; k++) {
+        let h = slotOf(keyT[k]!, keyS[k]!, keyD[k]!);
+        while (slots[h] !== 0) h = (h + 1) & (size - 1);
+        slots[h] = k + 1;
       }
     };
-    for (const s of this.records) {
-      add(s.t0, s.a, s.b);
-      add(s.t1, s.b, s.a);
+    const add = (tunnel: number, packets: number, s: number, d: number, v6: boolean): void => {
+      let h = slotOf(tunnel, s, d);
+      for (;;) {
+        const at = slots[h]!;
+        if (at === 0) break;
+        const k = at - 1;
+        if (keyT[k] === tunnel && keyS[k] === s && keyD[k] === d && keyV6[k] === (v6 ? 1 : 0)) {
+          pairs[k]!.packets += packets;
+          return;
+        }
+        h = (h + 1) & (size - 1);
+      }
+      const k = pairs.length;
+      keyT[k] = tunnel;
+      keyS[k] = s;
+      keyD[k] = d;
+      keyV6[k] = v6 ? 1 : 0;
+      slots[h] = k + 1;
+      const p = new InnerPairRecord(v6 ? st.v6[s]! : s, v6 ? st.v6[d]! : d);
+      p.packets = packets;
+      pairs.push(p);
+      tunnelOf.push(tunnel);
+      if (pairs.length * 2 >= size) grow();
+    };
+    const each = (id: number, dir: 0 | 1, first: number, count: number): void => {
+      const v6 = (st.bits[id]! & BIT_V6) !== 0;
+      const s = dir === 0 ? st.a[id]! : st.b[id]!;
+      const d = dir === 0 ? st.b[id]! : st.a[id]!;
+      add(first, count, s, d, v6);
+      const rest = st.moreTunnels.size ? st.moreTunnels.get(id * 2 + dir) : undefined;
+      if (rest !== undefined) for (let k = 0; k < rest.length; k += 2) add(rest[k]!, rest[k + 1]!, s, d, v6);
+    };
+    for (let id = 0; id < st.count; id++) {
+      if (st.t0[id] !== 0) each(id, 0, st.t0[id]! - 1, st.t0n[id]!);
+      if (st.t1[id] !== 0) each(id, 1, st.t1[id]! - 1, st.t1n[id]!);
+    }
+    const out = new Map<number, InnerPair[]>();
+    for (let k = 0; k < pairs.length; k++) {
+      let list = out.get(tunnelOf[k]!);
+      if (list === undefined) out.set(tunnelOf[k]!, (list = []));
+      list.push(pairs[k]!);
     }
     return out;
   }

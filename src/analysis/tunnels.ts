@@ -3,7 +3,7 @@
 // tunnel packet (which carry no UDP header) are attributed through the first fragment's IP ID.
 import { ENCAPS, encapByKind } from '../dissect/encap/index.js';
 import type { Packet } from '../dissect/types.js';
-import { AddrPairMap, AddrPairSet, HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
+import { AddrPairSet, HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
 import type { Facts } from './facts.js';
 import type { Flow } from './flows.js';
 import { pushCapped, roundTime, type Collector } from './pass.js';
@@ -190,7 +190,7 @@ export class TunnelCollector implements Collector {
   }
 
   /** Pairs each row with the rows of the opposite direction and rounds the times. */
-  finish(pairs: Map<number, AddrPairMap<InnerPair>>): Tunnel[] {
+  finish(pairs: ReadonlyMap<number, readonly InnerPair[]>): Tunnel[] {
     const byEnds = new Map<string, Tunnel[]>();
     for (const t of this.rows) {
       const k = `${t.src}|${t.dst}|${t.kind}|${t.port}`;
@@ -205,7 +205,7 @@ export class TunnelCollector implements Collector {
       // The same VNI first (a classic VNI is per network), then the others (Cilium's is per sender).
       t.reverse = [...back.filter((b) => b.vni === t.vni), ...back.filter((b) => b.vni !== t.vni)].map((b) => b.id);
       const inner = pairs.get(t.id);
-      if (inner) t.innerPairs = [...inner.values()].sort((a, b) => b.packets - a.packets);
+      if (inner) t.innerPairs = [...inner].sort((a, b) => b.packets - a.packets);
     }
     return this.rows;
   }
