@@ -7,8 +7,8 @@
 // Small packets working while large ones vanish is the signature of an MTU problem (a PMTU
 // black hole): the explanation names the largest segment that did get through.
 //
-// Per-flow state lives in typed columns indexed by flow id and direction (flowId * 2 + dir),
-// touched only for TCP packets; nothing is allocated per packet.
+// Per-direction state lives in typed columns, in rows made for the TCP directions only;
+// nothing is allocated per packet.
 import { PROTO_TCP, TCP_ACK, TCP_FIN, TCP_RST, type Facts } from '../facts.js';
 import type { Flow } from '../flows.js';
 import { hostWord } from '../vantage.js';
@@ -19,8 +19,15 @@ const STUCK_TRANSMISSIONS = 3;
 /** Seconds of silence from the server before the client's close that count as giving up. */
 const GIVE_UP_SILENCE = 1;
 
+/**
+ * Per-direction state of the TCP directions that sent anything, in compact rows: `rowOf` maps
+ * a flow direction (flowId * 2 + dir) to its row plus one, so the half a million flows of a
+ * busy capture cost 4 bytes each and only TCP directions pay for the full row.
+ */
 class StallColumns {
-  size = 0;
+  rowOf = new Int32Array(0);
+  rows = 0;
+  private capacity = 0;
   seq = new Float64Array(0);
   len = new Int32Array(0);
   sends = new Int32Array(0);
@@ -38,10 +45,29 @@ class StallColumns {
   /** Bit 1: sent FIN or RST (closedAt, closeFrame); bit 2: expected already looked for. */
   flags = new Uint8Array(0);
 
-  ensure(slot: number): void {
-    if (slot < this.size) return;
-    let n = Math.max(64, this.size * 2);
-    while (n <= slot) n *= 2;
+  /** The row of a flow direction, or -1 when it sent nothing over TCP. */
+  find(slot: number): number {
+    return slot < this.rowOf.length ? this.rowOf[slot]! - 1 : -1;
+  }
+
+  /** The row of a flow direction, made on its first TCP packet. */
+  claim(slot: number): number {
+    if (slot >= this.rowOf.length) {
+      let n = Math.max(1024, this.rowOf.length * 2);
+      while (n <= slot) n *= 2;
+      const bigger = new Int32Array(n);
+      bigger.set(this.rowOf);
+      this.rowOf = bigger;
+    }
+    const row = this.rowOf[slot]! - 1;
+    if (row >= 0) return row;
+    if (this.rows === this.capacity) this.grow();
+    this.rowOf[slot] = this.rows + 1;
+    return this.rows++;
+  }
+
+  private grow(): void {
+    const n = Math.max(64, this.capacity * 2);
     const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (k: number) => T): T => {
       const b = make(n);
       b.set(a);
@@ -60,7 +86,7 @@ class StallColumns {
     this.closeFrame = grow(this.closeFrame, (k) => new Int32Array(k));
     this.ack = grow(this.ack, (k) => new Float64Array(k).fill(-1));
     this.flags = grow(this.flags, (k) => new Uint8Array(k));
-    this.size = n;
+    this.capacity = n;
   }
 }
 
@@ -123,8 +149,7 @@ export const rule: Rule = {
       observe(f: Facts) {
         const ip = f.inner;
         if (f.flowId < 0 || ip.proto !== PROTO_TCP || f.copyOf !== 0 || f.innerCopyOf !== 0 || ip.l4 < 0) return;
-        const slot = f.flowId * 2 + f.flowDir;
-        c.ensure(slot);
+        const slot = c.claim(f.flowId * 2 + f.flowDir);
         if (ip.tcpFlags & TCP_ACK) c.ack[slot] = ip.tcpAck;
         if (ip.tcpFlags & (TCP_FIN | TCP_RST)) {
           if ((c.flags[slot]! & 1) === 0) {
@@ -168,15 +193,18 @@ export const rule: Rule = {
           }
           return finished.get(`${f.src}|${f.dst}`) ?? 0;
         };
-        const n = Math.min(flows.length, c.size >> 1);
+        const n = Math.min(flows.length, c.rowOf.length >> 1);
         for (let id = 0; id < n; id++) {
           for (let dir = 0; dir < 2; dir++) {
-            const slot = id * 2 + dir;
-            const other = slot ^ 1;
+            const slot = c.find(id * 2 + dir);
+            if (slot < 0) continue;
+            const other = c.find((id * 2 + dir) ^ 1);
             // Stuck: retransmitted again and again and never acknowledged. (A FIN says nothing:
             // the sender queues it behind the data it cannot deliver.)
-            const stuck = c.sends[slot]! >= STUCK_TRANSMISSIONS && c.stuckFrame[slot] !== 0 && !acked(c.ack[other]!, c.seq[slot]! + c.len[slot]!);
+            const stuck =
+              c.sends[slot]! >= STUCK_TRANSMISSIONS && c.stuckFrame[slot] !== 0 && !acked(other < 0 ? -1 : c.ack[other]!, c.seq[slot]! + c.len[slot]!);
             const cut =
+              other >= 0 &&
               c.expected[slot]! > 0 &&
               c.dataBytes[slot]! < c.expected[slot]! &&
               (c.flags[other]! & 1) !== 0 &&
@@ -207,7 +235,7 @@ function stalled(f: Flow, dir: number, slot: number, other: number, stuck: boole
     title,
     explanation: why + mtu,
     fix: `Compare the pod MTU with the path: ping -M do -s SIZE between the nodes finds the path MTU; the pod MTU must be at most that minus the encapsulation (50 bytes for VXLAN over IPv4). Look for ICMP "fragmentation needed" (overlay.pmtu) on the sending node, including on lo. Capture on the next hop to see where the large segments stop.`,
-    frames: [c.firstFrame[slot]!, ...(stuck ? [c.stuckFrame[slot]!] : [c.closeFrame[other]!])].filter((x) => x > 0),
+    frames: [c.firstFrame[slot]!, ...(stuck ? [c.stuckFrame[slot]!] : other >= 0 ? [c.closeFrame[other]!] : [])].filter((x) => x > 0),
     count: stuck ? c.sends[slot]! : 1,
     src: from,
     dst: to,

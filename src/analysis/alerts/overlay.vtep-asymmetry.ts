@@ -26,9 +26,15 @@ export const rule: Rule = {
       const out: Alert[] = [];
       const relays = new Set<string>();
       // Relays: tunnel S -> X and X -> O (O != S) carrying the same inner pair.
+      const bySrc = new Map<string, Tunnel[]>();
+      for (const t of m.tunnels) {
+        const list = bySrc.get(t.src);
+        if (list) list.push(t);
+        else bySrc.set(t.src, [t]);
+      }
       for (const t1 of m.tunnels) {
-        for (const t2 of m.tunnels) {
-          if (t2.src !== t1.dst || t2.dst === t1.src || t2 === t1) continue;
+        for (const t2 of bySrc.get(t1.dst) ?? []) {
+          if (t2.dst === t1.src || t2 === t1) continue;
           const theirs = innerPairKeys(t2);
           // The pairs t1's end passes on: carried both ways round the relay, for a pod it does not host.
           const relayed = t1.innerPairs.filter((p) => theirs.has(p.srcAddr, p.dstAddr) && !m.vteps.ownerOf(p.dstAddr)?.nodes.includes(t1.dst));
@@ -65,6 +71,8 @@ export const rule: Rule = {
         const ids0 = f.tunnelsOf(0);
         const ids1 = f.tunnelsOf(1);
         if (ids0.length === 0 || ids1.length === 0) continue;
+        // The common case, one tunnel each way between the same VTEPs, without closures.
+        if (ids0.length === 1 && ids1.length === 1 && sameVteps(m.tunnels[ids0[0]!]!, m.tunnels[ids1[0]!]!)) continue;
         const t1 = ids1.map((id) => m.tunnels[id]!);
         if (t1.some((t) => ids0.some((id) => sameVteps(m.tunnels[id]!, t)))) continue;
         const t0 = m.tunnels[ids0[0]!]!;
