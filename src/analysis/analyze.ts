@@ -1,6 +1,6 @@
 // analyze(capture, opts): every model and every alert from one sequential pass. Pure with
 // respect to the capture: the same frames and options give the same result.
-import type { Capture } from '../capture/capture.js';
+import { loadCapture, type Capture } from '../capture/capture.js';
 import { createRegistry } from '../dissect/default-registry.js';
 import { msg } from '../errors.js';
 import { RULES, sortAlerts, type Alert, type AnalysisModels } from './alerts/index.js';
@@ -11,7 +11,7 @@ import { resolveOptions, type AnalysisOptions } from './options.js';
 import type { Packet } from '../dissect/types.js';
 import type { Facts } from './facts.js';
 import { analysisNaming } from './naming.js';
-import { runPass, type PassStats } from './pass.js';
+import { Pass, type PassStats } from './pass.js';
 import { TopologyCollector, type Topology } from './topology.js';
 import { TunnelCollector, type Tunnel } from './tunnels.js';
 import { decideVantage, VantageCollector, type Vantage } from './vantage.js';
@@ -34,59 +34,112 @@ export interface AnalysisResult {
 const BATCH_REORDER = 2;
 
 export function analyze(capture: Capture, options: AnalysisOptions = {}): AnalysisResult {
-  const opts = resolveOptions(options);
-  const registry = options.registry ?? createRegistry();
-  // Several interfaces in one file (pcapng from dumpcap -i a -i b) may be written in batches.
-  const reorder = capture.interfaces.filter((i) => i.name !== 'any').length > 1 ? BATCH_REORDER : 0;
-  const hopCollector = new HopCollector(opts.hopWindow, opts.evidenceFrames, opts.maxHopPaths, reorder);
-  const tunnelCollector = new TunnelCollector(opts.evidenceFrames);
-  const flowCollector = new FlowCollector(opts.evidenceFrames, opts.maxFlows, tunnelCollector.rows);
-  const topologyCollector = new TopologyCollector();
-  const vantageCollector = new VantageCollector();
-  const vtepCollector = new VtepCollector();
-  const runs = RULES.map((r) => r.start(opts));
-  // Order matters: hops marks forwarding copies and tunnels assigns tunnel ids before the
-  // flows (and the rules) look at the same packet.
-  const observers = runs.filter((r) => r.observe !== undefined);
-  const nObservers = observers.length;
-  const onPacket = (f: Facts, pkt: Packet): void => {
-    hopCollector.packet(f);
-    tunnelCollector.packet(f, pkt);
-    flowCollector.packet(f, pkt);
-    topologyCollector.packet(f, pkt);
-    vantageCollector.packet(f, pkt);
-    vtepCollector.packet(f, pkt);
-    for (let i = 0; i < nObservers; i++) observers[i]!.observe!(f, pkt);
-  };
-  const stats = runPass({ capture, registry, ifnames: options.ifnames, filter: options.filter }, onPacket);
+  const run = new AnalysisRun(options, capture);
+  capture.scan(0, capture.frameCount, (i, data) => run.frame(capture, i, data));
+  return run.finish(capture);
+}
 
-  const hops = hopCollector.finish();
-  const flows = flowCollector.finish(stats.end, opts.answerGrace);
-  const tunnels = tunnelCollector.finish(flowCollector.innerPairs());
-  const hints = fingerprint(tunnels);
-  const { topology, view } = topologyCollector.finish(opts, hops, flows);
-  const vantage = decideVantage({ links: opts.links, routes: opts.routes, topology, hops, tunnels, traffic: vantageCollector, isPod: view.isPod });
-  const vteps = vtepCollector.finish(opts, vantage);
-  const models: AnalysisModels = {
-    tunnels,
-    flows,
-    hops,
-    topology,
-    view,
-    vantage,
-    vteps,
-    fingerprint: hints,
-    options: opts,
-    stats,
-    flowLookup: flowCollector,
-    names: analysisNaming(opts),
-  };
-  const alerts = sortAlerts(runs.flatMap((r) => capAlerts(r.evaluate(models), opts.maxAlertsPerRule)));
-  for (const a of alerts) {
-    a.vantage ??= vantage.host;
-    a.confidence ??= 'certain';
+/**
+ * analyze() while the capture is read, in one pass over the file: no second read and no frame
+ * index (the capture keeps only a rolling one). For the analysis commands, which never go
+ * back to a frame; the capture returned has its warnings and error but no frames to read.
+ */
+export async function analyzeFile(name: string, options: AnalysisOptions = {}): Promise<{ result: AnalysisResult; capture: Capture }> {
+  let run: AnalysisRun | undefined;
+  const capture = await loadCapture(name, {
+    streamOnly: true,
+    onFrame: (i, data, c) => (run ??= new AnalysisRun(options, c)).frame(c, i, data),
+  });
+  return { result: (run ?? new AnalysisRun(options, capture)).finish(capture), capture };
+}
+
+/** One analysis: the collectors and rules fed frame by frame, then turned into the result. */
+class AnalysisRun {
+  private readonly opts: ReturnType<typeof resolveOptions>;
+  private readonly hopCollector: HopCollector;
+  private readonly tunnelCollector: TunnelCollector;
+  private readonly flowCollector: FlowCollector;
+  private readonly topologyCollector = new TopologyCollector();
+  private readonly vantageCollector = new VantageCollector();
+  private readonly vtepCollector = new VtepCollector();
+  private readonly runs: ReturnType<(typeof RULES)[number]['start']>[];
+  private readonly pass: Pass;
+  private interfaces = 0;
+
+  constructor(options: AnalysisOptions, capture: Capture) {
+    const opts = (this.opts = resolveOptions(options));
+    const registry = options.registry ?? createRegistry();
+    this.hopCollector = new HopCollector(opts.hopWindow, opts.evidenceFrames, opts.maxHopPaths, 0);
+    this.noteInterfaces(capture);
+    this.tunnelCollector = new TunnelCollector(opts.evidenceFrames);
+    // A capture read already knows its frames; one being read is guessed from its size (a
+    // frame and its record header take 80 bytes or more).
+    const expectedFrames = capture.complete ? capture.frameCount : Math.ceil((capture.size ?? 0) / 80);
+    this.flowCollector = new FlowCollector(opts.evidenceFrames, opts.maxFlows, this.tunnelCollector.rows, expectedFrames);
+    this.runs = RULES.map((r) => r.start(opts));
+    // Order matters: hops marks forwarding copies and tunnels assigns tunnel ids before the
+    // flows (and the rules) look at the same packet.
+    const observers = this.runs.filter((r) => r.observe !== undefined);
+    const nObservers = observers.length;
+    const { hopCollector, tunnelCollector, flowCollector, topologyCollector, vantageCollector, vtepCollector } = this;
+    const onPacket = (f: Facts, pkt: Packet): void => {
+      hopCollector.packet(f);
+      tunnelCollector.packet(f, pkt);
+      flowCollector.packet(f, pkt);
+      topologyCollector.packet(f, pkt);
+      vantageCollector.packet(f, pkt);
+      vtepCollector.packet(f, pkt);
+      for (let i = 0; i < nObservers; i++) observers[i]!.observe!(f, pkt);
+    };
+    this.pass = new Pass({ registry, ifnames: options.ifnames, filter: options.filter }, onPacket);
   }
-  return { tunnels, flows, hops, topology, fingerprint: hints, vantage, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
+
+  /**
+   * Several interfaces in one file (pcapng from dumpcap -i a -i b) may be written in batches:
+   * tolerate that much reordering from the start (a streamed pcapng names them as it goes).
+   */
+  private noteInterfaces(capture: Capture): void {
+    if (capture.interfaces.length === this.interfaces) return;
+    this.interfaces = capture.interfaces.length;
+    if (capture.interfaces.filter((i) => i.name !== 'any').length > 1) this.hopCollector.tolerateReorder(BATCH_REORDER);
+  }
+
+  frame(capture: Capture, i: number, data: Uint8Array): void {
+    if (capture.interfaces.length !== this.interfaces) this.noteInterfaces(capture);
+    this.pass.frame(capture, i, data);
+  }
+
+  finish(capture: Capture): AnalysisResult {
+    const { opts, flowCollector } = this;
+    const stats = this.pass.stats(capture);
+    const hops = this.hopCollector.finish();
+    const flows = flowCollector.finish(stats.end, opts.answerGrace);
+    const tunnels = this.tunnelCollector.finish(flowCollector.innerPairs());
+    const hints = fingerprint(tunnels);
+    const { topology, view } = this.topologyCollector.finish(opts, hops, flows);
+    const vantage = decideVantage({ links: opts.links, routes: opts.routes, topology, hops, tunnels, traffic: this.vantageCollector, isPod: view.isPod });
+    const vteps = this.vtepCollector.finish(opts, vantage);
+    const models: AnalysisModels = {
+      tunnels,
+      flows,
+      hops,
+      topology,
+      view,
+      vantage,
+      vteps,
+      fingerprint: hints,
+      options: opts,
+      stats,
+      flowLookup: flowCollector,
+      names: analysisNaming(opts),
+    };
+    const alerts = sortAlerts(this.runs.flatMap((r) => capAlerts(r.evaluate(models), opts.maxAlertsPerRule)));
+    for (const a of alerts) {
+      a.vantage ??= vantage.host;
+      a.confidence ??= 'certain';
+    }
+    return { tunnels, flows, hops, topology, fingerprint: hints, vantage, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
+  }
 }
 
 /**

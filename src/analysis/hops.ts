@@ -253,6 +253,11 @@ export class HopCollector implements Collector {
     this.slack = Math.min(reorder, MAX_SLACK);
   }
 
+  /** Expects up to `seconds` of reordering from now on (several interfaces written in batches). */
+  tolerateReorder(seconds: number): void {
+    this.slack = Math.max(this.slack, Math.min(seconds, MAX_SLACK));
+  }
+
   private ifaceId(name: string | undefined): number {
     // dumpcap -i any writes one interface named "any": it says nothing about where a packet was.
     if (name === undefined || name === 'any') return -1;

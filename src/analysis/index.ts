@@ -1,5 +1,5 @@
 // The analysis API a UI or a script calls: analyze(capture, opts) and the types of its models.
-export { analyze, type AnalysisResult } from './analyze.js';
+export { analyze, analyzeFile, type AnalysisResult } from './analyze.js';
 export { RULES, SEVERITY_RANK, sortAlerts, type Alert, type Rule, type Severity } from './alerts/index.js';
 export { fingerprint, vniLabel, type CniHint } from './fingerprint.js';
 export type { Flow, FlowDirection, Unanswered } from './flows.js';

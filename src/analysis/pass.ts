@@ -40,41 +40,76 @@ export interface PassInput {
  * sees one class and stays cheap).
  */
 export function runPass(input: PassInput, collectors: readonly Collector[] | ((f: Facts, pkt: Packet) => void)): PassStats {
-  const { capture, registry } = input;
-  const ifnames = input.ifnames ?? NO_NAMES;
-  const filter = input.filter;
-  const index = capture.index;
-  const count = capture.frameCount;
-  const start = count > 0 ? index.secondsOf(0) + index.nanosOf(0) / 1e9 : 0;
-  const end = count > 0 ? index.secondsOf(count - 1) - index.secondsOf(0) + (index.nanosOf(count - 1) - index.nanosOf(0)) / 1e9 : 0;
-  const stats: PassStats = { frames: count, analysed: 0, start, end, truncated: 0 };
-  const facts = new Facts();
-  const list = typeof collectors === 'function' ? [{ packet: collectors }] : collectors;
-  const one = list.length === 1 ? list[0]! : undefined;
-  const n = list.length;
+  const { capture } = input;
+  const pass = new Pass(input, collectors);
+  capture.scan(0, capture.frameCount, (i, data) => pass.frame(capture, i, data));
+  return pass.stats(capture);
+}
+
+/**
+ * The pass one frame at a time, for a reader that hands frames over as it reads them
+ * (analysis while the capture streams in, without a second read or a frame index).
+ */
+export class Pass {
+  private readonly facts = new Facts();
+  private readonly fast: FastFacts | undefined;
+  private readonly lazy: LazyPacket;
   // One FrameMeta for the whole pass: no collector keeps a packet after its turn.
-  const meta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
-  // A display filter needs every packet dissected; otherwise most are read without their layers.
-  const fast = filter ? undefined : new FastFacts(registry);
-  const lazy = new LazyPacket(registry);
-  capture.scan(0, count, (i, data) => {
-    frameMetaInto(meta, capture, i, ifnames);
-    const time = meta.relative ?? 0;
-    let pkt: Packet;
-    if (fast !== undefined && fast.read(facts, data, meta, i, time)) {
-      lazy.reset(data, meta);
-      pkt = lazy;
+  private readonly meta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
+  private readonly ifnames: ReadonlyMap<number, string>;
+  private readonly filter: ((pkt: Packet) => boolean) | undefined;
+  private readonly registry: Registry;
+  private readonly one: ((f: Facts, pkt: Packet) => void) | undefined;
+  private readonly list: readonly Collector[];
+  private analysed = 0;
+  private truncated = 0;
+  private lastTime = 0;
+
+  constructor(input: Omit<PassInput, 'capture'>, collectors: readonly Collector[] | ((f: Facts, pkt: Packet) => void)) {
+    this.registry = input.registry;
+    this.ifnames = input.ifnames ?? NO_NAMES;
+    this.filter = input.filter;
+    // A display filter needs every packet dissected; otherwise most are read without their layers.
+    this.fast = this.filter ? undefined : new FastFacts(this.registry);
+    this.lazy = new LazyPacket(this.registry);
+    if (typeof collectors === 'function') {
+      this.one = collectors;
+      this.list = [];
     } else {
-      pkt = dissect(data, meta, registry);
-      if (filter && !filter(pkt)) return;
+      this.one = collectors.length === 1 ? (f, pkt) => collectors[0]!.packet(f, pkt) : undefined;
+      this.list = collectors;
+    }
+  }
+
+  /** Frame `i` of `capture` (its index entry must still be there: the rolling index keeps the latest). */
+  frame(capture: Capture, i: number, data: Uint8Array): void {
+    const meta = this.meta;
+    const facts = this.facts;
+    frameMetaInto(meta, capture, i, this.ifnames);
+    const time = meta.relative ?? 0;
+    this.lastTime = time;
+    let pkt: Packet;
+    if (this.fast !== undefined && this.fast.read(facts, data, meta, i, time)) {
+      this.lazy.reset(data, meta);
+      pkt = this.lazy;
+    } else {
+      pkt = dissect(data, meta, this.registry);
+      if (this.filter && !this.filter(pkt)) return;
       facts.read(pkt, i, time);
     }
-    stats.analysed++;
-    if (meta.capLen < meta.origLen) stats.truncated++;
-    if (one) one.packet(facts, pkt);
-    else for (let k = 0; k < n; k++) list[k]!.packet(facts, pkt);
-  });
-  return stats;
+    this.analysed++;
+    if (meta.capLen < meta.origLen) this.truncated++;
+    if (this.one) this.one(facts, pkt);
+    else for (let k = 0; k < this.list.length; k++) this.list[k]!.packet(facts, pkt);
+  }
+
+  /** The pass's figures once every frame of `capture` has been through frame(). */
+  stats(capture: Capture): PassStats {
+    const index = capture.index;
+    const count = capture.frameCount;
+    const start = count > 0 ? index.firstSeconds + index.firstNanos / 1e9 : 0;
+    return { frames: count, analysed: this.analysed, start, end: count > 0 ? this.lastTime : 0, truncated: this.truncated };
+  }
 }
 
 /** A packet read by the fast path: its layers are dissected only if a collector asks for them. */

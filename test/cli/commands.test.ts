@@ -3,7 +3,10 @@
 // file says so the same way.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { vxshark } from '../helpers/cli.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, vxshark } from '../helpers/cli.js';
 import { explainUnknownArguments, rewriteCommandLine } from '../../src/cli/command-line.js';
 
 const CILIUM = 'samples/cilium-vxlan-8472.pcap';
@@ -71,4 +74,25 @@ describe('no capture file given', () => {
     assert.equal(r.status, 2);
     assert.equal(r.stderr, 'vxshark: no capture file given (usage: vxshark FILE, or -i INTERFACE; see vxshark --help)\n');
   });
+});
+
+describe('the analysis commands read a pipe in one pass', () => {
+  // They analyse while reading, so standard input needs no copy: the same result as the file,
+  // and nothing is written to the temporary directory.
+  const recording = 'samples/lab-recordings/hosts/asym-encap-router-any.pcap';
+  for (const cmd of ['flows', 'tunnels', 'hops', 'alerts']) {
+    it(`${cmd} - gives what ${cmd} FILE gives, with no spool file`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vxshark-pipe-'));
+      try {
+        const fromFile = await vxshark([cmd, '--json', recording]);
+        const fromPipe = await vxshark([cmd, '--json', '-'], { stdin: readFileSync(join(ROOT, recording)), env: { TMPDIR: dir } });
+        assert.equal(fromPipe.status, fromFile.status, fromPipe.stderr);
+        assert.ok(JSON.parse(fromFile.stdout), 'JSON from the file');
+        assert.equal(fromPipe.stdout, fromFile.stdout);
+        assert.deepEqual(readdirSync(dir), []);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

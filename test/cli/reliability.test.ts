@@ -198,11 +198,11 @@ describe('live capture arguments never become options or reach a shell', { concu
 
 describe('signals remove the spooled copy of standard input', { concurrency: 2 }, () => {
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    // Printing streams standard input without a copy; the analysis commands spool it (they re-read frames).
-    it(`${sig} during "cat capture | vxshark alerts -" leaves nothing in the temp directory`, async () => {
+    // Printing and the analysis commands stream standard input without a copy; capinfo spools it.
+    it(`${sig} during "cat capture | vxshark capinfo -" leaves nothing in the temp directory`, async () => {
       const dir = join(tmp, `spool-${sig}`);
       mkdirSync(dir, { recursive: true });
-      const child = spawn(process.execPath, [...CLI_ARGV, 'alerts', '-'], {
+      const child = spawn(process.execPath, [...CLI_ARGV, 'capinfo', '-'], {
         cwd: ROOT,
         env: { ...process.env, TMPDIR: dir },
         stdio: ['pipe', 'ignore', 'pipe'],

@@ -1,9 +1,8 @@
 // What the four analysis commands (flows, tunnels, hops, alerts) share: their options, and
 // loading + analysing the capture once with them.
 import type { Argv } from 'yargs';
-import { loadCapture } from '../../capture/capture.js';
 import { parseIfnameOption, readIpLinkEntries } from '../../capture/ip-link.js';
-import { analyze, parsePodCidrArg, readIpRouteFile, type AnalysisOptions, type AnalysisResult } from '../../analysis/index.js';
+import { analyzeFile, parsePodCidrArg, readIpRouteFile, type AnalysisOptions, type AnalysisResult } from '../../analysis/index.js';
 import type { HostOptions } from '../../analysis/options.js';
 import { undecodedLinkTypeWarnings } from '../link-types.js';
 import { createRegistry } from '../../dissect/default-registry.js';
@@ -104,9 +103,9 @@ export async function runAnalysis(args: AnalysisArgs): Promise<Analysed> {
   if (args.Y !== undefined && args.Y.trim() !== '') opts.filter = compileFilter(args.Y, registry);
   Object.assign(opts, hostOptions(args));
   const file = args.file;
-  const capture = await loadCapture(file);
+  // One pass while the file is read: the analysis commands never go back to a frame.
+  const { result, capture } = await analyzeFile(file, opts);
   try {
-    const result = analyze(capture, opts);
     for (const w of [...undecodedLinkTypeWarnings(capture, registry), ...capture.warnings]) warn(msg.inInput(file, w));
     let status = EXIT_OK;
     if (capture.error) {
