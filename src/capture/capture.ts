@@ -163,15 +163,27 @@ async function loadFile(name: string, opts: LoadOptions): Promise<Capture> {
   const fh = await open(name, 'r').catch((e: unknown) => {
     throw new VxError('input', msg.unreadable(ioReason(e)));
   });
-  const buf = new Uint8Array(CHUNK);
+  // Two buffers: the next chunk is read (on libuv's thread, the other core) while this one
+  // is parsed. The builder copies what it keeps of a chunk, so a buffer is free once fed.
+  const bufs = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
+  const readInto = (buf: Uint8Array): Promise<number> =>
+    fh.read(buf, 0, CHUNK, null).then(
+      (r) => r.bytesRead,
+      (e: unknown) => {
+        throw new VxError('input', msg.unreadable(ioReason(e)));
+      },
+    );
+  let which = 0;
+  let pending: Promise<number> = readInto(bufs[0]!);
   let stopped = false;
   try {
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null).catch((e: unknown) => {
-        throw new VxError('input', msg.unreadable(ioReason(e)));
-      });
+      const bytesRead = await pending;
       if (bytesRead === 0) break;
-      if (!feeder.feed(buf.subarray(0, bytesRead))) {
+      const chunk = bufs[which]!.subarray(0, bytesRead);
+      which ^= 1;
+      pending = readInto(bufs[which]!);
+      if (!feeder.feed(chunk)) {
         stopped = true;
         break;
       }
@@ -180,6 +192,7 @@ async function loadFile(name: string, opts: LoadOptions): Promise<Capture> {
     capture.close();
     throw e;
   } finally {
+    await pending.catch(() => undefined);
     await fh.close();
   }
   return feeder.end(stopped);
