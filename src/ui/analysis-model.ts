@@ -6,45 +6,9 @@ import type { HopPath } from '../analysis/hops.js';
 import { roleOf } from '../analysis/vantage.js';
 import { encapByName, idText } from '../dissect/encap/index.js';
 import { safeText } from '../text/escape.js';
+import { FlowRowsBuilder, type FlowGroup, type FlowMatch, type FlowRow, type FlowRows } from './flow-rows.js';
 
-export interface FlowRow {
-  id: number;
-  proto: string;
-  /** "172.20.0.10:48312 → 172.20.2.30:80" */
-  endpoints: string;
-  packetsOut: number;
-  packetsBack: number;
-  bytes: number;
-  state: string;
-  unanswered: boolean;
-  /** Other tunnels this flow used (e.g. the replies' VNI), as text. */
-  also: string;
-  firstFrame: number;
-  /** What the display filter for this flow's packets is made from (flowRowFilter builds it on Enter). */
-  match: FlowMatch;
-}
-
-/**
- * A flow's addresses, ports and tunnels as its display filter needs them. The filter text is
- * made only when asked for: at about 400 characters a flow, a million flows of it took most of
- * the memory the analysis worker sends to the UI.
- */
-export interface FlowMatch {
-  family: 4 | 6;
-  proto: string;
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  tunnels: readonly number[];
-}
-
-export interface FlowGroup {
-  /** "VXLAN 192.168.10.100 → 192.168.20.100  udp/8472  VNI 32001", or "not tunnelled". */
-  title: string;
-  tunnel?: number;
-  flows: FlowRow[];
-}
+export type { FlowGroup, FlowMatch, FlowRow, FlowRows } from './flow-rows.js';
 
 export interface TunnelRow {
   id: number;
@@ -97,6 +61,8 @@ export interface HopRow {
 export type AlertRow = Pick<Alert, 'id' | 'severity' | 'title' | 'explanation' | 'fix' | 'frames' | 'count'>;
 
 export interface AnalysisView {
+  /** Every flow, grouped by the tunnel that carried it first (plain flows last). */
+  flowRows: FlowRows;
   flowGroups: FlowGroup[];
   flowCount: number;
   tunnels: TunnelRow[];
@@ -203,7 +169,8 @@ export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'h
  */
 function otherTunnels(f: Flow, others: readonly Tunnel[], show: ShowAddress): string {
   const name = (t: Tunnel): string => [t.kind, tunnelId(t), `${show(t.src)}→${show(t.dst)}`].filter(Boolean).join(' ');
-  const forward = (t: Tunnel): boolean => t.innerPairs.some((p) => p.src === f.src && p.dst === f.dst);
+  const forwardIds = f.tunnelsOf(0);
+  const forward = (t: Tunnel): boolean => forwardIds.includes(t.id);
   const same = others.filter(forward).map(name);
   const back = others.filter((t) => !forward(t)).map(name);
   if (f.carriedOf(0) !== 'plain' && f.carriedOf(0) !== '' && f.carriedOf(1) === 'plain') back.push('plain');
@@ -219,8 +186,8 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, 
     id: f.id,
     proto: f.proto,
     endpoints: safeText(`${endpoint(show(f.src), f.srcPort, f.proto)} → ${endpoint(show(f.dst), f.dstPort, f.proto)}`),
-    packetsOut: f.directions[0].packets,
-    packetsBack: f.directions[1].packets,
+    packetsOut: f.packetsOf(0),
+    packetsBack: f.packetsOf(1),
     bytes: f.bytes,
     state: safeText(f.state),
     unanswered: f.unanswered !== undefined,
@@ -242,21 +209,29 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, 
 export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: ShowAddress = BARE): AnalysisView {
   const byId = new Map(r.tunnels.map((t) => [t.id, t]));
   // Flows under the tunnel that carried their first direction; plain flows last.
-  const groups = new Map<number, FlowGroup>();
-  const plain: FlowGroup = { title: 'not tunnelled', flows: [] };
-  for (const f of r.flows) {
-    const tid = f.directions[0].tunnels[0] ?? f.tunnels[0];
-    const t = tid === undefined ? undefined : byId.get(tid);
-    if (!t) {
-      plain.flows.push(flowRow(f, byId, undefined, show));
-      continue;
+  const members = new Map<number, number[]>();
+  const plainFlows: number[] = [];
+  r.flows.forEach((f, k) => {
+    const tid = f.tunnelsOf(0)[0] ?? f.tunnels[0];
+    if (tid === undefined || !byId.has(tid)) plainFlows.push(k);
+    else {
+      const list = members.get(tid);
+      if (list) list.push(k);
+      else members.set(tid, [k]);
     }
-    let g = groups.get(t.id);
-    if (!g) groups.set(t.id, (g = { title: safeText(tunnelTitle(t, show)), tunnel: t.id, flows: [] }));
-    g.flows.push(flowRow(f, byId, t.id, show));
+  });
+  const rows = new FlowRowsBuilder(r.flows.length);
+  const flowGroups: FlowGroup[] = [];
+  for (const tid of [...members.keys()].sort((a, b) => a - b)) {
+    const start = rows.count;
+    for (const k of members.get(tid)!) rows.add(flowRow(r.flows[k]!, byId, tid, show));
+    flowGroups.push({ title: safeText(tunnelTitle(byId.get(tid)!, show)), tunnel: tid, start, count: rows.count - start });
   }
-  const flowGroups = [...groups.values()].sort((a, b) => (a.tunnel ?? 0) - (b.tunnel ?? 0));
-  if (plain.flows.length) flowGroups.push(plain);
+  if (plainFlows.length) {
+    const start = rows.count;
+    for (const k of plainFlows) rows.add(flowRow(r.flows[k]!, byId, undefined, show));
+    flowGroups.push({ title: 'not tunnelled', start, count: rows.count - start });
+  }
 
   const tunnels: TunnelRow[] = r.tunnels.map((t) => ({
     id: t.id,
@@ -341,6 +316,7 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
     }
   }
   return {
+    flowRows: rows.finish(),
     flowGroups,
     flowCount: r.flows.length,
     tunnels,

@@ -28,11 +28,14 @@ export interface RunningAnalysis {
 
 function startWorker(job: AnalysisJob): Worker {
   const fromSources = import.meta.url.endsWith('.ts');
-  if (!fromSources) return new Worker(new URL('./analysis-worker.js', import.meta.url), { workerData: job });
+  // A small young generation, as the CLI runs with (bin/vxshark.js): the analysis allocates
+  // little that lives long, and a large one is memory the UI's peak pays for.
+  const resourceLimits = { maxYoungGenerationSizeMb: 12 };
+  if (!fromSources) return new Worker(new URL('./analysis-worker.js', import.meta.url), { workerData: job, resourceLimits });
   const entry = new URL('./analysis-worker.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true, workerData: job });
+  return new Worker(code, { eval: true, workerData: job, resourceLimits });
 }
 
 export function runAnalysis(job: AnalysisJob): RunningAnalysis {

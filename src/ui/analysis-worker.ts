@@ -1,40 +1,42 @@
-// Worker thread for the analysis views: indexes the capture file itself, runs analyze() and
-// posts back the view models, so a million packets never freeze the screen.
+// Worker thread for the analysis views: reads the capture file itself, analysing it as it
+// reads (no frame index of its own), and posts back the view models, so a million packets
+// never freeze the screen. The flow rows' buffers are transferred, not copied.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadCapture } from '../capture/capture.js';
-import { analyze } from '../analysis/index.js';
+import { analyzeFile } from '../analysis/index.js';
 import { loadContext } from '../context/load.js';
 import { ContextNaming } from '../context/naming.js';
 import { createRegistry } from '../dissect/default-registry.js';
 import { buildAnalysisView } from './analysis-model.js';
+import { flowRowsTransferables } from './flow-rows.js';
 import type { AnalysisJob, AnalysisReply } from './analysis-runner.js';
 
 /** Evidence frames kept per alert (and per flow, for the rules that cite flows). */
 const UI_EVIDENCE_FRAMES = 200;
 
 async function run(job: AnalysisJob): Promise<AnalysisReply> {
-  const capture = await loadCapture(job.path);
-  try {
-    const context = job.contextPaths.length ? loadContext(job.contextPaths) : undefined;
-    const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics, context, names: job.names });
-    // n / N walk an alert's evidence in the UI: keep far more of it than the CLI prints.
-    const result = analyze(capture, {
-      ...job.host,
-      registry,
-      ifnames: new Map(job.ifnames),
-      names: job.names,
-      evidenceFrames: UI_EVIDENCE_FRAMES,
-      ...(context ? { context } : {}),
-    });
-    const naming = context && job.names ? new ContextNaming(context) : undefined;
-    return { ok: true, view: buildAnalysisView(result, capture.frameCount, naming ? (a) => naming.show(a) : undefined) };
-  } finally {
-    capture.close();
-  }
+  const context = job.contextPaths.length ? loadContext(job.contextPaths) : undefined;
+  const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics, context, names: job.names });
+  // n / N walk an alert's evidence in the UI: keep far more of it than the CLI prints.
+  const { result, capture } = await analyzeFile(job.path, {
+    ...job.host,
+    registry,
+    ifnames: new Map(job.ifnames),
+    names: job.names,
+    evidenceFrames: UI_EVIDENCE_FRAMES,
+    ...(context ? { context } : {}),
+  });
+  capture.close();
+  const naming = context && job.names ? new ContextNaming(context) : undefined;
+  return { ok: true, view: buildAnalysisView(result, capture.frameCount, naming ? (a) => naming.show(a) : undefined) };
 }
 
 const job = workerData as AnalysisJob;
 run(job).then(
-  (reply) => parentPort!.postMessage(reply),
+  (reply) => {
+    const transfer = reply.ok
+      ? [...flowRowsTransferables(reply.view.flowRows), reply.view.copies.buffer as ArrayBuffer, reply.view.origins.buffer as ArrayBuffer]
+      : [];
+    parentPort!.postMessage(reply, transfer);
+  },
   (e: unknown) => parentPort!.postMessage({ ok: false, message: (e as Error)?.message ?? String(e) } satisfies AnalysisReply),
 );

@@ -305,6 +305,7 @@ export class Layout {
       switch (s.view) {
         case 'flows':
           return s.flows.render(
+            a.flowRows,
             a.flowGroups,
             a.flowCount,
             width,

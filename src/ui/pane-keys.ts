@@ -192,7 +192,7 @@ export function actAnalysis(s: UiState, analysis: AnalysisControl, nav: Navigato
   }
   if (moveRows(v, action) || action !== 'toggle') return;
   if (s.view === 'flows') {
-    const f = s.flows.current();
+    const f = s.flows.currentFlow();
     if (f) nav.filterAndShow(flowRowFilter(f, a.tunnels));
   } else if (s.view === 'tunnels') {
     const t = s.tunnels.current();

@@ -8,6 +8,7 @@ import { hostOptions } from '../../src/cli/commands/analysis-common.js';
 import { analyze } from '../../src/analysis/index.js';
 import { loadCapture } from '../../src/capture/capture.js';
 import { readIpLinkFile } from '../../src/capture/ip-link.js';
+import { allFlowRows } from '../../src/ui/flow-rows.js';
 
 const ROUTER = SAMPLES + 'router-interfaces.pcapng';
 const MISROUTE_FG = 203;
@@ -52,9 +53,10 @@ describe('analysis views', () => {
           a.tunnels.some((t) => t.fragments > 0),
           `${name} has fragmented tunnel packets`,
         );
+        const rows = allFlowRows(a.flowRows);
         const flowBytes = a.flowGroups
           .filter((g) => g.tunnel !== undefined)
-          .flatMap((g) => g.flows)
+          .flatMap((g) => rows.slice(g.start, g.start + g.count))
           .reduce((n, f) => n + f.bytes, 0);
         assert.equal(
           flowBytes,

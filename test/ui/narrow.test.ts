@@ -5,6 +5,7 @@ import { KEYS } from '../../src/ui/headless.js';
 import { placeColumns, SideScroll } from '../../src/ui/list-columns.js';
 import { fit, wrap } from '../../src/ui/text.js';
 import { readIpLinkFile } from '../../src/capture/ip-link.js';
+import { allFlowRows } from '../../src/ui/flow-rows.js';
 import { Theme } from '../../src/ui/theme.js';
 import { StatusBar } from '../../src/ui/views/status-bar.js';
 import { FilterBar } from '../../src/ui/views/filter-bar.js';
@@ -276,7 +277,7 @@ describe('80x24', () => {
       await ui.press(KEYS.right, KEYS.right, KEYS.right);
       assert.match(ui.text(), /Latency|MAC/);
       await ui.press('4');
-      const flows = a.flowGroups.flatMap((g) => g.flows);
+      const flows = allFlowRows(a.flowRows);
       for (const f of flows.slice(0, 5)) {
         const line = ui.lines().find((l) => l.includes(f.endpoints));
         assert.ok(line, `flow ${f.endpoints} on screen`);
@@ -309,7 +310,7 @@ describe('80x24', () => {
       const first = tunnels[0]!;
       const back = tunnels.find((t) => t.src === first.dst)!;
       const same = tunnels.find((t) => t !== first && t.src === first.src)!;
-      const also = gre.handle.app.analysis!.flowGroups.flatMap((g) => g.flows)[0]!.also;
+      const also = allFlowRows(gre.handle.app.analysis!.flowRows)[0]!.also;
       assert.equal(also, `back: GRE ${back.idText} ${back.src}→${back.dst}; also: GRE ${same.idText} ${same.src}→${same.dst}`);
       // At 80 columns → brings the rest of the column into view, to its end.
       const end = also.slice(-14);

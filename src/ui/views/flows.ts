@@ -1,11 +1,9 @@
 // The Flows view: every inner (pod-to-pod) flow under the tunnel that carried it, and the
 // plain flows last. Enter shows the selected flow's packets in the packet list.
-import type { FlowGroup, FlowRow } from '../analysis-model.js';
+import { flowRowAt, type FlowGroup, type FlowRow, type FlowRows } from '../flow-rows.js';
 import { fit, fitFirst, thousands, wrap } from '../text.js';
 import { RowView } from './row-view.js';
 import { Table } from './table.js';
-
-type Line = { group: FlowGroup } | { flow: FlowRow };
 
 export function humanBytes(n: number): string {
   if (n < 1000) return `${n} B`;
@@ -17,10 +15,15 @@ export function humanBytes(n: number): string {
 export type FlowSort = 'first' | 'packets' | 'bytes' | 'state';
 const SORTS: FlowSort[] = ['first', 'packets', 'bytes', 'state'];
 
-export class FlowsView extends RowView<FlowRow> {
+/**
+ * Rows are positions in `order` (the row indexes of the compact table, sorted within each
+ * group); lines are the groups' titles and their rows, worked out from the group sizes so
+ * that half a million flows need no object per line.
+ */
+export class FlowsView extends RowView<number> {
   sort: FlowSort = 'first';
-  private lines: Line[] = [];
-  private groups: readonly FlowGroup[] | undefined;
+  private groups: readonly FlowGroup[] = [];
+  private data: FlowRows | undefined;
   private sortedBy: FlowSort = 'first';
   private readonly table = new Table<FlowRow>(
     [
@@ -46,35 +49,62 @@ export class FlowsView extends RowView<FlowRow> {
     this.sort = SORTS[(SORTS.indexOf(this.sort) + 1) % SORTS.length]!;
   }
 
+  /** The selected flow as a row object. */
+  currentFlow(): FlowRow | undefined {
+    const i = this.current();
+    return i === undefined || !this.data ? undefined : flowRowAt(this.data, i);
+  }
+
   /** Flows in each group in the chosen order (the groups stay in tunnel order). */
-  private setGroups(groups: readonly FlowGroup[]): void {
-    if (groups === this.groups && this.sortedBy === this.sort) return;
+  private setGroups(data: FlowRows, groups: readonly FlowGroup[]): void {
+    if (data === this.data && groups === this.groups && this.sortedBy === this.sort) return;
+    this.data = data;
     this.groups = groups;
     this.sortedBy = this.sort;
+    const order = new Uint32Array(data.count);
+    for (let i = 0; i < order.length; i++) order[i] = i;
     const by = this.sort;
-    const order = (flows: FlowRow[]): FlowRow[] =>
-      by === 'first'
-        ? flows
-        : [...flows].sort(
-            (a, b) =>
-              (by === 'packets'
-                ? b.packetsOut + b.packetsBack - (a.packetsOut + a.packetsBack)
-                : by === 'bytes'
-                  ? b.bytes - a.bytes
-                  : Number(b.unanswered) - Number(a.unanswered) || a.state.localeCompare(b.state)) || a.firstFrame - b.firstFrame,
-          );
-    const sorted = groups.map((g) => ({ g, flows: order(g.flows) }));
-    this.lines = sorted.flatMap(({ g, flows }): Line[] => [{ group: g }, ...flows.map((flow) => ({ flow }))]);
-    this.rows = sorted.flatMap(({ flows }) => flows);
+    if (by !== 'first') {
+      const packets = (i: number): number => data.packetsOut[i]! + data.packetsBack[i]!;
+      // States repeat: rank the string table once rather than compare texts per pair.
+      const rank = new Uint32Array(data.strings.length);
+      [...data.strings.keys()].sort((x, y) => data.strings[x]!.localeCompare(data.strings[y]!)).forEach((k, r) => (rank[k] = r));
+      const unanswered = (i: number): number => data.flags[i]! & 1;
+      const key = (a: number, b: number): number =>
+        by === 'packets'
+          ? packets(b) - packets(a)
+          : by === 'bytes'
+            ? data.bytes[b]! - data.bytes[a]!
+            : unanswered(b) - unanswered(a) || rank[data.state[a]!]! - rank[data.state[b]!]!;
+      for (const g of groups) order.subarray(g.start, g.start + g.count).sort((a, b) => key(a, b) || data.firstFrame[a]! - data.firstFrame[b]!);
+    }
+    this.rows = order;
+  }
+
+  /** Line of the first title of group g: every earlier group's title and rows come before it. */
+  private groupLine(g: number): number {
+    return this.groups[g]!.start + g;
+  }
+
+  /** The group a line belongs to (binary search over the groups' first lines). */
+  private groupOfLine(line: number): number {
+    let lo = 0;
+    let hi = this.groups.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.groupLine(mid) <= line) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** `encrypted`: the kinds of the tunnels whose inner packets cannot be read (ESP, WireGuard), one per tunnel, to say why flows are missing. */
-  render(groups: readonly FlowGroup[], total: number, width: number, height: number, encrypted: readonly string[] = []): string[] {
+  render(data: FlowRows, groups: readonly FlowGroup[], total: number, width: number, height: number, encrypted: readonly string[] = []): string[] {
     const encryptedTunnels = encrypted.length;
     const th = this.theme;
-    this.setGroups(groups);
+    this.setGroups(data, groups);
     const sortText = this.sort === 'first' ? 'first seen' : `by ${this.sort}`;
-    const tunnelled = groups.filter((g) => g.tunnel !== undefined).reduce((s, g) => s + g.flows.length, 0);
+    const tunnelled = groups.filter((g) => g.tunnel !== undefined).reduce((s, g) => s + g.count, 0);
     const out = [
       th.paint(
         'titleFocused',
@@ -102,11 +132,22 @@ export class FlowsView extends RowView<FlowRow> {
     // Scroll in lines (headers included) so the selected flow and its group title show.
     const room = Math.max(1, height - out.length);
     this.place(this.rows, room - 2);
-    const selectedFlow = this.rows[this.cursor.selected];
-    const at = this.lines.findIndex((l) => 'flow' in l && l.flow === selectedFlow);
-    let start = Math.max(0, Math.min(at - 1, this.lines.length - room));
+    const selected = this.cursor.selected;
+    const lineCount = data.count + groups.length;
+    // A row's line: its position, plus one title per group up to and including its own.
+    const at = selected + this.groupOfRow(selected) + 1;
+    let start = Math.max(0, Math.min(at - 1, lineCount - room));
     if (at - start >= room) start = at - room + 1;
-    const visible = this.lines.slice(start, start + room);
+    const visible: ({ group: FlowGroup } | { flow: FlowRow; position: number })[] = [];
+    for (let line = start; line < Math.min(lineCount, start + room); line++) {
+      const g = this.groupOfLine(line);
+      const first = this.groupLine(g);
+      if (line === first) visible.push({ group: groups[g]! });
+      else {
+        const position = line - g - 1;
+        visible.push({ flow: flowRowAt(data, this.rows[position]!), position });
+      }
+    }
     this.table.layout(
       visible.flatMap((l) => ('flow' in l ? [l.flow] : [])),
       width,
@@ -115,18 +156,27 @@ export class FlowsView extends RowView<FlowRow> {
     for (const l of visible) {
       if ('group' in l) {
         out.push(
-          th.paint(
-            'key',
-            fit(` ${l.group.tunnel !== undefined ? '▾ ' : ''}${l.group.title}  (${l.group.flows.length} flow${l.group.flows.length === 1 ? '' : 's'})`, width),
-          ),
+          th.paint('key', fit(` ${l.group.tunnel !== undefined ? '▾ ' : ''}${l.group.title}  (${l.group.count} flow${l.group.count === 1 ? '' : 's'})`, width)),
         );
         continue;
       }
       const f = l.flow;
       const text = this.table.line(f, width);
-      if (f === selectedFlow) out.push(th.paint('selected', text));
+      if (l.position === selected) out.push(th.paint('selected', text));
       else out.push(f.unanswered ? th.paint('warning', text) : text);
     }
     return out;
+  }
+
+  /** The group of the row at a position in the order (groups hold consecutive positions). */
+  private groupOfRow(position: number): number {
+    let lo = 0;
+    let hi = this.groups.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.groups[mid]!.start <= position) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 }

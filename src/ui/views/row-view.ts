@@ -7,7 +7,7 @@ import type { Theme } from '../theme.js';
  */
 export abstract class RowView<T> {
   readonly cursor = new Cursor();
-  protected rows: readonly T[] = [];
+  protected rows: ArrayLike<T> = [];
   protected page = 1;
 
   constructor(protected readonly theme: Theme) {}
@@ -28,7 +28,7 @@ export abstract class RowView<T> {
   }
 
   /** Records the rows and the room for them; returns the range of row indexes to draw. */
-  protected place(rows: readonly T[], page: number): [from: number, to: number] {
+  protected place(rows: ArrayLike<T>, page: number): [from: number, to: number] {
     this.rows = rows;
     this.page = Math.max(1, page);
     this.cursor.clamp(rows.length, this.page);
