@@ -73,6 +73,24 @@ export class Output {
     if (this.held > OUTPUT_BUFFER) this.flush();
   }
 
+  /**
+   * Writes bytes that `fill` puts straight into the buffer (at most `most` of them from `at`,
+   * returning where they end): output made as bytes, such as -x's dump, skips the strings.
+   */
+  bytes(most: number, fill: (buffer: Uint8Array, at: number) => number): void {
+    if (this.closed) return;
+    if (this.held + most > this.buffer.length) {
+      this.flush();
+      if (most > this.buffer.length) {
+        const big = Buffer.allocUnsafe(most);
+        this.writeOut(big.subarray(0, fill(big, 0)));
+        return;
+      }
+    }
+    this.held = fill(this.buffer, this.held);
+    if (this.held > OUTPUT_BUFFER) this.flush();
+  }
+
   flush(): void {
     if (this.held === 0 || this.closed) return;
     const bytes = this.buffer.subarray(0, this.held);

@@ -1,7 +1,7 @@
 import { safeText } from '../text/escape.js';
 import { displayValue } from './format.js';
 import type { Registry } from './registry.js';
-import type { FieldDef, Layer, Packet, TreeNode } from './types.js';
+import type { FieldDef, FieldValue, Layer, Packet, TreeNode } from './types.js';
 
 const NO_RANGE: [number, number] = [0, 0];
 
@@ -32,15 +32,25 @@ function shownFields(registry: Registry, proto: string): readonly FieldDef[] {
   return defs;
 }
 
+/** One value's label: text values come from the capture; numbers, addresses and value names cannot hold escapes. */
+function labelOf(def: FieldDef, value: unknown): string {
+  if (def.type === 'none') return def.label;
+  const shown = displayValue(def, value as FieldValue);
+  return `${def.label}: ${typeof value === 'string' ? safeText(shown) : shown}`;
+}
+
+const NONE: TreeNode[] = [];
+
 function fieldNodes(pkt: Packet, layer: Layer, def: FieldDef, ranges: boolean): TreeNode[] {
   const v = def.get(pkt, layer);
-  if (v === undefined) return [];
+  if (v === undefined) return NONE;
+  // Text output (ranges off) of a single value, the common case: no ranges, no closures.
+  if (!ranges && !Array.isArray(v)) return [{ label: labelOf(def, v), field: def.name, start: 0, length: 0 }];
   const values = Array.isArray(v) ? v : [v];
   const range = ranges ? (def.range?.(pkt, layer) ?? [layer.start, 0]) : NO_RANGE;
   const each = ranges && values.length > 1 ? def.ranges?.(pkt, layer) : undefined;
   return values.map((value, i) => ({
-    // Only text values come from the capture; numbers, addresses and value names cannot hold escapes.
-    label: def.type === 'none' ? def.label : `${def.label}: ${typeof value === 'string' ? safeText(displayValue(def, value)) : displayValue(def, value)}`,
+    label: labelOf(def, value),
     field: def.name,
     start: each?.[i]?.[0] ?? range[0],
     length: each?.[i]?.[1] ?? (values.length === 1 ? range[1] : 0),
@@ -123,6 +133,16 @@ export function treeText(nodes: TreeNode[], indent = ''): string[] {
   const out: string[] = [];
   writeTree(nodes, (line) => out.push(line), indent);
   return out;
+}
+
+/** The tree as indented text in one string, each line ending in '\n' (-V writes a packet at once). */
+export function treeString(nodes: readonly TreeNode[], indent = ''): string {
+  let text = '';
+  for (const n of nodes) {
+    text += indent + n.label + '\n';
+    if (n.children?.length) text += treeString(n.children, indent + '    ');
+  }
+  return text;
 }
 
 /** treeText one line at a time, without building the array. */

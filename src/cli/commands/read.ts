@@ -78,6 +78,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     namesStreamField(registry, [...(opts.displayFilter !== undefined ? [opts.displayFilter] : []), ...(opts.output === 'fields' ? opts.fields : [])]);
   // Nothing keeps a packet past its callback, so one metadata object serves every frame.
   const reusedMeta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
+  const printNeedsPacket = printer.needsPacket();
   const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
 
   const onFrame = (i: number, data: Uint8Array, capture: Capture): void => {
@@ -86,7 +87,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     seen++;
     const meta = frameMetaInto(reusedMeta, capture, i, opts.ifnames);
     for (const t of tables) t.read?.(meta);
-    const needPacket = filter !== undefined || (opts.writeTo === undefined && !opts.quiet) || opts.summaryLines || tables.length > 0;
+    const needPacket = filter !== undefined || (opts.writeTo === undefined && !opts.quiet && printNeedsPacket) || opts.summaryLines || tables.length > 0;
     const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
     if (pkt && needConversations) conversations.annotate(pkt);
     const shown = !filter || filter(pkt!);
@@ -102,7 +103,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
       if (!opts.summaryLines) return;
     }
     if (opts.quiet) return;
-    printer.print(pkt!, data, timeText);
+    printer.print(pkt, data, timeText);
     if (opts.lineBuffered) out.flush();
   };
 

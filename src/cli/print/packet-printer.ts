@@ -1,11 +1,11 @@
 import type { Registry } from '../../dissect/registry.js';
 import { summarize } from '../../dissect/summary.js';
-import { buildTree, writeTree } from '../../dissect/tree.js';
+import { buildTree, treeString } from '../../dissect/tree.js';
 import type { Packet } from '../../dissect/types.js';
 import type { Output } from '../io.js';
 import type { Paint } from './color.js';
 import { fieldsHeader, fieldsLine, resolveFields, type FieldsOptions } from './fields.js';
-import { hexDumpText } from './hex-dump.js';
+import { hexDumpBytes, hexDumpInto } from './hex-dump.js';
 import { packetJson } from './json.js';
 import { summaryLine } from './summary-line.js';
 
@@ -23,7 +23,6 @@ export interface PrintOptions {
 export class PacketPrinter {
   private printed = 0;
   private readonly fields;
-  private readonly writeLine = (text: string): void => this.out.line(text);
 
   constructor(
     private readonly opts: PrintOptions,
@@ -42,30 +41,37 @@ export class PacketPrinter {
     if (this.opts.output === 'fields' && this.opts.fieldsOptions.header) this.out.line(fieldsHeader(this.fields, this.opts.fieldsOptions));
   }
 
-  print(pkt: Packet, data: Uint8Array, time: string): void {
+  /** Whether print() reads the dissected packet: -x alone prints only the bytes. */
+  needsPacket(): boolean {
+    const o = this.opts;
+    return o.output !== 'text' || o.verbose || !o.hex || o.summaryLines;
+  }
+
+  /** `pkt` may be undefined only when needsPacket() says so. */
+  print(pkt: Packet | undefined, data: Uint8Array, time: string): void {
     const { out, opts, registry } = this;
     this.printed++;
     if (opts.output === 'fields') {
-      out.line(fieldsLine(pkt, this.fields, opts.fieldsOptions));
+      out.line(fieldsLine(pkt!, this.fields, opts.fieldsOptions));
       return;
     }
-    const summary = summarize(pkt, registry);
     if (opts.output === 'json') {
-      out.line((this.printed === 1 ? '[\n' : ',\n') + JSON.stringify(packetJson(pkt, registry, summary), null, 2));
+      out.line((this.printed === 1 ? '[\n' : ',\n') + JSON.stringify(packetJson(pkt!, registry, summarize(pkt!, registry)), null, 2));
       return;
     }
     // As in tshark: -V prints the tree, -x alone prints only the bytes, -P adds the summary line.
     if (opts.verbose) {
-      if (this.printed > 1) out.line('');
-      writeTree(buildTree(pkt, registry, { ranges: false }), this.writeLine);
+      // One write per packet: the lines gathered in one string, the last newline left to line().
+      const text = treeString(buildTree(pkt!, registry, { ranges: false }));
+      out.line((this.printed > 1 ? '\n' : '') + text.slice(0, -1));
     } else if (!opts.hex || opts.summaryLines) {
-      const line = summaryLine(pkt.frame.number, time, summary, this.paint);
-      const severity = pkt.notes.find((n) => n.severity === 'error') ? 'error' : undefined;
+      const line = summaryLine(pkt!.frame.number, time, summarize(pkt!, registry), this.paint);
+      const severity = pkt!.notes.find((n) => n.severity === 'error') ? 'error' : undefined;
       out.line(severity ? this.paint.error(line) : line);
     }
     if (opts.hex) {
       if (opts.verbose) out.line('');
-      if (data.length) out.line(hexDumpText(data));
+      if (data.length) out.bytes(hexDumpBytes(data.length), (buffer, at) => hexDumpInto(data, buffer, at));
       out.line('');
     }
   }
