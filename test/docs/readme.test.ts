@@ -43,7 +43,8 @@ describe('README examples', () => {
     assert.ok(code.body.trim().split('\n').length <= 14, 'the example stays short');
     const dir = mkdtempSync(join(tmpdir(), 'vxshark-readme-'));
     try {
-      const file = join(dir, 'example.ts');
+      // .mts: an ES module wherever the temporary directory is (no package.json says so there).
+      const file = join(dir, 'example.mts');
       writeFileSync(file, code.body.replace("from 'vxshark'", `from ${JSON.stringify(join(ROOT, 'src/index.ts'))}`));
       const r = await runTsx(file, []);
       assert.equal(r.status, 0, r.stderr);
