@@ -3,7 +3,7 @@
 import type { Flow } from '../../analysis/index.js';
 import { msg } from '../../errors.js';
 import type { Output } from '../io.js';
-import { humanBytes, outputWidth, table, wrap, type Column } from '../print/tables.js';
+import { humanBytes, outputWidth, wrap, writeJsonArray, writeTable, type Column } from '../print/tables.js';
 import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 import { nameFields } from '../shown-names.js';
 
@@ -18,21 +18,30 @@ function carried(f: Flow): string {
 
 export async function flows(args: AnalysisArgs, out: Output): Promise<number> {
   const { result, status, names } = await runAnalysis(args);
+  const list = result.flows;
+  // Rows are made as they are printed: a table or JSON of half a million flows is never held whole.
   if (args.json) {
-    const rows = result.flows.map((f) => ({ ...f.toJSON(), ...nameFields(names, f.src, f.dst) }));
-    out.line(JSON.stringify(rows, null, 2));
+    writeJsonArray(
+      list.length,
+      (i) => ({ ...list[i]!.toJSON(), ...nameFields(names, list[i]!.src, list[i]!.dst) }),
+      (text) => out.line(text),
+    );
     return status;
   }
-  const rows = result.flows.map((f) => [
-    f.id,
-    f.proto,
-    endpoint(names.show(f.src), f.srcPort, f),
-    endpoint(names.show(f.dst), f.dstPort, f),
-    `${f.directions[0].packets}/${f.directions[1].packets}`,
-    humanBytes(f.bytes),
-    carried(f),
-    f.unanswered ? `${f.state} (!)` : f.state,
-  ]);
+  const cellsOf = (i: number): (string | number)[] => {
+    const f = list[i]!;
+    const state = f.state;
+    return [
+      f.id,
+      f.proto,
+      endpoint(names.show(f.src), f.srcPort, f),
+      endpoint(names.show(f.dst), f.dstPort, f),
+      `${f.packetsOf(0)}/${f.packetsOf(1)}`,
+      humanBytes(f.bytes),
+      carried(f),
+      f.unanswered ? `${state} (!)` : state,
+    ];
+  };
   const columns: Column[] = [
     { header: 'ID', align: 'right' },
     { header: 'PROTO' },
@@ -43,9 +52,9 @@ export async function flows(args: AnalysisArgs, out: Output): Promise<number> {
     { header: 'TUNNELS', flex: 2, min: 7 },
     { header: 'STATE', flex: 3, min: 12 },
   ];
-  const tunnelled = result.flows.filter((f) => f.tunnels.length > 0).length;
+  const tunnelled = list.filter((f) => f.tunnelled).length;
   const width = outputWidth();
-  for (const l of wrap(msg.flowsHeading(result.flows.length, tunnelled, result.stats.analysed), width, '  ')) out.line(l);
-  if (result.flows.length) for (const l of table(columns, rows, width)) out.line(l);
+  for (const l of wrap(msg.flowsHeading(list.length, tunnelled, result.stats.analysed), width, '  ')) out.line(l);
+  if (list.length) writeTable(columns, list.length, cellsOf, (l) => out.line(l), width);
   return status;
 }

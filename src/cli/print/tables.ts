@@ -2,7 +2,6 @@
 // capture bytes), columns are as wide as their widest cell, and when a row would pass the
 // width the flexible columns give way first, their cells cut with "…".
 import { safeText } from '../../text/escape.js';
-import { maxOf } from '../../util/max.js';
 
 export interface Column {
   header: string;
@@ -46,13 +45,39 @@ function pad(s: string, w: number, align: 'left' | 'right'): string {
  * not fit in a column).
  */
 export function table(columns: Column[], rows: (string | number)[][], maxWidth = DEFAULT_WIDTH, below?: (string[] | undefined)[]): string[] {
-  const cells = rows.map((r) => columns.map((_, i) => safeText(String(r[i] ?? ''))));
-  const widths = columns.map((c, i) =>
-    maxOf(
-      cells.map((r) => width(r[i]!)),
-      width(c.header),
-    ),
+  const out: string[] = [];
+  writeTable(
+    columns,
+    rows.length,
+    (i) => rows[i]!,
+    (l) => out.push(l),
+    maxWidth,
+    below && ((i) => below[i]),
   );
+  return out;
+}
+
+/**
+ * table() for rows made on demand: each row's cells are made twice (once to size the columns,
+ * once to print) and never all kept, so half a million flows print in constant memory.
+ */
+export function writeTable(
+  columns: Column[],
+  count: number,
+  cellsOf: (i: number) => (string | number)[],
+  emit: (line: string) => void,
+  maxWidth = DEFAULT_WIDTH,
+  below?: (i: number) => string[] | undefined,
+): void {
+  const cellText = (i: number): string[] => {
+    const r = cellsOf(i);
+    return columns.map((_, k) => safeText(String(r[k] ?? '')));
+  };
+  const widths = columns.map((c) => width(c.header));
+  for (let i = 0; i < count; i++) {
+    const r = cellText(i);
+    for (let k = 0; k < columns.length; k++) widths[k] = Math.max(widths[k]!, width(r[k]!));
+  }
   const gap = 2;
   const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);
   const floor = (i: number): number => Math.max(columns[i]!.min ?? 8, width(columns[i]!.header));
@@ -69,12 +94,25 @@ export function table(columns: Column[], rows: (string | number)[][], maxWidth =
       .map((v, i) => pad(cut(v, widths[i]!), widths[i]!, columns[i]!.align ?? 'left'))
       .join(' '.repeat(gap))
       .trimEnd();
-  const out = [line(columns.map((c) => c.header))];
-  cells.forEach((r, i) => {
-    out.push(line(r));
-    for (const extra of below?.[i] ?? []) for (const l of wrap(extra, maxWidth - 6, '  ')) out.push(`    ${l}`);
-  });
-  return out;
+  emit(line(columns.map((c) => c.header)));
+  for (let i = 0; i < count; i++) {
+    emit(line(cellText(i)));
+    for (const extra of below?.(i) ?? []) for (const l of wrap(extra, maxWidth - 6, '  ')) emit(`    ${l}`);
+  }
+}
+
+/**
+ * What JSON.stringify(array, null, 2) prints, one element at a time: a long list (every flow)
+ * is never one string in memory.
+ */
+export function writeJsonArray(count: number, itemAt: (i: number) => unknown, emit: (text: string) => void): void {
+  if (count === 0) {
+    emit('[]');
+    return;
+  }
+  emit('[');
+  for (let i = 0; i < count; i++) emit(`  ${JSON.stringify(itemAt(i), null, 2).replace(/\n/g, '\n  ')}${i < count - 1 ? ',' : ''}`);
+  emit(']');
 }
 
 /** Wraps text at spaces to `w` columns, each line after the first indented by `indent`. */
