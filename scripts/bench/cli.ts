@@ -31,7 +31,7 @@ function timeCommand(cmd: string, args: string[], runs: number): number {
 }
 
 export async function benchCli(file: string, runs: number): Promise<void> {
-  if (!existsSync(BIN.replace('bin/vxshark.js', 'dist/cli/run.js'))) throw new Error('dist/ is missing: run npm run build first');
+  if (!existsSync(BIN.replace('bin/vxshark.js', 'dist/cli/vxshark.mjs'))) throw new Error('dist/ is missing: run npm run build first');
   section(`Command line: every packet printed, and a display filter (best of ${runs}; peers once)`);
   const ours = timeCommand(process.execPath, [BIN, '-r', file], runs);
   row('vxshark -r F > /dev/null', ours, 'ms', undefined, 0);

@@ -31,7 +31,8 @@ function startWorker(job: AnalysisJob): Worker {
   // A small young generation, as the CLI runs with (bin/vxshark.js): the analysis allocates
   // little that lives long, and a large one is memory the UI's peak pays for.
   const resourceLimits = { maxYoungGenerationSizeMb: 12 };
-  if (!fromSources) return new Worker(new URL('./analysis-worker.js', import.meta.url), { workerData: job, resourceLimits });
+  // '../ui/' from dist/ui/analysis-runner.js and from the command line's bundle, dist/cli/vxshark.mjs.
+  if (!fromSources) return new Worker(new URL('../ui/analysis-worker.js', import.meta.url), { workerData: job, resourceLimits });
   const entry = new URL('./analysis-worker.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;

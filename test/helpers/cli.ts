@@ -13,7 +13,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * starts in a third of the time tsx needs to compile the sources again. A test file run on its
  * own runs the sources through tsx.
  */
-export const CLI_ARGV: readonly string[] = process.env.VXSHARK_TEST_CLI === 'dist' ? ['dist/cli/run.js'] : ['--import', 'tsx', 'src/cli/run.ts'];
+export const CLI_ARGV: readonly string[] = process.env.VXSHARK_TEST_CLI === 'dist' ? ['dist/cli/vxshark.mjs'] : ['--import', 'tsx', 'src/cli/run.ts'];
 
 export interface RunOptions {
   /** Bytes (or text) written to the child's standard input, which is then closed; without it stdin is empty. */
