@@ -104,7 +104,7 @@ const SECTIONS: Record<string, Section> = {
     await benchAnalysis(capture.path, opts.runs, 'repeated-template capture');
     const many = manyFlows(opts);
     await benchAnalysis(many.path, opts.runs, `many-flow capture, ${many.flows.toLocaleString('en-US')} conversations`);
-    if (haveTime()) benchAnalysisCommands(many.path, many.packets, { ms: 1500, mb: 300 });
+    if (haveTime()) benchAnalysisCommands(many.path, many.packets, { ms: 1500, mb: 300 }, Math.max(3, opts.runs));
   },
   pipes: async (_capture, opts) => {
     requireTime();
