@@ -149,7 +149,17 @@ export const rule: Rule = {
       observe(f: Facts) {
         const ip = f.inner;
         if (f.flowId < 0 || ip.proto !== PROTO_TCP || f.copyOf !== 0 || f.innerCopyOf !== 0 || ip.l4 < 0) return;
-        const slot = c.claim(f.flowId * 2 + f.flowDir);
+        const me = f.flowId * 2 + f.flowDir;
+        let slot = c.find(me);
+        if (slot < 0) {
+          // A row only where it can matter: this direction sends data or closes, or it
+          // acknowledges data the other direction sent (a handshake alone needs none).
+          const len = ip.tcpPayload;
+          const closes = (ip.tcpFlags & (TCP_FIN | TCP_RST)) !== 0;
+          const acksData = (ip.tcpFlags & TCP_ACK) !== 0 && c.find(me ^ 1) >= 0;
+          if (len === 0 && !closes && !acksData) return;
+          slot = c.claim(me);
+        }
         if (ip.tcpFlags & TCP_ACK) c.ack[slot] = ip.tcpAck;
         if (ip.tcpFlags & (TCP_FIN | TCP_RST)) {
           if ((c.flags[slot]! & 1) === 0) {
