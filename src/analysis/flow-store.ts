@@ -167,7 +167,7 @@ export class FlowStore {
     return i;
   }
 
-  /** The stored form of an address already seen, or -1 for an IPv6 address no flow has. */
+  /** The stored form of an address already seen, or -1 for an IPv6 address no flow has (for IPv4, -1 is 255.255.255.255 itself). */
   stored(addr: Addr): number {
     return typeof addr === 'number' ? addr : (this.v6Index.get(addr) ?? -1);
   }

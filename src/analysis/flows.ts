@@ -320,7 +320,8 @@ export class FlowCollector implements Collector, FlowLookup {
     const v6 = typeof src !== 'number';
     const s = st.stored(src);
     const d = st.stored(dst);
-    if (s === -1 || d === -1) return -1;
+    // -1 is an IPv6 address no flow has; for IPv4 it is 255.255.255.255, a real address.
+    if (v6 && (s === -1 || d === -1)) return -1;
     for (let at = this.buckets[h & (this.buckets.length - 1)]!; at !== 0; at = st.next[at - 1]!) {
       const i = at - 1;
       if (st.hash[i] !== h || st.proto[i] !== proto || ((st.bits[i]! & BIT_V6) !== 0) !== v6) continue;

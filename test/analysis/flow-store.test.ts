@@ -124,6 +124,20 @@ describe('flow table storage', () => {
     for (const k of [8, 9]) assert.deepEqual(byVni.get(100 + k)!.innerPairs, []);
   });
 
+  it('255.255.255.255 (stored as -1) is an address like any other: broadcasts stay one flow', async () => {
+    const frames: Frame[] = [];
+    for (let i = 0; i < 5; i++) frames.push({ t: i, data: udpFrame('0.0.0.0', '255.255.255.255', 68, 67) });
+    for (let i = 0; i < 3; i++) frames.push({ t: 10 + i, data: udpFrame('10.0.0.5', '255.255.255.255', 5353, 5353) });
+    const r = await analyzeBytes(ethCapture(frames));
+    assert.deepEqual(
+      r.flows.map((f) => [f.src, f.dst, f.packetsOf(0), f.packetsOf(1)]),
+      [
+        ['0.0.0.0', '255.255.255.255', 5, 0],
+        ['10.0.0.5', '255.255.255.255', 3, 0],
+      ],
+    );
+  });
+
   it('evidence frames stop at the cap, the first ones in order', async () => {
     const frames: Frame[] = Array.from({ length: 30 }, (_, i) => ({ t: i, data: udpFrame('10.0.0.1', '10.0.0.2', 1234, 4321) }));
     const r = await analyzeBytes(ethCapture(frames), { evidenceFrames: 7 });
