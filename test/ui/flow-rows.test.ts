@@ -1,0 +1,78 @@
+// The Flows view's rows as the analysis worker builds them (src/ui/flow-rows.ts): the compact
+// columns give back every row as it was added, and "Other tunnels" says which way each of the
+// flow's other tunnels carried it.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { IPPROTO_TCP, tcp, vxlanFrame, type Mac } from '../fixtures/packet-builder.js';
+import { analyzeBytes, ethCapture, type Frame } from '../analysis/helpers.js';
+import { buildAnalysisView } from '../../src/ui/analysis-model.js';
+import { allFlowRows, FlowRowsBuilder, flowRowAt, type FlowRow } from '../../src/ui/flow-rows.js';
+
+const M1: Mac = '02:00:00:00:00:01';
+const M2: Mac = '02:00:00:00:00:02';
+const NODE_A = '192.168.1.1';
+const NODE_B = '192.168.1.2';
+const POD_A = '10.244.1.5';
+const POD_B = '10.244.2.6';
+
+/** A TCP segment of pod src:sport -> dst:dport in VXLAN between the nodes, with the given VNI. */
+function segment(vni: number, from: 'a' | 'b', sport: number, dport: number, flags: string, outerFrom = from): Uint8Array {
+  const [src, dst] = from === 'a' ? [POD_A, POD_B] : [POD_B, POD_A];
+  const [outerSrc, outerDst] = outerFrom === 'a' ? [NODE_A, NODE_B] : [NODE_B, NODE_A];
+  const inner = { srcMac: M1, dstMac: M2, src, dst };
+  return vxlanFrame(
+    { outer: { srcMac: M1, dstMac: M2, src: outerSrc, dst: outerDst }, vni, inner },
+    { proto: IPPROTO_TCP, bytes: tcp({ srcPort: sport, dstPort: dport, flags, seq: 1, ack: 0 }, new Uint8Array(0), inner) },
+  );
+}
+
+describe('flow rows', () => {
+  it('the columns give back each row as added, texts and tunnels included', () => {
+    const rows: FlowRow[] = Array.from({ length: 700 }, (_, i) => ({
+      id: i * 3,
+      proto: i % 2 ? 'TCP' : 'UDP',
+      endpoints: `10.0.${i >> 8}.${i & 255}:${1000 + i} → pod-${'é'.repeat(i % 4)}:80`,
+      packetsOut: i,
+      packetsBack: 700 - i,
+      bytes: i * 1e6,
+      state: i % 5 ? 'both ways' : 'one way',
+      unanswered: i % 7 === 0,
+      also: i % 3 ? '' : `back: VXLAN VNI ${i}`,
+      firstFrame: i + 1,
+      match: {
+        family: i % 11 ? 4 : 6,
+        proto: i % 2 ? 'TCP' : 'UDP',
+        src: `10.0.${i >> 8}.${i & 255}`,
+        dst: 'fd00::1',
+        srcPort: 1000 + i,
+        dstPort: 80,
+        tunnels: Array.from({ length: i % 4 }, (_, k) => k + i),
+      },
+    }));
+    // Fewer announced than added: the columns grow.
+    const b = new FlowRowsBuilder(100);
+    for (const r of rows) b.add(r);
+    const data = b.finish();
+    assert.equal(data.count, 700);
+    assert.deepEqual(allFlowRows(data), rows);
+    assert.deepEqual(flowRowAt(data, 699), rows[699]);
+  });
+
+  it('a tunnel that carried only the replies is "back", though it carried another flow forward', async () => {
+    // Flow 1 (port 1000) goes out in VNI 1 from node A and comes back in VNI 2 from node B.
+    // Flow 2 (port 2000) goes out from pod A in that same tunnel, node B -> node A (a relay
+    // would do that): the tunnel carried pod A -> pod B packets, but none of flow 1's.
+    const frames: Frame[] = [
+      { t: 0, data: segment(1, 'a', 1000, 80, 'S') },
+      { t: 10, data: segment(2, 'b', 80, 1000, 'SA') },
+      { t: 20, data: segment(2, 'a', 2000, 80, 'S', 'b') },
+    ];
+    const r = await analyzeBytes(ethCapture(frames));
+    const view = buildAnalysisView(r, frames.length);
+    const rows = allFlowRows(view.flowRows);
+    const first = rows.find((f) => f.match.srcPort === 1000)!;
+    assert.equal(first.also, `back: VXLAN VNI 2 ${NODE_B}→${NODE_A}`);
+    // Flow 2's only tunnel is its group: nothing else to say.
+    assert.equal(rows.find((f) => f.match.srcPort === 2000)!.also, '');
+  });
+});
