@@ -13,7 +13,7 @@ CMD=${VXSHARK_UI_CMD:-"node bin/vxshark.js $SAMPLE"}
 if [[ -z ${VXSHARK_UI_CMD:-} ]]; then
   # bin/vxshark.js runs dist/: build when it is missing or older than the sources.
   if [[ ! -f dist/cli/vxshark.mjs ]] || [[ -n $(find src -name '*.ts' -newer dist/cli/vxshark.mjs -print -quit) ]]; then
-    npx tsc -p tsconfig.json >/dev/null || true
+    node scripts/build.mjs >/dev/null || true
   fi
 fi
 
