@@ -69,7 +69,7 @@ class AnalysisRun {
   constructor(options: AnalysisOptions, capture: Capture) {
     const opts = (this.opts = resolveOptions(options));
     const registry = options.registry ?? createRegistry();
-    this.hopCollector = new HopCollector(opts.hopWindow, opts.evidenceFrames, opts.maxHopPaths, 0);
+    this.hopCollector = new HopCollector(opts.hopWindow, opts.evidenceFrames, opts.maxHopPaths);
     this.noteInterfaces(capture);
     this.tunnelCollector = new TunnelCollector(opts.evidenceFrames);
     // A capture read already knows its frames; one being read is guessed from its size (a

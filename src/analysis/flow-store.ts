@@ -13,6 +13,43 @@ function grown<T extends Column>(old: T, size: number): T {
   return out;
 }
 
+/** The per-flow columns, resized together. */
+const COLUMNS = [
+  'a',
+  'b',
+  'aPort',
+  'bPort',
+  'proto',
+  'bits',
+  'fl0',
+  'fl1',
+  'p0',
+  'p1',
+  'b0',
+  'b1',
+  'first',
+  'last',
+  'firstFrame',
+  'syn',
+  'synAck',
+  'requests',
+  'replies',
+  'queries',
+  'responses',
+  'reqFrame',
+  'reqTime',
+  'hash',
+  'next',
+  't0',
+  't1',
+  't0n',
+  't1n',
+  'moreHead',
+  'moreTail',
+  'moreCount',
+] as const satisfies readonly (keyof FlowStore)[];
+type ColumnName = (typeof COLUMNS)[number];
+
 const FIRST_CAPACITY = 1024;
 /** Bits of `bits`: IPv6, then how each direction was carried (1 plain, 2 tunnel, 3 both). */
 export const BIT_V6 = 1;
@@ -26,42 +63,42 @@ const CARRIED_SHIFT = [1, 3] as const;
  */
 export class FlowStore {
   count = 0;
-  private capacity: number;
-  a: Int32Array;
-  b: Int32Array;
-  aPort: Uint16Array;
-  bPort: Uint16Array;
-  proto: Uint8Array;
-  bits: Uint8Array;
-  fl0: Uint16Array;
-  fl1: Uint16Array;
-  p0: Uint32Array;
-  p1: Uint32Array;
-  b0: Float64Array;
-  b1: Float64Array;
-  first: Float64Array;
-  last: Float64Array;
-  firstFrame: Uint32Array;
-  syn: Uint32Array;
-  synAck: Uint32Array;
-  requests: Uint32Array;
-  replies: Uint32Array;
-  queries: Uint32Array;
-  responses: Uint32Array;
-  reqFrame: Uint32Array;
-  reqTime: Float64Array;
+  private capacity = 0;
+  a = new Int32Array(0);
+  b = new Int32Array(0);
+  aPort = new Uint16Array(0);
+  bPort = new Uint16Array(0);
+  proto = new Uint8Array(0);
+  bits = new Uint8Array(0);
+  fl0 = new Uint16Array(0);
+  fl1 = new Uint16Array(0);
+  p0 = new Uint32Array(0);
+  p1 = new Uint32Array(0);
+  b0 = new Float64Array(0);
+  b1 = new Float64Array(0);
+  first = new Float64Array(0);
+  last = new Float64Array(0);
+  firstFrame = new Uint32Array(0);
+  syn = new Uint32Array(0);
+  synAck = new Uint32Array(0);
+  requests = new Uint32Array(0);
+  replies = new Uint32Array(0);
+  queries = new Uint32Array(0);
+  responses = new Uint32Array(0);
+  reqFrame = new Uint32Array(0);
+  reqTime = new Float64Array(0);
   /** The flow's key hash (compared before the key itself), and the next flow in its bucket, plus one (0 ends the chain). */
-  hash: Int32Array;
-  next: Int32Array;
+  hash = new Int32Array(0);
+  next = new Int32Array(0);
   /** First tunnel of each direction plus one (0: none) and its packets. */
-  t0: Int32Array;
-  t1: Int32Array;
-  t0n: Uint32Array;
-  t1n: Uint32Array;
+  t0 = new Int32Array(0);
+  t1 = new Int32Array(0);
+  t0n = new Uint32Array(0);
+  t1n = new Uint32Array(0);
   /** Frames after the first: head and tail in the pool, plus one (0: none), and how many. */
-  moreHead: Int32Array;
-  moreTail: Int32Array;
-  moreCount: Uint32Array;
+  moreHead = new Int32Array(0);
+  moreTail = new Int32Array(0);
+  moreCount = new Uint32Array(0);
   /** Tunnels after a direction's first, as [id, packets, ...], by flow id * 2 + direction. */
   readonly moreTunnels = new Map<number, number[]>();
   /** IPv6 addresses (32 hex digits), interned: a flow keeps their index. */
@@ -77,81 +114,19 @@ export class FlowStore {
    * as the table doubles; the columns still grow past it.
    */
   constructor(capacity = FIRST_CAPACITY) {
-    this.capacity = capacity = Math.max(FIRST_CAPACITY, capacity);
-    this.a = new Int32Array(capacity);
-    this.b = new Int32Array(capacity);
-    this.aPort = new Uint16Array(capacity);
-    this.bPort = new Uint16Array(capacity);
-    this.proto = new Uint8Array(capacity);
-    this.bits = new Uint8Array(capacity);
-    this.fl0 = new Uint16Array(capacity);
-    this.fl1 = new Uint16Array(capacity);
-    this.p0 = new Uint32Array(capacity);
-    this.p1 = new Uint32Array(capacity);
-    this.b0 = new Float64Array(capacity);
-    this.b1 = new Float64Array(capacity);
-    this.first = new Float64Array(capacity);
-    this.last = new Float64Array(capacity);
-    this.firstFrame = new Uint32Array(capacity);
-    this.syn = new Uint32Array(capacity);
-    this.synAck = new Uint32Array(capacity);
-    this.requests = new Uint32Array(capacity);
-    this.replies = new Uint32Array(capacity);
-    this.queries = new Uint32Array(capacity);
-    this.responses = new Uint32Array(capacity);
-    this.reqFrame = new Uint32Array(capacity);
-    this.reqTime = new Float64Array(capacity);
-    this.hash = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
-    this.t0 = new Int32Array(capacity);
-    this.t1 = new Int32Array(capacity);
-    this.t0n = new Uint32Array(capacity);
-    this.t1n = new Uint32Array(capacity);
-    this.moreHead = new Int32Array(capacity);
-    this.moreTail = new Int32Array(capacity);
-    this.moreCount = new Uint32Array(capacity);
+    this.resize(Math.max(FIRST_CAPACITY, capacity));
   }
 
   /** A new flow's id; the caller fills in its columns. */
   add(): number {
-    if (this.count === this.capacity) this.grow();
+    if (this.count === this.capacity) this.resize(this.capacity * 2);
     return this.count++;
   }
 
-  private grow(): void {
-    const size = this.capacity * 2;
-    this.a = grown(this.a, size);
-    this.b = grown(this.b, size);
-    this.aPort = grown(this.aPort, size);
-    this.bPort = grown(this.bPort, size);
-    this.proto = grown(this.proto, size);
-    this.bits = grown(this.bits, size);
-    this.fl0 = grown(this.fl0, size);
-    this.fl1 = grown(this.fl1, size);
-    this.p0 = grown(this.p0, size);
-    this.p1 = grown(this.p1, size);
-    this.b0 = grown(this.b0, size);
-    this.b1 = grown(this.b1, size);
-    this.first = grown(this.first, size);
-    this.last = grown(this.last, size);
-    this.firstFrame = grown(this.firstFrame, size);
-    this.syn = grown(this.syn, size);
-    this.synAck = grown(this.synAck, size);
-    this.requests = grown(this.requests, size);
-    this.replies = grown(this.replies, size);
-    this.queries = grown(this.queries, size);
-    this.responses = grown(this.responses, size);
-    this.reqFrame = grown(this.reqFrame, size);
-    this.reqTime = grown(this.reqTime, size);
-    this.hash = grown(this.hash, size);
-    this.next = grown(this.next, size);
-    this.t0 = grown(this.t0, size);
-    this.t1 = grown(this.t1, size);
-    this.t0n = grown(this.t0n, size);
-    this.t1n = grown(this.t1n, size);
-    this.moreHead = grown(this.moreHead, size);
-    this.moreTail = grown(this.moreTail, size);
-    this.moreCount = grown(this.moreCount, size);
+  /** Every column at `size` rows, what it held kept. */
+  private resize(size: number): void {
+    const columns = this as unknown as Record<ColumnName, Column>;
+    for (const name of COLUMNS) columns[name] = grown(columns[name], size);
     this.capacity = size;
   }
 
@@ -247,13 +222,5 @@ export class FlowStore {
     const out = [this.firstFrame[id]!];
     for (let at = this.moreHead[id]!; at !== 0; at = this.poolNext[at - 1]!) out.push(this.poolFrame[at - 1]!);
     return out;
-  }
-
-  /** Bytes held, for the benchmarks. */
-  memoryBytes(): number {
-    const columns = [this.a, this.b, this.aPort, this.bPort, this.proto, this.bits, this.fl0, this.fl1, this.p0, this.p1, this.b0, this.b1];
-    const more = [this.first, this.last, this.firstFrame, this.syn, this.synAck, this.requests, this.replies, this.queries, this.responses];
-    const rest = [this.reqFrame, this.reqTime, this.hash, this.next, this.t0, this.t1, this.t0n, this.t1n, this.moreHead, this.moreTail, this.moreCount];
-    return [...columns, ...more, ...rest, this.poolFrame, this.poolNext].reduce((n, c) => n + c.byteLength, 0);
   }
 }

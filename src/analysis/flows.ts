@@ -301,11 +301,6 @@ export class FlowCollector implements Collector, FlowLookup {
     this.buckets = new Int32Array(size);
   }
 
-  /** Bytes the flow table holds, for the benchmarks. */
-  memoryBytes(): number {
-    return this.store.memoryBytes() + this.buckets.byteLength;
-  }
-
   private hash(lo: Addr, hi: Addr, proto: number, loPort: number, hiPort: number): number {
     return mix(mix(mixAddr(mixAddr(HASH_SEED, lo), hi), proto), loPort * 65536 + hiPort);
   }

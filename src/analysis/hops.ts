@@ -239,21 +239,17 @@ export class HopCollector implements Collector {
   private latest = -Infinity;
   private slack = 0;
 
-  /**
-   * `reorder`: seconds of reordering to expect from the start. A capture with several
-   * interfaces in one file (dumpcap -i a -i b) may hold each interface's packets in batches,
-   * so a packet's forwarded copy can come seconds later in the file but earlier in time.
-   */
   constructor(
     private readonly window: number,
     private readonly evidence: number,
     private readonly maxPaths = 20_000,
-    reorder = 0,
-  ) {
-    this.slack = Math.min(reorder, MAX_SLACK);
-  }
+  ) {}
 
-  /** Expects up to `seconds` of reordering from now on (several interfaces written in batches). */
+  /**
+   * Expects up to `seconds` of reordering from now on. A capture with several interfaces in
+   * one file (dumpcap -i a -i b) may hold each interface's packets in batches, so a packet's
+   * forwarded copy can come seconds later in the file but earlier in time.
+   */
   tolerateReorder(seconds: number): void {
     this.slack = Math.max(this.slack, Math.min(seconds, MAX_SLACK));
   }

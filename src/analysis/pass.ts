@@ -1,5 +1,5 @@
-// The single sequential pass: every frame is read in file order (Capture.scan), dissected once,
-// turned into Facts once, and handed to every collector. Models are built from what the
+// The single sequential pass: every frame, in file order as the reader hands it over, is
+// dissected once (or read by the fast path), turned into Facts once, and handed to the collectors. Models are built from what the
 // collectors kept; nothing here holds a packet after its turn.
 import type { Capture } from '../capture/capture.js';
 import { dissect } from '../dissect/dissect.js';
@@ -28,22 +28,9 @@ export interface PassStats {
 const NO_NAMES: ReadonlyMap<number, string> = new Map();
 
 export interface PassInput {
-  capture: Capture;
   registry: Registry;
   ifnames?: ReadonlyMap<number, string>;
   filter?: (pkt: Packet) => boolean;
-}
-
-/**
- * Runs the collectors over every frame of the capture, in order, in one pass. A single
- * function may stand for them all (analyze() does this so that each collector's call site
- * sees one class and stays cheap).
- */
-export function runPass(input: PassInput, collectors: readonly Collector[] | ((f: Facts, pkt: Packet) => void)): PassStats {
-  const { capture } = input;
-  const pass = new Pass(input, collectors);
-  capture.scan(0, capture.frameCount, (i, data) => pass.frame(capture, i, data));
-  return pass.stats(capture);
 }
 
 /**
@@ -59,26 +46,24 @@ export class Pass {
   private readonly ifnames: ReadonlyMap<number, string>;
   private readonly filter: ((pkt: Packet) => boolean) | undefined;
   private readonly registry: Registry;
-  private readonly one: ((f: Facts, pkt: Packet) => void) | undefined;
-  private readonly list: readonly Collector[];
   private analysed = 0;
   private truncated = 0;
   private lastTime = 0;
 
-  constructor(input: Omit<PassInput, 'capture'>, collectors: readonly Collector[] | ((f: Facts, pkt: Packet) => void)) {
+  /**
+   * `onPacket` stands for every collector: analyze() passes one function that calls each
+   * collector in turn, so that each call site sees one class and stays cheap.
+   */
+  constructor(
+    input: PassInput,
+    private readonly onPacket: (f: Facts, pkt: Packet) => void,
+  ) {
     this.registry = input.registry;
     this.ifnames = input.ifnames ?? NO_NAMES;
     this.filter = input.filter;
     // A display filter needs every packet dissected; otherwise most are read without their layers.
     this.fast = this.filter ? undefined : new FastFacts(this.registry);
     this.lazy = new LazyPacket(this.registry);
-    if (typeof collectors === 'function') {
-      this.one = collectors;
-      this.list = [];
-    } else {
-      this.one = collectors.length === 1 ? (f, pkt) => collectors[0]!.packet(f, pkt) : undefined;
-      this.list = collectors;
-    }
   }
 
   /** Frame `i` of `capture` (its index entry must still be there: the rolling index keeps the latest). */
@@ -99,8 +84,7 @@ export class Pass {
     }
     this.analysed++;
     if (meta.capLen < meta.origLen) this.truncated++;
-    if (this.one) this.one(facts, pkt);
-    else for (let k = 0; k < this.list.length; k++) this.list[k]!.packet(facts, pkt);
+    this.onPacket(facts, pkt);
   }
 
   /** The pass's figures once every frame of `capture` has been through frame(). */

@@ -50,7 +50,7 @@ class StallColumns {
     return slot < this.rowOf.length ? this.rowOf[slot]! - 1 : -1;
   }
 
-  /** The row of a flow direction, made on its first TCP packet. */
+  /** Makes the row of a flow direction that has none (find() said -1). */
   claim(slot: number): number {
     if (slot >= this.rowOf.length) {
       let n = Math.max(1024, this.rowOf.length * 2);
@@ -59,8 +59,6 @@ class StallColumns {
       bigger.set(this.rowOf);
       this.rowOf = bigger;
     }
-    const row = this.rowOf[slot]! - 1;
-    if (row >= 0) return row;
     if (this.rows === this.capacity) this.grow();
     this.rowOf[slot] = this.rows + 1;
     return this.rows++;
@@ -150,25 +148,22 @@ export const rule: Rule = {
         const ip = f.inner;
         if (f.flowId < 0 || ip.proto !== PROTO_TCP || f.copyOf !== 0 || f.innerCopyOf !== 0 || ip.l4 < 0) return;
         const me = f.flowId * 2 + f.flowDir;
+        const len = ip.tcpPayload;
+        const acks = (ip.tcpFlags & TCP_ACK) !== 0;
+        const closes = (ip.tcpFlags & (TCP_FIN | TCP_RST)) !== 0;
         let slot = c.find(me);
         if (slot < 0) {
           // A row only where it can matter: this direction sends data or closes, or it
           // acknowledges data the other direction sent (a handshake alone needs none).
-          const len = ip.tcpPayload;
-          const closes = (ip.tcpFlags & (TCP_FIN | TCP_RST)) !== 0;
-          const acksData = (ip.tcpFlags & TCP_ACK) !== 0 && c.find(me ^ 1) >= 0;
-          if (len === 0 && !closes && !acksData) return;
+          if (len === 0 && !closes && !(acks && c.find(me ^ 1) >= 0)) return;
           slot = c.claim(me);
         }
-        if (ip.tcpFlags & TCP_ACK) c.ack[slot] = ip.tcpAck;
-        if (ip.tcpFlags & (TCP_FIN | TCP_RST)) {
-          if ((c.flags[slot]! & 1) === 0) {
-            c.flags[slot]! |= 1;
-            c.closedAt[slot] = f.time;
-            c.closeFrame[slot] = f.frame;
-          }
+        if (acks) c.ack[slot] = ip.tcpAck;
+        if (closes && (c.flags[slot]! & 1) === 0) {
+          c.flags[slot]! |= 1;
+          c.closedAt[slot] = f.time;
+          c.closeFrame[slot] = f.frame;
         }
-        const len = ip.tcpPayload;
         if (len === 0) return;
         if (c.firstFrame[slot] === 0) c.firstFrame[slot] = f.frame;
         if (ip.tcpSeq === c.seq[slot] && len === c.len[slot]) {
