@@ -136,12 +136,9 @@ export function treeText(nodes: TreeNode[], indent = ''): string[] {
 }
 
 /** The tree as indented text in one string, each line ending in '\n' (-V writes a packet at once). */
-export function treeString(nodes: readonly TreeNode[], indent = ''): string {
+export function treeString(nodes: TreeNode[]): string {
   let text = '';
-  for (const n of nodes) {
-    text += indent + n.label + '\n';
-    if (n.children?.length) text += treeString(n.children, indent + '    ');
-  }
+  writeTree(nodes, (line) => (text += line + '\n'));
   return text;
 }
 

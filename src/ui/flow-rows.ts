@@ -77,6 +77,21 @@ const V6 = 2;
 
 type Growable = Uint32Array | Uint16Array | Uint8Array | Float64Array;
 
+/** The columns with one entry per row (the texts and tunnel ids have their own lengths). */
+const PER_ROW = [
+  'id',
+  'packetsOut',
+  'packetsBack',
+  'bytes',
+  'firstFrame',
+  'flags',
+  'srcPort',
+  'dstPort',
+  'proto',
+  'state',
+  'also',
+] as const satisfies readonly (keyof FlowRows)[];
+
 function larger<T extends Growable>(a: T, size: number): T {
   const out = new (a.constructor as new (n: number) => T)(size);
   out.set(a);
@@ -85,158 +100,115 @@ function larger<T extends Growable>(a: T, size: number): T {
 
 /** Collects rows one at a time (in display order) and hands over the columns. */
 export class FlowRowsBuilder {
-  private n = 0;
   private cap: number;
-  private readonly strings: string[] = [];
+  /** The columns being filled, with room for `cap` rows (cut to `count` by finish()). */
+  private readonly r: FlowRows;
   private readonly stringIds = new Map<string, number>();
-  private id: Uint32Array;
-  private packetsOut: Uint32Array;
-  private packetsBack: Uint32Array;
-  private bytes: Float64Array;
-  private firstFrame: Uint32Array;
-  private flags: Uint8Array;
-  private srcPort: Uint16Array;
-  private dstPort: Uint16Array;
-  private proto: Uint32Array;
-  private state: Uint32Array;
-  private also: Uint32Array;
-  private textAt: Uint32Array;
-  private text: Uint8Array;
   private textUsed = 0;
-  private tunnelAt: Uint32Array;
-  private tunnelIds: Uint32Array;
   private tunnelsUsed = 0;
   private readonly encoder = new TextEncoder();
 
   /** `rows`: how many rows are coming, when known (the columns are then made once, to size). */
   constructor(rows = 256) {
-    this.cap = Math.max(1, rows);
-    this.id = new Uint32Array(this.cap);
-    this.packetsOut = new Uint32Array(this.cap);
-    this.packetsBack = new Uint32Array(this.cap);
-    this.bytes = new Float64Array(this.cap);
-    this.firstFrame = new Uint32Array(this.cap);
-    this.flags = new Uint8Array(this.cap);
-    this.srcPort = new Uint16Array(this.cap);
-    this.dstPort = new Uint16Array(this.cap);
-    this.proto = new Uint32Array(this.cap);
-    this.state = new Uint32Array(this.cap);
-    this.also = new Uint32Array(this.cap);
-    this.textAt = new Uint32Array(this.cap * 3 + 1);
-    this.text = new Uint8Array(this.cap * 64);
-    this.tunnelAt = new Uint32Array(this.cap + 1);
-    this.tunnelIds = new Uint32Array(this.cap);
+    const cap = (this.cap = Math.max(1, rows));
+    this.r = {
+      count: 0,
+      strings: [],
+      id: new Uint32Array(cap),
+      packetsOut: new Uint32Array(cap),
+      packetsBack: new Uint32Array(cap),
+      bytes: new Float64Array(cap),
+      firstFrame: new Uint32Array(cap),
+      flags: new Uint8Array(cap),
+      srcPort: new Uint16Array(cap),
+      dstPort: new Uint16Array(cap),
+      proto: new Uint32Array(cap),
+      state: new Uint32Array(cap),
+      also: new Uint32Array(cap),
+      textAt: new Uint32Array(cap * 3 + 1),
+      text: new Uint8Array(cap * 64),
+      tunnelAt: new Uint32Array(cap + 1),
+      tunnelIds: new Uint32Array(cap),
+    };
   }
 
   get count(): number {
-    return this.n;
+    return this.r.count;
   }
 
   add(row: FlowRow): void {
-    if (this.n === this.cap) this.grow();
-    const i = this.n++;
-    this.id[i] = row.id;
-    this.packetsOut[i] = row.packetsOut;
-    this.packetsBack[i] = row.packetsBack;
-    this.bytes[i] = row.bytes;
-    this.firstFrame[i] = row.firstFrame;
-    this.flags[i] = (row.unanswered ? UNANSWERED : 0) | (row.match.family === 6 ? V6 : 0);
-    this.srcPort[i] = row.match.srcPort;
-    this.dstPort[i] = row.match.dstPort;
-    this.proto[i] = this.stringId(row.proto);
-    this.state[i] = this.stringId(row.state);
-    this.also[i] = this.stringId(row.also);
+    if (this.r.count === this.cap) this.grow();
+    const r = this.r;
+    const i = r.count++;
+    r.id[i] = row.id;
+    r.packetsOut[i] = row.packetsOut;
+    r.packetsBack[i] = row.packetsBack;
+    r.bytes[i] = row.bytes;
+    r.firstFrame[i] = row.firstFrame;
+    r.flags[i] = (row.unanswered ? UNANSWERED : 0) | (row.match.family === 6 ? V6 : 0);
+    r.srcPort[i] = row.match.srcPort;
+    r.dstPort[i] = row.match.dstPort;
+    r.proto[i] = this.stringId(row.proto);
+    r.state[i] = this.stringId(row.state);
+    r.also[i] = this.stringId(row.also);
     this.addText(i * 3, row.endpoints);
     this.addText(i * 3 + 1, row.match.src);
     this.addText(i * 3 + 2, row.match.dst);
-    this.textAt[i * 3 + 3] = this.textUsed;
+    r.textAt[i * 3 + 3] = this.textUsed;
     const tunnels = row.match.tunnels;
-    if (this.tunnelsUsed + tunnels.length > this.tunnelIds.length)
-      this.tunnelIds = larger(this.tunnelIds, Math.max(this.tunnelIds.length * 2, this.tunnelsUsed + tunnels.length));
-    for (const t of tunnels) this.tunnelIds[this.tunnelsUsed++] = t;
-    this.tunnelAt[i + 1] = this.tunnelsUsed;
+    if (this.tunnelsUsed + tunnels.length > r.tunnelIds.length)
+      r.tunnelIds = larger(r.tunnelIds, Math.max(r.tunnelIds.length * 2, this.tunnelsUsed + tunnels.length));
+    for (const t of tunnels) r.tunnelIds[this.tunnelsUsed++] = t;
+    r.tunnelAt[i + 1] = this.tunnelsUsed;
   }
 
   private stringId(s: string): number {
     let k = this.stringIds.get(s);
     if (k === undefined) {
-      k = this.strings.push(s) - 1;
+      k = this.r.strings.push(s) - 1;
       this.stringIds.set(s, k);
     }
     return k;
   }
 
   private addText(slot: number, s: string): void {
-    this.textAt[slot] = this.textUsed;
+    const r = this.r;
+    r.textAt[slot] = this.textUsed;
     // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    if (this.textUsed + s.length * 3 > this.text.length) this.text = larger(this.text, Math.max(this.text.length * 2, this.textUsed + s.length * 3));
-    this.textUsed += this.encoder.encodeInto(s, this.text.subarray(this.textUsed)).written;
+    if (this.textUsed + s.length * 3 > r.text.length) r.text = larger(r.text, Math.max(r.text.length * 2, this.textUsed + s.length * 3));
+    this.textUsed += this.encoder.encodeInto(s, r.text.subarray(this.textUsed)).written;
   }
 
   private grow(): void {
     const cap = (this.cap *= 2);
-    this.id = larger(this.id, cap);
-    this.packetsOut = larger(this.packetsOut, cap);
-    this.packetsBack = larger(this.packetsBack, cap);
-    this.bytes = larger(this.bytes, cap);
-    this.firstFrame = larger(this.firstFrame, cap);
-    this.flags = larger(this.flags, cap);
-    this.srcPort = larger(this.srcPort, cap);
-    this.dstPort = larger(this.dstPort, cap);
-    this.proto = larger(this.proto, cap);
-    this.state = larger(this.state, cap);
-    this.also = larger(this.also, cap);
-    this.textAt = larger(this.textAt, cap * 3 + 1);
-    this.tunnelAt = larger(this.tunnelAt, cap + 1);
+    const columns = this.r as unknown as Record<(typeof PER_ROW)[number], Growable>;
+    for (const k of PER_ROW) columns[k] = larger(columns[k], cap);
+    this.r.textAt = larger(this.r.textAt, cap * 3 + 1);
+    this.r.tunnelAt = larger(this.r.tunnelAt, cap + 1);
   }
 
   /** The columns, cut to the rows added (copied only where room was left over: the spare room is not sent). */
   finish(): FlowRows {
-    const n = this.n;
+    const r = this.r;
+    const n = r.count;
     const cut = <T extends Growable>(a: T, length: number): T => (a.length === length ? a : (a.slice(0, length) as T));
-    return {
-      count: n,
-      strings: this.strings,
-      id: cut(this.id, n),
-      packetsOut: cut(this.packetsOut, n),
-      packetsBack: cut(this.packetsBack, n),
-      bytes: cut(this.bytes, n),
-      firstFrame: cut(this.firstFrame, n),
-      flags: cut(this.flags, n),
-      srcPort: cut(this.srcPort, n),
-      dstPort: cut(this.dstPort, n),
-      proto: cut(this.proto, n),
-      state: cut(this.state, n),
-      also: cut(this.also, n),
-      textAt: cut(this.textAt, n * 3 + 1),
+    const out: FlowRows = {
+      ...r,
+      textAt: cut(r.textAt, n * 3 + 1),
       // Views, not copies: the texts' spare room goes along rather than a second copy of them.
-      text: this.text.subarray(0, this.textUsed),
-      tunnelAt: cut(this.tunnelAt, n + 1),
-      tunnelIds: this.tunnelIds.subarray(0, this.tunnelsUsed),
+      text: r.text.subarray(0, this.textUsed),
+      tunnelAt: cut(r.tunnelAt, n + 1),
+      tunnelIds: r.tunnelIds.subarray(0, this.tunnelsUsed),
     };
+    const columns = out as unknown as Record<(typeof PER_ROW)[number], Growable>;
+    for (const k of PER_ROW) columns[k] = cut(columns[k], n);
+    return out;
   }
 }
 
 /** The buffers to transfer (not copy) when the rows are posted to another thread. */
 export function flowRowsTransferables(r: FlowRows): ArrayBuffer[] {
-  const arrays = [
-    r.id,
-    r.packetsOut,
-    r.packetsBack,
-    r.bytes,
-    r.firstFrame,
-    r.flags,
-    r.srcPort,
-    r.dstPort,
-    r.proto,
-    r.state,
-    r.also,
-    r.textAt,
-    r.text,
-    r.tunnelAt,
-    r.tunnelIds,
-  ];
-  return arrays.map((a) => a.buffer as ArrayBuffer);
+  return [...PER_ROW.map((k) => r[k]), r.textAt, r.text, r.tunnelAt, r.tunnelIds].map((a) => a.buffer as ArrayBuffer);
 }
 
 const decoder = new TextDecoder();

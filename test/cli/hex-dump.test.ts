@@ -1,6 +1,28 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hexDumpBytes, hexDumpInto, hexDumpText } from '../../src/cli/print/hex-dump.js';
+import { hexDumpBytes, hexDumpInto } from '../../src/cli/print/hex-dump.js';
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Each byte as the ASCII column shows it: printable ASCII as itself, anything else as '.'. */
+const SHOWN = Array.from({ length: 256 }, (_, b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'));
+const OFFSETS = Array.from({ length: 4096 }, (_, i) => (i * 16).toString(16).padStart(4, '0'));
+
+/** The reference: tshark's -x layout made as text, lines separated by '\n' (no final newline). */
+function hexDumpText(data: Uint8Array): string {
+  let text = '';
+  for (let off = 0; off < data.length; off += 16) {
+    const end = Math.min(off + 16, data.length);
+    let hex = HEX[data[off]!]!;
+    let ascii = SHOWN[data[off]!]!;
+    for (let i = off + 1; i < end; i++) {
+      hex += ' ' + HEX[data[i]!]!;
+      ascii += SHOWN[data[i]!]!;
+    }
+    const row = off >>> 4;
+    text += `${off ? '\n' : ''}${row < OFFSETS.length ? OFFSETS[row] : off.toString(16).padStart(4, '0')}  ${end - off === 16 ? hex : hex.padEnd(47)}   ${ascii}`;
+  }
+  return text;
+}
 
 /** Deterministic bytes covering every value, printable or not. */
 function bytes(n: number): Uint8Array {

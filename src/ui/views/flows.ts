@@ -81,18 +81,16 @@ export class FlowsView extends RowView<number> {
     this.rows = order;
   }
 
-  /** Line of the first title of group g: every earlier group's title and rows come before it. */
-  private groupLine(g: number): number {
-    return this.groups[g]!.start + g;
-  }
-
-  /** The group a line belongs to (binary search over the groups' first lines). */
-  private groupOfLine(line: number): number {
+  /**
+   * The last group whose first row is at or before `at`: a row's position with titles = 0, a
+   * line with titles = 1 (each group's title line adds one to the lines of those after it).
+   */
+  private groupAt(at: number, titles: 0 | 1): number {
     let lo = 0;
     let hi = this.groups.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.groupLine(mid) <= line) lo = mid;
+      if (this.groups[mid]!.start + titles * mid <= at) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -135,14 +133,13 @@ export class FlowsView extends RowView<number> {
     const selected = this.cursor.selected;
     const lineCount = data.count + groups.length;
     // A row's line: its position, plus one title per group up to and including its own.
-    const at = selected + this.groupOfRow(selected) + 1;
+    const at = selected + this.groupAt(selected, 0) + 1;
     let start = Math.max(0, Math.min(at - 1, lineCount - room));
     if (at - start >= room) start = at - room + 1;
     const visible: ({ group: FlowGroup } | { flow: FlowRow; position: number })[] = [];
     for (let line = start; line < Math.min(lineCount, start + room); line++) {
-      const g = this.groupOfLine(line);
-      const first = this.groupLine(g);
-      if (line === first) visible.push({ group: groups[g]! });
+      const g = this.groupAt(line, 1);
+      if (line === groups[g]!.start + g) visible.push({ group: groups[g]! });
       else {
         const position = line - g - 1;
         visible.push({ flow: flowRowAt(data, this.rows[position]!), position });
@@ -166,17 +163,5 @@ export class FlowsView extends RowView<number> {
       else out.push(f.unanswered ? th.paint('warning', text) : text);
     }
     return out;
-  }
-
-  /** The group of the row at a position in the order (groups hold consecutive positions). */
-  private groupOfRow(position: number): number {
-    let lo = 0;
-    let hi = this.groups.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.groups[mid]!.start <= position) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
   }
 }
