@@ -2,18 +2,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { parseDecodeAs } from '../dissect/registry.js';
 import { EXIT_USAGE, VxError, msg } from '../errors.js';
-import { capinfo } from './commands/capinfo.js';
-import { snapshot } from '../context/snapshot.js';
-import { alerts } from './commands/alerts.js';
-import { analysisBuilder, hostOptions, hostRouteOptions } from './commands/analysis-common.js';
-import { fields as listFields } from './commands/fields.js';
-import { flows } from './commands/flows.js';
-import { hops } from './commands/hops.js';
-import { tunnels } from './commands/tunnels.js';
-import { journey, journeyBuilder, multiCaptureBuilder } from './commands/journey.js';
-import { merge } from './commands/merge.js';
-import { alertsAcross } from './commands/alerts-across.js';
-import { read } from './commands/read.js';
+import { analysisBuilder, hostOptions, hostRouteOptions, journeyBuilder, multiCaptureBuilder } from './commands/options.js';
 import { parseFieldsOptions } from './print/fields.js';
 import { parseTimeFormat } from './print/time-format.js';
 import { contextBuilder, contextFromArgs, type ContextArgs } from './context-options.js';
@@ -58,8 +47,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'one JSON object per file' }),
       (args) => {
         const files = (args.files as string[] | undefined) ?? [];
-        work = () => {
+        work = async () => {
           if (files.length === 0) throw new VxError('usage', msg.noInput('capinfo'));
+          const { capinfo } = await import('./commands/capinfo.js');
           return capinfo({ files: files.map(fromToken), json: args.json }, out);
         };
       },
@@ -70,27 +60,28 @@ export async function main(argv: string[]): Promise<number> {
       (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'directory to write (created if missing; files are never overwritten)' }),
       (args) => {
         work = async () => {
+          const { snapshot } = await import('../context/snapshot.js');
           await snapshot(args.dir as string, { ...(process.env.KUBECTL ? { kubectl: process.env.KUBECTL } : {}), progress: warn });
           return 0;
         };
       },
     )
     .command('flows [file]', 'inner (pod-to-pod) and plain flows, each with the tunnels that carried it', analysisBuilder, (args) => {
-      work = () => flows({ ...args, file: fileFor('flows', args.file) }, out);
+      work = async () => (await import('./commands/flows.js')).flows({ ...args, file: fileFor('flows', args.file) }, out);
     })
     .command('tunnels [file]', 'VXLAN/GENEVE tunnels: outer endpoints, port, VNI, inner pairs, CNI hint', analysisBuilder, (args) => {
-      work = () => tunnels({ ...args, file: fileFor('tunnels', args.file) }, out);
+      work = async () => (await import('./commands/tunnels.js')).tunnels({ ...args, file: fileFor('tunnels', args.file) }, out);
     })
     .command(
       'fields [proto]',
       'list the display-filter fields (of one protocol) with their types and descriptions',
       (y) => y.positional('proto', { type: 'string', describe: 'a protocol, e.g. gre' }),
       (args) => {
-        work = async () => listFields({ ...(args.proto !== undefined ? { proto: args.proto } : {}) }, out);
+        work = async () => (await import('./commands/fields.js')).fields({ ...(args.proto !== undefined ? { proto: args.proto } : {}) }, out);
       },
     )
     .command('hops [file]', 'forwarded packets paired in and out (tcpdump -i any, multi-interface pcapng)', analysisBuilder, (args) => {
-      work = () => hops({ ...args, file: fileFor('hops', args.file) }, out);
+      work = async () => (await import('./commands/hops.js')).hops({ ...args, file: fileFor('hops', args.file) }, out);
     })
     .command(
       'alerts [file] [more..]',
@@ -104,8 +95,8 @@ export async function main(argv: string[]): Promise<number> {
         const more = (args.more ?? []).map(fromToken);
         if (more.length > 0 && args.file !== undefined) {
           const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : ([] as string[]).concat(v));
-          work = () =>
-            alertsAcross(
+          work = async () =>
+            (await import('./commands/alerts-across.js')).alertsAcross(
               {
                 ...args,
                 captures: [fromToken(args.file!), ...more],
@@ -115,11 +106,11 @@ export async function main(argv: string[]): Promise<number> {
               },
               out,
             );
-        } else work = () => alerts({ ...args, file: fileFor('alerts', args.file) }, out);
+        } else work = async () => (await import('./commands/alerts.js')).alerts({ ...args, file: fileFor('alerts', args.file) }, out);
       },
     )
     .command('journey [captures..]', 'follow packets through several captures (node, router, node): where did each one end?', journeyBuilder, (args) => {
-      work = () => journey({ ...args, captures: (args.captures ?? []).map(fromToken) }, out);
+      work = async () => (await import('./commands/journey.js')).journey({ ...args, captures: (args.captures ?? []).map(fromToken) }, out);
     })
     .command(
       'merge [captures..]',
@@ -133,7 +124,12 @@ export async function main(argv: string[]): Promise<number> {
             describe: "take off each capture's estimated clock offset (--no-clock-correction keeps the time stamps)",
           }),
       (args) => {
-        work = () => merge({ ...args, captures: (args.captures ?? []).map(fromToken), ...(args.w !== undefined ? { w: fromToken(args.w) } : {}) });
+        work = async () =>
+          (await import('./commands/merge.js')).merge({
+            ...args,
+            captures: (args.captures ?? []).map(fromToken),
+            ...(args.w !== undefined ? { w: fromToken(args.w) } : {}),
+          });
       },
     )
     .command(
@@ -285,7 +281,7 @@ interface ReadArgs extends ContextArgs {
 
 /** Turns the validated options of the default command into a read. */
 async function readCommand(args: ReadArgs, out: Output): Promise<number> {
-  if (args.G === 'fields') return listFields({ tsv: true }, out);
+  if (args.G === 'fields') return (await import('./commands/fields.js')).fields({ tsv: true }, out);
   const file = args.r ?? args.file;
   const live = args.i?.length ? { interfaces: args.i, ...(args.f !== undefined ? { captureFilter: args.f } : {}) } : undefined;
   if (file !== undefined && live) throw new VxError('usage', msg.liveAndFile());
@@ -330,6 +326,7 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
     count = Number(args.c);
     if (!Number.isInteger(count) || count < 1) throw new VxError('usage', msg.badCount(args.c));
   }
+  const { read } = await import('./commands/read.js');
   return read(
     {
       ...(file !== undefined ? { file: fromToken(file) } : {}),

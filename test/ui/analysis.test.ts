@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
 import { CILIUM, SAMPLES, command, startUi, type Ui } from './helpers.js';
-import { hostOptions } from '../../src/cli/commands/analysis-common.js';
+import { hostOptions } from '../../src/cli/commands/options.js';
 import { analyze } from '../../src/analysis/index.js';
 import { loadCapture } from '../../src/capture/capture.js';
 import { readIpLinkFile } from '../../src/capture/ip-link.js';

@@ -1,7 +1,6 @@
 // `vxshark journey ctr=ctr.pcap router=router.pcap w0=w0.pcap`: every followed packet's path
 // through the captures, and where it ended. Text lists the captures with their clocks, a
 // summary per flow, then the journeys; --json streams the documented shape.
-import type { Argv } from 'yargs';
 import { loadCapture, type Capture } from '../../capture/capture.js';
 import { parsePodCidrOption } from '../../analysis/index.js';
 import { createRegistry } from '../../dissect/default-registry.js';
@@ -12,7 +11,7 @@ import { JourneyEngine, type CaptureClock, type Journey, type JourneyCapture, ty
 import { captureContext, parseCaptureSpecs, perCapture, type CaptureSpec } from '../../journey/inputs.js';
 import type { Output } from '../io.js';
 import { warn } from '../io.js';
-import { contextBuilder, contextFromArgs, type ContextArgs } from '../context-options.js';
+import { contextFromArgs, type ContextArgs } from '../context-options.js';
 import { shownNames } from '../shown-names.js';
 import { captureJson, captureLines, flowLines, journeyJson, journeyLines } from '../print/journey.js';
 
@@ -31,47 +30,6 @@ export interface JourneyArgs extends ContextArgs {
 
 /** Journeys listed in text (each one a few hundred bytes); the rest are counted and said. */
 const TEXT_JOURNEYS = 20_000;
-
-export function multiCaptureBuilder<T>(y: Argv<T>) {
-  return contextBuilder(y)
-    .positional('captures', { type: 'string', array: true, describe: 'captures as NAME=PATH or PATH (the name is then the file name)' })
-    .option('ip-link', {
-      type: 'string',
-      array: true,
-      nargs: 1,
-      default: [] as string[],
-      describe: "`ip -o link` output of a capture's host: NAME=FILE (repeatable)",
-    })
-    .option('ip-route', {
-      type: 'string',
-      array: true,
-      nargs: 1,
-      default: [] as string[],
-      describe: "`ip route` output of a capture's host: NAME=FILE (repeatable)",
-    })
-    .option('Y', {
-      alias: 'display-filter',
-      type: 'string',
-      requiresArg: true,
-      describe: 'follow only the packets this display filter matches (default: pod traffic)',
-    })
-    .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
-    .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
-    .option('pod-cidr', {
-      type: 'string',
-      array: true,
-      nargs: 1,
-      default: [] as string[],
-      describe: "the cluster's pod range, e.g. 172.20.0.0/16 (repeatable; learnt from the captures when absent)",
-    })
-    .option('window', { type: 'string', requiresArg: true, describe: 'seconds a packet may take through all captures, and its answer to come (default 2)' });
-}
-
-export function journeyBuilder<T>(y: Argv<T>) {
-  return multiCaptureBuilder(y)
-    .option('json', { type: 'boolean', default: false, describe: 'print JSON for scripts (see docs/journey.md)' })
-    .option('summary', { type: 'boolean', default: false, describe: 'list the captures and flows only, not every journey' });
-}
 
 export interface LoadedCaptures {
   specs: CaptureSpec[];
