@@ -79,6 +79,7 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   // Nothing keeps a packet past its callback, so one metadata object serves every frame.
   const reusedMeta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
   const printNeedsPacket = printer.needsPacket();
+  const printTime = printer.needsTime();
   const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
 
   const onFrame = (i: number, data: Uint8Array, capture: Capture): void => {
@@ -91,8 +92,11 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
     if (pkt && needConversations) conversations.annotate(pkt);
     const shown = !filter || filter(pkt!);
-    time ??= new TimeColumn(opts.timeFormat, timeDigits(capture));
-    const timeText = time.text(meta, shown);
+    let timeText = '';
+    if (printTime) {
+      time ??= new TimeColumn(opts.timeFormat, timeDigits(capture));
+      timeText = time.text(meta, shown);
+    }
     if (!shown) return;
     for (const t of tables) t.add(pkt!);
     if (opts.writeTo !== undefined) {

@@ -47,6 +47,12 @@ export class PacketPrinter {
     return o.output !== 'text' || o.verbose || !o.hex || o.summaryLines;
   }
 
+  /** Whether print() reads its time text: only summary lines show the Time column. */
+  needsTime(): boolean {
+    const o = this.opts;
+    return o.output === 'text' && !o.verbose && (!o.hex || o.summaryLines);
+  }
+
   /** `pkt` may be undefined only when needsPacket() says so. */
   print(pkt: Packet | undefined, data: Uint8Array, time: string): void {
     const { out, opts, registry } = this;
