@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { UiHandle } from '../../src/ui/index.js';
-import { FakeInput, FakeOutput } from '../../src/ui/headless.js';
+import type * as Headless from '../../src/ui/headless.js';
 import { note, row, section } from './harness.js';
 
 export interface UiBenchResult {
@@ -44,7 +44,7 @@ function median(values: number[]): number {
 }
 
 /** Writes a key and resolves with the milliseconds until the render it caused is on screen. */
-async function keyToRender(ui: UiHandle, input: FakeInput, key: string): Promise<number> {
+async function keyToRender(ui: UiHandle, input: Headless.FakeInput, key: string): Promise<number> {
   const rendered = ui.nextRender();
   const t0 = performance.now();
   input.write(key);
@@ -67,7 +67,10 @@ export async function benchUi(file: string): Promise<UiBenchResult> {
   };
   const rssTimer = setInterval(sampleRss, 20);
   const tImport = performance.now();
-  const { runUi } = await import('../../src/ui/index.js');
+  // The built UI, as bin/vxshark.js runs it: from the sources, its analysis worker would load
+  // the TypeScript loader too, which is memory users never pay.
+  const { runUi } = (await import(new URL('../../dist/ui/index.js', import.meta.url).href)) as typeof import('../../src/ui/index.js');
+  const { FakeInput, FakeOutput } = (await import(new URL('../../dist/ui/headless.js', import.meta.url).href)) as typeof Headless;
   const importMs = performance.now() - tImport;
 
   const input = new FakeInput();
@@ -181,7 +184,7 @@ export async function uiSection(file: string, label = ''): Promise<UiBenchResult
   if (child.status !== 0 || !line) throw new Error(`UI benchmark process failed (status ${child.status})`);
   const r = JSON.parse(line) as UiBenchResult;
   section(`Terminal UI: headless, ${r.packets.toLocaleString('en-US')} packets${label}, 160x50`);
-  note(`loading src/ui (blessed): ${r.importMs.toFixed(0)} ms, before the timings below`);
+  note(`loading dist/ui (blessed): ${r.importMs.toFixed(0)} ms, before the timings below`);
   row('first screen with rows', r.firstScreenMs, 'ms', { kind: 'max', value: 300 }, 1);
   note(r.firstScreenWhileLoading ? 'rows were shown while the index was still loading' : 'the index finished before the first rows were drawn');
   row('index fully loaded', r.loadedMs, 'ms', undefined, 0);
@@ -198,7 +201,7 @@ export async function uiSection(file: string, label = ''): Promise<UiBenchResult
   if (r.analysisMs !== undefined) row('analysis result after index loaded', r.analysisMs, 'ms', undefined, 0);
   else note(`the analysis did not finish within ${ANALYSIS_WAIT_MS / 1000} s of the index`);
   row('event-loop stall while analysing', r.analysisStallMs, 'ms', { kind: 'max', value: 50 }, 0);
-  note('RSS is the whole bench process (tsx loader included), sampled every 20 ms and at each phase change');
+  note('RSS is the whole bench process (the built UI and its analysis worker), sampled every 20 ms and at each phase change');
   return r;
 }
 

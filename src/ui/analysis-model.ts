@@ -6,7 +6,7 @@ import type { HopPath } from '../analysis/hops.js';
 import { roleOf } from '../analysis/vantage.js';
 import { encapByName, idText } from '../dissect/encap/index.js';
 import { safeText } from '../text/escape.js';
-import { FlowRowsBuilder, type FlowGroup, type FlowMatch, type FlowRow, type FlowRows } from './flow-rows.js';
+import { FlowRowsBuilder, type FlowGroup, type FlowMatch, type FlowRow, type FlowRowInput, type FlowRows } from './flow-rows.js';
 
 export type { FlowGroup, FlowMatch, FlowRow, FlowRows } from './flow-rows.js';
 
@@ -79,11 +79,6 @@ export interface AnalysisView {
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
-function endpoint(addr: string, port: number, proto: string): string {
-  if (proto !== 'TCP' && proto !== 'UDP') return addr;
-  return addr.includes(':') && !addr.includes('/') ? `[${addr}]:${port}` : `${addr}:${port}`;
-}
 
 /** How the views show an address: a name from the Kubernetes context, or the address itself. */
 export type ShowAddress = (address: string) => string;
@@ -177,15 +172,18 @@ function otherTunnels(f: Flow, others: readonly Tunnel[], show: ShowAddress): st
   return [back.length ? `back: ${back.join(', ')}` : '', same.length ? `also: ${same.join(', ')}` : ''].filter(Boolean).join('; ');
 }
 
-function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, show: ShowAddress): FlowRow {
+function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, show: ShowAddress): FlowRowInput {
   const others = f.tunnels
     .filter((id) => id !== group)
     .map((id) => byId.get(id))
     .filter((t): t is Tunnel => t !== undefined);
+  const src = f.src;
+  const dst = f.dst;
   return {
     id: f.id,
     proto: f.proto,
-    endpoints: safeText(`${endpoint(show(f.src), f.srcPort, f.proto)} → ${endpoint(show(f.dst), f.dstPort, f.proto)}`),
+    srcName: show === BARE ? src : safeText(show(src)),
+    dstName: show === BARE ? dst : safeText(show(dst)),
     packetsOut: f.packetsOf(0),
     packetsBack: f.packetsOf(1),
     bytes: f.bytes,
@@ -196,8 +194,8 @@ function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, 
     match: {
       family: f.family,
       proto: f.proto,
-      src: f.src,
-      dst: f.dst,
+      src,
+      dst,
       srcPort: f.srcPort,
       dstPort: f.dstPort,
       tunnels: f.tunnels.filter((id) => byId.has(id)),

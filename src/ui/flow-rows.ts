@@ -1,15 +1,20 @@
 // What the Flows view shows of every flow, in compact form: typed columns, the repeated texts
-// (protocols, states, other tunnels) once in a string table, and the per-flow texts as UTF-8 in
-// one buffer. Half a million flows as row objects cost about 900 bytes each on both sides of
-// the analysis worker, and their structured copy froze the UI for over half a second; as
-// columns they cost about 120 bytes, their buffers are transferred rather than copied, and a
-// row object is made only for the rows on screen.
+// (protocols, states, other tunnels) once in a string table, IPv4 addresses as numbers and the
+// rest (IPv6 addresses, pod names) once each in a name table. Half a million flows as row
+// objects cost about 900 bytes each on both sides of the analysis worker, and their structured
+// copy froze the UI for over half a second; as columns they cost under 60 bytes, their buffers
+// are transferred rather than copied, and a row object (with its endpoints text) is made only
+// for the rows on screen.
+import { formatIpv4 } from '../dissect/format.js';
 
 export interface FlowRow {
   id: number;
   proto: string;
-  /** "172.20.0.10:48312 → 172.20.2.30:80" */
+  /** "172.20.0.10:48312 → 172.20.2.30:80", from the names and ports. */
   endpoints: string;
+  /** How the row shows the source and destination: a pod or node name, else the address (terminal-safe). */
+  srcName: string;
+  dstName: string;
   packetsOut: number;
   packetsBack: number;
   bytes: number;
@@ -37,11 +42,16 @@ export interface FlowMatch {
   tunnels: readonly number[];
 }
 
+/** What a row is made from: the endpoints text is made from the names when the row is read. */
+export type FlowRowInput = Omit<FlowRow, 'endpoints'>;
+
 /** Every flow row as columns (structured-clone safe; `transferables` lists its buffers). */
 export interface FlowRows {
   count: number;
   /** Texts that repeat from flow to flow; proto, state and also index into it. */
   strings: string[];
+  /** IPv6 addresses and names other than the address; src, dst and shown index into it. */
+  names: string[];
   id: Uint32Array;
   packetsOut: Uint32Array;
   packetsBack: Uint32Array;
@@ -54,9 +64,14 @@ export interface FlowRows {
   proto: Uint32Array;
   state: Uint32Array;
   also: Uint32Array;
-  /** Start of each row's endpoints, src and dst texts in `text` (3 per row, then the end). */
-  textAt: Uint32Array;
-  text: Uint8Array;
+  /** The addresses: IPv4 as the number, IPv6 as its index in `names`. */
+  src: Uint32Array;
+  dst: Uint32Array;
+  /**
+   * Two per row (source, destination): 0 when the row shows the address itself, else the
+   * name's index in `names` plus one. Absent when no row shows a name.
+   */
+  shown?: Uint32Array;
   /** Start of each row's tunnel ids in `tunnelIds` (then the end). */
   tunnelAt: Uint32Array;
   tunnelIds: Uint32Array;
@@ -90,6 +105,8 @@ const PER_ROW = [
   'proto',
   'state',
   'also',
+  'src',
+  'dst',
 ] as const satisfies readonly (keyof FlowRows)[];
 
 function larger<T extends Growable>(a: T, size: number): T {
@@ -104,9 +121,8 @@ export class FlowRowsBuilder {
   /** The columns being filled, with room for `cap` rows (cut to `count` by finish()). */
   private readonly r: FlowRows;
   private readonly stringIds = new Map<string, number>();
-  private textUsed = 0;
+  private readonly nameIds = new Map<string, number>();
   private tunnelsUsed = 0;
-  private readonly encoder = new TextEncoder();
 
   /** `rows`: how many rows are coming, when known (the columns are then made once, to size). */
   constructor(rows = 256) {
@@ -114,6 +130,7 @@ export class FlowRowsBuilder {
     this.r = {
       count: 0,
       strings: [],
+      names: [],
       id: new Uint32Array(cap),
       packetsOut: new Uint32Array(cap),
       packetsBack: new Uint32Array(cap),
@@ -125,8 +142,8 @@ export class FlowRowsBuilder {
       proto: new Uint32Array(cap),
       state: new Uint32Array(cap),
       also: new Uint32Array(cap),
-      textAt: new Uint32Array(cap * 3 + 1),
-      text: new Uint8Array(cap * 64),
+      src: new Uint32Array(cap),
+      dst: new Uint32Array(cap),
       tunnelAt: new Uint32Array(cap + 1),
       tunnelIds: new Uint32Array(cap),
     };
@@ -136,7 +153,7 @@ export class FlowRowsBuilder {
     return this.r.count;
   }
 
-  add(row: FlowRow): void {
+  add(row: FlowRowInput): void {
     if (this.r.count === this.cap) this.grow();
     const r = this.r;
     const i = r.count++;
@@ -151,10 +168,15 @@ export class FlowRowsBuilder {
     r.proto[i] = this.stringId(row.proto);
     r.state[i] = this.stringId(row.state);
     r.also[i] = this.stringId(row.also);
-    this.addText(i * 3, row.endpoints);
-    this.addText(i * 3 + 1, row.match.src);
-    this.addText(i * 3 + 2, row.match.dst);
-    r.textAt[i * 3 + 3] = this.textUsed;
+    const v6 = row.match.family === 6;
+    r.src[i] = v6 ? this.nameId(row.match.src) : ipv4Number(row.match.src);
+    r.dst[i] = v6 ? this.nameId(row.match.dst) : ipv4Number(row.match.dst);
+    if (row.srcName !== row.match.src || row.dstName !== row.match.dst) {
+      // Room for every row at once: rows without names keep 0, "the address".
+      r.shown ??= new Uint32Array(this.cap * 2);
+      if (row.srcName !== row.match.src) r.shown[i * 2] = this.nameId(row.srcName) + 1;
+      if (row.dstName !== row.match.dst) r.shown[i * 2 + 1] = this.nameId(row.dstName) + 1;
+    }
     const tunnels = row.match.tunnels;
     if (this.tunnelsUsed + tunnels.length > r.tunnelIds.length)
       r.tunnelIds = larger(r.tunnelIds, Math.max(r.tunnelIds.length * 2, this.tunnelsUsed + tunnels.length));
@@ -171,19 +193,20 @@ export class FlowRowsBuilder {
     return k;
   }
 
-  private addText(slot: number, s: string): void {
-    const r = this.r;
-    r.textAt[slot] = this.textUsed;
-    // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    if (this.textUsed + s.length * 3 > r.text.length) r.text = larger(r.text, Math.max(r.text.length * 2, this.textUsed + s.length * 3));
-    this.textUsed += this.encoder.encodeInto(s, r.text.subarray(this.textUsed)).written;
+  private nameId(s: string): number {
+    let k = this.nameIds.get(s);
+    if (k === undefined) {
+      k = this.r.names.push(s) - 1;
+      this.nameIds.set(s, k);
+    }
+    return k;
   }
 
   private grow(): void {
     const cap = (this.cap *= 2);
     const columns = this.r as unknown as Record<(typeof PER_ROW)[number], Growable>;
     for (const k of PER_ROW) columns[k] = larger(columns[k], cap);
-    this.r.textAt = larger(this.r.textAt, cap * 3 + 1);
+    if (this.r.shown) this.r.shown = larger(this.r.shown, cap * 2);
     this.r.tunnelAt = larger(this.r.tunnelAt, cap + 1);
   }
 
@@ -194,12 +217,11 @@ export class FlowRowsBuilder {
     const cut = <T extends Growable>(a: T, length: number): T => (a.length === length ? a : (a.slice(0, length) as T));
     const out: FlowRows = {
       ...r,
-      textAt: cut(r.textAt, n * 3 + 1),
-      // Views, not copies: the texts' spare room goes along rather than a second copy of them.
-      text: r.text.subarray(0, this.textUsed),
       tunnelAt: cut(r.tunnelAt, n + 1),
+      // A view, not a copy: the spare room goes along rather than a second copy of the ids.
       tunnelIds: r.tunnelIds.subarray(0, this.tunnelsUsed),
     };
+    if (r.shown) out.shown = cut(r.shown, n * 2);
     const columns = out as unknown as Record<(typeof PER_ROW)[number], Growable>;
     for (const k of PER_ROW) columns[k] = cut(columns[k], n);
     return out;
@@ -208,22 +230,53 @@ export class FlowRowsBuilder {
 
 /** The buffers to transfer (not copy) when the rows are posted to another thread. */
 export function flowRowsTransferables(r: FlowRows): ArrayBuffer[] {
-  return [...PER_ROW.map((k) => r[k]), r.textAt, r.text, r.tunnelAt, r.tunnelIds].map((a) => a.buffer as ArrayBuffer);
+  return [...PER_ROW.map((k) => r[k]), r.tunnelAt, r.tunnelIds, ...(r.shown ? [r.shown] : [])].map((a) => a.buffer as ArrayBuffer);
 }
 
-const decoder = new TextDecoder();
+/** "10.1.2.3" as a number (unsigned); the rows only ever hold addresses the analysis formatted. */
+function ipv4Number(text: string): number {
+  let n = 0;
+  let part = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x2e) {
+      n = n * 256 + part;
+      part = 0;
+    } else part = part * 10 + (c - 0x30);
+  }
+  return n * 256 + part;
+}
 
-function textOf(r: FlowRows, slot: number): string {
-  return decoder.decode(r.text.subarray(r.textAt[slot]!, r.textAt[slot + 1]!));
+/** "addr:port" for TCP and UDP ("[v6]:port"); the address alone otherwise. */
+export function endpointText(name: string, port: number, proto: string): string {
+  if (proto !== 'TCP' && proto !== 'UDP') return name;
+  return name.includes(':') && !name.includes('/') ? `[${name}]:${port}` : `${name}:${port}`;
+}
+
+function addressOf(r: FlowRows, column: Uint32Array, i: number): string {
+  return (r.flags[i]! & V6) !== 0 ? r.names[column[i]!]! : formatIpv4(column[i]! | 0);
+}
+
+function nameOf(r: FlowRows, slot: number, address: string): string {
+  const k = r.shown?.[slot] ?? 0;
+  return k === 0 ? address : r.names[k - 1]!;
 }
 
 /** Row `i` as an object (made when drawn or opened, not kept). */
 export function flowRowAt(r: FlowRows, i: number): FlowRow {
   const proto = r.strings[r.proto[i]!]!;
+  const src = addressOf(r, r.src, i);
+  const dst = addressOf(r, r.dst, i);
+  const srcName = nameOf(r, i * 2, src);
+  const dstName = nameOf(r, i * 2 + 1, dst);
+  const srcPort = r.srcPort[i]!;
+  const dstPort = r.dstPort[i]!;
   return {
     id: r.id[i]!,
     proto,
-    endpoints: textOf(r, i * 3),
+    endpoints: `${endpointText(srcName, srcPort, proto)} → ${endpointText(dstName, dstPort, proto)}`,
+    srcName,
+    dstName,
     packetsOut: r.packetsOut[i]!,
     packetsBack: r.packetsBack[i]!,
     bytes: r.bytes[i]!,
@@ -234,10 +287,10 @@ export function flowRowAt(r: FlowRows, i: number): FlowRow {
     match: {
       family: (r.flags[i]! & V6) !== 0 ? 6 : 4,
       proto,
-      src: textOf(r, i * 3 + 1),
-      dst: textOf(r, i * 3 + 2),
-      srcPort: r.srcPort[i]!,
-      dstPort: r.dstPort[i]!,
+      src,
+      dst,
+      srcPort,
+      dstPort,
       tunnels: [...r.tunnelIds.subarray(r.tunnelAt[i]!, r.tunnelAt[i + 1]!)],
     },
   };

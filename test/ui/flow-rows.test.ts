@@ -27,28 +27,39 @@ function segment(vni: number, from: 'a' | 'b', sport: number, dport: number, fla
 }
 
 describe('flow rows', () => {
-  it('the columns give back each row as added, texts and tunnels included', () => {
-    const rows: FlowRow[] = Array.from({ length: 700 }, (_, i) => ({
-      id: i * 3,
-      proto: i % 2 ? 'TCP' : 'UDP',
-      endpoints: `10.0.${i >> 8}.${i & 255}:${1000 + i} → pod-${'é'.repeat(i % 4)}:80`,
-      packetsOut: i,
-      packetsBack: 700 - i,
-      bytes: i * 1e6,
-      state: i % 5 ? 'both ways' : 'one way',
-      unanswered: i % 7 === 0,
-      also: i % 3 ? '' : `back: VXLAN VNI ${i}`,
-      firstFrame: i + 1,
-      match: {
-        family: i % 11 ? 4 : 6,
-        proto: i % 2 ? 'TCP' : 'UDP',
-        src: `10.0.${i >> 8}.${i & 255}`,
-        dst: 'fd00::1',
-        srcPort: 1000 + i,
-        dstPort: 80,
-        tunnels: Array.from({ length: i % 4 }, (_, k) => k + i),
-      },
-    }));
+  it('the columns give back each row as added: addresses, names, texts and tunnels', () => {
+    const rows: FlowRow[] = Array.from({ length: 700 }, (_, i) => {
+      const v6 = i % 11 === 0;
+      // IPv4 from 0.0.0.0 to 255.255.255.255 (the top bit set must not come back negative).
+      const src = v6 ? `fd00::${i.toString(16)}` : i === 22 ? '255.255.255.255' : `${(i * 37) & 255}.0.${i >> 8}.${i & 255}`;
+      const dst = v6 ? 'fd00::1' : '10.244.2.6';
+      const dstName = i % 4 ? `pod-${'é'.repeat(i % 4)}` : dst;
+      const proto = i % 2 ? 'TCP' : i % 3 ? 'UDP' : 'ICMP';
+      const ends = (name: string, port: number): string => (proto === 'ICMP' ? name : name.includes(':') ? `[${name}]:${port}` : `${name}:${port}`);
+      return {
+        id: i * 3,
+        proto,
+        endpoints: `${ends(src, 1000 + i)} → ${ends(dstName, 80)}`,
+        srcName: src,
+        dstName,
+        packetsOut: i,
+        packetsBack: 700 - i,
+        bytes: i * 1e6,
+        state: i % 5 ? 'both ways' : 'one way',
+        unanswered: i % 7 === 0,
+        also: i % 3 ? '' : `back: VXLAN VNI ${i}`,
+        firstFrame: i + 1,
+        match: {
+          family: v6 ? 6 : 4,
+          proto,
+          src,
+          dst,
+          srcPort: 1000 + i,
+          dstPort: 80,
+          tunnels: Array.from({ length: i % 4 }, (_, k) => k + i),
+        },
+      };
+    });
     // Fewer announced than added: the columns grow.
     const b = new FlowRowsBuilder(100);
     for (const r of rows) b.add(r);
@@ -56,6 +67,29 @@ describe('flow rows', () => {
     assert.equal(data.count, 700);
     assert.deepEqual(allFlowRows(data), rows);
     assert.deepEqual(flowRowAt(data, 699), rows[699]);
+  });
+
+  it('keeps no name column when every row shows its addresses', () => {
+    const b = new FlowRowsBuilder(2);
+    const match = { family: 4 as const, proto: 'UDP', src: '10.0.0.1', dst: '10.0.0.2', srcPort: 53, dstPort: 5353, tunnels: [] };
+    const row = {
+      id: 0,
+      proto: 'UDP',
+      srcName: '10.0.0.1',
+      dstName: '10.0.0.2',
+      packetsOut: 1,
+      packetsBack: 0,
+      bytes: 60,
+      state: 'one way',
+      unanswered: false,
+      also: '',
+      firstFrame: 1,
+      match,
+    };
+    b.add(row);
+    const data = b.finish();
+    assert.equal(data.shown, undefined);
+    assert.equal(flowRowAt(data, 0).endpoints, '10.0.0.1:53 → 10.0.0.2:5353');
   });
 
   it('a tunnel that carried only the replies is "back", though it carried another flow forward', async () => {
