@@ -76,7 +76,8 @@ class AnalysisRun {
     // frame and its record header take 80 bytes or more).
     const expectedFrames = capture.complete ? capture.frameCount : Math.ceil((capture.size ?? 0) / 80);
     this.flowCollector = new FlowCollector(opts.evidenceFrames, opts.maxFlows, this.tunnelCollector.rows, expectedFrames);
-    this.runs = RULES.map((r) => r.start(opts));
+    const room = { flows: this.flowCollector.room };
+    this.runs = RULES.map((r) => r.start(opts, room));
     // Order matters: hops marks forwarding copies and tunnels assigns tunnel ids before the
     // flows (and the rules) look at the same packet.
     const observers = this.runs.filter((r) => r.observe !== undefined);

@@ -284,6 +284,8 @@ export class FlowCollector implements Collector, FlowLookup {
    * the later fragments carry no ports, and their bytes are the flow's too (Tunnels counts them).
    */
   private readonly cut = new Map<string, number>();
+  /** Flows room was made for at once (the table grows past it, up to maxFlows). */
+  readonly room: number;
 
   constructor(
     private readonly evidence: number,
@@ -293,7 +295,7 @@ export class FlowCollector implements Collector, FlowLookup {
     /** Frames the capture is expected to hold: room is made for as many flows (at most maxFlows). */
     expectedFrames = 0,
   ) {
-    const room = Math.min(maxFlows, expectedFrames);
+    const room = (this.room = Math.min(maxFlows, expectedFrames));
     this.store = new FlowTable(room);
     this.store.tunnelRows = tunnelRows;
     let size = 2048;

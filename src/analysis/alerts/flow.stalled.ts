@@ -19,16 +19,22 @@ const STUCK_TRANSMISSIONS = 3;
 /** Seconds of silence from the server before the client's close that count as giving up. */
 const GIVE_UP_SILENCE = 1;
 
+const CLOSED = 1;
+const LOOKED = 2;
+const HAS_ACK = 4;
+
 /**
  * Per-direction state of the TCP directions that sent anything, in compact rows: `rowOf` maps
  * a flow direction (flowId * 2 + dir) to its row plus one, so the half a million flows of a
- * busy capture cost 4 bytes each and only TCP directions pay for the full row.
+ * busy capture cost 4 bytes each and only TCP directions pay for the full row (65 bytes).
+ * Room is made at once for as many rows as the flow table expects flows: a page of it costs
+ * memory only once a row is written there, and no column is copied (twice its size) to grow.
  */
 class StallColumns {
   rowOf = new Int32Array(0);
   rows = 0;
   private capacity = 0;
-  seq = new Float64Array(0);
+  seq = new Uint32Array(0);
   len = new Int32Array(0);
   sends = new Int32Array(0);
   stuckFrame = new Int32Array(0);
@@ -40,10 +46,22 @@ class StallColumns {
   lastData = new Float64Array(0);
   closedAt = new Float64Array(0);
   closeFrame = new Int32Array(0);
-  /** The latest acknowledgment number this direction sent (-1 none). */
-  ack = new Float64Array(0);
-  /** Bit 1: sent FIN or RST (closedAt, closeFrame); bit 2: expected already looked for. */
+  /** The latest acknowledgment number this direction sent (when flags has HAS_ACK). */
+  ack = new Uint32Array(0);
+  /** CLOSED: sent FIN or RST (closedAt, closeFrame); LOOKED: expected already looked for; HAS_ACK. */
   flags = new Uint8Array(0);
+
+  constructor(room: number) {
+    if (room > 0) {
+      this.rowOf = new Int32Array(room * 2);
+      this.grow(room);
+    }
+  }
+
+  /** The latest acknowledgment number the direction in `row` sent (-1 none, or no row). */
+  ackOf(row: number): number {
+    return row >= 0 && (this.flags[row]! & HAS_ACK) !== 0 ? this.ack[row]! : -1;
+  }
 
   /** The row of a flow direction, or -1 when it sent nothing over TCP. */
   find(slot: number): number {
@@ -59,19 +77,18 @@ class StallColumns {
       bigger.set(this.rowOf);
       this.rowOf = bigger;
     }
-    if (this.rows === this.capacity) this.grow();
+    if (this.rows === this.capacity) this.grow(Math.max(64, this.capacity * 2));
     this.rowOf[slot] = this.rows + 1;
     return this.rows++;
   }
 
-  private grow(): void {
-    const n = Math.max(64, this.capacity * 2);
-    const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (k: number) => T): T => {
+  private grow(n: number): void {
+    const grow = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, make: (k: number) => T): T => {
       const b = make(n);
       b.set(a);
       return b;
     };
-    this.seq = grow(this.seq, (k) => new Float64Array(k));
+    this.seq = grow(this.seq, (k) => new Uint32Array(k));
     this.len = grow(this.len, (k) => new Int32Array(k));
     this.sends = grow(this.sends, (k) => new Int32Array(k));
     this.stuckFrame = grow(this.stuckFrame, (k) => new Int32Array(k));
@@ -82,7 +99,7 @@ class StallColumns {
     this.lastData = grow(this.lastData, (k) => new Float64Array(k));
     this.closedAt = grow(this.closedAt, (k) => new Float64Array(k));
     this.closeFrame = grow(this.closeFrame, (k) => new Int32Array(k));
-    this.ack = grow(this.ack, (k) => new Float64Array(k).fill(-1));
+    this.ack = grow(this.ack, (k) => new Uint32Array(k));
     this.flags = grow(this.flags, (k) => new Uint8Array(k));
     this.capacity = n;
   }
@@ -141,8 +158,8 @@ export const rule: Rule = {
   id: 'flow.stalled',
   severity: 'warning',
   description: 'a TCP transfer that stops: one segment retransmitted again and again, or a response cut short until the client gives up',
-  start() {
-    const c = new StallColumns();
+  start(_opts, room) {
+    const c = new StallColumns(room.flows);
     return {
       observe(f: Facts) {
         const ip = f.inner;
@@ -158,9 +175,12 @@ export const rule: Rule = {
           if (len === 0 && !closes && !(acks && c.find(me ^ 1) >= 0)) return;
           slot = c.claim(me);
         }
-        if (acks) c.ack[slot] = ip.tcpAck;
-        if (closes && (c.flags[slot]! & 1) === 0) {
-          c.flags[slot]! |= 1;
+        if (acks) {
+          c.ack[slot] = ip.tcpAck;
+          c.flags[slot]! |= HAS_ACK;
+        }
+        if (closes && (c.flags[slot]! & CLOSED) === 0) {
+          c.flags[slot]! |= CLOSED;
           c.closedAt[slot] = f.time;
           c.closeFrame[slot] = f.frame;
         }
@@ -179,8 +199,8 @@ export const rule: Rule = {
         c.dataBytes[slot]! += len;
         c.lastData[slot] = f.time;
         if (len > c.maxSegment[slot]!) c.maxSegment[slot] = len;
-        if ((c.flags[slot]! & 2) === 0) {
-          c.flags[slot]! |= 2;
+        if ((c.flags[slot]! & LOOKED) === 0) {
+          c.flags[slot]! |= LOOKED;
           c.expected[slot] = httpExpected(f.data, ip.l4Data, ip.l4End);
         }
       },
@@ -206,13 +226,12 @@ export const rule: Rule = {
             const other = c.find((id * 2 + dir) ^ 1);
             // Stuck: retransmitted again and again and never acknowledged. (A FIN says nothing:
             // the sender queues it behind the data it cannot deliver.)
-            const stuck =
-              c.sends[slot]! >= STUCK_TRANSMISSIONS && c.stuckFrame[slot] !== 0 && !acked(other < 0 ? -1 : c.ack[other]!, c.seq[slot]! + c.len[slot]!);
+            const stuck = c.sends[slot]! >= STUCK_TRANSMISSIONS && c.stuckFrame[slot] !== 0 && !acked(c.ackOf(other), c.seq[slot]! + c.len[slot]!);
             const cut =
               other >= 0 &&
               c.expected[slot]! > 0 &&
               c.dataBytes[slot]! < c.expected[slot]! &&
-              (c.flags[other]! & 1) !== 0 &&
+              (c.flags[other]! & CLOSED) !== 0 &&
               c.closedAt[other]! - c.lastData[slot]! >= GIVE_UP_SILENCE;
             if (!stuck && !cut) continue;
             out.push(stalled(flows[id]!, dir, slot, other, stuck, here, c, finishedBetween(flows[id]!)));

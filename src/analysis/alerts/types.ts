@@ -79,7 +79,12 @@ export interface Rule {
   severity: Severity;
   /** What the rule looks for, in one line (for documentation and --help). */
   description: string;
-  start(opts: ResolvedOptions): RuleRun;
+  /** `room`: how many flows the flow table made room for (rules with per-flow state size it so). */
+  start(opts: ResolvedOptions, room: RuleRoom): RuleRun;
+}
+
+export interface RuleRoom {
+  flows: number;
 }
 
 /** Alerts grouped by a key while packets stream by, with bounded evidence. */
