@@ -1,12 +1,19 @@
 import type { Direction } from './types.js';
 
 // Columns are stored in fixed-size chunks so that growing never copies what is already
-// there and memory stays at the per-packet cost (about 35 bytes) instead of doubling.
+// there and memory stays at the per-packet cost (23 bytes) instead of doubling.
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 
-class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> {
+interface NumberColumn {
+  ensure(chunk: number): void;
+  get(i: number): number;
+  set(i: number, value: number): void;
+  bytes(): number;
+}
+
+class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> implements NumberColumn {
   readonly chunks: T[] = [];
   /** rolling: one chunk, reused for positions 65,536 apart. */
   constructor(
@@ -27,6 +34,60 @@ class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> {
   }
 }
 
+const NO_DELTAS = new Int32Array(0);
+
+/**
+ * Numbers that change little from frame to frame (file offsets, seconds), as 4-byte
+ * differences from the first value of their chunk instead of 8-byte doubles: 8 bytes a frame
+ * less, 80 MB at ten million frames. A chunk whose values stray 2^31 or more from its first
+ * (65,536 frames of 64 KiB, a corrupt time stamp) keeps its values as doubles instead.
+ * Not for a rolling index, whose chunk is overwritten in place while older frames are read.
+ */
+class RelativeColumn implements NumberColumn {
+  private readonly base: number[] = [];
+  private readonly deltas: Int32Array[] = [];
+  private readonly wide: (Float64Array | undefined)[] = [];
+  ensure(chunk: number): void {
+    while (this.deltas.length <= chunk) {
+      this.base.push(0);
+      this.deltas.push(new Int32Array(CHUNK));
+      this.wide.push(undefined);
+    }
+  }
+  get(i: number): number {
+    const c = i >>> CHUNK_BITS;
+    const wide = this.wide[c];
+    return wide !== undefined ? wide[i & MASK]! : this.base[c]! + this.deltas[c]![i & MASK]!;
+  }
+  set(i: number, value: number): void {
+    const c = i >>> CHUNK_BITS;
+    const k = i & MASK;
+    const wide = this.wide[c];
+    if (wide !== undefined) {
+      wide[k] = value;
+      return;
+    }
+    if (k === 0) this.base[c] = value;
+    const delta = value - this.base[c]!;
+    if (delta >= -0x80000000 && delta <= 0x7fffffff && Number.isInteger(delta)) this.deltas[c]![k] = delta;
+    else this.widen(c, k, value);
+  }
+  private widen(c: number, k: number, value: number): void {
+    const wide = new Float64Array(CHUNK);
+    const base = this.base[c]!;
+    const deltas = this.deltas[c]!;
+    for (let j = 0; j < k; j++) wide[j] = base + deltas[j]!;
+    wide[k] = value;
+    this.wide[c] = wide;
+    this.deltas[c] = NO_DELTAS;
+  }
+  bytes(): number {
+    let n = 0;
+    for (let c = 0; c < this.deltas.length; c++) n += this.wide[c]?.byteLength ?? this.deltas[c]!.byteLength;
+    return n;
+  }
+}
+
 /**
  * The compact per-frame table built by the one streaming pass over a capture. Frame
  * numbers are 1-based as users see them; the accessors take 0-based positions.
@@ -38,20 +99,21 @@ export class FrameIndex {
    *   one streaming pass that never revisits a frame, so memory stays the same at any size.
    */
   constructor(private readonly rolling = false) {
-    this.offset = new Column((k) => new Float64Array(k), rolling);
+    this.offset = rolling ? new Column((k) => new Float64Array(k), true) : new RelativeColumn();
     this.capLen = new Column((k) => new Uint32Array(k), rolling);
     this.origLen = new Column((k) => new Uint32Array(k), rolling);
-    this.tsSec = new Column((k) => new Float64Array(k), rolling);
+    this.tsSec = rolling ? new Column((k) => new Float64Array(k), true) : new RelativeColumn();
     this.tsNsec = new Column((k) => new Uint32Array(k), rolling);
     this.iface = new Column((k) => new Uint16Array(k), rolling);
     this.dir = new Column((k) => new Uint8Array(k), rolling);
   }
 
   /** File offsets are doubles: exact to 2^53, so captures past 4 GiB index correctly. */
-  private readonly offset: Column<Float64Array>;
+  private readonly offset: NumberColumn;
   private readonly capLen: Column<Uint32Array>;
   private readonly origLen: Column<Uint32Array>;
-  private readonly tsSec: Column<Float64Array>;
+  /** Whole seconds of the time stamp (a double past 2106, and negative before 1970). */
+  private readonly tsSec: NumberColumn;
   private readonly tsNsec: Column<Uint32Array>;
   private readonly iface: Column<Uint16Array>;
   private readonly dir: Column<Uint8Array>;
@@ -84,10 +146,10 @@ export class FrameIndex {
       this.dir.ensure(c);
       this.ifindex?.ensure(c);
     }
-    (this.offset.chunks[c] as Float64Array)[k] = offset;
+    this.offset.set(i, offset);
     (this.capLen.chunks[c] as Uint32Array)[k] = capLen;
     (this.origLen.chunks[c] as Uint32Array)[k] = origLen;
-    (this.tsSec.chunks[c] as Float64Array)[k] = sec;
+    this.tsSec.set(i, sec);
     (this.tsNsec.chunks[c] as Uint32Array)[k] = nsec;
     (this.iface.chunks[c] as Uint16Array)[k] = iface;
     (this.dir.chunks[c] as Uint8Array)[k] = dir;

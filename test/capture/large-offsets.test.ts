@@ -77,7 +77,9 @@ describe('rolling frame index (one streaming pass)', () => {
       for (const ix of [full, rolling]) ix.add(24 + i * 100, 84, 84 + (i % 7), 1_700_000_000 + Math.floor(i / 10), (i % 10) * 1000, 0, Direction.Unknown);
     }
     assert.equal(rolling.count, n);
-    assert.equal(rolling.memoryBytes() * 3 < full.memoryBytes(), true, 'the rolling index stays one chunk long');
+    // One chunk of 65,536 frames, however many were added; the full index has all four.
+    assert.equal(rolling.memoryBytes(), 65_536 * (8 + 4 + 4 + 8 + 4 + 2 + 1), 'the rolling index stays one chunk long');
+    assert.equal(full.memoryBytes(), 4 * 65_536 * (4 + 4 + 4 + 4 + 4 + 2 + 1));
     for (const i of [n - 1, n - 2, n - 65_536, n - 1000]) {
       assert.equal(rolling.offsetOf(i), full.offsetOf(i));
       assert.equal(rolling.origLenOf(i), full.origLenOf(i));
@@ -87,5 +89,25 @@ describe('rolling frame index (one streaming pass)', () => {
     assert.equal(rolling.firstSeconds, 1_700_000_000);
     assert.equal(rolling.firstNanos, 0);
     assert.equal(full.firstSeconds, full.secondsOf(0));
+  });
+});
+
+describe('frame index: offsets and seconds kept relative to their chunk', () => {
+  it('gives back offsets and seconds exactly, including a chunk that strays 2^31 or more from its first', () => {
+    const index = new FrameIndex();
+    const n = 3 * 65_536 + 5;
+    const offsetOf = (i: number): number => (i < 70_000 ? 24 + i * 1500 : i < 140_000 ? 24 + i * 70_000 : 6 * GiB + i * 3);
+    // A corrupt time stamp in the middle of the third chunk, and one before 1970.
+    const secondsOf = (i: number): number => (i === 150_000 ? 4_294_967_295 : i === 150_001 ? -5 : 1_700_000_000 + Math.floor(i / 100));
+    for (let i = 0; i < n; i++) index.add(offsetOf(i), 60, 60, secondsOf(i), i % 1_000_000_000, 0, Direction.Unknown);
+    for (let i = 0; i < n; i++) {
+      if (index.offsetOf(i) !== offsetOf(i)) assert.fail(`offset of ${i}: ${index.offsetOf(i)} != ${offsetOf(i)}`);
+      if (index.secondsOf(i) !== secondsOf(i)) assert.fail(`seconds of ${i}: ${index.secondsOf(i)} != ${secondsOf(i)}`);
+    }
+    // Chunks that stay close keep 4 bytes a value; the ones that strayed keep doubles.
+    const plain = new FrameIndex();
+    for (let i = 0; i < n; i++) plain.add(24 + i * 100, 60, 60, 1_700_000_000, 0, 0, Direction.Unknown);
+    assert.equal(plain.memoryBytes(), 4 * 65_536 * (4 + 4 + 4 + 4 + 4 + 2 + 1));
+    assert.ok(index.memoryBytes() > plain.memoryBytes());
   });
 });
