@@ -6,7 +6,7 @@ import type { HopPath } from '../analysis/hops.js';
 import { roleOf } from '../analysis/vantage.js';
 import { encapByName, idText } from '../dissect/encap/index.js';
 import { safeText } from '../text/escape.js';
-import { FlowRowsBuilder, type FlowGroup, type FlowMatch, type FlowRow, type FlowRowInput, type FlowRows } from './flow-rows.js';
+import { FlowRowsBuilder, type FlowGroup, type FlowMatch, type FlowRow, type FlowRows } from './flow-rows.js';
 
 export type { FlowGroup, FlowMatch, FlowRow, FlowRows } from './flow-rows.js';
 
@@ -161,46 +161,23 @@ export function tunnelFilter(t: Pick<Tunnel, 'kind' | 'src' | 'dst' | 'vni' | 'h
  * flow's other tunnels with their endpoints (a relay or a wrong VTEP shows there), by the way
  * the inner packets they carried went (a tunnel that carried the replies is "back"); "back:
  * plain" when the replies of a tunnelled flow were never tunnelled (asymmetric routing).
+ * `name` gives a tunnel's text (made once per tunnel, not per flow).
  */
-function otherTunnels(f: Flow, others: readonly Tunnel[], show: ShowAddress): string {
-  const name = (t: Tunnel): string => [t.kind, tunnelId(t), `${show(t.src)}→${show(t.dst)}`].filter(Boolean).join(' ');
-  const forwardIds = f.tunnelsOf(0);
-  const forward = (t: Tunnel): boolean => forwardIds.includes(t.id);
-  const same = others.filter(forward).map(name);
-  const back = others.filter((t) => !forward(t)).map(name);
-  if (f.carriedOf(0) !== 'plain' && f.carriedOf(0) !== '' && f.carriedOf(1) === 'plain') back.push('plain');
-  return [back.length ? `back: ${back.join(', ')}` : '', same.length ? `also: ${same.join(', ')}` : ''].filter(Boolean).join('; ');
-}
-
-function flowRow(f: Flow, byId: Map<number, Tunnel>, group: number | undefined, show: ShowAddress): FlowRowInput {
-  const others = f.tunnels
-    .filter((id) => id !== group)
-    .map((id) => byId.get(id))
-    .filter((t): t is Tunnel => t !== undefined);
-  const src = f.src;
-  const dst = f.dst;
-  return {
-    id: f.id,
-    proto: f.proto,
-    srcName: show === BARE ? src : safeText(show(src)),
-    dstName: show === BARE ? dst : safeText(show(dst)),
-    packetsOut: f.packetsOf(0),
-    packetsBack: f.packetsOf(1),
-    bytes: f.bytes,
-    state: safeText(f.state),
-    unanswered: f.unanswered !== undefined,
-    also: safeText(otherTunnels(f, others, show)),
-    firstFrame: f.firstFrame,
-    match: {
-      family: f.family,
-      proto: f.proto,
-      src,
-      dst,
-      srcPort: f.srcPort,
-      dstPort: f.dstPort,
-      tunnels: f.tunnels.filter((id) => byId.has(id)),
-    },
-  };
+function otherTunnels(f: Flow, tunnels: readonly number[], group: number | undefined, name: (id: number) => string | undefined): string {
+  let back = '';
+  let same = '';
+  if (tunnels.length > (group === undefined ? 0 : 1)) {
+    const forwardIds = f.tunnelsOf(0);
+    for (const id of tunnels) {
+      const text = id === group ? undefined : name(id);
+      if (text === undefined) continue;
+      if (forwardIds.includes(id)) same += same ? `, ${text}` : text;
+      else back += back ? `, ${text}` : text;
+    }
+  }
+  if (f.carriedOf(0) !== 'plain' && f.carriedOf(0) !== '' && f.carriedOf(1) === 'plain') back += back ? ', plain' : 'plain';
+  if (!back) return same ? `also: ${same}` : '';
+  return same ? `back: ${back}; also: ${same}` : `back: ${back}`;
 }
 
 /** Builds every view model from one analysis result. */
@@ -219,15 +196,31 @@ export function buildAnalysisView(r: AnalysisResult, frameCount: number, show: S
     }
   });
   const rows = new FlowRowsBuilder(r.flows.length);
+  const names = new Map<number, string>();
+  const tunnelName = (id: number): string | undefined => {
+    let text = names.get(id);
+    const t = byId.get(id);
+    if (text === undefined && t) names.set(id, (text = [t.kind, tunnelId(t), `${show(t.src)}→${show(t.dst)}`].filter(Boolean).join(' ')));
+    return text;
+  };
+  const named = show === BARE ? undefined : show;
+  const addRows = (flows: readonly number[], group: number | undefined): void => {
+    for (const k of flows) {
+      const f = r.flows[k]!;
+      const tunnels = f.tunnels;
+      const known = tunnels.every((id) => byId.has(id)) ? tunnels : tunnels.filter((id) => byId.has(id));
+      rows.addFlow(f, otherTunnels(f, known, group, tunnelName), known, named);
+    }
+  };
   const flowGroups: FlowGroup[] = [];
   for (const tid of [...members.keys()].sort((a, b) => a - b)) {
     const start = rows.count;
-    for (const k of members.get(tid)!) rows.add(flowRow(r.flows[k]!, byId, tid, show));
+    addRows(members.get(tid)!, tid);
     flowGroups.push({ title: safeText(tunnelTitle(byId.get(tid)!, show)), tunnel: tid, start, count: rows.count - start });
   }
   if (plainFlows.length) {
     const start = rows.count;
-    for (const k of plainFlows) rows.add(flowRow(r.flows[k]!, byId, undefined, show));
+    addRows(plainFlows, undefined);
     flowGroups.push({ title: 'not tunnelled', start, count: rows.count - start });
   }
 

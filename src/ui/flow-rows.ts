@@ -5,7 +5,10 @@
 // copy froze the UI for over half a second; as columns they cost under 60 bytes, their buffers
 // are transferred rather than copied, and a row object (with its endpoints text) is made only
 // for the rows on screen.
+import type { Flow } from '../analysis/flows.js';
+import { formatAddr } from '../analysis/addr.js';
 import { formatIpv4 } from '../dissect/format.js';
+import { safeText } from '../text/escape.js';
 
 export interface FlowRow {
   id: number;
@@ -153,50 +156,100 @@ export class FlowRowsBuilder {
     return this.r.count;
   }
 
+  /** A row whose texts are terminal-safe already. */
   add(row: FlowRowInput): void {
+    const m = row.match;
+    const v6 = m.family === 6;
+    const texts = [row.proto, row.state, row.also] as const;
+    const i = this.begin(row, texts, row.unanswered, v6, m.srcPort, m.dstPort, m.tunnels, false);
+    const r = this.r;
+    r.src[i] = v6 ? this.nameId(m.src, false) : ipv4Number(m.src);
+    r.dst[i] = v6 ? this.nameId(m.dst, false) : ipv4Number(m.dst);
+    this.names(i, m.src, row.srcName, m.dst, row.dstName, false);
+  }
+
+  /**
+   * The analysis' own flow (the worker's path): no text is made for an IPv4 address unless a
+   * name may replace it, and each distinct text is made terminal-safe once, not per row.
+   */
+  addFlow(f: Flow, also: string, tunnels: readonly number[], show?: (address: string) => string): void {
+    const v6 = f.family === 6;
+    const i = this.begin(f, [f.proto, f.state, also], f.unanswered !== undefined, v6, f.srcPort, f.dstPort, tunnels, true);
+    const r = this.r;
+    const a = f.srcAddr;
+    const b = f.dstAddr;
+    if (!v6 && show === undefined) {
+      r.src[i] = (a as number) >>> 0;
+      r.dst[i] = (b as number) >>> 0;
+      return;
+    }
+    const src = formatAddr(a);
+    const dst = formatAddr(b);
+    r.src[i] = v6 ? this.nameId(src, false) : (a as number) >>> 0;
+    r.dst[i] = v6 ? this.nameId(dst, false) : (b as number) >>> 0;
+    if (show) this.names(i, src, show(src), dst, show(dst), true);
+  }
+
+  /** Fills what every row has; returns the row's index. */
+  private begin(
+    counts: Pick<FlowRow, 'id' | 'packetsOut' | 'packetsBack' | 'bytes' | 'firstFrame'> | Flow,
+    [proto, state, also]: readonly [string, string, string],
+    unanswered: boolean,
+    v6: boolean,
+    srcPort: number,
+    dstPort: number,
+    tunnels: readonly number[],
+    escape: boolean,
+  ): number {
     if (this.r.count === this.cap) this.grow();
     const r = this.r;
     const i = r.count++;
-    r.id[i] = row.id;
-    r.packetsOut[i] = row.packetsOut;
-    r.packetsBack[i] = row.packetsBack;
-    r.bytes[i] = row.bytes;
-    r.firstFrame[i] = row.firstFrame;
-    r.flags[i] = (row.unanswered ? UNANSWERED : 0) | (row.match.family === 6 ? V6 : 0);
-    r.srcPort[i] = row.match.srcPort;
-    r.dstPort[i] = row.match.dstPort;
-    r.proto[i] = this.stringId(row.proto);
-    r.state[i] = this.stringId(row.state);
-    r.also[i] = this.stringId(row.also);
-    const v6 = row.match.family === 6;
-    r.src[i] = v6 ? this.nameId(row.match.src) : ipv4Number(row.match.src);
-    r.dst[i] = v6 ? this.nameId(row.match.dst) : ipv4Number(row.match.dst);
-    if (row.srcName !== row.match.src || row.dstName !== row.match.dst) {
-      // Room for every row at once: rows without names keep 0, "the address".
-      r.shown ??= new Uint32Array(this.cap * 2);
-      if (row.srcName !== row.match.src) r.shown[i * 2] = this.nameId(row.srcName) + 1;
-      if (row.dstName !== row.match.dst) r.shown[i * 2 + 1] = this.nameId(row.dstName) + 1;
+    r.id[i] = counts.id;
+    if ('packetsOf' in counts) {
+      r.packetsOut[i] = counts.packetsOf(0);
+      r.packetsBack[i] = counts.packetsOf(1);
+    } else {
+      r.packetsOut[i] = counts.packetsOut;
+      r.packetsBack[i] = counts.packetsBack;
     }
-    const tunnels = row.match.tunnels;
+    r.bytes[i] = counts.bytes;
+    r.firstFrame[i] = counts.firstFrame;
+    r.flags[i] = (unanswered ? UNANSWERED : 0) | (v6 ? V6 : 0);
+    r.srcPort[i] = srcPort;
+    r.dstPort[i] = dstPort;
+    r.proto[i] = this.stringId(proto, escape);
+    r.state[i] = this.stringId(state, escape);
+    r.also[i] = this.stringId(also, escape);
     if (this.tunnelsUsed + tunnels.length > r.tunnelIds.length)
       r.tunnelIds = larger(r.tunnelIds, Math.max(r.tunnelIds.length * 2, this.tunnelsUsed + tunnels.length));
     for (const t of tunnels) r.tunnelIds[this.tunnelsUsed++] = t;
     r.tunnelAt[i + 1] = this.tunnelsUsed;
+    return i;
   }
 
-  private stringId(s: string): number {
+  /** Names shown instead of the addresses, where they differ. */
+  private names(i: number, src: string, srcName: string, dst: string, dstName: string, escape: boolean): void {
+    if (srcName === src && dstName === dst) return;
+    const r = this.r;
+    // Room for every row at once: rows without names keep 0, "the address".
+    r.shown ??= new Uint32Array(this.cap * 2);
+    if (srcName !== src) r.shown[i * 2] = this.nameId(srcName, escape) + 1;
+    if (dstName !== dst) r.shown[i * 2 + 1] = this.nameId(dstName, escape) + 1;
+  }
+
+  private stringId(s: string, escape: boolean): number {
     let k = this.stringIds.get(s);
     if (k === undefined) {
-      k = this.r.strings.push(s) - 1;
+      k = this.r.strings.push(escape ? safeText(s) : s) - 1;
       this.stringIds.set(s, k);
     }
     return k;
   }
 
-  private nameId(s: string): number {
+  private nameId(s: string, escape: boolean): number {
     let k = this.nameIds.get(s);
     if (k === undefined) {
-      k = this.r.names.push(s) - 1;
+      k = this.r.names.push(escape ? safeText(s) : s) - 1;
       this.nameIds.set(s, k);
     }
     return k;
