@@ -1,6 +1,8 @@
 // Worker thread for the analysis views: reads the capture file itself, analysing it as it
 // reads (no frame index of its own), and posts back the view models, so a million packets
 // never freeze the screen. The flow rows' buffers are transferred, not copied.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeFile } from '../analysis/index.js';
 import { loadContext } from '../context/load.js';
@@ -9,6 +11,18 @@ import { createRegistry } from '../dissect/default-registry.js';
 import { buildAnalysisView } from './analysis-model.js';
 import { flowRowsTransferables } from './flow-rows.js';
 import type { AnalysisJob, AnalysisReply } from './analysis-runner.js';
+
+/**
+ * A full garbage collection, now. The analysis leaves its per-packet state (flow.stalled's rows,
+ * the hop window, the flow hash: about 45 MB at half a million flows) unreachable at its end,
+ * and V8 would collect it only after the view's rows had been made: the UI's peak memory would
+ * pay for both (271 -> 238 MB in the worker at 1M packets, for 40 ms). The way Jest's leak
+ * detector reaches gc() without starting Node with --expose-gc.
+ */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as (() => void) | undefined)?.();
+}
 
 /** Evidence frames kept per alert (and per flow, for the rules that cite flows). */
 const UI_EVIDENCE_FRAMES = 200;
@@ -26,6 +40,7 @@ async function run(job: AnalysisJob): Promise<AnalysisReply> {
     ...(context ? { context } : {}),
   });
   capture.close();
+  collectGarbage();
   const naming = context && job.names ? new ContextNaming(context) : undefined;
   return { ok: true, view: buildAnalysisView(result, capture.frameCount, naming ? (a) => naming.show(a) : undefined) };
 }
