@@ -48,4 +48,12 @@ describe('-x byte dump written as bytes', () => {
     assert.match(lines[4095]!, /^fff0 {2}/);
     assert.match(lines[4096]!, /^10000 {2}/);
   });
+
+  it('dumps packets one after another into one buffer, from any position (odd ones too)', () => {
+    const packets = [bytes(61), bytes(1514), bytes(16), bytes(333)];
+    const out = new Uint8Array(packets.reduce((n, p) => n + hexDumpBytes(p.length), 3));
+    let at = 3;
+    for (const p of packets) at = hexDumpInto(p, out, at);
+    assert.equal(Buffer.from(out.subarray(3, at)).toString('latin1'), packets.map((p) => hexDumpText(p) + '\n').join(''));
+  });
 });
