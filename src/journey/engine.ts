@@ -450,7 +450,8 @@ export class JourneyEngine {
     const info = packetInfo(pkt, ip);
     const j: Journey = {
       id: this.nextId++,
-      flow: flowName(info),
+      // Named when judged: an open journey holds no text it does not need yet.
+      flow: '',
       packet: info,
       target: ip.dst,
       hops: [],
@@ -542,7 +543,9 @@ export class JourneyEngine {
     while (this.head < this.queue.length) {
       const o = this.queue[this.head]!;
       if (!o.closed && o.first >= t) break;
-      this.head++;
+      // The slot lets go of the journey: the queue is cut only now and then, and a window's
+      // worth of judged journeys would otherwise stay in memory until it is.
+      this.queue[this.head++] = undefined!;
       if (!o.closed) this.close(o);
       this.finish(o, emit);
     }
@@ -556,11 +559,20 @@ export class JourneyEngine {
     o.closed = true;
     if (this.open.get(o.key) === o) this.open.delete(o.key);
     for (const q of o.quotes) if (this.byQuote.get(q) === o) this.byQuote.delete(q);
+    // A closed journey can no longer be answered: in the flow's list it would only hold its
+    // hops in memory (one-way flows' lists never shrink otherwise).
+    const waiting = this.awaiting.get(o.flowHash);
+    const at = waiting ? waiting.indexOf(o) : -1;
+    if (at >= 0) {
+      waiting!.splice(at, 1);
+      if (waiting!.length === 0) this.awaiting.delete(o.flowHash);
+    }
   }
 
   /** Judges a closed journey (once, from the queue) and hands it on. */
   private finish(o: OpenJourney, emit: (j: Journey) => void): void {
     if (o.j.hops.length === 0) return;
+    o.j.flow = flowName(o.j.packet);
     const judged = judge(
       o.j,
       this.inputs.map((c) => c.host),
