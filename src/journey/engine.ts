@@ -20,7 +20,7 @@ import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { EncapWatch } from './encap-watch.js';
 import { OwnMacLearner } from './own-mac.js';
-import { announcedMtu, flowHashes, flowName, packetInfo, tcpAck, tcpPayloadLength, tcpSeq, type PacketInfo } from './packet-info.js';
+import { announcedMtu, flowHashes, flowName, packetInfo, packetNumbers, tcpAck, type PacketInfo, type PacketNumbers } from './packet-info.js';
 import { encapOf, innerQuoteKey, isIcmpError, isOtherHost, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
 
 export interface JourneyCapture {
@@ -124,8 +124,16 @@ export interface JourneyRun {
   untrackedPackets: number;
 }
 
+/**
+ * A journey while it is open (a window's worth of them are): numbers and its hops only. Its
+ * Journey, with the packet's texts, is made when it is judged and handed on at once.
+ */
 interface OpenJourney {
-  j: Journey;
+  id: number;
+  packet: PacketNumbers;
+  hops: Hop[];
+  answered: boolean;
+  errors: IcmpEvidence[] | undefined;
   key: number;
   first: number;
   quotes: number[];
@@ -422,19 +430,19 @@ export class JourneyEngine {
     // A packet passes one interface one way once: a second copy there is another packet alike
     // in every identifying byte (a repeated datagram), so it starts its own journey.
     const dir = r.direction();
-    if (o && (t - o.first > this.window || o.j.hops.some((h) => h.capture === k && h.direction === dir && h.iface === f.iface))) {
+    if (o && (t - o.first > this.window || o.hops.some((h) => h.capture === k && h.direction === dir && h.iface === f.iface))) {
       this.close(o);
       o = undefined;
     }
     const encap = encapOf(f);
     if (!o) o = this.start(key, innerQuoteKey(f, pkt), flowHash, pkt, f.inner, t);
     // The tunnel packet an ICMP error may quote: each new outer header once (a relay re-wraps it).
-    if (encap && !o.j.hops.some((h) => h.encap !== undefined && h.encap.outerSrc === encap.outerSrc && h.encap.outerDst === encap.outerDst)) {
+    if (encap && !o.hops.some((h) => h.encap !== undefined && h.encap.outerSrc === encap.outerSrc && h.encap.outerDst === encap.outerDst)) {
       const q = outerQuoteKey(f, pkt);
       o.quotes.push(q);
       this.byQuote.set(q, o);
     }
-    o.j.hops.push({
+    o.hops.push({
       capture: k,
       frame: i + 1,
       time: t,
@@ -447,27 +455,27 @@ export class JourneyEngine {
   }
 
   private start(key: number, quoteInner: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): OpenJourney {
-    const info = packetInfo(pkt, ip);
-    const j: Journey = {
-      id: this.nextId++,
-      // Named when judged: an open journey holds no text it does not need yet.
-      flow: '',
-      packet: info,
-      target: ip.dst,
-      hops: [],
-      answered: false,
-      errors: [],
-      fate: 'unknown',
-      lastSeen: { capture: '', interface: null, direction: 'unknown' },
-      verdict: '',
-    };
+    const packet = packetNumbers(pkt, ip);
     let ackNeeded = -1;
     if (ip.proto === PROTO_TCP) {
-      const len = tcpPayloadLength(pkt, ip) + (ip.tcpFlags & TCP_SYN ? 1 : 0) + (ip.tcpFlags & TCP_FIN ? 1 : 0);
-      if (len > 0) ackNeeded = (tcpSeq(pkt, ip) + len) >>> 0;
+      const len = packet.len + (ip.tcpFlags & TCP_SYN ? 1 : 0) + (ip.tcpFlags & TCP_FIN ? 1 : 0);
+      if (len > 0) ackNeeded = ((packet.seq >>> 0) + len) >>> 0;
     }
     const icmpEcho = (ip.proto === PROTO_ICMP && ip.icmpType === 8) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 128);
-    const o: OpenJourney = { j, key, first: t, quotes: [quoteInner], flowHash, ackNeeded, icmpEcho, closed: false };
+    const o: OpenJourney = {
+      id: this.nextId++,
+      packet,
+      hops: [],
+      answered: false,
+      errors: undefined,
+      key,
+      first: t,
+      quotes: [quoteInner],
+      flowHash,
+      ackNeeded,
+      icmpEcho,
+      closed: false,
+    };
     this.byQuote.set(quoteInner, o);
     this.open.set(key, o);
     this.queue.push(o);
@@ -480,7 +488,7 @@ export class JourneyEngine {
         // One-way traffic is never answered: drop the closed ones as the list grows.
         if (list.length >= 32) {
           let keep = 0;
-          for (const x of list) if (!x.closed && !x.j.answered) list[keep++] = x;
+          for (const x of list) if (!x.closed && !x.answered) list[keep++] = x;
           list.length = keep;
         }
         list.push(o);
@@ -501,15 +509,15 @@ export class JourneyEngine {
     const echoReply = (ip.proto === PROTO_ICMP && ip.icmpType === 0) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 129);
     let keep = 0;
     for (const o of list) {
-      if (o.closed || o.j.answered) continue;
+      if (o.closed || o.answered) continue;
       if (t >= o.first) {
         if (ip.proto === PROTO_TCP) {
-          if (seqAtOrAfter(ack, o.ackNeeded)) o.j.answered = true;
+          if (seqAtOrAfter(ack, o.ackNeeded)) o.answered = true;
         } else if (o.icmpEcho) {
-          if (echoReply && ip.icmpSeq === o.j.packet.icmp?.seq) o.j.answered = true;
-        } else if (ip.proto !== PROTO_ICMP && ip.proto !== PROTO_ICMPV6) o.j.answered = true;
+          if (echoReply && ip.icmpSeq === o.packet.icmpSeq) o.answered = true;
+        } else if (ip.proto !== PROTO_ICMP && ip.proto !== PROTO_ICMPV6) o.answered = true;
       }
-      if (!o.j.answered) list[keep++] = o;
+      if (!o.answered) list[keep++] = o;
     }
     list.length = keep;
     if (keep === 0) this.awaiting.delete(reverse);
@@ -522,8 +530,8 @@ export class JourneyEngine {
     if (!o || o.closed) return;
     const ip = f.inner;
     // One error is often seen twice (out of one interface and into another, or both ways on lo).
-    if (o.j.errors.some((e) => e.from === ip.src && e.type === ip.icmpType && e.code === ip.icmpCode)) return;
-    o.j.errors.push({
+    if (o.errors?.some((e) => e.from === ip.src && e.type === ip.icmpType && e.code === ip.icmpCode)) return;
+    (o.errors ??= []).push({
       capture: k,
       frame: f.frame,
       time: t,
@@ -571,17 +579,31 @@ export class JourneyEngine {
 
   /** Judges a closed journey (once, from the queue) and hands it on. */
   private finish(o: OpenJourney, emit: (j: Journey) => void): void {
-    if (o.j.hops.length === 0) return;
-    o.j.flow = flowName(o.j.packet);
-    const judged = judge(
-      o.j,
-      this.inputs.map((c) => c.host),
-      this.clocks,
+    if (o.hops.length === 0) return;
+    const packet = packetInfo(o.packet);
+    const j: Journey = {
+      id: o.id,
+      flow: flowName(packet),
+      packet,
+      target: o.packet.dst,
+      hops: o.hops,
+      answered: o.answered,
+      errors: o.errors ?? [],
+      fate: 'unknown',
+      lastSeen: { capture: '', interface: null, direction: 'unknown' },
+      verdict: '',
+    };
+    Object.assign(
+      j,
+      judge(
+        j,
+        this.inputs.map((c) => c.host),
+        this.clocks,
+      ),
     );
-    Object.assign(o.j, judged);
     this.journeys++;
-    this.count(o.j);
-    emit(o.j);
+    this.count(j);
+    emit(j);
   }
 
   private count(j: Journey): void {

@@ -48,19 +48,66 @@ export function tcpAck(pkt: Packet, ip: IpFacts): number {
   return l && l.end - l.start >= 12 ? rd32(pkt.data, l.start + 8) >>> 0 : 0;
 }
 
-export function packetInfo(pkt: Packet, ip: IpFacts): PacketInfo {
-  const info: PacketInfo = { proto: protoName(ip.proto), src: formatAddr(ip.src), dst: formatAddr(ip.dst), ipId: ip.id, length: ip.length };
-  if (ip.proto === PROTO_TCP || ip.proto === PROTO_UDP) {
-    info.sport = ip.sport;
-    info.dport = ip.dport;
+/**
+ * What PacketInfo is made from, as numbers: a journey keeps this while it is open (a window's
+ * worth of them at once), and its texts are made only when it is judged. Sequence numbers are
+ * kept as signed 32-bit values, which V8 stores without a box.
+ */
+export interface PacketNumbers {
+  proto: number;
+  src: Addr;
+  dst: Addr;
+  sport: number;
+  dport: number;
+  ipId: number;
+  length: number;
+  /** TCP only: sequence and acknowledgment numbers (| 0), flags, payload length. */
+  seq: number;
+  ack: number;
+  flags: number;
+  len: number;
+  /** ICMP and ICMPv6 only (type -1: none). */
+  icmpType: number;
+  icmpCode: number;
+  icmpId: number;
+  icmpSeq: number;
+}
+
+export function packetNumbers(pkt: Packet, ip: IpFacts): PacketNumbers {
+  const tcp = ip.proto === PROTO_TCP;
+  const icmp = (ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) && ip.icmpType >= 0;
+  return {
+    proto: ip.proto,
+    src: ip.src,
+    dst: ip.dst,
+    sport: ip.sport,
+    dport: ip.dport,
+    ipId: ip.id,
+    length: ip.length,
+    seq: tcp ? tcpSeq(pkt, ip) | 0 : 0,
+    ack: tcp ? tcpAck(pkt, ip) | 0 : 0,
+    flags: tcp ? ip.tcpFlags : 0,
+    len: tcp ? tcpPayloadLength(pkt, ip) : 0,
+    icmpType: icmp ? ip.icmpType : -1,
+    icmpCode: icmp ? ip.icmpCode : 0,
+    icmpId: icmp ? ip.icmpId : 0,
+    icmpSeq: icmp ? ip.icmpSeq : 0,
+  };
+}
+
+export function packetInfo(n: PacketNumbers): PacketInfo {
+  const info: PacketInfo = { proto: protoName(n.proto), src: formatAddr(n.src), dst: formatAddr(n.dst), ipId: n.ipId, length: n.length };
+  if (n.proto === PROTO_TCP || n.proto === PROTO_UDP) {
+    info.sport = n.sport;
+    info.dport = n.dport;
   }
-  if (ip.proto === PROTO_TCP) {
-    const flags = TCP_FLAG_NAMES.filter(([bit]) => ip.tcpFlags & bit)
-      .map(([, n]) => n)
+  if (n.proto === PROTO_TCP) {
+    const flags = TCP_FLAG_NAMES.filter(([bit]) => n.flags & bit)
+      .map(([, name]) => name)
       .join(',');
-    info.tcp = { seq: tcpSeq(pkt, ip), ack: tcpAck(pkt, ip), flags, len: tcpPayloadLength(pkt, ip) };
-  } else if ((ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) && ip.icmpType >= 0) {
-    info.icmp = { type: ip.icmpType, code: ip.icmpCode, id: ip.icmpId, seq: ip.icmpSeq };
+    info.tcp = { seq: n.seq >>> 0, ack: n.ack >>> 0, flags, len: n.len };
+  } else if (n.icmpType >= 0) {
+    info.icmp = { type: n.icmpType, code: n.icmpCode, id: n.icmpId, seq: n.icmpSeq };
   }
   return info;
 }
