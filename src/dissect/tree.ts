@@ -7,14 +7,24 @@ const NO_RANGE: [number, number] = [0, 0];
 
 const shownCache = new WeakMap<Registry, Map<string, readonly FieldDef[]>>();
 
-const laterParents = new WeakMap<readonly FieldDef[], Set<FieldDef>>();
+/** For each of a layer's shown fields, by position: whether some field is under it, and whether its parent comes after it. */
+interface Layout {
+  isParent: boolean[];
+  parentLater: boolean[];
+}
 
-/** The fields whose parent is defined after them in the layer's list. */
-function parentComesLater(fields: readonly FieldDef[]): Set<FieldDef> {
-  let out = laterParents.get(fields);
+const layouts = new WeakMap<readonly FieldDef[], Layout>();
+
+/** The layer's parent-child layout, worked out once per field list (buildTree runs per packet). */
+function layoutOf(fields: readonly FieldDef[]): Layout {
+  let out = layouts.get(fields);
   if (!out) {
-    out = new Set(fields.filter((f, i) => f.parent !== undefined && fields.findIndex((g) => g.name === f.parent) > i));
-    laterParents.set(fields, out);
+    const parents = new Set(fields.map((f) => f.parent).filter((p) => p !== undefined));
+    out = {
+      isParent: fields.map((f) => parents.has(f.name)),
+      parentLater: fields.map((f, i) => f.parent !== undefined && fields.findIndex((g) => g.name === f.parent) > i),
+    };
+    layouts.set(fields, out);
   }
   return out;
 }
@@ -91,12 +101,13 @@ export function buildTree(pkt: Packet, registry: Registry, opts: { ranges?: bool
       }
     };
     const fields = shownFields(registry, layer.proto);
-    for (const def of fields) {
+    const { isParent, parentLater } = layoutOf(fields);
+    for (let d = 0; d < fields.length; d++) {
+      const def = fields[d]!;
       const children = fieldNodes(pkt, layer, def, ranges);
       if (children.length === 0) continue;
-      byName.set(def.name, children);
-      const parentLater = def.parent !== undefined && parentComesLater(fields).has(def);
-      if (!parentLater) {
+      if (isParent[d]) byName.set(def.name, children);
+      if (!parentLater[d]) {
         place(def, children);
         continue;
       }
@@ -135,11 +146,15 @@ export function treeText(nodes: TreeNode[], indent = ''): string[] {
   return out;
 }
 
-/** The tree as indented text in one string, each line ending in '\n' (-V writes a packet at once). */
+/**
+ * The tree as indented lines in one string, joined by '\n' without a last one (-V writes a
+ * packet at once). Joined from an array: one flat string, where appending line by line made a
+ * rope that writing it had to flatten.
+ */
 export function treeString(nodes: TreeNode[]): string {
-  let text = '';
-  writeTree(nodes, (line) => (text += line + '\n'));
-  return text;
+  const lines: string[] = [];
+  writeTree(nodes, (line) => lines.push(line));
+  return lines.join('\n');
 }
 
 /** treeText one line at a time, without building the array. */

@@ -68,8 +68,8 @@ export class PacketPrinter {
     // As in tshark: -V prints the tree, -x alone prints only the bytes, -P adds the summary line.
     if (opts.verbose) {
       // One write per packet: the lines gathered in one string, the last newline left to line().
-      const text = treeString(buildTree(pkt!, registry, { ranges: false }));
-      out.line((this.printed > 1 ? '\n' : '') + text.slice(0, -1));
+      if (this.printed > 1) out.line('');
+      out.line(treeString(buildTree(pkt!, registry, { ranges: false })));
     } else if (!opts.hex || opts.summaryLines) {
       const line = summaryLine(pkt!.frame.number, time, summarize(pkt!, registry), this.paint);
       const severity = pkt!.notes.find((n) => n.severity === 'error') ? 'error' : undefined;
