@@ -4,11 +4,10 @@
 //   --10m    also the 10-million-packet many-flow capture (about 2 GB in the temporary directory).
 // Two captures: the repeated-template one (256 frames repeated, the older figures) and the
 // many-flow one (about one distinct inner 5-tuple per two packets; scripts/bench/make-many-flows.ts).
-import { readSync, openSync, closeSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { loadCapture, type Capture } from '../src/capture/capture.js';
 import { ensureCapture, type BenchCapture } from './bench/make-capture.js';
-import { gc, missedTargets, note, row, section, settle, timeBest } from './bench/harness.js';
+import { gc, missedTargets, note, row, section, settle, timeBest, warmPageCache } from './bench/harness.js';
 import { benchDissect } from './bench/dissect.js';
 import { benchCli, TYPICAL_FILTER } from './bench/cli.js';
 import { benchFilter } from './bench/filter.js';
@@ -38,17 +37,6 @@ function manyFlows(opts: BenchOptions): BenchCapture & { flows: number } {
 
 function requireTime(): void {
   if (!haveTime()) throw new Error('these sections need GNU time (/usr/bin/time): apt-get install time');
-}
-
-/** Reads the whole file once so the timed runs measure parsing, not the disk. */
-function warmPageCache(path: string): void {
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(8 * 1024 * 1024);
-  try {
-    while (readSync(fd, buf, 0, buf.length, null) > 0);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The streaming index pass (loadCapture) over the whole file, from the page cache. */
@@ -144,7 +132,7 @@ const SECTIONS: Record<string, Section> = {
     const alerts = measure(vxshark('alerts', big.path));
     row('alerts: time', alerts.ms, 'ms', { kind: 'max', value: 15_000 }, 0);
     row('alerts: peak RSS', alerts.rssMb, 'MB', undefined, 0);
-    await uiSection(big.path, ' (10M many-flow capture)');
+    await uiSection(big.path, ' (10M many-flow capture)', { rssMb: 600 });
   },
 };
 

@@ -3,11 +3,11 @@
 // summaries against tcpdump -nr (to a pipe and to /dev/null), -V and -x against tshark, and the
 // analysis commands. Peak RSS is GNU time's maximum resident set size of that one process.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { note, row, section, type Target } from './harness.js';
+import { note, row, section, warmPageCache, type Target } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/vxshark.js', import.meta.url));
 const TIME = '/usr/bin/time';
@@ -33,6 +33,11 @@ export interface Measured {
  * (bin/vxshark.js with its shebang), as users run it.
  */
 export function measure(argv: string[], consumer?: string): Measured {
+  // The captures named on the command line (NAME=PATH for several), read into the page cache first.
+  for (const a of argv.slice(1)) {
+    const path = a.includes('=') ? a.slice(a.indexOf('=') + 1) : a;
+    if (existsSync(path) && statSync(path).isFile() && statSync(path).size > 1e6) warmPageCache(path);
+  }
   const stats = join(work, 'time.txt');
   const cmd = `${TIME} -f '%M' -o ${quote(stats)} ${argv.map(quote).join(' ')} ${consumer ? `| ${consumer}` : '> /dev/null'}`;
   const t0 = performance.now();
