@@ -32,20 +32,27 @@ for (let b = 0; b < 256; b++) {
   SHOWN[b] = b >= 0x20 && b < 0x7f ? b : DOT;
 }
 
+const KEPT_VIEW_BYTES = 4 * 1024 * 1024;
 let viewed: Uint8Array | undefined;
 let view: DataView | undefined;
+
+function viewOf(out: Uint8Array): DataView {
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  if (out.byteLength <= KEPT_VIEW_BYTES) {
+    viewed = out;
+    view = dv;
+  }
+  return dv;
+}
 
 /**
  * The dump of `data` into `out` from `at`, each line ending in '\n', without a string per line
  * (-x alone does not even dissect the packet). Returns where the dump ends.
  */
 export function hexDumpInto(data: Uint8Array, out: Uint8Array, at: number): number {
-  // The output buffer is the same from packet to packet: one DataView serves them all.
-  if (out !== viewed) {
-    viewed = out;
-    view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  }
-  const dv = view!;
+  // The output buffer is the same from packet to packet: one DataView serves them all. (Not
+  // kept for a larger one-off buffer, made for a frame bigger than the output's: it would stay.)
+  const dv = out === viewed && view ? view : viewOf(out);
   const full = Math.min(data.length & ~15, 0x10000);
   let off = 0;
   for (; off < full; off += 16) {
