@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { parseDecodeAs } from '../dissect/registry.js';
 import { EXIT_USAGE, VxError, msg } from '../errors.js';
-import { analysisBuilder, hostOptions, hostRouteOptions, journeyBuilder, multiCaptureBuilder } from './commands/options.js';
+import { analysisBuilder, decodeOptions, hostOptions, hostRouteOptions, journeyBuilder, multiCaptureBuilder } from './commands/options.js';
 import { parseFieldsOptions } from './print/fields.js';
 import { parseTimeFormat } from './print/time-format.js';
 import { contextBuilder, contextFromArgs, type ContextArgs } from './context-options.js';
@@ -137,24 +137,24 @@ export async function main(argv: string[]): Promise<number> {
       'print the packets of a capture like tshark (outer and inner headers, VXLAN on 8472/4789 and GENEVE on 6081 decoded by default)',
       (y) =>
         // --ip-route, --pod-cidr and --uplink feed the terminal UI's analysis views, as the analysis commands'.
-        hostRouteOptions(contextBuilder(y))
-          .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
-          .option('r', { alias: 'read-file', type: 'string', requiresArg: true, describe: 'capture file to read ("-" for standard input)' })
-          .option('V', { type: 'boolean', default: false, describe: 'print the full tree of every layer' })
-          .option('x', { type: 'boolean', default: false, describe: 'print a hex and ASCII dump of each packet' })
-          .option('P', { type: 'boolean', default: false, describe: 'print summary lines also with -x alone or while writing with -w' })
-          .option('T', { choices: ['text', 'fields', 'json'] as const, default: 'text' as const, requiresArg: true, describe: 'output format' })
-          .option('e', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'field to print with -T fields (repeatable)' })
-          .option('E', {
-            type: 'string',
-            array: true,
-            nargs: 1,
-            default: [] as string[],
-            describe: 'fields option: header=y, separator=, occurrence=f|l|a, aggregator=',
-          })
-          .option('c', { type: 'string', requiresArg: true, describe: 'stop after N packets' })
-          .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
-          .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
+        decodeOptions(
+          hostRouteOptions(contextBuilder(y))
+            .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
+            .option('r', { alias: 'read-file', type: 'string', requiresArg: true, describe: 'capture file to read ("-" for standard input)' })
+            .option('V', { type: 'boolean', default: false, describe: 'print the full tree of every layer' })
+            .option('x', { type: 'boolean', default: false, describe: 'print a hex and ASCII dump of each packet' })
+            .option('P', { type: 'boolean', default: false, describe: 'print summary lines also with -x alone or while writing with -w' })
+            .option('T', { choices: ['text', 'fields', 'json'] as const, default: 'text' as const, requiresArg: true, describe: 'output format' })
+            .option('e', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'field to print with -T fields (repeatable)' })
+            .option('E', {
+              type: 'string',
+              array: true,
+              nargs: 1,
+              default: [] as string[],
+              describe: 'fields option: header=y, separator=, occurrence=f|l|a, aggregator=',
+            })
+            .option('c', { type: 'string', requiresArg: true, describe: 'stop after N packets' }),
+        )
           .option('ifname', {
             type: 'string',
             array: true,

@@ -118,6 +118,16 @@ function larger<T extends Growable>(a: T, size: number): T {
   return out;
 }
 
+/** The index of `s` in `list`, added (made terminal-safe when `escape`) the first time. */
+function intern(ids: Map<string, number>, list: string[], s: string, escape: boolean): number {
+  let k = ids.get(s);
+  if (k === undefined) {
+    k = list.push(escape ? safeText(s) : s) - 1;
+    ids.set(s, k);
+  }
+  return k;
+}
+
 /** Collects rows one at a time (in display order) and hands over the columns. */
 export class FlowRowsBuilder {
   private cap: number;
@@ -238,21 +248,11 @@ export class FlowRowsBuilder {
   }
 
   private stringId(s: string, escape: boolean): number {
-    let k = this.stringIds.get(s);
-    if (k === undefined) {
-      k = this.r.strings.push(escape ? safeText(s) : s) - 1;
-      this.stringIds.set(s, k);
-    }
-    return k;
+    return intern(this.stringIds, this.r.strings, s, escape);
   }
 
   private nameId(s: string, escape: boolean): number {
-    let k = this.nameIds.get(s);
-    if (k === undefined) {
-      k = this.r.names.push(escape ? safeText(s) : s) - 1;
-      this.nameIds.set(s, k);
-    }
-    return k;
+    return intern(this.nameIds, this.r.names, s, escape);
   }
 
   private grow(): void {

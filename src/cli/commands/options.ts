@@ -51,26 +51,33 @@ export function hostRouteOptions<T>(y: Argv<T>) {
     .option('uplink', { type: 'string', requiresArg: true, describe: 'the interface of the default route, e.g. eth0 (inferred when absent)' });
 }
 
+/** -d and --heuristics: how packets are decoded, for every command that dissects them. */
+export function decodeOptions<T>(y: Argv<T>) {
+  return y
+    .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
+    .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' });
+}
+
 /** The options every analysis command takes. */
 export function analysisBuilder<T>(y: Argv<T>) {
-  const common = contextBuilder(y)
-    .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
-    .option('json', { type: 'boolean', default: false, describe: 'print JSON for scripts instead of a table' })
-    .option('Y', {
-      alias: 'display-filter',
-      type: 'string',
-      requiresArg: true,
-      describe: 'display filter: only matching packets feed the analysis, e.g. -Y "vxlan"',
-    })
-    .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
-    .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
+  const common = decodeOptions(
+    contextBuilder(y)
+      .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON for scripts instead of a table' })
+      .option('Y', {
+        alias: 'display-filter',
+        type: 'string',
+        requiresArg: true,
+        describe: 'display filter: only matching packets feed the analysis, e.g. -Y "vxlan"',
+      }),
+  )
     .option('ifname', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'name an SLL2 interface index, e.g. 3=eth1 (repeatable)' })
     .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' });
   return hostRouteOptions(common);
 }
 
 export function multiCaptureBuilder<T>(y: Argv<T>) {
-  return contextBuilder(y)
+  const common = contextBuilder(y)
     .positional('captures', { type: 'string', array: true, describe: 'captures as NAME=PATH or PATH (the name is then the file name)' })
     .option('ip-link', {
       type: 'string',
@@ -91,9 +98,8 @@ export function multiCaptureBuilder<T>(y: Argv<T>) {
       type: 'string',
       requiresArg: true,
       describe: 'follow only the packets this display filter matches (default: pod traffic)',
-    })
-    .option('d', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'decode as, e.g. udp.port==9000,vxlan (repeatable)' })
-    .option('heuristics', { type: 'boolean', default: true, describe: 'recognise VXLAN on other UDP ports (--no-heuristics to turn off)' })
+    });
+  return decodeOptions(common)
     .option('pod-cidr', {
       type: 'string',
       array: true,
