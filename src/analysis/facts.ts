@@ -42,7 +42,8 @@ export class IpFacts {
   moreFragments = false;
   /** Index of the transport layer (tcp, udp, icmp, icmpv6), -1 when none. */
   l4 = -1;
-  /** Where that layer's payload starts and where the layer ends, in the packet's bytes. */
+  /** Where that layer starts, where its payload starts and where it ends, in the packet's bytes. */
+  l4Start = 0;
   l4Data = 0;
   l4End = 0;
   sport = 0;
@@ -79,6 +80,7 @@ export class IpFacts {
     this.fragOffset = 0;
     this.moreFragments = false;
     this.l4 = -1;
+    this.l4Start = 0;
     this.l4Data = 0;
     this.l4End = 0;
     this.sport = 0;
@@ -273,6 +275,7 @@ export class Facts {
         case 'tcp':
           if (ip && ip.l4 < 0 && hdr >= 20) {
             ip.l4 = i;
+            ip.l4Start = l.start;
             ip.l4Data = l.payload;
             ip.l4End = l.end;
             ip.sport = rd16(d, l.start);
@@ -285,6 +288,7 @@ export class Facts {
           } else if (ip && ip.l4 < 0 && l.end - l.start >= 4) {
             // A quoted or cut segment still names its ports.
             ip.l4 = i;
+            ip.l4Start = l.start;
             ip.l4Data = l.payload;
             ip.l4End = l.end;
             ip.sport = rd16(d, l.start);
@@ -294,6 +298,7 @@ export class Facts {
         case 'udp':
           if (ip && ip.l4 < 0 && l.end - l.start >= 4) {
             ip.l4 = i;
+            ip.l4Start = l.start;
             ip.l4Data = l.payload;
             ip.l4End = l.end;
             ip.sport = rd16(d, l.start);
@@ -304,6 +309,7 @@ export class Facts {
         case 'icmpv6':
           if (ip && ip.l4 < 0 && hdr >= 4) {
             ip.l4 = i;
+            ip.l4Start = l.start;
             ip.l4Data = l.payload;
             ip.l4End = l.end;
             ip.icmpType = d[l.start]!;

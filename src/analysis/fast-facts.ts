@@ -166,6 +166,7 @@ export class FastFacts {
         if (len < 8 || at + len > end) return Payload.Refuse;
         const stop = at + len;
         ip.l4 = layer;
+        ip.l4Start = at;
         ip.l4Data = at + 8;
         ip.l4End = stop;
         ip.sport = rd16(d, at);
@@ -178,6 +179,7 @@ export class FastFacts {
         const off = (d[at + 12]! >> 4) * 4;
         if (off < 20 || end - at < off) return Payload.Refuse;
         ip.l4 = layer;
+        ip.l4Start = at;
         ip.l4Data = at + off;
         ip.l4End = end;
         ip.sport = rd16(d, at);
@@ -200,6 +202,7 @@ export class FastFacts {
         const hdr = icmpHeaderLength(type);
         if (end - at < hdr) return Payload.Refuse;
         ip.l4 = layer;
+        ip.l4Start = at;
         ip.l4Data = at + hdr;
         ip.l4End = end;
         ip.icmpType = type;

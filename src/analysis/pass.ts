@@ -97,7 +97,7 @@ export class Pass {
 }
 
 /** A packet read by the fast path: its layers are dissected only if a collector asks for them. */
-class LazyPacket implements Packet {
+export class LazyPacket implements Packet {
   data: Uint8Array = new Uint8Array(0);
   frame!: FrameMeta;
   private full: Packet | undefined;

@@ -13,6 +13,8 @@ import { frameMetaInto } from '../dissect/frame-meta.js';
 import type { Registry } from '../dissect/registry.js';
 import type { FrameMeta, Packet } from '../dissect/types.js';
 import { contains, macNumber, v4At, type Addr, type Cidr } from '../analysis/addr.js';
+import { FastFacts } from '../analysis/fast-facts.js';
+import { LazyPacket } from '../analysis/pass.js';
 import { Facts, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_FIN, TCP_SYN, type IpFacts } from '../analysis/facts.js';
 import { estimateClocks, type ClockEstimate, type SampleTimes } from './clock.js';
 import { frameTime, mergeByTime } from './kway.js';
@@ -153,12 +155,30 @@ class Capturing {
   readonly facts = new Facts();
   readonly macs = new OwnMacLearner();
   readonly meta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
-  constructor(readonly input: JourneyCapture) {}
+  /** The analysis' fast path (none with -Y, which reads every layer). */
+  private readonly fast: FastFacts | undefined;
+  private readonly lazy: LazyPacket;
+  constructor(
+    readonly input: JourneyCapture,
+    private readonly registry: Registry,
+    filtered: boolean,
+  ) {
+    this.fast = filtered ? undefined : new FastFacts(registry);
+    this.lazy = new LazyPacket(registry);
+  }
 
-  /** Dissects frame i and fills facts; the packet is valid until the next call. */
-  read(i: number, data: Uint8Array, registry: Registry): Packet {
+  /**
+   * Frame i's facts, and its packet: valid until the next call. The common packet (IPv4, TCP,
+   * UDP or ICMP, plain or in VXLAN) is read as the analysis reads it, without dissecting its
+   * layers unless something asks for them; every frame is read twice (survey, then merge).
+   */
+  read(i: number, data: Uint8Array): Packet {
     frameMetaInto(this.meta, this.input.capture, i, this.input.ifnames);
-    const pkt = dissect(data, this.meta, registry);
+    if (this.fast !== undefined && this.fast.read(this.facts, data, this.meta, i, 0)) {
+      this.lazy.reset(data, this.meta);
+      return this.lazy;
+    }
+    const pkt = dissect(data, this.meta, this.registry);
     this.facts.read(pkt, i, 0);
     return pkt;
   }
@@ -263,7 +283,7 @@ export class JourneyEngine {
     private readonly opts: JourneyOptions,
   ) {
     this.window = opts.window ?? 2;
-    this.readers = inputs.map((c) => new Capturing(c));
+    this.readers = inputs.map((c) => new Capturing(c, opts.registry, opts.filter !== undefined));
     this.pods = new PodAddresses(opts.podCidrs ?? []);
   }
 
@@ -308,7 +328,7 @@ export class JourneyEngine {
     const encap = new EncapWatch(c.host);
     r.learnMacs();
     c.capture.scan(0, Math.min(c.capture.frameCount, this.opts.surveyFrames ?? 300_000), (i, data) => {
-      const pkt = r.read(i, data, this.opts.registry);
+      const pkt = r.read(i, data);
       const f = r.facts;
       const dir = r.direction();
       const t = r.time(i);
@@ -411,7 +431,7 @@ export class JourneyEngine {
 
   private observe(k: number, i: number, data: Uint8Array, t: number): void {
     const r = this.readers[k]!;
-    const pkt = r.read(i, data, this.opts.registry);
+    const pkt = r.read(i, data);
     const f = r.facts;
     if (f.inner.present && isIcmpError(f.inner) && f.quoted.present) {
       this.attachError(k, pkt, f, t);
@@ -448,7 +468,7 @@ export class JourneyEngine {
       time: t,
       iface: f.iface,
       direction: dir,
-      otherHost: isOtherHost(pkt),
+      otherHost: isOtherHost(f),
       encap,
       ttl: f.inner.ttl,
     });

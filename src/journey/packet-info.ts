@@ -32,20 +32,17 @@ export function protoName(p: number): string {
 
 /** Bytes of transport payload (TCP segment length), from the IP length so a cut capture still counts right. */
 export function tcpPayloadLength(pkt: Packet, ip: IpFacts): number {
-  const l = pkt.layers[ip.l4];
-  if (!l || l.payload - l.start < 20) return 0;
-  const dataOffset = (pkt.data[l.start + 12]! >> 4) * 4;
+  if (ip.l4 < 0 || ip.l4Data - ip.l4Start < 20) return 0;
+  const dataOffset = (pkt.data[ip.l4Start + 12]! >> 4) * 4;
   return Math.max(0, ip.length - ip.headerLength - dataOffset);
 }
 
 export function tcpSeq(pkt: Packet, ip: IpFacts): number {
-  const l = pkt.layers[ip.l4];
-  return l && l.end - l.start >= 8 ? rd32(pkt.data, l.start + 4) >>> 0 : 0;
+  return ip.l4 >= 0 && ip.l4End - ip.l4Start >= 8 ? rd32(pkt.data, ip.l4Start + 4) >>> 0 : 0;
 }
 
 export function tcpAck(pkt: Packet, ip: IpFacts): number {
-  const l = pkt.layers[ip.l4];
-  return l && l.end - l.start >= 12 ? rd32(pkt.data, l.start + 8) >>> 0 : 0;
+  return ip.l4 >= 0 && ip.l4End - ip.l4Start >= 12 ? rd32(pkt.data, ip.l4Start + 8) >>> 0 : 0;
 }
 
 /**
@@ -153,7 +150,6 @@ export function flowHashes(ip: IpFacts): [number, number] {
 
 /** The next-hop MTU an ICMP "fragmentation needed" / "packet too big" announces. */
 export function announcedMtu(pkt: Packet, ip: IpFacts): number {
-  const l = pkt.layers[ip.l4];
-  if (!l || l.end - l.start < 8) return 0;
-  return ip.proto === PROTO_ICMP ? rd16(pkt.data, l.start + 6) : rd32(pkt.data, l.start + 4) >>> 0;
+  if (ip.l4 < 0 || ip.l4End - ip.l4Start < 8) return 0;
+  return ip.proto === PROTO_ICMP ? rd16(pkt.data, ip.l4Start + 6) : rd32(pkt.data, ip.l4Start + 4) >>> 0;
 }

@@ -4,7 +4,6 @@
 // length, the transport header without its checksum, and the first payload bytes. TTL, MACs,
 // checksums (offloaded on the sending host) and outer headers change and are left out.
 import { Direction } from '../capture/types.js';
-import { rd16 } from '../dissect/field-helpers.js';
 import type { Packet } from '../dissect/types.js';
 import { HASH_SEED, mix, mixAddr, type Addr } from '../analysis/addr.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, type Facts, type IpFacts } from '../analysis/facts.js';
@@ -28,11 +27,10 @@ function join(a: number, b: number): number {
 }
 
 function transportBytes(h: number, pkt: Packet, ip: IpFacts, quoteOnly: boolean): number {
-  const l = ip.l4 >= 0 ? pkt.layers[ip.l4] : undefined;
-  if (!l) return h;
+  if (ip.l4 < 0) return h;
   const d = pkt.data;
-  const at = l.start;
-  const have = l.end - at;
+  const at = ip.l4Start;
+  const have = ip.l4End - at;
   // The bytes an ICMP error quotes (8 of the transport header), checksums skipped: the sending
   // host's capture often holds a partial checksum that the NIC completes later.
   let skipFrom = -1;
@@ -47,8 +45,8 @@ function transportBytes(h: number, pkt: Packet, ip: IpFacts, quoteOnly: boolean)
     const end = Math.min(have, 14);
     for (let i = 8; i < end; i++) h = Math.imul(h ^ d[at + i]!, 0x01000193);
   }
-  const payload = l.payload;
-  const stop = Math.min(l.end, payload + PAYLOAD_DIGEST_BYTES);
+  const payload = ip.l4Data;
+  const stop = Math.min(ip.l4End, payload + PAYLOAD_DIGEST_BYTES);
   for (let i = payload; i < stop; i++) h = Math.imul(h ^ d[i]!, 0x01000193);
   return h;
 }
@@ -98,13 +96,8 @@ export function quotedKeys(f: Facts, pkt: Packet): [outer: number, inner: number
 }
 
 /** Whether the link layer says the frame was addressed to another host (SLL/SLL2 OTHERHOST). */
-export function isOtherHost(pkt: Packet): boolean {
-  for (const l of pkt.layers) {
-    if (l.proto === 'sll') return l.payload - l.start >= 16 && rd16(pkt.data, l.start) === PACKET_OTHERHOST;
-    if (l.proto === 'sll2') return l.payload - l.start >= 20 && pkt.data[l.start + 10] === PACKET_OTHERHOST;
-    if (l.proto !== 'frame') return false;
-  }
-  return false;
+export function isOtherHost(f: Facts): boolean {
+  return f.pktType === PACKET_OTHERHOST;
 }
 
 export function directionText(d: number): 'in' | 'out' | 'unknown' {
