@@ -8,20 +8,16 @@
 // flows; nothing grows with the number of packets.
 import type { Capture } from '../capture/capture.js';
 import { Direction, LinkType } from '../capture/types.js';
-import { dissect } from '../dissect/dissect.js';
-import { frameMetaInto } from '../dissect/frame-meta.js';
 import type { Registry } from '../dissect/registry.js';
-import type { FrameMeta, Packet } from '../dissect/types.js';
-import { contains, macNumber, v4At, type Addr, type Cidr } from '../analysis/addr.js';
-import { FastFacts } from '../analysis/fast-facts.js';
-import { LazyPacket } from '../analysis/pass.js';
+import type { Packet } from '../dissect/types.js';
+import { v4At, type Addr, type Cidr } from '../analysis/addr.js';
 import { Facts, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_FIN, TCP_SYN, type IpFacts } from '../analysis/facts.js';
-import { estimateClocks, type ClockEstimate, type SampleTimes } from './clock.js';
+import { estimateClocks, type ClockEstimate } from './clock.js';
+import { Capturing, KeySample, PodAddresses, isPodInterfaceTraffic } from './readers.js';
 import { frameTime, mergeByTime } from './kway.js';
 import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { EncapWatch } from './encap-watch.js';
-import { OwnMacLearner } from './own-mac.js';
 import { announcedMtu, flowHashes, flowName, packetInfo, packetNumbers, tcpAck, type PacketInfo, type PacketNumbers } from './packet-info.js';
 import { encapOf, innerQuoteKey, isIcmpError, isOtherHost, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
 
@@ -149,116 +145,6 @@ interface OpenJourney {
 /** Whether a is at or after b in TCP's 32-bit sequence space. */
 function seqAtOrAfter(a: number, b: number): boolean {
   return ((a - b) | 0) >= 0;
-}
-
-class Capturing {
-  readonly facts = new Facts();
-  readonly macs = new OwnMacLearner();
-  readonly meta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
-  /** The analysis' fast path (none with -Y, which reads every layer). */
-  private readonly fast: FastFacts | undefined;
-  private readonly lazy: LazyPacket;
-  constructor(
-    readonly input: JourneyCapture,
-    private readonly registry: Registry,
-    filtered: boolean,
-  ) {
-    this.fast = filtered ? undefined : new FastFacts(registry);
-    this.lazy = new LazyPacket(registry);
-  }
-
-  /**
-   * Frame i's facts, and its packet: valid until the next call. The common packet (IPv4, TCP,
-   * UDP or ICMP, plain or in VXLAN) is read as the analysis reads it, without dissecting its
-   * layers unless something asks for them; every frame is read twice (survey, then merge).
-   */
-  read(i: number, data: Uint8Array): Packet {
-    frameMetaInto(this.meta, this.input.capture, i, this.input.ifnames);
-    if (this.fast !== undefined && this.fast.read(this.facts, data, this.meta, i, 0)) {
-      this.lazy.reset(data, this.meta);
-      return this.lazy;
-    }
-    const pkt = dissect(data, this.meta, this.registry);
-    this.facts.read(pkt, i, 0);
-    return pkt;
-  }
-
-  /** Learns each undirected Ethernet interface's own MAC (a cheap pass: 12 bytes a frame, no dissection). */
-  learnMacs(): void {
-    const { capture } = this.input;
-    const ix = capture.index;
-    let undirected = false;
-    for (let i = 0; i < capture.frameCount && !undirected; i++) undirected = ix.directionOf(i) === Direction.Unknown;
-    if (!undirected) return;
-    capture.scan(0, capture.frameCount, (i, d) => {
-      if (ix.directionOf(i) !== Direction.Unknown || d.length < 12) return;
-      const itf = capture.interfaces[ix.interfaceOf(i)];
-      if (itf?.linkType !== LinkType.ETHERNET) return;
-      this.macs.add(itf.name ?? '', macNumber(d, 6), macNumber(d, 0));
-    });
-    this.macs.finish();
-  }
-
-  /** The frame's direction, from the capture or else from the interface's own MAC. */
-  direction(): Direction {
-    const f = this.facts;
-    return f.direction !== Direction.Unknown ? f.direction : this.macs.direction(f.iface ?? '', f.srcMac, f.dstMac);
-  }
-
-  time(i: number): number {
-    return frameTime(this.input.capture, i);
-  }
-}
-
-/** Pod addresses, learnt from all captures: the inner addresses of tunnels, and pod interfaces' traffic. */
-class PodAddresses {
-  private readonly seen = new Set<Addr>();
-  private static readonly MAX = 1_000_000;
-  constructor(private readonly cidrs: readonly Cidr[]) {}
-  add(a: Addr): void {
-    if (this.seen.size < PodAddresses.MAX) this.seen.add(a);
-  }
-  has(a: Addr): boolean {
-    return this.seen.has(a) || this.cidrs.some((c) => contains(c, a));
-  }
-  get empty(): boolean {
-    return this.seen.size === 0 && this.cidrs.length === 0;
-  }
-}
-
-/** Keeps a bounded, hash-chosen sample of keys: every capture keeps the same packets. */
-class KeySample {
-  readonly times = new Map<number, SampleTimes>();
-  modulus = 1;
-  constructor(private readonly cap: number) {}
-  add(key: number, time: number, inbound: boolean, outbound: boolean, ttl: number): void {
-    if (key % this.modulus !== 0) return;
-    const s = this.times.get(key);
-    if (s) {
-      if (time < s.first) {
-        s.first = time;
-        s.firstIn = inbound;
-        s.firstTtl = ttl;
-      }
-      if (time >= s.last) {
-        s.last = time;
-        s.lastOut = outbound;
-        s.lastTtl = ttl;
-      }
-      return;
-    }
-    this.times.set(key, { first: time, last: time, firstIn: inbound, lastOut: outbound, firstTtl: ttl, lastTtl: ttl });
-    if (this.times.size > this.cap) this.thin(this.modulus * 2);
-  }
-  thin(modulus: number): void {
-    if (modulus <= this.modulus) return;
-    this.modulus = modulus;
-    for (const k of this.times.keys()) if (k % modulus !== 0) this.times.delete(k);
-  }
-}
-
-function isPodInterfaceTraffic(c: JourneyCapture, f: Facts): boolean {
-  return c.host.role(f.iface) === 'pod';
 }
 
 export class JourneyEngine {
