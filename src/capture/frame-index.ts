@@ -108,7 +108,7 @@ export class FrameIndex {
     this.dir = new Column((k) => new Uint8Array(k), rolling);
   }
 
-  /** File offsets are doubles: exact to 2^53, so captures past 4 GiB index correctly. */
+  /** File offsets, exact to 2^53 (differences within a chunk, else doubles): captures past 4 GiB index correctly. */
   private readonly offset: NumberColumn;
   private readonly capLen: Column<Uint32Array>;
   private readonly origLen: Column<Uint32Array>;

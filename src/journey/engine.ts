@@ -388,17 +388,10 @@ export class JourneyEngine {
     // Only packets that ask for something can be answered; replies and pure ACKs cannot.
     const asks = ip.proto === PROTO_TCP ? ackNeeded >= 0 : ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6 ? icmpEcho : true;
     if (asks) {
+      // The list holds open, unanswered journeys only: answer() and close() take them out.
       const list = this.awaiting.get(flowHash);
       if (!list) this.awaiting.set(flowHash, [o]);
-      else {
-        // One-way traffic is never answered: drop the closed ones as the list grows.
-        if (list.length >= 32) {
-          let keep = 0;
-          for (const x of list) if (!x.closed && !x.answered) list[keep++] = x;
-          list.length = keep;
-        }
-        list.push(o);
-      }
+      else list.push(o);
     }
     return o;
   }
