@@ -152,9 +152,7 @@ export function treeText(nodes: TreeNode[], indent = ''): string[] {
  * rope that writing it had to flatten.
  */
 export function treeString(nodes: TreeNode[]): string {
-  const lines: string[] = [];
-  writeTree(nodes, (line) => lines.push(line));
-  return lines.join('\n');
+  return treeText(nodes).join('\n');
 }
 
 /** treeText one line at a time, without building the array. */

@@ -67,7 +67,7 @@ export class PacketPrinter {
     }
     // As in tshark: -V prints the tree, -x alone prints only the bytes, -P adds the summary line.
     if (opts.verbose) {
-      // One write per packet: the lines gathered in one string, the last newline left to line().
+      // One write per packet (the lines joined in one string), after a blank line between packets.
       if (this.printed > 1) out.line('');
       out.line(treeString(buildTree(pkt!, registry, { ranges: false })));
     } else if (!opts.hex || opts.summaryLines) {
