@@ -3,7 +3,7 @@ import type { FrameMeta } from './types.js';
 
 /**
  * Builds what the dissector knows about frame i from the index. Interface names come
- * from pcapng IDBs, or for SLL2 from the index -> name map the user supplied (else "ifN").
+ * from pcapng IDBs, or for SLL2 from the index -> name map the user supplied.
  */
 export function frameMeta(capture: Capture, i: number, ifnames: ReadonlyMap<number, string>): FrameMeta {
   return frameMetaInto({ number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 }, capture, i, ifnames);
@@ -29,7 +29,11 @@ export function frameMetaInto(meta: FrameMeta, capture: Capture, i: number, ifna
   meta.interfaceId = ifaceId;
   meta.direction = ix.directionOf(i);
   const ifindex = ix.hasIfindex ? ix.ifindexOf(i) : undefined;
-  const name = ifindex !== undefined ? (ifnames.get(ifindex) ?? `if${ifindex}`) : iface?.name;
+  // An SLL2 packet names its interface by index: the user's name for it, else the pcapng
+  // interface's own name when that names one interface (captures merged by vxshark, "router:eth1")
+  // rather than all of them ("any", as tcpdump -i any writes), else "ifN".
+  const name =
+    ifindex !== undefined ? (ifnames.get(ifindex) ?? (iface?.name !== undefined && iface.name !== 'any' ? iface.name : `if${ifindex}`)) : iface?.name;
   // A fresh object gets the property only when there is a name; a reused one is cleared.
   if (name !== undefined || meta.interfaceName !== undefined) meta.interfaceName = name;
   const comments = capture.comments.size ? capture.comments.get(i) : undefined;

@@ -6,7 +6,9 @@ import { basename, extname } from 'node:path';
 import { parseIpLink } from '../capture/ip-link.js';
 import { readTextInput } from '../capture/text-file.js';
 import { parseIpRoute } from '../analysis/options.js';
-import { VxError, msg } from '../errors.js';
+import { loadCapture, type Capture } from '../capture/capture.js';
+import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../errors.js';
+import type { JourneyCapture } from './engine.js';
 import { Host, localAddrsFromRouteText } from './hosts.js';
 
 export interface CaptureSpec {
@@ -79,4 +81,43 @@ export function captureContext(spec: CaptureSpec, ipLink: string | undefined, ip
     localAddrs = localAddrsFromRouteText(text);
   }
   return { ifnames, host: new Host({ name: spec.name, file: spec.file, ifnames, routes, localAddrs }) };
+}
+
+export interface LoadedCaptures {
+  specs: CaptureSpec[];
+  inputs: JourneyCapture[];
+  status: number;
+  close(): void;
+}
+
+/** Opens every capture with its context; warnings and damage are reported per capture (through `report`). */
+export async function openCaptures(
+  args: { captures: readonly string[]; 'ip-link': readonly string[]; 'ip-route': readonly string[] },
+  command: string,
+  report: (text: string) => void,
+): Promise<LoadedCaptures> {
+  if (args.captures.length === 0) throw new VxError('usage', msg.journeyNeedsCaptures(command));
+  const specs = parseCaptureSpecs(args.captures);
+  const links = perCapture('ip-link', args['ip-link'], specs);
+  const routes = perCapture('ip-route', args['ip-route'], specs);
+  const contexts = specs.map((s) => captureContext(s, links.get(s.name), routes.get(s.name)));
+  const opened: Capture[] = [];
+  const close = (): void => opened.forEach((c) => c.close());
+  let status = EXIT_OK;
+  try {
+    for (const s of specs) {
+      const capture = await loadCapture(s.file);
+      opened.push(capture);
+      for (const w of capture.warnings) report(msg.inInput(s.file, w));
+      if (capture.error) {
+        report(msg.inInput(s.file, capture.error));
+        status = EXIT_INPUT;
+      }
+    }
+  } catch (e) {
+    close();
+    throw e;
+  }
+  const inputs = specs.map((s, i) => ({ name: s.name, capture: opened[i]!, host: contexts[i]!.host, ifnames: contexts[i]!.ifnames }));
+  return { specs, inputs, status, close };
 }

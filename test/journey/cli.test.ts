@@ -175,6 +175,18 @@ describe('vxshark merge', { skip }, () => {
       merged.close();
       for (const p of parts) p.close();
     }
+    // Its SLL2 packets are read back on their host's interface ("router:eth1"), not on an index
+    // that every host numbers its own way ("if3").
+    const fields = await vxshark(['-r', out, '-T', 'fields', '-e', 'frame.interface_name']);
+    assert.equal(fields.status, 0, fields.stderr);
+    const reopened = await loadCapture(out);
+    try {
+      const expected = [...Array(reopened.frameCount).keys()].map((i) => reopened.interfaces[reopened.index.interfaceOf(i)]!.name);
+      assert.deepEqual(fields.stdout.trimEnd().split('\n'), expected);
+      assert.ok(expected.includes('router:eth1'));
+    } finally {
+      reopened.close();
+    }
     const again = await vxshark(['merge', '-w', out, `${H}tunnel-ctr-any.pcap`]);
     assert.equal(again.status, 1);
     assert.match(again.stderr, /merged\.pcapng: .*exists/);

@@ -1,14 +1,13 @@
 // `vxshark journey ctr=ctr.pcap router=router.pcap w0=w0.pcap`: every followed packet's path
 // through the captures, and where it ended. Text lists the captures with their clocks, a
 // summary per flow, then the journeys; --json streams the documented shape.
-import { loadCapture, type Capture } from '../../capture/capture.js';
 import { parsePodCidrOption } from '../../analysis/index.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { parseDecodeAs } from '../../dissect/registry.js';
-import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
+import { VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
-import { JourneyEngine, type CaptureClock, type Journey, type JourneyCapture, type JourneyRun } from '../../journey/engine.js';
-import { captureContext, parseCaptureSpecs, perCapture, type CaptureSpec } from '../../journey/inputs.js';
+import { JourneyEngine, type CaptureClock, type Journey, type JourneyRun } from '../../journey/engine.js';
+import { openCaptures, type LoadedCaptures } from '../../journey/inputs.js';
 import type { Output } from '../io.js';
 import { warn } from '../io.js';
 import { contextFromArgs, type ContextArgs } from '../context-options.js';
@@ -28,42 +27,14 @@ export interface JourneyArgs extends ContextArgs {
   summary: boolean;
 }
 
+export type { LoadedCaptures } from '../../journey/inputs.js';
+
 /** Journeys listed in text (each one a few hundred bytes); the rest are counted and said. */
 const TEXT_JOURNEYS = 20_000;
 
-export interface LoadedCaptures {
-  specs: CaptureSpec[];
-  inputs: JourneyCapture[];
-  status: number;
-  close(): void;
-}
-
-/** Opens every capture with its context; warnings and damage are reported per capture. */
-export async function loadCaptures(args: Pick<JourneyArgs, 'captures' | 'ip-link' | 'ip-route'>, command: string): Promise<LoadedCaptures> {
-  if (args.captures.length === 0) throw new VxError('usage', msg.journeyNeedsCaptures(command));
-  const specs = parseCaptureSpecs(args.captures);
-  const links = perCapture('ip-link', args['ip-link'], specs);
-  const routes = perCapture('ip-route', args['ip-route'], specs);
-  const contexts = specs.map((s) => captureContext(s, links.get(s.name), routes.get(s.name)));
-  const opened: Capture[] = [];
-  const close = (): void => opened.forEach((c) => c.close());
-  let status = EXIT_OK;
-  try {
-    for (const s of specs) {
-      const capture = await loadCapture(s.file);
-      opened.push(capture);
-      for (const w of capture.warnings) warn(msg.inInput(s.file, w));
-      if (capture.error) {
-        warn(msg.inInput(s.file, capture.error));
-        status = EXIT_INPUT;
-      }
-    }
-  } catch (e) {
-    close();
-    throw e;
-  }
-  const inputs = specs.map((s, i) => ({ name: s.name, capture: opened[i]!, host: contexts[i]!.host, ifnames: contexts[i]!.ifnames }));
-  return { specs, inputs, status, close };
+/** Opens every capture with its context; warnings and damage are reported per capture on standard error. */
+export function loadCaptures(args: Pick<JourneyArgs, 'captures' | 'ip-link' | 'ip-route'>, command: string): Promise<LoadedCaptures> {
+  return openCaptures(args, command, warn);
 }
 
 export function parseWindow(text: string | undefined): number | undefined {
