@@ -249,6 +249,10 @@ export const msg = {
   uiFilterCancelled: () => `filter stopped; the previous one is back`,
   uiFilterCleared: () => `filter cleared: every packet is shown`,
   uiInputProblem: (why: string) => `the capture is damaged: ${why}`,
+  uiJourneyNeedsCaptures: () => `journeys need several captures in one list: vxshark ctr=ctr.pcap router=router.pcap w0=w0.pcap`,
+  uiSeveralCapturesPrint: () =>
+    `several captures open together only in the terminal UI; to print them, merge them first (vxshark merge -w all.pcapng A B C) or use vxshark journey A B C`,
+  uiSeveralCapturesStdin: () => `with several captures, each must be a file ("-" cannot be read twice: once to merge, once to follow packets)`,
   uiAnalysing: (packets: string) => `analysing ${packets} packets in the background (flows, tunnels, hops, alerts)…`,
   uiAnalysisWaits: () => `the analysis starts once the whole capture is read`,
   uiAnalysisFailed: (why: string) => `the analysis failed: ${why}`,

@@ -133,13 +133,18 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
-      '$0 [file]',
+      '$0 [file] [more..]',
       'print the packets of a capture like tshark (outer and inner headers, VXLAN on 8472/4789 and GENEVE on 6081 decoded by default)',
       (y) =>
         // --ip-route, --pod-cidr and --uplink feed the terminal UI's analysis views, as the analysis commands'.
         decodeOptions(
           hostRouteOptions(contextBuilder(y))
             .positional('file', { type: 'string', describe: 'pcap or pcapng file ("-" for standard input)' })
+            .positional('more', {
+              type: 'string',
+              array: true,
+              describe: 'captures of other hosts (NAME=PATH each): all in one list in the terminal UI, with the Journey view',
+            })
             .option('r', { alias: 'read-file', type: 'string', requiresArg: true, describe: 'capture file to read ("-" for standard input)' })
             .option('V', { type: 'boolean', default: false, describe: 'print the full tree of every layer' })
             .option('x', { type: 'boolean', default: false, describe: 'print a hex and ASCII dump of each packet' })
@@ -162,7 +167,11 @@ export async function main(argv: string[]): Promise<number> {
             default: [] as string[],
             describe: 'name an SLL2 interface index, e.g. 28=eth1 (repeatable)',
           })
-          .option('ip-link', { type: 'string', requiresArg: true, describe: 'file with `ip -o link` output from the capturing host, to name interfaces' })
+          .option('ip-link', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'file with `ip -o link` output from the capturing host, to name interfaces (several captures: NAME=FILE, repeatable)',
+          })
           .option('theme', {
             type: 'string',
             choices: ['dark', 'light'],
@@ -249,6 +258,7 @@ function knownOptions(parser: unknown): string[] {
 
 interface ReadArgs extends ContextArgs {
   file?: string;
+  more?: string[];
   r?: string;
   V: boolean;
   x: boolean;
@@ -279,6 +289,50 @@ interface ReadArgs extends ContextArgs {
   '2': boolean;
 }
 
+/** `vxshark FILE` and `vxshark -i IFACE` on a terminal open the UI (as termshark does); -r, a pipe, or any printing option (-P included) prints like tshark. */
+function printing(args: ReadArgs): boolean {
+  return (
+    args.r !== undefined ||
+    args.P ||
+    args.V ||
+    args.x ||
+    args.T !== 'text' ||
+    args.e.length > 0 ||
+    args.w !== undefined ||
+    args.c !== undefined ||
+    args.Y !== undefined ||
+    args.q ||
+    args.z.length > 0
+  );
+}
+
+/** `vxshark ctr=ctr.pcap router=router.pcap w0=w0.pcap`: every capture in one list in the terminal UI. */
+async function severalCaptures(args: ReadArgs, print: boolean): Promise<number> {
+  if (print || args.i?.length || !process.stdout.isTTY) throw new VxError('usage', msg.uiSeveralCapturesPrint());
+  const captures = [args.file!, ...args.more!].map(fromToken);
+  if (captures.includes('-')) throw new VxError('usage', msg.uiSeveralCapturesStdin());
+  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : ([] as string[]).concat(v));
+  const decodeAs = args.d.map(parseDecodeAs);
+  const { mergeCaptures } = await import('../ui/multi-capture.js');
+  const merged = await mergeCaptures(
+    { captures, 'ip-link': list(args['ip-link']), 'ip-route': list(args['ip-route']), 'pod-cidr': args['pod-cidr'], decodeAs, heuristics: args.heuristics },
+    warn,
+  );
+  const { runUi } = await import('../ui/index.js');
+  const { defaultConfigPath } = await import('../ui/config.js');
+  const status = await runUi({
+    file: merged.path,
+    merged,
+    decodeAs,
+    heuristics: args.heuristics,
+    ifnames: new Map(),
+    context: contextFromArgs(args),
+    ...(args.theme === 'light' || args.theme === 'dark' ? { theme: args.theme } : {}),
+    config: defaultConfigPath(),
+  });
+  return status || merged.status;
+}
+
 /** Turns the validated options of the default command into a read. */
 async function readCommand(args: ReadArgs, out: Output): Promise<number> {
   if (args.G === 'fields') return (await import('./commands/fields.js')).fields({ tsv: true }, out);
@@ -290,22 +344,11 @@ async function readCommand(args: ReadArgs, out: Output): Promise<number> {
   if (args.e.length > 0 && args.T !== 'fields') throw new VxError('usage', msg.eNeedsFields());
   if (args['2']) throw new VxError('usage', msg.twoPassRefused());
   const context = contextFromArgs(args);
+  if (args.more?.length) return severalCaptures(args, printing(args));
   const { ifnames, ...host } = hostOptions(args);
   // `vxshark FILE` and `vxshark -i IFACE` on a terminal open the UI (as termshark does); -r, a pipe,
   // or any printing option (-P included) prints like tshark.
-  const printing =
-    args.r !== undefined ||
-    args.P ||
-    args.V ||
-    args.x ||
-    args.T !== 'text' ||
-    args.e.length > 0 ||
-    args.w !== undefined ||
-    args.c !== undefined ||
-    args.Y !== undefined ||
-    args.q ||
-    args.z.length > 0;
-  if ((file !== undefined || live) && !printing && process.stdout.isTTY) {
+  if ((file !== undefined || live) && !printing(args) && process.stdout.isTTY) {
     // The terminal UI (blessed) loads only when used: printing starts faster and smaller without it.
     const { runUi } = await import('../ui/index.js');
     const { defaultConfigPath } = await import('../ui/config.js');

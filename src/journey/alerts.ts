@@ -47,8 +47,11 @@ function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
   }
 }
 
-/** One alert per (flow, place of death), most packets first. */
-export function journeyAlerts(lost: readonly Journey[], maxFrames = 10): Alert[] {
+/**
+ * One alert per (flow, place of death), most packets first. `merged`: the hops' frames are
+ * numbered as in the captures merged into one list (the terminal UI), not as in their own capture.
+ */
+export function journeyAlerts(lost: readonly Journey[], maxFrames = 10, opts: { merged?: boolean } = {}): Alert[] {
   const groups = new Map<string, { journeys: Journey[]; kind: EndKind }>();
   for (const j of lost) {
     if (j.fate !== 'lost') continue;
@@ -72,7 +75,7 @@ export function journeyAlerts(lost: readonly Journey[], maxFrames = 10): Alert[]
       explanation:
         `${journeys.length} packet${journeys.length === 1 ? '' : 's'} of ${flows.slice(0, 3).join(', ')}${flows.length > 3 ? ` and ${flows.length - 3} more flows` : ''} ` +
         `were followed through ${captures} capture${captures === 1 ? '' : 's'} and last seen on ${j.lastSeen.capture}` +
-        `${j.lastSeen.interface ? ` ${j.lastSeen.interface}` : ''} (${j.lastSeen.direction}); the frames are ${j.lastSeen.capture}'s.`,
+        `${j.lastSeen.interface ? ` ${j.lastSeen.interface}` : ''} (${j.lastSeen.direction}); ${opts.merged ? 'the frames are the last copies seen' : `the frames are ${j.lastSeen.capture}'s`}.`,
       fix: fixFor(kind, j, port),
       frames: lastHopFrames.slice(0, maxFrames),
       count: journeys.length,

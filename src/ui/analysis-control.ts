@@ -6,6 +6,8 @@ import { msg } from '../errors.js';
 import type { AlertRow, AnalysisView } from './analysis-model.js';
 import { runAnalysis, type RunningAnalysis } from './analysis-runner.js';
 import type { UiState } from './app-state.js';
+import type { AcrossJob } from './across-analysis.js';
+import type { MergedCaptures } from './multi-capture.js';
 
 /** How often a capture still arriving is analysed again. */
 const LIVE_INTERVAL_MS = 1000;
@@ -86,6 +88,7 @@ export class AnalysisControl {
       host: s.opts.host ?? {},
       contextPaths: s.opts.contextPaths ?? [],
       names: s.opts.registry.names ?? true,
+      ...(s.opts.merged ? { across: acrossJob(s.opts.merged) } : {}),
     });
     this.run = run;
     void run.result.then((reply) => {
@@ -122,6 +125,10 @@ export class AnalysisControl {
     this.retry = undefined;
     this.run?.cancel();
   }
+}
+
+function acrossJob(m: MergedCaptures): AcrossJob {
+  return { captures: m.specs, ipLink: m.ipLink, ipRoute: m.ipRoute, podCidrs: m.podCidrs, origins: m.origins };
 }
 
 /** Each frame an error or warning names, with the worst severity naming it. */

@@ -6,6 +6,7 @@ import type { HopPath } from '../analysis/hops.js';
 import { roleOf } from '../analysis/vantage.js';
 import { encapByName, idText } from '../dissect/encap/index.js';
 import { safeText } from '../text/escape.js';
+import type { JourneyView } from './journey-model.js';
 import { FlowRowsBuilder, type FlowGroup, type FlowMatch, type FlowRow, type FlowRows } from './flow-rows.js';
 
 export type { FlowGroup, FlowMatch, FlowRow, FlowRows } from './flow-rows.js';
@@ -76,6 +77,8 @@ export interface AnalysisView {
   origins: Uint32Array;
   /** CNI hints, one line each. */
   hints: string[];
+  /** Several captures merged into one list: each followed packet's journey through them. */
+  journeys?: JourneyView;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

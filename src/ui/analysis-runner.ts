@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { DecodeAsRule } from '../dissect/registry.js';
 import type { HostOptions } from '../analysis/options.js';
 import type { AnalysisView } from './analysis-model.js';
+import type { AcrossJob } from './across-analysis.js';
 
 export interface AnalysisJob {
   /** File the frames are read from (the spool file for standard input). */
@@ -17,6 +18,8 @@ export interface AnalysisJob {
   /** Context files to load in the worker (objects do not cross threads cheaply; paths do). */
   contextPaths: string[];
   names: boolean;
+  /** Several captures merged into `path`: the captures themselves, to follow packets through them. */
+  across?: AcrossJob;
 }
 
 export type AnalysisReply = { ok: true; view: AnalysisView } | { ok: false; message: string };

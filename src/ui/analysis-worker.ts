@@ -9,6 +9,7 @@ import { loadContext } from '../context/load.js';
 import { ContextNaming } from '../context/naming.js';
 import { createRegistry } from '../dissect/default-registry.js';
 import { buildAnalysisView } from './analysis-model.js';
+import { analyzeAcross } from './across-analysis.js';
 import { flowRowsTransferables } from './flow-rows.js';
 import type { AnalysisJob, AnalysisReply } from './analysis-runner.js';
 
@@ -30,26 +31,34 @@ const UI_EVIDENCE_FRAMES = 200;
 async function run(job: AnalysisJob): Promise<AnalysisReply> {
   const context = job.contextPaths.length ? loadContext(job.contextPaths) : undefined;
   const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics, context, names: job.names });
+  const naming = context && job.names ? new ContextNaming(context) : undefined;
+  const show = naming ? (a: string) => naming.show(a) : undefined;
   // n / N walk an alert's evidence in the UI: keep far more of it than the CLI prints.
-  const { result, capture } = await analyzeFile(job.path, {
+  const options = {
     ...job.host,
     registry,
     ifnames: new Map(job.ifnames),
     names: job.names,
     evidenceFrames: UI_EVIDENCE_FRAMES,
     ...(context ? { context } : {}),
-  });
+  };
+  if (job.across) return { ok: true, view: await analyzeAcross(job.across, job.path, registry, options, show) };
+  const { result, capture } = await analyzeFile(job.path, options);
   capture.close();
   collectGarbage();
-  const naming = context && job.names ? new ContextNaming(context) : undefined;
-  return { ok: true, view: buildAnalysisView(result, capture.frameCount, naming ? (a) => naming.show(a) : undefined) };
+  return { ok: true, view: buildAnalysisView(result, capture.frameCount, show) };
 }
 
 const job = workerData as AnalysisJob;
 run(job).then(
   (reply) => {
     const transfer = reply.ok
-      ? [...flowRowsTransferables(reply.view.flowRows), reply.view.copies.buffer as ArrayBuffer, reply.view.origins.buffer as ArrayBuffer]
+      ? [
+          ...flowRowsTransferables(reply.view.flowRows),
+          reply.view.copies.buffer as ArrayBuffer,
+          reply.view.origins.buffer as ArrayBuffer,
+          ...(reply.view.journeys ? [reply.view.journeys.byFrame.buffer as ArrayBuffer] : []),
+        ]
       : [];
     parentPort!.postMessage(reply, transfer);
   },

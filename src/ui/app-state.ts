@@ -3,7 +3,8 @@
 import type { Capture } from '../capture/capture.js';
 import { createRegistry } from '../dissect/default-registry.js';
 import type { DecodeAsRule, Registry, RegistryOptions } from '../dissect/registry.js';
-import { Keymap, VIEWS, type ViewId } from './keymap.js';
+import { JOURNEY_VIEW, Keymap, VIEWS, type ViewId } from './keymap.js';
+import type { MergedCaptures } from './multi-capture.js';
 import type { StreamSession } from './stream-session.js';
 import { ConfigStore } from './config.js';
 import type { PacketStore, RowSource } from './store.js';
@@ -14,6 +15,7 @@ import { FilterBar, type FilterState, type LineEditor } from './views/filter-bar
 import { FlowsView } from './views/flows.js';
 import { HexView } from './views/hex.js';
 import { HopsView } from './views/hops.js';
+import { JourneyPane } from './views/journey.js';
 import { LayersView } from './views/layers.js';
 import { PacketListView } from './views/packet-list.js';
 import { StatsView } from './views/stats.js';
@@ -42,6 +44,8 @@ export interface AppOptions {
   follow: boolean;
   /** Whether the analysis worker runs. */
   analysis: boolean;
+  /** Several captures merged into the one shown: their names, where each frame came from, and what the worker needs. */
+  merged?: MergedCaptures;
   quit: () => void;
 }
 
@@ -100,6 +104,7 @@ export class UiState {
   readonly tunnels: TunnelsView;
   readonly hops: HopsView;
   readonly alerts: AlertsView;
+  readonly journey: JourneyPane;
   readonly stats: StatsView;
   readonly streamView: StreamView;
 
@@ -111,7 +116,7 @@ export class UiState {
     this.theme = opts.theme;
     this.follow = opts.follow;
     this.decodeRules = [...(opts.registry.decodeAs ?? [])];
-    this.keymap = new Keymap(VIEWS);
+    this.keymap = new Keymap(opts.merged ? [...VIEWS, JOURNEY_VIEW] : VIEWS);
     this.list = new PacketListView(this.theme);
     if (opts.follow) this.list.fixWidthsAfter = 64;
     this.detail = new DetailView(this.theme);
@@ -123,6 +128,7 @@ export class UiState {
     this.tunnels = new TunnelsView(this.theme);
     this.hops = new HopsView(this.theme);
     this.alerts = new AlertsView(this.theme);
+    this.journey = new JourneyPane(this.theme);
     this.stats = new StatsView(this.theme);
     this.streamView = new StreamView(this.theme);
     this.config = opts.config ?? ConfigStore.open(undefined).store;

@@ -14,6 +14,7 @@ import type { Screen, TerminalInput, TerminalOutput } from './blessed.js';
 import { createScreen, TerminalGuard } from './screen.js';
 import { chooseDepth, Theme, type ColorDepth, type ThemeName } from './theme.js';
 import { ConfigStore } from './config.js';
+import type { MergedCaptures } from './multi-capture.js';
 
 export interface UiOptions {
   /** Capture file, or "-" for standard input (then keys are read from /dev/tty); ignored with `live`. */
@@ -48,6 +49,8 @@ export interface UiOptions {
   onReady?: (ui: UiHandle) => void;
   /** Run the analysis worker (on unless false; the fuzzer drives the views without it). */
   analysis?: boolean;
+  /** Several captures merged into `file` (`vxshark A B C`): a Capture column and the Journey view. */
+  merged?: MergedCaptures;
 }
 
 /** What tests and benchmarks get to drive and observe a running UI. */
@@ -138,7 +141,8 @@ export async function runUi(opts: UiOptions): Promise<number> {
       const g = new TerminalGuard(screen, stderr);
       guard = g;
       const a = new App(screen, {
-        file: live ? msg.uiLiveName(opts.live!.interfaces) : opts.file,
+        file: live ? msg.uiLiveName(opts.live!.interfaces) : opts.merged ? opts.merged.names.join(' + ') : opts.file,
+        ...(opts.merged ? { merged: opts.merged } : {}),
         registry: {
           decodeAs: opts.decodeAs ?? [],
           heuristics: opts.heuristics ?? true,
@@ -165,6 +169,7 @@ export async function runUi(opts: UiOptions): Promise<number> {
       });
       void g.done.then((status) => {
         if (capture?.complete) capture.close();
+        opts.merged?.remove();
         done(status);
       });
       a.draw();

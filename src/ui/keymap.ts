@@ -2,7 +2,7 @@
 // help overlay (`?`) is generated from it, so the two cannot disagree.
 import type { KeyEvent } from './blessed.js';
 
-export type ViewId = 'packets' | 'layers' | 'stats' | 'flows' | 'tunnels' | 'hops' | 'alerts';
+export type ViewId = 'packets' | 'layers' | 'stats' | 'flows' | 'tunnels' | 'hops' | 'alerts' | 'journey';
 
 export type Action =
   | 'quit'
@@ -60,6 +60,9 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'hops', key: '6', title: 'Hops' },
   { id: 'alerts', key: '7', title: 'Alerts' },
 ];
+
+/** With several captures in one list: the selected packet's path through them. */
+export const JOURNEY_VIEW: ViewEntry = { id: 'journey', key: '8', title: 'Journey' };
 
 const BINDINGS: Binding[] = [
   { keys: ['q'], action: 'quit', help: 'quit (also Ctrl-C)', group: 'General' },

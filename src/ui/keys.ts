@@ -8,7 +8,7 @@ import type { Commands } from './commands.js';
 import type { FilterControl } from './filter-control.js';
 import { keyName, type Action, type ViewId } from './keymap.js';
 import type { Navigator } from './navigate.js';
-import { actAnalysis, actList, actPackets, actStats, moveRows } from './pane-keys.js';
+import { actAnalysis, actJourney, actList, actPackets, actStats, moveRows } from './pane-keys.js';
 import type { Search } from './search.js';
 import { StreamSession } from './stream-session.js';
 import { copyToTerminal, selectionToCopy } from './clipboard.js';
@@ -215,5 +215,6 @@ export class Keys {
     else if (s.view === 'layers') actList(s, action);
     else if (s.view === 'stats') actStats(s, action);
     else if (s.view === 'flows' || s.view === 'tunnels' || s.view === 'hops' || s.view === 'alerts') actAnalysis(s, this.analysis, this.nav, action);
+    else if (s.view === 'journey') actJourney(s, this.nav, action);
   }
 }

@@ -6,7 +6,7 @@ import type { AnalysisControl } from './analysis-control.js';
 import type { UiState } from './app-state.js';
 import { blessed, type Box, type Screen } from './blessed.js';
 import type { FilterControl } from './filter-control.js';
-import { COMMAND_HELP, MOUSE_HELP, VIEWS } from './keymap.js';
+import { COMMAND_HELP, MOUSE_HELP } from './keymap.js';
 import { packetListModel } from './list-model.js';
 import { StatsCollector } from './stats-model.js';
 import { clip, fit, fitFirst, wrap } from './text.js';
@@ -95,7 +95,7 @@ export class Layout {
       place(list, 0, bodyTop, W, listH);
       place(detail, 0, bodyTop + listH, W, detailH);
       place(hex, 0, bodyTop + listH + detailH, W, hexH);
-      const model = packetListModel(s.store, s.rows, this.analysis, this.tunnel);
+      const model = packetListModel(s.store, s.rows, this.analysis, this.tunnel, s.opts.merged);
       const lines = s.list.render(model, W, listH, s.focus === 'list');
       rowsShown = Math.min(model.length, listH - 1);
       list.setContent(lines.join('\n'));
@@ -216,7 +216,7 @@ export class Layout {
     const c = s.capture;
     const job = this.filter.job;
     const analysis = this.analysis.result;
-    const view = VIEWS.find((v) => v.id === s.view)!;
+    const view = s.keymap.views.find((v) => v.id === s.view)!;
     const filtering = job && (job.state === 'running' || (job.state === 'waiting' && !c?.complete));
     return {
       file: s.opts.file === '-' ? 'standard input' : s.opts.file,
@@ -288,6 +288,13 @@ export class Layout {
     return s.stats.render(this.statsCollector.model(StatsView.buckets(width)), width, height);
   }
 
+  /** "router #3": which capture a merged frame came from, and its number there. */
+  private captureOf(pos: number): string {
+    const m = this.s.opts.merged;
+    if (!m) return '';
+    return `${m.names[m.origins.capture[pos]!] ?? '?'} #${m.origins.frame[pos]}`;
+  }
+
   /** The Flows, Tunnels, Hops or Alerts view, or why it has nothing to show yet. */
   private analysisLines(width: number, height: number): string[] {
     const s = this.s;
@@ -296,7 +303,7 @@ export class Layout {
       const c = s.capture;
       const failed = this.analysis.failed;
       const why = failed ? msg.uiAnalysisFailed(failed) : !c?.complete ? msg.uiAnalysisWaits() : msg.uiAnalysing((c?.frameCount ?? 0).toLocaleString('en-US'));
-      return [s.theme.paint('titleFocused', fit(` ${VIEWS.find((v) => v.id === s.view)!.title}`, width)), fit(` ${why}`, width)];
+      return [s.theme.paint('titleFocused', fit(` ${s.keymap.views.find((v) => v.id === s.view)!.title}`, width)), fit(` ${why}`, width)];
     }
     // These views analyse the whole capture; with a display filter applied, the last line says so.
     const note = s.filterBar.applied ? [s.theme.paint('note', fitFirst([WHOLE_CAPTURE, ' Whole capture: the filter applies to the packet list'], width))] : [];
@@ -316,6 +323,11 @@ export class Layout {
           return s.tunnels.render(a.tunnels, a.matrix, a.hints, width, room);
         case 'hops':
           return s.hops.render(a.hops, a.placed, width, room);
+        case 'journey': {
+          const pos = s.selectedPos;
+          if (!a.journeys) return [s.theme.paint('titleFocused', fit(' Journey', width)), fit(` ${msg.uiJourneyNeedsCaptures()}`, width)];
+          return s.journey.render(a.journeys, pos === undefined ? undefined : pos + 1, pos === undefined ? '' : this.captureOf(pos), width, room);
+        }
         default: {
           const ev = this.analysis.evidence;
           return s.alerts.render(a.alerts, width, room, ev && ev.alert === s.alerts.current() ? ev.at : -1);

@@ -1,6 +1,8 @@
 // The packet list's view model: rows fetched only for the lines on screen, with the marks
 // the analysis adds (forwarded copies, frames named by error alerts).
 import { copyOrigin } from './analysis-model.js';
+import { journeyOfFrame } from './journey-model.js';
+import type { MergedCaptures } from './multi-capture.js';
 import type { AnalysisControl } from './analysis-control.js';
 import type { PacketStore, RowSource } from './store.js';
 import { listRow, type ListModel, type ListRow } from './views/packet-list.js';
@@ -11,6 +13,8 @@ export function packetListModel(
   analysis: AnalysisControl,
   /** Latched once a tunnel shows up, so the outer columns stay and the layout does not jump. */
   tunnel: { seen: boolean },
+  /** Several captures merged into the list: which capture each frame came from. */
+  merged?: Pick<MergedCaptures, 'names' | 'origins'>,
 ): ListModel {
   if (!store || !rows)
     return { length: 0, rows: () => [], showInterface: false, showTunnel: () => false, timeWidth: 8, ifaceWidth: 8, marks: false, custom: [] };
@@ -19,9 +23,10 @@ export function packetListModel(
   return {
     length: rows.length,
     showInterface: store.hasInterfaceInfo(),
+    showCapture: merged !== undefined,
     showTunnel: () => tunnel.seen,
     ifaceWidth: store.interfaceNameWidth() + 2,
-    marks: result !== undefined && (result.copies.length > 0 || analysis.alertFrames.size > 0),
+    marks: result !== undefined && (result.copies.length > 0 || analysis.alertFrames.size > 0 || (result.journeys?.lost.length ?? 0) > 0),
     timeWidth: rows.length ? store.timeText(last).length : 8,
     custom: store.columns,
     rows: (from, to) => {
@@ -33,6 +38,7 @@ export function packetListModel(
         const s = store.summary(p);
         if (s.tunnel) tunnel.seen = true;
         const row = listRow(p, store.timeText(p), s, store.cells(p));
+        if (merged) row.capture = `${merged.names[merged.origins.capture[p]!] ?? '?'} #${merged.origins.frame[p]}`;
         if (current) {
           const origin = copyOrigin(current, p + 1);
           if (origin !== undefined) {
@@ -41,6 +47,12 @@ export function packetListModel(
           }
           const alert = analysis.alertFrames.get(p + 1);
           if (alert) row.alert = alert;
+          // Every copy of a packet that was lost stands out; the last one seen says so.
+          const journey = current.journeys ? journeyOfFrame(current.journeys, p + 1) : undefined;
+          if (journey?.fate === 'lost') {
+            row.alert = 'error';
+            if (journey.hops[journey.hops.length - 1]?.frame === p + 1) row.info = `[lost: last seen here] ${row.info}`;
+          }
         }
         return row;
       });

@@ -209,6 +209,20 @@ export function actAnalysis(s: UiState, analysis: AnalysisControl, nav: Navigato
   }
 }
 
+/** The Journey view: Enter on a hop shows that copy in the packet list; on a lost packet, opens its journey. */
+export function actJourney(s: UiState, nav: Navigator, action: Action): void {
+  const v = s.journey;
+  if (action === 'left' || action === 'right') return v.scrollColumns(action === 'left' ? -1 : 1);
+  if (moveRows(v, action) || action !== 'toggle') return;
+  const item = v.current();
+  if (item?.kind === 'hop') return nav.showFrame(item.hop.frame);
+  const first = item?.journey.hops[0]?.frame;
+  if (first === undefined) return;
+  // The journey follows the packet list's selection: select its first copy and stay here.
+  nav.showFrame(first);
+  s.view = 'journey';
+}
+
 /** The Statistics view: Tab changes the page, `i` the side, `s` the sort; the rest scroll. */
 export function actStats(s: UiState, action: Action): void {
   const v = s.stats;

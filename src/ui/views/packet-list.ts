@@ -10,6 +10,8 @@ import type { Role, Theme } from '../theme.js';
 /** One row as the list shows it: every cell already text. */
 export interface ListRow {
   no: string;
+  /** Several captures in one list: which one, and the frame's number there ("router #3"). */
+  capture: string;
   time: string;
   iface: string;
   outer: string;
@@ -36,6 +38,8 @@ export interface ListModel {
   rows(from: number, to: number): ListRow[];
   /** Whether captures carry interface names or directions (shows the Interface/Dir column). */
   showInterface: boolean;
+  /** Several captures merged into the list (shows the Capture column). */
+  showCapture?: boolean;
   /** Whether any tunnelled packet was seen (shows the outer and Tunnel/ID columns); asked after rows(). */
   showTunnel(): boolean;
   /** Widest time text, for the Time column. */
@@ -48,13 +52,14 @@ export interface ListModel {
   custom: readonly string[];
 }
 
-type BuiltInColumn = 'no' | 'time' | 'iface' | 'outer' | 'tunnel' | 'addr' | 'protocol' | 'length' | 'info';
+type BuiltInColumn = 'no' | 'capture' | 'time' | 'iface' | 'outer' | 'tunnel' | 'addr' | 'protocol' | 'length' | 'info';
 /** A user's column is `c0`, `c1`, ... in the order they were added. */
 type ColumnId = BuiltInColumn | `c${number}`;
 
 /** Columns in display order; widths grow to the widest cell seen (and never shrink back). */
 const COLUMNS: (ListColumn & { id: BuiltInColumn })[] = [
   { id: 'no', title: 'No.', min: 3, ideal: 3, align: 'right' },
+  { id: 'capture', title: 'Capture', shortTitle: 'Cap', min: 6, ideal: 10 },
   { id: 'time', title: 'Time', min: 8, ideal: 9, align: 'right' },
   { id: 'iface', title: 'If/Dir', shortTitle: 'If', min: 5, ideal: 6 },
   { id: 'outer', title: 'Outer src → dst', shortTitle: 'Outer', min: 15, ideal: 31 },
@@ -66,12 +71,12 @@ const COLUMNS: (ListColumn & { id: BuiltInColumn })[] = [
 ];
 
 /** What tells overlay packets apart first; Info, Length and Time are the first to scroll away. */
-const PRIORITY: BuiltInColumn[] = ['no', 'iface', 'outer', 'tunnel', 'addr', 'protocol', 'info', 'length', 'time'];
+const PRIORITY: BuiltInColumn[] = ['no', 'capture', 'iface', 'outer', 'tunnel', 'addr', 'protocol', 'info', 'length', 'time'];
 /** A user's column is wanted: it comes right after the packet's endpoints, and at most this wide. */
 const CUSTOM_MAX = 40;
 
 /** How wide a column may grow to show its widest cell (an IPv6 pair is 81). */
-const MAX_IDEAL: Partial<Record<BuiltInColumn, number>> = { time: 24, outer: 81, addr: 81, tunnel: 16, protocol: 12, iface: 20 };
+const MAX_IDEAL: Partial<Record<BuiltInColumn, number>> = { capture: 24, time: 24, outer: 81, addr: 81, tunnel: 16, protocol: 12, iface: 20 };
 
 /** The marks the list uses, explained on screen (the detail pane's title line); B, M and P only when the capture has them. */
 const LEGEND: [mark: string, long: string, short: string][] = [
@@ -112,6 +117,7 @@ export function listRow(pos: number, time: string, s: PacketSummary, custom: str
   if (s.expert && /Malformed/.test(s.expert)) role = 'error';
   return {
     no: String(pos + 1),
+    capture: '',
     time,
     iface: narrow(interfaceCell(s)),
     outer: t ? `${t.outerSource} → ${t.outerDestination}` : '',
@@ -265,7 +271,7 @@ export class PacketListView {
     for (const row of rows) {
       if (this.fixWidthsAfter !== undefined && this.noted >= this.fixWidthsAfter) return;
       this.noted++;
-      for (const id of ['time', 'iface', 'outer', 'tunnel', 'addr', 'protocol', 'length', 'info'] as const) {
+      for (const id of ['capture', 'time', 'iface', 'outer', 'tunnel', 'addr', 'protocol', 'length', 'info'] as const) {
         const w = row[id].length;
         if (w > (this.widest.get(id) ?? 0)) this.widest.set(id, w);
       }
@@ -286,35 +292,36 @@ export class PacketListView {
 
   private columns(model: ListModel, width: number): ColumnPlacement {
     const tunnels = model.showTunnel();
-    const specs = COLUMNS.filter((c) => (c.id !== 'iface' || model.showInterface) && ((c.id !== 'outer' && c.id !== 'tunnel') || tunnels)).map(
-      (c): ListColumn => {
-        if (c.id === 'no') {
-          const w = Math.max(3, String(model.length).length + (model.marks ? 1 : 0));
-          return { ...c, min: w, ideal: w };
-        }
-        if (c.id === 'tunnel' && (this.idsOtherThanVni || this.tunnelsWithoutId)) c = { ...c, shortTitle: this.tunnelsWithoutId ? 'Tun' : 'ID' };
-        if (c.id === 'info') return { ...c, ideal: Math.max(c.min, this.widest.get('info') ?? 0) };
-        const seen = this.widest.get(c.id) ?? 0;
-        const ideal = Math.max(c.min, Math.min(MAX_IDEAL[c.id] ?? c.ideal, c.id === 'time' ? seen : Math.max(seen, c.ideal)));
-        // Compact widths keep what is seen whole up to a point: an IPv4 pair (29 without the
-        // blanks around its arrow; Ethernet pairs are cut), a time stamp, an interface's first
-        // letters with its direction, a tunnel id, a protocol name up to WireGuard's.
-        const pair = c.id === 'addr' ? (this.widest.get('addr.ip') ?? seen) : seen;
-        const keep =
-          c.id === 'outer' || c.id === 'addr'
-            ? Math.min(29, pair - 2)
-            : c.id === 'time' || c.id === 'length'
-              ? ideal
-              : c.id === 'iface'
-                ? IFACE_COMPACT
-                : c.id === 'tunnel'
-                  ? this.widestTunnelId
-                  : c.id === 'protocol'
-                    ? 9
-                    : c.min;
-        return { ...c, min: Math.max(c.min, Math.min(ideal, seen, keep)), ideal };
-      },
-    );
+    const specs = COLUMNS.filter(
+      (c) =>
+        (c.id !== 'iface' || model.showInterface) && (c.id !== 'capture' || model.showCapture === true) && ((c.id !== 'outer' && c.id !== 'tunnel') || tunnels),
+    ).map((c): ListColumn => {
+      if (c.id === 'no') {
+        const w = Math.max(3, String(model.length).length + (model.marks ? 1 : 0));
+        return { ...c, min: w, ideal: w };
+      }
+      if (c.id === 'tunnel' && (this.idsOtherThanVni || this.tunnelsWithoutId)) c = { ...c, shortTitle: this.tunnelsWithoutId ? 'Tun' : 'ID' };
+      if (c.id === 'info') return { ...c, ideal: Math.max(c.min, this.widest.get('info') ?? 0) };
+      const seen = this.widest.get(c.id) ?? 0;
+      const ideal = Math.max(c.min, Math.min(MAX_IDEAL[c.id] ?? c.ideal, c.id === 'time' ? seen : Math.max(seen, c.ideal)));
+      // Compact widths keep what is seen whole up to a point: an IPv4 pair (29 without the
+      // blanks around its arrow; Ethernet pairs are cut), a time stamp, an interface's first
+      // letters with its direction, a tunnel id, a protocol name up to WireGuard's.
+      const pair = c.id === 'addr' ? (this.widest.get('addr.ip') ?? seen) : seen;
+      const keep =
+        c.id === 'outer' || c.id === 'addr'
+          ? Math.min(29, pair - 2)
+          : c.id === 'time' || c.id === 'length' || c.id === 'capture'
+            ? ideal
+            : c.id === 'iface'
+              ? IFACE_COMPACT
+              : c.id === 'tunnel'
+                ? this.widestTunnelId
+                : c.id === 'protocol'
+                  ? 9
+                  : c.min;
+      return { ...c, min: Math.max(c.min, Math.min(ideal, seen, keep)), ideal };
+    });
     if (model.custom.join('\n') !== this.customFor) {
       // Other columns: the widths seen were the old columns'.
       for (const id of [...this.widest.keys()]) if (/^c\d+$/.test(id)) this.widest.delete(id);
