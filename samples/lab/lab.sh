@@ -18,7 +18,7 @@ set -euo pipefail
 PROG=${0##*/}
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SCENARIOS=(native native-bgp tunnel tunnel-mtu geneve tunnel-4789 tunnel-port tunnel-blocked
-  wrong-vtep relay asym-encap pmtu pmtu-ok pmtu-blackhole)
+  tunnel-blocked-dst reply-blocked policy-drop wrong-vtep relay asym-encap pmtu pmtu-ok pmtu-blackhole)
 VXLAN_PORT=8472 # Linux's and Cilium's default, not IANA's 4789
 GENEVE_PORT=6081
 ODD_PORT=9999        # tunnel-port: VXLAN on a port no dissector knows
@@ -38,6 +38,9 @@ usage: $PROG [--dumpcap] SCENARIO OUTDIR
             tunnel-4789     like tunnel on UDP 4789 (IANA's port)
             tunnel-port     like tunnel on UDP $ODD_PORT (a port no dissector knows)
             tunnel-blocked  tunnel; the router's firewall drops UDP $VXLAN_PORT in FORWARD
+            tunnel-blocked-dst  tunnel; k8s-w0's firewall drops UDP $VXLAN_PORT in INPUT (before decapsulation)
+            reply-blocked   tunnel; the router drops the tunnel packets k8s-w0 sends (the replies) in FORWARD
+            policy-drop     tunnel; k8s-w0 drops packets to its pod after decapsulation (as a network policy would)
             wrong-vtep      tunnel; k8s-ctr encapsulates for k8s-w0's pods towards k8s-w1, which drops them
             relay           tunnel; k8s-ctr sends k8s-w0's pods to k8s-w1, which re-encapsulates to k8s-w0
             asym-encap      tunnel; k8s-w0 answers natively (not encapsulated), the router routes it back
@@ -235,6 +238,16 @@ block_port_on_router() { # port: the router drops UDP to that port in FORWARD
   fi
 }
 
+drop_on() { # host chain rule...: an iptables rule that drops, saved beside the captures
+  local ns host=$1 chain=$2
+  shift 2
+  ns=$(N "$host")
+  command -v iptables >/dev/null || die "$SCENARIO needs iptables"
+  nsx "$ns" iptables -w -A "$chain" "$@" -j DROP
+  nsx "$ns" iptables -w -S "$chain" >"$OUTDIR/$SCENARIO-$host.firewall.txt"
+  log "$SCENARIO: $host: iptables -A $chain $* -j DROP"
+}
+
 encap_w0_pods_towards_w1() { # gateway-node: k8s-ctr's route for k8s-w0's pods encapsulates to k8s-w1
   # gateway w0: the inner frame still goes to k8s-w0's tunnel MAC (a stale VTEP entry): k8s-w1
   # decapsulates a frame that is not addressed to it. gateway w1: to k8s-w1's own tunnel MAC,
@@ -247,6 +260,9 @@ inject() { # the scenario's fault, if any
   case $SCENARIO in
     native-bgp) router_pod_routes ctr w1 w0 ;;
     tunnel-blocked) block_port_on_router "$VXLAN_PORT" ;;
+    tunnel-blocked-dst) drop_on w0 INPUT -p udp --dport "$VXLAN_PORT" ;;
+    reply-blocked) drop_on router FORWARD -s "${NODE_IP[w0]}" -p udp --dport "$VXLAN_PORT" ;;
+    policy-drop) drop_on w0 FORWARD -d "${POD_IP[w0]}" ;;
     wrong-vtep) encap_w0_pods_towards_w1 w0 ;;
     relay)
       encap_w0_pods_towards_w1 w1
@@ -322,7 +338,7 @@ run_scenario() {
   local podmtu=1500 tunnel= port= link20=1500 h ns
   case $SCENARIO in
     native | native-bgp) ;;
-    tunnel | tunnel-blocked | wrong-vtep | relay | asym-encap) tunnel=vxlan podmtu=1450 ;;
+    tunnel | tunnel-blocked | tunnel-blocked-dst | reply-blocked | policy-drop | wrong-vtep | relay | asym-encap) tunnel=vxlan podmtu=1450 ;;
     tunnel-mtu) tunnel=vxlan ;;
     tunnel-4789) tunnel=vxlan podmtu=1450 port=4789 ;;
     tunnel-port) tunnel=vxlan podmtu=1450 port=$ODD_PORT ;;

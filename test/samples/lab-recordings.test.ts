@@ -21,6 +21,7 @@ type Host = (typeof HOSTS)[number];
 
 const SCENARIOS = [
   'native', 'native-bgp', 'tunnel', 'tunnel-mtu', 'tunnel-4789', 'tunnel-port', 'tunnel-blocked',
+  'tunnel-blocked-dst', 'reply-blocked', 'policy-drop',
   'wrong-vtep', 'relay', 'asym-encap', 'pmtu', 'pmtu-ok', 'pmtu-blackhole',
 ] as const;
 const PORTS: Record<string, number> = { 'tunnel-4789': 4789, 'tunnel-port': 9999 };
@@ -131,6 +132,36 @@ describe('lab recordings: where the packets went', () => {
     none(r, (p) => p.icmp !== undefined && p.icmp.type !== 8, 'ICMP errors or replies (DROP is silent)');
     assert.match(readFileSync(join(DIR, 'tunnel-blocked-router.firewall.txt'), 'utf8'), /8472/);
     some(await host('tunnel-blocked', 'ctr'), all(pod(POD.w1, POD.ctr), on('lxc0', isOut)), 'w1 pod answers at k8s-ctr');
+  });
+
+  it('tunnel-blocked-dst: VXLAN crosses the router and reaches k8s-w0 eth1, which never decapsulates it; nothing answers', async () => {
+    some(await host('tunnel-blocked-dst', 'router'), all(tunnelled(NODE.ctr, NODE.w0), pod(POD.ctr, POD.w0), on('eth2', isOut)), 'VXLAN Out on router eth2');
+    const w0 = await host('tunnel-blocked-dst', 'w0');
+    some(w0, all(tunnelled(NODE.ctr, NODE.w0), pod(POD.ctr, POD.w0), on('eth1', isIn)), 'VXLAN In on k8s-w0 eth1');
+    none(w0, (p) => p.iface === 'cilium_vxlan', 'anything on k8s-w0 cilium_vxlan');
+    none(w0, all(pod(POD.ctr, POD.w0), on('lxc0', isOut)), 'the pod packet Out on k8s-w0 lxc0');
+    for (const h of HOSTS) none(await host('tunnel-blocked-dst', h), (p) => p.inner?.src === POD.w0, `reply from the w0 pod on ${h}`);
+    assert.match(readFileSync(join(DIR, 'tunnel-blocked-dst-w0.firewall.txt'), 'utf8'), /-A INPUT -p udp -m udp --dport 8472 -j DROP/);
+  });
+
+  it('reply-blocked: the w0 pod answers, its VXLAN replies enter router eth2 and never leave; requests get through', async () => {
+    const w0 = await host('reply-blocked', 'w0');
+    some(w0, all(pod(POD.ctr, POD.w0), on('lxc0', isOut)), 'request delivered on k8s-w0 lxc0');
+    some(w0, all(tunnelled(NODE.w0, NODE.ctr), pod(POD.w0, POD.ctr), on('eth1', isOut)), 'VXLAN reply Out on k8s-w0 eth1');
+    const r = await host('reply-blocked', 'router');
+    some(r, all(tunnelled(NODE.w0, NODE.ctr), on('eth2', isIn)), 'VXLAN reply In on router eth2');
+    none(r, all(tunnelled(NODE.w0, NODE.ctr), isOut), 'VXLAN reply leaving the router');
+    some(r, all(tunnelled(NODE.ctr, NODE.w0), on('eth2', isOut)), 'VXLAN request Out on router eth2');
+    none(await host('reply-blocked', 'ctr'), (p) => p.inner?.src === POD.w0, 'reply from the w0 pod at k8s-ctr');
+    assert.match(readFileSync(join(DIR, 'reply-blocked-router.firewall.txt'), 'utf8'), /-A FORWARD -s 192\.168\.20\.100\/32 -p udp -m udp --dport 8472 -j DROP/);
+  });
+
+  it('policy-drop: k8s-w0 decapsulates the packets for its pod on cilium_vxlan and never hands them to lxc0', async () => {
+    const w0 = await host('policy-drop', 'w0');
+    some(w0, all(pod(POD.ctr, POD.w0), on('cilium_vxlan', isIn)), 'decapsulated on k8s-w0 cilium_vxlan');
+    none(w0, all(pod(POD.ctr, POD.w0), on('lxc0', isOut)), 'the pod packet Out on k8s-w0 lxc0');
+    none(w0, (p) => p.inner?.src === POD.w0 && p.iface !== 'lo', 'anything from the w0 pod');
+    assert.match(readFileSync(join(DIR, 'policy-drop-w0.firewall.txt'), 'utf8'), /-A FORWARD -d 172\.20\.2\.30\/32 -j DROP/);
   });
 
   it('wrong-vtep: k8s-ctr sends k8s-w0 pod traffic to 192.168.10.101; k8s-w1 decapsulates it as OTHERHOST and drops it', async () => {
