@@ -55,6 +55,8 @@ export interface Hop {
   encap: Encap | undefined;
   /** TTL / hop limit of the followed (innermost) header. */
   ttl: number;
+  /** TTL / hop limit of the outermost header (the tunnel's, when encapsulated): routers between the nodes lower it. */
+  outerTtl: number;
 }
 
 /** An ICMP error that quotes the packet (or its tunnel packet). */
@@ -357,6 +359,7 @@ export class JourneyEngine {
       otherHost: isOtherHost(f),
       encap,
       ttl: f.inner.ttl,
+      outerTtl: f.outer.ttl,
     });
   }
 

@@ -45,6 +45,9 @@ export function orderHops(hops: readonly Hop[], clocks: readonly ClockEstimate[]
     // Too close to tell by the clocks: a routed packet's TTL only goes down along its path,
     // and on one host (or between two) it arrives before it leaves.
     if (a.ttl !== b.ttl) return b.ttl - a.ttl;
+    // Inside one tunnel the pod packet's TTL stays put; the routers between the nodes lower the outer one.
+    if (a.encap && b.encap && a.encap.outerSrc === b.encap.outerSrc && a.encap.outerDst === b.encap.outerDst && a.outerTtl !== b.outerTtl)
+      return b.outerTtl - a.outerTtl;
     if (a.capture === b.capture && a.direction !== b.direction) return a.direction === Direction.Inbound ? -1 : 1;
     if (a.capture !== b.capture && a.direction !== b.direction) return a.direction === Direction.Outbound ? -1 : 1;
     return dt || a.frame - b.frame;
@@ -137,9 +140,7 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
             `entered ${place(lastHost, last)}; this capture sees one interface, not where the packet went next (capture with -i any)`,
           );
     }
-    if (dst !== undefined && (lastHost.hostsPod(dst) || lastHost.isLocal(dst))) {
-      return ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} and was never delivered to ${j.packet.dst}: dropped on ${lastHost.name}`);
-    }
+    // Still in its tunnel at its VTEP: whether or not that node hosts the pod, it never got out of the tunnel.
     if (atItsVtep)
       return ended(
         hops,
@@ -147,6 +148,9 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
         'lost',
         `reached its VTEP ${place(lastHost, last)} and was never decapsulated: dropped on ${lastHost.name} (a firewall rule on the tunnel's UDP port, or rp_filter)`,
       );
+    if (dst !== undefined && (lastHost.hostsPod(dst) || lastHost.isLocal(dst))) {
+      return ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} and was never delivered to ${j.packet.dst}: dropped on ${lastHost.name}`);
+    }
     const hint = last.encap ? ` (a ${last.encap.type.toUpperCase()} packet: look for a firewall rule on its UDP port, or rp_filter)` : '';
     return ended(hops, lastSeen, 'lost', `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}${hint}`);
   }

@@ -103,6 +103,46 @@ describe('journey: the lab recordings', { skip }, () => {
     for (const j of lost) assert.match(j.verdict, /^entered router eth1, never left: dropped on router \(a VXLAN packet/);
   });
 
+  it('tunnel-blocked-dst: the VXLAN packets crossed the router and died at k8s-w0 eth1, never decapsulated', async () => {
+    const { journeys, names } = await follow('tunnel-blocked-dst');
+    const towards = journeys.filter(toW0Pod);
+    assert.ok(towards.length >= 5);
+    for (const j of towards) {
+      assert.equal(j.fate, 'lost');
+      // The router's copies come before k8s-w0's, whatever the clock estimate says: its outer TTL is higher.
+      assert.match(path(j, names), / → router eth1 In → router eth2 Out → w0 eth1 In$/);
+      assert.equal(
+        j.verdict,
+        "reached its VTEP node w0 eth1 and was never decapsulated: dropped on w0 (a firewall rule on the tunnel's UDP port, or rp_filter)",
+      );
+    }
+  });
+
+  it('reply-blocked: every request is answered; the replies die on the router, in on eth2', async () => {
+    const { journeys } = await follow('reply-blocked');
+    const requests = journeys.filter(toW0Pod).filter((j) => j.packet.icmp?.type === 8 || j.packet.tcp?.flags === 'SYN');
+    assert.ok(requests.length >= 4);
+    for (const j of requests) assert.equal(j.fate, 'answered', j.flow);
+    const replies = journeys.filter((j) => j.packet.src === POD2 && j.packet.dst === POD0);
+    assert.ok(replies.length >= 5);
+    for (const j of replies) {
+      assert.equal(where(j), 'router eth2 in');
+      assert.match(j.verdict, /^entered router eth2, never left: dropped on router \(a VXLAN packet/);
+    }
+  });
+
+  it('policy-drop: decapsulated on k8s-w0 and never delivered to its pod', async () => {
+    const { journeys } = await follow('policy-drop');
+    const towards = journeys.filter(toW0Pod);
+    const lost = towards.filter((j) => j.fate === 'lost');
+    // The last SYN retransmission reaches k8s-w0 as its capture ends: whether it was dropped cannot be told.
+    assert.ok(lost.length >= towards.length - 1 && lost.length >= 4);
+    for (const j of lost) {
+      assert.equal(where(j), 'w0 cilium_vxlan in');
+      assert.equal(j.verdict, 'reached node w0 cilium_vxlan and was never delivered to 172.20.2.30: dropped on w0');
+    }
+  });
+
   it('wrong-vtep: k8s-w1 received them as OTHERHOST on its tunnel device', async () => {
     const { journeys } = await follow('wrong-vtep');
     const towards = journeys.filter(toW0Pod);
