@@ -101,17 +101,27 @@ const SUPERSEDED = new Set([
   'flow.unanswered',
   'misroute.default-route',
   'overlay.dropped',
+  'overlay.undelivered',
   'overlay.wrong-vtep',
   'overlay.pmtu',
   'flow.stalled',
   'icmp.error',
 ]);
 
+/** Guesses whose symptom is a missing answer: a located drop of the answers explains them too. */
+const ANSWER_MISSING = new Set(['flow.unanswered', 'flow.stalled']);
+
 export function supersededBy(journeyAlertList: readonly Alert[], single: Alert): boolean {
   if (!SUPERSEDED.has(single.id)) return false;
   const about = (a: Alert, src: unknown, dst: unknown): boolean =>
     (single.src === undefined || single.src === src) && (single.dst === undefined || single.dst === dst);
   if (single.src === undefined && single.dst === undefined) return false;
-  // Pod pairs for routing guesses; the tunnel's node pair for guesses about dropped tunnel packets.
-  return journeyAlertList.some((a) => about(a, a.src, a.dst) || (a.details?.outerSrc !== undefined && about(a, a.details.outerSrc, a.details.outerDst)));
+  // Pod pairs for routing guesses; the tunnel's node pair for guesses about dropped tunnel packets;
+  // and a flow left unanswered because its replies were the ones that died.
+  return journeyAlertList.some(
+    (a) =>
+      about(a, a.src, a.dst) ||
+      (ANSWER_MISSING.has(single.id) && single.src !== undefined && single.dst !== undefined && about(a, a.dst, a.src)) ||
+      (a.details?.outerSrc !== undefined && about(a, a.details.outerSrc, a.details.outerDst)),
+  );
 }

@@ -4,13 +4,16 @@
 // expected verdicts follow from where each scenario's packets die, not from frame numbers:
 // healthy hosts get no error and no warning; the failure is named where it shows.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { contains, parseAddr, parseCidr } from '../../src/analysis/addr.js';
 import type { AnalysisResult } from '../../src/analysis/index.js';
 import { loadCapture } from '../../src/capture/capture.js';
 import { packets, PKTTYPE, type Pkt } from '../samples/lab-packets.js';
 import { analyzeFile, LAB } from './helpers.js';
+import { vxshark } from '../helpers/cli.js';
 
 const DIR = `${LAB}hosts/`;
 const present = existsSync(`${DIR}tunnel-router-any.pcap`);
@@ -37,6 +40,9 @@ const SCENARIOS = [
   'tunnel-4789',
   'tunnel-port',
   'tunnel-blocked',
+  'tunnel-blocked-dst',
+  'reply-blocked',
+  'policy-drop',
   'wrong-vtep',
   'relay',
   'asym-encap',
@@ -64,6 +70,10 @@ const HEALTHY: Record<string, Host[]> = {
   // Hosts a failure does not touch.
   native: ['w1', 'w0'],
   'tunnel-blocked': ['w1', 'w0'],
+  'tunnel-blocked-dst': ['w1'],
+  // k8s-w0 receives every request and sends every reply: the drop is on the router.
+  'reply-blocked': ['w1', 'w0'],
+  'policy-drop': ['w1'],
   'wrong-vtep': ['router', 'w0'],
   'asym-encap': ['w1'],
   'tunnel-mtu': ['w1'],
@@ -79,6 +89,12 @@ const FAILING: Record<string, Partial<Record<Host, string[]>>> = {
     router: ['e:misroute.default-route', 'e:route.missing', 'w:flow.unanswered', 'w:overlay.native-pod-traffic'],
   },
   'tunnel-blocked': { ctr: ['w:flow.unanswered'], router: ['e:overlay.dropped', 'w:flow.unanswered'] },
+  // Through the router, then dropped at k8s-w0 before decapsulation.
+  'tunnel-blocked-dst': { ctr: ['w:flow.unanswered'], router: ['w:flow.unanswered'], w0: ['e:overlay.dropped', 'w:flow.unanswered'] },
+  // The replies die on the router: k8s-ctr only sees silence.
+  'reply-blocked': { ctr: ['w:flow.unanswered'], router: ['e:overlay.dropped'] },
+  // Taken out of the tunnel on k8s-w0 and never handed to the pod.
+  'policy-drop': { ctr: ['w:flow.unanswered'], router: ['w:flow.unanswered'], w0: ['e:overlay.undelivered', 'w:flow.unanswered'] },
   'wrong-vtep': { ctr: ['w:flow.unanswered'], w1: ['e:overlay.wrong-vtep', 'w:flow.unanswered'] },
   relay: { ctr: ['w:overlay.vtep-asymmetry'], w1: ['w:overlay.vtep-asymmetry'], w0: ['w:overlay.vtep-asymmetry'], router: ['w:overlay.vtep-asymmetry'] },
   'asym-encap': { ctr: ['w:overlay.asymmetric'], w0: ['w:overlay.asymmetric'], router: ['w:overlay.asymmetric'] },
@@ -115,6 +131,34 @@ describe('lab hosts: each failure where it shows', { skip }, () => {
       });
     }
   }
+});
+
+describe('lab hosts: a pod reached past the host side of its veth', { skip }, () => {
+  it('tunnel on k8s-w0 without the copies out of lxc0 (as when Cilium hands packets to the pod directly): the pod answers, no alert', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'vxshark-test-'));
+    try {
+      const out = join(tmp, 'peer.pcap');
+      const base = `${DIR}tunnel-w0`;
+      const r = await vxshark([
+        '-r',
+        `${base}-any.pcap`,
+        '--ip-link',
+        `${base}.ip-link.txt`,
+        '-Y',
+        '!(frame.interface_name == "lxc0" && frame.packet_flags_direction == 2 && ip)',
+        '-w',
+        out,
+      ]);
+      assert.equal(r.status, 0, r.stderr);
+      const result = await analyzeFile(out, { ipLink: `${base}.ip-link.txt`, ipRoute: `${base}.ip-route.txt` });
+      // The decapsulated packets are there, their copies towards the pod are not.
+      assert.ok(result.hops.paths.some((p) => p.kind === 'decap'));
+      assert.ok(!result.hops.paths.some((p) => p.egress === 'lxc0'));
+      assert.deepEqual(verdict(result), []);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('lab hosts: what the verdicts say', { skip }, () => {

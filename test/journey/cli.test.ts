@@ -149,6 +149,27 @@ describe('vxshark alerts across captures', { skip }, () => {
   });
 });
 
+describe('vxshark alerts across captures: the answers die', { skip }, () => {
+  it("the replies' drop on the router explains k8s-ctr's unanswered requests: one alert, as many packets as the journeys lost", async () => {
+    const hosts = ['ctr', 'router', 'w0', 'w1'];
+    const [alerts, journeys] = await Promise.all([
+      vxshark(['alerts', '--json', ...captures('reply-blocked', hosts)]),
+      vxshark(['journey', '--json', ...captures('reply-blocked', hosts)]),
+    ]);
+    assert.equal(alerts.status, 0, alerts.stderr);
+    const lost = (JSON.parse(journeys.stdout) as { journeys: { fate: string; packet: { src: string; dst: string } }[] }).journeys.filter(
+      (j) => j.fate === 'lost',
+    );
+    assert.ok(lost.length > 0 && lost.every((j) => j.packet.src === '172.20.2.30' && j.packet.dst === '172.20.0.10'));
+    const list = JSON.parse(alerts.stdout) as { id: string; count: number; node: string; src: string; dst: string; title: string }[];
+    assert.deepEqual(
+      list.map((a) => [a.id, a.count, a.node, a.src, a.dst]),
+      [['journey.lost', lost.length, 'router', '172.20.2.30', '172.20.0.10']],
+    );
+    assert.match(list[0]!.title, /entered router eth2, never left: dropped on router/);
+  });
+});
+
 describe('vxshark merge', { skip }, () => {
   it('writes one pcapng: an interface per host and interface, clocks corrected, the offsets in the comment', async () => {
     const out = `${tmp.path}/merged.pcapng`;

@@ -9,6 +9,7 @@ import { rule as overlayAsymmetric } from './overlay.asymmetric.js';
 import { rule as overlayBadHeader } from './overlay.bad-header.js';
 import { rule as overlayFragmented } from './overlay.fragmented.js';
 import { rule as overlayDropped } from './overlay.dropped.js';
+import { rule as overlayUndelivered } from './overlay.undelivered.js';
 import { rule as overlayNativePodTraffic } from './overlay.native-pod-traffic.js';
 import { rule as overlayPmtu } from './overlay.pmtu.js';
 import { rule as overlayVtepAsymmetry } from './overlay.vtep-asymmetry.js';
@@ -18,6 +19,7 @@ import { SEVERITY_RANK, type Alert, type Rule } from './types.js';
 
 export const RULES: readonly Rule[] = [
   overlayDropped,
+  overlayUndelivered,
   overlayWrongVtep,
   overlayPmtu,
   misrouteDefaultRoute,

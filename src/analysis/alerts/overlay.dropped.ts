@@ -3,9 +3,10 @@
 //     out, although the host has a route towards the remote VTEP (its routing table, or other
 //     packets to that VTEP that it did forward): something on the router drops them, usually a
 //     firewall or ACL on the tunnel's UDP port, or reverse-path filtering.
-//   - On a node whose capture includes its tunnel device: tunnel packets addressed to the node
-//     arrive and are never decapsulated (no inner copy on the tunnel device): a firewall on the
-//     node, or a tunnel device listening on another UDP port or VNI.
+//   - On a node whose capture includes its tunnel device (packets on it, or -i any and the device
+//     in --ip-link): tunnel packets addressed to the node arrive and are never decapsulated (no
+//     inner copy on the tunnel device): a firewall on the node, or a tunnel device listening on
+//     another UDP port or VNI.
 // It needs a capture that records interfaces and directions (tcpdump -i any, multi-interface
 // pcapng); on a single wire nothing says whether a packet left.
 import { Direction } from '../../capture/types.js';
@@ -32,8 +33,11 @@ export const rule: Rule = {
   description: 'tunnel packets that enter this host and never leave it (a firewall on the tunnel port, rp_filter)',
   start(opts) {
     const counts: (TunnelCount | undefined)[] = [];
+    // A cooked capture (tcpdump -i any) sees every interface of the host, the tunnel device too.
+    let cooked = false;
     return {
       observe(f) {
+        if (f.pktType >= 0) cooked = true;
         if (f.tunnel < 0 || f.tunnelId < 0) return;
         let c = counts[f.tunnelId];
         if (c === undefined) counts[f.tunnelId] = c = { inbound: 0, forwarded: 0, iface: f.iface ?? '', kind: f.tunnelKind, frames: [] };
@@ -57,7 +61,10 @@ export const rule: Rule = {
           const dst = parseAddr(p.dst);
           if (src !== undefined && dst !== undefined) decapsulated.add(src, dst);
         }
-        const seesTunnelDevice = m.topology.interfaces.some((i) => roleOf(v, i.name) === 'tunnel');
+        // The tunnel device carried packets, or it exists (--ip-link) and the capture sees every
+        // interface: then a UDP tunnel's packets would show on it once decapsulated.
+        const deviceCarried = m.topology.interfaces.some((i) => roleOf(v, i.name) === 'tunnel');
+        const deviceListed = cooked && v.interfaces.some((i) => i.role === 'tunnel');
         counts.forEach((c, id) => {
           const t = m.tunnels[id];
           if (!c || !t || c.inbound < MIN_PACKETS || c.forwarded > 0) return;
@@ -101,7 +108,7 @@ export const rule: Rule = {
             });
             return;
           }
-          if (v.host === 'node' && own.has(t.dst) && seesTunnelDevice) {
+          if (v.host === 'node' && own.has(t.dst) && (deviceCarried || (deviceListed && t.port > 0))) {
             if (t.innerPairs.some((p) => decapsulated.has(p.srcAddr, p.dstAddr))) return;
             out.push({
               id: 'overlay.dropped',
