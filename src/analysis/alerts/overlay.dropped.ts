@@ -3,8 +3,8 @@
 //     out, although the host has a route towards the remote VTEP (its routing table, or other
 //     packets to that VTEP that it did forward): something on the router drops them, usually a
 //     firewall or ACL on the tunnel's UDP port, or reverse-path filtering.
-//   - On a node whose capture includes its tunnel device (packets on it, or -i any and the device
-//     in --ip-link): tunnel packets addressed to the node arrive and are never decapsulated (no
+//   - On a node whose capture includes its tunnel device (packets on it, or -i any, showing
+//     several interfaces, and the device in --ip-link): tunnel packets addressed to the node arrive and are never decapsulated (no
 //     inner copy on the tunnel device): a firewall on the node, or a tunnel device listening on
 //     another UDP port or VNI.
 // It needs a capture that records interfaces and directions (tcpdump -i any, multi-interface
@@ -62,9 +62,10 @@ export const rule: Rule = {
           if (src !== undefined && dst !== undefined) decapsulated.add(src, dst);
         }
         // The tunnel device carried packets, or it exists (--ip-link) and the capture sees every
-        // interface: then a UDP tunnel's packets would show on it once decapsulated.
+        // interface (cooked, with packets on several: tcpdump -i any, not -i eth1 -y LINUX_SLL2):
+        // then a UDP tunnel's packets would show on it once decapsulated.
         const deviceCarried = m.topology.interfaces.some((i) => roleOf(v, i.name) === 'tunnel');
-        const deviceListed = cooked && v.interfaces.some((i) => i.role === 'tunnel');
+        const deviceListed = cooked && m.topology.interfaces.length >= 2 && v.interfaces.some((i) => i.role === 'tunnel');
         counts.forEach((c, id) => {
           const t = m.tunnels[id];
           if (!c || !t || c.inbound < MIN_PACKETS || c.forwarded > 0) return;
