@@ -249,9 +249,10 @@ export const msg = {
   uiFilterCancelled: () => `filter stopped; the previous one is back`,
   uiFilterCleared: () => `filter cleared: every packet is shown`,
   uiInputProblem: (why: string) => `the capture is damaged: ${why}`,
-  uiJourneyNeedsCaptures: () => `journeys need several captures in one list: vxshark ctr=ctr.pcap router=router.pcap w0=w0.pcap`,
   uiSeveralCapturesPrint: () =>
     `several captures open together only in the terminal UI; to print them, merge them first (vxshark merge -w all.pcapng A B C) or use vxshark journey A B C`,
+  severalCapturesOption: (option: string) =>
+    `${option} describes one capturing host; with several captures, name their interfaces with --ip-link NAME=FILE and their routes with --ip-route NAME=FILE`,
   uiSeveralCapturesStdin: () => `with several captures, each must be a file ("-" cannot be read twice: once to merge, once to follow packets)`,
   uiAnalysing: (packets: string) => `analysing ${packets} packets in the background (flows, tunnels, hops, alerts)…`,
   uiAnalysisWaits: () => `the analysis starts once the whole capture is read`,

@@ -18,6 +18,8 @@ function packageVersion(): string {
 // yargs drops a bare "-" from positional lists, so it travels under another name.
 const STDIN_TOKEN = '\u0000stdin';
 const fromToken = (v: string): string => (v === STDIN_TOKEN ? '-' : v);
+/** An option given once (a string) or repeated (an array), as a list. */
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : ([] as string[]).concat(v));
 const fileFor = (command: string, v: string | undefined): string => {
   if (v === undefined) throw new VxError('usage', msg.noInput(command));
   return fromToken(v);
@@ -94,7 +96,6 @@ export async function main(argv: string[]): Promise<number> {
       (args) => {
         const more = (args.more ?? []).map(fromToken);
         if (more.length > 0 && args.file !== undefined) {
-          const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : ([] as string[]).concat(v));
           work = async () =>
             (await import('./commands/alerts-across.js')).alertsAcross(
               {
@@ -308,16 +309,23 @@ function printing(args: ReadArgs): boolean {
 
 /** `vxshark ctr=ctr.pcap router=router.pcap w0=w0.pcap`: every capture in one list in the terminal UI. */
 async function severalCaptures(args: ReadArgs, print: boolean): Promise<number> {
-  if (print || args.i?.length || !process.stdout.isTTY) throw new VxError('usage', msg.uiSeveralCapturesPrint());
-  const captures = [args.file!, ...args.more!].map(fromToken);
-  if (captures.includes('-')) throw new VxError('usage', msg.uiSeveralCapturesStdin());
-  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : ([] as string[]).concat(v));
+  if (print) throw new VxError('usage', msg.uiSeveralCapturesPrint());
+  // Per host, as NAME=FILE: the options that describe one capturing host have no NAME= form.
+  if (args.ifname.length > 0) throw new VxError('usage', msg.severalCapturesOption('--ifname'));
+  if (args.uplink !== undefined) throw new VxError('usage', msg.severalCapturesOption('--uplink'));
   const decodeAs = args.d.map(parseDecodeAs);
-  const { mergeCaptures } = await import('../ui/multi-capture.js');
-  const merged = await mergeCaptures(
-    { captures, 'ip-link': list(args['ip-link']), 'ip-route': list(args['ip-route']), 'pod-cidr': args['pod-cidr'], decodeAs, heuristics: args.heuristics },
-    warn,
-  );
+  const { checkMultiCapture, mergeCaptures } = await import('../ui/multi-capture.js');
+  const what = {
+    captures: [args.file!, ...args.more!].map(fromToken),
+    'ip-link': list(args['ip-link']),
+    'ip-route': list(args['ip-route']),
+    'pod-cidr': args['pod-cidr'],
+    decodeAs,
+    heuristics: args.heuristics,
+  };
+  checkMultiCapture(what);
+  if (!process.stdout.isTTY) throw new VxError('usage', msg.uiSeveralCapturesPrint());
+  const merged = await mergeCaptures(what, warn);
   const { runUi } = await import('../ui/index.js');
   const { defaultConfigPath } = await import('../ui/config.js');
   const status = await runUi({

@@ -5,6 +5,9 @@ import type { Alert } from '../analysis/alerts/types.js';
 import { formatAddr } from '../analysis/addr.js';
 import type { Journey } from './engine.js';
 
+/** Lost journeys kept to build alerts from: a drop usually repeats, and the first ones say where. */
+export const LOST_FOR_ALERTS = 100_000;
+
 /** Which kind of end a verdict describes (the fix depends on it). */
 type EndKind = 'uplink' | 'dropped-tunnel' | 'dropped' | 'wrong-vtep' | 'pmtu-blackhole' | 'too-big' | 'icmp' | 'between' | 'not-delivered';
 

@@ -90,16 +90,36 @@ export interface LoadedCaptures {
   close(): void;
 }
 
+/** Which captures, and each one's --ip-link and --ip-route file by capture name: plain data (it crosses to worker threads). */
+export interface CaptureFiles {
+  specs: CaptureSpec[];
+  links: [name: string, file: string][];
+  routes: [name: string, file: string][];
+}
+
+/** Parses the captures and their per-capture options (one-line errors for bad ones); reads nothing yet. */
+export function captureFiles(
+  args: { captures: readonly string[]; 'ip-link': readonly string[]; 'ip-route': readonly string[] },
+  command: string,
+): CaptureFiles {
+  if (args.captures.length === 0) throw new VxError('usage', msg.journeyNeedsCaptures(command));
+  const specs = parseCaptureSpecs(args.captures);
+  return { specs, links: [...perCapture('ip-link', args['ip-link'], specs)], routes: [...perCapture('ip-route', args['ip-route'], specs)] };
+}
+
 /** Opens every capture with its context; warnings and damage are reported per capture (through `report`). */
-export async function openCaptures(
+export function openCaptures(
   args: { captures: readonly string[]; 'ip-link': readonly string[]; 'ip-route': readonly string[] },
   command: string,
   report: (text: string) => void,
 ): Promise<LoadedCaptures> {
-  if (args.captures.length === 0) throw new VxError('usage', msg.journeyNeedsCaptures(command));
-  const specs = parseCaptureSpecs(args.captures);
-  const links = perCapture('ip-link', args['ip-link'], specs);
-  const routes = perCapture('ip-route', args['ip-route'], specs);
+  return openCaptureFiles(captureFiles(args, command), report);
+}
+
+export async function openCaptureFiles(files: CaptureFiles, report: (text: string) => void): Promise<LoadedCaptures> {
+  const { specs } = files;
+  const links = new Map(files.links);
+  const routes = new Map(files.routes);
   const contexts = specs.map((s) => captureContext(s, links.get(s.name), routes.get(s.name)));
   const opened: Capture[] = [];
   const close = (): void => opened.forEach((c) => c.close());

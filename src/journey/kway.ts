@@ -20,64 +20,119 @@ export function frameTime(capture: Capture, i: number): number {
 
 /** Calls visit for every frame of every capture, earliest corrected time first, until it returns false. */
 export function mergeByTime(captures: readonly Capture[], offsets: readonly number[], visit: (f: MergedFrame) => void | false): void {
-  const cursors = captures.map((c) => new FrameCursor(c));
-  const when = (k: number): number => frameTime(captures[k]!, cursors[k]!.position) - (offsets[k] ?? 0);
-  const heap: number[] = [];
-  const less = (a: number, b: number): boolean => {
-    const ta = when(a);
-    const tb = when(b);
+  const merge = new TimeMerge(captures, offsets);
+  try {
+    merge.run(visit, Infinity);
+  } finally {
+    merge.close();
+  }
+}
+
+/**
+ * The same merge, a slice of frames at a time: `await` between slices lets a long merge be
+ * interrupted (signals are handled between them). Returns false when visit stopped it.
+ */
+export async function mergeByTimeInSlices(
+  captures: readonly Capture[],
+  offsets: readonly number[],
+  visit: (f: MergedFrame) => void | false,
+  slice = 65_536,
+): Promise<void> {
+  const merge = new TimeMerge(captures, offsets);
+  try {
+    while (merge.run(visit, slice)) await new Promise((r) => setImmediate(r));
+  } finally {
+    merge.close();
+  }
+}
+
+/** The k-way merge's state: a cursor per capture and a heap of the captures by their next frame's time. */
+class TimeMerge {
+  private readonly cursors: FrameCursor[];
+  private readonly heap: number[] = [];
+  private readonly frame: MergedFrame = { capture: 0, position: 0, data: new Uint8Array(0), time: 0 };
+  private stopped = false;
+
+  constructor(
+    private readonly captures: readonly Capture[],
+    private readonly offsets: readonly number[],
+  ) {
+    this.cursors = captures.map((c) => new FrameCursor(c));
+    for (let k = 0; k < this.cursors.length; k++) {
+      if (!this.cursors[k]!.done) {
+        this.heap.push(k);
+        this.up(this.heap.length - 1);
+      }
+    }
+  }
+
+  private when(k: number): number {
+    return frameTime(this.captures[k]!, this.cursors[k]!.position) - (this.offsets[k] ?? 0);
+  }
+
+  private less(a: number, b: number): boolean {
+    const ta = this.when(a);
+    const tb = this.when(b);
     return ta < tb || (ta === tb && a < b);
-  };
-  const swap = (i: number, j: number): void => {
-    const t = heap[i]!;
-    heap[i] = heap[j]!;
-    heap[j] = t;
-  };
-  const up = (i: number): void => {
+  }
+
+  private swap(i: number, j: number): void {
+    const h = this.heap;
+    const t = h[i]!;
+    h[i] = h[j]!;
+    h[j] = t;
+  }
+
+  private up(i: number): void {
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!less(heap[i]!, heap[p]!)) return;
-      swap(i, p);
+      if (!this.less(this.heap[i]!, this.heap[p]!)) return;
+      this.swap(i, p);
       i = p;
     }
-  };
-  const down = (i: number): void => {
+  }
+
+  private down(i: number): void {
+    const h = this.heap;
     for (;;) {
       const l = 2 * i + 1;
       let m = i;
-      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-      if (l + 1 < heap.length && less(heap[l + 1]!, heap[m]!)) m = l + 1;
+      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+      if (l + 1 < h.length && this.less(h[l + 1]!, h[m]!)) m = l + 1;
       if (m === i) return;
-      swap(i, m);
+      this.swap(i, m);
       i = m;
     }
-  };
-  for (let k = 0; k < cursors.length; k++) {
-    if (!cursors[k]!.done) {
-      heap.push(k);
-      up(heap.length - 1);
-    }
   }
-  const frame: MergedFrame = { capture: 0, position: 0, data: new Uint8Array(0), time: 0 };
-  try {
-    while (heap.length > 0) {
+
+  /** Visits up to `budget` frames; returns whether frames are left (and visit did not stop). */
+  run(visit: (f: MergedFrame) => void | false, budget: number): boolean {
+    const heap = this.heap;
+    const frame = this.frame;
+    for (let n = 0; n < budget && heap.length > 0 && !this.stopped; n++) {
       const k = heap[0]!;
-      const cur = cursors[k]!;
+      const cur = this.cursors[k]!;
       frame.capture = k;
       frame.position = cur.position;
-      frame.time = when(k);
+      frame.time = this.when(k);
       frame.data = cur.data();
-      if (visit(frame) === false) return;
+      if (visit(frame) === false) {
+        this.stopped = true;
+        break;
+      }
       cur.next();
       if (cur.done) {
         const last = heap.pop()!;
         if (heap.length > 0) {
           heap[0] = last;
-          down(0);
+          this.down(0);
         }
-      } else down(0);
+      } else this.down(0);
     }
-  } finally {
-    for (const c of cursors) c.close();
+    return heap.length > 0 && !this.stopped;
+  }
+
+  close(): void {
+    for (const c of this.cursors) c.close();
   }
 }

@@ -5,7 +5,7 @@
 import { CaptureWriter } from '../capture/writer.js';
 import { Direction, type CaptureInterface } from '../capture/types.js';
 import type { JourneyCapture } from './engine.js';
-import { mergeByTime } from './kway.js';
+import { mergeByTime, mergeByTimeInSlices, type MergedFrame } from './kway.js';
 
 /** Interfaces of the merged file: one per (capture, interface name), numbered in order of appearance. */
 class InterfaceTable {
@@ -61,57 +61,108 @@ export interface MergeTarget {
 
 /** Writes the merged pcapng; returns the frames' origins when asked for. */
 export function writeMerged(inputs: readonly JourneyCapture[], offsets: readonly number[], target: MergeTarget): MergedOrigins | undefined {
-  // Every interface is described before the first packet, as pcapng readers expect.
-  const table = new InterfaceTable();
-  const ids = inputs.map((c) => {
-    const perFrame = new Uint32Array(c.capture.frameCount);
-    for (let i = 0; i < perFrame.length; i++) {
-      const itf = c.capture.interfaces[c.capture.index.interfaceOf(i)];
-      perFrame[i] = table.id(interfaceName(c, i), itf?.linkType ?? 1, itf?.snaplen || 262144);
-    }
-    return perFrame;
-  });
-  const total = inputs.reduce((n, c) => n + c.capture.frameCount, 0);
-  const origins: MergedOrigins | undefined = target.origins ? { capture: new Uint16Array(total), frame: new Uint32Array(total) } : undefined;
-  let written = 0;
-  const writer = new CaptureWriter(target.path, 'pcapng', table.list, true, [target.comment]);
+  const job = new MergeJob(inputs, offsets, target);
   try {
     mergeByTime(
       inputs.map((c) => c.capture),
       offsets,
+      (f) => job.write(f),
+    );
+  } finally {
+    job.close();
+  }
+  return job.origins;
+}
+
+/**
+ * The same, a slice of frames at a time, so that signals are handled while a large merge runs
+ * (the terminal UI's Ctrl-C); stops when `stop()` says so and then returns undefined.
+ */
+export async function writeMergedInSlices(
+  inputs: readonly JourneyCapture[],
+  offsets: readonly number[],
+  target: MergeTarget,
+  stop: () => boolean,
+): Promise<MergedOrigins | undefined> {
+  const job = new MergeJob(inputs, offsets, target);
+  let stopped = false;
+  try {
+    await mergeByTimeInSlices(
+      inputs.map((c) => c.capture),
+      offsets,
       (f) => {
-        const c = inputs[f.capture]!.capture;
-        // Whole nanoseconds: the corrected time split without losing precision to a float sum.
-        const shiftNs = Math.round((offsets[f.capture] ?? 0) * 1e9);
-        let sec = c.index.secondsOf(f.position) - Math.trunc(shiftNs / 1e9);
-        let nsec = c.index.nanosOf(f.position) - (shiftNs % 1e9);
-        if (nsec < 0) {
-          nsec += 1e9;
-          sec -= 1;
-        } else if (nsec >= 1e9) {
-          nsec -= 1e9;
-          sec += 1;
+        if (stop()) {
+          stopped = true;
+          return false;
         }
-        const direction = c.index.directionOf(f.position);
-        writer.write({
-          data: f.data,
-          origLen: c.index.origLenOf(f.position),
-          sec,
-          nsec,
-          interfaceId: ids[f.capture]![f.position]!,
-          direction: direction === Direction.Unknown ? 0 : direction,
-        });
-        if (origins) {
-          origins.capture[written] = f.capture;
-          origins.frame[written] = f.position + 1;
-        }
-        written++;
-        // `-w - | head -c 100`: the reader went away, nothing more to write.
-        if (writer.closed) return false;
+        return job.write(f);
       },
     );
   } finally {
-    writer.close();
+    job.close();
   }
-  return origins;
+  return stopped ? undefined : job.origins;
+}
+
+/** One merged file being written: its interfaces described first, then each frame as it comes. */
+class MergeJob {
+  readonly origins: MergedOrigins | undefined;
+  private readonly ids: Uint32Array[];
+  private readonly writer: CaptureWriter;
+  private written = 0;
+
+  constructor(
+    private readonly inputs: readonly JourneyCapture[],
+    private readonly offsets: readonly number[],
+    target: MergeTarget,
+  ) {
+    // Every interface is described before the first packet, as pcapng readers expect.
+    const table = new InterfaceTable();
+    this.ids = inputs.map((c) => {
+      const perFrame = new Uint32Array(c.capture.frameCount);
+      for (let i = 0; i < perFrame.length; i++) {
+        const itf = c.capture.interfaces[c.capture.index.interfaceOf(i)];
+        perFrame[i] = table.id(interfaceName(c, i), itf?.linkType ?? 1, itf?.snaplen || 262144);
+      }
+      return perFrame;
+    });
+    const total = inputs.reduce((n, c) => n + c.capture.frameCount, 0);
+    this.origins = target.origins ? { capture: new Uint16Array(total), frame: new Uint32Array(total) } : undefined;
+    this.writer = new CaptureWriter(target.path, 'pcapng', table.list, true, [target.comment]);
+  }
+
+  write(f: MergedFrame): false | undefined {
+    const c = this.inputs[f.capture]!.capture;
+    // Whole nanoseconds: the corrected time split without losing precision to a float sum.
+    const shiftNs = Math.round((this.offsets[f.capture] ?? 0) * 1e9);
+    let sec = c.index.secondsOf(f.position) - Math.trunc(shiftNs / 1e9);
+    let nsec = c.index.nanosOf(f.position) - (shiftNs % 1e9);
+    if (nsec < 0) {
+      nsec += 1e9;
+      sec -= 1;
+    } else if (nsec >= 1e9) {
+      nsec -= 1e9;
+      sec += 1;
+    }
+    const direction = c.index.directionOf(f.position);
+    this.writer.write({
+      data: f.data,
+      origLen: c.index.origLenOf(f.position),
+      sec,
+      nsec,
+      interfaceId: this.ids[f.capture]![f.position]!,
+      direction: direction === Direction.Unknown ? 0 : direction,
+    });
+    if (this.origins) {
+      this.origins.capture[this.written] = f.capture;
+      this.origins.frame[this.written] = f.position + 1;
+    }
+    this.written++;
+    // `-w - | head -c 100`: the reader went away, nothing more to write.
+    return this.writer.closed ? false : undefined;
+  }
+
+  close(): void {
+    this.writer.close();
+  }
 }

@@ -4,29 +4,23 @@
 // packets are followed through the captures by the journey engine, whose located drops beat
 // the single-capture guesses as on the command line (`vxshark alerts A B C`). Every frame
 // number is turned into the merged list's.
-import { analyze, analyzeFile, parsePodCidrOption, type Alert, type AnalysisOptions } from '../analysis/index.js';
+import { analyze, analyzeFile, parsePodCidrOption, sortAlerts, type Alert, type AnalysisOptions } from '../analysis/index.js';
 import type { Registry } from '../dissect/registry.js';
-import { journeyAlerts, supersededBy } from '../journey/alerts.js';
+import { LOST_FOR_ALERTS, journeyAlerts, supersededBy } from '../journey/alerts.js';
 import { JourneyEngine, type CaptureClock, type Journey } from '../journey/engine.js';
 import type { MergedOrigins } from '../journey/merge-writer.js';
-import { openCaptures, type CaptureSpec } from '../journey/inputs.js';
+import { openCaptureFiles, type CaptureFiles } from '../journey/inputs.js';
 import { safeText } from '../text/escape.js';
 import { buildAnalysisView, hopFilter, type AlertRow, type AnalysisView, type ShowAddress } from './analysis-model.js';
 import { JourneyViewBuilder } from './journey-model.js';
+import { thousands } from './text.js';
 
 export interface AcrossJob {
-  captures: CaptureSpec[];
-  /** `NAME=FILE` values of --ip-link and --ip-route. */
-  ipLink: string[];
-  ipRoute: string[];
+  /** The captures and their --ip-link / --ip-route files. */
+  files: CaptureFiles;
   podCidrs: string[];
   origins: MergedOrigins;
 }
-
-/** Lost journeys kept to build alerts from, as `vxshark alerts A B C` keeps. */
-const MAX_LOST = 100_000;
-
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 /** merged[c][frame - 1]: the merged frame number of capture c's frame. */
 function mergedNumbers(origins: MergedOrigins, frameCounts: readonly number[]): Uint32Array[] {
@@ -38,7 +32,7 @@ function mergedNumbers(origins: MergedOrigins, frameCounts: readonly number[]): 
 function clockLine(c: CaptureClock, i: number): string {
   const clock =
     i === 0 ? 'reference clock' : c.clock.matched > 0 ? `clock ${c.clock.offset >= 0 ? '+' : ''}${c.clock.offset.toFixed(6)} s` : 'clock unknown (0 applied)';
-  return safeText(`${c.name}: ${c.packets} packets, ${c.followed} followed, ${clock}`);
+  return safeText(`${c.name}: ${thousands(c.packets)} packets, ${thousands(c.followed)} followed, ${clock}`);
 }
 
 export async function analyzeAcross(
@@ -49,11 +43,7 @@ export async function analyzeAcross(
   show: ShowAddress | undefined,
 ): Promise<AnalysisView> {
   // The UI thread opened them to merge them and reported their problems then.
-  const loaded = await openCaptures(
-    { captures: job.captures.map((c) => `${c.name}=${c.file}`), 'ip-link': job.ipLink, 'ip-route': job.ipRoute },
-    'vxshark',
-    () => {},
-  );
+  const loaded = await openCaptureFiles(job.files, () => {});
   try {
     const inputs = loaded.inputs;
     const names = inputs.map((c) => c.name);
@@ -67,11 +57,11 @@ export async function analyzeAcross(
     const engine = new JourneyEngine(inputs, { registry, ...(job.podCidrs.length ? { podCidrs: job.podCidrs.map(parsePodCidrOption) } : {}) });
     const run = engine.run((j) => {
       journeys.add(j);
-      if (j.fate === 'lost' && lost.length < MAX_LOST) lost.push({ ...j, hops: j.hops.map((h) => ({ ...h, frame: mergedFrame(h.capture, h.frame) })) });
+      if (j.fate === 'lost' && lost.length < LOST_FOR_ALERTS) lost.push({ ...j, hops: j.hops.map((h) => ({ ...h, frame: mergedFrame(h.capture, h.frame) })) });
     });
     const located = journeyAlerts(lost, 200, { merged: true });
 
-    const alerts: AlertRow[] = located.map((a) => alertRow(a, a.title, a.frames));
+    const perCapture: Alert[] = [];
     const hops: AnalysisView['hops'] = [];
     const copies: [number, number][] = [];
     let placed = false;
@@ -79,13 +69,7 @@ export async function analyzeAcross(
       const r = analyze(input.capture, { ...options, ifnames: input.ifnames, routes: input.host.routes });
       for (const a of r.alerts) {
         if (supersededBy(located, a)) continue;
-        alerts.push(
-          alertRow(
-            a,
-            `[${input.name}] ${a.title}`,
-            a.frames.map((f) => mergedFrame(k, f)),
-          ),
-        );
+        perCapture.push({ ...a, title: `[${input.name}] ${a.title}`, frames: a.frames.map((f) => mergedFrame(k, f)).filter((f) => f > 0) });
       }
       const own = buildAnalysisView(r, input.capture.frameCount, show);
       placed ||= own.placed;
@@ -97,7 +81,8 @@ export async function analyzeAcross(
       }
       for (let i = 0; i < own.copies.length; i++) copies.push([mergedFrame(k, own.copies[i]!), mergedFrame(k, own.origins[i]!)]);
     }
-    alerts.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+    // As `vxshark alerts A B C` lists them: the located drops, then each capture's own alerts.
+    const alerts = [...located, ...sortAlerts(perCapture)].map(alertRow);
     copies.sort((a, b) => a[0] - b[0]);
 
     const { result, capture } = await analyzeFile(mergedPath, options);
@@ -117,14 +102,14 @@ export async function analyzeAcross(
   }
 }
 
-function alertRow(a: Alert, title: string, frames: readonly number[]): AlertRow {
+function alertRow(a: Alert): AlertRow {
   return {
     id: a.id,
     severity: a.severity,
-    title: safeText(title),
+    title: safeText(a.title),
     explanation: safeText(a.explanation),
     fix: safeText(a.fix),
-    frames: frames.filter((f) => f > 0),
+    frames: a.frames,
     count: a.count,
   };
 }

@@ -128,7 +128,7 @@ export class AnalysisControl {
 }
 
 function acrossJob(m: MergedCaptures): AcrossJob {
-  return { captures: m.specs, ipLink: m.ipLink, ipRoute: m.ipRoute, podCidrs: m.podCidrs, origins: m.origins };
+  return { files: m.files, podCidrs: m.podCidrs, origins: m.origins };
 }
 
 /** Each frame an error or warning names, with the worst severity naming it. */

@@ -5,14 +5,11 @@ import { analyze, sortAlerts, type Alert } from '../../analysis/index.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { parseDecodeAs } from '../../dissect/registry.js';
 import { compileFilter } from '../../filter/index.js';
-import { journeyAlerts, supersededBy } from '../../journey/alerts.js';
+import { LOST_FOR_ALERTS, journeyAlerts, supersededBy } from '../../journey/alerts.js';
 import type { Journey } from '../../journey/engine.js';
 import type { Output } from '../io.js';
 import { printAlerts } from './alerts.js';
 import { loadCaptures, runJourneys, type JourneyArgs } from './journey.js';
-
-/** Lost journeys kept to build alerts from (a drop usually repeats: the first ones say where). */
-const MAX_LOST = 100_000;
 
 export interface AcrossArgs extends JourneyArgs {
   'fail-on'?: 'warning' | 'error';
@@ -23,7 +20,7 @@ export async function alertsAcross(args: AcrossArgs, out: Output): Promise<numbe
   try {
     const lost: Journey[] = [];
     runJourneys(loaded, args, (j) => {
-      if (j.fate === 'lost' && lost.length < MAX_LOST) lost.push(j);
+      if (j.fate === 'lost' && lost.length < LOST_FOR_ALERTS) lost.push(j);
     });
     const located = journeyAlerts(lost);
     const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });

@@ -2,6 +2,7 @@
 // Wireshark opens, with an interface per (capture, interface) named "router:eth1", frames in
 // corrected-time order (each capture's estimated clock offset taken off), bytes and
 // directions kept, and the offsets stated in the section's comment.
+import { parsePodCidrOption } from '../../analysis/index.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { parseDecodeAs } from '../../dissect/registry.js';
 import { VxError, msg } from '../../errors.js';
@@ -26,7 +27,11 @@ export async function merge(args: MergeArgs): Promise<number> {
   try {
     const inputs = loaded.inputs;
     const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
-    const clocks = args['clock-correction'] ? new JourneyEngine(inputs, { registry }).estimateClocks() : inputs.map(() => ({ offset: 0, matched: 0 }));
+    // The same clocks as the journeys': with --pod-cidr, the same packets are sampled.
+    const podCidrs = args['pod-cidr'].map(parsePodCidrOption);
+    const clocks = args['clock-correction']
+      ? new JourneyEngine(inputs, { registry, ...(podCidrs.length ? { podCidrs } : {}) }).estimateClocks()
+      : inputs.map(() => ({ offset: 0, matched: 0 }));
     const offsets = clocks.map((c) => c.offset);
     const comment = mergeComment(
       inputs.map((c) => c.name),
