@@ -134,6 +134,9 @@ export class UiState {
     this.config = opts.config ?? ConfigStore.open(undefined).store;
     for (const f of this.config.config.recentFilters) this.filterBar.editor.remember(f);
     if (opts.configProblem) this.setMessage(opts.configProblem, 'warning');
+    // Said on standard error before the screen came up, and again here where it stays visible.
+    const problems = opts.merged?.problems ?? [];
+    if (problems.length) this.setMessage(problems.length === 1 ? problems[0]! : `${problems[0]} (and ${problems.length - 1} more)`, 'warning');
   }
 
   /** Capture position of the packet selected in the list. */

@@ -7,6 +7,7 @@ import { formatAddr } from '../analysis/addr.js';
 import type { Fate } from '../journey/fate.js';
 import type { Journey } from '../journey/engine.js';
 import { describePacket } from '../journey/packet-info.js';
+import type { MergedOrigins } from '../journey/merge-writer.js';
 import { safeText } from '../text/escape.js';
 
 export interface JourneyHopRow {
@@ -36,20 +37,31 @@ export interface JourneyRow {
 
 export interface JourneyView {
   rows: JourneyRow[];
-  /** byFrame[n - 1]: index in rows of the journey merged frame n belongs to, or -1. */
+  /** byFrame[n - 1]: index in rows of the journey merged frame n belongs to; NOT_FOLLOWED, or NOT_KEPT. */
   byFrame: Int32Array;
   /** Indexes in rows of the lost journeys, in the order they started. */
   lost: number[];
+  /** Lost journeys, kept or not. */
+  lostTotal: number;
   /** Packets followed (journeys), kept or not. */
   followed: number;
-  /** Journeys followed but not kept for the view (past its limit): counted, not shown. */
+  /** Journeys followed but not kept for the view (past its limit; never a lost one): counted, not shown. */
   notKept: number;
   /** One line per capture: its packets and its clock offset. */
   captures: string[];
 }
 
-/** Journeys kept for the view; a few hundred bytes each. */
+/** Journeys kept for the view, a few hundred bytes each; lost ones have their own limit, so that none goes unseen. */
 export const UI_JOURNEYS = 100_000;
+export const UI_LOST_JOURNEYS = 100_000;
+export const NOT_FOLLOWED = -1;
+/** The frame's packet was followed, its journey not kept (past UI_JOURNEYS). */
+export const NOT_KEPT = -2;
+
+/** "router #8": the capture a merged frame came from and its number there. */
+export function captureLabel(m: { names: readonly string[]; origins: MergedOrigins }, position: number): string {
+  return `${m.names[m.origins.capture[position]!] ?? '?'} #${m.origins.frame[position]}`;
+}
 
 const DIR: Record<number, 'In' | 'Out'> = { [Direction.Inbound]: 'In', [Direction.Outbound]: 'Out' };
 
@@ -60,6 +72,8 @@ export class JourneyViewBuilder {
   private readonly lost: number[] = [];
   private followed = 0;
   private notKept = 0;
+  private others = 0;
+  private lostTotal = 0;
 
   constructor(
     mergedFrames: number,
@@ -67,16 +81,24 @@ export class JourneyViewBuilder {
     /** The merged frame number of (capture index, its frame number). */
     private readonly mergedFrame: (capture: number, frame: number) => number,
     private readonly show: (address: string) => string = (a) => a,
+    private readonly limits = { journeys: UI_JOURNEYS, lost: UI_LOST_JOURNEYS },
   ) {
-    this.byFrame = new Int32Array(mergedFrames).fill(-1);
+    this.byFrame = new Int32Array(mergedFrames).fill(NOT_FOLLOWED);
   }
 
   add(j: Journey): void {
     this.followed++;
-    if (this.rows.length >= UI_JOURNEYS) {
+    const lost = j.fate === 'lost';
+    if (lost) this.lostTotal++;
+    if (lost ? this.lost.length >= this.limits.lost : this.others >= this.limits.journeys) {
       this.notKept++;
+      for (const h of j.hops) {
+        const frame = this.mergedFrame(h.capture, h.frame);
+        if (frame > 0) this.byFrame[frame - 1] = NOT_KEPT;
+      }
       return;
     }
+    if (!lost) this.others++;
     const index = this.rows.length;
     const first = j.hops[0]?.time ?? 0;
     const hops = j.hops.map((h): JourneyHopRow => {
@@ -107,11 +129,19 @@ export class JourneyViewBuilder {
   }
 
   finish(captures: string[]): JourneyView {
-    return { rows: this.rows, byFrame: this.byFrame, lost: this.lost, followed: this.followed, notKept: this.notKept, captures };
+    return {
+      rows: this.rows,
+      byFrame: this.byFrame,
+      lost: this.lost,
+      lostTotal: this.lostTotal,
+      followed: this.followed,
+      notKept: this.notKept,
+      captures,
+    };
   }
 }
 
-/** The journey merged frame n belongs to, if one was followed through it. */
+/** The journey merged frame n belongs to, if one was followed through it and kept. */
 export function journeyOfFrame(view: JourneyView, frame: number): JourneyRow | undefined {
   const k = view.byFrame[frame - 1];
   return k === undefined || k < 0 ? undefined : view.rows[k];

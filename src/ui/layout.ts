@@ -2,6 +2,7 @@
 // them from the view objects (filter bar on top, status line at the bottom, help on top of all).
 import { msg } from '../errors.js';
 import { alertCounts } from './analysis-model.js';
+import { captureLabel } from './journey-model.js';
 import type { AnalysisControl } from './analysis-control.js';
 import type { UiState } from './app-state.js';
 import { blessed, type Box, type Screen } from './blessed.js';
@@ -288,13 +289,6 @@ export class Layout {
     return s.stats.render(this.statsCollector.model(StatsView.buckets(width)), width, height);
   }
 
-  /** "router #3": which capture a merged frame came from, and its number there. */
-  private captureOf(pos: number): string {
-    const m = this.s.opts.merged;
-    if (!m) return '';
-    return `${m.names[m.origins.capture[pos]!] ?? '?'} #${m.origins.frame[pos]}`;
-  }
-
   /** The Flows, Tunnels, Hops or Alerts view, or why it has nothing to show yet. */
   private analysisLines(width: number, height: number): string[] {
     const s = this.s;
@@ -325,8 +319,10 @@ export class Layout {
           return s.hops.render(a.hops, a.placed, width, room);
         case 'journey': {
           const pos = s.selectedPos;
-          if (!a.journeys) return [s.theme.paint('titleFocused', fit(' Journey', width)), fit(` ${msg.uiJourneyNeedsCaptures()}`, width)];
-          return s.journey.render(a.journeys, pos === undefined ? undefined : pos + 1, pos === undefined ? '' : this.captureOf(pos), width, room);
+          // The view exists only with several captures, whose analysis always follows packets.
+          const m = s.opts.merged;
+          if (!a.journeys || !m) return [];
+          return s.journey.render(a.journeys, pos === undefined ? undefined : pos + 1, pos === undefined ? '' : captureLabel(m, pos), width, room);
         }
         default: {
           const ev = this.analysis.evidence;

@@ -1,7 +1,7 @@
 // The packet list's view model: rows fetched only for the lines on screen, with the marks
 // the analysis adds (forwarded copies, frames named by error alerts).
 import { copyOrigin } from './analysis-model.js';
-import { journeyOfFrame } from './journey-model.js';
+import { captureLabel, journeyOfFrame } from './journey-model.js';
 import type { MergedCaptures } from './multi-capture.js';
 import type { AnalysisControl } from './analysis-control.js';
 import type { PacketStore, RowSource } from './store.js';
@@ -22,6 +22,7 @@ export function packetListModel(
   const result = analysis.result;
   return {
     length: rows.length,
+    lastNumber: last + 1,
     showInterface: store.hasInterfaceInfo(),
     showCapture: merged !== undefined,
     showTunnel: () => tunnel.seen,
@@ -38,7 +39,12 @@ export function packetListModel(
         const s = store.summary(p);
         if (s.tunnel) tunnel.seen = true;
         const row = listRow(p, store.timeText(p), s, store.cells(p));
-        if (merged) row.capture = `${merged.names[merged.origins.capture[p]!] ?? '?'} #${merged.origins.frame[p]}`;
+        if (merged) {
+          row.capture = captureLabel(merged, p);
+          // The Capture column names the host: the interface column keeps the interface ("router:eth1 ▸" → "eth1 ▸").
+          const host = `${merged.names[merged.origins.capture[p]!]}:`;
+          if (row.iface.startsWith(host)) row.iface = row.iface.slice(host.length);
+        }
         if (current) {
           const origin = copyOrigin(current, p + 1);
           if (origin !== undefined) {

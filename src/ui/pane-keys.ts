@@ -217,8 +217,9 @@ export function actJourney(s: UiState, nav: Navigator, action: Action): void {
   const item = v.current();
   if (item?.kind === 'hop') return nav.showFrame(item.hop.frame);
   const first = item?.journey.hops[0]?.frame;
-  if (first === undefined) return;
+  if (item === undefined || first === undefined) return;
   // The journey follows the packet list's selection: select its first copy and stay here.
+  v.opened(item);
   nav.showFrame(first);
   s.view = 'journey';
 }

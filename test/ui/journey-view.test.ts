@@ -2,10 +2,16 @@
 // lost packets marked, and the Journey view, whose hops and lost packets must be the ones
 // `vxshark journey --json` finds, numbered as in the merged list.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KEYS } from '../../src/ui/headless.js';
 import { mergeCaptures, type MergedCaptures } from '../../src/ui/multi-capture.js';
+import { JourneyViewBuilder, NOT_KEPT, journeyOfFrame } from '../../src/ui/journey-model.js';
+import { captureFiles, openCaptureFiles } from '../../src/journey/inputs.js';
+import { JourneyEngine, type Journey } from '../../src/journey/engine.js';
+import { createRegistry } from '../../src/dissect/default-registry.js';
 import { LAB } from '../analysis/helpers.js';
 import { vxshark } from '../helpers/cli.js';
 import { CILIUM, startUi, type Ui } from './helpers.js';
@@ -74,7 +80,8 @@ describe('several captures in the terminal UI', { skip }, () => {
       const name = merged.names[merged.origins.capture[n - 1]!]!;
       const row = lines.find((l) => new RegExp(`^ *[↪!]?${n} `).test(l));
       assert.ok(row?.includes(`${name} #${merged.origins.frame[n - 1]}`), `row ${n}: ${row}`);
-      assert.match(row!, new RegExp(` ${name}:\\S+ [▸◂B]`));
+      // The interface column shows the interface; the Capture column already names the host.
+      assert.match(row!, new RegExp(`${name} #${merged.origins.frame[n - 1]} +[\\d.]+ [a-z][\\w.]* [▸◂B]`));
     }
   });
 
@@ -84,15 +91,17 @@ describe('several captures in the terminal UI', { skip }, () => {
     assert.ok(lost.length > 0);
     const text = ui.text();
     assert.match(text, new RegExp(`Journey of frame 1 \\(ctr #1\\): ${journeys.length} packets followed, ${lost.length} lost`));
+    // Each lost packet by its last copy seen, where that was, and the verdict.
     const listed = ui
       .lines()
-      .map((l) => /^ {3}frame (\d+) {2}.*✗ (.*?)…?\s*$/.exec(l))
+      .map((l) => /^ {3}(\d+) {2}(\S+) (\S+) (In|Out) {2}.*✗ (.*?)…?\s*$/.exec(l))
       .filter((m): m is RegExpExecArray => m !== null);
+    const lastHops = lost.map((j) => j.hops[j.hops.length - 1]!);
     assert.deepEqual(
-      listed.map((m) => Number(m[1])),
-      lost.map((j) => mergedNumber(j.hops[0]!.capture, j.hops[0]!.frame)),
+      listed.map((m) => [Number(m[1]), m[2], m[3], m[4]]),
+      lastHops.map((h) => [mergedNumber(h.capture, h.frame), h.capture, h.interface, h.direction === 'in' ? 'In' : 'Out']),
     );
-    listed.forEach((m, i) => assert.ok(lost[i]!.verdict.startsWith(m[2]!.trim()), m[2]));
+    listed.forEach((m, i) => assert.ok(lost[i]!.verdict.startsWith(m[5]!.trim()), m[5]));
   });
 
   it('Enter opens a lost packet’s journey hop by hop; Enter on a hop shows that copy in the packet list', async () => {
@@ -106,29 +115,29 @@ describe('several captures in the terminal UI', { skip }, () => {
     const title = lines.findIndex((l) => l.includes(`Journey of frame ${first} (${target.hops[0]!.capture} #${target.hops[0]!.frame})`));
     assert.ok(title >= 0, ui.text());
     assert.ok(lines[title + 2]!.includes(`✗ lost: ${target.verdict.slice(0, 60)}`), lines[title + 2]);
-    const header = lines.findIndex((l) => /^ {3}Capture +Frame +Its No\. +Interface +Dir +After +TTL +Encapsulation/.test(l));
+    const header = lines.findIndex((l) => /^ {4}No\. Capture +Interface +Dir +Delay +TTL +Encapsulation/.test(l));
     assert.ok(header > title, ui.text());
     target.hops.forEach((h, i) => {
       const row = lines[header + 1 + i]!;
-      const cells = row
-        .trim()
-        .replace(/^[▸✗] /, '')
-        .split(/\s+/);
+      const m = /^ [▸✗ ] +(\d+) (\S+) #(\d+) +(\S+) +(In|Out)\b/.exec(row);
+      assert.ok(m, row);
       assert.deepEqual(
-        cells.slice(0, 5),
-        [h.capture, String(mergedNumber(h.capture, h.frame)), String(h.frame), h.interface, h.direction === 'in' ? 'In' : 'Out'],
+        m.slice(1, 6),
+        [String(mergedNumber(h.capture, h.frame)), h.capture, String(h.frame), h.interface, h.direction === 'in' ? 'In' : 'Out'],
         row,
       );
     });
     assert.match(lines[header + target.hops.length]!, /^ ✗ /);
-    // Down to the last hop, where the packet was last seen, and into the packet list.
+    // The selection stayed on the lost packet just opened; up to the first hop, down to the last
+    // one (where the packet was last seen), and into the packet list.
+    await ui.press('g');
     for (let i = 0; i < target.hops.length - 1; i++) await ui.press('j');
     await ui.press(KEYS.enter);
     const last = target.hops[target.hops.length - 1]!;
     const n = mergedNumber(last.capture, last.frame);
     const text = ui.text();
     assert.match(text, new RegExp(`Details of frame ${n}\\b`));
-    assert.match(text, new RegExp(`^ *!${n} +${last.capture} #${last.frame} .*\\[lost: last seen`, 'm'));
+    assert.match(text, new RegExp(`^ *!${n} +${last.capture} #${last.frame} +[\\d.]+ ${last.interface} ▸ .*\\[lost: last seen`, 'm'));
   });
 
   it('the Alerts view puts the located drop first, its evidence the merged frames where each packet was last seen', async () => {
@@ -168,5 +177,86 @@ describe('several captures on the command line', { skip }, () => {
       /^vxshark: several captures open together only in the terminal UI; to print them, merge them first \(vxshark merge -w all\.pcapng A B C\)/,
     );
     assert.equal(r.stderr.trim().split('\n').length, 1);
+  });
+
+  it('options that cannot work are refused before anything is read: standard input as one of them, one-host options, a bad --pod-cidr', async () => {
+    const [ctr, router] = args('tunnel-blocked').captures;
+    const cases: [string[], RegExp][] = [
+      [[ctr!, 'router=-'], /each must be a file \("-" cannot be read twice/],
+      [[ctr!, router!, '--ifname', '3=eth1'], /--ifname describes one capturing host; with several captures, name their interfaces with --ip-link NAME=FILE/],
+      [[ctr!, router!, '--uplink', 'eth0'], /--uplink describes one capturing host/],
+      [[ctr!, router!, '--pod-cidr', 'bogus'], /pod-cidr/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await vxshark(argv);
+      assert.equal(r.status, 2, `${argv.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+  });
+});
+
+describe('several captures: a path with "=" in it', { skip }, () => {
+  it('is opened as the path it is, by the merge and by the analysis that follows packets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vxshark-test-'));
+    let merged: MergedCaptures | undefined;
+    let ui: Ui | undefined;
+    try {
+      const odd = join(dir, 'ctr=1.pcap');
+      copyFileSync(`${H}tunnel-blocked-ctr-any.pcap`, odd);
+      merged = await mergeCaptures(
+        {
+          captures: [odd, `router=${H}tunnel-blocked-router-any.pcap`],
+          'ip-link': [`router=${H}tunnel-blocked-router.ip-link.txt`],
+          'ip-route': [],
+          'pod-cidr': [],
+          decodeAs: [],
+          heuristics: true,
+        },
+        (w) => assert.fail(w),
+      );
+      assert.deepEqual(merged.names, ['ctr=1', 'router']);
+      ui = await startUi(merged.path, { merged, cols: 150, rows: 45 });
+      await ui.press('8');
+      assert.ok(ui.handle.app.analysis?.journeys, ui.bottom());
+      assert.match(ui.text(), /Journey of frame 1 \(ctr=1 #1\): \d+ packets followed, [1-9]\d* lost/);
+    } finally {
+      await ui?.quit();
+      merged?.remove();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the Journey view keeps every lost journey', { skip }, () => {
+  it('past its limit: the other journeys are counted, their frames marked as followed, not kept', async () => {
+    const files = captureFiles(args('tunnel-blocked'), 'vxshark');
+    const loaded = await openCaptureFiles(files, () => {});
+    try {
+      const builder = new JourneyViewBuilder(
+        1000,
+        HOSTS,
+        (c, f) => c * 100 + f,
+        (a) => a,
+        { journeys: 2, lost: 1000 },
+      );
+      const all: Journey[] = [];
+      new JourneyEngine(loaded.inputs, { registry: createRegistry() }).run((j) => {
+        all.push(j);
+        builder.add(j);
+      });
+      const view = builder.finish([]);
+      const lost = all.filter((j) => j.fate === 'lost');
+      assert.ok(lost.length > 0 && all.length - lost.length > 2);
+      assert.equal(view.lostTotal, lost.length);
+      assert.equal(view.lost.length, lost.length);
+      assert.equal(view.rows.length, lost.length + 2);
+      assert.equal(view.notKept, all.length - lost.length - 2);
+      const dropped = all.filter((j) => j.fate !== 'lost').slice(2);
+      for (const j of dropped) for (const h of j.hops) assert.equal(view.byFrame[h.capture * 100 + h.frame - 1], NOT_KEPT);
+      for (const j of lost) assert.equal(journeyOfFrame(view, j.hops[0]!.capture * 100 + j.hops[0]!.frame)?.id, j.id);
+    } finally {
+      loaded.close();
+    }
   });
 });

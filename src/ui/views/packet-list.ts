@@ -34,6 +34,8 @@ export interface ListRow {
 export interface ListModel {
   /** Rows in the list (packets shown by the filter). */
   readonly length: number;
+  /** The largest frame number in the list (the No. column's width); the length when absent. */
+  readonly lastNumber?: number;
   /** Builds rows from..to-1 (called only for the visible ones). */
   rows(from: number, to: number): ListRow[];
   /** Whether captures carry interface names or directions (shows the Interface/Dir column). */
@@ -72,6 +74,11 @@ const COLUMNS: (ListColumn & { id: BuiltInColumn })[] = [
 
 /** What tells overlay packets apart first; Info, Length and Time are the first to scroll away. */
 const PRIORITY: BuiltInColumn[] = ['no', 'capture', 'iface', 'outer', 'tunnel', 'addr', 'protocol', 'info', 'length', 'time'];
+/**
+ * Several captures in one list: which host and interface, then the packet itself (what its
+ * journey is about, and the list's "[lost: last seen here]"), before the outer pair.
+ */
+const MERGED_PRIORITY: BuiltInColumn[] = ['no', 'capture', 'iface', 'addr', 'protocol', 'info', 'outer', 'tunnel', 'length', 'time'];
 /** A user's column is wanted: it comes right after the packet's endpoints, and at most this wide. */
 const CUSTOM_MAX = 40;
 
@@ -155,6 +162,20 @@ const SAMPLE_ROWS = 256;
 
 /** Compact widths: an interface with its direction (longer names are cut), a tunnel id alone. */
 const IFACE_COMPACT = 9;
+/** A capture's name (cut in the middle) and its frame number there: "rou…er #1234". */
+const CAPTURE_COMPACT = 12;
+
+/** "tunnel-blocked-router #12" → "tunn…uter #12": a long capture name gives way, its frame number never does. */
+function compactCapture(text: string, width: number): string {
+  const at = text.lastIndexOf(' #');
+  if (at < 0) return text;
+  const room = width - (text.length - at);
+  const name = text.slice(0, at);
+  if (room >= name.length) return text;
+  if (room < 3) return text.slice(at + 1);
+  const head = Math.ceil((room - 1) / 2);
+  return `${name.slice(0, head)}…${name.slice(name.length - (room - 1 - head))}${text.slice(at)}`;
+}
 
 /** "VXLAN 32001" → "32001", "ESP 0x00000003" → "0x00000003": the id alone, written as every view writes it. */
 function compactTunnel(text: string): string {
@@ -297,7 +318,7 @@ export class PacketListView {
         (c.id !== 'iface' || model.showInterface) && (c.id !== 'capture' || model.showCapture === true) && ((c.id !== 'outer' && c.id !== 'tunnel') || tunnels),
     ).map((c): ListColumn => {
       if (c.id === 'no') {
-        const w = Math.max(3, String(model.length).length + (model.marks ? 1 : 0));
+        const w = Math.max(3, String(model.lastNumber ?? model.length).length + (model.marks ? 1 : 0));
         return { ...c, min: w, ideal: w };
       }
       if (c.id === 'tunnel' && (this.idsOtherThanVni || this.tunnelsWithoutId)) c = { ...c, shortTitle: this.tunnelsWithoutId ? 'Tun' : 'ID' };
@@ -311,15 +332,17 @@ export class PacketListView {
       const keep =
         c.id === 'outer' || c.id === 'addr'
           ? Math.min(29, pair - 2)
-          : c.id === 'time' || c.id === 'length' || c.id === 'capture'
+          : c.id === 'time' || c.id === 'length'
             ? ideal
-            : c.id === 'iface'
-              ? IFACE_COMPACT
-              : c.id === 'tunnel'
-                ? this.widestTunnelId
-                : c.id === 'protocol'
-                  ? 9
-                  : c.min;
+            : c.id === 'capture'
+              ? CAPTURE_COMPACT
+              : c.id === 'iface'
+                ? IFACE_COMPACT
+                : c.id === 'tunnel'
+                  ? this.widestTunnelId
+                  : c.id === 'protocol'
+                    ? 9
+                    : c.min;
       return { ...c, min: Math.max(c.min, Math.min(ideal, seen, keep)), ideal };
     });
     if (model.custom.join('\n') !== this.customFor) {
@@ -335,7 +358,7 @@ export class PacketListView {
     });
     const at = specs.findIndex((c) => c.id === 'info');
     specs.splice(at < 0 ? specs.length : at, 0, ...custom);
-    const priority: string[] = [...PRIORITY];
+    const priority: string[] = [...(model.showCapture ? MERGED_PRIORITY : PRIORITY)];
     priority.splice(priority.indexOf('addr') + 1, 0, ...custom.map((c) => c.id));
     const marker = this.side.columns > 0 || this.side.text > 0;
     const key = `${width}|${this.side.columns}|${marker}|${specs.map((c) => `${c.id}:${c.min}:${c.ideal}`).join(',')}`;
@@ -374,6 +397,7 @@ export class PacketListView {
     if ((id === 'outer' || id === 'addr') && this.compactPairs) return text.replace(' → ', '→');
     if (text.length <= width) return text;
     if (id === 'tunnel') return compactTunnel(text);
+    if (id === 'capture') return compactCapture(text, width);
     // Always the same compact width, so one interface reads the same in every capture.
     if (id === 'iface') return compactIface(text, Math.min(width, IFACE_COMPACT));
     if (id === 'outer' || id === 'addr') return text.replace(' → ', '→');
