@@ -309,11 +309,12 @@ export class JourneyEngine {
     for (const s of samples) s.thin(modulus);
     this.clocks = estimateClocks(samples.map((s) => s.times));
     this.inputs.forEach((c, i) => (c.host.clockOffset = this.clocks[i]!.offset));
+    const start = this.inputs.reduce((m, c, i) => (c.capture.frameCount ? Math.min(m, frameTime(c.capture, 0) - this.clocks[i]!.offset) : m), Infinity);
     const end = this.inputs.reduce(
       (m, c, i) => (c.capture.frameCount ? Math.max(m, frameTime(c.capture, c.capture.frameCount - 1) - this.clocks[i]!.offset) : m),
       -Infinity,
     );
-    for (const c of this.inputs) c.host.runsUntil(end);
+    for (const c of this.inputs) c.host.runsBetween(start, end);
     return this.clocks;
   }
 

@@ -165,6 +165,28 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
         return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)} for ${next.name} (${why}) while the capture on ${next.name} was not running`);
       return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} and never reached ${next.name} (${why}): lost between them`);
     }
+    // Tunnelled to a node nobody captured, while a captured node hosts the pod: sent to the wrong VTEP.
+    // (Only when that node's own addresses are known: else its VTEP may be the one it went to.)
+    const home =
+      last.encap && dst !== undefined
+        ? hosts.findIndex((h) => h !== lastHost && h.hostsPod(dst) && h.knowsOwnAddresses && !h.isLocal(last.encap!.outerDst))
+        : -1;
+    if (home >= 0 && hosts[home]!.capturing(last.time, TRANSIT)) {
+      const owner = hosts[home]!;
+      return ended(
+        hops,
+        lastSeen,
+        'lost',
+        `left ${place(lastHost, last)} for VTEP ${formatAddr(last.encap!.outerDst)}, but ${j.packet.dst} lives on ${owner.name}, which never saw it: sent to the wrong VTEP by ${lastHost.name}`,
+      );
+    }
+    if (last.encap)
+      return ended(
+        hops,
+        lastSeen,
+        'unknown',
+        `left ${place(lastHost, last)} for VTEP ${formatAddr(last.encap.outerDst)}, which none of the captures is: no capture shows where it went next (capture on that node)`,
+      );
     return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)}; no capture shows where it went next (capture on the next hop)`);
   }
   return ended(hops, lastSeen, 'unknown', `last seen on ${place(lastHost, last)}`);

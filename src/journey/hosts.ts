@@ -49,6 +49,11 @@ export class Host {
     return this.local.has(a);
   }
 
+  /** Whether any address of this host is known (its route table, or the VTEP it sends from). */
+  get knowsOwnAddresses(): boolean {
+    return this.local.size > 0;
+  }
+
   addLocal(a: Addr): void {
     this.local.add(a);
   }
@@ -59,10 +64,12 @@ export class Host {
   }
 
   /**
-   * Captures taken together are stopped together: a quiet host's capture (no frame for a
-   * while) is taken to run until the last frame of any capture, on the reference clock.
+   * Captures taken together are started and stopped together: a quiet host's capture (no frame
+   * for a while) is taken to run from the first frame of any capture to the last, on the
+   * reference clock.
    */
-  runsUntil(referenceEnd: number): void {
+  runsBetween(referenceStart: number, referenceEnd: number): void {
+    this.span[0] = Math.min(this.span[0], referenceStart + this.clockOffset);
     this.span[1] = Math.max(this.span[1], referenceEnd + this.clockOffset);
   }
 

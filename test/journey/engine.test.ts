@@ -132,6 +132,9 @@ describe('journey: where packets die', () => {
     const { journeys } = await follow(w, ['ctr', 'router']);
     const j = journeys[0]!;
     assert.equal(j.fate, 'unknown');
-    assert.equal(j.verdict, 'left router eth2; no capture shows where it went next (capture on the next hop)');
+    assert.equal(
+      j.verdict,
+      'left router eth2 for VTEP 192.168.20.100, which none of the captures is: no capture shows where it went next (capture on that node)',
+    );
   });
 });

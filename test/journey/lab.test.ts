@@ -20,9 +20,13 @@ interface Followed {
   names: string[];
 }
 
-async function follow(scenario: string, files: Partial<Record<(typeof HOSTS)[number], string>> = {}): Promise<Followed> {
+async function follow(
+  scenario: string,
+  files: Partial<Record<(typeof HOSTS)[number], string>> = {},
+  hosts: readonly (typeof HOSTS)[number][] = HOSTS,
+): Promise<Followed> {
   const inputs = [];
-  for (const h of HOSTS) {
+  for (const h of hosts) {
     const file = files[h] ?? `${HOSTS_DIR}${scenario}-${h}-any.pcap`;
     const ctx = captureContext({ name: h, file }, `${HOSTS_DIR}${scenario}-${h}.ip-link.txt`, `${HOSTS_DIR}${scenario}-${h}.ip-route.txt`);
     inputs.push({ name: h, capture: await loadCapture(file), host: ctx.host, ifnames: ctx.ifnames });
@@ -30,7 +34,7 @@ async function follow(scenario: string, files: Partial<Record<(typeof HOSTS)[num
   const journeys: Journey[] = [];
   try {
     const run = new JourneyEngine(inputs, { registry: createRegistry() }).run((j) => journeys.push(j));
-    return { run, journeys, names: [...HOSTS] };
+    return { run, journeys, names: [...hosts] };
   } finally {
     for (const i of inputs) i.capture.close();
   }
@@ -152,6 +156,27 @@ describe('journey: the lab recordings', { skip }, () => {
       assert.equal(where(j), 'w1 cilium_vxlan in');
       assert.ok(j.hops[j.hops.length - 1]!.otherHost);
       assert.match(j.verdict, /dropped at the wrong VTEP \(w1 does not host 172\.20\.2\.30\)/);
+    }
+  });
+
+  it('captured on the sender and the receiver only: the packets died between them; a tunnel to the wrong node is named from the sender', async () => {
+    // The router, where tunnel-blocked drops them, was not captured; k8s-w0 (whose routes say it
+    // owns 192.168.20.100 and 172.20.2.0/24) is quiet all along, and was capturing.
+    const blocked = await follow('tunnel-blocked', {}, ['ctr', 'w0']);
+    const towards = blocked.journeys.filter(toW0Pod);
+    assert.ok(towards.length >= 5);
+    for (const j of towards) {
+      assert.equal(j.fate, 'lost');
+      assert.equal(where(j), 'ctr eth1 out');
+      assert.equal(j.verdict, 'left node ctr eth1 and never reached w0 (its VTEP 192.168.20.100): lost between them');
+    }
+    // wrong-vtep sends them to k8s-w1, not captured here.
+    const wrong = await follow('wrong-vtep', {}, ['ctr', 'w0']);
+    const sent = wrong.journeys.filter(toW0Pod);
+    assert.ok(sent.length >= 5);
+    for (const j of sent) {
+      assert.equal(j.fate, 'lost');
+      assert.equal(j.verdict, 'left node ctr eth1 for VTEP 192.168.10.101, but 172.20.2.30 lives on w0, which never saw it: sent to the wrong VTEP by ctr');
     }
   });
 
