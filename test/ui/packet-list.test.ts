@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYS, mouse } from '../../src/ui/headless.js';
 import { layoutColumns } from '../../src/ui/text.js';
-import { CILIUM, SAMPLES, startUi } from './helpers.js';
+import { CILIUM, SAMPLES, command, startUi } from './helpers.js';
 
 describe('packet list', () => {
   it('shows outer and inner headers side by side for the Cilium VXLAN sample', async () => {
@@ -108,6 +108,25 @@ describe('packet list', () => {
       const box = ui.handle.screen.children.find((c) => (c as unknown as { content: string }).content?.includes('Outer src'))!;
       const content = (box as unknown as { content: string }).content;
       assert.ok(content.split('\n').length <= 20, `${content.split('\n').length} lines`);
+    } finally {
+      await ui.quit();
+    }
+  });
+});
+
+describe('packet list numbers', () => {
+  it('the No. column fits the largest frame number shown, not the count of rows', async () => {
+    // 216 frames; a filter leaving 16 of them, numbered 201 to 216.
+    const ui = await startUi(`${SAMPLES}lab-recordings/hosts/tunnel-ctr-any.pcap`, { cols: 100 });
+    try {
+      await command(ui, 'filter frame.number > 200');
+      const lines = ui.lines();
+      const rows = lines.slice(
+        2,
+        lines.findIndex((l) => l.startsWith(' Details')),
+      );
+      assert.ok(rows.length > 5, ui.text());
+      for (const r of rows) assert.match(r, /^ *[↪!]?2(0[1-9]|1[0-6]) /, r);
     } finally {
       await ui.quit();
     }
