@@ -7,6 +7,7 @@
 // Memory: the frame indexes plus the journeys open within one window and a bounded table of
 // flows; nothing grows with the number of packets.
 import type { Capture } from '../capture/capture.js';
+import type { IpLinkEntry } from '../capture/ip-link.js';
 import { Direction, LinkType } from '../capture/types.js';
 import type { Registry } from '../dissect/registry.js';
 import type { Packet } from '../dissect/types.js';
@@ -26,6 +27,8 @@ export interface JourneyCapture {
   capture: Capture;
   host: Host;
   ifnames: ReadonlyMap<number, string>;
+  /** The host's links from --ip-link (names and kinds), when given. */
+  links?: IpLinkEntry[];
 }
 
 export interface JourneyOptions {
@@ -309,12 +312,11 @@ export class JourneyEngine {
     for (const s of samples) s.thin(modulus);
     this.clocks = estimateClocks(samples.map((s) => s.times));
     this.inputs.forEach((c, i) => (c.host.clockOffset = this.clocks[i]!.offset));
-    const start = this.inputs.reduce((m, c, i) => (c.capture.frameCount ? Math.min(m, frameTime(c.capture, 0) - this.clocks[i]!.offset) : m), Infinity);
     const end = this.inputs.reduce(
       (m, c, i) => (c.capture.frameCount ? Math.max(m, frameTime(c.capture, c.capture.frameCount - 1) - this.clocks[i]!.offset) : m),
       -Infinity,
     );
-    for (const c of this.inputs) c.host.runsBetween(start, end);
+    for (const c of this.inputs) c.host.runsUntil(end);
     return this.clocks;
   }
 
@@ -339,6 +341,7 @@ export class JourneyEngine {
     // A packet passes one interface one way once: a second copy there is another packet alike
     // in every identifying byte (a repeated datagram), so it starts its own journey.
     const dir = r.direction();
+    if (dir === Direction.Outbound && !r.input.host.handsToPodsVisibly && r.input.host.role(f.iface) === 'pod') r.input.host.handsToPodsVisibly = true;
     if (o && (t - o.first > this.window || o.hops.some((h) => h.capture === k && h.direction === dir && h.iface === f.iface))) {
       this.close(o);
       o = undefined;

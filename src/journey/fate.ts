@@ -40,16 +40,18 @@ export function orderHops(hops: readonly Hop[], clocks: readonly ClockEstimate[]
   const uncertainty = (k: number): number => (k === 0 || (clocks[k]?.matched ?? 0) > 0 ? (clocks[k]?.uncertainty ?? 0) : Infinity);
   return [...hops].sort((a, b) => {
     const dt = a.time - b.time;
-    const tolerance = a.capture === b.capture ? 0 : uncertainty(a.capture) + uncertainty(b.capture);
-    if (Math.abs(dt) > tolerance) return dt;
-    // Too close to tell by the clocks: a routed packet's TTL only goes down along its path,
-    // and on one host (or between two) it arrives before it leaves.
+    // One capture, one clock: its order is the packet's (in before out at the same instant).
+    if (a.capture === b.capture) return dt || (a.direction !== b.direction ? (a.direction === Direction.Inbound ? -1 : 1) : a.frame - b.frame);
+    // Across hosts the clocks are estimates, the TTL is not: a routed packet's TTL only goes down
+    // along its path; inside one tunnel the pod packet's stays put and the routers between the
+    // nodes lower the outer one.
     if (a.ttl !== b.ttl) return b.ttl - a.ttl;
-    // Inside one tunnel the pod packet's TTL stays put; the routers between the nodes lower the outer one.
-    if (a.encap && b.encap && a.encap.outerSrc === b.encap.outerSrc && a.encap.outerDst === b.encap.outerDst && a.outerTtl !== b.outerTtl)
-      return b.outerTtl - a.outerTtl;
-    if (a.capture === b.capture && a.direction !== b.direction) return a.direction === Direction.Inbound ? -1 : 1;
-    if (a.capture !== b.capture && a.direction !== b.direction) return a.direction === Direction.Outbound ? -1 : 1;
+    const sameTunnel = a.encap && b.encap && a.encap.outerSrc === b.encap.outerSrc && a.encap.outerDst === b.encap.outerDst;
+    if (sameTunnel && a.outerTtl !== b.outerTtl) return b.outerTtl - a.outerTtl;
+    // The same TTL leaving one host and entering another: no router between them, it left first.
+    if (a.direction !== b.direction && a.direction !== Direction.Unknown && b.direction !== Direction.Unknown)
+      return a.direction === Direction.Outbound ? -1 : 1;
+    if (Math.abs(dt) > uncertainty(a.capture) + uncertainty(b.capture)) return dt;
     return dt || a.frame - b.frame;
   });
 }
@@ -84,6 +86,13 @@ function nextHost(from: Host, hop: Hop, dst: Addr, hosts: readonly Host[]): numb
     if (hosts[k]!.isLocal(target) || hosts[k]!.hostsPod(target)) return k;
   }
   return -1;
+}
+
+/** A request: a TCP SYN or data, an ICMP echo request (an answer would have shown it arrived). */
+function asksForAnswer(j: Journey): boolean {
+  const p = j.packet;
+  if (p.tcp) return (p.tcp.flags.includes('SYN') && !p.tcp.flags.includes('ACK')) || p.tcp.len > 0;
+  return p.icmp !== undefined && (p.icmp.type === 8 || p.icmp.type === 128);
 }
 
 function ended(hops: Hop[], lastSeen: LastSeen, fate: Fate, verdict: string): Judgement {
@@ -149,6 +158,15 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
         `reached its VTEP ${place(lastHost, last)} and was never decapsulated: dropped on ${lastHost.name} (a firewall rule on the tunnel's UDP port, or rp_filter)`,
       );
     if (dst !== undefined && (lastHost.hostsPod(dst) || lastHost.isLocal(dst))) {
+      // For its own pod, the absence of the hand-off means something only where hand-offs show,
+      // or for a request that nothing answered.
+      if (lastHost.hostsPod(dst) && !lastHost.handsToPodsVisibly && !asksForAnswer(j))
+        return ended(
+          hops,
+          lastSeen,
+          'unknown',
+          `reached ${place(lastHost, last)}; this capture never shows a packet handed to a pod (a datapath may hand them over past the veth's host side), so whether it reached ${j.packet.dst} cannot be told`,
+        );
       return ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} and was never delivered to ${j.packet.dst}: dropped on ${lastHost.name}`);
     }
     const hint = last.encap ? ` (a ${last.encap.type.toUpperCase()} packet: look for a firewall rule on its UDP port, or rp_filter)` : '';
@@ -161,12 +179,19 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
     if (k >= 0 && k !== last.capture) {
       const next = hosts[k]!;
       const why = last.encap ? `its VTEP ${formatAddr(last.encap.outerDst)}` : `which hosts ${j.packet.dst}`;
+      if (next.startsAfter(last.time))
+        return ended(
+          hops,
+          lastSeen,
+          'unknown',
+          `left ${place(lastHost, last)} for ${next.name} (${why}) before the capture on ${next.name} shows anything: whether it got there cannot be told`,
+        );
       if (!next.capturing(last.time, TRANSIT))
         return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)} for ${next.name} (${why}) while the capture on ${next.name} was not running`);
       return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} and never reached ${next.name} (${why}): lost between them`);
     }
-    // Tunnelled to a node nobody captured, while a captured node hosts the pod: sent to the wrong VTEP.
-    // (Only when that node's own addresses are known: else its VTEP may be the one it went to.)
+    // Tunnelled to a node nobody captured, while a captured node hosts the pod and never saw it:
+    // a wrong VTEP, or an address of that node its files do not list (NAT, a second address).
     const home =
       last.encap && dst !== undefined
         ? hosts.findIndex((h) => h !== lastHost && h.hostsPod(dst) && h.knowsOwnAddresses && !h.isLocal(last.encap!.outerDst))
@@ -176,8 +201,8 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
       return ended(
         hops,
         lastSeen,
-        'lost',
-        `left ${place(lastHost, last)} for VTEP ${formatAddr(last.encap!.outerDst)}, but ${j.packet.dst} lives on ${owner.name}, which never saw it: sent to the wrong VTEP by ${lastHost.name}`,
+        'unknown',
+        `left ${place(lastHost, last)} for VTEP ${formatAddr(last.encap!.outerDst)}, which none of the captures is, and ${owner.name}, where ${j.packet.dst} lives, never saw it: a wrong VTEP for ${j.packet.dst} on the sender, unless ${formatAddr(last.encap!.outerDst)} is ${owner.name} behind NAT or by an address its files do not list`,
       );
     }
     if (last.encap)

@@ -64,14 +64,25 @@ export class Host {
   }
 
   /**
-   * Captures taken together are started and stopped together: a quiet host's capture (no frame
-   * for a while) is taken to run from the first frame of any capture to the last, on the
-   * reference clock.
+   * Captures taken together are stopped together: a quiet host's capture (no frame for a
+   * while) is taken to run until the last frame of any capture, on the reference clock. Not
+   * so for the start: captures started by hand start seconds apart.
    */
-  runsBetween(referenceStart: number, referenceEnd: number): void {
-    this.span[0] = Math.min(this.span[0], referenceStart + this.clockOffset);
+  runsUntil(referenceEnd: number): void {
     this.span[1] = Math.max(this.span[1], referenceEnd + this.clockOffset);
   }
+
+  /** Whether the capture's first frame comes after `time` (reference clock). */
+  startsAfter(time: number): boolean {
+    return time + this.clockOffset < this.span[0];
+  }
+
+  /**
+   * A packet seen handed from this host to one of its pods (out of a pod's veth): its datapath
+   * shows deliveries, so one that never shows means something. (Some datapaths hand packets to
+   * the pod past the veth's host side, where no capture on the host sees them.)
+   */
+  handsToPodsVisibly = false;
 
   /** Seconds this capture's clock is ahead of the reference clock. */
   clockOffset = 0;

@@ -125,6 +125,30 @@ describe('journey: where packets die', () => {
     assert.match(j.verdict, /^dropped inside node ctr: too big for the path \(MTU 1500\).*PMTU black hole/);
   });
 
+  it("where the node hands packets to its pods past the veth's host side, only an unanswered request is a drop there", async () => {
+    const w = new World();
+    // Every packet for w0's pod is delivered where w0's capture cannot see it (no copy out of lxc0).
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0xa00), 0, 'past-veth');
+    sendTunnelled(w, ping(ADDR.pod2, ADDR.pod0, 0, 1, 0xa01), 500);
+    // An echo reply asks for nothing: nothing tells whether it got to the pod.
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 0, 7, 0xa02), 300_000, 'past-veth');
+    // A request nothing answers: dropped on w0.
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 2, 0xa03), 600_000, 'past-veth');
+    keepCapturing(w, 3_000_000);
+    const { journeys } = await follow(w, ['ctr', 'router', 'w0']);
+    const to = journeys.filter((j) => j.packet.dst === ADDR.pod2);
+    assert.deepEqual(
+      to.map((j) => [j.packet.icmp?.type, j.packet.icmp?.seq, j.fate]),
+      [
+        [8, 1, 'answered'],
+        [0, 7, 'unknown'],
+        [8, 2, 'lost'],
+      ],
+    );
+    assert.match(to[1]!.verdict, /^reached node w0 cilium_vxlan; this capture never shows a packet handed to a pod/);
+    assert.equal(to[2]!.verdict, 'reached node w0 cilium_vxlan and was never delivered to 172.20.2.30: dropped on w0');
+  });
+
   it('without a capture of the next hop the fate is unknown, and says where to capture', async () => {
     const w = new World();
     sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x900), 0);

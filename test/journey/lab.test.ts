@@ -159,24 +159,27 @@ describe('journey: the lab recordings', { skip }, () => {
     }
   });
 
-  it('captured on the sender and the receiver only: the packets died between them; a tunnel to the wrong node is named from the sender', async () => {
-    // The router, where tunnel-blocked drops them, was not captured; k8s-w0 (whose routes say it
-    // owns 192.168.20.100 and 172.20.2.0/24) is quiet all along, and was capturing.
+  it('captured on the sender and the receiver only: a receiver whose capture shows nothing yet cannot say the packets did not arrive', async () => {
+    // The router, where tunnel-blocked drops them, was not captured; k8s-w0's capture holds two
+    // frames, after the pings: captures started by hand start seconds apart.
     const blocked = await follow('tunnel-blocked', {}, ['ctr', 'w0']);
     const towards = blocked.journeys.filter(toW0Pod);
     assert.ok(towards.length >= 5);
     for (const j of towards) {
-      assert.equal(j.fate, 'lost');
+      assert.equal(j.fate, 'unknown');
       assert.equal(where(j), 'ctr eth1 out');
-      assert.equal(j.verdict, 'left node ctr eth1 and never reached w0 (its VTEP 192.168.20.100): lost between them');
+      assert.equal(
+        j.verdict,
+        'left node ctr eth1 for w0 (its VTEP 192.168.20.100) before the capture on w0 shows anything: whether it got there cannot be told',
+      );
     }
-    // wrong-vtep sends them to k8s-w1, not captured here.
+    // wrong-vtep sends them to k8s-w1, not captured here: the verdict names the VTEP they went to.
     const wrong = await follow('wrong-vtep', {}, ['ctr', 'w0']);
     const sent = wrong.journeys.filter(toW0Pod);
     assert.ok(sent.length >= 5);
     for (const j of sent) {
-      assert.equal(j.fate, 'lost');
-      assert.equal(j.verdict, 'left node ctr eth1 for VTEP 192.168.10.101, but 172.20.2.30 lives on w0, which never saw it: sent to the wrong VTEP by ctr');
+      assert.equal(j.fate, 'unknown');
+      assert.match(j.verdict, /^left node ctr eth1 for VTEP 192\.168\.10\.101, which none of the captures is/);
     }
   });
 

@@ -133,7 +133,8 @@ export function tunnelIp(p: PodPacket, ttl: number, outerSrc: string, outerDst: 
   return ip;
 }
 
-export type Stop = 'none' | 'router-drop' | 'uplink' | 'wrong-vtep' | 'blackhole';
+/** past-veth: delivered to the pod past the host side of its veth, where the node's capture does not see it. */
+export type Stop = 'none' | 'router-drop' | 'uplink' | 'wrong-vtep' | 'blackhole' | 'past-veth';
 
 /**
  * Sends a pod packet from ctr's pod to w0's pod (or back) through the overlay, stopping where
@@ -166,6 +167,7 @@ export function sendTunnelled(w: World, p: PodPacket, t: number, stop: Stop = 'n
   w.add({ host: 'router', t: t + 80, iface: rOut, out: true, bytes: outer(63), protocol: ETH_IPV4 });
   w.add({ host: b, t: t + 120, iface: 'eth1', out: false, bytes: outer(63), protocol: ETH_IPV4 });
   w.add({ host: b, t: t + 130, iface: 'cilium_vxlan', out: false, bytes: podIp(p, 63), protocol: ETH_IPV4 });
+  if (stop === 'past-veth') return;
   w.add({ host: b, t: t + 140, iface: 'lxc0', out: true, bytes: podIp(p, 62), protocol: ETH_IPV4 });
 }
 
