@@ -3,7 +3,7 @@
 // is accepted when there is only one capture.
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { parseIpLink } from '../capture/ip-link.js';
+import { parseIpLinkEntries, type IpLinkEntry } from '../capture/ip-link.js';
 import { readTextInput } from '../capture/text-file.js';
 import { parseIpRoute } from '../analysis/options.js';
 import { loadCapture, type Capture } from '../capture/capture.js';
@@ -61,16 +61,19 @@ export function perCapture(option: string, values: readonly string[], specs: rea
 
 export interface CaptureContext {
   ifnames: Map<number, string>;
+  /** The host's links as --ip-link gives them (names and kinds), for each capture's own analysis. */
+  links: IpLinkEntry[];
   host: Host;
 }
 
 /** Reads one capture's --ip-link and --ip-route files into interface names and a host. */
 export function captureContext(spec: CaptureSpec, ipLink: string | undefined, ipRoute: string | undefined): CaptureContext {
   const ifnames = new Map<number, string>();
+  let links: IpLinkEntry[] = [];
   if (ipLink !== undefined) {
-    const map = parseIpLink(readTextInput(ipLink));
-    if (map.size === 0) throw new VxError('input', msg.inInput(ipLink, msg.noIpLinkEntries()));
-    for (const [k, v] of map) ifnames.set(k, v);
+    links = parseIpLinkEntries(readTextInput(ipLink));
+    if (links.length === 0) throw new VxError('input', msg.inInput(ipLink, msg.noIpLinkEntries()));
+    for (const e of links) ifnames.set(e.index, e.name);
   }
   let routes: ReturnType<typeof parseIpRoute> = [];
   let localAddrs: ReturnType<typeof localAddrsFromRouteText> = [];
@@ -80,7 +83,7 @@ export function captureContext(spec: CaptureSpec, ipLink: string | undefined, ip
     if (routes.length === 0) throw new VxError('input', msg.inInput(ipRoute, msg.noIpRouteEntries()));
     localAddrs = localAddrsFromRouteText(text);
   }
-  return { ifnames, host: new Host({ name: spec.name, file: spec.file, ifnames, routes, localAddrs }) };
+  return { ifnames, links, host: new Host({ name: spec.name, file: spec.file, ifnames, routes, localAddrs }) };
 }
 
 export interface LoadedCaptures {
@@ -138,6 +141,12 @@ export async function openCaptureFiles(files: CaptureFiles, report: (text: strin
     close();
     throw e;
   }
-  const inputs = specs.map((s, i) => ({ name: s.name, capture: opened[i]!, host: contexts[i]!.host, ifnames: contexts[i]!.ifnames }));
+  const inputs = specs.map((s, i) => ({
+    name: s.name,
+    capture: opened[i]!,
+    host: contexts[i]!.host,
+    ifnames: contexts[i]!.ifnames,
+    links: contexts[i]!.links,
+  }));
   return { specs, inputs, status, close };
 }

@@ -30,7 +30,7 @@ export function mergeByTime(captures: readonly Capture[], offsets: readonly numb
 
 /**
  * The same merge, a slice of frames at a time: `await` between slices lets a long merge be
- * interrupted (signals are handled between them). Returns false when visit stopped it.
+ * interrupted (signals are handled between them); it ends early when visit returns false.
  */
 export async function mergeByTimeInSlices(
   captures: readonly Capture[],

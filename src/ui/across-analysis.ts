@@ -66,7 +66,7 @@ export async function analyzeAcross(
     const copies: [number, number][] = [];
     let placed = false;
     for (const [k, input] of inputs.entries()) {
-      const r = analyze(input.capture, { ...options, ifnames: input.ifnames, routes: input.host.routes });
+      const r = analyze(input.capture, { ...options, ifnames: input.ifnames, routes: input.host.routes, ...(input.links ? { links: input.links } : {}) });
       for (const a of r.alerts) {
         if (supersededBy(located, a)) continue;
         perCapture.push({ ...a, title: `[${input.name}] ${a.title}`, frames: a.frames.map((f) => mergedFrame(k, f)).filter((f) => f > 0) });

@@ -3,8 +3,9 @@
 //     out, although the host has a route towards the remote VTEP (its routing table, or other
 //     packets to that VTEP that it did forward): something on the router drops them, usually a
 //     firewall or ACL on the tunnel's UDP port, or reverse-path filtering.
-//   - On a node whose capture includes its tunnel device (packets on it, or -i any, showing
-//     several interfaces, and the device in --ip-link): tunnel packets addressed to the node arrive and are never decapsulated (no
+//   - On a node whose capture includes its tunnel device (packets on it; or, for VXLAN and
+//     GENEVE, -i any showing several interfaces, the device in --ip-link and something other
+//     than UDP on a pod's veth, so that no capture filter hid the decapsulated packets): tunnel packets addressed to the node arrive and are never decapsulated (no
 //     inner copy on the tunnel device): a firewall on the node, or a tunnel device listening on
 //     another UDP port or VNI.
 // It needs a capture that records interfaces and directions (tcpdump -i any, multi-interface
@@ -12,6 +13,7 @@
 import { Direction } from '../../capture/types.js';
 import { AddrPairSet, formatAddr, parseAddr, prefixOf } from '../addr.js';
 import { lookupRoute } from '../options.js';
+import { encapByName } from '../../dissect/encap/index.js';
 import { kindName } from '../tunnels.js';
 import { hostWord, roleOf } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
@@ -33,11 +35,16 @@ export const rule: Rule = {
   description: 'tunnel packets that enter this host and never leave it (a firewall on the tunnel port, rp_filter)',
   start(opts) {
     const counts: (TunnelCount | undefined)[] = [];
-    // A cooked capture (tcpdump -i any) sees every interface of the host, the tunnel device too.
+    // A cooked capture (tcpdump -i any) sees every interface of the host, the tunnel device too,
+    // unless a capture filter keeps only some packets: interfaces that carried something other
+    // than UDP (ARP, ICMP, TCP) say the filter, if any, lets the decapsulated packets through.
     let cooked = false;
+    const notOnlyUdp = new Set<string>();
     return {
       observe(f) {
         if (f.pktType >= 0) cooked = true;
+        if (f.iface !== undefined && notOnlyUdp.size < 256 && (f.arp >= 0 || (f.tunnel < 0 && f.inner.present && f.inner.proto !== 17)))
+          notOnlyUdp.add(f.iface);
         if (f.tunnel < 0 || f.tunnelId < 0) return;
         let c = counts[f.tunnelId];
         if (c === undefined) counts[f.tunnelId] = c = { inbound: 0, forwarded: 0, iface: f.iface ?? '', kind: f.tunnelKind, frames: [] };
@@ -65,7 +72,11 @@ export const rule: Rule = {
         // interface (cooked, with packets on several: tcpdump -i any, not -i eth1 -y LINUX_SLL2):
         // then a UDP tunnel's packets would show on it once decapsulated.
         const deviceCarried = m.topology.interfaces.some((i) => roleOf(v, i.name) === 'tunnel');
-        const deviceListed = cooked && m.topology.interfaces.length >= 2 && v.interfaces.some((i) => i.role === 'tunnel');
+        const deviceListed =
+          cooked &&
+          m.topology.interfaces.length >= 2 &&
+          v.interfaces.some((i) => i.role === 'tunnel') &&
+          [...notOnlyUdp].some((i) => roleOf(v, i) === 'pod-veth');
         counts.forEach((c, id) => {
           const t = m.tunnels[id];
           if (!c || !t || c.inbound < MIN_PACKETS || c.forwarded > 0) return;
@@ -109,7 +120,11 @@ export const rule: Rule = {
             });
             return;
           }
-          if (v.host === 'node' && own.has(t.dst) && (deviceCarried || (deviceListed && t.port > 0))) {
+          // A silent device says nothing of an encrypted tunnel (its packets never show decrypted
+          // pairs) nor of one the device does not terminate: only VXLAN and GENEVE count then.
+          const kindId = encapByName(t.kind)?.kind;
+          const terminatedThere = !t.encrypted && (kindId === 'vxlan' || kindId === 'geneve' || kindId === 'vxlan-gpe');
+          if (v.host === 'node' && own.has(t.dst) && (deviceCarried || (deviceListed && terminatedThere))) {
             if (t.innerPairs.some((p) => decapsulated.has(p.srcAddr, p.dstAddr))) return;
             out.push({
               id: 'overlay.dropped',

@@ -27,7 +27,13 @@ export async function alertsAcross(args: AcrossArgs, out: Output): Promise<numbe
     const filter = args.Y !== undefined && args.Y.trim() !== '' ? compileFilter(args.Y, registry) : undefined;
     const perCapture: Alert[] = [];
     for (const input of loaded.inputs) {
-      const result = analyze(input.capture, { registry, ifnames: input.ifnames, routes: input.host.routes, ...(filter ? { filter } : {}) });
+      const result = analyze(input.capture, {
+        registry,
+        ifnames: input.ifnames,
+        routes: input.host.routes,
+        ...(input.links ? { links: input.links } : {}),
+        ...(filter ? { filter } : {}),
+      });
       for (const a of result.alerts) {
         if (supersededBy(located, a)) continue;
         perCapture.push({ ...a, title: `[${input.name}] ${a.title}`, node: a.node ?? input.name });
