@@ -149,7 +149,15 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
             `entered ${place(lastHost, last)}; this capture sees one interface, not where the packet went next (capture with -i any)`,
           );
     }
-    // Still in its tunnel at its VTEP: whether or not that node hosts the pod, it never got out of the tunnel.
+    // Still in its tunnel at its VTEP: whether or not that node hosts the pod, it never got out of
+    // the tunnel; unless the capture there kept only UDP and so could not show it coming out.
+    if (atItsVtep && !lastHost.capturesBeyondUdp)
+      return ended(
+        hops,
+        lastSeen,
+        'unknown',
+        `reached its VTEP ${place(lastHost, last)}; the capture there holds nothing but UDP (a capture filter?), so it cannot show the packet out of the tunnel`,
+      );
     if (atItsVtep)
       return ended(
         hops,

@@ -84,6 +84,12 @@ export class Host {
    */
   handsToPodsVisibly = false;
 
+  /**
+   * The capture holds something besides UDP (ARP, ICMP, TCP): no capture filter such as `udp`
+   * or `port 8472` kept only the tunnel packets, so decapsulated packets would show.
+   */
+  capturesBeyondUdp = false;
+
   /** Seconds this capture's clock is ahead of the reference clock. */
   clockOffset = 0;
 

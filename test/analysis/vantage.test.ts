@@ -236,6 +236,21 @@ describe('drops inside the tunnel, built packet by packet', () => {
     assert.deepEqual(of(r, 'overlay.dropped'), []);
   });
 
+  it("not when the router rewrites the outer header (NAT to the node's real address): the same pod packets leave in another tunnel", async () => {
+    const NAT = '198.51.100.20';
+    const ev = blockedOnRouter().filter((e) => e.t < 1_000_000);
+    for (let i = 0; i < 3; i++) {
+      const t = 1_000_000 * (i + 1);
+      ev.push({ t, ifindex: IF.eth1, out: false, mac: MAC.ctr, ip: encap({ src: CTR, dst: NAT, id: 0x3000 + i, vni: 10100 }, podSyn(0x40 + i)) });
+      ev.push({ t: t + 20, ifindex: IF.eth2, out: true, mac: MAC.r2, ip: encap({ src: CTR, dst: W0, ttl: 63, id: 0x3000 + i, vni: 10100 }, podSyn(0x40 + i)) });
+    }
+    const r = await analyzeBytes(sll2Capture(ev), { ifnames: IFNAMES, routes: parseIpRoute(ROUTER_ROUTES) });
+    assert.deepEqual(of(r, 'overlay.dropped'), []);
+    // Without the rewritten copies going out, the same packets are a drop.
+    const dropped = await analyzeBytes(sll2Capture(ev.filter((e) => !e.out || e.t < 1_000_000)), { ifnames: IFNAMES, routes: parseIpRoute(ROUTER_ROUTES) });
+    assert.equal(of(dropped, 'overlay.dropped').length, 1);
+  });
+
   it('overlay.dropped on a node: VXLAN for this node arrives on eth1 and never shows on cilium_vxlan', async () => {
     const ev: Event[] = [];
     for (let i = 0; i < 3; i++) {

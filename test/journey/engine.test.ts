@@ -149,6 +149,21 @@ describe('journey: where packets die', () => {
     assert.equal(to[2]!.verdict, 'reached node w0 cilium_vxlan and was never delivered to 172.20.2.30: dropped on w0');
   });
 
+  it('at its VTEP and no further: dropped before decapsulation, unless the capture there holds nothing but UDP', async () => {
+    const at = async (udpOnly: boolean): Promise<Journey> => {
+      const w = new World();
+      sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0xc00), 0, 'at-vtep');
+      keepCapturing(w, 1_000_000, udpOnly ? ['w0'] : []);
+      return (await follow(w, ['ctr', 'router', 'w0'])).journeys[0]!;
+    };
+    const dropped = await at(false);
+    assert.equal(dropped.fate, 'lost');
+    assert.match(dropped.verdict, /^reached its VTEP node w0 eth1 and was never decapsulated: dropped on w0/);
+    const filtered = await at(true);
+    assert.equal(filtered.fate, 'unknown');
+    assert.match(filtered.verdict, /^reached its VTEP node w0 eth1; the capture there holds nothing but UDP \(a capture filter\?\)/);
+  });
+
   it('without a capture of the next hop the fate is unknown, and says where to capture', async () => {
     const w = new World();
     sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x900), 0);

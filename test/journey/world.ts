@@ -3,7 +3,19 @@
 // eth1, and the router with eth0 (uplink), eth1 and eth2. Each scenario says what happens to
 // the packets; each host's capture holds the copies that host would see, with its own clock.
 import { buildPcap, type PcapRecord } from '../fixtures/capture-writer.js';
-import { ETH_IPV4, ethernet, icmpError, ipv4, IPPROTO_ICMP, IPPROTO_UDP, LINKTYPE_LINUX_SLL2, sll2, udpTunnel, vxlan } from '../fixtures/packet-builder.js';
+import {
+  ETH_IPV4,
+  ethernet,
+  icmpError,
+  ipv4,
+  IPPROTO_ICMP,
+  IPPROTO_UDP,
+  LINKTYPE_LINUX_SLL2,
+  sll2,
+  udp,
+  udpTunnel,
+  vxlan,
+} from '../fixtures/packet-builder.js';
 import { echo, IPPROTO_TCP, syn, synAck } from '../analysis/helpers.js';
 
 export const HOSTS = ['ctr', 'router', 'w0', 'w1'] as const;
@@ -133,8 +145,12 @@ export function tunnelIp(p: PodPacket, ttl: number, outerSrc: string, outerDst: 
   return ip;
 }
 
-/** past-veth: delivered to the pod past the host side of its veth, where the node's capture does not see it. */
-export type Stop = 'none' | 'router-drop' | 'uplink' | 'wrong-vtep' | 'blackhole' | 'past-veth';
+/**
+ * past-veth: delivered to the pod past the host side of its veth, where the node's capture does
+ * not see it. at-vtep: the receiving node's capture shows it arrive in its tunnel, nothing more
+ * (dropped before decapsulation, or a capture filter kept only UDP).
+ */
+export type Stop = 'none' | 'router-drop' | 'uplink' | 'wrong-vtep' | 'blackhole' | 'past-veth' | 'at-vtep';
 
 /**
  * Sends a pod packet from ctr's pod to w0's pod (or back) through the overlay, stopping where
@@ -166,6 +182,7 @@ export function sendTunnelled(w: World, p: PodPacket, t: number, stop: Stop = 'n
   if (stop === 'router-drop') return;
   w.add({ host: 'router', t: t + 80, iface: rOut, out: true, bytes: outer(63), protocol: ETH_IPV4 });
   w.add({ host: b, t: t + 120, iface: 'eth1', out: false, bytes: outer(63), protocol: ETH_IPV4 });
+  if (stop === 'at-vtep') return;
   w.add({ host: b, t: t + 130, iface: 'cilium_vxlan', out: false, bytes: podIp(p, 63), protocol: ETH_IPV4 });
   if (stop === 'past-veth') return;
   w.add({ host: b, t: t + 140, iface: 'lxc0', out: true, bytes: podIp(p, 62), protocol: ETH_IPV4 });
@@ -202,10 +219,16 @@ export function healthyWorld(): World {
   return w;
 }
 
-/** Node-to-node pings (not pod traffic, so not followed) that keep every host's capture running until `t`. */
-export function keepCapturing(w: World, t: number): void {
+/**
+ * Node-to-node pings (not pod traffic, so not followed) that keep every host's capture running
+ * until `t`; on the hosts in `udpOnly`, a UDP datagram instead (a capture filtered to UDP).
+ */
+export function keepCapturing(w: World, t: number, udpOnly: readonly HostName[] = []): void {
   for (const host of HOSTS) {
-    const bytes = ipv4({ src: '192.168.99.1', dst: '192.168.99.2', proto: IPPROTO_ICMP, ttl: 64, id: 1 }, echo(8, 1, 1));
+    const hdr = { src: '192.168.99.1', dst: '192.168.99.2', ttl: 64, id: 1 };
+    const bytes = udpOnly.includes(host)
+      ? ipv4({ ...hdr, proto: IPPROTO_UDP }, udp({ srcPort: 5353, dstPort: 5353 }, new Uint8Array(8), hdr))
+      : ipv4({ ...hdr, proto: IPPROTO_ICMP }, echo(8, 1, 1));
     w.add({ host, t, iface: host === 'router' ? 'eth2' : 'eth1', out: false, bytes, protocol: ETH_IPV4 });
   }
 }

@@ -2,7 +2,8 @@
 //   - On a router: VXLAN/GENEVE packets for another host come in and no forwarded copy goes
 //     out, although the host has a route towards the remote VTEP (its routing table, or other
 //     packets to that VTEP that it did forward): something on the router drops them, usually a
-//     firewall or ACL on the tunnel's UDP port, or reverse-path filtering.
+//     firewall or ACL on the tunnel's UDP port, or reverse-path filtering. Not when the same
+//     pod packets leave in a tunnel with another outer address (the router NATs the VTEPs).
 //   - On a node whose capture includes its tunnel device (packets on it; or, for VXLAN and
 //     GENEVE, -i any showing several interfaces, the device in --ip-link and something other
 //     than UDP on a pod's veth, so that no capture filter hid the decapsulated packets): tunnel packets addressed to the node arrive and are never decapsulated (no
@@ -14,13 +15,15 @@ import { Direction } from '../../capture/types.js';
 import { AddrPairSet, formatAddr, parseAddr, prefixOf } from '../addr.js';
 import { lookupRoute } from '../options.js';
 import { encapByName } from '../../dissect/encap/index.js';
-import { kindName } from '../tunnels.js';
+import { kindName, type Tunnel } from '../tunnels.js';
 import { hostWord, roleOf } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
 
 interface TunnelCount {
   inbound: number;
   forwarded: number;
+  /** Packets this host sent in this tunnel that are no copy of one it received (its own, or rewritten). */
+  sent: number;
   iface: string;
   kind: string;
   frames: number[];
@@ -47,8 +50,9 @@ export const rule: Rule = {
           notOnlyUdp.add(f.iface);
         if (f.tunnel < 0 || f.tunnelId < 0) return;
         let c = counts[f.tunnelId];
-        if (c === undefined) counts[f.tunnelId] = c = { inbound: 0, forwarded: 0, iface: f.iface ?? '', kind: f.tunnelKind, frames: [] };
+        if (c === undefined) counts[f.tunnelId] = c = { inbound: 0, forwarded: 0, sent: 0, iface: f.iface ?? '', kind: f.tunnelKind, frames: [] };
         if (f.copyOf !== 0) c.forwarded++;
+        else if (f.direction === Direction.Outbound) c.sent++;
         else if (f.direction === Direction.Inbound) {
           c.inbound++;
           if (c.frames.length < opts.evidenceFrames) c.frames.push(f.frame);
@@ -77,12 +81,23 @@ export const rule: Rule = {
           m.topology.interfaces.length >= 2 &&
           v.interfaces.some((i) => i.role === 'tunnel') &&
           [...notOnlyUdp].some((i) => roleOf(v, i) === 'pod-veth');
+        const rewrittenOut = (t: Tunnel, id: number): boolean =>
+          m.tunnels.some(
+            (o, k) =>
+              k !== id &&
+              (counts[k]?.sent ?? 0) > 0 &&
+              (o.src !== t.src || o.dst !== t.dst) &&
+              o.innerPairs.some((p) => t.innerPairs.some((q) => q.srcAddr === p.srcAddr && q.dstAddr === p.dstAddr)),
+          );
         counts.forEach((c, id) => {
           const t = m.tunnels[id];
           if (!c || !t || c.inbound < MIN_PACKETS || c.forwarded > 0) return;
           const kind = kindName(c.kind);
           const proto = `UDP ${t.port}`;
           if (v.host === 'router' && !own.has(t.dst)) {
+            // The same pod packets left in another tunnel: the router rewrote the outer header
+            // (NAT to a node's real address), so no copy of the same header went out.
+            if (rewrittenOut(t, id)) return;
             const dst = parseAddr(t.dst)!;
             const route = m.options.routes.length > 0 ? lookupRoute(m.options.routes, dst) : undefined;
             const forwardedThere = m.hops.paths.some((p) => p.kind === 'routed' && p.egress !== c.iface && p.egress !== '?' && sameSubnet(p.dst, t.dst));
