@@ -9,11 +9,12 @@ import type { Journey } from './engine.js';
 export const LOST_FOR_ALERTS = 100_000;
 
 /** Which kind of end a verdict describes (the fix depends on it). */
-type EndKind = 'uplink' | 'dropped-tunnel' | 'dropped' | 'wrong-vtep' | 'pmtu-blackhole' | 'too-big' | 'icmp' | 'between' | 'not-delivered';
+type EndKind = 'uplink' | 'dropped-tunnel' | 'dropped' | 'wrong-vtep' | 'pmtu-blackhole' | 'silent-too-big' | 'too-big' | 'icmp' | 'between' | 'not-delivered';
 
 function endKind(j: Journey): EndKind {
   const v = j.verdict;
   if (v.includes('(the uplink')) return 'uplink';
+  if (v.includes('no frag-needed came back')) return 'silent-too-big';
   if (v.includes('PMTU black hole')) return 'pmtu-blackhole';
   if (v.startsWith('too big')) return 'too-big';
   if (v.includes('wrong VTEP')) return 'wrong-vtep';
@@ -41,6 +42,8 @@ function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
       const pod = tunnelled ? mtu - 50 : mtu;
       return `make the pod MTU fit the path: ${mtu}${tunnelled ? ' − 50 bytes of VXLAN over IPv4' : ''} = ${pod} (the CNI's MTU setting), or let the nodes tell the pods (net.ipv4.ip_forward_use_pmtu=1)`;
     }
+    case 'silent-too-big':
+      return `find the smallest MTU on the path after ${last.capture} (ip link show on its egress and beyond) and let ICMP frag-needed (type 3 code 4) through there, or make the pod MTU fit it: that MTU${j.hops.some((h) => h.encap) ? ' − 50 bytes of VXLAN over IPv4' : ''} (the CNI's MTU setting)`;
     case 'icmp':
       return `read the ICMP error's reason: the host that sent it refuses or cannot route this packet`;
     case 'between':

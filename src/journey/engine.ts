@@ -60,6 +60,9 @@ export interface Hop {
   ttl: number;
   /** TTL / hop limit of the outermost header (the tunnel's, when encapsulated): routers between the nodes lower it. */
   outerTtl: number;
+  /** Bytes of the outermost IP packet, and whether it may not be fragmented (IPv4 DF; always for IPv6). */
+  outerLength: number;
+  outerDf: boolean;
 }
 
 /** An ICMP error that quotes the packet (or its tunnel packet). */
@@ -366,7 +369,10 @@ export class JourneyEngine {
       encap,
       ttl: f.inner.ttl,
       outerTtl: f.outer.ttl,
+      outerLength: f.outer.length,
+      outerDf: f.outer.df || f.outer.v6,
     });
+    if (encap && dir === Direction.Outbound) r.input.host.sentInTunnel(encap.outerSrc, encap.outerDst, f.outer.length);
   }
 
   private start(key: number, quoteInner: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): OpenJourney {

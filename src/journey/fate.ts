@@ -177,6 +177,16 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
         );
       return ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} and was never delivered to ${j.packet.dst}: dropped on ${lastHost.name}`);
     }
+    // Smaller packets of the same tunnel went through, this one (DF set) did not, and no ICMP
+    // error came back: too big for the next link, with the frag-needed lost or blocked.
+    const largest = last.encap ? lastHost.largestSentInTunnel(last.encap.outerSrc, last.encap.outerDst) : undefined;
+    if (last.encap && last.outerDf && largest !== undefined && largest < last.outerLength)
+      return ended(
+        hops,
+        lastSeen,
+        'lost',
+        `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}, a ${last.encap.type.toUpperCase()} packet of ${last.outerLength} bytes with DF set, while smaller ones of this tunnel (up to ${largest} bytes) got through and no frag-needed came back: too big for the next link, a PMTU black hole (ICMP blocked?)`,
+      );
     const hint = last.encap ? ` (a ${last.encap.type.toUpperCase()} packet: look for a firewall rule on its UDP port, or rp_filter)` : '';
     return ended(hops, lastSeen, 'lost', `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}${hint}`);
   }

@@ -84,6 +84,21 @@ export class Host {
    */
   handsToPodsVisibly = false;
 
+  /** The largest tunnel packet this host sent, per tunnel (outer source and destination). */
+  private readonly tunnelSent = new Map<string, number>();
+
+  sentInTunnel(outerSrc: Addr, outerDst: Addr, length: number): void {
+    const key = `${outerSrc}|${outerDst}`;
+    const had = this.tunnelSent.get(key);
+    if (had === undefined && this.tunnelSent.size >= 4096) return;
+    if (had === undefined || length > had) this.tunnelSent.set(key, length);
+  }
+
+  /** The largest packet of this tunnel the host was seen sending, undefined for none. */
+  largestSentInTunnel(outerSrc: Addr, outerDst: Addr): number | undefined {
+    return this.tunnelSent.get(`${outerSrc}|${outerDst}`);
+  }
+
   /**
    * The capture holds something besides UDP (ARP, ICMP, TCP): no capture filter such as `udp`
    * or `port 8472` kept only the tunnel packets, so decapsulated packets would show.

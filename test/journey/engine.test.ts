@@ -164,6 +164,33 @@ describe('journey: where packets die', () => {
     assert.match(filtered.verdict, /^reached its VTEP node w0 eth1; the capture there holds nothing but UDP \(a capture filter\?\)/);
   });
 
+  it('a big packet with DF dropped silently where smaller ones of its tunnel got through: a PMTU black hole', async () => {
+    const big = (seq: number): ReturnType<typeof ping> => {
+      const p = ping(ADDR.pod0, ADDR.pod2, 8, seq, 0xd00 + seq);
+      return { ...p, l4: Uint8Array.from([...p.l4, ...new Uint8Array(1300)]) };
+    };
+    const w = new World();
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0xd01), 0);
+    sendTunnelled(w, ping(ADDR.pod2, ADDR.pod0, 0, 1, 0xd02), 500);
+    sendTunnelled(w, big(2), 200_000, 'too-big');
+    keepCapturing(w, 3_000_000);
+    const { journeys } = await follow(w, ['ctr', 'router', 'w0']);
+    const j = journeys.find((x) => x.packet.icmp?.seq === 2)!;
+    assert.equal(j.fate, 'lost');
+    assert.deepEqual(j.lastSeen, { capture: 'router', interface: 'eth1', direction: 'in' });
+    assert.match(
+      j.verdict,
+      /^entered router eth1, never left: dropped on router, a VXLAN packet of 1\d{3} bytes with DF set, while smaller ones of this tunnel \(up to \d+ bytes\) got through and no frag-needed came back/,
+    );
+    // The same big packet without DF: nothing says it was too big.
+    const w2 = new World();
+    sendTunnelled(w2, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0xd01), 0);
+    sendTunnelled(w2, big(2), 200_000, 'router-drop');
+    keepCapturing(w2, 3_000_000);
+    const plain = (await follow(w2, ['ctr', 'router', 'w0'])).journeys.find((x) => x.packet.icmp?.seq === 2)!;
+    assert.match(plain.verdict, /^entered router eth1, never left: dropped on router \(a VXLAN packet: look for a firewall rule/);
+  });
+
   it('without a capture of the next hop the fate is unknown, and says where to capture', async () => {
     const w = new World();
     sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x900), 0);

@@ -148,9 +148,10 @@ export function tunnelIp(p: PodPacket, ttl: number, outerSrc: string, outerDst: 
 /**
  * past-veth: delivered to the pod past the host side of its veth, where the node's capture does
  * not see it. at-vtep: the receiving node's capture shows it arrive in its tunnel, nothing more
- * (dropped before decapsulation, or a capture filter kept only UDP).
+ * (dropped before decapsulation, or a capture filter kept only UDP). too-big: sent with DF set
+ * and dropped by the router, which says nothing (ICMP blocked).
  */
-export type Stop = 'none' | 'router-drop' | 'uplink' | 'wrong-vtep' | 'blackhole' | 'past-veth' | 'at-vtep';
+export type Stop = 'none' | 'router-drop' | 'uplink' | 'wrong-vtep' | 'blackhole' | 'past-veth' | 'at-vtep' | 'too-big';
 
 /**
  * Sends a pod packet from ctr's pod to w0's pod (or back) through the overlay, stopping where
@@ -171,7 +172,7 @@ export function sendTunnelled(w: World, p: PodPacket, t: number, stop: Stop = 'n
     w.add({ host: a, t: t + 16, iface: 'lo', out: false, bytes: err, protocol: ETH_IPV4 });
     return;
   }
-  const outer = (ttl: number): Uint8Array => tunnelIp(p, 63, aVtep, dstVtep, ttl, p.id);
+  const outer = (ttl: number): Uint8Array => tunnelIp(p, 63, aVtep, dstVtep, ttl, p.id, stop === 'too-big');
   w.add({ host: a, t: t + 20, iface: 'eth1', out: true, bytes: outer(64), protocol: ETH_IPV4 });
   if (stop === 'wrong-vtep') {
     w.add({ host: 'w1', t: t + 60, iface: 'eth1', out: false, bytes: outer(64), protocol: ETH_IPV4 });
@@ -179,7 +180,7 @@ export function sendTunnelled(w: World, p: PodPacket, t: number, stop: Stop = 'n
     return;
   }
   w.add({ host: 'router', t: t + 60, iface: rIn, out: false, bytes: outer(64), protocol: ETH_IPV4 });
-  if (stop === 'router-drop') return;
+  if (stop === 'router-drop' || stop === 'too-big') return;
   w.add({ host: 'router', t: t + 80, iface: rOut, out: true, bytes: outer(63), protocol: ETH_IPV4 });
   w.add({ host: b, t: t + 120, iface: 'eth1', out: false, bytes: outer(63), protocol: ETH_IPV4 });
   if (stop === 'at-vtep') return;
