@@ -18,7 +18,8 @@ set -euo pipefail
 PROG=${0##*/}
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SCENARIOS=(native native-bgp tunnel tunnel-mtu geneve tunnel-4789 tunnel-port tunnel-blocked
-  tunnel-blocked-dst reply-blocked policy-drop wrong-vtep relay asym-encap pmtu pmtu-ok pmtu-blackhole)
+  tunnel-blocked-dst reply-blocked policy-drop nat-vtep nat-vtep-blocked wrong-vtep relay asym-encap
+  pmtu pmtu-ok pmtu-blackhole pmtu-icmp-blocked)
 VXLAN_PORT=8472 # Linux's and Cilium's default, not IANA's 4789
 GENEVE_PORT=6081
 ODD_PORT=9999        # tunnel-port: VXLAN on a port no dissector knows
@@ -41,12 +42,15 @@ usage: $PROG [--dumpcap] SCENARIO OUTDIR
             tunnel-blocked-dst  tunnel; k8s-w0's firewall drops UDP $VXLAN_PORT in INPUT (before decapsulation)
             reply-blocked   tunnel; the router drops the tunnel packets k8s-w0 sends (the replies) in FORWARD
             policy-drop     tunnel; k8s-w0 drops packets to its pod after decapsulation (as a network policy would)
+            nat-vtep        tunnel; the nodes reach k8s-w0 at 198.51.100.20, which the router NATs to 192.168.20.100
+            nat-vtep-blocked  nat-vtep; and the router drops the VXLAN packets to k8s-w0 in FORWARD
             wrong-vtep      tunnel; k8s-ctr encapsulates for k8s-w0's pods towards k8s-w1, which drops them
             relay           tunnel; k8s-ctr sends k8s-w0's pods to k8s-w1, which re-encapsulates to k8s-w0
             asym-encap      tunnel; k8s-w0 answers natively (not encapsulated), the router routes it back
             pmtu            flannel-style VXLAN with DF set, a 1400-byte link router-k8s-w0, pod MTU 1450
             pmtu-ok         pmtu with net.ipv4.ip_forward_use_pmtu=1 on the nodes: the pods learn the path MTU
             pmtu-blackhole  flannel-style VXLAN with DF set, pod MTU 1500 on a 1500-byte underlay
+            pmtu-icmp-blocked  pmtu; and the router sends no frag-needed (its OUTPUT drops them)
             all             every scenario above, one after the other
   --dumpcap also record on the router with dumpcap -i any and dumpcap -i eth0 -i eth1 -i eth2
   OUTDIR    where to write, per scenario, <scenario>-<host>-any.pcap, <scenario>-<host>.ip-link.txt
@@ -248,6 +252,22 @@ drop_on() { # host chain rule...: an iptables rule that drops, saved beside the 
   log "$SCENARIO: $host: iptables -A $chain $* -j DROP"
 }
 
+nat_w0_vtep() { # the nodes tunnel to k8s-w0 at 198.51.100.20; the router NATs it both ways (a public address)
+  local r n
+  r=$(N router)
+  command -v iptables >/dev/null || die "$SCENARIO needs iptables"
+  ip -n "$r" addr add 198.51.100.1/24 dev eth0
+  nsx "$r" iptables -w -t nat -A PREROUTING -d 198.51.100.20 -j DNAT --to-destination "${NODE_IP[w0]}"
+  nsx "$r" iptables -w -t nat -A POSTROUTING -s "${NODE_IP[w0]}" -o eth1 -j SNAT --to-source 198.51.100.20
+  for n in ctr w1; do
+    ip -n "$(N "$n")" route add 198.51.100.0/24 via 192.168.10.200
+    ip -n "$(N "$n")" route replace "${POD_CIDR[w0]}" via "${ROUTER_IP[w0]}" dev cilium_vxlan onlink \
+      encap ip id "${VNI[$n]}" dst 198.51.100.20
+  done
+  [[ $SCENARIO != nat-vtep-blocked ]] || drop_on router FORWARD -d "${NODE_IP[w0]}" -p udp --dport "$VXLAN_PORT"
+  log "$SCENARIO: router: 198.51.100.20 <-> ${NODE_IP[w0]} (DNAT in, SNAT out of eth1)"
+}
+
 encap_w0_pods_towards_w1() { # gateway-node: k8s-ctr's route for k8s-w0's pods encapsulates to k8s-w1
   # gateway w0: the inner frame still goes to k8s-w0's tunnel MAC (a stale VTEP entry): k8s-w1
   # decapsulates a frame that is not addressed to it. gateway w1: to k8s-w1's own tunnel MAC,
@@ -263,6 +283,8 @@ inject() { # the scenario's fault, if any
     tunnel-blocked-dst) drop_on w0 INPUT -p udp --dport "$VXLAN_PORT" ;;
     reply-blocked) drop_on router FORWARD -s "${NODE_IP[w0]}" -p udp --dport "$VXLAN_PORT" ;;
     policy-drop) drop_on w0 FORWARD -d "${POD_IP[w0]}" ;;
+    nat-vtep | nat-vtep-blocked) nat_w0_vtep ;;
+    pmtu-icmp-blocked) drop_on router OUTPUT -p icmp --icmp-type fragmentation-needed ;;
     wrong-vtep) encap_w0_pods_towards_w1 w0 ;;
     relay)
       encap_w0_pods_towards_w1 w1
@@ -338,12 +360,14 @@ run_scenario() {
   local podmtu=1500 tunnel= port= link20=1500 h ns
   case $SCENARIO in
     native | native-bgp) ;;
-    tunnel | tunnel-blocked | tunnel-blocked-dst | reply-blocked | policy-drop | wrong-vtep | relay | asym-encap) tunnel=vxlan podmtu=1450 ;;
+    tunnel | tunnel-blocked | tunnel-blocked-dst | reply-blocked | policy-drop | nat-vtep | nat-vtep-blocked | wrong-vtep | relay | asym-encap)
+      tunnel=vxlan podmtu=1450
+      ;;
     tunnel-mtu) tunnel=vxlan ;;
     tunnel-4789) tunnel=vxlan podmtu=1450 port=4789 ;;
     tunnel-port) tunnel=vxlan podmtu=1450 port=$ODD_PORT ;;
     geneve) tunnel=geneve podmtu=1450 ;;
-    pmtu | pmtu-ok) tunnel=flannel podmtu=1450 link20=1400 ;;
+    pmtu | pmtu-ok | pmtu-icmp-blocked) tunnel=flannel podmtu=1450 link20=1400 ;;
     pmtu-blackhole) tunnel=flannel ;;
   esac
   log "$SCENARIO: building the lab (namespaces ${PREFIX}${SCENARIO}-*)"

@@ -43,12 +43,15 @@ const SCENARIOS = [
   'tunnel-blocked-dst',
   'reply-blocked',
   'policy-drop',
+  'nat-vtep',
+  'nat-vtep-blocked',
   'wrong-vtep',
   'relay',
   'asym-encap',
   'pmtu',
   'pmtu-ok',
   'pmtu-blackhole',
+  'pmtu-icmp-blocked',
 ];
 const PORTS: Record<string, number> = { 'tunnel-4789': 4789, 'tunnel-port': 9999 };
 
@@ -74,6 +77,10 @@ const HEALTHY: Record<string, Host[]> = {
   // k8s-w0 receives every request and sends every reply: the drop is on the router.
   'reply-blocked': ['w1', 'w0'],
   'policy-drop': ['w1'],
+  // The router NATs 198.51.100.20 to k8s-w0: the same pod packets leave in another tunnel, not a drop.
+  'nat-vtep': ['ctr', 'w1', 'w0', 'router'],
+  'nat-vtep-blocked': ['w1', 'w0'],
+  'pmtu-icmp-blocked': ['w1'],
   'wrong-vtep': ['router', 'w0'],
   'asym-encap': ['w1'],
   'tunnel-mtu': ['w1'],
@@ -95,6 +102,9 @@ const FAILING: Record<string, Partial<Record<Host, string[]>>> = {
   'reply-blocked': { ctr: ['w:flow.unanswered'], router: ['e:overlay.dropped'] },
   // Taken out of the tunnel on k8s-w0 and never handed to the pod.
   'policy-drop': { ctr: ['w:flow.unanswered'], router: ['w:flow.unanswered'], w0: ['e:overlay.undelivered', 'w:flow.unanswered'] },
+  'nat-vtep-blocked': { ctr: ['w:flow.unanswered'], router: ['e:overlay.dropped', 'w:flow.unanswered'] },
+  // No frag-needed reaches anyone: a single capture sees only the stall.
+  'pmtu-icmp-blocked': { ctr: ['w:flow.stalled'], w0: ['w:flow.stalled'], router: ['w:flow.stalled'] },
   'wrong-vtep': { ctr: ['w:flow.unanswered'], w1: ['e:overlay.wrong-vtep', 'w:flow.unanswered'] },
   relay: { ctr: ['w:overlay.vtep-asymmetry'], w1: ['w:overlay.vtep-asymmetry'], w0: ['w:overlay.vtep-asymmetry'], router: ['w:overlay.vtep-asymmetry'] },
   'asym-encap': { ctr: ['w:overlay.asymmetric'], w0: ['w:overlay.asymmetric'], router: ['w:overlay.asymmetric'] },

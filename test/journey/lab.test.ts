@@ -49,7 +49,7 @@ const present = existsSync(`${HOSTS_DIR}tunnel-ctr-any.pcap`);
 const skip = present ? false : 'the lab recordings (samples/lab-recordings/hosts) are not in this checkout';
 
 describe('journey: the lab recordings', { skip }, () => {
-  for (const scenario of ['native-bgp', 'tunnel', 'tunnel-mtu', 'tunnel-4789', 'tunnel-port', 'relay', 'asym-encap', 'pmtu-ok']) {
+  for (const scenario of ['native-bgp', 'tunnel', 'tunnel-mtu', 'tunnel-4789', 'tunnel-port', 'relay', 'asym-encap', 'pmtu-ok', 'nat-vtep']) {
     it(`${scenario}: every packet is answered or delivered`, async () => {
       const { journeys } = await follow(scenario);
       assert.ok(journeys.length > 20, `${journeys.length} journeys`);
@@ -180,6 +180,30 @@ describe('journey: the lab recordings', { skip }, () => {
     for (const j of sent) {
       assert.equal(j.fate, 'unknown');
       assert.match(j.verdict, /^left node ctr eth1 for VTEP 192\.168\.10\.101, which none of the captures is/);
+    }
+  });
+
+  it("nat-vtep-blocked: behind the router's NAT, the VXLAN packets entered router eth1 and never left", async () => {
+    const { journeys } = await follow('nat-vtep-blocked');
+    const lost = journeys.filter(toW0Pod).filter((j) => j.fate === 'lost');
+    assert.ok(lost.length >= 4);
+    for (const j of lost) {
+      assert.equal(where(j), 'router eth1 in');
+      assert.match(j.verdict, /^entered router eth1, never left: dropped on router \(a VXLAN packet/);
+    }
+  });
+
+  it("pmtu-icmp-blocked: the download's big packets die on the router, which sends no frag-needed: a PMTU black hole", async () => {
+    const { journeys } = await follow('pmtu-icmp-blocked');
+    const dead = journeys.filter((j) => j.packet.src === POD0 && j.packet.sport === 80 && j.fate === 'lost');
+    assert.ok(dead.length >= 10, `${dead.length}`);
+    for (const j of dead) {
+      assert.equal(where(j), 'router eth1 in');
+      assert.equal(j.errors.length, 0);
+      assert.match(
+        j.verdict,
+        /^entered router eth1, never left: dropped on router, a VXLAN packet of 1500 bytes with DF set, while smaller ones of this tunnel \(up to \d+ bytes\) got through and no frag-needed came back/,
+      );
     }
   });
 

@@ -21,7 +21,7 @@ type Host = (typeof HOSTS)[number];
 
 const SCENARIOS = [
   'native', 'native-bgp', 'tunnel', 'tunnel-mtu', 'tunnel-4789', 'tunnel-port', 'tunnel-blocked',
-  'tunnel-blocked-dst', 'reply-blocked', 'policy-drop',
+  'tunnel-blocked-dst', 'reply-blocked', 'policy-drop', 'nat-vtep', 'nat-vtep-blocked', 'pmtu-icmp-blocked',
   'wrong-vtep', 'relay', 'asym-encap', 'pmtu', 'pmtu-ok', 'pmtu-blackhole',
 ] as const;
 const PORTS: Record<string, number> = { 'tunnel-4789': 4789, 'tunnel-port': 9999 };
@@ -162,6 +162,24 @@ describe('lab recordings: where the packets went', () => {
     none(w0, all(pod(POD.ctr, POD.w0), on('lxc0', isOut)), 'the pod packet Out on k8s-w0 lxc0');
     none(w0, (p) => p.inner?.src === POD.w0 && p.iface !== 'lo', 'anything from the w0 pod');
     assert.match(readFileSync(join(DIR, 'policy-drop-w0.firewall.txt'), 'utf8'), /-A FORWARD -d 172\.20\.2\.30\/32 -j DROP/);
+  });
+
+  it('nat-vtep: k8s-ctr tunnels to 198.51.100.20; the router rewrites it to 192.168.20.100 (and back), and everything is answered', async () => {
+    const r = await host('nat-vtep', 'router');
+    some(r, all(tunnelled(NODE.ctr, '198.51.100.20'), pod(POD.ctr, POD.w0), on('eth1', isIn)), 'VXLAN to the public address In on router eth1');
+    some(r, all(tunnelled(NODE.ctr, NODE.w0), pod(POD.ctr, POD.w0), on('eth2', isOut)), 'the same, rewritten, Out on router eth2');
+    some(await host('nat-vtep', 'ctr'), all(pod(POD.w0, POD.ctr), on('lxc0', isOut)), 'the w0 pod answers at k8s-ctr');
+    const blocked = await host('nat-vtep-blocked', 'router');
+    some(blocked, all(tunnelled(NODE.ctr, '198.51.100.20'), on('eth1', isIn)), 'VXLAN In on router eth1');
+    none(blocked, all((p) => p.vxlan !== undefined, isOut), 'VXLAN leaving the router');
+  });
+
+  it('pmtu-icmp-blocked: the big packets of the download enter the router and never leave; no frag-needed anywhere', async () => {
+    const r = await host('pmtu-icmp-blocked', 'router');
+    const big = some(r, all((p) => p.vxlan !== undefined && (p.ip?.totalLength ?? 0) > 1400, on('eth1', isIn)), 'VXLAN over 1400 bytes In on router eth1');
+    none(r, all((p) => p.vxlan !== undefined && (p.ip?.totalLength ?? 0) > 1400, isOut), 'VXLAN over 1400 bytes leaving the router');
+    assert.ok(big.length >= 5, show(big));
+    for (const h of HOSTS) none(await host('pmtu-icmp-blocked', h), (p) => p.icmp?.type === 3 && p.icmp.code === 4, `frag-needed on ${h}`);
   });
 
   it('wrong-vtep: k8s-ctr sends k8s-w0 pod traffic to 192.168.10.101; k8s-w1 decapsulates it as OTHERHOST and drops it', async () => {
