@@ -103,6 +103,14 @@ export class IpFacts {
   }
 }
 
+/**
+ * The frame carries something besides UDP (ARP, or a plain IP packet of another protocol):
+ * whatever filtered the capture (`udp`, `port 8472`) did not keep only tunnel packets.
+ */
+export function beyondUdp(f: Facts): boolean {
+  return f.arp >= 0 || (f.outer.present && f.outer.proto !== PROTO_UDP);
+}
+
 export class Facts {
   /** The packet's bytes (offsets in IpFacts point into them); valid during the packet's turn only. */
   data: Uint8Array = EMPTY;

@@ -323,9 +323,9 @@ async function severalCaptures(args: ReadArgs, print: boolean): Promise<number> 
     decodeAs,
     heuristics: args.heuristics,
   };
-  checkMultiCapture(what);
+  const files = checkMultiCapture(what);
   if (!process.stdout.isTTY) throw new VxError('usage', msg.uiSeveralCapturesPrint());
-  const merged = await mergeCaptures(what, warn);
+  const merged = await mergeCaptures(what, warn, files);
   const { runUi } = await import('../ui/index.js');
   const { defaultConfigPath } = await import('../ui/config.js');
   const status = await runUi({

@@ -226,7 +226,6 @@ export class JourneyEngine {
       const f = r.facts;
       const dir = r.direction();
       const t = r.time(i);
-      if (!c.host.capturesBeyondUdp && (f.arp >= 0 || (f.outer.present && f.outer.proto !== 17))) c.host.capturesBeyondUdp = true;
       if (t < latest) back = Math.max(back, latest - t);
       else latest = t;
       if (f.tunnel >= 0 && f.inner !== f.outer && f.inner.present) {
@@ -328,7 +327,6 @@ export class JourneyEngine {
     const r = this.readers[k]!;
     const pkt = r.read(i, data);
     const f = r.facts;
-    if (!r.input.host.capturesBeyondUdp && (f.arp >= 0 || (f.outer.present && f.outer.proto !== 17))) r.input.host.capturesBeyondUdp = true;
     if (f.inner.present && isIcmpError(f.inner) && f.quoted.present) {
       this.attachError(k, pkt, f, t);
       return;

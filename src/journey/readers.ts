@@ -9,7 +9,7 @@ import type { FrameMeta, Packet } from '../dissect/types.js';
 import { contains, macNumber, type Addr, type Cidr } from '../analysis/addr.js';
 import { FastFacts } from '../analysis/fast-facts.js';
 import { LazyPacket } from '../analysis/pass.js';
-import { Facts } from '../analysis/facts.js';
+import { Facts, beyondUdp } from '../analysis/facts.js';
 import type { SampleTimes } from './clock.js';
 import { frameTime } from './kway.js';
 import { OwnMacLearner } from './own-mac.js';
@@ -38,12 +38,16 @@ export class Capturing {
    */
   read(i: number, data: Uint8Array): Packet {
     frameMetaInto(this.meta, this.input.capture, i, this.input.ifnames);
+    let pkt: Packet;
     if (this.fast !== undefined && this.fast.read(this.facts, data, this.meta, i, 0)) {
       this.lazy.reset(data, this.meta);
-      return this.lazy;
+      pkt = this.lazy;
+    } else {
+      pkt = dissect(data, this.meta, this.registry);
+      this.facts.read(pkt, i, 0);
     }
-    const pkt = dissect(data, this.meta, this.registry);
-    this.facts.read(pkt, i, 0);
+    const host = this.input.host;
+    if (!host.capturesBeyondUdp && beyondUdp(this.facts)) host.capturesBeyondUdp = true;
     return pkt;
   }
 

@@ -85,8 +85,12 @@ class TemporaryDir {
   }
 }
 
-export async function mergeCaptures(args: MultiCaptureArgs, report: (text: string) => void): Promise<MergedCaptures> {
-  const files = checkMultiCapture(args);
+/** `files`: what checkMultiCapture made of `args`, when the caller checked them first. */
+export async function mergeCaptures(
+  args: MultiCaptureArgs,
+  report: (text: string) => void,
+  files: CaptureFiles = checkMultiCapture(args),
+): Promise<MergedCaptures> {
   const problems: string[] = [];
   const loaded = await openCaptureFiles(files, (text) => {
     problems.push(text);
