@@ -4,21 +4,11 @@ import { Direction } from '../../capture/types.js';
 import { formatAddr } from '../../analysis/addr.js';
 import type { CaptureClock, FlowSummary, Hop, Journey } from '../../journey/engine.js';
 import { describePacket } from '../../journey/packet-info.js';
+import { delayText, msText } from '../../text/duration.js';
 import { safeText } from '../../text/escape.js';
 import { BARE, type ShownNames } from '../shown-names.js';
 
 const DIR_TEXT: Record<number, string> = { [Direction.Inbound]: 'In', [Direction.Outbound]: 'Out' };
-
-function ms(seconds: number): string {
-  const v = seconds * 1000;
-  return `${Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
-}
-
-/** A hop's delay after the previous one; a small negative one is clock-estimate noise between hosts. */
-function delta(seconds: number): string {
-  const text = ms(Math.abs(seconds));
-  return seconds < 0 && text !== '0.00 ms' ? `-${text}` : `+${text}`;
-}
 
 function encapText(h: Hop, shown: ShownNames): string {
   const e = h.encap!;
@@ -54,7 +44,7 @@ export function journeyLines(j: Journey, names: readonly string[], shown: ShownN
   let encap = '';
   j.hops.forEach((h, i) => {
     let text = hopText(h, names);
-    if (i > 0) text += ` ${delta(h.time - j.hops[i - 1]!.time)}`;
+    if (i > 0) text += ` ${delayText(h.time - j.hops[i - 1]!.time)}`;
     const e = h.encap ? encapText(h, shown) : '';
     if (e !== encap && e !== '') text += ` ${e}`;
     encap = e;
@@ -62,7 +52,7 @@ export function journeyLines(j: Journey, names: readonly string[], shown: ShownN
   });
   const first = j.hops[0]!;
   const last = j.hops[j.hops.length - 1]!;
-  const span = j.hops.length > 1 ? ` ${ms(last.time - first.time)}` : '';
+  const span = j.hops.length > 1 ? ` ${msText(last.time - first.time)}` : '';
   const end = j.fate === 'delivered' || j.fate === 'answered' ? `${FATE_MARK[j.fate]}${span}` : `${FATE_MARK[j.fate]} ${safeText(j.verdict)}`;
   return [head, `   ${parts.join(' → ')}  ${end}`];
 }
@@ -74,7 +64,7 @@ export function captureLines(captures: readonly CaptureClock[]): string[] {
       i === 0
         ? 'reference clock'
         : c.clock.matched > 0
-          ? `clock ${c.clock.offset >= 0 ? '+' : ''}${c.clock.offset.toFixed(6)} s (±${ms(c.clock.uncertainty)}, from ${c.clock.matched} shared packets)`
+          ? `clock ${c.clock.offset >= 0 ? '+' : ''}${c.clock.offset.toFixed(6)} s (±${msText(c.clock.uncertainty)}, from ${c.clock.matched} shared packets)`
           : 'clock unknown (no packet shared with the other captures)';
     return `  ${safeText(c.name).padEnd(w)}  ${safeText(c.file)}: ${c.packets} packets, ${c.followed} of them followed, ${clock}`;
   });

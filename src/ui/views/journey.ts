@@ -3,23 +3,16 @@
 // ended, in the alert colour when the packet was lost; and below, every lost packet with where
 // it was last seen, which Enter opens in turn. Rows: the hops first, then the lost packets.
 import { NOT_KEPT, type JourneyHopRow, type JourneyRow, type JourneyView } from '../journey-model.js';
+import { delayText } from '../../text/duration.js';
 import { fit, fitFirst, thousands, wrap } from '../text.js';
 import { RowView } from './row-view.js';
 import { Table } from './table.js';
 
 export type JourneyItem = { kind: 'hop'; hop: JourneyHopRow } | { kind: 'lost'; journey: JourneyRow; index: number };
 
-function ms(seconds: number): string {
-  const v = seconds * 1000;
-  return `${Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
-}
-
-/** A hop's delay after the previous one, as `vxshark journey` writes it; a small negative one is clock-estimate noise. */
+/** A hop's delay after the previous one, as `vxshark journey` writes it. */
 function delay(h: JourneyHopRow, before: JourneyHopRow | undefined): string {
-  if (!before) return '';
-  const d = h.after - before.after;
-  const text = ms(Math.abs(d));
-  return d < 0 && text !== '0.00 ms' ? `-${text}` : `+${text}`;
+  return before ? delayText(h.after - before.after) : '';
 }
 
 function place(h: JourneyHopRow): string {
