@@ -8,7 +8,7 @@ const NO_RANGE: [number, number] = [0, 0];
 const shownCache = new WeakMap<Registry, Map<string, readonly FieldDef[]>>();
 
 /** For each of a layer's shown fields, by position: whether some field is under it, and whether its parent comes after it. */
-interface Layout {
+export interface Layout {
   isParent: boolean[];
   parentLater: boolean[];
 }
@@ -16,7 +16,7 @@ interface Layout {
 const layouts = new WeakMap<readonly FieldDef[], Layout>();
 
 /** The layer's parent-child layout, worked out once per field list (buildTree runs per packet). */
-function layoutOf(fields: readonly FieldDef[]): Layout {
+export function layoutOf(fields: readonly FieldDef[]): Layout {
   let out = layouts.get(fields);
   if (!out) {
     const parents = new Set(fields.map((f) => f.parent).filter((p) => p !== undefined));
@@ -30,7 +30,7 @@ function layoutOf(fields: readonly FieldDef[]): Layout {
 }
 
 /** The fields a layer's tree shows, in order (worked out once per protocol, not per packet). */
-function shownFields(registry: Registry, proto: string): readonly FieldDef[] {
+export function shownFields(registry: Registry, proto: string): readonly FieldDef[] {
   let byProto = shownCache.get(registry);
   if (!byProto) shownCache.set(registry, (byProto = new Map()));
   let defs = byProto.get(proto);
@@ -73,63 +73,66 @@ function fieldNodes(pkt: Packet, layer: Layer, def: FieldDef, ranges: boolean): 
  */
 export function buildTree(pkt: Packet, registry: Registry, opts: { ranges?: boolean } = {}): TreeNode[] {
   const ranges = opts.ranges ?? true;
-  return pkt.layers.map((layer, index) => {
-    const dis = registry.dissector(layer.proto);
-    const node: TreeNode = {
-      label: safeText(dis?.title?.(pkt, layer) ?? dis?.name ?? layer.proto),
-      field: layer.proto,
-      start: layer.start,
-      length: (layer.proto === 'frame' ? layer.end : layer.payload) - layer.start,
-      children: [],
-    };
-    // A sub-field with as many values as its parent pairs up with it value by value (the
-    // class of the second GENEVE option goes under the second option); otherwise it goes
-    // under the parent's last node.
-    // A parent registered after its sub-field (ISAKMP's payloads come after the header's next
-    // payload) takes the sub-field's nodes once every field is placed.
-    const byName = new Map<string, TreeNode[]>();
-    const later: { def: FieldDef; children: TreeNode[] }[] = [];
-    const place = (def: FieldDef, children: TreeNode[]): void => {
-      const parents = def.parent ? byName.get(def.parent) : undefined;
-      const skip = def.firstAtTop ? 1 : 0;
-      for (let i = 0; i < children.length; i++) {
-        const child = children[i]!;
-        const k = i - skip;
-        const parent = k < 0 ? undefined : parents && (parents.length === children.length - skip ? parents[k] : parents[parents.length - 1]);
-        if (parent) (parent.children ??= []).push(child);
-        else node.children!.push(child);
-      }
-    };
-    const fields = shownFields(registry, layer.proto);
-    const { isParent, parentLater } = layoutOf(fields);
-    for (let d = 0; d < fields.length; d++) {
-      const def = fields[d]!;
-      const children = fieldNodes(pkt, layer, def, ranges);
-      if (children.length === 0) continue;
-      if (isParent[d]) byName.set(def.name, children);
-      if (!parentLater[d]) {
-        place(def, children);
-        continue;
-      }
-      if (def.firstAtTop) node.children!.push(children[0]!);
-      later.push({ def, children });
+  return pkt.layers.map((layer, index) => layerNode(pkt, layer, index, registry, ranges));
+}
+
+/** One layer's node of buildTree: its title, fields, names from the context and expert notes. */
+export function layerNode(pkt: Packet, layer: Layer, index: number, registry: Registry, ranges: boolean): TreeNode {
+  const dis = registry.dissector(layer.proto);
+  const node: TreeNode = {
+    label: safeText(dis?.title?.(pkt, layer) ?? dis?.name ?? layer.proto),
+    field: layer.proto,
+    start: layer.start,
+    length: (layer.proto === 'frame' ? layer.end : layer.payload) - layer.start,
+    children: [],
+  };
+  // A sub-field with as many values as its parent pairs up with it value by value (the
+  // class of the second GENEVE option goes under the second option); otherwise it goes
+  // under the parent's last node.
+  // A parent registered after its sub-field (ISAKMP's payloads come after the header's next
+  // payload) takes the sub-field's nodes once every field is placed.
+  const byName = new Map<string, TreeNode[]>();
+  const later: { def: FieldDef; children: TreeNode[] }[] = [];
+  const place = (def: FieldDef, children: TreeNode[]): void => {
+    const parents = def.parent ? byName.get(def.parent) : undefined;
+    const skip = def.firstAtTop ? 1 : 0;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
+      const k = i - skip;
+      const parent = k < 0 ? undefined : parents && (parents.length === children.length - skip ? parents[k] : parents[parents.length - 1]);
+      if (parent) (parent.children ??= []).push(child);
+      else node.children!.push(child);
     }
-    for (const { def, children } of later) {
-      const parents = byName.get(def.parent!) ?? [];
-      const rest = def.firstAtTop ? children.slice(1) : children;
-      rest.forEach((child, i) => {
-        const parent = parents.length === rest.length ? parents[i] : parents[parents.length - 1];
-        if (parent) (parent.children ??= []).unshift(child);
-        else node.children!.push(child);
-      });
+  };
+  const fields = shownFields(registry, layer.proto);
+  const { isParent, parentLater } = layoutOf(fields);
+  for (let d = 0; d < fields.length; d++) {
+    const def = fields[d]!;
+    const children = fieldNodes(pkt, layer, def, ranges);
+    if (children.length === 0) continue;
+    if (isParent[d]) byName.set(def.name, children);
+    if (!parentLater[d]) {
+      place(def, children);
+      continue;
     }
-    const named = layer.quoted ? undefined : registry.naming?.layerTree(pkt, layer);
-    if (named) node.children!.push(escapeTree(named));
-    for (const n of pkt.notes) {
-      if (n.layer === index) node.children!.push({ label: safeText(n.message), start: layer.start, length: 0 });
-    }
-    return node;
-  });
+    if (def.firstAtTop) node.children!.push(children[0]!);
+    later.push({ def, children });
+  }
+  for (const { def, children } of later) {
+    const parents = byName.get(def.parent!) ?? [];
+    const rest = def.firstAtTop ? children.slice(1) : children;
+    rest.forEach((child, i) => {
+      const parent = parents.length === rest.length ? parents[i] : parents[parents.length - 1];
+      if (parent) (parent.children ??= []).unshift(child);
+      else node.children!.push(child);
+    });
+  }
+  const named = layer.quoted ? undefined : registry.naming?.layerTree(pkt, layer);
+  if (named) node.children!.push(escapeTree(named));
+  for (const n of pkt.notes) {
+    if (n.layer === index) node.children!.push({ label: safeText(n.message), start: layer.start, length: 0 });
+  }
+  return node;
 }
 
 /** Names come from context files, not from vxshark: escaped like capture text. */

@@ -2,7 +2,7 @@
 // case that can be replayed. Two targets:
 //  - the dissectors: every mutated frame goes through dissect(), summarize(), buildTree(),
 //    treeText() and fieldValues() for every registered field, and must neither throw nor
-//    trip the dissector's last-line-of-defence catch;
+//    trip the dissector's last-line-of-defence catch; -V's byte writer must write the tree's text;
 //  - the capture readers: mutated whole files (headers included) go through IndexBuilder,
 //    which must either succeed or throw a VxError, never another exception.
 import { describe, it } from 'node:test';
@@ -19,6 +19,7 @@ import { formatValue } from '../../src/dissect/format.js';
 import { parseDecodeAs, type Registry } from '../../src/dissect/registry.js';
 import { summarize } from '../../src/dissect/summary.js';
 import { buildTree, treeText } from '../../src/dissect/tree.js';
+import { TextBytes, writeTreeBytes } from '../../src/dissect/tree-bytes.js';
 import type { FrameMeta, TreeNode } from '../../src/dissect/types.js';
 import { fieldOccurrences } from '../../src/dissect/values.js';
 import { VxError } from '../../src/errors.js';
@@ -243,7 +244,13 @@ function runCase(c: Case, number: number, registry: Registry, names: string[], s
     stage = 'buildTree';
     const tree = buildTree(pkt, registry);
     checkTree(tree, c.data.length, problems, c.name);
-    treeText(tree);
+    const text = treeText(buildTree(pkt, registry, { ranges: false }));
+    stage = 'writeTreeBytes';
+    const bytes = new TextBytes(64);
+    writeTreeBytes(bytes, pkt, registry);
+    const written = bytes.buffer.toString('utf8', 0, bytes.length);
+    const expected = text.map((line) => line + '\n').join('');
+    if (written !== expected) problems.push(`${c.name}: -V's byte text differs from the tree's text`);
     stageReads();
     for (const name of names) {
       stage = `field ${name}`;

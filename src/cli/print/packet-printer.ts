@@ -1,6 +1,6 @@
 import type { Registry } from '../../dissect/registry.js';
 import { summarize } from '../../dissect/summary.js';
-import { buildTree, treeString } from '../../dissect/tree.js';
+import { TextBytes, writeTreeBytes } from '../../dissect/tree-bytes.js';
 import type { Packet } from '../../dissect/types.js';
 import type { Output } from '../io.js';
 import type { Paint } from './color.js';
@@ -22,6 +22,7 @@ export interface PrintOptions {
 /** Prints dissected packets in the format -T/-V/-x/-e ask for. */
 export class PacketPrinter {
   private printed = 0;
+  private text: TextBytes | undefined;
   private readonly fields;
 
   constructor(
@@ -67,9 +68,17 @@ export class PacketPrinter {
     }
     // As in tshark: -V prints the tree, -x alone prints only the bytes, -P adds the summary line.
     if (opts.verbose) {
-      // One write per packet (the lines joined in one string), after a blank line between packets.
-      if (this.printed > 1) out.line('');
-      out.line(treeString(buildTree(pkt!, registry, { ranges: false })));
+      // A blank line between packets, then the tree written straight into bytes.
+      const text = (this.text ??= new TextBytes());
+      text.length = 0;
+      if (this.printed > 1) text.byte(0x0a);
+      writeTreeBytes(text, pkt!, registry);
+      if (pkt!.layers.length === 0) text.byte(0x0a);
+      const { buffer, length } = text;
+      out.bytes(length, (into, at) => {
+        buffer.copy(into, at, 0, length);
+        return at + length;
+      });
     } else if (!opts.hex || opts.summaryLines) {
       const line = summaryLine(pkt!.frame.number, time, summarize(pkt!, registry), this.paint);
       const severity = pkt!.notes.find((n) => n.severity === 'error') ? 'error' : undefined;

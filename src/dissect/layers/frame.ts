@@ -44,16 +44,24 @@ function intlZoneName(t: Date): string {
   return zoneFormat.formatToParts(t).find((x) => x.type === 'timeZoneName')?.value ?? '';
 }
 
+// Packets come many to a second: the date, the time to the second and the zone are worked out
+// once per second (the local calendar fields are slow to ask for).
+let secondOf = NaN;
+let secondText = '';
+let zoneSuffix = '';
+
 /** tshark's absolute time in the local time zone: "Jun  1, 2025 10:00:06.002950000 UTC". */
 function formatArrival(sec: number, nsec: number): string {
-  const t = new Date(sec * 1000);
-  // Past ±275,760 years (a corrupt time stamp or resolution) there is no calendar date; tshark says the same.
-  if (!Number.isFinite(t.getTime())) return 'Not representable';
-  const zone = zoneName(t, sec);
-  return (
-    `${MONTHS[t.getMonth()]} ${String(t.getDate()).padStart(2, ' ')}, ${t.getFullYear()} ` +
-    `${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}.${fraction(nsec, 9)}${zone ? ` ${zone}` : ''}`
-  );
+  if (sec !== secondOf) {
+    const t = new Date(sec * 1000);
+    // Past ±275,760 years (a corrupt time stamp or resolution) there is no calendar date; tshark says the same.
+    if (!Number.isFinite(t.getTime())) return 'Not representable';
+    const zone = zoneName(t, sec);
+    secondText = `${MONTHS[t.getMonth()]} ${String(t.getDate()).padStart(2, ' ')}, ${t.getFullYear()} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}.`;
+    zoneSuffix = zone ? ` ${zone}` : '';
+    secondOf = sec;
+  }
+  return secondText + fraction(nsec, 9) + zoneSuffix;
 }
 
 /** The pseudo-layer that holds what the capture file says about a frame. */

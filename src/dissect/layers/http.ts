@@ -51,8 +51,21 @@ export function looksLikeHttp(d: Uint8Array, start: number, end: number): boolea
 
 const METHOD_WORDS = METHODS.map((m) => `${m} `);
 
+// Every field reads the header lines: the last layer's are kept, so -V's ten fields split them once.
+let linesOf: Layer | undefined;
+let linesData: Uint8Array | undefined;
+let lastLines: string[] = [];
+
 /** The header lines, each without its line ending; the first is the request or status line. */
 function lines(p: Packet, l: Layer): string[] {
+  if (l === linesOf && p.data === linesData) return lastLines;
+  lastLines = splitLines(p, l);
+  linesOf = l;
+  linesData = p.data;
+  return lastLines;
+}
+
+function splitLines(p: Packet, l: Layer): string[] {
   const d = p.data;
   const out: string[] = [];
   let from = l.start;

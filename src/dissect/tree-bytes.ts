@@ -1,0 +1,366 @@
+import { safeText } from '../text/escape.js';
+import type { FixedGetter, FixedRead } from './field-helpers.js';
+import { displayValue, formatIpv6, formatValue } from './format.js';
+import type { Registry } from './registry.js';
+import { layerNode, layoutOf, shownFields } from './tree.js';
+import type { FieldDef, FieldValue, Layer, Packet, TreeNode } from './types.js';
+
+// -V prints about a hundred lines a packet. Building them as tree nodes and label strings, then
+// encoding them, cost most of -V's time; this writes the same text straight into bytes. A layer
+// whose tree is not a plain nesting of single values (GENEVE options, a sub-field whose parent
+// is absent) is still built by layerNode and written from its nodes, so the text is the same.
+
+const INDENT = 0x20;
+const NEWLINE = 0x0a;
+const ENCODER = new TextEncoder();
+const SET = ENCODER.encode('Set');
+const NOT_SET = ENCODER.encode('Not set');
+const HEX_DIGITS = ENCODER.encode('0123456789abcdef');
+
+/** How one field list prints: the order of its fields in the text and each one's depth and pre-encoded head. */
+interface Plan {
+  /** False when the layout needs layerNode (a parent after its sub-field, first values at the top, repeated names). */
+  plain: boolean;
+  /** Field positions in printing order (each parent followed by its sub-fields). */
+  order: number[];
+  /** Position of each field's parent in the list, -1 at the top. */
+  parent: number[];
+  /** Each field's indent, label and ": " (the label alone for a field without a value), as bytes. */
+  head: Uint8Array[];
+  /** Each field's value names, encoded once as they are met. */
+  names: (Map<number, Uint8Array> | undefined)[];
+  /** What a fixed-offset field reads, to read it without calling its getter. */
+  fixed: (FixedRead | undefined)[];
+  /** Each field's whole lines for values below CACHED_VALUES, made once. */
+  lines: (Uint8Array[] | undefined)[];
+}
+
+/** Values below this get their whole line cached (flags, lengths, types, TTLs, small ports). */
+const CACHED_VALUES = 256;
+
+const plans = new WeakMap<readonly FieldDef[], Plan>();
+
+function planOf(fields: readonly FieldDef[]): Plan {
+  let plan = plans.get(fields);
+  if (plan) return plan;
+  const { parentLater } = layoutOf(fields);
+  const position = new Map<string, number>();
+  let plain = !parentLater.includes(true) && !fields.some((f) => f.firstAtTop);
+  for (let i = 0; i < fields.length; i++) {
+    if (position.has(fields[i]!.name)) plain = false;
+    position.set(fields[i]!.name, i);
+  }
+  const parent = fields.map((f) => (f.parent !== undefined ? (position.get(f.parent) ?? -1) : -1));
+  const children = fields.map(() => [] as number[]);
+  const order: number[] = [];
+  const depth = fields.map(() => 1);
+  const visit = (i: number, d: number): void => {
+    order.push(i);
+    depth[i] = d;
+    for (const c of children[i]!) visit(c, d + 1);
+  };
+  parent.forEach((p, i) => {
+    if (p >= 0) children[p]!.push(i);
+  });
+  parent.forEach((p, i) => {
+    if (p < 0) visit(i, 1);
+  });
+  const head = fields.map((f, i) => ENCODER.encode('    '.repeat(depth[i]!) + (f.type === 'none' ? f.label : `${f.label}: `)));
+  plan = {
+    plain: plain && order.length === fields.length,
+    order,
+    parent,
+    head,
+    names: fields.map(() => undefined),
+    fixed: fields.map((f) => (f.get as FixedGetter).fixed),
+    lines: fields.map(() => undefined),
+  };
+  plans.set(fields, plan);
+  return plan;
+}
+
+/** A growing byte buffer that -V's text is written into, packet after packet. */
+export class TextBytes {
+  buffer: Buffer;
+  length = 0;
+
+  constructor(size = 256 * 1024) {
+    this.buffer = Buffer.allocUnsafe(size);
+  }
+
+  /** Makes room for n more bytes. */
+  room(n: number): void {
+    if (this.length + n <= this.buffer.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + n));
+    this.buffer.copy(bigger, 0, 0, this.length);
+    this.buffer = bigger;
+  }
+
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.room(n);
+    const buf = this.buffer;
+    let at = this.length;
+    // Heads and names are short: a loop beats set()'s call for them.
+    if (n < 48) for (let i = 0; i < n; i++) buf[at++] = b[i]!;
+    else {
+      buf.set(b, at);
+      at += n;
+    }
+    this.length = at;
+  }
+
+  /** Text as UTF-8. */
+  text(s: string): void {
+    this.room(3 * s.length);
+    this.length += this.buffer.write(s, this.length, 'utf8');
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buffer[this.length++] = b;
+  }
+
+  /** A whole non-negative number in decimal. */
+  decimal(n: number): void {
+    this.room(16);
+    const buf = this.buffer;
+    if (n < 10) {
+      buf[this.length++] = 0x30 + n;
+      return;
+    }
+    let digits = 1;
+    for (let p = 10; p <= n; p *= 10) digits++;
+    let at = this.length + digits;
+    this.length = at;
+    do {
+      const q = Math.floor(n / 10);
+      buf[--at] = 0x30 + (n - q * 10);
+      n = q;
+    } while (n > 0);
+  }
+
+  /** "0x" and the number's low 32 bits in hex, padded to `digits` (as hexNumber). */
+  hex(n: number, digits: number): void {
+    n >>>= 0;
+    let width = 1;
+    while (width < 8 && n >>> (4 * width) !== 0) width++;
+    if (width < digits) width = digits;
+    this.room(2 + width);
+    const buf = this.buffer;
+    buf[this.length++] = 0x30;
+    buf[this.length++] = 0x78;
+    for (let i = width - 1; i >= 0; i--) buf[this.length++] = i >= 8 ? 0x30 : HEX_DIGITS[(n >>> (4 * i)) & 15]!;
+  }
+
+  /** Bytes [from, to) as hex pairs, with `sep` (a byte, or -1 for none) between them. */
+  hexPairs(b: Uint8Array, from: number, to: number, sep: number): void {
+    this.room(3 * (to - from));
+    const buf = this.buffer;
+    let at = this.length;
+    for (let i = from; i < to; i++) {
+      if (i > from && sep >= 0) buf[at++] = sep;
+      buf[at++] = HEX_DIGITS[b[i]! >>> 4]!;
+      buf[at++] = HEX_DIGITS[b[i]! & 15]!;
+    }
+    this.length = at;
+  }
+
+  ipv4(n: number): void {
+    this.decimal(n >>> 24);
+    this.byte(0x2e);
+    this.decimal((n >>> 16) & 255);
+    this.byte(0x2e);
+    this.decimal((n >>> 8) & 255);
+    this.byte(0x2e);
+    this.decimal(n & 255);
+  }
+}
+
+function isWhole(v: number): boolean {
+  return v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v;
+}
+
+/** The value as formatValue writes it, straight into bytes. */
+function writeValue(out: TextBytes, def: FieldDef, v: FieldValue): void {
+  switch (def.type) {
+    case 'ipv4':
+      out.ipv4(v as number);
+      return;
+    case 'ether':
+    case 'bytes':
+      out.hexPairs(v as Uint8Array, 0, (v as Uint8Array).length, def.type === 'bytes' && def.plainHex ? -1 : 0x3a);
+      return;
+    case 'ipv6':
+      out.text(formatIpv6(v as Uint8Array));
+      return;
+    case 'uint':
+    case 'int':
+      if (def.hexDigits) out.hex(v as number, def.hexDigits);
+      else if (typeof v === 'number' && isWhole(v)) out.decimal(v);
+      else out.text(String(v));
+      return;
+    default:
+      out.text(formatValue(def, v));
+  }
+}
+
+/** One field line after its head: the value as displayValue shows it, escaped where it is capture text. */
+function writeLine(out: TextBytes, plan: Plan, index: number, def: FieldDef, v: FieldValue, data: Uint8Array): void {
+  // Most lines are a flag, a length or a type: a small number or a boolean, whose whole line is kept once made.
+  const key = typeof v === 'boolean' ? +v : typeof v === 'number' && v >= 0 && v < CACHED_VALUES && (v | 0) === v ? v : -1;
+  if (key >= 0) {
+    const lines = (plan.lines[index] ??= []);
+    const line = lines[key];
+    if (line) {
+      out.bytes(line);
+      return;
+    }
+    const from = out.length;
+    writeFreshLine(out, plan, index, def, v, data);
+    lines[key] = new Uint8Array(out.buffer.subarray(from, out.length));
+    return;
+  }
+  writeFreshLine(out, plan, index, def, v, data);
+}
+
+function writeFreshLine(out: TextBytes, plan: Plan, index: number, def: FieldDef, v: FieldValue, data: Uint8Array): void {
+  out.bytes(plan.head[index]!);
+  if (v === BYTES_AT) {
+    const p = at[index]!;
+    const size = plan.fixed[index]!.size;
+    if (def.type === 'ipv6') out.text(formatIpv6(data.subarray(p, p + size)));
+    else if (def.type === 'ether' || def.type === 'bytes') out.hexPairs(data, p, p + size, def.type === 'bytes' && def.plainHex ? -1 : 0x3a);
+    else out.text(safeText(displayValue(def, data.subarray(p, p + size))));
+    out.byte(NEWLINE);
+    return;
+  }
+  if (def.type === 'none') {
+    out.byte(NEWLINE);
+    return;
+  }
+  if (def.type === 'bool') {
+    out.bytes(v ? SET : NOT_SET);
+    out.byte(NEWLINE);
+    return;
+  }
+  if (typeof v === 'string') {
+    out.text(safeText(formatValue(def, v)));
+    out.byte(NEWLINE);
+    return;
+  }
+  const name = typeof v === 'number' && def.names ? def.names[v] : undefined;
+  if (name) {
+    const names = (plan.names[index] ??= new Map());
+    let encoded = names.get(v as number);
+    if (!encoded) names.set(v as number, (encoded = ENCODER.encode(`${name} (`)));
+    out.bytes(encoded);
+  }
+  if (def.treeHexDigits && typeof v === 'number') out.hex(v, def.treeHexDigits);
+  else writeValue(out, def, v);
+  if (name) out.byte(0x29);
+  out.byte(NEWLINE);
+}
+
+function writeNodes(out: TextBytes, nodes: readonly TreeNode[], depth: number): void {
+  for (const n of nodes) {
+    out.room(4 * depth);
+    for (let i = 0; i < 4 * depth; i++) out.buffer[out.length++] = INDENT;
+    out.text(n.label);
+    out.byte(NEWLINE);
+    if (n.children?.length) writeNodes(out, n.children, depth + 1);
+  }
+}
+
+/** The value of a fixed-offset bytes field (a MAC or IPv6 address): its bytes start at `at[i]` of the packet's data. */
+const BYTES_AT = new Uint8Array(0);
+const values: (FieldValue | undefined)[] = [];
+const at: number[] = [];
+
+/** A fixed-offset field's value, as its getter would give it (bytes as BYTES_AT). */
+function readFixed(data: Uint8Array, layer: Layer, fx: FixedRead, i: number): FieldValue | undefined {
+  const p = layer.start + fx.offset;
+  if (p + fx.size > layer.payload) return undefined;
+  if (fx.kind === 'bytes') {
+    at[i] = p;
+    return BYTES_AT;
+  }
+  let raw: number;
+  switch (fx.size) {
+    case 1:
+      raw = data[p]!;
+      break;
+    case 2:
+      raw = (data[p]! << 8) | data[p + 1]!;
+      break;
+    case 3:
+      raw = (data[p]! << 16) | (data[p + 1]! << 8) | data[p + 2]!;
+      break;
+    default:
+      raw = ((data[p]! << 24) | (data[p + 1]! << 16) | (data[p + 2]! << 8) | data[p + 3]!) >>> 0;
+  }
+  if (fx.mask === -1) return raw;
+  const v = ((raw & fx.mask) >>> fx.shift) >>> 0;
+  return fx.kind === 'bool' ? v !== 0 : v;
+}
+
+/** Whether the layer's values fit the plan's plain nesting: single values, each sub-field's parent present. */
+function readPlain(pkt: Packet, layer: Layer, fields: readonly FieldDef[], plan: Plan): boolean {
+  const data = pkt.data;
+  for (let i = 0; i < fields.length; i++) {
+    const fx = plan.fixed[i];
+    if (fx) {
+      values[i] = readFixed(data, layer, fx, i);
+      continue;
+    }
+    let v = fields[i]!.get(pkt, layer);
+    if (Array.isArray(v)) {
+      if (v.length > 1) return false;
+      v = v[0];
+    }
+    values[i] = v;
+  }
+  for (let i = 0; i < fields.length; i++) {
+    const p = plan.parent[i]!;
+    if (p >= 0 && values[i] !== undefined && values[p] === undefined) return false;
+  }
+  return true;
+}
+
+/** One layer's lines of the -V text. */
+function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, registry: Registry): void {
+  const fields = shownFields(registry, layer.proto);
+  const plan = planOf(fields);
+  if (!plan.plain || !readPlain(pkt, layer, fields, plan)) {
+    writeNodes(out, [layerNode(pkt, layer, index, registry, false)], 0);
+    return;
+  }
+  const dis = registry.dissector(layer.proto);
+  out.text(safeText(dis?.title?.(pkt, layer) ?? dis?.name ?? layer.proto));
+  out.byte(NEWLINE);
+  for (const i of plan.order) {
+    const v = values[i];
+    if (v !== undefined) writeLine(out, plan, i, fields[i]!, v, pkt.data);
+  }
+  const named = layer.quoted ? undefined : registry.naming?.layerTree(pkt, layer);
+  if (named) writeNodes(out, [escapedNode(named)], 1);
+  for (const n of pkt.notes) {
+    if (n.layer === index) {
+      out.bytes(INDENTED);
+      out.text(safeText(n.message));
+      out.byte(NEWLINE);
+    }
+  }
+}
+
+const INDENTED = ENCODER.encode('    ');
+
+function escapedNode(n: TreeNode): TreeNode {
+  return { ...n, label: safeText(n.label), children: n.children?.map(escapedNode) };
+}
+
+/** The packet's detail tree as -V prints it (treeString of buildTree without ranges), each line ending in a newline. */
+export function writeTreeBytes(out: TextBytes, pkt: Packet, registry: Registry): void {
+  const layers = pkt.layers;
+  for (let i = 0; i < layers.length; i++) writeLayer(out, pkt, layers[i]!, i, registry);
+}
