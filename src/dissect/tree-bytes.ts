@@ -116,6 +116,23 @@ export class TextBytes {
     this.length += this.buffer.write(s, this.length, 'utf8');
   }
 
+  /** Text from the capture as safeText shows it: printable ASCII, nearly all of it, is copied as it is. */
+  safe(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const buf = this.buffer;
+    let at = this.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c >= 0x7f) {
+        this.text(safeText(s));
+        return;
+      }
+      buf[at++] = c;
+    }
+    this.length = at;
+  }
+
   byte(b: number): void {
     this.room(1);
     this.buffer[this.length++] = b;
@@ -231,7 +248,7 @@ function writeFreshLine(out: TextBytes, plan: Plan, index: number, def: FieldDef
     const size = plan.fixed[index]!.size;
     if (def.type === 'ipv6') out.text(formatIpv6(data.subarray(p, p + size)));
     else if (def.type === 'ether' || def.type === 'bytes') out.hexPairs(data, p, p + size, def.type === 'bytes' && def.plainHex ? -1 : 0x3a);
-    else out.text(safeText(displayValue(def, data.subarray(p, p + size))));
+    else out.safe(displayValue(def, data.subarray(p, p + size)));
     out.byte(NEWLINE);
     return;
   }
@@ -245,7 +262,7 @@ function writeFreshLine(out: TextBytes, plan: Plan, index: number, def: FieldDef
     return;
   }
   if (typeof v === 'string') {
-    out.text(safeText(formatValue(def, v)));
+    out.safe(formatValue(def, v));
     out.byte(NEWLINE);
     return;
   }
@@ -336,7 +353,7 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
     return;
   }
   const dis = registry.dissector(layer.proto);
-  out.text(safeText(dis?.title?.(pkt, layer) ?? dis?.name ?? layer.proto));
+  out.safe(dis?.title?.(pkt, layer) ?? dis?.name ?? layer.proto);
   out.byte(NEWLINE);
   for (const i of plan.order) {
     const v = values[i];
@@ -347,7 +364,7 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
   for (const n of pkt.notes) {
     if (n.layer === index) {
       out.bytes(INDENTED);
-      out.text(safeText(n.message));
+      out.safe(n.message);
       out.byte(NEWLINE);
     }
   }
