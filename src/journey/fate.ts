@@ -38,7 +38,7 @@ export interface Judgement {
 /** Hops in the order the packet took them. */
 export function orderHops(hops: readonly Hop[], clocks: readonly ClockEstimate[]): Hop[] {
   const uncertainty = (k: number): number => (k === 0 || (clocks[k]?.matched ?? 0) > 0 ? (clocks[k]?.uncertainty ?? 0) : Infinity);
-  return [...hops].sort((a, b) => {
+  const before = (a: Hop, b: Hop): number => {
     const dt = a.time - b.time;
     // One capture, one clock: its order is the packet's (in before out at the same instant).
     if (a.capture === b.capture) return dt || (a.direction !== b.direction ? (a.direction === Direction.Inbound ? -1 : 1) : a.frame - b.frame);
@@ -53,7 +53,13 @@ export function orderHops(hops: readonly Hop[], clocks: readonly ClockEstimate[]
       return a.direction === Direction.Outbound ? -1 : 1;
     if (Math.abs(dt) > uncertainty(a.capture) + uncertainty(b.capture)) return dt;
     return dt || a.frame - b.frame;
-  });
+  };
+  // Hops are gathered in merged time order, and mostly that is the order: a sort would find them
+  // one ascending run and leave them as they are (the same pairs compared, in the same order),
+  // but it allocates as it looks, once per journey.
+  let inOrder = true;
+  for (let i = 1; i < hops.length && inOrder; i++) inOrder = before(hops[i]!, hops[i - 1]!) >= 0;
+  return inOrder ? hops.slice() : [...hops].sort(before);
 }
 
 const ICMP_NAMES: Record<number, string> = { 3: 'destination unreachable', 11: 'time exceeded', 12: 'parameter problem', 5: 'redirect' };
