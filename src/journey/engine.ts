@@ -212,7 +212,7 @@ export class JourneyEngine {
   private survey(ci: number): KeySample {
     const r = this.readers[ci]!;
     const c = r.input;
-    const sample = new KeySample(this.opts.clockSamples ?? 100_000);
+    const sample = new KeySample(this.opts.clockSamples ?? 20_000);
     let latest = -Infinity;
     let back = 0;
     let nodeLike = false;
