@@ -19,8 +19,9 @@ import { frameTime, mergeByTime } from './kway.js';
 import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { EncapWatch } from './encap-watch.js';
+import { HopPool, type HopRef } from './hop-pool.js';
 import { announcedMtu, flowHashes, flowName, packetInfo, packetNumbers, tcpAck, type PacketInfo, type PacketNumbers } from './packet-info.js';
-import { encapOf, innerQuoteKey, isIcmpError, isOtherHost, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
+import { innerQuoteKey, isIcmpError, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
 
 export interface JourneyCapture {
   name: string;
@@ -137,7 +138,10 @@ export interface JourneyRun {
 interface OpenJourney {
   id: number;
   packet: PacketNumbers;
-  hops: Hop[];
+  /** Its hops in the pool: first and last, and how many. */
+  hopHead: HopRef;
+  hopTail: HopRef;
+  hopCount: number;
   answered: boolean;
   errors: IcmpEvidence[] | undefined;
   key: number;
@@ -165,6 +169,7 @@ export class JourneyEngine {
   private readonly open = new Map<number, OpenJourney>();
   private readonly byQuote = new Map<number, OpenJourney>();
   private readonly awaiting = new Map<number, OpenJourney[]>();
+  private readonly hops = new HopPool();
   private queue: OpenJourney[] = [];
   private head = 0;
   private nextId = 1;
@@ -345,32 +350,22 @@ export class JourneyEngine {
     // in every identifying byte (a repeated datagram), so it starts its own journey.
     const dir = r.direction();
     if (dir === Direction.Outbound && !r.input.host.handsToPodsVisibly && r.input.host.role(f.iface) === 'pod') r.input.host.handsToPodsVisibly = true;
-    if (o && (t - o.first > this.window || o.hops.some((h) => h.capture === k && h.direction === dir && h.iface === f.iface))) {
+    if (o && (t - o.first > this.window || this.hops.passed(o.hopHead, k, dir, f.iface))) {
       this.close(o);
       o = undefined;
     }
-    const encap = encapOf(f);
+    const tunnelled = f.tunnel >= 0 && f.outer.present;
     if (!o) o = this.start(key, innerQuoteKey(f, pkt), flowHash, pkt, f.inner, t);
     // The tunnel packet an ICMP error may quote: each new outer header once (a relay re-wraps it).
-    if (encap && !o.hops.some((h) => h.encap !== undefined && h.encap.outerSrc === encap.outerSrc && h.encap.outerDst === encap.outerDst)) {
+    if (tunnelled && !this.hops.inTunnel(o.hopHead, f.outer.src, f.outer.dst)) {
       const q = outerQuoteKey(f, pkt);
       o.quotes.push(q);
       this.byQuote.set(q, o);
     }
-    o.hops.push({
-      capture: k,
-      frame: i + 1,
-      time: t,
-      iface: f.iface,
-      direction: dir,
-      otherHost: isOtherHost(f),
-      encap,
-      ttl: f.inner.ttl,
-      outerTtl: f.outer.ttl,
-      outerLength: f.outer.length,
-      outerDf: f.outer.df || f.outer.v6,
-    });
-    if (encap && dir === Direction.Outbound) r.input.host.sentInTunnel(encap.outerSrc, encap.outerDst, f.outer.length);
+    o.hopTail = this.hops.add(o.hopTail, k, i + 1, t, dir, f);
+    if (o.hopHead === 0) o.hopHead = o.hopTail;
+    o.hopCount++;
+    if (tunnelled && dir === Direction.Outbound) r.input.host.sentInTunnel(f.outer.src, f.outer.dst, f.outer.length);
   }
 
   private start(key: number, quoteInner: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): OpenJourney {
@@ -384,7 +379,9 @@ export class JourneyEngine {
     const o: OpenJourney = {
       id: this.nextId++,
       packet,
-      hops: [],
+      hopHead: 0,
+      hopTail: 0,
+      hopCount: 0,
       answered: false,
       errors: undefined,
       key,
@@ -491,14 +488,16 @@ export class JourneyEngine {
 
   /** Judges a closed journey (once, from the queue) and hands it on. */
   private finish(o: OpenJourney, emit: (j: Journey) => void): void {
-    if (o.hops.length === 0) return;
+    if (o.hopCount === 0) return;
+    const hops = this.hops.take(o.hopHead);
+    o.hopHead = o.hopTail = 0;
     const packet = packetInfo(o.packet);
     const j: Journey = {
       id: o.id,
       flow: flowName(packet),
       packet,
       target: o.packet.dst,
-      hops: o.hops,
+      hops,
       answered: o.answered,
       errors: o.errors ?? [],
       fate: 'unknown',

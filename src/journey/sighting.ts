@@ -104,12 +104,6 @@ export function directionText(d: number): 'in' | 'out' | 'unknown' {
   return d === Direction.Inbound ? 'in' : d === Direction.Outbound ? 'out' : 'unknown';
 }
 
-/** The encapsulation of a tunnel packet, undefined for a plain one. */
-export function encapOf(f: Facts): Encap | undefined {
-  if (f.tunnel < 0 || !f.outer.present) return undefined;
-  return { type: f.tunnelKind, outerSrc: f.outer.src, outerDst: f.outer.dst, vni: f.vni, port: f.tunnelPort };
-}
-
 /** ICMP "fragmentation needed" (v4 type 3 code 4) or ICMPv6 "packet too big" (type 2). */
 export function isTooBig(ip: IpFacts): boolean {
   return (ip.proto === PROTO_ICMP && ip.icmpType === 3 && ip.icmpCode === 4) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 2);
