@@ -20,7 +20,7 @@ import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { EncapWatch } from './encap-watch.js';
 import { HopPool, type HopRef } from './hop-pool.js';
-import { announcedMtu, flowHashes, flowName, packetInfo, packetNumbers, tcpAck, type PacketInfo, type PacketNumbers } from './packet-info.js';
+import { announcedMtu, flowHashes, flowIds, flowName, packetInfo, packetNumbers, tcpAck, type PacketInfo, type PacketNumbers } from './packet-info.js';
 import { innerQuoteKey, isIcmpError, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
 
 export interface JourneyCapture {
@@ -343,7 +343,9 @@ export class JourneyEngine {
     if (!this.follows(f, pkt)) return;
     this.followed[k]!++;
     const key = packetKey(f, pkt);
-    const [flowHash, reverse] = flowHashes(f.inner);
+    flowHashes(f.inner);
+    const flowHash = flowIds.forward;
+    const reverse = flowIds.reverse;
     this.answer(f.inner, pkt, reverse, t);
     let o = this.open.get(key);
     // A packet passes one interface one way once: a second copy there is another packet alike

@@ -128,13 +128,6 @@ export function flowName(p: PacketInfo): string {
   return `${p.proto} ${p.src} → ${p.dst}`;
 }
 
-/** ICMP echo request and reply of one exchange share a flow id: the identifier stands for both ports. */
-function ports(ip: IpFacts): [number, number] {
-  if (ip.proto === PROTO_TCP || ip.proto === PROTO_UDP) return [ip.sport, ip.dport];
-  if ((ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) && ip.icmpType >= 0) return [ip.icmpId, ip.icmpId];
-  return [0, 0];
-}
-
 function tupleHash(src: Addr, dst: Addr, proto: number, sport: number, dport: number): number {
   let h = mixAddr(HASH_SEED, src);
   h = mixAddr(h, dst);
@@ -142,10 +135,19 @@ function tupleHash(src: Addr, dst: Addr, proto: number, sport: number, dport: nu
   return mix(h, (sport << 16) | dport);
 }
 
-/** Numeric ids of the packet's directed flow and of the reverse direction. */
-export function flowHashes(ip: IpFacts): [number, number] {
-  const [sp, dp] = ports(ip);
-  return [tupleHash(ip.src, ip.dst, ip.proto, sp, dp), tupleHash(ip.dst, ip.src, ip.proto, dp, sp)];
+/** Numeric ids of the packet's directed flow (`forward`) and of the reverse direction, set by flowHashes (once per copy: no array made). */
+export const flowIds = { forward: 0, reverse: 0 };
+
+/** Sets flowIds for the packet. ICMP echo request and reply of one exchange share a flow id: the identifier stands for both ports. */
+export function flowHashes(ip: IpFacts): void {
+  let sp = 0;
+  let dp = 0;
+  if (ip.proto === PROTO_TCP || ip.proto === PROTO_UDP) {
+    sp = ip.sport;
+    dp = ip.dport;
+  } else if ((ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) && ip.icmpType >= 0) sp = dp = ip.icmpId;
+  flowIds.forward = tupleHash(ip.src, ip.dst, ip.proto, sp, dp);
+  flowIds.reverse = tupleHash(ip.dst, ip.src, ip.proto, dp, sp);
 }
 
 /** The next-hop MTU an ICMP "fragmentation needed" / "packet too big" announces. */
