@@ -19,8 +19,9 @@ import { frameTime, mergeByTime } from './kway.js';
 import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { EncapWatch } from './encap-watch.js';
-import { HopPool, type HopRef } from './hop-pool.js';
-import { announcedMtu, flowHashes, flowIds, flowName, packetInfo, packetNumbers, tcpAck, type PacketInfo, type PacketNumbers } from './packet-info.js';
+import { HopPool } from './hop-pool.js';
+import { OpenJourneys } from './open-journeys.js';
+import { announcedMtu, flowHashes, flowIds, flowName, packetInfo, packetNumbers, tcpAck, type PacketInfo } from './packet-info.js';
 import { innerQuoteKey, isIcmpError, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
 
 export interface JourneyCapture {
@@ -131,29 +132,6 @@ export interface JourneyRun {
   untrackedPackets: number;
 }
 
-/**
- * A journey while it is open (a window's worth of them are): numbers and its hops only. Its
- * Journey, with the packet's texts, is made when it is judged and handed on at once.
- */
-interface OpenJourney {
-  id: number;
-  packet: PacketNumbers;
-  /** Its hops in the pool: first and last, and how many. */
-  hopHead: HopRef;
-  hopTail: HopRef;
-  hopCount: number;
-  answered: boolean;
-  errors: IcmpEvidence[] | undefined;
-  key: number;
-  first: number;
-  quotes: number[];
-  flowHash: number;
-  /** Sequence space an acknowledgement must cover, -1 when nothing can be acknowledged. */
-  ackNeeded: number;
-  icmpEcho: boolean;
-  closed: boolean;
-}
-
 /** Whether a is at or after b in TCP's 32-bit sequence space. */
 function seqAtOrAfter(a: number, b: number): boolean {
   return ((a - b) | 0) >= 0;
@@ -166,11 +144,14 @@ export class JourneyEngine {
   private clocks: ClockEstimate[] = [];
   private backwards: number[] = [];
   private followed: number[] = [];
-  private readonly open = new Map<number, OpenJourney>();
-  private readonly byQuote = new Map<number, OpenJourney>();
-  private readonly awaiting = new Map<number, OpenJourney[]>();
+  // Open journeys are slots of `table` (open-journeys.ts): by packet key, by the keys an ICMP
+  // error would quote, and per flow while they wait for an answer; `queue` in order of start.
+  private readonly table = new OpenJourneys();
+  private readonly open = new Map<number, number>();
+  private readonly byQuote = new Map<number, number>();
+  private readonly awaiting = new Map<number, number[]>();
   private readonly hops = new HopPool();
-  private queue: OpenJourney[] = [];
+  private queue: number[] = [];
   private head = 0;
   private nextId = 1;
   private readonly flows = new Map<string, FlowSummary>();
@@ -347,30 +328,32 @@ export class JourneyEngine {
     const flowHash = flowIds.forward;
     const reverse = flowIds.reverse;
     this.answer(f.inner, pkt, reverse, t);
+    const table = this.table;
     let o = this.open.get(key);
     // A packet passes one interface one way once: a second copy there is another packet alike
     // in every identifying byte (a repeated datagram), so it starts its own journey.
     const dir = r.direction();
     if (dir === Direction.Outbound && !r.input.host.handsToPodsVisibly && r.input.host.role(f.iface) === 'pod') r.input.host.handsToPodsVisibly = true;
-    if (o && (t - o.first > this.window || this.hops.passed(o.hopHead, k, dir, f.iface))) {
+    if (o !== undefined && (t - table.first[o]! > this.window || this.hops.passed(table.hopHead[o]!, k, dir, f.iface))) {
       this.close(o);
       o = undefined;
     }
     const tunnelled = f.tunnel >= 0 && f.outer.present;
-    if (!o) o = this.start(key, innerQuoteKey(f, pkt), flowHash, pkt, f.inner, t);
+    if (o === undefined) o = this.start(key, innerQuoteKey(f, pkt), flowHash, pkt, f.inner, t);
     // The tunnel packet an ICMP error may quote: each new outer header once (a relay re-wraps it).
-    if (tunnelled && !this.hops.inTunnel(o.hopHead, f.outer.src, f.outer.dst)) {
+    if (tunnelled && !this.hops.inTunnel(table.hopHead[o]!, f.outer.src, f.outer.dst)) {
       const q = outerQuoteKey(f, pkt);
-      o.quotes.push(q);
+      table.addQuote(o, q);
       this.byQuote.set(q, o);
     }
-    o.hopTail = this.hops.add(o.hopTail, k, i + 1, t, dir, f);
-    if (o.hopHead === 0) o.hopHead = o.hopTail;
-    o.hopCount++;
+    table.hopTail[o] = this.hops.add(table.hopTail[o]!, k, i + 1, t, dir, f);
+    if (table.hopHead[o] === 0) table.hopHead[o] = table.hopTail[o]!;
+    table.hopCount[o]!++;
     if (tunnelled && dir === Direction.Outbound) r.input.host.sentInTunnel(f.outer.src, f.outer.dst, f.outer.length);
   }
 
-  private start(key: number, quoteInner: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): OpenJourney {
+  /** A new journey's slot. */
+  private start(key: number, quoteInner: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): number {
     const packet = packetNumbers(pkt, ip);
     let ackNeeded = -1;
     if (ip.proto === PROTO_TCP) {
@@ -378,22 +361,7 @@ export class JourneyEngine {
       if (len > 0) ackNeeded = ((packet.seq >>> 0) + len) >>> 0;
     }
     const icmpEcho = (ip.proto === PROTO_ICMP && ip.icmpType === 8) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 128);
-    const o: OpenJourney = {
-      id: this.nextId++,
-      packet,
-      hopHead: 0,
-      hopTail: 0,
-      hopCount: 0,
-      answered: false,
-      errors: undefined,
-      key,
-      first: t,
-      quotes: [quoteInner],
-      flowHash,
-      ackNeeded,
-      icmpEcho,
-      closed: false,
-    };
+    const o = this.table.take(this.nextId++, packet, key, quoteInner, flowHash, t, ackNeeded, icmpEcho);
     this.byQuote.set(quoteInner, o);
     this.open.set(key, o);
     this.queue.push(o);
@@ -418,17 +386,18 @@ export class JourneyEngine {
       ack = tcpAck(pkt, ip);
     }
     const echoReply = (ip.proto === PROTO_ICMP && ip.icmpType === 0) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 129);
+    const table = this.table;
     let keep = 0;
     for (const o of list) {
-      if (o.closed || o.answered) continue;
-      if (t >= o.first) {
+      if (table.closed(o) || table.answered(o)) continue;
+      if (t >= table.first[o]!) {
         if (ip.proto === PROTO_TCP) {
-          if (seqAtOrAfter(ack, o.ackNeeded)) o.answered = true;
-        } else if (o.icmpEcho) {
-          if (echoReply && ip.icmpSeq === o.packet.icmpSeq) o.answered = true;
-        } else if (ip.proto !== PROTO_ICMP && ip.proto !== PROTO_ICMPV6) o.answered = true;
+          if (seqAtOrAfter(ack, table.ackNeeded[o]!)) table.markAnswered(o);
+        } else if (table.icmpEcho(o)) {
+          if (echoReply && ip.icmpSeq === table.icmpSeq[o]) table.markAnswered(o);
+        } else if (ip.proto !== PROTO_ICMP && ip.proto !== PROTO_ICMPV6) table.markAnswered(o);
       }
-      if (!o.answered) list[keep++] = o;
+      if (!table.answered(o)) list[keep++] = o;
     }
     list.length = keep;
     if (keep === 0) this.awaiting.delete(reverse);
@@ -438,11 +407,11 @@ export class JourneyEngine {
     const [outer, inner] = quotedKeys(f, pkt);
     const q = inner !== 0 && this.byQuote.has(inner) ? inner : outer;
     const o = q === 0 ? undefined : this.byQuote.get(q);
-    if (!o || o.closed) return;
+    if (o === undefined || this.table.closed(o)) return;
     const ip = f.inner;
     // One error is often seen twice (out of one interface and into another, or both ways on lo).
-    if (o.errors?.some((e) => e.from === ip.src && e.type === ip.icmpType && e.code === ip.icmpCode)) return;
-    (o.errors ??= []).push({
+    if (this.table.errors(o)?.some((e) => e.from === ip.src && e.type === ip.icmpType && e.code === ip.icmpCode)) return;
+    this.table.addError(o, {
       capture: k,
       frame: f.frame,
       time: t,
@@ -453,7 +422,7 @@ export class JourneyEngine {
       code: ip.icmpCode,
       v6: ip.v6,
       mtu: isTooBig(ip) ? announcedMtu(pkt, ip) : 0,
-      aboutTunnel: q !== o.quotes[0],
+      aboutTunnel: q !== this.table.quote[o],
       selfAddressed: ip.src === ip.dst || f.iface === 'lo',
     });
   }
@@ -461,12 +430,11 @@ export class JourneyEngine {
   private closeBefore(t: number, emit: (j: Journey) => void): void {
     while (this.head < this.queue.length) {
       const o = this.queue[this.head]!;
-      if (!o.closed && o.first >= t) break;
-      // The slot lets go of the journey: the queue is cut only now and then, and a window's
-      // worth of judged journeys would otherwise stay in memory until it is.
-      this.queue[this.head++] = undefined!;
-      if (!o.closed) this.close(o);
+      if (!this.table.closed(o) && this.table.first[o]! >= t) break;
+      this.head++;
+      if (!this.table.closed(o)) this.close(o);
       this.finish(o, emit);
+      this.table.release(o);
     }
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
@@ -474,34 +442,37 @@ export class JourneyEngine {
     }
   }
 
-  private close(o: OpenJourney): void {
-    o.closed = true;
-    if (this.open.get(o.key) === o) this.open.delete(o.key);
-    for (const q of o.quotes) if (this.byQuote.get(q) === o) this.byQuote.delete(q);
-    // A closed journey can no longer be answered: in the flow's list it would only hold its
-    // hops in memory (one-way flows' lists never shrink otherwise).
-    const waiting = this.awaiting.get(o.flowHash);
+  private close(o: number): void {
+    const table = this.table;
+    table.markClosed(o);
+    const key = table.key[o]!;
+    if (this.open.get(key) === o) this.open.delete(key);
+    for (const q of table.quotes(o)) if (this.byQuote.get(q) === o) this.byQuote.delete(q);
+    // A closed journey can no longer be answered, and its slot will be another journey's: it
+    // leaves the flow's list (one-way flows' lists never shrink otherwise).
+    const flowHash = table.flowHash[o]!;
+    const waiting = this.awaiting.get(flowHash);
     const at = waiting ? waiting.indexOf(o) : -1;
     if (at >= 0) {
       waiting!.splice(at, 1);
-      if (waiting!.length === 0) this.awaiting.delete(o.flowHash);
+      if (waiting!.length === 0) this.awaiting.delete(flowHash);
     }
   }
 
   /** Judges a closed journey (once, from the queue) and hands it on. */
-  private finish(o: OpenJourney, emit: (j: Journey) => void): void {
-    if (o.hopCount === 0) return;
-    const hops = this.hops.take(o.hopHead);
-    o.hopHead = o.hopTail = 0;
-    const packet = packetInfo(o.packet);
+  private finish(o: number, emit: (j: Journey) => void): void {
+    const table = this.table;
+    if (table.hopCount[o] === 0) return;
+    const hops = this.hops.take(table.hopHead[o]!);
+    const packet = packetInfo(table.packet(o));
     const j: Journey = {
-      id: o.id,
+      id: table.id[o]!,
       flow: flowName(packet),
       packet,
-      target: o.packet.dst,
+      target: table.target(o),
       hops,
-      answered: o.answered,
-      errors: o.errors ?? [],
+      answered: table.answered(o),
+      errors: table.errors(o) ?? [],
       fate: 'unknown',
       lastSeen: { capture: '', interface: null, direction: 'unknown' },
       verdict: '',
