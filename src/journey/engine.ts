@@ -20,6 +20,7 @@ import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { EncapWatch } from './encap-watch.js';
 import { HopPool } from './hop-pool.js';
+import { KeySlots } from './key-slots.js';
 import { OpenJourneys } from './open-journeys.js';
 import { announcedMtu, flowHashes, flowIds, flowName, packetInfo, packetNumbers, tcpAck, type PacketInfo } from './packet-info.js';
 import { innerQuoteKey, isIcmpError, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
@@ -132,6 +133,9 @@ export interface JourneyRun {
   untrackedPackets: number;
 }
 
+/** No open journey (KeySlots' answer for a key it does not hold). */
+const NONE = -1;
+
 /** Whether a is at or after b in TCP's 32-bit sequence space. */
 function seqAtOrAfter(a: number, b: number): boolean {
   return ((a - b) | 0) >= 0;
@@ -147,8 +151,8 @@ export class JourneyEngine {
   // Open journeys are slots of `table` (open-journeys.ts): by packet key, by the keys an ICMP
   // error would quote, and per flow while they wait for an answer; `queue` in order of start.
   private readonly table = new OpenJourneys();
-  private readonly open = new Map<number, number>();
-  private readonly byQuote = new Map<number, number>();
+  private readonly open = new KeySlots();
+  private readonly byQuote = new KeySlots();
   private readonly awaiting = new Map<number, number[]>();
   private readonly hops = new HopPool();
   private queue: number[] = [];
@@ -334,12 +338,12 @@ export class JourneyEngine {
     // in every identifying byte (a repeated datagram), so it starts its own journey.
     const dir = r.direction();
     if (dir === Direction.Outbound && !r.input.host.handsToPodsVisibly && r.input.host.role(f.iface) === 'pod') r.input.host.handsToPodsVisibly = true;
-    if (o !== undefined && (t - table.first[o]! > this.window || this.hops.passed(table.hopHead[o]!, k, dir, f.iface))) {
+    if (o !== NONE && (t - table.first[o]! > this.window || this.hops.passed(table.hopHead[o]!, k, dir, f.iface))) {
       this.close(o);
-      o = undefined;
+      o = NONE;
     }
     const tunnelled = f.tunnel >= 0 && f.outer.present;
-    if (o === undefined) o = this.start(key, innerQuoteKey(f, pkt), flowHash, pkt, f.inner, t);
+    if (o === NONE) o = this.start(key, innerQuoteKey(f, pkt), flowHash, pkt, f.inner, t);
     // The tunnel packet an ICMP error may quote: each new outer header once (a relay re-wraps it).
     if (tunnelled && !this.hops.inTunnel(table.hopHead[o]!, f.outer.src, f.outer.dst)) {
       const q = outerQuoteKey(f, pkt);
@@ -406,8 +410,8 @@ export class JourneyEngine {
   private attachError(k: number, pkt: Packet, f: Facts, t: number): void {
     const [outer, inner] = quotedKeys(f, pkt);
     const q = inner !== 0 && this.byQuote.has(inner) ? inner : outer;
-    const o = q === 0 ? undefined : this.byQuote.get(q);
-    if (o === undefined || this.table.closed(o)) return;
+    const o = q === 0 ? NONE : this.byQuote.get(q);
+    if (o === NONE || this.table.closed(o)) return;
     const ip = f.inner;
     // One error is often seen twice (out of one interface and into another, or both ways on lo).
     if (this.table.errors(o)?.some((e) => e.from === ip.src && e.type === ip.icmpType && e.code === ip.icmpCode)) return;

@@ -30,8 +30,13 @@ export class OpenJourneys {
   hopHead = new Int32Array(0);
   hopTail = new Int32Array(0);
   hopCount = new Int32Array(0);
-  /** The key an ICMP error quoting the packet itself matches; the tunnel packets' keys follow in `moreQuotes`. */
+  /**
+   * The key an ICMP error quoting the packet itself matches, then its tunnel packet's (most
+   * journeys in a tunnel have one), then any more (a relay re-wraps it) in `moreQuotes`.
+   */
   quote = new Float64Array(0);
+  private tunnelQuote = new Float64Array(0);
+  private quoteCount = new Uint8Array(0);
   private readonly moreQuotes = new Map<number, number[]>();
   private readonly errorLists = new Map<number, IcmpEvidence[]>();
   // The packet's numbers (PacketNumbers), a column each; addresses are numbers or IPv6 strings that exist anyway.
@@ -72,6 +77,7 @@ export class OpenJourneys {
     this.hopTail[s] = 0;
     this.hopCount[s] = 0;
     this.quote[s] = quote;
+    this.quoteCount[s] = 1;
     this.proto[s] = p.proto;
     this.src[s] = p.src;
     this.dst[s] = p.dst;
@@ -119,11 +125,17 @@ export class OpenJourneys {
 
   /** Every key an ICMP error about this journey's packet may match: its own, then its tunnel packets'. */
   quotes(s: number): readonly number[] {
+    if (this.quoteCount[s] === 1) return [this.quote[s]!];
     const more = this.moreQuotes.get(s);
-    return more ? [this.quote[s]!, ...more] : [this.quote[s]!];
+    return more ? [this.quote[s]!, this.tunnelQuote[s]!, ...more] : [this.quote[s]!, this.tunnelQuote[s]!];
   }
 
   addQuote(s: number, q: number): void {
+    if (this.quoteCount[s] === 1) {
+      this.tunnelQuote[s] = q;
+      this.quoteCount[s] = 2;
+      return;
+    }
     const more = this.moreQuotes.get(s);
     if (more) more.push(q);
     else this.moreQuotes.set(s, [q]);
@@ -180,6 +192,8 @@ export class OpenJourneys {
     this.hopTail = copy(this.hopTail);
     this.hopCount = copy(this.hopCount);
     this.quote = copy(this.quote);
+    this.tunnelQuote = copy(this.tunnelQuote);
+    this.quoteCount = copy(this.quoteCount);
     this.proto = copy(this.proto);
     this.sport = copy(this.sport);
     this.dport = copy(this.dport);
