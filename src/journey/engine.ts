@@ -451,7 +451,10 @@ export class JourneyEngine {
     table.markClosed(o);
     const key = table.key[o]!;
     if (this.open.get(key) === o) this.open.delete(key);
-    for (const q of table.quotes(o)) if (this.byQuote.get(q) === o) this.byQuote.delete(q);
+    for (let n = table.quoteTotal(o) - 1; n >= 0; n--) {
+      const q = table.quoteAt(o, n);
+      if (this.byQuote.get(q) === o) this.byQuote.delete(q);
+    }
     // A closed journey can no longer be answered, and its slot will be another journey's: it
     // leaves the flow's list (one-way flows' lists never shrink otherwise).
     const flowHash = table.flowHash[o]!;

@@ -123,11 +123,13 @@ export class OpenJourneys {
     this.flags[s]! |= CLOSED;
   }
 
-  /** Every key an ICMP error about this journey's packet may match: its own, then its tunnel packets'. */
-  quotes(s: number): readonly number[] {
-    if (this.quoteCount[s] === 1) return [this.quote[s]!];
-    const more = this.moreQuotes.get(s);
-    return more ? [this.quote[s]!, this.tunnelQuote[s]!, ...more] : [this.quote[s]!, this.tunnelQuote[s]!];
+  /** How many keys an ICMP error about this journey's packet may match, and the nth of them (its own first, then its tunnel packets'). */
+  quoteTotal(s: number): number {
+    return this.quoteCount[s] === 1 ? 1 : 2 + (this.moreQuotes.get(s)?.length ?? 0);
+  }
+
+  quoteAt(s: number, n: number): number {
+    return n === 0 ? this.quote[s]! : n === 1 ? this.tunnelQuote[s]! : this.moreQuotes.get(s)![n - 2]!;
   }
 
   addQuote(s: number, q: number): void {
