@@ -153,7 +153,6 @@ export class JourneyEngine {
   private readonly table = new OpenJourneys();
   private readonly open = new KeySlots();
   private readonly byQuote = new KeySlots();
-  private readonly awaiting = new Map<number, number[]>();
   private readonly hops = new HopPool();
   private queue: number[] = [];
   private head = 0;
@@ -371,40 +370,34 @@ export class JourneyEngine {
     this.queue.push(o);
     // Only packets that ask for something can be answered; replies and pure ACKs cannot.
     const asks = ip.proto === PROTO_TCP ? ackNeeded >= 0 : ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6 ? icmpEcho : true;
-    if (asks) {
-      // The list holds open, unanswered journeys only: answer() and close() take them out.
-      const list = this.awaiting.get(flowHash);
-      if (!list) this.awaiting.set(flowHash, [o]);
-      else list.push(o);
-    }
+    // The flow's list holds open, unanswered journeys only: answer() and close() take them out.
+    if (asks) this.table.wait(o);
     return o;
   }
 
   /** A packet of the reverse direction answers the open journeys it acknowledges or replies to. */
   private answer(ip: IpFacts, pkt: Packet, reverse: number, t: number): void {
-    const list = this.awaiting.get(reverse);
-    if (!list) return;
+    const table = this.table;
+    let o = table.firstWaiting(reverse);
+    if (o === NONE) return;
     let ack = -1;
     if (ip.proto === PROTO_TCP) {
       if (!(ip.tcpFlags & TCP_ACK)) return;
       ack = tcpAck(pkt, ip);
     }
     const echoReply = (ip.proto === PROTO_ICMP && ip.icmpType === 0) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 129);
-    const table = this.table;
-    let keep = 0;
-    for (const o of list) {
-      if (table.closed(o) || table.answered(o)) continue;
-      if (t >= table.first[o]!) {
+    for (; o !== NONE;) {
+      const next = table.nextWaiting(o);
+      if (!table.closed(o) && !table.answered(o) && t >= table.first[o]!) {
         if (ip.proto === PROTO_TCP) {
           if (seqAtOrAfter(ack, table.ackNeeded[o]!)) table.markAnswered(o);
         } else if (table.icmpEcho(o)) {
           if (echoReply && ip.icmpSeq === table.icmpSeq[o]) table.markAnswered(o);
         } else if (ip.proto !== PROTO_ICMP && ip.proto !== PROTO_ICMPV6) table.markAnswered(o);
       }
-      if (!table.answered(o)) list[keep++] = o;
+      if (table.closed(o) || table.answered(o)) table.stopWaiting(o);
+      o = next;
     }
-    list.length = keep;
-    if (keep === 0) this.awaiting.delete(reverse);
   }
 
   private attachError(k: number, pkt: Packet, f: Facts, t: number): void {
@@ -457,13 +450,7 @@ export class JourneyEngine {
     }
     // A closed journey can no longer be answered, and its slot will be another journey's: it
     // leaves the flow's list (one-way flows' lists never shrink otherwise).
-    const flowHash = table.flowHash[o]!;
-    const waiting = this.awaiting.get(flowHash);
-    const at = waiting ? waiting.indexOf(o) : -1;
-    if (at >= 0) {
-      waiting!.splice(at, 1);
-      if (waiting!.length === 0) this.awaiting.delete(flowHash);
-    }
+    table.stopWaiting(o);
   }
 
   /** Judges a closed journey (once, from the queue) and hands it on. */

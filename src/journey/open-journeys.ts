@@ -39,6 +39,15 @@ export class OpenJourneys {
   private quoteCount = new Uint8Array(0);
   private readonly moreQuotes = new Map<number, number[]>();
   private readonly errorLists = new Map<number, IcmpEvidence[]>();
+  /**
+   * Journeys that asked for something and wait for the answer, a list per flow in order of
+   * start (flow id -> first and last slot), linked through the slots.
+   */
+  private readonly waitHead = new Map<number, number>();
+  private readonly waitTail = new Map<number, number>();
+  private waitNext = new Int32Array(0);
+  private waitPrev = new Int32Array(0);
+  private waiting = new Uint8Array(0);
   // The packet's numbers (PacketNumbers), a column each; addresses are numbers or IPv6 strings that exist anyway.
   private proto = new Int32Array(0);
   private src: Addr[] = [];
@@ -78,6 +87,7 @@ export class OpenJourneys {
     this.hopCount[s] = 0;
     this.quote[s] = quote;
     this.quoteCount[s] = 1;
+    this.waiting[s] = 0;
     this.proto[s] = p.proto;
     this.src[s] = p.src;
     this.dst[s] = p.dst;
@@ -121,6 +131,43 @@ export class OpenJourneys {
 
   markClosed(s: number): void {
     this.flags[s]! |= CLOSED;
+  }
+
+  /** Puts the journey at the end of its flow's waiting list. */
+  wait(s: number): void {
+    const flow = this.flowHash[s]!;
+    const tail = this.waitTail.get(flow);
+    this.waitPrev[s] = tail ?? -1;
+    this.waitNext[s] = -1;
+    this.waiting[s] = 1;
+    if (tail === undefined) this.waitHead.set(flow, s);
+    else this.waitNext[tail] = s;
+    this.waitTail.set(flow, s);
+  }
+
+  /** The first journey waiting on this flow, -1 for none. */
+  firstWaiting(flow: number): number {
+    return this.waitHead.get(flow) ?? -1;
+  }
+
+  /** The next journey waiting on the same flow, -1 after the last. */
+  nextWaiting(s: number): number {
+    return this.waitNext[s]!;
+  }
+
+  /** Takes the journey out of its flow's waiting list, if it is in it. */
+  stopWaiting(s: number): void {
+    if (this.waiting[s] === 0) return;
+    this.waiting[s] = 0;
+    const flow = this.flowHash[s]!;
+    const prev = this.waitPrev[s]!;
+    const next = this.waitNext[s]!;
+    if (prev >= 0) this.waitNext[prev] = next;
+    else if (next >= 0) this.waitHead.set(flow, next);
+    else this.waitHead.delete(flow);
+    if (next >= 0) this.waitPrev[next] = prev;
+    else if (prev >= 0) this.waitTail.set(flow, prev);
+    else this.waitTail.delete(flow);
   }
 
   /** How many keys an ICMP error about this journey's packet may match, and the nth of them (its own first, then its tunnel packets'). */
@@ -196,6 +243,9 @@ export class OpenJourneys {
     this.quote = copy(this.quote);
     this.tunnelQuote = copy(this.tunnelQuote);
     this.quoteCount = copy(this.quoteCount);
+    this.waitNext = copy(this.waitNext);
+    this.waitPrev = copy(this.waitPrev);
+    this.waiting = copy(this.waiting);
     this.proto = copy(this.proto);
     this.sport = copy(this.sport);
     this.dport = copy(this.dport);
