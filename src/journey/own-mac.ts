@@ -9,32 +9,38 @@ const BROADCAST = 0xffffffffffff;
 const SHARE = 0.6;
 const MAX_MACS = 4096;
 
+/** One interface's tally: frames counted, and how many of them carried each MAC. */
+interface Tally {
+  frames: number;
+  macs: Map<number, number>;
+}
+
 export class OwnMacLearner {
-  private readonly counts = new Map<string, Map<number, number>>();
-  private readonly frames = new Map<string, number>();
+  private readonly counts = new Map<string, Tally>();
   private readonly own = new Map<string, number>();
+  // Every frame of a capture is counted: the last interface's tally is kept at hand.
+  private lastIface: string | undefined;
+  private last: Tally | undefined;
 
   /** Counts one undirected frame's MACs (0 = unknown). */
   add(iface: string, src: number, dst: number): void {
     if (src === 0 && dst === 0) return;
-    let m = this.counts.get(iface);
-    if (!m) {
-      m = new Map();
-      this.counts.set(iface, m);
+    let tally = iface === this.lastIface ? this.last : this.counts.get(iface);
+    if (!tally) {
+      tally = { frames: 0, macs: new Map() };
+      this.counts.set(iface, tally);
     }
-    this.frames.set(iface, (this.frames.get(iface) ?? 0) + 1);
-    for (const mac of src === dst ? [src] : [src, dst]) {
-      if (mac === 0 || mac === BROADCAST) continue;
-      const n = m.get(mac);
-      if (n !== undefined) m.set(mac, n + 1);
-      else if (m.size < MAX_MACS) m.set(mac, 1);
-    }
+    this.lastIface = iface;
+    this.last = tally;
+    tally.frames++;
+    count(tally.macs, src);
+    if (dst !== src) count(tally.macs, dst);
   }
 
   /** Decides each interface's own MAC once every frame was counted. */
   finish(): void {
-    for (const [iface, m] of this.counts) {
-      const total = this.frames.get(iface) ?? 0;
+    this.lastIface = this.last = undefined;
+    for (const [iface, { frames: total, macs: m }] of this.counts) {
       let best = 0;
       let bestCount = 0;
       for (const [mac, n] of m) if (n > bestCount) [best, bestCount] = [mac, n];
@@ -51,4 +57,11 @@ export class OwnMacLearner {
     if (dst === own || dst === BROADCAST) return Direction.Inbound;
     return Direction.Unknown;
   }
+}
+
+function count(macs: Map<number, number>, mac: number): void {
+  if (mac === 0 || mac === BROADCAST) return;
+  const n = macs.get(mac);
+  if (n !== undefined) macs.set(mac, n + 1);
+  else if (macs.size < MAX_MACS) macs.set(mac, 1);
 }
