@@ -20,6 +20,7 @@ import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { EncapWatch } from './encap-watch.js';
 import { HopPool } from './hop-pool.js';
+import { FlowSummaries } from './flow-summaries.js';
 import { KeySlots } from './key-slots.js';
 import { OpenJourneys } from './open-journeys.js';
 import { announcedMtu, flowHashes, flowIds, flowName, packetInfo, packetNumbers, tcpAck, type PacketInfo } from './packet-info.js';
@@ -157,8 +158,7 @@ export class JourneyEngine {
   private queue: number[] = [];
   private head = 0;
   private nextId = 1;
-  private readonly flows = new Map<string, FlowSummary>();
-  private untrackedPackets = 0;
+  private readonly flows: FlowSummaries;
   private journeys = 0;
 
   constructor(
@@ -168,6 +168,7 @@ export class JourneyEngine {
     this.window = opts.window ?? 2;
     this.readers = inputs.map((c) => new Capturing(c, opts.registry, opts.filter !== undefined));
     this.pods = new PodAddresses(opts.podCidrs ?? []);
+    this.flows = new FlowSummaries(opts.maxFlows ?? 100_000);
   }
 
   /**
@@ -180,9 +181,9 @@ export class JourneyEngine {
     this.merge(emit);
     return {
       captures: this.captureClocks(),
-      flows: [...this.flows.values()],
+      flows: this.flows.list,
       journeys: this.journeys,
-      untrackedPackets: this.untrackedPackets,
+      untrackedPackets: this.flows.untracked,
     };
   }
 
@@ -458,7 +459,8 @@ export class JourneyEngine {
     const table = this.table;
     if (table.hopCount[o] === 0) return;
     const hops = this.hops.take(table.hopHead[o]!);
-    const packet = packetInfo(table.packet(o));
+    const numbers = table.packet(o);
+    const packet = packetInfo(numbers);
     const j: Journey = {
       id: table.id[o]!,
       flow: flowName(packet),
@@ -480,26 +482,7 @@ export class JourneyEngine {
       ),
     );
     this.journeys++;
-    this.count(j);
+    this.flows.count(j, numbers);
     emit(j);
-  }
-
-  private count(j: Journey): void {
-    let s = this.flows.get(j.flow);
-    if (!s) {
-      if (this.flows.size >= (this.opts.maxFlows ?? 100_000)) {
-        this.untrackedPackets++;
-        return;
-      }
-      s = { flow: j.flow, src: j.packet.src, dst: j.packet.dst, packets: 0, delivered: 0, answered: 0, lost: 0, unknown: 0, ends: [] };
-      this.flows.set(j.flow, s);
-    }
-    s.packets++;
-    s[j.fate]++;
-    if (j.fate === 'lost' || j.fate === 'unknown') {
-      const end = s.ends.find((e) => e.verdict === j.verdict);
-      if (end) end.packets++;
-      else if (s.ends.length < 20) s.ends.push({ verdict: j.verdict, packets: 1 });
-    }
   }
 }
