@@ -26,8 +26,15 @@ function join(a: number, b: number): number {
   return (a >>> 0) * 0x100000 + (b >>> 12);
 }
 
-function transportBytes(h: number, pkt: Packet, ip: IpFacts, quoteOnly: boolean): number {
-  if (ip.l4 < 0) return h;
+// transportBytes' two hashes: the same bytes go into both, one loop for the pair.
+let hashA = 0;
+let hashB = 0;
+
+/** Hashes the transport bytes that identify the packet into hashA and hashB (from seeds a and b). */
+function transportBytes(a: number, b: number, pkt: Packet, ip: IpFacts, quoteOnly: boolean): void {
+  hashA = a;
+  hashB = b;
+  if (ip.l4 < 0) return;
   const d = pkt.data;
   const at = ip.l4Start;
   const have = ip.l4End - at;
@@ -35,20 +42,36 @@ function transportBytes(h: number, pkt: Packet, ip: IpFacts, quoteOnly: boolean)
   // host's capture often holds a partial checksum that the NIC completes later.
   let skipFrom = -1;
   let skipTo = -1;
-  if (ip.proto === PROTO_UDP) [skipFrom, skipTo] = [6, 8];
-  else if (ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) [skipFrom, skipTo] = [2, 4];
-  const quoteEnd = Math.min(have, 8);
-  for (let i = 0; i < quoteEnd; i++) if (i < skipFrom || i >= skipTo) h = Math.imul(h ^ d[at + i]!, 0x01000193);
-  if (quoteOnly) return h;
-  if (ip.proto === PROTO_TCP) {
-    // Acknowledgement, data offset and flags identify the segment; window and checksum may not.
-    const end = Math.min(have, 14);
-    for (let i = 8; i < end; i++) h = Math.imul(h ^ d[at + i]!, 0x01000193);
+  if (ip.proto === PROTO_UDP) {
+    skipFrom = 6;
+    skipTo = 8;
+  } else if (ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) {
+    skipFrom = 2;
+    skipTo = 4;
   }
-  const payload = ip.l4Data;
-  const stop = Math.min(ip.l4End, payload + PAYLOAD_DIGEST_BYTES);
-  for (let i = payload; i < stop; i++) h = Math.imul(h ^ d[i]!, 0x01000193);
-  return h;
+  const quoteEnd = Math.min(have, 8);
+  for (let i = 0; i < quoteEnd; i++) {
+    if (i >= skipFrom && i < skipTo) continue;
+    a = Math.imul(a ^ d[at + i]!, 0x01000193);
+    b = Math.imul(b ^ d[at + i]!, 0x01000193);
+  }
+  if (!quoteOnly) {
+    if (ip.proto === PROTO_TCP) {
+      // Acknowledgement, data offset and flags identify the segment; window and checksum may not.
+      const end = Math.min(have, 14);
+      for (let i = 8; i < end; i++) {
+        a = Math.imul(a ^ d[at + i]!, 0x01000193);
+        b = Math.imul(b ^ d[at + i]!, 0x01000193);
+      }
+    }
+    const stop = Math.min(ip.l4End, ip.l4Data + PAYLOAD_DIGEST_BYTES);
+    for (let i = ip.l4Data; i < stop; i++) {
+      a = Math.imul(a ^ d[i]!, 0x01000193);
+      b = Math.imul(b ^ d[i]!, 0x01000193);
+    }
+  }
+  hashA = a;
+  hashB = b;
 }
 
 function headerHash(seed: number, ip: IpFacts): number {
@@ -69,7 +92,8 @@ function keyOf(pkt: Packet, ip: IpFacts, quoteOnly: boolean): number {
     a = mix(a, ip.length);
     b = mix(b, ip.length);
   }
-  return join(transportBytes(a, pkt, ip, quoteOnly), transportBytes(b ^ 0x5bd1e995, pkt, ip, quoteOnly));
+  transportBytes(a, b ^ 0x5bd1e995, pkt, ip, quoteOnly);
+  return join(hashA, hashB);
 }
 
 /** The key of the innermost packet: equal on every copy of it, inside or outside a tunnel. */
