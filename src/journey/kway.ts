@@ -51,6 +51,8 @@ class TimeMerge {
   private readonly cursors: FrameCursor[];
   private readonly heap: number[] = [];
   private readonly frame: MergedFrame = { capture: 0, position: 0, data: new Uint8Array(0), time: 0 };
+  /** Each capture's next frame's corrected time, worked out once as its cursor moves (the heap compares it often). */
+  private readonly next: Float64Array;
   private stopped = false;
 
   constructor(
@@ -58,8 +60,10 @@ class TimeMerge {
     private readonly offsets: readonly number[],
   ) {
     this.cursors = captures.map((c) => new FrameCursor(c));
+    this.next = new Float64Array(captures.length);
     for (let k = 0; k < this.cursors.length; k++) {
       if (!this.cursors[k]!.done) {
+        this.next[k] = this.when(k);
         this.heap.push(k);
         this.up(this.heap.length - 1);
       }
@@ -71,8 +75,8 @@ class TimeMerge {
   }
 
   private less(a: number, b: number): boolean {
-    const ta = this.when(a);
-    const tb = this.when(b);
+    const ta = this.next[a]!;
+    const tb = this.next[b]!;
     return ta < tb || (ta === tb && a < b);
   }
 
@@ -114,7 +118,7 @@ class TimeMerge {
       const cur = this.cursors[k]!;
       frame.capture = k;
       frame.position = cur.position;
-      frame.time = this.when(k);
+      frame.time = this.next[k]!;
       frame.data = cur.data();
       if (visit(frame) === false) {
         this.stopped = true;
@@ -127,7 +131,10 @@ class TimeMerge {
           heap[0] = last;
           this.down(0);
         }
-      } else this.down(0);
+      } else {
+        this.next[k] = this.when(k);
+        this.down(0);
+      }
     }
     return heap.length > 0 && !this.stopped;
   }
