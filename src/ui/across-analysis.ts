@@ -14,6 +14,7 @@ import { safeText } from '../text/escape.js';
 import { buildAnalysisView, hopFilter, type AlertRow, type AnalysisView, type ShowAddress } from './analysis-model.js';
 import { JourneyViewBuilder } from './journey-model.js';
 import { thousands } from './text.js';
+import { keepShortLivedObjectsYoung } from '../util/young-objects.js';
 
 export interface AcrossJob {
   /** The captures and their --ip-link / --ip-route files. */
@@ -54,6 +55,7 @@ export async function analyzeAcross(
     const mergedFrame = (capture: number, frame: number): number => merged[capture]?.[frame - 1] ?? 0;
     const journeys = new JourneyViewBuilder(job.origins.frame.length, names, mergedFrame, show);
     const lost: Journey[] = [];
+    keepShortLivedObjectsYoung();
     const engine = new JourneyEngine(inputs, { registry, ...(job.podCidrs.length ? { podCidrs: job.podCidrs.map(parsePodCidrOption) } : {}) });
     const run = engine.run((j) => {
       journeys.add(j);

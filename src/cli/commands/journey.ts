@@ -13,6 +13,7 @@ import { warn } from '../io.js';
 import { contextFromArgs, type ContextArgs } from '../context-options.js';
 import { shownNames } from '../shown-names.js';
 import { captureJson, captureLines, flowLines, journeyJson, journeyLines } from '../print/journey.js';
+import { keepShortLivedObjectsYoung } from '../../util/young-objects.js';
 
 export interface JourneyArgs extends ContextArgs {
   captures: string[];
@@ -49,6 +50,7 @@ export function runJourneys(loaded: LoadedCaptures, args: JourneyArgs, emit: (j:
   const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
   const filter = args.Y !== undefined && args.Y.trim() !== '' ? compileFilter(args.Y, registry) : undefined;
   const window = parseWindow(args.window);
+  keepShortLivedObjectsYoung();
   const engine = new JourneyEngine(loaded.inputs, {
     registry,
     ...(filter ? { filter } : {}),
