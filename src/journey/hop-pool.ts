@@ -7,6 +7,7 @@ import type { Direction } from '../capture/types.js';
 import type { Addr } from '../analysis/addr.js';
 import type { Facts } from '../analysis/facts.js';
 import type { Hop } from './engine.js';
+import { grown, type GrowableColumn } from '../util/grown.js';
 import { isOtherHost } from './sighting.js';
 
 const FIRST_SIZE = 4096;
@@ -29,7 +30,8 @@ export class HopPool {
   private outerTtl = new Int16Array(0);
   private outerLength = new Int32Array(0);
   private outerDf = new Uint8Array(0);
-  private vni = new Int32Array(0);
+  /** Doubles: a GRE key or an ESP SPI is a full unsigned 32-bit number. */
+  private vni = new Float64Array(0);
   private port = new Int32Array(0);
   private next = new Int32Array(0);
   // Strings and IPv6 addresses are pointers to values that exist anyway: arrays of them cost no object per hop.
@@ -126,11 +128,7 @@ export class HopPool {
   }
 
   private grow(size: number): void {
-    const copy = <T extends Uint8Array | Int8Array | Int16Array | Int32Array | Float64Array>(old: T): T => {
-      const out = new (old.constructor as new (n: number) => T)(size);
-      out.set(old);
-      return out;
-    };
+    const copy = <T extends GrowableColumn>(old: T): T => grown(old, size);
     this.capture = copy(this.capture);
     this.frame = copy(this.frame);
     this.time = copy(this.time);

@@ -1,0 +1,75 @@
+// The hop pool keeps a journey's hops as columns and gives them back as the Hop objects the
+// engine used to build: every field as it was given, a GRE key or ESP SPI past 2^31 included.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Direction } from '../../src/capture/types.js';
+import { Facts, IpFacts } from '../../src/analysis/facts.js';
+import { HopPool } from '../../src/journey/hop-pool.js';
+
+const V6_SRC = '20010db8000000000000000000000001';
+const V6_DST = '20010db8000000000000000000000002';
+
+/** Facts as the reader leaves them for a copy, inside a tunnel when `kind` is given. */
+function facts(iface: string, ttl: number, tunnel?: { kind: string; vni: number; port: number; src: number | string; dst: number | string }): Facts {
+  const f = new Facts();
+  f.iface = iface;
+  f.outer.present = true;
+  f.outer.ttl = tunnel ? 61 : ttl;
+  f.outer.length = tunnel ? 1450 : 1400;
+  f.outer.df = true;
+  if (tunnel) {
+    f.tunnel = 1;
+    f.tunnelKind = tunnel.kind;
+    f.vni = tunnel.vni;
+    f.tunnelPort = tunnel.port;
+    f.outer.src = tunnel.src;
+    f.outer.dst = tunnel.dst;
+    // The reader's inner header: the pod packet inside the tunnel.
+    f.inner = new IpFacts();
+    f.inner.present = true;
+  }
+  f.inner.ttl = ttl;
+  return f;
+}
+
+describe('HopPool', () => {
+  it('gives the hops back in order, with their tunnels, and finds them while they are open', () => {
+    const pool = new HopPool();
+    const gre = { kind: 'gre', vni: 0x80000001, port: 0, src: 0x0a000001, dst: 0x0a000002 };
+    const vxlan = { kind: 'vxlan', vni: 32001, port: 8472, src: V6_SRC, dst: V6_DST };
+    let tail = pool.add(0, 0, 7, 1.5, Direction.Inbound, facts('lxc0', 64));
+    const head = tail;
+    tail = pool.add(tail, 1, 9, 1.75, Direction.Outbound, facts('eth0', 64, gre));
+    pool.add(tail, 2, 11, 2, Direction.Inbound, facts('eth1', 64, vxlan));
+    assert.equal(pool.passed(head, 1, Direction.Outbound, 'eth0'), true);
+    assert.equal(pool.passed(head, 1, Direction.Inbound, 'eth0'), false);
+    assert.equal(pool.inTunnel(head, V6_SRC, V6_DST), true);
+    assert.equal(pool.inTunnel(head, V6_DST, V6_SRC), false);
+    const hops = pool.take(head);
+    assert.deepEqual(
+      hops.map((h) => [h.capture, h.frame, h.time, h.iface, h.direction, h.ttl, h.outerTtl, h.outerLength, h.outerDf, h.encap]),
+      [
+        [0, 7, 1.5, 'lxc0', Direction.Inbound, 64, 64, 1400, true, undefined],
+        [1, 9, 1.75, 'eth0', Direction.Outbound, 64, 61, 1450, true, { type: 'gre', outerSrc: 0x0a000001, outerDst: 0x0a000002, vni: 2147483649, port: 0 }],
+        [2, 11, 2, 'eth1', Direction.Inbound, 64, 61, 1450, true, { type: 'vxlan', outerSrc: V6_SRC, outerDst: V6_DST, vni: 32001, port: 8472 }],
+      ],
+    );
+  });
+
+  it('reuses the entries of hops it gave back', () => {
+    const pool = new HopPool();
+    for (let round = 0; round < 3; round++) {
+      let tail = 0;
+      let head = 0;
+      for (let i = 0; i < 10_000; i++) {
+        tail = pool.add(tail, 0, i + 1, i, Direction.Unknown, facts('eth0', 64));
+        if (head === 0) head = tail;
+      }
+      const hops = pool.take(head);
+      assert.equal(hops.length, 10_000);
+      assert.deepEqual([hops[0]!.frame, hops[9_999]!.frame], [1, 10_000]);
+      // Released entries come back first: the pool never needs more than one round's worth.
+      assert.ok(head <= 10_000, `entry ${head} in round ${round}`);
+    }
+  });
+});
