@@ -45,14 +45,17 @@ function intlZoneName(t: Date): string {
 }
 
 // Packets come many to a second: the date, the time to the second and the zone are worked out
-// once per second (the local calendar fields are slow to ask for).
+// once per second (the local calendar fields are slow to ask for), and again when TZ changes.
 let secondOf = NaN;
+let secondTz: string | undefined;
 let secondText = '';
 let zoneSuffix = '';
 
 /** tshark's absolute time in the local time zone: "Jun  1, 2025 10:00:06.002950000 UTC". */
 function formatArrival(sec: number, nsec: number): string {
-  if (sec !== secondOf) {
+  const tz = process.env.TZ;
+  if (sec !== secondOf || tz !== secondTz) {
+    if (tz !== secondTz) zoneHour = NaN;
     const t = new Date(sec * 1000);
     // Past ±275,760 years (a corrupt time stamp or resolution) there is no calendar date; tshark says the same.
     if (!Number.isFinite(t.getTime())) return 'Not representable';
@@ -60,6 +63,7 @@ function formatArrival(sec: number, nsec: number): string {
     secondText = `${MONTHS[t.getMonth()]} ${String(t.getDate()).padStart(2, ' ')}, ${t.getFullYear()} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}.`;
     zoneSuffix = zone ? ` ${zone}` : '';
     secondOf = sec;
+    secondTz = tz;
   }
   return secondText + fraction(nsec, 9) + zoneSuffix;
 }
