@@ -16,7 +16,8 @@ export interface FixedRead {
   size: number;
   /** A number (big-endian, masked and shifted), a boolean of the masked bits, or the bytes themselves. */
   kind: 'number' | 'bool' | 'bytes';
-  mask: number;
+  /** The bits a bit field keeps (then shifted right by `shift`); absent for a whole number. */
+  mask?: number;
   shift: number;
 }
 
@@ -24,7 +25,7 @@ export type FixedGetter = FieldDef['get'] & { fixed?: FixedRead };
 
 function fixed(offset: number, size: number, read: (d: Uint8Array, p: number) => FieldValue, how?: Partial<FixedRead>): Getter {
   const get: FixedGetter = (pkt: Packet, l: Layer) => (l.start + offset + size <= l.payload ? read(pkt.data, l.start + offset) : undefined);
-  get.fixed = { offset, size, kind: 'number', mask: -1, shift: 0, ...how };
+  get.fixed = { offset, size, kind: 'number', shift: 0, ...how };
   return {
     get,
     range: (_pkt: Packet, l: Layer) => (l.start + offset + size <= l.payload ? [l.start + offset, size] : undefined),

@@ -205,8 +205,15 @@ function writeValue(out: TextBytes, def: FieldDef, v: FieldValue): void {
       out.ipv4(v as number);
       return;
     case 'ether':
+      // formatMac's six pairs; no getter gives other lengths, but the text must not depend on it.
+      if ((v as Uint8Array).length !== 6) {
+        out.text(formatValue(def, v));
+        return;
+      }
+      out.hexPairs(v as Uint8Array, 0, 6, 0x3a);
+      return;
     case 'bytes':
-      out.hexPairs(v as Uint8Array, 0, (v as Uint8Array).length, def.type === 'bytes' && def.plainHex ? -1 : 0x3a);
+      out.hexPairs(v as Uint8Array, 0, (v as Uint8Array).length, def.plainHex ? -1 : 0x3a);
       return;
     case 'ipv6':
       out.text(formatIpv6(v as Uint8Array));
@@ -316,7 +323,7 @@ function readFixed(data: Uint8Array, layer: Layer, fx: FixedRead, i: number): Fi
     default:
       raw = ((data[p]! << 24) | (data[p + 1]! << 16) | (data[p + 2]! << 8) | data[p + 3]!) >>> 0;
   }
-  if (fx.mask === -1) return raw;
+  if (fx.mask === undefined) return raw;
   const v = ((raw & fx.mask) >>> fx.shift) >>> 0;
   return fx.kind === 'bool' ? v !== 0 : v;
 }
