@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Writable } from 'node:stream';
 import { analyze } from '../src/analysis/index.js';
+import { prng } from '../test/helpers/prng.js';
 import { loadCapture } from '../src/capture/capture.js';
 import { FrameIndex } from '../src/capture/frame-index.js';
 import { IndexBuilder } from '../src/capture/index-builder.js';
@@ -39,18 +40,6 @@ const HANG_MS = 2000;
 /** A case with no result after this long is stopped (its worker terminated) and reported as a hang. */
 const WATCHDOG_MS = 15_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** mulberry32: small, fast, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SeedFile {
   name: string;

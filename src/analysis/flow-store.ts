@@ -3,15 +3,10 @@
 // record, its small lists and boxed doubles) and a quarter of the pass in garbage collection;
 // as columns they cost about 150 bytes each and nothing for the collector to trace.
 import type { Addr } from './addr.js';
+import { grown, type GrowableColumn } from '../util/grown.js';
 
 /** Growable typed columns: every column is reallocated together when the table fills. */
-type Column = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array;
-
-function grown<T extends Column>(old: T, size: number): T {
-  const out = new (old.constructor as new (n: number) => T)(size);
-  out.set(old);
-  return out;
-}
+type Column = GrowableColumn;
 
 /** The per-flow columns, resized together. */
 const COLUMNS = [

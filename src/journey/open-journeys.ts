@@ -6,6 +6,7 @@
 import type { Addr } from '../analysis/addr.js';
 import type { IcmpEvidence } from './engine.js';
 import type { PacketNumbers } from './packet-info.js';
+import { grown, type GrowableColumn } from '../util/grown.js';
 
 const FIRST_SIZE = 4096;
 
@@ -226,11 +227,7 @@ export class OpenJourneys {
   }
 
   private grow(size: number): void {
-    const copy = <T extends Uint8Array | Int32Array | Float64Array>(old: T): T => {
-      const out = new (old.constructor as new (n: number) => T)(size);
-      out.set(old);
-      return out;
-    };
+    const copy = <T extends GrowableColumn>(old: T): T => grown(old, size);
     this.id = copy(this.id);
     this.first = copy(this.first);
     this.key = copy(this.key);

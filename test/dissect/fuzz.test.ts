@@ -25,6 +25,7 @@ import { fieldOccurrences } from '../../src/dissect/values.js';
 import { VxError } from '../../src/errors.js';
 import { builtFrames } from '../helpers/built-frames.js';
 import { loadPackets } from '../helpers/frames.js';
+import { prng } from '../helpers/prng.js';
 
 const CORPUS = new URL('../../../shared/corpus/peers', import.meta.url);
 const DIRS = ['tcpdump', 'libpcap', 'zeek'];
@@ -33,18 +34,6 @@ const SEED = 0x5eed_c0de;
 const SLOW_CASE_MS = 1000;
 const MAX_LAYERS = 48;
 const SNAP = 2048;
-
-/** mulberry32: tiny, fast, and good enough to pick offsets and bits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Seed {
   name: string;

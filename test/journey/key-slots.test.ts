@@ -3,17 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KeySlots } from '../../src/journey/key-slots.js';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng.js';
 
 describe('KeySlots', () => {
   it('answers as a Map does through 200,000 random sets, gets and deletes', () => {
