@@ -166,14 +166,25 @@ export const OUTER_W0_CTR: OuterSpec = { srcMac: MAC.w0, dstMac: MAC.r2, src: W0
 export const INNER_0_2: InnerSpec = { srcMac: MAC.pod0, dstMac: MAC.pod2, src: POD0, dst: POD2, ttl: 63 };
 export const INNER_2_0: InnerSpec = { srcMac: MAC.pod2, dstMac: MAC.pod0, src: POD2, dst: POD0, ttl: 63 };
 
-const dir = new TempDir();
+// Made on first use and removed when the process ends: many test files import these helpers
+// without writing a capture (or without calling cleanup()), and each left an empty directory.
+let dir: TempDir | undefined;
+function tempDir(): TempDir {
+  if (!dir) {
+    dir = new TempDir();
+    process.once('exit', cleanup);
+  }
+  return dir;
+}
+
 export function cleanup(): void {
-  dir.cleanup();
+  dir?.cleanup();
+  dir = undefined;
 }
 
 /** Writes the capture, loads it, analyses it. */
 export async function analyzeBytes(bytes: Uint8Array, opts: AnalysisOptions = {}): Promise<AnalysisResult> {
-  const capture = await loadCapture(dir.write(bytes));
+  const capture = await loadCapture(tempDir().write(bytes));
   try {
     return analyze(capture, opts);
   } finally {
