@@ -2,7 +2,7 @@ import { safeText } from '../text/escape.js';
 import type { FixedGetter, FixedRead } from './field-helpers.js';
 import { displayValue, formatIpv6, formatValue } from './format.js';
 import type { Registry } from './registry.js';
-import { layerNode, layoutOf, shownFields } from './tree.js';
+import { escapeTree, layerNode, layoutOf, shownFields } from './tree.js';
 import type { FieldDef, FieldValue, Layer, Packet, TreeNode } from './types.js';
 
 // -V prints about a hundred lines a packet. Building them as tree nodes and label strings, then
@@ -367,7 +367,7 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
     if (v !== undefined) writeLine(out, plan, i, fields[i]!, v, pkt.data);
   }
   const named = layer.quoted ? undefined : registry.naming?.layerTree(pkt, layer);
-  if (named) writeNodes(out, [escapedNode(named)], 1);
+  if (named) writeNodes(out, [escapeTree(named)], 1);
   for (const n of pkt.notes) {
     if (n.layer === index) {
       out.bytes(INDENTED);
@@ -379,11 +379,7 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
 
 const INDENTED = ENCODER.encode('    ');
 
-function escapedNode(n: TreeNode): TreeNode {
-  return { ...n, label: safeText(n.label), children: n.children?.map(escapedNode) };
-}
-
-/** The packet's detail tree as -V prints it (treeString of buildTree without ranges), each line ending in a newline. */
+/** The packet's detail tree as -V prints it (treeText of buildTree without ranges), each line ending in a newline. */
 export function writeTreeBytes(out: TextBytes, pkt: Packet, registry: Registry): void {
   const layers = pkt.layers;
   for (let i = 0; i < layers.length; i++) writeLayer(out, pkt, layers[i]!, i, registry);

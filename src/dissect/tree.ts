@@ -8,7 +8,7 @@ const NO_RANGE: [number, number] = [0, 0];
 const shownCache = new WeakMap<Registry, Map<string, readonly FieldDef[]>>();
 
 /** For each of a layer's shown fields, by position: whether some field is under it, and whether its parent comes after it. */
-export interface Layout {
+interface Layout {
   isParent: boolean[];
   parentLater: boolean[];
 }
@@ -136,26 +136,17 @@ export function layerNode(pkt: Packet, layer: Layer, index: number, registry: Re
 }
 
 /** Names come from context files, not from vxshark: escaped like capture text. */
-function escapeTree(n: TreeNode): TreeNode {
+export function escapeTree(n: TreeNode): TreeNode {
   const out: TreeNode = { ...n, label: safeText(n.label) };
   if (n.children) out.children = n.children.map(escapeTree);
   return out;
 }
 
-/** The tree as indented text, as `-V` prints it. */
+/** The tree as indented text, as `-V` prints it (tree-bytes.ts writes the same text as bytes). */
 export function treeText(nodes: TreeNode[], indent = ''): string[] {
   const out: string[] = [];
   writeTree(nodes, (line) => out.push(line), indent);
   return out;
-}
-
-/**
- * The tree as indented lines in one string, joined by '\n' without a last one (-V writes a
- * packet at once). Joined from an array: one flat string, where appending line by line made a
- * rope that writing it had to flatten.
- */
-export function treeString(nodes: TreeNode[]): string {
-  return treeText(nodes).join('\n');
 }
 
 /** treeText one line at a time, without building the array. */
