@@ -111,6 +111,9 @@ export function beyondUdp(f: Facts): boolean {
   return f.arp >= 0 || (f.outer.present && f.outer.proto !== PROTO_UDP);
 }
 
+/** The Linux packet type (cooked captures) of a frame addressed to another host's MAC. */
+export const PACKET_OTHERHOST = 3;
+
 export class Facts {
   /** The packet's bytes (offsets in IpFacts point into them); valid during the packet's turn only. */
   data: Uint8Array = EMPTY;

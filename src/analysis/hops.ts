@@ -6,7 +6,7 @@
 // forwarding copy, which Wireshark would call a retransmission.
 import { Direction } from '../capture/types.js';
 import { HASH_SEED, formatAddr, formatMacNumber, mix, mixAddr, type Addr } from './addr.js';
-import { payloadHash, type Facts } from './facts.js';
+import { PACKET_OTHERHOST, payloadHash, type Facts } from './facts.js';
 import { roundTime, type Collector } from './pass.js';
 
 /**
@@ -17,7 +17,6 @@ import { roundTime, type Collector } from './pass.js';
  * veth); encap: a plain packet seen again as the inner packet of a tunnel packet.
  */
 /** Linux's packet type for a frame addressed to another host's MAC. */
-const PACKET_OTHERHOST = 3;
 
 export type HopKind = 'routed' | 'bridged' | 'hairpin' | 'loopback' | 'decap' | 'encap';
 

@@ -6,10 +6,9 @@
 import { Direction } from '../capture/types.js';
 import type { Packet } from '../dissect/types.js';
 import { HASH_SEED, mix, mixAddr, type Addr } from '../analysis/addr.js';
-import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, type Facts, type IpFacts } from '../analysis/facts.js';
+import { PACKET_OTHERHOST, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, type Facts, type IpFacts } from '../analysis/facts.js';
 
 /** SLL packet type 3: the frame was addressed to another host's MAC (the kernel drops it). */
-const PACKET_OTHERHOST = 3;
 const PAYLOAD_DIGEST_BYTES = 16;
 
 export interface Encap {

@@ -11,13 +11,12 @@
 // them, and there the pod's answers, which leave through its veth, show it was reached.
 // Not this rule's: frames addressed to another host's MAC (OTHERHOST), overlay.wrong-vtep's.
 import { Direction } from '../../capture/types.js';
-import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_SYN, type IpFacts } from '../facts.js';
+import { PACKET_OTHERHOST, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_SYN, type IpFacts } from '../facts.js';
 import { formatAddr, type Addr } from '../addr.js';
 import { lookupRoute } from '../options.js';
 import { hostWord, roleOf } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
 
-const PACKET_OTHERHOST = 3;
 /** Decapsulated requests waiting for their next copy, at most; older ones are then settled. */
 const MAX_WAITING = 20_000;
 /** A copy comes within microseconds: after this long a waiting request is settled as not handed on. */

@@ -7,12 +7,10 @@
 // Not this rule's: a VTEP that decapsulates and re-encapsulates the packets to the right node
 // (a relay, overlay.vtep-asymmetry), and answered traffic (it got there after all).
 import { AddrPairSet, formatAddr, type Addr } from '../addr.js';
-import type { Facts } from '../facts.js';
+import { PACKET_OTHERHOST, type Facts } from '../facts.js';
 import { evidenceFrames, innerPairFrames, innerPairKeys, type Tunnel } from '../tunnels.js';
 import { hostWord, interfaceRoleFromName } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
-
-const PACKET_OTHERHOST = 3;
 
 interface Otherhost {
   iface: string;
