@@ -1,70 +1,78 @@
-// The journeys open within one window, as a table of typed columns addressed by slot. A large
-// run keeps tens of thousands open at once, each for a window of capture time: as objects
-// (the journey, its packet's numbers, its list of quoted keys) they all outlived the young
-// generation and the collector copied and marked them again and again. A slot is taken when a
-// journey starts and given back when it has been judged.
+// The journeys open within one window, as a table addressed by slot. A large run keeps tens of
+// thousands open at once, each for a window of capture time: as objects (the journey, its
+// packet's numbers, its list of quoted keys) they all outlived the young generation and the
+// collector copied and marked them again and again. A slot is taken when a journey starts and
+// given back when it has been judged.
+//
+// A slot is one row of 144 bytes in a single buffer, not a value in each of thirty columns: the
+// open journeys of a window are larger than the caches, and starting, answering or closing one
+// then touches two or three cache lines instead of a line per column. What a packet's copies,
+// its answers and its closing read (time, key, quoted keys, flags, hop and waiting-list links)
+// comes first, in the row's first 64 bytes.
 import type { Addr } from '../analysis/addr.js';
 import type { IcmpEvidence } from './engine.js';
+import { KeySlots } from './key-slots.js';
 import type { PacketNumbers } from './packet-info.js';
-import { grown, type GrowableColumn } from '../util/grown.js';
 
 const FIRST_SIZE = 4096;
+
+/** A row in 8-byte words, and where each value sits: F_ in 8-byte words, I_ in 4-byte ones. */
+const ROW = 18;
+const I_ROW = ROW * 2;
+const F_FIRST = 0;
+const F_KEY = 1;
+const F_ACK_NEEDED = 2;
+const F_QUOTE = 3;
+const F_TUNNEL_QUOTE = 4;
+const I_FLAGS = 10;
+const I_FLOW = 11;
+const I_HOP_HEAD = 12;
+const I_HOP_TAIL = 13;
+const I_HOP_COUNT = 14;
+const I_WAIT_NEXT = 15;
+const F_IP_ID = 8;
+const F_SRC = 9;
+const F_DST = 10;
+const I_WAIT_PREV = 22;
+const I_ID = 23;
+const I_PROTO = 24;
+const I_SPORT = 25;
+const I_DPORT = 26;
+const I_LENGTH = 27;
+const I_SEQ = 28;
+const I_ACK = 29;
+const I_TCP_FLAGS = 30;
+const I_LEN = 31;
+const I_ICMP_TYPE = 32;
+const I_ICMP_CODE = 33;
+const I_ICMP_ID = 34;
+const I_ICMP_SEQ = 35;
 
 const ANSWERED = 1;
 const ICMP_ECHO = 2;
 const CLOSED = 4;
+const WAITING = 8;
+/** The tunnel packet's quoted key is set (more are in moreQuotes). */
+const TUNNEL_QUOTE = 16;
+
+const NONE = -1;
 
 export class OpenJourneys {
   private size = 0;
   private used = 0;
   private readonly released: number[] = [];
-  id = new Int32Array(0);
-  /** Time of the first copy, on the reference clock. */
-  first = new Float64Array(0);
-  /** The packet's key (52 bits) and its flow's id. */
-  key = new Float64Array(0);
-  flowHash = new Int32Array(0);
-  /** Sequence space an acknowledgement must cover, -1 when nothing can be acknowledged. */
-  ackNeeded = new Float64Array(0);
-  private flags = new Uint8Array(0);
-  /** The pool's first and last hop (hop-pool.ts), and how many. */
-  hopHead = new Int32Array(0);
-  hopTail = new Int32Array(0);
-  hopCount = new Int32Array(0);
-  /**
-   * The key an ICMP error quoting the packet itself matches, then its tunnel packet's (most
-   * journeys in a tunnel have one), then any more (a relay re-wraps it) in `moreQuotes`.
-   */
-  quote = new Float64Array(0);
-  private tunnelQuote = new Float64Array(0);
-  private quoteCount = new Uint8Array(0);
+  private f = new Float64Array(0);
+  private n = new Int32Array(0);
   private readonly moreQuotes = new Map<number, number[]>();
   private readonly errorLists = new Map<number, IcmpEvidence[]>();
+  /** IPv6 addresses (strings) of the slots whose packet has them; IPv4 ones are numbers in the row. */
+  private readonly v6Addrs = new Map<number, [Addr, Addr]>();
   /**
    * Journeys that asked for something and wait for the answer, a list per flow in order of
    * start (flow id -> first and last slot), linked through the slots.
    */
-  private readonly waitHead = new Map<number, number>();
-  private readonly waitTail = new Map<number, number>();
-  private waitNext = new Int32Array(0);
-  private waitPrev = new Int32Array(0);
-  private waiting = new Uint8Array(0);
-  // The packet's numbers (PacketNumbers), a column each; addresses are numbers or IPv6 strings that exist anyway.
-  private proto = new Int32Array(0);
-  private src: Addr[] = [];
-  private dst: Addr[] = [];
-  private sport = new Int32Array(0);
-  private dport = new Int32Array(0);
-  private ipId = new Float64Array(0);
-  private length = new Int32Array(0);
-  private seq = new Int32Array(0);
-  private ack = new Int32Array(0);
-  private tcpFlags = new Int32Array(0);
-  private len = new Int32Array(0);
-  private icmpType = new Int32Array(0);
-  private icmpCode = new Int32Array(0);
-  private icmpId = new Int32Array(0);
-  icmpSeq = new Int32Array(0);
+  private readonly waitHead = new KeySlots();
+  private readonly waitTail = new KeySlots();
 
   constructor() {
     this.grow(FIRST_SIZE);
@@ -77,118 +85,178 @@ export class OpenJourneys {
       if (this.used === this.size) this.grow(this.size * 2);
       s = this.used++;
     }
-    this.id[s] = id;
-    this.first[s] = first;
-    this.key[s] = key;
-    this.flowHash[s] = flowHash;
-    this.ackNeeded[s] = ackNeeded;
-    this.flags[s] = icmpEcho ? ICMP_ECHO : 0;
-    this.hopHead[s] = 0;
-    this.hopTail[s] = 0;
-    this.hopCount[s] = 0;
-    this.quote[s] = quote;
-    this.quoteCount[s] = 1;
-    this.waiting[s] = 0;
-    this.proto[s] = p.proto;
-    this.src[s] = p.src;
-    this.dst[s] = p.dst;
-    this.sport[s] = p.sport;
-    this.dport[s] = p.dport;
-    this.ipId[s] = p.ipId;
-    this.length[s] = p.length;
-    this.seq[s] = p.seq;
-    this.ack[s] = p.ack;
-    this.tcpFlags[s] = p.flags;
-    this.len[s] = p.len;
-    this.icmpType[s] = p.icmpType;
-    this.icmpCode[s] = p.icmpCode;
-    this.icmpId[s] = p.icmpId;
-    this.icmpSeq[s] = p.icmpSeq;
+    const f = this.f;
+    const n = this.n;
+    const r = s * ROW;
+    const q = s * I_ROW;
+    f[r + F_FIRST] = first;
+    f[r + F_KEY] = key;
+    f[r + F_ACK_NEEDED] = ackNeeded;
+    f[r + F_QUOTE] = quote;
+    n[q + I_FLAGS] = icmpEcho ? ICMP_ECHO : 0;
+    n[q + I_FLOW] = flowHash;
+    n[q + I_HOP_HEAD] = 0;
+    n[q + I_HOP_TAIL] = 0;
+    n[q + I_HOP_COUNT] = 0;
+    f[r + F_IP_ID] = p.ipId;
+    if (typeof p.src === 'number' && typeof p.dst === 'number') {
+      f[r + F_SRC] = p.src;
+      f[r + F_DST] = p.dst;
+    } else this.v6Addrs.set(s, [p.src, p.dst]);
+    n[q + I_ID] = id;
+    n[q + I_PROTO] = p.proto;
+    n[q + I_SPORT] = p.sport;
+    n[q + I_DPORT] = p.dport;
+    n[q + I_LENGTH] = p.length;
+    n[q + I_SEQ] = p.seq;
+    n[q + I_ACK] = p.ack;
+    n[q + I_TCP_FLAGS] = p.flags;
+    n[q + I_LEN] = p.len;
+    n[q + I_ICMP_TYPE] = p.icmpType;
+    n[q + I_ICMP_CODE] = p.icmpCode;
+    n[q + I_ICMP_ID] = p.icmpId;
+    n[q + I_ICMP_SEQ] = p.icmpSeq;
     return s;
   }
 
   /** Gives the slot back (its journey has been judged). */
   release(s: number): void {
-    this.moreQuotes.delete(s);
-    this.errorLists.delete(s);
+    if (this.moreQuotes.size > 0) this.moreQuotes.delete(s);
+    if (this.errorLists.size > 0) this.errorLists.delete(s);
+    if (this.v6Addrs.size > 0) this.v6Addrs.delete(s);
     this.released.push(s);
   }
 
+  id(s: number): number {
+    return this.n[s * I_ROW + I_ID]!;
+  }
+
+  /** Time of the first copy, on the reference clock. */
+  first(s: number): number {
+    return this.f[s * ROW + F_FIRST]!;
+  }
+
+  /** The packet's key (52 bits). */
+  key(s: number): number {
+    return this.f[s * ROW + F_KEY]!;
+  }
+
+  /** Sequence space an acknowledgement must cover, -1 when nothing can be acknowledged. */
+  ackNeeded(s: number): number {
+    return this.f[s * ROW + F_ACK_NEEDED]!;
+  }
+
+  icmpSeq(s: number): number {
+    return this.n[s * I_ROW + I_ICMP_SEQ]!;
+  }
+
+  /** The key an ICMP error quoting the packet itself matches. */
+  quote(s: number): number {
+    return this.f[s * ROW + F_QUOTE]!;
+  }
+
+  /** The pool's first and last hop (hop-pool.ts; 0 for none), and how many. */
+  hopHead(s: number): number {
+    return this.n[s * I_ROW + I_HOP_HEAD]!;
+  }
+
+  hopTail(s: number): number {
+    return this.n[s * I_ROW + I_HOP_TAIL]!;
+  }
+
+  hopCount(s: number): number {
+    return this.n[s * I_ROW + I_HOP_COUNT]!;
+  }
+
+  /** Records that `hop` (the pool's new tail) was added to the journey. */
+  addHop(s: number, hop: number): void {
+    const q = s * I_ROW;
+    const n = this.n;
+    if (n[q + I_HOP_HEAD] === 0) n[q + I_HOP_HEAD] = hop;
+    n[q + I_HOP_TAIL] = hop;
+    n[q + I_HOP_COUNT]!++;
+  }
+
   answered(s: number): boolean {
-    return (this.flags[s]! & ANSWERED) !== 0;
+    return (this.n[s * I_ROW + I_FLAGS]! & ANSWERED) !== 0;
   }
 
   markAnswered(s: number): void {
-    this.flags[s]! |= ANSWERED;
+    this.n[s * I_ROW + I_FLAGS]! |= ANSWERED;
   }
 
   icmpEcho(s: number): boolean {
-    return (this.flags[s]! & ICMP_ECHO) !== 0;
+    return (this.n[s * I_ROW + I_FLAGS]! & ICMP_ECHO) !== 0;
   }
 
   closed(s: number): boolean {
-    return (this.flags[s]! & CLOSED) !== 0;
+    return (this.n[s * I_ROW + I_FLAGS]! & CLOSED) !== 0;
   }
 
   markClosed(s: number): void {
-    this.flags[s]! |= CLOSED;
+    this.n[s * I_ROW + I_FLAGS]! |= CLOSED;
   }
 
   /** Puts the journey at the end of its flow's waiting list. */
   wait(s: number): void {
-    const flow = this.flowHash[s]!;
+    const n = this.n;
+    const q = s * I_ROW;
+    const flow = n[q + I_FLOW]!;
     const tail = this.waitTail.get(flow);
-    this.waitPrev[s] = tail ?? -1;
-    this.waitNext[s] = -1;
-    this.waiting[s] = 1;
-    if (tail === undefined) this.waitHead.set(flow, s);
-    else this.waitNext[tail] = s;
+    n[q + I_WAIT_PREV] = tail;
+    n[q + I_WAIT_NEXT] = NONE;
+    n[q + I_FLAGS]! |= WAITING;
+    if (tail === NONE) this.waitHead.set(flow, s);
+    else n[tail * I_ROW + I_WAIT_NEXT] = s;
     this.waitTail.set(flow, s);
   }
 
   /** The first journey waiting on this flow, -1 for none. */
   firstWaiting(flow: number): number {
-    return this.waitHead.get(flow) ?? -1;
+    return this.waitHead.get(flow);
   }
 
   /** The next journey waiting on the same flow, -1 after the last. */
   nextWaiting(s: number): number {
-    return this.waitNext[s]!;
+    return this.n[s * I_ROW + I_WAIT_NEXT]!;
   }
 
   /** Takes the journey out of its flow's waiting list, if it is in it. */
   stopWaiting(s: number): void {
-    if (this.waiting[s] === 0) return;
-    this.waiting[s] = 0;
-    const flow = this.flowHash[s]!;
-    const prev = this.waitPrev[s]!;
-    const next = this.waitNext[s]!;
-    if (prev >= 0) this.waitNext[prev] = next;
+    const n = this.n;
+    const q = s * I_ROW;
+    if ((n[q + I_FLAGS]! & WAITING) === 0) return;
+    n[q + I_FLAGS]! &= ~WAITING;
+    const flow = n[q + I_FLOW]!;
+    const prev = n[q + I_WAIT_PREV]!;
+    const next = n[q + I_WAIT_NEXT]!;
+    if (prev >= 0) n[prev * I_ROW + I_WAIT_NEXT] = next;
     else if (next >= 0) this.waitHead.set(flow, next);
     else this.waitHead.delete(flow);
-    if (next >= 0) this.waitPrev[next] = prev;
+    if (next >= 0) n[next * I_ROW + I_WAIT_PREV] = prev;
     else if (prev >= 0) this.waitTail.set(flow, prev);
     else this.waitTail.delete(flow);
   }
 
   /** How many keys an ICMP error about this journey's packet may match, and the nth of them (its own first, then its tunnel packets'). */
   quoteTotal(s: number): number {
-    return this.quoteCount[s] === 1 ? 1 : 2 + (this.moreQuotes.get(s)?.length ?? 0);
+    return (this.n[s * I_ROW + I_FLAGS]! & TUNNEL_QUOTE) === 0 ? 1 : 2 + (this.moreQuotes.get(s)?.length ?? 0);
   }
 
-  quoteAt(s: number, n: number): number {
-    return n === 0 ? this.quote[s]! : n === 1 ? this.tunnelQuote[s]! : this.moreQuotes.get(s)![n - 2]!;
+  quoteAt(s: number, i: number): number {
+    return i === 0 ? this.f[s * ROW + F_QUOTE]! : i === 1 ? this.f[s * ROW + F_TUNNEL_QUOTE]! : this.moreQuotes.get(s)![i - 2]!;
   }
 
-  addQuote(s: number, q: number): void {
-    if (this.quoteCount[s] === 1) {
-      this.tunnelQuote[s] = q;
-      this.quoteCount[s] = 2;
+  addQuote(s: number, key: number): void {
+    const q = s * I_ROW;
+    if ((this.n[q + I_FLAGS]! & TUNNEL_QUOTE) === 0) {
+      this.f[s * ROW + F_TUNNEL_QUOTE] = key;
+      this.n[q + I_FLAGS]! |= TUNNEL_QUOTE;
       return;
     }
     const more = this.moreQuotes.get(s);
-    if (more) more.push(q);
-    else this.moreQuotes.set(s, [q]);
+    if (more) more.push(key);
+    else this.moreQuotes.set(s, [key]);
   }
 
   errors(s: number): IcmpEvidence[] | undefined {
@@ -201,61 +269,42 @@ export class OpenJourneys {
     else this.errorLists.set(s, [e]);
   }
 
+  /** The followed packet's destination. */
   target(s: number): Addr {
-    return this.dst[s]!;
+    return this.v6Addrs.get(s)?.[1] ?? this.f[s * ROW + F_DST]!;
   }
 
-  /** The packet's numbers as PacketNumbers, for judging and naming. */
-  packet(s: number): PacketNumbers {
-    return {
-      proto: this.proto[s]!,
-      src: this.src[s]!,
-      dst: this.dst[s]!,
-      sport: this.sport[s]!,
-      dport: this.dport[s]!,
-      ipId: this.ipId[s]!,
-      length: this.length[s]!,
-      seq: this.seq[s]!,
-      ack: this.ack[s]!,
-      flags: this.tcpFlags[s]!,
-      len: this.len[s]!,
-      icmpType: this.icmpType[s]!,
-      icmpCode: this.icmpCode[s]!,
-      icmpId: this.icmpId[s]!,
-      icmpSeq: this.icmpSeq[s]!,
-    };
+  /** Fills `out` with the packet's numbers, for judging and naming. */
+  packetInto(s: number, out: PacketNumbers): PacketNumbers {
+    const f = this.f;
+    const n = this.n;
+    const r = s * ROW;
+    const q = s * I_ROW;
+    const v6 = this.v6Addrs.size > 0 ? this.v6Addrs.get(s) : undefined;
+    out.proto = n[q + I_PROTO]!;
+    out.src = v6 ? v6[0] : f[r + F_SRC]!;
+    out.dst = v6 ? v6[1] : f[r + F_DST]!;
+    out.sport = n[q + I_SPORT]!;
+    out.dport = n[q + I_DPORT]!;
+    out.ipId = f[r + F_IP_ID]!;
+    out.length = n[q + I_LENGTH]!;
+    out.seq = n[q + I_SEQ]!;
+    out.ack = n[q + I_ACK]!;
+    out.flags = n[q + I_TCP_FLAGS]!;
+    out.len = n[q + I_LEN]!;
+    out.icmpType = n[q + I_ICMP_TYPE]!;
+    out.icmpCode = n[q + I_ICMP_CODE]!;
+    out.icmpId = n[q + I_ICMP_ID]!;
+    out.icmpSeq = n[q + I_ICMP_SEQ]!;
+    return out;
   }
 
   private grow(size: number): void {
-    const copy = <T extends GrowableColumn>(old: T): T => grown(old, size);
-    this.id = copy(this.id);
-    this.first = copy(this.first);
-    this.key = copy(this.key);
-    this.flowHash = copy(this.flowHash);
-    this.ackNeeded = copy(this.ackNeeded);
-    this.flags = copy(this.flags);
-    this.hopHead = copy(this.hopHead);
-    this.hopTail = copy(this.hopTail);
-    this.hopCount = copy(this.hopCount);
-    this.quote = copy(this.quote);
-    this.tunnelQuote = copy(this.tunnelQuote);
-    this.quoteCount = copy(this.quoteCount);
-    this.waitNext = copy(this.waitNext);
-    this.waitPrev = copy(this.waitPrev);
-    this.waiting = copy(this.waiting);
-    this.proto = copy(this.proto);
-    this.sport = copy(this.sport);
-    this.dport = copy(this.dport);
-    this.ipId = copy(this.ipId);
-    this.length = copy(this.length);
-    this.seq = copy(this.seq);
-    this.ack = copy(this.ack);
-    this.tcpFlags = copy(this.tcpFlags);
-    this.len = copy(this.len);
-    this.icmpType = copy(this.icmpType);
-    this.icmpCode = copy(this.icmpCode);
-    this.icmpId = copy(this.icmpId);
-    this.icmpSeq = copy(this.icmpSeq);
+    const buffer = new ArrayBuffer(size * ROW * 8);
+    const f = new Float64Array(buffer);
+    f.set(this.f);
+    this.f = f;
+    this.n = new Int32Array(buffer);
     this.size = size;
   }
 }
