@@ -23,7 +23,7 @@ import { HopPool } from './hop-pool.js';
 import { FlowSummaries } from './flow-summaries.js';
 import { KeySlots } from './key-slots.js';
 import { OpenJourneys } from './open-journeys.js';
-import { announcedMtu, flowHashes, flowIds, flowName, packetInfo, packetNumbers, tcpAck, type PacketInfo } from './packet-info.js';
+import { PacketNumbers, announcedMtu, flowHashes, flowIds, flowName, packetInfo, packetNumbersInto, tcpAck, type PacketInfo } from './packet-info.js';
 import { innerQuoteKey, isIcmpError, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
 
 export interface JourneyCapture {
@@ -134,6 +134,9 @@ export interface JourneyRun {
   untrackedPackets: number;
 }
 
+/** A journey's last place before it is judged (judging always replaces it). */
+const NOT_SEEN: LastSeen = Object.freeze({ capture: '', interface: null, direction: 'unknown' });
+
 /** No open journey (KeySlots' answer for a key it does not hold). */
 const NONE = -1;
 
@@ -145,6 +148,7 @@ function seqAtOrAfter(a: number, b: number): boolean {
 export class JourneyEngine {
   private readonly window: number;
   private readonly readers: Capturing[];
+  private readonly hosts: Host[];
   private readonly pods: PodAddresses;
   private clocks: ClockEstimate[] = [];
   private backwards: number[] = [];
@@ -155,6 +159,8 @@ export class JourneyEngine {
   private readonly open = new KeySlots();
   private readonly byQuote = new KeySlots();
   private readonly hops = new HopPool();
+  /** The numbers of the packet being started or judged (one object, reused). */
+  private readonly numbers = new PacketNumbers();
   private queue: number[] = [];
   private head = 0;
   private nextId = 1;
@@ -167,6 +173,7 @@ export class JourneyEngine {
   ) {
     this.window = opts.window ?? 2;
     this.readers = inputs.map((c) => new Capturing(c, opts.registry, opts.filter !== undefined));
+    this.hosts = inputs.map((c) => c.host);
     this.pods = new PodAddresses(opts.podCidrs ?? []);
     this.flows = new FlowSummaries(opts.maxFlows ?? 100_000);
   }
@@ -338,27 +345,25 @@ export class JourneyEngine {
     // in every identifying byte (a repeated datagram), so it starts its own journey.
     const dir = r.direction();
     if (dir === Direction.Outbound && !r.input.host.handsToPodsVisibly && r.input.host.role(f.iface) === 'pod') r.input.host.handsToPodsVisibly = true;
-    if (o !== NONE && (t - table.first[o]! > this.window || this.hops.passed(table.hopHead[o]!, k, dir, f.iface))) {
+    if (o !== NONE && (t - table.first(o) > this.window || this.hops.passed(table.hopHead(o), k, dir, f.iface))) {
       this.close(o);
       o = NONE;
     }
     const tunnelled = f.tunnel >= 0 && f.outer.present;
     if (o === NONE) o = this.start(key, innerQuoteKey(f, pkt), flowHash, pkt, f.inner, t);
     // The tunnel packet an ICMP error may quote: each new outer header once (a relay re-wraps it).
-    if (tunnelled && !this.hops.inTunnel(table.hopHead[o]!, f.outer.src, f.outer.dst)) {
+    if (tunnelled && !this.hops.inTunnel(table.hopHead(o), f.outer.src, f.outer.dst)) {
       const q = outerQuoteKey(f, pkt);
       table.addQuote(o, q);
       this.byQuote.set(q, o);
     }
-    table.hopTail[o] = this.hops.add(table.hopTail[o]!, k, i + 1, t, dir, f);
-    if (table.hopHead[o] === 0) table.hopHead[o] = table.hopTail[o]!;
-    table.hopCount[o]!++;
+    table.addHop(o, this.hops.add(table.hopTail(o), k, i + 1, t, dir, f));
     if (tunnelled && dir === Direction.Outbound) r.input.host.sentInTunnel(f.outer.src, f.outer.dst, f.outer.length);
   }
 
   /** A new journey's slot. */
   private start(key: number, quoteInner: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): number {
-    const packet = packetNumbers(pkt, ip);
+    const packet = packetNumbersInto(this.numbers, pkt, ip);
     let ackNeeded = -1;
     if (ip.proto === PROTO_TCP) {
       const len = packet.len + (ip.tcpFlags & TCP_SYN ? 1 : 0) + (ip.tcpFlags & TCP_FIN ? 1 : 0);
@@ -389,11 +394,11 @@ export class JourneyEngine {
     const echoReply = (ip.proto === PROTO_ICMP && ip.icmpType === 0) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 129);
     for (; o !== NONE;) {
       const next = table.nextWaiting(o);
-      if (!table.closed(o) && !table.answered(o) && t >= table.first[o]!) {
+      if (!table.closed(o) && !table.answered(o) && t >= table.first(o)) {
         if (ip.proto === PROTO_TCP) {
-          if (seqAtOrAfter(ack, table.ackNeeded[o]!)) table.markAnswered(o);
+          if (seqAtOrAfter(ack, table.ackNeeded(o))) table.markAnswered(o);
         } else if (table.icmpEcho(o)) {
-          if (echoReply && ip.icmpSeq === table.icmpSeq[o]) table.markAnswered(o);
+          if (echoReply && ip.icmpSeq === table.icmpSeq(o)) table.markAnswered(o);
         } else if (ip.proto !== PROTO_ICMP && ip.proto !== PROTO_ICMPV6) table.markAnswered(o);
       }
       if (table.closed(o) || table.answered(o)) table.stopWaiting(o);
@@ -420,7 +425,7 @@ export class JourneyEngine {
       code: ip.icmpCode,
       v6: ip.v6,
       mtu: isTooBig(ip) ? announcedMtu(pkt, ip) : 0,
-      aboutTunnel: q !== this.table.quote[o],
+      aboutTunnel: q !== this.table.quote(o),
       selfAddressed: ip.src === ip.dst || f.iface === 'lo',
     });
   }
@@ -428,7 +433,7 @@ export class JourneyEngine {
   private closeBefore(t: number, emit: (j: Journey) => void): void {
     while (this.head < this.queue.length) {
       const o = this.queue[this.head]!;
-      if (!this.table.closed(o) && this.table.first[o]! >= t) break;
+      if (!this.table.closed(o) && this.table.first(o) >= t) break;
       this.head++;
       if (!this.table.closed(o)) this.close(o);
       this.finish(o, emit);
@@ -443,7 +448,7 @@ export class JourneyEngine {
   private close(o: number): void {
     const table = this.table;
     table.markClosed(o);
-    const key = table.key[o]!;
+    const key = table.key(o);
     if (this.open.get(key) === o) this.open.delete(key);
     for (let n = table.quoteTotal(o) - 1; n >= 0; n--) {
       const q = table.quoteAt(o, n);
@@ -457,30 +462,26 @@ export class JourneyEngine {
   /** Judges a closed journey (once, from the queue) and hands it on. */
   private finish(o: number, emit: (j: Journey) => void): void {
     const table = this.table;
-    if (table.hopCount[o] === 0) return;
-    const hops = this.hops.take(table.hopHead[o]!);
-    const numbers = table.packet(o);
+    if (table.hopCount(o) === 0) return;
+    const numbers = table.packetInto(o, this.numbers);
     const packet = packetInfo(numbers);
     const j: Journey = {
-      id: table.id[o]!,
+      id: table.id(o),
       flow: flowName(packet),
       packet,
       target: table.target(o),
-      hops,
+      hops: this.hops.take(table.hopHead(o)),
       answered: table.answered(o),
       errors: table.errors(o) ?? [],
       fate: 'unknown',
-      lastSeen: { capture: '', interface: null, direction: 'unknown' },
+      lastSeen: NOT_SEEN,
       verdict: '',
     };
-    Object.assign(
-      j,
-      judge(
-        j,
-        this.inputs.map((c) => c.host),
-        this.clocks,
-      ),
-    );
+    const judged = judge(j, this.hosts, this.clocks);
+    j.hops = judged.hops;
+    j.fate = judged.fate;
+    j.lastSeen = judged.lastSeen;
+    j.verdict = judged.verdict;
     this.journeys++;
     this.flows.count(j, numbers);
     emit(j);

@@ -35,31 +35,36 @@ export interface Judgement {
   verdict: string;
 }
 
-/** Hops in the order the packet took them. */
-export function orderHops(hops: readonly Hop[], clocks: readonly ClockEstimate[]): Hop[] {
-  const uncertainty = (k: number): number => (k === 0 || (clocks[k]?.matched ?? 0) > 0 ? (clocks[k]?.uncertainty ?? 0) : Infinity);
-  const before = (a: Hop, b: Hop): number => {
-    const dt = a.time - b.time;
-    // One capture, one clock: its order is the packet's (in before out at the same instant).
-    if (a.capture === b.capture) return dt || (a.direction !== b.direction ? (a.direction === Direction.Inbound ? -1 : 1) : a.frame - b.frame);
-    // Across hosts the clocks are estimates, the TTL is not: a routed packet's TTL only goes down
-    // along its path; inside one tunnel the pod packet's stays put and the routers between the
-    // nodes lower the outer one.
-    if (a.ttl !== b.ttl) return b.ttl - a.ttl;
-    const sameTunnel = a.encap && b.encap && a.encap.outerSrc === b.encap.outerSrc && a.encap.outerDst === b.encap.outerDst;
-    if (sameTunnel && a.outerTtl !== b.outerTtl) return b.outerTtl - a.outerTtl;
-    // The same TTL leaving one host and entering another: no router between them, it left first.
-    if (a.direction !== b.direction && a.direction !== Direction.Unknown && b.direction !== Direction.Unknown)
-      return a.direction === Direction.Outbound ? -1 : 1;
-    if (Math.abs(dt) > uncertainty(a.capture) + uncertainty(b.capture)) return dt;
-    return dt || a.frame - b.frame;
-  };
+/** How uncertain capture k's clock is: unbounded when no packet matched it to the reference. */
+function uncertainty(clocks: readonly ClockEstimate[], k: number): number {
+  return k === 0 || (clocks[k]?.matched ?? 0) > 0 ? (clocks[k]?.uncertainty ?? 0) : Infinity;
+}
+
+/** Negative when hop a came before hop b on the packet's way. */
+function before(a: Hop, b: Hop, clocks: readonly ClockEstimate[]): number {
+  const dt = a.time - b.time;
+  // One capture, one clock: its order is the packet's (in before out at the same instant).
+  if (a.capture === b.capture) return dt || (a.direction !== b.direction ? (a.direction === Direction.Inbound ? -1 : 1) : a.frame - b.frame);
+  // Across hosts the clocks are estimates, the TTL is not: a routed packet's TTL only goes down
+  // along its path; inside one tunnel the pod packet's stays put and the routers between the
+  // nodes lower the outer one.
+  if (a.ttl !== b.ttl) return b.ttl - a.ttl;
+  const sameTunnel = a.encap && b.encap && a.encap.outerSrc === b.encap.outerSrc && a.encap.outerDst === b.encap.outerDst;
+  if (sameTunnel && a.outerTtl !== b.outerTtl) return b.outerTtl - a.outerTtl;
+  // The same TTL leaving one host and entering another: no router between them, it left first.
+  if (a.direction !== b.direction && a.direction !== Direction.Unknown && b.direction !== Direction.Unknown) return a.direction === Direction.Outbound ? -1 : 1;
+  if (Math.abs(dt) > uncertainty(clocks, a.capture) + uncertainty(clocks, b.capture)) return dt;
+  return dt || a.frame - b.frame;
+}
+
+/** Hops in the order the packet took them: `hops` itself when that is already their order, else a sorted copy. */
+export function orderHops(hops: Hop[], clocks: readonly ClockEstimate[]): Hop[] {
   // Hops are gathered in merged time order, and mostly that is the order: a sort would find them
   // one ascending run and leave them as they are (the same pairs compared, in the same order),
   // but it allocates as it looks, once per journey.
   let inOrder = true;
-  for (let i = 1; i < hops.length && inOrder; i++) inOrder = before(hops[i]!, hops[i - 1]!) >= 0;
-  return inOrder ? hops.slice() : [...hops].sort(before);
+  for (let i = 1; i < hops.length && inOrder; i++) inOrder = before(hops[i]!, hops[i - 1]!, clocks) >= 0;
+  return inOrder ? hops : [...hops].sort((a, b) => before(a, b, clocks));
 }
 
 const ICMP_NAMES: Record<number, string> = { 3: 'destination unreachable', 11: 'time exceeded', 12: 'parameter problem', 5: 'redirect' };
@@ -101,6 +106,16 @@ function asksForAnswer(j: Journey): boolean {
   return p.icmp !== undefined && (p.icmp.type === 8 || p.icmp.type === 128);
 }
 
+/** The first hop that handed the packet to a pod, or brought it into the host it was addressed to. */
+function deliveryHop(hops: readonly Hop[], hosts: readonly Host[], dst: Addr | undefined): Hop | undefined {
+  for (const h of hops) {
+    const host = hosts[h.capture]!;
+    if (h.direction === Direction.Outbound && host.role(h.iface) === 'pod') return h;
+    if (h.direction === Direction.Inbound && h.encap === undefined && dst !== undefined && host.isLocal(dst)) return h;
+  }
+  return undefined;
+}
+
 function ended(hops: Hop[], lastSeen: LastSeen, fate: Fate, verdict: string): Judgement {
   return { hops, fate, lastSeen, verdict };
 }
@@ -112,11 +127,7 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
   const lastSeen: LastSeen = { capture: lastHost.name, interface: last.iface ?? null, direction: directionText(last.direction) };
   const dst = j.target;
 
-  const deliveredAt = hops.find((h) => {
-    const host = hosts[h.capture]!;
-    if (h.direction === Direction.Outbound && host.role(h.iface) === 'pod') return true;
-    return h.direction === Direction.Inbound && h.encap === undefined && dst !== undefined && host.isLocal(dst);
-  });
+  const deliveredAt = deliveryHop(hops, hosts, dst);
   if (j.answered) return ended(hops, lastSeen, 'answered', 'answered');
   if (deliveredAt) {
     const host = hosts[deliveredAt.capture]!;

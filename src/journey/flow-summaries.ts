@@ -65,8 +65,9 @@ export class FlowSummaries {
     s.packets++;
     s[j.fate]++;
     if (j.fate === 'lost' || j.fate === 'unknown') {
-      const end = s.ends.find((e) => e.verdict === j.verdict);
-      if (end) end.packets++;
+      let e = 0;
+      while (e < s.ends.length && s.ends[e]!.verdict !== j.verdict) e++;
+      if (e < s.ends.length) s.ends[e]!.packets++;
       else if (s.ends.length < 20) s.ends.push({ verdict: j.verdict, packets: 1 });
     }
   }

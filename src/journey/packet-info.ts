@@ -25,6 +25,29 @@ const TCP_FLAG_NAMES: [number, string][] = [
   [0x01, 'FIN'],
   [0x04, 'RST'],
 ];
+const NAMED_FLAGS = 0x1f;
+/** The named flags' text for each combination of them, made once (every judged TCP journey needs one). */
+const TCP_FLAGS_TEXT = Array.from({ length: NAMED_FLAGS + 1 }, (_, f) =>
+  TCP_FLAG_NAMES.filter(([bit]) => f & bit)
+    .map(([, name]) => name)
+    .join(','),
+);
+
+// The text of recently named IPv4 addresses, by address: a large run names a journey's two
+// addresses for each of millions of journeys, among far fewer addresses.
+const ADDR_CACHE = 4096;
+const cachedV4 = new Float64Array(ADDR_CACHE).fill(NaN);
+const cachedV4Text: string[] = new Array<string>(ADDR_CACHE).fill('');
+
+function addrText(a: Addr): string {
+  if (typeof a !== 'number') return formatAddr(a);
+  const i = Math.imul(a, 0x9e3779b1) >>> 20;
+  if (cachedV4[i] === a) return cachedV4Text[i]!;
+  const text = formatAddr(a);
+  cachedV4[i] = a;
+  cachedV4Text[i] = text;
+  return text;
+}
 
 export function protoName(p: number): string {
   return p === PROTO_TCP ? 'TCP' : p === PROTO_UDP ? 'UDP' : p === PROTO_ICMP ? 'ICMP' : p === PROTO_ICMPV6 ? 'ICMPv6' : `IP proto ${p}`;
@@ -46,63 +69,61 @@ export function tcpAck(pkt: Packet, ip: IpFacts): number {
 }
 
 /**
- * What PacketInfo is made from, as numbers: a journey keeps this while it is open (a window's
- * worth of them at once), and its texts are made only when it is judged. Sequence numbers are
- * kept as signed 32-bit values, which V8 stores without a box.
+ * What PacketInfo is made from, as numbers: a journey keeps these in its row while it is open,
+ * and its texts are made only when it is judged. Sequence numbers are kept as signed 32-bit
+ * values. The engine reuses one of these for every packet: a new object per journey was born
+ * with its literal's first layout, and V8 moved each one to the current layout again.
  */
-export interface PacketNumbers {
-  proto: number;
-  src: Addr;
-  dst: Addr;
-  sport: number;
-  dport: number;
-  ipId: number;
-  length: number;
+export class PacketNumbers {
+  proto = 0;
+  src: Addr = 0;
+  dst: Addr = 0;
+  sport = 0;
+  dport = 0;
+  ipId = 0;
+  length = 0;
   /** TCP only: sequence and acknowledgment numbers (| 0), flags, payload length. */
-  seq: number;
-  ack: number;
-  flags: number;
-  len: number;
+  seq = 0;
+  ack = 0;
+  flags = 0;
+  len = 0;
   /** ICMP and ICMPv6 only (type -1: none). */
-  icmpType: number;
-  icmpCode: number;
-  icmpId: number;
-  icmpSeq: number;
+  icmpType = -1;
+  icmpCode = 0;
+  icmpId = 0;
+  icmpSeq = 0;
 }
 
-export function packetNumbers(pkt: Packet, ip: IpFacts): PacketNumbers {
+/** Fills `out` with the packet's numbers. */
+export function packetNumbersInto(out: PacketNumbers, pkt: Packet, ip: IpFacts): PacketNumbers {
   const tcp = ip.proto === PROTO_TCP;
   const icmp = (ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) && ip.icmpType >= 0;
-  return {
-    proto: ip.proto,
-    src: ip.src,
-    dst: ip.dst,
-    sport: ip.sport,
-    dport: ip.dport,
-    ipId: ip.id,
-    length: ip.length,
-    seq: tcp ? tcpSeq(pkt, ip) | 0 : 0,
-    ack: tcp ? tcpAck(pkt, ip) | 0 : 0,
-    flags: tcp ? ip.tcpFlags : 0,
-    len: tcp ? tcpPayloadLength(pkt, ip) : 0,
-    icmpType: icmp ? ip.icmpType : -1,
-    icmpCode: icmp ? ip.icmpCode : 0,
-    icmpId: icmp ? ip.icmpId : 0,
-    icmpSeq: icmp ? ip.icmpSeq : 0,
-  };
+  out.proto = ip.proto;
+  out.src = ip.src;
+  out.dst = ip.dst;
+  out.sport = ip.sport;
+  out.dport = ip.dport;
+  out.ipId = ip.id;
+  out.length = ip.length;
+  out.seq = tcp ? tcpSeq(pkt, ip) | 0 : 0;
+  out.ack = tcp ? tcpAck(pkt, ip) | 0 : 0;
+  out.flags = tcp ? ip.tcpFlags : 0;
+  out.len = tcp ? tcpPayloadLength(pkt, ip) : 0;
+  out.icmpType = icmp ? ip.icmpType : -1;
+  out.icmpCode = icmp ? ip.icmpCode : 0;
+  out.icmpId = icmp ? ip.icmpId : 0;
+  out.icmpSeq = icmp ? ip.icmpSeq : 0;
+  return out;
 }
 
 export function packetInfo(n: PacketNumbers): PacketInfo {
-  const info: PacketInfo = { proto: protoName(n.proto), src: formatAddr(n.src), dst: formatAddr(n.dst), ipId: n.ipId, length: n.length };
+  const info: PacketInfo = { proto: protoName(n.proto), src: addrText(n.src), dst: addrText(n.dst), ipId: n.ipId, length: n.length };
   if (n.proto === PROTO_TCP || n.proto === PROTO_UDP) {
     info.sport = n.sport;
     info.dport = n.dport;
   }
   if (n.proto === PROTO_TCP) {
-    const flags = TCP_FLAG_NAMES.filter(([bit]) => n.flags & bit)
-      .map(([, name]) => name)
-      .join(',');
-    info.tcp = { seq: n.seq >>> 0, ack: n.ack >>> 0, flags, len: n.len };
+    info.tcp = { seq: n.seq >>> 0, ack: n.ack >>> 0, flags: TCP_FLAGS_TEXT[n.flags & NAMED_FLAGS]!, len: n.len };
   } else if (n.icmpType >= 0) {
     info.icmp = { type: n.icmpType, code: n.icmpCode, id: n.icmpId, seq: n.icmpSeq };
   }
