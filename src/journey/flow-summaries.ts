@@ -5,6 +5,7 @@
 import { HASH_SEED, mix, mixAddr, type Addr } from '../analysis/addr.js';
 import { PROTO_TCP, PROTO_UDP } from '../analysis/facts.js';
 import type { FlowSummary, Journey } from './engine.js';
+import { KeySlots } from './key-slots.js';
 import type { PacketNumbers } from './packet-info.js';
 
 /** Named by ports (TCP, UDP), by the ICMP echo identifier, or by addresses alone (see flowName). */
@@ -17,7 +18,8 @@ export class FlowSummaries {
   readonly list: FlowSummary[] = [];
   /** Journeys of flows past the limit. */
   untracked = 0;
-  private readonly first = new Map<number, number>();
+  /** Each flow number's latest summary; the others are chained through sameNumber. */
+  private readonly first = new KeySlots();
   // Per summary, what names its flow, and the next summary whose number is the same.
   private readonly proto: number[] = [];
   private readonly src: Addr[] = [];
@@ -37,7 +39,7 @@ export class FlowSummaries {
     const a = tcpOrUdp ? p.sport : echo ? p.icmpId : 0;
     const b = tcpOrUdp ? p.dport : 0;
     const number = mix(mix(mixAddr(mixAddr(HASH_SEED, p.src), p.dst), p.proto * 4 + kind), a * 65536 + b);
-    let i = this.first.get(number) ?? -1;
+    let i = this.first.get(number);
     while (
       i >= 0 &&
       !(this.proto[i] === p.proto && this.src[i] === p.src && this.dst[i] === p.dst && this.kind[i] === kind && this.a[i] === a && this.b[i] === b)
@@ -59,7 +61,7 @@ export class FlowSummaries {
       this.kind.push(kind);
       this.a.push(a);
       this.b.push(b);
-      this.sameNumber.push(this.first.get(number) ?? -1);
+      this.sameNumber.push(this.first.get(number));
       this.first.set(number, at);
     }
     s.packets++;

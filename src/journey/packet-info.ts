@@ -142,9 +142,15 @@ export function describePacket(p: PacketInfo): string {
   return `${p.proto} length ${p.length}`;
 }
 
+const PORT_TEXT: (string | undefined)[] = new Array<string | undefined>(65536).fill(undefined);
+
+function portText(port: number): string {
+  return (PORT_TEXT[port] ??= String(port));
+}
+
 /** The directed flow a packet belongs to, as text: `ICMP 172.20.0.10 → 172.20.2.30 id 5`. */
 export function flowName(p: PacketInfo): string {
-  if (p.sport !== undefined) return `${p.proto} ${p.src}:${p.sport} → ${p.dst}:${p.dport}`;
+  if (p.sport !== undefined) return `${p.proto} ${p.src}:${portText(p.sport)} → ${p.dst}:${portText(p.dport!)}`;
   if (p.icmp && (p.icmp.type === 8 || p.icmp.type === 0 || p.icmp.type === 128 || p.icmp.type === 129)) return `${p.proto} ${p.src} → ${p.dst} id ${p.icmp.id}`;
   return `${p.proto} ${p.src} → ${p.dst}`;
 }
