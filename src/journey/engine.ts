@@ -19,6 +19,7 @@ import { frameTime, mergeByTime } from './kway.js';
 import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { EncapWatch } from './encap-watch.js';
+import type { OwnMacLearner } from './own-mac.js';
 import { HopPool } from './hop-pool.js';
 import { FlowSummaries } from './flow-summaries.js';
 import { KeySlots } from './key-slots.js';
@@ -33,6 +34,8 @@ export interface JourneyCapture {
   ifnames: ReadonlyMap<number, string>;
   /** The host's links from --ip-link (names and kinds), when given. */
   links?: IpLinkEntry[];
+  /** Each interface's own MAC, learnt (and finished) while the capture was loaded; else learnt by a pass of its own. */
+  ownMacs?: OwnMacLearner;
 }
 
 export interface JourneyOptions {

@@ -10,6 +10,7 @@ import { loadCapture, type Capture } from '../capture/capture.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../errors.js';
 import type { JourneyCapture } from './engine.js';
 import { Host, localAddrsFromRouteText } from './hosts.js';
+import { OwnMacLearner, ownMacFeeder } from './own-mac.js';
 
 export interface CaptureSpec {
   name: string;
@@ -116,21 +117,29 @@ export function openCaptures(
   command: string,
   report: (text: string) => void,
 ): Promise<LoadedCaptures> {
-  return openCaptureFiles(captureFiles(args, command), report);
+  return openCaptureFiles(captureFiles(args, command), report, true);
 }
 
-export async function openCaptureFiles(files: CaptureFiles, report: (text: string) => void): Promise<LoadedCaptures> {
+/**
+ * Opens the captures. With `learnOwnMacs` (for the journey engine), each interface's own MAC is
+ * learnt from the frames as they are indexed, instead of in a pass of its own later.
+ */
+export async function openCaptureFiles(files: CaptureFiles, report: (text: string) => void, learnOwnMacs = false): Promise<LoadedCaptures> {
   const { specs } = files;
   const links = new Map(files.links);
   const routes = new Map(files.routes);
   const contexts = specs.map((s) => captureContext(s, links.get(s.name), routes.get(s.name)));
   const opened: Capture[] = [];
+  const macs: (OwnMacLearner | undefined)[] = [];
   const close = (): void => opened.forEach((c) => c.close());
   let status = EXIT_OK;
   try {
     for (const s of specs) {
-      const capture = await loadCapture(s.file);
+      const learner = learnOwnMacs ? new OwnMacLearner() : undefined;
+      const capture = await loadCapture(s.file, learner ? { onFrame: ownMacFeeder(learner) } : {});
+      learner?.finish();
       opened.push(capture);
+      macs.push(learner);
       for (const w of capture.warnings) report(msg.inInput(s.file, w));
       if (capture.error) {
         report(msg.inInput(s.file, capture.error));
@@ -147,6 +156,7 @@ export async function openCaptureFiles(files: CaptureFiles, report: (text: strin
     host: contexts[i]!.host,
     ifnames: contexts[i]!.ifnames,
     links: contexts[i]!.links,
+    ...(macs[i] ? { ownMacs: macs[i] } : {}),
   }));
   return { specs, inputs, status, close };
 }

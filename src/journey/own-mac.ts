@@ -2,7 +2,9 @@
 // does not say which frames the host sent. Its own MAC does: it is on nearly every frame, as
 // the source of what the host sends and the destination of what it receives. One is learnt
 // per interface from the frames that lack a direction, and then gives them one.
-import { Direction } from '../capture/types.js';
+import type { Capture } from '../capture/capture.js';
+import { Direction, LinkType } from '../capture/types.js';
+import { macNumber } from '../analysis/addr.js';
 
 const BROADCAST = 0xffffffffffff;
 /** The MAC must be on at least this share of the frames to be taken as the host's own. */
@@ -15,12 +17,23 @@ interface Tally {
   macs: Map<number, number>;
 }
 
+/**
+ * Counts not yet added to the tallies, by a hash of the interface's tally and the MAC: a host
+ * sees a few MACs on nearly every frame, and a Map update per MAC per frame was most of the
+ * learning. Only MACs already in their tally are held here, so the tallies keep their order of
+ * first sight (which breaks ties) and their bound.
+ */
+const PENDING_BITS = 10;
+
 export class OwnMacLearner {
   private readonly counts = new Map<string, Tally>();
   private readonly own = new Map<string, number>();
   // Every frame of a capture is counted: the last interface's tally is kept at hand.
   private lastIface: string | undefined;
   private last: Tally | undefined;
+  private readonly pendingMac = new Float64Array(1 << PENDING_BITS).fill(-1);
+  private readonly pendingCount = new Int32Array(1 << PENDING_BITS);
+  private readonly pendingTally: (Tally | undefined)[] = new Array<Tally | undefined>(1 << PENDING_BITS).fill(undefined);
 
   /** Counts one undirected frame's MACs (0 = unknown). */
   add(iface: string, src: number, dst: number): void {
@@ -33,12 +46,41 @@ export class OwnMacLearner {
     this.lastIface = iface;
     this.last = tally;
     tally.frames++;
-    count(tally.macs, src);
-    if (dst !== src) count(tally.macs, dst);
+    this.count(tally, src);
+    if (dst !== src) this.count(tally, dst);
+  }
+
+  private count(tally: Tally, mac: number): void {
+    if (mac === 0 || mac === BROADCAST) return;
+    const i = Math.imul((mac >>> 0) ^ Math.floor(mac / 4294967296), 0x9e3779b1) >>> (32 - PENDING_BITS);
+    if (this.pendingMac[i] === mac && this.pendingTally[i] === tally) {
+      this.pendingCount[i]!++;
+      return;
+    }
+    const n = tally.macs.get(mac);
+    if (n === undefined) {
+      if (tally.macs.size < MAX_MACS) tally.macs.set(mac, 1);
+      return;
+    }
+    this.flush(i);
+    this.pendingMac[i] = mac;
+    this.pendingTally[i] = tally;
+    this.pendingCount[i] = 1;
+  }
+
+  private flush(i: number): void {
+    const tally = this.pendingTally[i];
+    if (tally === undefined) return;
+    const mac = this.pendingMac[i]!;
+    tally.macs.set(mac, tally.macs.get(mac)! + this.pendingCount[i]!);
+    this.pendingTally[i] = undefined;
+    this.pendingMac[i] = -1;
+    this.pendingCount[i] = 0;
   }
 
   /** Decides each interface's own MAC once every frame was counted. */
   finish(): void {
+    for (let i = 0; i < this.pendingTally.length; i++) this.flush(i);
     this.lastIface = this.last = undefined;
     for (const [iface, { frames: total, macs: m }] of this.counts) {
       let best = 0;
@@ -59,9 +101,13 @@ export class OwnMacLearner {
   }
 }
 
-function count(macs: Map<number, number>, mac: number): void {
-  if (mac === 0 || mac === BROADCAST) return;
-  const n = macs.get(mac);
-  if (n !== undefined) macs.set(mac, n + 1);
-  else if (macs.size < MAX_MACS) macs.set(mac, 1);
+/** What OwnMacLearner is fed for each frame of a capture: the MACs of undirected Ethernet frames. */
+export function ownMacFeeder(macs: OwnMacLearner): (position: number, data: Uint8Array, capture: Capture) => void {
+  return (i, d, capture) => {
+    const ix = capture.index;
+    if (ix.directionOf(i) !== Direction.Unknown || d.length < 12) return;
+    const itf = capture.interfaces[ix.interfaceOf(i)];
+    if (itf?.linkType !== LinkType.ETHERNET) return;
+    macs.add(itf.name ?? '', macNumber(d, 6), macNumber(d, 0));
+  };
 }

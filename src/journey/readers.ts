@@ -1,23 +1,23 @@
 // What the journey engine reads its captures with: a reader per capture (facts and packet of
 // one frame, the host's own MACs, directions), the pod addresses learnt from all of them, and
 // the bounded sample of packet keys each capture keeps for the clock estimate.
-import { Direction, LinkType } from '../capture/types.js';
+import { Direction } from '../capture/types.js';
 import { dissect } from '../dissect/dissect.js';
 import { frameMetaInto } from '../dissect/frame-meta.js';
 import type { Registry } from '../dissect/registry.js';
 import type { FrameMeta, Packet } from '../dissect/types.js';
-import { contains, macNumber, type Addr, type Cidr } from '../analysis/addr.js';
+import { contains, type Addr, type Cidr } from '../analysis/addr.js';
 import { FastFacts } from '../analysis/fast-facts.js';
 import { LazyPacket } from '../analysis/pass.js';
 import { Facts, beyondUdp } from '../analysis/facts.js';
 import type { SampleTimes } from './clock.js';
 import { frameTime } from './kway.js';
-import { OwnMacLearner } from './own-mac.js';
+import { OwnMacLearner, ownMacFeeder } from './own-mac.js';
 import type { JourneyCapture } from './engine.js';
 
 export class Capturing {
   readonly facts = new Facts();
-  readonly macs = new OwnMacLearner();
+  readonly macs: OwnMacLearner;
   readonly meta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
   /** The analysis' fast path (none with -Y, which reads every layer). */
   private readonly fast: FastFacts | undefined;
@@ -27,6 +27,7 @@ export class Capturing {
     private readonly registry: Registry,
     filtered: boolean,
   ) {
+    this.macs = input.ownMacs ?? new OwnMacLearner();
     this.fast = filtered ? undefined : new FastFacts(registry);
     this.lazy = new LazyPacket(registry);
   }
@@ -51,19 +52,19 @@ export class Capturing {
     return pkt;
   }
 
-  /** Learns each undirected Ethernet interface's own MAC (a cheap pass: 12 bytes a frame, no dissection). */
+  /**
+   * Learns each undirected Ethernet interface's own MAC, unless that was done while the capture
+   * was loaded (a cheap pass: 12 bytes a frame, no dissection).
+   */
   learnMacs(): void {
+    if (this.input.ownMacs) return;
     const { capture } = this.input;
     const ix = capture.index;
     let undirected = false;
     for (let i = 0; i < capture.frameCount && !undirected; i++) undirected = ix.directionOf(i) === Direction.Unknown;
     if (!undirected) return;
-    capture.scan(0, capture.frameCount, (i, d) => {
-      if (ix.directionOf(i) !== Direction.Unknown || d.length < 12) return;
-      const itf = capture.interfaces[ix.interfaceOf(i)];
-      if (itf?.linkType !== LinkType.ETHERNET) return;
-      this.macs.add(itf.name ?? '', macNumber(d, 6), macNumber(d, 0));
-    });
+    const feed = ownMacFeeder(this.macs);
+    capture.scan(0, capture.frameCount, (i, d) => feed(i, d, capture));
     this.macs.finish();
   }
 

@@ -44,7 +44,7 @@ export async function analyzeAcross(
   show: ShowAddress | undefined,
 ): Promise<AnalysisView> {
   // The UI thread opened them to merge them and reported their problems then.
-  const loaded = await openCaptureFiles(job.files, () => {});
+  const loaded = await openCaptureFiles(job.files, () => {}, true);
   try {
     const inputs = loaded.inputs;
     const names = inputs.map((c) => c.name);
