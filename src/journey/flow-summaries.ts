@@ -2,25 +2,41 @@
 // flows (the packets of the rest are counted). A flow is found by a number made from what its
 // name (flowName) is made of, not by the name itself: hashing a new name string for every
 // judged journey was a tenth of a large run.
-import { HASH_SEED, mix, mixAddr, type Addr } from '../analysis/addr.js';
-import { PROTO_TCP, PROTO_UDP } from '../analysis/facts.js';
+//
+// A flow's counts are typed columns and its texts (name, addresses) are made when the list is
+// asked for: a hundred thousand flows kept as objects and strings from their first journey on
+// were most of what the collector marked and copied in a large run.
+import { HASH_SEED, formatAddr, mix, mixAddr, type Addr } from '../analysis/addr.js';
+import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../analysis/facts.js';
+import { grown } from '../util/grown.js';
 import type { FlowSummary, Journey } from './engine.js';
 import { KeySlots } from './key-slots.js';
-import type { PacketNumbers } from './packet-info.js';
+import { PacketNumbers, flowName, packetInfo } from './packet-info.js';
 
 /** Named by ports (TCP, UDP), by the ICMP echo identifier, or by addresses alone (see flowName). */
 const BY_PORTS = 1;
 const BY_ECHO_ID = 2;
 const BY_ADDRESSES = 3;
 const ECHO_TYPES = new Set([8, 0, 128, 129]);
+const ICMP_ECHO_REQUEST = 8;
+
+/** Different places a flow's packets ended at, listed per flow. */
+const MAX_ENDS = 20;
+/** Verdict texts kept once each (the same verdict is made anew for every journey it ends). */
+const MAX_VERDICTS = 100_000;
+
+interface FlowEnd {
+  verdict: string;
+  packets: number;
+}
 
 export class FlowSummaries {
-  readonly list: FlowSummary[] = [];
   /** Journeys of flows past the limit. */
   untracked = 0;
-  /** Each flow number's latest summary; the others are chained through sameNumber. */
+  private flowCount = 0;
+  /** Each flow number's latest flow; the others are chained through sameNumber. */
   private readonly first = new KeySlots();
-  // Per summary, what names its flow, and the next summary whose number is the same.
+  // Per flow, what names it, and the next flow whose number is the same.
   private readonly proto: number[] = [];
   private readonly src: Addr[] = [];
   private readonly dst: Addr[] = [];
@@ -28,6 +44,20 @@ export class FlowSummaries {
   private readonly a: number[] = [];
   private readonly b: number[] = [];
   private readonly sameNumber: number[] = [];
+  // Per flow, its packets and their fates.
+  private packets = new Int32Array(1024);
+  private delivered = new Int32Array(1024);
+  private answered = new Int32Array(1024);
+  private lost = new Int32Array(1024);
+  private unknown = new Int32Array(1024);
+  /**
+   * Where packets were lost or last seen, in order of first occurrence: a flow's first place in
+   * columns (most flows end in one place, if any), the others in a list.
+   */
+  private readonly firstEnd: string[] = [];
+  private firstEndPackets = new Int32Array(1024);
+  private readonly moreEnds = new Map<number, FlowEnd[]>();
+  private readonly verdicts = new Map<string, string>();
 
   constructor(private readonly limit: number) {}
 
@@ -45,32 +75,109 @@ export class FlowSummaries {
       !(this.proto[i] === p.proto && this.src[i] === p.src && this.dst[i] === p.dst && this.kind[i] === kind && this.a[i] === a && this.b[i] === b)
     )
       i = this.sameNumber[i]!;
-    let s: FlowSummary;
-    if (i >= 0) s = this.list[i]!;
-    else {
-      if (this.list.length >= this.limit) {
+    if (i < 0) {
+      if (this.flowCount >= this.limit) {
         this.untracked++;
         return;
       }
-      s = { flow: j.flow, src: j.packet.src, dst: j.packet.dst, packets: 0, delivered: 0, answered: 0, lost: 0, unknown: 0, ends: [] };
-      const at = this.list.length;
-      this.list.push(s);
-      this.proto.push(p.proto);
-      this.src.push(p.src);
-      this.dst.push(p.dst);
-      this.kind.push(kind);
-      this.a.push(a);
-      this.b.push(b);
-      this.sameNumber.push(this.first.get(number));
-      this.first.set(number, at);
+      i = this.add(p, kind, a, b, number);
     }
-    s.packets++;
-    s[j.fate]++;
-    if (j.fate === 'lost' || j.fate === 'unknown') {
-      let e = 0;
-      while (e < s.ends.length && s.ends[e]!.verdict !== j.verdict) e++;
-      if (e < s.ends.length) s.ends[e]!.packets++;
-      else if (s.ends.length < 20) s.ends.push({ verdict: j.verdict, packets: 1 });
+    this.packets[i]!++;
+    const fate = j.fate;
+    if (fate === 'delivered') this.delivered[i]!++;
+    else if (fate === 'answered') this.answered[i]!++;
+    else {
+      if (fate === 'lost') this.lost[i]!++;
+      else this.unknown[i]!++;
+      this.end(i, j.verdict);
     }
+  }
+
+  private add(p: PacketNumbers, kind: number, a: number, b: number, number: number): number {
+    const i = this.flowCount++;
+    if (i === this.packets.length) {
+      const size = i * 2;
+      this.packets = grown(this.packets, size);
+      this.delivered = grown(this.delivered, size);
+      this.answered = grown(this.answered, size);
+      this.lost = grown(this.lost, size);
+      this.unknown = grown(this.unknown, size);
+      this.firstEndPackets = grown(this.firstEndPackets, size);
+    }
+    this.proto.push(p.proto);
+    this.src.push(p.src);
+    this.dst.push(p.dst);
+    this.kind.push(kind);
+    this.a.push(a);
+    this.b.push(b);
+    this.sameNumber.push(this.first.get(number));
+    this.firstEnd.push('');
+    this.first.set(number, i);
+    return i;
+  }
+
+  private end(i: number, verdict: string): void {
+    if (this.firstEndPackets[i] === 0) {
+      this.firstEnd[i] = this.kept(verdict);
+      this.firstEndPackets[i] = 1;
+      return;
+    }
+    if (this.firstEnd[i] === verdict) {
+      this.firstEndPackets[i]!++;
+      return;
+    }
+    let list = this.moreEnds.get(i);
+    if (list === undefined) {
+      list = [];
+      this.moreEnds.set(i, list);
+    }
+    let e = 0;
+    while (e < list.length && list[e]!.verdict !== verdict) e++;
+    if (e < list.length) list[e]!.packets++;
+    else if (list.length < MAX_ENDS - 1) list.push({ verdict: this.kept(verdict), packets: 1 });
+  }
+
+  /** One string per verdict text. */
+  private kept(verdict: string): string {
+    const known = this.verdicts.get(verdict);
+    if (known !== undefined) return known;
+    if (this.verdicts.size < MAX_VERDICTS) this.verdicts.set(verdict, verdict);
+    return verdict;
+  }
+
+  private endsOf(i: number): FlowEnd[] {
+    if (this.firstEndPackets[i] === 0) return [];
+    const ends = [{ verdict: this.firstEnd[i]!, packets: this.firstEndPackets[i]! }];
+    for (const e of this.moreEnds.get(i) ?? []) ends.push({ verdict: e.verdict, packets: e.packets });
+    return ends;
+  }
+
+  /** The flows in order of first occurrence, with their names. */
+  get list(): FlowSummary[] {
+    const out: FlowSummary[] = [];
+    const n = new PacketNumbers();
+    for (let i = 0; i < this.flowCount; i++) {
+      n.proto = this.proto[i]!;
+      n.src = this.src[i]!;
+      n.dst = this.dst[i]!;
+      const kind = this.kind[i]!;
+      n.sport = kind === BY_PORTS ? this.a[i]! : 0;
+      n.dport = kind === BY_PORTS ? this.b[i]! : 0;
+      const icmp = n.proto === PROTO_ICMP || n.proto === PROTO_ICMPV6;
+      n.icmpType = kind === BY_ECHO_ID && icmp ? ICMP_ECHO_REQUEST : -1;
+      n.icmpId = kind === BY_ECHO_ID ? this.a[i]! : 0;
+      out.push({
+        flow: flowName(packetInfo(n)),
+        src: formatAddr(n.src),
+        dst: formatAddr(n.dst),
+        packets: this.packets[i]!,
+        delivered: this.delivered[i]!,
+        answered: this.answered[i]!,
+        lost: this.lost[i]!,
+        unknown: this.unknown[i]!,
+        ends: this.endsOf(i),
+      });
+    }
+    return out;
   }
 }

@@ -81,4 +81,27 @@ describe('FlowSummaries', () => {
     assert.equal(summaries.untracked, 2);
     assert.deepEqual(summaries.list[0]!.ends, [{ verdict: 'gone', packets: 1 }]);
   });
+
+  it("lists where a flow's packets ended, in order of first occurrence, up to 20 places", () => {
+    const summaries = new FlowSummaries(10);
+    const p = numbers({});
+    const packet = packetInfo(p);
+    const verdicts = ['b', 'a', 'b', 'c', 'a', ...Array.from({ length: 30 }, (_, i) => `place ${i % 25}`), 'b'];
+    const fates = verdicts.map((_, i) => (i % 3 === 0 ? 'unknown' : 'lost') as Journey['fate']);
+    verdicts.forEach((v, i) => summaries.count({ flow: flowName(packet), packet, fate: fates[i]!, verdict: `${v}` } as Journey, p));
+    summaries.count({ flow: flowName(packet), packet, fate: 'delivered', verdict: 'delivered' } as Journey, p);
+    const expected: { verdict: string; packets: number }[] = [];
+    for (const v of verdicts) {
+      const e = expected.find((x) => x.verdict === v);
+      if (e) e.packets++;
+      else if (expected.length < 20) expected.push({ verdict: v, packets: 1 });
+    }
+    const [flow] = summaries.list;
+    assert.deepEqual(flow!.ends, expected);
+    assert.equal(flow!.packets, verdicts.length + 1);
+    assert.equal(flow!.delivered, 1);
+    assert.equal(flow!.unknown, fates.filter((f) => f === 'unknown').length);
+    assert.equal(flow!.lost, fates.filter((f) => f === 'lost').length);
+    assert.equal(flow!.flow, flowName(packet));
+  });
 });
