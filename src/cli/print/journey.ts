@@ -70,15 +70,17 @@ export function captureLines(captures: readonly CaptureClock[]): string[] {
   });
 }
 
-export function flowLines(flows: readonly FlowSummary[], shown: ShownNames = BARE): string[] {
-  const out: string[] = [];
+const FATES = ['answered', 'delivered', 'lost', 'unknown'] as const;
+
+/** The per-flow summary, line by line (a large run has a hundred thousand flows: no array of them all). */
+export function* flowLines(flows: readonly FlowSummary[], shown: ShownNames = BARE): Generator<string> {
   for (const f of flows) {
-    const parts = (['answered', 'delivered', 'lost', 'unknown'] as const).filter((k) => f[k] > 0).map((k) => `${f[k]} ${k === 'unknown' ? 'fate unknown' : k}`);
+    let parts = '';
+    for (const k of FATES) if (f[k] > 0) parts += `${parts ? ', ' : ''}${f[k]} ${k === 'unknown' ? 'fate unknown' : k}`;
     const flow = nameIn(nameIn(f.flow, f.src, shown.show(f.src)), f.dst, shown.show(f.dst));
-    out.push(`  ${flow}: ${f.packets} packet${f.packets === 1 ? '' : 's'}, ${parts.join(', ')}`);
-    for (const e of f.ends) out.push(`      ${e.packets} × ${safeText(e.verdict)}`);
+    yield `  ${flow}: ${f.packets} packet${f.packets === 1 ? '' : 's'}, ${parts}`;
+    for (const e of f.ends) yield `      ${e.packets} × ${safeText(e.verdict)}`;
   }
-  return out;
 }
 
 function round6(t: number): number {
