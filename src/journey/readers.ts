@@ -13,6 +13,7 @@ import { Facts, beyondUdp } from '../analysis/facts.js';
 import type { SampleTimes } from './clock.js';
 import { frameTime } from './kway.js';
 import { OwnMacLearner, ownMacFeeder } from './own-mac.js';
+import { RecentNumbers } from '../util/recent-numbers.js';
 import type { JourneyCapture } from './engine.js';
 
 export class Capturing {
@@ -79,24 +80,15 @@ export class Capturing {
   }
 }
 
-const RECENT_BITS = 12;
-
 /** Pod addresses, learnt from all captures: the inner addresses of tunnels, and pod interfaces' traffic. */
 export class PodAddresses {
   private readonly seen = new Set<Addr>();
   private static readonly MAX = 1_000_000;
-  /**
-   * IPv4 addresses added lately, by a hash of the address: every tunnel packet adds its two inner
-   * addresses, nearly always ones already known, and the set's own lookup misses the cache.
-   */
-  private readonly recent = new Float64Array(1 << RECENT_BITS).fill(NaN);
+  /** Every tunnel packet adds its two inner addresses, nearly always ones already known. */
+  private readonly recent = new RecentNumbers();
   constructor(private readonly cidrs: readonly Cidr[]) {}
   add(a: Addr): void {
-    if (typeof a === 'number') {
-      const i = Math.imul(a, 0x9e3779b1) >>> (32 - RECENT_BITS);
-      if (this.recent[i] === a) return;
-      this.recent[i] = a;
-    }
+    if (typeof a === 'number' && this.recent.seenBefore(a)) return;
     if (this.seen.size < PodAddresses.MAX) this.seen.add(a);
   }
   has(a: Addr): boolean {

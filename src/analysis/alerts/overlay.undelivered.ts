@@ -10,6 +10,7 @@
 // of its veth (Cilium's BPF host routing, Calico's eBPF), where no capture on the node sees
 // them, and there the pod's answers, which leave through its veth, show it was reached.
 // Not this rule's: frames addressed to another host's MAC (OTHERHOST), overlay.wrong-vtep's.
+import { RecentNumbers } from '../../util/recent-numbers.js';
 import { Direction } from '../../capture/types.js';
 import { PACKET_OTHERHOST, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_SYN, type IpFacts } from '../facts.js';
 import { formatAddr, type Addr } from '../addr.js';
@@ -60,6 +61,8 @@ export const rule: Rule = {
     const waiting = new Map<number, Waiting>();
     const settled = new Map<string, Group>();
     const speakers = new Set<Addr>();
+    // Nearly every packet's source spoke before: most are answered here, not by the set.
+    const recentSpeakers = new RecentNumbers();
     let tooMany = false;
     let last = -Infinity;
     const settle = (w: Waiting): void => {
@@ -75,9 +78,10 @@ export const rule: Rule = {
     return {
       observe(f) {
         if (f.time > last) last = f.time;
-        if (f.inner.present && !speakers.has(f.inner.src)) {
+        const src = f.inner.src;
+        if (f.inner.present && !(typeof src === 'number' && recentSpeakers.seenBefore(src)) && !speakers.has(src)) {
           if (speakers.size >= MAX_SPEAKERS) tooMany = true;
-          else speakers.add(f.inner.src);
+          else speakers.add(src);
         }
         if (f.copyOf !== 0) waiting.delete(f.copyOf);
         // A decapsulated copy: in, plain, and itself a copy of the tunnel packet that carried it.
