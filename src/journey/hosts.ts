@@ -11,6 +11,18 @@ export type HostKind = 'router' | 'node' | 'host';
 const POD_VETH = /^(lxc|cali|veth|azv|eni|gke|vnet)/;
 const TUNNEL_DEVICE = /^(cilium_vxlan|cilium_geneve|flannel\.|vxlan|genev_sys|geneve|tunl|tun|gre|ipip|wg|wireguard|cilium_wg|antrea-gw|ovn-k8s|nodelocal)/;
 
+/** What an interface's name alone says it is, worked out once per name (roles are asked for every frame and hop). */
+const nameClasses = new Map<string, 'pod' | 'tunnel' | 'other'>();
+
+function nameClass(iface: string): 'pod' | 'tunnel' | 'other' {
+  let c = nameClasses.get(iface);
+  if (c === undefined) {
+    c = POD_VETH.test(iface) ? 'pod' : TUNNEL_DEVICE.test(iface) ? 'tunnel' : 'other';
+    if (nameClasses.size < 4096) nameClasses.set(iface, c);
+  }
+  return c;
+}
+
 export interface HostInput {
   /** The capture's name as the user gave it (`ctr=ctr.pcap` → "ctr"). */
   name: string;
@@ -84,19 +96,23 @@ export class Host {
    */
   handsToPodsVisibly = false;
 
-  /** The largest tunnel packet this host sent, per tunnel (outer source and destination). */
-  private readonly tunnelSent = new Map<string, number>();
+  /** The largest tunnel packet this host sent, per tunnel: by outer source, then destination. */
+  private readonly tunnelSent = new Map<Addr, Map<Addr, number>>();
+  private tunnels = 0;
 
   sentInTunnel(outerSrc: Addr, outerDst: Addr, length: number): void {
-    const key = `${outerSrc}|${outerDst}`;
-    const had = this.tunnelSent.get(key);
-    if (had === undefined && this.tunnelSent.size >= 4096) return;
-    if (had === undefined || length > had) this.tunnelSent.set(key, length);
+    let bySrc = this.tunnelSent.get(outerSrc);
+    const had = bySrc?.get(outerDst);
+    if (had === undefined && this.tunnels >= 4096) return;
+    if (had !== undefined && length <= had) return;
+    if (bySrc === undefined) this.tunnelSent.set(outerSrc, (bySrc = new Map()));
+    if (had === undefined) this.tunnels++;
+    bySrc.set(outerDst, length);
   }
 
   /** The largest packet of this tunnel the host was seen sending, undefined for none. */
   largestSentInTunnel(outerSrc: Addr, outerDst: Addr): number | undefined {
-    return this.tunnelSent.get(`${outerSrc}|${outerDst}`);
+    return this.tunnelSent.get(outerSrc)?.get(outerDst);
   }
 
   /**
@@ -127,8 +143,9 @@ export class Host {
     if (iface === undefined) return 'other';
     if (iface === 'lo') return 'loopback';
     if (this.uplink !== undefined && iface === this.uplink) return 'uplink';
-    if (POD_VETH.test(iface)) return 'pod';
-    if (TUNNEL_DEVICE.test(iface) || this.tunnelSeen.has(iface)) return 'tunnel';
+    const byName = nameClass(iface);
+    if (byName === 'pod') return 'pod';
+    if (byName === 'tunnel' || this.tunnelSeen.has(iface)) return 'tunnel';
     if (this.podSeen.has(iface)) return 'pod';
     return 'other';
   }
