@@ -131,7 +131,10 @@ export interface CaptureClock {
 
 export interface JourneyRun {
   captures: CaptureClock[];
-  flows: FlowSummary[];
+  /** Every flow's summary, in order of first occurrence (made when asked for). */
+  readonly flows: FlowSummary[];
+  /** The same, one at a time: a hundred thousand of them need not exist at once. */
+  eachFlow(): Iterable<FlowSummary>;
   journeys: number;
   /** Journeys of flows past maxFlows: counted, their flows not summarised. */
   untrackedPackets: number;
@@ -189,11 +192,15 @@ export class JourneyEngine {
     this.estimateClocks();
     ready?.(this.captureClocks());
     this.merge(emit);
+    const flows = this.flows;
     return {
       captures: this.captureClocks(),
-      flows: this.flows.list,
+      get flows() {
+        return [...flows.summaries()];
+      },
+      eachFlow: () => flows.summaries(),
       journeys: this.journeys,
-      untrackedPackets: this.flows.untracked,
+      untrackedPackets: flows.untracked,
     };
   }
 

@@ -154,7 +154,11 @@ export class FlowSummaries {
 
   /** The flows in order of first occurrence, with their names. */
   get list(): FlowSummary[] {
-    const out: FlowSummary[] = [];
+    return [...this.summaries()];
+  }
+
+  /** The same, one at a time. */
+  *summaries(): Generator<FlowSummary> {
     const n = new PacketNumbers();
     for (let i = 0; i < this.flowCount; i++) {
       n.proto = this.proto[i]!;
@@ -166,7 +170,7 @@ export class FlowSummaries {
       const icmp = n.proto === PROTO_ICMP || n.proto === PROTO_ICMPV6;
       n.icmpType = kind === BY_ECHO_ID && icmp ? ICMP_ECHO_REQUEST : -1;
       n.icmpId = kind === BY_ECHO_ID ? this.a[i]! : 0;
-      out.push({
+      yield {
         flow: flowName(packetInfo(n)),
         src: formatAddr(n.src),
         dst: formatAddr(n.dst),
@@ -176,8 +180,7 @@ export class FlowSummaries {
         lost: this.lost[i]!,
         unknown: this.unknown[i]!,
         ends: this.endsOf(i),
-      });
+      };
     }
-    return out;
   }
 }

@@ -97,7 +97,7 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
     for (const l of captureLines(run.captures)) out.line(l);
     out.line('');
     out.line(`Flows (${run.journeys} packet${run.journeys === 1 ? '' : 's'} followed)`);
-    for (const l of flowLines(run.flows, shown)) out.line(l);
+    for (const l of flowLines(run.eachFlow(), shown)) out.line(l);
     if (run.untrackedPackets > 0) warn(msg.flowsUntracked(run.untrackedPackets));
     if (!args.summary && listed.length) {
       out.line('');

@@ -73,7 +73,7 @@ export function captureLines(captures: readonly CaptureClock[]): string[] {
 const FATES = ['answered', 'delivered', 'lost', 'unknown'] as const;
 
 /** The per-flow summary, line by line (a large run has a hundred thousand flows: no array of them all). */
-export function* flowLines(flows: readonly FlowSummary[], shown: ShownNames = BARE): Generator<string> {
+export function* flowLines(flows: Iterable<FlowSummary>, shown: ShownNames = BARE): Generator<string> {
   for (const f of flows) {
     let parts = '';
     for (const k of FATES) if (f[k] > 0) parts += `${parts ? ', ' : ''}${f[k]} ${k === 'unknown' ? 'fate unknown' : k}`;
