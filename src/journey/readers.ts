@@ -14,6 +14,8 @@ import type { SampleTimes } from './clock.js';
 import { frameTime } from './kway.js';
 import { OwnMacLearner, ownMacFeeder } from './own-mac.js';
 import { RecentNumbers } from '../util/recent-numbers.js';
+import { grown } from '../util/grown.js';
+import { KeySlots } from './key-slots.js';
 import type { JourneyCapture } from './engine.js';
 
 export class Capturing {
@@ -99,36 +101,105 @@ export class PodAddresses {
   }
 }
 
-/** Keeps a bounded, hash-chosen sample of keys: every capture keeps the same packets. */
+/**
+ * Keeps a bounded, hash-chosen sample of keys: every capture keeps the same packets. The sample
+ * is typed columns found through KeySlots while the survey runs (an object and a boxed key per
+ * sampled packet outlived the young generation), and a Map when the clocks ask for it.
+ */
 export class KeySample {
-  readonly times = new Map<number, SampleTimes>();
   modulus = 1;
+  private readonly slots = new KeySlots();
+  private used = 0;
+  private live = 0;
+  private readonly free: number[] = [];
+  private key = new Float64Array(1024);
+  private first = new Float64Array(1024);
+  private last = new Float64Array(1024);
+  /** FIRST_IN and LAST_OUT. */
+  private flags = new Uint8Array(1024);
+  private firstTtl = new Int32Array(1024);
+  private lastTtl = new Int32Array(1024);
   constructor(private readonly cap: number) {}
+
   add(key: number, time: number, inbound: boolean, outbound: boolean, ttl: number): void {
     if (key % this.modulus !== 0) return;
-    const s = this.times.get(key);
-    if (s) {
-      if (time < s.first) {
-        s.first = time;
-        s.firstIn = inbound;
-        s.firstTtl = ttl;
+    const i = this.slots.get(key);
+    if (i >= 0) {
+      if (time < this.first[i]!) {
+        this.first[i] = time;
+        this.flags[i] = (this.flags[i]! & LAST_OUT) | (inbound ? FIRST_IN : 0);
+        this.firstTtl[i] = ttl;
       }
-      if (time >= s.last) {
-        s.last = time;
-        s.lastOut = outbound;
-        s.lastTtl = ttl;
+      if (time >= this.last[i]!) {
+        this.last[i] = time;
+        this.flags[i] = (this.flags[i]! & FIRST_IN) | (outbound ? LAST_OUT : 0);
+        this.lastTtl[i] = ttl;
       }
       return;
     }
-    this.times.set(key, { first: time, last: time, firstIn: inbound, lastOut: outbound, firstTtl: ttl, lastTtl: ttl });
-    if (this.times.size > this.cap) this.thin(this.modulus * 2);
+    const at = this.take();
+    this.key[at] = key;
+    this.first[at] = time;
+    this.last[at] = time;
+    this.flags[at] = (inbound ? FIRST_IN : 0) | (outbound ? LAST_OUT : 0);
+    this.firstTtl[at] = ttl;
+    this.lastTtl[at] = ttl;
+    this.slots.set(key, at);
+    if (++this.live > this.cap) this.thin(this.modulus * 2);
   }
+
   thin(modulus: number): void {
     if (modulus <= this.modulus) return;
     this.modulus = modulus;
-    for (const k of this.times.keys()) if (k % modulus !== 0) this.times.delete(k);
+    for (let i = 0; i < this.used; i++) {
+      const k = this.key[i]!;
+      if (k !== EMPTY_KEY && k % modulus !== 0) {
+        this.slots.delete(k);
+        this.key[i] = EMPTY_KEY;
+        this.free.push(i);
+        this.live--;
+      }
+    }
+  }
+
+  /** The sample as the clock estimate reads it: key -> its first and last sighting. */
+  get times(): Map<number, SampleTimes> {
+    const out = new Map<number, SampleTimes>();
+    for (let i = 0; i < this.used; i++) {
+      if (this.key[i] === EMPTY_KEY) continue;
+      const f = this.flags[i]!;
+      out.set(this.key[i]!, {
+        first: this.first[i]!,
+        last: this.last[i]!,
+        firstIn: (f & FIRST_IN) !== 0,
+        lastOut: (f & LAST_OUT) !== 0,
+        firstTtl: this.firstTtl[i]!,
+        lastTtl: this.lastTtl[i]!,
+      });
+    }
+    return out;
+  }
+
+  private take(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    if (this.used === this.key.length) {
+      const size = this.used * 2;
+      this.key = grown(this.key, size);
+      this.first = grown(this.first, size);
+      this.last = grown(this.last, size);
+      this.flags = grown(this.flags, size);
+      this.firstTtl = grown(this.firstTtl, size);
+      this.lastTtl = grown(this.lastTtl, size);
+    }
+    return this.used++;
   }
 }
+
+const FIRST_IN = 1;
+const LAST_OUT = 2;
+/** A free row (keys are whole numbers from 0 up). */
+const EMPTY_KEY = -1;
 
 export function isPodInterfaceTraffic(c: JourneyCapture, f: Facts): boolean {
   return c.host.role(f.iface) === 'pod';
