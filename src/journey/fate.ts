@@ -5,11 +5,12 @@
 // arrived as OTHERHOST was addressed to another host's MAC and the kernel dropped it; one that
 // an ICMP error quotes was refused where the error came from. The wording lives here.
 import { Direction } from '../capture/types.js';
-import { formatAddr, type Addr } from '../analysis/addr.js';
+import type { Addr } from '../analysis/addr.js';
 import type { ClockEstimate } from './clock.js';
 import type { Host } from './hosts.js';
 import type { Hop, IcmpEvidence, Journey } from './engine.js';
 import { directionText } from './sighting.js';
+import { addrText } from './packet-info.js';
 
 /** unknown: the packet left the captured hosts alive, towards one nobody captured. */
 export type Fate = 'delivered' | 'answered' | 'lost' | 'unknown';
@@ -84,9 +85,9 @@ function errorVerdict(e: IcmpEvidence, hosts: readonly Host[]): string {
     return `dropped inside ${where.label}: too big for the path (MTU ${e.mtu}), and the frag-needed was addressed to ${where.name} itself, so the pod was never told (a PMTU black hole)`;
   }
   if (e.mtu > 0) {
-    return `too big: ${formatAddr(e.from)} answered ICMP ${e.v6 ? 'packet too big' : 'frag-needed'} (next-hop MTU ${e.mtu})${e.aboutTunnel ? ' for the tunnel packet' : ''}; dropped there`;
+    return `too big: ${addrText(e.from)} answered ICMP ${e.v6 ? 'packet too big' : 'frag-needed'} (next-hop MTU ${e.mtu})${e.aboutTunnel ? ' for the tunnel packet' : ''}; dropped there`;
   }
-  return `${formatAddr(e.from)} answered ICMP ${icmpName(e)} (code ${e.code}); dropped there`;
+  return `${addrText(e.from)} answered ICMP ${icmpName(e)} (code ${e.code}); dropped there`;
 }
 
 /** The captured host that owns the address the packet travels to next from `from`, -1 for none. */
@@ -213,7 +214,7 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
     const k = dst === undefined ? -1 : nextHost(lastHost, last, dst, hosts);
     if (k >= 0 && k !== last.capture) {
       const next = hosts[k]!;
-      const why = last.encap ? `its VTEP ${formatAddr(last.encap.outerDst)}` : `which hosts ${j.packet.dst}`;
+      const why = last.encap ? `its VTEP ${addrText(last.encap.outerDst)}` : `which hosts ${j.packet.dst}`;
       if (next.startsAfter(last.time))
         return ended(
           hops,
@@ -237,7 +238,7 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
         hops,
         lastSeen,
         'unknown',
-        `left ${place(lastHost, last)} for VTEP ${formatAddr(last.encap!.outerDst)}, which none of the captures is, and ${owner.name}, where ${j.packet.dst} lives, never saw it: a wrong VTEP for ${j.packet.dst} on the sender, unless ${formatAddr(last.encap!.outerDst)} is ${owner.name} behind NAT or by an address its files do not list`,
+        `left ${place(lastHost, last)} for VTEP ${addrText(last.encap!.outerDst)}, which none of the captures is, and ${owner.name}, where ${j.packet.dst} lives, never saw it: a wrong VTEP for ${j.packet.dst} on the sender, unless ${addrText(last.encap!.outerDst)} is ${owner.name} behind NAT or by an address its files do not list`,
       );
     }
     if (last.encap)
@@ -245,7 +246,7 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
         hops,
         lastSeen,
         'unknown',
-        `left ${place(lastHost, last)} for VTEP ${formatAddr(last.encap.outerDst)}, which none of the captures is: no capture shows where it went next (capture on that node)`,
+        `left ${place(lastHost, last)} for VTEP ${addrText(last.encap.outerDst)}, which none of the captures is: no capture shows where it went next (capture on that node)`,
       );
     return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)}; no capture shows where it went next (capture on the next hop)`);
   }

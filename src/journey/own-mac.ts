@@ -31,6 +31,8 @@ export class OwnMacLearner {
   // Every frame of a capture is counted: the last interface's tally is kept at hand.
   private lastIface: string | undefined;
   private last: Tally | undefined;
+  private askedIface: string | undefined;
+  private askedOwn: number | undefined;
   private readonly pendingMac = new Float64Array(1 << PENDING_BITS).fill(-1);
   private readonly pendingCount = new Int32Array(1 << PENDING_BITS);
   private readonly pendingTally: (Tally | undefined)[] = new Array<Tally | undefined>(1 << PENDING_BITS).fill(undefined);
@@ -80,6 +82,7 @@ export class OwnMacLearner {
 
   /** Decides each interface's own MAC once every frame was counted. */
   finish(): void {
+    this.askedIface = this.askedOwn = undefined;
     for (let i = 0; i < this.pendingTally.length; i++) this.flush(i);
     this.lastIface = this.last = undefined;
     for (const [iface, { frames: total, macs: m }] of this.counts) {
@@ -93,7 +96,13 @@ export class OwnMacLearner {
 
   /** The direction of an undirected frame on `iface`, Unknown when it is not the host's. */
   direction(iface: string, src: number, dst: number): Direction {
-    const own = this.own.get(iface);
+    // Asked for every frame, mostly of the interface asked about last.
+    let own = this.askedOwn;
+    if (iface !== this.askedIface) {
+      own = this.own.get(iface);
+      this.askedIface = iface;
+      this.askedOwn = own;
+    }
     if (own === undefined) return Direction.Unknown;
     if (src === own) return Direction.Outbound;
     if (dst === own || dst === BROADCAST) return Direction.Inbound;

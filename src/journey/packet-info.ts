@@ -39,7 +39,8 @@ const ADDR_CACHE = 4096;
 const cachedV4 = new Float64Array(ADDR_CACHE).fill(NaN);
 const cachedV4Text: string[] = new Array<string>(ADDR_CACHE).fill('');
 
-function addrText(a: Addr): string {
+/** formatAddr, with the texts of recent IPv4 addresses kept. */
+export function addrText(a: Addr): string {
   if (typeof a !== 'number') return formatAddr(a);
   const i = Math.imul(a, 0x9e3779b1) >>> 20;
   if (cachedV4[i] === a) return cachedV4Text[i]!;
