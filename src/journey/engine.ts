@@ -196,7 +196,7 @@ export class JourneyEngine {
     return {
       captures: this.captureClocks(),
       get flows() {
-        return [...flows.summaries()];
+        return flows.list;
       },
       eachFlow: () => flows.summaries(),
       journeys: this.journeys,
