@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { VxError, ioReason, msg } from '../errors.js';
-import { FrameIndex } from './frame-index.js';
+import { FrameIndex, type SharedFrameIndex } from './frame-index.js';
 import { FrameReader } from './frame-reader.js';
 import { IndexBuilder } from './index-builder.js';
 import type { ParseTarget } from './parser.js';
@@ -31,6 +31,16 @@ export interface LoadOptions {
   streamOnly?: boolean;
 }
 
+/** What a worker thread needs to read an opened capture's frames: plain data, the index shared. */
+export interface SharedCapture {
+  name: string;
+  path: string;
+  size: number | undefined;
+  interfaces: CaptureInterface[];
+  comments: [number, string[]][];
+  index: SharedFrameIndex;
+}
+
 /** An opened capture: what its headers said, the frame index, and access to frame bytes. */
 export class Capture {
   readonly index: FrameIndex;
@@ -54,9 +64,31 @@ export class Capture {
     readonly size: number | undefined,
     private readonly cleanup?: () => void,
     streamOnly = false,
+    index?: FrameIndex,
   ) {
-    this.index = new FrameIndex(streamOnly);
+    this.index = index ?? new FrameIndex(streamOnly);
     this.reader = new FrameReader(path, this.index);
+  }
+
+  /** The capture as another thread can open it (a complete capture, read from a file). */
+  shared(): SharedCapture {
+    return {
+      name: this.name,
+      path: this.path,
+      size: this.size,
+      interfaces: this.interfaces,
+      comments: [...this.comments],
+      index: this.index.shared(),
+    };
+  }
+
+  /** A capture another thread shared: its frames are read from the same file; closing it removes nothing. */
+  static fromShared(data: SharedCapture): Capture {
+    const c = new Capture(data.name, data.path, data.size, undefined, false, FrameIndex.fromShared(data.index));
+    c.interfaces.push(...data.interfaces);
+    for (const [i, text] of data.comments) c.comments.set(i, text);
+    c.complete = true;
+    return c;
   }
 
   get frameCount(): number {

@@ -13,7 +13,7 @@ interface NumberColumn {
   bytes(): number;
 }
 
-class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> implements NumberColumn {
+class Column<T extends ColumnArray> implements NumberColumn {
   readonly chunks: T[] = [];
   /** rolling: one chunk, reused for positions 65,536 apart. */
   constructor(
@@ -36,6 +36,38 @@ class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array> im
 
 const NO_DELTAS = new Int32Array(0);
 
+type ColumnArray = Float64Array | Uint32Array | Uint16Array | Uint8Array | Int32Array;
+
+/**
+ * A zeroed column chunk in shared memory: a finished index is handed to a worker thread
+ * (the journey reads its captures in one) without copying its chunks.
+ */
+function sharedChunk<T extends ColumnArray>(kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T {
+  return new kind(new SharedArrayBuffer(n * kind.BYTES_PER_ELEMENT));
+}
+
+/** A RelativeColumn's chunks as plain data (its typed arrays are shared, not copied, by postMessage). */
+export interface SharedRelativeColumn {
+  base: number[];
+  deltas: Int32Array[];
+  wide: (Float64Array | undefined)[];
+}
+
+/** A finished, non-rolling FrameIndex as plain data that crosses to a worker thread. */
+export interface SharedFrameIndex {
+  count: number;
+  firstSeconds: number;
+  firstNanos: number;
+  offset: SharedRelativeColumn;
+  capLen: Uint32Array[];
+  origLen: Uint32Array[];
+  tsSec: SharedRelativeColumn;
+  tsNsec: Uint32Array[];
+  iface: Uint16Array[];
+  dir: Uint8Array[];
+  ifindex: Uint32Array[] | undefined;
+}
+
 /**
  * Numbers that change little from frame to frame (file offsets, seconds), as 4-byte
  * differences from the first value of their chunk instead of 8-byte doubles: 8 bytes a frame
@@ -47,10 +79,20 @@ class RelativeColumn implements NumberColumn {
   private readonly base: number[] = [];
   private readonly deltas: Int32Array[] = [];
   private readonly wide: (Float64Array | undefined)[] = [];
+  static from(data: SharedRelativeColumn): RelativeColumn {
+    const c = new RelativeColumn();
+    c.base.push(...data.base);
+    c.deltas.push(...data.deltas);
+    c.wide.push(...data.wide);
+    return c;
+  }
+  shared(): SharedRelativeColumn {
+    return { base: this.base.slice(), deltas: this.deltas.slice(), wide: this.wide.slice() };
+  }
   ensure(chunk: number): void {
     while (this.deltas.length <= chunk) {
       this.base.push(0);
-      this.deltas.push(new Int32Array(CHUNK));
+      this.deltas.push(sharedChunk(Int32Array, CHUNK));
       this.wide.push(undefined);
     }
   }
@@ -73,7 +115,7 @@ class RelativeColumn implements NumberColumn {
     else this.widen(c, k, value);
   }
   private widen(c: number, k: number, value: number): void {
-    const wide = new Float64Array(CHUNK);
+    const wide = sharedChunk(Float64Array, CHUNK);
     const base = this.base[c]!;
     const deltas = this.deltas[c]!;
     for (let j = 0; j < k; j++) wide[j] = base + deltas[j]!;
@@ -100,20 +142,58 @@ export class FrameIndex {
    */
   constructor(private readonly rolling = false) {
     this.offset = rolling ? new Column((k) => new Float64Array(k), true) : new RelativeColumn();
-    this.capLen = new Column((k) => new Uint32Array(k), rolling);
-    this.origLen = new Column((k) => new Uint32Array(k), rolling);
+    this.capLen = new Column((k) => sharedChunk(Uint32Array, k), rolling);
+    this.origLen = new Column((k) => sharedChunk(Uint32Array, k), rolling);
     this.tsSec = rolling ? new Column((k) => new Float64Array(k), true) : new RelativeColumn();
-    this.tsNsec = new Column((k) => new Uint32Array(k), rolling);
-    this.iface = new Column((k) => new Uint16Array(k), rolling);
-    this.dir = new Column((k) => new Uint8Array(k), rolling);
+    this.tsNsec = new Column((k) => sharedChunk(Uint32Array, k), rolling);
+    this.iface = new Column((k) => sharedChunk(Uint16Array, k), rolling);
+    this.dir = new Column((k) => sharedChunk(Uint8Array, k), rolling);
+  }
+
+  /** The finished index as data for another thread: its chunks are shared memory, so nothing is copied. */
+  shared(): SharedFrameIndex {
+    if (this.rolling) throw new Error('a rolling frame index cannot be shared');
+    return {
+      count: this.n,
+      firstSeconds: this.firstSeconds,
+      firstNanos: this.firstNanos,
+      offset: (this.offset as RelativeColumn).shared(),
+      capLen: this.capLen.chunks.slice(),
+      origLen: this.origLen.chunks.slice(),
+      tsSec: (this.tsSec as RelativeColumn).shared(),
+      tsNsec: this.tsNsec.chunks.slice(),
+      iface: this.iface.chunks.slice(),
+      dir: this.dir.chunks.slice(),
+      ifindex: this.ifindex?.chunks.slice(),
+    };
+  }
+
+  /** The index another thread shared (read only: adding frames to it is not supported). */
+  static fromShared(data: SharedFrameIndex): FrameIndex {
+    const ix = new FrameIndex(false);
+    ix.n = data.count;
+    ix.firstSeconds = data.firstSeconds;
+    ix.firstNanos = data.firstNanos;
+    ix.offset = RelativeColumn.from(data.offset);
+    ix.tsSec = RelativeColumn.from(data.tsSec);
+    ix.capLen.chunks.push(...data.capLen);
+    ix.origLen.chunks.push(...data.origLen);
+    ix.tsNsec.chunks.push(...data.tsNsec);
+    ix.iface.chunks.push(...data.iface);
+    ix.dir.chunks.push(...data.dir);
+    if (data.ifindex) {
+      ix.ifindex = new Column((k) => sharedChunk(Uint32Array, k), false);
+      ix.ifindex.chunks.push(...data.ifindex);
+    }
+    return ix;
   }
 
   /** File offsets, exact to 2^53 (differences within a chunk, else doubles): captures past 4 GiB index correctly. */
-  private readonly offset: NumberColumn;
+  private offset: NumberColumn;
   private readonly capLen: Column<Uint32Array>;
   private readonly origLen: Column<Uint32Array>;
   /** Whole seconds of the time stamp (a double past 2106, and negative before 1970). */
-  private readonly tsSec: NumberColumn;
+  private tsSec: NumberColumn;
   private readonly tsNsec: Column<Uint32Array>;
   private readonly iface: Column<Uint16Array>;
   private readonly dir: Column<Uint8Array>;
@@ -159,7 +239,7 @@ export class FrameIndex {
 
   setIfindex(i: number, value: number): void {
     if (!this.ifindex) {
-      this.ifindex = new Column((k) => new Uint32Array(k), this.rolling);
+      this.ifindex = new Column((k) => sharedChunk(Uint32Array, k), this.rolling);
       this.ifindex.ensure((this.n - 1) >>> CHUNK_BITS);
     }
     this.ifindex.set(i, value);

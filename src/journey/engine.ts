@@ -12,7 +12,7 @@ import { Direction, LinkType } from '../capture/types.js';
 import type { Registry } from '../dissect/registry.js';
 import type { Packet } from '../dissect/types.js';
 import { v4At, type Addr, type Cidr } from '../analysis/addr.js';
-import { Facts, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_FIN, TCP_SYN, type IpFacts } from '../analysis/facts.js';
+import { beyondUdp, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_FIN, TCP_SYN } from '../analysis/facts.js';
 import { estimateClocks, type ClockEstimate } from './clock.js';
 import { Capturing, KeySample, PodAddresses, isPodInterfaceTraffic } from './readers.js';
 import { frameTime, mergeByTime } from './kway.js';
@@ -24,8 +24,49 @@ import { HopPool } from './hop-pool.js';
 import { FlowSummaries } from './flow-summaries.js';
 import { KeySlots } from './key-slots.js';
 import { OpenJourneys } from './open-journeys.js';
-import { PacketNumbers, announcedMtu, flowHashes, flowIds, flowName, packetInfo, packetNumbersInto, tcpAck, type PacketInfo } from './packet-info.js';
-import { innerQuoteKey, isIcmpError, isTooBig, outerQuoteKey, packetKey, quotedKeys, type Encap } from './sighting.js';
+import { PacketNumbers, flowName, packetInfo, type PacketInfo } from './packet-info.js';
+import { isIcmpError, packetKey, type Encap } from './sighting.js';
+import {
+  CAPTURE,
+  DST_MAC,
+  FLAGS,
+  FLOW,
+  FRAME,
+  F_ACCEPTED,
+  F_BEYOND_UDP,
+  F_DECAPSULATED,
+  F_ICMP_ERROR,
+  F_INNER,
+  F_QUOTED,
+  F_TUNNELLED,
+  F_V6,
+  ICMP_CODE,
+  ICMP_SEQ,
+  ICMP_TYPE,
+  KEY,
+  MTU,
+  OUTER_LENGTH,
+  OUTER_QUOTE_KEY,
+  PROTO,
+  QUOTED_INNER_KEY,
+  QUOTED_KEY,
+  QUOTE_KEY,
+  RAW_DIRECTION,
+  REVERSE_FLOW,
+  ROW,
+  SRC_MAC,
+  SightingStrings,
+  TCP_ACK as ROW_TCP_ACK,
+  TCP_FLAGS,
+  TIME,
+  dstOf,
+  ifaceOf,
+  outerDstOf,
+  outerSrcOf,
+  packetNumbersOfRow,
+  srcOf,
+  writeSighting,
+} from './sighting-rows.js';
 
 export interface JourneyCapture {
   name: string;
@@ -231,6 +272,7 @@ export class JourneyEngine {
     c.capture.scan(0, Math.min(c.capture.frameCount, this.opts.surveyFrames ?? 300_000), (i, data) => {
       const pkt = r.read(i, data);
       const f = r.facts;
+      if (!c.host.capturesBeyondUdp && beyondUdp(f)) c.host.capturesBeyondUdp = true;
       const dir = r.direction();
       const t = r.time(i);
       if (t < latest) back = Math.max(back, latest - t);
@@ -292,26 +334,37 @@ export class JourneyEngine {
     }
   }
 
-  private follows(f: Facts, pkt: Packet): boolean {
-    if (!f.inner.present || isIcmpError(f.inner)) return false;
-    if (this.opts.filter) return this.opts.filter(pkt);
+  /** Whether the merge follows a packet (not an ICMP error) with these flags and addresses. */
+  private follows(flags: number, decapsulated: boolean, src: Addr, dst: Addr): boolean {
+    if (this.opts.filter) return (flags & F_ACCEPTED) !== 0;
     if (this.pods.empty) return true;
-    return (f.tunnel >= 0 && f.inner !== f.outer) || this.pods.has(f.inner.src) || this.pods.has(f.inner.dst);
+    return decapsulated || this.pods.has(src) || this.pods.has(dst);
   }
 
-  /** Pass 2: all captures in corrected-time order. */
+  /** Pass 2: all captures in corrected-time order, each frame read here. */
   private merge(emit: (j: Journey) => void): void {
-    const lateness = this.backwards.reduce((m, b) => Math.max(m, b), 0);
-    this.inputs.forEach((_, k) => (this.followed[k] = 0));
+    const lateness = this.lateness();
+    const row = new Float64Array(ROW);
+    const strings = new SightingStrings();
     mergeByTime(
       this.inputs.map((c) => c.capture),
       this.clocks.map((c) => c.offset),
       (f) => {
         this.closeBefore(f.time - this.window - lateness, emit);
-        this.observe(f.capture, f.position, f.data, f.time);
+        const r = this.readers[f.capture]!;
+        const pkt = r.read(f.position, f.data);
+        strings.renew();
+        writeSighting(row, 0, strings, f.capture, f.position, f.time, r.facts, pkt, this.opts.filter);
+        this.observe(row, 0, strings.list);
       },
     );
     this.closeBefore(Infinity, emit);
+  }
+
+  /** How far back in time a capture's frames may step (batched multi-interface pcapng): journeys stay open that much longer. */
+  private lateness(): number {
+    this.inputs.forEach((_, k) => (this.followed[k] = 0));
+    return this.backwards.reduce((m, b) => Math.max(m, b), 0);
   }
 
   /** The first pass alone: each capture's clock offset (for merge). */
@@ -330,113 +383,136 @@ export class JourneyEngine {
     return this.clocks;
   }
 
-  private observe(k: number, i: number, data: Uint8Array, t: number): void {
+  /** One frame of the merge: the sighting row at `at` of `rows` (sighting-rows.ts). */
+  private observe(rows: Float64Array, at: number, strings: readonly string[]): void {
+    const flags = rows[at + FLAGS]!;
+    const k = rows[at + CAPTURE]!;
     const r = this.readers[k]!;
-    const pkt = r.read(i, data);
-    const f = r.facts;
-    if (f.inner.present && isIcmpError(f.inner) && f.quoted.present) {
-      this.attachError(k, pkt, f, t);
+    const host = r.input.host;
+    if ((flags & F_BEYOND_UDP) !== 0 && !host.capturesBeyondUdp) host.capturesBeyondUdp = true;
+    if ((flags & F_INNER) === 0) return;
+    const icmpError = (flags & F_ICMP_ERROR) !== 0;
+    if (icmpError && (flags & F_QUOTED) !== 0) {
+      this.attachError(rows, at, strings);
       return;
     }
-    if (f.tunnel >= 0 && f.inner !== f.outer && f.inner.present) {
-      this.pods.add(f.inner.src);
-      this.pods.add(f.inner.dst);
+    const decapsulated = (flags & F_DECAPSULATED) !== 0;
+    const src = srcOf(rows, at, strings);
+    const dst = dstOf(rows, at, strings);
+    if (decapsulated) {
+      this.pods.add(src);
+      this.pods.add(dst);
     }
-    if (!this.follows(f, pkt)) return;
+    if (icmpError || !this.follows(flags, decapsulated, src, dst)) return;
     this.followed[k]!++;
-    const key = packetKey(f, pkt);
-    flowHashes(f.inner);
-    const flowHash = flowIds.forward;
-    const reverse = flowIds.reverse;
-    this.answer(f.inner, pkt, reverse, t);
+    const t = rows[at + TIME]!;
+    const key = rows[at + KEY]!;
+    this.answer(rows, at, t);
     const table = this.table;
     let o = this.open.get(key);
     // A packet passes one interface one way once: a second copy there is another packet alike
     // in every identifying byte (a repeated datagram), so it starts its own journey.
-    const dir = r.direction();
-    if (dir === Direction.Outbound && !r.input.host.handsToPodsVisibly && r.input.host.role(f.iface) === 'pod') r.input.host.handsToPodsVisibly = true;
-    if (o !== NONE && (t - table.first(o) > this.window || this.hops.passed(table.hopHead(o), k, dir, f.iface))) {
+    const iface = ifaceOf(rows, at, strings);
+    const dir = r.directionOf(rows[at + RAW_DIRECTION]! as Direction, iface, rows[at + SRC_MAC]!, rows[at + DST_MAC]!);
+    if (dir === Direction.Outbound && !host.handsToPodsVisibly && host.role(iface) === 'pod') host.handsToPodsVisibly = true;
+    if (o !== NONE && (t - table.first(o) > this.window || this.hops.passed(table.hopHead(o), k, dir, iface))) {
       this.close(o);
       o = NONE;
     }
-    const tunnelled = f.tunnel >= 0 && f.outer.present;
-    if (o === NONE) o = this.start(key, innerQuoteKey(f, pkt), flowHash, pkt, f.inner, t);
+    if (o === NONE) o = this.start(rows, at, strings, key, t);
     // The tunnel packet an ICMP error may quote: each new outer header once (a relay re-wraps it).
-    if (tunnelled && !this.hops.inTunnel(table.hopHead(o), f.outer.src, f.outer.dst)) {
-      const q = outerQuoteKey(f, pkt);
-      table.addQuote(o, q);
-      this.byQuote.set(q, o);
-    }
-    table.addHop(o, this.hops.add(table.hopTail(o), k, i + 1, t, dir, f));
-    if (tunnelled && dir === Direction.Outbound) r.input.host.sentInTunnel(f.outer.src, f.outer.dst, f.outer.length);
+    const tunnelled = (flags & F_TUNNELLED) !== 0;
+    if (tunnelled) {
+      const outerSrc = outerSrcOf(rows, at, strings);
+      const outerDst = outerDstOf(rows, at, strings);
+      if (!this.hops.inTunnel(table.hopHead(o), outerSrc, outerDst)) {
+        const q = rows[at + OUTER_QUOTE_KEY]!;
+        table.addQuote(o, q);
+        this.byQuote.set(q, o);
+      }
+      table.addHop(o, this.hops.add(table.hopTail(o), rows, at, strings, iface, dir));
+      if (dir === Direction.Outbound) host.sentInTunnel(outerSrc, outerDst, rows[at + OUTER_LENGTH]!);
+    } else table.addHop(o, this.hops.add(table.hopTail(o), rows, at, strings, iface, dir));
   }
 
-  /** A new journey's slot. */
-  private start(key: number, quoteInner: number, flowHash: number, pkt: Packet, ip: IpFacts, t: number): number {
-    const packet = packetNumbersInto(this.numbers, pkt, ip);
+  /** A new journey's slot, for the packet of the row at `at`. */
+  private start(rows: Float64Array, at: number, strings: readonly string[], key: number, t: number): number {
+    const packet = packetNumbersOfRow(this.numbers, rows, at, strings);
+    const proto = packet.proto;
     let ackNeeded = -1;
-    if (ip.proto === PROTO_TCP) {
-      const len = packet.len + (ip.tcpFlags & TCP_SYN ? 1 : 0) + (ip.tcpFlags & TCP_FIN ? 1 : 0);
+    if (proto === PROTO_TCP) {
+      const len = packet.len + (packet.flags & TCP_SYN ? 1 : 0) + (packet.flags & TCP_FIN ? 1 : 0);
       if (len > 0) ackNeeded = ((packet.seq >>> 0) + len) >>> 0;
     }
-    const icmpEcho = (ip.proto === PROTO_ICMP && ip.icmpType === 8) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 128);
-    const o = this.table.take(this.nextId++, packet, key, quoteInner, flowHash, t, ackNeeded, icmpEcho);
+    const icmpType = rows[at + ICMP_TYPE]!;
+    const icmpEcho = (proto === PROTO_ICMP && icmpType === 8) || (proto === PROTO_ICMPV6 && icmpType === 128);
+    const quoteInner = rows[at + QUOTE_KEY]!;
+    const o = this.table.take(this.nextId++, packet, key, quoteInner, rows[at + FLOW]!, t, ackNeeded, icmpEcho);
     this.byQuote.set(quoteInner, o);
     this.open.set(key, o);
     this.queue.push(o);
     // Only packets that ask for something can be answered; replies and pure ACKs cannot.
-    const asks = ip.proto === PROTO_TCP ? ackNeeded >= 0 : ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6 ? icmpEcho : true;
+    const asks = proto === PROTO_TCP ? ackNeeded >= 0 : proto === PROTO_ICMP || proto === PROTO_ICMPV6 ? icmpEcho : true;
     // The flow's list holds open, unanswered journeys only: answer() and close() take them out.
     if (asks) this.table.wait(o);
     return o;
   }
 
   /** A packet of the reverse direction answers the open journeys it acknowledges or replies to. */
-  private answer(ip: IpFacts, pkt: Packet, reverse: number, t: number): void {
+  private answer(rows: Float64Array, at: number, t: number): void {
     const table = this.table;
-    let o = table.firstWaiting(reverse);
+    let o = table.firstWaiting(rows[at + REVERSE_FLOW]!);
     if (o === NONE) return;
+    const proto = rows[at + PROTO]!;
     let ack = -1;
-    if (ip.proto === PROTO_TCP) {
-      if (!(ip.tcpFlags & TCP_ACK)) return;
-      ack = tcpAck(pkt, ip);
+    if (proto === PROTO_TCP) {
+      if (!(rows[at + TCP_FLAGS]! & TCP_ACK)) return;
+      ack = rows[at + ROW_TCP_ACK]!;
     }
-    const echoReply = (ip.proto === PROTO_ICMP && ip.icmpType === 0) || (ip.proto === PROTO_ICMPV6 && ip.icmpType === 129);
+    const icmpType = rows[at + ICMP_TYPE]!;
+    const icmpSeq = rows[at + ICMP_SEQ]!;
+    const echoReply = (proto === PROTO_ICMP && icmpType === 0) || (proto === PROTO_ICMPV6 && icmpType === 129);
     for (; o !== NONE;) {
       const next = table.nextWaiting(o);
       if (!table.closed(o) && !table.answered(o) && t >= table.first(o)) {
-        if (ip.proto === PROTO_TCP) {
+        if (proto === PROTO_TCP) {
           if (seqAtOrAfter(ack, table.ackNeeded(o))) table.markAnswered(o);
         } else if (table.icmpEcho(o)) {
-          if (echoReply && ip.icmpSeq === table.icmpSeq(o)) table.markAnswered(o);
-        } else if (ip.proto !== PROTO_ICMP && ip.proto !== PROTO_ICMPV6) table.markAnswered(o);
+          if (echoReply && icmpSeq === table.icmpSeq(o)) table.markAnswered(o);
+        } else if (proto !== PROTO_ICMP && proto !== PROTO_ICMPV6) table.markAnswered(o);
       }
       if (table.closed(o) || table.answered(o)) table.stopWaiting(o);
       o = next;
     }
   }
 
-  private attachError(k: number, pkt: Packet, f: Facts, t: number): void {
-    const [outer, inner] = quotedKeys(f, pkt);
+  /** An ICMP error (the row at `at`) joins the open journey whose packet or tunnel packet it quotes. */
+  private attachError(rows: Float64Array, at: number, strings: readonly string[]): void {
+    const outer = rows[at + QUOTED_KEY]!;
+    const inner = rows[at + QUOTED_INNER_KEY]!;
     const q = inner !== 0 && this.byQuote.has(inner) ? inner : outer;
     const o = q === 0 ? NONE : this.byQuote.get(q);
     if (o === NONE || this.table.closed(o)) return;
-    const ip = f.inner;
+    const from = srcOf(rows, at, strings);
+    const to = dstOf(rows, at, strings);
+    const type = rows[at + ICMP_TYPE]!;
+    const code = rows[at + ICMP_CODE]!;
     // One error is often seen twice (out of one interface and into another, or both ways on lo).
-    if (this.table.errors(o)?.some((e) => e.from === ip.src && e.type === ip.icmpType && e.code === ip.icmpCode)) return;
+    if (this.table.errors(o)?.some((e) => e.from === from && e.type === type && e.code === code)) return;
+    const iface = ifaceOf(rows, at, strings);
     this.table.addError(o, {
-      capture: k,
-      frame: f.frame,
-      time: t,
-      iface: f.iface,
-      from: ip.src,
-      to: ip.dst,
-      type: ip.icmpType,
-      code: ip.icmpCode,
-      v6: ip.v6,
-      mtu: isTooBig(ip) ? announcedMtu(pkt, ip) : 0,
+      capture: rows[at + CAPTURE]!,
+      frame: rows[at + FRAME]!,
+      time: rows[at + TIME]!,
+      iface,
+      from,
+      to,
+      type,
+      code,
+      v6: (rows[at + FLAGS]! & F_V6) !== 0,
+      mtu: rows[at + MTU]!,
       aboutTunnel: q !== this.table.quote(o),
-      selfAddressed: ip.src === ip.dst || f.iface === 'lo',
+      selfAddressed: from === to || iface === 'lo',
     });
   }
 

@@ -5,10 +5,25 @@
 // gets them as Hop objects only when it is judged.
 import type { Direction } from '../capture/types.js';
 import type { Addr } from '../analysis/addr.js';
-import type { Facts } from '../analysis/facts.js';
 import type { Hop } from './engine.js';
 import { grown, type GrowableColumn } from '../util/grown.js';
-import { isOtherHost } from './sighting.js';
+import {
+  CAPTURE,
+  FLAGS,
+  F_OTHER_HOST,
+  F_OUTER_DF,
+  F_TUNNELLED,
+  OUTER_LENGTH,
+  OUTER_TTL,
+  POSITION,
+  TIME,
+  TTL,
+  TUNNEL_KIND,
+  TUNNEL_PORT,
+  VNI,
+  outerDstOf,
+  outerSrcOf,
+} from './sighting-rows.js';
 
 const FIRST_SIZE = 4096;
 
@@ -44,38 +59,39 @@ export class HopPool {
     this.grow(FIRST_SIZE);
   }
 
-  /** A new hop from the copy `f` describes (capture k, frame i + 1, time t), after `tail` (0: the first of its journey). */
-  add(tail: HopRef, k: number, frame: number, t: number, dir: Direction, f: Facts): HopRef {
-    let at: number;
+  /** A new hop from the sighting row at `at` (seen on `iface` going `dir`), after `tail` (0: the first of its journey). */
+  add(tail: HopRef, rows: Float64Array, at: number, strings: readonly string[], iface: string | undefined, dir: Direction): HopRef {
+    let h: number;
     if (this.free !== 0) {
-      at = this.free - 1;
-      this.free = this.next[at]!;
+      h = this.free - 1;
+      this.free = this.next[h]!;
     } else {
       if (this.used === this.size) this.grow(this.size * 2);
-      at = this.used++;
+      h = this.used++;
     }
-    this.capture[at] = k;
-    this.frame[at] = frame;
-    this.time[at] = t;
-    this.iface[at] = f.iface;
-    this.direction[at] = dir;
-    this.otherHost[at] = isOtherHost(f) ? 1 : 0;
-    const tunnelled = f.tunnel >= 0 && f.outer.present;
-    this.tunnelled[at] = tunnelled ? 1 : 0;
+    const flags = rows[at + FLAGS]!;
+    this.capture[h] = rows[at + CAPTURE]!;
+    this.frame[h] = rows[at + POSITION]! + 1;
+    this.time[h] = rows[at + TIME]!;
+    this.iface[h] = iface;
+    this.direction[h] = dir;
+    this.otherHost[h] = (flags & F_OTHER_HOST) !== 0 ? 1 : 0;
+    const tunnelled = (flags & F_TUNNELLED) !== 0;
+    this.tunnelled[h] = tunnelled ? 1 : 0;
     if (tunnelled) {
-      this.kind[at] = f.tunnelKind;
-      this.outerSrc[at] = f.outer.src;
-      this.outerDst[at] = f.outer.dst;
-      this.vni[at] = f.vni;
-      this.port[at] = f.tunnelPort;
+      this.kind[h] = strings[rows[at + TUNNEL_KIND]!]!;
+      this.outerSrc[h] = outerSrcOf(rows, at, strings);
+      this.outerDst[h] = outerDstOf(rows, at, strings);
+      this.vni[h] = rows[at + VNI]!;
+      this.port[h] = rows[at + TUNNEL_PORT]!;
     }
-    this.ttl[at] = f.inner.ttl;
-    this.outerTtl[at] = f.outer.ttl;
-    this.outerLength[at] = f.outer.length;
-    this.outerDf[at] = f.outer.df || f.outer.v6 ? 1 : 0;
-    this.next[at] = 0;
-    if (tail !== 0) this.next[tail - 1] = at + 1;
-    return at + 1;
+    this.ttl[h] = rows[at + TTL]!;
+    this.outerTtl[h] = rows[at + OUTER_TTL]!;
+    this.outerLength[h] = rows[at + OUTER_LENGTH]!;
+    this.outerDf[h] = (flags & F_OUTER_DF) !== 0 ? 1 : 0;
+    this.next[h] = 0;
+    if (tail !== 0) this.next[tail - 1] = h + 1;
+    return h + 1;
   }
 
   /** Whether a hop from `head` on was seen by capture k, on `iface`, going `dir`. */

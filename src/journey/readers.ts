@@ -9,7 +9,8 @@ import type { FrameMeta, Packet } from '../dissect/types.js';
 import { contains, type Addr, type Cidr } from '../analysis/addr.js';
 import { FastFacts } from '../analysis/fast-facts.js';
 import { LazyPacket } from '../analysis/pass.js';
-import { Facts, beyondUdp } from '../analysis/facts.js';
+import { Facts } from '../analysis/facts.js';
+import type { Capture } from '../capture/capture.js';
 import type { SampleTimes } from './clock.js';
 import { frameTime } from './kway.js';
 import { OwnMacLearner, ownMacFeeder } from './own-mac.js';
@@ -18,41 +19,50 @@ import { grown } from '../util/grown.js';
 import { KeySlots } from './key-slots.js';
 import type { JourneyCapture } from './engine.js';
 
-export class Capturing {
+/**
+ * Reads one capture's frames into facts and a packet. The common packet (IPv4, TCP, UDP or
+ * ICMP, plain or in VXLAN) is read as the analysis reads it, without dissecting its layers
+ * unless something asks for them. Needs nothing but the capture (a worker thread uses it too).
+ */
+export class FrameFactsReader {
   readonly facts = new Facts();
-  readonly macs: OwnMacLearner;
   readonly meta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
   /** The analysis' fast path (none with -Y, which reads every layer). */
   private readonly fast: FastFacts | undefined;
   private readonly lazy: LazyPacket;
   constructor(
-    readonly input: JourneyCapture,
+    private readonly capture: Capture,
+    private readonly ifnames: ReadonlyMap<number, string>,
     private readonly registry: Registry,
     filtered: boolean,
   ) {
-    this.macs = input.ownMacs ?? new OwnMacLearner();
     this.fast = filtered ? undefined : new FastFacts(registry);
     this.lazy = new LazyPacket(registry);
   }
 
-  /**
-   * Frame i's facts, and its packet: valid until the next call. The common packet (IPv4, TCP,
-   * UDP or ICMP, plain or in VXLAN) is read as the analysis reads it, without dissecting its
-   * layers unless something asks for them; every frame is read twice (survey, then merge).
-   */
+  /** Frame i's facts, and its packet: valid until the next call. */
   read(i: number, data: Uint8Array): Packet {
-    frameMetaInto(this.meta, this.input.capture, i, this.input.ifnames);
-    let pkt: Packet;
+    frameMetaInto(this.meta, this.capture, i, this.ifnames);
     if (this.fast !== undefined && this.fast.read(this.facts, data, this.meta, i, 0)) {
       this.lazy.reset(data, this.meta);
-      pkt = this.lazy;
-    } else {
-      pkt = dissect(data, this.meta, this.registry);
-      this.facts.read(pkt, i, 0);
+      return this.lazy;
     }
-    const host = this.input.host;
-    if (!host.capturesBeyondUdp && beyondUdp(this.facts)) host.capturesBeyondUdp = true;
+    const pkt = dissect(data, this.meta, this.registry);
+    this.facts.read(pkt, i, 0);
     return pkt;
+  }
+}
+
+/** A capture as the journey engine reads it: frames, the host's own MACs, directions. */
+export class Capturing extends FrameFactsReader {
+  readonly macs: OwnMacLearner;
+  constructor(
+    readonly input: JourneyCapture,
+    registry: Registry,
+    filtered: boolean,
+  ) {
+    super(input.capture, input.ifnames, registry, filtered);
+    this.macs = input.ownMacs ?? new OwnMacLearner();
   }
 
   /**
@@ -74,7 +84,11 @@ export class Capturing {
   /** The frame's direction, from the capture or else from the interface's own MAC. */
   direction(): Direction {
     const f = this.facts;
-    return f.direction !== Direction.Unknown ? f.direction : this.macs.direction(f.iface ?? '', f.srcMac, f.dstMac);
+    return this.directionOf(f.direction, f.iface, f.srcMac, f.dstMac);
+  }
+
+  directionOf(recorded: Direction, iface: string | undefined, srcMac: number, dstMac: number): Direction {
+    return recorded !== Direction.Unknown ? recorded : this.macs.direction(iface ?? '', srcMac, dstMac);
   }
 
   time(i: number): number {

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction } from '../../src/capture/types.js';
 import { Facts, IpFacts } from '../../src/analysis/facts.js';
-import { HopPool } from '../../src/journey/hop-pool.js';
+import { HopPool, type HopRef } from '../../src/journey/hop-pool.js';
+import { ROW, SightingStrings, writeSighting } from '../../src/journey/sighting-rows.js';
+import type { Packet } from '../../src/dissect/types.js';
 
 const V6_SRC = '20010db8000000000000000000000001';
 const V6_DST = '20010db8000000000000000000000002';
@@ -32,15 +34,26 @@ function facts(iface: string, ttl: number, tunnel?: { kind: string; vni: number;
   return f;
 }
 
+/** The packet's bytes are read only for the keys of a transport header; these copies have none. */
+const NO_BYTES = { data: new Uint8Array(0) } as unknown as Packet;
+
+/** Adds the copy `f` describes (capture k, frame number `frame`, time t) as the merge does: through its sighting row. */
+function add(pool: HopPool, tail: HopRef, k: number, frame: number, t: number, dir: Direction, f: Facts): HopRef {
+  const strings = new SightingStrings();
+  const row = new Float64Array(ROW);
+  writeSighting(row, 0, strings, k, frame - 1, t, f, NO_BYTES, undefined);
+  return pool.add(tail, row, 0, strings.list, f.iface, dir);
+}
+
 describe('HopPool', () => {
   it('gives the hops back in order, with their tunnels, and finds them while they are open', () => {
     const pool = new HopPool();
     const gre = { kind: 'gre', vni: 0x80000001, port: 0, src: 0x0a000001, dst: 0x0a000002 };
     const vxlan = { kind: 'vxlan', vni: 32001, port: 8472, src: V6_SRC, dst: V6_DST };
-    let tail = pool.add(0, 0, 7, 1.5, Direction.Inbound, facts('lxc0', 64));
+    let tail = add(pool, 0, 0, 7, 1.5, Direction.Inbound, facts('lxc0', 64));
     const head = tail;
-    tail = pool.add(tail, 1, 9, 1.75, Direction.Outbound, facts('eth0', 64, gre));
-    pool.add(tail, 2, 11, 2, Direction.Inbound, facts('eth1', 64, vxlan));
+    tail = add(pool, tail, 1, 9, 1.75, Direction.Outbound, facts('eth0', 64, gre));
+    add(pool, tail, 2, 11, 2, Direction.Inbound, facts('eth1', 64, vxlan));
     assert.equal(pool.passed(head, 1, Direction.Outbound, 'eth0'), true);
     assert.equal(pool.passed(head, 1, Direction.Inbound, 'eth0'), false);
     assert.equal(pool.inTunnel(head, V6_SRC, V6_DST), true);
@@ -62,7 +75,7 @@ describe('HopPool', () => {
       let tail = 0;
       let head = 0;
       for (let i = 0; i < 10_000; i++) {
-        tail = pool.add(tail, 0, i + 1, i, Direction.Unknown, facts('eth0', 64));
+        tail = add(pool, tail, 0, i + 1, i, Direction.Unknown, facts('eth0', 64));
         if (head === 0) head = tail;
       }
       const hops = pool.take(head);
