@@ -3,6 +3,7 @@
 // interleaved frame by frame at the speed of a single scan.
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Capture } from '../capture/capture.js';
+import { VxError, msg } from '../errors.js';
 
 const WINDOW = 1 << 20;
 
@@ -45,6 +46,6 @@ export class FrameCursor {
     this.fd ??= openSync(this.capture.path, 'r');
     this.base = off;
     this.filled = readSync(this.fd, this.buf, 0, this.buf.length, off);
-    if (this.filled < len) throw new Error(`${this.capture.name}: the capture file became shorter while it was read`);
+    if (this.filled < len) throw new VxError('input', msg.inInput(this.capture.name, msg.captureShrank()));
   }
 }

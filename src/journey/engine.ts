@@ -16,6 +16,7 @@ import { beyondUdp, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_FIN, TCP_S
 import { estimateClocks, type ClockEstimate } from './clock.js';
 import { Capturing, KeySample, PodAddresses, isPodInterfaceTraffic } from './readers.js';
 import { frameTime, mergeByTime } from './kway.js';
+import type { ParallelSightings } from './parallel-sightings.js';
 import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
 import { EncapWatch } from './encap-watch.js';
@@ -233,6 +234,32 @@ export class JourneyEngine {
     this.estimateClocks();
     ready?.(this.captureClocks());
     this.merge(emit);
+    return this.result();
+  }
+
+  /**
+   * The same run, with the second pass's reading and dissecting done by a worker thread while
+   * this one correlates (`sightings` is started before, so it gets ready during the first pass).
+   */
+  async runInParallel(sightings: ParallelSightings, emit: (j: Journey) => void, ready?: (captures: CaptureClock[]) => void): Promise<JourneyRun> {
+    this.estimateClocks();
+    ready?.(this.captureClocks());
+    const lateness = this.lateness();
+    const window = this.window;
+    await sightings.merge(
+      this.clocks.map((c) => c.offset),
+      (rows, count, strings) => {
+        for (let at = 0, end = count * ROW; at < end; at += ROW) {
+          this.closeBefore(rows[at + TIME]! - window - lateness, emit);
+          this.observe(rows, at, strings);
+        }
+      },
+    );
+    this.closeBefore(Infinity, emit);
+    return this.result();
+  }
+
+  private result(): JourneyRun {
     const flows = this.flows;
     return {
       captures: this.captureClocks(),

@@ -47,7 +47,7 @@ export async function mergeByTimeInSlices(
 }
 
 /** The k-way merge's state: a cursor per capture and a heap of the captures by their next frame's time. */
-class TimeMerge {
+export class TimeMerge {
   private readonly cursors: FrameCursor[];
   private readonly heap: number[] = [];
   private readonly frame: MergedFrame = { capture: 0, position: 0, data: new Uint8Array(0), time: 0 };

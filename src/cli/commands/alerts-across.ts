@@ -19,7 +19,7 @@ export async function alertsAcross(args: AcrossArgs, out: Output): Promise<numbe
   const loaded = await loadCaptures(args, 'alerts');
   try {
     const lost: Journey[] = [];
-    runJourneys(loaded, args, (j) => {
+    await runJourneys(loaded, args, (j) => {
       if (j.fate === 'lost' && lost.length < LOST_FOR_ALERTS) lost.push(j);
     });
     const located = journeyAlerts(lost);

@@ -6,7 +6,9 @@ import { createRegistry } from '../../dissect/default-registry.js';
 import { parseDecodeAs } from '../../dissect/registry.js';
 import { VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
+import { availableParallelism } from 'node:os';
 import { JourneyEngine, type CaptureClock, type Journey, type JourneyRun } from '../../journey/engine.js';
+import { PARALLEL_MIN_FRAMES, ParallelSightings } from '../../journey/parallel-sightings.js';
 import { openCaptures, type LoadedCaptures } from '../../journey/inputs.js';
 import type { Output } from '../io.js';
 import { warn } from '../io.js';
@@ -45,10 +47,23 @@ export function parseWindow(text: string | undefined): number | undefined {
   return w;
 }
 
+/** Whether a run over these captures reads their frames in a worker thread: on two cores or more, past a size where that pays. */
+function readsInParallel(loaded: LoadedCaptures): boolean {
+  const frames = loaded.inputs.reduce((n, i) => n + i.capture.frameCount, 0);
+  return frames >= PARALLEL_MIN_FRAMES && availableParallelism() >= 2;
+}
+
 /** Runs the journey engine over loaded captures with the command's options. */
-export function runJourneys(loaded: LoadedCaptures, args: JourneyArgs, emit: (j: Journey) => void, ready?: (c: CaptureClock[]) => void): JourneyRun {
-  const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
-  const filter = args.Y !== undefined && args.Y.trim() !== '' ? compileFilter(args.Y, registry) : undefined;
+export async function runJourneys(
+  loaded: LoadedCaptures,
+  args: JourneyArgs,
+  emit: (j: Journey) => void,
+  ready?: (c: CaptureClock[]) => void,
+): Promise<JourneyRun> {
+  const decodeAs = args.d.map(parseDecodeAs);
+  const registry = createRegistry({ decodeAs, heuristics: args.heuristics });
+  const filterText = args.Y !== undefined && args.Y.trim() !== '' ? args.Y : undefined;
+  const filter = filterText !== undefined ? compileFilter(filterText, registry) : undefined;
   const window = parseWindow(args.window);
   keepShortLivedObjectsYoung();
   const engine = new JourneyEngine(loaded.inputs, {
@@ -57,7 +72,17 @@ export function runJourneys(loaded: LoadedCaptures, args: JourneyArgs, emit: (j:
     ...(args['pod-cidr'].length ? { podCidrs: args['pod-cidr'].map(parsePodCidrOption) } : {}),
     ...(window !== undefined ? { window } : {}),
   });
-  return engine.run(emit, ready);
+  if (!readsInParallel(loaded)) return engine.run(emit, ready);
+  const sightings = new ParallelSightings(loaded.inputs, {
+    decodeAs,
+    heuristics: args.heuristics,
+    ...(filterText !== undefined ? { filter: filterText } : {}),
+  });
+  try {
+    return await engine.runInParallel(sightings, emit, ready);
+  } finally {
+    sightings.close();
+  }
 }
 
 export async function journey(args: JourneyArgs, out: Output): Promise<number> {
@@ -72,7 +97,7 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
       // Streamed: the captures and their clocks once the first pass knows them, then each
       // journey as it closes, then the per-flow summary.
       let first = true;
-      const run = runJourneys(
+      const run = await runJourneys(
         loaded,
         args,
         (j) => {
@@ -88,7 +113,7 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
     }
     const listed: string[] = [];
     let notListed = 0;
-    const run = runJourneys(loaded, args, (j) => {
+    const run = await runJourneys(loaded, args, (j) => {
       if (args.summary) return;
       if (listed.length / 2 < TEXT_JOURNEYS) listed.push(...journeyLines(j, names, shown));
       else notListed++;

@@ -1,0 +1,86 @@
+// The journey's second pass with its frames read in a worker thread gives what reading them on
+// the main thread gives: every journey, hop by hop, every flow and clock, on the committed lab
+// recordings (four hosts each, a clock shifted by 3.2 s among them) and on the samples (IPv6
+// tunnels, GRE, ESP, one capture each). Batches of a few rows and a string table that starts
+// over at every batch exercise the hand-over that large runs use.
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createRegistry } from '../../src/dissect/default-registry.js';
+import { compileFilter } from '../../src/filter/index.js';
+import { JourneyEngine, type Journey, type JourneyOptions } from '../../src/journey/engine.js';
+import { openCaptureFiles, type CaptureFiles } from '../../src/journey/inputs.js';
+import { ParallelSightings, type SightingTuning } from '../../src/journey/parallel-sightings.js';
+
+const HOSTS_DIR = 'samples/lab-recordings/hosts';
+const SAMPLES_DIR = 'samples';
+
+/** A lab scenario's captures with each host's ip-link and ip-route files. */
+function scenario(name: string, capture = (host: string) => `${name}-${host}-any.pcap`): CaptureFiles {
+  const files = new Set(readdirSync(HOSTS_DIR));
+  const hosts = ['ctr', 'router', 'w1', 'w0'].filter((h) => files.has(capture(h)));
+  return {
+    specs: hosts.map((h) => ({ name: h, file: join(HOSTS_DIR, capture(h)) })),
+    links: hosts.filter((h) => files.has(`${name}-${h}.ip-link.txt`)).map((h) => [h, join(HOSTS_DIR, `${name}-${h}.ip-link.txt`)]),
+    routes: hosts.filter((h) => files.has(`${name}-${h}.ip-route.txt`)).map((h) => [h, join(HOSTS_DIR, `${name}-${h}.ip-route.txt`)]),
+  };
+}
+
+interface Outcome {
+  journeys: Journey[];
+  rest: unknown;
+}
+
+async function follow(files: CaptureFiles, filter: string | undefined, tuning?: SightingTuning): Promise<Outcome> {
+  const loaded = await openCaptureFiles(files, () => {}, true);
+  try {
+    const registry = createRegistry();
+    const opts: JourneyOptions = { registry, ...(filter !== undefined ? { filter: compileFilter(filter, registry) } : {}) };
+    const engine = new JourneyEngine(loaded.inputs, opts);
+    const journeys: Journey[] = [];
+    let run;
+    if (tuning === undefined) run = engine.run((j) => journeys.push(j));
+    else {
+      const sightings = new ParallelSightings(loaded.inputs, { decodeAs: [], heuristics: false, ...(filter !== undefined ? { filter } : {}) }, tuning);
+      try {
+        run = await engine.runInParallel(sightings, (j) => journeys.push(j));
+      } finally {
+        sightings.close();
+      }
+    }
+    const hosts = loaded.inputs.map((i) => ({ kind: i.host.kind, beyondUdp: i.host.capturesBeyondUdp, visibly: i.host.handsToPodsVisibly }));
+    return { journeys, rest: { captures: run.captures, flows: run.flows, journeys: run.journeys, untracked: run.untrackedPackets, hosts } };
+  } finally {
+    loaded.close();
+  }
+}
+
+async function assertSame(files: CaptureFiles, filter?: string): Promise<number> {
+  const here = await follow(files, filter);
+  const there = await follow(files, filter, { rowsPerBatch: 7, buffers: 2, maxStrings: 1 });
+  assert.deepEqual(there.rest, here.rest);
+  assert.equal(there.journeys.length, here.journeys.length);
+  for (let n = 0; n < here.journeys.length; n++) assert.deepEqual(there.journeys[n], here.journeys[n], `journey ${n + 1}`);
+  return here.journeys.length;
+}
+
+describe('journey: frames read in a worker thread', () => {
+  for (const name of ['tunnel', 'native', 'wrong-vtep', 'pmtu-blackhole', 'policy-drop', 'relay', 'nat-vtep']) {
+    it(`follows the ${name} recordings as the main thread does`, async () => {
+      assert.ok((await assertSame(scenario(name))) > 0);
+    });
+  }
+
+  it('with a node clock 3.2 s ahead, and with -Y', async () => {
+    const skewed = scenario('tunnel', (h) => (h === 'w0' ? 'tunnel-w0-any.skew+3.2s.pcap' : `tunnel-${h}-any.pcap`));
+    assert.ok((await assertSame(skewed)) > 0);
+    assert.ok((await assertSame(scenario('policy-drop'), 'tcp')) > 0);
+  });
+
+  it('on every sample capture alone (IPv6 underlay, GRE, ESP, GENEVE...)', async () => {
+    const samples = readdirSync(SAMPLES_DIR).filter((f) => /\.pcapn?g?$/.test(f));
+    assert.ok(samples.length >= 10);
+    for (const f of samples) await assertSame({ specs: [{ name: 'one', file: join(SAMPLES_DIR, f) }], links: [], routes: [] });
+  });
+});
