@@ -8,25 +8,25 @@
 // flows; nothing grows with the number of packets.
 import type { Capture } from '../capture/capture.js';
 import type { IpLinkEntry } from '../capture/ip-link.js';
-import { Direction, LinkType } from '../capture/types.js';
+import { Direction } from '../capture/types.js';
 import type { Registry } from '../dissect/registry.js';
 import type { Packet } from '../dissect/types.js';
-import { v4At, type Addr, type Cidr } from '../analysis/addr.js';
-import { beyondUdp, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_FIN, TCP_SYN } from '../analysis/facts.js';
+import type { Addr, Cidr } from '../analysis/addr.js';
+import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, TCP_ACK, TCP_FIN, TCP_SYN } from '../analysis/facts.js';
 import { estimateClocks, type ClockEstimate } from './clock.js';
-import { Capturing, KeySample, PodAddresses, isPodInterfaceTraffic } from './readers.js';
+import { Capturing, PodAddresses } from './readers.js';
+import { CaptureSurvey } from './survey.js';
 import { frameTime, mergeByTime } from './kway.js';
 import type { ParallelSightings } from './parallel-sightings.js';
 import { judge, type Fate, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
-import { EncapWatch } from './encap-watch.js';
 import type { OwnMacLearner } from './own-mac.js';
 import { HopPool } from './hop-pool.js';
 import { FlowSummaries } from './flow-summaries.js';
 import { KeySlots } from './key-slots.js';
 import { OpenJourneys } from './open-journeys.js';
 import { PacketNumbers, flowName, packetInfo, type PacketInfo } from './packet-info.js';
-import { isIcmpError, packetKey, type Encap } from './sighting.js';
+import type { Encap } from './sighting.js';
 import {
   CAPTURE,
   DST_MAC,
@@ -185,6 +185,9 @@ export interface JourneyRun {
 /** A journey's last place before it is judged (judging always replaces it). */
 const NOT_SEEN: LastSeen = Object.freeze({ capture: '', interface: null, direction: 'unknown' });
 
+/** Frames the main thread surveys between looks at the worker's batches. */
+const SURVEY_SLICE = 16_384;
+
 /** No open journey (KeySlots' answer for a key it does not hold). */
 const NONE = -1;
 
@@ -242,7 +245,7 @@ export class JourneyEngine {
    * this one correlates (`sightings` is started before, so it gets ready during the first pass).
    */
   async runInParallel(sightings: ParallelSightings, emit: (j: Journey) => void, ready?: (captures: CaptureClock[]) => void): Promise<JourneyRun> {
-    this.estimateClocks();
+    this.clocksFrom(await this.surveyInParallel(sightings));
     ready?.(this.captureClocks());
     const lateness = this.lateness();
     const window = this.window;
@@ -283,82 +286,69 @@ export class JourneyEngine {
     }));
   }
 
-  /** Pass 1 over one capture. */
-  private survey(ci: number): KeySample {
-    const r = this.readers[ci]!;
-    const c = r.input;
-    const sample = new KeySample(this.opts.clockSamples ?? 20_000);
-    let latest = -Infinity;
-    let back = 0;
-    let nodeLike = false;
-    let forwards = false;
-    const recentIn = new Map<number, string>();
-    const vteps = new Set<Addr>();
-    const encap = new EncapWatch(c.host);
-    r.learnMacs();
-    c.capture.scan(0, Math.min(c.capture.frameCount, this.opts.surveyFrames ?? 300_000), (i, data) => {
-      const pkt = r.read(i, data);
-      const f = r.facts;
-      if (!c.host.capturesBeyondUdp && beyondUdp(f)) c.host.capturesBeyondUdp = true;
-      const dir = r.direction();
-      const t = r.time(i);
-      if (t < latest) back = Math.max(back, latest - t);
-      else latest = t;
-      if (f.tunnel >= 0 && f.inner !== f.outer && f.inner.present) {
-        this.pods.add(f.inner.src);
-        this.pods.add(f.inner.dst);
-        // A host that sends tunnel packets and does not forward them is a tunnel end: the outer
-        // source is its VTEP address. (What it receives proves nothing: a router receives too.)
-        if (vteps.size < 1000 && dir === Direction.Outbound) vteps.add(f.outer.src);
-      } else if (f.inner.present && isPodInterfaceTraffic(c, f)) {
-        const pod = dir === Direction.Inbound ? f.inner.src : dir === Direction.Outbound ? f.inner.dst : undefined;
-        if (pod !== undefined) {
-          this.pods.add(pod);
-          c.host.addPod(pod);
-        }
-      }
-      const role = c.host.role(f.iface);
-      if (role === 'pod' && f.arp >= 0) this.learnArp(c, pkt, f.arp);
-      if (role === 'pod' || role === 'tunnel') nodeLike = true;
-      if (!f.inner.present || isIcmpError(f.inner)) return;
-      const key = packetKey(f, pkt);
-      sample.add(key, t, dir === Direction.Inbound, dir === Direction.Outbound, f.inner.ttl);
-      if (f.iface !== undefined && encap.see(key, f.iface, dir, f.tunnel >= 0 && f.inner !== f.outer)) nodeLike = true;
-      if (f.iface !== undefined && role === 'other') {
-        // The same packet in on one interface and out on another: this host forwards.
-        if (dir === Direction.Inbound) {
-          if (recentIn.size > 10_000) recentIn.clear();
-          recentIn.set(key, f.iface);
-        } else if (dir === Direction.Outbound) {
-          const from = recentIn.get(key);
-          if (from !== undefined && from !== f.iface) forwards = true;
-        }
-      }
-    });
-    this.backwards[ci] = back;
-    c.host.kind = nodeLike || c.host.routesToPods ? 'node' : forwards || c.host.routesBetweenSubnets ? 'router' : 'host';
-    // The route table names the host's own addresses; without it, a host that does not forward
-    // is the end of the tunnels it sends and receives.
-    if (c.host.kind !== 'router' && c.host.routes.length === 0) for (const a of vteps) c.host.addLocal(a);
-    // A cooked capture (-i any) or a pcapng with several interfaces sees a packet leave; one
-    // Ethernet interface does not.
-    const cooked = c.capture.interfaces.some((itf) => itf.linkType === LinkType.LINUX_SLL || itf.linkType === LinkType.LINUX_SLL2);
-    const oneInterface = !cooked && c.capture.interfaces.length <= 1;
-    if (c.capture.frameCount > 0) c.host.seenFrom(r.time(0), r.time(c.capture.frameCount - 1), oneInterface);
-    return sample;
+  /** Frames of capture ci the first pass reads. */
+  private surveyed(ci: number): number {
+    return Math.min(this.inputs[ci]!.capture.frameCount, this.opts.surveyFrames ?? 300_000);
   }
 
-  /** ARP on a pod interface names the pod behind it (IPv4 over Ethernet: 28 bytes). */
-  private learnArp(c: JourneyCapture, pkt: Packet, layer: number): void {
-    const l = pkt.layers[layer]!;
-    if (l.end - l.start < 28 || pkt.data[l.start + 4] !== 6 || pkt.data[l.start + 5] !== 4) return;
-    for (const at of [l.start + 14, l.start + 24]) {
-      const a = v4At(pkt.data, at);
-      if (a !== 0) {
-        this.pods.add(a);
-        c.host.addPod(a);
+  private surveys(): CaptureSurvey[] {
+    return this.readers.map((r) => {
+      r.learnMacs();
+      return new CaptureSurvey(r, this.pods, this.opts.clockSamples ?? 20_000);
+    });
+  }
+
+  /** Pass 1, each frame read here. */
+  private survey(): CaptureSurvey[] {
+    const surveys = this.surveys();
+    this.readers.forEach((_, ci) => this.surveyHere(surveys[ci]!, ci, 0, this.surveyed(ci)));
+    return surveys;
+  }
+
+  private readonly surveyRow = new Float64Array(ROW);
+  private readonly surveyStrings = new SightingStrings();
+
+  /** Frames [from, to) of capture ci into its survey, read here. */
+  private surveyHere(survey: CaptureSurvey, ci: number, from: number, to: number): void {
+    const r = this.readers[ci]!;
+    const row = this.surveyRow;
+    const strings = this.surveyStrings;
+    r.input.capture.scan(from, to, (i, data) => {
+      const pkt = r.read(i, data);
+      strings.renew();
+      writeSighting(row, 0, strings, ci, i, r.time(i), r.facts, pkt, undefined, 'survey');
+      survey.see(row, 0, strings.list);
+    });
+  }
+
+  /**
+   * Pass 1 on both threads: the first captures read here, the others by the worker, about half
+   * the frames each. Each capture's frames are seen in order; the captures' surveys share only
+   * the set of pod addresses, so whose frames come first does not matter.
+   */
+  private async surveyInParallel(sightings: ParallelSightings): Promise<CaptureSurvey[]> {
+    const surveys = this.surveys();
+    const frames = this.inputs.map((_, ci) => this.surveyed(ci));
+    const total = frames.reduce((a, b) => a + b, 0);
+    let here = 0;
+    let mine = 0;
+    while (here < frames.length - 1 && (mine + frames[here]!) * 2 <= total) mine += frames[here++]!;
+    if (here === 0) here = 1;
+    const there = sightings.survey(
+      frames.map((n, ci) => (ci < here ? 0 : n)),
+      (rows, count, strings) => {
+        for (let at = 0, end = count * ROW; at < end; at += ROW) surveys[rows[at + CAPTURE]!]!.see(rows, at, strings);
+      },
+    );
+    // In slices, so that the worker's batches are taken (and its buffers given back) meanwhile.
+    for (let ci = 0; ci < here; ci++) {
+      for (let from = 0; from < frames[ci]!; from += SURVEY_SLICE) {
+        this.surveyHere(surveys[ci]!, ci, from, Math.min(frames[ci]!, from + SURVEY_SLICE));
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    await there;
+    return surveys;
   }
 
   /** Whether the merge follows a packet (not an ICMP error) with these flags and addresses. */
@@ -381,7 +371,7 @@ export class JourneyEngine {
         const r = this.readers[f.capture]!;
         const pkt = r.read(f.position, f.data);
         strings.renew();
-        writeSighting(row, 0, strings, f.capture, f.position, f.time, r.facts, pkt, this.opts.filter);
+        writeSighting(row, 0, strings, f.capture, f.position, f.time, r.facts, pkt, this.opts.filter, 'merge');
         this.observe(row, 0, strings.list);
       },
     );
@@ -396,7 +386,13 @@ export class JourneyEngine {
 
   /** The first pass alone: each capture's clock offset (for merge). */
   estimateClocks(): ClockEstimate[] {
-    const samples = this.inputs.map((_, i) => this.survey(i));
+    return this.clocksFrom(this.survey());
+  }
+
+  private clocksFrom(surveys: CaptureSurvey[]): ClockEstimate[] {
+    for (const s of surveys) s.finish();
+    this.backwards = surveys.map((s) => s.backwards);
+    const samples = surveys.map((s) => s.sample);
     // Every capture keeps the same packets: the largest modulus any capture needed.
     const modulus = samples.reduce((m, s) => Math.max(m, s.modulus), 1);
     for (const s of samples) s.thin(modulus);

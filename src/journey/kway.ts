@@ -143,3 +143,47 @@ export class TimeMerge {
     for (const c of this.cursors) c.close();
   }
 }
+
+/**
+ * Frames of each capture in turn, the first `limits[k]` of capture k, with their own times (no
+ * clock corrected): the first pass's order, visited a slice at a time as TimeMerge's are.
+ */
+export class CaptureByCapture {
+  private k = 0;
+  private readonly cursors: FrameCursor[];
+  private readonly frame: MergedFrame = { capture: 0, position: 0, data: new Uint8Array(0), time: 0 };
+
+  constructor(
+    private readonly captures: readonly Capture[],
+    private readonly limits: readonly number[],
+  ) {
+    this.cursors = captures.map((c) => new FrameCursor(c));
+  }
+
+  /** Visits up to `budget` frames; returns whether frames are left. */
+  run(visit: (f: MergedFrame) => void, budget: number): boolean {
+    const frame = this.frame;
+    for (let n = 0; n < budget;) {
+      const k = this.k;
+      if (k >= this.captures.length) return false;
+      const cur = this.cursors[k]!;
+      if (cur.position >= (this.limits[k] ?? 0) || cur.done) {
+        cur.close();
+        this.k++;
+        continue;
+      }
+      frame.capture = k;
+      frame.position = cur.position;
+      frame.time = frameTime(this.captures[k]!, cur.position);
+      frame.data = cur.data();
+      visit(frame);
+      cur.next();
+      n++;
+    }
+    return this.k < this.captures.length;
+  }
+
+  close(): void {
+    for (const c of this.cursors) c.close();
+  }
+}

@@ -40,7 +40,7 @@ export interface SightingBatch {
   renewed: boolean;
 }
 
-export type ToSightingWorker = { offsets: number[] } | { rows: Float64Array };
+export type ToSightingWorker = { survey: number[] } | { offsets: number[] } | { rows: Float64Array };
 export type FromSightingWorker = SightingBatch | { done: true } | { error: string; kind?: ErrorKind };
 
 /** Receives each batch: `count` rows of `rows`, whose string ids `strings` resolves. */
@@ -64,14 +64,16 @@ function startWorker(job: SightingJob): Worker {
 }
 
 /**
- * A worker that reads the captures' frames into sighting rows. It starts at once (loading its
- * code and opening the captures while the main thread surveys them) and merges once `merge`
- * gives it the clock offsets.
+ * A worker that reads the captures' frames into sighting rows: first each capture's first
+ * frames for the survey, then all of them merged once the clock offsets are known. It starts
+ * at once, so it loads its code while the main thread gets ready.
  */
 export class ParallelSightings {
   private readonly worker: Worker;
   private failure: Error | undefined;
   private settle: ((e?: Error) => void) | undefined;
+  /** The worker's string table as far as its batches told it (one table through both passes). */
+  private readonly strings: string[] = [];
 
   constructor(inputs: readonly JourneyCapture[], reading: SightingReading, tuning = TUNING) {
     this.worker = startWorker({
@@ -85,31 +87,42 @@ export class ParallelSightings {
     this.worker.on('exit', (code) => this.fail(new Error(`the journey's reading thread stopped (exit ${code})`)));
   }
 
+  /** The first `limits[k]` frames of each capture k in turn (the first pass), a batch at a time; resolves after the last. */
+  survey(limits: readonly number[], visit: SightingVisit): Promise<void> {
+    return this.phase({ survey: [...limits] }, visit);
+  }
+
   /** Every frame of every capture, in corrected-time order, a batch at a time; resolves after the last. */
   merge(offsets: readonly number[], visit: SightingVisit): Promise<void> {
-    const strings: string[] = [];
+    return this.phase({ offsets: [...offsets] }, visit);
+  }
+
+  private phase(request: ToSightingWorker, visit: SightingVisit): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.settle = (e) => {
         this.settle = undefined;
-        void this.worker.terminate();
-        if (e) reject(e);
-        else resolve();
+        this.worker.off('message', receive);
+        if (e) {
+          void this.worker.terminate();
+          reject(e);
+        } else resolve();
       };
-      if (this.failure) return this.settle(this.failure);
-      this.worker.on('message', (m: FromSightingWorker) => {
+      const receive = (m: FromSightingWorker): void => {
         if (this.settle === undefined) return;
         if ('error' in m) return this.fail(m.kind !== undefined ? new VxError(m.kind, m.error) : new Error(m.error));
         if ('done' in m) return this.settle();
         try {
-          if (m.renewed) strings.length = 0;
-          for (const s of m.strings) strings.push(s);
-          visit(m.rows, m.count, strings);
+          if (m.renewed) this.strings.length = 0;
+          for (const s of m.strings) this.strings.push(s);
+          visit(m.rows, m.count, this.strings);
           this.worker.postMessage({ rows: m.rows } satisfies ToSightingWorker, [m.rows.buffer as ArrayBuffer]);
         } catch (e) {
           this.fail(e as Error);
         }
-      });
-      this.worker.postMessage({ offsets: [...offsets] } satisfies ToSightingWorker);
+      };
+      if (this.failure) return this.settle(this.failure);
+      this.worker.on('message', receive);
+      this.worker.postMessage(request);
     });
   }
 

@@ -41,7 +41,7 @@ const NO_BYTES = { data: new Uint8Array(0) } as unknown as Packet;
 function add(pool: HopPool, tail: HopRef, k: number, frame: number, t: number, dir: Direction, f: Facts): HopRef {
   const strings = new SightingStrings();
   const row = new Float64Array(ROW);
-  writeSighting(row, 0, strings, k, frame - 1, t, f, NO_BYTES, undefined);
+  writeSighting(row, 0, strings, k, frame - 1, t, f, NO_BYTES, undefined, 'merge');
   return pool.add(tail, row, 0, strings.list, f.iface, dir);
 }
 
