@@ -31,7 +31,7 @@ export interface LoadOptions {
   streamOnly?: boolean;
 }
 
-/** What a worker thread needs to read an opened capture's frames: plain data, the index shared. */
+/** An opened capture as plain data for another thread: what its headers and reading said, the index shared. */
 export interface SharedCapture {
   name: string;
   path: string;
@@ -39,6 +39,10 @@ export interface SharedCapture {
   interfaces: CaptureInterface[];
   comments: [number, string[]][];
   index: SharedFrameIndex;
+  info: CaptureInfo | undefined;
+  warnings: string[];
+  error: string | undefined;
+  bytesRead: number;
 }
 
 /** An opened capture: what its headers said, the frame index, and access to frame bytes. */
@@ -79,6 +83,10 @@ export class Capture {
       interfaces: this.interfaces,
       comments: [...this.comments],
       index: this.index.shared(),
+      info: this.info,
+      warnings: this.warnings,
+      error: this.error,
+      bytesRead: this.bytesRead,
     };
   }
 
@@ -87,6 +95,10 @@ export class Capture {
     const c = new Capture(data.name, data.path, data.size, undefined, false, FrameIndex.fromShared(data.index));
     c.interfaces.push(...data.interfaces);
     for (const [i, text] of data.comments) c.comments.set(i, text);
+    c.warnings.push(...data.warnings);
+    c.info = data.info;
+    c.error = data.error;
+    c.bytesRead = data.bytesRead;
     c.complete = true;
     return c;
   }
@@ -272,6 +284,19 @@ async function* readChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Uint8A
 }
 
 const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+/**
+ * Whether loadCapture reads `name` in place: a file, not gzip-compressed (that is spooled to a
+ * temporary file first) nor standard input. Any thread may then read it.
+ */
+export async function readsInPlace(name: string): Promise<boolean> {
+  if (name === '-') return false;
+  try {
+    return (await stat(name)).isFile() && !(await isGzipFile(name));
+  } catch {
+    return false;
+  }
+}
 
 async function isGzipFile(name: string): Promise<boolean> {
   const fh = await open(name, 'r');

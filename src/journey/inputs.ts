@@ -6,11 +6,14 @@ import { basename, extname } from 'node:path';
 import { parseIpLinkEntries, type IpLinkEntry } from '../capture/ip-link.js';
 import { readTextInput } from '../capture/text-file.js';
 import { parseIpRoute } from '../analysis/options.js';
-import { loadCapture, type Capture } from '../capture/capture.js';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { loadCapture, readsInPlace, type Capture } from '../capture/capture.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../errors.js';
 import type { JourneyCapture } from './engine.js';
 import { Host, localAddrsFromRouteText } from './hosts.js';
 import { OwnMacLearner, ownMacFeeder } from './own-mac.js';
+import { PARALLEL_MIN_BYTES, ParallelSightings, type LoadedThere, type SightingReading } from './parallel-sightings.js';
 
 export interface CaptureSpec {
   name: string;
@@ -91,6 +94,8 @@ export interface LoadedCaptures {
   specs: CaptureSpec[];
   inputs: JourneyCapture[];
   status: number;
+  /** The worker thread that loaded some of the captures and reads frames for the journey (large captures only). */
+  sightings?: ParallelSightings;
   close(): void;
 }
 
@@ -112,32 +117,94 @@ export function captureFiles(
 }
 
 /** Opens every capture with its context; warnings and damage are reported per capture (through `report`). */
-export function openCaptures(
+export async function openCaptures(
   args: { captures: readonly string[]; 'ip-link': readonly string[]; 'ip-route': readonly string[] },
   command: string,
   report: (text: string) => void,
+  reading?: SightingReading,
 ): Promise<LoadedCaptures> {
-  return openCaptureFiles(captureFiles(args, command), report, true);
+  const files = captureFiles(args, command);
+  const helper = reading !== undefined ? await helperFor(files, reading) : undefined;
+  try {
+    return await openCaptureFiles(files, report, true, helper);
+  } catch (e) {
+    // A worker left running would keep the process alive.
+    helper?.close();
+    throw e;
+  }
+}
+
+/** A worker thread for captures this large, on a machine with a second core; else none. */
+async function helperFor(files: CaptureFiles, reading: SightingReading): Promise<ParallelSightings | undefined> {
+  if (availableParallelism() < 2) return undefined;
+  let bytes = 0;
+  for (const s of files.specs) bytes += await statSize(s.file);
+  return bytes >= PARALLEL_MIN_BYTES ? new ParallelSightings(reading) : undefined;
+}
+
+async function statSize(file: string): Promise<number> {
+  return stat(file).then(
+    (st) => st.size,
+    () => 0,
+  );
+}
+
+/**
+ * Which captures a helper loads: from the last one back, while that leaves it no more than half
+ * the bytes; never the first (this thread loads at least one) nor standard input or a
+ * compressed file (spooled to a temporary file that this thread must remove).
+ */
+async function helperShare(specs: readonly CaptureSpec[]): Promise<Set<number>> {
+  const sizes = await Promise.all(specs.map(async (s) => ((await readsInPlace(s.file)) ? statSize(s.file) : -1)));
+  const total = sizes.reduce((a, b) => a + Math.max(b, 0), 0);
+  const there = new Set<number>();
+  let bytes = 0;
+  for (let k = specs.length - 1; k >= 1; k--) {
+    if (sizes[k]! >= 0 && bytes + sizes[k]! / 2 <= total / 2) {
+      there.add(k);
+      bytes += sizes[k]!;
+    }
+  }
+  return there;
 }
 
 /**
  * Opens the captures. With `learnOwnMacs` (for the journey engine), each interface's own MAC is
  * learnt from the frames as they are indexed, instead of in a pass of its own later.
  */
-export async function openCaptureFiles(files: CaptureFiles, report: (text: string) => void, learnOwnMacs = false): Promise<LoadedCaptures> {
+export async function openCaptureFiles(
+  files: CaptureFiles,
+  report: (text: string) => void,
+  learnOwnMacs = false,
+  helper?: ParallelSightings,
+): Promise<LoadedCaptures> {
   const { specs } = files;
   const links = new Map(files.links);
   const routes = new Map(files.routes);
   const contexts = specs.map((s) => captureContext(s, links.get(s.name), routes.get(s.name)));
   const opened: Capture[] = [];
   const macs: (OwnMacLearner | undefined)[] = [];
-  const close = (): void => opened.forEach((c) => c.close());
+  const close = (): void => {
+    opened.forEach((c) => c.close());
+    helper?.close();
+  };
   let status = EXIT_OK;
   try {
-    for (const s of specs) {
-      const learner = learnOwnMacs ? new OwnMacLearner() : undefined;
-      const capture = await loadCapture(s.file, learner ? { onFrame: ownMacFeeder(learner) } : {});
-      learner?.finish();
+    // The helper's share loads there while this thread loads the rest, each in order.
+    const there = new Map<number, Promise<LoadedThere>>();
+    if (helper) for (const k of await helperShare(specs)) there.set(k, helper.load(k, specs[k]!.file));
+    // A load there that fails after one here did is not waited for.
+    for (const p of there.values()) p.catch(() => {});
+    for (const [k, s] of specs.entries()) {
+      let capture: Capture;
+      let learner: OwnMacLearner | undefined;
+      const loading = there.get(k);
+      if (loading) ({ capture, ownMacs: learner } = await loading);
+      else {
+        learner = learnOwnMacs ? new OwnMacLearner() : undefined;
+        capture = await loadCapture(s.file, learner ? { onFrame: ownMacFeeder(learner) } : {});
+        learner?.finish();
+      }
       opened.push(capture);
       macs.push(learner);
       for (const w of capture.warnings) report(msg.inInput(s.file, w));
@@ -158,5 +225,5 @@ export async function openCaptureFiles(files: CaptureFiles, report: (text: strin
     links: contexts[i]!.links,
     ...(macs[i] ? { ownMacs: macs[i] } : {}),
   }));
-  return { specs, inputs, status, close };
+  return { specs, inputs, status, close, ...(helper ? { sightings: helper } : {}) };
 }

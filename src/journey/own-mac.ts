@@ -94,6 +94,18 @@ export class OwnMacLearner {
     this.counts.clear();
   }
 
+  /** What finish() decided: each interface's own MAC (plain data, for another thread). */
+  decided(): [iface: string, mac: number][] {
+    return [...this.own];
+  }
+
+  /** A finished learner that decided what another one did. */
+  static fromDecided(own: readonly [string, number][]): OwnMacLearner {
+    const learner = new OwnMacLearner();
+    for (const [iface, mac] of own) learner.own.set(iface, mac);
+    return learner;
+  }
+
   /** The direction of an undirected frame on `iface`, Unknown when it is not the host's. */
   direction(iface: string, src: number, dst: number): Direction {
     // Asked for every frame, mostly of the interface asked about last.

@@ -4,14 +4,18 @@
 // tunnels, GRE, ESP, one capture each). Batches of a few rows and a string table that starts
 // over at every batch exercise the hand-over that large runs use.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { TempDir } from '../capture/helpers.js';
 import { createRegistry } from '../../src/dissect/default-registry.js';
 import { compileFilter } from '../../src/filter/index.js';
 import { JourneyEngine, type Journey, type JourneyOptions } from '../../src/journey/engine.js';
 import { openCaptureFiles, type CaptureFiles } from '../../src/journey/inputs.js';
 import { ParallelSightings, type SightingTuning } from '../../src/journey/parallel-sightings.js';
+
+const tmp = new TempDir();
+after(() => tmp.cleanup());
 
 const HOSTS_DIR = 'samples/lab-recordings/hosts';
 const SAMPLES_DIR = 'samples';
@@ -33,24 +37,21 @@ interface Outcome {
 }
 
 async function follow(files: CaptureFiles, filter: string | undefined, tuning?: SightingTuning): Promise<Outcome> {
-  const loaded = await openCaptureFiles(files, () => {}, true);
+  // With a worker, it loads the later captures too (openCaptureFiles gives it about half the bytes).
+  const helper = tuning ? new ParallelSightings({ decodeAs: [], heuristics: false, ...(filter !== undefined ? { filter } : {}) }, tuning) : undefined;
+  const reports: string[] = [];
+  const loaded = await openCaptureFiles(files, (text) => reports.push(text), true, helper);
   try {
     const registry = createRegistry();
     const opts: JourneyOptions = { registry, ...(filter !== undefined ? { filter: compileFilter(filter, registry) } : {}) };
     const engine = new JourneyEngine(loaded.inputs, opts);
     const journeys: Journey[] = [];
-    let run;
-    if (tuning === undefined) run = engine.run((j) => journeys.push(j));
-    else {
-      const sightings = new ParallelSightings(loaded.inputs, { decodeAs: [], heuristics: false, ...(filter !== undefined ? { filter } : {}) }, tuning);
-      try {
-        run = await engine.runInParallel(sightings, (j) => journeys.push(j));
-      } finally {
-        sightings.close();
-      }
-    }
+    const run = helper ? await engine.runInParallel(helper, (j) => journeys.push(j)) : engine.run((j) => journeys.push(j));
     const hosts = loaded.inputs.map((i) => ({ kind: i.host.kind, beyondUdp: i.host.capturesBeyondUdp, visibly: i.host.handsToPodsVisibly }));
-    return { journeys, rest: { captures: run.captures, flows: run.flows, journeys: run.journeys, untracked: run.untrackedPackets, hosts } };
+    return {
+      journeys,
+      rest: { captures: run.captures, flows: run.flows, journeys: run.journeys, untracked: run.untrackedPackets, hosts, reports, status: loaded.status },
+    };
   } finally {
     loaded.close();
   }
@@ -76,6 +77,30 @@ describe('journey: frames read in a worker thread', () => {
     const skewed = scenario('tunnel', (h) => (h === 'w0' ? 'tunnel-w0-any.skew+3.2s.pcap' : `tunnel-${h}-any.pcap`));
     assert.ok((await assertSame(skewed)) > 0);
     assert.ok((await assertSame(scenario('policy-drop'), 'tcp')) > 0);
+  });
+
+  it('learns the own MAC of an Ethernet capture the worker loaded (it records no directions)', async () => {
+    for (const name of ['tunnel', 'native', 'pmtu-blackhole']) {
+      const files: CaptureFiles = {
+        specs: [
+          { name: 'router', file: join(HOSTS_DIR, `${name}-router-any.pcap`) },
+          { name: 'ctr', file: join(HOSTS_DIR, `${name}-ctr-eth1.pcap`) },
+        ],
+        links: [],
+        routes: [],
+      };
+      assert.ok((await assertSame(files)) > 0);
+    }
+  });
+
+  it('loads a damaged capture in the worker as here: the same warnings, error and frames', async () => {
+    const files = scenario('tunnel');
+    const last = files.specs[files.specs.length - 1]!;
+    const bytes = readFileSync(last.file);
+    last.file = tmp.write(bytes.subarray(0, bytes.length - 30), 'cut.pcap');
+    assert.ok((await assertSame(files)) > 0);
+    const { rest } = await follow(files, undefined, { rowsPerBatch: 7, buffers: 2, maxStrings: 1 });
+    assert.match((rest as { reports: string[] }).reports.join('\n'), /cut\.pcap/);
   });
 
   it('on every sample capture alone (IPv6 underlay, GRE, ESP, GENEVE...)', async () => {

@@ -16,7 +16,7 @@ export interface AcrossArgs extends JourneyArgs {
 }
 
 export async function alertsAcross(args: AcrossArgs, out: Output): Promise<number> {
-  const loaded = await loadCaptures(args, 'alerts');
+  const loaded = await loadCaptures(args, 'alerts', args);
   try {
     const lost: Journey[] = [];
     await runJourneys(loaded, args, (j) => {

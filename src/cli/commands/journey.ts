@@ -6,9 +6,7 @@ import { createRegistry } from '../../dissect/default-registry.js';
 import { parseDecodeAs } from '../../dissect/registry.js';
 import { VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
-import { availableParallelism } from 'node:os';
 import { JourneyEngine, type CaptureClock, type Journey, type JourneyRun } from '../../journey/engine.js';
-import { PARALLEL_MIN_FRAMES, ParallelSightings } from '../../journey/parallel-sightings.js';
 import { openCaptures, type LoadedCaptures } from '../../journey/inputs.js';
 import type { Output } from '../io.js';
 import { warn } from '../io.js';
@@ -35,9 +33,19 @@ export type { LoadedCaptures } from '../../journey/inputs.js';
 /** Journeys listed in text (each one a few hundred bytes); the rest are counted and said. */
 const TEXT_JOURNEYS = 20_000;
 
-/** Opens every capture with its context; warnings and damage are reported per capture on standard error. */
-export function loadCaptures(args: Pick<JourneyArgs, 'captures' | 'ip-link' | 'ip-route'>, command: string): Promise<LoadedCaptures> {
-  return openCaptures(args, command, warn);
+/**
+ * Opens every capture with its context; warnings and damage are reported per capture on
+ * standard error. For a journey run (`journeys`: its options), large captures are loaded by two
+ * threads, and the second one then reads frames for the journey as the options say.
+ */
+export function loadCaptures(args: Pick<JourneyArgs, 'captures' | 'ip-link' | 'ip-route'>, command: string, journeys?: JourneyArgs): Promise<LoadedCaptures> {
+  if (journeys === undefined) return openCaptures(args, command, warn);
+  const filter = journeys.Y !== undefined && journeys.Y.trim() !== '' ? journeys.Y : undefined;
+  return openCaptures(args, command, warn, {
+    decodeAs: journeys.d.map(parseDecodeAs),
+    heuristics: journeys.heuristics,
+    ...(filter !== undefined ? { filter } : {}),
+  });
 }
 
 export function parseWindow(text: string | undefined): number | undefined {
@@ -47,12 +55,6 @@ export function parseWindow(text: string | undefined): number | undefined {
   return w;
 }
 
-/** Whether a run over these captures reads their frames in a worker thread: on two cores or more, past a size where that pays. */
-function readsInParallel(loaded: LoadedCaptures): boolean {
-  const frames = loaded.inputs.reduce((n, i) => n + i.capture.frameCount, 0);
-  return frames >= PARALLEL_MIN_FRAMES && availableParallelism() >= 2;
-}
-
 /** Runs the journey engine over loaded captures with the command's options. */
 export async function runJourneys(
   loaded: LoadedCaptures,
@@ -60,10 +62,8 @@ export async function runJourneys(
   emit: (j: Journey) => void,
   ready?: (c: CaptureClock[]) => void,
 ): Promise<JourneyRun> {
-  const decodeAs = args.d.map(parseDecodeAs);
-  const registry = createRegistry({ decodeAs, heuristics: args.heuristics });
-  const filterText = args.Y !== undefined && args.Y.trim() !== '' ? args.Y : undefined;
-  const filter = filterText !== undefined ? compileFilter(filterText, registry) : undefined;
+  const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
+  const filter = args.Y !== undefined && args.Y.trim() !== '' ? compileFilter(args.Y, registry) : undefined;
   const window = parseWindow(args.window);
   keepShortLivedObjectsYoung();
   const engine = new JourneyEngine(loaded.inputs, {
@@ -72,17 +72,7 @@ export async function runJourneys(
     ...(args['pod-cidr'].length ? { podCidrs: args['pod-cidr'].map(parsePodCidrOption) } : {}),
     ...(window !== undefined ? { window } : {}),
   });
-  if (!readsInParallel(loaded)) return engine.run(emit, ready);
-  const sightings = new ParallelSightings(loaded.inputs, {
-    decodeAs,
-    heuristics: args.heuristics,
-    ...(filterText !== undefined ? { filter: filterText } : {}),
-  });
-  try {
-    return await engine.runInParallel(sightings, emit, ready);
-  } finally {
-    sightings.close();
-  }
+  return loaded.sightings ? engine.runInParallel(loaded.sightings, emit, ready) : engine.run(emit, ready);
 }
 
 export async function journey(args: JourneyArgs, out: Output): Promise<number> {
@@ -90,7 +80,7 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
   parseWindow(args.window);
   args['pod-cidr'].forEach(parsePodCidrOption);
   const shown = shownNames(contextFromArgs(args));
-  const loaded = await loadCaptures(args, 'journey');
+  const loaded = await loadCaptures(args, 'journey', args);
   try {
     const names = loaded.specs.map((s) => s.name);
     if (args.json) {
