@@ -94,6 +94,8 @@ export interface JourneyOptions {
   surveyFrames?: number;
   /** Flows summarised (more are counted, not kept). */
   maxFlows?: number;
+  /** Polled as frames are merged: true ends the run there (the reader of the output went away). */
+  stopped?: () => boolean;
 }
 
 export interface Hop {
@@ -250,16 +252,18 @@ export class JourneyEngine {
     ready?.(this.captureClocks());
     const lateness = this.lateness();
     const window = this.window;
+    const stopped = this.opts.stopped;
     await sightings.merge(
       this.clocks.map((c) => c.offset),
       (rows, count, strings) => {
+        if (stopped?.()) return false;
         for (let at = 0, end = count * ROW; at < end; at += ROW) {
           this.closeBefore(rows[at + TIME]! - window - lateness, emit);
           this.observe(rows, at, strings);
         }
       },
     );
-    this.closeBefore(Infinity, emit);
+    if (!stopped?.()) this.closeBefore(Infinity, emit);
     return this.result();
   }
 
@@ -369,10 +373,12 @@ export class JourneyEngine {
     const lateness = this.lateness();
     const row = new Float64Array(ROW);
     const strings = new SightingStrings();
+    const stopped = this.opts.stopped;
     mergeByTime(
       this.inputs.map((c) => c.capture),
       this.clocks.map((c) => c.offset),
       (f) => {
+        if (stopped?.()) return false;
         this.closeBefore(f.time - this.window - lateness, emit);
         const r = this.readers[f.capture]!;
         const pkt = r.read(f.position, f.data);
@@ -381,7 +387,7 @@ export class JourneyEngine {
         this.observe(row, 0, strings.list);
       },
     );
-    this.closeBefore(Infinity, emit);
+    if (!stopped?.()) this.closeBefore(Infinity, emit);
   }
 
   /** How far back in time a capture's frames may step (batched multi-interface pcapng): journeys stay open that much longer. */

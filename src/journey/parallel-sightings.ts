@@ -49,8 +49,8 @@ export type ToSightingWorker =
 export type FromSightingWorker =
   SightingBatch | { done: true } | { loaded: number; capture: SharedCapture; ownMacs: [string, number][] } | { error: string; kind?: ErrorKind };
 
-/** Receives each batch: `count` rows of `rows`, whose string ids `strings` resolves. */
-export type SightingVisit = (rows: Float64Array, count: number, strings: readonly string[]) => void;
+/** Receives each batch: `count` rows of `rows`, whose string ids `strings` resolves; false ends the pass there. */
+export type SightingVisit = (rows: Float64Array, count: number, strings: readonly string[]) => void | false;
 
 /** Below this many bytes of captures in all, a worker's start-up costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
@@ -160,7 +160,7 @@ export class ParallelSightings {
     try {
       if (m.renewed) this.strings.length = 0;
       for (const s of m.strings) this.strings.push(s);
-      phase.visit(m.rows, m.count, this.strings);
+      if (phase.visit(m.rows, m.count, this.strings) === false) return phase.settle();
       this.worker.postMessage({ rows: m.rows } satisfies ToSightingWorker, [m.rows.buffer as ArrayBuffer]);
     } catch (e) {
       this.fail(e as Error);

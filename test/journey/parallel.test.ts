@@ -57,6 +57,16 @@ async function follow(files: CaptureFiles, filter: string | undefined, tuning?: 
   }
 }
 
+/** How many journeys a run with this window judges. */
+async function journeysWithin(files: CaptureFiles, window: number): Promise<number> {
+  const loaded = await openCaptureFiles(files, () => {}, true);
+  try {
+    return new JourneyEngine(loaded.inputs, { registry: createRegistry(), window }).run(() => {}).journeys;
+  } finally {
+    loaded.close();
+  }
+}
+
 async function assertSame(files: CaptureFiles, filter?: string): Promise<number> {
   const here = await follow(files, filter);
   const there = await follow(files, filter, { rowsPerBatch: 7, buffers: 2, maxStrings: 1 });
@@ -101,6 +111,27 @@ describe('journey: frames read in a worker thread', () => {
     assert.ok((await assertSame(files)) > 0);
     const { rest } = await follow(files, undefined, { rowsPerBatch: 7, buffers: 2, maxStrings: 1 });
     assert.match((rest as { reports: string[] }).reports.join('\n'), /cut\.pcap/);
+  });
+
+  it('ends early when asked (the reader of the output went away), on both paths', async () => {
+    // A window of a millisecond: journeys close while the merge goes on, not all at its end.
+    const files = scenario('policy-drop');
+    const window = 0.001;
+    const all = await journeysWithin(files, window);
+    for (const tuning of [undefined, { rowsPerBatch: 7, buffers: 2, maxStrings: 1 }]) {
+      const helper = tuning ? new ParallelSightings({ decodeAs: [], heuristics: false }, tuning) : undefined;
+      const loaded = await openCaptureFiles(files, () => {}, true, helper);
+      try {
+        let emitted = 0;
+        const engine = new JourneyEngine(loaded.inputs, { registry: createRegistry(), window, stopped: () => emitted > 0 });
+        const emit = (): void => void emitted++;
+        const run = helper ? await engine.runInParallel(helper, emit) : engine.run(emit);
+        assert.ok(emitted >= 1 && emitted < all / 2, `${emitted} of ${all} journeys judged`);
+        assert.equal(run.journeys, emitted);
+      } finally {
+        loaded.close();
+      }
+    }
   });
 
   it('on every sample capture alone (IPv6 underlay, GRE, ESP, GENEVE...)', async () => {

@@ -61,6 +61,7 @@ export async function runJourneys(
   args: JourneyArgs,
   emit: (j: Journey) => void,
   ready?: (c: CaptureClock[]) => void,
+  stopped?: () => boolean,
 ): Promise<JourneyRun> {
   const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
   const filter = args.Y !== undefined && args.Y.trim() !== '' ? compileFilter(args.Y, registry) : undefined;
@@ -71,6 +72,7 @@ export async function runJourneys(
     ...(filter ? { filter } : {}),
     ...(args['pod-cidr'].length ? { podCidrs: args['pod-cidr'].map(parsePodCidrOption) } : {}),
     ...(window !== undefined ? { window } : {}),
+    ...(stopped ? { stopped } : {}),
   });
   return loaded.sightings ? engine.runInParallel(loaded.sightings, emit, ready) : engine.run(emit, ready);
 }
@@ -95,6 +97,7 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
           first = false;
         },
         (captures) => out.line(`{"captures":${JSON.stringify(captures.map(captureJson))},"journeys":[`),
+        () => out.closed,
       );
       out.line(
         `],"flows":${JSON.stringify(run.flows)},"followed":${JSON.stringify(Object.fromEntries(run.captures.map((c) => [c.name, c.followed])))},"untrackedPackets":${run.untrackedPackets}}`,
