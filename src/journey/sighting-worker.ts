@@ -8,6 +8,8 @@ import { Capture, loadCapture } from '../capture/capture.js';
 import { createRegistry } from '../dissect/default-registry.js';
 import { VxError } from '../errors.js';
 import { compileFilter } from '../filter/index.js';
+import type { Packet } from '../dissect/types.js';
+import type { Registry } from '../dissect/registry.js';
 import { CaptureByCapture, TimeMerge } from './kway.js';
 import { OwnMacLearner, ownMacFeeder } from './own-mac.js';
 import { FrameFactsReader } from './readers.js';
@@ -26,8 +28,15 @@ function failure(e: unknown): FromSightingWorker {
   return e instanceof VxError ? { error: e.message, kind: e.kind } : { error: (e as Error).message };
 }
 
-const registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics });
-const filter = job.filter !== undefined ? compileFilter(job.filter, registry) : undefined;
+// The main thread checked -d and -Y before it started this thread; an error is passed on all the same.
+let registry!: Registry;
+let filter: ((pkt: Packet) => boolean) | undefined;
+try {
+  registry = createRegistry({ decodeAs: job.decodeAs, heuristics: job.heuristics });
+  filter = job.filter !== undefined ? compileFilter(job.filter, registry) : undefined;
+} catch (e) {
+  post(failure(e));
+}
 const captures: Capture[] = [];
 let ifnames: Map<number, string>[] = [];
 let readers: FrameFactsReader[] | undefined;

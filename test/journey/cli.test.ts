@@ -213,3 +213,39 @@ describe('vxshark merge', { skip }, () => {
     assert.match(again.stderr, /merged\.pcapng: .*exists/);
   });
 });
+
+describe('vxshark journey with a worker thread (as for large captures)', { skip }, () => {
+  const parallel = { env: { VXSHARK_PARALLEL_MIN_BYTES: '0' } };
+
+  it('prints what the single-thread run prints, for journeys and alerts across captures', async () => {
+    for (const scenario of ['tunnel-blocked', 'policy-drop', 'wrong-vtep']) {
+      const args = captures(scenario, ['ctr', 'router', 'w0']);
+      for (const command of [['journey', '--json'], ['journey'], ['alerts'], ['journey', '-Y', 'icmp', '--summary']]) {
+        const here = await vxshark([...command, ...args]);
+        const there = await vxshark([...command, ...args], parallel);
+        assert.equal(there.status, here.status, there.stderr);
+        assert.equal(there.stdout, here.stdout, `${command.join(' ')} over ${scenario}`);
+        assert.equal(there.stderr, here.stderr);
+      }
+    }
+  });
+
+  it('says a bad -Y or -d in one line (exit 2), and a missing or damaged capture in one line (exit 1)', async () => {
+    const args = captures('tunnel', ['ctr', 'router', 'w0']);
+    const badFilter = await vxshark(['journey', '-Y', 'ip.src ==', ...args], parallel);
+    assert.equal(badFilter.status, 2);
+    assert.match(badFilter.stderr, /^vxshark: expected a value after "==" at column \d+\n$/);
+    const badDecode = await vxshark(['alerts', '-d', 'udp.port==9999,nosuch', ...args], parallel);
+    assert.equal(badDecode.status, 2);
+    assert.match(badDecode.stderr, /^vxshark: unknown protocol "nosuch" in decode-as; known: [^\n]+\n$/);
+    const missing = await vxshark(['journey', ...args, `w1=${tmp.path}/none.pcap`], parallel);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^vxshark: \S+none\.pcap: no such file\n$/);
+    const bytes = (await loadCapture(`${H}tunnel-w0-any.pcap`)).path;
+    const cut = tmp.write(new Uint8Array((await import('node:fs')).readFileSync(bytes).subarray(0, 5000)), 'cut.pcap');
+    const damaged = await vxshark(['journey', '--summary', ...args, `w1=${cut}`], parallel);
+    assert.equal(damaged.status, 1, damaged.stderr);
+    assert.match(damaged.stderr, /cut\.pcap: truncated at byte \d+/);
+    assert.match(damaged.stdout, /^Captures\n/);
+  });
+});

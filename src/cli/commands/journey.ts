@@ -41,11 +41,11 @@ const TEXT_JOURNEYS = 20_000;
 export function loadCaptures(args: Pick<JourneyArgs, 'captures' | 'ip-link' | 'ip-route'>, command: string, journeys?: JourneyArgs): Promise<LoadedCaptures> {
   if (journeys === undefined) return openCaptures(args, command, warn);
   const filter = journeys.Y !== undefined && journeys.Y.trim() !== '' ? journeys.Y : undefined;
-  return openCaptures(args, command, warn, {
-    decodeAs: journeys.d.map(parseDecodeAs),
-    heuristics: journeys.heuristics,
-    ...(filter !== undefined ? { filter } : {}),
-  });
+  const decodeAs = journeys.d.map(parseDecodeAs);
+  // Bad -d or -Y is said before anything is read (and before a worker thread would meet it).
+  const registry = createRegistry({ decodeAs, heuristics: journeys.heuristics });
+  if (filter !== undefined) compileFilter(filter, registry);
+  return openCaptures(args, command, warn, { decodeAs, heuristics: journeys.heuristics, ...(filter !== undefined ? { filter } : {}) });
 }
 
 export function parseWindow(text: string | undefined): number | undefined {
