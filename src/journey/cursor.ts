@@ -3,7 +3,7 @@
 // interleaved frame by frame at the speed of a single scan.
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Capture } from '../capture/capture.js';
-import { VxError, msg } from '../errors.js';
+import { VxError, ioReason, msg } from '../errors.js';
 
 const WINDOW = 1 << 20;
 
@@ -43,7 +43,11 @@ export class FrameCursor {
 
   private refill(off: number, len: number): void {
     if (len > this.buf.length) this.buf = new Uint8Array(len);
-    this.fd ??= openSync(this.capture.path, 'r');
+    try {
+      this.fd ??= openSync(this.capture.path, 'r');
+    } catch (e) {
+      throw new VxError('input', msg.inInput(this.capture.name, msg.unreadable(ioReason(e))));
+    }
     this.base = off;
     this.filled = readSync(this.fd, this.buf, 0, this.buf.length, off);
     if (this.filled < len) throw new VxError('input', msg.inInput(this.capture.name, msg.captureShrank()));

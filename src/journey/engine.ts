@@ -350,9 +350,13 @@ export class JourneyEngine {
         for (let at = 0, end = count * ROW; at < end; at += ROW) surveys[rows[at + CAPTURE]!]!.see(rows, at, strings);
       },
     );
+    // The worker may fail while this thread reads: its error is kept (not left unhandled) and
+    // ends the reading here.
+    let failed = false;
+    there.catch(() => (failed = true));
     // In slices, so that the worker's batches are taken (and its buffers given back) meanwhile.
-    for (let ci = 0; ci < here; ci++) {
-      for (let from = 0; from < frames[ci]!; from += SURVEY_SLICE) {
+    for (let ci = 0; ci < here && !failed; ci++) {
+      for (let from = 0; from < frames[ci]! && !failed; from += SURVEY_SLICE) {
         this.surveyHere(surveys[ci]!, ci, from, Math.min(frames[ci]!, from + SURVEY_SLICE));
         await new Promise((resolve) => setImmediate(resolve));
       }

@@ -99,7 +99,8 @@ export class SightingStrings {
   private readonly ids = new Map<string, number>();
   /** How many of `list` the reader on the other side has been sent. */
   sent = 0;
-  private last = '';
+  /** The string asked for last and its id (none at first: '' is a string like any other). */
+  private last: string | undefined = undefined;
   private lastId = -1;
 
   id(s: string): number {
@@ -121,7 +122,7 @@ export class SightingStrings {
     this.list.length = 0;
     this.ids.clear();
     this.sent = 0;
-    this.last = '';
+    this.last = undefined;
     this.lastId = -1;
     return true;
   }

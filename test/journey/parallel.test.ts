@@ -4,11 +4,12 @@
 // tunnels, GRE, ESP, one capture each). Batches of a few rows and a string table that starts
 // over at every batch exercise the hand-over that large runs use.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TempDir } from '../capture/helpers.js';
 import { createRegistry } from '../../src/dissect/default-registry.js';
+import { VxError } from '../../src/errors.js';
 import { compileFilter } from '../../src/filter/index.js';
 import { JourneyEngine, type Journey, type JourneyOptions } from '../../src/journey/engine.js';
 import { openCaptureFiles, type CaptureFiles } from '../../src/journey/inputs.js';
@@ -131,6 +132,23 @@ describe('journey: frames read in a worker thread', () => {
       } finally {
         loaded.close();
       }
+    }
+  });
+
+  it('fails with a one-line input error when a capture disappears before the worker reads it', async () => {
+    const files = scenario('tunnel');
+    for (const spec of files.specs) spec.file = tmp.write(readFileSync(spec.file), `${spec.name}.pcap`);
+    const helper = new ParallelSightings({ decodeAs: [], heuristics: false }, { rowsPerBatch: 7, buffers: 2, maxStrings: 1 });
+    const loaded = await openCaptureFiles(files, () => {}, true, helper);
+    try {
+      rmSync(files.specs[files.specs.length - 1]!.file);
+      const engine = new JourneyEngine(loaded.inputs, { registry: createRegistry() });
+      await assert.rejects(
+        engine.runInParallel(helper, () => {}),
+        (e: Error) => e instanceof VxError && /w0\.pcap: .*no such file/.test(e.message),
+      );
+    } finally {
+      loaded.close();
     }
   });
 

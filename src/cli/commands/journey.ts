@@ -74,7 +74,13 @@ export async function runJourneys(
     ...(window !== undefined ? { window } : {}),
     ...(stopped ? { stopped } : {}),
   });
-  return loaded.sightings ? engine.runInParallel(loaded.sightings, emit, ready) : engine.run(emit, ready);
+  if (!loaded.sightings) return engine.run(emit, ready);
+  try {
+    return await engine.runInParallel(loaded.sightings, emit, ready);
+  } finally {
+    // Its work is done: it should not idle through what the command does next (alerts' analyses).
+    loaded.sightings.close();
+  }
 }
 
 export async function journey(args: JourneyArgs, out: Output): Promise<number> {
