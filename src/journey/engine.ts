@@ -574,11 +574,8 @@ export class JourneyEngine {
     const table = this.table;
     table.markClosed(o);
     const key = table.key(o);
-    if (this.open.get(key) === o) this.open.delete(key);
-    for (let n = table.quoteTotal(o) - 1; n >= 0; n--) {
-      const q = table.quoteAt(o, n);
-      if (this.byQuote.get(q) === o) this.byQuote.delete(q);
-    }
+    this.open.deleteIf(key, o);
+    for (let n = table.quoteTotal(o) - 1; n >= 0; n--) this.byQuote.deleteIf(table.quoteAt(o, n), o);
     // A closed journey can no longer be answered, and its slot will be another journey's: it
     // leaves the flow's list (one-way flows' lists never shrink otherwise).
     table.stopWaiting(o);

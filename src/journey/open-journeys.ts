@@ -202,13 +202,12 @@ export class OpenJourneys {
     const n = this.n;
     const q = s * I_ROW;
     const flow = n[q + I_FLOW]!;
-    const tail = this.waitTail.get(flow);
+    const tail = this.waitTail.swap(flow, s);
     n[q + I_WAIT_PREV] = tail;
     n[q + I_WAIT_NEXT] = NONE;
     n[q + I_FLAGS]! |= WAITING;
     if (tail === NONE) this.waitHead.set(flow, s);
     else n[tail * I_ROW + I_WAIT_NEXT] = s;
-    this.waitTail.set(flow, s);
   }
 
   /** The first journey waiting on this flow, -1 for none. */

@@ -6,7 +6,7 @@ import { KeySlots } from '../../src/journey/key-slots.js';
 import { prng } from '../helpers/prng.js';
 
 describe('KeySlots', () => {
-  it('answers as a Map does through 200,000 random sets, gets and deletes', () => {
+  it('answers as a Map does through 200,000 random sets, swaps, gets, deletes and conditional deletes', () => {
     const rnd = prng(7);
     const slots = new KeySlots(16);
     const map = new Map<number, number>();
@@ -15,12 +15,21 @@ describe('KeySlots', () => {
     for (let n = 0; n < 200_000; n++) {
       const key = keys[Math.floor(rnd() * keys.length)]!;
       const op = rnd();
-      if (op < 0.45) {
+      if (op < 0.3) {
         slots.set(key, n);
         map.set(key, n);
-      } else if (op < 0.8) {
+      } else if (op < 0.45) {
+        // swap: set, answering what was there.
+        assert.equal(slots.swap(key, n), map.get(key) ?? -1, `swap of key ${key} at step ${n}`);
+        map.set(key, n);
+      } else if (op < 0.65) {
         slots.delete(key);
         map.delete(key);
+      } else if (op < 0.8) {
+        // deleteIf: only when the key holds that slot (half the time it does).
+        const slot = rnd() < 0.5 ? (map.get(key) ?? 7) : n;
+        slots.deleteIf(key, slot);
+        if (map.get(key) === slot) map.delete(key);
       } else assert.equal(slots.get(key), map.get(key) ?? -1, `key ${key} at step ${n}`);
       assert.equal(slots.size, map.size);
     }
