@@ -24,6 +24,7 @@ import type { Statistic } from '../stats/parse.js';
 
 /** Whether a filter or field list names a field the conversation tracker provides (FieldDef.stream). */
 function namesStreamField(registry: Registry, texts: readonly string[]): boolean {
+  if (texts.length === 0) return false;
   const names = registry.fieldNames().filter((n) => registry.field(n)!.some((d) => d.stream));
   const any = new RegExp(`\\b(?:${names.map((n) => n.replace(/\./g, '\\.')).join('|')})\\b`);
   return names.length > 0 && texts.some((t) => any.test(t));
@@ -86,9 +87,10 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
     // Like tshark, -c counts the packets read, whether or not the filter shows them.
     if (seen >= limit || out.closed) return;
     seen++;
-    const meta = frameMetaInto(reusedMeta, capture, i, opts.ifnames);
-    for (const t of tables) t.read?.(meta);
     const needPacket = filter !== undefined || (opts.writeTo === undefined && !opts.quiet && printNeedsPacket) || opts.summaryLines || tables.length > 0;
+    // The frame's metadata serves dissecting, the time column, -w and -z; -x alone prints bytes.
+    const meta = needPacket || printTime || opts.writeTo !== undefined ? frameMetaInto(reusedMeta, capture, i, opts.ifnames) : reusedMeta;
+    for (const t of tables) t.read?.(meta);
     const pkt = needPacket ? dissect(data, meta, registry, { reassembler }) : undefined;
     if (pkt && needConversations) conversations.annotate(pkt);
     const shown = !filter || filter(pkt!);
