@@ -133,16 +133,12 @@ export class JourneyEngine {
     this.clocksFrom(await this.surveyInParallel(sightings));
     ready?.(this.captureClocks());
     const lateness = this.lateness();
-    const window = this.window;
     const stopped = this.opts.stopped;
     await sightings.merge(
       this.clocks.map((c) => c.offset),
       (rows, count, strings) => {
         if (stopped?.()) return false;
-        for (let at = 0, end = count * ROW; at < end; at += ROW) {
-          this.closeBefore(rows[at + TIME]! - window - lateness, emit);
-          this.observe(rows, at, strings);
-        }
+        for (let at = 0, end = count * ROW; at < end; at += ROW) this.step(rows, at, strings, lateness, emit);
       },
     );
     if (!stopped?.()) this.closeBefore(Infinity, emit);
@@ -266,12 +262,11 @@ export class JourneyEngine {
       this.clocks.map((c) => c.offset),
       (f) => {
         if (stopped?.()) return false;
-        this.closeBefore(f.time - this.window - lateness, emit);
         const r = this.readers[f.capture]!;
         const pkt = r.read(f.position, f.data);
         strings.renew();
         writeSighting(row, 0, strings, f.capture, f.position, f.time, r.facts, pkt, this.opts.filter, 'merge');
-        this.observe(row, 0, strings.list);
+        this.step(row, 0, strings.list, lateness, emit);
       },
     );
     if (!stopped?.()) this.closeBefore(Infinity, emit);
@@ -279,8 +274,13 @@ export class JourneyEngine {
 
   /** How far back in time a capture's frames may step (batched multi-interface pcapng): journeys stay open that much longer. */
   private lateness(): number {
-    this.inputs.forEach((_, k) => (this.followed[k] = 0));
     return this.backwards.reduce((m, b) => Math.max(m, b), 0);
+  }
+
+  /** One frame of the merge: the journeys its time leaves behind are closed, then it is followed. */
+  private step(rows: Float64Array, at: number, strings: readonly string[], lateness: number, emit: (j: Journey) => void): void {
+    this.closeBefore(rows[at + TIME]! - this.window - lateness, emit);
+    this.observe(rows, at, strings);
   }
 
   /** The first pass alone: each capture's clock offset (for merge). */
@@ -291,6 +291,7 @@ export class JourneyEngine {
   private clocksFrom(surveys: CaptureSurvey[]): ClockEstimate[] {
     for (const s of surveys) s.finish();
     this.backwards = surveys.map((s) => s.backwards);
+    this.followed = surveys.map(() => 0);
     const samples = surveys.map((s) => s.sample);
     // Every capture keeps the same packets: the largest modulus any capture needed.
     const modulus = samples.reduce((m, s) => Math.max(m, s.modulus), 1);

@@ -95,28 +95,6 @@ export class PacketNumbers {
   icmpSeq = 0;
 }
 
-/** Fills `out` with the packet's numbers. */
-export function packetNumbersInto(out: PacketNumbers, pkt: Packet, ip: IpFacts): PacketNumbers {
-  const tcp = ip.proto === PROTO_TCP;
-  const icmp = (ip.proto === PROTO_ICMP || ip.proto === PROTO_ICMPV6) && ip.icmpType >= 0;
-  out.proto = ip.proto;
-  out.src = ip.src;
-  out.dst = ip.dst;
-  out.sport = ip.sport;
-  out.dport = ip.dport;
-  out.ipId = ip.id;
-  out.length = ip.length;
-  out.seq = tcp ? tcpSeq(pkt, ip) | 0 : 0;
-  out.ack = tcp ? tcpAck(pkt, ip) | 0 : 0;
-  out.flags = tcp ? ip.tcpFlags : 0;
-  out.len = tcp ? tcpPayloadLength(pkt, ip) : 0;
-  out.icmpType = icmp ? ip.icmpType : -1;
-  out.icmpCode = icmp ? ip.icmpCode : 0;
-  out.icmpId = icmp ? ip.icmpId : 0;
-  out.icmpSeq = icmp ? ip.icmpSeq : 0;
-  return out;
-}
-
 export function packetInfo(n: PacketNumbers): PacketInfo {
   const info: PacketInfo = { proto: protoName(n.proto), src: addrText(n.src), dst: addrText(n.dst), ipId: n.ipId, length: n.length };
   if (n.proto === PROTO_TCP || n.proto === PROTO_UDP) {

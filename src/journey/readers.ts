@@ -81,12 +81,7 @@ export class Capturing extends FrameFactsReader {
     this.macs.finish();
   }
 
-  /** The frame's direction, from the capture or else from the interface's own MAC. */
-  direction(): Direction {
-    const f = this.facts;
-    return this.directionOf(f.direction, f.iface, f.srcMac, f.dstMac);
-  }
-
+  /** A frame's direction: the one the capture recorded, else the one the interface's own MAC gives. */
   directionOf(recorded: Direction, iface: string | undefined, srcMac: number, dstMac: number): Direction {
     return recorded !== Direction.Unknown ? recorded : this.macs.direction(iface ?? '', srcMac, dstMac);
   }
@@ -214,7 +209,3 @@ const FIRST_IN = 1;
 const LAST_OUT = 2;
 /** A free row (keys are whole numbers from 0 up). */
 const EMPTY_KEY = -1;
-
-export function isPodInterfaceTraffic(c: JourneyCapture, f: Facts): boolean {
-  return c.host.role(f.iface) === 'pod';
-}

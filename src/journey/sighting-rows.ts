@@ -271,7 +271,7 @@ export function ifaceOf(rows: Float64Array, at: number, strings: readonly string
   return (rows[at + FLAGS]! & F_IFACE) !== 0 ? strings[rows[at + IFACE]!] : undefined;
 }
 
-/** Fills `out` with a followed row's packet numbers (as packetNumbersInto does from the packet). */
+/** Fills `out` with a followed row's packet numbers (ICMP fields only for ICMP, TCP flags only for TCP). */
 export function packetNumbersOfRow(out: PacketNumbers, rows: Float64Array, at: number, strings: readonly string[]): PacketNumbers {
   const proto = rows[at + PROTO]!;
   const tcp = proto === PROTO_TCP;
