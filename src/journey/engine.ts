@@ -16,7 +16,8 @@ import { frameTime, mergeByTime } from './kway.js';
 import type { ParallelSightings } from './parallel-sightings.js';
 import { judge, type LastSeen } from './fate.js';
 import type { Host } from './hosts.js';
-import { HopPool } from './hop-pool.js';
+import { HopPool, HopScratch } from './hop-pool.js';
+import { CountedJourney } from './counted-journey.js';
 import { FlowSummaries } from './flow-summaries.js';
 import { KeySlots } from './key-slots.js';
 import { OpenJourneys } from './open-journeys.js';
@@ -101,6 +102,9 @@ export class JourneyEngine {
   private nextId = 1;
   private readonly flows: FlowSummaries;
   private journeys = 0;
+  /** Where journeys only counted are judged (with opts.keep). */
+  private readonly counted = new CountedJourney();
+  private readonly countedHops = new HopScratch();
 
   constructor(
     private readonly inputs: readonly JourneyCapture[],
@@ -465,11 +469,21 @@ export class JourneyEngine {
     table.stopWaiting(o);
   }
 
-  /** Judges a closed journey (once, from the queue) and hands it on. */
+  /** Judges a closed journey (once, from the queue), counts it in its flow and hands it on. */
   private finish(o: number, emit: (j: Journey) => void): void {
     const table = this.table;
     if (table.hopCount(o) === 0) return;
     const numbers = table.packetInto(o, this.numbers);
+    const keep = this.opts.keep;
+    if (keep) {
+      const hops = this.hops.takeInto(table.hopHead(o), this.countedHops);
+      const j = this.counted.refill(table.id(o), numbers, table.target(o), hops, table.answered(o), table.errors(o));
+      const judged = judge(j, this.hosts, this.clocks);
+      this.journeys++;
+      this.flows.count(judged.fate, judged.verdict, numbers);
+      if (keep(judged.fate)) emit(j.kept(judged));
+      return;
+    }
     const packet = packetInfo(numbers);
     const j: Journey = {
       id: table.id(o),
@@ -489,7 +503,7 @@ export class JourneyEngine {
     j.lastSeen = judged.lastSeen;
     j.verdict = judged.verdict;
     this.journeys++;
-    this.flows.count(j, numbers);
+    this.flows.count(j.fate, j.verdict, numbers);
     emit(j);
   }
 }

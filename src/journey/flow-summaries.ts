@@ -9,7 +9,8 @@
 import { HASH_SEED, formatAddr, mix, mixAddr, type Addr } from '../analysis/addr.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../analysis/facts.js';
 import { grown } from '../util/grown.js';
-import type { FlowSummary, Journey } from './engine.js';
+import type { FlowSummary } from './engine.js';
+import type { Fate } from './fate.js';
 import { KeySlots } from './key-slots.js';
 import { PacketNumbers, flowName, packetInfo } from './packet-info.js';
 
@@ -61,8 +62,8 @@ export class FlowSummaries {
 
   constructor(private readonly limit: number) {}
 
-  /** Counts a judged journey; `p` is its packet's numbers, the ones its flow name was made from. */
-  count(j: Journey, p: PacketNumbers): void {
+  /** Counts a judged journey; `p` is its packet's numbers, the ones its flow name is made from. */
+  count(fate: Fate, verdict: string, p: PacketNumbers): void {
     const tcpOrUdp = p.proto === PROTO_TCP || p.proto === PROTO_UDP;
     const echo = !tcpOrUdp && p.icmpType >= 0 && ECHO_TYPES.has(p.icmpType);
     const kind = tcpOrUdp ? BY_PORTS : echo ? BY_ECHO_ID : BY_ADDRESSES;
@@ -83,13 +84,12 @@ export class FlowSummaries {
       i = this.add(p, kind, a, b, number);
     }
     this.packets[i]!++;
-    const fate = j.fate;
     if (fate === 'delivered') this.delivered[i]!++;
     else if (fate === 'answered') this.answered[i]!++;
     else {
       if (fate === 'lost') this.lost[i]!++;
       else this.unknown[i]!++;
-      this.end(i, j.verdict);
+      this.end(i, verdict);
     }
   }
 

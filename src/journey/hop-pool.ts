@@ -6,6 +6,7 @@
 import type { Direction } from '../capture/types.js';
 import type { Addr } from '../analysis/addr.js';
 import type { Hop } from './engine.js';
+import type { Encap } from './sighting.js';
 import { grown, type GrowableColumn } from '../util/grown.js';
 import {
   CAPTURE,
@@ -115,32 +116,60 @@ export class HopPool {
   /** The hops from `head` on as objects, in the order they were added; their entries are released. */
   take(head: HopRef): Hop[] {
     const out: Hop[] = [];
-    let h = head;
-    while (h !== 0) {
-      const at = h - 1;
-      out.push({
-        capture: this.capture[at]!,
-        frame: this.frame[at]!,
-        time: this.time[at]!,
-        iface: this.iface[at],
-        direction: this.direction[at] as Direction,
-        otherHost: this.otherHost[at] === 1,
-        encap:
-          this.tunnelled[at] === 1
-            ? { type: this.kind[at]!, outerSrc: this.outerSrc[at]!, outerDst: this.outerDst[at]!, vni: this.vni[at]!, port: this.port[at]! }
-            : undefined,
-        ttl: this.ttl[at]!,
-        outerTtl: this.outerTtl[at]!,
-        outerLength: this.outerLength[at]!,
-        outerDf: this.outerDf[at] === 1,
-      });
-      const next = this.next[at]!;
-      this.iface[at] = undefined;
-      this.next[at] = this.free;
-      this.free = h;
-      h = next;
-    }
+    for (let h = head; h !== 0; h = this.release(h)) out.push(this.fill(blankHop(), h - 1, undefined));
     return out;
+  }
+
+  /**
+   * The same into `scratch`'s objects, made once and overwritten by the next call: for judging
+   * a journey that is only counted, a million of them without an object each.
+   */
+  takeInto(head: HopRef, scratch: HopScratch): Hop[] {
+    const out = scratch.hops;
+    let n = 0;
+    for (let h = head; h !== 0; h = this.release(h), n++) {
+      if (n === out.length) {
+        out.push(blankHop());
+        scratch.encaps.push({ type: '', outerSrc: 0, outerDst: 0, vni: 0, port: 0 });
+      }
+      this.fill(out[n]!, h - 1, scratch.encaps[n]);
+    }
+    out.length = n;
+    return out;
+  }
+
+  /** Entry `at` into `hop`, its tunnel into `encap` (a new object when undefined). */
+  private fill(hop: Hop, at: number, encap: Encap | undefined): Hop {
+    hop.capture = this.capture[at]!;
+    hop.frame = this.frame[at]!;
+    hop.time = this.time[at]!;
+    hop.iface = this.iface[at];
+    hop.direction = this.direction[at] as Direction;
+    hop.otherHost = this.otherHost[at] === 1;
+    if (this.tunnelled[at] === 1) {
+      const e = encap ?? { type: '', outerSrc: 0, outerDst: 0, vni: 0, port: 0 };
+      e.type = this.kind[at]!;
+      e.outerSrc = this.outerSrc[at]!;
+      e.outerDst = this.outerDst[at]!;
+      e.vni = this.vni[at]!;
+      e.port = this.port[at]!;
+      hop.encap = e;
+    } else hop.encap = undefined;
+    hop.ttl = this.ttl[at]!;
+    hop.outerTtl = this.outerTtl[at]!;
+    hop.outerLength = this.outerLength[at]!;
+    hop.outerDf = this.outerDf[at] === 1;
+    return hop;
+  }
+
+  /** Gives back the entry of `h` and returns the hop after it. */
+  private release(h: HopRef): HopRef {
+    const at = h - 1;
+    const next = this.next[at]!;
+    this.iface[at] = undefined;
+    this.next[at] = this.free;
+    this.free = h;
+    return next;
   }
 
   private grow(size: number): void {
@@ -160,4 +189,26 @@ export class HopPool {
     this.next = copy(this.next);
     this.size = size;
   }
+}
+
+/** Reusable hop objects for HopPool.takeInto. */
+export class HopScratch {
+  readonly hops: Hop[] = [];
+  readonly encaps: Encap[] = [];
+}
+
+function blankHop(): Hop {
+  return {
+    capture: 0,
+    frame: 0,
+    time: 0,
+    iface: undefined,
+    direction: 0 as Direction,
+    otherHost: false,
+    encap: undefined,
+    ttl: 0,
+    outerTtl: 0,
+    outerLength: 0,
+    outerDf: false,
+  };
 }

@@ -19,8 +19,9 @@ export async function alertsAcross(args: AcrossArgs, out: Output): Promise<numbe
   const loaded = await loadCaptures(args, 'alerts', args);
   try {
     const lost: Journey[] = [];
-    await runJourneys(loaded, args, (j) => {
-      if (j.fate === 'lost' && lost.length < LOST_FOR_ALERTS) lost.push(j);
+    await runJourneys(loaded, args, {
+      keep: (fate) => fate === 'lost' && lost.length < LOST_FOR_ALERTS,
+      emit: (j) => lost.push(j),
     });
     const located = journeyAlerts(lost);
     const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });

@@ -7,6 +7,7 @@ import { parseDecodeAs } from '../../dissect/registry.js';
 import { VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
 import { JourneyEngine, type CaptureClock, type Journey, type JourneyRun } from '../../journey/engine.js';
+import type { Fate } from '../../journey/fate.js';
 import { openCaptures, type LoadedCaptures } from '../../journey/inputs.js';
 import type { Output } from '../io.js';
 import { warn } from '../io.js';
@@ -55,14 +56,18 @@ export function parseWindow(text: string | undefined): number | undefined {
   return w;
 }
 
+/** What a journey run gives its caller as it goes (JourneyOptions' keep and stopped). */
+export interface JourneyConsumer {
+  /** Each judged journey that `keep` lets through, as it closes. */
+  emit: (j: Journey) => void;
+  keep?: (fate: Fate) => boolean;
+  /** The captures and their clocks, between the two passes. */
+  ready?: (c: CaptureClock[]) => void;
+  stopped?: () => boolean;
+}
+
 /** Runs the journey engine over loaded captures with the command's options. */
-export async function runJourneys(
-  loaded: LoadedCaptures,
-  args: JourneyArgs,
-  emit: (j: Journey) => void,
-  ready?: (c: CaptureClock[]) => void,
-  stopped?: () => boolean,
-): Promise<JourneyRun> {
+export async function runJourneys(loaded: LoadedCaptures, args: JourneyArgs, consumer: JourneyConsumer): Promise<JourneyRun> {
   const registry = createRegistry({ decodeAs: args.d.map(parseDecodeAs), heuristics: args.heuristics });
   const filter = args.Y !== undefined && args.Y.trim() !== '' ? compileFilter(args.Y, registry) : undefined;
   const window = parseWindow(args.window);
@@ -72,8 +77,10 @@ export async function runJourneys(
     ...(filter ? { filter } : {}),
     ...(args['pod-cidr'].length ? { podCidrs: args['pod-cidr'].map(parsePodCidrOption) } : {}),
     ...(window !== undefined ? { window } : {}),
-    ...(stopped ? { stopped } : {}),
+    ...(consumer.keep ? { keep: consumer.keep } : {}),
+    ...(consumer.stopped ? { stopped: consumer.stopped } : {}),
   });
+  const { emit, ready } = consumer;
   if (!loaded.sightings) return engine.run(emit, ready);
   try {
     return await engine.runInParallel(loaded.sightings, emit, ready);
@@ -95,28 +102,30 @@ export async function journey(args: JourneyArgs, out: Output): Promise<number> {
       // Streamed: the captures and their clocks once the first pass knows them, then each
       // journey as it closes, then the per-flow summary.
       let first = true;
-      const run = await runJourneys(
-        loaded,
-        args,
-        (j) => {
+      const run = await runJourneys(loaded, args, {
+        emit: (j) => {
           out.line((first ? '' : ',') + JSON.stringify(journeyJson(j, names)));
           first = false;
         },
-        (captures) => out.line(`{"captures":${JSON.stringify(captures.map(captureJson))},"journeys":[`),
-        () => out.closed,
-      );
+        ready: (captures) => out.line(`{"captures":${JSON.stringify(captures.map(captureJson))},"journeys":[`),
+        stopped: () => out.closed,
+      });
       out.line(
         `],"flows":${JSON.stringify(run.flows)},"followed":${JSON.stringify(Object.fromEntries(run.captures.map((c) => [c.name, c.followed])))},"untrackedPackets":${run.untrackedPackets}}`,
       );
       return loaded.status;
     }
+    // Journeys past those listed (all of them with --summary) are only counted.
     const listed: string[] = [];
-    let notListed = 0;
-    const run = await runJourneys(loaded, args, (j) => {
-      if (args.summary) return;
-      if (listed.length / 2 < TEXT_JOURNEYS) listed.push(...journeyLines(j, names, shown));
-      else notListed++;
+    let listedJourneys = 0;
+    const run = await runJourneys(loaded, args, {
+      keep: () => !args.summary && listedJourneys < TEXT_JOURNEYS,
+      emit: (j) => {
+        listed.push(...journeyLines(j, names, shown));
+        listedJourneys++;
+      },
     });
+    const notListed = run.journeys - listedJourneys;
     out.line('Captures');
     for (const l of captureLines(run.captures)) out.line(l);
     out.line('');
