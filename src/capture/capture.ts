@@ -298,6 +298,30 @@ export async function readsInPlace(name: string): Promise<boolean> {
   }
 }
 
+/**
+ * About how many bytes of capture `name` holds once read: a file's size; for a gzip file the
+ * uncompressed size its trailer records (that is modulo 4 GiB: never less than the compressed
+ * size is taken); 0 for standard input, which cannot be known before it is read, or a file
+ * that cannot be read.
+ */
+export async function captureBytes(name: string): Promise<number> {
+  if (name === '-') return 0;
+  try {
+    const { size } = await stat(name);
+    if (!(await isGzipFile(name)) || size < 18) return size;
+    const fh = await open(name, 'r');
+    try {
+      const trailer = new Uint8Array(4);
+      await fh.read(trailer, 0, 4, size - 4);
+      return Math.max(size, new DataView(trailer.buffer).getUint32(0, true));
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
 async function isGzipFile(name: string): Promise<boolean> {
   const fh = await open(name, 'r');
   try {

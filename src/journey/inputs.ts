@@ -8,7 +8,7 @@ import { readTextInput } from '../capture/text-file.js';
 import { parseIpRoute } from '../analysis/options.js';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { loadCapture, readsInPlace, type Capture } from '../capture/capture.js';
+import { captureBytes, loadCapture, readsInPlace, type Capture } from '../capture/capture.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../errors.js';
 import type { JourneyCapture } from './engine.js';
 import { Host, localAddrsFromRouteText } from './hosts.js';
@@ -138,7 +138,7 @@ export async function openCaptures(
 async function helperFor(files: CaptureFiles, reading: SightingReading): Promise<ParallelSightings | undefined> {
   if (availableParallelism() < 2) return undefined;
   let bytes = 0;
-  for (const s of files.specs) bytes += await statSize(s.file);
+  for (const s of files.specs) bytes += await captureBytes(s.file);
   // VXSHARK_PARALLEL_MIN_BYTES moves the threshold (the tests run the worker on small recordings).
   const min = Number(process.env.VXSHARK_PARALLEL_MIN_BYTES ?? PARALLEL_MIN_BYTES);
   return bytes >= (Number.isFinite(min) ? min : PARALLEL_MIN_BYTES) ? new ParallelSightings(reading) : undefined;

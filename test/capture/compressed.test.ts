@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { vxshark } from '../helpers/cli.js';
+import { captureBytes } from '../../src/capture/capture.js';
 
 const SAMPLE = 'samples/cilium-vxlan-8472.pcap';
 const dir = mkdtempSync(join(tmpdir(), 'vxshark-compressed-'));
@@ -22,6 +23,17 @@ describe('compressed captures', () => {
     assert.equal(file.status, 0, file.stderr);
     assert.equal(file.stdout, plain.stdout);
     assert.equal(pipe.stdout, plain.stdout);
+  });
+
+  it('sizes a gzip capture by what it holds uncompressed (for the journey, whether a second thread pays)', async () => {
+    const plain = readFileSync(SAMPLE);
+    const gz = join(dir, 'sized.pcap.gz');
+    writeFileSync(gz, gzipSync(Buffer.concat([plain, Buffer.alloc(100_000)])));
+    assert.ok(readFileSync(gz).length < plain.length + 100_000);
+    assert.equal(await captureBytes(gz), plain.length + 100_000);
+    assert.equal(await captureBytes(SAMPLE), plain.length);
+    assert.equal(await captureBytes('-'), 0);
+    assert.equal(await captureBytes(join(dir, 'missing.pcap')), 0);
   });
 
   it('a cut gzip stream keeps the packets before the cut and exits 1', async () => {
