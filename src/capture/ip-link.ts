@@ -12,6 +12,8 @@ export interface IpLinkEntry {
   /** The name carried "@peer" (a veth end "eth1@if27", a VLAN "eth0.10@eth0"). */
   peer?: string;
   mtu?: number;
+  /** The link's hardware address (`link/ether 7e:51:50:e0:3b:31`), as the analysis numbers MACs. */
+  mac?: number;
 }
 
 const KINDS = /\s(vxlan|geneve|veth|bridge|dummy|ipip|gre|gretap|ip6tnl|sit|wireguard|vlan|macvlan|ipvlan|bond|openvswitch|tun)\s/;
@@ -37,6 +39,7 @@ export function parseIpLinkEntries(text: string): IpLinkEntry[] {
       link_type?: unknown;
       mtu?: unknown;
       link?: unknown;
+      address?: unknown;
       linkinfo?: { info_kind?: unknown };
     }[]) {
       if (typeof e?.ifindex !== 'number' || typeof e.ifname !== 'string') continue;
@@ -44,6 +47,7 @@ export function parseIpLinkEntries(text: string): IpLinkEntry[] {
       if (typeof e.link_type === 'string') entry.linkType = e.link_type;
       if (typeof e.mtu === 'number') entry.mtu = e.mtu;
       if (typeof e.link === 'string') entry.peer = e.link;
+      if (e.link_type === 'ether' && typeof e.address === 'string') setMac(entry, e.address);
       if (typeof e.linkinfo?.info_kind === 'string') entry.kind = e.linkinfo.info_kind;
       out.push(entry);
     }
@@ -66,11 +70,19 @@ export function parseIpLinkEntries(text: string): IpLinkEntry[] {
     if (mtu) entry.mtu = Number(mtu[1]);
     const lt = /\slink\/(\S+)/.exec(rest);
     if (lt) entry.linkType = lt[1]!;
+    const ether = /\slink\/ether\s+(\S+)/.exec(rest);
+    if (ether) setMac(entry, ether[1]!);
     const kind = KINDS.exec(rest.slice(lt ? lt.index : 0));
     if (kind && lt) entry.kind = kind[1]!;
     out.push(entry);
   }
   return out;
+}
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+
+function setMac(entry: IpLinkEntry, text: string): void {
+  if (MAC.test(text)) entry.mac = parseInt(text.replace(/:/g, ''), 16);
 }
 
 /** Interface index -> name. */

@@ -66,6 +66,11 @@ export class Host {
     return this.local.size > 0;
   }
 
+  /** Its IPv4 addresses known so far. */
+  get localV4(): number[] {
+    return [...this.local].filter((a): a is number => typeof a === 'number');
+  }
+
   addLocal(a: Addr): void {
     this.local.add(a);
   }

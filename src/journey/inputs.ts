@@ -12,7 +12,7 @@ import { captureBytes, loadCapture, readsInPlace, type Capture } from '../captur
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../errors.js';
 import type { JourneyCapture } from './engine.js';
 import { Host, localAddrsFromRouteText } from './hosts.js';
-import { OwnMacLearner, ownMacFeeder } from './own-mac.js';
+import { OwnMacLearner, ownHints, ownMacFeeder, type OwnHints } from './own-mac.js';
 import { PARALLEL_MIN_BYTES, ParallelSightings, type LoadedThere, type SightingReading } from './parallel-sightings.js';
 
 export interface CaptureSpec {
@@ -68,6 +68,8 @@ export interface CaptureContext {
   /** The host's links as --ip-link gives them (names and kinds), for each capture's own analysis. */
   links: IpLinkEntry[];
   host: Host;
+  /** The host's MACs and IPv4 addresses as its files give them (which MAC of a capture is its own). */
+  ownHints: OwnHints;
 }
 
 /** Reads one capture's --ip-link and --ip-route files into interface names and a host. */
@@ -87,7 +89,8 @@ export function captureContext(spec: CaptureSpec, ipLink: string | undefined, ip
     if (routes.length === 0) throw new VxError('input', msg.inInput(ipRoute, msg.noIpRouteEntries()));
     localAddrs = localAddrsFromRouteText(text);
   }
-  return { ifnames, links, host: new Host({ name: spec.name, file: spec.file, ifnames, routes, localAddrs }) };
+  const host = new Host({ name: spec.name, file: spec.file, ifnames, routes, localAddrs });
+  return { ifnames, links, host, ownHints: ownHints(links, host.localV4) };
 }
 
 export interface LoadedCaptures {
@@ -194,7 +197,7 @@ export async function openCaptureFiles(
   try {
     // The helper's share loads there while this thread loads the rest, each in order.
     const there = new Map<number, Promise<LoadedThere>>();
-    if (helper) for (const k of await helperShare(specs)) there.set(k, helper.load(k, specs[k]!.file));
+    if (helper) for (const k of await helperShare(specs)) there.set(k, helper.load(k, specs[k]!.file, contexts[k]!.ownHints));
     // A load there that fails after one here did is not waited for.
     for (const p of there.values()) p.catch(() => {});
     for (const [k, s] of specs.entries()) {
@@ -203,7 +206,7 @@ export async function openCaptureFiles(
       const loading = there.get(k);
       if (loading) ({ capture, ownMacs: learner } = await loading);
       else {
-        learner = learnOwnMacs ? new OwnMacLearner() : undefined;
+        learner = learnOwnMacs ? new OwnMacLearner(contexts[k]!.ownHints) : undefined;
         capture = await loadCapture(s.file, learner ? { onFrame: ownMacFeeder(learner) } : {});
         learner?.finish();
       }

@@ -1,10 +1,26 @@
 // A capture on one Ethernet interface (tcpdump -i eth1, or a pcap without direction flags)
 // does not say which frames the host sent. Its own MAC does: it is on nearly every frame, as
 // the source of what the host sends and the destination of what it receives. One is learnt
-// per interface from the frames that lack a direction, and then gives them one.
+// per interface from the frames that lack a direction, and then gives them one. On a link
+// between two hosts (a node's uplink to its router) both MACs are on nearly every frame: there
+// the host's files decide (a MAC its `ip link` lists, frames from or to an address its
+// `ip route` names as its own), and without them no direction is guessed.
 import type { Capture } from '../capture/capture.js';
 import { Direction, LinkType } from '../capture/types.js';
-import { macNumber } from '../analysis/addr.js';
+import { macNumber, v4At } from '../analysis/addr.js';
+
+/** What the host's own files say about it: its interfaces' MACs and its IPv4 addresses. */
+export interface OwnHints {
+  macs: readonly number[];
+  v4: readonly number[];
+}
+
+const ETHERTYPE_IPV4 = 0x0800;
+
+/** The hints of a host's `ip link` entries (their MACs) and IPv4 addresses. */
+export function ownHints(links: readonly { mac?: number }[] | undefined, v4: readonly number[]): OwnHints {
+  return { macs: (links ?? []).flatMap((e) => (e.mac !== undefined ? [e.mac] : [])), v4 };
+}
 
 const BROADCAST = 0xffffffffffff;
 /** The MAC must be on at least this share of the frames to be taken as the host's own. */
@@ -27,6 +43,10 @@ const PENDING_BITS = 10;
 
 export class OwnMacLearner {
   private readonly counts = new Map<string, Tally>();
+  private readonly knownMacs: ReadonlySet<number>;
+  private readonly localV4: ReadonlySet<number>;
+  /** Per interface, how many frames from or to one of the host's addresses carried each MAC on the host's side. */
+  private readonly votes = new Map<string, Map<number, number>>();
   private readonly own = new Map<string, number>();
   // Every frame of a capture is counted: the last interface's tally is kept at hand.
   private lastIface: string | undefined;
@@ -36,6 +56,25 @@ export class OwnMacLearner {
   private readonly pendingMac = new Float64Array(1 << PENDING_BITS).fill(-1);
   private readonly pendingCount = new Int32Array(1 << PENDING_BITS);
   private readonly pendingTally: (Tally | undefined)[] = new Array<Tally | undefined>(1 << PENDING_BITS).fill(undefined);
+
+  constructor(hints?: OwnHints) {
+    this.knownMacs = new Set(hints?.macs ?? []);
+    this.localV4 = new Set(hints?.v4 ?? []);
+  }
+
+  /** Whether frames' IPv4 addresses can tell the host's MAC (it has addresses to look for). */
+  get knowsAddresses(): boolean {
+    return this.localV4.size > 0;
+  }
+
+  /** An undirected IPv4 frame's addresses: one of the host's own marks its MAC on that side. */
+  addAddresses(iface: string, src: number, dst: number, srcIp: number, dstIp: number): void {
+    const mac = this.localV4.has(srcIp) ? src : this.localV4.has(dstIp) ? dst : 0;
+    if (mac === 0 || mac === BROADCAST) return;
+    let votes = this.votes.get(iface);
+    if (!votes) this.votes.set(iface, (votes = new Map()));
+    if (votes.size < MAX_MACS || votes.has(mac)) votes.set(mac, (votes.get(mac) ?? 0) + 1);
+  }
 
   /** Counts one undirected frame's MACs (0 = unknown). */
   add(iface: string, src: number, dst: number): void {
@@ -86,12 +125,32 @@ export class OwnMacLearner {
     for (let i = 0; i < this.pendingTally.length; i++) this.flush(i);
     this.lastIface = this.last = undefined;
     for (const [iface, { frames: total, macs: m }] of this.counts) {
-      let best = 0;
-      let bestCount = 0;
-      for (const [mac, n] of m) if (n > bestCount) [best, bestCount] = [mac, n];
-      if (total > 0 && bestCount >= SHARE * total) this.own.set(iface, best);
+      const own = this.pick(total, m, this.votes.get(iface));
+      if (own !== undefined) this.own.set(iface, own);
     }
+    this.votes.clear();
     this.counts.clear();
+  }
+
+  /** The interface's own MAC from its tally, or undefined when it cannot be told. */
+  private pick(total: number, macs: Map<number, number>, votes: Map<number, number> | undefined): number | undefined {
+    // A MAC the host's `ip link` lists is its own.
+    let best: number | undefined;
+    let bestCount = 0;
+    for (const [mac, n] of macs) if (this.knownMacs.has(mac) && n > bestCount) [best, bestCount] = [mac, n];
+    if (best !== undefined) return best;
+    // The MAC on the host's side of frames from or to its addresses.
+    for (const [mac, n] of votes ?? []) if (n > bestCount) [best, bestCount] = [mac, n];
+    if (best !== undefined) return best;
+    // The MAC on nearly every frame, unless another one is too (a link between two hosts).
+    let second = 0;
+    for (const [mac, n] of macs) {
+      if (n > bestCount) {
+        second = bestCount;
+        [best, bestCount] = [mac, n];
+      } else if (n > second) second = n;
+    }
+    return total > 0 && bestCount >= SHARE * total && second < SHARE * total ? best : undefined;
   }
 
   /** What finish() decided: each interface's own MAC (plain data, for another thread). */
@@ -129,6 +188,10 @@ export function ownMacFeeder(macs: OwnMacLearner): (position: number, data: Uint
     if (ix.directionOf(i) !== Direction.Unknown || d.length < 12) return;
     const itf = capture.interfaces[ix.interfaceOf(i)];
     if (itf?.linkType !== LinkType.ETHERNET) return;
-    macs.add(itf.name ?? '', macNumber(d, 6), macNumber(d, 0));
+    const iface = itf.name ?? '';
+    const src = macNumber(d, 6);
+    const dst = macNumber(d, 0);
+    macs.add(iface, src, dst);
+    if (macs.knowsAddresses && d.length >= 34 && ((d[12]! << 8) | d[13]!) === ETHERTYPE_IPV4) macs.addAddresses(iface, src, dst, v4At(d, 26), v4At(d, 30));
   };
 }

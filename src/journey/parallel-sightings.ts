@@ -9,7 +9,7 @@ import { Capture, type SharedCapture } from '../capture/capture.js';
 import type { DecodeAsRule } from '../dissect/registry.js';
 import { VxError, type ErrorKind } from '../errors.js';
 import type { JourneyCapture } from './engine.js';
-import { OwnMacLearner } from './own-mac.js';
+import { OwnMacLearner, type OwnHints } from './own-mac.js';
 
 /** How the worker reads frames: what -d, --heuristics and -Y said (plain data: it is copied to the worker). */
 export interface SightingReading {
@@ -40,7 +40,7 @@ export interface SightingBatch {
 }
 
 export type ToSightingWorker =
-  | { load: { capture: number; file: string } }
+  | { load: { capture: number; file: string; hints: OwnHints } }
   | { adopt: [capture: number, shared: SharedCapture][]; ifnames: [number, string][][] }
   | { survey: number[] }
   | { offsets: number[] }
@@ -94,13 +94,13 @@ export class ParallelSightings {
     this.worker.on('exit', (code) => this.fail(new Error(`the journey's reading thread stopped (exit ${code})`)));
   }
 
-  /** Loads capture number `k` from `file` in the worker (with its own MACs learnt), while this thread does something else. */
-  load(k: number, file: string): Promise<LoadedThere> {
+  /** Loads capture number `k` from `file` in the worker (with its own MACs learnt, `hints` helping), while this thread does something else. */
+  load(k: number, file: string, hints: OwnHints): Promise<LoadedThere> {
     return new Promise<LoadedThere>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.loads.set(k, { resolve, reject });
       this.loadedThere.add(k);
-      this.post({ load: { capture: k, file } });
+      this.post({ load: { capture: k, file, hints } });
     });
   }
 

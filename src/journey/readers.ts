@@ -13,7 +13,7 @@ import { Facts } from '../analysis/facts.js';
 import type { Capture } from '../capture/capture.js';
 import type { SampleTimes } from './clock.js';
 import { frameTime } from './kway.js';
-import { OwnMacLearner, ownMacFeeder } from './own-mac.js';
+import { OwnMacLearner, ownHints, ownMacFeeder } from './own-mac.js';
 import { RecentNumbers } from '../util/recent-numbers.js';
 import { grown } from '../util/grown.js';
 import { KeySlots } from './key-slots.js';
@@ -62,7 +62,7 @@ export class Capturing extends FrameFactsReader {
     filtered: boolean,
   ) {
     super(input.capture, input.ifnames, registry, filtered);
-    this.macs = input.ownMacs ?? new OwnMacLearner();
+    this.macs = input.ownMacs ?? new OwnMacLearner(ownHints(input.links, input.host.localV4));
   }
 
   /**

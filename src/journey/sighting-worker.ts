@@ -11,7 +11,7 @@ import { compileFilter } from '../filter/index.js';
 import type { Packet } from '../dissect/types.js';
 import type { Registry } from '../dissect/registry.js';
 import { CaptureByCapture, TimeMerge } from './kway.js';
-import { OwnMacLearner, ownMacFeeder } from './own-mac.js';
+import { OwnMacLearner, ownMacFeeder, type OwnHints } from './own-mac.js';
 import { FrameFactsReader } from './readers.js';
 import { ROW, SightingStrings, writeSighting, type Pass } from './sighting-rows.js';
 import type { FromSightingWorker, SightingJob, ToSightingWorker } from './parallel-sightings.js';
@@ -68,8 +68,8 @@ function pump(): void {
   }
 }
 
-async function load(k: number, file: string): Promise<void> {
-  const learner = new OwnMacLearner();
+async function load(k: number, file: string, hints: OwnHints): Promise<void> {
+  const learner = new OwnMacLearner(hints);
   const capture = await loadCapture(file, { onFrame: ownMacFeeder(learner) });
   learner.finish();
   captures[k] = capture;
@@ -85,7 +85,7 @@ function start(source: (all: Capture[]) => CaptureByCapture | TimeMerge, which: 
 }
 
 async function handle(m: ToSightingWorker): Promise<void> {
-  if ('load' in m) await load(m.load.capture, m.load.file);
+  if ('load' in m) await load(m.load.capture, m.load.file, m.load.hints);
   else if ('adopt' in m) {
     for (const [k, shared] of m.adopt) captures[k] = Capture.fromShared(shared);
     ifnames = m.ifnames.map((names) => new Map(names));

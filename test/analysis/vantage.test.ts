@@ -96,6 +96,22 @@ describe('vantage model', () => {
         [4, 'lxc0', 'ether', 'if2'],
       ],
     );
+    // Each link's hardware address, as `ip -o link` and `ip -j link` give it (loopback's is not a MAC of the host).
+    assert.deepEqual(
+      links.map((l) => l.mac?.toString(16)),
+      [undefined, '5254003a0a64', '6e1a4c000001', '7a3c00000098'],
+    );
+    const json = parseIpLinkEntries(
+      JSON.stringify([
+        { ifindex: 1, ifname: 'lo', link_type: 'loopback', address: '00:00:00:00:00:00' },
+        { ifindex: 2, ifname: 'eth1', link_type: 'ether', address: '52:54:00:3a:0a:64' },
+        { ifindex: 3, ifname: 'wg0', link_type: 'none' },
+      ]),
+    );
+    assert.deepEqual(
+      json.map((l) => l.mac?.toString(16)),
+      [undefined, '5254003a0a64', undefined],
+    );
     const roles = classifyInterfaces({ links, routes: parseIpRoute(ROUTER_ROUTES), topology: { interfaces: [], neighbors: [], podCidrs: [], podSubnets: [] } });
     assert.deepEqual(
       roles.map((r) => [r.name, r.role]),

@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TempDir } from '../capture/helpers.js';
+import { Direction } from '../../src/capture/types.js';
 import { createRegistry } from '../../src/dissect/default-registry.js';
 import { VxError } from '../../src/errors.js';
 import { compileFilter } from '../../src/filter/index.js';
@@ -90,17 +91,21 @@ describe('journey: frames read in a worker thread', () => {
     assert.ok((await assertSame(scenario('policy-drop'), 'tcp')) > 0);
   });
 
-  it('learns the own MAC of an Ethernet capture the worker loaded (it records no directions)', async () => {
+  it("learns the own MAC of an Ethernet capture the worker loaded (it records no directions), from the host's ip link", async () => {
     for (const name of ['tunnel', 'native', 'pmtu-blackhole']) {
       const files: CaptureFiles = {
         specs: [
           { name: 'router', file: join(HOSTS_DIR, `${name}-router-any.pcap`) },
           { name: 'ctr', file: join(HOSTS_DIR, `${name}-ctr-eth1.pcap`) },
         ],
-        links: [],
+        links: [['ctr', join(HOSTS_DIR, `${name}-ctr.ip-link.txt`)]],
         routes: [],
       };
       assert.ok((await assertSame(files)) > 0);
+      // Both threads took ctr's eth1 MAC from its ip-link: the ctr hops have directions.
+      const { journeys } = await follow(files, undefined, { rowsPerBatch: 7, buffers: 2, maxStrings: 1 });
+      const ctrHops = journeys.flatMap((j) => j.hops.filter((h) => h.capture === 1));
+      assert.ok(ctrHops.some((h) => h.direction === Direction.Outbound) && ctrHops.some((h) => h.direction === Direction.Inbound));
     }
   });
 
