@@ -24,6 +24,14 @@ function endKind(j: Journey): EndKind {
   return j.hops[j.hops.length - 1]?.encap || v.includes('never decapsulated') ? 'dropped-tunnel' : 'dropped';
 }
 
+/** What a tunnel adds to the pod packet: UDP tunnels (VXLAN, GENEVE without options) 50 bytes over IPv4, 70 over IPv6. */
+function tunnelHeaders(type: string, v6: boolean): { bytes: number | undefined; text: string } {
+  const name = type.toUpperCase();
+  if (type !== 'vxlan' && type !== 'geneve') return { bytes: undefined, text: `the ${name} headers` };
+  const bytes = v6 ? 70 : 50;
+  return { bytes, text: `${bytes} bytes of ${name} over IPv${v6 ? 6 : 4}` };
+}
+
 function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
   const last = j.lastSeen;
   switch (kind) {
@@ -37,10 +45,13 @@ function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
       return `fix the sender's tunnel entry for ${j.packet.dst}: it points at ${last.capture}, which does not host that pod; check the CNI's node and IPAM state (CiliumNode/Node podCIDRs) and the sender's routes or FDB`;
     case 'pmtu-blackhole':
     case 'too-big': {
-      const mtu = j.errors.find((e) => e.mtu > 0)?.mtu ?? 0;
-      const tunnelled = j.hops.some((h) => h.encap);
-      const pod = tunnelled ? mtu - 50 : mtu;
-      return `make the pod MTU fit the path: ${mtu}${tunnelled ? ' − 50 bytes of VXLAN over IPv4' : ''} = ${pod} (the CNI's MTU setting), or let the nodes tell the pods (net.ipv4.ip_forward_use_pmtu=1)`;
+      const error = j.errors.find((e) => e.mtu > 0);
+      const mtu = error?.mtu ?? 0;
+      // Dropped inside the sending node, the packet was never seen in its tunnel; the error's quote shows it was going into one.
+      const tunnel = j.hops.find((h) => h.encap)?.encap?.type ?? (error?.quotesTunnel || error?.aboutTunnel ? 'vxlan' : undefined);
+      const head = tunnel === undefined ? undefined : tunnelHeaders(tunnel, error?.v6 ?? false);
+      const fit = head === undefined ? `${mtu}` : head.bytes === undefined ? `${mtu} − ${head.text}` : `${mtu} − ${head.text} = ${mtu - head.bytes}`;
+      return `make the pod MTU fit the path: ${fit} (the CNI's MTU setting), or let the nodes tell the pods (net.ipv4.ip_forward_use_pmtu=1)`;
     }
     case 'silent-too-big':
       return `find the smallest MTU on the path after ${last.capture} (ip link show on its egress and beyond) and let ICMP frag-needed (type 3 code 4) through there, or make the pod MTU fit it: that MTU${j.hops.some((h) => h.encap) ? ' − 50 bytes of VXLAN over IPv4' : ''} (the CNI's MTU setting)`;

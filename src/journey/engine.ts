@@ -439,6 +439,7 @@ export class JourneyEngine {
       v6: (rows[at + FLAGS]! & F_V6) !== 0,
       mtu: rows[at + MTU]!,
       aboutTunnel: q !== this.table.quote(o),
+      quotesTunnel: inner !== 0,
       selfAddressed: from === to || iface === 'lo',
     });
   }

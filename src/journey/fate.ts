@@ -41,11 +41,18 @@ function uncertainty(clocks: readonly ClockEstimate[], k: number): number {
   return k === 0 || (clocks[k]?.matched ?? 0) > 0 ? (clocks[k]?.uncertainty ?? 0) : Infinity;
 }
 
-/** Negative when hop a came before hop b on the packet's way. */
-function before(a: Hop, b: Hop, clocks: readonly ClockEstimate[]): number {
-  const dt = a.time - b.time;
-  // One capture, one clock: its order is the packet's (in before out at the same instant).
-  if (a.capture === b.capture) return dt || (a.direction !== b.direction ? (a.direction === Direction.Inbound ? -1 : 1) : a.frame - b.frame);
+/** One capture's own order: its clock, then in before out at the same instant, then its frames. */
+function inCapture(a: Hop, b: Hop): number {
+  const inboundFirst = (a.direction === Direction.Inbound ? 0 : 1) - (b.direction === Direction.Inbound ? 0 : 1);
+  return a.time - b.time || inboundFirst || a.frame - b.frame;
+}
+
+/**
+ * Negative when what the packet carries (or the clocks, beyond their uncertainty) says hop a,
+ * seen by another capture than b, came before b; positive for after; 0 when only the clocks'
+ * estimate could tell.
+ */
+function ruled(a: Hop, b: Hop, clocks: readonly ClockEstimate[]): number {
   // Across hosts the clocks are estimates, the TTL is not: a routed packet's TTL only goes down
   // along its path; inside one tunnel the pod packet's stays put and the routers between the
   // nodes lower the outer one.
@@ -54,18 +61,61 @@ function before(a: Hop, b: Hop, clocks: readonly ClockEstimate[]): number {
   if (sameTunnel && a.outerTtl !== b.outerTtl) return b.outerTtl - a.outerTtl;
   // The same TTL leaving one host and entering another: no router between them, it left first.
   if (a.direction !== b.direction && a.direction !== Direction.Unknown && b.direction !== Direction.Unknown) return a.direction === Direction.Outbound ? -1 : 1;
-  if (Math.abs(dt) > uncertainty(clocks, a.capture) + uncertainty(clocks, b.capture)) return dt;
-  return dt || a.frame - b.frame;
+  const dt = a.time - b.time;
+  return Math.abs(dt) > uncertainty(clocks, a.capture) + uncertainty(clocks, b.capture) ? dt : 0;
 }
 
-/** Hops in the order the packet took them: `hops` itself when that is already their order, else a sorted copy. */
+/** Negative when hop a came before hop b on the packet's way. */
+function before(a: Hop, b: Hop, clocks: readonly ClockEstimate[]): number {
+  if (a.capture === b.capture) return inCapture(a, b);
+  return ruled(a, b, clocks) || a.time - b.time || a.frame - b.frame;
+}
+
+/** Hops in the order the packet took them: `hops` itself when that is already their order, else a new list. */
 export function orderHops(hops: Hop[], clocks: readonly ClockEstimate[]): Hop[] {
-  // Hops are gathered in merged time order, and mostly that is the order: a sort would find them
-  // one ascending run and leave them as they are (the same pairs compared, in the same order),
-  // but it allocates as it looks, once per journey.
+  // Hops are gathered in merged time order, and mostly that is the order.
   let inOrder = true;
   for (let i = 1; i < hops.length && inOrder; i++) inOrder = before(hops[i]!, hops[i - 1]!, clocks) >= 0;
-  return inOrder ? hops : [...hops].sort((a, b) => before(a, b, clocks));
+  return inOrder ? hops : mergeCaptures(hops, clocks);
+}
+
+/**
+ * Each capture's hops in its own order, merged: next comes the earliest of the captures' next
+ * hops that no other one must precede. (A sort cannot do it: across captures the rules above
+ * relate only some pairs, and filling the rest in by estimated time can contradict them, so
+ * that a capture's own frames would come out of order.)
+ */
+function mergeCaptures(hops: readonly Hop[], clocks: readonly ClockEstimate[]): Hop[] {
+  const byCapture = new Map<number, Hop[]>();
+  for (const h of hops) {
+    const list = byCapture.get(h.capture);
+    if (list) list.push(h);
+    else byCapture.set(h.capture, [h]);
+  }
+  const lists = [...byCapture.values()].map((l) => l.sort(inCapture));
+  const next = lists.map(() => 0);
+  const head = (i: number): Hop | undefined => lists[i]![next[i]!];
+  const out: Hop[] = [];
+  while (out.length < hops.length) {
+    let pick = -1;
+    let earliest = -1;
+    for (let i = 0; i < lists.length; i++) {
+      const h = head(i);
+      if (h === undefined) continue;
+      if (earliest < 0 || h.time < head(earliest)!.time) earliest = i;
+      let preceded = false;
+      for (let k = 0; k < lists.length && !preceded; k++) {
+        const g = k === i ? undefined : head(k);
+        preceded = g !== undefined && ruled(g, h, clocks) < 0;
+      }
+      if (!preceded && (pick < 0 || h.time < head(pick)!.time)) pick = i;
+    }
+    // Rules that contradict each other (a capture's TTLs rewritten): the clocks decide.
+    if (pick < 0) pick = earliest;
+    out.push(head(pick)!);
+    next[pick]!++;
+  }
+  return out;
 }
 
 const ICMP_NAMES: Record<number, string> = { 3: 'destination unreachable', 11: 'time exceeded', 12: 'parameter problem', 5: 'redirect' };

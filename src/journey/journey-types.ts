@@ -80,6 +80,8 @@ export interface IcmpEvidence {
   mtu: number;
   /** Whether it quotes the outer (tunnel) header rather than the pod packet. */
   aboutTunnel: boolean;
+  /** Whether the packet it quotes is a tunnel packet (with the followed one inside), whichever it matched. */
+  quotesTunnel: boolean;
   /** Sent by a host to itself (or seen on loopback): the drop happened inside that host. */
   selfAddressed: boolean;
 }

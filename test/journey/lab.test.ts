@@ -7,6 +7,7 @@ import { loadCapture } from '../../src/capture/capture.js';
 import { createRegistry } from '../../src/dissect/default-registry.js';
 import { JourneyEngine, type Journey, type JourneyRun } from '../../src/journey/engine.js';
 import { captureContext } from '../../src/journey/inputs.js';
+import { journeyAlerts } from '../../src/journey/alerts.js';
 import { LAB } from '../analysis/helpers.js';
 
 const HOSTS_DIR = `${LAB}hosts/`;
@@ -60,6 +61,36 @@ describe('journey: the lab recordings', { skip }, () => {
       );
     });
   }
+
+  for (const scenario of ['relay', 'pmtu', 'tunnel', 'policy-drop', 'wrong-vtep']) {
+    it(`${scenario}: each journey keeps every capture's own frame order, and enters a host only after leaving the one before`, async () => {
+      const { journeys, names } = await follow(scenario);
+      for (const j of journeys) {
+        const seen = new Map<number, number>();
+        for (const h of j.hops) {
+          assert.ok((seen.get(h.capture) ?? 0) < h.frame, `#${j.id}: ${path(j, names)}`);
+          seen.set(h.capture, h.frame);
+        }
+        // Along one tunnel the outer TTL only goes down (each router lowers it once).
+        const ttls = new Map<string, number>();
+        for (const h of j.hops.filter((x) => x.encap)) {
+          const tunnel = `${h.encap!.outerSrc}>${h.encap!.outerDst}`;
+          assert.ok(h.outerTtl <= (ttls.get(tunnel) ?? 255), `#${j.id}: ${path(j, names)}`);
+          ttls.set(tunnel, h.outerTtl);
+        }
+      }
+    });
+  }
+
+  it('relay: k8s-w1 takes the packet out of one tunnel and puts it into the next before the router sees it again', async () => {
+    const { journeys, names } = await follow('relay');
+    const ping = journeys.find((j) => j.packet.icmp?.type === 8 && j.packet.dst === POD2 && j.hops.length === 12);
+    assert.ok(ping, 'a twelve-hop echo request');
+    assert.equal(
+      path(ping, names),
+      'ctr lxc0 In → ctr cilium_vxlan Out → ctr eth1 Out → w1 eth1 In → w1 cilium_vxlan In → w1 cilium_vxlan Out → w1 eth1 Out → router eth1 In → router eth2 Out → w0 eth1 In → w0 cilium_vxlan In → w0 lxc0 Out',
+    );
+  });
 
   it('tunnel: the ping to the w0 pod goes hop by hop through ctr, the router and w0', async () => {
     const { journeys, names } = await follow('tunnel');
@@ -216,7 +247,12 @@ describe('journey: the lab recordings', { skip }, () => {
       assert.equal(j.errors[0]!.mtu, 1500);
       assert.ok(j.errors[0]!.selfAddressed);
       assert.match(j.verdict, /^dropped inside node ctr: too big for the path \(MTU 1500\).*PMTU black hole/);
+      // Never seen in its tunnel, but the frag-needed quotes the VXLAN packet it was going into.
+      assert.ok(j.errors[0]!.quotesTunnel);
     }
+    // So the fix takes the tunnel's headers off the path MTU.
+    const [alert] = journeyAlerts(dead);
+    assert.match(alert!.fix ?? '', /^make the pod MTU fit the path: 1500 − 50 bytes of VXLAN over IPv4 = 1450 \(the CNI's MTU setting\)/);
   });
 
   it('pmtu: the router refuses the first big packet (MTU 1400), then k8s-ctr drops the rest itself', async () => {
