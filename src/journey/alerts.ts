@@ -91,7 +91,7 @@ export function journeyAlerts(lost: readonly Journey[], maxFrames = 10, opts: { 
       title: `${j.packet.src} → ${j.packet.dst}: ${j.verdict}`,
       explanation:
         `${journeys.length} packet${journeys.length === 1 ? '' : 's'} of ${flows.slice(0, 3).join(', ')}${flows.length > 3 ? ` and ${flows.length - 3} more flows` : ''} ` +
-        `were followed through ${captures} capture${captures === 1 ? '' : 's'} and last seen on ${j.lastSeen.capture}` +
+        `${journeys.length === 1 ? 'was' : 'were'} followed through ${captures} capture${captures === 1 ? '' : 's'} and last seen on ${j.lastSeen.capture}` +
         `${j.lastSeen.interface ? ` ${j.lastSeen.interface}` : ''} (${j.lastSeen.direction}); ${opts.merged ? 'the frames are the last copies seen' : `the frames are ${j.lastSeen.capture}'s`}.`,
       fix: fixFor(kind, j, port),
       frames: lastHopFrames.slice(0, maxFrames),
