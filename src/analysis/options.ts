@@ -13,8 +13,8 @@ export interface Route {
   prefix: Cidr | undefined;
   dev?: string;
   via?: Addr;
-  /** blackhole, unreachable, prohibit: a route that drops. */
-  reject?: boolean;
+  /** A route that drops: its type (blackhole, unreachable, prohibit, throw). */
+  reject?: string;
   /** The preferred source address ("src 192.168.10.200"): an address of the host itself. */
   src?: Addr;
   /** A lightweight-tunnel route ("encap ip id 10100 dst 192.168.20.100"): the remote VTEP. */
@@ -123,10 +123,10 @@ const SKIP = new Set(['local', 'broadcast', 'multicast', 'anycast', 'nat']);
 
 function routeFromWords(words: string[]): Route | undefined {
   let i = 0;
-  let reject = false;
+  let reject: string | undefined;
   if (SKIP.has(words[0] ?? '')) return undefined;
   if (REJECT.has(words[0] ?? '')) {
-    reject = true;
+    reject = words[0];
     i++;
   }
   const dst = words[i];
@@ -139,7 +139,7 @@ function routeFromWords(words: string[]): Route | undefined {
     if (prefix.bits === 0) prefix = undefined;
   }
   const route: Route = { prefix };
-  if (reject) route.reject = true;
+  if (reject !== undefined) route.reject = reject;
   let encap = false;
   for (let k = i + 1; k < words.length - 1; k++) {
     if (encap) {

@@ -9,10 +9,22 @@ import type { Journey } from './engine.js';
 export const LOST_FOR_ALERTS = 100_000;
 
 /** Which kind of end a verdict describes (the fix depends on it). */
-type EndKind = 'uplink' | 'dropped-tunnel' | 'dropped' | 'wrong-vtep' | 'pmtu-blackhole' | 'silent-too-big' | 'too-big' | 'icmp' | 'between' | 'not-delivered';
+type EndKind =
+  | 'uplink'
+  | 'dropped-tunnel'
+  | 'dropped'
+  | 'wrong-vtep'
+  | 'pmtu-blackhole'
+  | 'silent-too-big'
+  | 'too-big'
+  | 'icmp'
+  | 'between'
+  | 'not-delivered'
+  | 'route-drop';
 
 function endKind(j: Journey): EndKind {
   const v = j.verdict;
+  if (v.includes('whose routes drop it')) return 'route-drop';
   if (v.includes('(the uplink')) return 'uplink';
   if (v.includes('no frag-needed came back')) return 'silent-too-big';
   if (v.includes('PMTU black hole')) return 'pmtu-blackhole';
@@ -59,6 +71,11 @@ function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
       return `read the ICMP error's reason: the host that sent it refuses or cannot route this packet`;
     case 'between':
       return `look at the link between ${last.capture} and the next host: a switch, a cable, a cloud firewall or a MAC/ARP problem (capture on both ends of the link)`;
+    case 'route-drop': {
+      const route = /whose routes drop it \((\S+) (\S+)\)/.exec(j.verdict);
+      const type = route?.[1] ?? 'dropping';
+      return `${last.capture}'s route table sends it to ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} route${route ? ` (${route[2]})` : ''}: remove it (ip route del ${route?.[1] ?? ''} ${route?.[2] ?? ''}) or give ${j.packet.dst} a route to where it lives`;
+    }
     case 'not-delivered':
       return `the destination host received it and did not hand it to the pod: a network policy, the pod's veth, or its route on ${last.capture}`;
   }

@@ -5,7 +5,7 @@
 // arrived as OTHERHOST was addressed to another host's MAC and the kernel dropped it; one that
 // an ICMP error quotes was refused where the error came from. The wording lives here.
 import { Direction } from '../capture/types.js';
-import type { Addr } from '../analysis/addr.js';
+import { cidrText, type Addr } from '../analysis/addr.js';
 import type { ClockEstimate } from './clock.js';
 import type { Host } from './hosts.js';
 import type { Hop, IcmpEvidence, Journey } from './engine.js';
@@ -140,6 +140,13 @@ function errorVerdict(e: IcmpEvidence, hosts: readonly Host[]): string {
   return `${addrText(e.from)} answered ICMP ${icmpName(e)} (code ${e.code}); dropped there`;
 }
 
+/** ", whose routes drop it (blackhole 172.20.2.30/32)" when the host's --ip-route sends `to` to a route that drops; else nothing. */
+function routeDrops(host: Host, to: Addr | undefined): string {
+  const route = to === undefined ? undefined : host.rejectingRoute(to);
+  if (route === undefined) return '';
+  return `, whose routes drop it (${route.reject} ${route.prefix ? cidrText(route.prefix) : 'default'})`;
+}
+
 /** The captured host that owns the address the packet travels to next from `from`, -1 for none. */
 function nextHost(from: Host, hop: Hop, dst: Addr, hosts: readonly Host[]): number {
   const target = hop.encap ? hop.encap.outerDst : (from.routeVia(dst) ?? dst);
@@ -243,7 +250,12 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
           'unknown',
           `reached ${place(lastHost, last)}; this capture never shows a packet handed to a pod (a datapath may hand them over past the veth's host side), so whether it reached ${j.packet.dst} cannot be told`,
         );
-      return ended(hops, lastSeen, 'lost', `reached ${place(lastHost, last)} and was never delivered to ${j.packet.dst}: dropped on ${lastHost.name}`);
+      return ended(
+        hops,
+        lastSeen,
+        'lost',
+        `reached ${place(lastHost, last)} and was never delivered to ${j.packet.dst}: dropped on ${lastHost.name}${routeDrops(lastHost, dst)}`,
+      );
     }
     // Smaller packets of the same tunnel went through, this one (DF set) did not, and no ICMP
     // error came back: too big for the next link, with the frag-needed lost or blocked.
@@ -255,7 +267,8 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
         'lost',
         `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}, a ${last.encap.type.toUpperCase()} packet of ${last.outerLength} bytes with DF set, while smaller ones of this tunnel (up to ${largest} bytes) got through and no frag-needed came back: too big for the next link, a PMTU black hole (ICMP blocked?)`,
       );
-    const hint = last.encap ? ` (a ${last.encap.type.toUpperCase()} packet: look for a firewall rule on its UDP port, or rp_filter)` : '';
+    const rejected = dst === undefined ? '' : routeDrops(lastHost, last.encap?.outerDst ?? dst);
+    const hint = rejected || (last.encap ? ` (a ${last.encap.type.toUpperCase()} packet: look for a firewall rule on its UDP port, or rp_filter)` : '');
     return ended(hops, lastSeen, 'lost', `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}${hint}`);
   }
   if (last.direction === Direction.Outbound) {

@@ -176,6 +176,12 @@ export class Host {
   }
 
   /** The gateway the route table sends `a` to, when it names one. */
+  /** The route that drops what this host forwards to `a` (a blackhole, unreachable or prohibit route), when that is the route `a` takes. */
+  rejectingRoute(a: Addr): Route | undefined {
+    const route = this.routes.length ? lookupRoute(this.routes, a) : undefined;
+    return route?.reject !== undefined ? route : undefined;
+  }
+
   routeVia(a: Addr): Addr | undefined {
     return this.routes.length ? lookupRoute(this.routes, a)?.via : undefined;
   }

@@ -5,6 +5,7 @@ import { loadCapture } from '../../src/capture/capture.js';
 import { createRegistry } from '../../src/dissect/default-registry.js';
 import { JourneyEngine, type Journey, type JourneyRun } from '../../src/journey/engine.js';
 import { captureContext } from '../../src/journey/inputs.js';
+import { journeyAlerts } from '../../src/journey/alerts.js';
 import { TempDir } from '../capture/helpers.js';
 import { ADDR, healthyWorld, keepCapturing, IP_ROUTE, ipLinkText, ping, sendNativeMisrouted, sendTunnelled, World, type HostName } from './world.js';
 
@@ -16,12 +17,16 @@ interface Result {
   journeys: Journey[];
 }
 
-async function follow(w: World, hosts: HostName[], opts: { skew?: Partial<Record<HostName, number>>; routes?: boolean } = {}): Promise<Result> {
+async function follow(
+  w: World,
+  hosts: HostName[],
+  opts: { skew?: Partial<Record<HostName, number>>; routes?: boolean; moreRoutes?: Partial<Record<HostName, string>> } = {},
+): Promise<Result> {
   const inputs = [];
   for (const h of hosts) {
     const file = tmp.write(w.capture(h, opts.skew?.[h] ?? 0));
     const link = tmp.write(ipLinkText(h));
-    const route = opts.routes === false ? undefined : tmp.write(IP_ROUTE[h]);
+    const route = opts.routes === false ? undefined : tmp.write(`${IP_ROUTE[h]}\n${opts.moreRoutes?.[h] ?? ''}`);
     const ctx = captureContext({ name: h, file }, link, route);
     inputs.push({ name: h, capture: await loadCapture(file), host: ctx.host, ifnames: ctx.ifnames });
   }
@@ -86,6 +91,29 @@ describe('journey: where packets die', () => {
     assert.equal(j.fate, 'lost');
     assert.deepEqual(j.lastSeen, { capture: 'router', interface: 'eth1', direction: 'in' });
     assert.match(j.verdict, /^entered router eth1, never left: dropped on router \(a VXLAN packet/);
+  });
+
+  it("a route that drops, in the host's ip route, is named where the packet died, and its fix says to remove it", async () => {
+    const w = new World();
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x510), 0, 'router-drop');
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 2, 0x511), 300_000, 'past-veth');
+    keepCapturing(w, 1_000_000);
+    const moreRoutes = { router: 'unreachable 192.168.20.100', w0: 'blackhole 172.20.2.30' };
+    const { journeys } = await follow(w, ['ctr', 'router', 'w0'], { moreRoutes });
+    assert.deepEqual(
+      journeys.map((j) => [j.fate, j.verdict]),
+      [
+        ['lost', 'entered router eth1, never left: dropped on router, whose routes drop it (unreachable 192.168.20.100/32)'],
+        ['lost', 'entered node w0 cilium_vxlan, never left: dropped on w0, whose routes drop it (blackhole 172.20.2.30/32)'],
+      ],
+    );
+    assert.deepEqual(
+      journeyAlerts(journeys).map((a) => a.fix),
+      [
+        "router's route table sends it to an unreachable route (192.168.20.100/32): remove it (ip route del unreachable 192.168.20.100/32) or give 172.20.2.30 a route to where it lives",
+        "w0's route table sends it to a blackhole route (172.20.2.30/32): remove it (ip route del blackhole 172.20.2.30/32) or give 172.20.2.30 a route to where it lives",
+      ],
+    );
   });
 
   it('native routing: left router eth0, the uplink, and never came back', async () => {
