@@ -20,7 +20,9 @@ type EndKind =
   | 'icmp'
   | 'between'
   | 'not-delivered'
-  | 'route-drop';
+  | 'route-drop'
+  | 'other-host'
+  | 'after-encap';
 
 function endKind(j: Journey): EndKind {
   const v = j.verdict;
@@ -30,6 +32,8 @@ function endKind(j: Journey): EndKind {
   if (v.includes('PMTU black hole')) return 'pmtu-blackhole';
   if (v.startsWith('too big')) return 'too-big';
   if (v.includes('wrong VTEP')) return 'wrong-vtep';
+  if (v.includes('(OTHERHOST)')) return 'other-host';
+  if (v.includes('dropped on') && v.includes('after encapsulation')) return 'after-encap';
   if (v.includes('lost between them')) return 'between';
   if (v.includes('was never delivered')) return 'not-delivered';
   if (v.includes('answered ICMP')) return 'icmp';
@@ -76,6 +80,10 @@ function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
       const type = route?.[1] ?? 'dropping';
       return `${last.capture}'s route table sends it to ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} route${route ? ` (${route[2]})` : ''}: remove it (ip route del ${route?.[1] ?? ''} ${route?.[2] ?? ''}) or give ${j.packet.dst} a route to where it lives`;
     }
+    case 'after-encap':
+      return `let the tunnel's packets out of ${last.capture}: its firewall's OUTPUT chain (iptables/nft) must allow the tunnel's UDP port to the other nodes, and ${last.capture} needs a route to the remote VTEP (ip route get <VTEP>)`;
+    case 'other-host':
+      return `the host before ${last.capture} sends it to a MAC address that is not ${last.capture}'s: check that host's neighbour (ARP) entry for ${last.capture}'s address (ip neigh show; a static or stale entry, a MAC that changed) and any MAC rewriting on the way`;
     case 'not-delivered':
       return `the destination host received it and did not hand it to the pod: a network policy, the pod's veth, or its route on ${last.capture}`;
   }

@@ -272,6 +272,15 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
     return ended(hops, lastSeen, 'lost', `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}${hint}`);
   }
   if (last.direction === Direction.Outbound) {
+    // Into its tunnel device and no further: the host's capture sees every interface, so the
+    // encapsulated copy would show leaving; the host dropped it once wrapped.
+    if (!last.encap && lastHost.role(last.iface) === 'tunnel' && !lastHost.seesOneInterface && lastHost.capturing(last.time, LATER_FRAME))
+      return ended(
+        hops,
+        lastSeen,
+        'lost',
+        `went into ${place(lastHost, last)} and never left ${lastHost.name} encapsulated: dropped on ${lastHost.name} after encapsulation (a firewall rule on the tunnel's UDP port in OUTPUT, or no route to the remote VTEP)`,
+      );
     if (lastHost.role(last.iface) === 'uplink')
       return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} (the uplink, default route) and never came back`);
     const k = dst === undefined ? -1 : nextHost(lastHost, last, dst, hosts);

@@ -39,6 +39,7 @@ async function follow(
   }
 }
 
+const where = (j: Journey): string => `${j.lastSeen.capture} ${j.lastSeen.interface} ${j.lastSeen.direction}`;
 const path = (j: Journey, names: readonly string[]): string =>
   j.hops.map((h) => `${names[h.capture]} ${h.iface} ${h.direction === 1 ? 'In' : 'Out'}`).join(' → ');
 
@@ -114,6 +115,28 @@ describe('journey: where packets die', () => {
         "w0's route table sends it to a blackhole route (172.20.2.30/32): remove it (ip route del blackhole 172.20.2.30/32) or give 172.20.2.30 a route to where it lives",
       ],
     );
+  });
+
+  it("into the sender's tunnel device and never out of it encapsulated; a frame to another MAC at the receiver: each with its own fix", async () => {
+    const w = new World();
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x520), 0, 'sender-output');
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 2, 0x521), 300_000, 'wrong-mac');
+    keepCapturing(w, 1_000_000);
+    const { journeys } = await follow(w, ['ctr', 'router', 'w0']);
+    assert.deepEqual(
+      journeys.map((j) => [j.fate, where(j), j.verdict]),
+      [
+        [
+          'lost',
+          'ctr cilium_vxlan out',
+          "went into node ctr cilium_vxlan and never left ctr encapsulated: dropped on ctr after encapsulation (a firewall rule on the tunnel's UDP port in OUTPUT, or no route to the remote VTEP)",
+        ],
+        ['lost', 'w0 eth1 in', "reached node w0 eth1 addressed to another host's MAC (OTHERHOST): dropped there"],
+      ],
+    );
+    const fixes = journeyAlerts(journeys).map((a) => a.fix);
+    assert.match(fixes[0]!, /^let the tunnel's packets out of ctr: its firewall's OUTPUT chain/);
+    assert.match(fixes[1]!, /^the host before w0 sends it to a MAC address that is not w0's: check that host's neighbour \(ARP\) entry/);
   });
 
   it('native routing: left router eth0, the uplink, and never came back', async () => {

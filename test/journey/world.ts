@@ -151,7 +151,7 @@ export function tunnelIp(p: PodPacket, ttl: number, outerSrc: string, outerDst: 
  * (dropped before decapsulation, or a capture filter kept only UDP). too-big: sent with DF set
  * and dropped by the router, which says nothing (ICMP blocked).
  */
-export type Stop = 'none' | 'router-drop' | 'uplink' | 'wrong-vtep' | 'blackhole' | 'past-veth' | 'at-vtep' | 'too-big';
+export type Stop = 'none' | 'router-drop' | 'uplink' | 'wrong-vtep' | 'blackhole' | 'past-veth' | 'at-vtep' | 'too-big' | 'sender-output' | 'wrong-mac';
 
 /**
  * Sends a pod packet from ctr's pod to w0's pod (or back) through the overlay, stopping where
@@ -172,6 +172,8 @@ export function sendTunnelled(w: World, p: PodPacket, t: number, stop: Stop = 'n
     w.add({ host: a, t: t + 16, iface: 'lo', out: false, bytes: err, protocol: ETH_IPV4 });
     return;
   }
+  // sender-output: wrapped, then dropped on the sender (its OUTPUT chain): never on eth1.
+  if (stop === 'sender-output') return;
   const outer = (ttl: number): Uint8Array => tunnelIp(p, 63, aVtep, dstVtep, ttl, p.id, stop === 'too-big');
   w.add({ host: a, t: t + 20, iface: 'eth1', out: true, bytes: outer(64), protocol: ETH_IPV4 });
   if (stop === 'wrong-vtep') {
@@ -182,8 +184,9 @@ export function sendTunnelled(w: World, p: PodPacket, t: number, stop: Stop = 'n
   w.add({ host: 'router', t: t + 60, iface: rIn, out: false, bytes: outer(64), protocol: ETH_IPV4 });
   if (stop === 'router-drop' || stop === 'too-big') return;
   w.add({ host: 'router', t: t + 80, iface: rOut, out: true, bytes: outer(63), protocol: ETH_IPV4 });
-  w.add({ host: b, t: t + 120, iface: 'eth1', out: false, bytes: outer(63), protocol: ETH_IPV4 });
-  if (stop === 'at-vtep') return;
+  // wrong-mac: the router's neighbour entry for b is another MAC, b receives it as OTHERHOST.
+  w.add({ host: b, t: t + 120, iface: 'eth1', out: false, bytes: outer(63), protocol: ETH_IPV4, ...(stop === 'wrong-mac' ? { pktType: 3 } : {}) });
+  if (stop === 'at-vtep' || stop === 'wrong-mac') return;
   w.add({ host: b, t: t + 130, iface: 'cilium_vxlan', out: false, bytes: podIp(p, 63), protocol: ETH_IPV4 });
   if (stop === 'past-veth') return;
   w.add({ host: b, t: t + 140, iface: 'lxc0', out: true, bytes: podIp(p, 62), protocol: ETH_IPV4 });
