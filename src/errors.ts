@@ -151,6 +151,8 @@ export const msg = {
   textInputBinary: () => `not a text file (it holds NUL bytes or invalid UTF-8); expected the output of "ip link" or "ip route"`,
 
   // interface names
+  ownMacUndecided: (host: string, iface: string) =>
+    `two MACs are on most frames${iface ? ` of ${iface}` : ''} (a link between two hosts): which frames ${host} sent cannot be told, and the journeys there have no direction; give --ip-link ${host}=FILE or --ip-route ${host}=FILE`,
   noIpLinkEntries: () => `no interfaces found; expected the output of "ip -o link", "ip link" or "ip -j link"`,
   badIfname: (text: string) => `invalid --ifname "${text}": expected INDEX=NAME such as 28=eth1`,
 

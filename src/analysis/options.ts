@@ -138,6 +138,10 @@ function routeFromWords(words: string[]): Route | undefined {
     // "0.0.0.0/0" and "::/0" are the default route written out.
     if (prefix.bits === 0) prefix = undefined;
   }
+  // Only the main table's routes are the ones the host's packets take (`ip route show table all`
+  // lists the policy-routing tables too).
+  const table = words.indexOf('table');
+  if (table > i && words[table + 1] !== 'main' && words[table + 1] !== '254') return undefined;
   const route: Route = { prefix };
   if (reject !== undefined) route.reject = reject;
   let encap = false;
@@ -179,9 +183,10 @@ export function parseIpRoute(text: string): Route[] {
       return out;
     }
     if (!Array.isArray(entries)) return out;
-    for (const e of entries as { dst?: unknown; dev?: unknown; gateway?: unknown; type?: unknown }[]) {
+    for (const e of entries as { dst?: unknown; dev?: unknown; gateway?: unknown; type?: unknown; table?: unknown }[]) {
       if (typeof e?.dst !== 'string') continue;
       const words = [...(typeof e.type === 'string' && e.type !== 'unicast' ? [e.type] : []), e.dst];
+      if (typeof e.table === 'string' || typeof e.table === 'number') words.push('table', String(e.table));
       if (typeof e.gateway === 'string') words.push('via', e.gateway);
       if (typeof e.dev === 'string') words.push('dev', e.dev);
       const r = routeFromWords(words);

@@ -3,7 +3,7 @@
 // and fix here; the single-capture alerts that guessed about the same flows give way to it.
 import type { Alert } from '../analysis/alerts/types.js';
 import { formatAddr } from '../analysis/addr.js';
-import type { Journey } from './engine.js';
+import type { IcmpEvidence, Journey } from './engine.js';
 
 /** Lost journeys kept to build alerts from: a drop usually repeats, and the first ones say where. */
 export const LOST_FOR_ALERTS = 100_000;
@@ -40,12 +40,20 @@ function endKind(j: Journey): EndKind {
   return j.hops[j.hops.length - 1]?.encap || v.includes('never decapsulated') ? 'dropped-tunnel' : 'dropped';
 }
 
-/** What a tunnel adds to the pod packet: UDP tunnels (VXLAN, GENEVE without options) 50 bytes over IPv4, 70 over IPv6. */
-function tunnelHeaders(type: string, v6: boolean): { bytes: number | undefined; text: string } {
-  const name = type.toUpperCase();
-  if (type !== 'vxlan' && type !== 'geneve') return { bytes: undefined, text: `the ${name} headers` };
+/**
+ * "1400 − 50 bytes of VXLAN over IPv4 = 1350": the path MTU less what the journey's tunnel adds
+ * to the pod packet (UDP tunnels, VXLAN or GENEVE without options: 50 bytes over IPv4, 70 over
+ * IPv6), or the MTU alone when the packet was not going into a tunnel. Dropped inside its
+ * sender, the packet was never seen in its tunnel: the error's quote shows it was going into one.
+ */
+function mtuLess(text: string, mtu: number | undefined, j: Journey, error: IcmpEvidence | undefined): string {
+  const encap = j.hops.find((h) => h.encap)?.encap;
+  if (!encap && !error?.quotesTunnel && !error?.aboutTunnel) return text;
+  if (encap && encap.type !== 'vxlan' && encap.type !== 'geneve') return `${text} − the ${encap.type.toUpperCase()} headers`;
+  const v6 = encap ? typeof encap.outerSrc === 'string' : (error?.v6 ?? false);
   const bytes = v6 ? 70 : 50;
-  return { bytes, text: `${bytes} bytes of ${name} over IPv${v6 ? 6 : 4}` };
+  const less = `${text} − ${bytes} bytes of ${encap ? encap.type.toUpperCase() : 'VXLAN or GENEVE'} over IPv${v6 ? 6 : 4}`;
+  return mtu === undefined ? less : `${less} = ${mtu - bytes}`;
 }
 
 function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
@@ -63,22 +71,18 @@ function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
     case 'too-big': {
       const error = j.errors.find((e) => e.mtu > 0);
       const mtu = error?.mtu ?? 0;
-      // Dropped inside the sending node, the packet was never seen in its tunnel; the error's quote shows it was going into one.
-      const tunnel = j.hops.find((h) => h.encap)?.encap?.type ?? (error?.quotesTunnel || error?.aboutTunnel ? 'vxlan' : undefined);
-      const head = tunnel === undefined ? undefined : tunnelHeaders(tunnel, error?.v6 ?? false);
-      const fit = head === undefined ? `${mtu}` : head.bytes === undefined ? `${mtu} − ${head.text}` : `${mtu} − ${head.text} = ${mtu - head.bytes}`;
-      return `make the pod MTU fit the path: ${fit} (the CNI's MTU setting), or let the nodes tell the pods (net.ipv4.ip_forward_use_pmtu=1)`;
+      return `make the pod MTU fit the path: ${mtuLess(`${mtu}`, mtu, j, error)} (the CNI's MTU setting), or let the nodes tell the pods (net.ipv4.ip_forward_use_pmtu=1)`;
     }
     case 'silent-too-big':
-      return `find the smallest MTU on the path after ${last.capture} (ip link show on its egress and beyond) and let ICMP frag-needed (type 3 code 4) through there, or make the pod MTU fit it: that MTU${j.hops.some((h) => h.encap) ? ' − 50 bytes of VXLAN over IPv4' : ''} (the CNI's MTU setting)`;
+      return `find the smallest MTU on the path after ${last.capture} (ip link show on its egress and beyond) and let ICMP frag-needed (type 3 code 4) through there, or make the pod MTU fit it: ${mtuLess('that MTU', undefined, j, undefined)} (the CNI's MTU setting)`;
     case 'icmp':
       return `read the ICMP error's reason: the host that sent it refuses or cannot route this packet`;
     case 'between':
       return `look at the link between ${last.capture} and the next host: a switch, a cable, a cloud firewall or a MAC/ARP problem (capture on both ends of the link)`;
     case 'route-drop': {
-      const route = /whose routes drop it \((\S+) (\S+)\)/.exec(j.verdict);
+      const route = /whose routes drop it \((\S+) (\S+) for (\S+)\)/.exec(j.verdict);
       const type = route?.[1] ?? 'dropping';
-      return `${last.capture}'s route table sends it to ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} route${route ? ` (${route[2]})` : ''}: remove it (ip route del ${route?.[1] ?? ''} ${route?.[2] ?? ''}) or give ${j.packet.dst} a route to where it lives`;
+      return `${last.capture}'s route table sends it to ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} route${route ? ` (${route[2]})` : ''}: remove it (ip route del ${type} ${route?.[2] ?? ''}) or give ${route?.[3] ?? j.packet.dst} a route to where it lives`;
     }
     case 'after-encap':
       return `let the tunnel's packets out of ${last.capture}: its firewall's OUTPUT chain (iptables/nft) must allow the tunnel's UDP port to the other nodes, and ${last.capture} needs a route to the remote VTEP (ip route get <VTEP>)`;

@@ -73,6 +73,9 @@ const NOT_SEEN: LastSeen = Object.freeze({ capture: '', interface: null, directi
 /** Frames the main thread surveys between looks at the worker's batches. */
 const SURVEY_SLICE = 16_384;
 
+/** How long after a host's last frame (seconds) a packet from it, seen elsewhere, shows its capture had stopped: transit and clock error. */
+const LATE_SENDER = 0.01;
+
 /** No open journey (KeySlots' answer for a key it does not hold). */
 const NONE = -1;
 
@@ -102,6 +105,8 @@ export class JourneyEngine {
   private nextId = 1;
   private readonly flows: FlowSummaries;
   private journeys = 0;
+  /** Past this time (reference clock) some host's capture has no more frames: packets from it are looked out for. */
+  private quietAfter = Infinity;
   /** Where journeys only counted are judged (with opts.keep). */
   private readonly counted = new CountedJourney();
   private readonly countedHops = new HopScratch();
@@ -306,6 +311,7 @@ export class JourneyEngine {
       (m, c, i) => (c.capture.frameCount ? Math.max(m, frameTime(c.capture, c.capture.frameCount - 1) - this.clocks[i]!.offset) : m),
       -Infinity,
     );
+    this.quietAfter = this.hosts.reduce((m, host) => Math.min(m, host.lastFrameReference + LATE_SENDER), Infinity);
     for (const c of this.inputs) c.host.runsUntil(end);
     return this.clocks;
   }
@@ -318,6 +324,7 @@ export class JourneyEngine {
     const host = r.input.host;
     if ((flags & F_BEYOND_UDP) !== 0 && !host.capturesBeyondUdp) host.capturesBeyondUdp = true;
     if ((flags & F_INNER) === 0) return;
+    if (rows[at + TIME]! > this.quietAfter) this.noteLateSender(rows, at, strings, k, flags);
     const icmpError = (flags & F_ICMP_ERROR) !== 0;
     if (icmpError && (flags & F_QUOTED) !== 0) {
       this.attachError(rows, at, strings);
@@ -360,6 +367,23 @@ export class JourneyEngine {
       table.addHop(o, this.hops.add(table.hopTail(o), rows, at, strings, iface, dir));
       if (dir === Direction.Outbound) host.sentInTunnel(outerSrc, outerDst, rows[at + OUTER_LENGTH]!);
     } else table.addHop(o, this.hops.add(table.hopTail(o), rows, at, strings, iface, dir));
+  }
+
+  /**
+   * A packet from a host whose capture has no frame this late (seen by capture k): that capture
+   * stopped early, and a packet sent to the host from then on cannot be said to be lost.
+   */
+  private noteLateSender(rows: Float64Array, at: number, strings: readonly string[], k: number, flags: number): void {
+    const t = rows[at + TIME]!;
+    const src = srcOf(rows, at, strings);
+    const outerSrc = (flags & F_TUNNELLED) !== 0 ? outerSrcOf(rows, at, strings) : undefined;
+    for (let h = 0; h < this.hosts.length; h++) {
+      const host = this.hosts[h]!;
+      // A capture of one interface would not show what the host sends out of another.
+      if (h === k || host.stoppedCapturing || host.seesOneInterface || t <= host.lastFrameReference + LATE_SENDER) continue;
+      if (host.isLocal(src) || host.hostsPod(src) || (outerSrc !== undefined && host.isLocal(outerSrc))) host.sentAfterLastFrame();
+    }
+    this.quietAfter = this.hosts.reduce((m, host) => (host.stoppedCapturing ? m : Math.min(m, host.lastFrameReference + LATE_SENDER)), Infinity);
   }
 
   /** A new journey's slot, for the packet of the row at `at`. */

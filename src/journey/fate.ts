@@ -73,15 +73,17 @@ function before(a: Hop, b: Hop, clocks: readonly ClockEstimate[]): number {
 
 /** Hops in the order the packet took them: `hops` itself when that is already their order, else a new list. */
 export function orderHops(hops: Hop[], clocks: readonly ClockEstimate[]): Hop[] {
-  // Hops are gathered in merged time order, and mostly that is the order.
-  let inOrder = true;
-  for (let i = 1; i < hops.length && inOrder; i++) inOrder = before(hops[i]!, hops[i - 1]!, clocks) >= 0;
-  return inOrder ? hops : mergeCaptures(hops, clocks);
+  // Hops are gathered in merged time order, and mostly that is the order. Every pair is
+  // looked at: a rule may relate hops that are not neighbours (few hops a journey).
+  for (let i = 1; i < hops.length; i++) {
+    for (let k = 0; k < i; k++) if (before(hops[i]!, hops[k]!, clocks) < 0) return mergeCaptures(hops, clocks);
+  }
+  return hops;
 }
 
 /**
  * Each capture's hops in its own order, merged: next comes the earliest of the captures' next
- * hops that no other one must precede. (A sort cannot do it: across captures the rules above
+ * hops that no hop still to come of another capture must precede. (A sort cannot do it: across captures the rules above
  * relate only some pairs, and filling the rest in by estimated time can contradict them, so
  * that a capture's own frames would come out of order.)
  */
@@ -103,10 +105,12 @@ function mergeCaptures(hops: readonly Hop[], clocks: readonly ClockEstimate[]): 
       const h = head(i);
       if (h === undefined) continue;
       if (earliest < 0 || h.time < head(earliest)!.time) earliest = i;
+      // Preceded by any hop still to come of another capture, not only by its next one.
       let preceded = false;
       for (let k = 0; k < lists.length && !preceded; k++) {
-        const g = k === i ? undefined : head(k);
-        preceded = g !== undefined && ruled(g, h, clocks) < 0;
+        if (k === i) continue;
+        const rest = lists[k]!;
+        for (let n = next[k]!; n < rest.length && !preceded; n++) preceded = ruled(rest[n]!, h, clocks) < 0;
       }
       if (!preceded && (pick < 0 || h.time < head(pick)!.time)) pick = i;
     }
@@ -144,7 +148,7 @@ function errorVerdict(e: IcmpEvidence, hosts: readonly Host[]): string {
 function routeDrops(host: Host, to: Addr | undefined): string {
   const route = to === undefined ? undefined : host.rejectingRoute(to);
   if (route === undefined) return '';
-  return `, whose routes drop it (${route.reject} ${route.prefix ? cidrText(route.prefix) : 'default'})`;
+  return `, whose routes drop it (${route.reject} ${cidrText(route.prefix!)} for ${addrText(to!)})`;
 }
 
 /** The captured host that owns the address the packet travels to next from `from`, -1 for none. */
@@ -294,8 +298,20 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
           'unknown',
           `left ${place(lastHost, last)} for ${next.name} (${why}) before the capture on ${next.name} shows anything: whether it got there cannot be told`,
         );
+      if (next.stoppedBefore(last.time, TRANSIT))
+        return ended(
+          hops,
+          lastSeen,
+          'unknown',
+          `left ${place(lastHost, last)} for ${next.name} (${why}) after the capture on ${next.name} had stopped (its last frame is earlier, and packets from ${next.name} are still seen elsewhere): whether it got there cannot be told`,
+        );
       if (!next.capturing(last.time, TRANSIT))
-        return ended(hops, lastSeen, 'unknown', `left ${place(lastHost, last)} for ${next.name} (${why}) while the capture on ${next.name} was not running`);
+        return ended(
+          hops,
+          lastSeen,
+          'unknown',
+          `left ${place(lastHost, last)} for ${next.name} (${why}) as the captures end: whether it got there cannot be told`,
+        );
       return ended(hops, lastSeen, 'lost', `left ${place(lastHost, last)} and never reached ${next.name} (${why}): lost between them`);
     }
     // Tunnelled to a node nobody captured, while a captured node hosts the pod and never saw it:

@@ -49,6 +49,10 @@ export class Host {
   /** The capture's time span on its own clock, and whether it sees more than one interface. */
   private span: [number, number] = [-Infinity, Infinity];
   private oneInterface = false;
+  /** Its capture's last frame (its own clock), before runsUntil stretches the span. */
+  private lastFrame = Infinity;
+  /** Its own packets were seen by other captures after its last frame: its capture stopped there. */
+  private stoppedEarly = false;
 
   constructor(input: HostInput) {
     this.name = input.name;
@@ -77,13 +81,35 @@ export class Host {
 
   seenFrom(first: number, last: number, oneInterface: boolean): void {
     this.span = [first, last];
+    this.lastFrame = last;
     this.oneInterface = oneInterface;
+  }
+
+  /** The time (reference clock) after which this host's packets seen elsewhere show its capture stopped early. */
+  get lastFrameReference(): number {
+    return this.lastFrame - this.clockOffset;
+  }
+
+  /** Another capture saw a packet from this host after this host's own last frame. */
+  sentAfterLastFrame(): void {
+    this.stoppedEarly = true;
+  }
+
+  /** Whether its capture is known to have stopped before the host did (sentAfterLastFrame). */
+  get stoppedCapturing(): boolean {
+    return this.stoppedEarly;
+  }
+
+  /** Whether a packet arriving `margin` after `time` (reference clock) came after its capture had stopped early. */
+  stoppedBefore(time: number, margin: number): boolean {
+    return this.stoppedEarly && time + this.clockOffset + margin > this.lastFrame;
   }
 
   /**
    * Captures taken together are stopped together: a quiet host's capture (no frame for a
-   * while) is taken to run until the last frame of any capture, on the reference clock. Not
-   * so for the start: captures started by hand start seconds apart.
+   * while) is taken to run until the last frame of any capture, on the reference clock, unless
+   * its own packets show up elsewhere after its last frame (stoppedBefore). Not so for the
+   * start: captures started by hand start seconds apart.
    */
   runsUntil(referenceEnd: number): void {
     this.span[1] = Math.max(this.span[1], referenceEnd + this.clockOffset);
@@ -175,13 +201,17 @@ export class Host {
     return devs.size >= 2;
   }
 
-  /** The gateway the route table sends `a` to, when it names one. */
-  /** The route that drops what this host forwards to `a` (a blackhole, unreachable or prohibit route), when that is the route `a` takes. */
+  /**
+   * The route that drops what this host forwards to `a` (blackhole, unreachable, prohibit,
+   * throw), when that is the route `a` takes. A dropping default route is not taken for one:
+   * it would match either address family.
+   */
   rejectingRoute(a: Addr): Route | undefined {
     const route = this.routes.length ? lookupRoute(this.routes, a) : undefined;
-    return route?.reject !== undefined ? route : undefined;
+    return route?.reject !== undefined && route.prefix !== undefined ? route : undefined;
   }
 
+  /** The gateway the route table sends `a` to, when it names one. */
   routeVia(a: Addr): Addr | undefined {
     return this.routes.length ? lookupRoute(this.routes, a)?.via : undefined;
   }

@@ -212,6 +212,7 @@ export async function openCaptureFiles(
       }
       opened.push(capture);
       macs.push(learner);
+      for (const iface of learner?.undecidedInterfaces ?? []) report(msg.inInput(s.file, msg.ownMacUndecided(s.name, iface)));
       for (const w of capture.warnings) report(msg.inInput(s.file, w));
       if (capture.error) {
         report(msg.inInput(s.file, capture.error));

@@ -48,6 +48,8 @@ export class OwnMacLearner {
   /** Per interface, how many frames from or to one of the host's addresses carried each MAC on the host's side. */
   private readonly votes = new Map<string, Map<number, number>>();
   private readonly own = new Map<string, number>();
+  /** Interfaces where two MACs are on most frames and nothing else told which is the host's. */
+  private undecided: string[] = [];
   // Every frame of a capture is counted: the last interface's tally is kept at hand.
   private lastIface: string | undefined;
   private last: Tally | undefined;
@@ -127,6 +129,7 @@ export class OwnMacLearner {
     for (const [iface, { frames: total, macs: m }] of this.counts) {
       const own = this.pick(total, m, this.votes.get(iface));
       if (own !== undefined) this.own.set(iface, own);
+      else if (total > 0 && [...m.values()].filter((n) => n >= SHARE * total).length > 1) this.undecided.push(iface);
     }
     this.votes.clear();
     this.counts.clear();
@@ -158,10 +161,16 @@ export class OwnMacLearner {
     return [...this.own];
   }
 
+  /** The interfaces where no own MAC could be told apart from a peer's (finish()). */
+  get undecidedInterfaces(): readonly string[] {
+    return this.undecided;
+  }
+
   /** A finished learner that decided what another one did. */
-  static fromDecided(own: readonly [string, number][]): OwnMacLearner {
+  static fromDecided(own: readonly [string, number][], undecided: readonly string[] = []): OwnMacLearner {
     const learner = new OwnMacLearner();
     for (const [iface, mac] of own) learner.own.set(iface, mac);
+    learner.undecided = [...undecided];
     return learner;
   }
 

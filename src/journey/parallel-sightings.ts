@@ -47,7 +47,10 @@ export type ToSightingWorker =
   | { rows: Float64Array }
   | { close: true };
 export type FromSightingWorker =
-  SightingBatch | { done: true } | { loaded: number; capture: SharedCapture; ownMacs: [string, number][] } | { error: string; kind?: ErrorKind };
+  | SightingBatch
+  | { done: true }
+  | { loaded: number; capture: SharedCapture; ownMacs: [string, number][]; undecided: string[] }
+  | { error: string; kind?: ErrorKind };
 
 /** Receives each batch: `count` rows of `rows`, whose string ids `strings` resolves; false ends the pass there. */
 export type SightingVisit = (rows: Float64Array, count: number, strings: readonly string[]) => void | false;
@@ -151,7 +154,7 @@ export class ParallelSightings {
     if ('loaded' in m) {
       const waiting = this.loads.get(m.loaded);
       this.loads.delete(m.loaded);
-      waiting?.resolve({ capture: Capture.fromShared(m.capture), ownMacs: OwnMacLearner.fromDecided(m.ownMacs) });
+      waiting?.resolve({ capture: Capture.fromShared(m.capture), ownMacs: OwnMacLearner.fromDecided(m.ownMacs, m.undecided) });
       return;
     }
     const phase = this.phase;

@@ -73,7 +73,7 @@ async function load(k: number, file: string, hints: OwnHints): Promise<void> {
   const capture = await loadCapture(file, { onFrame: ownMacFeeder(learner) });
   learner.finish();
   captures[k] = capture;
-  post({ loaded: k, capture: capture.shared(), ownMacs: learner.decided() });
+  post({ loaded: k, capture: capture.shared(), ownMacs: learner.decided(), undecided: [...learner.undecidedInterfaces] });
 }
 
 /** Starts a pass over every capture (their readers made on the first). */

@@ -277,16 +277,25 @@ describe('options and addresses', () => {
         '172.20.2.0/24 via 192.168.20.100 dev eth2 encap ip id 10100 dst 192.168.20.100',
         'blackhole 10.99.0.0/16',
         'local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1',
+        // Another table's routes (policy routing, as Cilium's 2004) are not the main table's.
+        'blackhole 10.98.0.0/16 table 2004',
+        '10.97.0.0/16 dev eth9 table 2005',
+        '10.96.0.0/16 dev eth2 table main',
         'fd00:20::/64 via inet6 fe80::1 dev eth2 metric 1024 pref medium',
       ].join('\n'),
     );
-    assert.equal(routes.length, 6);
+    assert.equal(routes.length, 7);
     assert.equal(defaultRouteDev(routes), 'eth0');
     assert.equal(lookupRoute(routes, parseAddr('172.20.2.30')!)?.dev, 'eth2');
     assert.equal(lookupRoute(routes, parseAddr('172.20.3.30')!)?.prefix, undefined);
-    assert.equal(lookupRoute(routes, parseAddr('10.99.1.1')!)?.reject, true);
+    assert.equal(lookupRoute(routes, parseAddr('10.99.1.1')!)?.reject, 'blackhole');
+    assert.equal(lookupRoute(routes, parseAddr('10.98.1.1')!)?.dev, 'eth0');
+    assert.equal(lookupRoute(routes, parseAddr('10.97.1.1')!)?.dev, 'eth0');
+    assert.equal(lookupRoute(routes, parseAddr('10.96.1.1')!)?.dev, 'eth2');
     assert.equal(lookupRoute(routes, parseAddr('fd00:20::5')!)?.dev, 'eth2');
-    const json = parseIpRoute('[{"dst":"default","gateway":"10.0.0.1","dev":"ens3"},{"dst":"10.0.0.0/24","dev":"ens3","protocol":"kernel"}]');
+    const json = parseIpRoute(
+      '[{"dst":"default","gateway":"10.0.0.1","dev":"ens3"},{"dst":"10.0.0.0/24","dev":"ens3","protocol":"kernel"},{"type":"blackhole","dst":"10.1.0.0/16","table":"2004"}]',
+    );
     assert.deepEqual([json.length, defaultRouteDev(json)], [2, 'ens3']);
     assert.deepEqual(parseIpRoute('not a route table\n'), []);
   });

@@ -20,11 +20,17 @@ interface Result {
 async function follow(
   w: World,
   hosts: HostName[],
-  opts: { skew?: Partial<Record<HostName, number>>; routes?: boolean; moreRoutes?: Partial<Record<HostName, string>> } = {},
+  opts: {
+    skew?: Partial<Record<HostName, number>>;
+    routes?: boolean;
+    moreRoutes?: Partial<Record<HostName, string>>;
+    /** Captures stopped early (µs). */
+    cut?: Partial<Record<HostName, number>>;
+  } = {},
 ): Promise<Result> {
   const inputs = [];
   for (const h of hosts) {
-    const file = tmp.write(w.capture(h, opts.skew?.[h] ?? 0));
+    const file = tmp.write(w.capture(h, opts.skew?.[h] ?? 0, opts.cut?.[h]));
     const link = tmp.write(ipLinkText(h));
     const route = opts.routes === false ? undefined : tmp.write(`${IP_ROUTE[h]}\n${opts.moreRoutes?.[h] ?? ''}`);
     const ctx = captureContext({ name: h, file }, link, route);
@@ -104,14 +110,14 @@ describe('journey: where packets die', () => {
     assert.deepEqual(
       journeys.map((j) => [j.fate, j.verdict]),
       [
-        ['lost', 'entered router eth1, never left: dropped on router, whose routes drop it (unreachable 192.168.20.100/32)'],
-        ['lost', 'entered node w0 cilium_vxlan, never left: dropped on w0, whose routes drop it (blackhole 172.20.2.30/32)'],
+        ['lost', 'entered router eth1, never left: dropped on router, whose routes drop it (unreachable 192.168.20.100/32 for 192.168.20.100)'],
+        ['lost', 'entered node w0 cilium_vxlan, never left: dropped on w0, whose routes drop it (blackhole 172.20.2.30/32 for 172.20.2.30)'],
       ],
     );
     assert.deepEqual(
       journeyAlerts(journeys).map((a) => a.fix),
       [
-        "router's route table sends it to an unreachable route (192.168.20.100/32): remove it (ip route del unreachable 192.168.20.100/32) or give 172.20.2.30 a route to where it lives",
+        "router's route table sends it to an unreachable route (192.168.20.100/32): remove it (ip route del unreachable 192.168.20.100/32) or give 192.168.20.100 a route to where it lives",
         "w0's route table sends it to a blackhole route (172.20.2.30/32): remove it (ip route del blackhole 172.20.2.30/32) or give 172.20.2.30 a route to where it lives",
       ],
     );
@@ -137,6 +143,25 @@ describe('journey: where packets die', () => {
     const fixes = journeyAlerts(journeys).map((a) => a.fix);
     assert.match(fixes[0]!, /^let the tunnel's packets out of ctr: its firewall's OUTPUT chain/);
     assert.match(fixes[1]!, /^the host before w0 sends it to a MAC address that is not w0's: check that host's neighbour \(ARP\) entry/);
+  });
+
+  it("a capture stopped early (tcpdump -c): a packet sent to its host afterwards is unknown, once that host's own packets are seen elsewhere", async () => {
+    const run = async (w0Speaks: boolean): Promise<Journey> => {
+      const w = new World();
+      sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x530), 0);
+      sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 2, 0x531), 300_000);
+      // w0 goes on sending after its capture stopped: the router sees it.
+      if (w0Speaks) sendTunnelled(w, ping(ADDR.pod2, ADDR.pod0, 8, 3, 0x532), 400_000);
+      keepCapturing(w, 1_000_000);
+      const { journeys } = await follow(w, ['ctr', 'router', 'w0'], { cut: { w0: 100_000 } });
+      return journeys.find((j) => j.packet.icmp?.seq === 2)!;
+    };
+    const cut = await run(true);
+    assert.deepEqual([cut.fate, where(cut)], ['unknown', 'router eth2 out']);
+    assert.match(cut.verdict, /^left router eth2 for w0 \(its VTEP 192\.168\.20\.100\) after the capture on w0 had stopped/);
+    // A quiet host: its capture is taken to run as long as the others, and the packet was lost on the way.
+    const quiet = await run(false);
+    assert.deepEqual([quiet.fate, quiet.verdict], ['lost', 'left router eth2 and never reached w0 (its VTEP 192.168.20.100): lost between them']);
   });
 
   it('native routing: left router eth0, the uplink, and never came back', async () => {

@@ -252,7 +252,7 @@ describe('journey: the lab recordings', { skip }, () => {
     }
     // So the fix takes the tunnel's headers off the path MTU.
     const [alert] = journeyAlerts(dead);
-    assert.match(alert!.fix ?? '', /^make the pod MTU fit the path: 1500 − 50 bytes of VXLAN over IPv4 = 1450 \(the CNI's MTU setting\)/);
+    assert.match(alert!.fix ?? '', /^make the pod MTU fit the path: 1500 − 50 bytes of VXLAN or GENEVE over IPv4 = 1450 \(the CNI's MTU setting\)/);
   });
 
   it('pmtu: the router refuses the first big packet (MTU 1400), then k8s-ctr drops the rest itself', async () => {

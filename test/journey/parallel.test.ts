@@ -92,6 +92,7 @@ describe('journey: frames read in a worker thread', () => {
   });
 
   it("learns the own MAC of an Ethernet capture the worker loaded (it records no directions), from the host's ip link", async () => {
+    let told = 0;
     for (const name of ['tunnel', 'native', 'pmtu-blackhole']) {
       const files: CaptureFiles = {
         specs: [
@@ -102,11 +103,24 @@ describe('journey: frames read in a worker thread', () => {
         routes: [],
       };
       assert.ok((await assertSame(files)) > 0);
+      // Without it, the user is told why ctr's hops have no direction, by either thread.
+      const bare = { ...files, links: [] };
+      assert.ok((await assertSame(bare)) > 0);
+      const { rest, journeys: bareJourneys } = await follow(bare, undefined, { rowsPerBatch: 7, buffers: 2, maxStrings: 1 });
+      const reports = (rest as { reports: string[] }).reports;
+      if (reports.length > 0) {
+        told++;
+        assert.deepEqual(reports, [
+          `${files.specs[1]!.file}: two MACs are on most frames (a link between two hosts): which frames ctr sent cannot be told, and the journeys there have no direction; give --ip-link ctr=FILE or --ip-route ctr=FILE`,
+        ]);
+        assert.ok(bareJourneys.flatMap((j) => j.hops.filter((h) => h.capture === 1)).every((h) => h.direction === Direction.Unknown));
+      }
       // Both threads took ctr's eth1 MAC from its ip-link: the ctr hops have directions.
       const { journeys } = await follow(files, undefined, { rowsPerBatch: 7, buffers: 2, maxStrings: 1 });
       const ctrHops = journeys.flatMap((j) => j.hops.filter((h) => h.capture === 1));
       assert.ok(ctrHops.some((h) => h.direction === Direction.Outbound) && ctrHops.some((h) => h.direction === Direction.Inbound));
     }
+    assert.ok(told > 0, 'a two-host link among the recordings');
   });
 
   it('loads a damaged capture in the worker as here: the same warnings, error and frames', async () => {

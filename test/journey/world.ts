@@ -89,9 +89,10 @@ export class World {
   }
 
   /** Per host: a pcap with its copies, its clock shifted by skew µs. */
-  capture(host: HostName, skewUs = 0): Uint8Array {
+  /** The host's capture, its clock `skewUs` off, stopped after `untilUs` (tcpdump -c). */
+  capture(host: HostName, skewUs = 0, untilUs = Infinity): Uint8Array {
     const records: PcapRecord[] = this.copies
-      .filter((c) => c.host === host)
+      .filter((c) => c.host === host && c.t <= untilUs)
       .sort((a, b) => a.t - b.t)
       .map((c) => {
         const data = sll2({ protocol: c.protocol, ifindex: IFINDEX[c.iface], pktType: c.pktType ?? (c.out ? 4 : 0), addr: '02:00:00:00:00:01' }, c.bytes);
