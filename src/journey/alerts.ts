@@ -22,10 +22,12 @@ type EndKind =
   | 'not-delivered'
   | 'route-drop'
   | 'other-host'
-  | 'after-encap';
+  | 'after-encap'
+  | 'loop';
 
 function endKind(j: Journey): EndKind {
   const v = j.verdict;
+  if (v.startsWith('caught in a routing loop')) return 'loop';
   if (v.includes('whose routes drop it')) return 'route-drop';
   if (v.includes('(the uplink')) return 'uplink';
   if (v.includes('no frag-needed came back')) return 'silent-too-big';
@@ -84,6 +86,8 @@ function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
       const type = route?.[1] ?? 'dropping';
       return `${last.capture}'s route table sends it to ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} route${route ? ` (${route[2]})` : ''}: remove it (ip route del ${type} ${route?.[2] ?? ''}) or give ${route?.[3] ?? j.packet.dst} a route to where it lives`;
     }
+    case 'loop':
+      return `fix the routes that send ${j.packet.dst} round: on each host of the loop, ip route get ${j.packet.dst} names the next hop, and one of them must deliver it or drop it (an address no node hosts needs a blackhole or unreachable route where the pod network is routed)`;
     case 'after-encap':
       return `let the tunnel's packets out of ${last.capture}: its firewall's OUTPUT chain (iptables/nft) must allow the tunnel's UDP port to the other nodes, and ${last.capture} needs a route to the remote VTEP (ip route get <VTEP>)`;
     case 'other-host':

@@ -55,6 +55,7 @@ import {
   TCP_ACK as ROW_TCP_ACK,
   TCP_FLAGS,
   TIME,
+  TTL,
   dstOf,
   ifaceOf,
   outerDstOf,
@@ -344,14 +345,19 @@ export class JourneyEngine {
     this.answer(rows, at, t);
     const table = this.table;
     let o = this.open.get(key);
-    // A packet passes one interface one way once: a second copy there is another packet alike
-    // in every identifying byte (a repeated datagram), so it starts its own journey.
     const iface = ifaceOf(rows, at, strings);
     const dir = r.directionOf(rows[at + RAW_DIRECTION]! as Direction, iface, rows[at + SRC_MAC]!, rows[at + DST_MAC]!);
     if (dir === Direction.Outbound && !host.handsToPodsVisibly && host.role(iface) === 'pod') host.handsToPodsVisibly = true;
-    if (o !== NONE && (t - table.first(o) > this.window || this.hops.passed(table.hopHead(o), k, dir, iface))) {
-      this.close(o);
-      o = NONE;
+    if (o !== NONE) {
+      // A packet passes one interface one way once, unless a routing loop brings it round again
+      // (in the same form, its TTL lower). Another copy there is another packet alike in every
+      // identifying byte (a repeated datagram): it starts its own journey.
+      const expired = t - table.first(o) > this.window;
+      const there = expired ? 0 : this.hops.ttlThere(table.hopHead(o), k, dir, iface, rows, at, strings);
+      if (expired || (there >= 0 && !(rows[at + TTL]! < there))) {
+        this.close(o);
+        o = NONE;
+      }
     }
     if (o === NONE) o = this.start(rows, at, strings, key, t);
     // The tunnel packet an ICMP error may quote: each new outer header once (a relay re-wraps it).

@@ -151,6 +151,37 @@ function routeDrops(host: Host, to: Addr | undefined): string {
   return `, whose routes drop it (${route.reject} ${cidrText(route.prefix!)} for ${addrText(to!)})`;
 }
 
+/** Times through one place that make a loop: twice can be a path that comes back once (a relay). */
+const LOOP_PASSES = 3;
+
+/** The place a routing loop brought the packet round most often, the hosts it went round, and its TTL there first and last. */
+function loopIn(
+  hops: readonly Hop[],
+  hosts: readonly Host[],
+): { place: string; times: number; hosts: string[]; firstTtl: number; lastTtl: number } | undefined {
+  if (hops.length < 2 * LOOP_PASSES) return undefined;
+  const passes = new Map<string, Hop[]>();
+  for (const h of hops) {
+    const key = `${h.capture}|${h.iface ?? ''}|${h.direction}`;
+    const list = passes.get(key);
+    if (list) list.push(h);
+    else passes.set(key, [h]);
+  }
+  let most: Hop[] | undefined;
+  for (const list of passes.values()) if (list.length >= LOOP_PASSES && (!most || list.length > most.length)) most = list;
+  if (!most) return undefined;
+  const round = new Set<number>();
+  for (const list of passes.values()) if (list.length >= 2) round.add(list[0]!.capture);
+  const first = most[0]!;
+  return {
+    place: `${place(hosts[first.capture]!, first)} ${directionText(first.direction)}`,
+    times: most.length,
+    hosts: [...round].map((k) => hosts[k]!.name),
+    firstTtl: Math.max(...most.map((h) => h.ttl)),
+    lastTtl: Math.min(...most.map((h) => h.ttl)),
+  };
+}
+
 /** The captured host that owns the address the packet travels to next from `from`, -1 for none. */
 function nextHost(from: Host, hop: Hop, dst: Addr, hosts: readonly Host[]): number {
   const target = hop.encap ? hop.encap.outerDst : (from.routeVia(dst) ?? dst);
@@ -197,6 +228,17 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
     return ended(hops, lastSeen, 'delivered', toPod ? `delivered to the pod on ${place(host, deliveredAt)}` : `delivered to ${host.label}`);
   }
 
+  const loop = loopIn(hops, hosts);
+  if (loop) {
+    const timeExceeded = j.errors.find((e) => e.type === (e.v6 ? 3 : 11));
+    const said = timeExceeded ? ` (${addrText(timeExceeded.from)} answered ICMP time exceeded)` : '';
+    return ended(
+      hops,
+      lastSeen,
+      'lost',
+      `caught in a routing loop between ${loop.hosts.join(' and ')}: ${loop.times} times through ${loop.place}, TTL ${loop.firstTtl} down to ${loop.lastTtl}, until its TTL ran out${said}`,
+    );
+  }
   const error = j.errors.find((e) => e.mtu > 0) ?? j.errors[0];
   if (error) return ended(hops, lastSeen, 'lost', errorVerdict(error, hosts));
 

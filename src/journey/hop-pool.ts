@@ -95,13 +95,24 @@ export class HopPool {
     return h + 1;
   }
 
-  /** Whether a hop from `head` on was seen by capture k, on `iface`, going `dir`. */
-  passed(head: HopRef, k: number, dir: Direction, iface: string | undefined): boolean {
+  /**
+   * The lowest TTL of the hops from `head` on that capture k saw on `iface` going `dir` in the
+   * same form as the row at `at` (the same outer addresses, or no tunnel): -1 when the journey
+   * has no hop there, Infinity when it has only hops of another form there.
+   */
+  ttlThere(head: HopRef, k: number, dir: Direction, iface: string | undefined, rows: Float64Array, at: number, strings: readonly string[]): number {
+    let ttl = -1;
+    const tunnelled = (rows[at + FLAGS]! & F_TUNNELLED) !== 0;
     for (let h = head; h !== 0; h = this.next[h - 1]!) {
-      const at = h - 1;
-      if (this.capture[at] === k && this.direction[at] === dir && this.iface[at] === iface) return true;
+      const i = h - 1;
+      if (this.capture[i] !== k || this.direction[i] !== dir || this.iface[i] !== iface) continue;
+      const same = tunnelled
+        ? this.tunnelled[i] === 1 && this.outerSrc[i] === outerSrcOf(rows, at, strings) && this.outerDst[i] === outerDstOf(rows, at, strings)
+        : this.tunnelled[i] === 0;
+      if (ttl < 0) ttl = Infinity;
+      if (same) ttl = Math.min(ttl, this.ttl[i]!);
     }
-    return false;
+    return ttl;
   }
 
   /** Whether a hop from `head` on was inside a tunnel between these outer addresses. */

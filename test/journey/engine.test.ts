@@ -7,7 +7,19 @@ import { JourneyEngine, type Journey, type JourneyRun } from '../../src/journey/
 import { captureContext } from '../../src/journey/inputs.js';
 import { journeyAlerts } from '../../src/journey/alerts.js';
 import { TempDir } from '../capture/helpers.js';
-import { ADDR, healthyWorld, keepCapturing, IP_ROUTE, ipLinkText, ping, sendNativeMisrouted, sendTunnelled, World, type HostName } from './world.js';
+import {
+  ADDR,
+  healthyWorld,
+  keepCapturing,
+  IP_ROUTE,
+  ipLinkText,
+  ping,
+  sendLooping,
+  sendNativeMisrouted,
+  sendTunnelled,
+  World,
+  type HostName,
+} from './world.js';
 
 const tmp = new TempDir();
 after(() => tmp.cleanup());
@@ -162,6 +174,28 @@ describe('journey: where packets die', () => {
     // A quiet host: its capture is taken to run as long as the others, and the packet was lost on the way.
     const quiet = await run(false);
     assert.deepEqual([quiet.fate, quiet.verdict], ['lost', 'left router eth2 and never reached w0 (its VTEP 192.168.20.100): lost between them']);
+  });
+
+  it('a routing loop: one journey round and round between the router and w0, lost when its TTL ran out; a path that comes back once is no loop', async () => {
+    const w = new World();
+    sendLooping(w, ping(ADDR.pod0, '172.20.2.99', 8, 1, 0x540), 0, 30);
+    sendLooping(w, ping(ADDR.pod0, '172.20.2.98', 8, 2, 0x541), 300_000, 1);
+    keepCapturing(w, 1_000_000);
+    const hosts: HostName[] = ['ctr', 'router', 'w0'];
+    const { journeys } = await follow(w, hosts);
+    assert.equal(journeys.length, 2);
+    const [loop, once] = journeys;
+    assert.equal(loop!.hops.length, 3 + 4 * 30);
+    assert.deepEqual(
+      [loop!.fate, loop!.verdict],
+      ['lost', 'caught in a routing loop between router and w0: 30 times through router eth2 out, TTL 62 down to 4, until its TTL ran out'],
+    );
+    assert.match(journeyAlerts([loop!])[0]!.fix ?? '', /^fix the routes that send 172\.20\.2\.99 round/);
+    assert.equal(
+      path(once!, hosts),
+      'ctr lxc0 In → ctr eth1 Out → router eth1 In → router eth2 Out → w0 eth1 In → w0 eth1 Out → router eth2 In → router eth0 Out',
+    );
+    assert.doesNotMatch(once!.verdict, /loop/);
   });
 
   it('native routing: left router eth0, the uplink, and never came back', async () => {

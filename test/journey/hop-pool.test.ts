@@ -54,8 +54,16 @@ describe('HopPool', () => {
     const head = tail;
     tail = add(pool, tail, 1, 9, 1.75, Direction.Outbound, facts('eth0', 64, gre));
     add(pool, tail, 2, 11, 2, Direction.Inbound, facts('eth1', 64, vxlan));
-    assert.equal(pool.passed(head, 1, Direction.Outbound, 'eth0'), true);
-    assert.equal(pool.passed(head, 1, Direction.Inbound, 'eth0'), false);
+    // Where the journey already passed: its TTL there in the same form (the same tunnel), none elsewhere.
+    const there = (k: number, dir: Direction, f: Facts): number => {
+      const strings = new SightingStrings();
+      const row = new Float64Array(ROW);
+      writeSighting(row, 0, strings, k, 0, 3, f, NO_BYTES, undefined, 'merge');
+      return pool.ttlThere(head, k, dir, f.iface, row, 0, strings.list);
+    };
+    assert.equal(there(1, Direction.Outbound, facts('eth0', 60, gre)), 64);
+    assert.equal(there(1, Direction.Outbound, facts('eth0', 60)), Infinity);
+    assert.equal(there(1, Direction.Inbound, facts('eth0', 60, gre)), -1);
     assert.equal(pool.inTunnel(head, V6_SRC, V6_DST), true);
     assert.equal(pool.inTunnel(head, V6_DST, V6_SRC), false);
     const hops = pool.take(head);

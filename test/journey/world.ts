@@ -201,6 +201,27 @@ export function sendNativeMisrouted(w: World, p: PodPacket, t: number): void {
   w.add({ host: 'router', t: t + 80, iface: 'eth0', out: true, bytes: podIp(p, 62), protocol: ETH_IPV4 });
 }
 
+/**
+ * Native routing with a loop for the pod address: the router sends it to w0 on eth2, w0 sends it
+ * back (in and out of eth1), each lowering the TTL, until `passes` rounds are done (a TTL run out
+ * when passes reaches it). With `passes` 1 it is a path that comes back once: w0 hands it back
+ * to the router, which then delivers it out of eth0.
+ */
+export function sendLooping(w: World, p: PodPacket, t: number, passes: number): void {
+  w.add({ host: 'ctr', t, iface: 'lxc0', out: false, bytes: podIp(p, 64), protocol: ETH_IPV4 });
+  w.add({ host: 'ctr', t: t + 10, iface: 'eth1', out: true, bytes: podIp(p, 63), protocol: ETH_IPV4 });
+  w.add({ host: 'router', t: t + 20, iface: 'eth1', out: false, bytes: podIp(p, 63), protocol: ETH_IPV4 });
+  let ttl = 62;
+  let at = t + 30;
+  for (let n = 0; n < passes; n++, ttl -= 2, at += 40) {
+    w.add({ host: 'router', t: at, iface: 'eth2', out: true, bytes: podIp(p, ttl), protocol: ETH_IPV4 });
+    w.add({ host: 'w0', t: at + 10, iface: 'eth1', out: false, bytes: podIp(p, ttl), protocol: ETH_IPV4 });
+    w.add({ host: 'w0', t: at + 20, iface: 'eth1', out: true, bytes: podIp(p, ttl - 1), protocol: ETH_IPV4 });
+    w.add({ host: 'router', t: at + 30, iface: 'eth2', out: false, bytes: podIp(p, ttl - 1), protocol: ETH_IPV4 });
+  }
+  if (passes === 1) w.add({ host: 'router', t: at, iface: 'eth0', out: true, bytes: podIp(p, ttl), protocol: ETH_IPV4 });
+}
+
 export const ping = (src: string, dst: string, type: 8 | 0, seq: number, id: number): PodPacket => ({
   src,
   dst,
