@@ -342,11 +342,11 @@ export class JourneyEngine {
     this.followed[k]!++;
     const t = rows[at + TIME]!;
     const key = rows[at + KEY]!;
-    this.answer(rows, at, t);
-    const table = this.table;
-    let o = this.open.get(key);
     const iface = ifaceOf(rows, at, strings);
     const dir = r.directionOf(rows[at + RAW_DIRECTION]! as Direction, iface, rows[at + SRC_MAC]!, rows[at + DST_MAC]!);
+    const table = this.table;
+    let o = this.open.get(key);
+    this.answer(rows, at, t, k, o === NONE);
     if (dir === Direction.Outbound && !host.handsToPodsVisibly && host.role(iface) === 'pod') host.handsToPodsVisibly = true;
     if (o !== NONE) {
       // A packet passes one interface one way once, unless a routing loop brings it round again
@@ -415,8 +415,11 @@ export class JourneyEngine {
     return o;
   }
 
-  /** A packet of the reverse direction answers the open journeys it acknowledges or replies to. */
-  private answer(rows: Float64Array, at: number, t: number): void {
+  /**
+   * A packet of the reverse direction answers the open journeys it acknowledges or replies to.
+   * (It is capture k's copy, the first of that packet when `firstCopy`.)
+   */
+  private answer(rows: Float64Array, at: number, t: number, k: number, firstCopy: boolean): void {
     const table = this.table;
     let o = table.firstWaiting(rows[at + REVERSE_FLOW]!);
     if (o === NONE) return;
@@ -436,7 +439,11 @@ export class JourneyEngine {
           if (seqAtOrAfter(ack, table.ackNeeded(o))) table.markAnswered(o);
         } else if (table.icmpEcho(o)) {
           if (echoReply && icmpSeq === table.icmpSeq(o)) table.markAnswered(o);
-        } else if (proto !== PROTO_ICMP && proto !== PROTO_ICMPV6) table.markAnswered(o);
+        } else if (proto !== PROTO_ICMP && proto !== PROTO_ICMPV6 && firstCopy && this.hops.sawOn(table.hopHead(o), k)) {
+          // Any packet back answers UDP and the like, if it starts where the packet got to: the
+          // client's next query is no answer to a reply that went astray on its way there.
+          table.markAnswered(o);
+        }
       }
       if (table.closed(o) || table.answered(o)) table.stopWaiting(o);
       o = next;

@@ -115,6 +115,12 @@ export class HopPool {
     return ttl;
   }
 
+  /** Whether a hop from `head` on was seen by capture k. */
+  sawOn(head: HopRef, k: number): boolean {
+    for (let h = head; h !== 0; h = this.next[h - 1]!) if (this.capture[h - 1] === k) return true;
+    return false;
+  }
+
   /** Whether a hop from `head` on was inside a tunnel between these outer addresses. */
   inTunnel(head: HopRef, outerSrc: Addr, outerDst: Addr): boolean {
     for (let h = head; h !== 0; h = this.next[h - 1]!) {

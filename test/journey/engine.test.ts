@@ -9,6 +9,7 @@ import { journeyAlerts } from '../../src/journey/alerts.js';
 import { TempDir } from '../capture/helpers.js';
 import {
   ADDR,
+  datagram,
   healthyWorld,
   keepCapturing,
   IP_ROUTE,
@@ -16,6 +17,7 @@ import {
   ping,
   sendLooping,
   sendNativeMisrouted,
+  sendReplyAstray,
   sendTunnelled,
   World,
   type HostName,
@@ -196,6 +198,25 @@ describe('journey: where packets die', () => {
       'ctr lxc0 In → ctr eth1 Out → router eth1 In → router eth2 Out → w0 eth1 In → w0 eth1 Out → router eth2 In → router eth0 Out',
     );
     assert.doesNotMatch(once!.verdict, /loop/);
+  });
+
+  it("a UDP reply that went astray is lost, not answered by the client's next query", async () => {
+    const w = new World();
+    // ctr's pod asks twice (the second time after a timeout); w0's pod answers the first; the
+    // router sends the answer out of its uplink.
+    sendTunnelled(w, datagram(ADDR.pod0, ADDR.pod2, 40000, 53, 0x550), 0);
+    sendReplyAstray(w, datagram(ADDR.pod2, ADDR.pod0, 53, 40000, 0x551), 200);
+    sendTunnelled(w, datagram(ADDR.pod0, ADDR.pod2, 40000, 53, 0x552), 1_000_000);
+    keepCapturing(w, 1_500_000);
+    const { journeys } = await follow(w, ['ctr', 'router', 'w0']);
+    assert.deepEqual(
+      journeys.map((j) => [j.packet.src, j.packet.ipId, j.fate, j.verdict]),
+      [
+        [ADDR.pod0, 0x550, 'answered', 'answered'],
+        [ADDR.pod2, 0x551, 'lost', 'left router eth0 (the uplink, default route) and never came back'],
+        [ADDR.pod0, 0x552, 'delivered', 'delivered to the pod on node w0 lxc0'],
+      ],
+    );
   });
 
   it('native routing: left router eth0, the uplink, and never came back', async () => {

@@ -222,6 +222,20 @@ export function sendLooping(w: World, p: PodPacket, t: number, passes: number): 
   if (passes === 1) w.add({ host: 'router', t: at, iface: 'eth0', out: true, bytes: podIp(p, ttl), protocol: ETH_IPV4 });
 }
 
+/** A UDP datagram between pods (a DNS-like query or reply). */
+export const datagram = (src: string, dst: string, sport: number, dport: number, id: number): PodPacket => {
+  const hdr = { src, dst, ttl: 64, id };
+  return { src, dst, proto: IPPROTO_UDP, id, l4: udp({ srcPort: sport, dstPort: dport }, new Uint8Array([id & 255, 1, 2, 3]), hdr) };
+};
+
+/** w0's pod answers, and the router sends the answer out of eth0, its uplink: ctr never gets it. */
+export function sendReplyAstray(w: World, p: PodPacket, t: number): void {
+  w.add({ host: 'w0', t, iface: 'lxc0', out: false, bytes: podIp(p, 64), protocol: ETH_IPV4 });
+  w.add({ host: 'w0', t: t + 10, iface: 'eth1', out: true, bytes: podIp(p, 63), protocol: ETH_IPV4 });
+  w.add({ host: 'router', t: t + 20, iface: 'eth2', out: false, bytes: podIp(p, 63), protocol: ETH_IPV4 });
+  w.add({ host: 'router', t: t + 30, iface: 'eth0', out: true, bytes: podIp(p, 62), protocol: ETH_IPV4 });
+}
+
 export const ping = (src: string, dst: string, type: 8 | 0, seq: number, id: number): PodPacket => ({
   src,
   dst,
