@@ -25,6 +25,11 @@ export function ownHints(links: readonly { mac?: number }[] | undefined, v4: rea
 const BROADCAST = 0xffffffffffff;
 /** The MAC must be on at least this share of the frames to be taken as the host's own. */
 const SHARE = 0.6;
+/**
+ * A second MAC on this share of the first one's frames or more: a link between two hosts, where
+ * each end is on nearly every frame (only broadcasts tell them apart), and neither can be taken.
+ */
+const TIE = 0.9;
 const MAX_MACS = 4096;
 
 /** One interface's tally: frames counted, and how many of them carried each MAC. */
@@ -129,10 +134,16 @@ export class OwnMacLearner {
     for (const [iface, { frames: total, macs: m }] of this.counts) {
       const own = this.pick(total, m, this.votes.get(iface));
       if (own !== undefined) this.own.set(iface, own);
-      else if (total > 0 && [...m.values()].filter((n) => n >= SHARE * total).length > 1) this.undecided.push(iface);
+      else if (this.tied(total, m)) this.undecided.push(iface);
     }
     this.votes.clear();
     this.counts.clear();
+  }
+
+  /** Whether the two MACs on most frames are on nearly as many each (pick() then takes neither). */
+  private tied(total: number, macs: Map<number, number>): boolean {
+    const [first = 0, second = 0] = [...macs.values()].sort((a, b) => b - a);
+    return total > 0 && first >= SHARE * total && second >= TIE * first;
   }
 
   /** The interface's own MAC from its tally, or undefined when it cannot be told. */
@@ -145,7 +156,7 @@ export class OwnMacLearner {
     // The MAC on the host's side of frames from or to its addresses.
     for (const [mac, n] of votes ?? []) if (n > bestCount) [best, bestCount] = [mac, n];
     if (best !== undefined) return best;
-    // The MAC on nearly every frame, unless another one is too (a link between two hosts).
+    // The MAC on most frames, unless another one is on nearly as many (a link between two hosts).
     let second = 0;
     for (const [mac, n] of macs) {
       if (n > bestCount) {
@@ -153,7 +164,7 @@ export class OwnMacLearner {
         [best, bestCount] = [mac, n];
       } else if (n > second) second = n;
     }
-    return total > 0 && bestCount >= SHARE * total && second < SHARE * total ? best : undefined;
+    return total > 0 && bestCount >= SHARE * total && second < TIE * bestCount ? best : undefined;
   }
 
   /** What finish() decided: each interface's own MAC (plain data, for another thread). */

@@ -11,6 +11,7 @@ import { prng } from '../helpers/prng.js';
 const BROADCAST = 0xffffffffffff;
 const MAX_MACS = 4096;
 const SHARE = 0.6;
+const TIE = 0.9;
 
 /** Every frame counted straight into per-interface Maps, as the rule says. */
 function expectedOwn(frames: readonly [string, number, number][]): Map<string, number> {
@@ -31,7 +32,7 @@ function expectedOwn(frames: readonly [string, number, number][]): Map<string, n
   for (const [iface, t] of tallies) {
     const ranked = [...t.macs].sort((x, y) => y[1] - x[1]);
     const [best, second] = ranked;
-    if (best && best[1] >= SHARE * t.frames && !(second && second[1] >= SHARE * t.frames)) own.set(iface, best[0]);
+    if (best && best[1] >= SHARE * t.frames && !(second && second[1] >= TIE * best[1])) own.set(iface, best[0]);
   }
   return own;
 }
