@@ -25,6 +25,31 @@ const fileFor = (command: string, v: string | undefined): string => {
   return fromToken(v);
 };
 
+/** Host-file options of an analysis command: one file each, or NAME=FILE as with several captures. */
+interface OneCaptureArgs {
+  file?: string;
+  'ip-link'?: string | string[];
+  'ip-route'?: string | string[];
+}
+
+/**
+ * An analysis command's one capture, given as a path or as `NAME=PATH` (as several are), with
+ * its host files given plainly or as `NAME=FILE`: the names are taken off.
+ */
+async function oneCapture<T extends OneCaptureArgs>(command: string, args: T): Promise<T & { file: string; 'ip-link'?: string; 'ip-route'?: string }> {
+  const { parseCaptureSpecs, perCapture } = await import('../journey/inputs.js');
+  const specs = parseCaptureSpecs([fileFor(command, args.file)]);
+  const { name, file } = specs[0]!;
+  const link = perCapture('ip-link', list(args['ip-link']), specs).get(name);
+  const route = perCapture('ip-route', list(args['ip-route']), specs).get(name);
+  const out = { ...args, file } as T & { file: string; 'ip-link'?: string; 'ip-route'?: string };
+  if (link !== undefined) out['ip-link'] = link;
+  else delete out['ip-link'];
+  if (route !== undefined) out['ip-route'] = route;
+  else delete out['ip-route'];
+  return out;
+}
+
 /** Parses the command line and dispatches; returns the exit status. Only parsing lives here. */
 export async function main(argv: string[]): Promise<number> {
   const out = new Output();
@@ -69,10 +94,10 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command('flows [file]', 'inner (pod-to-pod) and plain flows, each with the tunnels that carried it', analysisBuilder, (args) => {
-      work = async () => (await import('./commands/flows.js')).flows({ ...args, file: fileFor('flows', args.file) }, out);
+      work = async () => (await import('./commands/flows.js')).flows(await oneCapture('flows', args), out);
     })
     .command('tunnels [file]', 'VXLAN/GENEVE tunnels: outer endpoints, port, VNI, inner pairs, CNI hint', analysisBuilder, (args) => {
-      work = async () => (await import('./commands/tunnels.js')).tunnels({ ...args, file: fileFor('tunnels', args.file) }, out);
+      work = async () => (await import('./commands/tunnels.js')).tunnels(await oneCapture('tunnels', args), out);
     })
     .command(
       'fields [proto]',
@@ -83,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command('hops [file]', 'forwarded packets paired in and out (tcpdump -i any, multi-interface pcapng)', analysisBuilder, (args) => {
-      work = async () => (await import('./commands/hops.js')).hops({ ...args, file: fileFor('hops', args.file) }, out);
+      work = async () => (await import('./commands/hops.js')).hops(await oneCapture('hops', args), out);
     })
     .command(
       'alerts [file] [more..]',
@@ -107,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
               },
               out,
             );
-        } else work = async () => (await import('./commands/alerts.js')).alerts({ ...args, file: fileFor('alerts', args.file) }, out);
+        } else work = async () => (await import('./commands/alerts.js')).alerts(await oneCapture('alerts', args), out);
       },
     )
     .command('journey [captures..]', 'follow packets through several captures (node, router, node): where did each one end?', journeyBuilder, (args) => {

@@ -156,10 +156,16 @@ const SUPERSEDED = new Set([
   'overlay.pmtu',
   'flow.stalled',
   'icmp.error',
+  // A loop the journeys followed round; replies dropped after encapsulation look asymmetric.
+  'misroute.hairpin',
+  'overlay.asymmetric',
 ]);
 
-/** Guesses whose symptom is a missing answer: a located drop of the answers explains them too. */
-const ANSWER_MISSING = new Set(['flow.unanswered', 'flow.stalled']);
+/**
+ * Guesses about both directions: a missing answer (a located drop of the answers explains it
+ * too), and a pair's directions that look different.
+ */
+const BOTH_WAYS = new Set(['flow.unanswered', 'flow.stalled', 'overlay.asymmetric']);
 
 export function supersededBy(journeyAlertList: readonly Alert[], single: Alert): boolean {
   if (!SUPERSEDED.has(single.id)) return false;
@@ -171,7 +177,7 @@ export function supersededBy(journeyAlertList: readonly Alert[], single: Alert):
   return journeyAlertList.some(
     (a) =>
       about(a, a.src, a.dst) ||
-      (ANSWER_MISSING.has(single.id) && single.src !== undefined && single.dst !== undefined && about(a, a.dst, a.src)) ||
+      (BOTH_WAYS.has(single.id) && single.src !== undefined && single.dst !== undefined && about(a, a.dst, a.src)) ||
       (a.details?.outerSrc !== undefined && about(a, a.details.outerSrc, a.details.outerDst)),
   );
 }

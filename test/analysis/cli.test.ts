@@ -29,6 +29,33 @@ describe('vxshark alerts', () => {
     for (const line of r.stdout.split('\n')) assert.ok([...line].length <= 100, `too wide: ${line}`);
   });
 
+  it('takes one capture as NAME=PATH, and its host files as NAME=FILE, as with several captures', async () => {
+    const dir = `${LAB}hosts/`;
+    const plain = await vxshark([
+      'alerts',
+      `${dir}native-router-any.pcap`,
+      '--ip-link',
+      `${dir}native-router.ip-link.txt`,
+      '--ip-route',
+      `${dir}native-router.ip-route.txt`,
+    ]);
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.match(plain.stdout, /misroute\.default-route/);
+    for (const cmd of ['alerts', 'flows', 'tunnels', 'hops']) {
+      const plainRun = cmd === 'alerts' ? plain : await vxshark([cmd, `${dir}native-router-any.pcap`, '--ip-link', `${dir}native-router.ip-link.txt`]);
+      const named = await vxshark([
+        cmd,
+        `router=${dir}native-router-any.pcap`,
+        '--ip-link',
+        `router=${dir}native-router.ip-link.txt`,
+        ...(cmd === 'alerts' ? ['--ip-route', `router=${dir}native-router.ip-route.txt`] : []),
+      ]);
+      assert.deepEqual([named.status, named.stdout, named.stderr], [plainRun.status, plainRun.stdout, plainRun.stderr], cmd);
+    }
+    const wrong = await vxshark(['alerts', `router=${dir}native-router-any.pcap`, '--ip-link', `w0=${dir}native-router.ip-link.txt`]);
+    assert.deepEqual([wrong.status, wrong.stderr], [2, 'vxshark: --ip-link names capture "w0", but the captures are "router"\n']);
+  });
+
   it('--fail-on warning exits 3 when a warning or worse is found; --json is an array with the evidence', async () => {
     const r = await vxshark(['alerts', SLL2, '--ip-link', LINK, '--json', '--fail-on', 'warning']);
     assert.equal(r.status, 3);
