@@ -23,11 +23,13 @@ type EndKind =
   | 'route-drop'
   | 'other-host'
   | 'after-encap'
-  | 'loop';
+  | 'loop'
+  | 'some-dropped';
 
 function endKind(j: Journey): EndKind {
   const v = j.verdict;
   if (v.startsWith('caught in a routing loop')) return 'loop';
+  if (v.includes('while it forwarded other packets of this tunnel')) return 'some-dropped';
   if (v.includes('whose routes drop it')) return 'route-drop';
   if (v.includes('(the uplink')) return 'uplink';
   if (v.includes('no frag-needed came back')) return 'silent-too-big';
@@ -86,6 +88,8 @@ function fixFor(kind: EndKind, j: Journey, port: number | undefined): string {
       const type = route?.[1] ?? 'dropping';
       return `${last.capture}'s route table sends it to ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} route${route ? ` (${route[2]})` : ''}: remove it (ip route del ${type} ${route?.[2] ?? ''}) or give ${route?.[3] ?? j.packet.dst} a route to where it lives`;
     }
+    case 'some-dropped':
+      return `find what drops some of this tunnel's packets on ${last.capture}: the firewall's counters (iptables -L -v -n, nft list ruleset) for rate limits and nth or random matches, conntrack's INVALID drops (conntrack -S), and full queues (ip -s link, tc -s qdisc)`;
     case 'loop':
       return `fix the routes that send ${j.packet.dst} round: on each host of the loop, ip route get ${j.packet.dst} names the next hop, and one of them must deliver it or drop it (an address no node hosts needs a blackhole or unreachable route where the pod network is routed)`;
     case 'after-encap':

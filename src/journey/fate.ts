@@ -314,7 +314,13 @@ export function judge(j: Journey, hosts: readonly Host[], clocks: readonly Clock
         `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}, a ${last.encap.type.toUpperCase()} packet of ${last.outerLength} bytes with DF set, while smaller ones of this tunnel (up to ${largest} bytes) got through and no frag-needed came back: too big for the next link, a PMTU black hole (ICMP blocked?)`,
       );
     const rejected = dst === undefined ? '' : routeDrops(lastHost, last.encap?.outerDst ?? dst);
-    const hint = rejected || (last.encap ? ` (a ${last.encap.type.toUpperCase()} packet: look for a firewall rule on its UDP port, or rp_filter)` : '');
+    // The host forwarded other packets of the same tunnel: not a closed port, a rule or a queue
+    // that drops some of them.
+    const some =
+      last.encap && largest !== undefined
+        ? `, while it forwarded other packets of this tunnel (a rule that drops only some of them: a rate limit, an nth or random match, conntrack INVALID; or a full queue)`
+        : '';
+    const hint = rejected || some || (last.encap ? ` (a ${last.encap.type.toUpperCase()} packet: look for a firewall rule on its UDP port, or rp_filter)` : '');
     return ended(hops, lastSeen, 'lost', `entered ${place(lastHost, last)}, never left: dropped on ${lastHost.name}${hint}`);
   }
   if (last.direction === Direction.Outbound) {

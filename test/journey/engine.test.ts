@@ -114,6 +114,27 @@ describe('journey: where packets die', () => {
     assert.match(j.verdict, /^entered router eth1, never left: dropped on router \(a VXLAN packet/);
   });
 
+  it('a router that forwards some packets of a tunnel and drops others: not a closed port, a rule that drops only some', async () => {
+    const w = new World();
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x560), 0);
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 2, 0x561), 200_000, 'router-drop');
+    sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 3, 0x562), 400_000);
+    keepCapturing(w, 1_000_000);
+    const { journeys } = await follow(w, ['ctr', 'router', 'w0']);
+    const lost = journeys.filter((j) => j.fate === 'lost');
+    assert.deepEqual(
+      lost.map((j) => [j.packet.icmp?.seq, where(j), j.verdict]),
+      [
+        [
+          2,
+          'router eth1 in',
+          'entered router eth1, never left: dropped on router, while it forwarded other packets of this tunnel (a rule that drops only some of them: a rate limit, an nth or random match, conntrack INVALID; or a full queue)',
+        ],
+      ],
+    );
+    assert.match(journeyAlerts(lost)[0]!.fix ?? '', /^find what drops some of this tunnel's packets on router/);
+  });
+
   it("a route that drops, in the host's ip route, is named where the packet died, and its fix says to remove it", async () => {
     const w = new World();
     sendTunnelled(w, ping(ADDR.pod0, ADDR.pod2, 8, 1, 0x510), 0, 'router-drop');
