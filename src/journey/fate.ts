@@ -141,7 +141,13 @@ function errorVerdict(e: IcmpEvidence, hosts: readonly Host[]): string {
   if (e.mtu > 0) {
     return `too big: ${addrText(e.from)} answered ICMP ${e.v6 ? 'packet too big' : 'frag-needed'} (next-hop MTU ${e.mtu})${e.aboutTunnel ? ' for the tunnel packet' : ''}; dropped there`;
   }
-  return `${addrText(e.from)} answered ICMP ${icmpName(e)} (code ${e.code}); dropped there`;
+  return `${icmpAnswer(e)}; dropped there`;
+}
+
+/** "172.20.2.30 answered ICMP destination unreachable (code 3)", "… ICMP frag-needed (next-hop MTU 1400)". */
+export function icmpAnswer(e: IcmpEvidence): string {
+  if (e.mtu > 0) return `${addrText(e.from)} answered ICMP ${e.v6 ? 'packet too big' : 'frag-needed'} (next-hop MTU ${e.mtu})`;
+  return `${addrText(e.from)} answered ICMP ${icmpName(e)} (code ${e.code})`;
 }
 
 /** ", whose routes drop it (blackhole 172.20.2.30/32)" when the host's --ip-route sends `to` to a route that drops; else nothing. */

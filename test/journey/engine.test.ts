@@ -6,6 +6,7 @@ import { createRegistry } from '../../src/dissect/default-registry.js';
 import { JourneyEngine, type Journey, type JourneyRun } from '../../src/journey/engine.js';
 import { captureContext } from '../../src/journey/inputs.js';
 import { journeyAlerts } from '../../src/journey/alerts.js';
+import { journeyLines } from '../../src/cli/print/journey.js';
 import { TempDir } from '../capture/helpers.js';
 import {
   ADDR,
@@ -15,6 +16,7 @@ import {
   IP_ROUTE,
   ipLinkText,
   ping,
+  portUnreachable,
   sendLooping,
   sendNativeMisrouted,
   sendReplyAstray,
@@ -87,6 +89,19 @@ describe('journey: a healthy overlay', () => {
       run.flows.every((f) => f.lost === 0 && f.unknown === 0),
       JSON.stringify(run.flows),
     );
+  });
+
+  it('a datagram to a port nobody listens on is delivered, and the text says who answered it with what ICMP error', async () => {
+    const w = new World();
+    const query = datagram(ADDR.pod0, ADDR.pod2, 40001, 9999, 0x570);
+    sendTunnelled(w, query, 0);
+    sendTunnelled(w, portUnreachable(query, 0x571), 500);
+    keepCapturing(w, 1_000_000);
+    const hosts: HostName[] = ['ctr', 'router', 'w0'];
+    const { journeys } = await follow(w, hosts);
+    const j = journeys.find((x) => x.packet.ipId === 0x570)!;
+    assert.deepEqual([j.fate, j.errors.map((e) => [e.type, e.code])], ['delivered', [[3, 3]]]);
+    assert.match(journeyLines(j, hosts)[1]!, /✓ delivered [\d.]+ ms; 172\.20\.2\.30 answered ICMP destination unreachable \(code 3\)$/);
   });
 
   it('estimates a node clock running 3.2 s ahead and still orders every hop', async () => {

@@ -228,6 +228,15 @@ export const datagram = (src: string, dst: string, sport: number, dport: number,
   return { src, dst, proto: IPPROTO_UDP, id, l4: udp({ srcPort: sport, dstPort: dport }, new Uint8Array([id & 255, 1, 2, 3]), hdr) };
 };
 
+/** The ICMP port unreachable a pod sends back for `p` (as it reached the pod, TTL 62): nothing listens there. */
+export const portUnreachable = (p: PodPacket, id: number): PodPacket => ({
+  src: p.dst,
+  dst: p.src,
+  proto: IPPROTO_ICMP,
+  id,
+  l4: icmpError({ type: 3, code: 3 }, podIp(p, 62)),
+});
+
 /** w0's pod answers, and the router sends the answer out of eth0, its uplink: ctr never gets it. */
 export function sendReplyAstray(w: World, p: PodPacket, t: number): void {
   w.add({ host: 'w0', t, iface: 'lxc0', out: false, bytes: podIp(p, 64), protocol: ETH_IPV4 });

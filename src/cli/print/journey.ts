@@ -4,6 +4,7 @@ import { Direction } from '../../capture/types.js';
 import { formatAddr } from '../../analysis/addr.js';
 import type { CaptureClock, FlowSummary, Hop, Journey } from '../../journey/engine.js';
 import { describePacket } from '../../journey/packet-info.js';
+import { icmpAnswer } from '../../journey/fate.js';
 import { delayText, msText } from '../../text/duration.js';
 import { safeText } from '../../text/escape.js';
 import { BARE, type ShownNames } from '../shown-names.js';
@@ -53,7 +54,9 @@ export function journeyLines(j: Journey, names: readonly string[], shown: ShownN
   const first = j.hops[0]!;
   const last = j.hops[j.hops.length - 1]!;
   const span = j.hops.length > 1 ? ` ${msText(last.time - first.time)}` : '';
-  const end = j.fate === 'delivered' || j.fate === 'answered' ? `${FATE_MARK[j.fate]}${span}` : `${FATE_MARK[j.fate]} ${safeText(j.verdict)}`;
+  // An ICMP error about a packet that got there (a port nobody listens on) is said after it.
+  const errors = j.fate === 'delivered' || j.fate === 'answered' ? j.errors.map((e) => `; ${icmpAnswer(e)}`).join('') : '';
+  const end = j.fate === 'delivered' || j.fate === 'answered' ? `${FATE_MARK[j.fate]}${span}${errors}` : `${FATE_MARK[j.fate]} ${safeText(j.verdict)}`;
   return [head, `   ${parts.join(' → ')}  ${end}`];
 }
 
