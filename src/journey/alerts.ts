@@ -173,6 +173,14 @@ const BOTH_WAYS = new Set(['flow.unanswered', 'flow.stalled', 'overlay.asymmetri
 
 export function supersededBy(journeyAlertList: readonly Alert[], single: Alert): boolean {
   if (!SUPERSEDED.has(single.id)) return false;
+  // An ICMP error names its sender and the destination of the packet it quotes: a located drop
+  // of packets to that destination that the same sender answered explains it.
+  if (
+    single.id === 'icmp.error' &&
+    single.src !== undefined &&
+    journeyAlertList.some((a) => a.dst === single.dst && a.title.includes(`${String(single.src)} answered ICMP`))
+  )
+    return true;
   const about = (a: Alert, src: unknown, dst: unknown): boolean =>
     (single.src === undefined || single.src === src) && (single.dst === undefined || single.dst === dst);
   if (single.src === undefined && single.dst === undefined) return false;

@@ -27,6 +27,16 @@ describe('supersededBy', () => {
     assert.equal(supersededBy(located, alert('misroute.hairpin', '172.20.0.10', '172.20.2.99')), true);
   });
 
+  it('drops an ICMP error alert whose sender answered the located drop of packets to that destination', () => {
+    const timeExceeded = {
+      ...alert('journey.lost', '172.20.0.10', '172.20.2.30'),
+      title: '172.20.0.10 → 172.20.2.30: 192.168.10.200 answered ICMP time exceeded (code 0); dropped there',
+    };
+    assert.equal(supersededBy([timeExceeded], alert('icmp.error', '192.168.10.200', '172.20.2.30')), true);
+    assert.equal(supersededBy([timeExceeded], alert('icmp.error', '192.168.20.100', '172.20.2.30')), false);
+    assert.equal(supersededBy([timeExceeded], alert('icmp.error', '192.168.10.200', '172.20.2.31')), false);
+  });
+
   it('keeps guesses about other pairs, and kinds the journeys say nothing about', () => {
     assert.equal(supersededBy(located, alert('overlay.asymmetric', '172.20.0.10', '172.20.2.31')), false);
     assert.equal(supersededBy(located, alert('misroute.hairpin', '172.20.2.99', '172.20.0.10')), false);
