@@ -1,6 +1,6 @@
-// A journey judged only to be counted in its flow's summary (`journey --summary`; past the
-// journeys text lists; alerts across captures, which keep the lost ones). A large run judges
-// millions of them: one object refilled for each, hops included, and its packet's texts made
+// The journey being judged. A large run judges millions, most of them only to be counted in
+// their flows (`journey --summary`; past the journeys text lists; alerts across captures, which
+// keep the lost ones): one object refilled for each, hops included, and its packet's texts made
 // only when the judging names the packet. Those the consumer keeps are copied out whole.
 import type { Addr } from '../analysis/addr.js';
 import type { Fate, Judgement, LastSeen } from './fate.js';

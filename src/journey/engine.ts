@@ -14,14 +14,14 @@ import { Capturing, PodAddresses } from './readers.js';
 import { CaptureSurvey } from './survey.js';
 import { frameTime, mergeByTime } from './kway.js';
 import type { ParallelSightings } from './parallel-sightings.js';
-import { judge, type LastSeen } from './fate.js';
+import { judge } from './fate.js';
 import type { Host } from './hosts.js';
 import { HopPool, HopScratch } from './hop-pool.js';
 import { CountedJourney } from './counted-journey.js';
 import { FlowSummaries } from './flow-summaries.js';
 import { KeySlots } from './key-slots.js';
 import { OpenJourneys } from './open-journeys.js';
-import { PacketNumbers, flowName, packetInfo } from './packet-info.js';
+import { PacketNumbers } from './packet-info.js';
 import {
   CAPTURE,
   DST_MAC,
@@ -68,9 +68,6 @@ import {
 export type { CaptureClock, FlowSummary, Hop, IcmpEvidence, Journey, JourneyCapture, JourneyOptions, JourneyRun } from './journey-types.js';
 import type { CaptureClock, Journey, JourneyCapture, JourneyOptions, JourneyRun } from './journey-types.js';
 
-/** A journey's last place before it is judged (judging always replaces it). */
-const NOT_SEEN: LastSeen = Object.freeze({ capture: '', interface: null, direction: 'unknown' });
-
 /** Frames the main thread surveys between looks at the worker's batches. */
 const SURVEY_SLICE = 16_384;
 
@@ -108,7 +105,7 @@ export class JourneyEngine {
   private journeys = 0;
   /** Past this time (reference clock) some host's capture has no more frames: packets from it are looked out for. */
   private quietAfter = Infinity;
-  /** Where journeys only counted are judged (with opts.keep). */
+  /** Where every journey is judged; those kept are copied out of it. */
   private readonly counted = new CountedJourney();
   private readonly countedHops = new HopScratch();
 
@@ -312,7 +309,7 @@ export class JourneyEngine {
       (m, c, i) => (c.capture.frameCount ? Math.max(m, frameTime(c.capture, c.capture.frameCount - 1) - this.clocks[i]!.offset) : m),
       -Infinity,
     );
-    this.quietAfter = this.hosts.reduce((m, host) => Math.min(m, host.lastFrameReference + LATE_SENDER), Infinity);
+    this.quietAfter = this.quietTime();
     for (const c of this.inputs) c.host.runsUntil(end);
     return this.clocks;
   }
@@ -387,9 +384,16 @@ export class JourneyEngine {
       const host = this.hosts[h]!;
       // A capture of one interface would not show what the host sends out of another.
       if (h === k || host.stoppedCapturing || host.seesOneInterface || t <= host.lastFrameReference + LATE_SENDER) continue;
-      if (host.isLocal(src) || host.hostsPod(src) || (outerSrc !== undefined && host.isLocal(outerSrc))) host.sentAfterLastFrame();
+      if (host.isLocal(src) || host.hostsPod(src) || (outerSrc !== undefined && host.isLocal(outerSrc))) {
+        host.sentAfterLastFrame();
+        this.quietAfter = this.quietTime();
+      }
     }
-    this.quietAfter = this.hosts.reduce((m, host) => (host.stoppedCapturing ? m : Math.min(m, host.lastFrameReference + LATE_SENDER)), Infinity);
+  }
+
+  /** When the first capture not yet known to have stopped early has no more frames (reference clock). */
+  private quietTime(): number {
+    return this.hosts.reduce((m, host) => (host.stoppedCapturing ? m : Math.min(m, host.lastFrameReference + LATE_SENDER)), Infinity);
   }
 
   /** A new journey's slot, for the packet of the row at `at`. */
@@ -507,41 +511,16 @@ export class JourneyEngine {
     table.stopWaiting(o);
   }
 
-  /** Judges a closed journey (once, from the queue), counts it in its flow and hands it on. */
+  /** Judges a closed journey (once, from the queue), counts it in its flow and hands it on if kept. */
   private finish(o: number, emit: (j: Journey) => void): void {
     const table = this.table;
     if (table.hopCount(o) === 0) return;
     const numbers = table.packetInto(o, this.numbers);
-    const keep = this.opts.keep;
-    if (keep) {
-      const hops = this.hops.takeInto(table.hopHead(o), this.countedHops);
-      const j = this.counted.refill(table.id(o), numbers, table.target(o), hops, table.answered(o), table.errors(o));
-      const judged = judge(j, this.hosts, this.clocks);
-      this.journeys++;
-      this.flows.count(judged.fate, judged.verdict, numbers);
-      if (keep(judged.fate)) emit(j.kept(judged));
-      return;
-    }
-    const packet = packetInfo(numbers);
-    const j: Journey = {
-      id: table.id(o),
-      flow: flowName(packet),
-      packet,
-      target: table.target(o),
-      hops: this.hops.take(table.hopHead(o)),
-      answered: table.answered(o),
-      errors: table.errors(o) ?? [],
-      fate: 'unknown',
-      lastSeen: NOT_SEEN,
-      verdict: '',
-    };
+    const hops = this.hops.takeInto(table.hopHead(o), this.countedHops);
+    const j = this.counted.refill(table.id(o), numbers, table.target(o), hops, table.answered(o), table.errors(o));
     const judged = judge(j, this.hosts, this.clocks);
-    j.hops = judged.hops;
-    j.fate = judged.fate;
-    j.lastSeen = judged.lastSeen;
-    j.verdict = judged.verdict;
     this.journeys++;
-    this.flows.count(j.fate, j.verdict, numbers);
-    emit(j);
+    this.flows.count(judged.fate, judged.verdict, numbers);
+    if (this.opts.keep?.(judged.fate) ?? true) emit(j.kept(judged));
   }
 }

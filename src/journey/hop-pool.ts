@@ -130,16 +130,10 @@ export class HopPool {
     return false;
   }
 
-  /** The hops from `head` on as objects, in the order they were added; their entries are released. */
-  take(head: HopRef): Hop[] {
-    const out: Hop[] = [];
-    for (let h = head; h !== 0; h = this.release(h)) out.push(this.fill(blankHop(), h - 1, undefined));
-    return out;
-  }
-
   /**
-   * The same into `scratch`'s objects, made once and overwritten by the next call: for judging
-   * a journey that is only counted, a million of them without an object each.
+   * The hops from `head` on, in the order they were added, into `scratch`'s objects (made once
+   * and overwritten by the next call: a million journeys judged without an object each); their
+   * entries are released.
    */
   takeInto(head: HopRef, scratch: HopScratch): Hop[] {
     const out = scratch.hops;
@@ -149,14 +143,14 @@ export class HopPool {
         out.push(blankHop());
         scratch.encaps.push({ type: '', outerSrc: 0, outerDst: 0, vni: 0, port: 0 });
       }
-      this.fill(out[n]!, h - 1, scratch.encaps[n]);
+      this.fill(out[n]!, h - 1, scratch.encaps[n]!);
     }
     out.length = n;
     return out;
   }
 
-  /** Entry `at` into `hop`, its tunnel into `encap` (a new object when undefined). */
-  private fill(hop: Hop, at: number, encap: Encap | undefined): Hop {
+  /** Entry `at` into `hop`, its tunnel (if any) into `encap`. */
+  private fill(hop: Hop, at: number, encap: Encap): void {
     hop.capture = this.capture[at]!;
     hop.frame = this.frame[at]!;
     hop.time = this.time[at]!;
@@ -164,19 +158,17 @@ export class HopPool {
     hop.direction = this.direction[at] as Direction;
     hop.otherHost = this.otherHost[at] === 1;
     if (this.tunnelled[at] === 1) {
-      const e = encap ?? { type: '', outerSrc: 0, outerDst: 0, vni: 0, port: 0 };
-      e.type = this.kind[at]!;
-      e.outerSrc = this.outerSrc[at]!;
-      e.outerDst = this.outerDst[at]!;
-      e.vni = this.vni[at]!;
-      e.port = this.port[at]!;
-      hop.encap = e;
+      encap.type = this.kind[at]!;
+      encap.outerSrc = this.outerSrc[at]!;
+      encap.outerDst = this.outerDst[at]!;
+      encap.vni = this.vni[at]!;
+      encap.port = this.port[at]!;
+      hop.encap = encap;
     } else hop.encap = undefined;
     hop.ttl = this.ttl[at]!;
     hop.outerTtl = this.outerTtl[at]!;
     hop.outerLength = this.outerLength[at]!;
     hop.outerDf = this.outerDf[at] === 1;
-    return hop;
   }
 
   /** Gives back the entry of `h` and returns the hop after it. */

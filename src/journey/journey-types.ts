@@ -39,8 +39,8 @@ export interface JourneyOptions {
   /** Flows summarised (more are counted, not kept). */
   maxFlows?: number;
   /**
-   * Which judged journeys `emit` gets, by fate; the others are only counted in their flows, and
-   * are judged without objects of their own. Without it, every journey is emitted.
+   * Which judged journeys `emit` gets, by fate; the others are only counted in their flows and
+   * never become objects of their own. Without it, every journey is emitted.
    */
   keep?: (fate: Fate) => boolean;
   /** Polled as frames are merged: true ends the run there (the reader of the output went away). */

@@ -30,6 +30,8 @@ const SHARE = 0.6;
  * each end is on nearly every frame (only broadcasts tell them apart), and neither can be taken.
  */
 const TIE = 0.9;
+/** pick()'s answer for such a link. */
+const TIED = 'tied';
 const MAX_MACS = 4096;
 
 /** One interface's tally: frames counted, and how many of them carried each MAC. */
@@ -133,21 +135,15 @@ export class OwnMacLearner {
     this.lastIface = this.last = undefined;
     for (const [iface, { frames: total, macs: m }] of this.counts) {
       const own = this.pick(total, m, this.votes.get(iface));
-      if (own !== undefined) this.own.set(iface, own);
-      else if (this.tied(total, m)) this.undecided.push(iface);
+      if (own === TIED) this.undecided.push(iface);
+      else if (own !== undefined) this.own.set(iface, own);
     }
     this.votes.clear();
     this.counts.clear();
   }
 
-  /** Whether the two MACs on most frames are on nearly as many each (pick() then takes neither). */
-  private tied(total: number, macs: Map<number, number>): boolean {
-    const [first = 0, second = 0] = [...macs.values()].sort((a, b) => b - a);
-    return total > 0 && first >= SHARE * total && second >= TIE * first;
-  }
-
-  /** The interface's own MAC from its tally, or undefined when it cannot be told. */
-  private pick(total: number, macs: Map<number, number>, votes: Map<number, number> | undefined): number | undefined {
+  /** The interface's own MAC from its tally; TIED for two MACs on nearly as many frames each, undefined for none on most. */
+  private pick(total: number, macs: Map<number, number>, votes: Map<number, number> | undefined): number | typeof TIED | undefined {
     // A MAC the host's `ip link` lists is its own.
     let best: number | undefined;
     let bestCount = 0;
@@ -164,7 +160,8 @@ export class OwnMacLearner {
         [best, bestCount] = [mac, n];
       } else if (n > second) second = n;
     }
-    return total > 0 && bestCount >= SHARE * total && second < TIE * bestCount ? best : undefined;
+    if (total === 0 || bestCount < SHARE * total) return undefined;
+    return second < TIE * bestCount ? best : TIED;
   }
 
   /** What finish() decided: each interface's own MAC (plain data, for another thread). */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction } from '../../src/capture/types.js';
 import { Facts, IpFacts } from '../../src/analysis/facts.js';
-import { HopPool, type HopRef } from '../../src/journey/hop-pool.js';
+import { HopPool, HopScratch, type HopRef } from '../../src/journey/hop-pool.js';
 import { ROW, SightingStrings, writeSighting } from '../../src/journey/sighting-rows.js';
 import type { Packet } from '../../src/dissect/types.js';
 
@@ -66,7 +66,7 @@ describe('HopPool', () => {
     assert.equal(there(1, Direction.Inbound, facts('eth0', 60, gre)), -1);
     assert.equal(pool.inTunnel(head, V6_SRC, V6_DST), true);
     assert.equal(pool.inTunnel(head, V6_DST, V6_SRC), false);
-    const hops = pool.take(head);
+    const hops = pool.takeInto(head, new HopScratch());
     assert.deepEqual(
       hops.map((h) => [h.capture, h.frame, h.time, h.iface, h.direction, h.ttl, h.outerTtl, h.outerLength, h.outerDf, h.encap]),
       [
@@ -86,7 +86,7 @@ describe('HopPool', () => {
         tail = add(pool, tail, 0, i + 1, i, Direction.Unknown, facts('eth0', 64));
         if (head === 0) head = tail;
       }
-      const hops = pool.take(head);
+      const hops = pool.takeInto(head, new HopScratch());
       assert.equal(hops.length, 10_000);
       assert.deepEqual([hops[0]!.frame, hops[9_999]!.frame], [1, 10_000]);
       // Released entries come back first: the pool never needs more than one round's worth.
