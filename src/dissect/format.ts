@@ -1,7 +1,10 @@
 import type { FieldDef, FieldValue } from './types.js';
 
+/** "0" to "255": every address is printed, and converting its four numbers was most of the cost. */
+const OCTET = Array.from({ length: 256 }, (_, i) => String(i));
+
 export function formatIpv4(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  return `${OCTET[n >>> 24]}.${OCTET[(n >>> 16) & 255]}.${OCTET[(n >>> 8) & 255]}.${OCTET[n & 255]}`;
 }
 
 /** RFC 5952 text: lower case, longest run of zero groups (two or more) compressed. */
@@ -35,8 +38,9 @@ export function formatIpv6(b: Uint8Array): string {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-export function formatMac(b: Uint8Array): string {
-  return `${HEX[b[0]!]}:${HEX[b[1]!]}:${HEX[b[2]!]}:${HEX[b[3]!]}:${HEX[b[4]!]}:${HEX[b[5]!]}`;
+/** The six bytes from `at` (a packet's data and an offset: a subarray per address costs more than formatting it). */
+export function formatMac(b: Uint8Array, at = 0): string {
+  return `${HEX[b[at]!]}:${HEX[b[at + 1]!]}:${HEX[b[at + 2]!]}:${HEX[b[at + 3]!]}:${HEX[b[at + 4]!]}:${HEX[b[at + 5]!]}`;
 }
 
 /** Bytes as tshark prints them in fields: colon-separated hex pairs. */

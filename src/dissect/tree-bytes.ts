@@ -2,8 +2,9 @@ import { safeText } from '../text/escape.js';
 import type { FixedGetter, FixedRead } from './field-helpers.js';
 import { displayValue, formatIpv6, formatValue } from './format.js';
 import type { Registry } from './registry.js';
+import { layerTitle, titleFields } from './title.js';
 import { escapeTree, layerNode, layoutOf, shownFields } from './tree.js';
-import type { FieldDef, FieldValue, Layer, Packet, TreeNode } from './types.js';
+import type { Dissector, FieldDef, FieldValue, Layer, Packet, TreeNode } from './types.js';
 
 // -V prints about a hundred lines a packet. Building them as tree nodes and label strings, then
 // encoding them, cost most of -V's time; this writes the same text straight into bytes. A layer
@@ -360,7 +361,8 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
     return;
   }
   const dis = registry.dissector(layer.proto);
-  out.safe(dis?.title?.(pkt, layer) ?? dis?.name ?? layer.proto);
+  const title = dis?.fieldTitle ? titlePlan(dis, fields) : undefined;
+  if (!title || !writeFieldTitle(out, title, layer, plan, fields, pkt.data)) out.safe(layerTitle(dis, pkt, layer));
   out.byte(NEWLINE);
   for (const i of plan.order) {
     const v = values[i];
@@ -378,6 +380,47 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
 }
 
 const INDENTED = ENCODER.encode('    ');
+
+/** A field title as bytes: its text, and each part's prefix and position in the shown fields. */
+interface TitlePlan {
+  text: Uint8Array;
+  minLength: number;
+  prefixes: Uint8Array[];
+  positions: number[];
+}
+
+const titlePlans = new WeakMap<Dissector, TitlePlan | null>();
+
+/** The dissector's field title as bytes; null when a part's field is not shown (its value is not read then). */
+function titlePlan(dis: Dissector, fields: readonly FieldDef[]): TitlePlan | null {
+  let plan = titlePlans.get(dis);
+  if (plan !== undefined) return plan;
+  const spec = dis.fieldTitle!;
+  const positions = titleFields(dis, spec).map((def) => fields.indexOf(def));
+  plan = positions.includes(-1)
+    ? null
+    : { text: ENCODER.encode(spec.text), minLength: spec.minLength, prefixes: spec.parts.map(([prefix]) => ENCODER.encode(prefix)), positions };
+  titlePlans.set(dis, plan);
+  return plan;
+}
+
+/** layerTitle's text for a field title, from the values readPlain has read; false (nothing written) if one is missing. */
+function writeFieldTitle(out: TextBytes, title: TitlePlan, layer: Layer, plan: Plan, fields: readonly FieldDef[], data: Uint8Array): boolean {
+  const whole = layer.payload - layer.start >= title.minLength;
+  if (whole) for (const i of title.positions) if (values[i] === undefined) return false;
+  out.bytes(title.text);
+  if (!whole) return true;
+  for (let k = 0; k < title.positions.length; k++) {
+    const i = title.positions[k]!;
+    const def = fields[i]!;
+    out.bytes(title.prefixes[k]!);
+    const v = values[i]!;
+    if (v !== BYTES_AT) writeValue(out, def, v);
+    else if (def.type === 'ether') out.hexPairs(data, at[i]!, at[i]! + plan.fixed[i]!.size, 0x3a);
+    else out.safe(formatValue(def, data.subarray(at[i]!, at[i]! + plan.fixed[i]!.size)));
+  }
+  return true;
+}
 
 /** The packet's detail tree as -V prints it (treeText of buildTree without ranges), each line ending in a newline. */
 export function writeTreeBytes(out: TextBytes, pkt: Packet, registry: Registry): void {

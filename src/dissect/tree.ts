@@ -1,6 +1,7 @@
 import { safeText } from '../text/escape.js';
 import { displayValue } from './format.js';
 import type { Registry } from './registry.js';
+import { layerTitle } from './title.js';
 import type { FieldDef, FieldValue, Layer, Packet, TreeNode } from './types.js';
 
 const NO_RANGE: [number, number] = [0, 0];
@@ -80,7 +81,7 @@ export function buildTree(pkt: Packet, registry: Registry, opts: { ranges?: bool
 export function layerNode(pkt: Packet, layer: Layer, index: number, registry: Registry, ranges: boolean): TreeNode {
   const dis = registry.dissector(layer.proto);
   const node: TreeNode = {
-    label: safeText(dis?.title?.(pkt, layer) ?? dis?.name ?? layer.proto),
+    label: safeText(layerTitle(dis, pkt, layer)),
     field: layer.proto,
     start: layer.start,
     length: (layer.proto === 'frame' ? layer.end : layer.payload) - layer.start,

@@ -171,6 +171,17 @@ export interface DecodeContext {
   enterQuote(): void;
 }
 
+/**
+ * A title of field values: `text`, then each part's prefix and its field's value as -T fields
+ * prints it ("Ethernet II, Src: …, Dst: …"); `text` alone while the layer's header is shorter
+ * than `minLength`. -V writes it from the values it has already read, without the string.
+ */
+export interface FieldTitle {
+  text: string;
+  minLength: number;
+  parts: readonly (readonly [prefix: string, field: string])[];
+}
+
 export interface Dissector {
   proto: string;
   /** Long name, for the detail tree (e.g. "Internet Protocol Version 4"). */
@@ -181,6 +192,8 @@ export interface Dissector {
   decode(ctx: DecodeContext, start: number, end: number): Next | undefined;
   /** The tree header line, e.g. "Internet Protocol Version 4, Src: a, Dst: b". */
   title?(pkt: Packet, layer: Layer): string;
+  /** A header line made of the layer's own fields, in place of `title` (see layerTitle). */
+  fieldTitle?: FieldTitle;
   /** Source and destination this layer contributes to the packet list. */
   endpoints?(pkt: Packet, layer: Layer): [string, string] | undefined;
   /** The Info column when this is the top layer. */

@@ -173,13 +173,13 @@ export const arp: Dissector = {
     const below = p.layers[i];
     const d = p.data;
     if (below?.proto === 'eth' && below.payload - below.start >= 14) {
-      return [formatMac(d.subarray(below.start + 6, below.start + 12)), formatMac(d.subarray(below.start, below.start + 6))];
+      return [formatMac(d, below.start + 6), formatMac(d, below.start)];
     }
     if (below?.proto === 'sll' && below.payload - below.start >= 16) {
-      return [rd16(d, below.start + 4) === 6 ? formatMac(d.subarray(below.start + 6, below.start + 12)) : '', ''];
+      return [rd16(d, below.start + 4) === 6 ? formatMac(d, below.start + 6) : '', ''];
     }
     if (below?.proto === 'sll2' && below.payload - below.start >= 20) {
-      return [d[below.start + 11] === 6 ? formatMac(d.subarray(below.start + 12, below.start + 18)) : '', ''];
+      return [d[below.start + 11] === 6 ? formatMac(d, below.start + 12) : '', ''];
     }
     const a = addrs(p, l);
     return a ? [hwText(p, l, a, a.sha), hwText(p, l, a, a.tha)] : ['', ''];

@@ -134,10 +134,16 @@ interface Parsed {
 const cache = new WeakMap<Layer, Parsed>();
 const msgStart = (l: Layer): number => l.start + (l.aux ?? 0);
 
+// -V asks every field in turn of the same layer: the last one is checked before the map.
+let lastLayer: Layer | undefined;
+let lastParsed: Parsed | undefined;
+
 function parse(p: Packet, l: Layer): Parsed {
-  const hit = cache.get(l);
-  if (hit) return hit;
-  const out: Parsed = { questions: [], records: [] };
+  if (l === lastLayer) return lastParsed!;
+  let out = cache.get(l);
+  lastLayer = l;
+  if (out) return (lastParsed = out);
+  lastParsed = out = { questions: [], records: [] };
   cache.set(l, out);
   const problem = walk(p.data, msgStart(l), l.end, out);
   if (problem) out.problem = problem;
@@ -186,9 +192,22 @@ const flag = (mask: number, responseOnly = false) => ({
   ...header(2, (v) => (responseOnly && !(v & 0x8000) ? undefined : (v & mask) !== 0)),
   parent: 'dns.flags',
 });
-const perQuestion = (pick: (q: Question) => FieldValue) => ({ get: (p: Packet, l: Layer) => parse(p, l).questions.map(pick) });
+const perQuestion = (pick: (q: Question) => FieldValue) => ({
+  get: (p: Packet, l: Layer) => {
+    const out: FieldValue[] = [];
+    for (const q of parse(p, l).questions) out.push(pick(q));
+    return out;
+  },
+});
 const perRecord = (pick: (rr: Rr, p: Packet, l: Layer) => FieldValue | undefined) => ({
-  get: (p: Packet, l: Layer) => parse(p, l).records.flatMap((rr) => pick(rr, p, l) ?? []),
+  get: (p: Packet, l: Layer) => {
+    const out: FieldValue[] = [];
+    for (const rr of parse(p, l).records) {
+      const v = pick(rr, p, l);
+      if (v !== undefined) out.push(v);
+    }
+    return out;
+  },
 });
 const ofType = (type: number, size: number, pick: (rr: Rr, p: Packet, l: Layer) => FieldValue | undefined) =>
   perRecord((rr, p, l) => (rr.type === type && rr.rdlen >= size ? pick(rr, p, l) : undefined));

@@ -53,12 +53,15 @@ export const eth: Dissector = {
     if (end - start < 14) return truncatedHeader(ctx, 'Ethernet', layer);
     return nextByEthertype(ctx, rd16(ctx.pkt.data, start + 12), start + 14, end);
   },
-  title: (p, l) =>
-    l.payload - l.start >= 14
-      ? `Ethernet II, Src: ${formatMac(p.data.subarray(l.start + 6, l.start + 12))}, Dst: ${formatMac(p.data.subarray(l.start, l.start + 6))}`
-      : 'Ethernet II',
-  endpoints: (p, l) =>
-    l.payload - l.start >= 14 ? [formatMac(p.data.subarray(l.start + 6, l.start + 12)), formatMac(p.data.subarray(l.start, l.start + 6))] : undefined,
+  fieldTitle: {
+    text: 'Ethernet II',
+    minLength: 14,
+    parts: [
+      [', Src: ', 'eth.src'],
+      [', Dst: ', 'eth.dst'],
+    ],
+  },
+  endpoints: (p, l) => (l.payload - l.start >= 14 ? [formatMac(p.data, l.start + 6), formatMac(p.data, l.start)] : undefined),
 };
 
 /** 802.1Q and 802.1ad tags: 4 bytes each, stacked for QinQ. */

@@ -3,11 +3,12 @@ import { zoneAbbreviation } from '../../text/zone.js';
 import { fieldsOf, protocolField } from '../field-helpers.js';
 import type { Dissector, Packet } from '../types.js';
 
-const protocols = (pkt: Packet): string =>
-  pkt.layers
-    .slice(1)
-    .map((l) => l.proto)
-    .join(':');
+function protocols(pkt: Packet): string {
+  const layers = pkt.layers;
+  let s = layers.length > 1 ? layers[1]!.proto : '';
+  for (let i = 2; i < layers.length; i++) s += ':' + layers[i]!.proto;
+  return s;
+}
 
 const list = (values: string[]): string[] | undefined => (values.length ? values : undefined);
 

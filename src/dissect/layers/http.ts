@@ -27,11 +27,8 @@ const METHODS = [
 /** How far to look for the end of the headers; a longer head is shown only up to here. */
 const MAX_HEAD = 16384;
 
-const text = (d: Uint8Array, from: number, to: number): string => {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(d[i]!);
-  return s;
-};
+/** Each byte as the character of that code (ISO-8859-1, which Buffer's 'latin1' is; TextDecoder's is windows-1252). */
+const text = (d: Uint8Array, from: number, to: number): string => Buffer.from(d.buffer, d.byteOffset + from, to - from).toString('latin1');
 
 function startsWith(d: Uint8Array, at: number, end: number, word: string): boolean {
   if (at + word.length > end) return false;
@@ -51,15 +48,18 @@ export function looksLikeHttp(d: Uint8Array, start: number, end: number): boolea
 
 const METHOD_WORDS = METHODS.map((m) => `${m} `);
 
-// Every field reads the header lines: the last layer's are kept, so -V's ten fields split them once.
+// Every field reads the header lines: the last layer's are kept, with its first line split, so
+// -V's ten fields split them once.
 let linesOf: Layer | undefined;
 let linesData: Uint8Array | undefined;
 let lastLines: string[] = [];
+let lastFirst: FirstLine | undefined;
 
 /** The header lines, each without its line ending; the first is the request or status line. */
 function lines(p: Packet, l: Layer): string[] {
   if (l === linesOf && p.data === linesData) return lastLines;
   lastLines = splitLines(p, l);
+  lastFirst = splitFirst(lastLines[0]);
   linesOf = l;
   linesData = p.data;
   return lastLines;
@@ -86,7 +86,11 @@ interface FirstLine {
 }
 
 function firstLine(p: Packet, l: Layer): FirstLine | undefined {
-  const line = lines(p, l)[0];
+  lines(p, l);
+  return lastFirst;
+}
+
+function splitFirst(line: string | undefined): FirstLine | undefined {
   if (line === undefined) return undefined;
   const a = line.indexOf(' ');
   const b = a < 0 ? -1 : line.indexOf(' ', a + 1);
@@ -105,8 +109,9 @@ const part = (request: boolean, k: 0 | 1 | 2, conv: (s: string) => FieldValue | 
 function header(name: string): (p: Packet, l: Layer) => string | undefined {
   const re = new RegExp(`^${name}:[ \\t]*(.*?)[ \\t]*$`, 'i');
   return (p, l) => {
-    for (const line of lines(p, l).slice(1)) {
-      const m = re.exec(line);
+    const all = lines(p, l);
+    for (let i = 1; i < all.length; i++) {
+      const m = re.exec(all[i]!);
       if (m) return m[1];
     }
     return undefined;

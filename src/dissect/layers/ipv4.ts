@@ -122,10 +122,14 @@ export const ipv4: Dissector = {
     }
     return { proto: nextProto, start: start + ihl, end: layer.end };
   },
-  title: (p, l) =>
-    l.payload - l.start >= 20
-      ? `Internet Protocol Version 4, Src: ${formatIpv4(rd32(p.data, l.start + 12))}, Dst: ${formatIpv4(rd32(p.data, l.start + 16))}`
-      : 'Internet Protocol Version 4',
+  fieldTitle: {
+    text: 'Internet Protocol Version 4',
+    minLength: 20,
+    parts: [
+      [', Src: ', 'ip.src'],
+      [', Dst: ', 'ip.dst'],
+    ],
+  },
   endpoints: (p, l) => (l.payload - l.start >= 20 ? [formatIpv4(rd32(p.data, l.start + 12)), formatIpv4(rd32(p.data, l.start + 16))] : undefined),
   info: (p, l) =>
     !hasFixed(l)

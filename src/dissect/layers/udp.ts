@@ -79,7 +79,13 @@ export const udp: Dissector = {
     const proto = protoByPorts(ctx, 'udp.port', rd16(d, start), rd16(d, start + 2)) ?? ctx.heuristic('udp.port', from, layer.end);
     return { proto: proto ?? 'data', start: from, end: layer.end };
   },
-  title: (p, l) =>
-    l.payload - l.start >= 8 ? `User Datagram Protocol, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}` : 'User Datagram Protocol',
+  fieldTitle: {
+    text: 'User Datagram Protocol',
+    minLength: 8,
+    parts: [
+      [', Src Port: ', 'udp.srcport'],
+      [', Dst Port: ', 'udp.dstport'],
+    ],
+  },
   info: (p, l) => (l.payload - l.start >= 8 ? `${rd16(p.data, l.start)} → ${rd16(p.data, l.start + 2)} Len=${Math.max(0, l.end - l.payload)}` : ''),
 };

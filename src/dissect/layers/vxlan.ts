@@ -48,8 +48,7 @@ export const vxlan: Dissector = {
     ctx.enterTunnel();
     return { proto: 'eth', start: start + 8, end };
   },
-  title: (p, l) =>
-    l.payload - l.start >= 8 ? `Virtual eXtensible Local Area Network, VNI: ${rd24(p.data, l.start + 4)}` : 'Virtual eXtensible Local Area Network',
+  fieldTitle: { text: 'Virtual eXtensible Local Area Network', minLength: 8, parts: [[', VNI: ', 'vxlan.vni']] },
   info: (p, l) => (l.payload - l.start >= 8 ? `VNI ${rd24(p.data, l.start + 4)}` : ''),
   looksLike(d, start, end) {
     // The I flag set, every reserved bit clear, and a plausible inner Ethernet header after it.
