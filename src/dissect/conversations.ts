@@ -11,6 +11,7 @@
 // nor a duplicate ACK, and it changes no stream state. tshark counts it as a retransmission.
 import { Direction } from '../capture/types.js';
 import { rd16, rd32 } from './field-helpers.js';
+import { RecentSegments, type SegmentSighting } from './recent-segments.js';
 import type { Layer, Packet } from './types.js';
 
 export interface TcpConv {
@@ -33,12 +34,6 @@ export interface UdpConv {
 }
 
 export type Conv = TcpConv | UdpConv;
-
-interface Sighting {
-  ifKey: string;
-  ttl: number;
-  direction: number;
-}
 
 /**
  * Each side of each TCP stream (stream id * 2, +1 for the side whose address sorts last), in
@@ -137,10 +132,29 @@ export class ConversationTracker {
   private readonly tcp = new Map<string, number>();
   private readonly sides = new TcpSides();
   private readonly udp = new Map<string, number>();
-  /** The last sighting of each recent segment, keyed by its stream and identity (for forwarding copies). */
-  private readonly recent = new Map<string, Sighting>();
+  /** The last sighting of each recent segment (for forwarding copies). */
+  private readonly recent = new RecentSegments(RECENT_SEGMENTS);
+  private readonly here: SegmentSighting = { iface: 0, ttl: 0, direction: 0 };
+  private readonly before: SegmentSighting = { iface: 0, ttl: 0, direction: 0 };
+  /** Interfaces by name (or number, for a capture without names), as small numbers. */
+  private readonly interfaces = new Map<string, number>();
+  private lastInterfaceName: string | undefined;
+  private lastInterfaceId = -1;
+  private lastInterface = -1;
   private tcpCount = 0;
   private udpCount = 0;
+
+  /** The frame's interface as a small number: one per name, or per number where the capture names none. */
+  private interfaceKey(name: string | undefined, id: number): number {
+    if (this.lastInterface >= 0 && name === this.lastInterfaceName && id === this.lastInterfaceId) return this.lastInterface;
+    const text = `${name ?? id}`;
+    let key = this.interfaces.get(text);
+    if (key === undefined) this.interfaces.set(text, (key = this.interfaces.size));
+    this.lastInterfaceName = name;
+    this.lastInterfaceId = id;
+    this.lastInterface = key;
+    return key;
+  }
 
   /** Annotates the packet's TCP and UDP layers; call once per packet, in capture order. */
   annotate(pkt: Packet): void {
@@ -197,14 +211,12 @@ export class ConversationTracker {
 
     // The segment's identity: the same bytes seen again are either a forwarding copy or a retransmission.
     const ipId = ip.proto === 'ip' ? rd16(d, ip.start + 4) : 0;
-    const identity = `${id}|${forward ? 1 : 0}|${seq}|${ack}|${flags}|${len}|${win}|${ipId}`;
-    const here: Sighting = { ifKey: `${pkt.frame.interfaceName ?? pkt.frame.interfaceId}`, ttl: outerTtl, direction: pkt.frame.direction };
-    const recent = this.recent;
-    const before = recent.get(identity);
-    const forwardingCopy = before !== undefined && isForwardingCopy(before, here);
-    recent.delete(identity);
-    recent.set(identity, here);
-    if (recent.size > RECENT_SEGMENTS) recent.delete(recent.keys().next().value!);
+    const here = this.here;
+    here.iface = this.interfaceKey(pkt.frame.interfaceName, pkt.frame.interfaceId);
+    here.ttl = outerTtl;
+    here.direction = pkt.frame.direction;
+    const seen = this.recent.see(id, forward, seq, ack, flags, len, win, ipId, here, this.before);
+    const forwardingCopy = seen && isForwardingCopy(this.before, here);
 
     if (t.baseOf(me) === undefined) t.setBase(me, syn ? seq : (seq - 1) >>> 0);
     if (t.baseOf(peer) === undefined && hasAck) t.setBase(peer, (ack - 1) >>> 0);
@@ -237,8 +249,8 @@ export class ConversationTracker {
  * router's egress copy; a copy that came back In after going Out is a new arrival, and a
  * higher TTL means the sender sent it again.
  */
-function isForwardingCopy(before: Sighting, here: Sighting): boolean {
-  const sameInterface = before.ifKey === here.ifKey && before.direction === here.direction;
+function isForwardingCopy(before: SegmentSighting, here: SegmentSighting): boolean {
+  const sameInterface = before.iface === here.iface && before.direction === here.direction;
   if (sameInterface) return false;
   if (before.direction === Direction.Outbound && here.direction === Direction.Inbound) return false;
   return here.ttl <= before.ttl;

@@ -1,0 +1,89 @@
+// RecentSegments must answer as a Map of string keys kept in insertion order would: a segment
+// seen again becomes the newest, and past the capacity the one seen longest ago is forgotten.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RecentSegments, type SegmentSighting } from '../../src/dissect/recent-segments.js';
+
+/** The behaviour RecentSegments replaces: delete and set again, then drop the first key past the capacity. */
+class MapModel {
+  private readonly map = new Map<string, SegmentSighting>();
+  constructor(private readonly capacity: number) {}
+  see(key: readonly number[], here: SegmentSighting): SegmentSighting | undefined {
+    const k = key.join('|');
+    const before = this.map.get(k);
+    this.map.delete(k);
+    this.map.set(k, { ...here });
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+    return before;
+  }
+}
+
+/** A small deterministic generator, so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('RecentSegments', () => {
+  it('finds a segment seen before and says where', () => {
+    const recent = new RecentSegments(8);
+    const before: SegmentSighting = { iface: -1, ttl: -1, direction: -1 };
+    assert.equal(recent.see(3, true, 0xfffffff0, 7, 0x18, 96, 502, 0x1234, { iface: 1, ttl: 64, direction: 1 }, before), false);
+    assert.equal(recent.see(3, true, 0xfffffff0, 7, 0x18, 96, 502, 0x1234, { iface: 2, ttl: 63, direction: 2 }, before), true);
+    assert.deepEqual(before, { iface: 1, ttl: 64, direction: 1 });
+    // Any other number makes it another segment: the other direction, the next IP ID.
+    assert.equal(recent.see(3, false, 0xfffffff0, 7, 0x18, 96, 502, 0x1234, { iface: 2, ttl: 63, direction: 2 }, before), false);
+    assert.equal(recent.see(3, true, 0xfffffff0, 7, 0x18, 96, 502, 0x1235, { iface: 2, ttl: 63, direction: 2 }, before), false);
+    assert.equal(recent.size, 3);
+  });
+
+  it('forgets the segment seen longest ago, and a segment seen again is the newest', () => {
+    const recent = new RecentSegments(2);
+    const before: SegmentSighting = { iface: 0, ttl: 0, direction: 0 };
+    const at = (n: number): SegmentSighting => ({ iface: n, ttl: 64, direction: 0 });
+    recent.see(1, true, 1, 0, 0, 0, 0, 0, at(1), before);
+    recent.see(2, true, 1, 0, 0, 0, 0, 0, at(2), before);
+    // Segment 1 again: now 2 is the oldest and goes when 3 comes.
+    assert.equal(recent.see(1, true, 1, 0, 0, 0, 0, 0, at(3), before), true);
+    recent.see(3, true, 1, 0, 0, 0, 0, 0, at(4), before);
+    assert.equal(recent.see(2, true, 1, 0, 0, 0, 0, 0, at(5), before), false);
+    assert.equal(recent.see(3, true, 1, 0, 0, 0, 0, 0, at(6), before), true);
+    assert.equal(before.iface, 4);
+    assert.equal(recent.size, 2);
+  });
+
+  it('answers as the Map it replaces over long random runs, with evictions and shared buckets', () => {
+    for (const [capacity, seed] of [
+      [4, 1],
+      [64, 2],
+      [4096, 3],
+    ] as const) {
+      const next = random(seed);
+      const recent = new RecentSegments(capacity);
+      const model = new MapModel(capacity);
+      const before: SegmentSighting = { iface: 0, ttl: 0, direction: 0 };
+      let hits = 0;
+      for (let n = 0; n < 60_000; n++) {
+        // About eight times as many segments as are kept, so that some come back before they are
+        // forgotten and others after; the rest of the numbers from one of two templates.
+        const pick = (k: number): number => Math.floor(next() * k);
+        const key = pick(2)
+          ? [pick(capacity), pick(2), pick(2) * 0xfffffff0, 7, 0x18, 96, 502, 0x1234]
+          : [pick(capacity), pick(2), 1, 0xffffffff, 0x10, 0, 65535, 0];
+        const here: SegmentSighting = { iface: pick(4), ttl: 60 + pick(5), direction: pick(3) };
+        const expected = model.see(key, here);
+        const [stream, forward, seq, ack, flags, len, win, ipId] = key as [number, number, number, number, number, number, number, number];
+        const seen = recent.see(stream, forward === 1, seq, ack, flags, len, win, ipId, here, before);
+        assert.equal(seen, expected !== undefined, `step ${n} of capacity ${capacity}`);
+        if (expected) {
+          hits++;
+          assert.deepEqual(before, expected, `step ${n} of capacity ${capacity}`);
+        }
+      }
+      assert.ok(hits > 1000, `only ${hits} segments seen again at capacity ${capacity}`);
+    }
+  });
+});
