@@ -34,6 +34,7 @@ export class RecentSegments {
   private readonly probe = new Int32Array(WORDS);
 
   constructor(private readonly capacity: number) {
+    if (!(capacity >= 1)) throw new RangeError(`RecentSegments needs room for at least one segment, not ${capacity}`);
     let size = 16;
     while (size < capacity * 2) size *= 2;
     this.key = new Int32Array(capacity * WORDS);
@@ -52,8 +53,8 @@ export class RecentSegments {
   }
 
   /**
-   * Records the segment as seen now at `here` and returns where it was seen before (written
-   * into `before`), or false when it is not among the recent ones.
+   * Records the segment as seen now at `here`. True when it was among the recent ones, and then
+   * `before` holds where it was seen last; false (and `before` untouched) when it was not.
    */
   see(
     stream: number,

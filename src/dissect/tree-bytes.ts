@@ -396,7 +396,7 @@ function titlePlan(dis: Dissector, fields: readonly FieldDef[]): TitlePlan | nul
   let plan = titlePlans.get(dis);
   if (plan !== undefined) return plan;
   const spec = dis.fieldTitle!;
-  const positions = titleFields(dis, spec).map((def) => fields.indexOf(def));
+  const positions = titleFields(dis).map((def) => fields.indexOf(def));
   plan = positions.includes(-1)
     ? null
     : { text: ENCODER.encode(spec.text), minLength: spec.minLength, prefixes: spec.parts.map(([prefix]) => ENCODER.encode(prefix)), positions };

@@ -174,7 +174,8 @@ export interface DecodeContext {
 /**
  * A title of field values: `text`, then each part's prefix and its field's value as -T fields
  * prints it ("Ethernet II, Src: …, Dst: …"); `text` alone while the layer's header is shorter
- * than `minLength`. -V writes it from the values it has already read, without the string.
+ * than `minLength`. Each part's field is a fixed-offset one within `minLength` bytes (checked
+ * by titleFields). -V writes it from the values it has already read, without the string.
  */
 export interface FieldTitle {
   text: string;

@@ -8,6 +8,9 @@ import { RecentSegments, type SegmentSighting } from '../../src/dissect/recent-s
 class MapModel {
   private readonly map = new Map<string, SegmentSighting>();
   constructor(private readonly capacity: number) {}
+  get size(): number {
+    return this.map.size;
+  }
   see(key: readonly number[], here: SegmentSighting): SegmentSighting | undefined {
     const k = key.join('|');
     const before = this.map.get(k);
@@ -56,24 +59,38 @@ describe('RecentSegments', () => {
   });
 
   it('answers as the Map it replaces over long random runs, with evictions and shared buckets', () => {
-    for (const [capacity, seed] of [
-      [4, 1],
-      [64, 2],
-      [4096, 3],
+    // Each number drawn on its own from a few values, edge values among them, so that dropping
+    // any one of them from the key, or keeping it in fewer bits, makes two segments one.
+    const VALUES = {
+      seq: [0, 1, 0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff],
+      ack: [0, 0x80000001, 0xffffffff],
+      flags: [0x02, 0x10, 0x18, 0xfff],
+      len: [0, 1, 1448, 1448 + 4096, 65535, 1448 + 65536],
+      win: [0, 502, 0xffff],
+      ipId: [0, 0x1234, 0xffff],
+    };
+    for (const [capacity, seed, streams] of [
+      [1, 1, 1],
+      [4, 2, 2],
+      [64, 3, 2],
+      [4096, 4, 4],
     ] as const) {
       const next = random(seed);
+      const pick = (k: number): number => Math.floor(next() * k);
+      const one = (list: readonly number[]): number => list[pick(list.length)]!;
       const recent = new RecentSegments(capacity);
       const model = new MapModel(capacity);
       const before: SegmentSighting = { iface: 0, ttl: 0, direction: 0 };
       let hits = 0;
       for (let n = 0; n < 60_000; n++) {
-        // About eight times as many segments as are kept, so that some come back before they are
-        // forgotten and others after; the rest of the numbers from one of two templates.
-        const pick = (k: number): number => Math.floor(next() * k);
-        const key = pick(2)
-          ? [pick(capacity), pick(2), pick(2) * 0xfffffff0, 7, 0x18, 96, 502, 0x1234]
-          : [pick(capacity), pick(2), 1, 0xffffffff, 0x10, 0, 65535, 0];
-        const here: SegmentSighting = { iface: pick(4), ttl: 60 + pick(5), direction: pick(3) };
+        // Mostly the same few segments again (so that some come back before they are forgotten
+        // and some after), sometimes one that differs from them in a single number.
+        const key = [pick(streams), 1, 0xfffffff0, 0x80000001, 0x18, 1448, 502, 0x1234];
+        if (pick(2)) {
+          const field = 1 + pick(7);
+          key[field] = [pick(2), one(VALUES.seq), one(VALUES.ack), one(VALUES.flags), one(VALUES.len), one(VALUES.win), one(VALUES.ipId)][field - 1]!;
+        }
+        const here: SegmentSighting = { iface: pick(4), ttl: [-1, 0, 63, 64, 255][pick(5)]!, direction: pick(4) };
         const expected = model.see(key, here);
         const [stream, forward, seq, ack, flags, len, win, ipId] = key as [number, number, number, number, number, number, number, number];
         const seen = recent.see(stream, forward === 1, seq, ack, flags, len, win, ipId, here, before);
@@ -82,8 +99,13 @@ describe('RecentSegments', () => {
           hits++;
           assert.deepEqual(before, expected, `step ${n} of capacity ${capacity}`);
         }
+        assert.equal(recent.size, Math.min(capacity, model.size), `step ${n} of capacity ${capacity}`);
       }
       assert.ok(hits > 1000, `only ${hits} segments seen again at capacity ${capacity}`);
     }
+  });
+
+  it('needs room for at least one segment', () => {
+    assert.throws(() => new RecentSegments(0), RangeError);
   });
 });

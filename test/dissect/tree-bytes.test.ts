@@ -15,6 +15,8 @@ import { IpReassembler } from '../../src/dissect/reassembly/ipfrag.js';
 import type { Registry } from '../../src/dissect/registry.js';
 import { buildTree, treeText } from '../../src/dissect/tree.js';
 import { TextBytes, writeTreeBytes } from '../../src/dissect/tree-bytes.js';
+import type { FrameMeta } from '../../src/dissect/types.js';
+import { icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/peers', import.meta.url));
 
@@ -95,5 +97,62 @@ describe("-V's byte text", () => {
       checked += d.checked;
     }
     assert.ok(checked > 300, `only ${checked} frames checked`);
+  });
+});
+
+describe('header lines made of fields (Ethernet, IPv4, UDP, VXLAN)', () => {
+  const frame = vxlanFrame(
+    {
+      outer: { srcMac: '02:00:0a:00:00:01', dstMac: '02:00:0a:00:00:04', src: '10.0.0.10', dst: '10.0.0.13', srcPort: 49152 },
+      vni: 4097,
+      inner: { srcMac: '0a:58:0a:f4:00:02', dstMac: '0a:58:0a:f4:03:02', src: '10.244.0.2', dst: '10.244.3.2' },
+    },
+    { proto: IPPROTO_ICMP, bytes: icmpEcho({ type: 8, id: 7, seq: 1 }) },
+  );
+  const registry = createRegistry();
+  const headLines = (data: Uint8Array): [string[], string[]] => {
+    const meta: FrameMeta = { number: 1, sec: 0, nsec: 0, capLen: data.length, origLen: frame.length, linkType: 1, interfaceId: 0, direction: 0 };
+    const pkt = dissect(data, meta, registry);
+    const out = new TextBytes(1024);
+    writeTreeBytes(out, pkt, registry);
+    const written = out.buffer
+      .toString('utf8', 0, out.length)
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith(' '));
+    const tree = treeText(buildTree(pkt, registry, { ranges: false })).filter((l) => !l.startsWith(' '));
+    return [written.slice(1), tree.slice(1)];
+  };
+  const FULL = [
+    'Ethernet II, Src: 02:00:0a:00:00:01, Dst: 02:00:0a:00:00:04',
+    'Internet Protocol Version 4, Src: 10.0.0.10, Dst: 10.0.0.13',
+    'User Datagram Protocol, Src Port: 49152, Dst Port: 8472',
+    'Virtual eXtensible Local Area Network, VNI: 4097',
+    'Ethernet II, Src: 0a:58:0a:f4:00:02, Dst: 0a:58:0a:f4:03:02',
+    'Internet Protocol Version 4, Src: 10.244.0.2, Dst: 10.244.3.2',
+  ];
+
+  it('name the addresses, ports and VNI of a whole header', () => {
+    const [written, tree] = headLines(frame);
+    assert.deepEqual(written.slice(0, 6), FULL);
+    assert.deepEqual(tree, written);
+  });
+
+  it('are the protocol name alone when the capture cuts the header short, in both writers', () => {
+    // Cut one byte short of each header's end, and at its end: the outer Ethernet (14), IPv4 (34), UDP (42), VXLAN (50).
+    const cases: [number, string[]][] = [
+      [13, ['Ethernet II']],
+      [14, [FULL[0]!]],
+      [33, [FULL[0]!, 'Internet Protocol Version 4']],
+      [34, FULL.slice(0, 2)],
+      [41, [...FULL.slice(0, 2), 'User Datagram Protocol']],
+      [42, FULL.slice(0, 3)],
+      [49, [...FULL.slice(0, 3), 'Virtual eXtensible Local Area Network']],
+      [50, FULL.slice(0, 4)],
+    ];
+    for (const [length, expected] of cases) {
+      const [written, tree] = headLines(frame.subarray(0, length));
+      assert.deepEqual(written.slice(0, expected.length), expected, `cut at ${length}`);
+      assert.deepEqual(tree, written, `cut at ${length}`);
+    }
   });
 });
