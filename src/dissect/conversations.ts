@@ -11,6 +11,7 @@
 // nor a duplicate ACK, and it changes no stream state. tshark counts it as a retransmission.
 import { Direction } from '../capture/types.js';
 import { rd16, rd32 } from './field-helpers.js';
+import { Ipv4PairTable } from './ipv4-pairs.js';
 import { RecentSegments, type SegmentSighting } from './recent-segments.js';
 import type { Layer, Packet } from './types.js';
 
@@ -130,6 +131,9 @@ const seqDiff = (a: number, b: number): number => (a - b) | 0;
 export class ConversationTracker {
   /** Stream id by both endpoints (the key of the latest stream on them). */
   private readonly tcp = new Map<string, number>();
+  /** The same for IPv4 conversations, nearly all of them: typed columns instead of string keys. */
+  private readonly tcp4 = new Ipv4PairTable();
+  private readonly udp4 = new Ipv4PairTable();
   private readonly sides = new TcpSides();
   private readonly udp = new Map<string, number>();
   /** The last sighting of each recent segment (for forwarding copies). */
@@ -173,10 +177,35 @@ export class ConversationTracker {
   }
 
   private udpStream(pkt: Packet, ip: Layer, l: Layer): number {
-    const key = endpointsKey(pkt, ip, rd16(pkt.data, l.start), rd16(pkt.data, l.start + 2)).key;
+    const sport = rd16(pkt.data, l.start);
+    const dport = rd16(pkt.data, l.start + 2);
+    if (ip.proto === 'ip') {
+      this.ipv4Pair(pkt.data, ip, sport, dport);
+      let id = this.udp4.get(this.pairA, this.pairB, this.pairPorts);
+      if (id < 0) this.udp4.set(this.pairA, this.pairB, this.pairPorts, (id = this.udpCount++));
+      return id;
+    }
+    const key = endpointsKey(pkt, ip, sport, dport).key;
     let id = this.udp.get(key);
     if (id === undefined) this.udp.set(key, (id = this.udpCount++));
     return id;
+  }
+
+  // The endpoints ipv4Pair worked out last: the address and port that sort first, then the other's.
+  private pairA = 0;
+  private pairB = 0;
+  private pairPorts = 0;
+  private pairForward = true;
+
+  /** An IPv4 packet's endpoints in the order endpointsKey puts them (address, then port); pairForward: this packet goes from the first to the second. */
+  private ipv4Pair(d: Uint8Array, ip: Layer, sport: number, dport: number): void {
+    const src = rd32(d, ip.start + 12);
+    const dst = rd32(d, ip.start + 16);
+    const forward = src !== dst ? src < dst : sport <= dport;
+    this.pairForward = forward;
+    this.pairA = forward ? src : dst;
+    this.pairB = forward ? dst : src;
+    this.pairPorts = forward ? (sport << 16) | dport : (dport << 16) | sport;
   }
 
   private tcpSegment(pkt: Packet, ip: Layer, l: Layer, outerTtl: number): TcpConv {
@@ -192,9 +221,19 @@ export class ConversationTracker {
     const rst = (flags & 0x04) !== 0;
     const hasAck = (flags & 0x10) !== 0;
     const len = Math.max(0, l.end - l.payload);
-    const { key, forward } = endpointsKey(pkt, ip, sport, dport);
-
-    let id = this.tcp.get(key);
+    const v4 = ip.proto === 'ip';
+    let key = '';
+    let forward: boolean;
+    let id: number | undefined;
+    if (v4) {
+      this.ipv4Pair(d, ip, sport, dport);
+      forward = this.pairForward;
+      const found = this.tcp4.get(this.pairA, this.pairB, this.pairPorts);
+      id = found < 0 ? undefined : found;
+    } else {
+      ({ key, forward } = endpointsKey(pkt, ip, sport, dport));
+      id = this.tcp.get(key);
+    }
     const t = this.sides;
     // A new SYN on a finished connection's addresses and ports starts a new stream, as in tshark.
     if (id !== undefined && syn && !hasAck) {
@@ -204,7 +243,8 @@ export class ConversationTracker {
     if (id === undefined) {
       id = this.tcpCount++;
       t.ensure(id * 2 + 1);
-      this.tcp.set(key, id);
+      if (v4) this.tcp4.set(this.pairA, this.pairB, this.pairPorts, id);
+      else this.tcp.set(key, id);
     }
     const me = forward ? id * 2 : id * 2 + 1;
     const peer = forward ? id * 2 + 1 : id * 2;
