@@ -59,6 +59,13 @@ export class Output {
   /** Buffers lines and writes them in large pieces; printing a million lines one write each is slow. */
   line(text: string): void {
     if (this.closed) return;
+    // -x ends every packet with an empty line: no call into Buffer.write for it.
+    if (text.length === 0) {
+      if (this.held + 1 > this.buffer.length) this.flush();
+      this.buffer[this.held++] = 0x0a;
+      if (this.held > OUTPUT_BUFFER) this.flush();
+      return;
+    }
     // A UTF-16 code unit is at most 3 bytes of UTF-8: this bound never splits a line.
     const most = 3 * text.length + 1;
     if (this.held + most > this.buffer.length) {
