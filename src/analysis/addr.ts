@@ -3,6 +3,7 @@
 // would be a boxed double), IPv6 as 32 lower-case hex digits (rare enough that a string is
 // fine). Text for people is made only when a model is turned into rows.
 import { formatIpv4, formatIpv6 } from '../dissect/format.js';
+import { mix } from '../util/hash.js';
 
 export type Addr = number | string;
 
@@ -171,19 +172,11 @@ export function defaultNodeBits(a: Addr): number {
   return typeof a === 'number' ? 24 : 64;
 }
 
-/** Mixes a 32-bit number into an FNV-style hash (signed 32-bit: a small integer for Map keys). */
-export function mix(h: number, v: number): number {
-  h = Math.imul(h ^ (v & 0xffff), 0x01000193);
-  return Math.imul(h ^ (v >>> 16), 0x01000193);
-}
-
 export function mixAddr(h: number, a: Addr): number {
   if (typeof a === 'number') return mix(h, a);
   for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a.charCodeAt(i), 0x01000193);
   return h;
 }
-
-export const HASH_SEED = 0x811c9dc5 | 0;
 
 /**
  * A map keyed by ordered address pairs (src, dst), without building a key string per pair.

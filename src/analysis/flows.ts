@@ -6,7 +6,8 @@
 // for what a flow really has) and its public view (addresses as text, directions, state) is
 // computed when asked for, not stored. Past `maxFlows`, new flows are counted, not kept.
 import type { Packet } from '../dissect/types.js';
-import { AddrPairSet, HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
+import { AddrPairSet, formatAddr, mixAddr, type Addr } from './addr.js';
+import { HASH_SEED, mix } from '../util/hash.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Facts } from './facts.js';
 import { roundTime, type Collector } from './pass.js';
 import type { InnerPair } from './tunnels.js';

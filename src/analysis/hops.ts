@@ -5,7 +5,8 @@
 // (bridged). Pairing them tells where each packet went, and marks the second copy as a
 // forwarding copy, which Wireshark would call a retransmission.
 import { Direction } from '../capture/types.js';
-import { HASH_SEED, formatAddr, formatMacNumber, mix, mixAddr, type Addr } from './addr.js';
+import { formatAddr, formatMacNumber, mixAddr, type Addr } from './addr.js';
+import { HASH_SEED, mix } from '../util/hash.js';
 import { PACKET_OTHERHOST, payloadHash, type Facts } from './facts.js';
 import { roundTime, type Collector } from './pass.js';
 

@@ -2,7 +2,7 @@
 // from the directions each flow took through each tunnel, in order of first appearance. Keyed
 // by (tunnel, stored src, stored dst) in one typed hash table: half a million flows give over
 // a hundred thousand pairs, and a Map of Maps cost as much time as the rest of the finish.
-import { HASH_SEED, mix } from './addr.js';
+import { HASH_SEED, mix } from '../util/hash.js';
 import { BIT_V6, type FlowStore } from './flow-store.js';
 import { InnerPairRecord, type InnerPair } from './tunnels.js';
 

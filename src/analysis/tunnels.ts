@@ -3,7 +3,8 @@
 // tunnel packet (which carry no UDP header) are attributed through the first fragment's IP ID.
 import { ENCAPS, encapByKind } from '../dissect/encap/index.js';
 import type { Packet } from '../dissect/types.js';
-import { AddrPairSet, HASH_SEED, formatAddr, mix, mixAddr, type Addr } from './addr.js';
+import { AddrPairSet, formatAddr, mixAddr, type Addr } from './addr.js';
+import { HASH_SEED, mix } from '../util/hash.js';
 import type { Facts } from './facts.js';
 import type { Flow } from './flows.js';
 import { pushCapped, roundTime, type Collector } from './pass.js';

@@ -1,8 +1,8 @@
 // Stream numbers of IPv4 conversations by their two endpoints (addresses and ports, in a fixed
 // order): an open-addressing table over typed columns. A Map of string keys cost about 67
 // bytes a conversation and a string per packet to look one up; this costs about 25 and none.
-
-const MIX = 0x9e3779b1;
+import { grown } from '../util/grown.js';
+import { HASH_SEED, mix } from '../util/hash.js';
 
 export class Ipv4PairTable {
   /** Per entry: first address, second address, ports (first << 16 | second); and its value. */
@@ -66,14 +66,5 @@ export class Ipv4PairTable {
 }
 
 function slotOf(a: number, b: number, ports: number): number {
-  let h = Math.imul(a ^ 0x811c9dc5, MIX);
-  h = Math.imul(h ^ (h >>> 15) ^ b, MIX);
-  h = Math.imul(h ^ (h >>> 15) ^ ports, MIX);
-  return h ^ (h >>> 16);
-}
-
-function grown(a: Int32Array, n: number): Int32Array {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
+  return mix(mix(mix(HASH_SEED, a), b), ports);
 }

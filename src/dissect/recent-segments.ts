@@ -5,6 +5,8 @@
 // entries are typed columns in a fixed pool (a Map of string keys and sighting objects made
 // about 100 bytes of garbage per packet that lived long enough to be promoted).
 
+import { HASH_SEED, mix } from '../util/hash.js';
+
 /** How many numbers identify a segment. */
 const WORDS = 6;
 
@@ -75,8 +77,8 @@ export class RecentSegments {
     k[3] = (flags & 0xffff) | (forward ? 0x10000 : 0);
     k[4] = len;
     k[5] = ((win & 0xffff) << 16) | (ipId & 0xffff);
-    let h = 0x811c9dc5;
-    for (let i = 0; i < WORDS; i++) h = Math.imul(h ^ k[i]!, 0x01000193) ^ (h >>> 15);
+    let h = HASH_SEED;
+    for (let i = 0; i < WORDS; i++) h = mix(h, k[i]!);
     const bucket = h & (this.buckets.length - 1);
     for (let at = this.buckets[bucket]!; at !== 0; at = this.chain[at - 1]!) {
       const e = at - 1;
@@ -100,11 +102,7 @@ export class RecentSegments {
     this.chain[e] = this.buckets[bucket]!;
     this.buckets[bucket] = e + 1;
     this.write(e, here);
-    this.older[e] = this.newest;
-    this.newer[e] = -1;
-    if (this.newest >= 0) this.newer[this.newest] = e;
-    this.newest = e;
-    if (this.oldest < 0) this.oldest = e;
+    this.appendNewest(e);
     return false;
   }
 
@@ -123,11 +121,16 @@ export class RecentSegments {
   private makeNewest(e: number): void {
     if (this.newest === e) return;
     this.unlinkFromAge(e);
+    this.appendNewest(e);
+  }
+
+  /** Puts an entry that is in no list at the newest end. */
+  private appendNewest(e: number): void {
     this.older[e] = this.newest;
     this.newer[e] = -1;
-    this.newer[this.newest] = e;
+    if (this.newest >= 0) this.newer[this.newest] = e;
+    else this.oldest = e;
     this.newest = e;
-    if (this.oldest < 0) this.oldest = e;
   }
 
   private unlinkFromAge(e: number): void {

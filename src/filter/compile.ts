@@ -17,7 +17,6 @@
 //
 // The parts: literals.ts converts literals and checks operator types, value-tests.ts and
 // membership.ts build the per-value tests, visit.ts walks a field's occurrences.
-import { Buffer } from 'node:buffer';
 import type { Registry } from '../dissect/registry.js';
 import type { Packet } from '../dissect/types.js';
 import { msg } from '../errors.js';
@@ -28,12 +27,11 @@ import type { CompareOp, Expr, FieldRef, Literal } from './parser.js';
 import { equal, pairOrder, relational } from './value-tests.js';
 import { indexOfBytes } from './values.js';
 import { ANY, valueDefs, visitor, type Test } from './visit.js';
+import { latin1 } from '../text/latin1.js';
 
 export { TYPE_DESCRIPTION } from './literals.js';
 
 export type Predicate = (pkt: Packet) => boolean;
-
-const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 
 class Compiler {
   private readonly literals: Literals;

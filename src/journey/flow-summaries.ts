@@ -6,7 +6,8 @@
 // A flow's counts are typed columns and its texts (name, addresses) are made when the list is
 // asked for: a hundred thousand flows kept as objects and strings from their first journey on
 // were most of what the collector marked and copied in a large run.
-import { HASH_SEED, formatAddr, mix, mixAddr, type Addr } from '../analysis/addr.js';
+import { formatAddr, mixAddr, type Addr } from '../analysis/addr.js';
+import { HASH_SEED, mix } from '../util/hash.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../analysis/facts.js';
 import { grown } from '../util/grown.js';
 import type { FlowSummary } from './engine.js';

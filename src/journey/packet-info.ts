@@ -2,7 +2,8 @@
 // (not per copy), from the first copy seen.
 import { rd16, rd32 } from '../dissect/field-helpers.js';
 import type { Packet } from '../dissect/types.js';
-import { formatAddr, mix, mixAddr, HASH_SEED, type Addr } from '../analysis/addr.js';
+import { formatAddr, mixAddr, type Addr } from '../analysis/addr.js';
+import { HASH_SEED, mix } from '../util/hash.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, type IpFacts } from '../analysis/facts.js';
 
 export interface PacketInfo {

@@ -5,7 +5,8 @@
 // checksums (offloaded on the sending host) and outer headers change and are left out.
 import { Direction } from '../capture/types.js';
 import type { Packet } from '../dissect/types.js';
-import { HASH_SEED, mix, mixAddr, type Addr } from '../analysis/addr.js';
+import { mixAddr, type Addr } from '../analysis/addr.js';
+import { HASH_SEED, mix } from '../util/hash.js';
 import { PACKET_OTHERHOST, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, type Facts, type IpFacts } from '../analysis/facts.js';
 
 /** SLL packet type 3: the frame was addressed to another host's MAC (the kernel drops it). */

@@ -2,6 +2,7 @@ import { formatIpv4, formatIpv6 } from '../format.js';
 import { rd16, rd32, protocolField, fieldsOf } from '../field-helpers.js';
 import type { DecodeContext, Dissector, FieldValue, Layer, Packet } from '../types.js';
 import { safeText } from '../../text/escape.js';
+import { latin1 } from '../../text/latin1.js';
 
 // DNS (RFC 1035) on UDP and TCP port 53. Over TCP each message has a 2-byte length prefix
 // (kept in the layer, `aux` = 2). Names are decompressed with a bound on pointer jumps, so a
@@ -105,22 +106,12 @@ function readName(d: Uint8Array, msg: number, at: number, end: number, wantText 
     }
     if (len & 0xc0) return `unsupported label type 0x${(len & 0xc0).toString(16)}`;
     if (p + 1 + len > end) return 'truncated';
-    if (wantText) text += (labels ? '.' : '') + labelText(d, p + 1, len);
+    if (wantText) text += (labels ? '.' : '') + latin1(d, p + 1, p + 1 + len);
     length += (labels ? 1 : 0) + len;
     labels++;
     if (length > MAX_NAME) return 'name too long';
     p += 1 + len;
   }
-}
-
-// A label is at most 63 bytes: its codes go through one reused array (a subarray and a spread
-// per label were most of what reading a name allocated).
-const LABEL_CODES: number[] = [];
-
-function labelText(d: Uint8Array, from: number, len: number): string {
-  LABEL_CODES.length = len;
-  for (let i = 0; i < len; i++) LABEL_CODES[i] = d[from + i]!;
-  return String.fromCharCode.apply(null, LABEL_CODES);
 }
 
 interface Question {

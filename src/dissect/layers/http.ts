@@ -1,6 +1,7 @@
 import { fieldsOf, protocolField } from '../field-helpers.js';
 import type { Dissector, FieldValue, Layer, Packet } from '../types.js';
 import { safeAscii } from '../../text/escape.js';
+import { latin1 } from '../../text/latin1.js';
 
 // HTTP/1.x on TCP 80 and 8080: the request or status line and the Host header, nothing more
 // (no reassembly across segments, no bodies). A segment that does not begin like HTTP
@@ -26,9 +27,6 @@ const METHODS = [
 ];
 /** How far to look for the end of the headers; a longer head is shown only up to here. */
 const MAX_HEAD = 16384;
-
-/** Each byte as the character of that code (ISO-8859-1, which Buffer's 'latin1' is; TextDecoder's is windows-1252). */
-const text = (d: Uint8Array, from: number, to: number): string => Buffer.from(d.buffer, d.byteOffset + from, to - from).toString('latin1');
 
 function startsWith(d: Uint8Array, at: number, end: number, word: string): boolean {
   if (at + word.length > end) return false;
@@ -73,10 +71,10 @@ function splitLines(p: Packet, l: Layer): string[] {
     if (d[i] !== 0x0a) continue;
     const to = i > from && d[i - 1] === 0x0d ? i - 1 : i;
     if (to === from) break;
-    out.push(text(d, from, to));
+    out.push(latin1(d, from, to));
     from = i + 1;
   }
-  if (from < l.payload && out.length === 0) out.push(text(d, from, l.payload));
+  if (from < l.payload && out.length === 0) out.push(latin1(d, from, l.payload));
   return out;
 }
 
