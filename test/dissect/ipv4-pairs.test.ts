@@ -3,14 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Ipv4PairTable } from '../../src/dissect/ipv4-pairs.js';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { prng } from '../helpers/prng.js';
 
 describe('Ipv4PairTable', () => {
   it('tells pairs apart by every address and port bit, and keeps the last value set', () => {
@@ -31,7 +24,7 @@ describe('Ipv4PairTable', () => {
 
   // A broken rehash would fill the table and probe for ever: the timeout makes that a failure.
   it('answers as a Map over half a million pairs, growing as it goes', { timeout: 60_000 }, () => {
-    const next = random(12);
+    const next = prng(12);
     const t = new Ipv4PairTable();
     const model = new Map<string, number>();
     const addresses = [0, 1, 0x0af40002, 0x7fffffff, 0x80000000, 0xc0a80001, 0xfffffffe, 0xffffffff];

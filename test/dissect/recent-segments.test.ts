@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RecentSegments, type SegmentSighting } from '../../src/dissect/recent-segments.js';
+import { prng } from '../helpers/prng.js';
 
 /** The behaviour RecentSegments replaces: delete and set again, then drop the first key past the capacity. */
 class MapModel {
@@ -19,15 +20,6 @@ class MapModel {
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
     return before;
   }
-}
-
-/** A small deterministic generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 describe('RecentSegments', () => {
@@ -75,7 +67,7 @@ describe('RecentSegments', () => {
       [64, 3, 2],
       [4096, 4, 4],
     ] as const) {
-      const next = random(seed);
+      const next = prng(seed);
       const pick = (k: number): number => Math.floor(next() * k);
       const one = (list: readonly number[]): number => list[pick(list.length)]!;
       const recent = new RecentSegments(capacity);
