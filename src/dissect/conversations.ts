@@ -129,13 +129,12 @@ const RECENT_SEGMENTS = 4096;
 const seqDiff = (a: number, b: number): number => (a - b) | 0;
 
 export class ConversationTracker {
-  /** Stream id by both endpoints (the key of the latest stream on them). */
-  private readonly tcp = new Map<string, number>();
-  /** The same for IPv4 conversations, nearly all of them: typed columns instead of string keys. */
+  /** Stream id by both endpoints (the id of the latest stream on them): IPv4 in typed tables, IPv6 by endpointsKey. */
   private readonly tcp4 = new Ipv4PairTable();
   private readonly udp4 = new Ipv4PairTable();
-  private readonly sides = new TcpSides();
+  private readonly tcp = new Map<string, number>();
   private readonly udp = new Map<string, number>();
+  private readonly sides = new TcpSides();
   /** The last sighting of each recent segment (for forwarding copies). */
   private readonly recent = new RecentSegments(RECENT_SEGMENTS);
   private readonly here: SegmentSighting = { iface: 0, ttl: 0, direction: 0 };
@@ -197,7 +196,7 @@ export class ConversationTracker {
   private pairPorts = 0;
   private pairForward = true;
 
-  /** An IPv4 packet's endpoints in the order endpointsKey puts them (address, then port); pairForward: this packet goes from the first to the second. */
+  /** An IPv4 packet's endpoints in endpointsKey's order (address, then port); pairForward: this packet goes from the first to the second. */
   private ipv4Pair(d: Uint8Array, ip: Layer, sport: number, dport: number): void {
     const src = rd32(d, ip.start + 12);
     const dst = rd32(d, ip.start + 16);
@@ -316,22 +315,22 @@ function windowShift(d: Uint8Array, l: Layer): number | undefined {
 }
 
 /**
- * Both directions of a conversation share one key; `forward` says which end sent this packet.
- * The key is one flat string of the address and port bytes (a string built by concatenation
- * keeps its pieces, several objects per conversation).
+ * An IPv6 conversation's key (IPv4 ones go to the typed tables through ipv4Pair): both
+ * directions share it, and `forward` says which end sent this packet. The key is one flat
+ * string of the address and port bytes (a string built by concatenation keeps its pieces,
+ * several objects per conversation).
  */
 function endpointsKey(pkt: Packet, ip: Layer, sport: number, dport: number): { key: string; forward: boolean } {
   const d = pkt.data;
-  const v4 = ip.proto === 'ip';
-  const at = v4 ? ip.start + 12 : ip.start + 8;
-  const n = v4 ? 4 : 16;
+  const at = ip.start + 8;
+  const n = 16;
   // Compare source and destination as address then port, as the text keys did.
   let forward = true;
   let k = 0;
   for (; k < n && d[at + k] === d[at + n + k]; k++);
   if (k < n) forward = d[at + k]! < d[at + n + k]!;
   else forward = sport <= dport;
-  const codes = KEY_CODES[v4 ? 0 : 1]!;
+  const codes = KEY_CODES;
   const [first, second] = forward ? [at, at + n] : [at + n, at];
   for (let i = 0; i < n; i++) {
     codes[i] = d[first + i]!;
@@ -345,4 +344,4 @@ function endpointsKey(pkt: Packet, ip: Layer, sport: number, dport: number): { k
   return { key: String.fromCharCode.apply(null, codes as unknown as number[]), forward };
 }
 
-const KEY_CODES = [new Array<number>(12).fill(0), new Array<number>(36).fill(0)];
+const KEY_CODES = new Array<number>(36).fill(0);

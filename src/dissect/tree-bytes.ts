@@ -362,7 +362,8 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
   }
   const dis = registry.dissector(layer.proto);
   const title = dis?.fieldTitle ? titlePlan(dis, fields) : undefined;
-  if (!title || !writeFieldTitle(out, title, layer, plan, fields, pkt.data)) out.safe(layerTitle(dis, pkt, layer));
+  if (title) writeFieldTitle(out, title, layer, plan, fields, pkt.data);
+  else out.safe(layerTitle(dis, pkt, layer));
   out.byte(NEWLINE);
   for (const i of plan.order) {
     const v = values[i];
@@ -404,12 +405,10 @@ function titlePlan(dis: Dissector, fields: readonly FieldDef[]): TitlePlan | nul
   return plan;
 }
 
-/** layerTitle's text for a field title, from the values readPlain has read; false (nothing written) if one is missing. */
-function writeFieldTitle(out: TextBytes, title: TitlePlan, layer: Layer, plan: Plan, fields: readonly FieldDef[], data: Uint8Array): boolean {
-  const whole = layer.payload - layer.start >= title.minLength;
-  if (whole) for (const i of title.positions) if (values[i] === undefined) return false;
+/** layerTitle's text for a field title, from the values readPlain has read (titleFields makes sure a whole header has them). */
+function writeFieldTitle(out: TextBytes, title: TitlePlan, layer: Layer, plan: Plan, fields: readonly FieldDef[], data: Uint8Array): void {
   out.bytes(title.text);
-  if (!whole) return true;
+  if (layer.payload - layer.start < title.minLength) return;
   for (let k = 0; k < title.positions.length; k++) {
     const i = title.positions[k]!;
     const def = fields[i]!;
@@ -419,7 +418,6 @@ function writeFieldTitle(out: TextBytes, title: TitlePlan, layer: Layer, plan: P
     else if (def.type === 'ether') out.hexPairs(data, at[i]!, at[i]! + plan.fixed[i]!.size, 0x3a);
     else out.safe(formatValue(def, data.subarray(at[i]!, at[i]! + plan.fixed[i]!.size)));
   }
-  return true;
 }
 
 /** The packet's detail tree as -V prints it (treeText of buildTree without ranges), each line ending in a newline. */
