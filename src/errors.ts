@@ -1,5 +1,6 @@
 // Every message vxshark shows a user is written here, so wording stays consistent and
 // each layer can raise errors without knowing how the command line prints them.
+import { grouped } from './text/grouped.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -246,8 +247,7 @@ export const msg = {
   uiDecodeRemoved: (rule: string, n: number) =>
     n ? `${rule} is decoded by the default rules again; every packet was dissected again` : `no decode rule of yours covers ${rule}`,
   uiDecodeApplied: (rule: string, proto: string) => `${rule} is now decoded as ${proto}; every packet was dissected again`,
-  uiFilterDone: (shown: number, total: number, ms: number) =>
-    `filter matched ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets in ${Math.round(ms)} ms`,
+  uiFilterDone: (shown: number, total: number, ms: number) => `filter matched ${grouped(shown)} of ${grouped(total)} packets in ${Math.round(ms)} ms`,
   uiFilterCancelled: () => `filter stopped; the previous one is back`,
   uiFilterCleared: () => `filter cleared: every packet is shown`,
   uiInputProblem: (why: string) => `the capture is damaged: ${why}`,
@@ -262,11 +262,10 @@ export const msg = {
   uiEvidence: (k: number, n: number, title: string) => `evidence frame ${k} of ${n}: ${title}`,
   uiSearchFound: (text: string, where: string) => `"${text}" found ${where}; n / N: next / previous`,
   uiSearchNotFound: (text: string, where: string) => `"${text}" not found ${where}`,
-  uiSearching: (text: string, done: number, total: number) =>
-    `searching for "${text}"… ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} packets`,
+  uiSearching: (text: string, done: number, total: number) => `searching for "${text}"… ${grouped(done)} of ${grouped(total)} packets`,
   uiMarkSet: (mark: string, frame: number) => `mark ${mark} set on frame ${frame}; '${mark} jumps back to it`,
   uiNoMark: (mark: string) => `no mark ${mark}; set one with m${mark}`,
-  uiCopied: (what: string, chars: number, cut: boolean) => `copied ${what}: ${chars.toLocaleString('en-US')} characters${cut ? ' (cut to fit)' : ''}`,
+  uiCopied: (what: string, chars: number, cut: boolean) => `copied ${what}: ${grouped(chars)} characters${cut ? ' (cut to fit)' : ''}`,
   uiCopiedToFile: (what: string, path: string) => `wrote ${what} to ${path}`,
   uiCopyExists: (path: string) => `not overwritten: ${path} exists (:copy writes new files only)`,
   uiCopyUsage: () => 'usage: copy FILE (writes what y copies to a new file)',
@@ -463,7 +462,7 @@ export const msg = {
     `The capture kept only the first ${capLen} bytes of ${tunnel ? 'these tunnel packets, which is not enough for the inner ' + 'Ethernet, IP and transport headers' : 'these packets, which is not enough for all of their headers'}: ` +
     `flows, states and alerts that need them are incomplete for these packets.`,
   alertSnaplenFix: () => `Capture whole packets (tcpdump -s 0, the default in recent tcpdump), or at least 200 bytes for tunnel traffic (-s 200).`,
-  manySources: (n: number, atLeast: boolean) => `${atLeast ? 'at least ' : ''}${n.toLocaleString('en-US')} sources`,
+  manySources: (n: number, atLeast: boolean) => `${atLeast ? 'at least ' : ''}${grouped(n)} sources`,
   alertsMoreTitle: (id: string, alerts: number, count: number) =>
     `…and ${plural(alerts, `more ${id} alert`)} (${plural(count, 'occurrence')}) not listed one by one`,
   alertsMoreExplanation: (max: number) =>
@@ -472,7 +471,7 @@ export const msg = {
     `more flows than the analysis keeps: ${plural(packets, 'packet')} of further flows were counted but not kept (narrow with -Y)`,
   // What the analysis commands print around their tables.
   flowsHeading: (flows: number, tunnelled: number, packets: number) =>
-    `${plural(flows, 'flow')} (${tunnelled.toLocaleString('en-US')} inside tunnels) in ${plural(packets, 'packet')}; forwarding copies count once`,
+    `${plural(flows, 'flow')} (${grouped(tunnelled)} inside tunnels) in ${plural(packets, 'packet')}; forwarding copies count once`,
   tunnelsHeading: (tunnels: number, packets: number) =>
     tunnels
       ? `${plural(tunnels, 'tunnel')} in ${plural(packets, 'packet')}`
@@ -498,9 +497,9 @@ export const msg = {
   uplinkUnknown: () => `Uplink: unknown (pass --ip-route FILE with the router's "ip route", or --uplink IFACE)`,
   podCidrLine: (prefixes: string[]) => `Pod range: ${prefixes.join(', ')}`,
   attachedLine: (iface: string, prefixes: string[]) => `Subnets on ${iface}: ${list(prefixes, 4)}`,
-  alertEvidence: (frames: string, count: number) => `frames ${frames}${count > 1 ? ` (seen ${count.toLocaleString('en-US')} times)` : ''}`,
+  alertEvidence: (frames: string, count: number) => `frames ${frames}${count > 1 ? ` (seen ${grouped(count)} times)` : ''}`,
   alertsSummary: (errors: number, warnings: number, infos: number, packets: number) =>
-    `${plural(errors + warnings + infos, 'alert')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos.toLocaleString('en-US')} info, in ${plural(packets, 'packet')}`,
+    `${plural(errors + warnings + infos, 'alert')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${grouped(infos)} info, in ${plural(packets, 'packet')}`,
   noAlerts: (packets: number) => `no alerts in ${plural(packets, 'packet')}`,
 
   // Kubernetes and Cilium context (--k8s, --cilium, --context, snapshot). Messages about one
@@ -520,7 +519,7 @@ export const msg = {
   snapshotNotJson: (what: string, cmd: string) => `${what} did not print JSON (is "${cmd}" really kubectl?)`,
   snapshotNotJsonWhy: () => `it did not print JSON`,
   snapshotStep: (what: string) => `snapshot: ${what}`,
-  snapshotWrote: (file: string, bytes: number) => `snapshot: wrote ${file} (${bytes.toLocaleString('en-US')} bytes)`,
+  snapshotWrote: (file: string, bytes: number) => `snapshot: wrote ${file} (${grouped(bytes)} bytes)`,
   snapshotNoCilium: (why: string) => `snapshot: no Cilium agent to ask (${why}); Cilium identities are left out`,
   snapshotCiliumFailed: (what: string, why: string) => `snapshot: ${what} failed (${why}); left out`,
   snapshotDone: (dir: string, files: number) => `snapshot: ${files} files in ${dir}; use them with --context ${dir}`,
@@ -540,7 +539,7 @@ export const msg = {
 
 // Helpers for the analysis messages.
 function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${grouped(n)} ${n === 1 ? one : many}`;
 }
 
 function list(items: string[], max: number): string {

@@ -1,6 +1,7 @@
 // The screen's layout: owns the blessed boxes, places them for the view on screen and fills
 // them from the view objects (filter bar on top, status line at the bottom, help on top of all).
 import { msg } from '../errors.js';
+import { grouped } from '../text/grouped.js';
 import { alertCounts } from './analysis-model.js';
 import { captureLabel } from './journey-model.js';
 import type { AnalysisControl } from './analysis-control.js';
@@ -207,7 +208,7 @@ export class Layout {
     const job = this.filter.job;
     const bar = this.s.filterBar;
     if (job && job.state !== 'cancelled' && bar.applied && !bar.editing) {
-      return `${job.rows.length.toLocaleString('en-US')} shown`;
+      return `${grouped(job.rows.length)} shown`;
     }
     return '';
   }
@@ -296,7 +297,7 @@ export class Layout {
     if (!a) {
       const c = s.capture;
       const failed = this.analysis.failed;
-      const why = failed ? msg.uiAnalysisFailed(failed) : !c?.complete ? msg.uiAnalysisWaits() : msg.uiAnalysing((c?.frameCount ?? 0).toLocaleString('en-US'));
+      const why = failed ? msg.uiAnalysisFailed(failed) : !c?.complete ? msg.uiAnalysisWaits() : msg.uiAnalysing(grouped(c?.frameCount ?? 0));
       return [s.theme.paint('titleFocused', fit(` ${s.keymap.views.find((v) => v.id === s.view)!.title}`, width)), fit(` ${why}`, width)];
     }
     // These views analyse the whole capture; with a display filter applied, the last line says so.

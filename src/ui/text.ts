@@ -1,6 +1,7 @@
 // Fitting text into terminal cells. blessed counts one cell per UTF-16 unit; text from a
 // capture has already been through safeText (no control characters), and `narrow` replaces
 // what would still break the grid: wide (CJK, emoji) and zero-width (combining) characters.
+import { grouped } from '../text/grouped.js';
 
 // Hangul Jamo, CJK and other East Asian wide blocks, surrogate pairs (emoji), combining marks.
 const NOT_ONE_CELL =
@@ -97,7 +98,7 @@ export function layoutColumns(specs: readonly ColumnSpec[], total: number): Plac
 
 /** Digits of a count as users read it: 1234567 -> "1,234,567". */
 export function thousands(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return grouped(Math.round(n));
 }
 
 /** A text progress bar of `width` cells, e.g. "█████░░░░░". */
