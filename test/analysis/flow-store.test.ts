@@ -124,6 +124,48 @@ describe('flow table storage', () => {
     for (const k of [8, 9]) assert.deepEqual(byVni.get(100 + k)!.innerPairs, []);
   });
 
+  it('thousands of inner pairs per tunnel: each counted once per tunnel and direction, IPv6 and IPv4 apart', async () => {
+    // Past the pair table's first size (512 pairs) several times, with several flows per pair,
+    // replies through another tunnel, and IPv6 pairs whose interned indexes (0, 1) equal the
+    // IPv4 addresses 0.0.0.0 and 0.0.0.1 of a pair in the same tunnel: all must stay apart.
+    const frames: Frame[] = [];
+    const expected = new Map<string, number>();
+    const outer = (back: boolean) =>
+      back ? { srcMac: B, dstMac: A, src: '192.168.1.2', dst: '192.168.1.1' } : { srcMac: A, dstMac: B, src: '192.168.1.1', dst: '192.168.1.2' };
+    const send = (vni: number, src: string, dst: string, sport: number, dport: number, back: boolean): void => {
+      const inner = { srcMac: A, dstMac: B, src, dst };
+      frames.push({
+        t: frames.length,
+        data: vxlanFrame({ outer: outer(back), vni, inner }, { proto: IPPROTO_UDP, bytes: udp({ srcPort: sport, dstPort: dport }, new Uint8Array(4), inner) }),
+      });
+      const key = `${vni}|${src}|${dst}`;
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    };
+    send(7, 'fd00::', 'fd00::1', 40000, 5000, false);
+    send(7, '0.0.0.0', '0.0.0.1', 40000, 5000, false);
+    for (let i = 0; i < 1500; i++) {
+      const src = `10.1.${i >> 8}.${i & 255}`;
+      const dst = `10.2.${i >> 8}.${i & 255}`;
+      for (let k = 0; k <= i % 3; k++) {
+        send(1 + (i % 2), src, dst, 40000 + k, 5000, false);
+        send(3, dst, src, 5000, 40000 + k, true);
+      }
+    }
+    const r = await analyzeBytes(ethCapture(frames));
+    const got = new Map<string, number>();
+    for (const t of r.tunnels) for (const p of t.innerPairs) got.set(`${t.vni}|${p.src}|${p.dst}`, p.packets);
+    assert.equal(got.size, expected.size);
+    // Each tunnel's pairs busiest first, pairs as busy in the order they first appeared.
+    for (const t of r.tunnels) {
+      const mine = [...expected].filter(([k]) => k.startsWith(`${t.vni}|`)).sort((x, y) => y[1] - x[1]);
+      assert.deepEqual(
+        t.innerPairs.map((p) => [`${t.vni}|${p.src}|${p.dst}`, p.packets]),
+        mine,
+        `tunnel vni ${t.vni}`,
+      );
+    }
+  });
+
   it('255.255.255.255 (stored as -1) is an address like any other: broadcasts stay one flow', async () => {
     const frames: Frame[] = [];
     for (let i = 0; i < 5; i++) frames.push({ t: i, data: udpFrame('0.0.0.0', '255.255.255.255', 68, 67) });
