@@ -114,7 +114,8 @@ class AnalysisRun {
     const { opts, flowCollector } = this;
     const stats = this.pass.stats(capture);
     const hops = this.hopCollector.finish();
-    const flows = flowCollector.finish(stats.end, opts.answerGrace);
+    flowCollector.finish(stats.end, opts.answerGrace);
+    const flows = flowCollector;
     const tunnels = this.tunnelCollector.finish(flowCollector.innerPairs());
     const hints = fingerprint(tunnels);
     const { topology, view } = this.topologyCollector.finish(opts, hops, flows);
@@ -139,7 +140,20 @@ class AnalysisRun {
       a.vantage ??= vantage.host;
       a.confidence ??= 'certain';
     }
-    return { tunnels, flows, hops, topology, fingerprint: hints, vantage, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
+    let list: Flow[] | undefined;
+    return {
+      tunnels,
+      // Every flow's view, made when first asked for: the alert commands never ask.
+      get flows(): Flow[] {
+        return (list ??= flowCollector.list());
+      },
+      hops,
+      topology,
+      fingerprint: hints,
+      vantage,
+      alerts,
+      stats: { ...stats, untrackedFlowPackets: flowCollector.untracked },
+    };
   }
 }
 

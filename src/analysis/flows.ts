@@ -68,10 +68,25 @@ export interface Flow {
   toJSON(): Record<string, unknown>;
 }
 
+/**
+ * The flows by id. A view is made when asked for, and dropped by whoever does not keep it:
+ * the rules read every flow and keep a few, and half a million views kept alive took the
+ * garbage collector longer than the rules took to read them. (AnalysisResult.flows makes them
+ * all, for the commands that list flows.)
+ */
+export interface FlowList {
+  readonly length: number;
+  /** Flow `id`, 0 <= id < length. */
+  flow(id: number): Flow;
+}
+
 /** Address pairs, both ways round, of the flows that were answered (both directions carried packets). */
-export function answeredPairs(flows: readonly Flow[]): AddrPairSet {
+export function answeredPairs(flows: FlowList): AddrPairSet {
   const out = new AddrPairSet();
-  for (const f of flows) if (f.packetsOf(0) > 0 && f.packetsOf(1) > 0) out.add(f.srcAddr, f.dstAddr).add(f.dstAddr, f.srcAddr);
+  for (let id = 0; id < flows.length; id++) {
+    const f = flows.flow(id);
+    if (f.packetsOf(0) > 0 && f.packetsOf(1) > 0) out.add(f.srcAddr, f.dstAddr).add(f.dstAddr, f.srcAddr);
+  }
   return out;
 }
 
@@ -121,6 +136,12 @@ class FlowTable extends FlowStore {
   /** The tunnel collector's rows (they grow during the pass; flows read them when viewed). */
   tunnelRows: readonly TunnelKeys[] = [];
   readonly answers = new Map<number, NonNullable<Flow['unanswered']>>();
+  private readonly single: (readonly number[])[] = [];
+
+  /** [tunnel], one shared list per tunnel: rules ask every flow for its tunnels, and most have one each way. */
+  oneTunnel(tunnel: number): readonly number[] {
+    return (this.single[tunnel] ??= [tunnel]);
+  }
 }
 
 /** One flow's public view over the store's columns (the counters live in the store). */
@@ -161,7 +182,7 @@ class FlowView implements Flow {
     const first = (dir === 0 ? this.s.t0 : this.s.t1)[this.id]!;
     if (first === 0) return EMPTY;
     const rest = this.s.moreTunnels.size ? this.s.moreTunnels.get(this.id * 2 + dir) : undefined;
-    return rest === undefined ? [first - 1] : tunnelIds(this.s.tunnelList(this.id, dir));
+    return rest === undefined ? this.s.oneTunnel(first - 1) : tunnelIds(this.s.tunnelList(this.id, dir));
   }
   get tunnelled(): boolean {
     return this.s.t0[this.id] !== 0 || this.s.t1[this.id] !== 0;
@@ -273,7 +294,7 @@ export interface FlowLookup {
 /** Cut datagrams remembered at once (their fragments arrive within moments of each other). */
 const MAX_CUT_DATAGRAMS = 4096;
 
-export class FlowCollector implements Collector, FlowLookup {
+export class FlowCollector implements Collector, FlowLookup, FlowList {
   private readonly store: FlowTable;
   /** Hash buckets: the first flow of each, plus one (0: empty). Resized at 3/4 full. */
   private buckets: Int32Array;
@@ -471,16 +492,23 @@ export class FlowCollector implements Collector, FlowLookup {
 
   find(src: Addr, dst: Addr, proto: number, sport: number, dport: number): Flow | undefined {
     const id = this.lookup(src, dst, proto, sport, dport);
-    if (id === -1) return undefined;
+    return id === -1 ? undefined : this.flow(id);
+  }
+
+  get length(): number {
+    return this.store.count;
+  }
+
+  flow(id: number): Flow {
     return this.views?.[id] ?? new FlowView(this.store, id);
   }
 
   /**
-   * Judges which flows went unanswered and returns them. Unanswered: requests went one way and
+   * Judges which flows went unanswered. Unanswered: requests went one way and
    * nothing at all came back; one lone request in the last `grace` seconds of the capture (which
    * ends at relative time `end`) may simply not have been answered yet.
    */
-  finish(end: number, grace: number): Flow[] {
+  finish(end: number, grace: number): void {
     const st = this.store;
     st.answers.clear();
     for (let id = 0; id < st.count; id++) {
@@ -494,8 +522,12 @@ export class FlowCollector implements Collector, FlowLookup {
       else if (st.queries[id]! > 0 && st.responses[id] === 0) [kind, count] = ['dns', st.queries[id]!];
       if (kind !== undefined && (count > 1 || end - st.reqTime[id]! >= grace)) st.answers.set(id, { kind, count, firstFrame: st.reqFrame[id]! });
     }
+  }
+
+  /** Every flow's view, made once and kept: for the commands and views that list flows. */
+  list(): Flow[] {
     const views = this.views ?? [];
-    for (let id = views.length; id < st.count; id++) views.push(new FlowView(st, id));
+    for (let id = views.length; id < this.store.count; id++) views.push(new FlowView(this.store, id));
     this.views = views;
     return views;
   }

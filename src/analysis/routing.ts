@@ -2,7 +2,7 @@
 // packets left through the uplink, and which pod prefixes were never heard from.
 import { cidrKey, parseAddr, prefixOf, type Addr, type Cidr } from './addr.js';
 import type { AnalysisModels } from './alerts/types.js';
-import { answeredPairs, type Flow } from './flows.js';
+import { answeredPairs, type Flow, type FlowList } from './flows.js';
 import type { HopPath } from './hops.js';
 import { lookupRoute } from './options.js';
 
@@ -73,8 +73,9 @@ export function findMisroutes(m: AnalysisModels): Misroute[] {
 export class HeardFrom {
   private readonly bases = new Set<Addr>();
 
-  constructor(flows: readonly Flow[]) {
-    for (const f of flows) {
+  constructor(flows: FlowList) {
+    for (let id = 0; id < flows.length; id++) {
+      const f = flows.flow(id);
       if (f.packetsOf(0) > 0) this.bases.add(nodeBase(f.srcAddr));
       if (f.packetsOf(1) > 0) this.bases.add(nodeBase(f.dstAddr));
     }
@@ -97,7 +98,8 @@ export function silentPodPrefixes(m: AnalysisModels): SilentPrefix[] {
   if (m.view.podCidrs.length === 0) return [];
   let heard: HeardFrom | undefined;
   const out = new Map<string, SilentPrefix>();
-  for (const f of m.flows) {
+  for (let id = 0; id < m.flows.length; id++) {
+    const f = m.flows.flow(id);
     // A tunnelled flow's packets carry node addresses outside: a pod route is not what it needs.
     if (!f.unanswered || f.tunnelled) continue;
     const dst = f.dstAddr;

@@ -26,7 +26,7 @@ import {
   type Cidr,
 } from './addr.js';
 import type { Facts } from './facts.js';
-import { answeredPairs, type Flow } from './flows.js';
+import { answeredPairs, type FlowList } from './flows.js';
 import type { Hops } from './hops.js';
 import { defaultRouteDev, type ResolvedOptions } from './options.js';
 import type { Collector } from './pass.js';
@@ -180,7 +180,7 @@ export class TopologyCollector implements Collector {
     }
   }
 
-  finish(opts: ResolvedOptions, hops: Hops, flows: readonly Flow[]): { topology: Topology; view: TopologyView } {
+  finish(opts: ResolvedOptions, hops: Hops, flows: FlowList): { topology: Topology; view: TopologyView } {
     return buildTopology(this, opts, hops, flows);
   }
 
@@ -189,7 +189,7 @@ export class TopologyCollector implements Collector {
   }
 }
 
-function buildTopology(c: TopologyCollector, opts: ResolvedOptions, hops: Hops, flows: readonly Flow[]): { topology: Topology; view: TopologyView } {
+function buildTopology(c: TopologyCollector, opts: ResolvedOptions, hops: Hops, flows: FlowList): { topology: Topology; view: TopologyView } {
   const st = c.state;
   // Subnets on the capturing host's links: from the routing table, else around each neighbour.
   const attached = new Map<string, { iface: string; prefix: Cidr; source: Source }>();
@@ -208,7 +208,8 @@ function buildTopology(c: TopologyCollector, opts: ResolvedOptions, hops: Hops, 
   if (podCidrs.length === 0) {
     const found = new Map<string, Cidr>();
     for (const r of st.innerRanges.values()) found.set(cidrKey(r), r);
-    for (const f of flows) {
+    for (let id = 0; id < flows.length; id++) {
+      const f = flows.flow(id);
       if (f.tunnelled || f.family !== 4) continue;
       const a = f.srcAddr as number;
       const b = f.dstAddr as number;
@@ -288,7 +289,7 @@ function findUplink(
   hops: Hops,
   isAttached: (a: Addr) => boolean,
   neighbors: Iterable<NeighborState>,
-  flows: readonly Flow[],
+  flows: FlowList,
 ): Topology['uplink'] {
   if (opts.uplink !== undefined) return { name: opts.uplink, source: 'option', reason: msg.uplinkFromOption() };
   if (opts.routes.length > 0) {

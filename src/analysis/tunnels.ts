@@ -6,7 +6,7 @@ import type { Packet } from '../dissect/types.js';
 import { AddrPairSet, formatAddr, mixAddr, type Addr } from './addr.js';
 import { HASH_SEED, mix } from '../util/hash.js';
 import type { Facts } from './facts.js';
-import type { Flow } from './flows.js';
+import type { FlowList } from './flows.js';
 import { pushCapped, roundTime, type Collector } from './pass.js';
 
 /** The descriptor's name for a kind key ("vxlan" -> "VXLAN"). */
@@ -88,10 +88,11 @@ export function innerPairKeys(t: Tunnel): AddrPairSet {
  * else; otherwise the frames of the flows of those pairs that rode t that way, since t's own
  * frames would show its healthy traffic between other pairs too.
  */
-export function innerPairFrames(t: Tunnel, pairs: AddrPairSet, flows: readonly Flow[], cap: number): number[] {
+export function innerPairFrames(t: Tunnel, pairs: AddrPairSet, flows: FlowList, cap: number): number[] {
   if (t.innerPairs.every((p) => pairs.has(p.srcAddr, p.dstAddr))) return t.frames.slice(0, cap);
   const out: number[] = [];
-  for (const f of flows) {
+  for (let id = 0; id < flows.length; id++) {
+    const f = flows.flow(id);
     const dir = pairs.has(f.srcAddr, f.dstAddr) ? 0 : pairs.has(f.dstAddr, f.srcAddr) ? 1 : undefined;
     if (dir === undefined || !f.tunnelsOf(dir).includes(t.id)) continue;
     for (const frame of f.frames) if (out.length < cap) out.push(frame);

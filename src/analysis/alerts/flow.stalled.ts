@@ -212,9 +212,11 @@ export const rule: Rule = {
         const finishedBetween = (f: Flow): number => {
           if (!finished) {
             finished = new Map();
-            for (const g of flows)
+            for (let id = 0; id < flows.length; id++) {
+              const g = flows.flow(id);
               if (g.protoNumber === PROTO_TCP && g.tcp?.fin)
                 for (const k of [`${g.src}|${g.dst}`, `${g.dst}|${g.src}`]) finished.set(k, (finished.get(k) ?? 0) + 1);
+            }
           }
           return finished.get(`${f.src}|${f.dst}`) ?? 0;
         };
@@ -234,7 +236,8 @@ export const rule: Rule = {
               (c.flags[other]! & CLOSED) !== 0 &&
               c.closedAt[other]! - c.lastData[slot]! >= GIVE_UP_SILENCE;
             if (!stuck && !cut) continue;
-            out.push(stalled(flows[id]!, dir, slot, other, stuck, here, c, finishedBetween(flows[id]!)));
+            const f = flows.flow(id);
+            out.push(stalled(f, dir, slot, other, stuck, here, c, finishedBetween(f)));
           }
         }
         return out;

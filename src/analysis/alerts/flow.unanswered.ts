@@ -28,7 +28,8 @@ export const rule: Rule = {
       // One alert per destination and service: many clients (or a scan) knocking on one
       // silent port make one alert, not one per client.
       const groups = new Map<string, Group>();
-      for (const f of m.flows) {
+      for (let id = 0; id < m.flows.length; id++) {
+        const f = m.flows.flow(id);
         const u = f.unanswered;
         if (!u || relayedHere(f, m.tunnels)) continue;
         const port = u.kind === 'icmp-echo' ? 0 : f.dstPort;

@@ -67,7 +67,8 @@ export const rule: Rule = {
     evaluate(m) {
       const identity = (kind: string, port: number): boolean => vniIsIdentity(kind, port, m.fingerprint);
       const groups = new Map<string, Alert>();
-      for (const f of m.flows) {
+      for (let id = 0; id < m.flows.length; id++) {
+        const f = m.flows.flow(id);
         const r = reason(f, m.tunnels, identity);
         if (!r) continue;
         const key = `${r.why}|${f.src}|${f.dst}`;

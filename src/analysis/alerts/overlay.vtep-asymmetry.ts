@@ -7,7 +7,7 @@
 //   - a node encapsulating traffic from a pod CIDR it does not host.
 // A relay is not a hairpin: the packet leaves in another tunnel towards another VTEP.
 import { AddrPairSet } from '../addr.js';
-import type { Flow } from '../flows.js';
+import type { Flow, FlowList } from '../flows.js';
 import { evidenceFrames, innerPairFrames, innerPairKeys, type InnerPair, type Tunnel } from '../tunnels.js';
 import { hostWord } from '../vantage.js';
 import type { Alert, Rule } from './types.js';
@@ -67,7 +67,8 @@ export const rule: Rule = {
       }
       // Flows whose two directions share no VTEP pair, one alert per pattern of VTEPs.
       const byPattern = new Map<string, Alert>();
-      for (const f of m.flows) {
+      for (let id = 0; id < m.flows.length; id++) {
+        const f = m.flows.flow(id);
         const ids0 = f.tunnelsOf(0);
         const ids1 = f.tunnelsOf(1);
         if (ids0.length === 0 || ids1.length === 0) continue;
@@ -108,7 +109,7 @@ export const rule: Rule = {
 };
 
 /** The relayed pairs' packets in both tunnels: either may carry other, healthy pairs too. */
-function relayFrames(t1: Tunnel, t2: Tunnel, relayed: readonly InnerPair[], flows: readonly Flow[], cap: number): number[] {
+function relayFrames(t1: Tunnel, t2: Tunnel, relayed: readonly InnerPair[], flows: FlowList, cap: number): number[] {
   const pairs = new AddrPairSet();
   for (const p of relayed) pairs.add(p.srcAddr, p.dstAddr);
   return evidenceFrames([innerPairFrames(t1, pairs, flows, cap), innerPairFrames(t2, pairs, flows, cap)], cap);

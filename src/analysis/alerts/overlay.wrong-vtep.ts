@@ -45,7 +45,10 @@ export const rule: Rule = {
         const wasAnswered = (src: Addr, dst: Addr): boolean => {
           if (answered === undefined) {
             answered = new AddrPairSet();
-            for (const f of m.flows) if (f.packetsOf(1) > 0) answered.add(f.srcAddr, f.dstAddr);
+            for (let id = 0; id < m.flows.length; id++) {
+              const f = m.flows.flow(id);
+              if (f.packetsOf(1) > 0) answered.add(f.srcAddr, f.dstAddr);
+            }
           }
           return answered.has(src, dst);
         };

@@ -4,7 +4,7 @@
 import type { Packet } from '../../dissect/types.js';
 import type { Facts } from '../facts.js';
 import type { CniHint } from '../fingerprint.js';
-import type { Flow, FlowLookup } from '../flows.js';
+import type { FlowList, FlowLookup } from '../flows.js';
 import type { Hops } from '../hops.js';
 import type { AnalysisNaming } from '../naming.js';
 import type { ResolvedOptions } from '../options.js';
@@ -53,7 +53,7 @@ export interface Alert {
 
 export interface AnalysisModels {
   tunnels: readonly Tunnel[];
-  flows: readonly Flow[];
+  flows: FlowList;
   hops: Hops;
   topology: Topology;
   view: TopologyView;
