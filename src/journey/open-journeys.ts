@@ -11,7 +11,7 @@
 // comes first, in the row's first 64 bytes.
 import type { Addr } from '../analysis/addr.js';
 import type { IcmpEvidence } from './engine.js';
-import { KeySlots } from './key-slots.js';
+import { WaitEnds } from './wait-ends.js';
 import type { PacketNumbers } from './packet-info.js';
 
 const FIRST_SIZE = 4096;
@@ -71,8 +71,7 @@ export class OpenJourneys {
    * Journeys that asked for something and wait for the answer, a list per flow in order of
    * start (flow id -> first and last slot), linked through the slots.
    */
-  private readonly waitHead = new KeySlots();
-  private readonly waitTail = new KeySlots();
+  private readonly waits = new WaitEnds();
 
   constructor() {
     this.grow(FIRST_SIZE);
@@ -202,17 +201,16 @@ export class OpenJourneys {
     const n = this.n;
     const q = s * I_ROW;
     const flow = n[q + I_FLOW]!;
-    const tail = this.waitTail.swap(flow, s);
+    const tail = this.waits.append(flow, s);
     n[q + I_WAIT_PREV] = tail;
     n[q + I_WAIT_NEXT] = NONE;
     n[q + I_FLAGS]! |= WAITING;
-    if (tail === NONE) this.waitHead.set(flow, s);
-    else n[tail * I_ROW + I_WAIT_NEXT] = s;
+    if (tail !== NONE) n[tail * I_ROW + I_WAIT_NEXT] = s;
   }
 
   /** The first journey waiting on this flow, -1 for none. */
   firstWaiting(flow: number): number {
-    return this.waitHead.get(flow);
+    return this.waits.head(flow);
   }
 
   /** The next journey waiting on the same flow, -1 after the last. */
@@ -230,11 +228,10 @@ export class OpenJourneys {
     const prev = n[q + I_WAIT_PREV]!;
     const next = n[q + I_WAIT_NEXT]!;
     if (prev >= 0) n[prev * I_ROW + I_WAIT_NEXT] = next;
-    else if (next >= 0) this.waitHead.set(flow, next);
-    else this.waitHead.delete(flow);
     if (next >= 0) n[next * I_ROW + I_WAIT_PREV] = prev;
-    else if (prev >= 0) this.waitTail.set(flow, prev);
-    else this.waitTail.delete(flow);
+    if (prev < 0 && next < 0) this.waits.remove(flow);
+    else if (prev < 0) this.waits.setHead(flow, next);
+    else if (next < 0) this.waits.setTail(flow, prev);
   }
 
   /** How many keys an ICMP error about this journey's packet may match, and the nth of them (its own first, then its tunnel packets'). */
