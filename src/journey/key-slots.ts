@@ -71,23 +71,6 @@ export class KeySlots {
     if (this.entries[2 * i + 1] === slot) this.remove(i);
   }
 
-  /**
-   * Sets `key`'s slot and returns the one it held before (-1 for none): one probe where get
-   * and set take two.
-   */
-  swap(key: number, slot: number): number {
-    const e = this.entries;
-    const i = this.find(key);
-    const before = e[2 * i + 1]!;
-    if (before === EMPTY) {
-      this.count++;
-      e[2 * i] = key;
-    }
-    e[2 * i + 1] = slot;
-    if (this.count * 2 > this.mask) this.resize((this.mask + 1) * 2);
-    return before;
-  }
-
   private remove(at: number): void {
     const e = this.entries;
     let i = at;
