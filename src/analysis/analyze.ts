@@ -115,15 +115,14 @@ class AnalysisRun {
     const stats = this.pass.stats(capture);
     const hops = this.hopCollector.finish();
     flowCollector.finish(stats.end, opts.answerGrace);
-    const flows = flowCollector;
     const tunnels = this.tunnelCollector.finish(flowCollector.innerPairs());
     const hints = fingerprint(tunnels);
-    const { topology, view } = this.topologyCollector.finish(opts, hops, flows);
+    const { topology, view } = this.topologyCollector.finish(opts, hops, flowCollector);
     const vantage = decideVantage({ links: opts.links, routes: opts.routes, topology, hops, tunnels, traffic: this.vantageCollector, isPod: view.isPod });
     const vteps = this.vtepCollector.finish(opts, vantage);
     const models: AnalysisModels = {
       tunnels,
-      flows,
+      flows: flowCollector,
       hops,
       topology,
       view,
@@ -140,21 +139,32 @@ class AnalysisRun {
       a.vantage ??= vantage.host;
       a.confidence ??= 'certain';
     }
-    let list: Flow[] | undefined;
-    return {
-      tunnels,
-      // Every flow's view, made when first asked for: the alert commands never ask.
-      get flows(): Flow[] {
-        return (list ??= flowCollector.list());
-      },
-      hops,
-      topology,
-      fingerprint: hints,
-      vantage,
-      alerts,
-      stats: { ...stats, untrackedFlowPackets: flowCollector.untracked },
-    };
+    const parts = { tunnels, hops, topology, fingerprint: hints, vantage, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
+    return resultWithFlows(parts, flowCollector.lister());
   }
+}
+
+/**
+ * The result, its flows' views made when first asked for: the alert commands never ask. Made
+ * outside finish() so that the getter holds on to nothing but the flows.
+ */
+function resultWithFlows(parts: Omit<AnalysisResult, 'flows'>, listFlows: () => Flow[]): AnalysisResult {
+  let flows: Flow[] | undefined;
+  return {
+    tunnels: parts.tunnels,
+    get flows(): Flow[] {
+      return (flows ??= listFlows());
+    },
+    set flows(list: Flow[]) {
+      flows = list;
+    },
+    hops: parts.hops,
+    topology: parts.topology,
+    fingerprint: parts.fingerprint,
+    vantage: parts.vantage,
+    alerts: parts.alerts,
+    stats: parts.stats,
+  };
 }
 
 /**

@@ -136,11 +136,11 @@ class FlowTable extends FlowStore {
   /** The tunnel collector's rows (they grow during the pass; flows read them when viewed). */
   tunnelRows: readonly TunnelKeys[] = [];
   readonly answers = new Map<number, NonNullable<Flow['unanswered']>>();
-  private readonly single: (readonly number[])[] = [];
+  private readonly oneTunnelLists: (readonly number[])[] = [];
 
-  /** [tunnel], one shared list per tunnel: rules ask every flow for its tunnels, and most have one each way. */
+  /** [tunnel], one frozen list per tunnel: rules ask every flow for its tunnels, and most have one each way. */
   oneTunnel(tunnel: number): readonly number[] {
-    return (this.single[tunnel] ??= [tunnel]);
+    return (this.oneTunnelLists[tunnel] ??= Object.freeze([tunnel]));
   }
 }
 
@@ -298,7 +298,6 @@ export class FlowCollector implements Collector, FlowLookup, FlowList {
   private readonly store: FlowTable;
   /** Hash buckets: the first flow of each, plus one (0: empty). Resized at 3/4 full. */
   private buckets: Int32Array;
-  private views: FlowView[] | undefined;
   /** Packets of flows that were not kept because maxFlows was reached. */
   untracked = 0;
   /**
@@ -500,7 +499,7 @@ export class FlowCollector implements Collector, FlowLookup, FlowList {
   }
 
   flow(id: number): Flow {
-    return this.views?.[id] ?? new FlowView(this.store, id);
+    return new FlowView(this.store, id);
   }
 
   /**
@@ -524,12 +523,17 @@ export class FlowCollector implements Collector, FlowLookup, FlowList {
     }
   }
 
-  /** Every flow's view, made once and kept: for the commands and views that list flows. */
-  list(): Flow[] {
-    const views = this.views ?? [];
-    for (let id = views.length; id < this.store.count; id++) views.push(new FlowView(this.store, id));
-    this.views = views;
-    return views;
+  /**
+   * A function that makes every flow's view, for the commands and views that list flows. It
+   * holds on to the flows only, not to the lookup's hash buckets.
+   */
+  lister(): () => Flow[] {
+    const store = this.store;
+    return () => {
+      const views: Flow[] = [];
+      for (let id = 0; id < store.count; id++) views.push(new FlowView(store, id));
+      return views;
+    };
   }
 
   /** Inner address pairs per tunnel id, from the directions each flow took through each tunnel. */

@@ -54,7 +54,7 @@ export function innerPairsOf(st: FlowStore): Map<number, InnerPair[]> {
     if (pairs * 2 >= size) grow();
   };
   const each = (id: number, dir: 0 | 1, first: number, count: number): void => {
-    const v6 = st.bits[id]! & BIT_V6;
+    const v6 = (st.bits[id]! & BIT_V6) !== 0 ? 1 : 0;
     const s = dir === 0 ? st.a[id]! : st.b[id]!;
     const d = dir === 0 ? st.b[id]! : st.a[id]!;
     add(first, count, s, d, v6);

@@ -96,7 +96,7 @@ export function layoutColumns(specs: readonly ColumnSpec[], total: number): Plac
   return placed;
 }
 
-/** Digits of a count as users read it: 1234567 -> "1,234,567". */
+/** A count rounded to a whole number, as users read it: 1234567.4 -> "1,234,567". */
 export function thousands(n: number): string {
   return grouped(Math.round(n));
 }

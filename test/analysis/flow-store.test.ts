@@ -166,6 +166,30 @@ describe('flow table storage', () => {
     }
   });
 
+  it("a result's flows are made on first use and can be replaced; the tunnel list flows share cannot be changed", async () => {
+    const frames: Frame[] = [];
+    const inner = { srcMac: A, dstMac: B, src: '10.244.1.5', dst: '10.244.2.6' };
+    const outer = { srcMac: A, dstMac: B, src: '192.168.1.1', dst: '192.168.1.2' };
+    for (let port = 7000; port < 7003; port++)
+      frames.push({
+        t: port,
+        data: vxlanFrame({ outer, vni: 5, inner }, { proto: IPPROTO_UDP, bytes: udp({ srcPort: port, dstPort: 8000 }, new Uint8Array(4), inner) }),
+      });
+    const r = await analyzeBytes(ethCapture(frames));
+    const flows = r.flows;
+    assert.equal(flows.length, 3);
+    assert.equal(r.flows, flows, 'made once');
+    const [a, b] = flows;
+    assert.deepEqual(a!.tunnelsOf(0), [r.tunnels[0]!.id]);
+    assert.throws(() => (a!.tunnelsOf(0) as number[]).push(9));
+    assert.deepEqual(b!.tunnelsOf(0), [r.tunnels[0]!.id]);
+    r.flows = flows.slice(1);
+    assert.deepEqual(
+      r.flows.map((f) => f.srcPort),
+      [7001, 7002],
+    );
+  });
+
   it('255.255.255.255 (stored as -1) is an address like any other: broadcasts stay one flow', async () => {
     const frames: Frame[] = [];
     for (let i = 0; i < 5; i++) frames.push({ t: i, data: udpFrame('0.0.0.0', '255.255.255.255', 68, 67) });
