@@ -1,14 +1,11 @@
-// Each flow's waiting list ends: its first and last waiting journey, by flow hash (a 32-bit
-// number), in one typed table. Every packet of a journey run asks for the first journey waiting
-// on its reverse flow, and every journey that asks for an answer joins its flow's list: two
-// tables (one for the heads, one for the tails) cost two probes where a list's both ends are
-// wanted, and their entries were 16 bytes. Here an entry is the hash and the two ends, 12
-// bytes, found with one probe. Open addressing with linear probing, removal by backward shift
-// (no tombstones), as in key-slots.ts.
+// Each flow's waiting list ends, its first and last waiting journey, by flow hash (a 32-bit
+// number), in one typed table: an entry is the hash and the two ends, 12 bytes, and both ends
+// are found with one probe. Open addressing with linear probing, removal by backward shift (no
+// tombstones), as in key-slots.ts.
 //
-// Most packets' reverse flow has no journey waiting, and the table (a window's waiting flows)
-// is larger than the core's cache: a count of entries per bucket of hashes, small enough to
-// stay in it, answers most of those lookups without a probe.
+// Every packet of a journey run asks for the first journey waiting on its reverse flow, most
+// find none, and the table (a window's waiting flows) is larger than the core's cache: a count
+// of entries per bucket of hashes, small enough to stay in it, answers those without a probe.
 const EMPTY = -1;
 /** Buckets of the entry counts: 2^18, 256 KB. */
 const COUNT_BITS = 18;
@@ -23,14 +20,14 @@ export class WaitEnds {
   private entries: Int32Array;
   private mask: number;
   private count = 0;
-  private readonly entriesIn: Uint8Array;
+  private readonly bucketCounts: Uint8Array;
   private readonly countShift: number;
 
-  /** `countBits`: log2 of the count buckets (tests make it tiny, so that buckets fill up). */
+  /** `countBits`: log2 of the count buckets, 1 to 31 (tests make it tiny, so that buckets fill up). */
   constructor(size = 1 << 14, countBits = COUNT_BITS) {
     this.entries = WaitEnds.empty(size);
     this.mask = size - 1;
-    this.entriesIn = new Uint8Array(1 << countBits);
+    this.bucketCounts = new Uint8Array(1 << countBits);
     this.countShift = 32 - countBits;
   }
 
@@ -64,7 +61,7 @@ export class WaitEnds {
 
   /** The first journey waiting on `flow`, or -1. */
   head(flow: number): number {
-    if (this.entriesIn[this.bucket(flow)] === 0) return EMPTY;
+    if (this.bucketCounts[this.bucket(flow)] === 0) return EMPTY;
     return this.entries[this.find(flow) + HEAD]!;
   }
 
@@ -77,7 +74,7 @@ export class WaitEnds {
       e[at + HEAD] = slot;
       e[at + TAIL] = slot;
       const b = this.bucket(flow);
-      if (this.entriesIn[b]! < SATURATED) this.entriesIn[b]!++;
+      if (this.bucketCounts[b]! < SATURATED) this.bucketCounts[b]!++;
       if (++this.count * 2 > this.mask) this.resize((this.mask + 1) * 2);
       return EMPTY;
     }
@@ -103,7 +100,7 @@ export class WaitEnds {
     if (e[at + HEAD] === EMPTY) return;
     this.count--;
     const b = this.bucket(flow);
-    if (this.entriesIn[b]! < SATURATED) this.entriesIn[b]!--;
+    if (this.bucketCounts[b]! < SATURATED) this.bucketCounts[b]!--;
     let i = at / ENTRY;
     // Backward shift: later members of the probe chain move into the hole when their home allows.
     for (let j = (i + 1) & this.mask; e[j * ENTRY + HEAD] !== EMPTY; j = (j + 1) & this.mask) {

@@ -55,4 +55,16 @@ function run(countBits: number, seed: number): void {
 describe('WaitEnds', () => {
   it('answers as a Map of lists does through 200,000 random joins, leaves and lookups', () => run(18, 7));
   it('the same with four count buckets: counts that saturate never hide a flow', () => run(2, 11));
+
+  it('two count buckets of some 300 flows each, emptied one flow at a time: every flow still in keeps its head', () => {
+    const ends = new WaitEnds(16, 1);
+    const flows = Array.from({ length: 600 }, (_, i) => Math.imul(i + 1, 0x2545f491));
+    flows.forEach((flow, i) => assert.equal(ends.append(flow, i), -1));
+    for (let gone = 0; gone < flows.length; gone++) {
+      ends.remove(flows[gone]!);
+      for (let k = gone + 1; k < flows.length; k++) assert.equal(ends.head(flows[k]!), k, `flow ${k} with ${gone + 1} gone`);
+      assert.equal(ends.head(flows[gone]!), -1);
+    }
+    assert.equal(ends.size, 0);
+  });
 });
