@@ -149,21 +149,17 @@ class AnalysisRun {
  * outside finish() so that the getter holds on to nothing but the flows.
  */
 function resultWithFlows(parts: Omit<AnalysisResult, 'flows'>, listFlows: () => Flow[]): AnalysisResult {
+  const { tunnels, ...rest } = parts;
   let flows: Flow[] | undefined;
   return {
-    tunnels: parts.tunnels,
+    tunnels,
     get flows(): Flow[] {
       return (flows ??= listFlows());
     },
     set flows(list: Flow[]) {
       flows = list;
     },
-    hops: parts.hops,
-    topology: parts.topology,
-    fingerprint: parts.fingerprint,
-    vantage: parts.vantage,
-    alerts: parts.alerts,
-    stats: parts.stats,
+    ...rest,
   };
 }
 

@@ -6,6 +6,15 @@
 // then costs one miss instead of two.
 const EMPTY = -1;
 
+/**
+ * Backward-shift removal in a linear-probing table: the entry at `at`, whose home slot is
+ * `home`, must stay put when slot `hole` before it empties if its home lies cyclically in
+ * (hole, at]; otherwise it moves into the hole.
+ */
+export function homeAfterHole(home: number, hole: number, at: number): boolean {
+  return hole <= at ? home > hole && home <= at : home > hole || home <= at;
+}
+
 export class KeySlots {
   /** Entry i: its key at 2i, its slot at 2i + 1 (EMPTY when the entry is free). */
   private entries: Float64Array;
@@ -79,8 +88,7 @@ export class KeySlots {
     // Backward-shift: move later members of the probe chain into the hole when their home allows.
     for (let j = (i + 1) & this.mask; e[2 * j + 1] !== EMPTY; j = (j + 1) & this.mask) {
       const h = this.home(e[2 * j]!);
-      // j's entry may fill hole i if its home is not in (i, j] (cyclically).
-      if (i <= j ? h > i && h <= j : h > i || h <= j) continue;
+      if (homeAfterHole(h, i, j)) continue;
       e[2 * i] = e[2 * j]!;
       e[2 * i + 1] = e[2 * j + 1]!;
       i = j;

@@ -6,6 +6,8 @@
 // Every packet of a journey run asks for the first journey waiting on its reverse flow, most
 // find none, and the table (a window's waiting flows) is larger than the core's cache: a count
 // of entries per bucket of hashes, small enough to stay in it, answers those without a probe.
+import { homeAfterHole } from './key-slots.js';
+
 const EMPTY = -1;
 /** Buckets of the entry counts: 2^18, 256 KB. */
 const COUNT_BITS = 18;
@@ -104,9 +106,7 @@ export class WaitEnds {
     let i = at / ENTRY;
     // Backward shift: later members of the probe chain move into the hole when their home allows.
     for (let j = (i + 1) & this.mask; e[j * ENTRY + HEAD] !== EMPTY; j = (j + 1) & this.mask) {
-      const h = this.home(e[j * ENTRY]!);
-      // j's entry may fill hole i if its home is not in (i, j] (cyclically).
-      if (i <= j ? h > i && h <= j : h > i || h <= j) continue;
+      if (homeAfterHole(this.home(e[j * ENTRY]!), i, j)) continue;
       e[i * ENTRY] = e[j * ENTRY]!;
       e[i * ENTRY + HEAD] = e[j * ENTRY + HEAD]!;
       e[i * ENTRY + TAIL] = e[j * ENTRY + TAIL]!;
