@@ -1,7 +1,8 @@
-import { safeText } from '../text/escape.js';
 import type { FixedGetter, FixedRead } from './field-helpers.js';
 import { displayValue, formatIpv6, formatValue } from './format.js';
+import { fieldBytes, titleBytes, type FieldBytes } from './frame-bytes.js';
 import type { Registry } from './registry.js';
+import type { TextBytes } from './text-bytes.js';
 import { layerTitle, titleFields } from './title.js';
 import { escapeTree, layerNode, layoutOf, shownFields } from './tree.js';
 import type { Dissector, FieldDef, FieldValue, Layer, Packet, TreeNode } from './types.js';
@@ -16,7 +17,6 @@ const NEWLINE = 0x0a;
 const ENCODER = new TextEncoder();
 const SET = ENCODER.encode('Set');
 const NOT_SET = ENCODER.encode('Not set');
-const HEX_DIGITS = ENCODER.encode('0123456789abcdef');
 
 /** How one field list prints: the order of its fields in the text and each one's depth and pre-encoded head. */
 interface Plan {
@@ -34,6 +34,8 @@ interface Plan {
   fixed: (FixedRead | undefined)[];
   /** Each field's whole lines for values below CACHED_VALUES, made once. */
   lines: (Uint8Array[] | undefined)[];
+  /** Fields whose value is written straight into bytes (frame-bytes.ts) instead of read as text. */
+  writers: (FieldBytes | undefined)[];
 }
 
 /** Values below this get their whole line cached (flags, lengths, types, TTLs, small ports). */
@@ -75,124 +77,10 @@ function planOf(fields: readonly FieldDef[]): Plan {
     names: fields.map(() => undefined),
     fixed: fields.map((f) => (f.get as FixedGetter).fixed),
     lines: fields.map(() => undefined),
+    writers: fields.map((f) => fieldBytes.get(f.name)),
   };
   plans.set(fields, plan);
   return plan;
-}
-
-/** A growing byte buffer that -V's text is written into, packet after packet. */
-export class TextBytes {
-  buffer: Buffer;
-  length = 0;
-
-  constructor(size = 256 * 1024) {
-    this.buffer = Buffer.allocUnsafe(size);
-  }
-
-  /** Makes room for n more bytes. */
-  room(n: number): void {
-    if (this.length + n <= this.buffer.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + n));
-    this.buffer.copy(bigger, 0, 0, this.length);
-    this.buffer = bigger;
-  }
-
-  bytes(b: Uint8Array): void {
-    const n = b.length;
-    this.room(n);
-    const buf = this.buffer;
-    let at = this.length;
-    // Below 16 bytes a loop beats set()'s call; from there on set() wins (a tenth of -V's time when lines were copied by the loop).
-    if (n < 16) for (let i = 0; i < n; i++) buf[at++] = b[i]!;
-    else {
-      buf.set(b, at);
-      at += n;
-    }
-    this.length = at;
-  }
-
-  /** Text as UTF-8. */
-  text(s: string): void {
-    this.room(3 * s.length);
-    this.length += this.buffer.write(s, this.length, 'utf8');
-  }
-
-  /** Text from the capture as safeText shows it: printable ASCII, nearly all of it, is copied as it is. */
-  safe(s: string): void {
-    const n = s.length;
-    this.room(n);
-    const buf = this.buffer;
-    let at = this.length;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x20 || c >= 0x7f) {
-        this.text(safeText(s));
-        return;
-      }
-      buf[at++] = c;
-    }
-    this.length = at;
-  }
-
-  byte(b: number): void {
-    this.room(1);
-    this.buffer[this.length++] = b;
-  }
-
-  /** A whole non-negative number in decimal. */
-  decimal(n: number): void {
-    this.room(16);
-    const buf = this.buffer;
-    if (n < 10) {
-      buf[this.length++] = 0x30 + n;
-      return;
-    }
-    let digits = 1;
-    for (let p = 10; p <= n; p *= 10) digits++;
-    let at = this.length + digits;
-    this.length = at;
-    do {
-      const q = Math.floor(n / 10);
-      buf[--at] = 0x30 + (n - q * 10);
-      n = q;
-    } while (n > 0);
-  }
-
-  /** "0x" and the number's low 32 bits in hex, padded to `digits` (as hexNumber). */
-  hex(n: number, digits: number): void {
-    n >>>= 0;
-    let width = 1;
-    while (width < 8 && n >>> (4 * width) !== 0) width++;
-    if (width < digits) width = digits;
-    this.room(2 + width);
-    const buf = this.buffer;
-    buf[this.length++] = 0x30;
-    buf[this.length++] = 0x78;
-    for (let i = width - 1; i >= 0; i--) buf[this.length++] = i >= 8 ? 0x30 : HEX_DIGITS[(n >>> (4 * i)) & 15]!;
-  }
-
-  /** Bytes [from, to) as hex pairs, with `sep` (a byte, or -1 for none) between them. */
-  hexPairs(b: Uint8Array, from: number, to: number, sep: number): void {
-    this.room(3 * (to - from));
-    const buf = this.buffer;
-    let at = this.length;
-    for (let i = from; i < to; i++) {
-      if (i > from && sep >= 0) buf[at++] = sep;
-      buf[at++] = HEX_DIGITS[b[i]! >>> 4]!;
-      buf[at++] = HEX_DIGITS[b[i]! & 15]!;
-    }
-    this.length = at;
-  }
-
-  ipv4(n: number): void {
-    this.decimal(n >>> 24);
-    this.byte(0x2e);
-    this.decimal((n >>> 16) & 255);
-    this.byte(0x2e);
-    this.decimal((n >>> 8) & 255);
-    this.byte(0x2e);
-    this.decimal(n & 255);
-  }
 }
 
 function isWhole(v: number): boolean {
@@ -251,6 +139,11 @@ function writeLine(out: TextBytes, plan: Plan, index: number, def: FieldDef, v: 
 
 function writeFreshLine(out: TextBytes, plan: Plan, index: number, def: FieldDef, v: FieldValue, data: Uint8Array): void {
   out.bytes(plan.head[index]!);
+  if (v === WRITTEN) {
+    plan.writers[index]!.write(out, packet!);
+    out.byte(NEWLINE);
+    return;
+  }
   if (v === BYTES_AT) {
     const p = at[index]!;
     const size = plan.fixed[index]!.size;
@@ -299,6 +192,9 @@ function writeNodes(out: TextBytes, nodes: readonly TreeNode[], depth: number): 
 
 /** The value of a fixed-offset bytes field (a MAC or IPv6 address): its bytes start at `at[i]` of the packet's data. */
 const BYTES_AT = new Uint8Array(0);
+/** The value of a field its writer puts into bytes (plan.writers), from `packet`. */
+const WRITTEN = new Uint8Array(0);
+let packet: Packet | undefined;
 const values: (FieldValue | undefined)[] = [];
 const at: number[] = [];
 
@@ -338,6 +234,11 @@ function readPlain(pkt: Packet, layer: Layer, fields: readonly FieldDef[], plan:
       values[i] = readFixed(data, layer, fx, i);
       continue;
     }
+    const writer = plan.writers[i];
+    if (writer) {
+      values[i] = writer.has(pkt) ? WRITTEN : undefined;
+      continue;
+    }
     let v = fields[i]!.get(pkt, layer);
     if (Array.isArray(v)) {
       if (v.length > 1) return false;
@@ -362,13 +263,17 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
   }
   const dis = registry.dissector(layer.proto);
   const title = dis?.fieldTitle ? titlePlan(dis, fields) : undefined;
+  const titleWriter = titleBytes.get(layer.proto);
   if (title) writeFieldTitle(out, title, layer, plan, fields, pkt.data);
+  else if (titleWriter) titleWriter(out, pkt);
   else out.safe(layerTitle(dis, pkt, layer));
+  packet = pkt;
   out.byte(NEWLINE);
   for (const i of plan.order) {
     const v = values[i];
     if (v !== undefined) writeLine(out, plan, i, fields[i]!, v, pkt.data);
   }
+  packet = undefined;
   const named = layer.quoted ? undefined : registry.naming?.layerTree(pkt, layer);
   if (named) writeNodes(out, [escapeTree(named)], 1);
   for (const n of pkt.notes) {

@@ -14,7 +14,8 @@ import { frameMeta } from '../../src/dissect/frame-meta.js';
 import { IpReassembler } from '../../src/dissect/reassembly/ipfrag.js';
 import type { Registry } from '../../src/dissect/registry.js';
 import { buildTree, treeText } from '../../src/dissect/tree.js';
-import { TextBytes, writeTreeBytes } from '../../src/dissect/tree-bytes.js';
+import { TextBytes } from '../../src/dissect/text-bytes.js';
+import { writeTreeBytes } from '../../src/dissect/tree-bytes.js';
 import type { FrameMeta } from '../../src/dissect/types.js';
 import { icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
 

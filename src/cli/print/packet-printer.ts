@@ -1,6 +1,7 @@
 import type { Registry } from '../../dissect/registry.js';
 import { summarize } from '../../dissect/summary.js';
-import { TextBytes, writeTreeBytes } from '../../dissect/tree-bytes.js';
+import { TextBytes } from '../../dissect/text-bytes.js';
+import { writeTreeBytes } from '../../dissect/tree-bytes.js';
 import type { Packet } from '../../dissect/types.js';
 import type { Output } from '../io.js';
 import type { Paint } from './color.js';

@@ -52,22 +52,38 @@ let secondTz: string | undefined;
 let secondText = '';
 let zoneSuffix = '';
 
-/** tshark's absolute time in the local time zone: "Jun  1, 2025 10:00:06.002950000 UTC". */
-function formatArrival(sec: number, nsec: number): string {
+/**
+ * The arrival time's text around the fraction of a second: "Jun  1, 2025 10:00:06." and " UTC".
+ * Undefined past ±275,760 years (a corrupt time stamp or resolution): there is no calendar
+ * date there; tshark says the same. `serial` changes whenever the texts do.
+ */
+export function arrivalSecond(sec: number): { text: string; zone: string; serial: number } | undefined {
   const tz = process.env.TZ;
   if (sec !== secondOf || tz !== secondTz) {
     if (tz !== secondTz) zoneHour = NaN;
     const t = new Date(sec * 1000);
-    // Past ±275,760 years (a corrupt time stamp or resolution) there is no calendar date; tshark says the same.
-    if (!Number.isFinite(t.getTime())) return 'Not representable';
+    if (!Number.isFinite(t.getTime())) return undefined;
     const zone = zoneName(t, sec);
     secondText = `${MONTHS[t.getMonth()]} ${String(t.getDate()).padStart(2, ' ')}, ${t.getFullYear()} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}.`;
     zoneSuffix = zone ? ` ${zone}` : '';
     secondOf = sec;
     secondTz = tz;
+    second.serial++;
   }
-  return secondText + fraction(nsec, 9) + zoneSuffix;
+  second.text = secondText;
+  second.zone = zoneSuffix;
+  return second;
 }
+
+const second = { text: '', zone: '', serial: 0 };
+
+/** tshark's absolute time in the local time zone: "Jun  1, 2025 10:00:06.002950000 UTC". */
+function formatArrival(sec: number, nsec: number): string {
+  const at = arrivalSecond(sec);
+  return at ? at.text + fraction(nsec, 9) + at.zone : NOT_REPRESENTABLE;
+}
+
+export const NOT_REPRESENTABLE = 'Not representable';
 
 /** The pseudo-layer that holds what the capture file says about a frame. */
 export const frame: Dissector = {

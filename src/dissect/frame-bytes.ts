@@ -1,0 +1,130 @@
+// The Frame section of -V as bytes. Its values are text made for each packet (the arrival
+// time, the protocol list, the title), which cost more as strings than the rest of the
+// section: tree-bytes.ts writes these fields with the writers here instead, the same text.
+import { arrivalSecond, NOT_REPRESENTABLE } from './layers/frame.js';
+import type { TextBytes } from './text-bytes.js';
+import type { Packet } from './types.js';
+
+/** A field's value written straight into bytes, for fields whose getter builds a string. */
+export interface FieldBytes {
+  /** Whether the field has a value (its getter would not return undefined). */
+  has(pkt: Packet): boolean;
+  write(out: TextBytes, pkt: Packet): void;
+}
+
+const ENCODER = new TextEncoder();
+const encoded = new Map<string, Uint8Array>();
+const bytesOf = (s: string): Uint8Array => {
+  let b = encoded.get(s);
+  if (!b) encoded.set(s, (b = ENCODER.encode(s)));
+  return b;
+};
+
+/** Nine digits of nanoseconds, as fraction(nsec, 9) writes them (a corrupt value of a second or more whole). */
+function nanos(out: TextBytes, nsec: number): void {
+  if (!(nsec >= 0 && nsec < 1e9 && Math.floor(nsec) === nsec)) {
+    out.text(String(nsec).padStart(9, '0'));
+    return;
+  }
+  out.room(9);
+  const buf = out.buffer;
+  let at = out.length + 9;
+  out.length = at;
+  for (let i = 0; i < 9; i++) {
+    const q = Math.floor(nsec / 10);
+    buf[--at] = 0x30 + (nsec - q * 10);
+    nsec = q;
+  }
+}
+
+let arrivalSerial = -1;
+let arrivalText = new Uint8Array(0);
+let arrivalZone = new Uint8Array(0);
+
+const always = (): boolean => true;
+
+const arrival: FieldBytes = {
+  has: always,
+  write(out, pkt) {
+    const at = arrivalSecond(pkt.frame.sec);
+    if (!at) {
+      out.text(NOT_REPRESENTABLE);
+      return;
+    }
+    if (at.serial !== arrivalSerial) {
+      arrivalText = ENCODER.encode(at.text);
+      arrivalZone = ENCODER.encode(at.zone);
+      arrivalSerial = at.serial;
+    }
+    out.bytes(arrivalText);
+    nanos(out, pkt.frame.nsec);
+    out.bytes(arrivalZone);
+  },
+};
+
+const epoch: FieldBytes = {
+  has: always,
+  write(out, pkt) {
+    const sec = pkt.frame.sec;
+    if (sec >= 0 && Number.isSafeInteger(sec)) out.decimal(sec);
+    else out.text(String(sec));
+    out.byte(0x2e);
+    nanos(out, pkt.frame.nsec);
+  },
+};
+
+const delta: FieldBytes = {
+  has: (pkt) => pkt.frame.delta !== undefined,
+  write: (out, pkt) => out.text(pkt.frame.delta!.toFixed(9)),
+};
+
+const relative: FieldBytes = {
+  has: (pkt) => pkt.frame.relative !== undefined,
+  write: (out, pkt) => out.text(pkt.frame.relative!.toFixed(9)),
+};
+
+/** frame.protocols: the layers' names after the frame's, joined by colons. */
+const protocols: FieldBytes = {
+  has: always,
+  write(out, pkt) {
+    const layers = pkt.layers;
+    for (let i = 1; i < layers.length; i++) {
+      if (i > 1) out.byte(0x3a);
+      out.bytes(bytesOf(layers[i]!.proto));
+    }
+  },
+};
+
+/** Writers by field name. */
+export const fieldBytes: ReadonlyMap<string, FieldBytes> = new Map([
+  ['frame.time', arrival],
+  ['frame.time_epoch', epoch],
+  ['frame.time_delta', delta],
+  ['frame.time_relative', relative],
+  ['frame.protocols', protocols],
+]);
+
+const FRAME = ENCODER.encode('Frame ');
+const ON_WIRE = ENCODER.encode(' bytes on wire, ');
+const CAPTURED = ENCODER.encode(' bytes captured');
+const ON_INTERFACE = ENCODER.encode(' on interface ');
+
+/** The frame dissector's title, "Frame 1: 200 bytes on wire, 200 bytes captured[ on interface eth0]". */
+function writeFrameTitle(out: TextBytes, pkt: Packet): void {
+  const f = pkt.frame;
+  out.bytes(FRAME);
+  out.decimal(f.number);
+  out.byte(0x3a);
+  out.byte(0x20);
+  out.decimal(f.origLen);
+  out.bytes(ON_WIRE);
+  out.decimal(f.capLen);
+  out.bytes(CAPTURED);
+  if (f.interfaceName !== undefined) {
+    out.bytes(ON_INTERFACE);
+    out.safe(f.interfaceName);
+  }
+}
+
+/** Layer titles written straight into bytes, by protocol. */
+export const titleBytes: ReadonlyMap<string, (out: TextBytes, pkt: Packet) => void> = new Map([['frame', writeFrameTitle]]);
