@@ -16,7 +16,8 @@ const tsc = require.resolve('typescript/bin/tsc');
 const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
 require('esbuild').buildSync({
-  entryPoints: { vxshark: 'dist/cli/run.js' },
+  // -V's printing worker (print-share.ts) is an entry of its own, sharing the chunks.
+  entryPoints: { vxshark: 'dist/cli/run.js', 'print-worker': 'dist/cli/print/print-worker.js' },
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
   // Chunks sit beside the entry: the UI finds its analysis worker at ../ui/ from there.

@@ -86,6 +86,8 @@ export const msg = {
   missingFile: () => `no such file`,
   isDirectory: () => `is a directory, not a capture file`,
   unreadable: (why: string) => `cannot read (${why})`,
+  changedWhileRead: () => 'the capture changed while it was being read (two threads read different frames); set VXSHARK_PRINT_THREADS=1 to read it once',
+  printThreadFailed: (why: string) => `internal error in the printing thread: ${why} (please report this with the capture that caused it)`,
   emptyFile: () => `empty file, not a capture`,
   tooShort: (size: number) => `only ${size} bytes, too short to be a pcap or pcapng file`,
   notCapture: (looksLikeText: boolean) => (looksLikeText ? `a text file, not a pcap or pcapng capture` : `not a pcap or pcapng capture (unknown magic number)`),

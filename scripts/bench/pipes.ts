@@ -119,23 +119,40 @@ export function benchSummaries(file: string, packets: number, runs: number): voi
   }
 }
 
-/** -V and -x against tshark with VXLAN decoded on 8472. */
+/** -V, -x and -T json against tshark with VXLAN decoded on 8472. */
 export function benchVerbose(o: PipeBenchOptions, runs: number): void {
   section(
-    `-V and -x against tshark -d udp.port==8472,vxlan, ${o.verbosePackets.toLocaleString('en-US')}-packet many-flow capture (vxshark best of ${runs}, tshark once)`,
+    `-V, -x and -T json against tshark -d udp.port==8472,vxlan, ${o.verbosePackets.toLocaleString('en-US')}-packet many-flow capture (vxshark best of ${runs}, tshark once)`,
   );
+  note('to a file or /dev/null, -V and -T json share their writing with a second thread; VXSHARK_PRINT_THREADS=1 keeps one');
   const tshark = which('tshark');
-  for (const flag of ['-V', '-x']) {
-    let ours = Infinity;
-    for (let i = 0; i < runs; i++) ours = Math.min(ours, measure(vxshark('-r', o.verboseFile, flag)).ms);
-    row(`vxshark ${flag} > /dev/null`, ours, 'ms', undefined, 0);
+  for (const flag of [['-V'], ['-x'], ['-T', 'json']]) {
+    const name = flag.join(' ');
+    const best = (argv: string[]): Measured => {
+      let b: Measured = { ms: Infinity, rssMb: 0 };
+      for (let i = 0; i < runs; i++) {
+        const m = measure(argv);
+        if (m.ms < b.ms) b = m;
+      }
+      return b;
+    };
+    const ours = best(vxshark('-r', o.verboseFile, ...flag));
+    row(`vxshark ${name} > /dev/null`, ours.ms, 'ms', undefined, 0);
+    row(`vxshark ${name} > /dev/null: peak RSS`, ours.rssMb, 'MB', undefined, 0);
+    const shared = flag[0] === '-V' || flag[0] === '-T';
+    const single = shared ? best(['env', 'VXSHARK_PRINT_THREADS=1', ...vxshark('-r', o.verboseFile, ...flag)]) : undefined;
+    if (single) {
+      row(`vxshark ${name} > /dev/null, one thread`, single.ms, 'ms', undefined, 0);
+      row(`vxshark ${name} > /dev/null, one thread: peak RSS`, single.rssMb, 'MB', undefined, 0);
+    }
     if (!tshark) {
       note('tshark not installed: no comparison');
       continue;
     }
-    const theirs = measure([tshark, '-r', o.verboseFile, '-d', 'udp.port==8472,vxlan', flag]).ms;
-    row(`tshark ${flag} > /dev/null`, theirs, 'ms', undefined, 0);
-    row(`${flag} speed-up over tshark`, theirs / ours, 'x', { kind: 'min', value: 5 }, 1);
+    const theirs = measure([tshark, '-r', o.verboseFile, '-d', 'udp.port==8472,vxlan', ...flag]).ms;
+    row(`tshark ${name} > /dev/null`, theirs, 'ms', undefined, 0);
+    row(`${name} speed-up over tshark`, theirs / ours.ms, 'x', flag[0] === '-T' ? undefined : { kind: 'min', value: 5 }, 1);
+    if (single) row(`${name} speed-up over tshark, one thread`, theirs / single.ms, 'x', undefined, 1);
   }
 }
 

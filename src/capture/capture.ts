@@ -29,6 +29,8 @@ export interface LoadOptions {
    * same at any capture size. frame() and scan() are not available on such a capture.
    */
   streamOnly?: boolean;
+  /** Read a file no further than this many bytes: two threads reading a file still being written see the same frames. */
+  upTo?: number;
 }
 
 /** An opened capture as plain data for another thread: what its headers and reading said, the index shared. */
@@ -210,8 +212,9 @@ async function loadFile(name: string, opts: LoadOptions): Promise<Capture> {
   // Two buffers: the next chunk is read (on libuv's thread, the other core) while this one
   // is parsed. The builder copies what it keeps of a chunk, so a buffer is free once fed.
   const bufs = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
+  let left = opts.upTo ?? Infinity;
   const readInto = (buf: Uint8Array): Promise<number> =>
-    fh.read(buf, 0, CHUNK, null).then(
+    fh.read(buf, 0, Math.min(CHUNK, left), null).then(
       (r) => r.bytesRead,
       (e: unknown) => {
         throw new VxError('input', msg.unreadable(ioReason(e)));
@@ -224,6 +227,7 @@ async function loadFile(name: string, opts: LoadOptions): Promise<Capture> {
     for (;;) {
       const bytesRead = await pending;
       if (bytesRead === 0) break;
+      left -= bytesRead;
       const chunk = bufs[which]!.subarray(0, bytesRead);
       which ^= 1;
       pending = readInto(bufs[which]!);

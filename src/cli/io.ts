@@ -98,6 +98,13 @@ export class Output {
     if (this.held > OUTPUT_BUFFER) this.flush();
   }
 
+  /** Writes bytes made elsewhere (the printing worker's batches) after what is held, without copying them. */
+  write(bytes: Uint8Array): void {
+    if (this.closed) return;
+    this.flush();
+    this.writeOut(bytes);
+  }
+
   flush(): void {
     if (this.held === 0 || this.closed) return;
     const bytes = this.buffer.subarray(0, this.held);

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { loadCapture, loadStream, type Capture, type LoadOptions } from '../../capture/capture.js';
 import { startLiveCapture } from '../../capture/live.js';
 import { resolutionDigits } from '../../capture/types.js';
@@ -15,6 +16,7 @@ import { compileFilter } from '../../filter/index.js';
 import { warn, type Output } from '../io.js';
 import { colorEnabled, painter, type ColorMode } from '../print/color.js';
 import { PacketPrinter, type PrintOptions } from '../print/packet-printer.js';
+import { MainShare, wantsSharedPrinting, type PrintShare, type ShareTuning } from '../print/print-share.js';
 import { TimeColumn, type TimeFormat } from '../print/time-format.js';
 import type { LoadedContext } from '../context-options.js';
 import { ProgressBar } from '../progress.js';
@@ -51,10 +53,12 @@ export interface ReadOptions extends PrintOptions {
   lineBuffered?: boolean;
   /** -z tables, printed after the packets. */
   statistics?: Statistic[];
+  /** How -V and -T json share their writing with a worker (tests make the batches tiny). */
+  shareTuning?: ShareTuning;
 }
 
 /** `vxshark -r FILE` (or `-i IFACE`): prints packets while the input streams in, like tshark. */
-export async function read(opts: ReadOptions, out: Output): Promise<number> {
+export async function read(opts: ReadOptions, out: Output, worker?: { share: PrintShare; upTo: number }): Promise<number> {
   const registry = createRegistry({ decodeAs: opts.decodeAs, heuristics: opts.heuristics, context: opts.context?.context, names: opts.context?.names ?? true });
   const filter = opts.displayFilter ? compileFilter(opts.displayFilter, registry) : undefined;
   const printer = new PacketPrinter(opts, registry, out, painter(colorEnabled(opts.color, process.stdout)));
@@ -81,7 +85,16 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   const reusedMeta: FrameMeta = { number: 0, sec: 0, nsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
   const printNeedsPacket = printer.needsPacket();
   const printTime = printer.needsTime();
-  const progress = ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
+  const progress = !worker && ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
+  // -V and -T json share their writing with a second thread when the output can take it (print-share.ts).
+  let upTo = worker?.upTo;
+  let mainShare: MainShare | undefined;
+  const sharing = worker ? false : await wantsSharedPrinting(opts);
+  if (sharing) {
+    upTo = (await stat(opts.file!)).size;
+    mainShare = new MainShare(opts, upTo, out, sharing);
+  }
+  const share: PrintShare | undefined = worker?.share ?? mainShare;
 
   const onFrame = (i: number, data: Uint8Array, capture: Capture): void => {
     // Like tshark, -c counts the packets read, whether or not the filter shows them.
@@ -109,6 +122,10 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
       if (!opts.summaryLines) return;
     }
     if (opts.quiet) return;
+    if (share && !share.claim()) {
+      printer.skip();
+      return;
+    }
     printer.print(pkt, data, timeText);
     if (opts.lineBuffered) out.flush();
   };
@@ -116,16 +133,24 @@ export async function read(opts: ReadOptions, out: Output): Promise<number> {
   const loadOpts: LoadOptions = {
     onFrame,
     streamOnly: true,
-    shouldStop: () => out.closed || seen >= limit || (writer?.closed ?? false),
+    shouldStop: () => out.closed || seen >= limit || (writer?.closed ?? false) || (share?.stopped ?? false),
+    ...(upTo !== undefined ? { upTo } : {}),
     ...(progress ? { onProgress: (c: Capture) => progress.update(c.bytesRead, c.size, c.frameCount) } : {}),
   };
-  printer.start();
+  if (!worker) printer.start();
   let loaded: Capture;
   try {
     loaded = opts.live ? await readLive(opts.live, loadOpts) : await loadCapture(opts.file ?? '-', loadOpts);
+    share?.finish();
   } finally {
     progress?.clear();
     writer?.close();
+    mainShare?.close();
+  }
+  // The main thread reports what the worker saw too.
+  if (worker) {
+    loaded.close();
+    return EXIT_OK;
   }
   if (opts.writeTo !== undefined && !writer && loaded.info) {
     new CaptureWriter(opts.writeTo, loaded.info.format, loaded.interfaces, timeDigits(loaded) > 6, sectionComments(loaded)).close();

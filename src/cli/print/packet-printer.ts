@@ -92,6 +92,11 @@ export class PacketPrinter {
     }
   }
 
+  /** Counts a packet another thread prints (the first packet, and the lines between packets, depend on the count). */
+  skip(): void {
+    this.printed++;
+  }
+
   finish(): void {
     if (this.opts.output === 'json') this.out.line(this.printed ? '\n]' : '[]');
   }
