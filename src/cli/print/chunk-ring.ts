@@ -7,6 +7,7 @@
 const STOP = 0;
 const FAILED = 1;
 const FINISHED = 2;
+const HEARTBEAT = 3;
 const CONTROL_WORDS = 4;
 const SLOT_WORDS = 3;
 // A slot's words: whether it is full, how many bytes it holds, whether it ends a batch.
@@ -16,6 +17,11 @@ const END = 2;
 
 /** Milliseconds of one wait before the flags are looked at again. */
 const WAIT_SLICE = 200;
+/**
+ * A worker that dies without a word (out of memory) cannot tell a main thread blocked in
+ * Atomics.wait, whose event loop is not running: with no heartbeat for this long, it has failed.
+ */
+const SILENT_MS = 60_000;
 
 export interface ChunkRingShape {
   slots: number;
@@ -59,6 +65,11 @@ export class ChunkRing {
   /** Worker: it has failed (its message goes by another way). */
   fail(): void {
     this.raise(FAILED);
+  }
+
+  /** Worker: still alive (called for every chunk read and every packet printed). */
+  beat(): void {
+    Atomics.add(this.words, HEARTBEAT, 1);
   }
 
   /** Worker: everything it will ever put is in the ring. */
@@ -118,8 +129,15 @@ export class ChunkRing {
     for (;;) {
       const s = this.next;
       const full = this.slotWord(s, FULL);
+      let beat = Atomics.load(this.words, HEARTBEAT);
+      let heard = Date.now();
       while (Atomics.load(this.words, full) === 0) {
         if (this.failed) return 'failed';
+        const now = Atomics.load(this.words, HEARTBEAT);
+        if (now !== beat) {
+          beat = now;
+          heard = Date.now();
+        } else if (Date.now() - heard > SILENT_MS) return 'failed';
         // Finished with this slot still empty: read again in case the last put came just before the flag.
         if (this.finished && Atomics.load(this.words, full) === 0) return 'missing';
         Atomics.wait(this.words, full, 0, WAIT_SLICE);

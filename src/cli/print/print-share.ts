@@ -247,10 +247,12 @@ export class WorkerShare implements PrintShare {
   }
 
   get stopped(): boolean {
+    this.ring.beat();
     return this.ring.stopped;
   }
 
   claim(): boolean {
+    this.ring.beat();
     const n = this.printed++;
     if (n === 0) this.first = this.schedule.firstBatch(() => this.ring.stopped);
     const b = Math.floor(n / this.batch);
