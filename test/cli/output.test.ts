@@ -6,10 +6,9 @@ import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { read, type ReadOptions } from '../../src/cli/commands/read.js';
+import { read } from '../../src/cli/commands/read.js';
+import { readOptions } from '../helpers/read-options.js';
 import { Output, OUTPUT_BUFFER, type OutputTarget } from '../../src/cli/io.js';
-import { parseFieldsOptions } from '../../src/cli/print/fields.js';
-import { parseTimeFormat } from '../../src/cli/print/time-format.js';
 import { buildPcap } from '../fixtures/capture-writer.js';
 import { filler, icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
 import { TempDir } from '../capture/helpers.js';
@@ -56,24 +55,6 @@ function vxlanCapture(packets: number): string {
   const frame = vxlanFrame({ outer, vni: 7, inner }, { proto: IPPROTO_ICMP, bytes: icmpEcho({ type: 8, id: 1, seq: 1 }, filler(64)) });
   const records = Array.from({ length: packets }, (_, i) => ({ tsSec: 1_700_000_000 + Math.floor(i / 1000), tsFrac: (i % 1000) * 1000, data: frame }));
   return dir.write(buildPcap(records));
-}
-
-function readOptions(file: string, extra: Partial<ReadOptions>): ReadOptions {
-  return {
-    file,
-    output: 'text',
-    verbose: false,
-    hex: false,
-    summaryLines: false,
-    fields: [],
-    fieldsOptions: parseFieldsOptions([]),
-    decodeAs: [],
-    heuristics: true,
-    ifnames: new Map(),
-    timeFormat: parseTimeFormat('r'),
-    color: 'never',
-    ...extra,
-  };
 }
 
 describe('output back-pressure', () => {

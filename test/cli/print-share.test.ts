@@ -9,11 +9,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { read, type ReadOptions } from '../../src/cli/commands/read.js';
+import { readOptions } from '../helpers/read-options.js';
 import { Output, type OutputTarget } from '../../src/cli/io.js';
 import { ChunkRing } from '../../src/cli/print/chunk-ring.js';
 import { workerBatches } from '../../src/cli/print/print-share.js';
-import { parseFieldsOptions } from '../../src/cli/print/fields.js';
-import { parseTimeFormat } from '../../src/cli/print/time-format.js';
 import { TempDir } from '../capture/helpers.js';
 import { buildPcap } from '../fixtures/capture-writer.js';
 import { filler, icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
@@ -51,24 +50,6 @@ function vxlanCapture(packets: number): string {
     };
   });
   return dir.write(buildPcap(records));
-}
-
-function readOptions(file: string, extra: Partial<ReadOptions>): ReadOptions {
-  return {
-    file,
-    output: 'text',
-    verbose: false,
-    hex: false,
-    summaryLines: false,
-    fields: [],
-    fieldsOptions: parseFieldsOptions([]),
-    decodeAs: [],
-    heuristics: true,
-    ifnames: new Map(),
-    timeFormat: parseTimeFormat('r'),
-    color: 'never',
-    ...extra,
-  };
 }
 
 const TINY = { batch: 3, ring: { slots: 2, slotBytes: 700 } };

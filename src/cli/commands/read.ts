@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { loadCapture, loadStream, type Capture, type LoadOptions } from '../../capture/capture.js';
 import { startLiveCapture } from '../../capture/live.js';
 import { resolutionDigits } from '../../capture/types.js';
@@ -89,10 +88,10 @@ export async function read(opts: ReadOptions, out: Output, worker?: { share: Pri
   // -V and -T json share their writing with a second thread when the output can take it (print-share.ts).
   let upTo = worker?.upTo;
   let mainShare: MainShare | undefined;
-  const sharing = worker ? false : await wantsSharedPrinting(opts);
+  const sharing = worker ? undefined : await wantsSharedPrinting(opts);
   if (sharing) {
-    upTo = (await stat(opts.file!)).size;
-    mainShare = new MainShare(opts, upTo, out, sharing);
+    upTo = sharing.bytes;
+    mainShare = new MainShare(opts, upTo, out, sharing.mode);
   }
   const share: PrintShare | undefined = worker?.share ?? mainShare;
 

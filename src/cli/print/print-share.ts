@@ -106,18 +106,24 @@ const workersBatch = (b: number, first: number): boolean => first >= 0 && b >= f
  * /dev/null: a pipe's reader sets the pace there, and a second thread is memory a slow reader's
  * bound (100 MB) does not have room for.
  */
-export async function wantsSharedPrinting(opts: ReadOptions): Promise<false | 'when-ready' | 'always'> {
+export async function wantsSharedPrinting(opts: ReadOptions): Promise<{ mode: 'when-ready' | 'always'; bytes: number } | undefined> {
   const setting = process.env.VXSHARK_PRINT_THREADS;
-  if (setting === '1') return false;
+  if (setting === '1') return undefined;
   const heavy = opts.verbose || opts.output === 'json';
-  if (!heavy || opts.output === 'fields' || opts.file === undefined || opts.live || opts.writeTo !== undefined) return false;
-  if (opts.quiet || opts.lineBuffered || (opts.statistics?.length ?? 0) > 0) return false;
-  if (!(await readsInPlace(opts.file))) return false;
-  if (setting === '2') return 'always';
-  if (availableParallelism() < 2 || (await stat(opts.file)).size < SHARED_MIN_BYTES) return false;
+  if (!heavy || opts.output === 'fields' || opts.file === undefined || opts.live || opts.writeTo !== undefined) return undefined;
+  if (opts.quiet || opts.lineBuffered || (opts.statistics?.length ?? 0) > 0) return undefined;
+  const mode = setting === '2' ? 'always' : 'when-ready';
+  if (mode === 'when-ready' && (availableParallelism() < 2 || !outputTakesAnyPace())) return undefined;
+  if (!(await readsInPlace(opts.file))) return undefined;
+  const bytes = (await stat(opts.file)).size;
+  return mode === 'always' || bytes >= SHARED_MIN_BYTES ? { mode, bytes } : undefined;
+}
+
+/** Whether standard output is a file or a device such as /dev/null, not a pipe, socket or terminal. */
+function outputTakesAnyPace(): boolean {
   try {
     const st = fstatSync(1);
-    return st.isFile() || (st.isCharacterDevice() && !process.stdout.isTTY) ? 'when-ready' : false;
+    return st.isFile() || (st.isCharacterDevice() && !process.stdout.isTTY);
   } catch {
     return false;
   }
