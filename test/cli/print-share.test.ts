@@ -81,7 +81,7 @@ describe('the chunk ring', () => {
     const bytes = new TextEncoder().encode('abcdefghij');
     assert.equal(worker.put(bytes, 0, 10), 4, 'a slot takes at most slotBytes');
     assert.equal(worker.put(bytes, 4, 6), 4);
-    assert.ok(worker.endBatch());
+    assert.ok(worker.endBatch(5));
     assert.equal(worker.put(bytes, 8, 2), 0, 'every slot is full');
     const got: string[] = [];
     assert.equal(
@@ -89,6 +89,7 @@ describe('the chunk ring', () => {
       'end',
     );
     assert.deepEqual(got, ['abcd', 'efgh']);
+    assert.equal(main.lastTag, 5, 'the end carries its tag');
     assert.equal(worker.put(bytes, 8, 2), 2, 'room again once taken');
     worker.finish();
     assert.equal(

@@ -121,7 +121,7 @@ export async function read(opts: ReadOptions, out: Output, worker?: { share: Pri
       if (!opts.summaryLines) return;
     }
     if (opts.quiet) return;
-    if (share && !share.claim()) {
+    if (share && !share.claim(meta.number)) {
       printer.skip();
       return;
     }
@@ -141,6 +141,9 @@ export async function read(opts: ReadOptions, out: Output, worker?: { share: Pri
   try {
     loaded = opts.live ? await readLive(opts.live, loadOpts) : await loadCapture(opts.file ?? '-', loadOpts);
     share?.finish();
+  } catch (e) {
+    mainShare?.salvage();
+    throw e;
   } finally {
     progress?.clear();
     writer?.close();

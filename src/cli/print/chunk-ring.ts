@@ -9,11 +9,13 @@ const FAILED = 1;
 const FINISHED = 2;
 const HEARTBEAT = 3;
 const CONTROL_WORDS = 4;
-const SLOT_WORDS = 3;
-// A slot's words: whether it is full, how many bytes it holds, whether it ends a batch.
+const SLOT_WORDS = 4;
+// A slot's words: whether it is full, how many bytes it holds, whether it ends a batch, and the
+// batch's tag on an end (the worker's last frame number, for the main thread to check).
 const FULL = 0;
 const LENGTH = 1;
 const END = 2;
+const TAG = 3;
 
 /** Milliseconds of one wait before the flags are looked at again. */
 const WAIT_SLICE = 200;
@@ -96,16 +98,17 @@ export class ChunkRing {
     return n;
   }
 
-  /** Worker: ends the batch under way; false when the main thread stopped first. */
-  endBatch(): boolean {
+  /** Worker: ends the batch under way with its tag; false when the main thread stopped first. */
+  endBatch(tag: number): boolean {
     while (!this.waitForRoom()) if (this.stopped) return false;
-    this.publish(this.next, 0, true);
+    this.publish(this.next, 0, true, tag);
     return true;
   }
 
-  private publish(slot: number, length: number, end: boolean): void {
+  private publish(slot: number, length: number, end: boolean, tag = 0): void {
     this.words[this.slotWord(slot, LENGTH)] = length;
     this.words[this.slotWord(slot, END)] = end ? 1 : 0;
+    this.words[this.slotWord(slot, TAG)] = tag;
     Atomics.store(this.words, this.slotWord(slot, FULL), 1);
     Atomics.notify(this.words, this.slotWord(slot, FULL));
     this.next = (slot + 1) % this.shape.slots;
@@ -120,10 +123,13 @@ export class ChunkRing {
     return Atomics.load(this.words, full) === 0;
   }
 
+  /** The tag of the last batch takeBatch ended. */
+  lastTag = 0;
+
   /**
    * Main thread: hands each chunk of the next batch to `write`, in order, until the batch's end.
-   * Returns 'end' after it, or why it cannot come: 'failed' (the worker said so) or 'missing'
-   * (the worker finished without it).
+   * Returns 'end' after it (its tag in lastTag), or why it cannot come: 'failed' (the worker said
+   * so, or has been silent too long) or 'missing' (the worker finished without it).
    */
   takeBatch(write: (bytes: Uint8Array) => void): 'end' | 'failed' | 'missing' {
     for (;;) {
@@ -144,6 +150,7 @@ export class ChunkRing {
       }
       const length = this.words[this.slotWord(s, LENGTH)]!;
       const end = this.words[this.slotWord(s, END)] === 1;
+      if (end) this.lastTag = this.words[this.slotWord(s, TAG)]!;
       if (length > 0) write(this.data.subarray(s * this.shape.slotBytes, s * this.shape.slotBytes + length));
       Atomics.store(this.words, full, 0);
       Atomics.notify(this.words, full);

@@ -51,8 +51,8 @@ export interface PrintFailure {
 
 /** Which thread prints a packet: each side counts the packets printed, in the same order. */
 export interface PrintShare {
-  /** Called for each packet to be printed, in order: true when this thread writes it. */
-  claim(): boolean;
+  /** Called for each packet to be printed, in order, with its frame number: true when this thread writes it. */
+  claim(frame: number): boolean;
   /** After the last packet. */
   finish(): void;
   /** True once the other side wants no more. */
@@ -158,6 +158,8 @@ export class MainShare implements PrintShare {
   private readonly schedule = new ShareSchedule();
   private first = -1;
   private printed = 0;
+  /** The frame number of the last packet left to the worker. */
+  private lastSkipped = 0;
   private readonly file: string;
 
   /**
@@ -192,7 +194,7 @@ export class MainShare implements PrintShare {
     this.worker.on('error', () => this.ring.fail());
   }
 
-  claim(): boolean {
+  claim(frame: number): boolean {
     const n = this.printed++;
     const b = Math.floor(n / this.batch);
     if (n % this.batch === 0) {
@@ -205,11 +207,28 @@ export class MainShare implements PrintShare {
         if (this.first < 0 && this.mode === 'always') this.fail();
       }
     }
-    return !workersBatch(b, this.first);
+    const mine = !workersBatch(b, this.first);
+    if (!mine) this.lastSkipped = frame;
+    return mine;
   }
 
   finish(): void {
-    if (this.printed > 0 && workersBatch(Math.floor((this.printed - 1) / this.batch), this.first)) this.takeWorkersBatch();
+    if (this.inWorkersBatch()) this.takeWorkersBatch();
+  }
+
+  /**
+   * After an error in this thread: the worker's batch under way, as far as the worker gets (it
+   * meets the same error at the same packet), so the output stops where one thread's would.
+   */
+  salvage(): void {
+    if (this.inWorkersBatch() && !this.out.closed && !this.ring.failed) {
+      this.out.flush();
+      this.ring.takeBatch((bytes) => this.out.write(bytes));
+    }
+  }
+
+  private inWorkersBatch(): boolean {
+    return this.printed > 0 && workersBatch(Math.floor((this.printed - 1) / this.batch), this.first);
   }
 
   /** Lets the worker go, whether printing ended or failed. */
@@ -222,11 +241,13 @@ export class MainShare implements PrintShare {
     if (this.out.closed) return;
     this.out.flush();
     const how = this.ring.takeBatch((bytes) => this.out.write(bytes));
-    if (how === 'end') {
+    // The worker's batch must end on the frame this thread skipped last: anything else means the
+    // two threads read different frames (a capture rewritten while it was read).
+    if (how === 'end' && this.ring.lastTag === (this.lastSkipped | 0)) {
       workerBatches.count++;
       return;
     }
-    if (how === 'missing') throw new VxError('input', msg.inInput(this.file, msg.changedWhileRead()));
+    if (how !== 'failed') throw new VxError('input', msg.inInput(this.file, msg.changedWhileRead()));
     this.fail();
   }
 
@@ -242,6 +263,7 @@ export class WorkerShare implements PrintShare {
   private printed = 0;
   private readonly batch: number;
   private first = -1;
+  private lastPrinted = 0;
 
   constructor(
     private readonly ring: ChunkRing,
@@ -257,13 +279,15 @@ export class WorkerShare implements PrintShare {
     return this.ring.stopped;
   }
 
-  claim(): boolean {
+  claim(frame: number): boolean {
     this.ring.beat();
     const n = this.printed++;
     if (n === 0) this.first = this.schedule.firstBatch(() => this.ring.stopped);
     const b = Math.floor(n / this.batch);
     if (b > 0 && n % this.batch === 0 && workersBatch(b - 1, this.first)) this.endBatch();
-    return workersBatch(b, this.first);
+    const mine = workersBatch(b, this.first);
+    if (mine) this.lastPrinted = frame;
+    return mine;
   }
 
   finish(): void {
@@ -272,7 +296,7 @@ export class WorkerShare implements PrintShare {
 
   private endBatch(): void {
     this.out.flush();
-    if (!this.out.closed && !this.ring.endBatch()) this.out.closed = true;
+    if (!this.out.closed && !this.ring.endBatch(this.lastPrinted | 0)) this.out.closed = true;
   }
 }
 

@@ -12,7 +12,15 @@ import { ShareSchedule, WorkerShare, ringTarget, type PrintFailure, type PrintJo
 const job = workerData as PrintJob;
 const ring = new ChunkRing(job.tuning.ring, job.shared);
 
+let out: Output | undefined;
+
 function fail(e: unknown): void {
+  // What was printed before the error goes first, as one thread would have printed it.
+  try {
+    out?.flush();
+  } catch {
+    // Nothing more can be said than the failure itself.
+  }
   const failure: PrintFailure = e instanceof VxError ? { error: e.message, kind: e.kind } : { error: (e as Error)?.message ?? String(e) };
   job.port.postMessage(failure);
   ring.fail();
@@ -21,7 +29,7 @@ function fail(e: unknown): void {
 process.on('uncaughtException', fail);
 
 try {
-  const out = new Output(ringTarget(ring));
+  out = new Output(ringTarget(ring));
   const context = job.context ? { context: loadContext(job.context.paths), ...job.context } : undefined;
   await read({ ...job.opts, ...(context ? { context } : {}) }, out, {
     share: new WorkerShare(ring, out, job.tuning, new ShareSchedule(job.schedule)),
