@@ -3,6 +3,7 @@ import { displayValue, formatIpv6, formatValue } from './format.js';
 import { fieldBytes, titleBytes, type FieldBytes } from './frame-bytes.js';
 import type { Registry } from './registry.js';
 import type { TextBytes } from './text-bytes.js';
+import { compileLayer, type FieldTitleBytes, type LayerWriter } from './tree-lines.js';
 import { layerTitle, titleFields } from './title.js';
 import { escapeTree, layerNode, layoutOf, shownFields } from './tree.js';
 import type { Dissector, FieldDef, FieldValue, Layer, Packet, TreeNode } from './types.js';
@@ -198,82 +199,49 @@ let packet: Packet | undefined;
 const values: (FieldValue | undefined)[] = [];
 const at: number[] = [];
 
-/** A fixed-offset field's value, as its getter would give it (bytes as BYTES_AT). */
-function readFixed(data: Uint8Array, layer: Layer, fx: FixedRead, i: number): FieldValue | undefined {
-  const p = layer.start + fx.offset;
-  if (p + fx.size > layer.payload) return undefined;
-  if (fx.kind === 'bytes') {
-    at[i] = p;
-    return BYTES_AT;
-  }
-  let raw: number;
-  switch (fx.size) {
-    case 1:
-      raw = data[p]!;
-      break;
-    case 2:
-      raw = (data[p]! << 8) | data[p + 1]!;
-      break;
-    case 3:
-      raw = (data[p]! << 16) | (data[p + 1]! << 8) | data[p + 2]!;
-      break;
-    default:
-      raw = ((data[p]! << 24) | (data[p + 1]! << 16) | (data[p + 2]! << 8) | data[p + 3]!) >>> 0;
-  }
-  if (fx.mask === undefined) return raw;
-  const v = ((raw & fx.mask) >>> fx.shift) >>> 0;
-  return fx.kind === 'bool' ? v !== 0 : v;
+/** What writeLayer needs for one protocol, looked up once per registry instead of per layer. */
+interface LayerPlan {
+  fields: readonly FieldDef[];
+  plan: Plan;
+  dissector: Dissector | undefined;
+  /** The dissector's field title, when all its fields are shown. */
+  title: FieldTitleBytes | undefined;
+  titleWriter: ((out: TextBytes, pkt: Packet) => void) | undefined;
+  /** Reads and writes a plain layer, made the first time one is met (tree-lines.ts). */
+  write?: LayerWriter;
 }
 
-/** Whether the layer's values fit the plan's plain nesting: single values, each sub-field's parent present. */
-function readPlain(pkt: Packet, layer: Layer, fields: readonly FieldDef[], plan: Plan): boolean {
-  const data = pkt.data;
-  for (let i = 0; i < fields.length; i++) {
-    const fx = plan.fixed[i];
-    if (fx) {
-      values[i] = readFixed(data, layer, fx, i);
-      continue;
-    }
-    const writer = plan.writers[i];
-    if (writer) {
-      values[i] = writer.has(pkt) ? WRITTEN : undefined;
-      continue;
-    }
-    let v = fields[i]!.get(pkt, layer);
-    if (Array.isArray(v)) {
-      if (v.length > 1) return false;
-      v = v[0];
-    }
-    values[i] = v;
+const layerPlans = new WeakMap<Registry, Map<string, LayerPlan>>();
+let lastRegistry: Registry | undefined;
+let lastPlans = new Map<string, LayerPlan>();
+
+function layerPlan(registry: Registry, proto: string): LayerPlan {
+  if (registry !== lastRegistry) {
+    let plans = layerPlans.get(registry);
+    if (!plans) layerPlans.set(registry, (plans = new Map()));
+    lastRegistry = registry;
+    lastPlans = plans;
   }
-  for (let i = 0; i < fields.length; i++) {
-    const p = plan.parent[i]!;
-    if (p >= 0 && values[i] !== undefined && values[p] === undefined) return false;
+  let lp = lastPlans.get(proto);
+  if (!lp) {
+    const fields = shownFields(registry, proto);
+    const dissector = registry.dissector(proto);
+    lp = { fields, plan: planOf(fields), dissector, title: fieldTitleBytes(dissector, fields), titleWriter: titleBytes.get(proto) };
+    lastPlans.set(proto, lp);
   }
-  return true;
+  return lp;
 }
 
 /** One layer's lines of the -V text. */
 function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, registry: Registry): void {
-  const fields = shownFields(registry, layer.proto);
-  const plan = planOf(fields);
-  if (!plan.plain || !readPlain(pkt, layer, fields, plan)) {
+  const lp = layerPlan(registry, layer.proto);
+  packet = pkt;
+  const written = lp.plan.plain && (lp.write ??= compileWriter(lp))(out, pkt, layer);
+  packet = undefined;
+  if (!written) {
     writeNodes(out, [layerNode(pkt, layer, index, registry, false)], 0);
     return;
   }
-  const dis = registry.dissector(layer.proto);
-  const title = dis?.fieldTitle ? titlePlan(dis, fields) : undefined;
-  const titleWriter = titleBytes.get(layer.proto);
-  if (title) writeFieldTitle(out, title, layer, plan, fields, pkt.data);
-  else if (titleWriter) titleWriter(out, pkt);
-  else out.safe(layerTitle(dis, pkt, layer));
-  packet = pkt;
-  out.byte(NEWLINE);
-  for (const i of plan.order) {
-    const v = values[i];
-    if (v !== undefined) writeLine(out, plan, i, fields[i]!, v, pkt.data);
-  }
-  packet = undefined;
   const named = layer.quoted ? undefined : registry.naming?.layerTree(pkt, layer);
   if (named) writeNodes(out, [escapeTree(named)], 1);
   for (const n of pkt.notes) {
@@ -285,44 +253,58 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
   }
 }
 
+function compileWriter(lp: LayerPlan): LayerWriter {
+  const { fields, plan, dissector, title, titleWriter } = lp;
+  return compileLayer({
+    fields,
+    order: plan.order,
+    parent: plan.parent,
+    head: plan.head,
+    fixed: plan.fixed,
+    lines: plan.lines,
+    writers: plan.writers,
+    fieldTitle: title,
+    line: (out, i, v, data) => writeLine(out, plan, i, fields[i]!, v, data),
+    title: (out, pkt, layer) => {
+      if (title) writeFieldTitle(out, title, layer, plan, fields, pkt.data);
+      else if (titleWriter) titleWriter(out, pkt);
+      else out.safe(layerTitle(dissector, pkt, layer));
+      out.byte(NEWLINE);
+    },
+    titleValue: (out, i, v, data) => writeTitleValue(out, fields[i]!, plan.fixed[i], i, v, data),
+    values,
+    at,
+    bytesAt: BYTES_AT,
+    written: WRITTEN,
+  });
+}
+
 const INDENTED = ENCODER.encode('    ');
 
-/** A field title as bytes: its text, and each part's prefix and position in the shown fields. */
-interface TitlePlan {
-  text: Uint8Array;
-  minLength: number;
-  prefixes: Uint8Array[];
-  positions: number[];
-}
-
-const titlePlans = new WeakMap<Dissector, TitlePlan | null>();
-
-/** The dissector's field title as bytes; null when a part's field is not shown (its value is not read then). */
-function titlePlan(dis: Dissector, fields: readonly FieldDef[]): TitlePlan | null {
-  let plan = titlePlans.get(dis);
-  if (plan !== undefined) return plan;
-  const spec = dis.fieldTitle!;
+/** The dissector's field title as bytes; undefined when it has none, or a part's field is not shown (its value is not read then). */
+function fieldTitleBytes(dis: Dissector | undefined, fields: readonly FieldDef[]): FieldTitleBytes | undefined {
+  const spec = dis?.fieldTitle;
+  if (!spec) return undefined;
   const positions = titleFields(dis).map((def) => fields.indexOf(def));
-  plan = positions.includes(-1)
-    ? null
-    : { text: ENCODER.encode(spec.text), minLength: spec.minLength, prefixes: spec.parts.map(([prefix]) => ENCODER.encode(prefix)), positions };
-  titlePlans.set(dis, plan);
-  return plan;
+  if (positions.includes(-1)) return undefined;
+  return { text: ENCODER.encode(spec.text), minLength: spec.minLength, prefixes: spec.parts.map(([prefix]) => ENCODER.encode(prefix)), positions };
 }
 
-/** layerTitle's text for a field title, from the values readPlain has read (titleFields makes sure a whole header has them). */
-function writeFieldTitle(out: TextBytes, title: TitlePlan, layer: Layer, plan: Plan, fields: readonly FieldDef[], data: Uint8Array): void {
+/** layerTitle's text for a field title, from the values the layer's writer left (titleFields makes sure a whole header has them). */
+function writeFieldTitle(out: TextBytes, title: FieldTitleBytes, layer: Layer, plan: Plan, fields: readonly FieldDef[], data: Uint8Array): void {
   out.bytes(title.text);
   if (layer.payload - layer.start < title.minLength) return;
   for (let k = 0; k < title.positions.length; k++) {
     const i = title.positions[k]!;
-    const def = fields[i]!;
     out.bytes(title.prefixes[k]!);
-    const v = values[i]!;
-    if (v !== BYTES_AT) writeValue(out, def, v);
-    else if (def.type === 'ether') out.hexPairs(data, at[i]!, at[i]! + plan.fixed[i]!.size, 0x3a);
-    else out.safe(formatValue(def, data.subarray(at[i]!, at[i]! + plan.fixed[i]!.size)));
+    writeTitleValue(out, fields[i]!, plan.fixed[i], i, values[i]!, data);
   }
+}
+
+function writeTitleValue(out: TextBytes, def: FieldDef, fx: FixedRead | undefined, i: number, v: FieldValue, data: Uint8Array): void {
+  if (v !== BYTES_AT) writeValue(out, def, v);
+  else if (def.type === 'ether') out.hexPairs(data, at[i]!, at[i]! + fx!.size, 0x3a);
+  else out.safe(formatValue(def, data.subarray(at[i]!, at[i]! + fx!.size)));
 }
 
 /** The packet's detail tree as -V prints it (treeText of buildTree without ranges), each line ending in a newline. */
