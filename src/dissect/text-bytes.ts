@@ -71,10 +71,19 @@ export function putBytes(buf: Uint8Array, at: number, b: Uint8Array): number {
 /** A growing byte buffer that -V's text is written into, packet after packet. */
 export class TextBytes {
   buffer: Buffer;
+  /** The same bytes as a DataView: compiled line writers (tree-lines.ts) store labels four bytes at a time. */
+  view: DataView;
   length = 0;
 
   constructor(size = 256 * 1024) {
     this.buffer = Buffer.allocUnsafe(size);
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
+  }
+
+  /** Makes `buffer`, which holds the text so far, the one written into. */
+  protected use(buffer: Buffer): void {
+    this.buffer = buffer;
+    this.view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
   }
 
   /** Makes room for n more bytes. */
@@ -82,7 +91,7 @@ export class TextBytes {
     if (this.length + n <= this.buffer.length) return;
     const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + n));
     this.buffer.copy(bigger, 0, 0, this.length);
-    this.buffer = bigger;
+    this.use(bigger);
   }
 
   bytes(b: Uint8Array): void {

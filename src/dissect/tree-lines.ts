@@ -71,12 +71,18 @@ const REST = '%REST%';
 /** Constant stores of these bytes at `p`, then p moved past them. */
 function stores(bytes: readonly number[] | Uint8Array): string {
   let code = '';
-  for (let i = 0; i < bytes.length; i++) code += `buf[p+${i}]=${bytes[i]};`;
+  let i = 0;
+  for (; i + 4 <= bytes.length; i += 4) {
+    const word = (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0;
+    code += `dv.setUint32(p+${i},${word},true);`;
+  }
+  for (; i < bytes.length; i++) code += `buf[p+${i}]=${bytes[i]};`;
   return `${code}p+=${bytes.length};`;
 }
 
 /** Calls out (to a writer or a generic routine) at `p`, then takes the buffer back with room for what follows. */
-const callOut = (call: string, more: number | string = 0): string => `${OVERRUN}out.length=p;${call};out.room(${REST}+${more});buf=out.buffer;p=out.length;`;
+const callOut = (call: string, more: number | string = 0): string =>
+  `${OVERRUN}out.length=p;${call};out.room(${REST}+${more});buf=out.buffer;dv=out.view;p=out.length;`;
 
 /**
  * A store past a typed array's end is dropped without a word: were a bound counted short, the
@@ -132,7 +138,7 @@ function numberValue(def: FieldDef, fx: FixedRead | undefined, digits = def.hexD
 /** Hex pairs of a fixed bytes field at `a<index>`, or of a getter's bytes. */
 function pairsValue(def: FieldDef, index: number, fx: FixedRead | undefined): ValueCode | undefined {
   const separator = def.type === 'bytes' && def.plainHex ? -1 : 0x3a;
-  if (fx?.kind === 'bytes') return { code: `p=putHexPairs(buf,p,data,a${index},a${index}+${fx.size},${separator});`, bound: 3 * fx.size };
+  if (fx?.kind === 'bytes') return { code: `p=putHexPairs(buf,p,data,s+${fx.offset},s+${fx.offset + fx.size},${separator});`, bound: 3 * fx.size };
   if (fx || def.type !== 'bytes') return undefined;
   const room = callOut('', '3*v.length');
   return { check: 'v instanceof Uint8Array', code: `${room}p=putHexPairs(buf,p,v,0,v.length,${separator});`, bound: 0 };
@@ -179,7 +185,7 @@ function lineCode(spec: LayerSpec, index: number): Code {
 }
 
 /** The title line from the values read, with room for `rest` more bytes after it; undefined when the generic title routine writes it. */
-function titleCode(spec: LayerSpec, rest: number): Code | undefined {
+function titleCode(spec: LayerSpec, rest: number, reads: readonly Read[]): Code | undefined {
   const title = spec.fieldTitle;
   if (!title) return undefined;
   let parts = '';
@@ -192,25 +198,40 @@ function titleCode(spec: LayerSpec, rest: number): Code | undefined {
     const value = def.type === 'ether' || def.type === 'bytes' ? pairsValue(def, i, fx) : fx?.kind === 'bytes' ? undefined : numberValue(def, fx);
     // A value missing from a short header prints as writeValue prints undefined: left to the generic routine.
     const code = value ? guarded(value, value.code.replaceAll(REST, String(after)), generic) : generic;
-    parts = `v=v${i};${stores(title.prefixes[k]!)}${fx ? `if(v===undefined){${generic}}else{${code}}` : code}\n` + parts;
+    parts = `v=${reads[i]!.value};${stores(title.prefixes[k]!)}${fx ? `if(v===undefined){${generic}}else{${code}}` : code}\n` + parts;
     after += title.prefixes[k]!.length + (value?.bound ?? 0);
   }
   return { code: `${stores(title.text)}if(layer.payload-s>=${title.minLength}){\n${parts}}${END}`, bound: after - rest + title.text.length };
 }
 
-/** The code that reads field `index` into `v<index>` (and a fixed field's offset into `a<index>`). */
-function readCode(spec: LayerSpec, index: number): string {
+/**
+ * How field `index` is read. A getter or a writer is called once, before anything is written (a
+ * getter's several values make the layer not plain), into `v<index>`. A fixed field is read where
+ * it is used, from the packet's bytes: a value kept from the start to its line would be one more
+ * live value at every call out, and V8's optimizing compiler took about 15 MB more to compile
+ * the layers' writers with them all kept.
+ */
+interface Read {
+  /** Code run before the checks, or ''. */
+  before: string;
+  /** An expression that is true when the field has a value. */
+  present: string;
+  /** An expression for its value (or undefined). */
+  value: string;
+}
+
+function readOf(spec: LayerSpec, index: number): Read {
   const v = `v${index}`;
   const fx = spec.fixed[index];
-  if (spec.writers[index]) return `const ${v}=writers[${index}].has(pkt)?WRITTEN:undefined;`;
+  if (spec.writers[index]) return { before: `const ${v}=writers[${index}].has(pkt)?WRITTEN:undefined;`, present: `${v}!==undefined`, value: v };
   if (!fx) {
     // Each getter gets its own call site, which V8 can inline; a getter's single-value array is its value.
-    return `let ${v}=fields[${index}].get(pkt,layer);if(Array.isArray(${v})){if(${v}.length>1)return false;${v}=${v}[0];}`;
+    const before = `let ${v}=fields[${index}].get(pkt,layer);if(Array.isArray(${v})){if(${v}.length>1)return false;${v}=${v}[0];}`;
+    return { before, present: `${v}!==undefined`, value: v };
   }
-  const at = `a${index}`;
-  const inside = `${at}+${fx.size}<=layer.payload`;
-  if (fx.kind === 'bytes') return `const ${at}=s+${fx.offset};const ${v}=${inside}?BYTES_AT:undefined;`;
-  const byte = (k: number): string => `data[${at}+${k}]`;
+  const present = `(s+${fx.offset + fx.size}<=layer.payload)`;
+  if (fx.kind === 'bytes') return { before: '', present, value: `${present}?BYTES_AT:undefined` };
+  const byte = (k: number): string => `data[s+${fx.offset + k}]`;
   const raw = [
     byte(0),
     `(${byte(0)}<<8)|${byte(1)}`,
@@ -218,20 +239,20 @@ function readCode(spec: LayerSpec, index: number): string {
     `((${byte(0)}<<24)|(${byte(1)}<<16)|(${byte(2)}<<8)|${byte(3)})>>>0`,
   ][fx.size - 1];
   if (raw === undefined) throw new Error(`fixed read of ${fx.size} bytes`);
-  // As readFixed in tree-bytes.ts: masked, shifted and unsigned, or a boolean of the masked bits.
+  // As a fixed getter reads: masked, shifted and unsigned, or a boolean of the masked bits.
   const masked = fx.mask === undefined ? `(${raw})` : `((((${raw})&${fx.mask})>>>${fx.shift})>>>0)`;
-  const value = fx.kind === 'bool' ? `${masked}!==0` : masked;
-  return `const ${at}=s+${fx.offset};const ${v}=${inside}?${value}:undefined;`;
+  return { before: '', present, value: `${present}?${fx.kind === 'bool' ? `${masked}!==0` : masked}:undefined` };
 }
 
 /** Makes the layer's writer from its spec. */
 export function compileLayer(spec: LayerSpec): LayerWriter {
   const { fields } = spec;
+  const reads = fields.map((_, i) => readOf(spec, i));
   let body = 'const data=pkt.data;const s=layer.start;\n';
-  for (let i = 0; i < fields.length; i++) body += readCode(spec, i) + '\n';
+  for (const read of reads) body += read.before && `${read.before}\n`;
   for (let i = 0; i < fields.length; i++) {
     const parent = spec.parent[i]!;
-    if (parent >= 0) body += `if(v${i}!==undefined&&v${parent}===undefined)return false;\n`;
+    if (parent >= 0) body += `if(${reads[i]!.present}&&!(${reads[parent]!.present}))return false;\n`;
   }
   const lines = spec.order.map((i) => ({ index: i, line: lineCode(spec, i) }));
   // Each call out makes room again for what the layer still writes inline after it.
@@ -241,17 +262,18 @@ export function compileLayer(spec: LayerSpec): LayerWriter {
     line.code = line.code.replaceAll(REST, String(rest));
     rest += line.bound;
   }
-  const title = titleCode(spec, rest);
+  const title = titleCode(spec, rest, reads);
   for (let i = 0; i < fields.length; i++) {
-    if (spec.fixed[i]?.kind === 'bytes') body += `at[${i}]=a${i};`;
-    if (!title && spec.fieldTitle?.positions.includes(i)) body += `values[${i}]=v${i};`;
+    const fx = spec.fixed[i];
+    if (fx?.kind === 'bytes') body += `at[${i}]=s+${fx.offset};`;
+    if (!title && spec.fieldTitle?.positions.includes(i)) body += `values[${i}]=${reads[i]!.value};`;
   }
-  body += 'let buf=out.buffer;let p=out.length;let v;let line;\n';
-  if (title) body += `out.room(${title.bound + rest});buf=out.buffer;\n${title.code}\n`;
+  body += 'let buf=out.buffer;let dv=out.view;let p=out.length;let v;let line;\n';
+  if (title) body += `out.room(${title.bound + rest});buf=out.buffer;dv=out.view;\n${title.code}\n`;
   else body += `${callOut('genericTitle(out,pkt,layer)').replaceAll(REST, String(rest))}\n`;
   for (const { index, line } of lines) {
     if (line.code.includes('lines[')) spec.lines[index] ??= [];
-    body += `v=v${index};if(v!==undefined){${line.code}}\n`;
+    body += `v=${reads[index]!.value};if(v!==undefined){${line.code}}\n`;
   }
   body += `${OVERRUN}out.length=p;return true;`;
   const parameters = {

@@ -40,7 +40,7 @@ class ExactRoom extends TextBytes {
     if (this.length + n <= this.buffer.length) return;
     const bigger = Buffer.alloc(this.length + n);
     this.buffer.copy(bigger, 0, 0, this.length);
-    this.buffer = bigger;
+    this.use(bigger);
   }
 }
 
