@@ -206,10 +206,8 @@ function titleCode(spec: LayerSpec, rest: number, reads: readonly Read[]): Code 
 
 /**
  * How field `index` is read. A getter or a writer is called once, before anything is written (a
- * getter's several values make the layer not plain), into `v<index>`. A fixed field is read where
- * it is used, from the packet's bytes: a value kept from the start to its line would be one more
- * live value at every call out, and V8's optimizing compiler took about 15 MB more to compile
- * the layers' writers with them all kept.
+ * getter's several values make the layer not plain), and its value kept in `values`. A fixed
+ * field is read where it is used, from the packet's bytes.
  */
 interface Read {
   /** Code run before the checks, or ''. */
@@ -221,12 +219,12 @@ interface Read {
 }
 
 function readOf(spec: LayerSpec, index: number): Read {
-  const v = `v${index}`;
+  const v = `values[${index}]`;
   const fx = spec.fixed[index];
-  if (spec.writers[index]) return { before: `const ${v}=writers[${index}].has(pkt)?WRITTEN:undefined;`, present: `${v}!==undefined`, value: v };
+  if (spec.writers[index]) return { before: `${v}=writers[${index}].has(pkt)?WRITTEN:undefined;`, present: `${v}!==undefined`, value: v };
   if (!fx) {
     // Each getter gets its own call site, which V8 can inline; a getter's single-value array is its value.
-    const before = `let ${v}=fields[${index}].get(pkt,layer);if(Array.isArray(${v})){if(${v}.length>1)return false;${v}=${v}[0];}`;
+    const before = `v=fields[${index}].get(pkt,layer);if(Array.isArray(v)){if(v.length>1)return false;v=v[0];}${v}=v;`;
     return { before, present: `${v}!==undefined`, value: v };
   }
   const present = `(s+${fx.offset + fx.size}<=layer.payload)`;
@@ -244,38 +242,54 @@ function readOf(spec: LayerSpec, index: number): Read {
   return { before: '', present, value: `${present}?${fx.kind === 'bool' ? `${masked}!==0` : masked}:undefined` };
 }
 
+/**
+ * Lines per function. One function for a whole layer of 30 fields took V8's optimizing compiler
+ * 10 MB more memory at its peak (the RSS of -V to a slow reader went up by as much); functions
+ * of this many lines compile in little more than the generic routines did.
+ */
+const LINES_PER_PART = 8;
+
+/** The opening of a function that writes: the buffer taken at out.length, with room for `bound` bytes. */
+const WRITING = (bound: number): string => `let v;let line;out.room(${bound});let buf=out.buffer;let dv=out.view;let p=out.length;\n`;
+const WRITTEN_ALL = `${OVERRUN}out.length=p;`;
+
 /** Makes the layer's writer from its spec. */
 export function compileLayer(spec: LayerSpec): LayerWriter {
   const { fields } = spec;
   const reads = fields.map((_, i) => readOf(spec, i));
-  let body = 'const data=pkt.data;const s=layer.start;\n';
-  for (const read of reads) body += read.before && `${read.before}\n`;
+  // The first function reads the getters, checks the nesting and writes the title; the others write the lines, a part each.
+  let head = 'const data=pkt.data;const s=layer.start;let v;\n';
+  for (const read of reads) head += read.before && `${read.before}\n`;
   for (let i = 0; i < fields.length; i++) {
     const parent = spec.parent[i]!;
-    if (parent >= 0) body += `if(${reads[i]!.present}&&!(${reads[parent]!.present}))return false;\n`;
+    if (parent >= 0) head += `if(${reads[i]!.present}&&!(${reads[parent]!.present}))return false;\n`;
   }
-  const lines = spec.order.map((i) => ({ index: i, line: lineCode(spec, i) }));
-  // Each call out makes room again for what the layer still writes inline after it.
-  let rest = 0;
-  for (let k = lines.length - 1; k >= 0; k--) {
-    const line = lines[k]!.line;
-    line.code = line.code.replaceAll(REST, String(rest));
-    rest += line.bound;
-  }
-  const title = titleCode(spec, rest, reads);
+  const title = titleCode(spec, 0, reads);
   for (let i = 0; i < fields.length; i++) {
     const fx = spec.fixed[i];
-    if (fx?.kind === 'bytes') body += `at[${i}]=s+${fx.offset};`;
-    if (!title && spec.fieldTitle?.positions.includes(i)) body += `values[${i}]=${reads[i]!.value};`;
+    if (fx?.kind === 'bytes') head += `at[${i}]=s+${fx.offset};`;
+    if (!title && fx && spec.fieldTitle?.positions.includes(i)) head += `values[${i}]=${reads[i]!.value};`;
   }
-  body += 'let buf=out.buffer;let dv=out.view;let p=out.length;let v;let line;\n';
-  if (title) body += `out.room(${title.bound + rest});buf=out.buffer;dv=out.view;\n${title.code}\n`;
-  else body += `${callOut('genericTitle(out,pkt,layer)').replaceAll(REST, String(rest))}\n`;
-  for (const { index, line } of lines) {
-    if (line.code.includes('lines[')) spec.lines[index] ??= [];
-    body += `v=${reads[index]!.value};if(v!==undefined){${line.code}}\n`;
+  head += title ? `{${WRITING(title.bound)}${title.code}${WRITTEN_ALL}}\n` : 'genericTitle(out,pkt,layer);\n';
+  const parts: string[] = [];
+  for (let from = 0; from < spec.order.length; from += LINES_PER_PART) {
+    const lines = spec.order.slice(from, from + LINES_PER_PART).map((i) => ({ index: i, line: lineCode(spec, i) }));
+    // Each call out makes room again for what the part still writes inline after it.
+    let rest = 0;
+    for (let k = lines.length - 1; k >= 0; k--) {
+      const line = lines[k]!.line;
+      line.code = line.code.replaceAll(REST, String(rest));
+      rest += line.bound;
+    }
+    let part = 'const data=pkt.data;const s=layer.start;' + WRITING(rest);
+    for (const { index, line } of lines) {
+      if (line.code.includes('lines[')) spec.lines[index] ??= [];
+      part += `v=${reads[index]!.value};if(v!==undefined){${line.code}}\n`;
+    }
+    parts.push(part + WRITTEN_ALL);
   }
-  body += `${OVERRUN}out.length=p;return true;`;
+  for (let k = 0; k < parts.length; k++) head += `part${k}(out,pkt,layer);`;
+  head += 'return true;';
   const parameters = {
     overrun,
     putBytes,
@@ -296,6 +310,9 @@ export function compileLayer(spec: LayerSpec): LayerWriter {
     genericTitle: spec.title,
     genericTitleValue: spec.titleValue,
   };
-  const make = new Function(...Object.keys(parameters), `return function writeLayer(out,pkt,layer){${body}};`) as (...args: unknown[]) => LayerWriter;
+  const functions = parts.map((part, k) => `function part${k}(out,pkt,layer){${part}}`).join('\n');
+  const make = new Function(...Object.keys(parameters), `${functions}\nreturn function writeLayer(out,pkt,layer){${head}};`) as (
+    ...args: unknown[]
+  ) => LayerWriter;
   return make(...Object.values(parameters));
 }
