@@ -12,7 +12,7 @@ import { read, type ReadOptions } from '../../src/cli/commands/read.js';
 import { readOptions } from '../helpers/read-options.js';
 import { Output, type OutputTarget } from '../../src/cli/io.js';
 import { ChunkRing } from '../../src/cli/print/chunk-ring.js';
-import { workerBatches } from '../../src/cli/print/print-share.js';
+import { wantsSharedPrinting, workerBatches } from '../../src/cli/print/print-share.js';
 import { TempDir } from '../capture/helpers.js';
 import { buildPcap } from '../fixtures/capture-writer.js';
 import { filler, icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
@@ -129,6 +129,30 @@ describe('printing shared with a worker', () => {
     const one = await printed('1', readOptions(file, { verbose: true, hex: true }));
     const two = await printed('2', readOptions(file, { verbose: true, hex: true, shareTuning: { batch: 1, ring: { slots: 4, slotBytes: 256 } } }));
     assert.deepEqual(two, one);
+  });
+
+  it('is for -T json to a file or device; -V shares only when asked to (its second thread costs more than it takes)', async () => {
+    const before = process.env.VXSHARK_PRINT_THREADS;
+    const big = vxlanCapture(32_000);
+    const bigBytes = statSync(big).size;
+    assert.ok(bigBytes >= 4 * 1024 * 1024, `${bigBytes} bytes`);
+    const toFile = (): boolean => true;
+    try {
+      delete process.env.VXSHARK_PRINT_THREADS;
+      assert.deepEqual(await wantsSharedPrinting(readOptions(big, { output: 'json' }), toFile), { mode: 'when-ready', bytes: bigBytes });
+      assert.equal(await wantsSharedPrinting(readOptions(big, { output: 'json' }), () => false), undefined);
+      assert.equal(await wantsSharedPrinting(readOptions(file, { output: 'json' }), toFile), undefined);
+      assert.equal(await wantsSharedPrinting(readOptions(big, { verbose: true }), toFile), undefined);
+      assert.equal(await wantsSharedPrinting(readOptions(big, { verbose: true, hex: true }), toFile), undefined);
+      process.env.VXSHARK_PRINT_THREADS = '2';
+      const bytes = statSync(file).size;
+      assert.deepEqual(await wantsSharedPrinting(readOptions(file, { verbose: true })), { mode: 'always', bytes });
+      assert.deepEqual(await wantsSharedPrinting(readOptions(file, { output: 'json' })), { mode: 'always', bytes });
+      assert.equal(await wantsSharedPrinting(readOptions(file)), undefined);
+    } finally {
+      if (before === undefined) delete process.env.VXSHARK_PRINT_THREADS;
+      else process.env.VXSHARK_PRINT_THREADS = before;
+    }
   });
 
   it('stops quietly, worker and all, when the reader goes away part way', async () => {
