@@ -4,12 +4,13 @@ import { putBytes, putDecimal, putHex, putHexPairs, putIpv4, type TextBytes } fr
 import type { FieldDef, FieldValue, Layer, Packet } from './types.js';
 
 // -V writes about a hundred lines a packet, most of them a constant label and a number read at a
-// fixed offset. Read and written by one generic routine, each line cost about 110 ns in dispatch
-// on the field's getter, its type, its value's type and the buffer's bounds. The routine this
-// module makes for one field list reads each fixed field inline, calls each getter from its own
-// call site, writes labels as constant stores with each value's formatting chosen once, and
-// makes room in the buffer once for the layer: about 25 ns a line. Every value it cannot write
-// itself goes to the generic routines it is given, so the text is the same.
+// fixed offset. Read and written by one generic routine, every line went through dispatch on
+// the field's getter, its type, its value's type and the buffer's bounds. The routines this
+// module makes for one field list read each fixed field inline, call each getter from its own
+// call site, write labels as constant stores with each value's formatting chosen once, and make
+// room in the buffer once for several lines. Every value they cannot write themselves goes to
+// the generic routines they are given, so the text is the same. On the 100k-packet bench
+// capture, writing -V's trees went from 1.40 to 0.92 s (dissecting is another 0.23 s).
 
 /**
  * Reads a layer's shown fields and writes its title and lines. False, with nothing written, when
