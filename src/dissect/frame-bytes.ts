@@ -73,14 +73,33 @@ const epoch: FieldBytes = {
   },
 };
 
+/**
+ * seconds.toFixed(9), without making the string when the value is within 0.01 ns of a whole
+ * number of nanoseconds and below 10^6 s, as the times between frames of a capture are: there
+ * the double's error is below 0.07 ns, so that whole number is the one toFixed rounds to.
+ */
+export function writeFixed9(out: TextBytes, seconds: number): void {
+  const ns = seconds * 1e9;
+  const whole = Math.round(ns);
+  if (!(Math.abs(seconds) < 1e6) || Math.abs(ns - whole) >= 0.01) {
+    out.text(seconds.toFixed(9));
+    return;
+  }
+  const magnitude = Math.abs(whole);
+  if (seconds < 0) out.byte(0x2d);
+  out.decimal(Math.floor(magnitude / 1e9));
+  out.byte(0x2e);
+  nanos(out, magnitude % 1e9);
+}
+
 const delta: FieldBytes = {
   has: (pkt) => pkt.frame.delta !== undefined,
-  write: (out, pkt) => out.text(pkt.frame.delta!.toFixed(9)),
+  write: (out, pkt) => writeFixed9(out, pkt.frame.delta!),
 };
 
 const relative: FieldBytes = {
   has: (pkt) => pkt.frame.relative !== undefined,
-  write: (out, pkt) => out.text(pkt.frame.relative!.toFixed(9)),
+  write: (out, pkt) => writeFixed9(out, pkt.frame.relative!),
 };
 
 /** frame.protocols: the layers' names after the frame's, joined by colons. */

@@ -7,6 +7,9 @@ import { createRegistry } from '../../src/dissect/default-registry.js';
 import { dissect } from '../../src/dissect/dissect.js';
 import { fieldValues } from '../../src/dissect/values.js';
 import type { FrameMeta } from '../../src/dissect/types.js';
+import { writeFixed9 } from '../../src/dissect/frame-bytes.js';
+import { TextBytes } from '../../src/dissect/text-bytes.js';
+import { prng } from '../helpers/prng.js';
 
 const registry = createRegistry();
 
@@ -33,5 +36,33 @@ describe('frame.time', () => {
       if (before === undefined) delete process.env.TZ;
       else process.env.TZ = before;
     }
+  });
+});
+
+describe("-V's frame.time_delta and frame.time_relative", () => {
+  const written = (seconds: number): string => {
+    const out = new TextBytes(16);
+    writeFixed9(out, seconds);
+    return out.buffer.toString('latin1', 0, out.length);
+  };
+
+  it('are toFixed(9) of the seconds, computed as frame-meta computes them or not', () => {
+    const random = prng(0x9e3779b9);
+    const values = [0, -0, 1e-12, -1e-12, 5e-10, -5e-10, 1.0000000005, 999999.9999999995, 1e6, -1e6, 1e6 - 1e-9, 2 ** 40, NaN, Infinity, -Infinity];
+    for (let i = 0; i < 20_000; i++) {
+      // A time between two frames: whole seconds and nanoseconds, either order, up to years apart.
+      const span = 10 ** Math.floor(random() * 10);
+      const [s1, s2] = [Math.floor(random() * span), Math.floor(random() * span)];
+      const [n1, n2] = [Math.floor(random() * 1e9), Math.floor(random() * 1e9)];
+      values.push(s1 - s2 + (n1 - n2) / 1e9);
+      // And doubles with no whole number of nanoseconds in them.
+      values.push((random() - 0.5) * 10 ** (random() * 14 - 6));
+    }
+    let fast = 0;
+    for (const v of values) {
+      assert.equal(written(v), v.toFixed(9), `${v}`);
+      if (Math.abs(v) < 1e6 && Math.abs(v * 1e9 - Math.round(v * 1e9)) < 0.01) fast++;
+    }
+    assert.ok(fast > 10_000, `only ${fast} values took the path without toFixed`);
   });
 });
