@@ -12,7 +12,7 @@ import { vxlanEncap } from '../dissect/encap/vxlan.js';
 import { rd16, rd24, rd32 } from '../dissect/field-helpers.js';
 import { cookedEthertype } from '../dissect/layers/sll.js';
 import { icmpHeaderLength, isIcmpError } from '../dissect/layers/icmp.js';
-import type { Registry } from '../dissect/registry.js';
+import { emptyTable, protoAt, type DispatchTable, type Registry } from '../dissect/registry.js';
 import type { FrameMeta } from '../dissect/types.js';
 import { macNumber } from './addr.js';
 import { type Facts, type IpFacts, PROTO_ICMP, PROTO_TCP, PROTO_UDP, readIp } from './facts.js';
@@ -39,19 +39,20 @@ const enum Payload {
 }
 
 export class FastFacts {
-  private readonly linktypes: (string | undefined)[];
+  private readonly linktypes: DispatchTable;
   private readonly ethertypeIsIp: boolean;
-  private readonly ipProtos: (string | undefined)[];
-  private readonly udpPorts: (string | undefined)[];
-  private readonly tcpPorts: (string | undefined)[];
+  private readonly ipProtos: DispatchTable;
+  private readonly udpPorts: DispatchTable;
+  private readonly tcpPorts: DispatchTable;
   private readonly udpHeuristics: ((d: Uint8Array, start: number, end: number) => boolean)[];
 
   constructor(registry: Registry) {
-    this.linktypes = registry.dispatchTable('linktype')?.protos ?? [];
-    this.ethertypeIsIp = registry.dispatchTable('ethertype')?.protos[ETHERTYPE_IPV4] === 'ip';
-    this.ipProtos = registry.dispatchTable('ip.proto')?.protos ?? [];
-    this.udpPorts = registry.dispatchTable('udp.port')?.protos ?? [];
-    this.tcpPorts = registry.dispatchTable('tcp.port')?.protos ?? [];
+    const table = (name: string): DispatchTable => registry.dispatchTable(name) ?? emptyTable();
+    this.linktypes = table('linktype');
+    this.ethertypeIsIp = protoAt(table('ethertype'), ETHERTYPE_IPV4) === 'ip';
+    this.ipProtos = table('ip.proto');
+    this.udpPorts = table('udp.port');
+    this.tcpPorts = table('tcp.port');
     this.udpHeuristics = [];
     for (const proto of registry.heuristicsFor('udp.port')) {
       const looksLike = registry.dissector(proto)?.looksLike;
@@ -129,7 +130,7 @@ export class FastFacts {
   }
 
   private linkOf(linkType: number): Link {
-    switch (this.linktypes[linkType & 0xffff]) {
+    switch (protoAt(this.linktypes, linkType)) {
       case 'eth':
         return Link.Eth;
       case 'sll':
@@ -148,7 +149,7 @@ export class FastFacts {
     if (total < 20 || at + total > end) return -1;
     if ((rd16(d, at + 6) & 0x3fff) !== 0) return -1;
     const proto = d[at + 9]!;
-    const next = this.ipProtos[proto];
+    const next = protoAt(this.ipProtos, proto);
     if (!((proto === PROTO_UDP && next === 'udp') || (proto === PROTO_TCP && next === 'tcp') || (proto === PROTO_ICMP && next === 'icmp'))) return -1;
     ip.reset();
     readIp(ip, d, at, false, layer);
@@ -192,7 +193,7 @@ export class FastFacts {
         if (at + off >= end) return Payload.Other;
         const lo = Math.min(ip.sport, ip.dport);
         const hi = Math.max(ip.sport, ip.dport);
-        const app = this.tcpPorts[lo] ?? this.tcpPorts[hi];
+        const app = protoAt(this.tcpPorts, lo) ?? protoAt(this.tcpPorts, hi);
         return app === 'dns' ? Payload.Refuse : Payload.Other;
       }
       default: {
@@ -218,7 +219,7 @@ export class FastFacts {
   private udpPayload(d: Uint8Array, sport: number, dport: number, from: number, end: number): Payload {
     const lo = Math.min(sport, dport);
     const hi = Math.max(sport, dport);
-    const app = this.udpPorts[lo] ?? this.udpPorts[hi];
+    const app = protoAt(this.udpPorts, lo) ?? protoAt(this.udpPorts, hi);
     if (app === 'vxlan') return Payload.Vxlan;
     if (app === 'dns') return Payload.Dns;
     if (app !== undefined) return Payload.Refuse;

@@ -52,11 +52,12 @@ class Context implements DecodeContext {
     const t = this.registry.dispatchTable(table);
     if (t === undefined) return undefined;
     const k = key & 0xffff;
-    const proto = t.protos[k];
-    if (proto === undefined) return undefined;
+    const position = t.entry[k]!;
+    if (position === 0) return undefined;
+    const proto = t.protos[position]!;
     if (t.entersTunnel[k] === 1) this.crossing = proto;
     this.routedProto = proto;
-    this.routed = t.dissectors[k] ??= this.registry.dissector(proto);
+    this.routed = t.dissectors[position] ??= this.registry.dissector(proto);
     return proto;
   }
 
