@@ -50,6 +50,8 @@ export function protoAt(t: DispatchTable, key: number): string | undefined {
 }
 
 export class Registry {
+  /** Counts the dissectors added: what is worked out from them once (tree-bytes.ts) is worked out again when it changes. */
+  revision = 0;
   private readonly dissectors = new Map<string, Dissector>();
   private readonly tables = new Map<string, DispatchTable>();
   // The tables dissectors look up on every layer, as fields: a switch on an interned name is
@@ -75,6 +77,7 @@ export class Registry {
   }
 
   add(d: Dissector): this {
+    this.revision++;
     if (this.dissectors.has(d.proto)) for (const t of this.tables.values()) t.dissectors.fill(undefined);
     this.dissectors.set(d.proto, d);
     for (const f of d.fields) {

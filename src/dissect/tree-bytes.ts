@@ -122,7 +122,8 @@ function writeValue(out: TextBytes, def: FieldDef, v: FieldValue): void {
 /** One field line after its head: the value as displayValue shows it, escaped where it is capture text. */
 function writeLine(out: TextBytes, plan: Plan, index: number, def: FieldDef, v: FieldValue, data: Uint8Array): void {
   // Most lines are a flag, a length or a type: a small number or a boolean, whose whole line is kept once made.
-  const key = typeof v === 'boolean' ? +v : typeof v === 'number' && v >= 0 && v < CACHED_VALUES && (v | 0) === v ? v : -1;
+  // A boolean shares its line with 0 or 1 only in a bool field, where both print as Set or Not set.
+  const key = typeof v === 'boolean' ? (def.type === 'bool' ? +v : -1) : typeof v === 'number' && v >= 0 && v < CACHED_VALUES && (v | 0) === v ? v : -1;
   if (key >= 0) {
     const lines = (plan.lines[index] ??= []);
     const line = lines[key];
@@ -211,16 +212,20 @@ interface LayerPlan {
   write?: LayerWriter;
 }
 
-const layerPlans = new WeakMap<Registry, Map<string, LayerPlan>>();
+/** Per registry, its revision when its plans were made, and the plans by protocol. */
+const layerPlans = new WeakMap<Registry, { revision: number; plans: Map<string, LayerPlan> }>();
 let lastRegistry: Registry | undefined;
+let lastRevision = -1;
 let lastPlans = new Map<string, LayerPlan>();
 
 function layerPlan(registry: Registry, proto: string): LayerPlan {
-  if (registry !== lastRegistry) {
-    let plans = layerPlans.get(registry);
-    if (!plans) layerPlans.set(registry, (plans = new Map()));
+  if (registry !== lastRegistry || registry.revision !== lastRevision) {
+    let known = layerPlans.get(registry);
+    // A dissector added again (a library user's) may have another title or fields: plan again.
+    if (!known || known.revision !== registry.revision) layerPlans.set(registry, (known = { revision: registry.revision, plans: new Map() }));
     lastRegistry = registry;
-    lastPlans = plans;
+    lastRevision = registry.revision;
+    lastPlans = known.plans;
   }
   let lp = lastPlans.get(proto);
   if (!lp) {
@@ -253,7 +258,20 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
   }
 }
 
+/** Writes nothing and says so: the layer is then written from its tree nodes. */
+const NOT_COMPILED: LayerWriter = () => false;
+
 function compileWriter(lp: LayerPlan): LayerWriter {
+  try {
+    return compileLayerWriter(lp);
+  } catch (e) {
+    // Node run with --disallow-code-generation-from-strings: -V is slower, not different.
+    if (e instanceof EvalError) return NOT_COMPILED;
+    throw e;
+  }
+}
+
+function compileLayerWriter(lp: LayerPlan): LayerWriter {
   const { fields, plan, dissector, title, titleWriter } = lp;
   return compileLayer({
     fields,

@@ -123,6 +123,7 @@ function guarded(value: ValueCode, then: string, otherwise: string): string {
  * generic routine writes it. A fixed read's value is a whole number below 2^32; a getter's is checked.
  */
 function numberValue(def: FieldDef, fx: FixedRead | undefined, digits = def.hexDigits): ValueCode | undefined {
+  if (digits !== undefined && !Number.isInteger(digits)) return undefined;
   const isNumber = fx ? undefined : "typeof v==='number'";
   if (def.type === 'ipv4') return { check: isNumber, code: 'p=putIpv4(buf,p,v);', bound: 15 };
   if (def.type !== 'uint' && def.type !== 'int') return undefined;
@@ -158,7 +159,7 @@ function lineCode(spec: LayerSpec, index: number): Code {
     if (fx && fx.kind !== 'bool') return viaGeneric;
     return { code: `${stores(head)}if(v){${stores(SET)}}else{${stores(NOT_SET)}}${END}`, bound: head.length + NOT_SET.length + 1 };
   }
-  if (fx?.kind === 'bool' || (fx && fx.kind === 'number' && fx.size > 4)) return viaGeneric;
+  if (fx?.kind === 'bool' || (fx?.kind === 'bytes' && def.type !== 'ether' && def.type !== 'bytes')) return viaGeneric;
   let value: ValueCode | undefined;
   if (def.type === 'string' && !fx) {
     // formatValue gives a string value as it is; safe() escapes what came from the capture.
@@ -188,7 +189,7 @@ function lineCode(spec: LayerSpec, index: number): Code {
 /** The title line from the values read, with room for `rest` more bytes after it; undefined when the generic title routine writes it. */
 function titleCode(spec: LayerSpec, rest: number, reads: readonly Read[]): Code | undefined {
   const title = spec.fieldTitle;
-  if (!title) return undefined;
+  if (!title || !Number.isInteger(title.minLength)) return undefined;
   let parts = '';
   let after = rest + 1;
   for (let k = title.positions.length - 1; k >= 0; k--) {
@@ -196,7 +197,7 @@ function titleCode(spec: LayerSpec, rest: number, reads: readonly Read[]): Code 
     const def = spec.fields[i]!;
     const fx = spec.fixed[i];
     const generic = callOut(`genericTitleValue(out,${i},v,data)`).replaceAll(REST, String(after));
-    const value = def.type === 'ether' || def.type === 'bytes' ? pairsValue(def, i, fx) : fx?.kind === 'bytes' ? undefined : numberValue(def, fx);
+    const value = def.type === 'ether' || def.type === 'bytes' ? pairsValue(def, i, fx) : fx && fx.kind !== 'number' ? undefined : numberValue(def, fx);
     // A value missing from a short header prints as writeValue prints undefined: left to the generic routine.
     const code = value ? guarded(value, value.code.replaceAll(REST, String(after)), generic) : generic;
     parts = `v=${reads[i]!.value};${stores(title.prefixes[k]!)}${fx ? `if(v===undefined){${generic}}else{${code}}` : code}\n` + parts;
@@ -254,8 +255,18 @@ const LINES_PER_PART = 8;
 const WRITING = (bound: number): string => `let v;let line;out.room(${bound});let buf=out.buffer;let dv=out.view;let p=out.length;\n`;
 const WRITTEN_ALL = `${OVERRUN}out.length=p;`;
 
+/**
+ * A fixed read the writer can make inline: whole offsets, sizes, masks and shifts (they go into
+ * the code as numbers), numbers of at most 4 bytes. Any other field is read through its getter.
+ */
+function inlineRead(fx: FixedRead | undefined): FixedRead | undefined {
+  if (!fx || ![fx.offset, fx.size, fx.shift, fx.mask ?? 0].every(Number.isInteger) || fx.offset < 0 || fx.size < 1) return undefined;
+  return fx.kind === 'bytes' || fx.size <= 4 ? fx : undefined;
+}
+
 /** Makes the layer's writer from its spec. */
-export function compileLayer(spec: LayerSpec): LayerWriter {
+export function compileLayer(given: LayerSpec): LayerWriter {
+  const spec = { ...given, fixed: given.fixed.map(inlineRead) };
   const { fields } = spec;
   const reads = fields.map((_, i) => readOf(spec, i));
   // The first function reads the getters, checks the nesting and writes the title; the others write the lines, a part each.

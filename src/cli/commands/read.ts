@@ -85,7 +85,7 @@ export async function read(opts: ReadOptions, out: Output, worker?: { share: Pri
   const printNeedsPacket = printer.needsPacket();
   const printTime = printer.needsTime();
   const progress = !worker && ProgressBar.wanted() && opts.file !== '-' && !opts.live ? new ProgressBar('reading') : undefined;
-  // -V and -T json share their writing with a second thread when the output can take it (print-share.ts).
+  // -T json shares its writing with a second thread when the output can take it (print-share.ts).
   let upTo = worker?.upTo;
   let mainShare: MainShare | undefined;
   const sharing = worker ? undefined : await wantsSharedPrinting(opts);

@@ -1,0 +1,246 @@
+// -V's compiled layer writers (tree-lines.ts) choose each line's code from the field's type and
+// options when they are made. The built-in dissectors use only some of those choices: here a
+// made-up protocol has a field of every type and option, fixed and through getters, and the
+// getters give values of every kind, so every choice is checked against the tree's text.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createRegistry } from '../../src/dissect/default-registry.js';
+import { dissect } from '../../src/dissect/dissect.js';
+import { bits, fieldsOf, ipv4At, ipv6At, macAt, protocolField, u16, u32, u8 } from '../../src/dissect/field-helpers.js';
+import type { Registry } from '../../src/dissect/registry.js';
+import { TextBytes } from '../../src/dissect/text-bytes.js';
+import { buildTree, treeText } from '../../src/dissect/tree.js';
+import { writeTreeBytes } from '../../src/dissect/tree-bytes.js';
+import type { Dissector, FieldValue, FrameMeta } from '../../src/dissect/types.js';
+import { prng } from '../helpers/prng.js';
+
+/** Room for exactly what is asked, from nothing for every packet: a bound counted short loses bytes (or throws). */
+class ExactRoom extends TextBytes {
+  override room(n: number): void {
+    if (this.length + n <= this.buffer.length) return;
+    const bigger = Buffer.alloc(this.length + n);
+    this.buffer.copy(bigger, 0, 0, this.length);
+    this.use(bigger);
+  }
+}
+
+const ETHERTYPE = 0x88b5; // IEEE local experimental
+const NAMES: Record<number, string> = { 0: 'Zero', 1: 'One', 300: 'Three hundred', 70000: 'Big', 4294967295: 'All ones', 7: 'Bell \u0007' };
+
+/** What the getters give for the packet at hand, by field. */
+let given: Record<string, unknown> = {};
+const getter = (name: string) => ({ get: () => given[name] as FieldValue | undefined });
+
+const GETTERS = [
+  'u',
+  'i',
+  'hex',
+  'treeHex',
+  'named',
+  'namedHex',
+  'flag',
+  'label',
+  'text',
+  'raw',
+  'plain',
+  'mac',
+  'v4',
+  'v6',
+  'when',
+  'ratio',
+  'child',
+  'grandchild',
+];
+
+function synthetic(titleParts: [string, string][]): Dissector {
+  return {
+    proto: 'synth',
+    name: 'Synthetic',
+    short: 'SYNTH',
+    fields: [
+      protocolField('synth', 'Synthetic'),
+      ...fieldsOf('synth', [
+        ['synth.u', 'U', 'uint', getter('u')],
+        ['synth.i', 'I', 'int', getter('i')],
+        ['synth.hex', 'Hex', 'uint', { ...getter('hex'), hexDigits: 4 }],
+        ['synth.treeHex', 'Tree hex', 'uint', { ...getter('treeHex'), hexDigits: 4, treeHexDigits: 3 }],
+        ['synth.named', 'Named', 'uint', { ...getter('named'), names: NAMES }],
+        ['synth.namedHex', 'Named hex', 'uint', { ...getter('namedHex'), names: NAMES, hexDigits: 2 }],
+        ['synth.flag', 'Flag', 'bool', getter('flag')],
+        ['synth.label', 'Label only', 'none', getter('label')],
+        ['synth.text', 'Text', 'string', getter('text')],
+        ['synth.raw', 'Raw', 'bytes', getter('raw')],
+        ['synth.plain', 'Plain', 'bytes', { ...getter('plain'), plainHex: true }],
+        ['synth.mac', 'MAC', 'ether', getter('mac')],
+        ['synth.v4', 'IPv4', 'ipv4', getter('v4')],
+        ['synth.v6', 'IPv6', 'ipv6', getter('v6')],
+        ['synth.when', 'When', 'time', getter('when')],
+        ['synth.ratio', 'Ratio', 'float', getter('ratio')],
+        ['synth.child', 'Child', 'uint', { ...getter('child'), parent: 'synth.u' }],
+        ['synth.grandchild', 'Grandchild', 'uint', { ...getter('grandchild'), parent: 'synth.child', names: NAMES }],
+        ['synth.f8', 'F8', 'uint', u8(0)],
+        ['synth.f16', 'F16', 'uint', { ...u16(0), hexDigits: 4 }],
+        ['synth.f32', 'F32', 'uint', u32(0)],
+        ['synth.f32named', 'F32 named', 'uint', { ...u32(2), names: NAMES, treeHexDigits: 9 }],
+        ['synth.fbits', 'F bits', 'uint', bits(0, 2, 0x0ff0)],
+        ['synth.fbits32', 'F bits 32', 'int', { ...bits(0, 4, 0xfffffff0), hexDigits: 8 }],
+        ['synth.fflag', 'F flag', 'bool', bits(0, 1, 0x80, true)],
+        ['synth.fflagNumber', 'F flag as a number', 'uint', bits(0, 1, 0x80, true)],
+        ['synth.fmac', 'F MAC', 'ether', macAt(0)],
+        ['synth.fmacHex', 'F MAC hex', 'bytes', { ...macAt(0), plainHex: true }],
+        ['synth.fmacNumber', 'F MAC as a number', 'uint', macAt(4)],
+        ['synth.fv6', 'F IPv6', 'ipv6', ipv6At(0)],
+        ['synth.fv4', 'F IPv4', 'ipv4', ipv4At(0)],
+        ['synth.fv4hex', 'F IPv4 hex', 'ipv4', { ...ipv4At(0), treeHexDigits: 8 }],
+        ['synth.fnamed', 'F named', 'uint', { ...u16(0), names: NAMES }],
+        ['synth.flabel', 'F label', 'none', u8(0)],
+        ['synth.ftext', 'F text', 'string', u8(0)],
+        ['synth.fchild', 'F child', 'uint', { ...u8(20), parent: 'synth.fnamed' }],
+      ]),
+    ],
+    decode(ctx, start, end) {
+      ctx.push('synth', start, Math.min(end, start + 24), end);
+      return undefined;
+    },
+    fieldTitle: { text: 'Synthetic', minLength: 16, parts: titleParts },
+  };
+}
+
+function registryWith(dissector: Dissector): Registry {
+  const registry = createRegistry();
+  registry.add(dissector);
+  registry.register('ethertype', ETHERTYPE, 'synth');
+  return registry;
+}
+
+const meta = (length: number): FrameMeta => ({ number: 1, sec: 0, nsec: 0, capLen: length, origLen: length, linkType: 1, interfaceId: 0, direction: 0 });
+
+/** The tree's text, or what stopped it. */
+function attempt(write: () => string): string {
+  try {
+    return write();
+  } catch (e) {
+    return `threw: ${(e as Error).message}`;
+  }
+}
+
+function compare(registry: Registry, data: Uint8Array, exactRoom: boolean): { tree: string; bytes: string } {
+  const pkt = dissect(data, meta(data.length), registry);
+  const tree = attempt(() => treeText(buildTree(pkt, registry, { ranges: false })).join('\n') + '\n');
+  const bytes = attempt(() => {
+    const out = exactRoom ? new ExactRoom(0) : new TextBytes(64);
+    writeTreeBytes(out, pkt, registry);
+    return out.buffer.toString('utf8', 0, out.length);
+  });
+  return { tree, bytes };
+}
+
+const ETH_HEADER = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ETHERTYPE >> 8, ETHERTYPE & 0xff];
+
+/** Values a getter could give a field of any type. */
+const ODD_VALUES: unknown[] = [
+  undefined,
+  0,
+  -0,
+  1,
+  7,
+  255,
+  256,
+  300,
+  70000,
+  -1,
+  -5,
+  1.5,
+  NaN,
+  Infinity,
+  -Infinity,
+  2 ** 32,
+  4294967295,
+  2 ** 53 + 2,
+  1e21,
+  -(2 ** 31),
+  'text',
+  'escape \u001b[31m',
+  '300',
+  true,
+  false,
+  new Uint8Array(0),
+  new Uint8Array([1, 2, 255]),
+  Uint8Array.from({ length: 16 }, (_, i) => i * 17),
+  [],
+  [7],
+  [1, 2],
+  ['\u0007'],
+];
+
+/** Whether a getter of this field could give this value without the tree itself failing on it. */
+function fits(field: string, v: unknown): boolean {
+  if (field === 'mac' || field === 'v6' || field === 'raw' || field === 'plain')
+    return v === undefined || v instanceof Uint8Array || (Array.isArray(v) && v.length === 0);
+  return !(v instanceof Uint8Array);
+}
+
+describe("-V's compiled layer writers", () => {
+  it('write the tree text for every field type and option, fixed and through getters, whatever the values', () => {
+    const titles: [string, string][][] = [
+      [
+        [', A: ', 'synth.f8'],
+        [', B: ', 'synth.fmac'],
+        [', C: ', 'synth.fv4'],
+        [', D: ', 'synth.fflagNumber'],
+        [', E: ', 'synth.fmacHex'],
+        [', F: ', 'synth.f16'],
+        [', G: ', 'synth.fbits32'],
+        [', H: ', 'synth.fv6'],
+        [', I: ', 'synth.fmacNumber'],
+      ],
+      [
+        [', N: ', 'synth.fnamed'],
+        [', X: ', 'synth.f32named'],
+        [', Y: ', 'synth.fflag'],
+        [', Z: ', 'synth.fv4hex'],
+        [', L: ', 'synth.flabel'],
+        [', T: ', 'synth.ftext'],
+      ],
+    ];
+    const random = prng(0x5eed);
+    let compared = 0;
+    for (const parts of titles) {
+      const registry = registryWith(synthetic(parts));
+      for (let n = 0; n < 6000; n++) {
+        given = {};
+        for (const field of GETTERS) {
+          if (random() < 0.5) continue;
+          const v = ODD_VALUES[Math.floor(random() * ODD_VALUES.length)];
+          if (fits(field, v)) given[field] = v;
+        }
+        const body = Array.from({ length: Math.floor(random() * 30) }, () => Math.floor(random() * 256));
+        const { tree, bytes } = compare(registry, Uint8Array.from([...ETH_HEADER, ...body]), n % 2 === 0);
+        if (tree.startsWith('threw')) continue;
+        compared++;
+        if (bytes !== tree) {
+          const a = tree.split('\n');
+          const b = bytes.split('\n');
+          const k = a.findIndex((line, i) => b[i] !== line);
+          assert.fail(
+            `case ${n}, ${JSON.stringify(given, (_k, v: unknown) => (v instanceof Uint8Array ? [...v] : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}, ${body.length} bytes: line ${k + 1} is ${JSON.stringify(b[k])}, the tree's ${JSON.stringify(a[k])}`,
+          );
+        }
+      }
+    }
+    assert.ok(compared > 10_000, `only ${compared} packets compared`);
+  });
+
+  it('are made again when a dissector is added again: its new title shows', () => {
+    const registry = createRegistry();
+    const data = Uint8Array.from([
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2,
+    ]);
+    const first = compare(registry, data, false);
+    assert.equal(first.bytes, first.tree);
+    registry.add({ ...registry.dissector('arp')!, title: () => 'ARP, as titled again' });
+    const again = compare(registry, data, false);
+    assert.match(again.tree, /^ARP, as titled again$/m);
+    assert.equal(again.bytes, again.tree);
+  });
+});
