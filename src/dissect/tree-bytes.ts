@@ -141,11 +141,6 @@ function writeLine(out: TextBytes, plan: Plan, index: number, def: FieldDef, v: 
 
 function writeFreshLine(out: TextBytes, plan: Plan, index: number, def: FieldDef, v: FieldValue, data: Uint8Array): void {
   out.bytes(plan.head[index]!);
-  if (v === WRITTEN) {
-    plan.writers[index]!.write(out, packet!);
-    out.byte(NEWLINE);
-    return;
-  }
   if (v === BYTES_AT) {
     const p = at[index]!;
     const size = plan.fixed[index]!.size;
@@ -194,9 +189,8 @@ function writeNodes(out: TextBytes, nodes: readonly TreeNode[], depth: number): 
 
 /** The value of a fixed-offset bytes field (a MAC or IPv6 address): its bytes start at `at[i]` of the packet's data. */
 const BYTES_AT = new Uint8Array(0);
-/** The value of a field its writer puts into bytes (plan.writers), from `packet`. */
+/** The value of a field its writer puts into bytes (plan.writers): the compiled writer calls the writer itself. */
 const WRITTEN = new Uint8Array(0);
-let packet: Packet | undefined;
 const values: (FieldValue | undefined)[] = [];
 const at: number[] = [];
 
@@ -240,9 +234,7 @@ function layerPlan(registry: Registry, proto: string): LayerPlan {
 /** One layer's lines of the -V text. */
 function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, registry: Registry): void {
   const lp = layerPlan(registry, layer.proto);
-  packet = pkt;
   const written = lp.plan.plain && (lp.write ??= compileWriter(lp))(out, pkt, layer);
-  packet = undefined;
   if (!written) {
     writeNodes(out, [layerNode(pkt, layer, index, registry, false)], 0);
     return;

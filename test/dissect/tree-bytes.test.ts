@@ -17,6 +17,7 @@ import { buildTree, treeText } from '../../src/dissect/tree.js';
 import { TextBytes } from '../../src/dissect/text-bytes.js';
 import { writeTreeBytes } from '../../src/dissect/tree-bytes.js';
 import type { FrameMeta } from '../../src/dissect/types.js';
+import { ExactRoom } from '../helpers/exact-room.js';
 import { icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/peers', import.meta.url));
@@ -27,21 +28,6 @@ function capturesUnder(dir: string): string[] {
     .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
     .map((f) => `${dir}/${f}`)
     .sort();
-}
-
-/**
- * A buffer that grows to exactly what room() asks for, starting empty for every packet: the
- * compiled writers (tree-lines.ts) store bytes after one room() for many lines, and a store past
- * the end of a typed array is dropped without a word, so any line whose room was counted short
- * loses bytes here.
- */
-class ExactRoom extends TextBytes {
-  override room(n: number): void {
-    if (this.length + n <= this.buffer.length) return;
-    const bigger = Buffer.alloc(this.length + n);
-    this.buffer.copy(bigger, 0, 0, this.length);
-    this.use(bigger);
-  }
 }
 
 /** Frames whose byte text differs from the tree's, with the first differing line of the first one. */

@@ -12,17 +12,8 @@ import { TextBytes } from '../../src/dissect/text-bytes.js';
 import { buildTree, treeText } from '../../src/dissect/tree.js';
 import { writeTreeBytes } from '../../src/dissect/tree-bytes.js';
 import type { Dissector, FieldValue, FrameMeta } from '../../src/dissect/types.js';
+import { ExactRoom } from '../helpers/exact-room.js';
 import { prng } from '../helpers/prng.js';
-
-/** Room for exactly what is asked, from nothing for every packet: a bound counted short loses bytes (or throws). */
-class ExactRoom extends TextBytes {
-  override room(n: number): void {
-    if (this.length + n <= this.buffer.length) return;
-    const bigger = Buffer.alloc(this.length + n);
-    this.buffer.copy(bigger, 0, 0, this.length);
-    this.use(bigger);
-  }
-}
 
 const ETHERTYPE = 0x88b5; // IEEE local experimental
 const NAMES: Record<number, string> = { 0: 'Zero', 1: 'One', 300: 'Three hundred', 70000: 'Big', 4294967295: 'All ones', 7: 'Bell \u0007' };
