@@ -234,7 +234,7 @@ function layerPlan(registry: Registry, proto: string): LayerPlan {
 /** One layer's lines of the -V text. */
 function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, registry: Registry): void {
   const lp = layerPlan(registry, layer.proto);
-  const written = lp.plan.plain && (lp.write ??= compileWriter(lp))(out, pkt, layer);
+  const written = lp.plan.plain && (lp.write ??= compileWriter(layer.proto, lp))(out, pkt, layer);
   if (!written) {
     writeNodes(out, [layerNode(pkt, layer, index, registry, false)], 0);
     return;
@@ -253,9 +253,9 @@ function writeLayer(out: TextBytes, pkt: Packet, layer: Layer, index: number, re
 /** Writes nothing and says so: the layer is then written from its tree nodes. */
 const NOT_COMPILED: LayerWriter = () => false;
 
-function compileWriter(lp: LayerPlan): LayerWriter {
+function compileWriter(proto: string, lp: LayerPlan): LayerWriter {
   try {
-    return compileLayerWriter(lp);
+    return compileLayerWriter(proto, lp);
   } catch (e) {
     // Node run with --disallow-code-generation-from-strings: -V is slower, not different.
     if (e instanceof EvalError) return NOT_COMPILED;
@@ -263,9 +263,10 @@ function compileWriter(lp: LayerPlan): LayerWriter {
   }
 }
 
-function compileLayerWriter(lp: LayerPlan): LayerWriter {
+function compileLayerWriter(proto: string, lp: LayerPlan): LayerWriter {
   const { fields, plan, dissector, title, titleWriter } = lp;
   return compileLayer({
+    proto,
     fields,
     order: plan.order,
     parent: plan.parent,

@@ -21,6 +21,8 @@ export type LayerWriter = (out: TextBytes, pkt: Packet, layer: Layer) => boolean
 
 /** What the writer is made from: tree-bytes.ts's plan of the field list and its generic routines. */
 export interface LayerSpec {
+  /** The layer's protocol, which names the generated functions (so that a profile tells them apart). */
+  proto: string;
   fields: readonly FieldDef[];
   /** Field positions in printing order. */
   order: readonly number[];
@@ -300,7 +302,8 @@ export function compileLayer(given: LayerSpec): LayerWriter {
     }
     parts.push(part + WRITTEN_ALL);
   }
-  for (let k = 0; k < parts.length; k++) head += `part${k}(out,pkt,layer);`;
+  const name = `${given.proto.replace(/[^A-Za-z0-9_]/g, '_')}_`;
+  for (let k = 0; k < parts.length; k++) head += `${name}part${k}(out,pkt,layer);`;
   head += 'return true;';
   const parameters = {
     overrun,
@@ -322,8 +325,8 @@ export function compileLayer(given: LayerSpec): LayerWriter {
     genericTitle: spec.title,
     genericTitleValue: spec.titleValue,
   };
-  const functions = parts.map((part, k) => `function part${k}(out,pkt,layer){${part}}`).join('\n');
-  const make = new Function(...Object.keys(parameters), `${functions}\nreturn function writeLayer(out,pkt,layer){${head}};`) as (
+  const functions = parts.map((part, k) => `function ${name}part${k}(out,pkt,layer){${part}}`).join('\n');
+  const make = new Function(...Object.keys(parameters), `${functions}\nreturn function ${name}writeLayer(out,pkt,layer){${head}};`) as (
     ...args: unknown[]
   ) => LayerWriter;
   return make(...Object.values(parameters));
