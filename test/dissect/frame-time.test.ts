@@ -7,8 +7,9 @@ import { createRegistry } from '../../src/dissect/default-registry.js';
 import { dissect } from '../../src/dissect/dissect.js';
 import { fieldValues } from '../../src/dissect/values.js';
 import type { FrameMeta } from '../../src/dissect/types.js';
-import { writeFixed9 } from '../../src/dissect/frame-bytes.js';
+import { readTimeZoneAgain, writeFixed9 } from '../../src/dissect/frame-bytes.js';
 import { TextBytes } from '../../src/dissect/text-bytes.js';
+import { writeTreeBytes } from '../../src/dissect/tree-bytes.js';
 import { prng } from '../helpers/prng.js';
 
 const registry = createRegistry();
@@ -32,6 +33,35 @@ describe('frame.time', () => {
       assert.equal(arrival(1700000000, 6), 'Nov 15, 2023 07:13:20.000000006 JST');
       process.env.TZ = 'UTC';
       assert.equal(arrival(1700000000, 7), 'Nov 14, 2023 22:13:20.000000007 UTC');
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
+
+  it("in -V's bytes, follows TZ from one printing run to the next and from one second to the next", (t) => {
+    if (!existsSync('/usr/share/zoneinfo/Asia/Tokyo')) {
+      t.skip('no zone file for Asia/Tokyo');
+      return;
+    }
+    const arrivalLine = (sec: number, nsec: number): string => {
+      const meta: FrameMeta = { number: 1, sec, nsec, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0, direction: 0 };
+      const out = new TextBytes(16);
+      writeTreeBytes(out, dissect(new Uint8Array(0), meta, registry), registry);
+      return /Arrival Time: (.*)/.exec(out.buffer.toString('utf8', 0, out.length))![1]!;
+    };
+    const before = process.env.TZ;
+    try {
+      process.env.TZ = 'UTC';
+      readTimeZoneAgain();
+      assert.equal(arrivalLine(1700000000, 5), 'Nov 14, 2023 22:13:20.000000005 UTC');
+      process.env.TZ = 'Asia/Tokyo';
+      // The same second in a new printing run (a printer reads TZ again as it starts).
+      readTimeZoneAgain();
+      assert.equal(arrivalLine(1700000000, 6), 'Nov 15, 2023 07:13:20.000000006 JST');
+      // The next second, without being told.
+      process.env.TZ = 'UTC';
+      assert.equal(arrivalLine(1700000001, 7), 'Nov 14, 2023 22:13:21.000000007 UTC');
     } finally {
       if (before === undefined) delete process.env.TZ;
       else process.env.TZ = before;

@@ -1,5 +1,6 @@
 import type { Registry } from '../../dissect/registry.js';
 import { summarize } from '../../dissect/summary.js';
+import { readTimeZoneAgain } from '../../dissect/frame-bytes.js';
 import { TextBytes } from '../../dissect/text-bytes.js';
 import { writeTreeBytes } from '../../dissect/tree-bytes.js';
 import type { Packet } from '../../dissect/types.js';
@@ -33,6 +34,7 @@ export class PacketPrinter {
     private readonly paint: Paint,
   ) {
     this.fields = opts.output === 'fields' ? resolveFields(registry, opts.fields) : [];
+    readTimeZoneAgain();
   }
 
   get fieldCount(): number {

@@ -55,10 +55,10 @@ let zoneSuffix = '';
 /**
  * The arrival time's text around the fraction of a second: "Jun  1, 2025 10:00:06." and " UTC".
  * Undefined past ±275,760 years (a corrupt time stamp or resolution): there is no calendar
- * date there; tshark says the same. `serial` changes whenever the texts do.
+ * date there; tshark says the same. `serial` changes whenever the texts do. `tz` is the TZ in
+ * force, when the caller has it already.
  */
-export function arrivalSecond(sec: number): { text: string; zone: string; serial: number } | undefined {
-  const tz = process.env.TZ;
+export function arrivalSecond(sec: number, tz = process.env.TZ): { text: string; zone: string; serial: number } | undefined {
   if (sec !== secondOf || tz !== secondTz) {
     if (tz !== secondTz) zoneHour = NaN;
     const t = new Date(sec * 1000);
