@@ -12,6 +12,7 @@ import { Output, OUTPUT_BUFFER, type OutputTarget } from '../../src/cli/io.js';
 import { buildPcap } from '../fixtures/capture-writer.js';
 import { filler, icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
 import { TempDir } from '../capture/helpers.js';
+import { prng } from '../helpers/prng.js';
 
 const dir = new TempDir();
 setFlagsFromString('--expose-gc');
@@ -107,6 +108,44 @@ describe('output back-pressure', () => {
     // Live heap, measured while the writer waits, against the 8+ MB the output amounts to.
     assert.ok(samples >= 10, `${samples} samples`);
     assert.ok(peakGrowth < 1_000_000, `live heap grew ${peakGrowth} bytes while ${all.received} bytes were printed`);
+  });
+
+  it('sends text written directly (-V) in the order of the calls, among lines, bytes and whole writes', async () => {
+    const reader = new SlowReader(1000, 1);
+    const out = new Output(reader);
+    const expected = createHash('sha256');
+    let total = 0;
+    const said = (s: string): void => {
+      expected.update(s);
+      total += Buffer.byteLength(s);
+    };
+    const random = prng(0x5eed);
+    for (let i = 0; i < 20_000; i++) {
+      const piece = `piece ${i} ${'d'.repeat((i * 37) % 500)}\n`;
+      switch (Math.floor(random() * 5)) {
+        case 0:
+        case 1: {
+          const text = out.directText();
+          text.text(piece);
+          out.wroteDirect();
+          break;
+        }
+        case 2:
+          out.line(piece.slice(0, -1));
+          break;
+        case 3:
+          out.bytes(piece.length, (buffer, at) => at + Buffer.from(buffer.buffer, buffer.byteOffset).write(piece, at, 'latin1'));
+          break;
+        default:
+          out.write(Buffer.from(piece));
+      }
+      said(piece);
+      if (i % 1000 === 999) out.flush();
+    }
+    await out.drain();
+    assert.equal(reader.received, total);
+    assert.equal(reader.hash.digest('hex'), expected.digest('hex'));
+    assert.ok(out.maxHeld <= OUTPUT_BUFFER + 600, `held at most ${out.maxHeld} bytes`);
   });
 
   it('stops writing, without an error, once the reader has gone (EPIPE)', async () => {

@@ -1,7 +1,6 @@
 import type { Registry } from '../../dissect/registry.js';
 import { summarize } from '../../dissect/summary.js';
 import { readTimeZoneAgain } from '../../dissect/frame-bytes.js';
-import { TextBytes } from '../../dissect/text-bytes.js';
 import { writeTreeBytes } from '../../dissect/tree-bytes.js';
 import type { Packet } from '../../dissect/types.js';
 import type { Output } from '../io.js';
@@ -24,7 +23,6 @@ export interface PrintOptions {
 /** Prints dissected packets in the format -T/-V/-x/-e ask for. */
 export class PacketPrinter {
   private printed = 0;
-  private text: TextBytes | undefined;
   private readonly fields;
 
   constructor(
@@ -71,24 +69,28 @@ export class PacketPrinter {
     }
     // As in tshark: -V prints the tree, -x alone prints only the bytes, -P adds the summary line.
     if (opts.verbose) {
-      // A blank line between packets, then the tree written straight into bytes.
-      const text = (this.text ??= new TextBytes());
-      text.length = 0;
+      // A blank line between packets, then the tree (and the bytes) written straight into the output.
+      const text = out.directText();
       if (this.printed > 1) text.byte(0x0a);
       writeTreeBytes(text, pkt!, registry);
       if (pkt!.layers.length === 0) text.byte(0x0a);
-      const { buffer, length } = text;
-      out.bytes(length, (into, at) => {
-        buffer.copy(into, at, 0, length);
-        return at + length;
-      });
-    } else if (!opts.hex || opts.summaryLines) {
+      if (opts.hex) {
+        text.byte(0x0a);
+        if (data.length) {
+          text.room(hexDumpBytes(data.length));
+          text.length = hexDumpInto(data, text.buffer, text.length);
+        }
+        text.byte(0x0a);
+      }
+      out.wroteDirect();
+      return;
+    }
+    if (!opts.hex || opts.summaryLines) {
       const line = summaryLine(pkt!.frame.number, time, summarize(pkt!, registry), this.paint);
       const severity = pkt!.notes.find((n) => n.severity === 'error') ? 'error' : undefined;
       out.line(severity ? this.paint.error(line) : line);
     }
     if (opts.hex) {
-      if (opts.verbose) out.line('');
       if (data.length) out.bytes(hexDumpBytes(data.length), (buffer, at) => hexDumpInto(data, buffer, at));
       out.line('');
     }
