@@ -201,7 +201,7 @@ interface LayerPlan {
   dissector: Dissector | undefined;
   /** The dissector's field title, when all its fields are shown. */
   title: FieldTitleBytes | undefined;
-  titleWriter: ((out: TextBytes, pkt: Packet) => void) | undefined;
+  titleWriter: ((out: TextBytes, pkt: Packet, layer: Layer) => void) | undefined;
   /** Reads and writes a plain layer, made the first time one is met (tree-lines.ts). */
   write?: LayerWriter;
 }
@@ -225,7 +225,8 @@ function layerPlan(registry: Registry, proto: string): LayerPlan {
   if (!lp) {
     const fields = shownFields(registry, proto);
     const dissector = registry.dissector(proto);
-    lp = { fields, plan: planOf(fields), dissector, title: fieldTitleBytes(dissector, fields), titleWriter: titleBytes.get(proto) };
+    const titleInto = dissector?.titleInto?.bind(dissector);
+    lp = { fields, plan: planOf(fields), dissector, title: fieldTitleBytes(dissector, fields), titleWriter: titleBytes.get(proto) ?? titleInto };
     lastPlans.set(proto, lp);
   }
   return lp;
@@ -278,7 +279,7 @@ function compileLayerWriter(proto: string, lp: LayerPlan): LayerWriter {
     line: (out, i, v, data) => writeLine(out, plan, i, fields[i]!, v, data),
     title: (out, pkt, layer) => {
       if (title) writeFieldTitle(out, title, layer, plan, fields, pkt.data);
-      else if (titleWriter) titleWriter(out, pkt);
+      else if (titleWriter) titleWriter(out, pkt, layer);
       else out.safe(layerTitle(dissector, pkt, layer));
       out.byte(NEWLINE);
     },

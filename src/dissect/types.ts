@@ -1,5 +1,6 @@
 import type { Direction } from '../capture/types.js';
 import type { Conv } from './conversations.js';
+import type { TextBytes } from './text-bytes.js';
 
 /** How a field's values compare and print; the same types the display filter understands. */
 export type FieldType = 'none' | 'uint' | 'int' | 'bool' | 'ipv4' | 'ipv6' | 'ether' | 'string' | 'bytes' | 'protocol' | 'time' | 'float';
@@ -195,6 +196,8 @@ export interface Dissector {
   title?(pkt: Packet, layer: Layer): string;
   /** A header line made of the layer's own fields, in place of `title` (see layerTitle). */
   fieldTitle?: FieldTitle;
+  /** `title`'s text written straight into bytes, for -V (a title of numbers made as a string cost more than the layer's lines). */
+  titleInto?(out: TextBytes, pkt: Packet, layer: Layer): void;
   /** Source and destination this layer contributes to the packet list. */
   endpoints?(pkt: Packet, layer: Layer): [string, string] | undefined;
   /** The Info column when this is the top layer. */

@@ -18,7 +18,7 @@ import { TextBytes } from '../../src/dissect/text-bytes.js';
 import { writeTreeBytes } from '../../src/dissect/tree-bytes.js';
 import type { FrameMeta } from '../../src/dissect/types.js';
 import { ExactRoom } from '../helpers/exact-room.js';
-import { icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
+import { ascii, ethernet, ETH_IPV4, icmpEcho, IPPROTO_ICMP, IPPROTO_TCP, ipv4, tcp, vxlanFrame } from '../fixtures/packet-builder.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/peers', import.meta.url));
 
@@ -166,6 +166,38 @@ describe('header lines made of fields (Ethernet, IPv4, UDP, VXLAN)', () => {
       const [written, tree] = headLines(frame.subarray(0, length));
       assert.deepEqual(written.slice(0, expected.length), expected, `cut at ${length}`);
       assert.deepEqual(tree, written, `cut at ${length}`);
+    }
+  });
+});
+
+describe("TCP's header line, written as bytes", () => {
+  const registry = createRegistry();
+  const ip = { src: '10.244.0.2', dst: '10.244.3.2' };
+  const titles = (data: Uint8Array): [string | undefined, string | undefined] => {
+    const meta: FrameMeta = { number: 1, sec: 0, nsec: 0, capLen: data.length, origLen: data.length, linkType: 1, interfaceId: 0, direction: 0 };
+    const pkt = dissect(data, meta, registry);
+    const out = new TextBytes(64);
+    writeTreeBytes(out, pkt, registry);
+    const pick = (lines: string[]): string | undefined => lines.find((l) => l.startsWith('Transmission Control Protocol'));
+    return [pick(out.buffer.toString('utf8', 0, out.length).split('\n')), pick(treeText(buildTree(pkt, registry, { ranges: false })))];
+  };
+
+  it('is the title text, whole or cut anywhere, for any ports, sequence number and length', () => {
+    for (const [srcPort, dstPort, seq, body] of [
+      [32768, 80, 1000, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n'],
+      [0, 65535, 0xffffffff, ''],
+      [443, 51234, 2 ** 31, 'x'.repeat(1400)],
+    ] as const) {
+      const frame = ethernet(
+        { src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02', type: ETH_IPV4 },
+        ipv4({ ...ip, proto: IPPROTO_TCP }, tcp({ srcPort, dstPort, seq, flags: 'PA', mss: 1460 }, ascii(body), ip)),
+      );
+      const [whole] = titles(frame);
+      assert.equal(whole, `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}, Seq: ${seq}, Len: ${body.length}`);
+      for (let cut = 34; cut <= frame.length; cut++) {
+        const [written, tree] = titles(frame.subarray(0, cut));
+        assert.equal(written, tree, `cut at ${cut}`);
+      }
     }
   });
 });

@@ -50,6 +50,14 @@ function option(p: Packet, l: Layer, kind: number, pick: (d: Uint8Array, at: num
 const mssValue = (d: Uint8Array, at: number, len: number): number | undefined => (len === 4 ? rd16(d, at + 2) : undefined);
 const flagBit = (mask: number) => ({ ...bits(12, 2, mask, true), parent: 'tcp.flags' });
 const payloadLen = (_p: Packet, l: Layer): number => Math.max(0, l.end - l.payload);
+
+const TITLE = 'Transmission Control Protocol';
+const encode = (s: string): Uint8Array => new TextEncoder().encode(s);
+const TITLE_BYTES = encode(TITLE);
+const SRC_PORT = encode(`${TITLE}, Src Port: `);
+const DST_PORT = encode(', Dst Port: ');
+const SEQ = encode(', Seq: ');
+const LEN = encode(', Len: ');
 const tcpConv = (l: Layer): TcpConv | undefined => (l.conv?.kind === 'tcp' ? l.conv : undefined);
 const hasAck = (p: Packet, l: Layer): boolean => l.start + 14 <= l.payload && (p.data[l.start + 13]! & 0x10) !== 0;
 function relative(p: Packet, l: Layer, offset: number, base: number | undefined): number | undefined {
@@ -163,8 +171,22 @@ export const tcp: Dissector = {
   },
   title: (p, l) =>
     l.payload - l.start < 20
-      ? 'Transmission Control Protocol'
-      : `Transmission Control Protocol, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}, Seq: ${rd32(p.data, l.start + 4)}, Len: ${payloadLen(p, l)}`,
+      ? TITLE
+      : `${TITLE}, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}, Seq: ${rd32(p.data, l.start + 4)}, Len: ${payloadLen(p, l)}`,
+  titleInto(out, p, l) {
+    if (l.payload - l.start < 20) {
+      out.bytes(TITLE_BYTES);
+      return;
+    }
+    out.bytes(SRC_PORT);
+    out.decimal(rd16(p.data, l.start));
+    out.bytes(DST_PORT);
+    out.decimal(rd16(p.data, l.start + 2));
+    out.bytes(SEQ);
+    out.decimal(rd32(p.data, l.start + 4));
+    out.bytes(LEN);
+    out.decimal(payloadLen(p, l));
+  },
   info(p, l) {
     if (l.payload - l.start < 20) return '';
     const d = p.data;
