@@ -434,6 +434,31 @@ describe('DNS', () => {
     assert.equal(info(p), 'Standard query 0x0045 A a\\x1b[');
   });
 
+  it('reads names of every length, the root, Latin-1 bytes and names compressed into the middle of others', () => {
+    const label = (t: string): Uint8Array => B.concat(Uint8Array.of(t.length), B.ascii(t));
+    const query = (name: Uint8Array): Packet => decode(overUdp(B.concat(B.be16(0x47, 0x0100, 1, 0, 0, 0), name, B.be16(1, 1))));
+    assert.deepEqual(text(query(Uint8Array.of(0)), 'dns.qry.name'), ['<Root>']);
+    // Bytes past ASCII are Latin-1 characters, as tshark shows them (UTF-8 bytes are not decoded).
+    const latin = query(Uint8Array.of(4, 0x63, 0xe9, 0x80, 0xff, 3, 0x63, 0x6f, 0x6d, 0));
+    assert.deepEqual(text(latin, 'dns.qry.name'), ['c\u00e9\u0080\u00ff.com']);
+    assert.deepEqual(text(latin, 'dns.count.labels'), ['2']);
+    // A name of 16 labels of 63 bytes: 1,023 characters with the dots, the most a name may have.
+    const long = Array.from({ length: 16 }, (_, k) => String.fromCharCode(0x61 + k).repeat(63));
+    const longest = query(B.concat(...long.map(label), Uint8Array.of(0)));
+    assert.deepEqual(text(longest, 'dns.qry.name'), [long.join('.')]);
+    assert.deepEqual(text(longest, 'dns.qry.name.len'), ['1023']);
+    // One byte more is malformed.
+    const tooLong = query(B.concat(...long.map(label), label('z'), Uint8Array.of(0)));
+    assert.deepEqual(text(tooLong, 'dns.qry.name'), []);
+    // The answer's name points into the middle of the question's: its labels from there on.
+    const question = B.concat(label('www'), label('example'), label('com'), Uint8Array.of(0), B.be16(1, 1));
+    const answer = B.concat(label('mail'), Uint8Array.of(0xc0, 12 + 4), B.be16(1, 1, 0, 30, 4), Uint8Array.of(10, 0, 0, 1));
+    const r = decode(overUdp(B.concat(B.be16(0x48, 0x8180, 1, 1, 0, 0), question, answer), false));
+    assert.deepEqual(text(r, 'dns.resp.name'), ['mail.example.com']);
+    assert.deepEqual(text(r, 'dns.qry.name'), ['www.example.com']);
+    assert.deepEqual(text(r, 'dns.a'), ['10.0.0.1']);
+  });
+
   it('decodes DNS over TCP after its length prefix', () => {
     const q = B.dnsQuery({ id: 0x46, name: 'tcp.example' });
     const frame = eth4(6, B.tcp({ srcPort: 40000, dstPort: 53, seq: 1, ack: 1, flags: 'PA' }, B.concat(B.be16(q.length), q)));

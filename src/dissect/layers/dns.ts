@@ -2,7 +2,6 @@ import { formatIpv4, formatIpv6 } from '../format.js';
 import { rd16, rd32, protocolField, fieldsOf } from '../field-helpers.js';
 import type { DecodeContext, Dissector, FieldValue, Layer, Packet } from '../types.js';
 import { safeText } from '../../text/escape.js';
-import { latin1 } from '../../text/latin1.js';
 
 // DNS (RFC 1035) on UDP and TCP port 53. Over TCP each message has a 2-byte length prefix
 // (kept in the layer, `aux` = 2). Names are decompressed with a bound on pointer jumps, so a
@@ -86,7 +85,8 @@ type Problem = string;
  * Without `wantText` the name is only checked (dissection's pass), and its text is left empty.
  */
 function readName(d: Uint8Array, msg: number, at: number, end: number, wantText = true): Name | Problem {
-  let text = '';
+  // The text's bytes are gathered here and decoded once: a string per label, joined, cost more
+  // than the rest of a DNS layer's -V lines.
   let length = 0;
   let labels = 0;
   let next = -1;
@@ -94,7 +94,7 @@ function readName(d: Uint8Array, msg: number, at: number, end: number, wantText 
   for (let p = at; ;) {
     if (p >= end) return 'truncated';
     const len = d[p]!;
-    if (len === 0) return { text: wantText ? text || '<Root>' : '', labels, next: next < 0 ? p + 1 : next };
+    if (len === 0) return { text: wantText ? (length ? NAME_BYTES.toString('latin1', 0, length) : '<Root>') : '', labels, next: next < 0 ? p + 1 : next };
     if ((len & 0xc0) === 0xc0) {
       if (p + 2 > end) return 'truncated';
       if (next < 0) next = p + 2;
@@ -106,13 +106,17 @@ function readName(d: Uint8Array, msg: number, at: number, end: number, wantText 
     }
     if (len & 0xc0) return `unsupported label type 0x${(len & 0xc0).toString(16)}`;
     if (p + 1 + len > end) return 'truncated';
-    if (wantText) text += (labels ? '.' : '') + latin1(d, p + 1, p + 1 + len);
-    length += (labels ? 1 : 0) + len;
+    if (length + (labels ? 1 : 0) + len > MAX_NAME) return 'name too long';
+    if (labels) NAME_BYTES[length++] = 0x2e;
+    if (wantText) NAME_BYTES.set(d.subarray(p + 1, p + 1 + len), length);
+    length += len;
     labels++;
-    if (length > MAX_NAME) return 'name too long';
     p += 1 + len;
   }
 }
+
+/** A name's text as its bytes, at most MAX_NAME of them. */
+const NAME_BYTES = Buffer.alloc(MAX_NAME);
 
 interface Question {
   name: Name;
@@ -132,20 +136,20 @@ interface Parsed {
   problem?: Problem;
 }
 
-const cache = new WeakMap<Layer, Parsed>();
+/** The last few layers parsed, newest first: -V asks every field of one layer in turn, a filter or the UI a few layers' at most. */
+const RECENT = 4;
+const recentLayers: (Layer | undefined)[] = new Array<Layer | undefined>(RECENT).fill(undefined);
+const recentParsed: (Parsed | undefined)[] = new Array<Parsed | undefined>(RECENT).fill(undefined);
 const msgStart = (l: Layer): number => l.start + (l.aux ?? 0);
 
-// -V asks every field in turn of the same layer: the last one is checked before the map.
-let lastLayer: Layer | undefined;
-let lastParsed: Parsed | undefined;
-
 function parse(p: Packet, l: Layer): Parsed {
-  if (l === lastLayer) return lastParsed!;
-  let out = cache.get(l);
-  lastLayer = l;
-  if (out) return (lastParsed = out);
-  lastParsed = out = { questions: [], records: [] };
-  cache.set(l, out);
+  if (l === recentLayers[0]) return recentParsed[0]!;
+  for (let k = 1; k < RECENT; k++) if (recentLayers[k] === l) return recentParsed[k]!;
+  const out: Parsed = { questions: [], records: [] };
+  recentLayers.pop();
+  recentLayers.unshift(l);
+  recentParsed.pop();
+  recentParsed.unshift(out);
   const problem = walk(p.data, msgStart(l), l.end, out);
   if (problem) out.problem = problem;
   return out;
