@@ -503,6 +503,18 @@ describe('HTTP', () => {
     assert.equal(info(p), 'HTTP/1.1 404 Not Found');
   });
 
+  it('finds Host and Content-Length in any case, skipping lines that only look like them', () => {
+    const head = (text: string): Packet => decode(overTcp(Uint8Array.from(text, (c) => c.charCodeAt(0))));
+    const fields = (p: Packet): string[] => ['http.host', 'http.content_length'].map((f) => text(p, f).join(','));
+    assert.deepEqual(fields(head('POST / HTTP/1.1\r\nX-Host: no\r\nHOST:\t  a.example \t\r\ncontent-LENGTH: 12\r\n\r\n')), ['a.example', '12']);
+    // A carriage return inside a line is not a line's end: that Host line does not count.
+    assert.deepEqual(fields(head('GET / HTTP/1.1\r\nHost: a\rb\r\nhost: c\r\n\r\n')), ['c', '']);
+    assert.deepEqual(fields(head('GET / HTTP/1.1\r\nHostname: x\r\nHost: y\r\nContent-Length: 1e3\r\n\r\n')), ['y', '']);
+    // Bytes past ASCII are Latin-1; lines may end in a bare line feed; nothing after the empty line is a header.
+    assert.deepEqual(fields(head('GET / HTTP/1.0\nHost: caf\xe9\n\n')), ['caf\u00e9', '']);
+    assert.deepEqual(fields(head('GET / HTTP/1.1\r\n\r\nHost: body')), ['', '']);
+  });
+
   it('leaves other payloads as data and escapes the Info line', () => {
     assert.equal(stack(decode(overTcp(B.ascii('hello world\r\n')))), 'frame:eth:ip:tcp:data');
     const p = decode(overTcp(B.ascii('GET /\x1b[31m\\ HTTP/1.0\r\n\r\n')));

@@ -46,36 +46,48 @@ export function looksLikeHttp(d: Uint8Array, start: number, end: number): boolea
 
 const METHOD_WORDS = METHODS.map((m) => `${m} `);
 
-// Every field reads the header lines: the last layer's are kept, with its first line split, so
-// -V's ten fields split them once.
+// Every field reads the header lines of one layer: their bounds are found once per layer (-V
+// asks ten fields in turn), and only the lines a field needs become text.
 let linesOf: Layer | undefined;
 let linesData: Uint8Array | undefined;
-let lastLines: string[] = [];
+let lineCount = 0;
+const lineStart: number[] = [];
+const lineEnd: number[] = [];
 let lastFirst: FirstLine | undefined;
 
-/** The header lines, each without its line ending; the first is the request or status line. */
-function lines(p: Packet, l: Layer): string[] {
-  if (l === linesOf && p.data === linesData) return lastLines;
-  lastLines = splitLines(p, l);
-  lastFirst = splitFirst(lastLines[0]);
-  linesOf = l;
-  linesData = p.data;
-  return lastLines;
-}
-
-function splitLines(p: Packet, l: Layer): string[] {
+/** Finds the header lines, each without its line ending; the first is the request or status line. */
+function findLines(p: Packet, l: Layer): void {
+  if (l === linesOf && p.data === linesData) return;
   const d = p.data;
-  const out: string[] = [];
+  let n = 0;
   let from = l.start;
   for (let i = l.start; i < l.payload; i++) {
     if (d[i] !== 0x0a) continue;
     const to = i > from && d[i - 1] === 0x0d ? i - 1 : i;
     if (to === from) break;
-    out.push(latin1(d, from, to));
+    lineStart[n] = from;
+    lineEnd[n++] = to;
     from = i + 1;
   }
-  if (from < l.payload && out.length === 0) out.push(latin1(d, from, l.payload));
-  return out;
+  if (from < l.payload && n === 0) {
+    lineStart[0] = from;
+    lineEnd[n++] = l.payload;
+  }
+  lineCount = n;
+  lastFirst = splitFirst(n ? latin1(d, lineStart[0]!, lineEnd[0]!) : undefined);
+  linesOf = l;
+  linesData = p.data;
+}
+
+/** Whether bytes [at, end) begin with `lower` (lower-case ASCII), letters in either case. */
+function startsWithAnyCase(d: Uint8Array, at: number, end: number, lower: string): boolean {
+  if (at + lower.length > end) return false;
+  for (let k = 0; k < lower.length; k++) {
+    const c = lower.charCodeAt(k);
+    const b = d[at + k]!;
+    if (b !== c && !(c >= 0x61 && c <= 0x7a && (b | 0x20) === c)) return false;
+  }
+  return true;
 }
 
 interface FirstLine {
@@ -84,7 +96,7 @@ interface FirstLine {
 }
 
 function firstLine(p: Packet, l: Layer): FirstLine | undefined {
-  lines(p, l);
+  findLines(p, l);
   return lastFirst;
 }
 
@@ -106,10 +118,14 @@ const part = (request: boolean, k: 0 | 1 | 2, conv: (s: string) => FieldValue | 
 
 function header(name: string): (p: Packet, l: Layer) => string | undefined {
   const re = new RegExp(`^${name}:[ \\t]*(.*?)[ \\t]*$`, 'i');
+  // Only a line that starts with the name can match: the others are not made into text.
+  const prefix = `${name.toLowerCase()}:`;
   return (p, l) => {
-    const all = lines(p, l);
-    for (let i = 1; i < all.length; i++) {
-      const m = re.exec(all[i]!);
+    findLines(p, l);
+    const d = p.data;
+    for (let i = 1; i < lineCount; i++) {
+      if (!startsWithAnyCase(d, lineStart[i]!, lineEnd[i]!, prefix)) continue;
+      const m = re.exec(latin1(d, lineStart[i]!, lineEnd[i]!));
       if (m) return m[1];
     }
     return undefined;
