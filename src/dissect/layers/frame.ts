@@ -56,9 +56,9 @@ let zoneSuffix = '';
  * The arrival time's text around the fraction of a second: "Jun  1, 2025 10:00:06." and " UTC".
  * Undefined past ±275,760 years (a corrupt time stamp or resolution): there is no calendar
  * date there; tshark says the same. `serial` changes whenever the texts do. `tz` is the TZ in
- * force, when the caller has it already.
+ * force (process.env.TZ, which the caller may have read already).
  */
-export function arrivalSecond(sec: number, tz = process.env.TZ): { text: string; zone: string; serial: number } | undefined {
+export function arrivalSecond(sec: number, tz: string | undefined): { text: string; zone: string; serial: number } | undefined {
   if (sec !== secondOf || tz !== secondTz) {
     if (tz !== secondTz) zoneHour = NaN;
     const t = new Date(sec * 1000);
@@ -79,7 +79,7 @@ const second = { text: '', zone: '', serial: 0 };
 
 /** tshark's absolute time in the local time zone: "Jun  1, 2025 10:00:06.002950000 UTC". */
 function formatArrival(sec: number, nsec: number): string {
-  const at = arrivalSecond(sec);
+  const at = arrivalSecond(sec, process.env.TZ);
   return at ? at.text + fraction(nsec, 9) + at.zone : NOT_REPRESENTABLE;
 }
 
