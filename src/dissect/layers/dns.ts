@@ -108,8 +108,8 @@ function readName(d: Uint8Array, msg: number, at: number, end: number, wantText 
     if (p + 1 + len > end) return 'truncated';
     if (length + (labels ? 1 : 0) + len > MAX_NAME) return 'name too long';
     if (labels) NAME_BYTES[length++] = 0x2e;
-    if (wantText) NAME_BYTES.set(d.subarray(p + 1, p + 1 + len), length);
-    length += len;
+    if (wantText) for (let k = 1; k <= len; k++) NAME_BYTES[length++] = d[p + k]!;
+    else length += len;
     labels++;
     p += 1 + len;
   }
