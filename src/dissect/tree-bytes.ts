@@ -6,7 +6,7 @@ import type { TextBytes } from './text-bytes.js';
 import { compileLayer, type FieldTitleBytes, type LayerWriter } from './tree-lines.js';
 import { layerTitle, titleFields } from './title.js';
 import { escapeTree, layerNode, layoutOf, shownFields } from './tree.js';
-import type { Dissector, FieldDef, FieldValue, Layer, Packet, TreeNode } from './types.js';
+import type { BytesTitle, Dissector, FieldDef, FieldValue, Layer, Packet, TreeNode } from './types.js';
 
 // -V prints about a hundred lines a packet. Building them as tree nodes and label strings, then
 // encoding them, cost most of -V's time; this writes the same text straight into bytes. A layer
@@ -225,7 +225,7 @@ function layerPlan(registry: Registry, proto: string): LayerPlan {
   if (!lp) {
     const fields = shownFields(registry, proto);
     const dissector = registry.dissector(proto);
-    const titleInto = dissector?.titleInto?.bind(dissector);
+    const titleInto = (dissector?.title as Partial<BytesTitle> | undefined)?.into;
     lp = { fields, plan: planOf(fields), dissector, title: fieldTitleBytes(dissector, fields), titleWriter: titleBytes.get(proto) ?? titleInto };
     lastPlans.set(proto, lp);
   }

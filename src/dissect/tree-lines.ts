@@ -302,7 +302,8 @@ export function compileLayer(given: LayerSpec): LayerWriter {
     }
     parts.push(part + WRITTEN_ALL);
   }
-  const name = `${given.proto.replace(/[^A-Za-z0-9_]/g, '_')}_`;
+  // A protocol's name may hold any character, or start with a digit ("6lowpan"): w_ and '_' in place of the rest keep it a name.
+  const name = `w_${given.proto.replace(/[^A-Za-z0-9_]/g, '_')}_`;
   for (let k = 0; k < parts.length; k++) head += `${name}part${k}(out,pkt,layer);`;
   head += 'return true;';
   const parameters = {

@@ -184,6 +184,16 @@ export interface FieldTitle {
   parts: readonly (readonly [prefix: string, field: string])[];
 }
 
+/**
+ * A title that also writes its text straight into bytes, for -V (a title of numbers made as a
+ * string cost more than the layer's lines). Kept on the function, so that a dissector given
+ * another title loses it.
+ */
+export interface BytesTitle {
+  (pkt: Packet, layer: Layer): string;
+  into(out: TextBytes, pkt: Packet, layer: Layer): void;
+}
+
 export interface Dissector {
   proto: string;
   /** Long name, for the detail tree (e.g. "Internet Protocol Version 4"). */
@@ -196,8 +206,6 @@ export interface Dissector {
   title?(pkt: Packet, layer: Layer): string;
   /** A header line made of the layer's own fields, in place of `title` (see layerTitle). */
   fieldTitle?: FieldTitle;
-  /** `title`'s text written straight into bytes, for -V (a title of numbers made as a string cost more than the layer's lines). */
-  titleInto?(out: TextBytes, pkt: Packet, layer: Layer): void;
   /** Source and destination this layer contributes to the packet list. */
   endpoints?(pkt: Packet, layer: Layer): [string, string] | undefined;
   /** The Info column when this is the top layer. */

@@ -12,6 +12,7 @@ import { TextBytes } from '../../src/dissect/text-bytes.js';
 import { buildTree, treeText } from '../../src/dissect/tree.js';
 import { writeTreeBytes } from '../../src/dissect/tree-bytes.js';
 import type { Dissector, FieldValue, FrameMeta } from '../../src/dissect/types.js';
+import { ascii, ethernet, ETH_IPV4, IPPROTO_TCP, ipv4, tcp } from '../fixtures/packet-builder.js';
 import { ExactRoom } from '../helpers/exact-room.js';
 import { prng } from '../helpers/prng.js';
 
@@ -220,6 +221,39 @@ describe("-V's compiled layer writers", () => {
       }
     }
     assert.ok(compared > 10_000, `only ${compared} packets compared`);
+  });
+
+  it('are made for a protocol whose name is no JavaScript name (a digit first, dots, dashes)', () => {
+    for (const proto of ['6lowpan', 'a.b-c', '_', 'class']) {
+      const registry = createRegistry();
+      registry.add({
+        proto,
+        name: `Named ${proto}`,
+        short: 'X',
+        fields: [protocolField(proto, `Named ${proto}`), ...fieldsOf(proto, [[`${proto}.a`, 'A', 'uint', u8(0)]])],
+        decode(ctx, start, end) {
+          ctx.push(proto, start, Math.min(end, start + 2), end);
+          return undefined;
+        },
+      });
+      registry.register('ethertype', ETHERTYPE, proto);
+      const { tree, bytes } = compare(registry, Uint8Array.from([...ETH_HEADER, 7, 8, 9]), false);
+      assert.match(bytes, /^ {4}A: 7$/m, proto);
+      assert.equal(bytes, tree, proto);
+    }
+  });
+
+  it("follow a title given in place of TCP's own (which -V otherwise writes as bytes)", () => {
+    const registry = createRegistry();
+    registry.add({ ...registry.dissector('tcp')!, title: () => 'TCP, as titled again' });
+    const ip = { src: '10.0.0.1', dst: '10.0.0.2' };
+    const data = ethernet(
+      { src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02', type: ETH_IPV4 },
+      ipv4({ ...ip, proto: IPPROTO_TCP }, tcp({ srcPort: 1, dstPort: 2, seq: 3, flags: 'PA' }, ascii('hi'), ip)),
+    );
+    const { tree, bytes } = compare(registry, data, false);
+    assert.match(bytes, /^TCP, as titled again$/m);
+    assert.equal(bytes, tree);
   });
 
   it('are made again when a dissector is added again: its new title shows', () => {

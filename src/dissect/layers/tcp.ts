@@ -1,7 +1,8 @@
 import { markMalformed, truncatedHeader } from '../dissect.js';
 import { bits, fieldsOf, protocolField, rd16, rd32, u16, u32 } from '../field-helpers.js';
 import type { TcpConv } from '../conversations.js';
-import type { Dissector, FieldValue, Layer, Packet } from '../types.js';
+import type { TextBytes } from '../text-bytes.js';
+import type { BytesTitle, Dissector, FieldValue, Layer, Packet } from '../types.js';
 import { protoByPorts } from './ports.js';
 
 /** In the order tshark lists them: lowest bit first ("SYN, ACK", "FIN, ACK"). */
@@ -58,6 +59,29 @@ const SRC_PORT = encode(`${TITLE}, Src Port: `);
 const DST_PORT = encode(', Dst Port: ');
 const SEQ = encode(', Seq: ');
 const LEN = encode(', Len: ');
+
+const title: BytesTitle = Object.assign(
+  (p: Packet, l: Layer): string =>
+    l.payload - l.start < 20
+      ? TITLE
+      : `${TITLE}, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}, Seq: ${rd32(p.data, l.start + 4)}, Len: ${payloadLen(p, l)}`,
+  {
+    into(out: TextBytes, p: Packet, l: Layer): void {
+      if (l.payload - l.start < 20) {
+        out.bytes(TITLE_BYTES);
+        return;
+      }
+      out.bytes(SRC_PORT);
+      out.decimal(rd16(p.data, l.start));
+      out.bytes(DST_PORT);
+      out.decimal(rd16(p.data, l.start + 2));
+      out.bytes(SEQ);
+      out.decimal(rd32(p.data, l.start + 4));
+      out.bytes(LEN);
+      out.decimal(payloadLen(p, l));
+    },
+  },
+);
 const tcpConv = (l: Layer): TcpConv | undefined => (l.conv?.kind === 'tcp' ? l.conv : undefined);
 const hasAck = (p: Packet, l: Layer): boolean => l.start + 14 <= l.payload && (p.data[l.start + 13]! & 0x10) !== 0;
 function relative(p: Packet, l: Layer, offset: number, base: number | undefined): number | undefined {
@@ -169,24 +193,7 @@ export const tcp: Dissector = {
     const proto = protoByPorts(ctx, 'tcp.port', rd16(d, start), rd16(d, start + 2));
     return { proto: proto ?? 'data', start: start + off, end };
   },
-  title: (p, l) =>
-    l.payload - l.start < 20
-      ? TITLE
-      : `${TITLE}, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}, Seq: ${rd32(p.data, l.start + 4)}, Len: ${payloadLen(p, l)}`,
-  titleInto(out, p, l) {
-    if (l.payload - l.start < 20) {
-      out.bytes(TITLE_BYTES);
-      return;
-    }
-    out.bytes(SRC_PORT);
-    out.decimal(rd16(p.data, l.start));
-    out.bytes(DST_PORT);
-    out.decimal(rd16(p.data, l.start + 2));
-    out.bytes(SEQ);
-    out.decimal(rd32(p.data, l.start + 4));
-    out.bytes(LEN);
-    out.decimal(payloadLen(p, l));
-  },
+  title,
   info(p, l) {
     if (l.payload - l.start < 20) return '';
     const d = p.data;
