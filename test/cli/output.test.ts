@@ -13,6 +13,12 @@ import { buildPcap } from '../fixtures/capture-writer.js';
 import { filler, icmpEcho, IPPROTO_ICMP, vxlanFrame } from '../fixtures/packet-builder.js';
 import { TempDir } from '../capture/helpers.js';
 import { prng } from '../helpers/prng.js';
+import { painter } from '../../src/cli/print/color.js';
+import { PacketPrinter, type PrintOptions } from '../../src/cli/print/packet-printer.js';
+import { createRegistry } from '../../src/dissect/default-registry.js';
+import { dissect } from '../../src/dissect/dissect.js';
+import { fieldsOf, protocolField, u8 } from '../../src/dissect/field-helpers.js';
+import type { FrameMeta } from '../../src/dissect/types.js';
 
 const dir = new TempDir();
 setFlagsFromString('--expose-gc');
@@ -146,6 +152,46 @@ describe('output back-pressure', () => {
     assert.equal(reader.received, total);
     assert.equal(reader.hash.digest('hex'), expected.digest('hex'));
     assert.ok(out.maxHeld <= OUTPUT_BUFFER + 600, `held at most ${out.maxHeld} bytes`);
+  });
+
+  it('prints nothing of a packet whose -V tree fails, and all of the packets before it', () => {
+    const registry = createRegistry();
+    // A title that names a field past its minimum length is a mistake in the dissector: writing it throws.
+    registry.add({
+      proto: 'broken',
+      name: 'Broken',
+      short: 'BROKEN',
+      fields: [protocolField('broken', 'Broken'), ...fieldsOf('broken', [['broken.a', 'A', 'uint', u8(4)]])],
+      fieldTitle: { text: 'Broken', minLength: 2, parts: [[', A: ', 'broken.a']] },
+      decode(ctx, start, end) {
+        ctx.push('broken', start, Math.min(end, start + 8), end);
+        return undefined;
+      },
+    });
+    registry.register('ethertype', 0x88b5, 'broken');
+    const reader = new SlowReader(1 << 20, 0);
+    const out = new Output(reader);
+    const options = { output: 'text', verbose: true, hex: false, summaryLines: false, fields: [], fieldsOptions: { header: false } } as const;
+    const printer = new PacketPrinter(options as unknown as PrintOptions, registry, out, painter(false));
+    const meta = (n: number, length: number): FrameMeta => ({
+      number: n,
+      sec: 0,
+      nsec: 0,
+      capLen: length,
+      origLen: length,
+      linkType: 1,
+      interfaceId: 0,
+      direction: 0,
+    });
+    const good = Uint8Array.from([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88, 0xb6, 1, 2]);
+    const bad = Uint8Array.from([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88, 0xb5, 1, 2, 3, 4, 5, 6, 7, 8]);
+    printer.print(dissect(good, meta(1, good.length), registry), good, '');
+    out.flush();
+    const before = reader.received;
+    assert.ok(before > 0, 'the first packet went out');
+    assert.throws(() => printer.print(dissect(bad, meta(2, bad.length), registry), bad, ''), /title shows broken\.a/);
+    out.flush();
+    assert.equal(reader.received, before, 'nothing of the failed packet went out');
   });
 
   it('stops writing, without an error, once the reader has gone (EPIPE)', async () => {

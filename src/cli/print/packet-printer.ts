@@ -71,16 +71,23 @@ export class PacketPrinter {
     if (opts.verbose) {
       // A blank line between packets, then the tree (and the bytes) written straight into the output.
       const text = out.directText();
-      if (this.printed > 1) text.byte(0x0a);
-      writeTreeBytes(text, pkt!, registry);
-      if (pkt!.layers.length === 0) text.byte(0x0a);
-      if (opts.hex) {
-        text.byte(0x0a);
-        if (data.length) {
-          text.room(hexDumpBytes(data.length));
-          text.length = hexDumpInto(data, text.buffer, text.length);
+      const before = text.length;
+      try {
+        if (this.printed > 1) text.byte(0x0a);
+        writeTreeBytes(text, pkt!, registry);
+        if (pkt!.layers.length === 0) text.byte(0x0a);
+        if (opts.hex) {
+          text.byte(0x0a);
+          if (data.length) {
+            text.room(hexDumpBytes(data.length));
+            text.length = hexDumpInto(data, text.buffer, text.length);
+          }
+          text.byte(0x0a);
         }
-        text.byte(0x0a);
+      } catch (e) {
+        // A packet whose tree fails (an internal error) prints nothing of it, as when it was built apart.
+        text.length = before;
+        throw e;
       }
       out.wroteDirect();
       return;
