@@ -19,7 +19,15 @@ import { VtepCollector } from './vteps.js';
 
 export interface AnalysisResult {
   tunnels: Tunnel[];
+  /** Every flow's view, made on first use and kept with the result. */
   flows: Flow[];
+  /**
+   * How many flows there are, and flow `id`'s view made afresh and not kept: going through half a
+   * million flows once this way leaves no views behind (the UI's analysis worker, whose peak
+   * memory the UI's pays for).
+   */
+  flowCount: number;
+  flowAt(id: number): Flow;
   hops: Hops;
   topology: Topology;
   fingerprint: CniHint[];
@@ -140,7 +148,7 @@ class AnalysisRun {
       a.confidence ??= 'certain';
     }
     const parts = { tunnels, hops, topology, fingerprint: hints, vantage, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
-    return resultWithFlows(parts, flowCollector.lister());
+    return resultWithFlows(parts, flowCollector.lister(), flowCollector.viewer());
   }
 }
 
@@ -148,11 +156,17 @@ class AnalysisRun {
  * The result, its flows' views made when first asked for: the alert commands never ask. Made
  * outside finish() so that the getter holds on to nothing but the flows.
  */
-function resultWithFlows(parts: Omit<AnalysisResult, 'flows'>, listFlows: () => Flow[]): AnalysisResult {
+function resultWithFlows(
+  parts: Omit<AnalysisResult, 'flows' | 'flowCount' | 'flowAt'>,
+  listFlows: () => Flow[],
+  viewer: { count: number; at(id: number): Flow },
+): AnalysisResult {
   const { tunnels, ...rest } = parts;
   let flows: Flow[] | undefined;
   return {
     tunnels,
+    flowCount: viewer.count,
+    flowAt: (id) => flows?.[id] ?? viewer.at(id),
     get flows(): Flow[] {
       return (flows ??= listFlows());
     },

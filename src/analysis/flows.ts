@@ -536,6 +536,15 @@ export class FlowCollector implements Collector, FlowLookup, FlowList {
     };
   }
 
+  /**
+   * Each flow's view made when asked for and not kept, for a caller that goes through the flows
+   * once (the UI's flow rows). It holds on to the flows only.
+   */
+  viewer(): { count: number; at(id: number): Flow } {
+    const store = this.store;
+    return { count: store.count, at: (id) => new FlowView(store, id) };
+  }
+
   /** Inner address pairs per tunnel id, from the directions each flow took through each tunnel. */
   innerPairs(): Map<number, InnerPair[]> {
     return innerPairsOf(this.store);

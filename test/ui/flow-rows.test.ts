@@ -109,4 +109,26 @@ describe('flow rows', () => {
     // Flow 2's only tunnel is its group: nothing else to say.
     assert.equal(rows.find((f) => f.match.srcPort === 2000)!.also, '');
   });
+
+  it("are made from each flow in turn, not from the result's kept list of every flow's view", async () => {
+    const frames: Frame[] = [
+      { t: 0, data: segment(1, 'a', 1000, 80, 'S') },
+      { t: 10, data: segment(2, 'b', 80, 1000, 'SA') },
+      { t: 20, data: segment(2, 'a', 2000, 80, 'S', 'b') },
+      { t: 30, data: segment(1, 'a', 3000, 443, 'S') },
+    ];
+    const listed = await analyzeBytes(ethCapture(frames));
+    const expected = allFlowRows(buildAnalysisView(listed, frames.length).flowRows);
+    assert.equal(listed.flows.length, 3);
+    // The same analysis again, whose list of views must not be made: half a million views at 1M packets.
+    const r = await analyzeBytes(ethCapture(frames));
+    Object.defineProperty(r, 'flows', {
+      get() {
+        throw new Error('the view asked for every flow at once');
+      },
+    });
+    const view = buildAnalysisView(r, frames.length);
+    assert.equal(view.flowCount, 3);
+    assert.deepEqual(allFlowRows(view.flowRows), expected);
+  });
 });
