@@ -18,18 +18,22 @@ function carried(f: Flow): string {
 
 export async function flows(args: AnalysisArgs, out: Output): Promise<number> {
   const { result, status, names } = await runAnalysis(args);
-  const list = result.flows;
-  // Rows are made as they are printed: a table or JSON of half a million flows is never held whole.
+  // Rows are made as they are printed, each flow's view with its row: a table or JSON of half a
+  // million flows is never held whole, nor are the flows' views.
+  const count = result.flowCount;
   if (args.json) {
     writeJsonArray(
-      list.length,
-      (i) => ({ ...list[i]!.toJSON(), ...nameFields(names, list[i]!.src, list[i]!.dst) }),
+      count,
+      (i) => {
+        const f = result.flowAt(i);
+        return { ...f.toJSON(), ...nameFields(names, f.src, f.dst) };
+      },
       (text) => out.line(text),
     );
     return status;
   }
   const cellsOf = (i: number): (string | number)[] => {
-    const f = list[i]!;
+    const f = result.flowAt(i);
     const state = f.state;
     return [
       f.id,
@@ -52,9 +56,10 @@ export async function flows(args: AnalysisArgs, out: Output): Promise<number> {
     { header: 'TUNNELS', flex: 2, min: 7 },
     { header: 'STATE', flex: 3, min: 12 },
   ];
-  const tunnelled = list.filter((f) => f.tunnelled).length;
+  let tunnelled = 0;
+  for (let i = 0; i < count; i++) if (result.flowAt(i).tunnelled) tunnelled++;
   const width = outputWidth();
-  for (const l of wrap(msg.flowsHeading(list.length, tunnelled, result.stats.analysed), width, '  ')) out.line(l);
-  if (list.length) writeTable(columns, list.length, cellsOf, (l) => out.line(l), width);
+  for (const l of wrap(msg.flowsHeading(count, tunnelled, result.stats.analysed), width, '  ')) out.line(l);
+  if (count) writeTable(columns, count, cellsOf, (l) => out.line(l), width);
   return status;
 }
