@@ -174,9 +174,8 @@ function walk(d: Uint8Array, msg: number, end: number, into: Parsed | undefined)
     const rdlen = isQuestion ? 0 : rd16(d, at + 8);
     if (!isQuestion && at + 10 + rdlen > end) return 'truncated';
     if (into) {
-      const q: Question = { name, type: rd16(d, at), cls: rd16(d, at + 2) };
-      if (isQuestion) into.questions.push(q);
-      else into.records.push({ ...q, ttl: rd32(d, at + 4), rdlen, rdata: at + 10 });
+      if (isQuestion) into.questions.push({ name, type: rd16(d, at), cls: rd16(d, at + 2) });
+      else into.records.push({ name, type: rd16(d, at), cls: rd16(d, at + 2), ttl: rd32(d, at + 4), rdlen, rdata: at + 10 });
     }
     at += fixed + rdlen;
   }
