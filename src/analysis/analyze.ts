@@ -22,12 +22,12 @@ export interface AnalysisResult {
   /** Every flow's view, made on first use and kept with the result. */
   flows: Flow[];
   /**
-   * How many flows there are, and flow `id`'s view made afresh and not kept: going through half a
-   * million flows once this way leaves no views behind (the UI's analysis worker, whose peak
-   * memory the UI's pays for).
+   * `flows.length`, and `flows[i]` for i below it, without making the list: while it is not made,
+   * each view is made afresh and not kept, so going through half a million flows once leaves no
+   * views behind (the UI's analysis worker, whose peak memory the UI pays for).
    */
-  flowCount: number;
-  flowAt(id: number): Flow;
+  readonly flowCount: number;
+  flowAt(i: number): Flow;
   hops: Hops;
   topology: Topology;
   fingerprint: CniHint[];
@@ -165,8 +165,11 @@ function resultWithFlows(
   let flows: Flow[] | undefined;
   return {
     tunnels,
-    flowCount: viewer.count,
-    flowAt: (id) => flows?.[id] ?? viewer.at(id),
+    // Once a list is made or given, these follow it; before, each view is made and dropped.
+    get flowCount(): number {
+      return flows ? flows.length : viewer.count;
+    },
+    flowAt: (i) => (flows ? flows[i]! : viewer.at(i)),
     get flows(): Flow[] {
       return (flows ??= listFlows());
     },

@@ -188,6 +188,12 @@ describe('flow table storage', () => {
       r.flows.map((f) => f.srcPort),
       [7001, 7002],
     );
+    // flowCount and flowAt follow the list given.
+    assert.equal(r.flowCount, 2);
+    assert.deepEqual(
+      [0, 1].map((i) => r.flowAt(i).srcPort),
+      [7001, 7002],
+    );
   });
 
   it('255.255.255.255 (stored as -1) is an address like any other: broadcasts stay one flow', async () => {
