@@ -5,7 +5,7 @@ import { createRegistry } from '../dissect/default-registry.js';
 import { msg } from '../errors.js';
 import { RULES, sortAlerts, type Alert, type AnalysisModels } from './alerts/index.js';
 import { fingerprint, type CniHint } from './fingerprint.js';
-import { FlowCollector, type Flow } from './flows.js';
+import { FlowCollector, type Flow, type FlowViewer } from './flows.js';
 import { HopCollector, type Hops } from './hops.js';
 import { resolveOptions, type AnalysisOptions } from './options.js';
 import type { Packet } from '../dissect/types.js';
@@ -148,7 +148,7 @@ class AnalysisRun {
       a.confidence ??= 'certain';
     }
     const parts = { tunnels, hops, topology, fingerprint: hints, vantage, alerts, stats: { ...stats, untrackedFlowPackets: flowCollector.untracked } };
-    return resultWithFlows(parts, flowCollector.lister(), flowCollector.viewer());
+    return resultWithFlows(parts, flowCollector.viewer());
   }
 }
 
@@ -156,11 +156,7 @@ class AnalysisRun {
  * The result, its flows' views made when first asked for: the alert commands never ask. Made
  * outside finish() so that the getter holds on to nothing but the flows.
  */
-function resultWithFlows(
-  parts: Omit<AnalysisResult, 'flows' | 'flowCount' | 'flowAt'>,
-  listFlows: () => Flow[],
-  viewer: { count: number; at(id: number): Flow },
-): AnalysisResult {
+function resultWithFlows(parts: Omit<AnalysisResult, 'flows' | 'flowCount' | 'flowAt'>, viewer: FlowViewer): AnalysisResult {
   const { tunnels, ...rest } = parts;
   let flows: Flow[] | undefined;
   return {
@@ -171,7 +167,7 @@ function resultWithFlows(
     },
     flowAt: (i) => (flows ? flows[i]! : viewer.at(i)),
     get flows(): Flow[] {
-      return (flows ??= listFlows());
+      return (flows ??= Array.from({ length: viewer.count }, (_, id) => viewer.at(id)));
     },
     set flows(list: Flow[]) {
       flows = list;

@@ -144,6 +144,12 @@ class FlowTable extends FlowStore {
   }
 }
 
+/** The flows' count and flow `id`'s view, made afresh on each call. */
+export interface FlowViewer {
+  count: number;
+  at(id: number): Flow;
+}
+
 /** One flow's public view over the store's columns (the counters live in the store). */
 class FlowView implements Flow {
   constructor(
@@ -524,23 +530,10 @@ export class FlowCollector implements Collector, FlowLookup, FlowList {
   }
 
   /**
-   * A function that makes every flow's view, for the commands and views that list flows. It
-   * holds on to the flows only, not to the lookup's hash buckets.
+   * How many flows, and each one's view made when asked for: the result's list of every view is
+   * made from it when first used. It holds on to the flows only, not to the lookup's hash buckets.
    */
-  lister(): () => Flow[] {
-    const store = this.store;
-    return () => {
-      const views: Flow[] = [];
-      for (let id = 0; id < store.count; id++) views.push(new FlowView(store, id));
-      return views;
-    };
-  }
-
-  /**
-   * Each flow's view made when asked for and not kept, for a caller that goes through the flows
-   * once (the UI's flow rows). It holds on to the flows only.
-   */
-  viewer(): { count: number; at(id: number): Flow } {
+  viewer(): FlowViewer {
     const store = this.store;
     return { count: store.count, at: (id) => new FlowView(store, id) };
   }
