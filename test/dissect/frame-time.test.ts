@@ -19,24 +19,31 @@ function arrival(sec: number, nsec: number): string {
   return String(fieldValues(dissect(new Uint8Array(0), meta, registry), registry, 'frame.time')[0]);
 }
 
+/** Runs `body` with TZ as it sets it, then puts TZ back as it was. */
+function keepingTz(body: () => void): void {
+  const before = process.env.TZ;
+  try {
+    body();
+  } finally {
+    if (before === undefined) delete process.env.TZ;
+    else process.env.TZ = before;
+  }
+}
+
 describe('frame.time', () => {
   it('follows TZ when it changes between packets of the same second', (t) => {
     if (!existsSync('/usr/share/zoneinfo/Asia/Tokyo')) {
       t.skip('no zone file for Asia/Tokyo');
       return;
     }
-    const before = process.env.TZ;
-    try {
+    keepingTz(() => {
       process.env.TZ = 'UTC';
       assert.equal(arrival(1700000000, 5), 'Nov 14, 2023 22:13:20.000000005 UTC');
       process.env.TZ = 'Asia/Tokyo';
       assert.equal(arrival(1700000000, 6), 'Nov 15, 2023 07:13:20.000000006 JST');
       process.env.TZ = 'UTC';
       assert.equal(arrival(1700000000, 7), 'Nov 14, 2023 22:13:20.000000007 UTC');
-    } finally {
-      if (before === undefined) delete process.env.TZ;
-      else process.env.TZ = before;
-    }
+    });
   });
 
   it("in -V's bytes, follows TZ from one printing run to the next and from one second to the next", (t) => {
@@ -50,8 +57,7 @@ describe('frame.time', () => {
       writeTreeBytes(out, dissect(new Uint8Array(0), meta, registry), registry);
       return /Arrival Time: (.*)/.exec(out.buffer.toString('utf8', 0, out.length))![1]!;
     };
-    const before = process.env.TZ;
-    try {
+    keepingTz(() => {
       process.env.TZ = 'UTC';
       readTimeZoneAgain();
       assert.equal(arrivalLine(1700000000, 5), 'Nov 14, 2023 22:13:20.000000005 UTC');
@@ -62,10 +68,7 @@ describe('frame.time', () => {
       // The next second, without being told.
       process.env.TZ = 'UTC';
       assert.equal(arrivalLine(1700000001, 7), 'Nov 14, 2023 22:13:21.000000007 UTC');
-    } finally {
-      if (before === undefined) delete process.env.TZ;
-      else process.env.TZ = before;
-    }
+    });
   });
 });
 
