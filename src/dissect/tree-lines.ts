@@ -71,14 +71,34 @@ const SAFE_DECIMAL_WIDTH = 17;
 /** Stands for the room the rest of the layer needs, filled in once every line's bound is known. */
 const REST = '%REST%';
 
+const EIGHT = new DataView(new ArrayBuffer(8));
+
+/**
+ * A number literal for the double whose little-endian bytes are bytes[at, at + 8), or undefined
+ * for a NaN (whose bits a store need not keep). Labels are written 8 bytes a store: on the bench
+ * capture's -V, 50 ms of 1.1 s less than 4-byte stores.
+ */
+function doubleLiteral(bytes: readonly number[] | Uint8Array, at: number): string | undefined {
+  for (let k = 0; k < 8; k++) EIGHT.setUint8(k, bytes[at + k]!);
+  const x = EIGHT.getFloat64(0, true);
+  if (Number.isNaN(x)) return undefined;
+  // String() gives the shortest text that reads back as the same double, but "0" for -0.
+  return Object.is(x, -0) ? '-0' : String(x);
+}
+
 /** Constant stores of these bytes at `p`, then p moved past them. */
-function stores(bytes: readonly number[] | Uint8Array): string {
+export function stores(bytes: readonly number[] | Uint8Array): string {
   let code = '';
   let i = 0;
-  for (; i + 4 <= bytes.length; i += 4) {
-    const word = (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0;
-    code += `dv.setUint32(p+${i},${word},true);`;
+  const word = (at: number): string => {
+    const w = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+    return `dv.setUint32(p+${at},${w},true);`;
+  };
+  for (; i + 8 <= bytes.length; i += 8) {
+    const literal = doubleLiteral(bytes, i);
+    code += literal === undefined ? word(i) + word(i + 4) : `dv.setFloat64(p+${i},${literal},true);`;
   }
+  for (; i + 4 <= bytes.length; i += 4) code += word(i);
   for (; i < bytes.length; i++) code += `buf[p+${i}]=${bytes[i]};`;
   return `${code}p+=${bytes.length};`;
 }

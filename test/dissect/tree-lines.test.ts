@@ -9,6 +9,7 @@ import { dissect } from '../../src/dissect/dissect.js';
 import { bits, fieldsOf, ipv4At, ipv6At, macAt, protocolField, u16, u32, u8 } from '../../src/dissect/field-helpers.js';
 import type { Registry } from '../../src/dissect/registry.js';
 import { TextBytes } from '../../src/dissect/text-bytes.js';
+import { stores } from '../../src/dissect/tree-lines.js';
 import { buildTree, treeText } from '../../src/dissect/tree.js';
 import { writeTreeBytes } from '../../src/dissect/tree-bytes.js';
 import type { Dissector, FieldValue, FrameMeta } from '../../src/dissect/types.js';
@@ -267,5 +268,37 @@ describe("-V's compiled layer writers", () => {
     const again = compare(registry, data, false);
     assert.match(again.tree, /^ARP, as titled again$/m);
     assert.equal(again.bytes, again.tree);
+  });
+});
+
+describe("-V's constant stores", () => {
+  /** Runs the code stores() makes for `bytes` at offset 3 of a zeroed buffer: the bytes written and where p ends. */
+  function run(bytes: number[]): { written: number[]; end: number } {
+    const buf = new Uint8Array(bytes.length + 8);
+    const dv = new DataView(buf.buffer);
+    const end = new Function('buf', 'dv', 'p', `${stores(bytes)}return p;`)(buf, dv, 3) as number;
+    return { written: [...buf.subarray(3, 3 + bytes.length)], end };
+  }
+
+  it('write exactly the given bytes, eight at a time where they are no NaN', () => {
+    // Eight bytes that read as a double: -0, +/-Infinity, a NaN of each sign, the smallest denormal, 2^53.
+    const special = [
+      [0, 0, 0, 0, 0, 0, 0, 0x80],
+      [0, 0, 0, 0, 0, 0, 0xf0, 0x7f],
+      [0, 0, 0, 0, 0, 0, 0xf0, 0xff],
+      [0, 0, 0, 0, 0, 0, 0xf8, 0x7f],
+      [1, 2, 3, 4, 5, 6, 0xff, 0xff],
+      [1, 0, 0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0, 0x40, 0x43],
+    ];
+    for (const bytes of special) {
+      assert.deepEqual(run(bytes), { written: bytes, end: 3 + 8 }, String(bytes));
+      assert.equal(/setFloat64/.test(stores(bytes)), !Number.isNaN(new DataView(Uint8Array.from(bytes).buffer).getFloat64(0, true)), String(bytes));
+    }
+    const random = prng(41);
+    for (let n = 0; n < 3000; n++) {
+      const bytes = Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 256));
+      assert.deepEqual(run(bytes), { written: bytes, end: 3 + bytes.length }, String(bytes));
+    }
   });
 });
