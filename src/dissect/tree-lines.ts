@@ -94,12 +94,17 @@ export function stores(bytes: readonly number[] | Uint8Array): string {
     const w = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
     return `dv.setUint32(p+${at},${w},true);`;
   };
-  for (; i + 8 <= bytes.length; i += 8) {
-    const literal = doubleLiteral(bytes, i);
-    code += literal === undefined ? word(i) + word(i + 4) : `dv.setFloat64(p+${i},${literal},true);`;
-  }
-  for (; i + 4 <= bytes.length; i += 4) code += word(i);
-  for (; i < bytes.length; i++) code += `buf[p+${i}]=${bytes[i]};`;
+  const double = (at: number): string => {
+    const literal = doubleLiteral(bytes, at);
+    return literal === undefined ? word(at) + word(at + 4) : `dv.setFloat64(p+${at},${literal},true);`;
+  };
+  const n = bytes.length;
+  // The last store of a label overlaps the one before, rewriting the same bytes, instead of storing its tail a byte at a time.
+  for (; i + 8 <= n; i += 8) code += double(i);
+  if (i === n) return `${code}p+=${n};`;
+  if (n >= 8) code += double(n - 8);
+  else if (n >= 4) code += word(0) + (n > 4 ? word(n - 4) : '');
+  else for (; i < n; i++) code += `buf[p+${i}]=${bytes[i]};`;
   return `${code}p+=${bytes.length};`;
 }
 

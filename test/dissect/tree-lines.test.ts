@@ -272,15 +272,18 @@ describe("-V's compiled layer writers", () => {
 });
 
 describe("-V's constant stores", () => {
-  /** Runs the code stores() makes for `bytes` at offset 3 of a zeroed buffer: the bytes written and where p ends. */
+  const FILL = 0xa5;
+  /** Runs the code stores() makes for `bytes` at offset 3 of a buffer of FILL: the whole buffer after, and where p ends. */
   function run(bytes: number[]): { written: number[]; end: number } {
-    const buf = new Uint8Array(bytes.length + 8);
+    const buf = new Uint8Array(bytes.length + 16).fill(FILL);
     const dv = new DataView(buf.buffer);
     const end = new Function('buf', 'dv', 'p', `${stores(bytes)}return p;`)(buf, dv, 3) as number;
-    return { written: [...buf.subarray(3, 3 + bytes.length)], end };
+    return { written: [...buf], end };
   }
+  /** What run() must give: the bytes at 3, FILL around them. */
+  const expected = (bytes: number[]) => ({ written: [FILL, FILL, FILL, ...bytes, ...Array<number>(13).fill(FILL)], end: 3 + bytes.length });
 
-  it('write exactly the given bytes, eight at a time where they are no NaN', () => {
+  it('write exactly the given bytes and nothing around them, eight at a time where they are no NaN', () => {
     // Eight bytes that read as a double: -0, +/-Infinity, a NaN of each sign, the smallest denormal, 2^53.
     const special = [
       [0, 0, 0, 0, 0, 0, 0, 0x80],
@@ -292,13 +295,13 @@ describe("-V's constant stores", () => {
       [0, 0, 0, 0, 0, 0, 0x40, 0x43],
     ];
     for (const bytes of special) {
-      assert.deepEqual(run(bytes), { written: bytes, end: 3 + 8 }, String(bytes));
+      assert.deepEqual(run(bytes), expected(bytes), String(bytes));
       assert.equal(/setFloat64/.test(stores(bytes)), !Number.isNaN(new DataView(Uint8Array.from(bytes).buffer).getFloat64(0, true)), String(bytes));
     }
     const random = prng(41);
     for (let n = 0; n < 3000; n++) {
       const bytes = Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 256));
-      assert.deepEqual(run(bytes), { written: bytes, end: 3 + bytes.length }, String(bytes));
+      assert.deepEqual(run(bytes), expected(bytes), String(bytes));
     }
   });
 });
