@@ -13,6 +13,7 @@ import { Direction } from '../capture/types.js';
 import { rd16, rd32 } from './field-helpers.js';
 import { Ipv4PairTable } from './ipv4-pairs.js';
 import { RecentSegments, type SegmentSighting } from './recent-segments.js';
+import type { Registry } from './registry.js';
 import type { Layer, Packet } from './types.js';
 
 export interface TcpConv {
@@ -345,3 +346,11 @@ function endpointsKey(pkt: Packet, ip: Layer, sport: number, dport: number): { k
 }
 
 const KEY_CODES = new Array<number>(36).fill(0);
+
+/** Whether a filter or field list names a field the conversation tracker provides (FieldDef.stream). */
+export function namesStreamField(registry: Registry, texts: readonly string[]): boolean {
+  if (texts.length === 0) return false;
+  const names = registry.fieldNames().filter((n) => registry.field(n)!.some((d) => d.stream));
+  const any = new RegExp(`\\b(?:${names.map((n) => n.replace(/\./g, '\\.')).join('|')})\\b`);
+  return names.length > 0 && texts.some((t) => any.test(t));
+}

@@ -1,5 +1,8 @@
 // Display filters on the packet list: checks the text as it is typed, runs an applied filter
 // in the background and remembers what Esc goes back to while it runs.
+import { ConversationTracker, namesStreamField } from '../dissect/conversations.js';
+import type { Packet } from '../dissect/types.js';
+import type { Registry } from '../dissect/registry.js';
 import { VxError, msg } from '../errors.js';
 import { checkFilter, compileFilter } from '../filter/index.js';
 import type { UiState } from './app-state.js';
@@ -53,7 +56,7 @@ export class FilterControl {
     }
     let predicate;
     try {
-      predicate = compileFilter(text, store.registry);
+      predicate = withStreams(compileFilter(text, store.registry), text, store.registry);
     } catch (e) {
       if (e instanceof VxError) {
         s.filterBar.open();
@@ -118,4 +121,18 @@ export class FilterControl {
   dispose(): void {
     this.current?.cancel();
   }
+}
+
+/**
+ * The filter with the stream state -Y gives it, when it names a field that reads that state
+ * (tcp.stream, relative tcp.seq, tcp.analysis.*): the list and tree dissect one packet at a
+ * time, without it, but the filter's run sees every packet once, in capture order.
+ */
+function withStreams(predicate: (pkt: Packet) => boolean, text: string, registry: Registry): (pkt: Packet) => boolean {
+  if (!namesStreamField(registry, [text])) return predicate;
+  const tracker = new ConversationTracker();
+  return (pkt) => {
+    tracker.annotate(pkt);
+    return predicate(pkt);
+  };
 }

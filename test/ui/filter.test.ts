@@ -1,8 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYS } from '../../src/ui/headless.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureCapture } from '../../scripts/bench/make-capture.js';
+import { ROOT, vxshark } from '../helpers/cli.js';
+import { tsharkPackets, values } from '../helpers/tshark-json.js';
 import { CILIUM, startUi, type Ui } from './helpers.js';
+
+const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'peers');
 
 const OK_BG = 114;
 const BAD_BG = 124;
@@ -132,6 +138,56 @@ describe('filter bar', () => {
       assert.equal(listedFrames(ui)[0], 1);
     } finally {
       await ui.quit();
+    }
+  });
+});
+
+describe('filter bar on the stream state', () => {
+  /** Once `filter` has run over the capture: how many packets it matched, and the frames on the screen. */
+  async function filtered(file: string, filter: string): Promise<{ matched: number; listed: number[] }> {
+    const ui = await startUi(file);
+    try {
+      await ui.press('/');
+      await ui.type(filter);
+      await ui.press(KEYS.enter);
+      const m = /filter matched (\d+) of \d+ packets/.exec(ui.text());
+      assert.ok(m, filter);
+      return { matched: Number(m[1]), listed: listedFrames(ui) };
+    } finally {
+      await ui.quit();
+    }
+  }
+
+  /** The UI's result is tshark's or -Y's: the same count, and the frames on the screen are the first ones. */
+  async function assertMatches(file: string, filter: string, expected: number[]): Promise<void> {
+    assert.ok(expected.length > 1, filter);
+    const { matched, listed } = await filtered(file, filter);
+    assert.equal(matched, expected.length, filter);
+    assert.ok(listed.length >= Math.min(expected.length, 10), filter);
+    assert.deepEqual(listed, expected.slice(0, listed.length), filter);
+  }
+
+  // The list dissects one packet at a time, without the stream state; the filter's run sees
+  // every packet in order and keeps it, so these fields match as they do with -Y.
+  it('matches tcp.stream and udp.stream as -Y does', async () => {
+    for (const filter of ['tcp.stream == 1', 'udp.stream == 2', 'tcp.stream == 1 && tcp.len > 0']) {
+      const cli = await vxshark(['-r', CILIUM, '-Y', filter, '-T', 'fields', '-e', 'frame.number']);
+      assert.equal(cli.status, 0, cli.stderr);
+      await assertMatches(CILIUM, filter, cli.stdout.trim().split('\n').map(Number));
+    }
+  });
+
+  it("matches relative sequence and acknowledgment numbers as tshark's reference does", async (t) => {
+    const rel = 'tcpdump/geneve.pcap';
+    if (!existsSync(join(CORPUS, rel))) return t.skip(`peer corpus not found at ${CORPUS}`);
+    const packets = tsharkPackets(readFileSync(join(CORPUS, `${rel}.tshark.json`), 'utf8'));
+    for (const [field, value] of [
+      ['tcp.seq', '1'],
+      ['tcp.ack', '40'],
+      ['tcp.stream', '0'],
+    ] as const) {
+      const expected = packets.flatMap((p, i) => (values(p, field).includes(value) ? [i + 1] : []));
+      await assertMatches(join(CORPUS, rel), `${field} == ${value}`, expected);
     }
   });
 });

@@ -4,12 +4,12 @@ import { resolutionDigits } from '../../capture/types.js';
 import { CaptureWriter, type WrittenFrame } from '../../capture/writer.js';
 import { createRegistry } from '../../dissect/default-registry.js';
 import { undecodedLinkTypeWarnings } from '../link-types.js';
-import { ConversationTracker } from '../../dissect/conversations.js';
+import { ConversationTracker, namesStreamField } from '../../dissect/conversations.js';
 import { dissect } from '../../dissect/dissect.js';
 import { frameMetaInto } from '../../dissect/frame-meta.js';
 import type { FrameMeta } from '../../dissect/types.js';
 import { IpReassembler } from '../../dissect/reassembly/ipfrag.js';
-import type { DecodeAsRule, Registry } from '../../dissect/registry.js';
+import type { DecodeAsRule } from '../../dissect/registry.js';
 import { EXIT_INPUT, EXIT_OK, VxError, msg } from '../../errors.js';
 import { compileFilter } from '../../filter/index.js';
 import { warn, type Output } from '../io.js';
@@ -22,14 +22,6 @@ import { ProgressBar } from '../progress.js';
 import { maxOf } from '../../util/max.js';
 import { createStatistic, statisticLines } from '../stats/index.js';
 import type { Statistic } from '../stats/parse.js';
-
-/** Whether a filter or field list names a field the conversation tracker provides (FieldDef.stream). */
-function namesStreamField(registry: Registry, texts: readonly string[]): boolean {
-  if (texts.length === 0) return false;
-  const names = registry.fieldNames().filter((n) => registry.field(n)!.some((d) => d.stream));
-  const any = new RegExp(`\\b(?:${names.map((n) => n.replace(/\./g, '\\.')).join('|')})\\b`);
-  return names.length > 0 && texts.some((t) => any.test(t));
-}
 
 export interface ReadOptions extends PrintOptions {
   /** A capture file or "-"; undefined with `live`. */
