@@ -240,7 +240,8 @@ export const msg = {
   // terminal UI
   uiNeedsTerminal: () => `the terminal UI needs a terminal, but standard output is not one (use -r FILE to print packets instead)`,
   uiNoKeyboard: (why: string) => `standard input carries the capture, so the keyboard is read from /dev/tty, which cannot be opened (${why})`,
-  uiUnknownCommand: (cmd: string) => `unknown command "${cmd}"; try decode udp.port==9000 vxlan, goto N, filter TEXT or quit`,
+  uiUnknownCommand: (cmd: string) =>
+    `unknown command "${cmd}"; try goto N, filter TEXT, decode udp.port==9000 vxlan, column add FIELD, copy FILE, help or quit`,
   uiGotoUsage: () => `usage: goto N (a frame number)`,
   uiNoSuchFrame: (n: number, count: number) => `frame ${n} does not exist (the capture has ${count} so far)`,
   uiFrameFiltered: (n: number) => `frame ${n} is hidden by the display filter; clear it with / then Esc on an empty filter`,
@@ -277,7 +278,8 @@ export const msg = {
   uiConfigUnwritable: (path: string, why: string) => `settings not saved: cannot write ${path} (${why})`,
   uiColumnUsage: () => 'usage: column add FIELD | column remove FIELD|N | column move FIELD N | column (lists them)',
   uiColumnExists: (name: string) => `the list already has a ${name} column`,
-  uiColumnMissing: (name: string) => `no ${name} column; column lists the ones added`,
+  uiColumnMissing: (name: string) =>
+    /^\d+$/.test(name) ? `there is no column ${name} among those added; column lists them` : `no ${name} column; column lists the ones added`,
   uiColumns: (names: readonly string[]) =>
     names.length ? `columns added: ${names.join(', ')}` : 'no columns added; column add FIELD adds one (Tab completes in /)',
   uiLiveName: (interfaces: readonly string[]) => `live: ${interfaces.join(', ')}`,

@@ -70,6 +70,10 @@ describe('custom columns and saved settings', () => {
       assert.match(ui.bottom(), /already has a vxlan\.vni column/);
       await command(ui, 'column frobnicate');
       assert.match(ui.bottom(), /usage: column add FIELD/);
+      await command(ui, 'column remove 7');
+      assert.match(ui.bottom(), /there is no column 7 among those added; column lists them/);
+      await command(ui, 'column remove ip.ttl');
+      assert.match(ui.bottom(), /no ip\.ttl column; column lists the ones added/);
     } finally {
       await ui.quit();
     }

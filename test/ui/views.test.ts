@@ -305,7 +305,7 @@ describe('command line', () => {
       await ui.press(':');
       await ui.type('frobnicate');
       await ui.press(KEYS.enter);
-      assert.match(ui.bottom(), /unknown command "frobnicate"/);
+      assert.match(ui.bottom(), /unknown command "frobnicate"; try goto N, filter TEXT, decode .*, column add FIELD, copy FILE, help or quit/);
     } finally {
       await ui.quit();
     }
