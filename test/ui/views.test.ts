@@ -64,6 +64,8 @@ describe('Layers view', () => {
     const file = files.write('inner-fragment.pcap', buildPcap([{ tsSec: 1_700_000_000, tsFrac: 0, data: frame }]));
     const ui = await startUi(file, { cols: 120, rows: 40 });
     try {
+      assert.match(ui.bottom(), /inner-fragment\.pcap │ 1 packet │/);
+      assert.doesNotMatch(ui.bottom(), /1 packets/);
       await ui.press('2');
       const text = ui.text();
       assert.ok(text.includes(`The ${inner.length}-byte inner frame travels as ${frame.length} bytes on the underlay`), text);

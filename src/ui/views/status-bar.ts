@@ -78,7 +78,7 @@ export class StatusBar {
           short: `${Math.floor(m.fraction * 100)}% ${thousands(m.loaded)} pkts`,
         });
       } else parts.push({ text: `reading… ${thousands(m.loaded)} packets`, short: `${thousands(m.loaded)} pkts…` });
-    } else parts.push({ text: `${thousands(m.loaded)} packets` });
+    } else parts.push({ text: `${thousands(m.loaded)} ${m.loaded === 1 ? 'packet' : 'packets'}` });
     if (m.filterFraction !== undefined) {
       parts.push({ text: `filtering ${bar(m.filterFraction, 10)} ${Math.floor(m.filterFraction * 100)}%  ${thousands(m.shown)} match` });
     } else if (m.filtered) parts.push({ text: `shown ${thousands(m.shown)}` });
