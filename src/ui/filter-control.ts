@@ -62,6 +62,7 @@ export class FilterControl {
         s.filterBar.open();
         s.filterBar.editor.set(text);
         s.filterBar.validate();
+        s.setMessage(e.message, 'error');
         return;
       }
       throw e;

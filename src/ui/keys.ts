@@ -94,7 +94,12 @@ export class Keys {
       if (r === 'submit') {
         s.filterBar.editing = false;
         this.filter.apply(s.filterBar.editor.text.trim());
-      } else if (r === 'cancel') s.filterBar.cancel();
+      } else if (r === 'cancel') {
+        s.filterBar.cancel();
+        s.message = undefined;
+      }
+      // The bar cuts the compiler's message to its width (at 80 columns, before the suggestion): Enter shows all of it.
+      else if (r === 'refused' && s.filterBar.state.kind === 'bad') s.setMessage(s.filterBar.state.message, 'error');
       return this.requestRender();
     }
     s.message = undefined;

@@ -48,6 +48,24 @@ describe('filter bar', () => {
     }
   });
 
+  it('shows the whole compiler message when Enter is pressed on a wrong filter at 80 columns', async () => {
+    const ui = await startUi(CILIUM, { cols: 80, rows: 24 });
+    try {
+      await ui.press('/');
+      await ui.type('vxlan.vnii == 5');
+      assert.match(ui.lines()[0]!, /✗ Filter: vxlan\.vnii == 5 +unknown field "vxlan\.vnii" at column 1; di…/);
+      await ui.press(KEYS.enter);
+      assert.match(ui.bottom(), /unknown field "vxlan\.vnii" at column 1; did you mean vxlan\.vni\?/);
+      // The bar stays open on the text, to be corrected.
+      assert.match(ui.lines()[0]!, /✗ Filter: vxlan\.vnii == 5/);
+      assert.equal(ui.filterText(), '');
+      await ui.press(KEYS.escape);
+      assert.doesNotMatch(ui.bottom(), /unknown field/);
+    } finally {
+      await ui.quit();
+    }
+  });
+
   it('completes field names with Tab and lists the choices at 80 columns', async () => {
     const ui = await startUi(CILIUM, { cols: 80, rows: 24 });
     try {

@@ -159,8 +159,8 @@ export class FilterBar {
     this.state = this.check(this.editor.text);
   }
 
-  /** Returns 'submit' with a valid text, 'cancel', or undefined while editing goes on. */
-  handleKey(ch: string | undefined, key: KeyEvent): 'submit' | 'cancel' | undefined {
+  /** Returns 'submit' with a valid text, 'refused' for Enter on a wrong one, 'cancel', or undefined while editing goes on. */
+  handleKey(ch: string | undefined, key: KeyEvent): 'submit' | 'refused' | 'cancel' | undefined {
     this.choices = [];
     if (key.full === 'tab') {
       this.complete();
@@ -169,7 +169,7 @@ export class FilterBar {
     const r = this.editor.handleKey(ch, key);
     if (r === 'changed') this.validate();
     if (r === 'cancel') return 'cancel';
-    if (r === 'submit') return this.state.kind === 'bad' ? undefined : 'submit';
+    if (r === 'submit') return this.state.kind === 'bad' ? 'refused' : 'submit';
     return undefined;
   }
 
