@@ -19,6 +19,8 @@ import type { Layer, Packet } from './types.js';
 export interface TcpConv {
   kind: 'tcp';
   stream: number;
+  /** This segment's direction: 0 from the endpoint that sorts first (address, then port), 1 from the other. */
+  side: 0 | 1;
   /** Sequence-number bases of this segment's direction and the opposite one. */
   seqBase: number;
   ackBase: number;
@@ -280,7 +282,25 @@ export class ConversationTracker {
     const myShift = t.wsShift(me);
     const peerShift = t.wsShift(peer);
     const windowScale = syn ? 1 : myShift === undefined || peerShift === undefined ? -1 : myShift >= 0 && peerShift >= 0 ? 2 ** myShift : 1;
-    return { kind: 'tcp', stream: id, seqBase: t.baseOf(me)!, ackBase: t.baseOf(peer) ?? 0, windowScale, retransmission, duplicateAck, forwardingCopy };
+    return {
+      kind: 'tcp',
+      stream: id,
+      side: forward ? 0 : 1,
+      seqBase: t.baseOf(me)!,
+      ackBase: t.baseOf(peer) ?? 0,
+      windowScale,
+      retransmission,
+      duplicateAck,
+      forwardingCopy,
+    };
+  }
+
+  /**
+   * The sequence-number base of one direction of a TCP stream (side 0 or 1, as TcpConv.side), or
+   * undefined before its first segment (or ACK from the other side). A base never changes once set.
+   */
+  tcpBase(stream: number, side: 0 | 1): number | undefined {
+    return stream >= 0 && stream < this.tcpCount ? this.sides.baseOf(stream * 2 + side) : undefined;
   }
 }
 

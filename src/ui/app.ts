@@ -115,7 +115,7 @@ export class App {
   attach(capture: Capture): void {
     const s = this.s;
     s.capture = capture;
-    s.store = new PacketStore(capture, s.makeRegistry(), s.opts.ifnames);
+    s.store = new PacketStore(capture, s.makeRegistry(), s.opts.ifnames, { changed: () => this.requestRender(false), busy: () => this.slicing });
     this.commands.restoreColumns();
     s.rows = new AllRows(s.store);
     this.requestRender();
@@ -124,6 +124,7 @@ export class App {
   /** More packets were indexed. */
   grew(): void {
     const s = this.s;
+    s.store?.grew();
     this.filter.notifyGrowth();
     this.layout.grew();
     this.analysisCtl.grew();
@@ -135,6 +136,7 @@ export class App {
   loaded(): void {
     const s = this.s;
     s.marks.loaded ??= performance.now();
+    s.store?.grew();
     this.filter.notifyGrowth();
     s.stream?.grew();
     this.layout.grew();
@@ -145,6 +147,7 @@ export class App {
 
   dispose(): void {
     this.s.disposed = true;
+    this.s.store?.dispose();
     this.s.stream?.close();
     this.analysisCtl.cancel();
     this.filter.dispose();
@@ -166,15 +169,12 @@ export class App {
 
   /** Whether anything is still going on (loading, filtering, counting, a render pending). */
   get busy(): boolean {
-    return (
-      !this.s.capture?.complete ||
-      this.filter.job?.active === true ||
-      this.loop.pending ||
-      this.analysisCtl.running ||
-      this.search.running ||
-      this.s.stream?.searching === true ||
-      this.layout.counting
-    );
+    return !this.s.capture?.complete || this.loop.pending || this.analysisCtl.running || this.slicing || this.s.store?.annotating === true;
+  }
+
+  /** Whether a job that works in slices of the event loop runs (the stream pass waits for them). */
+  private get slicing(): boolean {
+    return this.filter.job?.active === true || this.search.running || this.s.stream?.searching === true || this.layout.counting;
   }
 
   draw(): void {

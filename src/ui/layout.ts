@@ -228,6 +228,7 @@ export class Layout {
       shown: s.rows?.length ?? 0,
       filtered: s.filterBar.applied !== '',
       ...(filtering && job?.state === 'running' ? { filterFraction: job.fraction } : {}),
+      ...(s.store?.annotating ? { streamsFraction: s.store.annotatedFraction } : {}),
       view: s.stream
         ? `Stream: ${s.streamView.mode}`
         : `${view.key} ${view.title}${s.view === 'packets' ? `: ${s.focus === 'list' ? 'list' : s.focus === 'detail' ? 'details' : 'bytes'}` : ''}`,

@@ -12,6 +12,7 @@ import type { Packet, TreeNode } from '../dissect/types.js';
 import { safeText } from '../text/escape.js';
 import { maxOf } from '../util/max.js';
 import { columnCell, resolveColumn, type CustomColumn } from './custom-columns.js';
+import { StreamState } from './stream-state.js';
 
 class Lru<V> {
   private readonly map = new Map<number, V>();
@@ -31,6 +32,10 @@ class Lru<V> {
   clear(): void {
     this.map.clear();
   }
+  /** Drops the keys in [from, to). */
+  forget(from: number, to: number): void {
+    for (const k of [...this.map.keys()]) if (k >= from && k < to) this.map.delete(k);
+  }
   get size(): number {
     return this.map.size;
   }
@@ -39,6 +44,14 @@ class Lru<V> {
 /** Summaries kept: a few screens of rows in each direction. */
 const SUMMARY_CACHE = 4096;
 const PACKET_CACHE = 16;
+
+/** What the store tells the UI, and asks of it. */
+export interface StoreHooks {
+  /** Packets already shown have changed (their stream state arrived): draw again. */
+  changed?: () => void;
+  /** Another job runs in slices of the event loop: the stream pass waits for it. */
+  busy?: () => boolean;
+}
 
 export class PacketStore {
   private readonly summaries = new Lru<PacketSummary>(SUMMARY_CACHE);
@@ -49,11 +62,50 @@ export class PacketStore {
   private custom: CustomColumn[] = [];
   private digits: number | undefined;
 
+  private streams: StreamState;
+
   constructor(
     readonly capture: Capture,
     private reg: Registry,
     readonly ifnames: ReadonlyMap<number, string>,
-  ) {}
+    private readonly hooks: StoreHooks = {},
+  ) {
+    this.streams = this.streamState();
+  }
+
+  private streamState(): StreamState {
+    const changed = (from: number, to: number): void => {
+      for (const cache of [this.summaries, this.packets, this.trees, this.cellCache]) cache.forget(from, to);
+      this.hooks.changed?.();
+    };
+    return new StreamState(this.capture, this.reg, this.ifnames, changed, () => this.hooks.busy?.() ?? false);
+  }
+
+  /** Whether the stream pass is working towards packets being looked at. */
+  get annotating(): boolean {
+    return this.streams.running;
+  }
+
+  /** How far the stream pass is towards them (0 to 1). */
+  get annotatedFraction(): number {
+    return this.streams.fraction;
+  }
+
+  /** More packets were indexed. */
+  grew(): void {
+    this.streams.grew();
+  }
+
+  dispose(): void {
+    this.streams.stop();
+  }
+
+  /** Dissects the packet at `pos` alone, with the stream state once the pass has reached it. */
+  private dissectAt(pos: number, data: Uint8Array): Packet {
+    const pkt = dissect(data, frameMeta(this.capture, pos, this.ifnames), this.reg);
+    this.streams.annotate(pos, pkt);
+    return pkt;
+  }
 
   get registry(): Registry {
     return this.reg;
@@ -67,6 +119,8 @@ export class PacketStore {
   /** Re-dissects everything from now on with another registry (after `:decode`). */
   setRegistry(reg: Registry): void {
     this.reg = reg;
+    this.streams.stop();
+    this.streams = this.streamState();
     this.summaries.clear();
     this.packets.clear();
     this.trees.clear();
@@ -114,7 +168,7 @@ export class PacketStore {
   packet(pos: number): Packet {
     let p = this.packets.get(pos);
     if (!p) {
-      p = dissect(this.capture.frame(pos), frameMeta(this.capture, pos, this.ifnames), this.reg);
+      p = this.dissectAt(pos, this.capture.frame(pos));
       this.packets.set(pos, p);
     }
     return p;
@@ -122,7 +176,7 @@ export class PacketStore {
 
   summary(pos: number): PacketSummary {
     let s = this.summaries.get(pos);
-    if (!s) s = this.summarizeAt(pos, this.packets.get(pos) ?? dissect(this.capture.frame(pos), frameMeta(this.capture, pos, this.ifnames), this.reg));
+    if (!s) s = this.summarizeAt(pos, this.packets.get(pos) ?? this.dissectAt(pos, this.capture.frame(pos)));
     return s;
   }
 
@@ -145,7 +199,7 @@ export class PacketStore {
       else
         this.capture.scan(first, last + 1, (pos, data) => {
           // scan hands out views into a shared buffer: the summary and cells keep only strings and numbers.
-          this.summarizeAt(pos, dissect(data, frameMeta(this.capture, pos, this.ifnames), this.reg));
+          this.summarizeAt(pos, this.dissectAt(pos, data));
         });
       i = j;
     }

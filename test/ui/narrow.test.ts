@@ -108,6 +108,10 @@ describe('80x24', () => {
     assert.match(plain(bar.render({ ...model, live: 'paused' }, 80)), /│ paused: F +│ \[1 Packets: list\]/);
     // With room, the long forms.
     assert.match(plain(bar.render({ ...model, live: 'following' }, 120)), /reading… 12,345 packets │ ✖ 1 ⚠ 2 ℹ 0 │ following/);
+    // The stream pass's progress, long and short.
+    const done = { ...model, loading: false, streamsFraction: 0.375 };
+    assert.match(plain(bar.render(done, 140)), /12,345 packets │ stream numbers ([█▏▎▍▌▋▊▉ ░-]{10}|\S{10}) 37% │ ✖ 1/);
+    assert.match(plain(bar.render(done, 80)), /│ streams 37% │/);
   });
 
   it("a node's long interface names are cut, not its endpoints and protocol", async () => {

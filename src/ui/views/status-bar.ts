@@ -20,6 +20,8 @@ export interface StatusModel {
   filtered: boolean;
   /** Share of the packets the running filter has tested. */
   filterFraction?: number;
+  /** Share of the packets up to those shown that the stream pass has annotated (tcp.stream, relative numbers), while it runs. */
+  streamsFraction?: number;
   alerts?: AlertCounts;
   view: string;
   message?: { text: string; role: Role };
@@ -82,6 +84,12 @@ export class StatusBar {
     if (m.filterFraction !== undefined) {
       parts.push({ text: `filtering ${bar(m.filterFraction, 10)} ${Math.floor(m.filterFraction * 100)}%  ${thousands(m.shown)} match` });
     } else if (m.filtered) parts.push({ text: `shown ${thousands(m.shown)}` });
+    if (m.streamsFraction !== undefined) {
+      parts.push({
+        text: `stream numbers ${bar(m.streamsFraction, 10)} ${Math.floor(m.streamsFraction * 100)}%`,
+        short: `streams ${Math.floor(m.streamsFraction * 100)}%`,
+      });
+    }
     if (m.alerts) {
       const a = m.alerts;
       parts.push({ text: `✖ ${a.error} ⚠ ${a.warning} ℹ ${a.info}`, role: a.error ? 'statusAccent' : undefined });
