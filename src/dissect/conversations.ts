@@ -140,8 +140,8 @@ export class ConversationTracker {
   private readonly sides = new TcpSides();
   /** The last sighting of each recent segment (for forwarding copies). */
   private readonly recent = new RecentSegments(RECENT_SEGMENTS);
-  private readonly here: SegmentSighting = { iface: 0, ttl: 0, direction: 0 };
-  private readonly before: SegmentSighting = { iface: 0, ttl: 0, direction: 0 };
+  private readonly here: SegmentSighting = { iface: 0, ttl: 0, outerTtl: -1, direction: 0 };
+  private readonly before: SegmentSighting = { iface: 0, ttl: 0, outerTtl: -1, direction: 0 };
   /** Interfaces by name (or number, for a capture without names), as small numbers. */
   private readonly interfaces = new Map<string, number>();
   private lastInterfaceName: string | undefined;
@@ -166,14 +166,14 @@ export class ConversationTracker {
   annotate(pkt: Packet): void {
     const layers = pkt.layers;
     let ip: Layer | undefined;
-    let outerTtl = -1;
+    let outer: Layer | undefined;
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i]!;
       if (l.quoted) continue;
       if (l.proto === 'ip' || l.proto === 'ipv6') {
         ip = l;
-        if (outerTtl < 0 && l.payload - l.start >= 20) outerTtl = l.proto === 'ip' ? pkt.data[l.start + 8]! : pkt.data[l.start + 7]!;
-      } else if (ip && l.proto === 'tcp' && l.payload - l.start >= 20) l.conv = this.tcpSegment(pkt, ip, l, outerTtl);
+        outer ??= l;
+      } else if (ip && l.proto === 'tcp' && l.payload - l.start >= 20) l.conv = this.tcpSegment(pkt, ip, l, outer === ip ? -1 : ttlOf(pkt, outer!));
       else if (ip && l.proto === 'udp' && l.payload - l.start >= 8) l.conv = { kind: 'udp', stream: this.udpStream(pkt, ip, l) };
     }
   }
@@ -255,7 +255,8 @@ export class ConversationTracker {
     const ipId = ip.proto === 'ip' ? rd16(d, ip.start + 4) : 0;
     const here = this.here;
     here.iface = this.interfaceKey(pkt.frame.interfaceName, pkt.frame.interfaceId);
-    here.ttl = outerTtl;
+    here.ttl = ttlOf(pkt, ip);
+    here.outerTtl = outerTtl;
     here.direction = pkt.frame.direction;
     const seen = this.recent.see(id, forward, seq, ack, flags, len, win, ipId, here, this.before);
     const forwardingCopy = seen && isForwardingCopy(this.before, here);
@@ -304,16 +305,27 @@ export class ConversationTracker {
   }
 }
 
+/** An IP header's TTL (hop limit), or -1 when the header is cut short. */
+function ttlOf(pkt: Packet, ip: Layer): number {
+  if (ip.payload - ip.start < (ip.proto === 'ip' ? 20 : 40)) return -1;
+  return pkt.data[ip.start + (ip.proto === 'ip' ? 8 : 7)]!;
+}
+
 /**
  * The same segment again on another interface, with the TTL one lower or equal, is the
  * router's egress copy; a copy that came back In after going Out is a new arrival, and a
- * higher TTL means the sender sent it again.
+ * higher TTL means the sender sent it again. The TTL is the segment's own IP header's: an
+ * underlay router lowers the tunnel's outer TTL and leaves it, a node routing a pod's segment
+ * lowers it, and a node that puts the segment into a tunnel (or takes it out) adds (or drops)
+ * an outer header whose TTL says nothing of the segment's (64 out on a Flannel node's eth0
+ * after 63 in from its flannel.1). The outer TTLs are compared too where both sightings have one.
  */
 function isForwardingCopy(before: SegmentSighting, here: SegmentSighting): boolean {
   const sameInterface = before.iface === here.iface && before.direction === here.direction;
   if (sameInterface) return false;
   if (before.direction === Direction.Outbound && here.direction === Direction.Inbound) return false;
-  return here.ttl <= before.ttl;
+  if (here.ttl > before.ttl) return false;
+  return here.outerTtl < 0 || before.outerTtl < 0 || here.outerTtl <= before.outerTtl;
 }
 
 /** The TCP window scale option's shift, if the header carries one. */

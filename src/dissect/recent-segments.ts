@@ -14,7 +14,10 @@ const WORDS = 6;
 export interface SegmentSighting {
   /** The interface, as a small number (see interfaceKey in conversations.ts). */
   iface: number;
+  /** The TTL of the IP header that carries the segment. */
   ttl: number;
+  /** The outermost IP header's TTL when that is another header (the segment in a tunnel), else -1. */
+  outerTtl: number;
   direction: number;
 }
 
@@ -22,6 +25,7 @@ export class RecentSegments {
   private readonly key: Int32Array;
   private readonly iface: Int32Array;
   private readonly ttl: Int16Array;
+  private readonly outerTtl: Int16Array;
   private readonly direction: Int8Array;
   /** Hash buckets: the first entry plus one (0: empty); each entry's next in its bucket, plus one. */
   private readonly buckets: Int32Array;
@@ -42,6 +46,7 @@ export class RecentSegments {
     this.key = new Int32Array(capacity * WORDS);
     this.iface = new Int32Array(capacity);
     this.ttl = new Int16Array(capacity);
+    this.outerTtl = new Int16Array(capacity);
     this.direction = new Int8Array(capacity);
     this.buckets = new Int32Array(size);
     this.chain = new Int32Array(capacity);
@@ -85,6 +90,7 @@ export class RecentSegments {
       if (this.hashOf[e] !== h || !this.sameKey(e)) continue;
       before.iface = this.iface[e]!;
       before.ttl = this.ttl[e]!;
+      before.outerTtl = this.outerTtl[e]!;
       before.direction = this.direction[e]!;
       this.write(e, here);
       this.makeNewest(e);
@@ -115,6 +121,7 @@ export class RecentSegments {
   private write(e: number, here: SegmentSighting): void {
     this.iface[e] = here.iface;
     this.ttl[e] = here.ttl;
+    this.outerTtl[e] = here.outerTtl;
     this.direction[e] = here.direction;
   }
 

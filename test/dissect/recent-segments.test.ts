@@ -25,20 +25,20 @@ class MapModel {
 describe('RecentSegments', () => {
   it('finds a segment seen before and says where', () => {
     const recent = new RecentSegments(8);
-    const before: SegmentSighting = { iface: -1, ttl: -1, direction: -1 };
-    assert.equal(recent.see(3, true, 0xfffffff0, 7, 0x18, 96, 502, 0x1234, { iface: 1, ttl: 64, direction: 1 }, before), false);
-    assert.equal(recent.see(3, true, 0xfffffff0, 7, 0x18, 96, 502, 0x1234, { iface: 2, ttl: 63, direction: 2 }, before), true);
-    assert.deepEqual(before, { iface: 1, ttl: 64, direction: 1 });
+    const before: SegmentSighting = { iface: -1, ttl: -1, outerTtl: -1, direction: -1 };
+    assert.equal(recent.see(3, true, 0xfffffff0, 7, 0x18, 96, 502, 0x1234, { iface: 1, ttl: 64, outerTtl: -1, direction: 1 }, before), false);
+    assert.equal(recent.see(3, true, 0xfffffff0, 7, 0x18, 96, 502, 0x1234, { iface: 2, ttl: 63, outerTtl: -1, direction: 2 }, before), true);
+    assert.deepEqual(before, { iface: 1, ttl: 64, outerTtl: -1, direction: 1 });
     // Any other number makes it another segment: the other direction, the next IP ID.
-    assert.equal(recent.see(3, false, 0xfffffff0, 7, 0x18, 96, 502, 0x1234, { iface: 2, ttl: 63, direction: 2 }, before), false);
-    assert.equal(recent.see(3, true, 0xfffffff0, 7, 0x18, 96, 502, 0x1235, { iface: 2, ttl: 63, direction: 2 }, before), false);
+    assert.equal(recent.see(3, false, 0xfffffff0, 7, 0x18, 96, 502, 0x1234, { iface: 2, ttl: 63, outerTtl: -1, direction: 2 }, before), false);
+    assert.equal(recent.see(3, true, 0xfffffff0, 7, 0x18, 96, 502, 0x1235, { iface: 2, ttl: 63, outerTtl: -1, direction: 2 }, before), false);
     assert.equal(recent.size, 3);
   });
 
   it('forgets the segment seen longest ago, and a segment seen again is the newest', () => {
     const recent = new RecentSegments(2);
-    const before: SegmentSighting = { iface: 0, ttl: 0, direction: 0 };
-    const at = (n: number): SegmentSighting => ({ iface: n, ttl: 64, direction: 0 });
+    const before: SegmentSighting = { iface: 0, ttl: 0, outerTtl: -1, direction: 0 };
+    const at = (n: number): SegmentSighting => ({ iface: n, ttl: 64, outerTtl: -1, direction: 0 });
     recent.see(1, true, 1, 0, 0, 0, 0, 0, at(1), before);
     recent.see(2, true, 1, 0, 0, 0, 0, 0, at(2), before);
     // Segment 1 again: now 2 is the oldest and goes when 3 comes.
@@ -72,7 +72,7 @@ describe('RecentSegments', () => {
       const one = (list: readonly number[]): number => list[pick(list.length)]!;
       const recent = new RecentSegments(capacity);
       const model = new MapModel(capacity);
-      const before: SegmentSighting = { iface: 0, ttl: 0, direction: 0 };
+      const before: SegmentSighting = { iface: 0, ttl: 0, outerTtl: -1, direction: 0 };
       let hits = 0;
       for (let n = 0; n < 60_000; n++) {
         // Mostly the same few segments again (so that some come back before they are forgotten
@@ -82,7 +82,7 @@ describe('RecentSegments', () => {
           const field = 1 + pick(7);
           key[field] = [pick(2), one(VALUES.seq), one(VALUES.ack), one(VALUES.flags), one(VALUES.len), one(VALUES.win), one(VALUES.ipId)][field - 1]!;
         }
-        const here: SegmentSighting = { iface: pick(4), ttl: [-1, 0, 63, 64, 255][pick(5)]!, direction: pick(4) };
+        const here: SegmentSighting = { iface: pick(4), ttl: [-1, 0, 63, 64, 255][pick(5)]!, outerTtl: [-1, 62, 64][pick(3)]!, direction: pick(4) };
         const expected = model.see(key, here);
         const [stream, forward, seq, ack, flags, len, win, ipId] = key as [number, number, number, number, number, number, number, number];
         const seen = recent.see(stream, forward === 1, seq, ack, flags, len, win, ipId, here, before);
