@@ -2,12 +2,14 @@
 // real one, `vxshark help CMD` is the command's --help, and every command without a capture
 // file says so the same way.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, vxshark } from '../helpers/cli.js';
 import { explainUnknownArguments, rewriteCommandLine } from '../../src/cli/command-line.js';
+import { buildPcap } from '../fixtures/capture-writer.js';
+import { ETH_IPV6, ethernet, IPPROTO_UDP, ipv6, udp, vxlan } from '../fixtures/packet-builder.js';
 
 const CILIUM = 'samples/cilium-vxlan-8472.pcap';
 
@@ -95,4 +97,37 @@ describe('the analysis commands read a pipe in one pass', () => {
       }
     });
   }
+});
+
+describe('tables written to a file or a pipe', () => {
+  // Long IPv6 addresses, inside a tunnel and out: the flows and tunnels tables would pass 100 columns.
+  const LONG = ['fd00:1234:5678:9abc:def0:1234:5678:9abc', 'fd00:1234:5678:9abc:def0:1234:5678:9abd'] as const;
+  const dir = mkdtempSync(join(tmpdir(), 'vxshark-tables-'));
+  const file = join(dir, 'long-v6.pcap');
+  const ip = { src: LONG[0], dst: LONG[1] };
+  const inner = ethernet(
+    { src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02', type: ETH_IPV6 },
+    ipv6({ ...ip, next: IPPROTO_UDP }, udp({ srcPort: 5353, dstPort: 53 }, new Uint8Array(8), ip)),
+  );
+  const outer = { src: 'fd00:aaaa:bbbb:cccc:dddd:eeee:ffff:1', dst: 'fd00:aaaa:bbbb:cccc:dddd:eeee:ffff:2' };
+  const frame = ethernet(
+    { src: '02:00:00:00:00:03', dst: '02:00:00:00:00:04', type: ETH_IPV6 },
+    ipv6({ ...outer, next: IPPROTO_UDP }, udp({ srcPort: 40000, dstPort: 8472 }, vxlan({ vni: 7 }, inner), outer)),
+  );
+  writeFileSync(file, buildPcap([{ tsSec: 1_700_000_000, tsFrac: 0, data: frame }]));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are cut nowhere, so that every address is whole; COLUMNS still narrows them', async () => {
+    for (const [cmd, whole] of [
+      ['flows', LONG],
+      ['tunnels', [outer.src, outer.dst]],
+    ] as const) {
+      const r = await vxshark([cmd, file]);
+      assert.equal(r.status, 0, r.stderr);
+      for (const address of whole) assert.ok(r.stdout.includes(address), `${cmd}: ${address} in\n${r.stdout}`);
+      assert.doesNotMatch(r.stdout, /…/);
+      const narrow = await vxshark([cmd, file], { env: { COLUMNS: '80' } });
+      assert.match(narrow.stdout, /…/, cmd);
+    }
+  });
 });

@@ -6,7 +6,7 @@ import type { Registry } from '../../dissect/registry.js';
 import type { Dissector, FieldDef } from '../../dissect/types.js';
 import { VxError, msg } from '../../errors.js';
 import type { Output } from '../io.js';
-import { outputWidth, table } from '../print/tables.js';
+import { table, tableWidth } from '../print/tables.js';
 
 /** The type as Wireshark's field types name it, so lists compare with `tshark -G fields`. */
 const FT: Record<FieldDef['type'], string> = {
@@ -67,7 +67,7 @@ export function fields(args: { proto?: string; tsv?: boolean }, out: Output): nu
   const rows = protocols.flatMap(({ fields: list }) =>
     list.map((f) => [f.name, fieldTypeName(f), f.type === 'protocol' ? `${f.label} (protocol)` : fieldDescription(f)]),
   );
-  for (const l of table([{ header: 'FIELD' }, { header: 'TYPE' }, { header: 'DESCRIPTION', flex: 1, min: 20 }], rows, outputWidth())) out.line(l);
+  for (const l of table([{ header: 'FIELD' }, { header: 'TYPE' }, { header: 'DESCRIPTION', flex: 1, min: 20 }], rows, tableWidth())) out.line(l);
   return 0;
 }
 

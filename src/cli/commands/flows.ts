@@ -3,7 +3,7 @@
 import type { Flow } from '../../analysis/index.js';
 import { msg } from '../../errors.js';
 import type { Output } from '../io.js';
-import { humanBytes, outputWidth, wrap, writeJsonArray, writeTable, type Column } from '../print/tables.js';
+import { humanBytes, outputWidth, tableWidth, wrap, writeJsonArray, writeTable, type Column } from '../print/tables.js';
 import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 import { nameFields } from '../shown-names.js';
 
@@ -60,6 +60,6 @@ export async function flows(args: AnalysisArgs, out: Output): Promise<number> {
   for (let i = 0; i < count; i++) if (result.flowAt(i).tunnelled) tunnelled++;
   const width = outputWidth();
   for (const l of wrap(msg.flowsHeading(count, tunnelled, result.stats.analysed), width, '  ')) out.line(l);
-  if (count) writeTable(columns, count, cellsOf, (l) => out.line(l), width);
+  if (count) writeTable(columns, count, cellsOf, (l) => out.line(l), tableWidth());
   return status;
 }

@@ -2,7 +2,7 @@
 // interfaces, TTL change, MAC rewrite and latency per path; then what the topology says.
 import { msg } from '../../errors.js';
 import type { Output } from '../io.js';
-import { humanDuration, outputWidth, table, wrap, type Column } from '../print/tables.js';
+import { humanDuration, outputWidth, table, tableWidth, wrap, type Column } from '../print/tables.js';
 import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 
 export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
@@ -42,7 +42,7 @@ export async function hops(args: AnalysisArgs, out: Output): Promise<number> {
       p.examples[0] ? `${p.examples[0][0]}→${p.examples[0][1]}` : '',
     ]);
     const below = h.paths.map((p) => (p.macIn.src || p.macOut.src ? [msg.hopMacs(p.macIn, p.macOut)] : undefined));
-    for (const l of table(columns, rows, width, below)) out.line(l);
+    for (const l of table(columns, rows, tableWidth(), below)) out.line(l);
     if (h.paths.some((p) => p.encapsulated)) out.line(msg.hopsTunnelNote());
     if (h.paths.some((p) => p.fragments)) out.line(msg.hopsFragmentNote());
     if (h.paths.some((p) => p.notForHost > 0)) out.line(msg.hopsNotForHostNote());

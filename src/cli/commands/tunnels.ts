@@ -3,7 +3,7 @@
 import { vniLabel } from '../../analysis/index.js';
 import { msg } from '../../errors.js';
 import type { Output } from '../io.js';
-import { humanBytes, outputWidth, table, wrap, type Column } from '../print/tables.js';
+import { humanBytes, outputWidth, table, tableWidth, wrap, type Column } from '../print/tables.js';
 import { runAnalysis, type AnalysisArgs } from './analysis-common.js';
 import { nameFields } from '../shown-names.js';
 
@@ -66,7 +66,7 @@ export async function tunnels(args: AnalysisArgs, out: Output): Promise<number> 
       t.reverse.length ? t.reverse.map((r) => `#${r}`).join(' ') : '-',
     ];
   });
-  for (const l of table(columns, rows, width, below)) out.line(l);
+  for (const l of table(columns, rows, tableWidth(), below)) out.line(l);
   for (const h of hints) {
     out.line('');
     for (const l of wrap(msg.cniHintLine(h.cni, h.confidence, h.kind, h.port, h.reason), width, '  ')) out.line(l);

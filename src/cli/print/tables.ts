@@ -17,9 +17,24 @@ export interface Column {
 
 export const DEFAULT_WIDTH = 100;
 
-/** The terminal's width when printing to one (never below 60), else 100 columns. */
+/** COLUMNS from the environment, when it is a width. */
+function columnsVariable(): number | undefined {
+  const n = Number(process.env.COLUMNS);
+  return Number.isInteger(n) && n > 0 ? Math.max(60, n) : undefined;
+}
+
+/** What prose wraps at: the terminal's width when printing to one (never below 60), else COLUMNS, else 100 columns. */
 export function outputWidth(): number {
-  return process.stdout.isTTY && process.stdout.columns ? Math.max(60, process.stdout.columns) : DEFAULT_WIDTH;
+  return process.stdout.isTTY && process.stdout.columns ? Math.max(60, process.stdout.columns) : (columnsVariable() ?? DEFAULT_WIDTH);
+}
+
+/**
+ * How wide a table may be before its flexible columns give way: the terminal's width, or
+ * COLUMNS. Written to a file or a pipe, a table is cut nowhere: an IPv6 address cut short to
+ * fit 100 columns is an address lost to grep.
+ */
+export function tableWidth(): number {
+  return process.stdout.isTTY && process.stdout.columns ? Math.max(60, process.stdout.columns) : (columnsVariable() ?? Infinity);
 }
 
 /** Display width: every code point counts one (the tables hold no wide characters). */
