@@ -15,6 +15,7 @@ import { summarize } from '../../src/dissect/summary.js';
 import { buildTree } from '../../src/dissect/tree.js';
 import type { FrameMeta, Packet } from '../../src/dissect/types.js';
 import { fieldOccurrences, fieldValues } from '../../src/dissect/values.js';
+import { compileFilter } from '../../src/filter/index.js';
 import * as B from '../fixtures/packet-builder.js';
 
 const registry = createRegistry();
@@ -407,6 +408,18 @@ describe('DNS', () => {
       ['example.com', '1', '0x0001', '1'],
     );
     assert.equal(info(p), 'Standard query 0x1234 A example.com');
+  });
+
+  it('shows a name whose labels are UTF-8 as UTF-8, as tshark does, and other bytes a character each', () => {
+    const query = (label: number[]): Uint8Array =>
+      B.concat(B.be16(0x77, 0x0100, 1, 0, 0, 0), Uint8Array.of(label.length, ...label, 5, ...B.ascii('local'), 0), B.be16(1, 1));
+    const cafe = decode(overUdp(query([...new TextEncoder().encode('café')])));
+    assert.deepEqual(text(cafe, 'dns.qry.name'), ['café.local']);
+    assert.equal(info(cafe), 'Standard query 0x0077 A café.local');
+    assert.equal(compileFilter('dns.qry.name == "café.local"', registry)(cafe), true);
+    // 0xe9 alone is no UTF-8: the byte is the character of that code, as before.
+    const latin = decode(overUdp(query([0x63, 0x61, 0x66, 0xe9])));
+    assert.deepEqual(text(latin, 'dns.qry.name'), ['caf\u00e9.local']);
   });
 
   it('decodes responses with compressed names', () => {

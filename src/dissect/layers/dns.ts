@@ -91,10 +91,11 @@ function readName(d: Uint8Array, msg: number, at: number, end: number, wantText 
   let labels = 0;
   let next = -1;
   let jumps = 0;
+  let high = 0;
   for (let p = at; ;) {
     if (p >= end) return 'truncated';
     const len = d[p]!;
-    if (len === 0) return { text: wantText ? (length ? NAME_BYTES.toString('latin1', 0, length) : '<Root>') : '', labels, next: next < 0 ? p + 1 : next };
+    if (len === 0) return { text: wantText ? nameText(length, high) : '', labels, next: next < 0 ? p + 1 : next };
     if ((len & 0xc0) === 0xc0) {
       if (p + 2 > end) return 'truncated';
       if (next < 0) next = p + 2;
@@ -108,8 +109,13 @@ function readName(d: Uint8Array, msg: number, at: number, end: number, wantText 
     if (p + 1 + len > end) return 'truncated';
     if (length + (labels ? 1 : 0) + len > MAX_NAME) return 'name too long';
     if (labels) NAME_BYTES[length++] = 0x2e;
-    if (wantText) for (let k = 1; k <= len; k++) NAME_BYTES[length++] = d[p + k]!;
-    else length += len;
+    if (wantText) {
+      for (let k = 1; k <= len; k++) {
+        const b = d[p + k]!;
+        high |= b;
+        NAME_BYTES[length++] = b;
+      }
+    } else length += len;
     labels++;
     p += 1 + len;
   }
@@ -117,6 +123,23 @@ function readName(d: Uint8Array, msg: number, at: number, end: number, wantText 
 
 /** A name's text as its bytes, at most MAX_NAME of them. */
 const NAME_BYTES = Buffer.alloc(MAX_NAME);
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The gathered name as text: its labels' bytes as UTF-8 where they are UTF-8 (as tshark shows
+ * "café.local"), else a character per byte. `high`: every byte ORed together (0x80 set: not ASCII).
+ */
+function nameText(length: number, high: number): string {
+  if (length === 0) return '<Root>';
+  if (high & 0x80) {
+    try {
+      return UTF8.decode(NAME_BYTES.subarray(0, length));
+    } catch {
+      // Not UTF-8: the bytes as they are, for safeText to show.
+    }
+  }
+  return NAME_BYTES.toString('latin1', 0, length);
+}
 
 interface Question {
   name: Name;
