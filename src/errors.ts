@@ -481,7 +481,8 @@ export const msg = {
       ? `${plural(tunnels, 'tunnel')} in ${plural(packets, 'packet')}`
       : `no VXLAN or GENEVE tunnels in ${plural(packets, 'packet')} (another port? try -d udp.port==PORT,vxlan)`,
   cniHintLine: (cni: string, confidence: string, kind: string, port: number, reason: string) =>
-    `CNI hint for ${kind} on ${port}: ${confidence === 'likely' ? 'probably' : 'perhaps'} ${cni} (${reason}). A hint from ports and VNIs, not a certainty.`,
+    // Plain ESP, IPIP and GRE have no port (port 0).
+    `CNI hint for ${kind}${port ? ` on ${port}` : ''}: ${confidence === 'likely' ? 'probably' : 'perhaps'} ${cni} (${reason}). A hint from ports and VNIs, not a certainty.`,
   hopsUnplaced: () =>
     `no hops: this capture does not record interfaces or directions, so a forwarded packet's two copies cannot be told apart ` +
     `(capture with tcpdump -i any, or a multi-interface pcapng)`,

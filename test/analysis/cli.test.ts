@@ -123,8 +123,11 @@ describe('vxshark flows, tunnels, hops', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /VXLAN +8472 +identity 32001 +192\.168\.10\.100 → 192\.168\.20\.100/);
     assert.match(r.stdout, /carries 172\.20\.0\.10 → 172\.20\.2\.30 \(17\)/);
-    assert.match(r.stdout, /probably Cilium/);
+    assert.match(r.stdout, /^CNI hint for VXLAN on 8472: probably Cilium/m);
     assert.match(r.stdout, /not a certainty/);
+    // IPIP, GRE and plain ESP have no port to name.
+    const ipip = await vxshark(['tunnels', 'samples/calico-ipip.pcap']);
+    assert.match(ipip.stdout, /^CNI hint for IPIP: probably Calico/m);
     const j = JSON.parse((await vxshark(['tunnels', CILIUM, '--json'])).stdout) as { vniLabel: string; cni: { cni: string } }[];
     assert.equal(j[0]!.vniLabel, 'identity 32001');
     assert.equal(j[0]!.cni.cni, 'Cilium');
