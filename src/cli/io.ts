@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs';
 import { TextBytes } from '../dissect/text-bytes.js';
 import { EXIT_INPUT, VxError, ioError, isSystemError } from '../errors.js';
+import { safeText } from '../text/escape.js';
 
 /** Where printed bytes go. The default is a file descriptor written synchronously. */
 export interface OutputTarget {
@@ -175,8 +176,9 @@ export class Output {
   }
 }
 
+/** A one-line message on standard error. What the user typed (a file name, a filter) is in it, escaped like capture text: a name may hold escape sequences too. */
 export function warn(message: string): void {
-  process.stderr.write(`vxshark: ${message}\n`);
+  process.stderr.write(`vxshark: ${safeText(message)}\n`);
 }
 
 /** Prints any failure as one line and returns the exit status it deserves. */

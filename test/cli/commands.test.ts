@@ -131,3 +131,15 @@ describe('tables written to a file or a pipe', () => {
     }
   });
 });
+
+describe('what the user typed, in an error', () => {
+  it('is escaped like capture text: a file name or filter with escape sequences reaches the terminal as \\x1b', async () => {
+    const r = await vxshark(['-r', 'no\x1b]0;x\x07such']);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, 'vxshark: no\\x1b]0;x\\x07such: no such file\n');
+    const f = await vxshark(['-r', CILIUM, '-Y', 'ip.src == \x1b[31m']);
+    assert.equal(f.status, 2);
+    assert.doesNotMatch(f.stderr, /\x1b/);
+    assert.match(f.stderr, /\\x1b/);
+  });
+});
