@@ -1,6 +1,7 @@
 // What vxshark knows about each tunnel encapsulation, in one place: the UDP ports it is
 // usually found on and how many bytes it adds to the inner packet. Rules ask here instead of
 // testing for VXLAN or GENEVE themselves.
+import { encapByName } from '../dissect/encap/index.js';
 import type { Packet } from '../dissect/types.js';
 import { PROTO_UDP, type Facts } from './facts.js';
 
@@ -10,6 +11,11 @@ const TUNNEL_PORTS: ReadonlySet<number> = new Set([4789, 8472, 6081, 4790]);
 /** Whether a dissected layer name is a tunnel header (vxlan, geneve, vxlan-gpe). */
 export function isTunnelKind(proto: string): boolean {
   return proto === 'vxlan' || proto === 'geneve' || proto === 'vxlan-gpe';
+}
+
+/** Whether a tunnel kind (the descriptor's name, Tunnel.kind) carries mirrored copies (ERSPAN), not the traffic's path. */
+export function isMirror(kindName: string): boolean {
+  return encapByName(kindName)?.mirror === true;
 }
 
 /** Whether a UDP destination port is one tunnels use by default. */

@@ -20,6 +20,9 @@ import {
   udp,
   udpTunnel,
   vxlan,
+  be16,
+  be32,
+  concat,
   dnsQuery,
   dnsResponse,
   filler,
@@ -240,6 +243,30 @@ describe('flow.unanswered', () => {
     ];
     const r = await analyzeBytes(ethCapture(frames));
     assert.deepEqual(of(r, 'flow.unanswered'), []);
+  });
+
+  it('not for pings seen only in an ERSPAN mirror session, which often copies one direction', async () => {
+    const ping = (k: number): Uint8Array => eth({ src: a, dst: b, proto: IPPROTO_ICMP, ttl: 64, id: k }, echo(8, 9, k));
+    // GRE with a sequence number (0x88be: ERSPAN type II), then the ERSPAN header: version 1, session 1.
+    const GRE = 47;
+    const mirrored = (k: number): Uint8Array =>
+      eth(
+        { src: '10.29.11.1', dst: '10.29.11.13', proto: GRE, ttl: 64, id: 100 + k },
+        concat(be16(0x1000, 0x88be), be32(k), Uint8Array.of(0x10, 0, 0, 1, 0, 0, 0, 0), ping(k)),
+      );
+    const pings = [1, 2, 3].map((k) => ({ t: k * 1_000_000, data: ping(k) }));
+    const plain = await analyzeBytes(ethCapture(pings));
+    assert.equal(one(plain, 'flow.unanswered').title, '10.1.0.5 → 10.1.0.9: 3 ICMP echo requests, no reply');
+    const r = await analyzeBytes(ethCapture(pings.map((f, i) => ({ ...f, data: mirrored(i + 1) }))));
+    assert.deepEqual(
+      r.tunnels.map((t) => [t.kind, t.src, t.dst, t.packets]),
+      [['ERSPAN', '10.29.11.1', '10.29.11.13', 3]],
+    );
+    assert.deepEqual(
+      r.flows.map((f) => [f.proto, f.src, f.dst]),
+      [['ICMP', a, b]],
+    );
+    assert.deepEqual(r.alerts, []);
   });
 });
 

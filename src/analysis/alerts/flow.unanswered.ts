@@ -2,6 +2,7 @@
 // DNS queries without a response, with nothing at all coming back. Flows are grouped by
 // kind, destination and service port (pings by destination only, their identifiers vary).
 import { msg } from '../../errors.js';
+import { isMirror } from '../encapsulation.js';
 import type { Flow, Unanswered } from '../flows.js';
 import type { Tunnel } from '../tunnels.js';
 import { hostWord } from '../vantage.js';
@@ -31,7 +32,7 @@ export const rule: Rule = {
       for (let id = 0; id < m.flows.length; id++) {
         const f = m.flows.flow(id);
         const u = f.unanswered;
-        if (!u || relayedHere(f, m.tunnels)) continue;
+        if (!u || relayedHere(f, m.tunnels) || onlyMirrored(f, m.tunnels)) continue;
         const port = u.kind === 'icmp-echo' ? 0 : f.dstPort;
         const key = `${u.kind}|${f.dst}|${port}`;
         let g = groups.get(key);
@@ -83,4 +84,9 @@ function relayedHere(f: Flow, tunnels: readonly Tunnel[]): boolean {
   if (ids.length < 2) return false;
   const list = ids.map((id) => tunnels[id]!);
   return list.some((a) => list.some((b) => b.src === a.dst && b.dst !== a.src));
+}
+
+/** A flow seen only inside port-mirroring sessions (ERSPAN): they often copy one direction only. */
+function onlyMirrored(f: Flow, tunnels: readonly Tunnel[]): boolean {
+  return f.tunnels.length > 0 && f.tunnels.every((id) => isMirror(tunnels[id]!.kind));
 }

@@ -6,6 +6,7 @@ import type { EncapDescriptor } from './types.js';
 export const erspanEncap: EncapDescriptor = {
   kind: 'erspan',
   name: 'ERSPAN',
+  mirror: true,
   dissectors: [erspan],
   recognise: [
     { table: 'gre.proto', key: 0x88be, proto: 'erspan', note: 'type I (no GRE sequence) and II' },

@@ -68,6 +68,11 @@ export interface EncapDescriptor {
   /** The payload is encrypted: the tunnel has outer endpoints and an id, and no inner flows. */
   encrypted: boolean;
   /**
+   * It carries copies sent to an analyser (port mirroring), not the traffic's own path: a
+   * session often mirrors one direction only, so a reply it lacks says nothing of the network.
+   */
+  mirror?: boolean;
+  /**
    * The bytes the tunnel adds to what it carries: from the first layer that is overhead (the
    * outer link layer when it carries Ethernet, the outer IP header when it carries IP) up to
    * and including the tunnel header, plus any trailer (ESP/WireGuard authentication tag).
