@@ -195,6 +195,8 @@ export const msg = {
     `no capture file given (usage: vxshark ${command ? `${command} ` : ''}FILE${command ? `; see vxshark help ${command}` : ', or -i INTERFACE; see vxshark --help'})`,
   unknownCommand: (word: string, suggestion: string | undefined) =>
     `unknown command "${word}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (vxshark --help lists the commands)`,
+  unknownCommandBeforeFile: (word: string, file: string) =>
+    `unknown command "${word}"; vxshark ${file} opens it in the terminal UI (vxshark --help lists the commands)`,
   unknownOption: (word: string, suggestion: string | undefined) =>
     `unknown option ${word.length === 1 ? '-' : '--'}${word}${suggestion ? `; did you mean ${suggestion}?` : ''}`,
 

@@ -23,6 +23,9 @@ export function rewriteCommandLine(argv: string[]): string[] {
   const guess = nearest(first, COMMANDS);
   // A word close to a command is a typo, not a missing file; anything else is a file name.
   if (guess !== undefined) throw new VxError('usage', msg.unknownCommand(first, guess));
+  // A bare word (no dot, no slash) before a capture that exists is a command vxshark lacks, not a file: `vxshark ui cap.pcap`.
+  const capture = rest.find((a) => !a.startsWith('-') && existsSync(a));
+  if (/^[a-z][a-z-]*$/i.test(first) && capture !== undefined) throw new VxError('usage', msg.unknownCommandBeforeFile(first, capture));
   return argv;
 }
 

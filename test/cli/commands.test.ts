@@ -3,7 +3,8 @@
 // file says so the same way.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, vxshark } from '../helpers/cli.js';
@@ -21,6 +22,13 @@ describe('did you mean', () => {
     assert.equal(r.stderr, 'vxshark: unknown command "alert"; did you mean "alerts"? (vxshark --help lists the commands)\n');
     assert.throws(() => rewriteCommandLine(['tunels']), /did you mean "tunnels"/);
     assert.throws(() => rewriteCommandLine(['capinf', 'x.pcap']), /did you mean "capinfo"/);
+  });
+
+  it('takes a bare word before a capture that exists for a command vxshark lacks, and says how to open the UI', async () => {
+    const r = await vxshark(['ui', CILIUM]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, `vxshark: unknown command "ui"; vxshark ${CILIUM} opens it in the terminal UI (vxshark --help lists the commands)\n`);
+    assert.deepEqual(rewriteCommandLine(['no-such-capture.pcap', CILIUM]), ['no-such-capture.pcap', CILIUM]);
   });
 
   it('leaves real files and far-off words alone (they are file names)', () => {
@@ -141,5 +149,20 @@ describe('what the user typed, in an error', () => {
     assert.equal(f.status, 2);
     assert.doesNotMatch(f.stderr, /\x1b/);
     assert.match(f.stderr, /\\x1b/);
+  });
+});
+
+describe('bin/vxshark.js without dist/', () => {
+  it('says in one line to build, instead of a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vxshark-unbuilt-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      copyFileSync(join(ROOT, 'bin', 'vxshark.js'), join(dir, 'bin', 'vxshark.js'));
+      const r = spawnSync(process.execPath, [join(dir, 'bin', 'vxshark.js'), '--version'], { encoding: 'utf8' });
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr, `vxshark: ${join(dir, 'dist')}/ is not built: run npm install (or npm run build) in ${dir}/\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
