@@ -30,9 +30,10 @@ export function packetListModel(
     marks: result !== undefined && (result.copies.length > 0 || analysis.alertFrames.size > 0 || (result.journeys?.lost.length ?? 0) > 0),
     timeWidth: rows.length ? store.timeText(last).length : 8,
     custom: store.columns,
-    rows: (from, to) => {
+    rows: (from, to, sampling) => {
       const positions: number[] = [];
       for (let r = from; r < to; r++) positions.push(rows.position(r));
+      if (!sampling) store.showing(positions);
       store.prefetch(positions);
       const current = analysis.result;
       return positions.map((p): ListRow => {

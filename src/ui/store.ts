@@ -86,6 +86,11 @@ export class PacketStore {
     return this.streams.running;
   }
 
+  /** Frames the stream pass has annotated, from the first. */
+  get annotatedUpTo(): number {
+    return this.streams.coveredFrames;
+  }
+
   /** How far the stream pass is towards them (0 to 1). */
   get annotatedFraction(): number {
     return this.streams.fraction;
@@ -98,6 +103,16 @@ export class PacketStore {
 
   dispose(): void {
     this.streams.stop();
+  }
+
+  /**
+   * The packets at these positions are on the screen: the stream pass goes as far as them.
+   * (Not for rows read only to size the columns, spread over the whole capture.)
+   */
+  showing(positions: ArrayLike<number>): void {
+    let last = -1;
+    for (let i = 0; i < positions.length; i++) last = Math.max(last, positions[i]!);
+    if (last >= 0) this.streams.want(last + 1);
   }
 
   /** Dissects the packet at `pos` alone, with the stream state once the pass has reached it. */
@@ -165,7 +180,9 @@ export class PacketStore {
     return s;
   }
 
+  /** The packet at `pos`, dissected in full (the one selected: the stream pass goes as far as it). */
   packet(pos: number): Packet {
+    this.streams.want(pos + 1);
     let p = this.packets.get(pos);
     if (!p) {
       p = this.dissectAt(pos, this.capture.frame(pos));

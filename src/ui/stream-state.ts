@@ -76,13 +76,10 @@ export class StreamState {
 
   /**
    * Gives the packet at capture position `pos` (dissected alone, with this registry) its stream
-   * state. False when the pass has not reached it: it goes on to it, and onCovered says when.
+   * state. False when the pass has not reached it (want() sends it there; onCovered says when).
    */
   annotate(pos: number, pkt: Packet): boolean {
-    if (pos >= this.covered) {
-      this.want(pos + 1);
-      return false;
-    }
+    if (pos >= this.covered) return false;
     const layers = pkt.layers;
     for (let r = this.firstRecord[pos]!; r < this.firstRecord[pos + 1]!; r++) {
       const info = this.infos[r]!;

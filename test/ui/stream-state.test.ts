@@ -12,6 +12,7 @@ import { dissect } from '../../src/dissect/dissect.js';
 import { frameMeta } from '../../src/dissect/frame-meta.js';
 import { KEYS } from '../../src/ui/headless.js';
 import { StreamState } from '../../src/ui/stream-state.js';
+import { ensureCapture } from '../../scripts/bench/make-capture.js';
 import { ROOT, vxshark } from '../helpers/cli.js';
 import { CAPTURES } from '../helpers/tshark.js';
 import { tsharkPackets, values } from '../helpers/tshark-json.js';
@@ -74,6 +75,8 @@ describe('StreamState', () => {
       const pkt = dissect(capture.frame(20), frameMeta(capture, 20, new Map()), createRegistry());
       assert.equal(state.annotate(20, pkt), false);
       assert.ok(pkt.layers.every((l) => l.conv === undefined));
+      assert.equal(state.running, false, 'annotate alone sends the pass nowhere');
+      state.want(21);
       while (state.running) await new Promise((r) => setImmediate(r));
       assert.equal(state.coveredFrames, 21);
       assert.deepEqual(covered, [[0, 21]]);
@@ -103,6 +106,25 @@ describe('StreamState', () => {
       assert.equal(state.coveredFrames, 10);
     } finally {
       capture.close();
+    }
+  });
+});
+
+describe('the stream pass in the UI', () => {
+  it('goes as far as the rows on the screen and the selected packet, not the rows read to size the columns', async () => {
+    const big = ensureCapture(200_000);
+    const ui = await startUi(big.path, { cols: 140, rows: 40 });
+    try {
+      const store = ui.handle.app.store!;
+      assert.ok(!store.annotating);
+      // The list has sampled rows all over the capture to size its columns; the pass stopped within the screen's 40 rows.
+      assert.ok(store.annotatedUpTo > 5 && store.annotatedUpTo < 40, `${store.annotatedUpTo} frames annotated`);
+      await ui.press(':');
+      await ui.type('goto 5000');
+      await ui.press(KEYS.enter);
+      assert.ok(store.annotatedUpTo >= 5000 && store.annotatedUpTo < 5100, `${store.annotatedUpTo}`);
+    } finally {
+      await ui.quit();
     }
   });
 });

@@ -36,8 +36,8 @@ export interface ListModel {
   readonly length: number;
   /** The largest frame number in the list (the No. column's width); the length when absent. */
   readonly lastNumber?: number;
-  /** Builds rows from..to-1 (called only for the visible ones). */
-  rows(from: number, to: number): ListRow[];
+  /** Builds rows from..to-1: the visible ones, or with `sampling` one row read to size the columns. */
+  rows(from: number, to: number, sampling?: boolean): ListRow[];
   /** Whether captures carry interface names or directions (shows the Interface/Dir column). */
   showInterface: boolean;
   /** Several captures merged into the list (shows the Capture column). */
@@ -284,7 +284,7 @@ export class PacketListView {
     const count = Math.min(n, SAMPLE_ROWS);
     for (let k = 0; k < count; k++) {
       const r = Math.floor((k * n) / count);
-      this.noteWidths(model.rows(r, r + 1));
+      this.noteWidths(model.rows(r, r + 1, true));
     }
   }
 
