@@ -21,6 +21,9 @@ import { AllRows, PacketStore, type RowSource } from './store.js';
 import type { Role } from './theme.js';
 import type { FilterBar } from './views/filter-bar.js';
 
+/** Keys closer together than this are a run (held j, PgDn): the stream pass waits for its end. */
+const KEYS_IN_A_ROW_MS = 150;
+
 export type { AppOptions, Pane, UiMarks } from './app-state.js';
 
 export class App {
@@ -115,7 +118,9 @@ export class App {
   attach(capture: Capture): void {
     const s = this.s;
     s.capture = capture;
-    s.store = new PacketStore(capture, s.makeRegistry(), s.opts.ifnames, { changed: () => this.requestRender(false), busy: () => this.slicing });
+    // The stream pass waits while keys come (moving through the list stays as quick as without it) and while other passes run.
+    const waiting = (): boolean => this.slicing || performance.now() - this.keys.lastKeyAt < KEYS_IN_A_ROW_MS;
+    s.store = new PacketStore(capture, s.makeRegistry(), s.opts.ifnames, { changed: () => this.requestRender(false), busy: waiting });
     this.commands.restoreColumns();
     s.rows = new AllRows(s.store);
     this.requestRender();

@@ -37,9 +37,13 @@ export class Keys {
     });
   }
 
+  /** When the last key came (performance.now()): background passes keep out of the way of keys in a row. */
+  lastKeyAt = -Infinity;
+
   onKey(name: string, ch: string | undefined, key: KeyEvent): void {
     const s = this.s;
     if (s.disposed) return;
+    this.lastKeyAt = performance.now();
     if (name === 'C-c') return s.opts.quit();
     if (s.helpOpen) {
       if (name === '?' || name === 'escape' || name === 'q') s.helpOpen = false;
