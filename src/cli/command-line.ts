@@ -1,10 +1,10 @@
 // What the command line is checked for before and after yargs: `help CMD`, a misspelt
 // subcommand ("alert" for "alerts"), and misspelt options, each with a suggestion.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { VxError, msg } from '../errors.js';
 import { nearest } from '../text/suggest.js';
 
-export const COMMANDS = ['capinfo', 'flows', 'tunnels', 'hops', 'alerts', 'journey', 'merge'] as const;
+export const COMMANDS = ['capinfo', 'flows', 'tunnels', 'hops', 'alerts', 'journey', 'merge', 'snapshot', 'fields'] as const;
 
 /**
  * Rewrites `help [CMD]` into `[CMD] --help`, and refuses a first word that is neither a
@@ -24,7 +24,7 @@ export function rewriteCommandLine(argv: string[]): string[] {
   // A word close to a command is a typo, not a missing file; anything else is a file name.
   if (guess !== undefined) throw new VxError('usage', msg.unknownCommand(first, guess));
   // A bare word (no dot, no slash) before a capture that exists is a command vxshark lacks, not a file: `vxshark ui cap.pcap`.
-  const capture = rest.find((a) => !a.startsWith('-') && existsSync(a));
+  const capture = rest.find((a) => !a.startsWith('-') && isFile(a));
   if (/^[a-z][a-z-]*$/i.test(first) && capture !== undefined) throw new VxError('usage', msg.unknownCommandBeforeFile(first, capture));
   return argv;
 }
@@ -41,4 +41,12 @@ export function explainUnknownArguments(message: string, options: Iterable<strin
       return msg.unknownOption(w, guess === undefined ? undefined : guess.length === 1 ? `-${guess}` : `--${guess}`);
     })
     .join('; ');
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

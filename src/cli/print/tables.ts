@@ -56,8 +56,8 @@ function pad(s: string, w: number, align: 'left' | 'right'): string {
 
 /**
  * Lays out rows under a header line and returns the lines (no trailing spaces). `below[i]`
- * are lines printed under row i, indented and wrapped to the width (details that would
- * not fit in a column).
+ * are lines printed under row i, indented and wrapped to the width, or prose's if narrower
+ * (details that would not fit in a column).
  */
 export function table(columns: Column[], rows: (string | number)[][], maxWidth = DEFAULT_WIDTH, below?: (string[] | undefined)[]): string[] {
   const out: string[] = [];
@@ -112,7 +112,8 @@ export function writeTable(
   emit(line(columns.map((c) => c.header)));
   for (let i = 0; i < count; i++) {
     emit(line(cellText(i)));
-    for (const extra of below?.(i) ?? []) for (const l of wrap(extra, maxWidth - 6, '  ')) emit(`    ${l}`);
+    // Lines below a row are prose: they wrap as prose does, also where the table is cut nowhere.
+    for (const extra of below?.(i) ?? []) for (const l of wrap(extra, Math.min(maxWidth, outputWidth()) - 6, '  ')) emit(`    ${l}`);
   }
 }
 
