@@ -153,6 +153,9 @@ describe('the detail tree and columns with the stream state', () => {
       assert.match(text, new RegExp(`Sequence Number: ${values(want, 'tcp.seq')[0]}\\b`));
       assert.match(text, new RegExp(`Sequence Number \\(raw\\): ${values(want, 'tcp.seq_raw')[0]}\\b`));
       assert.match(text, new RegExp(`Acknowledgment Number: ${values(want, 'tcp.ack')[0]}\\b`));
+      // The layer's title, as tshark's: relative numbers, the Ack with the ACK flag.
+      const [sport, dport, seq, ack, len] = ['tcp.srcport', 'tcp.dstport', 'tcp.seq', 'tcp.ack', 'tcp.len'].map((f) => values(want, f)[0]);
+      assert.ok(text.includes(`Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}, Seq: ${seq}, Ack: ${ack}, Len: ${len}`), text);
     } finally {
       await ui.quit();
     }

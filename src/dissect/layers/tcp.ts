@@ -58,13 +58,17 @@ const TITLE_BYTES = encode(TITLE);
 const SRC_PORT = encode(`${TITLE}, Src Port: `);
 const DST_PORT = encode(', Dst Port: ');
 const SEQ = encode(', Seq: ');
+const ACK = encode(', Ack: ');
 const LEN = encode(', Len: ');
 
+// As tshark titles it: the sequence number (relative where the stream state is known), the
+// acknowledgment number only when the ACK flag is set, and the segment's length.
 const title: BytesTitle = Object.assign(
-  (p: Packet, l: Layer): string =>
-    l.payload - l.start < 20
-      ? TITLE
-      : `${TITLE}, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}, Seq: ${rd32(p.data, l.start + 4)}, Len: ${payloadLen(p, l)}`,
+  (p: Packet, l: Layer): string => {
+    if (l.payload - l.start < 20) return TITLE;
+    const ack = hasAck(p, l) ? `, Ack: ${relative(p, l, 8, tcpConv(l)?.ackBase)!}` : '';
+    return `${TITLE}, Src Port: ${rd16(p.data, l.start)}, Dst Port: ${rd16(p.data, l.start + 2)}, Seq: ${relative(p, l, 4, tcpConv(l)?.seqBase)!}${ack}, Len: ${payloadLen(p, l)}`;
+  },
   {
     into(out: TextBytes, p: Packet, l: Layer): void {
       if (l.payload - l.start < 20) {
@@ -76,7 +80,11 @@ const title: BytesTitle = Object.assign(
       out.bytes(DST_PORT);
       out.decimal(rd16(p.data, l.start + 2));
       out.bytes(SEQ);
-      out.decimal(rd32(p.data, l.start + 4));
+      out.decimal(relative(p, l, 4, tcpConv(l)?.seqBase)!);
+      if (hasAck(p, l)) {
+        out.bytes(ACK);
+        out.decimal(relative(p, l, 8, tcpConv(l)?.ackBase)!);
+      }
       out.bytes(LEN);
       out.decimal(payloadLen(p, l));
     },
