@@ -365,6 +365,13 @@ describe('UDP', () => {
 });
 
 describe('TCP', () => {
+  it('says [<None>] in Info for a segment without flags, as tshark does', () => {
+    const none = tcp({ srcPort: 43512, dstPort: 80, seq: 7, flags: '' }, new Uint8Array(0), IP4);
+    const p = dis(ethernet({ ...ETH, type: ETH_IPV4 }, ipv4({ ...IP4, proto: IPPROTO_TCP }, none)));
+    assert.deepEqual(val(p, 'tcp.flags'), ['0x0000']);
+    assert.match(summarize(p, registry).info, /^43512 → 80 \[<None>\] Seq=7 /);
+  });
+
   it('decodes flags and SYN options', () => {
     const p = dis(ethernet({ ...ETH, type: ETH_IPV4 }, ipv4({ ...IP4, proto: IPPROTO_TCP }, syn())));
     assert.equal(stack(p), 'frame:eth:ip:tcp');

@@ -206,7 +206,7 @@ export const tcp: Dissector = {
     if (l.payload - l.start < 20) return '';
     const d = p.data;
     const flags = rd16(d, l.start + 12) & 0x0fff;
-    let s = `${rd16(d, l.start)} → ${rd16(d, l.start + 2)} [${tcpFlagText(flags)}] Seq=${rd32(d, l.start + 4)}`;
+    let s = `${rd16(d, l.start)} → ${rd16(d, l.start + 2)} [${tcpFlagText(flags) || '<None>'}] Seq=${rd32(d, l.start + 4)}`;
     if (flags & 0x010) s += ` Ack=${rd32(d, l.start + 8)}`;
     s += ` Win=${rd16(d, l.start + 14)} Len=${payloadLen(p, l)}`;
     const mss = option(p, l, 2, mssValue);
