@@ -34,7 +34,8 @@ class Lru<V> {
   }
   /** Drops the keys in [from, to). */
   forget(from: number, to: number): void {
-    for (const k of [...this.map.keys()]) if (k >= from && k < to) this.map.delete(k);
+    // A Map may lose entries while it is iterated: no copy of the keys.
+    for (const k of this.map.keys()) if (k >= from && k < to) this.map.delete(k);
   }
   get size(): number {
     return this.map.size;

@@ -23,9 +23,14 @@ function columnsVariable(): number | undefined {
   return Number.isInteger(n) && n > 0 ? Math.max(60, n) : undefined;
 }
 
-/** What prose wraps at: the terminal's width when printing to one (never below 60), else COLUMNS, else 100 columns. */
+/** The terminal's width when printing to one (never below 60), else COLUMNS when set. */
+function chosenWidth(): number | undefined {
+  return process.stdout.isTTY && process.stdout.columns ? Math.max(60, process.stdout.columns) : columnsVariable();
+}
+
+/** What prose wraps at: the terminal's width or COLUMNS, else 100 columns. */
 export function outputWidth(): number {
-  return process.stdout.isTTY && process.stdout.columns ? Math.max(60, process.stdout.columns) : (columnsVariable() ?? DEFAULT_WIDTH);
+  return chosenWidth() ?? DEFAULT_WIDTH;
 }
 
 /**
@@ -34,7 +39,7 @@ export function outputWidth(): number {
  * fit 100 columns is an address lost to grep.
  */
 export function tableWidth(): number {
-  return process.stdout.isTTY && process.stdout.columns ? Math.max(60, process.stdout.columns) : (columnsVariable() ?? Infinity);
+  return chosenWidth() ?? Infinity;
 }
 
 /** Display width: every code point counts one (the tables hold no wide characters). */
