@@ -36,6 +36,10 @@ class Column<T extends ColumnArray> implements NumberColumn {
 
 const NO_DELTAS = new Int32Array(0);
 
+/** The direction column's third bit: the frame has no time stamp (a pcapng simple packet block). */
+const UNTIMED = 4;
+const DIRECTION_BITS = 3;
+
 type ColumnArray = Float64Array | Uint32Array | Uint16Array | Uint8Array | Int32Array;
 
 /**
@@ -208,7 +212,7 @@ export class FrameIndex {
   firstSeconds = 0;
   firstNanos = 0;
 
-  add(offset: number, capLen: number, origLen: number, sec: number, nsec: number, iface: number, dir: Direction): number {
+  add(offset: number, capLen: number, origLen: number, sec: number, nsec: number, iface: number, dir: Direction, untimed = false): number {
     const i = this.n;
     const c = this.rolling ? 0 : i >>> CHUNK_BITS;
     const k = i & MASK;
@@ -232,7 +236,7 @@ export class FrameIndex {
     this.tsSec.set(i, sec);
     (this.tsNsec.chunks[c] as Uint32Array)[k] = nsec;
     (this.iface.chunks[c] as Uint16Array)[k] = iface;
-    (this.dir.chunks[c] as Uint8Array)[k] = dir;
+    (this.dir.chunks[c] as Uint8Array)[k] = untimed ? dir | UNTIMED : dir;
     this.n = i + 1;
     return i;
   }
@@ -268,7 +272,11 @@ export class FrameIndex {
     return this.iface.get(i);
   }
   directionOf(i: number): Direction {
-    return this.dir.get(i) as Direction;
+    return (this.dir.get(i) & DIRECTION_BITS) as Direction;
+  }
+  /** True when the file gave the frame no time stamp (its seconds and nanoseconds read 0). */
+  untimedOf(i: number): boolean {
+    return (this.dir.get(i) & UNTIMED) !== 0;
   }
   /** The SLL2 interface index, or undefined when the link type records none. */
   ifindexOf(i: number): number | undefined {

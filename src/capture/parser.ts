@@ -48,6 +48,7 @@ export function indexFrame(
   sec: number,
   nsec: number,
   direction: Direction,
+  untimed = false,
 ): void {
   let dir = direction;
   let ifindex = -1;
@@ -59,7 +60,7 @@ export function indexFrame(
     if (dir === Direction.Unknown) dir = cookedDirection(buf[dataStart + 10]!);
     ifindex = ((buf[dataStart + 4]! << 24) | (buf[dataStart + 5]! << 16) | (buf[dataStart + 6]! << 8) | buf[dataStart + 7]!) >>> 0;
   }
-  const i = t.index.add(fileOffset, capLen, origLen, sec, nsec, iface.id, dir);
+  const i = t.index.add(fileOffset, capLen, origLen, sec, nsec, iface.id, dir, untimed);
   if (ifindex >= 0) t.index.setIfindex(i, ifindex);
   iface.packets++;
   t.onFrame?.(i, buf.subarray(dataStart, dataStart + capLen));

@@ -174,8 +174,8 @@ export class PcapngParser implements FormatParser {
     const origLen = dv.getUint32(p + 8, sec.le);
     const snap = entry.iface.snaplen || Infinity;
     const capLen = Math.min(origLen, snap, bodyEnd - (p + 12));
-    // A simple packet block has no time stamp; like libpcap we report zero.
-    indexFrame(this.t, entry.iface, buf, p + 12, p + 12 + delta, capLen, origLen, 0, 0, Direction.Unknown);
+    // A simple packet block has no time stamp: it reads as zero (as libpcap reports it), and is shown as none (as tshark does).
+    indexFrame(this.t, entry.iface, buf, p + 12, p + 12 + delta, capLen, origLen, 0, 0, Direction.Unknown, true);
   }
 }
 

@@ -42,6 +42,8 @@ let arrivalText = new Uint8Array(0);
 let arrivalZone = new Uint8Array(0);
 
 const always = (): boolean => true;
+/** A frame without a time stamp (a pcapng simple packet block) has no time lines, as in tshark. */
+const timed = (pkt: Packet): boolean => pkt.frame.untimed !== true;
 
 // Reading TZ from the environment took a fifth of this line's time: -V reads it again when the
 // second changes and at the start of each printing run (readTimeZoneAgain), not for every packet.
@@ -54,7 +56,7 @@ export function readTimeZoneAgain(): void {
 }
 
 const arrival: FieldBytes = {
-  has: always,
+  has: timed,
   write(out, pkt) {
     const sec = pkt.frame.sec;
     if (sec !== zoneSecond) {
@@ -78,7 +80,7 @@ const arrival: FieldBytes = {
 };
 
 const epoch: FieldBytes = {
-  has: always,
+  has: timed,
   write(out, pkt) {
     const sec = pkt.frame.sec;
     if (sec >= 0 && Number.isSafeInteger(sec)) out.decimal(sec);

@@ -38,7 +38,12 @@ export function frameMetaInto(meta: FrameMeta, capture: Capture, i: number, ifna
   if (name !== undefined || meta.interfaceName !== undefined) meta.interfaceName = name;
   const comments = capture.comments.size ? capture.comments.get(i) : undefined;
   if (comments !== undefined || meta.comments !== undefined) meta.comments = comments;
-  if (ix.count > 0) {
+  const untimed = ix.untimedOf(i);
+  if (untimed || meta.untimed !== undefined) meta.untimed = untimed || undefined;
+  if (untimed) {
+    meta.relative = undefined;
+    meta.delta = undefined;
+  } else if (ix.count > 0) {
     meta.relative = sec - ix.firstSeconds + (nsec - ix.firstNanos) / 1e9;
     meta.delta = i === 0 ? 0 : sec - ix.secondsOf(i - 1) + (nsec - ix.nanosOf(i - 1)) / 1e9;
   }

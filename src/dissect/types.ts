@@ -56,6 +56,8 @@ export interface FrameMeta {
   delta?: number;
   /** pcapng packet comments. */
   comments?: string[];
+  /** The file gave no time stamp (a pcapng simple packet block): sec and nsec read 0, and no time is shown. */
+  untimed?: boolean;
 }
 
 export type NoteSeverity = 'error' | 'warning' | 'note';

@@ -242,6 +242,7 @@ export class PacketStore {
       );
     }
     const d = this.digits ?? 6;
+    if (ix.untimedOf(pos)) return '';
     const rel = ix.secondsOf(pos) - ix.secondsOf(0) + (ix.nanosOf(pos) - ix.nanosOf(0)) / 1e9;
     return rel.toFixed(d);
   }

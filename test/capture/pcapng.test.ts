@@ -385,12 +385,20 @@ describe('pcapng packet blocks', () => {
     );
     assert.equal(cap.error, undefined);
     assert.deepEqual(
-      [0, 1, 2, 3].map((i) => [cap.index.capLenOf(i), cap.index.origLenOf(i), cap.index.secondsOf(i), cap.index.nanosOf(i), cap.index.interfaceOf(i)]),
+      [0, 1, 2, 3].map((i) => [
+        cap.index.capLenOf(i),
+        cap.index.origLenOf(i),
+        cap.index.secondsOf(i),
+        cap.index.nanosOf(i),
+        cap.index.interfaceOf(i),
+        cap.index.untimedOf(i),
+        cap.index.directionOf(i),
+      ]),
       [
-        [64, 1514, 0, 0, 0],
-        [62, 62, 0, 0, 0],
-        [61, 61, 0, 0, 0],
-        [70, 70, 0, 0, 2],
+        [64, 1514, 0, 0, 0, true, 0],
+        [62, 62, 0, 0, 0, true, 0],
+        [61, 61, 0, 0, 0, true, 0],
+        [70, 70, 0, 0, 2, true, 0],
       ],
     );
     assert.deepEqual(framesOf(cap).map(hex), [filler(64), filler(62), filler(61), filler(70)].map(hex));

@@ -50,22 +50,25 @@ export class TimeColumn {
       this.firstNsec = f.nsec;
     }
     let out: string;
-    switch (this.format) {
-      case 'r':
-        out = decimal(f.sec - this.firstSec, f.nsec - this.firstNsec, this.digits);
-        break;
-      case 'd':
-        out = decimal(f.sec - (this.prevSec ?? f.sec), f.nsec - (this.prevSec === undefined ? f.nsec : this.prevNsec), this.digits);
-        break;
-      case 'dd':
-        out = decimal(f.sec - (this.prevShownSec ?? f.sec), f.nsec - (this.prevShownSec === undefined ? f.nsec : this.prevShownNsec), this.digits);
-        break;
-      case 'e':
-        out = decimal(f.sec, f.nsec, this.digits);
-        break;
-      default:
-        out = this.clock(f);
-    }
+    // A frame without a time stamp shows none (tshark leaves the column empty); it still counts as 0 for the next delta, as there.
+    if (f.untimed) out = '';
+    else
+      switch (this.format) {
+        case 'r':
+          out = decimal(f.sec - this.firstSec, f.nsec - this.firstNsec, this.digits);
+          break;
+        case 'd':
+          out = decimal(f.sec - (this.prevSec ?? f.sec), f.nsec - (this.prevSec === undefined ? f.nsec : this.prevNsec), this.digits);
+          break;
+        case 'dd':
+          out = decimal(f.sec - (this.prevShownSec ?? f.sec), f.nsec - (this.prevShownSec === undefined ? f.nsec : this.prevShownNsec), this.digits);
+          break;
+        case 'e':
+          out = decimal(f.sec, f.nsec, this.digits);
+          break;
+        default:
+          out = this.clock(f);
+      }
     this.prevSec = f.sec;
     this.prevNsec = f.nsec;
     if (shown) {

@@ -95,8 +95,8 @@ export const frame: Dissector = {
     ...fieldsOf('frame', [
       ['frame.comment', 'Comment', 'string', { get: (p) => p.frame.comments }],
       ['frame.number', 'Frame Number', 'uint', { get: (p) => p.frame.number }],
-      ['frame.time', 'Arrival Time', 'time', { get: (p) => formatArrival(p.frame.sec, p.frame.nsec) }],
-      ['frame.time_epoch', 'Epoch Arrival Time', 'time', { get: (p) => formatEpoch(p.frame.sec, p.frame.nsec) }],
+      ['frame.time', 'Arrival Time', 'time', { get: (p) => (p.frame.untimed ? undefined : formatArrival(p.frame.sec, p.frame.nsec)) }],
+      ['frame.time_epoch', 'Epoch Arrival Time', 'time', { get: (p) => (p.frame.untimed ? undefined : formatEpoch(p.frame.sec, p.frame.nsec)) }],
       ['frame.time_delta', 'Time delta from previous captured frame', 'time', { get: (p) => p.frame.delta?.toFixed(9) }],
       ['frame.time_relative', 'Time since first frame', 'time', { get: (p) => p.frame.relative?.toFixed(9) }],
       ['frame.len', 'Frame Length', 'uint', { get: (p) => p.frame.origLen }],
