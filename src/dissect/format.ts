@@ -78,9 +78,14 @@ export function formatValue(f: FieldDef, v: FieldValue): string {
   }
 }
 
+/** A boolean as the tree shows it: Set or Not set, or the field's own words (ERSPAN's Ingress and Egress). */
+export function boolText(f: FieldDef, v: boolean): string {
+  return f.names?.[v ? 1 : 0] ?? (v ? 'Set' : 'Not set');
+}
+
 /** A value as the detail tree shows it, with its name when the field has one ("UDP (17)"). */
 export function displayValue(f: FieldDef, v: FieldValue): string {
-  if (f.type === 'bool') return v ? 'Set' : 'Not set';
+  if (f.type === 'bool') return boolText(f, Boolean(v));
   if (f.type === 'none') return '';
   const text = f.treeHexDigits && typeof v === 'number' ? hexNumber(v, f.treeHexDigits) : formatValue(f, v);
   const name = typeof v === 'number' ? f.names?.[v] : undefined;

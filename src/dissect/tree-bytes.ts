@@ -1,5 +1,5 @@
 import type { FixedGetter, FixedRead } from './field-helpers.js';
-import { displayValue, formatIpv6, formatValue } from './format.js';
+import { boolText, displayValue, formatIpv6, formatValue } from './format.js';
 import { fieldBytes, titleBytes, type FieldBytes } from './frame-bytes.js';
 import type { Registry } from './registry.js';
 import type { TextBytes } from './text-bytes.js';
@@ -155,7 +155,8 @@ function writeFreshLine(out: TextBytes, plan: Plan, index: number, def: FieldDef
     return;
   }
   if (def.type === 'bool') {
-    out.bytes(v ? SET : NOT_SET);
+    if (def.names) out.text(boolText(def, Boolean(v)));
+    else out.bytes(v ? SET : NOT_SET);
     out.byte(NEWLINE);
     return;
   }

@@ -1,4 +1,5 @@
 import type { FixedRead } from './field-helpers.js';
+import { boolText } from './format.js';
 import type { FieldBytes } from './frame-bytes.js';
 import { putBytes, putDecimal, putHex, putHexPairs, putIpv4, type TextBytes } from './text-bytes.js';
 import type { FieldDef, FieldValue, Layer, Packet } from './types.js';
@@ -61,8 +62,9 @@ export interface FieldTitleBytes {
   positions: number[];
 }
 
-const SET = [...new TextEncoder().encode('Set')];
-const NOT_SET = [...new TextEncoder().encode('Not set')];
+const ENCODER = new TextEncoder();
+const SET = [...ENCODER.encode('Set')];
+const NOT_SET = [...ENCODER.encode('Not set')];
 const NEWLINE = 0x0a;
 const END = `buf[p++]=${NEWLINE};`;
 /** Most decimal digits of a fixed read (at most 4 bytes), and of a safe integer with its sign. */
@@ -184,7 +186,8 @@ function lineCode(spec: LayerSpec, index: number): Code {
   if (def.type === 'none') return fx?.kind === 'bytes' ? viaGeneric : { code: stores(head) + END, bound: head.length + 1 };
   if (def.type === 'bool') {
     if (fx && fx.kind !== 'bool') return viaGeneric;
-    return { code: `${stores(head)}if(v){${stores(SET)}}else{${stores(NOT_SET)}}${END}`, bound: head.length + NOT_SET.length + 1 };
+    const [yes, no] = def.names ? [true, false].map((b) => [...ENCODER.encode(boolText(def, b))]) : [SET, NOT_SET];
+    return { code: `${stores(head)}if(v){${stores(yes!)}}else{${stores(no!)}}${END}`, bound: head.length + Math.max(yes!.length, no!.length) + 1 };
   }
   if (fx?.kind === 'bool' || (fx?.kind === 'bytes' && def.type !== 'ether' && def.type !== 'bytes')) return viaGeneric;
   let value: ValueCode | undefined;

@@ -32,6 +32,7 @@ const GETTERS = [
   'named',
   'namedHex',
   'flag',
+  'namedFlag',
   'label',
   'text',
   'raw',
@@ -60,6 +61,7 @@ function synthetic(titleParts: [string, string][]): Dissector {
         ['synth.named', 'Named', 'uint', { ...getter('named'), names: NAMES }],
         ['synth.namedHex', 'Named hex', 'uint', { ...getter('namedHex'), names: NAMES, hexDigits: 2 }],
         ['synth.flag', 'Flag', 'bool', getter('flag')],
+        ['synth.namedFlag', 'Named flag', 'bool', { ...getter('namedFlag'), names: { 0: 'Ingress', 1: 'Egress' } }],
         ['synth.label', 'Label only', 'none', getter('label')],
         ['synth.text', 'Text', 'string', getter('text')],
         ['synth.raw', 'Raw', 'bytes', getter('raw')],
@@ -78,6 +80,7 @@ function synthetic(titleParts: [string, string][]): Dissector {
         ['synth.fbits', 'F bits', 'uint', bits(0, 2, 0x0ff0)],
         ['synth.fbits32', 'F bits 32', 'int', { ...bits(0, 4, 0xfffffff0), hexDigits: 8 }],
         ['synth.fflag', 'F flag', 'bool', bits(0, 1, 0x80, true)],
+        ['synth.fnamedFlag', 'F named flag', 'bool', { ...bits(0, 1, 0x40, true), names: { 0: 'Low', 1: 'High' } }],
         ['synth.fflagNumber', 'F flag as a number', 'uint', bits(0, 1, 0x80, true)],
         ['synth.fmac', 'F MAC', 'ether', macAt(0)],
         ['synth.fmacHex', 'F MAC hex', 'bytes', { ...macAt(0), plainHex: true }],
@@ -222,6 +225,18 @@ describe("-V's compiled layer writers", () => {
       }
     }
     assert.ok(compared > 10_000, `only ${compared} packets compared`);
+  });
+
+  it("write a boolean's own words where the field has them (Set and Not set elsewhere)", () => {
+    const registry = registryWith(synthetic([]));
+    const shown = (first: number, flag: boolean): string[] => {
+      given = { flag, namedFlag: flag };
+      const { tree, bytes } = compare(registry, Uint8Array.from([...ETH_HEADER, first, ...new Array<number>(23).fill(0)]), false);
+      assert.equal(bytes, tree);
+      return bytes.split('\n').filter((l) => /flag:/i.test(l) && !/as a number/.test(l));
+    };
+    assert.deepEqual(shown(0x40, true), ['    Flag: Set', '    Named flag: Egress', '    F flag: Not set', '    F named flag: High']);
+    assert.deepEqual(shown(0x80, false), ['    Flag: Not set', '    Named flag: Ingress', '    F flag: Set', '    F named flag: Low']);
   });
 
   it('are made for a protocol whose name is no JavaScript name (a digit first, dots, dashes)', () => {

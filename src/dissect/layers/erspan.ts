@@ -79,7 +79,7 @@ export const erspan: Dissector = {
       ['erspan.p', 'Has Ethernet PDU', 'uint', of([3], bits(10, 2, 0x8000))],
       ['erspan.ft', 'Frame Type', 'uint', { ...of([3], bits(10, 2, 0x7c00)), names: FRAME_TYPES }],
       ['erspan.hw', 'Hardware ID', 'uint', of([3], bits(10, 2, 0x03f0))],
-      ['erspan.direction', 'Direction', 'bool', of([3], bits(10, 2, 0x0008, true))],
+      ['erspan.direction', 'Direction', 'bool', { ...of([3], bits(10, 2, 0x0008, true)), names: { 0: 'Ingress', 1: 'Egress' } }],
       [
         'erspan.gra',
         'Timestamp granularity',
