@@ -224,6 +224,11 @@ export const msg = {
   filterBadRange: (text: string, column: number) => `invalid range "${text}" at column ${column}; expected LOW..HIGH such as 8000..8080`,
   filterBadLayer: (text: string, column: number) =>
     `invalid layer "${text}" at column ${column}; use #1 for the outermost, #2 for the next, #-1 for the innermost, or a range #[1-2]`,
+  filterBadSlice: (text: string, column: number) =>
+    `invalid slice "${text}" at column ${column}; expected [OFFSET:LENGTH], [FIRST-LAST], [OFFSET], [:LENGTH] or [OFFSET:], such as eth.src[0:3]`,
+  filterUnclosedSlice: (column: number) => `the slice "[" at column ${column} is never closed with "]"`,
+  filterSliceOnRight: (column: number) => `a slice can only be on the left of a comparison (column ${column}); compare it with bytes such as 00:16:3e`,
+  filterNotSliceable: (field: string, kind: string, column: number) => `${field} is ${kind} and cannot be sliced into bytes (column ${column})`,
   filterLayerTwice: (column: number) => `only one of inner., outer. and #N may select the layer (column ${column})`,
   filterBadIpv4: (text: string, column: number) => `invalid IPv4 address "${text}" at column ${column}`,
   filterBadIpv6: (text: string, column: number) => `invalid IPv6 address "${text}" at column ${column}`,

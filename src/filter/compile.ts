@@ -21,9 +21,10 @@ import type { Registry } from '../dissect/registry.js';
 import type { Packet } from '../dissect/types.js';
 import { msg } from '../errors.js';
 import { FilterError, suggestField } from './errors.js';
-import { Literals, checkOperator, noPrefix, regex, type Field } from './literals.js';
+import { Literals, TYPE_DESCRIPTION, checkOperator, noPrefix, regex, type Field } from './literals.js';
 import { member } from './membership.js';
 import type { CompareOp, Expr, FieldRef, Literal } from './parser.js';
+import { SLICEABLE, slicedDefs } from './slices.js';
 import { equal, pairOrder, relational } from './value-tests.js';
 import { indexOfBytes } from './values.js';
 import { ANY, valueDefs, visitor, type Test } from './visit.js';
@@ -48,7 +49,10 @@ class Compiler {
     // A name registered by several protocols has one type in practice (sll.* in SLL and SLL2);
     // should they ever differ, the first definition's type decides and the others are ignored.
     const type = defs[0]!.type;
-    return { ref, defs: defs.filter((d) => d.type === type), type };
+    const same = defs.filter((d) => d.type === type);
+    if (!ref.slice) return { ref, defs: same, type };
+    if (!SLICEABLE.has(type)) throw new FilterError(msg.filterNotSliceable(ref.name, TYPE_DESCRIPTION[type], ref.namePos + 1), ref.namePos);
+    return { ref, defs: slicedDefs(valueDefs(same), type, ref.slice), type: 'bytes' };
   }
 
   /** The per-value test of a comparison (for ne / all_eq / any_ne: the equality it negates). */

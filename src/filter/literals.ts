@@ -49,9 +49,14 @@ export type Value =
   | { t: 'str'; s: string }
   | { t: 'time'; sec: number; nsec: number };
 
+/** The field as messages name it: a slice as written (`eth.src[0:3]` is bytes, not a MAC address). */
+function described(f: Field): string {
+  return f.ref.slice ? f.ref.text : f.ref.name;
+}
+
 export function checkOperator(f: Field, kind: keyof typeof OPERATOR_TYPES, opText: string, opPos: number): void {
   if (!OPERATOR_TYPES[kind].has(f.type)) {
-    throw new FilterError(msg.filterOperatorType(opText, f.ref.name, TYPE_DESCRIPTION[f.type], opPos + 1), opPos);
+    throw new FilterError(msg.filterOperatorType(opText, described(f), TYPE_DESCRIPTION[f.type], opPos + 1), opPos);
   }
 }
 
@@ -91,7 +96,7 @@ export class Literals {
     if (other) {
       throw new FilterError(msg.filterFieldTypes(f.ref.name, TYPE_DESCRIPTION[f.type], lit.field!.name, TYPE_DESCRIPTION[other.type], lit.pos + 1), lit.pos);
     }
-    throw new FilterError(msg.filterTypeMismatch(f.ref.name, TYPE_DESCRIPTION[f.type], lit.text, lit.pos + 1), lit.pos);
+    throw new FilterError(msg.filterTypeMismatch(described(f), TYPE_DESCRIPTION[f.type], lit.text, lit.pos + 1), lit.pos);
   }
 
   private integer(f: Field, lit: Literal): number {

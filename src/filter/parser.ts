@@ -6,6 +6,7 @@
 import { msg } from '../errors.js';
 import { FilterError, suggestField } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import { parseSliceSpec, type SliceRange } from './slices.js';
 
 /** Comparison operators; the word and symbol spellings map to the same operator. */
 export type CompareOp = 'eq' | 'ne' | 'all_eq' | 'any_ne' | 'lt' | 'le' | 'gt' | 'ge' | 'contains' | 'matches' | 'bitand';
@@ -30,6 +31,8 @@ export interface FieldRef {
   namePos: number;
   end: number;
   layer?: LayerSelector;
+  /** `[0:3]` after the name: the field's bytes in these ranges (slices.ts). */
+  slice?: SliceRange[];
 }
 
 export interface Literal {
@@ -67,6 +70,8 @@ const COMPARE_SYMBOLS: Record<string, CompareOp> = {
   '!=': 'ne',
   '===': 'all_eq',
   '!==': 'any_ne',
+  // Wireshark 3.6's spelling of !==, which tshark 4.0 still reads.
+  '~=': 'any_ne',
   '<': 'lt',
   '<=': 'le',
   '>': 'gt',
@@ -207,6 +212,7 @@ class Parser {
       throw new FilterError(msg.filterUnknownField(name, namePos + 1, suggestion), namePos);
     }
     this.layerSuffix(ref);
+    this.sliceSuffix(ref);
     return ref;
   }
 
@@ -255,6 +261,22 @@ class Parser {
     ref.layer = { ...sel, text, pos: hash.pos };
     ref.end = end;
     ref.text = this.sourceText(ref.pos, end);
+  }
+
+  /** `[i:j]`, `[i-j]`, `[i]`, `[:j]`, `[i:]` or several joined by commas after a field (its layer selector, if any, first). */
+  private sliceSuffix(ref: FieldRef): void {
+    const open = this.peek();
+    if (open.kind !== 'punct' || open.text !== '[') return;
+    const close = this.source.indexOf(']', open.end);
+    const text = this.sourceText(open.pos, close < 0 ? this.source.length : close + 1);
+    if (close < 0) throw new FilterError(msg.filterUnclosedSlice(open.pos + 1), open.pos);
+    const ranges = parseSliceSpec(this.sourceText(open.end, close));
+    if (!ranges) throw new FilterError(msg.filterBadSlice(text, open.pos + 1), open.pos);
+    // The tokens between the brackets were read as whatever they looked like: step past them.
+    while (this.peek().kind !== 'eof' && this.peek().pos <= close) this.next();
+    ref.slice = ranges;
+    ref.end = close + 1;
+    ref.text = this.sourceText(ref.pos, ref.end);
   }
 
   private sourceText(from: number, to: number): string {
@@ -320,6 +342,8 @@ class Parser {
     } else {
       this.layerSuffix(value.field);
       value.end = value.field.end;
+      const open = this.peek();
+      if (open.kind === 'punct' && open.text === '[' && open.pos === value.end) throw new FilterError(msg.filterSliceOnRight(open.pos + 1), open.pos);
     }
     return { kind: 'compare', op, opText: opTok.text, opPos: opTok.pos, field, value, pos: field.pos };
   }

@@ -136,6 +136,25 @@ const CASES: Case[] = [
   { filter: 'eth.addr == 00-16-3E-37-F6-04', ref: (p) => includes(all(p, 'eth.addr'), '00:16:3e:37:f6:04') },
   { filter: 'eth.addr contains 16:3e', ref: (p) => some(all(p, 'eth.addr'), (a) => a.includes('16:3e')) },
   { filter: 'eth.dst contains ff:ff:ff', ref: (p) => some(all(p, 'eth.dst'), (a) => a.includes('ff:ff:ff')) },
+  // ~= (Wireshark 3.6's !==): some occurrence differs
+  { filter: 'ip.src ~= 192.168.203.1', ref: (p) => some(all(p, 'ip.src'), (v) => v !== '192.168.203.1') },
+  // slices: bytes of a value, cut from tshark's text of it (two hex digits a byte for MACs, four decimals for IPv4)
+  { filter: 'eth.src[0:3] == 00:16:3e', ref: (p) => some(all(p, 'eth.src'), (a) => a.startsWith('00:16:3e')) },
+  { filter: 'eth.src[1-2] == 16:3e', ref: (p) => some(all(p, 'eth.src'), (a) => a.slice(3, 8) === '16:3e') },
+  { filter: 'eth.dst[-2:] == ff:ff', ref: (p) => some(all(p, 'eth.dst'), (a) => a.endsWith('ff:ff')) },
+  { filter: 'eth.dst[0,5] == ff:ff', ref: (p) => some(all(p, 'eth.dst'), (a) => a.startsWith('ff') && a.endsWith('ff')) },
+  { filter: 'ip.src[0] == c0', ref: (p) => some(all(p, 'ip.src'), (a) => a.startsWith('192.')) },
+  { filter: 'ip.dst[2:] == cb:05', ref: (p) => some(all(p, 'ip.dst'), (a) => a.endsWith('.203.5')) },
+  {
+    filter: 'eth.src[0:3] != 00:16:3e',
+    ref: (p) =>
+      noneEq(
+        all(p, 'eth.src').map((a) => a.slice(0, 8)),
+        '00:16:3e',
+      ),
+  },
+  // Past the end: no slice, so only the second test counts.
+  { filter: 'eth.src[6] == 00 || eth.src[5:2] == 04:00 || eth.src[0] == 00', ref: (p) => some(all(p, 'eth.src'), (a) => a.startsWith('00')) },
   // strings: contains and matches (case-insensitive as in Wireshark 4)
   { filter: 'frame.interface_name == "eth0"', ref: (p) => includes(all(p, 'frame.interface_name'), 'eth0') },
   { filter: 'frame.interface_name matches "^ETH"', ref: (p) => some(all(p, 'frame.interface_name'), (s) => /^eth/i.test(s)) },

@@ -431,6 +431,12 @@ describe('filter semantics', () => {
     });
   });
 
+  it('slices only what has bytes', () => {
+    assert.deepEqual(compileError('ip.len[0] == 00'), { message: 'ip.len is an unsigned integer and cannot be sliced into bytes (column 1)', column: 1 });
+    assert.deepEqual(compileError('tcp.flags.syn[0] == 01'), { message: 'tcp.flags.syn is a boolean and cannot be sliced into bytes (column 1)', column: 1 });
+    assert.deepEqual(compileError('eth.src[0:3] == xyz'), { message: 'eth.src[0:3] is a byte string; "xyz" is not (column 17)', column: 17 });
+  });
+
   it('rejects operators the field type does not support', () => {
     assert.deepEqual(compileError('ip.src contains 1'), { message: '"contains" cannot be used with ip.src, which is an IPv4 address (column 8)', column: 8 });
     assert.deepEqual(compileError('tcp.flags.syn > 0'), { message: '">" cannot be used with tcp.flags.syn, which is a boolean (column 15)', column: 15 });

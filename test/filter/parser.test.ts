@@ -194,6 +194,38 @@ describe('filter parser', () => {
     assert.deepEqual(parseError('inner.ip.src#2'), { message: 'only one of inner., outer. and #N may select the layer (column 13)', column: 13 });
   });
 
+  it('reads slices after a field (and its layer), and rejects bad ones', () => {
+    const slice = (t: string): unknown => (parseFilter(t) as { field: { slice?: unknown; text: string; end: number } }).field;
+    assert.deepEqual(slice('eth.src[0:3] == 00:16:3e'), {
+      ...(slice('eth.src[0:3] == 00:16:3e') as object),
+      slice: [{ start: 0, length: 3 }],
+      text: 'eth.src[0:3]',
+      end: 12,
+    });
+    assert.deepEqual((slice('frame[1-2, -4:, :2, 7, 3:] == 00') as { slice: unknown }).slice, [
+      { start: 1, last: 2 },
+      { start: -4 },
+      { start: 0, length: 2 },
+      { start: 7, length: 1 },
+      { start: 3 },
+    ]);
+    assert.deepEqual((slice('eth.src#2[-2--1]') as { slice: unknown; layer: { from: number } }).slice, [{ start: -2, last: -1 }]);
+    const expected = 'expected [OFFSET:LENGTH], [FIRST-LAST], [OFFSET], [:LENGTH] or [OFFSET:], such as eth.src[0:3]';
+    assert.deepEqual(parseError('eth.src[x] == 00'), { message: `invalid slice "[x]" at column 8; ${expected}`, column: 8 });
+    assert.deepEqual(parseError('eth.src[] == 00'), { message: `invalid slice "[]" at column 8; ${expected}`, column: 8 });
+    assert.deepEqual(parseError('eth.src[:] == 00'), { message: `invalid slice "[:]" at column 8; ${expected}`, column: 8 });
+    assert.deepEqual(parseError('eth.src[0:3'), { message: 'the slice "[" at column 8 is never closed with "]"', column: 8 });
+    assert.deepEqual(parseError('eth.src[0:3] == eth.dst[0:3]'), {
+      message: 'a slice can only be on the left of a comparison (column 24); compare it with bytes such as 00:16:3e',
+      column: 24,
+    });
+  });
+
+  it('reads ~= as !== (Wireshark 3.6 spelled it so)', () => {
+    assert.equal((parseFilter('ip.src ~= 10.0.0.1') as { op: string }).op, 'any_ne');
+    assert.equal((parseFilter('ip.src ~ "10"') as { op: string }).op, 'matches');
+  });
+
   it('needs a quoted regular expression after matches', () => {
     assert.deepEqual(parseError('sll.ifname matches eth'), { message: '"matches" needs a double-quoted regular expression at column 20', column: 20 });
   });
