@@ -92,10 +92,13 @@ export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry, 
       ctx.note('warning', `[Dissection stopped: more than ${MAX_TUNNEL_DEPTH} nested tunnels or ${MAX_LAYERS} layers]`);
       break;
     }
-    // The frame pseudo-layer is always there, even for a 0-byte record (summary and tree rely on it).
-    if (next.start >= next.end && pkt.layers.length > 0) break;
     const routed = next.proto === ctx.routedProto ? ctx.routed : registry.dissector(next.proto);
     const dissector: Dissector = routed ?? registry.dissector('data')!;
+    // The frame pseudo-layer is always there, even for a 0-byte record (summary and tree rely on it).
+    if (next.start >= next.end && pkt.layers.length > 0) {
+      if (routed && next.proto !== 'data') cutBeforeHeader(ctx, next, dissector);
+      break;
+    }
     try {
       ctx.crossing = undefined;
       ctx.routedProto = undefined;
@@ -108,6 +111,18 @@ export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry, 
     }
   }
   return pkt;
+}
+
+/**
+ * The capture's snaplen ended exactly where the next header begins (a tunnel packet cut after
+ * its GENEVE header): the packet says which header is missing (Packet.cut), as tcpdump's
+ * `[|eth]` does. A layer that is simply empty (a TCP segment without data) is not this.
+ */
+function cutBeforeHeader(ctx: Context, next: Next, dissector: Dissector): void {
+  const { pkt } = ctx;
+  if (next.start < pkt.data.length || pkt.frame.capLen >= pkt.frame.origLen || pkt.layers.length < 2 || pkt.layers[pkt.layers.length - 1]!.quoted) return;
+  pkt.cut = { proto: next.proto, why: `${dissector.short} header truncated` };
+  ctx.note('warning', `[Packet size limited during capture: ${dissector.short} truncated]`);
 }
 
 // Expert information. A dissector that finds a header it cannot trust calls markMalformed

@@ -128,6 +128,10 @@ const protocols: FieldBytes = {
       if (i > 1) out.byte(0x3a);
       out.bytes(bytesOf(layers[i]!.proto));
     }
+    if (pkt.cut) {
+      out.byte(0x3a);
+      out.bytes(bytesOf(pkt.cut.proto));
+    }
   },
 };
 

@@ -1,6 +1,6 @@
 import { safeText } from '../text/escape.js';
 import { rd16 } from './field-helpers.js';
-import { findTunnel, tunnelLabel, udpPortBelow } from './encap/index.js';
+import { findTunnel, tunnelLabel, udpPortBelow, type TunnelAt } from './encap/index.js';
 import type { Registry } from './registry.js';
 import type { AddressNaming, Layer, Packet } from './types.js';
 import { PKTTYPE_SHORT } from './layers/sll.js';
@@ -35,8 +35,8 @@ export interface PacketSummary {
   expert: string | undefined;
 }
 
-function endpointsBefore(pkt: Packet, registry: Registry, before: number): [string, string] | undefined {
-  for (let i = before - 1; i >= 1; i--) {
+function endpointsBefore(pkt: Packet, registry: Registry, before: number, after = 0): [string, string] | undefined {
+  for (let i = before - 1; i > after; i--) {
     const l = pkt.layers[i]!;
     if (!NETWORK_PROTOS.has(l.proto)) continue;
     const e = registry.dissector(l.proto)?.endpoints?.(pkt, l);
@@ -52,8 +52,8 @@ function unquoted(pkt: Packet): number {
 }
 
 /** Without a network layer, the innermost link layer's addresses (as Wireshark shows for LLDP, say). */
-function linkEndpoints(pkt: Packet, registry: Registry): [string, string] | undefined {
-  for (let i = unquoted(pkt) - 1; i >= 1; i--) {
+function linkEndpoints(pkt: Packet, registry: Registry, after = 0): [string, string] | undefined {
+  for (let i = unquoted(pkt) - 1; i > after; i--) {
     const l = pkt.layers[i]!;
     const e = registry.dissector(l.proto)?.endpoints?.(pkt, l);
     if (e) return e;
@@ -61,8 +61,7 @@ function linkEndpoints(pkt: Packet, registry: Registry): [string, string] | unde
   return undefined;
 }
 
-function tunnelOf(pkt: Packet, registry: Registry): TunnelSummary | undefined {
-  const t = findTunnel(pkt);
+function tunnelOf(pkt: Packet, registry: Registry, t: TunnelAt | undefined): TunnelSummary | undefined {
   if (!t) return undefined;
   // IP in IP: the tunnel header is the outer IP header itself.
   const outer = (t.encap.headerLayer ? endpointsBefore(pkt, registry, t.index) : endpointsBefore(pkt, registry, t.index + 1)) ?? ['?', '?'];
@@ -112,6 +111,7 @@ export function malformedMark(pkt: Packet): string {
     if (l.malformed === undefined || l.quoted) continue;
     return l.truncated ? `[|${l.proto}]` : `[Malformed Packet: ${l.malformed}]`;
   }
+  if (pkt.cut) return `[|${pkt.cut.proto}]`;
   return pkt.notes.some((n) => n.severity === 'error' && n.message.startsWith('[Malformed')) ? '[Malformed Packet]' : '';
 }
 
@@ -119,7 +119,11 @@ export function summarize(pkt: Packet, registry: Registry): PacketSummary {
   const layers = pkt.layers;
   const top = topLayer(pkt);
   const dis = registry.dissector(top.proto);
-  const ends = endpointsBefore(pkt, registry, unquoted(pkt)) ?? linkEndpoints(pkt, registry);
+  const found = findTunnel(pkt);
+  // Inside a tunnel, the addresses are the inner headers' only: a tunnel that carries nothing
+  // (the snaplen cut it after its own header) has none, rather than the outer ones again.
+  const inside = found ? found.index : 0;
+  const ends = endpointsBefore(pkt, registry, unquoted(pkt), inside) ?? linkEndpoints(pkt, registry, inside);
   let info = '';
   for (let i = layers.indexOf(top); i >= 0 && !info; i--) {
     const l = layers[i]!;
@@ -132,7 +136,7 @@ export function summarize(pkt: Packet, registry: Registry): PacketSummary {
   // names can carry capture text. Every property is set, so all summaries share one shape.
   const dir = directionText(pkt);
   const naming = registry.naming;
-  const tunnel = tunnelOf(pkt, registry);
+  const tunnel = tunnelOf(pkt, registry, found);
   if (naming && tunnel) {
     tunnel.outerSource = nameOf(naming, tunnel.outerSource);
     tunnel.outerDestination = nameOf(naming, tunnel.outerDestination);

@@ -74,6 +74,11 @@ export interface Packet {
   frame: FrameMeta;
   layers: Layer[];
   notes: Note[];
+  /**
+   * The header the capture's snaplen cut before its first byte (a tunnel packet kept up to its
+   * GENEVE header: tcpdump's `[|eth]`): named here, not a layer, as there is nothing of it to read.
+   */
+  cut?: { proto: string; why: string };
 }
 
 /** A field every dissector registers; the registry of these is the display-filter vocabulary. */

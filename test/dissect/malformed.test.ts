@@ -12,12 +12,14 @@ import { buildTree, treeText } from '../../src/dissect/tree.js';
 import type { FrameMeta, Packet } from '../../src/dissect/types.js';
 import { fieldValues } from '../../src/dissect/values.js';
 import { compileFilter } from '../../src/filter/index.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPcap } from '../fixtures/capture-writer.js';
 import { vxshark } from '../helpers/cli.js';
-import { ETH_IPV4, ethernet, filler, IPPROTO_TCP, IPPROTO_UDP, ipv4, tcp, udp } from '../fixtures/packet-builder.js';
+import { tsharkPackets, values } from '../helpers/tshark-json.js';
+import { ETH_IPV4, ethernet, filler, icmpEcho, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4, tcp, udp, vxlanFrame } from '../fixtures/packet-builder.js';
+import { INNER, OUTER } from '../helpers/built-frames.js';
 
 const registry = createRegistry();
 const ip = { src: '10.0.0.1', dst: '10.0.0.2' };
@@ -119,6 +121,34 @@ describe('malformed headers are marked', () => {
     assert.ok(matches('_ws.malformed', broken));
   });
 
+  it('a snaplen that ends exactly where the next header starts is "[|tcp]" too (tcpdump; tshark says the size was limited)', () => {
+    const full = tcpFrame(syn());
+    const cut = dis(full.subarray(0, 14 + 20), full.length);
+    // Named on the packet, not a layer: there is nothing of the TCP header to read.
+    assert.deepEqual([cut.layers.map((l) => l.proto), cut.cut], [['frame', 'eth', 'ip'], { proto: 'tcp', why: 'TCP header truncated' }]);
+    assert.equal(summarize(cut, registry).info, 'IPv4 protocol 6 [|tcp]');
+    assert.ok(matches('_ws.short', cut) && !matches('_ws.malformed', cut));
+    assert.deepEqual(
+      cut.notes.map((n) => [n.severity, n.message, n.layer]),
+      [['warning', '[Packet size limited during capture: TCP truncated]', 2]],
+    );
+    // A tunnel cut after its own header: the inner frame is missing, and its addresses are not the outer ones.
+    const tunnelled = vxlanFrame({ outer: OUTER, vni: 7, inner: INNER }, { proto: IPPROTO_ICMP, bytes: icmpEcho({ type: 8, id: 1, seq: 1 }) });
+    const empty = dis(tunnelled.subarray(0, 50), tunnelled.length);
+    const s = summarize(empty, registry);
+    assert.deepEqual(
+      [s.tunnel?.outerSource, s.tunnel?.outerDestination, s.source, s.destination, s.protocol, s.info],
+      [OUTER.src, OUTER.dst, '', '', 'VXLAN', 'VNI 7 [|eth]'],
+    );
+    assert.equal(fieldValues(empty, registry, 'frame.protocols').join(), 'eth:ip:udp:vxlan:eth');
+    // Not cut (the capture kept the whole frame): an empty payload is no header.
+    for (const whole of [tcpFrame(tcp({ srcPort: 1000, dstPort: 80, seq: 1, flags: 'A' }, new Uint8Array(0), ip)), full.subarray(0, 34)]) {
+      const p = dis(whole);
+      assert.equal(p.cut, undefined);
+      assert.ok(!matches('_ws.short', p));
+    }
+  });
+
   it('fragments that overlap with different bytes: "Conflicting data in fragment overlap"', () => {
     const frag = (offset8: number, more: boolean, from: number): Uint8Array =>
       eth(ipv4({ ...ip, proto: IPPROTO_UDP, id: 7, mf: more, fragOffset: offset8 }, filler(16, from)));
@@ -155,5 +185,24 @@ describe('capinfo counts them', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a tunnel the snaplen cut right after its header (zeek/geneve-truncated.pcapng)', () => {
+  const CAPTURE = new URL('../../../shared/corpus/peers/zeek/geneve-truncated.pcapng', import.meta.url);
+  const path = decodeURIComponent(CAPTURE.pathname);
+  const skip = existsSync(path) ? false : `peer corpus not found at ${path}`;
+
+  it("has tshark's protocols, and capinfo and alerts both count it cut", { skip, timeout: 60_000 }, async () => {
+    const tshark = tsharkPackets(readFileSync(`${path}.tshark.json`, 'utf8'));
+    // tshark lists its ethertype pseudo-protocol between a frame's protocols; vxshark does not.
+    const want = tshark.map((p) => values(p, 'frame.protocols')[0]!.replace(/:ethertype/g, ''));
+    const fields = await vxshark(['-r', path, '-T', 'fields', '-e', 'frame.protocols']);
+    assert.deepEqual(fields.stdout.trim().split('\n'), want);
+    const capinfo = JSON.parse((await vxshark(['capinfo', '--json', path])).stdout) as { truncatedPackets: number };
+    const alerts = JSON.parse((await vxshark(['alerts', '--json', path])).stdout) as { id: string; frames: number[] }[];
+    assert.deepEqual([capinfo.truncatedPackets, alerts.filter((a) => a.id === 'capture.snaplen').map((a) => a.frames)], [1, [[1]]]);
+    const line = (await vxshark(['-r', path])).stdout;
+    assert.match(line, /GENEVE VNI 0 │ Geneve 156 VNI 0x000000 \[\|eth\]\n$/);
   });
 });

@@ -19,6 +19,8 @@ export function summaryLine(number: number, time: string, s: PacketSummary, pain
     // An encrypted tunnel has no inner packet to show.
     if (t.encrypted) return line + `(encrypted) ${paint.protocol(s.protocol)} ${s.length} ${s.info}`;
   }
-  line += `${s.source} → ${s.destination} ${paint.protocol(s.protocol)} ${s.length} ${s.info}`;
+  // No addresses (a tunnel that carries nothing, a link type with none): no arrow between nothing and nothing.
+  if (s.source !== '' || s.destination !== '') line += `${s.source} → ${s.destination} `;
+  line += `${paint.protocol(s.protocol)} ${s.length} ${s.info}`;
   return line;
 }

@@ -7,7 +7,8 @@ function protocols(pkt: Packet): string {
   const layers = pkt.layers;
   let s = layers.length > 1 ? layers[1]!.proto : '';
   for (let i = 2; i < layers.length; i++) s += ':' + layers[i]!.proto;
-  return s;
+  // The header the snaplen cut before its first byte is listed, as tshark lists it.
+  return pkt.cut ? `${s}:${pkt.cut.proto}` : s;
 }
 
 const list = (values: string[]): string[] | undefined => (values.length ? values : undefined);
@@ -112,7 +113,7 @@ export const frame: Dissector = {
         '_ws.short',
         'Packet size limited during capture',
         'string',
-        { hidden: true, get: (p) => list(p.layers.filter((l) => l.truncated && !l.quoted).map((l) => l.malformed!)) },
+        { hidden: true, get: (p) => list([...p.layers.filter((l) => l.truncated && !l.quoted).map((l) => l.malformed!), ...(p.cut ? [p.cut.why] : [])]) },
       ],
       ['_ws.expert', 'Expert Info', 'string', { hidden: true, get: (p) => list(p.notes.map((n) => n.message)) }],
       ['_ws.expert.message', 'Message', 'string', { hidden: true, get: (p) => list(p.notes.map((n) => n.message)) }],
