@@ -37,6 +37,7 @@ const FIELDS: FieldCheck[] = [
   f('frame.cap_len', 'frame'),
   f('frame.time_epoch', 'frame'),
   f('frame.interface_id', 'frame'),
+  f('frame.encap_type', 'frame'),
   f('frame.interface_name', 'frame'),
   f('sll.pkttype', 'sll'),
   f('sll.ifindex', 'sll2'),

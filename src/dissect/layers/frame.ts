@@ -1,4 +1,5 @@
 import { formatEpoch, fraction } from '../../capture/timestamp.js';
+import { WIRESHARK_ENCAP_NAMES, wiresharkEncap } from '../../capture/link-types.js';
 import { zoneAbbreviation } from '../../text/zone.js';
 import { fieldsOf, protocolField } from '../field-helpers.js';
 import type { Dissector, Packet } from '../types.js';
@@ -105,7 +106,16 @@ export const frame: Dissector = {
       ['frame.interface_id', 'Interface id', 'uint', { get: (p) => p.frame.interfaceId }],
       ['frame.interface_name', 'Interface name', 'string', { get: (p) => p.frame.interfaceName }],
       ['frame.packet_flags_direction', 'Direction', 'uint', { get: (p) => p.frame.direction, names: { 0: 'Unknown', 1: 'Inbound', 2: 'Outbound' } }],
-      ['frame.encap_type', 'Link type', 'uint', { get: (p) => p.frame.linkType }],
+      [
+        'frame.encap_type',
+        'Encapsulation type',
+        'uint',
+        {
+          get: (p) => wiresharkEncap(p.frame.linkType),
+          names: WIRESHARK_ENCAP_NAMES,
+          description: "Wireshark's encapsulation type (WTAP_ENCAP), not the pcap link type: 25 for Linux cooked capture (link type 113)",
+        },
+      ],
       ['frame.protocols', 'Protocols in frame', 'string', { get: protocols }],
       // Wireshark's pseudo-fields for expert information (see markMalformed in dissect.ts).
       ['_ws.malformed', 'Malformed Packet', 'string', { hidden: true, get: malformedReasons }],
