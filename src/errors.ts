@@ -226,6 +226,7 @@ export const msg = {
     `invalid layer "${text}" at column ${column}; use #1 for the outermost, #2 for the next, #-1 for the innermost, or a range #[1-2]`,
   filterBadSlice: (text: string, column: number) =>
     `invalid slice "${text}" at column ${column}; expected [OFFSET:LENGTH], [FIRST-LAST], [OFFSET], [:LENGTH] or [OFFSET:], such as eth.src[0:3]`,
+  filterSliceSelectsNothing: (text: string, column: number, why: string) => `the slice "${text}" at column ${column} selects nothing: ${why}`,
   filterUnclosedSlice: (column: number) => `the slice "[" at column ${column} is never closed with "]"`,
   filterSliceOnRight: (column: number) => `a slice can only be on the left of a comparison (column ${column}); compare it with bytes such as 00:16:3e`,
   filterNotSliceable: (field: string, kind: string, column: number) => `${field} is ${kind} and cannot be sliced into bytes (column ${column})`,

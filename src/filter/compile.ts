@@ -52,7 +52,7 @@ class Compiler {
     const same = defs.filter((d) => d.type === type);
     if (!ref.slice) return { ref, defs: same, type };
     if (!SLICEABLE.has(type)) throw new FilterError(msg.filterNotSliceable(ref.name, TYPE_DESCRIPTION[type], ref.namePos + 1), ref.namePos);
-    return { ref, defs: slicedDefs(valueDefs(same), type, ref.slice), type: 'bytes' };
+    return { ref, defs: slicedDefs(same, type, ref.slice), type: 'bytes' };
   }
 
   /** The per-value test of a comparison (for ne / all_eq / any_ne: the equality it negates). */
@@ -91,6 +91,15 @@ class Compiler {
       case 'bitand': {
         checkOperator(f, 'bitand', opText, opPos);
         const v = this.literals.value(f, lit);
+        if (v.t === 'bytes') {
+          // Byte strings (a slice: `erspan[11] & 08`): some byte has a bit of the mask's byte at its offset.
+          const mask = v.bytes;
+          return (x) => {
+            const b = x as Uint8Array;
+            for (let i = 0; i < b.length && i < mask.length; i++) if ((b[i]! & mask[i]!) !== 0) return true;
+            return false;
+          };
+        }
         const n = (v as { n: number }).n;
         return (x) => ((x as number) & n) !== 0;
       }

@@ -29,7 +29,7 @@ export const OPERATOR_TYPES: Record<'order' | 'contains' | 'matches' | 'bitand',
   order: new Set<FieldType>(['uint', 'int', 'float', 'time', 'ipv4', 'ipv6', 'ether', 'bytes', 'string', 'protocol']),
   contains: new Set<FieldType>(['string', 'bytes', 'ether', 'protocol']),
   matches: new Set<FieldType>(['string', 'bytes', 'protocol']),
-  bitand: new Set<FieldType>(['uint', 'int']),
+  bitand: new Set<FieldType>(['uint', 'int', 'bytes']),
 };
 
 /** A field reference with its definitions, all of one type. */
@@ -94,7 +94,7 @@ export class Literals {
   mismatch(f: Field, lit: Literal): never {
     const other = lit.field && !lit.quoted ? this.registry.field(lit.field.name)?.[0] : undefined;
     if (other) {
-      throw new FilterError(msg.filterFieldTypes(f.ref.name, TYPE_DESCRIPTION[f.type], lit.field!.name, TYPE_DESCRIPTION[other.type], lit.pos + 1), lit.pos);
+      throw new FilterError(msg.filterFieldTypes(described(f), TYPE_DESCRIPTION[f.type], lit.field!.name, TYPE_DESCRIPTION[other.type], lit.pos + 1), lit.pos);
     }
     throw new FilterError(msg.filterTypeMismatch(described(f), TYPE_DESCRIPTION[f.type], lit.text, lit.pos + 1), lit.pos);
   }

@@ -6,7 +6,7 @@
 import { msg } from '../errors.js';
 import { FilterError, suggestField } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
-import { parseSliceSpec, type SliceRange } from './slices.js';
+import { BadSlice, parseSliceSpec, type SliceRange } from './slices.js';
 
 /** Comparison operators; the word and symbol spellings map to the same operator. */
 export type CompareOp = 'eq' | 'ne' | 'all_eq' | 'any_ne' | 'lt' | 'le' | 'gt' | 'ge' | 'contains' | 'matches' | 'bitand';
@@ -31,8 +31,8 @@ export interface FieldRef {
   namePos: number;
   end: number;
   layer?: LayerSelector;
-  /** `[0:3]` after the name: the field's bytes in these ranges (slices.ts). */
-  slice?: SliceRange[];
+  /** `[0:3]` after the name: the field's bytes in these ranges (slices.ts), sliced again by each further one. */
+  slice?: SliceRange[][];
 }
 
 export interface Literal {
@@ -263,20 +263,28 @@ class Parser {
     ref.text = this.sourceText(ref.pos, end);
   }
 
-  /** `[i:j]`, `[i-j]`, `[i]`, `[:j]`, `[i:]` or several joined by commas after a field (its layer selector, if any, first). */
+  /** `[i:j]`, `[i-j]`, `[i]`, `[:j]`, `[i:]` or several joined by commas after a field (its layer selector, if any, first); a slice may be sliced again. */
   private sliceSuffix(ref: FieldRef): void {
-    const open = this.peek();
-    if (open.kind !== 'punct' || open.text !== '[') return;
-    const close = this.source.indexOf(']', open.end);
-    const text = this.sourceText(open.pos, close < 0 ? this.source.length : close + 1);
-    if (close < 0) throw new FilterError(msg.filterUnclosedSlice(open.pos + 1), open.pos);
-    const ranges = parseSliceSpec(this.sourceText(open.end, close));
-    if (!ranges) throw new FilterError(msg.filterBadSlice(text, open.pos + 1), open.pos);
-    // The tokens between the brackets were read as whatever they looked like: step past them.
-    while (this.peek().kind !== 'eof' && this.peek().pos <= close) this.next();
-    ref.slice = ranges;
-    ref.end = close + 1;
-    ref.text = this.sourceText(ref.pos, ref.end);
+    for (;;) {
+      const open = this.peek();
+      if (open.kind !== 'punct' || open.text !== '[') return;
+      const close = this.source.indexOf(']', open.end);
+      const text = this.sourceText(open.pos, close < 0 ? this.source.length : close + 1);
+      if (close < 0) throw new FilterError(msg.filterUnclosedSlice(open.pos + 1), open.pos);
+      let ranges: SliceRange[] | undefined;
+      try {
+        ranges = parseSliceSpec(this.sourceText(open.end, close));
+      } catch (e) {
+        if (e instanceof BadSlice) throw new FilterError(msg.filterSliceSelectsNothing(text, open.pos + 1, e.message), open.pos);
+        throw e;
+      }
+      if (!ranges) throw new FilterError(msg.filterBadSlice(text, open.pos + 1), open.pos);
+      // The tokens between the brackets were read as whatever they looked like: step past them.
+      while (this.peek().kind !== 'eof' && this.peek().pos <= close) this.next();
+      (ref.slice ??= []).push(ranges);
+      ref.end = close + 1;
+      ref.text = this.sourceText(ref.pos, ref.end);
+    }
   }
 
   private sourceText(from: number, to: number): string {

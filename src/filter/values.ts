@@ -119,9 +119,10 @@ export function parseIpv6(text: string): Uint8Array | undefined {
 
 const HEX_GROUPS = /^[0-9a-fA-F]{1,2}(?:[:.-][0-9a-fA-F]{1,2})*$/;
 
-/** Hex bytes separated by colons, hyphens or periods ("0a:1b", "0.1.0.d"), or one byte as 0xNN. */
+/** Hex bytes separated by colons, hyphens or periods ("0a:1b", "0.1.0.d"), run together ("525400"), or one byte as 0xNN. */
 export function parseBytes(text: string): Uint8Array | undefined {
   if (HEX_GROUPS.test(text)) return Uint8Array.from(text.split(/[:.-]/), (h) => parseInt(h, 16));
+  if (/^(?:[0-9a-fA-F]{2}){2,}$/.test(text)) return Uint8Array.from(text.match(/../g)!, (h) => parseInt(h, 16));
   const m = /^0[xX]([0-9a-fA-F]{1,2})$/.exec(text);
   if (m) return Uint8Array.of(parseInt(m[1]!, 16));
   return undefined;
@@ -140,13 +141,14 @@ export function parseMac(text: string): Uint8Array | undefined {
 }
 
 /** Lexicographic order of two byte strings. */
+/** Wireshark's order of byte strings: the shorter first, then byte by byte (`eth.src[0:2] < d0` is false). */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < a.length; i++) {
     const d = a[i]! - b[i]!;
     if (d !== 0) return d;
   }
-  return a.length - b.length;
+  return 0;
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -153,6 +153,17 @@ const CASES: Case[] = [
         '00:16:3e',
       ),
   },
+  // A protocol's slice is its header's bytes (ICMP's: the whole message), as tshark's items cover them.
+  { filter: 'eth#1[-2:] == 08:00', ref: (p) => inLayer(p, 'eth', 1, 'eth.type').includes('0x0800') },
+  { filter: 'udp[-2:] == 00:00', ref: (p) => some(all(p, 'udp.checksum'), (c) => num(c) === 0) },
+  // udp[8] would be the first payload byte: past the header, so no slice.
+  { filter: 'udp[8] == 08 || udp[0:2] == 12:b5', ref: (p) => includes(all(p, 'udp.srcport'), '4789') },
+  { filter: 'vxlan[4:3] == 00:00:64', ref: (p) => includes(all(p, 'vxlan.vni'), '100') },
+  { filter: 'icmp[4:2] == 05:0c', ref: (p) => some(all(p, 'icmp.ident'), (v) => num(v) === 0x050c || num(v) === 0x0c05) },
+  // Byte strings order by length first: a 2-byte slice is never below one byte.
+  { filter: 'eth.src[0:2] < d0 || eth.src[0] < 10', ref: (p) => some(all(p, 'eth.src'), (a) => parseInt(a.slice(0, 2), 16) < 0x10) },
+  { filter: 'eth.src[0:3] == 00163e', ref: (p) => some(all(p, 'eth.src'), (a) => a.startsWith('00:16:3e')) },
+  { filter: 'eth.src[0:3][1:2] == 16:3e', ref: (p) => some(all(p, 'eth.src'), (a) => a.slice(3, 8) === '16:3e') },
   // Past the end: no slice, so only the second test counts.
   { filter: 'eth.src[6] == 00 || eth.src[5:2] == 04:00 || eth.src[0] == 00', ref: (p) => some(all(p, 'eth.src'), (a) => a.startsWith('00')) },
   // strings: contains and matches (case-insensitive as in Wireshark 4)

@@ -435,6 +435,10 @@ describe('filter semantics', () => {
     assert.deepEqual(compileError('ip.len[0] == 00'), { message: 'ip.len is an unsigned integer and cannot be sliced into bytes (column 1)', column: 1 });
     assert.deepEqual(compileError('tcp.flags.syn[0] == 01'), { message: 'tcp.flags.syn is a boolean and cannot be sliced into bytes (column 1)', column: 1 });
     assert.deepEqual(compileError('eth.src[0:3] == xyz'), { message: 'eth.src[0:3] is a byte string; "xyz" is not (column 17)', column: 17 });
+    assert.deepEqual(compileError('eth.src[0:3] == ip.src'), {
+      message: 'cannot compare eth.src[0:3] (a byte string) with ip.src (an IPv4 address) at column 17',
+      column: 17,
+    });
   });
 
   it('rejects operators the field type does not support', () => {

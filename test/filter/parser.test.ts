@@ -195,26 +195,28 @@ describe('filter parser', () => {
   });
 
   it('reads slices after a field (and its layer), and rejects bad ones', () => {
-    const slice = (t: string): unknown => (parseFilter(t) as { field: { slice?: unknown; text: string; end: number } }).field;
-    assert.deepEqual(slice('eth.src[0:3] == 00:16:3e'), {
-      ...(slice('eth.src[0:3] == 00:16:3e') as object),
-      slice: [{ start: 0, length: 3 }],
-      text: 'eth.src[0:3]',
-      end: 12,
-    });
-    assert.deepEqual((slice('frame[1-2, -4:, :2, 7, 3:] == 00') as { slice: unknown }).slice, [
-      { start: 1, last: 2 },
-      { start: -4 },
-      { start: 0, length: 2 },
-      { start: 7, length: 1 },
-      { start: 3 },
+    const field = (t: string): { slice?: unknown; text: string; end: number } =>
+      (parseFilter(t) as { field: { slice?: unknown; text: string; end: number } }).field;
+    const f = field('eth.src[0:3] == 00:16:3e');
+    assert.deepEqual([f.slice, f.text, f.end], [[[{ start: 0, length: 3 }]], 'eth.src[0:3]', 12]);
+    assert.deepEqual(field('frame[1-2, -4:, :2, 7, 3:] == 00').slice, [
+      [{ start: 1, last: 2 }, { start: -4 }, { start: 0, length: 2 }, { start: 7, length: 1 }, { start: 3 }],
     ]);
-    assert.deepEqual((slice('eth.src#2[-2--1]') as { slice: unknown; layer: { from: number } }).slice, [{ start: -2, last: -1 }]);
+    assert.deepEqual(field('eth.src#2[-2--1]').slice, [[{ start: -2, last: -1 }]]);
+    // As tshark reads them: spaces inside, hex and signed offsets, a slice of a slice.
+    assert.deepEqual(field('eth.src[ 0 : 3 ][0x1][+0] == 16').slice, [[{ start: 0, length: 3 }], [{ start: 1, length: 1 }], [{ start: 0, length: 1 }]]);
     const expected = 'expected [OFFSET:LENGTH], [FIRST-LAST], [OFFSET], [:LENGTH] or [OFFSET:], such as eth.src[0:3]';
     assert.deepEqual(parseError('eth.src[x] == 00'), { message: `invalid slice "[x]" at column 8; ${expected}`, column: 8 });
     assert.deepEqual(parseError('eth.src[] == 00'), { message: `invalid slice "[]" at column 8; ${expected}`, column: 8 });
     assert.deepEqual(parseError('eth.src[:] == 00'), { message: `invalid slice "[:]" at column 8; ${expected}`, column: 8 });
+    assert.deepEqual(parseError('eth.src[1:2:3] == 00'), { message: `invalid slice "[1:2:3]" at column 8; ${expected}`, column: 8 });
     assert.deepEqual(parseError('eth.src[0:3'), { message: 'the slice "[" at column 8 is never closed with "]"', column: 8 });
+    const nothing = (t: string, why: string): void =>
+      assert.deepEqual(parseError(`eth.src${t} == 00`), { message: `the slice "${t}" at column 8 selects nothing: ${why}`, column: 8 });
+    nothing('[0:0]', 'its length 0 is not positive');
+    nothing('[3-1]', 'its last offset 1 comes before its first 3');
+    nothing('[1--2]', '1 and -2 count from different ends');
+    nothing('[99999999999999999999]', '99999999999999999999 is too large');
     assert.deepEqual(parseError('eth.src[0:3] == eth.dst[0:3]'), {
       message: 'a slice can only be on the left of a comparison (column 24); compare it with bytes such as 00:16:3e',
       column: 24,

@@ -84,8 +84,11 @@ describe('filter literals', () => {
     const b = Uint8Array.of(1, 2, 3, 4);
     assert.ok(bytesEqual(b, Uint8Array.of(1, 2, 3, 4)));
     assert.ok(!bytesEqual(b, Uint8Array.of(1, 2, 3)));
-    assert.ok(compareBytes(b, Uint8Array.of(1, 2, 4)) < 0);
+    // Wireshark's order: the longer string is the greater, then byte by byte (checked with tshark on slices).
+    assert.ok(compareBytes(b, Uint8Array.of(1, 2, 4)) > 0);
     assert.ok(compareBytes(b, Uint8Array.of(1, 2, 3)) > 0);
+    assert.ok(compareBytes(Uint8Array.of(1, 2, 3), Uint8Array.of(1, 2, 4)) < 0);
+    assert.equal(compareBytes(b, Uint8Array.of(1, 2, 3, 4)), 0);
     assert.equal(indexOfBytes(b, Uint8Array.of(3, 4)), 2);
     assert.equal(indexOfBytes(b, Uint8Array.of(4, 5)), -1);
     assert.equal(indexOfBytes(b, new Uint8Array(0)), 0);
