@@ -12,6 +12,9 @@ export type Direction = (typeof Direction)[keyof typeof Direction];
 export const LinkType = {
   NULL: 0,
   ETHERNET: 1,
+  /** DLT_RAW as OpenBSD and BSD/OS number it, in files written there: raw IP like 101. */
+  RAW_OPENBSD: 12,
+  RAW_BSDOS: 14,
   RAW: 101,
   LOOP: 108,
   LINUX_SLL: 113,

@@ -80,6 +80,8 @@ export function createRegistry(opts: RegistryOptions = {}): Registry {
     .register('linktype', LinkType.NULL, 'null')
     .register('linktype', LinkType.LOOP, 'null')
     .register('linktype', LinkType.RAW, 'raw')
+    .register('linktype', LinkType.RAW_OPENBSD, 'raw')
+    .register('linktype', LinkType.RAW_BSDOS, 'raw')
     .register('linktype', LinkType.IPV4, 'ip')
     .register('linktype', LinkType.IPV6, 'ipv6')
     .register('ethertype', 0x0806, 'arp')

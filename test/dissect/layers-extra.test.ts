@@ -375,6 +375,11 @@ describe('NULL, LOOP and raw IP link types', () => {
   it('picks IPv4 or IPv6 by the version nibble for raw IP', () => {
     assert.equal(stack(decode(v4, { linkType: LinkType.RAW })), 'frame:raw:ip:icmp');
     assert.equal(stack(decode(v6, { linkType: LinkType.RAW })), 'frame:raw:ipv6:icmpv6');
+    // DLT_RAW as OpenBSD (12) and BSD/OS (14) number it, as tshark reads them (raw:ip, encapsulation 7).
+    for (const linkType of [LinkType.RAW_OPENBSD, LinkType.RAW_BSDOS]) {
+      const p = decode(v6, { linkType });
+      assert.deepEqual([stack(p), text(p, 'frame.encap_type')], ['frame:raw:ipv6:icmpv6', ['7']]);
+    }
     assert.equal(stack(decode(v4, { linkType: LinkType.IPV4 })), 'frame:ip:icmp');
     assert.equal(stack(decode(v6, { linkType: LinkType.IPV6 })), 'frame:ipv6:icmpv6');
     const junk = decode(Uint8Array.of(0x10, 1, 2, 3), { linkType: LinkType.RAW });
