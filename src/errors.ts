@@ -113,6 +113,8 @@ export const msg = {
   blockBodyOverrun: (offset: number, what: string) => `block at byte ${offset}: ${what} runs past the end of the block`,
   optionOverrun: (offset: number, code: number, length: number) => `block at byte ${offset}: option ${code} of length ${length} runs past the end of the block`,
   unknownInterface: (offset: number, id: number) => `packet block at byte ${offset} refers to interface ${id}, which no Interface Description Block defines`,
+  simplePacketTooShort: (offset: number, need: number, room: number) =>
+    `simple packet block at byte ${offset} holds ${room} bytes of packet data, not the ${need} its packet length and the interface's snaplen call for`,
   packetBeforeIdb: (offset: number) => `packet block at byte ${offset} comes before any Interface Description Block`,
   badTsresol: (offset: number, value: number) =>
     `interface block at byte ${offset} has an implausible time resolution byte 0x${value.toString(16)}; its packets were read, their time stamps are likely wrong`,

@@ -227,6 +227,8 @@ export class Facts {
     const d = pkt.data;
     const layers = pkt.layers;
     const cut = pkt.frame.capLen < pkt.frame.origLen;
+    // A header the snaplen cut before its first byte (dissect.ts) is no layer, but cut all the same.
+    if (cut && pkt.missing?.snaplen) this.truncated = true;
     let ip: IpFacts | undefined;
     for (let i = 1; i < layers.length; i++) {
       const l = layers[i]!;

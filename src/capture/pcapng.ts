@@ -173,7 +173,9 @@ export class PcapngParser implements FormatParser {
     if (!entry) throw new VxError('input', msg.packetBeforeIdb(at));
     const origLen = dv.getUint32(p + 8, sec.le);
     const snap = entry.iface.snaplen || Infinity;
-    const capLen = Math.min(origLen, snap, bodyEnd - (p + 12));
+    // The block holds min(packet length, snaplen) bytes (then padding): it says no other length.
+    const capLen = Math.min(origLen, snap);
+    if (capLen > bodyEnd - (p + 12)) throw new VxError('input', msg.simplePacketTooShort(at, capLen, bodyEnd - (p + 12)));
     // A simple packet block has no time stamp: it reads as zero (as libpcap reports it), and is shown as none (as tshark does).
     indexFrame(this.t, entry.iface, buf, p + 12, p + 12 + delta, capLen, origLen, 0, 0, Direction.Unknown, true);
   }

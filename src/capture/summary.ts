@@ -49,6 +49,8 @@ export function summarize(capture: Capture): CaptureSummary {
   for (let i = 0; i < index.count; i++) {
     bytes += index.capLenOf(i);
     wire += index.origLenOf(i);
+    // A frame without a time stamp (a pcapng simple packet block) has no place in time.
+    if (index.untimedOf(i)) continue;
     if (first < 0 || earlier(capture, i, first)) first = i;
     if (last < 0 || earlier(capture, last, i)) last = i;
   }

@@ -96,7 +96,7 @@ export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry, 
     const dissector: Dissector = routed ?? registry.dissector('data')!;
     // The frame pseudo-layer is always there, even for a 0-byte record (summary and tree rely on it).
     if (next.start >= next.end && pkt.layers.length > 0) {
-      if (routed && next.proto !== 'data') cutBeforeHeader(ctx, next, dissector);
+      if (routed && next.proto !== 'data') missingHeader(ctx, next, dissector);
       break;
     }
     try {
@@ -114,15 +114,41 @@ export function dissect(data: Uint8Array, frame: FrameMeta, registry: Registry, 
 }
 
 /**
- * The capture's snaplen ended exactly where the next header begins (a tunnel packet cut after
- * its GENEVE header): the packet says which header is missing (Packet.cut), as tcpdump's
- * `[|eth]` does. A layer that is simply empty (a TCP segment without data) is not this.
+ * The bytes end exactly where the next header begins. Where the capture's snaplen cut them (a
+ * tunnel packet kept up to its GENEVE header) the packet says which header is missing, as
+ * tcpdump's `[|eth]` does; where the datagram is whole but its tunnel header announces a frame it
+ * does not carry, that is malformed, as in tshark. A layer that is simply empty (a TCP segment
+ * without data, a GRE keepalive) is neither.
  */
-function cutBeforeHeader(ctx: Context, next: Next, dissector: Dissector): void {
+function missingHeader(ctx: Context, next: Next, dissector: Dissector): void {
   const { pkt } = ctx;
-  if (next.start < pkt.data.length || pkt.frame.capLen >= pkt.frame.origLen || pkt.layers.length < 2 || pkt.layers[pkt.layers.length - 1]!.quoted) return;
-  pkt.cut = { proto: next.proto, why: `${dissector.short} header truncated` };
-  ctx.note('warning', `[Packet size limited during capture: ${dissector.short} truncated]`);
+  if (pkt.layers.length < 2 || pkt.layers[pkt.layers.length - 1]!.quoted) return;
+  const why = `${dissector.short} header truncated`;
+  if (next.start >= pkt.data.length && pkt.frame.capLen < pkt.frame.origLen && datagramCut(pkt)) {
+    pkt.missing = { proto: next.proto, why, snaplen: true };
+    ctx.note('warning', `[Packet size limited during capture: ${dissector.short} truncated]`);
+  } else if (ctx.depth > pkt.layers[pkt.layers.length - 1]!.depth) {
+    // The whole datagram is there, and the tunnel header announces a frame or packet it does not carry.
+    pkt.missing = { proto: next.proto, why, snaplen: false };
+    ctx.note('error', `[Malformed: ${why}]`);
+  }
+}
+
+/** Whether the innermost IP header says its datagram goes on past the bytes captured (true without one: the frame was cut, and nothing says where it ended). */
+function datagramCut(pkt: Packet): boolean {
+  const { layers, data } = pkt;
+  for (let i = layers.length - 1; i >= 1; i--) {
+    const l = layers[i]!;
+    if (l.proto === 'ip' && l.payload - l.start >= 20) {
+      const total = (data[l.start + 2]! << 8) | data[l.start + 3]!;
+      return total === 0 || l.start + total > data.length;
+    }
+    if (l.proto === 'ipv6' && l.payload - l.start >= 40) {
+      const length = (data[l.start + 4]! << 8) | data[l.start + 5]!;
+      return length === 0 || l.start + 40 + length > data.length;
+    }
+  }
+  return true;
 }
 
 // Expert information. A dissector that finds a header it cannot trust calls markMalformed

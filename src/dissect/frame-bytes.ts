@@ -109,14 +109,30 @@ export function writeFixed9(out: TextBytes, seconds: number): void {
   nanos(out, magnitude % 1e9);
 }
 
+/** A span given as seconds and nanoseconds of one sign (FrameMeta.deltaSec ...), exactly. */
+function writeSpan(out: TextBytes, sec: number, nsec: number): void {
+  if (sec < 0 || nsec < 0) out.byte(0x2d);
+  out.decimal(Math.abs(sec));
+  out.byte(0x2e);
+  nanos(out, Math.abs(nsec));
+}
+
 const delta: FieldBytes = {
   has: (pkt) => pkt.frame.delta !== undefined,
-  write: (out, pkt) => writeFixed9(out, pkt.frame.delta!),
+  write: (out, pkt) => {
+    const f = pkt.frame;
+    if (f.deltaSec !== undefined && f.deltaNsec !== undefined) writeSpan(out, f.deltaSec, f.deltaNsec);
+    else writeFixed9(out, f.delta!);
+  },
 };
 
 const relative: FieldBytes = {
   has: (pkt) => pkt.frame.relative !== undefined,
-  write: (out, pkt) => writeFixed9(out, pkt.frame.relative!),
+  write: (out, pkt) => {
+    const f = pkt.frame;
+    if (f.relativeSec !== undefined && f.relativeNsec !== undefined) writeSpan(out, f.relativeSec, f.relativeNsec);
+    else writeFixed9(out, f.relative!);
+  },
 };
 
 /** frame.protocols: the layers' names after the frame's, joined by colons. */
@@ -128,9 +144,9 @@ const protocols: FieldBytes = {
       if (i > 1) out.byte(0x3a);
       out.bytes(bytesOf(layers[i]!.proto));
     }
-    if (pkt.cut) {
+    if (pkt.missing) {
       out.byte(0x3a);
-      out.bytes(bytesOf(pkt.cut.proto));
+      out.bytes(bytesOf(pkt.missing.proto));
     }
   },
 };

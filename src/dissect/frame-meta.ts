@@ -44,8 +44,28 @@ export function frameMetaInto(meta: FrameMeta, capture: Capture, i: number, ifna
     meta.relative = undefined;
     meta.delta = undefined;
   } else if (ix.count > 0) {
+    const prevSec = i === 0 ? sec : ix.secondsOf(i - 1);
+    const prevNsec = i === 0 ? nsec : ix.nanosOf(i - 1);
     meta.relative = sec - ix.firstSeconds + (nsec - ix.firstNanos) / 1e9;
-    meta.delta = i === 0 ? 0 : sec - ix.secondsOf(i - 1) + (nsec - ix.nanosOf(i - 1)) / 1e9;
+    meta.delta = sec - prevSec + (nsec - prevNsec) / 1e9;
+    meta.relativeSec = spanSeconds(sec - ix.firstSeconds, nsec - ix.firstNanos);
+    meta.relativeNsec = spanNanos(sec - ix.firstSeconds, nsec - ix.firstNanos);
+    meta.deltaSec = spanSeconds(sec - prevSec, nsec - prevNsec);
+    meta.deltaNsec = spanNanos(sec - prevSec, nsec - prevNsec);
   }
   return meta;
+}
+
+// A span of whole seconds and nanoseconds (each difference may have either sign) as seconds and
+// nanoseconds of one sign: -0.5 s is 0 and -500000000, not -1 and 500000000.
+function spanSeconds(sec: number, nsec: number): number {
+  if (sec > 0 && nsec < 0) return sec - 1;
+  if (sec < 0 && nsec > 0) return sec + 1;
+  return sec;
+}
+
+function spanNanos(sec: number, nsec: number): number {
+  if (sec > 0 && nsec < 0) return nsec + 1e9;
+  if (sec < 0 && nsec > 0) return nsec - 1e9;
+  return nsec;
 }

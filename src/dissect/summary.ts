@@ -111,7 +111,8 @@ export function malformedMark(pkt: Packet): string {
     if (l.malformed === undefined || l.quoted) continue;
     return l.truncated ? `[|${l.proto}]` : `[Malformed Packet: ${l.malformed}]`;
   }
-  if (pkt.cut) return `[|${pkt.cut.proto}]`;
+  const m = pkt.missing;
+  if (m) return m.snaplen ? `[|${m.proto}]` : `[Malformed Packet: ${m.why}]`;
   return pkt.notes.some((n) => n.severity === 'error' && n.message.startsWith('[Malformed')) ? '[Malformed Packet]' : '';
 }
 

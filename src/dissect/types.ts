@@ -54,6 +54,14 @@ export interface FrameMeta {
   relative?: number;
   /** Seconds since the previous captured frame (0 for the first). */
   delta?: number;
+  /**
+   * relative and delta as whole seconds and nanoseconds of one sign, where a double is not exact
+   * (after a frame stamped 1970, a span of decades): their text is made from these when given.
+   */
+  relativeSec?: number;
+  relativeNsec?: number;
+  deltaSec?: number;
+  deltaNsec?: number;
   /** pcapng packet comments. */
   comments?: string[];
   /** The file gave no time stamp (a pcapng simple packet block): sec and nsec read 0, and no time is shown. */
@@ -75,10 +83,11 @@ export interface Packet {
   layers: Layer[];
   notes: Note[];
   /**
-   * The header the capture's snaplen cut before its first byte (a tunnel packet kept up to its
-   * GENEVE header: tcpdump's `[|eth]`): named here, not a layer, as there is nothing of it to read.
+   * A header the packet's bytes end before: cut off by the capture's snaplen (a tunnel packet
+   * kept up to its GENEVE header: tcpdump's `[|eth]`), or absent from a tunnel whose header
+   * declares it (tshark's Malformed Packet). Named here, not a layer: there is nothing of it to read.
    */
-  cut?: { proto: string; why: string };
+  missing?: { proto: string; why: string; snaplen: boolean };
 }
 
 /** A field every dissector registers; the registry of these is the display-filter vocabulary. */

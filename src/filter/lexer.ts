@@ -24,7 +24,35 @@ export interface Token {
 }
 
 /** Symbols, longest first so "===" wins over "==" and "==" over "=". */
-const PUNCT = ['===', '!==', '==', '!=', '~=', '<=', '>=', '&&', '||', '^^', '<', '>', '!', '~', '&', '(', ')', '{', '}', '[', ']', ',', '#', '=', '|', '^', '+'];
+const PUNCT = [
+  '===',
+  '!==',
+  '==',
+  '!=',
+  '~=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '^^',
+  '<',
+  '>',
+  '!',
+  '~',
+  '&',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '#',
+  '=',
+  '|',
+  '^',
+  '+',
+];
 
 /** Characters a word may hold: names, numbers, addresses, prefixes, byte strings, ranges. */
 function isWordChar(c: number): boolean {

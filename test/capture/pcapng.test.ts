@@ -404,6 +404,26 @@ describe('pcapng packet blocks', () => {
     assert.deepEqual(framesOf(cap).map(hex), [filler(64), filler(62), filler(61), filler(70)].map(hex));
   });
 
+  it('SPB: a block too small for min(packet length, snaplen) is damage, not a shorter packet', async () => {
+    const cap = await loadBytes(
+      dir,
+      buildPcapng([
+        {
+          blocks: [
+            { type: 'idb', linkType: 1, snaplen: 0 },
+            { type: 'spb', data: filler(60), origLen: 60 },
+            { type: 'spb', data: filler(50), origLen: 148 },
+          ],
+        },
+      ]),
+    );
+    assert.equal(cap.frameCount, 1);
+    assert.equal(
+      cap.error,
+      "simple packet block at byte 124 holds 52 bytes of packet data, not the 148 its packet length and the interface's snaplen call for",
+    );
+  });
+
   it('obsolete Packet Block (type 2)', async () => {
     const cap = await loadBytes(
       dir,

@@ -30,6 +30,22 @@ writeFileSync(
   ]),
 );
 
+// After an untimed frame (0), a real time stamp is decades later: its delta must still be exact.
+const DECADES = join(tmp, 'spb-decades.pcapng');
+writeFileSync(
+  DECADES,
+  buildPcapng([
+    {
+      blocks: [
+        { type: 'idb', linkType: 1 },
+        { type: 'spb', data: filler(60) },
+        { type: 'epb', interfaceId: 0, timestamp: 1_368_908_504_925_960n, data: filler(60, 1) },
+        { type: 'epb', interfaceId: 0, timestamp: 1_368_908_507_885_359n, data: filler(60, 2) },
+      ],
+    },
+  ]),
+);
+
 const TIME_FIELDS = ['frame.number', 'frame.time_epoch', 'frame.time_relative', 'frame.time_delta', 'frame.packet_flags_direction'];
 const fieldsArgs = ['-r', FILE, '-T', 'fields', ...TIME_FIELDS.flatMap((f) => ['-e', f])];
 
@@ -90,11 +106,25 @@ describe('pcapng simple packet blocks: no time stamp', () => {
     assert.deepEqual(await out([...fieldsArgs.slice(0, 2), '-Y', 'frame.time_relative >= 0', '-T', 'fields', '-e', 'frame.number']), ['1', '3']);
   });
 
+  it('spans of decades are exact to the nanosecond (no floating-point digits)', async () => {
+    const args = ['-r', DECADES, '-T', 'fields', '-e', 'frame.time_relative', '-e', 'frame.time_delta'];
+    assert.deepEqual(await out(args), ['\t', '1368908504.925960000\t1368908504.925960000', '1368908507.885359000\t2.959399000']);
+    const tree = (await out(['-r', DECADES, '-V', '-c', '2'])).filter((l) => l.startsWith('    Time '));
+    assert.deepEqual(tree, ['    Time delta from previous captured frame: 1368908504.925960000', '    Time since first frame: 1368908504.925960000']);
+  });
+
+  it('capinfo times the capture by its timed frames only', async () => {
+    const info = JSON.parse((await out(['capinfo', '--json', DECADES])).join('\n')) as { firstTime: string; lastTime: string; duration: string };
+    assert.deepEqual([info.firstTime, info.lastTime, info.duration], ['2013-05-18T20:21:44.925960Z', '2013-05-18T20:21:47.885359Z', '2.959399']);
+  });
+
   it("tshark's own time fields agree", { skip: hasTshark ? false : 'tshark is not installed' }, async () => {
     // Not the direction: tshark writes epb_flags' field in hex, and only where the block has the option.
-    const timeArgs = ['-r', FILE, '-T', 'fields', ...TIME_FIELDS.slice(0, 4).flatMap((f) => ['-e', f])];
-    const t = spawnSync('tshark', ['-n', ...timeArgs], { encoding: 'utf8' });
-    assert.equal(t.status, 0, t.stderr);
-    assert.deepEqual(await out(timeArgs), t.stdout.replace(/\n$/, '').split('\n'));
+    for (const file of [FILE, DECADES]) {
+      const timeArgs = ['-r', file, '-T', 'fields', ...TIME_FIELDS.slice(0, 4).flatMap((f) => ['-e', f])];
+      const t = spawnSync('tshark', ['-n', ...timeArgs], { encoding: 'utf8' });
+      assert.equal(t.status, 0, t.stderr);
+      assert.deepEqual(await out(timeArgs), t.stdout.replace(/\n$/, '').split('\n'));
+    }
   });
 });

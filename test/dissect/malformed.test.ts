@@ -18,7 +18,21 @@ import { join } from 'node:path';
 import { buildPcap } from '../fixtures/capture-writer.js';
 import { vxshark } from '../helpers/cli.js';
 import { tsharkPackets, values } from '../helpers/tshark-json.js';
-import { ETH_IPV4, ethernet, filler, icmpEcho, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipv4, tcp, udp, vxlanFrame } from '../fixtures/packet-builder.js';
+import {
+  be16,
+  concat,
+  ETH_IPV4,
+  ethernet,
+  filler,
+  icmpEcho,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  ipv4,
+  tcp,
+  udp,
+  vxlanFrame,
+} from '../fixtures/packet-builder.js';
 import { INNER, OUTER } from '../helpers/built-frames.js';
 
 const registry = createRegistry();
@@ -125,7 +139,7 @@ describe('malformed headers are marked', () => {
     const full = tcpFrame(syn());
     const cut = dis(full.subarray(0, 14 + 20), full.length);
     // Named on the packet, not a layer: there is nothing of the TCP header to read.
-    assert.deepEqual([cut.layers.map((l) => l.proto), cut.cut], [['frame', 'eth', 'ip'], { proto: 'tcp', why: 'TCP header truncated' }]);
+    assert.deepEqual([cut.layers.map((l) => l.proto), cut.missing], [['frame', 'eth', 'ip'], { proto: 'tcp', why: 'TCP header truncated', snaplen: true }]);
     assert.equal(summarize(cut, registry).info, 'IPv4 protocol 6 [|tcp]');
     assert.ok(matches('_ws.short', cut) && !matches('_ws.malformed', cut));
     assert.deepEqual(
@@ -141,10 +155,25 @@ describe('malformed headers are marked', () => {
       [OUTER.src, OUTER.dst, '', '', 'VXLAN', 'VNI 7 [|eth]'],
     );
     assert.equal(fieldValues(empty, registry, 'frame.protocols').join(), 'eth:ip:udp:vxlan:eth');
+    // Cut right after the outer UDP header: the VXLAN header its port names is missing (tcpdump: [|vxlan]); Len= is the header's.
+    const afterUdp = dis(tunnelled.subarray(0, 42), tunnelled.length);
+    assert.deepEqual(
+      [afterUdp.missing?.proto, summarize(afterUdp, registry).info.replace(/^\d+ → \d+ /, '')],
+      ['vxlan', `Len=${tunnelled.length - 42} [|vxlan]`],
+    );
+    // GRE cut after its header: the IPv4 header its protocol type names is missing (tcpdump: [|ip]); a keepalive carries nothing.
+    const inner = ipv4({ ...ip, proto: IPPROTO_UDP }, udp({ srcPort: 1, dstPort: 2 }, filler(20), ip));
+    const greFrame = (type: number, payload: Uint8Array): Uint8Array => eth(ipv4({ ...ip, proto: 47 }, concat(be16(0, type), payload)));
+    const gre = greFrame(0x0800, inner);
+    assert.equal(summarize(dis(gre.subarray(0, 38), gre.length), registry).info, 'Encapsulated IPv4 [|ip]');
+    assert.equal(dis(greFrame(0, new Uint8Array(0))).missing, undefined);
+    // The datagram ends where the capture does, only the Ethernet trailer is missing: nothing is cut.
+    const short = eth(ipv4({ ...ip, proto: IPPROTO_UDP }, udp({ srcPort: 1000, dstPort: 4789 }, new Uint8Array(0), ip)));
+    assert.equal(dis(short, 60).missing, undefined);
     // Not cut (the capture kept the whole frame): an empty payload is no header.
     for (const whole of [tcpFrame(tcp({ srcPort: 1000, dstPort: 80, seq: 1, flags: 'A' }, new Uint8Array(0), ip)), full.subarray(0, 34)]) {
       const p = dis(whole);
-      assert.equal(p.cut, undefined);
+      assert.equal(p.missing, undefined);
       assert.ok(!matches('_ws.short', p));
     }
   });
@@ -188,21 +217,53 @@ describe('capinfo counts them', () => {
   });
 });
 
-describe('a tunnel the snaplen cut right after its header (zeek/geneve-truncated.pcapng)', () => {
+describe('a tunnel header that announces a frame it does not carry (zeek/geneve-truncated.pcapng)', () => {
   const CAPTURE = new URL('../../../shared/corpus/peers/zeek/geneve-truncated.pcapng', import.meta.url);
   const path = decodeURIComponent(CAPTURE.pathname);
   const skip = existsSync(path) ? false : `peer corpus not found at ${path}`;
 
-  it("has tshark's protocols, and capinfo and alerts both count it cut", { skip, timeout: 60_000 }, async () => {
+  // The frame was cut (58 of 156 bytes) but the datagram is whole by its IP and UDP lengths:
+  // GENEVE says Ethernet follows and nothing does, which tshark calls malformed.
+  it("is malformed as in tshark, with tshark's protocols, counted so by capinfo", { skip, timeout: 60_000 }, async () => {
     const tshark = tsharkPackets(readFileSync(`${path}.tshark.json`, 'utf8'));
     // tshark lists its ethertype pseudo-protocol between a frame's protocols; vxshark does not.
-    const want = tshark.map((p) => values(p, 'frame.protocols')[0]!.replace(/:ethertype/g, ''));
-    const fields = await vxshark(['-r', path, '-T', 'fields', '-e', 'frame.protocols']);
-    assert.deepEqual(fields.stdout.trim().split('\n'), want);
-    const capinfo = JSON.parse((await vxshark(['capinfo', '--json', path])).stdout) as { truncatedPackets: number };
-    const alerts = JSON.parse((await vxshark(['alerts', '--json', path])).stdout) as { id: string; frames: number[] }[];
-    assert.deepEqual([capinfo.truncatedPackets, alerts.filter((a) => a.id === 'capture.snaplen').map((a) => a.frames)], [1, [[1]]]);
+    const want = tshark.map((p) => [values(p, 'frame.protocols')[0]!.replace(/:ethertype/g, ''), values(p, '_ws.malformed').length > 0]);
+    const fields = await vxshark(['-r', path, '-T', 'fields', '-e', 'frame.protocols', '-e', '_ws.malformed']);
+    assert.deepEqual(
+      fields.stdout
+        .trim()
+        .split('\n')
+        .map((l) => [l.split('\t')[0], l.split('\t')[1] !== '']),
+      want,
+    );
+    const capinfo = JSON.parse((await vxshark(['capinfo', '--json', path])).stdout) as { malformedPackets: number; truncatedPackets: number };
+    assert.deepEqual([capinfo.malformedPackets, capinfo.truncatedPackets], [1, 0]);
+    // The snaplen took nothing the datagram had: no capture.snaplen alert.
+    const alerts = JSON.parse((await vxshark(['alerts', '--json', path])).stdout) as { id: string }[];
+    assert.deepEqual(
+      alerts.map((a) => a.id),
+      [],
+    );
     const line = (await vxshark(['-r', path])).stdout;
-    assert.match(line, /GENEVE VNI 0 │ Geneve 156 VNI 0x000000 \[\|eth\]\n$/);
+    assert.match(line, /GENEVE VNI 0 │ Geneve 156 VNI 0x000000 \[Malformed Packet: Ethernet header truncated\]\n$/);
+  });
+
+  it('the same tunnel cut by the snaplen inside its datagram is [|eth] and a capture.snaplen alert', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vxshark-cut-'));
+    try {
+      const tunnelled = vxlanFrame({ outer: OUTER, vni: 7, inner: INNER }, { proto: IPPROTO_ICMP, bytes: icmpEcho({ type: 8, id: 1, seq: 1 }) });
+      const file = join(dir, 'cut50.pcap');
+      writeFileSync(file, buildPcap([0, 1].map((i) => ({ tsSec: 1700000000 + i, tsFrac: 0, data: tunnelled.subarray(0, 50), origLen: tunnelled.length }))));
+      const capinfo = JSON.parse((await vxshark(['capinfo', '--json', file])).stdout) as { malformedPackets: number; truncatedPackets: number };
+      assert.deepEqual([capinfo.malformedPackets, capinfo.truncatedPackets], [0, 2]);
+      const alerts = JSON.parse((await vxshark(['alerts', '--json', file])).stdout) as { id: string; frames: number[] }[];
+      assert.deepEqual(
+        alerts.map((a) => [a.id, a.frames]),
+        [['capture.snaplen', [1, 2]]],
+      );
+      assert.match((await vxshark(['-r', file])).stdout, /VXLAN 92 VNI 7 \[\|eth\]\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

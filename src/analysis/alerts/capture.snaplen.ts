@@ -20,7 +20,10 @@ export const rule: Rule = {
     return {
       observe(f) {
         if (f.capturedLength >= f.wireLength) return;
-        const innerMissing = f.tunnel >= 0 && (f.inner === f.outer || !f.inner.present || f.inner.l4 < 0);
+        // Inner headers the snaplen took: the outer datagram goes on past the bytes kept (one whose
+        // own length ends within them carried nothing more: malformed, not cut).
+        const outerCut = !f.outer.present || f.outer.length === 0 || f.outer.at + f.outer.length > f.capturedLength;
+        const innerMissing = f.tunnel >= 0 && outerCut && (f.inner === f.outer || !f.inner.present || f.inner.l4 < 0);
         if (!f.truncated && !innerMissing) return;
         const g = groups.add(f.tunnel >= 0 ? 'tunnel' : 'plain', f.frame, () => ({ tunnel: f.tunnel >= 0, capLen: 0, frames: [], count: 0 }));
         if (f.capturedLength > g.capLen) g.capLen = f.capturedLength;

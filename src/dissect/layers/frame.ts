@@ -8,15 +8,23 @@ function protocols(pkt: Packet): string {
   const layers = pkt.layers;
   let s = layers.length > 1 ? layers[1]!.proto : '';
   for (let i = 2; i < layers.length; i++) s += ':' + layers[i]!.proto;
-  // The header the snaplen cut before its first byte is listed, as tshark lists it.
-  return pkt.cut ? `${s}:${pkt.cut.proto}` : s;
+  // A header the bytes end before is listed, as tshark lists it.
+  return pkt.missing ? `${s}:${pkt.missing.proto}` : s;
 }
 
 const list = (values: string[]): string[] | undefined => (values.length ? values : undefined);
 
+/** A span as tshark writes it, nine decimals: from its whole seconds and nanoseconds when given (exact), else from the double. */
+function spanText(seconds: number | undefined, sec: number | undefined, nsec: number | undefined): string | undefined {
+  if (seconds === undefined) return undefined;
+  if (sec === undefined || nsec === undefined) return seconds.toFixed(9);
+  return `${sec < 0 || nsec < 0 ? '-' : ''}${Math.abs(sec)}.${String(Math.abs(nsec)).padStart(9, '0')}`;
+}
+
 /** Why each malformed layer is (snaplen cuts and the partial packet an ICMP error quotes are not malformed). */
 function malformedReasons(p: Packet): string[] | undefined {
   const out = p.layers.filter((l) => l.malformed !== undefined && !l.truncated && !l.quoted).map((l) => l.malformed!);
+  if (p.missing && !p.missing.snaplen) out.push(p.missing.why);
   if (out.length === 0 && p.notes.some((n) => n.severity === 'error' && n.message.startsWith('[Malformed'))) out.push('dissector failed');
   return list(out);
 }
@@ -99,8 +107,8 @@ export const frame: Dissector = {
       ['frame.number', 'Frame Number', 'uint', { get: (p) => p.frame.number }],
       ['frame.time', 'Arrival Time', 'time', { get: (p) => (p.frame.untimed ? undefined : formatArrival(p.frame.sec, p.frame.nsec)) }],
       ['frame.time_epoch', 'Epoch Arrival Time', 'time', { get: (p) => (p.frame.untimed ? undefined : formatEpoch(p.frame.sec, p.frame.nsec)) }],
-      ['frame.time_delta', 'Time delta from previous captured frame', 'time', { get: (p) => p.frame.delta?.toFixed(9) }],
-      ['frame.time_relative', 'Time since first frame', 'time', { get: (p) => p.frame.relative?.toFixed(9) }],
+      ['frame.time_delta', 'Time delta from previous captured frame', 'time', { get: (p) => spanText(p.frame.delta, p.frame.deltaSec, p.frame.deltaNsec) }],
+      ['frame.time_relative', 'Time since first frame', 'time', { get: (p) => spanText(p.frame.relative, p.frame.relativeSec, p.frame.relativeNsec) }],
       ['frame.len', 'Frame Length', 'uint', { get: (p) => p.frame.origLen }],
       ['frame.cap_len', 'Capture Length', 'uint', { get: (p) => p.frame.capLen }],
       ['frame.interface_id', 'Interface id', 'uint', { get: (p) => p.frame.interfaceId }],
@@ -123,7 +131,10 @@ export const frame: Dissector = {
         '_ws.short',
         'Packet size limited during capture',
         'string',
-        { hidden: true, get: (p) => list([...p.layers.filter((l) => l.truncated && !l.quoted).map((l) => l.malformed!), ...(p.cut ? [p.cut.why] : [])]) },
+        {
+          hidden: true,
+          get: (p) => list([...p.layers.filter((l) => l.truncated && !l.quoted).map((l) => l.malformed!), ...(p.missing?.snaplen ? [p.missing.why] : [])]),
+        },
       ],
       ['_ws.expert', 'Expert Info', 'string', { hidden: true, get: (p) => list(p.notes.map((n) => n.message)) }],
       ['_ws.expert.message', 'Message', 'string', { hidden: true, get: (p) => list(p.notes.map((n) => n.message)) }],

@@ -152,7 +152,8 @@ export const gre: Dissector = {
     }
     if (g.flags & R) ctx.note('note', '[GRE routing present (RFC 1701): source route entries not decoded]');
     const type = rd16(d, start + 2);
-    if (start + g.length >= end) return undefined;
+    // Nothing after the header: a keepalive (type 0), or a packet the snaplen cut there or that lacks what the type announces (dissect.ts tells).
+    if (start + g.length >= end && type === 0) return undefined;
     ctx.enterTunnel();
     return nextByGreProto(ctx, type, start + g.length, end);
   },

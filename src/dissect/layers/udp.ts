@@ -1,7 +1,7 @@
 import { markMalformed, truncatedHeader } from '../dissect.js';
 import { fieldsOf, protocolField, rd16, u16 } from '../field-helpers.js';
 import { ipFragmentOf } from '../fragment.js';
-import type { DecodeContext, Dissector } from '../types.js';
+import type { DecodeContext, Dissector, Layer, Packet } from '../types.js';
 import { protoByPorts } from './ports.js';
 
 /**
@@ -21,6 +21,13 @@ function ipPayloadLength(ctx: DecodeContext, start: number, end: number): number
     return l.proto === 'ip' ? l.start + claimed - start : l.start + 40 + claimed - start;
   }
   return Infinity;
+}
+
+/** The payload length the header gives (tshark's Len=, also where the snaplen cut the payload), or what was captured when it gives none. */
+function payloadLength(p: Packet, l: Layer): number {
+  const len = rd16(p.data, l.start + 4);
+  const cut = p.frame.capLen < p.frame.origLen && l.end >= p.data.length && l.malformed === undefined;
+  return cut && len > 8 ? len - 8 : Math.max(0, l.end - l.payload);
 }
 
 /** Whether the nearest IP header below is a datagram's first fragment (more follow). */
@@ -75,7 +82,11 @@ export const udp: Dissector = {
       else markMalformed(ctx, layer, `Bad length value ${len} > IP payload length`);
     }
     const from = start + 8;
-    if (from >= layer.end) return undefined;
+    if (from >= layer.end) {
+      // The snaplen may have ended right after this header: then what the ports name is missing, not absent (dissect.ts says which).
+      const cut = len > 8 && from >= d.length ? protoByPorts(ctx, 'udp.port', rd16(d, start), rd16(d, start + 2)) : undefined;
+      return cut === undefined ? undefined : { proto: cut, start: from, end: from };
+    }
     const proto = protoByPorts(ctx, 'udp.port', rd16(d, start), rd16(d, start + 2)) ?? ctx.heuristic('udp.port', from, layer.end);
     return { proto: proto ?? 'data', start: from, end: layer.end };
   },
@@ -87,5 +98,5 @@ export const udp: Dissector = {
       [', Dst Port: ', 'udp.dstport'],
     ],
   },
-  info: (p, l) => (l.payload - l.start >= 8 ? `${rd16(p.data, l.start)} → ${rd16(p.data, l.start + 2)} Len=${Math.max(0, l.end - l.payload)}` : ''),
+  info: (p, l) => (l.payload - l.start >= 8 ? `${rd16(p.data, l.start)} → ${rd16(p.data, l.start + 2)} Len=${payloadLength(p, l)}` : ''),
 };
