@@ -206,9 +206,12 @@ export const tcp: Dissector = {
     if (l.payload - l.start < 20) return '';
     const d = p.data;
     const flags = rd16(d, l.start + 12) & 0x0fff;
-    let s = `${rd16(d, l.start)} → ${rd16(d, l.start + 2)} [${tcpFlagText(flags) || '<None>'}] Seq=${rd32(d, l.start + 4)}`;
-    if (flags & 0x010) s += ` Ack=${rd32(d, l.start + 8)}`;
-    s += ` Win=${rd16(d, l.start + 14)} Len=${payloadLen(p, l)}`;
+    // Relative numbers and the scaled window where the stream state is known (a sequential pass:
+    // -Y on stream fields, -T json, the UI once its stream pass got here), as tshark shows them.
+    const conv = tcpConv(l);
+    let s = `${rd16(d, l.start)} → ${rd16(d, l.start + 2)} [${tcpFlagText(flags) || '<None>'}] Seq=${relative(p, l, 4, conv?.seqBase)!}`;
+    if (flags & 0x010) s += ` Ack=${relative(p, l, 8, conv?.ackBase)!}`;
+    s += ` Win=${scaledWindow(p, l)!} Len=${payloadLen(p, l)}`;
     const mss = option(p, l, 2, mssValue);
     if (mss !== undefined) s += ` MSS=${mss}`;
     return s;
