@@ -75,12 +75,13 @@ class Compiler {
       case 'contains': {
         checkOperator(f, 'contains', opText, opPos);
         const v = this.literals.value(f, lit, true);
+        // Nothing contains the empty string or byte string, in tshark.
         if (v.t === 'str') {
           const s = v.s;
-          return (x) => (x as string).includes(s);
+          return s === '' ? () => false : (x) => (x as string).includes(s);
         }
         const needle = (v as { bytes: Uint8Array }).bytes;
-        return (x) => indexOfBytes(x as Uint8Array, needle) >= 0;
+        return needle.length === 0 ? () => false : (x) => indexOfBytes(x as Uint8Array, needle) >= 0;
       }
       case 'matches': {
         checkOperator(f, 'matches', opText, opPos);
@@ -104,6 +105,13 @@ class Compiler {
         return (x) => ((x as number) & n) !== 0;
       }
     }
+  }
+
+  /** `f & mask == v`: the test applied to each value with the mask's bits kept (integers only). */
+  private masked(f: Field, mask: Literal, test: Test): Test {
+    if (f.type !== 'uint' && f.type !== 'int') throw new FilterError(msg.filterOperatorType('&', f.ref.name, TYPE_DESCRIPTION[f.type], mask.pos), mask.pos - 1);
+    const n = (this.literals.value(f, mask) as { n: number }).n;
+    return (x) => test(((x as number) & n) >>> 0);
   }
 
   /** Field against field of the same type (`ip.src == ip.dst`, `inner.ip.src == outer.ip.dst`). */
@@ -157,13 +165,14 @@ class Compiler {
         const f = this.field(e.field);
         const visit = visitor(valueDefs(f.defs), f.ref.layer);
         const test = member(this.literals, f, e.items);
-        if (e.negated) return (p) => !visit(p, test) && visit(p, ANY);
+        // As tshark 4.0 reads it: not (f in {...}), true for a packet without f too.
+        if (e.negated) return (p) => !visit(p, test);
         return (p) => visit(p, test);
       }
       case 'compare': {
         const f = this.field(e.field);
         const lit = e.value;
-        if (lit.field && !lit.quoted && e.op !== 'contains' && e.op !== 'matches' && e.op !== 'bitand') {
+        if (lit.field && !lit.quoted && !e.mask && e.op !== 'contains' && e.op !== 'matches' && e.op !== 'bitand') {
           const g = this.registry.field(lit.field.name);
           if (g && g[0]!.type === f.type) {
             if (e.op !== 'eq' && e.op !== 'ne' && e.op !== 'all_eq' && e.op !== 'any_ne') checkOperator(f, 'order', e.opText, e.opPos);
@@ -171,7 +180,7 @@ class Compiler {
           }
         }
         const visit = visitor(valueDefs(f.defs), f.ref.layer);
-        const test = this.test(f, e.op, lit, e.opText, e.opPos);
+        const test = e.mask ? this.masked(f, e.mask, this.test(f, e.op, lit, e.opText, e.opPos)) : this.test(f, e.op, lit, e.opText, e.opPos);
         switch (e.op) {
           case 'ne':
             return (p) => !visit(p, test) && visit(p, ANY);

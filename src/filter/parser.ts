@@ -56,7 +56,7 @@ export type Expr =
   | { kind: 'and' | 'or' | 'xor'; left: Expr; right: Expr; pos: number }
   | { kind: 'not'; expr: Expr; pos: number }
   | { kind: 'exists'; field: FieldRef; pos: number }
-  | { kind: 'compare'; op: CompareOp; opText: string; opPos: number; field: FieldRef; value: Literal; pos: number }
+  | { kind: 'compare'; op: CompareOp; opText: string; opPos: number; field: FieldRef; value: Literal; pos: number; mask?: Literal }
   | { kind: 'in'; negated: boolean; field: FieldRef; items: SetItem[]; pos: number };
 
 /** What the parser needs to know about fields: Registry fits. */
@@ -334,9 +334,19 @@ class Parser {
     if (op === 'matches' && t.kind === 'word' && !KEYWORDS.has(t.text.toLowerCase())) {
       throw new FilterError(msg.filterRegexNeedsQuotes(t.pos + 1), t.pos);
     }
-    const value = this.literal(t);
+    const value = this.literal(this.signed(t));
     if (!value) throw new FilterError(msg.filterExpectedValue(opTok.text, t.pos + 1), t.pos);
     this.next();
+    if (op === 'bitand') {
+      // `tcp.flags & 0x12 == 0x12`: the masked value compared (tshark reads it so).
+      const next = this.peek();
+      const masked = next.kind === 'punct' ? COMPARE_SYMBOLS[next.text] : next.kind === 'word' ? COMPARE_WORDS[next.text.toLowerCase()] : undefined;
+      if (masked !== undefined && masked !== 'bitand' && masked !== 'matches' && masked !== 'contains') {
+        this.next();
+        const compared = this.comparison(field, masked, next);
+        return compared.kind === 'compare' ? { ...compared, mask: value } : compared;
+      }
+    }
     if (value.field === undefined) {
       // A `#` after a word that is not a field name.
       const h = this.peek();
@@ -354,6 +364,15 @@ class Parser {
       if (open.kind === 'punct' && open.text === '[' && open.pos === value.end) throw new FilterError(msg.filterSliceOnRight(open.pos + 1), open.pos);
     }
     return { kind: 'compare', op, opText: opTok.text, opPos: opTok.pos, field, value, pos: field.pos };
+  }
+
+  /** A `+` right before a number is its sign, as tshark reads `ip.ttl == +63`: the number's token, the sign dropped. */
+  private signed(t: Token): Token {
+    if (t.kind !== 'punct' || t.text !== '+') return t;
+    const n = this.peek(1);
+    if (n.kind !== 'word' || n.pos !== t.end || !/^[0-9.]/.test(n.text)) return t;
+    this.next();
+    return n;
   }
 
   /** A value token as a literal, or undefined when the token cannot be a value. */

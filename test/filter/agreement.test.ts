@@ -164,6 +164,12 @@ const CASES: Case[] = [
   { filter: 'eth.src[0:2] < d0 || eth.src[0] < 10', ref: (p) => some(all(p, 'eth.src'), (a) => parseInt(a.slice(0, 2), 16) < 0x10) },
   { filter: 'eth.src[0:3] == 00163e', ref: (p) => some(all(p, 'eth.src'), (a) => a.startsWith('00:16:3e')) },
   { filter: 'eth.src[0:3][1:2] == 16:3e', ref: (p) => some(all(p, 'eth.src'), (a) => a.slice(3, 8) === '16:3e') },
+  // not in is not (in): packets without the field too, as tshark 4.0 reads it.
+  { filter: 'ip.ttl not in {64}', ref: (p) => !some(all(p, 'ip.ttl'), (v) => v === '64') },
+  // A masked value compared, a sign before a number, the empty string contained nowhere.
+  { filter: 'tcp.flags & 0x12 == 0x12', ref: (p) => some(all(p, 'tcp.flags'), (v) => (num(v) & 0x12) === 0x12) },
+  { filter: 'ip.ttl & 0x3f > 60', ref: (p) => some(all(p, 'ip.ttl'), (v) => (num(v) & 0x3f) > 60) },
+  { filter: 'ip.ttl == +64 || frame contains ""', ref: (p) => includes(all(p, 'ip.ttl'), '64') },
   // Past the end: no slice, so only the second test counts.
   { filter: 'eth.src[6] == 00 || eth.src[5:2] == 04:00 || eth.src[0] == 00', ref: (p) => some(all(p, 'eth.src'), (a) => a.startsWith('00')) },
   // strings: contains and matches (case-insensitive as in Wireshark 4)
