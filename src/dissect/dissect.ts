@@ -1,3 +1,4 @@
+import { ipDatagramEnd } from './ip-length.js';
 import type { IpReassembler } from './reassembly/ipfrag.js';
 import type { Registry } from './registry.js';
 import type { DecodeContext, Dissector, FrameMeta, Layer, Next, NoteSeverity, Packet, Reassembly } from './types.js';
@@ -138,15 +139,8 @@ function missingHeader(ctx: Context, next: Next, dissector: Dissector): void {
 function datagramCut(pkt: Packet): boolean {
   const { layers, data } = pkt;
   for (let i = layers.length - 1; i >= 1; i--) {
-    const l = layers[i]!;
-    if (l.proto === 'ip' && l.payload - l.start >= 20) {
-      const total = (data[l.start + 2]! << 8) | data[l.start + 3]!;
-      return total === 0 || l.start + total > data.length;
-    }
-    if (l.proto === 'ipv6' && l.payload - l.start >= 40) {
-      const length = (data[l.start + 4]! << 8) | data[l.start + 5]!;
-      return length === 0 || l.start + 40 + length > data.length;
-    }
+    const end = ipDatagramEnd(data, layers[i]!);
+    if (end !== undefined) return end > data.length;
   }
   return true;
 }

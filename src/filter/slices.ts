@@ -4,6 +4,7 @@
 // (`frame[-4:]`), several ranges joined by commas (`eth.dst[0:2,4]`), and slices of a slice
 // (`eth.src[0:3][1]`). A slice is a byte string; one whose range falls outside the value, or
 // that is empty, is absent, so comparing it is false (as in tshark).
+import { concatBytes } from '../capture/bytes.js';
 import type { FieldDef, FieldType, FieldValue, Layer, Packet } from '../dissect/types.js';
 
 export interface SliceRange {
@@ -81,14 +82,7 @@ export function cut(whole: Uint8Array, ranges: readonly SliceRange[]): Uint8Arra
     if (from < 0 || to > n || from >= to) return undefined;
     parts.push(whole.subarray(from, to));
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : concatBytes(parts);
 }
 
 const encoder = new TextEncoder();

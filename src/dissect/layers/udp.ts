@@ -1,6 +1,7 @@
 import { markMalformed, truncatedHeader } from '../dissect.js';
 import { fieldsOf, protocolField, rd16, u16 } from '../field-helpers.js';
 import { ipFragmentOf } from '../fragment.js';
+import { ipDatagramEnd } from '../ip-length.js';
 import type { DecodeContext, Dissector, Layer, Packet } from '../types.js';
 import { protoByPorts } from './ports.js';
 
@@ -16,9 +17,8 @@ function ipPayloadLength(ctx: DecodeContext, start: number, end: number): number
     if (l.proto !== 'ip' && l.proto !== 'ipv6') continue;
     // A reassembled datagram lies after the frame's own bytes: its size is what was reassembled.
     if (start >= l.end && start > l.start) return end - start;
-    const claimed = l.proto === 'ip' ? (l.payload - l.start >= 20 ? rd16(data, l.start + 2) : 0) : l.payload - l.start >= 40 ? rd16(data, l.start + 4) : 0;
-    if (claimed === 0) return Infinity;
-    return l.proto === 'ip' ? l.start + claimed - start : l.start + 40 + claimed - start;
+    const claimed = ipDatagramEnd(data, l);
+    return claimed === undefined ? Infinity : claimed - start;
   }
   return Infinity;
 }
